@@ -1,0 +1,49 @@
+// The one table: contract method → backend function. Every way in (IPC, HTTP,
+// CLI) goes through dispatch(), which validates the payload first.
+import { contract, type ParsedRequestOf, type ResponseOf } from '../../shared/contract';
+import type { Result } from '../../shared/domain';
+import { METHOD_NAMES, type MethodName } from '../../shared/methods';
+import type { BackendContext } from './context';
+import { toApiError } from './errors';
+import { listImportBatches } from './queries/batches';
+import { getRunLines, getRunOverview, listRuns } from './queries/runs';
+import { getWorkbookInfo } from './queries/workbook';
+
+type Handlers = { [M in MethodName]: (ctx: BackendContext, req: ParsedRequestOf<M>) => ResponseOf<M> | Promise<ResponseOf<M>> };
+
+export const handlers: Handlers = {
+  getWorkbookInfo: (ctx) => getWorkbookInfo(ctx),
+  listRuns: (ctx) => listRuns(ctx),
+  getRunLines: (ctx, req) => getRunLines(ctx, req),
+  getRunOverview: (ctx, req) => getRunOverview(ctx, req),
+  listImportBatches: (ctx) => listImportBatches(ctx),
+};
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && (METHOD_NAMES as readonly string[]).includes(name);
+}
+
+/** Validates and runs one call. Never throws: bad input and failures come back as values. */
+export async function dispatch(ctx: BackendContext, method: unknown, payload: unknown): Promise<Result<unknown>> {
+  if (!isMethodName(method)) {
+    return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method).slice(0, 100)}` } };
+  }
+  const parsed = contract[method].request.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(request)', message: i.message }));
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        message: `Invalid request for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      },
+    };
+  }
+  try {
+    const handler = handlers[method] as (ctx: BackendContext, req: unknown) => unknown;
+    return { ok: true, value: await handler(ctx, parsed.data) };
+  } catch (err) {
+    return { ok: false, error: toApiError(err) };
+  }
+}

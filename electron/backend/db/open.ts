@@ -1,0 +1,128 @@
+// Opens a workbook: refuses files it must not touch, takes a backup before
+// migrating an existing file, applies numbered migrations, sets the pragmas.
+import Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { WorkbenchError } from '../errors';
+import { MIGRATIONS } from './migrations/index';
+import type { Grain } from '../../../shared/period';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Grain of a new workbook; an existing one keeps its own. */
+  grain?: Grain;
+  /** Clock for created_at and backup names, so tests and the demo are deterministic. */
+  now?: () => Date;
+  readonly?: boolean;
+  /** Only for tests of the migration path: a different migration list. */
+  migrations?: readonly string[];
+}
+
+export interface OpenedWorkbook {
+  db: Db;
+  path: string;
+  /** Backup taken before migrating, if one was needed. */
+  backupPath: string | null;
+  migratedFrom: number;
+}
+
+/** Reads the schema version without writing a byte (no WAL switch, no journal). */
+function inspectExisting(path: string): number {
+  let probe: Db;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} cannot be opened: ${(err as Error).message}`, { file: path });
+  }
+  try {
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    if (version === 0) {
+      const tables = probe.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      if (tables.n > 0) {
+        throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} is an SQLite file but not a Forecast Workbench workbook.`, { file: path });
+      }
+    }
+    return version;
+  } catch (err) {
+    if (err instanceof WorkbenchError) throw err;
+    // SQLITE_NOTADB surfaces on the first read, not on open.
+    throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} is not a Forecast Workbench workbook (${(err as Error).message}).`, { file: path });
+  } finally {
+    probe.close();
+  }
+}
+
+export function backupPathFor(path: string, fromVersion: number, at: Date): string {
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  return `${path}.v${fromVersion}-${stamp}.bak`;
+}
+
+export async function openWorkbook(path: string, options: OpenOptions = {}): Promise<OpenedWorkbook> {
+  const now = options.now ?? (() => new Date());
+  const exists = existsSync(path) && statSync(path).size > 0;
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.length;
+  const version = exists ? inspectExisting(path) : 0;
+  if (version > latest) {
+    throw new WorkbenchError(
+      'WORKBOOK_TOO_NEW',
+      `${basename(path)} was written by a newer Forecast Workbench (schema ${version}; this version knows up to ${latest}). It was not opened or changed: update the app to open it.`,
+      { file: path },
+    );
+  }
+  if (options.readonly) {
+    if (!exists) throw new WorkbenchError('NOT_FOUND', `No workbook at ${path}.`, { file: path });
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return { db, path, backupPath: null, migratedFrom: version };
+  }
+
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+
+    let backupPath: string | null = null;
+    if (exists && version > 0 && version < latest) {
+      backupPath = backupPathFor(path, version, now());
+      await db.backup(backupPath);
+    }
+    applyMigrations(db, migrations, version);
+    if (version === 0) initialiseMeta(db, path, options.grain ?? 'month', now());
+    return { db, path, backupPath, migratedFrom: version };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function applyMigrations(db: Db, migrations: readonly string[], from: number): void {
+  for (let v = from; v < migrations.length; v++) {
+    // Each migration and its version bump commit together or not at all.
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+function initialiseMeta(db: Db, path: string, grain: Grain, at: Date): void {
+  const put = db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)');
+  db.transaction(() => {
+    put.run('name', basename(path).replace(/\.sqlite$/i, ''));
+    put.run('grain', grain);
+    put.run('created_at', at.toISOString());
+  })();
+}
+
+export function readMeta(db: Db, key: string): string | null {
+  const row = db.prepare('SELECT value FROM workbook_meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export function workbookGrain(db: Db): Grain {
+  return (readMeta(db, 'grain') as Grain | null) ?? 'month';
+}

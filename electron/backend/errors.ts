@@ -1,0 +1,30 @@
+// Typed errors inside the backend; the dispatcher turns them into ApiError values.
+import type { ApiError, ApiErrorCode } from '../../shared/domain';
+
+export class WorkbenchError extends Error {
+  readonly code: ApiErrorCode;
+  readonly file?: string;
+  readonly row?: number;
+  readonly column?: string;
+
+  constructor(code: ApiErrorCode, message: string, where: { file?: string; row?: number; column?: string } = {}) {
+    super(message);
+    this.name = 'WorkbenchError';
+    this.code = code;
+    this.file = where.file;
+    this.row = where.row;
+    this.column = where.column;
+  }
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof WorkbenchError) {
+    const out: ApiError = { code: err.code, message: err.message };
+    if (err.file !== undefined) out.file = err.file;
+    if (err.row !== undefined) out.row = err.row;
+    if (err.column !== undefined) out.column = err.column;
+    return out;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: `Unexpected backend error: ${message}` };
+}

@@ -1,0 +1,110 @@
+import type { ForecastLinePage, ForecastRunSummary, RunOverview } from '../../../shared/domain';
+import { addBuckets, type Grain } from '../../../shared/period';
+import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
+import type { BackendContext } from '../context';
+import { WorkbenchError } from '../errors';
+
+export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] } {
+  const runs = db
+    .prepare(
+      `SELECT r.run_id AS runId, r.model_name AS modelName, r.model_version AS modelVersion, r.origin, r.grain,
+              r.interval_level AS intervalLevel, r.batch_id AS batchId, r.created_at AS createdAt,
+              count(l.line_id) AS lines, count(DISTINCT l.item_id) AS items,
+              min(l.period) AS firstPeriod, max(l.period) AS lastPeriod
+         FROM forecast_runs r LEFT JOIN forecast_lines l ON l.run_id = r.run_id
+        GROUP BY r.run_id
+        ORDER BY r.origin DESC, r.run_id DESC`,
+    )
+    .all() as ForecastRunSummary[];
+  return { runs };
+}
+
+// Whitelisted ORDER BY expressions: the request names a column, never SQL.
+const SORT_SQL: Record<RunLineSortColumn, string> = {
+  item: 'l.item_id, l.location_id, l.period',
+  period: 'l.period, l.item_id, l.location_id',
+  lag: 'l.lag, l.item_id, l.location_id',
+  quantity: 'l.quantity, l.item_id, l.period',
+  lower: 'l.lower, l.item_id, l.period',
+  upper: 'l.upper, l.item_id, l.period',
+  category: 'i.category, l.item_id, l.period',
+  width: '(l.upper - l.lower), l.item_id, l.period',
+};
+
+export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRunLines'>): ForecastLinePage {
+  const run = db.prepare('SELECT run_id FROM forecast_runs WHERE run_id = ?').get(req.runId);
+  if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
+
+  const where = ['l.run_id = @runId'];
+  const params: Record<string, unknown> = { runId: req.runId, limit: req.limit, offset: req.offset };
+  if (req.filter.text) {
+    where.push("(l.item_id LIKE @text ESCAPE '\\' OR i.name LIKE @text ESCAPE '\\')");
+    params.text = `%${req.filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  if (req.filter.category !== undefined) {
+    where.push('i.category = @category');
+    params.category = req.filter.category;
+  }
+  if (req.filter.owner !== undefined) {
+    where.push('i.owner_id = @owner');
+    params.owner = req.filter.owner;
+  }
+  if (req.filter.lag !== undefined) {
+    where.push('l.lag = @lag');
+    params.lag = req.filter.lag;
+  }
+  const from = `FROM forecast_lines l JOIN items i ON i.item_id = l.item_id WHERE ${where.join(' AND ')}`;
+  const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
+  const order = SORT_SQL[req.sort.column]
+    .split(', ')
+    .map((expr) => `${expr} ${direction}`)
+    .join(', ');
+
+  const { total } = db.prepare(`SELECT count(*) AS total ${from}`).get(params) as { total: number };
+  const rows = db
+    .prepare(
+      `SELECT l.line_id AS lineId, l.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
+              i.owner_id AS owner, l.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper
+       ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    )
+    .all(params) as ForecastLinePage['rows'];
+  return { runId: req.runId, total, offset: req.offset, rows };
+}
+
+export function getRunOverview({ db }: BackendContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {
+  const run = db.prepare('SELECT run_id AS runId, origin, grain FROM forecast_runs WHERE run_id = ?').get(req.runId) as
+    | { runId: number; origin: string; grain: Grain }
+    | undefined;
+  if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
+  const firstHistory = addBuckets(run.origin, -(req.historyBuckets - 1), run.grain);
+  // History of the run's own items only, so the two series add up like for like.
+  const history = db
+    .prepare(
+      `SELECT a.period, sum(a.quantity) AS actual, count(DISTINCT a.item_id) AS items
+         FROM actuals a
+        WHERE a.superseded_at IS NULL AND a.period BETWEEN ? AND ?
+          AND a.item_id IN (SELECT DISTINCT item_id FROM forecast_lines WHERE run_id = ?)
+        GROUP BY a.period ORDER BY a.period`,
+    )
+    .all(firstHistory, run.origin, req.runId) as RunOverview['history'];
+  const forecast = db
+    .prepare(
+      `SELECT period, min(lag) AS lag, sum(quantity) AS quantity, count(*) AS lines
+         FROM forecast_lines WHERE run_id = ? GROUP BY period ORDER BY period`,
+    )
+    .all(req.runId) as RunOverview['forecast'];
+  const column = (sql: string) => (db.prepare(sql).pluck().all(req.runId) as (string | number)[]);
+  return {
+    runId: run.runId,
+    origin: run.origin,
+    history,
+    forecast,
+    categories: column(
+      'SELECT DISTINCT i.category FROM forecast_lines l JOIN items i ON i.item_id = l.item_id WHERE l.run_id = ? AND i.category IS NOT NULL ORDER BY 1',
+    ) as string[],
+    owners: column(
+      'SELECT DISTINCT i.owner_id FROM forecast_lines l JOIN items i ON i.item_id = l.item_id WHERE l.run_id = ? AND i.owner_id IS NOT NULL ORDER BY 1',
+    ) as string[],
+    lags: column('SELECT DISTINCT lag FROM forecast_lines WHERE run_id = ? ORDER BY 1') as number[],
+  };
+}

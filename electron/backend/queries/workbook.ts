@@ -1,0 +1,32 @@
+import { basename } from 'node:path';
+import type { WorkbookInfo } from '../../../shared/domain';
+import type { BackendContext } from '../context';
+import { readMeta, workbookGrain } from '../db/open';
+
+export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
+  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  const current = db
+    .prepare('SELECT run_id AS runId FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1')
+    .get() as { runId: number } | undefined;
+  const lastActual = db
+    .prepare('SELECT max(period) AS period FROM actuals WHERE superseded_at IS NULL')
+    .get() as { period: string | null };
+  return {
+    name: readMeta(db, 'name') ?? basename(path),
+    path,
+    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    grain: workbookGrain(db),
+    counts: {
+      items: count('SELECT count(*) AS n FROM items'),
+      runs: count('SELECT count(*) AS n FROM forecast_runs'),
+      forecastLines: count('SELECT count(*) AS n FROM forecast_lines'),
+      actuals: count('SELECT count(*) AS n FROM actuals WHERE superseded_at IS NULL'),
+      salesInputs: count('SELECT count(*) AS n FROM sales_inputs WHERE superseded_at IS NULL'),
+      decisions: count('SELECT count(*) AS n FROM decisions'),
+      importBatches: count('SELECT count(*) AS n FROM import_batches'),
+      auditEntries: count('SELECT count(*) AS n FROM audit_log'),
+    },
+    currentRunId: current?.runId ?? null,
+    lastActualPeriod: lastActual.period,
+  };
+}

@@ -1,0 +1,53 @@
+// fwb: argument parsing and printing only; the work is done by backend functions.
+import { WorkbenchError } from '../backend/errors';
+import { demoCommand, DEMO_USAGE } from './commands/demo';
+import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
+
+const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo) => Promise<ExitCode> }> = {
+  demo: { usage: DEMO_USAGE, run: demoCommand },
+};
+
+export const HELP = `fwb — Forecast Workbench on the command line
+
+Usage: fwb <command> [options]
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.split('\n')[0]}`)
+  .join('\n')}
+
+Run "fwb <command> --help" for a command's options.
+Exit codes: 0 done, 1 failed, 2 usage error, 3 input rejected.
+`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`fwb: unknown command "${name}"\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`fwb ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof WorkbenchError) {
+      const where = [err.file, err.row !== undefined ? `row ${err.row}` : null, err.column ? `column ${err.column}` : null].filter(Boolean).join(', ');
+      io.stderr.write(`fwb ${name}: ${where ? `${where}: ` : ''}${err.message}\n`);
+      return err.code === 'INPUT_REJECTED' || err.code === 'NOT_A_WORKBOOK' || err.code === 'WORKBOOK_TOO_NEW' ? EXIT.rejected : EXIT.failed;
+    }
+    io.stderr.write(`fwb ${name}: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.failed;
+  }
+}

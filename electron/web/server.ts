@@ -1,0 +1,196 @@
+// The browser host: the built renderer and the same API over HTTP, on loopback
+// only, behind a random per-launch token.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import type { ApiError, BackendEvent, Result } from '../../shared/domain';
+
+export interface ApiBackend {
+  call(method: string, payload: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (event: BackendEvent) => void): () => void;
+}
+
+export interface WebHostOptions {
+  backend: ApiBackend;
+  rendererDir: string;
+  port?: number;
+  token?: string;
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const HTTP_STATUS: Record<ApiError['code'], number> = {
+  UNKNOWN_METHOD: 404,
+  INVALID_REQUEST: 400,
+  NOT_FOUND: 404,
+  WORKBOOK_TOO_NEW: 409,
+  NOT_A_WORKBOOK: 409,
+  INPUT_REJECTED: 422,
+  FORBIDDEN: 403,
+  UNAUTHORIZED: 401,
+  BACKEND_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+const MAX_BODY_BYTES = 1 << 20;
+const LOOPBACK = '127.0.0.1';
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  // The token travels in the first URL; never let it leak through a Referer.
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, error: ApiError): void {
+  sendJson(res, status, { ok: false, error });
+}
+
+function tokenMatches(expected: Buffer, given: string | null | undefined): boolean {
+  if (!given) return false;
+  const buf = Buffer.from(given);
+  return buf.length === expected.length && timingSafeEqual(buf, expected);
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : null;
+}
+
+class BodyTooLarge extends Error {
+  constructor() {
+    super(`request body over ${MAX_BODY_BYTES} bytes`);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Drain rather than reset the socket, so the client gets a readable 413.
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+export function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const tokenBuf = Buffer.from(token);
+  const serveStatic = sirv(options.rendererDir, {
+    etag: true,
+    setHeaders: (res) => {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    },
+  });
+  const eventStreams = new Set<ServerResponse>();
+  const unsubscribe = options.backend.onEvent((event) => {
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    for (const res of eventStreams) res.write(frame);
+  });
+  let port = 0;
+
+  const server = createServer(async (req, res) => {
+    try {
+      // DNS-rebinding guard: only our own loopback origin may talk to us.
+      const host = req.headers.host ?? '';
+      if (host !== `${LOOPBACK}:${port}` && host !== `localhost:${port}`) {
+        sendError(res, 403, { code: 'FORBIDDEN', message: 'Wrong host.' });
+        return;
+      }
+      const url = new URL(req.url ?? '/', `http://${host}`);
+      if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+        await handleApi(req, res, url);
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendError(res, 405, { code: 'INVALID_REQUEST', message: 'Method not allowed.' });
+        return;
+      }
+      serveStatic(req, res, () => sendError(res, 404, { code: 'NOT_FOUND', message: 'Not found.' }));
+    } catch (err) {
+      if (!res.headersSent) sendError(res, 500, { code: 'INTERNAL', message: (err as Error).message });
+      else res.end();
+    }
+  });
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/api/events' && req.method === 'GET') {
+      // EventSource cannot send headers, so this one stream takes the token in the query.
+      if (!tokenMatches(tokenBuf, url.searchParams.get('token'))) {
+        sendError(res, 401, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
+        return;
+      }
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      eventStreams.add(res);
+      req.on('close', () => eventStreams.delete(res));
+      return;
+    }
+    if (!tokenMatches(tokenBuf, bearer(req))) {
+      sendError(res, 401, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
+      return;
+    }
+    const match = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!match || req.method !== 'POST') {
+      sendError(res, 404, { code: 'UNKNOWN_METHOD', message: `No such API route: ${req.method} ${url.pathname}` });
+      return;
+    }
+    let payload: unknown;
+    try {
+      const body = await readBody(req);
+      payload = body.trim() === '' ? {} : JSON.parse(body);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        sendError(res, 413, { code: 'INVALID_REQUEST', message: `Request body is too large (${err.message}).` });
+        return;
+      }
+      sendError(res, 400, { code: 'INVALID_REQUEST', message: `Request body is not valid JSON: ${(err as Error).message}` });
+      return;
+    }
+    const result = await options.backend.call(match[1]!, payload);
+    sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, LOOPBACK, () => {
+      port = (server.address() as AddressInfo).port;
+      resolve({
+        url: `http://${LOOPBACK}:${port}/?token=${token}`,
+        port,
+        token,
+        close: () =>
+          new Promise<void>((done) => {
+            unsubscribe();
+            for (const res of eventStreams) res.end();
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

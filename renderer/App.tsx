@@ -1,0 +1,48 @@
+import { useEffect } from 'react';
+import { api } from './api';
+import { AppFrame } from './components/AppFrame';
+import { screenForShortcut } from './components/NavBar';
+import { useAppStore, type Screen } from './stores/app';
+import { AccuracyScreen } from './screens/accuracy/AccuracyScreen';
+import { ExportScreen } from './screens/export/ExportScreen';
+import { GovernanceScreen } from './screens/governance/GovernanceScreen';
+import { ImportScreen } from './screens/import/ImportScreen';
+import { ReviewScreen } from './screens/review/ReviewScreen';
+
+const SCREEN_COMPONENTS: Record<Screen, () => React.JSX.Element> = {
+  import: ImportScreen,
+  review: ReviewScreen,
+  accuracy: AccuracyScreen,
+  export: ExportScreen,
+  governance: GovernanceScreen,
+};
+
+export function App() {
+  const screen = useAppStore((s) => s.screen);
+  const loadWorkbook = useAppStore((s) => s.loadWorkbook);
+  const handleEvent = useAppStore((s) => s.handleEvent);
+
+  useEffect(() => {
+    void loadWorkbook();
+    const unsubscribe = api.onEvent(handleEvent);
+    const onKey = (event: KeyboardEvent) => {
+      const target = screenForShortcut(event);
+      if (target) {
+        event.preventDefault();
+        useAppStore.getState().setScreen(target);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      unsubscribe();
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [loadWorkbook, handleEvent]);
+
+  const Current = SCREEN_COMPONENTS[screen];
+  return (
+    <AppFrame>
+      <Current />
+    </AppFrame>
+  );
+}

@@ -1,0 +1,71 @@
+// The one client of the backend: window.workbench (the preload's bridge) in the
+// desktop app, fetch + the launch token against the browser host otherwise.
+import type { RequestOf, ResponseOf } from '../shared/contract';
+import type { BackendEvent, Result } from '../shared/domain';
+import type { MethodName } from '../shared/methods';
+
+export type Transport = 'desktop' | 'browser';
+
+export interface WorkbenchClient {
+  transport: Transport;
+  call<M extends MethodName>(method: M, payload?: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
+  onEvent(listener: (event: BackendEvent) => void): () => void;
+}
+
+type Bridge = { transport: 'desktop'; onEvent(listener: (e: BackendEvent) => void): () => void } & Record<string, unknown>;
+
+const TOKEN_KEY = 'fwb.token';
+
+/** Takes the token out of the address bar (so it is not bookmarked or shared) and keeps it for this tab. */
+function browserToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function desktopClient(bridge: Bridge): WorkbenchClient {
+  return {
+    transport: 'desktop',
+    call: (method, payload) => (bridge[method] as (p: unknown) => Promise<Result<never>>)(payload ?? {}),
+    onEvent: (listener) => bridge.onEvent(listener),
+  };
+}
+
+function browserClient(): WorkbenchClient {
+  const token = browserToken();
+  return {
+    transport: 'browser',
+    async call(method, payload) {
+      if (!token) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'No access token: open the address the browser host printed.' } };
+      try {
+        const response = await fetch(`/api/call/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify(payload ?? {}),
+        });
+        return (await response.json()) as Result<never>;
+      } catch (err) {
+        return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: `The browser host does not answer: ${(err as Error).message}` } };
+      }
+    },
+    onEvent(listener) {
+      if (!token) return () => {};
+      const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+      source.onmessage = (message) => listener(JSON.parse(message.data as string) as BackendEvent);
+      return () => source.close();
+    },
+  };
+}
+
+function createClient(): WorkbenchClient {
+  const bridge = (window as unknown as { workbench?: Bridge }).workbench;
+  return bridge ? desktopClient(bridge) : browserClient();
+}
+
+export const api: WorkbenchClient = createClient();

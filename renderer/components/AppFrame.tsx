@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { api } from '../api';
+import { useAppStore } from '../stores/app';
+import { NavBar } from './NavBar';
+import { StatusBar } from './StatusBar';
+
+export function AppFrame({ children }: { children: ReactNode }) {
+  const workbook = useAppStore((s) => s.workbook);
+  const error = useAppStore((s) => s.error);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <span className="brand" aria-hidden="true">
+          <svg width="18" height="18" viewBox="0 0 24 24">
+            <path d="M3 19h18M5 15l4-5 4 3 6-8" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+        </span>
+        <h1 className="app-title">Forecast Workbench</h1>
+        <span className="workbook-name" title={workbook?.path} aria-label="Workbook">
+          {workbook ? workbook.name : 'Opening workbook…'}
+        </span>
+        <span className="spacer" />
+        <span className="transport" title="How this window reaches the backend">
+          {api.transport === 'desktop' ? 'Desktop' : 'Browser host'}
+        </span>
+      </header>
+      <NavBar />
+      <main className="app-main" id="main">
+        {error && (
+          <div className="banner error" role="alert">
+            {error.message}
+          </div>
+        )}
+        {children}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect } from 'react';
+import { formatCount, formatPeriod } from '../../../shared/format';
+import { useAppStore } from '../../stores/app';
+import { useReviewStore } from '../../stores/review';
+import { RunOverviewChart } from './RunOverviewChart';
+import { WorklistGrid } from './WorklistGrid';
+
+export function ReviewScreen() {
+  const workbook = useAppStore((s) => s.workbook);
+  const revision = useAppStore((s) => s.revision);
+  const { runs, runId, overview, filter, total, error, loadRuns, selectRun, setFilter } = useReviewStore();
+
+  useEffect(() => {
+    if (workbook) void loadRuns(workbook.currentRunId);
+  }, [workbook?.path, revision, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const run = runs.find((r) => r.runId === runId);
+  return (
+    <section className="screen review" aria-labelledby="review-title">
+      <div className="toolbar">
+        <h2 id="review-title">Review</h2>
+        <label>
+          <span>Run</span>
+          <select aria-label="Forecast run" value={runId ?? ''} onChange={(e) => void selectRun(Number(e.target.value))} disabled={!runs.length}>
+            {runs.map((r) => (
+              <option key={r.runId} value={r.runId}>
+                {`${r.modelName} ${r.modelVersion} · origin ${formatPeriod(r.origin, r.grain)} · ${formatCount(r.lines)} lines`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <input
+          type="search"
+          aria-label="Filter items"
+          placeholder="Item or name…"
+          value={filter.text}
+          onChange={(e) => setFilter({ text: e.target.value })}
+        />
+        <select aria-label="Category" value={filter.category} onChange={(e) => setFilter({ category: e.target.value })}>
+          <option value="">All categories</option>
+          {overview?.categories.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+        <select aria-label="Owner" value={filter.owner} onChange={(e) => setFilter({ owner: e.target.value })}>
+          <option value="">All owners</option>
+          {overview?.owners.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+        <select aria-label="Lag" value={filter.lag} onChange={(e) => setFilter({ lag: e.target.value })}>
+          <option value="">All lags</option>
+          {overview?.lags.map((l) => (
+            <option key={l} value={l}>
+              Lag {l}
+            </option>
+          ))}
+        </select>
+        <span className="spacer" />
+        {run && (
+          <span className="run-facts">
+            {formatCount(run.items)} items · {run.intervalLevel ? `${run.intervalLevel} % interval` : 'no interval'} · {formatPeriod(run.firstPeriod ?? run.origin, run.grain)}–
+            {formatPeriod(run.lastPeriod ?? run.origin, run.grain)}
+          </span>
+        )}
+      </div>
+      {error && (
+        <div className="banner error" role="alert">
+          {error.message}
+        </div>
+      )}
+      {!runs.length && workbook && <p className="empty">This workbook has no forecast runs yet. Import a forecast file to start.</p>}
+      {overview && <RunOverviewChart overview={overview} />}
+      {runId !== null && <WorklistGrid key={runId} />}
+      <p className="hint" aria-hidden="true">
+        ↑↓ or j/k move · PgUp/PgDn page · Home/End · {total !== null ? `${formatCount(total)} lines` : ''}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+// The Review screen's state: chosen run, sort and filters, and the worklist's
+// rows fetched page by page as the grid scrolls (the backend does the sorting).
+import { create } from 'zustand';
+import type { RunLineSortColumn } from '../../shared/contract';
+import type { ApiError, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../shared/domain';
+import { api } from '../api';
+
+export const PAGE_SIZE = 200;
+
+export interface LineFilter {
+  text: string;
+  category: string;
+  owner: string;
+  lag: string;
+}
+
+interface ReviewState {
+  runs: ForecastRunSummary[];
+  runId: number | null;
+  overview: RunOverview | null;
+  sort: { column: RunLineSortColumn; direction: 'asc' | 'desc' };
+  filter: LineFilter;
+  total: number | null;
+  /** Rows by their index in the sorted, filtered list; missing ones are still loading. */
+  rows: Map<number, ForecastLineRow>;
+  requestedPages: Set<number>;
+  /** Changes with every new query, so late answers to an old query are dropped. */
+  queryKey: number;
+  selectedIndex: number;
+  error: ApiError | null;
+  loadRuns(preferredRunId?: number | null): Promise<void>;
+  selectRun(runId: number): Promise<void>;
+  setSort(column: RunLineSortColumn): void;
+  setFilter(patch: Partial<LineFilter>): void;
+  ensureRows(fromIndex: number, toIndex: number): void;
+  select(index: number): void;
+}
+
+const NO_FILTER: LineFilter = { text: '', category: '', owner: '', lag: '' };
+
+export const useReviewStore = create<ReviewState>((set, get) => {
+  async function fetchPage(page: number, queryKey: number): Promise<void> {
+    const { runId, sort, filter } = get();
+    if (runId === null) return;
+    const result = await api.call('getRunLines', {
+      runId,
+      offset: page * PAGE_SIZE,
+      limit: PAGE_SIZE,
+      sort,
+      filter: {
+        ...(filter.text ? { text: filter.text } : {}),
+        ...(filter.category ? { category: filter.category } : {}),
+        ...(filter.owner ? { owner: filter.owner } : {}),
+        ...(filter.lag ? { lag: Number(filter.lag) } : {}),
+      },
+    });
+    if (get().queryKey !== queryKey) return;
+    if (!result.ok) {
+      set({ error: result.error });
+      return;
+    }
+    const rows = new Map(get().rows);
+    result.value.rows.forEach((row, i) => rows.set(result.value.offset + i, row));
+    set({ rows, total: result.value.total, error: null });
+  }
+
+  function requery(): void {
+    const queryKey = get().queryKey + 1;
+    set({ queryKey, rows: new Map(), requestedPages: new Set([0]), total: null, selectedIndex: 0 });
+    void fetchPage(0, queryKey);
+  }
+
+  return {
+    runs: [],
+    runId: null,
+    overview: null,
+    sort: { column: 'item', direction: 'asc' },
+    filter: NO_FILTER,
+    total: null,
+    rows: new Map(),
+    requestedPages: new Set(),
+    queryKey: 0,
+    selectedIndex: 0,
+    error: null,
+    async loadRuns(preferredRunId) {
+      const result = await api.call('listRuns', {});
+      if (!result.ok) {
+        set({ error: result.error });
+        return;
+      }
+      const runs = result.value.runs;
+      set({ runs });
+      const keep = get().runId;
+      const next = runs.find((r) => r.runId === keep)?.runId ?? runs.find((r) => r.runId === preferredRunId)?.runId ?? runs[0]?.runId;
+      if (next !== undefined) await get().selectRun(next);
+    },
+    async selectRun(runId) {
+      set({ runId, overview: null, filter: NO_FILTER });
+      requery();
+      const overview = await api.call('getRunOverview', { runId });
+      if (overview.ok && get().runId === runId) set({ overview: overview.value });
+    },
+    setSort(column) {
+      const { sort } = get();
+      set({ sort: { column, direction: sort.column === column && sort.direction === 'asc' ? 'desc' : 'asc' } });
+      requery();
+    },
+    setFilter(patch) {
+      set({ filter: { ...get().filter, ...patch } });
+      requery();
+    },
+    ensureRows(fromIndex, toIndex) {
+      const { requestedPages, queryKey } = get();
+      for (let page = Math.floor(fromIndex / PAGE_SIZE); page <= Math.floor(toIndex / PAGE_SIZE); page++) {
+        if (requestedPages.has(page)) continue;
+        requestedPages.add(page);
+        void fetchPage(page, queryKey);
+      }
+    },
+    select(index) {
+      const total = get().total ?? 0;
+      set({ selectedIndex: Math.max(0, Math.min(index, total - 1)) });
+    },
+  };
+});

@@ -1,0 +1,15 @@
+// The Content-Security-Policy of the renderer: sent as a header by the browser
+// host and the desktop shell, and repeated in renderer/index.html's meta tag
+// (a test keeps the two equal). No inline script, no remote anything.
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
