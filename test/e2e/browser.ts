@@ -1,0 +1,72 @@
+// Shared set-up of the browser tests: a demo workbook, the real browser host
+// (`npm run web`) and headless Debian Chromium driven by playwright-core.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export function makeDemoWorkbook(path: string, items = 120): void {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'demo', '--db', path, '--items', String(items), '--force'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`fwb demo failed: ${result.stderr}`);
+}
+
+export interface RunningHost {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node scripts/web.mjs --db FILE` and waits for its one line. */
+export function startHost(db: string, extraArgs: string[] = []): Promise<RunningHost> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'web.mjs'), '--db', db, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`browser host did not start: ${stderr}`)), 60_000);
+    child.stdout!.on('data', (chunk) => {
+      stdout += chunk;
+      const m = /^Forecast Workbench at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\n/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          process: child,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`browser host exited with ${code}: ${stderr}`)));
+  });
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Collects console errors and CSP violations, which a test then expects to be none. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/workbook';
+import { launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
+
+describe('the app in a browser, on a demo workbook', () => {
+  const t = tempDir('fwb-e2e-');
+  let host: RunningHost;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    const db = join(t.dir, 'demo.sqlite');
+    makeDemoWorkbook(db, 120);
+    host = await startHost(db);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    problems = watchConsole(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    t.cleanup();
+  });
+
+  it('opens on the Review screen with the current run’s lines', async () => {
+    await page.goto(host.url);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Import', 'Review', 'Accuracy', 'Export', 'Governance']) await expect(nav.getByRole('link', { name }).count()).resolves.toBe(1);
+    await expect(nav.getByRole('link', { name: 'Review' }).getAttribute('aria-current')).resolves.toBe('page');
+
+    // The token leaves the address bar once read.
+    expect(page.url()).not.toContain('token=');
+    await page.getByLabel('Workbook').filter({ hasText: 'Demo workbook' }).waitFor();
+
+    const grid = page.getByRole('grid', { name: 'Worklist' });
+    await grid.getByRole('row').nth(1).getByRole('gridcell').first().filter({ hasText: /^SKU-/ }).waitFor();
+    const headers = await grid.getByRole('columnheader').allInnerTexts();
+    expect(headers.map((h) => h.replace(/[▲▼]/g, '').trim())).toEqual(
+      expect.arrayContaining(['Item', 'Period', 'Lag', 'Model qty', 'Lower', 'Upper']),
+    );
+    const first = await grid.getByRole('row').nth(1).getByRole('gridcell').allInnerTexts();
+    expect(first[0]).toMatch(/^SKU-\d+$/);
+    expect(first[6]).toBe('Nov 2026'); // lag 1 after the October origin
+    expect(first[7]).toBe('1');
+    expect(Number(first[8]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(0);
+
+    const selected = await page.getByRole('combobox', { name: 'Forecast run' }).inputValue();
+    expect(Number(selected)).toBeGreaterThan(0);
+    await expect(page.getByRole('img', { name: /total demand/i }).count()).resolves.toBe(1);
+    await screenshot(page, 'review');
+  });
+
+  it('moves through the worklist with the keyboard and sorts in the backend', async () => {
+    const grid = page.getByRole('grid', { name: 'Worklist' });
+    await grid.focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('ArrowDown');
+    await expect(page.locator('[role=row][aria-selected=true]').getAttribute('aria-rowindex')).resolves.toBe('4');
+    await page.keyboard.press('k');
+    await expect(page.locator('[role=row][aria-selected=true]').getAttribute('aria-rowindex')).resolves.toBe('3');
+
+    await page.getByRole('button', { name: 'Sort by Model qty' }).click();
+    await page.getByRole('button', { name: 'Sort by Model qty' }).click(); // descending
+    await expect(grid.getByRole('columnheader', { name: /Model qty/ }).getAttribute('aria-sort')).resolves.toBe('descending');
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell], [role=row][aria-rowindex="3"] [role=gridcell]')];
+      return cells.length > 0 && cells.every((c) => c.textContent !== '');
+    });
+    const top = await grid.locator('[aria-rowindex="2"] [role=gridcell]').nth(8).innerText();
+    const second = await grid.locator('[aria-rowindex="3"] [role=gridcell]').nth(8).innerText();
+    expect(Number(top.replace(/,/g, ''))).toBeGreaterThanOrEqual(Number(second.replace(/,/g, '')));
+  });
+
+  it('filters by lag and by text', async () => {
+    await page.getByRole('combobox', { name: 'Lag' }).selectOption('3');
+    await page.waitForFunction(() => document.querySelector('[role=row][aria-rowindex="2"] [role=gridcell]:nth-child(8)')?.textContent === '3');
+    await page.getByRole('searchbox', { name: 'Filter items' }).fill('zzzz-no-such-item');
+    await page.getByText('No lines match.').waitFor();
+    await page.getByRole('searchbox', { name: 'Filter items' }).fill('');
+    await page.getByRole('combobox', { name: 'Lag' }).selectOption('');
+  });
+
+  it('switches screens from the navigation and with Alt+number', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
+    await page.getByRole('table', { name: 'Import batches' }).getByRole('row').nth(1).waitFor();
+    await screenshot(page, 'import');
+    await page.keyboard.press('Alt+2');
+    await page.getByRole('grid', { name: 'Worklist' }).waitFor();
+  });
+
+  it('gives every control an accessible name and raises no console errors or CSP violations', async () => {
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('button, input, select, a[href], [role=grid]')]
+        .filter((el) => {
+          const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length;
+          return !labelled && !(el.textContent ?? '').trim();
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unnamed).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
