@@ -1,0 +1,20 @@
+// Entry of the Electron main process (out/main/index.js). Thin on purpose: the
+// lifecycle, window, security guard, IPC and menu live in their own modules and
+// take Electron as a parameter.
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BackendHost } from '../backend/host';
+import { appLocations } from './app-page';
+import { runApp } from './lifecycle';
+
+// The main build emits out/main/index.js and out/main/worker.js side by side.
+const locations = appLocations(dirname(fileURLToPath(import.meta.url)));
+
+runApp(
+  { app, BrowserWindow, dialog, ipcMain, Menu, session, shell },
+  { locations, startBackend: (init) => BackendHost.start(locations.workerUrl, init) },
+).catch((err: unknown) => {
+  dialog.showErrorBox('Forecast Workbench could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  app.exit(1);
+});
