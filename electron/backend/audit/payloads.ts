@@ -1,0 +1,137 @@
+// Audit payloads of journal rows, built in one place so that the code writing a
+// row and `fwb check` (which compares each row with its audit entry) agree on
+// every key. Keys are camelCase; a column that is NULL is written as null.
+
+/** A row of `decisions` as SQLite returns it. */
+export interface DecisionRow {
+  decision_id: number;
+  line_id: number;
+  action: string;
+  quantity: number | null;
+  source: string;
+  reason_code: string | null;
+  comment: string | null;
+  decided_by: string | null;
+  decided_at: string;
+  status: string;
+}
+
+export interface DecisionAuditPayload {
+  decisionId: number;
+  lineId: number;
+  action: string;
+  quantity: number | null;
+  source: string;
+  reasonCode: string | null;
+  comment: string | null;
+  decidedBy: string | null;
+  decidedAt: string;
+  status: string;
+}
+
+/** Payload of the 'decision.<action>' entry (entity 'decision', entity_id = decision_id). */
+export function decisionAuditPayload(row: DecisionRow): DecisionAuditPayload {
+  return {
+    decisionId: row.decision_id,
+    lineId: row.line_id,
+    action: row.action,
+    quantity: row.quantity ?? null,
+    source: row.source,
+    reasonCode: row.reason_code ?? null,
+    comment: row.comment ?? null,
+    decidedBy: row.decided_by ?? null,
+    decidedAt: row.decided_at,
+    status: row.status,
+  };
+}
+
+/** Audit action of a decision: 'decision.accept', 'decision.override', … */
+export const decisionAuditAction = (action: string): string => `decision.${action}`;
+
+/** A row of `approvals`. */
+export interface ApprovalRow {
+  approval_id: number;
+  decision_id: number;
+  verdict: string;
+  note: string | null;
+  decided_by: string;
+  decided_at: string;
+}
+
+/** Payload of the 'approval' entry (entity 'approval', entity_id = approval_id). */
+export function approvalAuditPayload(row: ApprovalRow) {
+  return {
+    approvalId: row.approval_id,
+    decisionId: row.decision_id,
+    verdict: row.verdict,
+    note: row.note ?? null,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+  };
+}
+
+/** A row of `policies`. */
+export interface PolicyRow {
+  policy_id: number;
+  segment_type: string;
+  segment_value: string;
+  model_role: string;
+  approval_pct: number | null;
+  approval_units: number | null;
+  freeze_lags: number;
+  comment_pct: number | null;
+  drift_threshold_pts: number | null;
+  stepped_down_at: string | null;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/** Payload of the 'policy.change' entry (entity 'policy', entity_id = policy_id): the policy as it now stands. */
+export function policyAuditPayload(row: PolicyRow) {
+  return {
+    policyId: row.policy_id,
+    segmentType: row.segment_type,
+    segmentValue: row.segment_value,
+    modelRole: row.model_role,
+    approvalPct: row.approval_pct ?? null,
+    approvalUnits: row.approval_units ?? null,
+    freezeLags: row.freeze_lags,
+    commentPct: row.comment_pct ?? null,
+    driftThresholdPts: row.drift_threshold_pts ?? null,
+    steppedDownAt: row.stepped_down_at ?? null,
+    updatedBy: row.updated_by ?? null,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A row of `import_batches` (the columns an audit entry records). */
+export interface ImportBatchRow {
+  batch_id: number;
+  kind: string;
+  file_name: string;
+  sha256: string | null;
+  model_name: string | null;
+  model_version: string | null;
+  rows_read: number;
+  rows_accepted: number;
+  rows_quarantined: number;
+  imported_by: string | null;
+  imported_at: string;
+}
+
+/** Payload of the 'import' entry (entity 'import_batch', entity_id = batch_id). */
+export function importBatchAuditPayload(row: ImportBatchRow) {
+  return {
+    batchId: row.batch_id,
+    kind: row.kind,
+    fileName: row.file_name,
+    sha256: row.sha256 ?? null,
+    modelName: row.model_name ?? null,
+    modelVersion: row.model_version ?? null,
+    rowsRead: row.rows_read,
+    rowsAccepted: row.rows_accepted,
+    rowsQuarantined: row.rows_quarantined,
+    importedBy: row.imported_by ?? null,
+    importedAt: row.imported_at,
+  };
+}
