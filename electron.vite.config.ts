@@ -34,6 +34,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
+      chunkSizeWarningLimit: 1500,
       emptyOutDir: true,
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },

@@ -86,3 +86,15 @@ export function addBuckets(period: string, n: number, grain: Grain): string {
 export function lagOf(origin: string, period: string, grain: Grain): number {
   return bucketIndex(period, grain) - bucketIndex(origin, grain);
 }
+
+/** Storage form of a period: INTEGER yyyymmdd ('2026-11-01' → 20261101). */
+export function periodKey(period: string): number {
+  return Number(period.slice(0, 4)) * 10000 + Number(period.slice(5, 7)) * 100 + Number(period.slice(8, 10));
+}
+
+export function periodFromKey(key: number): string {
+  const y = Math.floor(key / 10000);
+  const m = Math.floor(key / 100) % 100;
+  const d = key % 100;
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}

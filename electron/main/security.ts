@@ -2,7 +2,7 @@
 // untrusted: it gets no Node, no navigation, no new windows, no permissions, no
 // remote content, and a strict Content-Security-Policy.
 import type { App, Session, WebContents, WebPreferences } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import { type AppPage, type RequestPolicy, isAllowedNavigation, isAllowedRequest } from './app-page';
 
 export { isAllowedNavigation, isAllowedRequest };
@@ -33,7 +33,7 @@ export function withContentSecurityPolicy(headers: Headers | undefined): Headers
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (name.toLowerCase() !== 'content-security-policy') out[name] = value;
   }
-  out['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  out['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY_HEADER];
   return out;
 }
 

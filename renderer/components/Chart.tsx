@@ -1,11 +1,11 @@
 // ECharts with only the parts we use registered (keeps the bundle lean). Every
-// chart gets a title and an accessible description.
-import ReactEChartsCore from 'echarts-for-react/lib/core';
-import { LineChart, BarChart, ScatterChart } from 'echarts/charts';
+// chart gets a title in its option and an accessible description on its figure.
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { EChartsOption } from 'echarts';
+import { useEffect, useRef } from 'react';
 
 echarts.use([LineChart, BarChart, ScatterChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, MarkLineComponent, AriaComponent, CanvasRenderer]);
 
@@ -20,9 +20,24 @@ export const CHART_COLORS = {
 };
 
 export function Chart({ option, label, height }: { option: EChartsOption; label: string; height: number }) {
-  return (
-    <div className="chart" role="img" aria-label={label} style={{ height }}>
-      <ReactEChartsCore echarts={echarts} option={option} notMerge style={{ height: '100%', width: '100%' }} opts={{ renderer: 'canvas' }} />
-    </div>
-  );
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+
+  useEffect(() => {
+    const instance = echarts.init(ref.current!, undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(ref.current!);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+
+  return <div className="chart" role="img" aria-label={label} ref={ref} style={{ height }} />;
 }

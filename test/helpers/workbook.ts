@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import type { BackendContext } from '../../electron/backend/context';
 import type { BackendEvent } from '../../shared/domain';
+import { periodKey } from '../../shared/period';
 
 export function tempDir(prefix = 'fwb-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -31,21 +32,22 @@ export function fillSmallWorkbook(db: Db): { runId: number; lines: number } {
       .run(at).lastInsertRowid;
     const item = db.prepare('INSERT INTO items (item_id, name, category, abc_class, owner_id) VALUES (?, ?, ?, ?, ?)');
     for (const i of items) item.run(...i);
-    const actual = db.prepare('INSERT INTO actuals (item_id, period, quantity, recorded_at) VALUES (?, ?, ?, ?)');
+    const key = (id: string) => (db.prepare('SELECT item_key FROM items WHERE item_id = ?').pluck().get(id) as number);
+    const actual = db.prepare('INSERT INTO actuals (item_key, period, quantity, recorded_at) VALUES (?, ?, ?, ?)');
     items.forEach(([id], k) => {
       for (let m = 0; m < 18; m++) {
-        const period = new Date(Date.UTC(2025, m, 1)).toISOString().slice(0, 10);
-        actual.run(id, period, 100 * (k + 1) + m, at);
+        const period = periodKey(new Date(Date.UTC(2025, m, 1)).toISOString().slice(0, 10));
+        actual.run(key(id), period, 100 * (k + 1) + m, at);
       }
     });
     const run = db
-      .prepare("INSERT INTO forecast_runs (model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES ('TestModel', '1.0', '2026-06-01', 'month', 80, ?, ?)")
+      .prepare("INSERT INTO forecast_runs (model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES ('TestModel', '1.0', 20260601, 'month', 80, ?, ?)")
       .run(batch, at).lastInsertRowid;
-    const line = db.prepare('INSERT INTO forecast_lines (run_id, item_id, period, lag, quantity, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const line = db.prepare('INSERT INTO forecast_lines (run_id, item_key, period, lag, quantity, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)');
     items.forEach(([id], k) => {
       for (let lag = 1; lag <= 3; lag++) {
         const q = 100 * (k + 1) + 20 + lag;
-        line.run(run, id, `2026-0${6 + lag}-01`, lag, q, q * 0.8, q * 1.25);
+        line.run(run, key(id), 20260601 + 100 * lag, lag, q, q * 0.8, q * 1.25);
       }
     });
   })();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/backend/api';
 import type { BackendContext } from '../../electron/backend/context';
-import type { ForecastLinePage, RunOverview, WorkbookInfo } from '../../shared/domain';
+import type { ForecastLinePage, ForecastRunSummary, RunOverview, WorkbookInfo } from '../../shared/domain';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
 
 describe('the API dispatcher', () => {
@@ -38,6 +38,17 @@ describe('the API dispatcher', () => {
     const info = (result as { value: WorkbookInfo }).value;
     expect(info).toMatchObject({ name: 'small', grain: 'month', currentRunId: runId, lastActualPeriod: '2026-06-01' });
     expect(info.counts).toMatchObject({ items: 3, runs: 1, forecastLines: 9, actuals: 54 });
+  });
+
+  it('lists runs newest origin first, with their size and horizon', async () => {
+    const empty = ctx.db
+      .prepare("INSERT INTO forecast_runs (model_name, origin, grain, created_at) VALUES ('Empty', 20250101, 'month', 'now')")
+      .run().lastInsertRowid;
+    const result = (await dispatch(ctx, 'listRuns', {})) as { value: { runs: ForecastRunSummary[] } };
+    expect(result.value.runs).toEqual([
+      expect.objectContaining({ runId, modelName: 'TestModel', modelVersion: '1.0', origin: '2026-06-01', lines: 9, items: 3, firstPeriod: '2026-07-01', lastPeriod: '2026-09-01', intervalLevel: 80 }),
+      expect.objectContaining({ runId: Number(empty), origin: '2025-01-01', lines: 0, items: 0, firstPeriod: null, lastPeriod: null }),
+    ]);
   });
 
   it('pages, sorts and filters a run’s lines in the backend', async () => {

@@ -29,7 +29,7 @@ describe('opening a workbook', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
     expect(db.prepare('SELECT count(*) FROM reason_codes').pluck().get()).toBe(9);
-    expect(() => db.prepare("INSERT INTO forecast_lines (run_id, item_id, period, lag, quantity) VALUES (99, 'nope', '2026-01-01', 1, 5)").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("INSERT INTO forecast_lines (run_id, item_key, period, lag, quantity) VALUES (99, 12345, 20260101, 1, 5)").run()).toThrow(/FOREIGN KEY/);
     db.close();
   });
 

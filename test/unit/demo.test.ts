@@ -11,6 +11,7 @@ import { decisionAuditPayload, type DecisionRow } from '../../electron/backend/a
 import { openWorkbook, readMeta, type Db } from '../../electron/backend/db/open';
 import { generateDemo, type DemoSummary } from '../../electron/backend/demo/generate';
 import { WorkbenchError } from '../../electron/backend/errors';
+import { periodFromKey } from '../../shared/period';
 
 const NOW = () => new Date('2026-10-31T18:00:00Z');
 let dir: string;
@@ -59,10 +60,10 @@ function analyse(db: Db) {
   const lines = db
     .prepare(
       `SELECT fl.quantity AS f, fl.lower, fl.upper, a.quantity AS a, n.quantity AS naive, sn.quantity AS snaive
-       FROM forecast_lines fl JOIN forecast_runs r ON r.run_id = fl.run_id
-       JOIN actuals a ON a.item_id = fl.item_id AND a.location_id = fl.location_id AND a.period = fl.period AND a.superseded_at IS NULL
-       LEFT JOIN actuals n ON n.item_id = fl.item_id AND n.location_id = fl.location_id AND n.period = r.origin AND n.superseded_at IS NULL
-       LEFT JOIN actuals sn ON sn.item_id = fl.item_id AND sn.location_id = fl.location_id
+       FROM v_forecast_lines fl JOIN v_forecast_runs r ON r.run_id = fl.run_id
+       JOIN v_actuals a ON a.item_id = fl.item_id AND a.location_id = fl.location_id AND a.period = fl.period AND a.superseded_at IS NULL
+       LEFT JOIN v_actuals n ON n.item_id = fl.item_id AND n.location_id = fl.location_id AND n.period = r.origin AND n.superseded_at IS NULL
+       LEFT JOIN v_actuals sn ON sn.item_id = fl.item_id AND sn.location_id = fl.location_id
          AND sn.period = date(fl.period, '-12 months') AND sn.superseded_at IS NULL`,
     )
     .all() as { f: number; lower: number | null; upper: number | null; a: number; naive: number | null; snaive: number | null }[];
@@ -85,8 +86,8 @@ function analyse(db: Db) {
       `WITH latest AS (SELECT line_id, MAX(decision_id) AS decision_id FROM decisions GROUP BY line_id)
        SELECT d.quantity AS o, d.reason_code AS reason, fl.quantity AS f, a.quantity AS a
        FROM latest JOIN decisions d ON d.decision_id = latest.decision_id
-       JOIN forecast_lines fl ON fl.line_id = d.line_id
-       JOIN actuals a ON a.item_id = fl.item_id AND a.location_id = fl.location_id AND a.period = fl.period AND a.superseded_at IS NULL
+       JOIN v_forecast_lines fl ON fl.line_id = d.line_id
+       JOIN v_actuals a ON a.item_id = fl.item_id AND a.location_id = fl.location_id AND a.period = fl.period AND a.superseded_at IS NULL
        WHERE d.action = 'override' AND fl.quantity > 0
          AND NOT EXISTS (SELECT 1 FROM approvals ap WHERE ap.decision_id = d.decision_id AND ap.verdict = 'rejected')`,
     )
@@ -150,10 +151,10 @@ describe('demo workbook', () => {
       expect(summary).toMatchObject({ items: 80, runs: 13, origin: '2026-10-01' });
       expect(summary.planners).toBeGreaterThanOrEqual(3);
       expect(summary.categories).toBeGreaterThanOrEqual(3);
-      expect(summary.forecastLines).toBe(count(db, 'SELECT count(*) AS n FROM forecast_lines'));
-      expect(summary.actuals).toBe(count(db, 'SELECT count(*) AS n FROM actuals'));
+      expect(summary.forecastLines).toBe(count(db, 'SELECT count(*) AS n FROM v_forecast_lines'));
+      expect(summary.actuals).toBe(count(db, 'SELECT count(*) AS n FROM v_actuals'));
       expect(summary.decisions).toBe(count(db, 'SELECT count(*) AS n FROM decisions'));
-      const current = db.prepare('SELECT run_id, origin FROM forecast_runs ORDER BY origin DESC LIMIT 1').get() as { run_id: number; origin: string };
+      const current = db.prepare('SELECT run_id, origin FROM v_forecast_runs ORDER BY origin DESC LIMIT 1').get() as { run_id: number; origin: string };
       expect(current).toEqual({ run_id: summary.currentRunId, origin: '2026-10-01' });
       expect([...phases]).toEqual(expect.arrayContaining(['catalogue', 'demand', 'forecasts', 'decisions', 'writing']));
       expect(readMeta(db, 'name')).toBe('Demo workbook');
@@ -174,7 +175,7 @@ describe('demo workbook', () => {
       const history = db
         .prepare(
           `SELECT item_id, count(*) AS months, min(period) AS first, max(period) AS last, avg(quantity = 0) AS zeros
-           FROM actuals WHERE superseded_at IS NULL GROUP BY item_id`,
+           FROM v_actuals WHERE superseded_at IS NULL GROUP BY item_id`,
         )
         .all() as { item_id: string; months: number; first: string; last: string; zeros: number }[];
       expect(history).toHaveLength(80);
@@ -191,13 +192,13 @@ describe('demo workbook', () => {
           expect(h.first).toBe('2023-05-01');
         }
       }
-      for (const n of newItems) expect(history.find((h) => h.item_id === n.item_id)!.first).toBe(n.introduced_period);
+      for (const n of newItems) expect(history.find((h) => h.item_id === n.item_id)!.first).toBe(periodFromKey(Number(n.introduced_period)));
       expect(history.filter((h) => h.zeros >= 0.3).length).toBeGreaterThanOrEqual(3);
-      expect(count(db, 'SELECT count(*) AS n FROM actuals WHERE superseded_at IS NOT NULL')).toBeGreaterThanOrEqual(1);
+      expect(count(db, 'SELECT count(*) AS n FROM v_actuals WHERE superseded_at IS NOT NULL')).toBeGreaterThanOrEqual(1);
     });
 
     it('has 13 monthly runs with 80 % intervals on every line', () => {
-      const runs = db.prepare('SELECT origin, model_name, model_version, interval_level FROM forecast_runs ORDER BY origin').all() as {
+      const runs = db.prepare('SELECT origin, model_name, model_version, interval_level FROM v_forecast_runs ORDER BY origin').all() as {
         origin: string;
         model_name: string;
         model_version: string;
@@ -210,11 +211,11 @@ describe('demo workbook', () => {
       expect(new Set(runs.map((r) => r.model_name))).toEqual(new Set(['DemandAI']));
       expect(new Set(runs.map((r) => r.model_version)).size).toBe(2);
       expect(runs.every((r) => r.interval_level === 80)).toBe(true);
-      expect(count(db, 'SELECT count(*) AS n FROM forecast_lines WHERE lower IS NULL OR upper IS NULL OR lower > quantity OR upper < quantity')).toBe(0);
-      expect(count(db, 'SELECT count(*) AS n FROM forecast_lines WHERE lag < 1 OR lag > 6')).toBe(0);
+      expect(count(db, 'SELECT count(*) AS n FROM v_forecast_lines WHERE lower IS NULL OR upper IS NULL OR lower > quantity OR upper < quantity')).toBe(0);
+      expect(count(db, 'SELECT count(*) AS n FROM v_forecast_lines WHERE lag < 1 OR lag > 6')).toBe(0);
       const badLag = count(
         db,
-        `SELECT count(*) AS n FROM forecast_lines fl JOIN forecast_runs r USING (run_id)
+        `SELECT count(*) AS n FROM v_forecast_lines fl JOIN v_forecast_runs r USING (run_id)
          WHERE (CAST(strftime('%Y', fl.period) AS INTEGER) * 12 + CAST(strftime('%m', fl.period) AS INTEGER))
              - (CAST(strftime('%Y', r.origin) AS INTEGER) * 12 + CAST(strftime('%m', r.origin) AS INTEGER)) <> fl.lag`,
       );
@@ -222,21 +223,21 @@ describe('demo workbook', () => {
       // Every item that has history by an origin is in that run, for all six lags.
       const missing = count(
         db,
-        `SELECT count(*) AS n FROM forecast_runs r JOIN items i ON coalesce(i.introduced_period, '0000') <= r.origin
-         WHERE (SELECT count(*) FROM forecast_lines fl WHERE fl.run_id = r.run_id AND fl.item_id = i.item_id) <> 6`,
+        `SELECT count(*) AS n FROM forecast_runs r JOIN items i ON coalesce(i.introduced_period, 0) <= r.origin
+         WHERE (SELECT count(*) FROM v_forecast_lines fl WHERE fl.run_id = r.run_id AND fl.item_id = i.item_id) <> 6`,
       );
       expect(missing).toBe(0);
     });
 
     it('has sales inputs and past decisions with reasons, and leaves the current run undecided', () => {
-      expect(count(db, 'SELECT count(DISTINCT item_id) AS n FROM sales_inputs')).toBeGreaterThanOrEqual(10);
-      expect(count(db, 'SELECT count(*) AS n FROM sales_inputs WHERE superseded_at IS NOT NULL')).toBeGreaterThan(0);
-      expect(count(db, "SELECT count(*) AS n FROM sales_inputs WHERE source LIKE 'rep:%' OR source LIKE 'account:%'")).toBe(
-        count(db, 'SELECT count(*) AS n FROM sales_inputs'),
+      expect(count(db, 'SELECT count(DISTINCT item_id) AS n FROM v_sales_inputs')).toBeGreaterThanOrEqual(10);
+      expect(count(db, 'SELECT count(*) AS n FROM v_sales_inputs WHERE superseded_at IS NOT NULL')).toBeGreaterThan(0);
+      expect(count(db, "SELECT count(*) AS n FROM v_sales_inputs WHERE source LIKE 'rep:%' OR source LIKE 'account:%'")).toBe(
+        count(db, 'SELECT count(*) AS n FROM v_sales_inputs'),
       );
       const current = summary.currentRunId;
-      expect(count(db, `SELECT count(*) AS n FROM decisions d JOIN forecast_lines fl USING (line_id) WHERE fl.run_id = ${current}`)).toBe(0);
-      const pastLines = count(db, `SELECT count(*) AS n FROM forecast_lines WHERE run_id <> ${current}`);
+      expect(count(db, `SELECT count(*) AS n FROM decisions d JOIN v_forecast_lines fl USING (line_id) WHERE fl.run_id = ${current}`)).toBe(0);
+      const pastLines = count(db, `SELECT count(*) AS n FROM v_forecast_lines WHERE run_id <> ${current}`);
       const overridden = count(db, "SELECT count(DISTINCT line_id) AS n FROM decisions WHERE action = 'override'");
       const accepted = count(db, "SELECT count(DISTINCT line_id) AS n FROM decisions WHERE action = 'accept'");
       expect(overridden / pastLines).toBeGreaterThan(0.2);
@@ -246,11 +247,11 @@ describe('demo workbook', () => {
       expect(count(db, "SELECT count(DISTINCT reason_code) AS n FROM decisions WHERE action = 'override'")).toBeGreaterThanOrEqual(8);
       expect(count(db, "SELECT count(*) AS n FROM decisions WHERE action = 'accept' AND (source <> 'model' OR reason_code IS NOT NULL)")).toBe(0);
       expect(
-        count(db, "SELECT count(*) AS n FROM decisions d JOIN forecast_lines fl USING (line_id) WHERE d.action = 'accept' AND d.quantity <> fl.quantity"),
+        count(db, "SELECT count(*) AS n FROM decisions d JOIN v_forecast_lines fl USING (line_id) WHERE d.action = 'accept' AND d.quantity <> fl.quantity"),
       ).toBe(0);
       expect(count(db, "SELECT count(*) AS n FROM decisions WHERE reason_code IN ('other', 'data_error') AND comment IS NULL")).toBe(0);
       expect(count(db, "SELECT count(*) AS n FROM decisions WHERE source = 'sales_input'")).toBeGreaterThan(0);
-      expect(count(db, 'SELECT count(*) AS n FROM decisions d JOIN items i ON i.owner_id = d.decided_by JOIN forecast_lines fl ON fl.line_id = d.line_id AND fl.item_id = i.item_id')).toBe(
+      expect(count(db, 'SELECT count(*) AS n FROM decisions d JOIN items i ON i.owner_id = d.decided_by JOIN v_forecast_lines fl ON fl.line_id = d.line_id AND fl.item_id = i.item_id')).toBe(
         summary.decisions,
       );
       // Every override awaiting approval got the manager's verdict.
@@ -266,7 +267,7 @@ describe('demo workbook', () => {
       expect(count(db, "SELECT count(*) AS n FROM audit_log WHERE action = 'policy.change'")).toBe(count(db, 'SELECT count(*) AS n FROM policies') - 1);
       expect(count(db, "SELECT count(DISTINCT kind) AS n FROM import_batches")).toBeGreaterThanOrEqual(4);
       expect(count(db, "SELECT count(*) AS n FROM audit_log WHERE action = 'import'")).toBe(count(db, 'SELECT count(*) AS n FROM import_batches'));
-      expect(count(db, 'SELECT count(*) AS n FROM actuals WHERE batch_id IS NULL')).toBe(0);
+      expect(count(db, 'SELECT count(*) AS n FROM v_actuals WHERE batch_id IS NULL')).toBe(0);
       const verdict = verifyAuditChain(db);
       expect(verdict.ok).toBe(true);
       const entries = new Map(
@@ -319,7 +320,7 @@ describe('demo workbook', () => {
     const db = await freshWorkbook();
     const summary = generateDemo(db, { items: 30, months: 12, seed: 3 });
     expect(summary.runs).toBeGreaterThanOrEqual(2);
-    expect(count(db, 'SELECT count(*) AS n FROM actuals WHERE period < \'2025-11-01\'')).toBe(0);
+    expect(count(db, 'SELECT count(*) AS n FROM v_actuals WHERE period < \'2025-11-01\'')).toBe(0);
     expect(verifyAuditChain(db).ok).toBe(true);
   });
 

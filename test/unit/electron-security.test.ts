@@ -16,7 +16,7 @@ import { type MainElectron, type RunningApp, runApp } from '../../electron/main/
 import { menuTemplate } from '../../electron/main/menu';
 import { secureWebPreferences, withContentSecurityPolicy } from '../../electron/main/security';
 import type { Backend, StartBackend } from '../../electron/main/workbook';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { BackendEvent, Result } from '../../shared/domain';
 import { EVENT_CHANNEL, METHOD_NAMES, ipcChannel } from '../../shared/methods';
 import { type FakeElectron, createFakeElectron } from '../fakes/electron';
@@ -175,10 +175,10 @@ describe('the web-contents-created guard', () => {
       'content-security-policy': ["default-src *"],
       'Content-Type': ['text/html'],
     });
-    expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+    expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY_HEADER]);
     expect(headers['content-security-policy']).toBeUndefined();
     expect(headers['Content-Type']).toEqual(['text/html']);
-    expect(withContentSecurityPolicy(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(withContentSecurityPolicy(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY_HEADER] });
   });
 
   it('cancels every request that is not the app’s own files', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/backend/api';
 import type { BackendContext } from '../../electron/backend/context';
 import { startWebHost, type WebHost } from '../../electron/web/server';
-import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { BackendEvent } from '../../shared/domain';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
 
@@ -101,7 +101,7 @@ describe('the browser host', () => {
     const answer = await send(host.port, '/');
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('Forecast Workbench');
-    expect(answer.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(answer.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY_HEADER);
     expect(answer.headers['referrer-policy']).toBe('no-referrer');
     expect((await send(host.port, '/../../etc/passwd')).status).toBe(404);
   });

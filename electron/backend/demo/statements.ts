@@ -17,18 +17,18 @@ export function prepareStatements(db: Db) {
     quarantine: db.prepare('INSERT INTO quarantine_rows (batch_id, row_number, column_name, reason, raw_text) VALUES (?, ?, ?, ?, ?)'),
     item: db.prepare(
       `INSERT INTO items (item_id, name, category, brand, family, abc_class, owner_id, unit, attributes, introduced_period, batch_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(replace(?, '-', '') AS INTEGER), ?)`,
     ),
-    actual: db.prepare('INSERT INTO actuals (item_id, location_id, period, quantity, batch_id, recorded_at) VALUES (?, \'ALL\', ?, ?, ?, ?)'),
+    actual: db.prepare(`INSERT INTO actuals (item_key, period, quantity, batch_id, recorded_at) VALUES ((SELECT item_key FROM items WHERE item_id = ?), CAST(replace(?, '-', '') AS INTEGER), ?, ?, ?)`),
     supersedeActual: db.prepare('UPDATE actuals SET superseded_at = ? WHERE actual_id = ?'),
     run: db.prepare(
-      `INSERT INTO forecast_runs (model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, ?, 'month', ?, ?, ?)`,
+      `INSERT INTO forecast_runs (model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, CAST(replace(?, '-', '') AS INTEGER), 'month', ?, ?, ?)`,
     ),
     line: db.prepare(
-      `INSERT INTO forecast_lines (run_id, item_id, location_id, period, lag, quantity, lower, upper) VALUES (?, ?, 'ALL', ?, ?, ?, ?, ?)`,
+      `INSERT INTO forecast_lines (run_id, item_key, period, lag, quantity, lower, upper) VALUES (?, (SELECT item_key FROM items WHERE item_id = ?), CAST(replace(?, '-', '') AS INTEGER), ?, ?, ?, ?)`,
     ),
     salesInput: db.prepare(
-      `INSERT INTO sales_inputs (item_id, location_id, period, quantity, source, note, batch_id, recorded_at) VALUES (?, 'ALL', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sales_inputs (item_key, period, quantity, source, note, batch_id, recorded_at) VALUES ((SELECT item_key FROM items WHERE item_id = ?), CAST(replace(?, '-', '') AS INTEGER), ?, ?, ?, ?, ?)`,
     ),
     supersedeSalesInput: db.prepare('UPDATE sales_inputs SET superseded_at = ? WHERE sales_input_id = ?'),
     decision: db.prepare(

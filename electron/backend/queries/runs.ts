@@ -1,5 +1,7 @@
-import type { ForecastLinePage, ForecastRunSummary, RunOverview } from '../../../shared/domain';
-import { addBuckets, type Grain } from '../../../shared/period';
+import type { ForecastLinePage, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../../shared/domain';
+import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
+
+type KeyedPeriod<T> = Omit<T, 'period'> & { period: number };
 import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
 import type { BackendContext } from '../context';
 import { WorkbenchError } from '../errors';
@@ -7,28 +9,30 @@ import { WorkbenchError } from '../errors';
 export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] } {
   const runs = db
     .prepare(
-      `SELECT r.run_id AS runId, r.model_name AS modelName, r.model_version AS modelVersion, r.origin, r.grain,
+      `SELECT r.run_id AS runId, r.model_name AS modelName, r.model_version AS modelVersion, printf('%04d-%02d-%02d', r.origin / 10000, r.origin / 100 % 100, r.origin % 100) AS origin, r.grain,
               r.interval_level AS intervalLevel, r.batch_id AS batchId, r.created_at AS createdAt,
-              count(l.line_id) AS lines, count(DISTINCT l.item_id) AS items,
-              min(l.period) AS firstPeriod, max(l.period) AS lastPeriod
+              count(l.line_id) AS lines, count(DISTINCT l.item_key) AS items,
+              printf('%04d-%02d-%02d', min(l.period) / 10000, min(l.period) / 100 % 100, min(l.period) % 100) AS firstPeriod, printf('%04d-%02d-%02d', max(l.period) / 10000, max(l.period) / 100 % 100, max(l.period) % 100) AS lastPeriod
          FROM forecast_runs r LEFT JOIN forecast_lines l ON l.run_id = r.run_id
         GROUP BY r.run_id
         ORDER BY r.origin DESC, r.run_id DESC`,
     )
     .all() as ForecastRunSummary[];
+  // A run without lines has no periods (printf of NULL gives a zero date).
+  for (const run of runs) if (run.lines === 0) run.firstPeriod = run.lastPeriod = null;
   return { runs };
 }
 
 // Whitelisted ORDER BY expressions: the request names a column, never SQL.
 const SORT_SQL: Record<RunLineSortColumn, string> = {
-  item: 'l.item_id, l.location_id, l.period',
-  period: 'l.period, l.item_id, l.location_id',
-  lag: 'l.lag, l.item_id, l.location_id',
-  quantity: 'l.quantity, l.item_id, l.period',
-  lower: 'l.lower, l.item_id, l.period',
-  upper: 'l.upper, l.item_id, l.period',
-  category: 'i.category, l.item_id, l.period',
-  width: '(l.upper - l.lower), l.item_id, l.period',
+  item: 'i.item_id, loc.location_id, l.period',
+  period: 'l.period, i.item_id, loc.location_id',
+  lag: 'l.lag, i.item_id, loc.location_id',
+  quantity: 'l.quantity, i.item_id, l.period',
+  lower: 'l.lower, i.item_id, l.period',
+  upper: 'l.upper, i.item_id, l.period',
+  category: 'i.category, i.item_id, l.period',
+  width: '(l.upper - l.lower), i.item_id, l.period',
 };
 
 export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRunLines'>): ForecastLinePage {
@@ -38,7 +42,7 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
   const where = ['l.run_id = @runId'];
   const params: Record<string, unknown> = { runId: req.runId, limit: req.limit, offset: req.offset };
   if (req.filter.text) {
-    where.push("(l.item_id LIKE @text ESCAPE '\\' OR i.name LIKE @text ESCAPE '\\')");
+    where.push("(i.item_id LIKE @text ESCAPE '\\' OR i.name LIKE @text ESCAPE '\\')");
     params.text = `%${req.filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
   if (req.filter.category !== undefined) {
@@ -53,7 +57,8 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
     where.push('l.lag = @lag');
     params.lag = req.filter.lag;
   }
-  const from = `FROM forecast_lines l JOIN items i ON i.item_id = l.item_id WHERE ${where.join(' AND ')}`;
+  const from = `FROM forecast_lines l JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
+                WHERE ${where.join(' AND ')}`;
   const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
   const order = SORT_SQL[req.sort.column]
     .split(', ')
@@ -63,47 +68,48 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
   const { total } = db.prepare(`SELECT count(*) AS total ${from}`).get(params) as { total: number };
   const rows = db
     .prepare(
-      `SELECT l.line_id AS lineId, l.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
-              i.owner_id AS owner, l.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper
+      `SELECT l.line_id AS lineId, i.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
+              i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper
        ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     )
-    .all(params) as ForecastLinePage['rows'];
-  return { runId: req.runId, total, offset: req.offset, rows };
+    .all(params) as (Omit<ForecastLineRow, 'period'> & { period: number })[];
+  return { runId: req.runId, total, offset: req.offset, rows: rows.map((r) => ({ ...r, period: periodFromKey(r.period) })) };
 }
 
 export function getRunOverview({ db }: BackendContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {
-  const run = db.prepare('SELECT run_id AS runId, origin, grain FROM forecast_runs WHERE run_id = ?').get(req.runId) as
-    | { runId: number; origin: string; grain: Grain }
+  const row = db.prepare('SELECT run_id AS runId, origin, grain FROM forecast_runs WHERE run_id = ?').get(req.runId) as
+    | { runId: number; origin: number; grain: Grain }
     | undefined;
-  if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
-  const firstHistory = addBuckets(run.origin, -(req.historyBuckets - 1), run.grain);
+  if (!row) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
+  const run = { ...row, origin: periodFromKey(row.origin) };
+  const firstHistory = periodKey(addBuckets(run.origin, -(req.historyBuckets - 1), run.grain));
   // History of the run's own items only, so the two series add up like for like.
   const history = db
     .prepare(
-      `SELECT a.period, sum(a.quantity) AS actual, count(DISTINCT a.item_id) AS items
+      `SELECT a.period, sum(a.quantity) AS actual, count(DISTINCT a.item_key) AS items
          FROM actuals a
         WHERE a.superseded_at IS NULL AND a.period BETWEEN ? AND ?
-          AND a.item_id IN (SELECT DISTINCT item_id FROM forecast_lines WHERE run_id = ?)
+          AND a.item_key IN (SELECT DISTINCT item_key FROM forecast_lines WHERE run_id = ?)
         GROUP BY a.period ORDER BY a.period`,
     )
-    .all(firstHistory, run.origin, req.runId) as RunOverview['history'];
+    .all(firstHistory, row.origin, req.runId) as KeyedPeriod<RunOverview['history'][number]>[];
   const forecast = db
     .prepare(
       `SELECT period, min(lag) AS lag, sum(quantity) AS quantity, count(*) AS lines
          FROM forecast_lines WHERE run_id = ? GROUP BY period ORDER BY period`,
     )
-    .all(req.runId) as RunOverview['forecast'];
+    .all(req.runId) as KeyedPeriod<RunOverview['forecast'][number]>[];
   const column = (sql: string) => (db.prepare(sql).pluck().all(req.runId) as (string | number)[]);
   return {
     runId: run.runId,
     origin: run.origin,
-    history,
-    forecast,
+    history: history.map((h) => ({ ...h, period: periodFromKey(h.period) })),
+    forecast: forecast.map((f) => ({ ...f, period: periodFromKey(f.period) })),
     categories: column(
-      'SELECT DISTINCT i.category FROM forecast_lines l JOIN items i ON i.item_id = l.item_id WHERE l.run_id = ? AND i.category IS NOT NULL ORDER BY 1',
+      'SELECT DISTINCT i.category FROM forecast_lines l JOIN items i ON i.item_key = l.item_key WHERE l.run_id = ? AND i.category IS NOT NULL ORDER BY 1',
     ) as string[],
     owners: column(
-      'SELECT DISTINCT i.owner_id FROM forecast_lines l JOIN items i ON i.item_id = l.item_id WHERE l.run_id = ? AND i.owner_id IS NOT NULL ORDER BY 1',
+      'SELECT DISTINCT i.owner_id FROM forecast_lines l JOIN items i ON i.item_key = l.item_key WHERE l.run_id = ? AND i.owner_id IS NOT NULL ORDER BY 1',
     ) as string[],
     lags: column('SELECT DISTINCT lag FROM forecast_lines WHERE run_id = ? ORDER BY 1') as number[],
   };

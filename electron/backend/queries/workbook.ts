@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { WorkbookInfo } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { readMeta, workbookGrain } from '../db/open';
+import { periodFromKey } from '../../../shared/period';
 
 export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -10,7 +11,7 @@ export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
     .get() as { runId: number } | undefined;
   const lastActual = db
     .prepare('SELECT max(period) AS period FROM actuals WHERE superseded_at IS NULL')
-    .get() as { period: string | null };
+    .get() as { period: number | null };
   return {
     name: readMeta(db, 'name') ?? basename(path),
     path,
@@ -27,6 +28,6 @@ export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
       auditEntries: count('SELECT count(*) AS n FROM audit_log'),
     },
     currentRunId: current?.runId ?? null,
-    lastActualPeriod: lastActual.period,
+    lastActualPeriod: lastActual.period === null ? null : periodFromKey(lastActual.period),
   };
 }

@@ -12,9 +12,9 @@ export function RunOverviewChart({ overview }: { overview: RunOverview }) {
   const axisText = { color: CHART_COLORS.text, fontSize: 11 };
   const option: EChartsOption = {
     animation: false,
-    title: { text: 'Total demand: actuals and this run’s model forecast', left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 600, color: '#28313b' } },
+    title: { text: 'Total demand of the run’s items, units per month', left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 600, color: '#28313b' } },
     legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: axisText },
-    grid: { left: 56, right: 12, top: 30, bottom: 40 },
+    grid: { left: 56, right: 12, top: 28, bottom: 40 },
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatQuantity(v as number) },
     xAxis: {
       type: 'category',
@@ -28,8 +28,6 @@ export function RunOverviewChart({ overview }: { overview: RunOverview }) {
     },
     yAxis: {
       type: 'value',
-      name: 'Units',
-      nameTextStyle: axisText,
       axisLabel: { ...axisText, formatter: (v: number) => (v >= 1000 ? `${Math.round(v / 1000)}k` : String(v)) },
       splitLine: { lineStyle: { color: CHART_COLORS.grid } },
     },

@@ -8,6 +8,7 @@ import { useReviewStore } from '../../stores/review';
 import { GRID_TEMPLATE, WORKLIST_COLUMNS } from './columns';
 
 const ROW_HEIGHT = 26;
+const HEADER_HEIGHT = 29;
 
 export function WorklistGrid() {
   const total = useReviewStore((s) => s.total);
@@ -24,6 +25,8 @@ export function WorklistGrid() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 20,
+    // The sticky header sits inside the scroller, above the rows.
+    scrollMargin: HEADER_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -58,33 +61,33 @@ export function WorklistGrid() {
       onKeyDown={onKeyDown}
       style={{ ['--grid-template' as string]: GRID_TEMPLATE }}
     >
-      <div className="grid-head" role="rowgroup">
-        <div className="grid-row" role="row" aria-rowindex={1}>
-          {WORKLIST_COLUMNS.map((col) => (
-            <div
-              key={col.id}
-              role="columnheader"
-              className={col.numeric ? 'num' : undefined}
-              aria-sort={col.sort && sort.column === col.sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
-              title={col.title}
-            >
-              {col.sort ? (
-                <button type="button" className="sort" onClick={() => setSort(col.sort!)} aria-label={`Sort by ${col.title ?? col.label}`}>
-                  {col.label}
-                  <span className="sort-mark" aria-hidden="true">
-                    {sort.column === col.sort ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
-                  </span>
-                </button>
-              ) : (
-                col.label
-              )}
-            </div>
-          ))}
+      <div className="grid-body" ref={scrollRef}>
+        <div className="grid-head" role="rowgroup">
+          <div className="grid-row" role="row" aria-rowindex={1}>
+            {WORKLIST_COLUMNS.map((col) => (
+              <div
+                key={col.id}
+                role="columnheader"
+                className={col.numeric ? 'num' : undefined}
+                aria-sort={col.sort && sort.column === col.sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
+                title={col.title}
+              >
+                {col.sort ? (
+                  <button type="button" className="sort" onClick={() => setSort(col.sort!)} aria-label={`Sort by ${col.title ?? col.label}`}>
+                    {col.label}
+                    <span className="sort-mark" aria-hidden="true">
+                      {sort.column === col.sort ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
+                    </span>
+                  </button>
+                ) : (
+                  col.label
+                )}
+              </div>
+            ))}
+          </div>
         </div>
-      </div>
-      <div className="grid-body" ref={scrollRef} role="rowgroup">
         {total === 0 && <div className="grid-empty">No lines match.</div>}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((v) => {
             const row = rows.get(v.index);
             return (
@@ -96,7 +99,7 @@ export function WorklistGrid() {
                 aria-rowindex={v.index + 2}
                 aria-selected={v.index === selectedIndex}
                 onClick={() => select(v.index)}
-                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                style={{ transform: `translateY(${v.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT }}
               >
                 {WORKLIST_COLUMNS.map((col) => (
                   <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined}>

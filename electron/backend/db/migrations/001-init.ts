@@ -50,8 +50,11 @@ CREATE TABLE column_mappings (
   PRIMARY KEY (source_key, kind)
 ) WITHOUT ROWID;
 
+-- Items and locations have an integer key for the big tables (a text key in
+-- every forecast line costs index size and import time) and their own id.
 CREATE TABLE items (
-  item_id           TEXT PRIMARY KEY,
+  item_key          INTEGER PRIMARY KEY,
+  item_id           TEXT NOT NULL UNIQUE,
   name              TEXT NOT NULL,
   category          TEXT,
   brand             TEXT,
@@ -61,23 +64,27 @@ CREATE TABLE items (
   unit              TEXT,
   -- Any other imported columns, kept as attributes.
   attributes        TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
-  introduced_period TEXT,
+  introduced_period INTEGER,
   batch_id          INTEGER REFERENCES import_batches (batch_id)
 );
 CREATE INDEX items_category ON items (category);
 CREATE INDEX items_owner ON items (owner_id);
 
 CREATE TABLE locations (
-  location_id TEXT PRIMARY KEY,
-  name        TEXT NOT NULL
+  location_key INTEGER PRIMARY KEY,
+  location_id  TEXT NOT NULL UNIQUE,
+  name         TEXT NOT NULL
 );
-INSERT INTO locations (location_id, name) VALUES ('ALL', 'All locations');
+INSERT INTO locations (location_key, location_id, name) VALUES (1, 'ALL', 'All locations');
 
+-- Periods are stored as INTEGER yyyymmdd of the bucket's first day (20261101):
+-- compact in indexes, still readable in the sqlite3 shell; the v_* views below
+-- show them as ISO dates.
 CREATE TABLE forecast_runs (
   run_id         INTEGER PRIMARY KEY,
   model_name     TEXT NOT NULL,
   model_version  TEXT NOT NULL DEFAULT '',
-  origin         TEXT NOT NULL,
+  origin         INTEGER NOT NULL,
   grain          TEXT NOT NULL CHECK (grain IN ('month', 'week', 'quarter', 'year')),
   interval_level REAL CHECK (interval_level IS NULL OR (interval_level > 0 AND interval_level < 100)),
   batch_id       INTEGER REFERENCES import_batches (batch_id),
@@ -86,38 +93,37 @@ CREATE TABLE forecast_runs (
 CREATE INDEX forecast_runs_origin ON forecast_runs (origin);
 
 CREATE TABLE forecast_lines (
-  line_id     INTEGER PRIMARY KEY,
-  run_id      INTEGER NOT NULL REFERENCES forecast_runs (run_id) ON DELETE CASCADE,
-  item_id     TEXT NOT NULL REFERENCES items (item_id),
-  location_id TEXT NOT NULL DEFAULT 'ALL' REFERENCES locations (location_id),
-  period      TEXT NOT NULL,
-  lag         INTEGER NOT NULL CHECK (lag >= 0),
-  quantity    REAL NOT NULL CHECK (quantity >= 0),
-  lower       REAL,
-  upper       REAL,
-  UNIQUE (run_id, item_id, location_id, period)
+  line_id      INTEGER PRIMARY KEY,
+  run_id       INTEGER NOT NULL REFERENCES forecast_runs (run_id) ON DELETE CASCADE,
+  item_key     INTEGER NOT NULL REFERENCES items (item_key),
+  location_key INTEGER NOT NULL DEFAULT 1 REFERENCES locations (location_key),
+  period       INTEGER NOT NULL,
+  lag          INTEGER NOT NULL CHECK (lag >= 0),
+  quantity     REAL NOT NULL CHECK (quantity >= 0),
+  lower        REAL,
+  upper        REAL,
+  UNIQUE (run_id, item_key, location_key, period)
 );
-CREATE INDEX forecast_lines_item ON forecast_lines (item_id, location_id, period);
 
 -- Actuals keep their history: a later import of the same key supersedes the
 -- current row (superseded_at set), earlier values stay.
 CREATE TABLE actuals (
   actual_id     INTEGER PRIMARY KEY,
-  item_id       TEXT NOT NULL REFERENCES items (item_id),
-  location_id   TEXT NOT NULL DEFAULT 'ALL' REFERENCES locations (location_id),
-  period        TEXT NOT NULL,
+  item_key      INTEGER NOT NULL REFERENCES items (item_key),
+  location_key  INTEGER NOT NULL DEFAULT 1 REFERENCES locations (location_key),
+  period        INTEGER NOT NULL,
   quantity      REAL NOT NULL CHECK (quantity >= 0),
   batch_id      INTEGER REFERENCES import_batches (batch_id),
   recorded_at   TEXT NOT NULL,
   superseded_at TEXT
 );
-CREATE UNIQUE INDEX actuals_current ON actuals (item_id, location_id, period) WHERE superseded_at IS NULL;
+CREATE UNIQUE INDEX actuals_current ON actuals (item_key, location_key, period) WHERE superseded_at IS NULL;
 
 CREATE TABLE sales_inputs (
   sales_input_id INTEGER PRIMARY KEY,
-  item_id        TEXT NOT NULL REFERENCES items (item_id),
-  location_id    TEXT NOT NULL DEFAULT 'ALL' REFERENCES locations (location_id),
-  period         TEXT NOT NULL,
+  item_key       INTEGER NOT NULL REFERENCES items (item_key),
+  location_key   INTEGER NOT NULL DEFAULT 1 REFERENCES locations (location_key),
+  period         INTEGER NOT NULL,
   quantity       REAL NOT NULL CHECK (quantity >= 0),
   source         TEXT,
   note           TEXT,
@@ -125,7 +131,7 @@ CREATE TABLE sales_inputs (
   recorded_at    TEXT NOT NULL,
   superseded_at  TEXT
 );
-CREATE UNIQUE INDEX sales_inputs_current ON sales_inputs (item_id, location_id, period) WHERE superseded_at IS NULL;
+CREATE UNIQUE INDEX sales_inputs_current ON sales_inputs (item_key, location_key, period) WHERE superseded_at IS NULL;
 
 CREATE TABLE reason_codes (
   code             TEXT PRIMARY KEY,
@@ -255,4 +261,25 @@ CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- Readable views for people with the sqlite3 shell: ids and ISO dates.
+CREATE VIEW v_forecast_runs AS
+SELECT run_id, model_name, model_version, printf('%04d-%02d-%02d', origin / 10000, origin / 100 % 100, origin % 100) AS origin,
+       grain, interval_level, batch_id, created_at
+  FROM forecast_runs;
+CREATE VIEW v_forecast_lines AS
+SELECT l.line_id, l.run_id, i.item_id, loc.location_id,
+       printf('%04d-%02d-%02d', l.period / 10000, l.period / 100 % 100, l.period % 100) AS period,
+       l.lag, l.quantity, l.lower, l.upper
+  FROM forecast_lines l JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key;
+CREATE VIEW v_actuals AS
+SELECT a.actual_id, i.item_id, loc.location_id,
+       printf('%04d-%02d-%02d', a.period / 10000, a.period / 100 % 100, a.period % 100) AS period,
+       a.quantity, a.batch_id, a.recorded_at, a.superseded_at
+  FROM actuals a JOIN items i ON i.item_key = a.item_key JOIN locations loc ON loc.location_key = a.location_key;
+CREATE VIEW v_sales_inputs AS
+SELECT s.sales_input_id, i.item_id, loc.location_id,
+       printf('%04d-%02d-%02d', s.period / 10000, s.period / 100 % 100, s.period % 100) AS period,
+       s.quantity, s.source, s.note, s.batch_id, s.recorded_at, s.superseded_at
+  FROM sales_inputs s JOIN items i ON i.item_key = s.item_key JOIN locations loc ON loc.location_key = s.location_key;
 `;
