@@ -1,7 +1,7 @@
 // The one client of the backend: window.workbench (the preload's bridge) in the
 // desktop app, fetch + the launch token against the browser host otherwise.
 import type { RequestOf, ResponseOf } from '../shared/contract';
-import type { BackendEvent, Result } from '../shared/domain';
+import type { BackendEvent, Result, StagedFile } from '../shared/domain';
 import type { MethodName } from '../shared/methods';
 
 export type Transport = 'desktop' | 'browser';
@@ -10,9 +10,15 @@ export interface WorkbenchClient {
   transport: Transport;
   call<M extends MethodName>(method: M, payload?: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
   onEvent(listener: (event: BackendEvent) => void): () => void;
+  /** Hands a picked or dropped file to the backend for import. */
+  stageFile(file: File): Promise<Result<StagedFile>>;
 }
 
-type Bridge = { transport: 'desktop'; onEvent(listener: (e: BackendEvent) => void): () => void } & Record<string, unknown>;
+type Bridge = {
+  transport: 'desktop';
+  onEvent(listener: (e: BackendEvent) => void): () => void;
+  stageFile(file: File): Promise<Result<StagedFile>>;
+} & Record<string, unknown>;
 
 const TOKEN_KEY = 'fwb.token';
 
@@ -34,6 +40,7 @@ function desktopClient(bridge: Bridge): WorkbenchClient {
     transport: 'desktop',
     call: (method, payload) => (bridge[method] as (p: unknown) => Promise<Result<never>>)(payload ?? {}),
     onEvent: (listener) => bridge.onEvent(listener),
+    stageFile: (file) => bridge.stageFile(file),
   };
 }
 
@@ -52,6 +59,20 @@ function browserClient(): WorkbenchClient {
         return (await response.json()) as Result<never>;
       } catch (err) {
         return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: `The browser host does not answer: ${(err as Error).message}` } };
+      }
+    },
+    async stageFile(file) {
+      if (!token) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'No access token: open the address the browser host printed.' } };
+      try {
+        // The body is the File itself: the browser streams it, nothing is read into memory here.
+        const response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
+          body: file,
+        });
+        return (await response.json()) as Result<StagedFile>;
+      } catch (err) {
+        return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: `Upload failed: ${(err as Error).message}` } };
       }
     },
     onEvent(listener) {

@@ -127,3 +127,57 @@ export type BackendEvent =
   | { type: 'job-progress'; jobId: string; job: string; phase: string; done: number; total: number | null; message?: string }
   | { type: 'job-finished'; jobId: string; job: string; ok: boolean; error?: ApiError }
   | { type: 'workbook-changed'; reason: string };
+
+/** A file handed to the backend for import (uploaded or copied into the staging folder). */
+export interface StagedFile {
+  stagedId: string;
+  name: string;
+  size: number;
+}
+
+export const IMPORT_FILE_KINDS = ['items', 'forecasts', 'actuals', 'sales_inputs', 'decisions'] as const;
+export type ImportFileKind = (typeof IMPORT_FILE_KINDS)[number];
+
+export interface ImportFieldMapping {
+  field: string;
+  required: boolean;
+  /** The file's column mapped to the field, or null. */
+  column: string | null;
+  /** Where the mapping came from: header synonyms, a mapping remembered for this source, or the user. */
+  source: 'detected' | 'remembered' | 'override' | null;
+}
+
+export interface ImportPreview {
+  file: string;
+  size: number;
+  format: { format: 'csv' | 'xlsx'; delimiter?: string; encoding?: string; decimalComma?: boolean; sheet?: string };
+  header: string[];
+  rows: string[][];
+  layout: string;
+  fields: ImportFieldMapping[];
+  unmapped: string[];
+  missing: string[];
+  /** Wide forecast files: the model columns, one run each. */
+  models: string[];
+}
+
+export interface ImportOutcome {
+  batchId: number | null;
+  kind: ImportFileKind;
+  file: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsQuarantined: number;
+  runs: { runId: number; model: string; modelVersion?: string; origin: string; lines: number }[];
+  errors: { row: number; column: string | null; reason: string }[];
+  warnings: string[];
+  /** Set when the whole file was refused (missing columns, strict mode, already imported). */
+  refused?: ApiError;
+}
+
+export interface QuarantineRow {
+  rowNumber: number;
+  column: string | null;
+  reason: string;
+  raw: string | null;
+}

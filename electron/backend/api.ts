@@ -5,7 +5,9 @@ import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
 import { toApiError } from './errors';
+import { previewImport, runImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
+import { listQuarantine } from './queries/quarantine';
 import { getRunLines, getRunOverview, listRuns } from './queries/runs';
 import { getWorkbookInfo } from './queries/workbook';
 
@@ -17,6 +19,9 @@ export const handlers: Handlers = {
   getRunLines: (ctx, req) => getRunLines(ctx, req),
   getRunOverview: (ctx, req) => getRunOverview(ctx, req),
   listImportBatches: (ctx) => listImportBatches(ctx),
+  previewImport: (ctx, req) => previewImport(ctx, req),
+  runImport: (ctx, req) => runImport(ctx, req),
+  listQuarantine: (ctx, req) => listQuarantine(ctx, req),
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -8,4 +8,6 @@ export interface BackendContext {
   path: string;
   now: () => Date;
   emit: (event: BackendEvent) => void;
+  /** Where uploaded or picked files wait for import (see imports/staging.ts). */
+  stagingDir: string;
 }

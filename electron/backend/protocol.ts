@@ -10,6 +10,8 @@ export interface DemoSeedOptions {
 
 export interface WorkerInit {
   dbPath: string;
+  /** Folder of staged import files, shared with the host that stages them (default: per process, in the temp folder). */
+  stagingDir?: string;
   grain?: Grain;
   /** Fill an empty workbook with the demo data (first start of the app). */
   seedDemoIfEmpty?: boolean | DemoSeedOptions;

@@ -7,6 +7,7 @@ import type { BackendContext } from './context';
 import { openWorkbook } from './db/open';
 import { toApiError } from './errors';
 import { seedDemoIfEmpty } from './demo/seed';
+import { defaultStagingDir } from './imports/staging';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
 
 const port = parentPort;
@@ -20,6 +21,7 @@ async function main(init: WorkerInit): Promise<void> {
     path: opened.path,
     now: () => new Date(),
     emit: (event: BackendEvent) => post({ type: 'event', event }),
+    stagingDir: init.stagingDir ?? defaultStagingDir(),
   };
 
   // Calls are answered in arrival order; the queue keeps a slow call from

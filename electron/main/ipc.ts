@@ -3,7 +3,9 @@
 // validates senderFrame), then relays to the backend, which validates the payload.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
-import { EVENT_CHANNEL, METHOD_NAMES, type MethodName, ipcChannel } from '../../shared/methods';
+import { statSync } from 'node:fs';
+import { EVENT_CHANNEL, METHOD_NAMES, STAGE_FILE_CHANNEL, type MethodName, ipcChannel } from '../../shared/methods';
+import { defaultStagingDir, stageCopy } from '../backend/imports/staging';
 import { type AppPage, isAppPageUrl } from './app-page';
 
 export interface BackendRelay {
@@ -14,6 +16,15 @@ export interface IpcOptions {
   page: AppPage;
   /** The open workbook's backend; waits while File › Open switches workbooks. */
   backend(): Promise<BackendRelay | null>;
+  stagingDir?: string;
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 type SenderFrame = Pick<NonNullable<IpcMainInvokeEvent['senderFrame']>, 'url' | 'parent'>;
@@ -41,8 +52,21 @@ export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle' | 'removeHan
       return backend.call(method, payload);
     });
   }
+  // Staging is transport, not contract: the browser host takes uploads over HTTP instead.
+  ipcMain.handle(STAGE_FILE_CHANNEL, async (event: IpcMainInvokeEvent, path: unknown): Promise<Result<unknown>> => {
+    if (!isTrustedSender(event.senderFrame, options.page)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Only the Forecast Workbench window may stage files.' } };
+    if (typeof path !== 'string' || path === '' || !isRegularFile(path)) {
+      return { ok: false, error: { code: 'INVALID_REQUEST', message: 'Choose a file on this computer to import.' } };
+    }
+    try {
+      return { ok: true, value: await stageCopy(options.stagingDir ?? defaultStagingDir(), path) };
+    } catch (err) {
+      return { ok: false, error: { code: 'INTERNAL', message: `Could not read ${path}: ${(err as Error).message}` } };
+    }
+  });
   return () => {
     for (const method of METHOD_NAMES) ipcMain.removeHandler(ipcChannel(method));
+    ipcMain.removeHandler(STAGE_FILE_CHANNEL);
   };
 }
 

@@ -4,11 +4,12 @@
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
 import type { WorkbenchBridge } from '../../shared/bridge';
 import type { BackendEvent } from '../../shared/domain';
-import { EVENT_CHANNEL, METHOD_NAMES, ipcChannel } from '../../shared/methods';
+import { EVENT_CHANNEL, METHOD_NAMES, STAGE_FILE_CHANNEL, ipcChannel } from '../../shared/methods';
 
 export type BridgeIpc = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;
 
-export function createWorkbenchBridge(ipc: BridgeIpc): WorkbenchBridge {
+/** `pathForFile` is Electron's webUtils.getPathForFile: the page hands over a File, never a path. */
+export function createWorkbenchBridge(ipc: BridgeIpc, pathForFile: (file: File) => string): WorkbenchBridge {
   const bridge: Record<string, unknown> = { transport: 'desktop' };
   for (const name of METHOD_NAMES) {
     const channel = ipcChannel(name);
@@ -22,5 +23,6 @@ export function createWorkbenchBridge(ipc: BridgeIpc): WorkbenchBridge {
       ipc.removeListener(EVENT_CHANNEL, relay);
     };
   };
+  bridge.stageFile = (file: File) => ipc.invoke(STAGE_FILE_CHANNEL, pathForFile(file));
   return Object.freeze(bridge) as WorkbenchBridge;
 }

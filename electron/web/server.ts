@@ -1,11 +1,13 @@
 // The browser host: the built renderer and the same API over HTTP, on loopback
 // only, behind a random per-launch token.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
+import { defaultStagingDir, stageStream } from '../backend/imports/staging';
 
 export interface ApiBackend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;
@@ -17,6 +19,8 @@ export interface WebHostOptions {
   rendererDir: string;
   port?: number;
   token?: string;
+  /** Where uploads are staged for the backend to import (see backend/imports/staging.ts). */
+  stagingDir?: string;
 }
 
 export interface WebHost {
@@ -100,12 +104,16 @@ function readBody(req: IncomingMessage): Promise<string> {
 export function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const tokenBuf = Buffer.from(token);
-  const serveStatic = sirv(options.rendererDir, {
-    etag: true,
-    setHeaders: (res) => {
-      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-    },
-  });
+  // Without a built renderer the API still works; pages say how to build them.
+  const serveStatic = existsSync(options.rendererDir)
+    ? sirv(options.rendererDir, {
+        etag: true,
+        setHeaders: (res) => {
+          for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+        },
+      })
+    : (_req: IncomingMessage, res: ServerResponse) =>
+        sendError(res, 503, { code: 'BACKEND_UNAVAILABLE', message: `The renderer is not built (${options.rendererDir} is missing): run npm run build.` });
   const eventStreams = new Set<ServerResponse>();
   const unsubscribe = options.backend.onEvent((event) => {
     const frame = `data: ${JSON.stringify(event)}\n\n`;
@@ -152,6 +160,16 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (!tokenMatches(tokenBuf, bearer(req))) {
       sendError(res, 401, { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' });
+      return;
+    }
+    if (url.pathname === '/api/upload' && req.method === 'POST') {
+      // The file streams to disk as it arrives; no size limit but the disk's.
+      try {
+        const staged = await stageStream(options.stagingDir ?? defaultStagingDir(), url.searchParams.get('name') ?? 'upload', req);
+        sendJson(res, 200, { ok: true, value: staged });
+      } catch (err) {
+        sendError(res, 500, { code: 'INTERNAL', message: `Upload failed: ${(err as Error).message}` });
+      }
       return;
     }
     const match = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);

@@ -12,6 +12,7 @@ export interface JobState {
   phase: string;
   done: number;
   total: number | null;
+  message?: string;
   finished: boolean;
   error?: ApiError;
 }
@@ -51,7 +52,7 @@ export const useAppStore = create<AppState>((set, get) => ({
   handleEvent(event) {
     switch (event.type) {
       case 'job-progress':
-        set({ job: { jobId: event.jobId, job: event.job, phase: event.phase, done: event.done, total: event.total, finished: false } });
+        set({ job: { jobId: event.jobId, job: event.job, phase: event.phase, done: event.done, total: event.total, message: event.message, finished: false } });
         break;
       case 'job-finished': {
         const job = get().job;

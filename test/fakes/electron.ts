@@ -304,6 +304,8 @@ export function createFakeElectron(options: { userData?: string; documents?: str
     shell,
     contextBridge,
     ipcRenderer,
+    // A dropped or picked File's path, as Electron's webUtils gives it to the preload.
+    webUtils: { getPathForFile: (file: { path?: string }) => file.path ?? '' },
   };
 }
 

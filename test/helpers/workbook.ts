@@ -60,5 +60,5 @@ export async function smallWorkbook(dir: string, name = 'small.sqlite'): Promise
   const { db } = await openWorkbook(path, { now: FIXED_NOW });
   const { runId } = fillSmallWorkbook(db);
   const events: BackendEvent[] = [];
-  return { ctx: { db, path, now: FIXED_NOW, emit: (e) => events.push(e) }, events, runId, path };
+  return { ctx: { db, path, now: FIXED_NOW, emit: (e) => events.push(e), stagingDir: join(dir, 'staging') }, events, runId, path };
 }

@@ -17,8 +17,9 @@ import { menuTemplate } from '../../electron/main/menu';
 import { secureWebPreferences, withContentSecurityPolicy } from '../../electron/main/security';
 import type { Backend, StartBackend } from '../../electron/main/workbook';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
-import type { BackendEvent, Result } from '../../shared/domain';
-import { EVENT_CHANNEL, METHOD_NAMES, ipcChannel } from '../../shared/methods';
+import type { BackendEvent, Result, StagedFile } from '../../shared/domain';
+import { EVENT_CHANNEL, METHOD_NAMES, STAGE_FILE_CHANNEL, ipcChannel } from '../../shared/methods';
+import { defaultStagingDir, stagedPath } from '../../electron/backend/imports/staging';
 import { type FakeElectron, createFakeElectron } from '../fakes/electron';
 
 // The preload imports `electron`; give it the fake.
@@ -218,7 +219,7 @@ describe('the web-contents-created guard', () => {
 describe('IPC', () => {
   it('registers one handler per contract method and no other channel', async () => {
     const { electron } = await startShell();
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(METHOD_NAMES.map(ipcChannel).sort());
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...METHOD_NAMES.map(ipcChannel), STAGE_FILE_CHANNEL].sort());
   });
 
   it('answers a foreign frame with FORBIDDEN without reaching the backend', async () => {
@@ -246,6 +247,20 @@ describe('IPC', () => {
     expect(isTrustedSender({ url: `${appUrl}#/review`, parent: null }, filePage)).toBe(true);
   });
 
+  it('stages a file the app window picked, and nothing for anyone else', async () => {
+    const { electron } = await startShell();
+    const picked = join(tmp, 'forecast 2026-10.csv');
+    writeFileSync(picked, 'item_id,period,forecast\nA,2026-11-01,5\n');
+    const staged = (await electron.ipcMain.invoke(STAGE_FILE_CHANNEL, appFrame, picked)) as Result<StagedFile>;
+    expect(staged).toMatchObject({ ok: true, value: { name: 'forecast 2026-10.csv', size: 39 } });
+    if (staged.ok) expect(readFileSync(stagedPath(defaultStagingDir(), staged.value.stagedId), 'utf8')).toContain('A,2026-11-01,5');
+    const foreign = (await electron.ipcMain.invoke(STAGE_FILE_CHANNEL, { url: 'https://evil.example', parent: null }, picked)) as Result<unknown>;
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    for (const bad of [join(tmp, 'missing.csv'), tmp, 42, null]) {
+      expect(await electron.ipcMain.invoke(STAGE_FILE_CHANNEL, appFrame, bad)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    }
+  });
+
   it('forwards backend events to the window on the event channel', async () => {
     const { electron, backends } = await startShell();
     const event: BackendEvent = { type: 'job-progress', jobId: 'demo-1', job: 'demo', phase: 'lines', done: 5, total: 10 };
@@ -260,7 +275,7 @@ describe('the preload', () => {
     await import('../../electron/preload/index');
     const api = electron.contextBridge.exposed.workbench as Record<string, unknown>;
     expect(Object.keys(electron.contextBridge.exposed)).toEqual(['workbench']);
-    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'transport'].sort());
+    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'stageFile', 'transport'].sort());
     expect(api.transport).toBe('desktop');
     for (const [key, value] of Object.entries(api)) {
       if (key !== 'transport') expect(typeof value, key).toBe('function');
@@ -300,7 +315,7 @@ describe('the preload', () => {
     };
     new Function('require', 'module', 'exports', code)(sandboxRequire, { exports: {} }, {});
     const api = fake.contextBridge.exposed.workbench as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'transport'].sort());
+    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'stageFile', 'transport'].sort());
   });
 });
 

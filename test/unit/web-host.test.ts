@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stagedPath } from '../../electron/backend/imports/staging';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { dispatch } from '../../electron/backend/api';
 import type { BackendContext } from '../../electron/backend/context';
 import { startWebHost, type WebHost } from '../../electron/web/server';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
-import type { BackendEvent } from '../../shared/domain';
+import type { BackendEvent, StagedFile } from '../../shared/domain';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
 
 interface Answer {
@@ -43,6 +44,7 @@ describe('the browser host', () => {
     host = await startWebHost({
       backend: { call: (m, p) => dispatch(ctx, m, p), onEvent: (l) => (listeners.add(l), () => listeners.delete(l)) },
       rendererDir,
+      stagingDir: join(t.dir, 'staging'),
     });
   });
   afterAll(async () => {
@@ -104,6 +106,37 @@ describe('the browser host', () => {
     expect(answer.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY_HEADER);
     expect(answer.headers['referrer-policy']).toBe('no-referrer');
     expect((await send(host.port, '/../../etc/passwd')).status).toBe(404);
+  });
+
+  it('stages uploads inside its staging folder, only for token holders', async () => {
+    const body = 'item_id,period,forecast\nA,2026-11-01,5\n';
+    const refused = await send(host.port, '/api/upload?name=x.csv', { method: 'POST', body });
+    expect(refused.status).toBe(401);
+    const answer = await send(host.port, `/api/upload?name=${encodeURIComponent('../../etc/evil.csv')}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/octet-stream' },
+      body,
+    });
+    expect(answer.status).toBe(200);
+    const staged = JSON.parse(answer.body).value as StagedFile;
+    expect(staged).toMatchObject({ name: 'evil.csv', size: body.length });
+    const path = stagedPath(join(t.dir, 'staging'), staged.stagedId);
+    expect(path.startsWith(join(t.dir, 'staging'))).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(body);
+    expect(() => stagedPath(join(t.dir, 'staging'), '../../etc')).toThrow(/no longer staged/);
+  });
+
+  it('says how to build the renderer when it is missing, and still serves the API', async () => {
+    const bare = await startWebHost({ backend: { call: (m, p) => dispatch(ctx, m, p), onEvent: () => () => {} }, rendererDir: join(t.dir, 'nope') });
+    try {
+      const page = await send(bare.port, '/');
+      expect(page.status).toBe(503);
+      expect(page.body).toMatch(/npm run build/);
+      const api = await send(bare.port, '/api/call/getWorkbookInfo', { method: 'POST', headers: { Authorization: `Bearer ${bare.token}` } });
+      expect(api.status).toBe(200);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('streams backend events to token holders', async () => {

@@ -1,53 +1,96 @@
-import { useEffect, useState } from 'react';
-import type { ImportBatchSummary } from '../../../shared/domain';
-import { formatCount, formatTimestamp } from '../../../shared/format';
-import { api } from '../../api';
+import { IMPORT_FILE_KINDS, type ImportFileKind } from '../../../shared/domain';
+import { formatCount } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
+import { useImportStore } from '../../stores/import';
+import { BatchHistory } from './BatchHistory';
+import { FileDrop } from './FileDrop';
+import { ImportOptions } from './ImportOptions';
+import { ImportOutcomeView } from './ImportOutcomeView';
+import { MappingEditor } from './MappingEditor';
+import { PreviewTable } from './PreviewTable';
+import { QuarantineTable } from './QuarantineTable';
 
-/** The batch history: every file (or demo seeding) that put data in this workbook. */
+const KIND_LABELS: Record<ImportFileKind, string> = {
+  forecasts: 'Forecasts',
+  actuals: 'Actuals',
+  items: 'Items',
+  sales_inputs: 'Sales inputs',
+  decisions: 'Decision history',
+};
+
+function sizeText(bytes: number): string {
+  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${formatCount(Math.ceil(bytes / 1024))} KB`;
+}
+
 export function ImportScreen() {
-  const revision = useAppStore((s) => s.revision);
-  const [batches, setBatches] = useState<ImportBatchSummary[] | null>(null);
-  useEffect(() => {
-    void api.call('listImportBatches', {}).then((r) => setBatches(r.ok ? r.value.batches : []));
-  }, [revision]);
+  const { kind, setKind, staged, preview, running, outcome, error, runImport, reset } = useImportStore();
+  const job = useAppStore((s) => s.job);
+  const progress = running && job?.job === 'import' && !job.finished ? job : null;
+  const canImport = !!preview && preview.missing.length === 0 && !running;
+  const f = preview?.format;
+
   return (
-    <section className="screen" aria-labelledby="import-title">
+    <section className="screen import" aria-labelledby="import-title">
       <div className="toolbar">
         <h2 id="import-title">Import</h2>
+        <label>
+          <span>Kind</span>
+          <select aria-label="Kind of data" value={kind} onChange={(e) => setKind(e.target.value as ImportFileKind)} disabled={running}>
+            {IMPORT_FILE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <FileDrop />
       </div>
-      <p className="notice">Importing files is not available in this build yet. The batches below show where this workbook’s data came from.</p>
-      <table className="table" aria-label="Import batches">
-        <thead>
-          <tr>
-            <th scope="col" className="num">Batch</th>
-            <th scope="col">Kind</th>
-            <th scope="col">File</th>
-            <th scope="col">Model</th>
-            <th scope="col" className="num">Rows read</th>
-            <th scope="col" className="num">Accepted</th>
-            <th scope="col" className="num">Quarantined</th>
-            <th scope="col">By</th>
-            <th scope="col">At (UTC)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {batches?.map((b) => (
-            <tr key={b.batchId}>
-              <td className="num">{b.batchId}</td>
-              <td>{b.kind}</td>
-              <td title={b.sha256 ?? undefined}>{b.fileName}</td>
-              <td>{b.modelName ? `${b.modelName} ${b.modelVersion ?? ''}` : ''}</td>
-              <td className="num">{formatCount(b.rowsRead)}</td>
-              <td className="num">{formatCount(b.rowsAccepted)}</td>
-              <td className="num">{formatCount(b.rowsQuarantined)}</td>
-              <td>{b.importedBy ?? ''}</td>
-              <td>{formatTimestamp(b.importedAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {batches?.length === 0 && <p className="empty">No imports yet.</p>}
+      {error && (
+        <div className="banner error" role="alert">
+          {error.file ? `${error.file}${error.row ? `, row ${error.row}` : ''}${error.column ? `, column ${error.column}` : ''}: ` : ''}
+          {error.message}
+        </div>
+      )}
+      {staged && preview && (
+        <section className="panel" aria-labelledby="preview-title">
+          <h3 id="preview-title">
+            {staged.name} · {sizeText(staged.size)} · {f?.format.toUpperCase()}
+            {f?.delimiter ? ` · delimiter ${f.delimiter === '\t' ? 'tab' : `“${f.delimiter}”`}` : ''}
+            {f?.encoding ? ` · ${f.encoding}` : ''}
+            {f?.decimalComma ? ' · decimal comma' : ''}
+            {f?.sheet ? ` · sheet ${f.sheet}` : ''} · layout {preview.layout}
+            {preview.models.length ? ` · models ${preview.models.join(', ')}` : ''}
+          </h3>
+          <div className="import-setup">
+            <MappingEditor preview={preview} />
+            <ImportOptions kind={kind} />
+          </div>
+          {preview.missing.length > 0 && (
+            <p className="banner error" role="alert">
+              Map the required fields first: {preview.missing.join(', ')}.
+            </p>
+          )}
+          <PreviewTable preview={preview} />
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void runImport()} disabled={!canImport}>
+              Import file
+            </button>
+            <button type="button" onClick={reset} disabled={running}>
+              Cancel
+            </button>
+            {progress && (
+              <span className="progress" role="status">
+                <progress aria-label="Import progress" max={progress.total ?? undefined} value={progress.done} />
+                {progress.total ? `${Math.round((100 * progress.done) / progress.total)} %` : ''} · {progress.phase} · {progress.message ?? ''}
+              </span>
+            )}
+            {running && !progress && <span role="status">Starting…</span>}
+          </div>
+        </section>
+      )}
+      {outcome && <ImportOutcomeView outcome={outcome} />}
+      <QuarantineTable />
+      <BatchHistory />
     </section>
   );
 }

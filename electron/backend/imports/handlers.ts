@@ -1,0 +1,61 @@
+// The import methods of the API: resolve the staged file, run the pipeline, and
+// stream its progress as job events.
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { ParsedRequestOf } from '../../../shared/contract';
+import type { ImportOutcome, ImportPreview } from '../../../shared/domain';
+import type { BackendContext } from '../context';
+import { toApiError, WorkbenchError } from '../errors';
+import { importFile, previewFile } from './import-file';
+import { discardStaged, stagedPath } from './staging';
+
+export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
+  const path = stagedPath(ctx.stagingDir, req.stagedId);
+  const preview = await previewFile(ctx, path, { kind: req.kind, sheet: req.sheet, map: req.map });
+  return { ...toPreview(preview), size: statSync(path).size };
+}
+
+export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runImport'>): Promise<ImportOutcome> {
+  const path = stagedPath(ctx.stagingDir, req.stagedId);
+  const jobId = `import-${randomBytes(6).toString('hex')}`;
+  const started = Date.now();
+  try {
+    const result = await importFile(ctx, path, {
+      kind: req.kind,
+      sheet: req.sheet,
+      map: req.map,
+      model: req.model,
+      modelVersion: req.modelVersion,
+      origin: req.origin,
+      grain: req.grain,
+      strict: req.strict,
+      force: req.force,
+      unknownItems: req.unknownItems,
+      onProgress: (p) =>
+        ctx.emit({
+          type: 'job-progress',
+          jobId,
+          job: 'import',
+          phase: p.phase,
+          done: p.bytesDone ?? p.rowsDone ?? 0,
+          total: p.bytesTotal ?? null,
+          message: `${p.rowsDone ?? 0} rows · ${Math.round(((p.rowsDone ?? 0) * 1000) / Math.max(1, Date.now() - started))} rows/s`,
+        }),
+    });
+    ctx.emit({ type: 'job-finished', jobId, job: 'import', ok: true });
+    ctx.emit({ type: 'workbook-changed', reason: 'import' });
+    discardStaged(ctx.stagingDir, req.stagedId);
+    return { ...result, batchId: result.batchId ?? null } as ImportOutcome;
+  } catch (err) {
+    const error = toApiError(err);
+    ctx.emit({ type: 'job-finished', jobId, job: 'import', ok: false, error });
+    if (!(err instanceof WorkbenchError) || err.code !== 'INPUT_REJECTED') throw err;
+    const errors = (err as { errors?: ImportOutcome['errors'] }).errors ?? (error.row !== undefined ? [{ row: error.row, column: error.column ?? null, reason: error.message }] : []);
+    return { batchId: null, kind: req.kind, file: path.split(/[\\/]/).pop()!, rowsRead: 0, rowsAccepted: 0, rowsQuarantined: 0, runs: [], errors, warnings: [], refused: error };
+  }
+}
+
+// Adapts the pipeline's preview to the contract's shape.
+function toPreview(p: Awaited<ReturnType<typeof previewFile>>): Omit<ImportPreview, 'size'> {
+  return p as unknown as Omit<ImportPreview, 'size'>;
+}
