@@ -1,13 +1,14 @@
 // The one API contract: every method's request schema (validated by the backend,
 // whichever way the call came in) and its response type.
 import { z } from 'zod';
-import { IMPORT_FILE_KINDS, type ForecastLinePage, type ForecastRunSummary, type ImportBatchSummary, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
+import { IMPORT_FILE_KINDS, type ForecastLinePage, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS, parseIsoDate } from './period';
 import type { MethodName } from './methods';
+import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
 
 const empty = z.object({}).strict();
 
-export const RUN_LINE_SORT_COLUMNS = ['item', 'period', 'lag', 'quantity', 'lower', 'upper', 'category', 'width'] as const;
+export const RUN_LINE_SORT_COLUMNS = ['exception', 'item', 'period', 'lag', 'quantity', 'lower', 'upper', 'category', 'width'] as const;
 export type RunLineSortColumn = (typeof RUN_LINE_SORT_COLUMNS)[number];
 
 export const getRunLinesRequest = z
@@ -18,7 +19,7 @@ export const getRunLinesRequest = z
     sort: z
       .object({ column: z.enum(RUN_LINE_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) })
       .strict()
-      .default({ column: 'item', direction: 'asc' }),
+      .default({ column: 'exception', direction: 'desc' }),
     filter: z
       .object({
         text: z.string().max(200).optional(),
@@ -55,6 +56,78 @@ export const runImportRequest = z
   })
   .strict();
 
+// ——— Decisions, approvals, policies, releases ———
+// Structure is checked here; the rules that need the workbook (reasons, freeze,
+// thresholds, roles) are enforced by the backend in electron/backend/decisions/.
+const id = z.number().int().positive();
+const text = (max: number) => z.string().trim().max(max);
+const quantity = z.number().min(0).max(1e12);
+const nullablePct = z.number().min(0).max(10_000).nullable();
+
+export const signInRequest = z
+  .object({
+    userId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits and . _ @ - only, at most 64').optional(),
+    displayName: text(100).pipe(z.string().min(1, 'a name is required')),
+    role: z.enum(USER_ROLES),
+  })
+  .strict();
+
+export const decideLineRequest = z
+  .object({
+    lineId: id,
+    action: z.enum(['accept', 'override']),
+    quantity: quantity.optional(),
+    /** Override by percent of the model quantity: -100 … +10 000. */
+    percent: z.number().min(-100).max(10_000).optional(),
+    useSalesInput: z.boolean().optional(),
+    reasonCode: z.string().max(40).optional(),
+    comment: text(2000).optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const given = [r.quantity !== undefined, r.percent !== undefined, r.useSalesInput === true].filter(Boolean).length;
+    if (r.action === 'override' && given !== 1) ctx.addIssue({ code: 'custom', path: ['quantity'], message: 'an override needs exactly one of quantity, percent or useSalesInput' });
+    if (r.action === 'accept' && given !== 0) ctx.addIssue({ code: 'custom', path: ['action'], message: 'accept takes the model quantity: no quantity, percent or useSalesInput' });
+  });
+
+export const bulkAcceptRequest = z
+  .object({
+    runId: id,
+    lineIds: z.array(id).min(1).max(100_000).optional(),
+    filter: getRunLinesRequest.shape.filter.unwrap().optional(),
+  })
+  .strict()
+  .refine((r) => (r.lineIds === undefined) !== (r.filter === undefined), { message: 'give either lineIds or filter (use filter: {} for every line of the run)', path: ['lineIds'] });
+
+export const reviewOverrideRequest = z
+  .object({ decisionId: id, verdict: z.enum(['approved', 'rejected']), note: text(2000).default('') })
+  .strict()
+  .refine((r) => r.verdict !== 'rejected' || r.note.length > 0, { message: 'a rejection needs a note saying why', path: ['note'] });
+
+export const savePolicyRequest = z
+  .object({
+    segmentType: z.enum(['all', 'category', 'abc_class']),
+    segmentValue: text(200).pipe(z.string().min(1)),
+    modelRole: z.enum(MODEL_ROLES),
+    approvalPct: nullablePct,
+    approvalUnits: quantity.nullable(),
+    freezeLags: z.number().int().min(0).max(1000),
+    commentPct: nullablePct,
+    driftThresholdPts: z.number().positive().max(1000).nullable(),
+  })
+  .strict()
+  .refine((r) => r.segmentType !== 'all' || r.segmentValue === '*', { message: "the 'all' segment's value is '*'", path: ['segmentValue'] })
+  .refine((r) => r.segmentType !== 'abc_class' || ['A', 'B', 'C'].includes(r.segmentValue), { message: 'an ABC class is A, B or C', path: ['segmentValue'] });
+
+export const saveReasonCodeRequest = z
+  .object({
+    code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _, at most 40'),
+    label: text(100).pipe(z.string().min(1, 'a label is required')),
+    commentRequired: z.boolean(),
+    active: z.boolean(),
+  })
+  .strict();
+
 export const contract = {
   getWorkbookInfo: { request: empty, response: {} as WorkbookInfo },
   listRuns: { request: empty, response: {} as { runs: ForecastRunSummary[] } },
@@ -66,10 +139,33 @@ export const contract = {
   listImportBatches: { request: empty, response: {} as { batches: ImportBatchSummary[] } },
   previewImport: { request: previewImportRequest, response: {} as ImportPreview },
   runImport: { request: runImportRequest, response: {} as ImportOutcome },
+  getItemDetail: {
+    request: z.object({ runId: z.number().int().positive(), itemId: z.string().min(1).max(200), locationId: z.string().min(1).max(200).default('ALL') }).strict(),
+    response: {} as ItemDetail,
+  },
   listQuarantine: {
     request: z.object({ batchId: z.number().int().positive(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     response: {} as { batchId: number; total: number; rows: QuarantineRow[] },
   },
+  getSession: { request: empty, response: {} as Session },
+  signIn: { request: signInRequest, response: {} as Session },
+  decideLine: { request: decideLineRequest, response: {} as DecideOutcome },
+  bulkAccept: { request: bulkAcceptRequest, response: {} as BulkAcceptOutcome },
+  undoLastDecision: { request: z.object({ runId: id.optional() }).strict(), response: {} as UndoOutcome },
+  listPendingApprovals: { request: z.object({ runId: id.optional() }).strict(), response: {} as { approvals: PendingApproval[] } },
+  reviewOverride: { request: reviewOverrideRequest, response: {} as ReviewOutcome },
+  listPolicies: { request: empty, response: {} as { policies: PolicySummary[] } },
+  savePolicy: { request: savePolicyRequest, response: {} as PolicySummary },
+  restorePolicyRole: { request: z.object({ policyId: id }).strict(), response: {} as PolicySummary },
+  listReasonCodes: { request: empty, response: {} as { reasonCodes: ReasonCode[] } },
+  saveReasonCode: { request: saveReasonCodeRequest, response: {} as ReasonCode },
+  releaseRun: { request: z.object({ runId: id, note: text(2000).optional() }).strict(), response: {} as ReleaseOutcome },
+  rollbackRun: {
+    request: z.object({ runId: id, toVersion: z.number().int().min(1), note: text(2000).pipe(z.string().min(1, 'say why the plan is rolled back')) }).strict(),
+    response: {} as ReleaseOutcome,
+  },
+  listReleases: { request: z.object({ runId: id }).strict(), response: {} as { runId: number; releases: ReleaseSummary[] } },
+  getLineJournal: { request: z.object({ lineId: id }).strict(), response: {} as LineJournal },
 } satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;

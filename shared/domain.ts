@@ -63,6 +63,9 @@ export interface ForecastLineRow {
   quantity: number;
   lower: number | null;
   upper: number | null;
+  /** 0–100: how much this line needs a look, highest first by default. */
+  exceptionScore: number;
+  exceptionReasons: ExceptionReason[];
 }
 
 export interface ForecastLinePage {
@@ -180,4 +183,253 @@ export interface QuarantineRow {
   column: string | null;
   reason: string;
   raw: string | null;
+}
+
+/** Why a line is an exception: the signal and its value (a ratio, or months of history for new items). */
+export interface ExceptionReason {
+  kind: 'sales_input' | 'run_rate_jump' | 'interval_width' | 'recent_error' | 'new_item' | 'drift';
+  value: number;
+  /** Points it adds to the 0–100 score. */
+  contribution: number;
+}
+
+/** Everything the item detail panel shows about one item in the context of one run. */
+export interface ItemDetail {
+  item: {
+    itemId: string;
+    name: string;
+    category: string | null;
+    brand: string | null;
+    family: string | null;
+    abcClass: string | null;
+    owner: string | null;
+    ownerName: string | null;
+    unit: string | null;
+    attributes: Record<string, unknown>;
+    introducedPeriod: string | null;
+  };
+  locationId: string;
+  runId: number;
+  origin: string;
+  grain: Grain;
+  history: { period: string; actual: number }[];
+  forecast: { lineId: number; period: string; lag: number; quantity: number; lower: number | null; upper: number | null; salesInput: number | null }[];
+  /** The same model's earlier runs (newest first, up to 6), each line with its final plan and what happened. */
+  earlierRuns: {
+    runId: number;
+    origin: string;
+    modelVersion: string;
+    lines: { period: string; lag: number; quantity: number; final: number; overridden: boolean; actual: number | null }[];
+  }[];
+  figures: {
+    last3: number | null;
+    last12: number | null;
+    prior12: number | null;
+    /** The model's WAPE on this item over the earlier runs' lines with actuals, and how many lines that is. */
+    modelRecentWape: number | null;
+    modelRecentLines: number;
+    historyBuckets: number;
+  };
+}
+
+// ——— Decisions, approvals, policies, releases ———
+
+/** Who is at the keyboard; recorded with every decision, approval and governance change. */
+export interface SessionUser {
+  userId: string;
+  displayName: string;
+  role: UserRole;
+}
+
+export interface Session {
+  user: SessionUser | null;
+  users: SessionUser[];
+}
+
+export const LINE_STATUSES = ['undecided', 'final', 'pending_approval', 'approved', 'rejected'] as const;
+export type LineStatus = (typeof LINE_STATUSES)[number];
+
+export const PLAN_SOURCES = ['model', 'override', 'sales_input'] as const;
+export type PlanSource = (typeof PLAN_SOURCES)[number];
+
+export type DecisionAction = 'accept' | 'override' | 'undo' | 'auto_final';
+
+/** One row of the decisions journal. */
+export interface DecisionRecord {
+  decisionId: number;
+  lineId: number;
+  action: DecisionAction;
+  quantity: number | null;
+  source: PlanSource;
+  reasonCode: string | null;
+  comment: string | null;
+  decidedBy: string | null;
+  decidedAt: string;
+  /** As written; the effective status (approved / rejected) is in LineState. */
+  status: 'final' | 'pending_approval';
+  undoesDecisionId: number | null;
+}
+
+/** A line of the final plan, derived from the journal. */
+export interface LineState {
+  lineId: number;
+  modelQuantity: number;
+  /** The plan's quantity: a pending or rejected override does not change it. */
+  finalQuantity: number;
+  /** Where finalQuantity comes from. */
+  source: PlanSource;
+  status: LineStatus;
+  /** The line's latest decision in force (also when it is pending or rejected). */
+  decisionId: number | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reasonCode: string | null;
+}
+
+export interface DecideOutcome {
+  decision: DecisionRecord;
+  lineState: LineState;
+}
+
+export interface BulkAcceptOutcome {
+  accepted: number;
+  skippedFrozen: number;
+  skippedDecided: number;
+}
+
+export interface UndoOutcome {
+  undoneDecisionId: number;
+  /** The 'undo' row appended to the journal. */
+  decision: DecisionRecord;
+  lineState: LineState;
+}
+
+export interface ApprovalRecord {
+  approvalId: number;
+  decisionId: number;
+  verdict: 'approved' | 'rejected';
+  note: string | null;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+export interface PendingApproval {
+  decisionId: number;
+  lineId: number;
+  runId: number;
+  itemId: string;
+  itemName: string;
+  category: string | null;
+  locationId: string;
+  period: string;
+  lag: number;
+  modelQuantity: number;
+  overrideQuantity: number;
+  /** Relative to the model quantity; null when the model said 0. */
+  changePct: number | null;
+  changeUnits: number;
+  source: PlanSource;
+  reasonCode: string | null;
+  reasonLabel: string | null;
+  comment: string | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string;
+}
+
+export interface ReviewOutcome {
+  approval: ApprovalRecord;
+  lineState: LineState;
+}
+
+export interface PolicySummary {
+  policyId: number;
+  segmentType: 'all' | 'category' | 'abc_class';
+  segmentValue: string;
+  modelRole: ModelRole;
+  /** 'assist' while the drift guard has stepped the segment down. */
+  effectiveRole: ModelRole;
+  steppedDownAt: string | null;
+  approvalPct: number | null;
+  approvalUnits: number | null;
+  freezeLags: number;
+  commentPct: number | null;
+  driftThresholdPts: number | null;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
+export interface ReasonCode {
+  code: string;
+  label: string;
+  commentRequired: boolean;
+  active: boolean;
+  sortOrder: number;
+}
+
+export interface ReleaseRoleCounts {
+  lines: number;
+  /** Decided by a person (final or approved). */
+  reviewed: number;
+  autoFinalised: number;
+  /** Released at the model quantity with nobody having looked (assist / recommend / trigger). */
+  unreviewed: number;
+}
+
+export interface ReleaseOutcome {
+  releaseId: number;
+  runId: number;
+  version: number;
+  kind: 'release' | 'rollback';
+  restoresVersion: number | null;
+  lines: number;
+  autoFinalised: number;
+  /** Undecided assist / recommend lines released at the model quantity. */
+  releasedWithoutReview: number;
+  /** Pending overrides released at their effective (pre-override) quantity. */
+  pendingReleasedAtPrevious: number;
+  rejected: number;
+  byRole: Record<ModelRole, ReleaseRoleCounts>;
+  /** sha256 of the release lines (see decisions/release-lines.ts). */
+  sha256: string;
+}
+
+export interface ReleaseSummary {
+  releaseId: number;
+  version: number;
+  kind: 'release' | 'rollback';
+  restoresVersion: number | null;
+  note: string | null;
+  releasedBy: string | null;
+  releasedByName: string | null;
+  releasedAt: string;
+  lines: number;
+  sha256: string | null;
+  /** The highest version: the plan of record. */
+  current: boolean;
+}
+
+export interface LineJournalDecision extends DecisionRecord {
+  reasonLabel: string | null;
+  decidedByName: string | null;
+  /** Set when a later 'undo' row took this decision back. */
+  undoneBy: number | null;
+}
+
+export interface LineJournal {
+  line: {
+    lineId: number;
+    runId: number;
+    itemId: string;
+    itemName: string;
+    locationId: string;
+    period: string;
+    lag: number;
+    modelQuantity: number;
+    modelRole: ModelRole;
+    frozen: boolean;
+  };
+  state: LineState;
+  decisions: LineJournalDecision[];
+  approvals: (ApprovalRecord & { decidedByName: string | null })[];
 }

@@ -7,6 +7,7 @@ import type { BackendContext } from './context';
 import { toApiError } from './errors';
 import { previewImport, runImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
+import { getItemDetail } from './queries/item-detail';
 import { listQuarantine } from './queries/quarantine';
 import { getRunLines, getRunOverview, listRuns } from './queries/runs';
 import { getWorkbookInfo } from './queries/workbook';
@@ -22,6 +23,7 @@ export const handlers: Handlers = {
   previewImport: (ctx, req) => previewImport(ctx, req),
   runImport: (ctx, req) => runImport(ctx, req),
   listQuarantine: (ctx, req) => listQuarantine(ctx, req),
+  getItemDetail: (ctx, req) => getItemDetail(ctx, req),
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -2,7 +2,7 @@
 // rows fetched page by page as the grid scrolls (the backend does the sorting).
 import { create } from 'zustand';
 import type { RunLineSortColumn } from '../../shared/contract';
-import type { ApiError, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../shared/domain';
+import type { ApiError, ForecastLineRow, ForecastRunSummary, ItemDetail, RunOverview } from '../../shared/domain';
 import { api } from '../api';
 
 export const PAGE_SIZE = 200;
@@ -27,6 +27,8 @@ interface ReviewState {
   /** Changes with every new query, so late answers to an old query are dropped. */
   queryKey: number;
   selectedIndex: number;
+  /** The selected line's item, seen from the chosen run. */
+  detail: ItemDetail | null;
   error: ApiError | null;
   loadRuns(preferredRunId?: number | null): Promise<void>;
   selectRun(runId: number): Promise<void>;
@@ -34,6 +36,7 @@ interface ReviewState {
   setFilter(patch: Partial<LineFilter>): void;
   ensureRows(fromIndex: number, toIndex: number): void;
   select(index: number): void;
+  selectedRow(): ForecastLineRow | undefined;
 }
 
 const NO_FILTER: LineFilter = { text: '', category: '', owner: '', lag: '' };
@@ -62,6 +65,22 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     const rows = new Map(get().rows);
     result.value.rows.forEach((row, i) => rows.set(result.value.offset + i, row));
     set({ rows, total: result.value.total, error: null });
+    if (page === 0) scheduleDetail();
+  }
+
+  // Holding j/k down moves through many lines; load the detail of the one the planner stops on.
+  let detailTimer: ReturnType<typeof setTimeout> | undefined;
+  function scheduleDetail(): void {
+    clearTimeout(detailTimer);
+    detailTimer = setTimeout(() => void loadDetail(), 120);
+  }
+  async function loadDetail(): Promise<void> {
+    const { runId } = get();
+    const row = get().selectedRow();
+    if (runId === null || !row) return;
+    if (get().detail?.item.itemId === row.itemId && get().detail?.runId === runId) return;
+    const result = await api.call('getItemDetail', { runId, itemId: row.itemId, locationId: row.locationId });
+    if (result.ok && get().selectedRow()?.itemId === row.itemId) set({ detail: result.value });
   }
 
   function requery(): void {
@@ -74,13 +93,14 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     runs: [],
     runId: null,
     overview: null,
-    sort: { column: 'item', direction: 'asc' },
+    sort: { column: 'exception', direction: 'desc' },
     filter: NO_FILTER,
     total: null,
     rows: new Map(),
     requestedPages: new Set(),
     queryKey: 0,
     selectedIndex: 0,
+    detail: null,
     error: null,
     async loadRuns(preferredRunId) {
       const result = await api.call('listRuns', {});
@@ -102,7 +122,9 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     },
     setSort(column) {
       const { sort } = get();
-      set({ sort: { column, direction: sort.column === column && sort.direction === 'asc' ? 'desc' : 'asc' } });
+      // Numbers worth a look come biggest first; names and dates start at the top of the alphabet.
+      const firstDirection = column === 'exception' || column === 'quantity' || column === 'width' ? 'desc' : 'asc';
+      set({ sort: { column, direction: sort.column === column ? (sort.direction === 'asc' ? 'desc' : 'asc') : firstDirection } });
       requery();
     },
     setFilter(patch) {
@@ -120,6 +142,10 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     select(index) {
       const total = get().total ?? 0;
       set({ selectedIndex: Math.max(0, Math.min(index, total - 1)) });
+      scheduleDetail();
+    },
+    selectedRow() {
+      return get().rows.get(get().selectedIndex);
     },
   };
 });

@@ -6,11 +6,12 @@ import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ImportOutcome, ImportPreview } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
-import { importFile, previewFile } from './import-file';
 import { discardStaged, stagedPath } from './staging';
 
 export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);
+  // Loaded on first use: the pipeline (parsers, exceljs) stays out of the worker's start-up.
+  const { previewFile } = await import('./import-file');
   const preview = await previewFile(ctx, path, { kind: req.kind, sheet: req.sheet, map: req.map });
   return { ...toPreview(preview), size: statSync(path).size };
 }
@@ -19,6 +20,7 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
   const path = stagedPath(ctx.stagingDir, req.stagedId);
   const jobId = `import-${randomBytes(6).toString('hex')}`;
   const started = Date.now();
+  const { importFile } = await import('./import-file');
   try {
     const result = await importFile(ctx, path, {
       kind: req.kind,
@@ -56,6 +58,6 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
 }
 
 // Adapts the pipeline's preview to the contract's shape.
-function toPreview(p: Awaited<ReturnType<typeof previewFile>>): Omit<ImportPreview, 'size'> {
+function toPreview(p: unknown): Omit<ImportPreview, 'size'> {
   return p as unknown as Omit<ImportPreview, 'size'>;
 }

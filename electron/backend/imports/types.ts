@@ -24,6 +24,12 @@ export interface RawRecord {
   values: string[];
   /** The record as it appeared in the file (for quarantine), capped in length. */
   raw: string;
+  /**
+   * Set when the parser could not read the record at all (e.g. "line longer than 1 MiB",
+   * "unterminated quoted field (file truncated?)"); values are then unreliable or empty and
+   * the validator should quarantine the record with this reason.
+   */
+  problem?: string;
 }
 
 export interface RecordSource {
@@ -41,4 +47,64 @@ export interface QuarantineEntry {
   column: string | null;
   reason: string;
   raw: string;
+}
+
+// ── The import pipeline's public API (import-file.ts) ─────────────────────────
+
+/** Where an import is: hashing the file, reading (parse + validate + insert), committing. */
+export interface ImportProgress {
+  phase: 'hashing' | 'reading' | 'committing';
+  rowsDone: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ImportOptions {
+  kind: ImportFileKind;
+  /** Forecasts: model name when the file has no model column (default: Prophet for Prophet files, else the file's name). */
+  model?: string;
+  modelVersion?: string;
+  /** ISO date of the forecasts' origin when the file has no origin column. */
+  origin?: string;
+  /** Grain of a new workbook; an existing one keeps its own (a different value only warns). */
+  grain?: 'month' | 'week' | 'quarter' | 'year';
+  /** field → column name; wins over remembered and detected mappings, and is remembered. */
+  map?: Record<string, string>;
+  sheet?: string;
+  /** Any bad row refuses the whole file. */
+  strict?: boolean;
+  /** Import even if a file with the same sha256 was imported before. */
+  force?: boolean;
+  unknownItems?: 'create' | 'reject';
+  user?: string;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Parse and validate in a worker thread (default: when the worker's file is present). */
+  worker?: boolean;
+}
+
+export interface ImportRunResult {
+  runId: number;
+  model: string;
+  modelVersion: string;
+  origin: string;
+  lines: number;
+}
+
+export interface ImportRowError {
+  row: number;
+  column: string | null;
+  reason: string;
+}
+
+export interface ImportResult {
+  batchId: number;
+  kind: ImportFileKind;
+  file: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsQuarantined: number;
+  runs: ImportRunResult[];
+  /** The first 100 quarantined rows. */
+  errors: ImportRowError[];
+  warnings: string[];
 }

@@ -1,4 +1,5 @@
-import type { ForecastLinePage, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../../shared/domain';
+import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../../shared/domain';
+import { ensureRunExceptions } from '../exceptions/cache';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 
 type KeyedPeriod<T> = Omit<T, 'period'> & { period: number };
@@ -25,6 +26,7 @@ export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] }
 
 // Whitelisted ORDER BY expressions: the request names a column, never SQL.
 const SORT_SQL: Record<RunLineSortColumn, string> = {
+  exception: 'e.score, i.item_id, l.period',
   item: 'i.item_id, loc.location_id, l.period',
   period: 'l.period, i.item_id, loc.location_id',
   lag: 'l.lag, i.item_id, loc.location_id',
@@ -57,7 +59,9 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
     where.push('l.lag = @lag');
     params.lag = req.filter.lag;
   }
+  ensureRunExceptions(db, req.runId);
   const from = `FROM forecast_lines l JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
+                LEFT JOIN temp.line_exceptions e ON e.line_id = l.line_id
                 WHERE ${where.join(' AND ')}`;
   const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
   const order = SORT_SQL[req.sort.column]
@@ -69,11 +73,12 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
   const rows = db
     .prepare(
       `SELECT l.line_id AS lineId, i.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
-              i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper
+              i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper,
+              coalesce(e.score, 0) AS exceptionScore, coalesce(e.reasons, '[]') AS exceptionReasons
        ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     )
-    .all(params) as (Omit<ForecastLineRow, 'period'> & { period: number })[];
-  return { runId: req.runId, total, offset: req.offset, rows: rows.map((r) => ({ ...r, period: periodFromKey(r.period) })) };
+    .all(params) as (Omit<ForecastLineRow, 'period' | 'exceptionReasons'> & { period: number; exceptionReasons: string })[];
+  return { runId: req.runId, total, offset: req.offset, rows: rows.map((r) => ({ ...r, period: periodFromKey(r.period), exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[] })) };
 }
 
 export function getRunOverview({ db }: BackendContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {

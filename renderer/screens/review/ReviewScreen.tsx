@@ -3,6 +3,7 @@ import { formatCount, formatPeriod } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useReviewStore } from '../../stores/review';
 import { RunOverviewChart } from './RunOverviewChart';
+import { ItemDetailPanel } from './ItemDetailPanel';
 import { WorklistGrid } from './WorklistGrid';
 
 export function ReviewScreen() {
@@ -71,7 +72,10 @@ export function ReviewScreen() {
       )}
       {!runs.length && workbook && <p className="empty">This workbook has no forecast runs yet. Import a forecast file to start.</p>}
       {overview && <RunOverviewChart overview={overview} />}
-      {runId !== null && <WorklistGrid key={runId} />}
+      <div className="review-body">
+        {runId !== null && <WorklistGrid key={runId} />}
+        <ItemDetailPanel />
+      </div>
       <p className="hint" aria-hidden="true">
         ↑↓ or j/k move · PgUp/PgDn page · Home/End · {total !== null ? `${formatCount(total)} lines` : ''}
       </p>

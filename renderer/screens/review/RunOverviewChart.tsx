@@ -14,14 +14,14 @@ export function RunOverviewChart({ overview }: { overview: RunOverview }) {
     animation: false,
     title: { text: 'Total demand of the run’s items, units per month', left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 600, color: '#28313b' } },
     legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: axisText },
-    grid: { left: 56, right: 12, top: 28, bottom: 40 },
+    grid: { left: 56, right: 12, top: 26, bottom: 36 },
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatQuantity(v as number) },
     xAxis: {
       type: 'category',
       data: unique.map((p) => formatPeriod(p)),
       name: 'Period (month)',
       nameLocation: 'middle',
-      nameGap: 26,
+      nameGap: 22,
       nameTextStyle: axisText,
       axisLabel: axisText,
       axisLine: { lineStyle: { color: '#b8bec6' } },
@@ -53,7 +53,7 @@ export function RunOverviewChart({ overview }: { overview: RunOverview }) {
   return (
     <Chart
       option={option}
-      height={170}
+      height={140}
       label={`Line chart of total demand per month: actuals up to the origin ${formatPeriod(overview.origin)} and the model forecast for ${overview.forecast.length} months after it.`}
     />
   );

@@ -102,7 +102,7 @@ export function WorklistGrid() {
                 style={{ transform: `translateY(${v.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT }}
               >
                 {WORKLIST_COLUMNS.map((col) => (
-                  <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined}>
+                  <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined} title={row && col.hover ? col.value(row) : undefined}>
                     {row ? col.value(row) : col.id === 'item' ? '…' : ''}
                   </div>
                 ))}

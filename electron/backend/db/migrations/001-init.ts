@@ -257,10 +257,32 @@ CREATE TABLE audit_log (
   prev_hash TEXT NOT NULL,
   hash      TEXT NOT NULL UNIQUE
 );
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- The final plan as a projection of the journal: one row per line that has any
+-- decision (lines without a row are undecided, final = model quantity). A cache,
+-- rewritten in the transaction of each journal write and rebuildable from the
+-- journal alone (decisions/projection.ts); "fwb check" compares the two.
+CREATE TABLE line_state (
+  line_id        INTEGER PRIMARY KEY REFERENCES forecast_lines (line_id),
+  decision_id    INTEGER REFERENCES decisions (decision_id),
+  final_quantity REAL NOT NULL,
+  source         TEXT NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('undecided', 'final', 'pending_approval', 'approved', 'rejected')),
+  decided_by     TEXT,
+  decided_at     TEXT,
+  reason_code    TEXT
+);
+-- The approvals queue reads only the pending rows.
+CREATE INDEX line_state_pending ON line_state (status) WHERE status = 'pending_approval';
+-- "Is this decision undone?" is asked for every decision when deriving the plan.
+CREATE INDEX decisions_undoes ON decisions (undoes_decision_id) WHERE undoes_decision_id IS NOT NULL;
+-- Undo looks up the signed-in user's latest decision.
+CREATE INDEX decisions_decided_by ON decisions (decided_by, decision_id);
 
 -- Readable views for people with the sqlite3 shell: ids and ISO dates.
 CREATE VIEW v_forecast_runs AS

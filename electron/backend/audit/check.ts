@@ -1,0 +1,90 @@
+// `fwb check`: is the workbook file sound, is the audit chain unbroken, and does
+// every journal row still say what its audit entry recorded when it was written?
+import type { Db } from '../db/open';
+import { canonicalJson, verifyAuditChain, type ChainVerdict } from './chain';
+import { approvalAuditPayload, decisionAuditPayload, type ApprovalRow, type DecisionRow } from './payloads';
+
+export interface CheckProblem {
+  check: 'integrity' | 'foreign_keys' | 'audit_chain' | 'journal';
+  message: string;
+  auditId?: number;
+  entity?: string;
+  entityId?: string;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  integrity: string[];
+  foreignKeyViolations: number;
+  auditEntries: number;
+  journalRowsChecked: number;
+  /** The first thing found wrong, in the order the checks run. */
+  firstProblem: CheckProblem | null;
+  problems: CheckProblem[];
+}
+
+const MAX_PROBLEMS = 100;
+
+export function checkWorkbook(db: Db): CheckReport {
+  const problems: CheckProblem[] = [];
+  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  if (!(integrity.length === 1 && integrity[0] === 'ok')) {
+    for (const message of integrity.slice(0, MAX_PROBLEMS)) problems.push({ check: 'integrity', message });
+  }
+  const fk = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  for (const v of fk.slice(0, MAX_PROBLEMS)) problems.push({ check: 'foreign_keys', message: `${v.table} row ${v.rowid} points at a missing ${v.parent} row` });
+
+  const chain: ChainVerdict = verifyAuditChain(db);
+  if (chain.firstBroken) {
+    const b = chain.firstBroken;
+    problems.push({ check: 'audit_chain', message: `audit entry ${b.auditId} (${b.action} ${b.entity} ${b.entityId ?? ''}): ${b.problem}`.replace(' )', ')'), auditId: b.auditId, entity: b.entity, entityId: b.entityId ?? undefined });
+  }
+
+  const journalRowsChecked = checkJournal(db, problems);
+  return {
+    ok: problems.length === 0,
+    integrity,
+    foreignKeyViolations: fk.length,
+    auditEntries: chain.entries,
+    journalRowsChecked,
+    firstProblem: problems[0] ?? null,
+    problems: problems.slice(0, MAX_PROBLEMS),
+  };
+}
+
+/** Each decision and approval row must equal the payload its audit entry recorded. */
+function checkJournal(db: Db, problems: CheckProblem[]): number {
+  let checked = 0;
+  const tables = [
+    { table: 'decisions', key: 'decision_id', entity: 'decision', payload: (r: unknown) => decisionAuditPayload(r as DecisionRow) },
+    { table: 'approvals', key: 'approval_id', entity: 'approval', payload: (r: unknown) => approvalAuditPayload(r as ApprovalRow) },
+  ] as const;
+  for (const t of tables) {
+    // The latest audit entry for the row: a row is written once, so there is one.
+    const rows = db
+      .prepare(
+        `SELECT j.*, a.audit_id AS _audit_id, a.payload AS _payload
+           FROM ${t.table} j
+           LEFT JOIN audit_log a ON a.entity = '${t.entity}' AND a.entity_id = CAST(j.${t.key} AS TEXT)
+          ORDER BY j.${t.key}`,
+      )
+      .iterate() as IterableIterator<Record<string, unknown> & { _audit_id: number | null; _payload: string | null }>;
+    for (const row of rows) {
+      checked++;
+      if (problems.length >= MAX_PROBLEMS) continue;
+      const id = String(row[t.key]);
+      if (row._audit_id === null) {
+        problems.push({ check: 'journal', message: `${t.entity} ${id} has no audit entry (written outside the app?)`, entity: t.entity, entityId: id });
+      } else if (canonicalJson(t.payload(row)) !== row._payload) {
+        problems.push({
+          check: 'journal',
+          message: `${t.entity} ${id} differs from what audit entry ${row._audit_id} recorded (the row was altered)`,
+          auditId: row._audit_id,
+          entity: t.entity,
+          entityId: id,
+        });
+      }
+    }
+  }
+  return checked;
+}

@@ -1,0 +1,105 @@
+// Appending to the decisions journal and the approvals. Each row goes in with
+// its audit entry (payload built by audit/payloads.ts, which `fwb check`
+// compares with the row) and the line's line_state, all in the caller's
+// transaction. Nothing here updates or deletes a journal row: the schema's
+// triggers would refuse, and history must stay as it was written.
+import type { ApprovalRecord, DecisionAction, DecisionRecord, PlanSource } from '../../../shared/domain';
+import { appendAudit } from '../audit/chain';
+import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, type ApprovalRow, type DecisionRow } from '../audit/payloads';
+import type { Db } from '../db/open';
+import { bulkAuditAppender } from '../demo/audit-writer';
+
+export interface NewDecision {
+  lineId: number;
+  action: DecisionAction;
+  quantity: number | null;
+  source: PlanSource;
+  reasonCode: string | null;
+  comment: string | null;
+  decidedBy: string;
+  decidedAt: string;
+  status: 'final' | 'pending_approval';
+  undoesDecisionId?: number | null;
+}
+
+type StoredDecision = DecisionRow & { undoes_decision_id: number | null };
+
+export function toDecisionRecord(r: StoredDecision): DecisionRecord {
+  return {
+    decisionId: r.decision_id,
+    lineId: r.line_id,
+    action: r.action as DecisionAction,
+    quantity: r.quantity,
+    source: r.source as PlanSource,
+    reasonCode: r.reason_code,
+    comment: r.comment,
+    decidedBy: r.decided_by,
+    decidedAt: r.decided_at,
+    status: r.status as DecisionRecord['status'],
+    undoesDecisionId: r.undoes_decision_id,
+  };
+}
+
+export function readDecision(db: Db, decisionId: number): StoredDecision | undefined {
+  return db.prepare('SELECT * FROM decisions WHERE decision_id = ?').get(decisionId) as StoredDecision | undefined;
+}
+
+/** Appends one decision and its audit entry. The caller refreshes line_state. */
+export function appendDecision(db: Db, d: NewDecision): DecisionRecord {
+  const info = db
+    .prepare(
+      `INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(d.lineId, d.action, d.quantity, d.source, d.reasonCode, d.comment, d.decidedBy, d.decidedAt, d.status, d.undoesDecisionId ?? null);
+  // The payload is built from the row as stored, exactly what `fwb check` will read.
+  const row = readDecision(db, Number(info.lastInsertRowid))!;
+  appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(row.decision_id), payload: decisionAuditPayload(row) });
+  return toDecisionRecord(row);
+}
+
+export function appendApproval(db: Db, a: { decisionId: number; verdict: 'approved' | 'rejected'; note: string | null; decidedBy: string; decidedAt: string }): ApprovalRecord {
+  const info = db
+    .prepare('INSERT INTO approvals (decision_id, verdict, note, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)')
+    .run(a.decisionId, a.verdict, a.note, a.decidedBy, a.decidedAt);
+  const row = db.prepare('SELECT * FROM approvals WHERE approval_id = ?').get(Number(info.lastInsertRowid)) as ApprovalRow;
+  appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: 'approval', entity: 'approval', entityId: String(row.approval_id), payload: approvalAuditPayload(row) });
+  return { approvalId: row.approval_id, decisionId: row.decision_id, verdict: row.verdict as ApprovalRecord['verdict'], note: row.note, decidedBy: row.decided_by, decidedAt: row.decided_at };
+}
+
+/**
+ * Finalises many untouched lines at their model quantity (bulk accept, the
+ * 'decide' role at release): one decision, one audit entry and one line_state row
+ * per line, with prepared statements and the audit chain kept in memory. The
+ * line_state row is written directly: a final decision on top of the journal is
+ * the line's state by the projection's own rule. Call inside one transaction in
+ * which nothing else appends audit entries meanwhile.
+ */
+export function appendModelFinals(db: Db, lines: readonly { lineId: number; modelQuantity: number }[], by: { action: 'accept' | 'auto_final'; decidedBy: string; decidedAt: string }): number {
+  if (lines.length === 0) return 0;
+  const audit = bulkAuditAppender(db);
+  const insert = db.prepare(
+    "INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status) VALUES (?, ?, ?, 'model', NULL, NULL, ?, ?, 'final')",
+  );
+  const state = db.prepare(
+    "INSERT OR REPLACE INTO line_state (line_id, decision_id, final_quantity, source, status, decided_by, decided_at, reason_code) VALUES (?, ?, ?, 'model', 'final', ?, ?, NULL)",
+  );
+  for (const line of lines) {
+    const decisionId = Number(insert.run(line.lineId, by.action, line.modelQuantity, by.decidedBy, by.decidedAt).lastInsertRowid);
+    const row: DecisionRow = {
+      decision_id: decisionId,
+      line_id: line.lineId,
+      action: by.action,
+      quantity: line.modelQuantity,
+      source: 'model',
+      reason_code: null,
+      comment: null,
+      decided_by: by.decidedBy,
+      decided_at: by.decidedAt,
+      status: 'final',
+    };
+    audit({ at: by.decidedAt, actor: by.decidedBy, action: decisionAuditAction(by.action), entity: 'decision', entityId: String(decisionId), payload: decisionAuditPayload(row) });
+    state.run(line.lineId, decisionId, line.modelQuantity, by.decidedBy, by.decidedAt);
+  }
+  return lines.length;
+}

@@ -1,0 +1,38 @@
+// A forecast line as the decision rules need it: the model quantity, its lag and
+// the item's segment, read inside the deciding transaction.
+import type { Db } from '../db/open';
+import { WorkbenchError } from '../errors';
+
+export interface LineFacts {
+  lineId: number;
+  runId: number;
+  itemKey: number;
+  locationKey: number;
+  period: number;
+  lag: number;
+  modelQuantity: number;
+  category: string | null;
+  abcClass: string | null;
+}
+
+export function loadLine(db: Db, lineId: number): LineFacts {
+  const line = db
+    .prepare(
+      `SELECT fl.line_id AS lineId, fl.run_id AS runId, fl.item_key AS itemKey, fl.location_key AS locationKey, fl.period, fl.lag,
+              fl.quantity AS modelQuantity, i.category, i.abc_class AS abcClass
+         FROM forecast_lines fl JOIN items i ON i.item_key = fl.item_key
+        WHERE fl.line_id = ?`,
+    )
+    .get(lineId) as LineFacts | undefined;
+  if (!line) throw new WorkbenchError('NOT_FOUND', `Forecast line ${lineId} does not exist.`);
+  return line;
+}
+
+export function assertRunExists(db: Db, runId: number): void {
+  if (!db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(runId)) throw new WorkbenchError('NOT_FOUND', `Forecast run ${runId} does not exist.`);
+}
+
+/** Percentages in messages: "12.5 %"; a change from a model 0 has no percentage. */
+export function formatPct(pct: number): string {
+  return Number.isFinite(pct) ? `${Math.round(pct * 10) / 10} %` : 'an unbounded change (the model said 0)';
+}

@@ -1,0 +1,110 @@
+// Exception score of each line of a run: how much a planner should look at it
+// first. Six signals, each capped and weighted, summed to 0–100; the reasons
+// behind a score travel with it as values (the renderer words them).
+import type { ExceptionReason } from '../../../shared/domain';
+import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
+import type { Db } from '../db/open';
+
+/** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
+export const SIGNALS = {
+  sales_input: { weight: 30, full: 0.5, notable: 0.2 }, // |sales input − model| / model
+  run_rate_jump: { weight: 25, full: 0.6, notable: 0.3 }, // |model − mean of last 3 actuals| / run-rate
+  interval_width: { weight: 15, full: 1.5, notable: 0.8 }, // (upper − lower) / model
+  recent_error: { weight: 20, full: 0.6, notable: 0.3 }, // the model's WAPE on the item over the last 6 origins
+  new_item: { weight: 10, full: 1, notable: 1 }, // fewer than 6 buckets of history
+  drift: { weight: 10, full: 1, notable: 1 }, // an open drift alert on the item's segment
+} as const;
+const TOTAL_WEIGHT = Object.values(SIGNALS).reduce((s, x) => s + x.weight, 0);
+
+interface SignalRow {
+  line_id: number;
+  f: number;
+  lower: number | null;
+  upper: number | null;
+  si: number | null;
+  run_rate: number | null;
+  history: number;
+  err_abs: number | null;
+  err_act: number | null;
+  drift: number;
+}
+
+export interface LineException {
+  lineId: number;
+  score: number;
+  reasons: ExceptionReason[];
+}
+
+export function scoreSignals(row: SignalRow): LineException {
+  const values: Partial<Record<keyof typeof SIGNALS, number>> = {};
+  const base = Math.max(row.f, 1);
+  if (row.si !== null) values.sales_input = (row.si - row.f) / base;
+  if (row.run_rate !== null && row.history >= 3) values.run_rate_jump = (row.f - row.run_rate) / Math.max(row.run_rate, 1);
+  if (row.lower !== null && row.upper !== null) values.interval_width = (row.upper - row.lower) / base;
+  if (row.err_act !== null && row.err_act > 0 && row.err_abs !== null) values.recent_error = row.err_abs / row.err_act;
+  if (row.history < 6) values.new_item = row.history;
+  if (row.drift > 0) values.drift = 1;
+
+  let score = 0;
+  const reasons: ExceptionReason[] = [];
+  for (const [kind, value] of Object.entries(values) as [keyof typeof SIGNALS, number][]) {
+    const s = SIGNALS[kind];
+    const strength = kind === 'new_item' || kind === 'drift' ? 1 : Math.min(Math.abs(value) / s.full, 1);
+    const contribution = strength * s.weight;
+    score += contribution;
+    if (kind === 'new_item' || kind === 'drift' || Math.abs(value) >= s.notable) reasons.push({ kind, value, contribution });
+  }
+  reasons.sort((a, b) => b.contribution - a.contribution);
+  return { lineId: row.line_id, score: Math.round((1000 * score) / TOTAL_WEIGHT) / 10, reasons };
+}
+
+/**
+ * Computes every line's signals in one SQL pass (per-item aggregates joined to
+ * the run's lines) and scores them.
+ */
+export function computeRunExceptions(db: Db, runId: number): LineException[] {
+  const run = db.prepare('SELECT origin, grain, model_name FROM forecast_runs WHERE run_id = ?').get(runId) as
+    | { origin: number; grain: Grain; model_name: string }
+    | undefined;
+  if (!run) return [];
+  const origin = periodFromKey(run.origin);
+  const params = {
+    runId,
+    origin: run.origin,
+    rateFrom: periodKey(addBuckets(origin, -2, run.grain)),
+    errFrom: periodKey(addBuckets(origin, -6, run.grain)),
+    model: run.model_name,
+  };
+  const rows = db
+    .prepare(
+      `WITH run_items AS (SELECT DISTINCT item_key, location_key FROM forecast_lines WHERE run_id = @runId),
+       hist AS (
+         SELECT a.item_key, a.location_key, count(*) AS history,
+                avg(CASE WHEN a.period >= @rateFrom THEN a.quantity END) AS run_rate
+           FROM actuals a JOIN run_items USING (item_key, location_key)
+          WHERE a.superseded_at IS NULL AND a.period <= @origin
+          GROUP BY a.item_key, a.location_key),
+       err AS (
+         SELECT l.item_key, l.location_key, sum(abs(l.quantity - a.quantity)) AS err_abs, sum(a.quantity) AS err_act
+           FROM forecast_runs r
+           JOIN forecast_lines l ON l.run_id = r.run_id
+           JOIN actuals a ON a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL
+          WHERE r.model_name = @model AND r.origin < @origin AND r.origin >= @errFrom AND l.period <= @origin
+            AND (l.item_key, l.location_key) IN (SELECT item_key, location_key FROM run_items)
+          GROUP BY l.item_key, l.location_key),
+       drifting AS (
+         SELECT i.item_key FROM items i JOIN drift_alerts d
+             ON d.resolved_at IS NULL AND ((d.segment_type = 'category' AND d.segment_value = i.category)
+                                        OR (d.segment_type = 'abc_class' AND d.segment_value = i.abc_class)
+                                        OR d.segment_type = 'all'))
+       SELECT l.line_id, l.quantity AS f, l.lower, l.upper, s.quantity AS si, h.run_rate, coalesce(h.history, 0) AS history,
+              e.err_abs, e.err_act, (l.item_key IN (SELECT item_key FROM drifting)) AS drift
+         FROM forecast_lines l
+         LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
+         LEFT JOIN hist h ON h.item_key = l.item_key AND h.location_key = l.location_key
+         LEFT JOIN err e ON e.item_key = l.item_key AND e.location_key = l.location_key
+        WHERE l.run_id = @runId`,
+    )
+    .all(params) as SignalRow[];
+  return rows.map(scoreSignals);
+}

@@ -1,0 +1,248 @@
+// Validation: pure functions over batches of RawRecord → a ValidatedBatch of
+// accepted rows as flat columns plus one quarantine entry per bad row (its first
+// problem). Runs over a million rows, so the cell readers are char-code scans
+// (parse/number, parse/date, grid.ts), the item/location/run dictionaries keep
+// the last value seen (files come grouped), and no row allocates a Date.
+import type { Grain } from '../../../shared/period';
+import type { ItemRecord, DecisionRecord, LineColumns, RunSpec, ValidatedBatch } from './batch';
+import { bucketOfKey, isoToKey, keyToIso, offGridReason } from './grid';
+import { KeyIndex } from './key-index';
+import type { MappingResult } from './mapping';
+import { parseDateCell } from './parse/date';
+import { parseNumber } from './parse/number';
+import type { ImportFileKind, QuarantineEntry, RawRecord, SourceFormat } from './types';
+import { validateLineRow } from './validate-lines';
+import { validateDecisionRow, validateItemRow } from './validate-rows';
+
+export interface ValidatorConfig {
+  kind: ImportFileKind;
+  header: string[];
+  mapping: MappingResult;
+  format: SourceFormat;
+  grain: Grain;
+  /** yyyymmdd of --origin, or 0. */
+  originKey: number;
+  /** Model name for files without a model column (already defaulted by the caller). */
+  model: string;
+  modelVersion: string;
+  unknownItems: 'create' | 'reject';
+  /** Item ids already in the workbook; needed only when unknown items are rejected. */
+  knownItems: ReadonlySet<string> | null;
+}
+
+const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+
+/** A dictionary numbering strings in order of first acceptance; new entries are reported per batch. */
+export class Dictionary {
+  private readonly index = new Map<string, number>();
+  fresh: string[] = [];
+  private lastText: string | null = null;
+  private last = -1;
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The number of `text`, or -1 if it has not been accepted yet. */
+  find(text: string): number {
+    if (text === this.lastText) return this.last;
+    return this.index.get(text) ?? -1;
+  }
+
+  /** Number of `text`, adding it (as new) if needed. */
+  accept(text: string): number {
+    if (text === this.lastText) return this.last;
+    let i = this.index.get(text);
+    if (i === undefined) {
+      i = this.index.size;
+      this.index.set(text, i);
+      this.fresh.push(text);
+    }
+    this.lastText = text;
+    this.last = i;
+    return i;
+  }
+
+  takeFresh(): string[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+}
+
+export class Validator {
+  readonly cfg: ValidatorConfig;
+  readonly header: string[];
+  readonly ncols: number;
+  /** XLSX rows may end early (trailing empty cells); CSV rows must have every column. */
+  readonly allowShort: boolean;
+  readonly decimalComma: boolean;
+  readonly col: Record<string, number>;
+  readonly items = new Dictionary();
+  readonly locations = new Dictionary();
+  readonly runKeys = new Dictionary();
+  runs: RunSpec[] = [];
+  private freshRuns: RunSpec[] = [];
+  /** Bucket of each run's origin, or NaN while the origin is to be defaulted. */
+  runOriginBucket: number[] = [];
+  readonly keys = new KeyIndex();
+  /** Items files: first row of each item id. */
+  readonly seenItems = new Map<string, number>();
+  minBucket = Infinity;
+  /** Column of the last failure (header name), set by fail(). */
+  badColumn: string | null = null;
+  /** Reason of the last cell that could not be read, or null for an empty cell. */
+  why: string | null = null;
+  private lastOriginText: string | null = null;
+  private lastOriginKey = 0;
+
+  constructor(cfg: ValidatorConfig) {
+    this.cfg = cfg;
+    this.header = cfg.header;
+    this.ncols = cfg.header.length;
+    this.allowShort = cfg.format.format === 'xlsx';
+    this.decimalComma = cfg.format.decimalComma === true;
+    const col: Record<string, number> = {};
+    for (const [field, i] of Object.entries(cfg.mapping.fields)) col[field] = i;
+    this.col = col;
+    // Location index 0 is the workbook's 'ALL', used when the file has no location column.
+    this.locations.accept('ALL');
+  }
+
+  /** Records the failing column and returns the reason, so callers can `return v.fail(...)`. */
+  fail(column: number | null, reason: string): string {
+    this.badColumn = column === null || column < 0 ? null : (this.header[column] ?? null);
+    return reason;
+  }
+
+  /** A number cell: the value; NaN with why=null when empty, NaN with why=reason when unreadable. */
+  num(text: string | undefined): number {
+    if (text === undefined || text === '') {
+      this.why = null;
+      return NaN;
+    }
+    const v = parseNumber(text, this.decimalComma);
+    if (v === null) {
+      this.why = NOT_FINITE.test(text.trim()) ? `not a finite number: '${text}'` : `not a number: '${text}'`;
+      return NaN;
+    }
+    return v;
+  }
+
+  /** A period cell → yyyymmdd on the workbook's grid, or 0 with why set. */
+  period(text: string | undefined): number {
+    if (text === undefined || text === '') {
+      this.why = 'period is empty';
+      return 0;
+    }
+    const iso = parseDateCell(text);
+    const key = iso === null ? 0 : isoToKey(iso);
+    if (key === 0) {
+      this.why = `not a date: '${text}'`;
+      return 0;
+    }
+    const off = offGridReason(key, this.cfg.grain);
+    if (off !== null) {
+      this.why = off;
+      return 0;
+    }
+    return key;
+  }
+
+  /** An origin cell → yyyymmdd (any day), the --origin for an empty cell, or -1 with why set. */
+  origin(text: string | undefined): number {
+    if (text === undefined || text === '') return this.cfg.originKey;
+    if (text === this.lastOriginText) return this.lastOriginKey;
+    const iso = parseDateCell(text);
+    const key = iso === null ? 0 : isoToKey(iso);
+    if (key === 0) {
+      this.why = `origin is not a date: '${text}'`;
+      return -1;
+    }
+    this.lastOriginText = text;
+    this.lastOriginKey = key;
+    return key;
+  }
+
+  /** Run number of (model, version, origin), adding the run if new. */
+  acceptRun(model: string, version: string, originKey: number, intervalLevel: number | null): number {
+    const key = `${model}\u0000${version}\u0000${originKey}`;
+    const before = this.runKeys.size;
+    const i = this.runKeys.accept(key);
+    if (i === before) {
+      const spec = { model, modelVersion: version, originKey, intervalLevel };
+      this.runs.push(spec);
+      this.freshRuns.push(spec);
+      this.runOriginBucket.push(originKey === 0 ? NaN : bucketOfKey(originKey, this.cfg.grain));
+    }
+    return i;
+  }
+
+  /** Lag check: the reason a period is not after its origin, or null. */
+  notAfterOrigin(originKey: number, bucket: number): string | null {
+    if (originKey === 0 || bucket - bucketOfKey(originKey, this.cfg.grain) >= 1) return null;
+    return `period ${keyToIso(0)} is not after the origin ${keyToIso(originKey)}`;
+  }
+
+  validate(records: RawRecord[], progress: { bytesRead: number; bytesTotal: number }): ValidatedBatch {
+    const kind = this.cfg.kind;
+    const quarantine: QuarantineEntry[] = [];
+    let accepted = 0;
+    let lines: LineColumns | null = null;
+    let items: ItemRecord[] | null = null;
+    let decisions: DecisionRecord[] | null = null;
+    if (kind === 'items') items = [];
+    else if (kind === 'decisions') decisions = [];
+    else lines = newColumns(records.length * Math.max(1, this.cfg.mapping.models.length), kind, this.col);
+
+    for (let r = 0; r < records.length; r++) {
+      const rec = records[r]!;
+      let reason: string | null;
+      if (rec.problem !== undefined) reason = this.fail(null, rec.problem);
+      else if (rec.values.length !== this.ncols && !(this.allowShort && rec.values.length < this.ncols)) {
+        reason = this.fail(null, `expected ${this.ncols} columns, found ${rec.values.length}`);
+      } else if (lines) reason = validateLineRow(this, rec, lines);
+      else if (items) reason = validateItemRow(this, rec, items);
+      else reason = validateDecisionRow(this, rec, decisions!);
+      if (reason === null) accepted++;
+      else quarantine.push({ rowNumber: rec.rowNumber, column: this.badColumn, reason, raw: rec.raw });
+    }
+    const batch: ValidatedBatch = {
+      rowsRead: records.length,
+      rowsAccepted: accepted,
+      quarantine,
+      newItems: this.items.takeFresh(),
+      newLocations: this.locations.takeFresh(),
+      newRuns: this.freshRuns,
+      lines,
+      items,
+      decisions,
+      minBucket: this.minBucket,
+      bytesRead: progress.bytesRead,
+      bytesTotal: progress.bytesTotal,
+    };
+    this.freshRuns = [];
+    return batch;
+  }
+}
+
+function newColumns(capacity: number, kind: ImportFileKind, col: Record<string, number>): LineColumns {
+  const bounds = kind === 'forecasts';
+  return {
+    count: 0,
+    run: new Int32Array(capacity),
+    item: new Int32Array(capacity),
+    location: new Int32Array(capacity),
+    period: new Int32Array(capacity),
+    bucket: new Int32Array(capacity),
+    quantity: new Float64Array(capacity),
+    lower: bounds ? new Float64Array(capacity) : null,
+    upper: bounds ? new Float64Array(capacity) : null,
+    source: kind === 'sales_inputs' && col.source !== undefined ? [] : null,
+    note: kind === 'sales_inputs' && col.note !== undefined ? [] : null,
+  };
+}
+
+export function createValidator(cfg: ValidatorConfig): Validator {
+  return new Validator(cfg);
+}

@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkWorkbook } from '../../electron/backend/audit/check';
+import { openWorkbook } from '../../electron/backend/db/open';
+import { generateDemo } from '../../electron/backend/demo/generate';
+import { FIXED_NOW, tempDir } from '../helpers/workbook';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+const SQLITE3 = '/usr/bin/sqlite3';
+
+/** Alters the file from outside the app, as someone with the sqlite3 shell would. */
+function tamper(path: string, sql: string): void {
+  if (existsSync(SQLITE3)) {
+    const run = spawnSync(SQLITE3, [path, sql], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+  } else {
+    const db = new Database(path);
+    db.exec(sql);
+    db.close();
+  }
+}
+
+describe('checking a workbook', () => {
+  const t = tempDir('fwb-check-');
+  const path = join(t.dir, 'demo.sqlite');
+  beforeAll(async () => {
+    const { db } = await openWorkbook(path, { now: FIXED_NOW });
+    generateDemo(db, { items: 40, seed: 3 });
+    db.close();
+  });
+  afterAll(() => t.cleanup());
+
+  it('passes on a clean demo workbook, checking every journal row', async () => {
+    const { db } = await openWorkbook(path, { readonly: true });
+    const report = checkWorkbook(db);
+    const decisions = db.prepare('SELECT (SELECT count(*) FROM decisions) + (SELECT count(*) FROM approvals)').pluck().get();
+    db.close();
+    expect(report).toMatchObject({ ok: true, integrity: ['ok'], foreignKeyViolations: 0, firstProblem: null, journalRowsChecked: decisions });
+    const cli = fwb('check', '--db', path);
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/: ok — integrity ok, \d+ audit entries chained/);
+  });
+
+  it('fails, naming the decision and its audit entry, after a decision row is altered outside the app', () => {
+    const copy = join(t.dir, 'tampered.sqlite');
+    tamper(path, `VACUUM INTO '${copy}'`);
+    tamper(copy, 'DROP TRIGGER decisions_append_only_update; UPDATE decisions SET quantity = quantity + 1 WHERE decision_id = 7;');
+    const cli = fwb('check', '--db', copy, '--json');
+    expect(cli.status).toBe(1);
+    const report = JSON.parse(cli.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.firstProblem).toMatchObject({ check: 'journal', entity: 'decision', entityId: '7', message: expect.stringMatching(/decision 7 differs from what audit entry \d+ recorded/) });
+    const human = fwb('check', '--db', copy);
+    expect(human.status).toBe(1);
+    expect(human.stdout).toMatch(/FAILED — decision 7 differs/);
+  });
+
+  it('fails on an edited or deleted audit entry, naming the first broken one', () => {
+    const copy = join(t.dir, 'audit-edited.sqlite');
+    tamper(path, `VACUUM INTO '${copy}'`);
+    tamper(copy, "DROP TRIGGER audit_log_append_only_delete; DELETE FROM audit_log WHERE audit_id = 10;");
+    const report = JSON.parse(fwb('check', '--db', copy, '--json').stdout);
+    expect(report.firstProblem).toMatchObject({ check: 'audit_chain', auditId: 11 });
+  });
+
+  it('reports a decision written behind the app’s back (no audit entry)', () => {
+    const copy = join(t.dir, 'sneaky.sqlite');
+    tamper(path, `VACUUM INTO '${copy}'`);
+    tamper(copy, "INSERT INTO decisions (line_id, action, quantity, source, decided_at, status) VALUES (1, 'accept', 5, 'model', '2026-10-31T00:00:00Z', 'final');");
+    const report = JSON.parse(fwb('check', '--db', copy, '--json').stdout);
+    expect(report.firstProblem.message).toMatch(/has no audit entry/);
+  });
+});
