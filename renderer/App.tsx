@@ -3,6 +3,7 @@ import { api } from './api';
 import { AppFrame } from './components/AppFrame';
 import { screenForShortcut } from './components/NavBar';
 import { useAppStore, type Screen } from './stores/app';
+import { useSessionStore } from './stores/session';
 import { AccuracyScreen } from './screens/accuracy/AccuracyScreen';
 import { ExportScreen } from './screens/export/ExportScreen';
 import { GovernanceScreen } from './screens/governance/GovernanceScreen';
@@ -24,6 +25,7 @@ export function App() {
 
   useEffect(() => {
     void loadWorkbook();
+    void useSessionStore.getState().load();
     const unsubscribe = api.onEvent(handleEvent);
     const onKey = (event: KeyboardEvent) => {
       const target = screenForShortcut(event);

@@ -26,6 +26,7 @@ export const getRunLinesRequest = z
         category: z.string().max(200).optional(),
         owner: z.string().max(200).optional(),
         lag: z.number().int().min(0).max(10_000).optional(),
+        status: z.enum(['undecided', 'decided', 'final', 'pending_approval', 'approved', 'rejected', 'overridden']).optional(),
       })
       .strict()
       .default({}),

@@ -66,6 +66,16 @@ export interface ForecastLineRow {
   /** 0–100: how much this line needs a look, highest first by default. */
   exceptionScore: number;
   exceptionReasons: ExceptionReason[];
+  salesInput: number | null;
+  /** The plan as it stands: the model quantity unless a decision in force says otherwise. */
+  status: LineStatus;
+  finalQuantity: number;
+  planSource: PlanSource;
+  reasonCode: string | null;
+  decidedBy: string | null;
+  /** Inside the governing policy's freeze window: no decision may change it. */
+  frozen: boolean;
+  freezeLags: number;
 }
 
 export interface ForecastLinePage {
@@ -295,6 +305,8 @@ export interface BulkAcceptOutcome {
   accepted: number;
   skippedFrozen: number;
   skippedDecided: number;
+  /** Lines whose actual is already known (deciding them now would be hindsight). */
+  skippedPast: number;
 }
 
 export interface UndoOutcome {
@@ -369,11 +381,24 @@ export interface ReasonCode {
 
 export interface ReleaseRoleCounts {
   lines: number;
-  /** Decided by a person (final or approved). */
+  /** Decided by a person (final, approved, pending or rejected). */
   reviewed: number;
   autoFinalised: number;
   /** Released at the model quantity with nobody having looked (assist / recommend / trigger). */
   unreviewed: number;
+}
+
+/** What a release found when it snapshotted the plan (a rollback copies lines and reviews nothing). */
+export interface ReleaseReview {
+  autoFinalised: number;
+  /** Undecided assist / recommend lines released at the model quantity. */
+  releasedWithoutReview: number;
+  /** Pending overrides released at their effective (pre-override) quantity. */
+  pendingReleasedAtPrevious: number;
+  /** Lines whose current override was rejected, released at the quantity before it. */
+  rejected: number;
+  /** Per model role in force at release (trigger lines need no review by design). */
+  byRole: Record<ModelRole, ReleaseRoleCounts>;
 }
 
 export interface ReleaseOutcome {
@@ -383,15 +408,9 @@ export interface ReleaseOutcome {
   kind: 'release' | 'rollback';
   restoresVersion: number | null;
   lines: number;
-  autoFinalised: number;
-  /** Undecided assist / recommend lines released at the model quantity. */
-  releasedWithoutReview: number;
-  /** Pending overrides released at their effective (pre-override) quantity. */
-  pendingReleasedAtPrevious: number;
-  rejected: number;
-  byRole: Record<ModelRole, ReleaseRoleCounts>;
-  /** sha256 of the release lines (see decisions/release-lines.ts). */
+  /** sha256 of the release lines (see electron/backend/decisions/release-lines.ts). */
   sha256: string;
+  review: ReleaseReview | null;
 }
 
 export interface ReleaseSummary {

@@ -11,6 +11,15 @@ import { getItemDetail } from './queries/item-detail';
 import { listQuarantine } from './queries/quarantine';
 import { getRunLines, getRunOverview, listRuns } from './queries/runs';
 import { getWorkbookInfo } from './queries/workbook';
+import { listPendingApprovals, reviewOverride } from './decisions/approvals';
+import { bulkAccept } from './decisions/bulk';
+import { decideLine } from './decisions/decide';
+import { getLineJournal } from './decisions/line-journal';
+import { listPolicies, restorePolicyRole, savePolicy } from './decisions/policy-admin';
+import { listReasonCodes, saveReasonCode } from './decisions/reason-codes';
+import { listReleases, releaseRun, rollbackRun } from './decisions/releases';
+import { getSession, signIn } from './decisions/session';
+import { undoLastDecision } from './decisions/undo';
 
 type Handlers = { [M in MethodName]: (ctx: BackendContext, req: ParsedRequestOf<M>) => ResponseOf<M> | Promise<ResponseOf<M>> };
 
@@ -24,6 +33,22 @@ export const handlers: Handlers = {
   runImport: (ctx, req) => runImport(ctx, req),
   listQuarantine: (ctx, req) => listQuarantine(ctx, req),
   getItemDetail: (ctx, req) => getItemDetail(ctx, req),
+  getSession: (ctx) => getSession(ctx),
+  signIn: (ctx, req) => signIn(ctx, req),
+  decideLine: (ctx, req) => decideLine(ctx, req),
+  bulkAccept: (ctx, req) => bulkAccept(ctx, req),
+  undoLastDecision: (ctx, req) => undoLastDecision(ctx, req),
+  listPendingApprovals: (ctx, req) => listPendingApprovals(ctx, req),
+  reviewOverride: (ctx, req) => reviewOverride(ctx, req),
+  listPolicies: (ctx) => listPolicies(ctx),
+  savePolicy: (ctx, req) => savePolicy(ctx, req),
+  restorePolicyRole: (ctx, req) => restorePolicyRole(ctx, req),
+  listReasonCodes: (ctx) => listReasonCodes(ctx),
+  saveReasonCode: (ctx, req) => saveReasonCode(ctx, req),
+  releaseRun: (ctx, req) => releaseRun(ctx, req),
+  rollbackRun: (ctx, req) => rollbackRun(ctx, req),
+  listReleases: (ctx, req) => listReleases(ctx, req),
+  getLineJournal: (ctx, req) => getLineJournal(ctx, req),
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -1,10 +1,14 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
 import { WorkbenchError } from '../backend/errors';
+import { checkCommand, CHECK_USAGE } from './commands/check';
 import { demoCommand, DEMO_USAGE } from './commands/demo';
+import { importCommand, IMPORT_USAGE } from './commands/import';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo) => Promise<ExitCode> }> = {
   demo: { usage: DEMO_USAGE, run: demoCommand },
+  import: { usage: IMPORT_USAGE, run: importCommand },
+  check: { usage: CHECK_USAGE, run: checkCommand },
 };
 
 export const HELP = `fwb — Forecast Workbench on the command line

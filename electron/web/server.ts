@@ -30,18 +30,6 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const HTTP_STATUS: Record<ApiError['code'], number> = {
-  UNKNOWN_METHOD: 404,
-  INVALID_REQUEST: 400,
-  NOT_FOUND: 404,
-  WORKBOOK_TOO_NEW: 409,
-  NOT_A_WORKBOOK: 409,
-  INPUT_REJECTED: 422,
-  FORBIDDEN: 403,
-  UNAUTHORIZED: 401,
-  BACKEND_UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
 
 const MAX_BODY_BYTES = 1 << 20;
 const LOOPBACK = '127.0.0.1';
@@ -190,7 +178,9 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const result = await options.backend.call(match[1]!, payload);
-    sendJson(res, result.ok ? 200 : HTTP_STATUS[result.error.code], result);
+    // A refused call is an answer, not a transport failure: the Result says why,
+    // exactly as over IPC. HTTP errors are kept for auth, routing and bad bodies.
+    sendJson(res, 200, result);
   }
 
   return new Promise((resolve, reject) => {

@@ -1,12 +1,16 @@
 import type { ReactNode } from 'react';
 import { api } from '../api';
 import { useAppStore } from '../stores/app';
+import { useSessionStore } from '../stores/session';
+import { SignInDialog } from './SignInDialog';
 import { NavBar } from './NavBar';
 import { StatusBar } from './StatusBar';
 
 export function AppFrame({ children }: { children: ReactNode }) {
   const workbook = useAppStore((s) => s.workbook);
   const error = useAppStore((s) => s.error);
+  const user = useSessionStore((s) => s.session?.user);
+  const setChoosing = useSessionStore((s) => s.setChoosing);
   return (
     <div className="app">
       <header className="app-header">
@@ -20,6 +24,9 @@ export function AppFrame({ children }: { children: ReactNode }) {
           {workbook ? workbook.name : 'Opening workbook…'}
         </span>
         <span className="spacer" />
+        <button type="button" className="user" onClick={() => setChoosing(true)} aria-label={user ? `Signed in as ${user.displayName}, ${user.role}; switch user` : 'Choose who you are'}>
+          {user ? `${user.displayName} · ${user.role}` : 'Who are you?'}
+        </button>
         <span className="transport" title="How this window reaches the backend">
           {api.transport === 'desktop' ? 'Desktop' : 'Browser host'}
         </span>
@@ -34,6 +41,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
         {children}
       </main>
       <StatusBar />
+      <SignInDialog />
     </div>
   );
 }

@@ -12,6 +12,16 @@ export interface LineFilter {
   category: string;
   owner: string;
   lag: string;
+  status: string;
+}
+
+export interface DecisionInput {
+  action: 'accept' | 'override';
+  quantity?: number;
+  percent?: number;
+  useSalesInput?: boolean;
+  reasonCode?: string;
+  comment?: string;
 }
 
 interface ReviewState {
@@ -37,9 +47,22 @@ interface ReviewState {
   ensureRows(fromIndex: number, toIndex: number): void;
   select(index: number): void;
   selectedRow(): ForecastLineRow | undefined;
+  /** The last refusal or failure of a decision, shown beside the line. */
+  decisionError: ApiError | null;
+  /** A short confirmation of what the last action did. */
+  notice: string | null;
+  /** The override editor of the selected line, when open. */
+  editor: { quantity: string; useSalesInput: boolean } | null;
+  openEditor(useSalesInput?: boolean): void;
+  closeEditor(): void;
+  decide(input: DecisionInput): Promise<boolean>;
+  undo(): Promise<void>;
+  bulkAccept(): Promise<void>;
+  nextException(): void;
+  refreshLoaded(): Promise<void>;
 }
 
-const NO_FILTER: LineFilter = { text: '', category: '', owner: '', lag: '' };
+const NO_FILTER: LineFilter = { text: '', category: '', owner: '', lag: '', status: '' };
 
 export const useReviewStore = create<ReviewState>((set, get) => {
   async function fetchPage(page: number, queryKey: number): Promise<void> {
@@ -55,6 +78,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
         ...(filter.category ? { category: filter.category } : {}),
         ...(filter.owner ? { owner: filter.owner } : {}),
         ...(filter.lag ? { lag: Number(filter.lag) } : {}),
+        ...(filter.status ? { status: filter.status as never } : {}),
       },
     });
     if (get().queryKey !== queryKey) return;
@@ -102,6 +126,91 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     selectedIndex: 0,
     detail: null,
     error: null,
+    decisionError: null,
+    notice: null,
+    editor: null,
+    openEditor(useSalesInput = false) {
+      const row = get().selectedRow();
+      if (!row) return;
+      if (useSalesInput && row.salesInput === null) {
+        set({ decisionError: { code: 'INVALID_REQUEST', message: 'This line has no sales input to adopt.' } });
+        return;
+      }
+      const start = useSalesInput ? row.salesInput! : row.finalQuantity;
+      set({ editor: { quantity: String(Math.round(start * 100) / 100), useSalesInput }, decisionError: null });
+    },
+    closeEditor() {
+      set({ editor: null, decisionError: null });
+    },
+    async decide(input) {
+      const row = get().selectedRow();
+      if (!row) return false;
+      set({ decisionError: null, notice: null });
+      const result = await api.call('decideLine', { lineId: row.lineId, ...input });
+      if (!result.ok) {
+        set({ decisionError: result.error });
+        return false;
+      }
+      const state = result.value.lineState;
+      set({
+        notice:
+          state.status === 'pending_approval'
+            ? `${row.itemId} ${row.period}: override waits for a manager’s approval.`
+            : `${row.itemId} ${row.period}: ${input.action === 'accept' ? 'accepted' : `planned at ${state.finalQuantity}`}.`,
+      });
+      await get().refreshLoaded();
+      return true;
+    },
+    async undo() {
+      const { runId } = get();
+      set({ decisionError: null, notice: null });
+      const result = await api.call('undoLastDecision', runId === null ? {} : { runId });
+      if (!result.ok) {
+        set({ decisionError: result.error });
+        return;
+      }
+      set({ notice: `Undone: decision ${result.value.undoneDecisionId}.` });
+      await get().refreshLoaded();
+    },
+    async bulkAccept() {
+      const { runId, filter } = get();
+      if (runId === null) return;
+      set({ decisionError: null, notice: null });
+      const result = await api.call('bulkAccept', {
+        runId,
+        filter: {
+          ...(filter.text ? { text: filter.text } : {}),
+          ...(filter.category ? { category: filter.category } : {}),
+          ...(filter.owner ? { owner: filter.owner } : {}),
+          ...(filter.lag ? { lag: Number(filter.lag) } : {}),
+          ...(filter.status ? { status: filter.status as never } : {}),
+        },
+      });
+      if (!result.ok) {
+        set({ decisionError: result.error });
+        return;
+      }
+      const r = result.value;
+      set({ notice: `Accepted ${r.accepted} lines; skipped ${r.skippedDecided} already decided, ${r.skippedFrozen} frozen.` });
+      await get().refreshLoaded();
+    },
+    nextException() {
+      const { rows, selectedIndex, total } = get();
+      // The list is in exception order: the next undecided line below is the next exception.
+      for (let i = selectedIndex + 1; i < (total ?? 0); i++) {
+        const row = rows.get(i);
+        if (!row) break;
+        if (row.status === 'undecided' && !row.frozen) {
+          get().select(i);
+          return;
+        }
+      }
+      get().select(selectedIndex + 1);
+    },
+    async refreshLoaded() {
+      const { requestedPages, queryKey } = get();
+      await Promise.all([...requestedPages].map((page) => fetchPage(page, queryKey)));
+    },
     async loadRuns(preferredRunId) {
       const result = await api.call('listRuns', {});
       if (!result.ok) {
@@ -141,7 +250,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     },
     select(index) {
       const total = get().total ?? 0;
-      set({ selectedIndex: Math.max(0, Math.min(index, total - 1)) });
+      set({ selectedIndex: Math.max(0, Math.min(index, total - 1)), editor: null, decisionError: null });
       scheduleDetail();
     },
     selectedRow() {

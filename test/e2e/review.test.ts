@@ -36,20 +36,28 @@ describe('the app in a browser, on a demo workbook', () => {
     await page.getByLabel('Workbook').filter({ hasText: 'Demo workbook' }).waitFor();
 
     const grid = page.getByRole('grid', { name: 'Worklist' });
-    await grid.getByRole('row').nth(1).getByRole('gridcell').first().filter({ hasText: /^SKU-/ }).waitFor();
-    const headers = await grid.getByRole('columnheader').allInnerTexts();
-    expect(headers.map((h) => h.replace(/[▲▼]/g, '').trim())).toEqual(
-      expect.arrayContaining(['Item', 'Period', 'Lag', 'Model qty', 'Lower', 'Upper']),
-    );
+    await grid.getByRole('row').nth(1).getByRole('gridcell').nth(2).filter({ hasText: /^SKU-/ }).waitFor();
+    const headers = (await grid.getByRole('columnheader').allInnerTexts()).map((h) => h.replace(/[▲▼]/g, '').trim());
+    expect(headers).toEqual(expect.arrayContaining(['Score', 'Why', 'Item', 'Period', 'Lag', 'Model qty', 'Interval']));
+    const col = (name: string) => headers.indexOf(name);
     const first = await grid.getByRole('row').nth(1).getByRole('gridcell').allInnerTexts();
-    expect(first[0]).toMatch(/^SKU-\d+$/);
-    expect(first[6]).toBe('Nov 2026'); // lag 1 after the October origin
-    expect(first[7]).toBe('1');
-    expect(Number(first[8]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(0);
+    const second = await grid.getByRole('row').nth(2).getByRole('gridcell').allInnerTexts();
+    expect(first[col('Item')]).toMatch(/^SKU-\d+$/);
+    expect(first[col('Period')]).toMatch(/^(Nov|Dec) 202[67]|^(Jan|Feb|Mar|Apr) 2027$/);
+    expect(Number(first[col('Lag')])).toBeGreaterThanOrEqual(1);
+    expect(Number(first[col('Model qty')]!.replace(/,/g, ''))).toBeGreaterThanOrEqual(0);
+    expect(first[col('Interval')]).toMatch(/^[\d,]+–[\d,]+$/);
+    // Exceptions first: the highest score leads, with its reasons.
+    expect(Number(first[col('Score')])).toBeGreaterThanOrEqual(Number(second[col('Score')]));
+    expect(first[col('Why')]).not.toBe('');
 
     const selected = await page.getByRole('combobox', { name: 'Forecast run' }).inputValue();
     expect(Number(selected)).toBeGreaterThan(0);
     await expect(page.getByRole('img', { name: /total demand/i }).count()).resolves.toBe(1);
+    // The item detail follows the selected line.
+    const detail = page.getByRole('complementary', { name: 'Item detail' });
+    await detail.getByRole('heading').filter({ hasText: first[col('Item')]! }).waitFor();
+    await expect(detail.getByRole('img', { name: /Chart of .*monthly actuals/ }).count()).resolves.toBe(1);
     await screenshot(page, 'review');
   });
 
@@ -62,21 +70,27 @@ describe('the app in a browser, on a demo workbook', () => {
     await page.keyboard.press('k');
     await expect(page.locator('[role=row][aria-selected=true]').getAttribute('aria-rowindex')).resolves.toBe('3');
 
-    await page.getByRole('button', { name: 'Sort by Model qty' }).click();
-    await page.getByRole('button', { name: 'Sort by Model qty' }).click(); // descending
+    await page.getByRole('button', { name: 'Sort by Model qty' }).click(); // quantities sort biggest first
     await expect(grid.getByRole('columnheader', { name: /Model qty/ }).getAttribute('aria-sort')).resolves.toBe('descending');
     await page.waitForFunction(() => {
       const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell], [role=row][aria-rowindex="3"] [role=gridcell]')];
       return cells.length > 0 && cells.every((c) => c.textContent !== '');
     });
-    const top = await grid.locator('[aria-rowindex="2"] [role=gridcell]').nth(8).innerText();
-    const second = await grid.locator('[aria-rowindex="3"] [role=gridcell]').nth(8).innerText();
+    const headers = (await grid.getByRole('columnheader').allInnerTexts()).map((h) => h.replace(/[▲▼]/g, '').trim());
+    const qty = headers.indexOf('Model qty');
+    const top = await grid.locator('[aria-rowindex="2"] [role=gridcell]').nth(qty).innerText();
+    const second = await grid.locator('[aria-rowindex="3"] [role=gridcell]').nth(qty).innerText();
     expect(Number(top.replace(/,/g, ''))).toBeGreaterThanOrEqual(Number(second.replace(/,/g, '')));
   });
 
   it('filters by lag and by text', async () => {
     await page.getByRole('combobox', { name: 'Lag' }).selectOption('3');
-    await page.waitForFunction(() => document.querySelector('[role=row][aria-rowindex="2"] [role=gridcell]:nth-child(8)')?.textContent === '3');
+    await page.waitForFunction(() => {
+      const heads = [...document.querySelectorAll('[role=columnheader]')].map((h) => h.textContent?.replace(/[▲▼]/g, '').trim());
+      const lag = heads.indexOf('Lag') + 1;
+      const cells = [...document.querySelectorAll(`[role=row][aria-rowindex] [role=gridcell]:nth-child(${lag})`)];
+      return cells.length > 0 && cells.every((c) => c.textContent === '3');
+    });
     await page.getByRole('searchbox', { name: 'Filter items' }).fill('zzzz-no-such-item');
     await page.getByText('No lines match.').waitFor();
     await page.getByRole('searchbox', { name: 'Filter items' }).fill('');

@@ -53,10 +53,17 @@ describe('the API dispatcher', () => {
 
   it('pages, sorts and filters a run’s lines in the backend', async () => {
     const page = async (req: object) => ((await dispatch(ctx, 'getRunLines', { runId, ...req })) as { value: ForecastLinePage }).value;
-    const all = await page({});
+    // Exceptions first unless asked otherwise.
+    const byDefault = await page({});
+    expect(byDefault.rows.map((r) => r.exceptionScore)).toEqual([...byDefault.rows.map((r) => r.exceptionScore)].sort((a, b) => b - a));
+    const all = await page({ sort: { column: 'item', direction: 'asc' } });
     expect(all.total).toBe(9);
     expect(all.rows.map((r) => `${r.itemId}@${r.lag}`).slice(0, 4)).toEqual(['SKU-1@1', 'SKU-1@2', 'SKU-1@3', 'SKU-2@1']);
     expect(all.rows[0]).toMatchObject({ itemName: 'Sparkling Water 12x330ml', category: 'Beverages', period: '2026-07-01', quantity: 121, lower: 121 * 0.8, upper: 121 * 1.25 });
+    // Undecided lines carry the model quantity as their plan; the seeded policy freezes nothing.
+    expect(all.rows[0]).toMatchObject({ status: 'undecided', finalQuantity: 121, planSource: 'model', frozen: false, freezeLags: 0, salesInput: null });
+    expect((await page({ filter: { status: 'undecided' } })).total).toBe(9);
+    expect((await page({ filter: { status: 'decided' } })).total).toBe(0);
 
     const byQuantityDesc = await page({ sort: { column: 'quantity', direction: 'desc' }, limit: 2, offset: 1 });
     expect(byQuantityDesc.rows.map((r) => r.quantity)).toEqual([322, 321]);

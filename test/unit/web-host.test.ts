@@ -85,9 +85,11 @@ describe('the browser host', () => {
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.body).error.code).toBe('INVALID_REQUEST');
     const wrongType = await call('getRunLines', { runId: 'one' });
-    expect(wrongType.status).toBe(400);
+    expect(wrongType.status).toBe(200);
+    expect(JSON.parse(wrongType.body)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
     expect(JSON.parse(wrongType.body).error.issues[0].path).toBe('runId');
-    expect((await call('noSuchMethod', {})).status).toBe(404);
+    expect(JSON.parse((await call('noSuchMethod', {})).body)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect((await send(host.port, '/api/nothing-here', { method: 'POST', headers: { Authorization: `Bearer ${host.token}` } })).status).toBe(404);
     expect((await call('getWorkbookInfo', 'x'.repeat(2_000_000))).status).toBe(413);
     expect((await call('getWorkbookInfo', {})).status).toBe(200); // still alive
   });

@@ -3,9 +3,10 @@
 import type { Db } from '../db/open';
 import { canonicalJson, verifyAuditChain, type ChainVerdict } from './chain';
 import { approvalAuditPayload, decisionAuditPayload, type ApprovalRow, type DecisionRow } from './payloads';
+import { lineStateMismatches } from '../decisions/projection';
 
 export interface CheckProblem {
-  check: 'integrity' | 'foreign_keys' | 'audit_chain' | 'journal';
+  check: 'integrity' | 'foreign_keys' | 'audit_chain' | 'journal' | 'line_state';
   message: string;
   auditId?: number;
   entity?: string;
@@ -41,6 +42,7 @@ export function checkWorkbook(db: Db): CheckReport {
   }
 
   const journalRowsChecked = checkJournal(db, problems);
+  checkLineState(db, problems);
   return {
     ok: problems.length === 0,
     integrity,
@@ -87,4 +89,19 @@ function checkJournal(db: Db, problems: CheckProblem[]): number {
     }
   }
   return checked;
+}
+
+/** line_state is a cache of the journal: rebuilt from the journal alone, it must come out the same. */
+function checkLineState(db: Db, problems: CheckProblem[]): void {
+  const room = MAX_PROBLEMS - problems.length;
+  if (room <= 0) return;
+  const { lines, total } = lineStateMismatches(db, room);
+  for (const lineId of lines) {
+    problems.push({
+      check: 'line_state',
+      message: `line_state of line ${lineId} differs from the journal${total > 1 ? ` (${total} lines differ)` : ''}`,
+      entity: 'forecast_line',
+      entityId: String(lineId),
+    });
+  }
 }

@@ -7,8 +7,8 @@ import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendDecision } from './journal';
-import { formatPct, loadLine, type LineFacts } from './lines';
-import { assertNotFrozen, changePct, governingPolicy, needsApproval, type ResolvedPolicy } from './policy';
+import { assertOpenForDecision, formatPct, loadLine, type LineFacts } from './lines';
+import { changePct, governingPolicy, needsApproval, type ResolvedPolicy } from './policy';
 import { refreshLineState } from './projection';
 import { reasonCode } from './reason-codes';
 import { requireDecider } from './session';
@@ -63,7 +63,7 @@ export function decideLine(ctx: BackendContext, req: DecideRequest): DecideOutco
     .transaction((): DecideOutcome => {
       const line = loadLine(db, req.lineId);
       const policy = governingPolicy(db, line.itemKey);
-      assertNotFrozen(line.lag, policy);
+      assertOpenForDecision(db, line, policy);
       if (req.action === 'accept') {
         if (req.quantity !== undefined || req.percent !== undefined || req.useSalesInput) throw invalid('An accept takes the model quantity; use an override to change it.');
         if (req.reasonCode) throw invalid('An accept takes no reason code; reasons explain overrides.');

@@ -1,7 +1,9 @@
 // A forecast line as the decision rules need it: the model quantity, its lag and
 // the item's segment, read inside the deciding transaction.
+import { periodFromKey } from '../../../shared/period';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
+import { assertNotFrozen, type ResolvedPolicy } from './policy';
 
 export interface LineFacts {
   lineId: number;
@@ -35,4 +37,26 @@ export function assertRunExists(db: Db, runId: number): void {
 /** Percentages in messages: "12.5 %"; a change from a model 0 has no percentage. */
 export function formatPct(pct: number): string {
   return Number.isFinite(pct) ? `${Math.round(pct * 10) / 10} %` : 'an unbounded change (the model said 0)';
+}
+
+/** The line's demand is known: its period has a (current) actual. */
+export function actualOf(db: Db, line: Pick<LineFacts, 'itemKey' | 'locationKey' | 'period'>): number | null {
+  const q = db
+    .prepare('SELECT quantity FROM actuals WHERE item_key = ? AND location_key = ? AND period = ? AND superseded_at IS NULL')
+    .pluck()
+    .get(line.itemKey, line.locationKey, line.period) as number | undefined;
+  return q ?? null;
+}
+
+/**
+ * Refuses to change the plan of a line that is frozen, or whose actual is
+ * already known: a decision made with hindsight would flatter the planners'
+ * value added, which is what the whole workbench exists to measure honestly.
+ */
+export function assertOpenForDecision(db: Db, line: LineFacts, policy: ResolvedPolicy): void {
+  assertNotFrozen(line.lag, policy);
+  const actual = actualOf(db, line);
+  if (actual !== null) {
+    throw new WorkbenchError('FORBIDDEN', `Line is closed: the actual of ${periodFromKey(line.period)} (${actual}) is already known, so a decision now would be made with hindsight.`);
+  }
 }

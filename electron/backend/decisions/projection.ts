@@ -17,7 +17,7 @@ type Scope = 'all' | 'run' | 'line';
 
 const COLUMNS = 'line_id, decision_id, final_quantity, source, status, decided_by, decided_at, reason_code';
 
-/** The derived line_state rows (same columns, same order) for lines that have any decision. */
+/** The derived line_state rows (COLUMNS, plus effective_decision_id) for lines that have any decision. */
 function derivedSql(scope: Scope): string {
   const join = scope === 'run' ? 'JOIN forecast_lines sl ON sl.line_id = d.line_id AND sl.run_id = @runId' : '';
   const where = scope === 'line' ? 'WHERE d.line_id = @lineId' : '';
@@ -50,7 +50,9 @@ function derivedSql(scope: Scope): string {
                 WHEN p.decision_id IS NOT NULL THEN p.source
                 ELSE 'model' END AS source,
            coalesce(r.status, 'undecided') AS status,
-           r.decided_by, r.decided_at, r.reason_code
+           r.decided_by, r.decided_at, r.reason_code,
+           -- The decision the final quantity comes from (null: the model's), for release snapshots.
+           CASE WHEN r.status IN ('final', 'approved') THEN r.decision_id ELSE p.decision_id END AS effective_decision_id
       FROM (SELECT DISTINCT line_id FROM journal) t
       JOIN forecast_lines fl ON fl.line_id = t.line_id
       LEFT JOIN ranked r ON r.line_id = t.line_id AND r.rn = 1
@@ -63,16 +65,16 @@ export function rebuildLineState(db: Db, runId?: number): number {
   return db.transaction(() => {
     if (runId === undefined) {
       db.prepare('DELETE FROM line_state').run();
-      return db.prepare(`WITH ${derivedSql('all')} INSERT INTO line_state (${COLUMNS}) SELECT * FROM derived`).run().changes;
+      return db.prepare(`WITH ${derivedSql('all')} INSERT INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run().changes;
     }
     db.prepare('DELETE FROM line_state WHERE line_id IN (SELECT line_id FROM forecast_lines WHERE run_id = ?)').run(runId);
-    return db.prepare(`WITH ${derivedSql('run')} INSERT INTO line_state (${COLUMNS}) SELECT * FROM derived`).run({ runId }).changes;
+    return db.prepare(`WITH ${derivedSql('run')} INSERT INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ runId }).changes;
   })();
 }
 
 /** Re-derives one line after a journal write; call inside that write's transaction. */
 export function refreshLineState(db: Db, lineId: number): LineState {
-  const changes = db.prepare(`WITH ${derivedSql('line')} INSERT OR REPLACE INTO line_state (${COLUMNS}) SELECT * FROM derived`).run({ lineId }).changes;
+  const changes = db.prepare(`WITH ${derivedSql('line')} INSERT OR REPLACE INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ lineId }).changes;
   if (changes === 0) db.prepare('DELETE FROM line_state WHERE line_id = ?').run(lineId);
   return readLineState(db, lineId);
 }
@@ -119,12 +121,29 @@ export function lineStateMismatches(db: Db, limit: number): { lines: number[]; t
     .prepare(
       `WITH ${derivedSql('all')},
        diff AS (
-         SELECT line_id FROM (SELECT * FROM derived EXCEPT ${cached})
+         SELECT line_id FROM (SELECT ${COLUMNS} FROM derived EXCEPT ${cached})
          UNION
-         SELECT line_id FROM (${cached} EXCEPT SELECT * FROM derived)
+         SELECT line_id FROM (${cached} EXCEPT SELECT ${COLUMNS} FROM derived)
        )
        SELECT line_id, count(*) OVER () AS total FROM diff ORDER BY line_id LIMIT ?`,
     )
     .all(limit) as { line_id: number; total: number }[];
   return { lines: rows.map((r) => r.line_id), total: rows[0]?.total ?? 0 };
+}
+
+/**
+ * Writes every line of a run into release_lines, as the journal says the plan
+ * stands: final quantity, its source, and the decision it comes from (null where
+ * it is the model's, also under a pending or rejected override).
+ */
+export function snapshotRunPlan(db: Db, runId: number, releaseId: number): number {
+  return db
+    .prepare(
+      `WITH ${derivedSql('run')}
+       INSERT INTO release_lines (release_id, line_id, final_quantity, source, decision_id)
+       SELECT @releaseId, fl.line_id, coalesce(d.final_quantity, fl.quantity), coalesce(d.source, 'model'), d.effective_decision_id
+         FROM forecast_lines fl LEFT JOIN derived d ON d.line_id = fl.line_id
+        WHERE fl.run_id = @runId`,
+    )
+    .run({ runId, releaseId }).changes;
 }

@@ -15,6 +15,7 @@ import { planDecisions, type PlannedDecision } from './overrides';
 import { SEEDED_ALL_POLICY, type DemoPolicy } from './policies';
 import { planSalesInputs, SalesInputBook } from './sales-inputs';
 import { writeDemo } from './writer';
+import { rebuildLineState } from '../decisions/projection';
 
 export interface DemoOptions {
   /** Number of items (default 500). */
@@ -115,6 +116,7 @@ export function generateDemo(db: Db, options: DemoOptions = {}): DemoSummary {
   try {
     db.transaction(() => {
       writeDemo(db, { seed, cal, items, demands, runs, salesInputs, decisions }, (done, total) => report('writing', done, total));
+      rebuildLineState(db); // the final-plan projection of the decisions just written
       const meta = db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)');
       meta.run('name', DEMO_WORKBOOK_NAME);
       meta.run('demo_seed', String(seed));

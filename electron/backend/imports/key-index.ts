@@ -84,7 +84,9 @@ export class KeyIndex {
       return;
     }
     const grid = new Int32Array(seriesCap * width);
-    this.forEachCell((s, b, row) => (grid[s * width + (b - lo)] = row));
+    // Rows are series: more series with the same window is a plain copy.
+    if (lo === this.base && width === this.width) grid.set(this.grid!);
+    else this.forEachCell((s, b, row) => (grid[s * width + (b - lo)] = row));
     this.grid = grid;
     this.base = lo;
     this.width = width;

@@ -5,7 +5,7 @@
 // the last value seen (files come grouped), and no row allocates a Date.
 import type { Grain } from '../../../shared/period';
 import type { ItemRecord, DecisionRecord, LineColumns, RunSpec, ValidatedBatch } from './batch';
-import { bucketOfKey, isoToKey, keyToIso, offGridReason } from './grid';
+import { isoToKey, offGridReason } from './grid';
 import { KeyIndex } from './key-index';
 import type { MappingResult } from './mapping';
 import { parseDateCell } from './parse/date';
@@ -83,8 +83,6 @@ export class Validator {
   readonly runKeys = new Dictionary();
   runs: RunSpec[] = [];
   private freshRuns: RunSpec[] = [];
-  /** Bucket of each run's origin, or NaN while the origin is to be defaulted. */
-  runOriginBucket: number[] = [];
   readonly keys = new KeyIndex();
   /** Items files: first row of each item id. */
   readonly seenItems = new Map<string, number>();
@@ -95,6 +93,10 @@ export class Validator {
   why: string | null = null;
   private lastOriginText: string | null = null;
   private lastOriginKey = 0;
+  private lastRunModel: string | null = null;
+  private lastRunVersion: string | null = null;
+  private lastRunOrigin = -1;
+  private lastRun = -1;
 
   constructor(cfg: ValidatorConfig) {
     this.cfg = cfg;
@@ -166,6 +168,8 @@ export class Validator {
 
   /** Run number of (model, version, origin), adding the run if new. */
   acceptRun(model: string, version: string, originKey: number, intervalLevel: number | null): number {
+    // Rows of one run come together: skip building the key when nothing changed.
+    if (model === this.lastRunModel && version === this.lastRunVersion && originKey === this.lastRunOrigin) return this.lastRun;
     const key = `${model}\u0000${version}\u0000${originKey}`;
     const before = this.runKeys.size;
     const i = this.runKeys.accept(key);
@@ -173,15 +177,12 @@ export class Validator {
       const spec = { model, modelVersion: version, originKey, intervalLevel };
       this.runs.push(spec);
       this.freshRuns.push(spec);
-      this.runOriginBucket.push(originKey === 0 ? NaN : bucketOfKey(originKey, this.cfg.grain));
     }
+    this.lastRunModel = model;
+    this.lastRunVersion = version;
+    this.lastRunOrigin = originKey;
+    this.lastRun = i;
     return i;
-  }
-
-  /** Lag check: the reason a period is not after its origin, or null. */
-  notAfterOrigin(originKey: number, bucket: number): string | null {
-    if (originKey === 0 || bucket - bucketOfKey(originKey, this.cfg.grain) >= 1) return null;
-    return `period ${keyToIso(0)} is not after the origin ${keyToIso(originKey)}`;
   }
 
   validate(records: RawRecord[], progress: { bytesRead: number; bytesTotal: number }): ValidatedBatch {

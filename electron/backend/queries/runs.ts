@@ -1,5 +1,6 @@
 import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../../shared/domain';
 import { ensureRunExceptions } from '../exceptions/cache';
+import { policyResolver } from '../decisions/policy';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 
 type KeyedPeriod<T> = Omit<T, 'period'> & { period: number };
@@ -25,6 +26,16 @@ export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] }
 }
 
 // Whitelisted ORDER BY expressions: the request names a column, never SQL.
+const STATUS_SQL: Record<NonNullable<ParsedRequestOf<'getRunLines'>['filter']['status']>, string> = {
+  undecided: "coalesce(ls.status, 'undecided') = 'undecided'",
+  decided: "coalesce(ls.status, 'undecided') <> 'undecided'",
+  final: "ls.status = 'final'",
+  pending_approval: "ls.status = 'pending_approval'",
+  approved: "ls.status = 'approved'",
+  rejected: "ls.status = 'rejected'",
+  overridden: "ls.source IN ('override', 'sales_input')",
+};
+
 const SORT_SQL: Record<RunLineSortColumn, string> = {
   exception: 'e.score, i.item_id, l.period',
   item: 'i.item_id, loc.location_id, l.period',
@@ -55,6 +66,9 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
     where.push('i.owner_id = @owner');
     params.owner = req.filter.owner;
   }
+  if (req.filter.status !== undefined) {
+    where.push(STATUS_SQL[req.filter.status]);
+  }
   if (req.filter.lag !== undefined) {
     where.push('l.lag = @lag');
     params.lag = req.filter.lag;
@@ -62,6 +76,8 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
   ensureRunExceptions(db, req.runId);
   const from = `FROM forecast_lines l JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
                 LEFT JOIN temp.line_exceptions e ON e.line_id = l.line_id
+                LEFT JOIN line_state ls ON ls.line_id = l.line_id
+                LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
                 WHERE ${where.join(' AND ')}`;
   const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
   const order = SORT_SQL[req.sort.column]
@@ -74,11 +90,18 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
     .prepare(
       `SELECT l.line_id AS lineId, i.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
               i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper,
-              coalesce(e.score, 0) AS exceptionScore, coalesce(e.reasons, '[]') AS exceptionReasons
+              coalesce(e.score, 0) AS exceptionScore, coalesce(e.reasons, '[]') AS exceptionReasons, s.quantity AS salesInput,
+              coalesce(ls.status, 'undecided') AS status, coalesce(ls.final_quantity, l.quantity) AS finalQuantity,
+              coalesce(ls.source, 'model') AS planSource, ls.reason_code AS reasonCode, ls.decided_by AS decidedBy
        ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
     )
-    .all(params) as (Omit<ForecastLineRow, 'period' | 'exceptionReasons'> & { period: number; exceptionReasons: string })[];
-  return { runId: req.runId, total, offset: req.offset, rows: rows.map((r) => ({ ...r, period: periodFromKey(r.period), exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[] })) };
+    .all(params) as (Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags'> & { period: number; exceptionReasons: string })[];
+  const policyOf = policyResolver(db);
+  const lines = rows.map((r) => {
+    const freezeLags = policyOf({ category: r.category, abcClass: r.abcClass }).freezeLags;
+    return { ...r, period: periodFromKey(r.period), exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[], frozen: r.lag <= freezeLags, freezeLags };
+  });
+  return { runId: req.runId, total, offset: req.offset, rows: lines };
 }
 
 export function getRunOverview({ db }: BackendContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {

@@ -1,5 +1,6 @@
 import { formatPercent, formatPeriod, formatQuantity } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
+import { DecisionPanel } from './DecisionPanel';
 import { exceptionChip } from './exceptionText';
 import { ItemChart } from './ItemChart';
 
@@ -7,11 +8,17 @@ import { ItemChart } from './ItemChart';
 export function ItemDetailPanel() {
   const detail = useReviewStore((s) => s.detail);
   const row = useReviewStore((s) => s.rows.get(s.selectedIndex));
-  if (!detail) return <aside className="detail" aria-label="Item detail" />;
+  if (!detail)
+    return (
+      <aside className="detail" aria-label="Item detail">
+        <DecisionPanel />
+      </aside>
+    );
   const f = detail.figures;
   const yoy = f.last12 !== null && f.prior12 ? (100 * (f.last12 - f.prior12)) / f.prior12 : null;
   return (
     <aside className="detail" aria-label="Item detail">
+      <DecisionPanel />
       <header>
         <h3>
           {detail.item.itemId} · {detail.item.name}

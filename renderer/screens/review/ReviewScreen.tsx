@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { formatCount, formatPeriod } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useReviewStore } from '../../stores/review';
+import { useSessionStore } from '../../stores/session';
+import { BulkAccept } from './BulkAccept';
 import { RunOverviewChart } from './RunOverviewChart';
 import { ItemDetailPanel } from './ItemDetailPanel';
 import { WorklistGrid } from './WorklistGrid';
@@ -10,10 +12,34 @@ export function ReviewScreen() {
   const workbook = useAppStore((s) => s.workbook);
   const revision = useAppStore((s) => s.revision);
   const { runs, runId, overview, filter, total, error, loadRuns, selectRun, setFilter } = useReviewStore();
+  const me = useSessionStore((s) => s.session?.user);
 
   useEffect(() => {
     if (workbook) void loadRuns(workbook.currentRunId);
   }, [workbook?.path, revision, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    // Single-key shortcuts work anywhere on the screen except while typing.
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea, dialog')) return;
+      const store = useReviewStore.getState();
+      const actions: Record<string, () => void> = {
+        a: () => void store.decide({ action: 'accept' }).then((ok) => ok && store.select(useReviewStore.getState().selectedIndex + 1)),
+        o: () => store.openEditor(false),
+        s: () => store.openEditor(true),
+        n: () => store.nextException(),
+        u: () => void store.undo(),
+      };
+      const action = actions[event.key];
+      if (action && !store.editor) {
+        event.preventDefault();
+        action();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const run = runs.find((r) => r.runId === runId);
   return (
@@ -57,6 +83,21 @@ export function ReviewScreen() {
             </option>
           ))}
         </select>
+        <select aria-label="Status" value={filter.status} onChange={(e) => setFilter({ status: e.target.value })}>
+          <option value="">Any status</option>
+          <option value="undecided">Not decided</option>
+          <option value="decided">Decided</option>
+          <option value="overridden">Overridden</option>
+          <option value="pending_approval">Waiting for approval</option>
+          <option value="rejected">Rejected</option>
+        </select>
+        {me && (
+          <label className="check">
+            <input type="checkbox" checked={filter.owner === me.userId} onChange={(e) => setFilter({ owner: e.target.checked ? me.userId : '' })} />
+            <span>My items</span>
+          </label>
+        )}
+        <BulkAccept />
         <span className="spacer" />
         {run && (
           <span className="run-facts">
@@ -77,7 +118,8 @@ export function ReviewScreen() {
         <ItemDetailPanel />
       </div>
       <p className="hint" aria-hidden="true">
-        ↑↓ or j/k move · PgUp/PgDn page · Home/End · {total !== null ? `${formatCount(total)} lines` : ''}
+        ↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · Enter save · Esc cancel ·{' '}
+        {total !== null ? `${formatCount(total)} lines` : ''}
       </p>
     </section>
   );

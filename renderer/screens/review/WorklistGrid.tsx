@@ -94,7 +94,7 @@ export function WorklistGrid() {
               <div
                 key={v.key}
                 id={`line-${v.index}`}
-                className={`grid-row${v.index === selectedIndex ? ' selected' : ''}${v.index % 2 ? ' odd' : ''}`}
+                className={`grid-row${v.index === selectedIndex ? ' selected' : ''}${v.index % 2 ? ' odd' : ''}${row ? ` st-${row.frozen && row.status === 'undecided' ? 'frozen' : row.status}` : ''}`}
                 role="row"
                 aria-rowindex={v.index + 2}
                 aria-selected={v.index === selectedIndex}

@@ -19,7 +19,7 @@ export const WORKLIST_COLUMNS: WorklistColumn[] = [
   {
     id: 'exception',
     label: 'Score',
-    width: '60px',
+    width: '56px',
     numeric: true,
     sort: 'exception',
     title: 'Exception score, 0–100: how much this line needs a look',
@@ -33,11 +33,8 @@ export const WORKLIST_COLUMNS: WorklistColumn[] = [
     hover: true,
     value: (r) => r.exceptionReasons.map((x) => exceptionChip(x).short).join(' · '),
   },
-  { id: 'item', label: 'Item', width: '92px', sort: 'item', value: (r) => r.itemId },
+  { id: 'item', label: 'Item', width: '86px', sort: 'item', value: (r) => r.itemId },
   { id: 'name', label: 'Name', width: 'minmax(100px, 1.6fr)', value: (r) => r.itemName, hover: true },
-  { id: 'category', label: 'Category', width: '92px', sort: 'category', value: (r) => r.category ?? '' },
-  { id: 'abc', label: 'ABC', width: '40px', value: (r) => r.abcClass ?? '' },
-  { id: 'owner', label: 'Owner', width: '80px', value: (r) => r.owner ?? '' },
   { id: 'period', label: 'Period', width: '72px', sort: 'period', value: (r) => formatPeriod(r.period) },
   { id: 'lag', label: 'Lag', width: '42px', numeric: true, sort: 'lag', title: 'Buckets after the run’s origin', value: (r) => String(r.lag) },
   { id: 'quantity', label: 'Model qty', width: '80px', numeric: true, sort: 'quantity', value: (r) => formatQuantity(r.quantity) },
@@ -50,6 +47,24 @@ export const WORKLIST_COLUMNS: WorklistColumn[] = [
     title: 'The model’s interval, lower–upper bound; sorts by its width relative to the forecast',
     value: (r) => (r.lower === null || r.upper === null ? '–' : `${formatQuantity(r.lower)}–${formatQuantity(r.upper)}`),
   },
+  { id: 'sales', label: 'Sales', width: '64px', numeric: true, title: 'Sales input', value: (r) => formatQuantity(r.salesInput) },
+  { id: 'plan', label: 'Plan', width: '70px', numeric: true, title: 'The plan as it stands: the model unless a decision in force changed it', value: (r) => formatQuantity(r.finalQuantity) },
+  { id: 'status', label: 'Status', width: '84px', title: 'Decision status', value: lineStatusText },
 ];
+
+/** One word for where the line stands; frozen lines say so first. */
+export function lineStatusText(r: ForecastLineRow): string {
+  if (r.frozen && r.status === 'undecided') return 'frozen';
+  switch (r.status) {
+    case 'undecided':
+      return '';
+    case 'final':
+      return r.planSource === 'model' ? 'accepted' : r.planSource === 'sales_input' ? 'sales input' : 'override';
+    case 'pending_approval':
+      return 'pending';
+    default:
+      return r.status;
+  }
+}
 
 export const GRID_TEMPLATE = WORKLIST_COLUMNS.map((c) => c.width).join(' ');

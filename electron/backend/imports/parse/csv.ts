@@ -18,6 +18,12 @@ import { makeDecoder } from './sniff';
 const CHUNK_BYTES = 64 * 1024;
 
 export const TRUNCATED_PROBLEM = 'unterminated quoted field (file truncated?)';
+// papaparse recovers from a stray quote by reading on to the next plausible closing quote,
+// which can glue lines together: never let such a record through as if it were clean.
+// Encoding is decided on the first 64 KiB; a Latin-1 byte further down a "UTF-8" file
+// decodes to U+FFFD, and a silently mangled item name would become a new item.
+export const BAD_UTF8_PROBLEM = 'invalid UTF-8 bytes (does the file mix encodings?)';
+export const MALFORMED_QUOTES_PROBLEM = 'malformed quoted field (a quote inside a quoted field must be doubled)';
 
 export interface CsvDialect {
   delimiter: Delimiter;
@@ -88,7 +94,7 @@ async function* readCsvRecords(path: string, dialect: CsvDialect, limits: CsvLim
   let pending = '';
   let text = ''; // the piece being parsed; rows are slices of it
   let prev = 0; // where the current row starts in `text`
-  let quoted = false; // `text` contains a quote: papaparse's slow path, rows may span lines
+  let textHasBadBytes = false; // `text` holds U+FFFD from undecodable UTF-8
   let headerSeen = false;
   let batch: RawRecord[] = [];
   const ready: RawRecord[][] = [];
@@ -105,27 +111,28 @@ async function* readCsvRecords(path: string, dialect: CsvDialect, limits: CsvLim
     }
   };
 
-  const onRow = (r: Papa.ParseStepResult<string[]>): void => {
-    const row = (r.data as unknown as string[][])[0]!;
-    const start = prev;
-    const end = r.meta.cursor;
-    prev = end;
-    const rowNumber = line;
-    if (!quoted) line++;
-    else for (let k = text.indexOf(nl, start); k !== -1 && k < end; k = text.indexOf(nl, k + 1)) line++;
-
+  // One parsed row, from `start` to `end` (line break included) in `text`.
+  const addRow = (row: string[], start: number, end: number, rowNumber: number, problem: string | null): void => {
     if (end - start > maxLineBytes) {
       emit({ rowNumber, values: [], raw: text.slice(start, start + RAW_CAP), problem: longProblem });
       return;
     }
     let blank = true;
     for (let i = 0; i < row.length; i++) {
-      const v = row[i]!.trim();
-      row[i] = v;
+      let v = row[i]!;
+      const vn = v.length;
+      // trim() only when an end is whitespace: most cells are clean, and this is per cell.
+      if (vn > 0 && (v.charCodeAt(0) <= 32 || v.charCodeAt(vn - 1) <= 32 || v.charCodeAt(0) > 126 || v.charCodeAt(vn - 1) > 126)) {
+        v = v.trim();
+        row[i] = v;
+      }
       if (blank && v !== '') blank = false;
     }
-    const truncated = r.errors.length > 0 && r.errors.some((e) => e.code === 'MissingQuotes');
-    if (blank && !truncated) return; // empty line, or only delimiters/spaces
+    if (blank && problem === null) return; // empty line, or only delimiters/spaces
+    if (problem === null && textHasBadBytes) {
+      const bad = text.indexOf('\uFFFD', start);
+      if (bad !== -1 && bad < end) problem = BAD_UTF8_PROBLEM;
+    }
     if (trimBeyond !== null) while (row.length > trimBeyond && row[row.length - 1] === '') row.pop();
 
     let rawEnd = end;
@@ -135,16 +142,49 @@ async function* readCsvRecords(path: string, dialect: CsvDialect, limits: CsvLim
       if (text.charCodeAt(rawEnd - 1) === 13) rawEnd--;
     }
     const rec: RawRecord = { rowNumber, values: row, raw: text.slice(start, rawEnd) };
-    if (truncated) rec.problem = TRUNCATED_PROBLEM;
+    if (problem !== null) rec.problem = problem;
     emit(rec);
   };
 
-  const parser = new Papa.Parser({ delimiter: dialect.delimiter, newline: nl, quoteChar: '"', step: onRow });
+  // Text with quotes: papaparse's quote-aware path, row by row through `step`, whose
+  // cursor marks where each row ends; rows may span lines, so line breaks are counted.
+  const onStep = (r: Papa.ParseStepResult<string[]>): void => {
+    const row = (r.data as unknown as string[][])[0]!;
+    const start = prev;
+    const end = r.meta.cursor;
+    prev = end;
+    const rowNumber = line;
+    for (let k = text.indexOf(nl, start); k !== -1 && k < end; k = text.indexOf(nl, k + 1)) line++;
+    let problem: string | null = null;
+    if (r.errors.length > 0) problem = r.errors.some((e) => e.code === 'MissingQuotes') ? TRUNCATED_PROBLEM : MALFORMED_QUOTES_PROBLEM;
+    addRow(row, start, end, rowNumber, problem);
+  };
+  const quotedParser = new Papa.Parser({ delimiter: dialect.delimiter, newline: nl, quoteChar: '"', step: onStep });
+  // Text without quotes (the common case): papaparse's split-based fast path over the
+  // whole piece (no per-row step objects). Each row is one line, and its extent is its
+  // fields' lengths plus the delimiters plus the line break.
+  const plainParser = new Papa.Parser({ delimiter: dialect.delimiter, newline: nl, quoteChar: '"' });
+
   const parse = (input: string, final: boolean): void => {
     text = input;
     prev = 0;
-    quoted = input.indexOf('"') !== -1;
-    parser.parse(input, 0, !final); // not final: the last, possibly partial, row is left for the next piece
+    textHasBadBytes = dialect.encoding === 'utf-8' && input.indexOf('\uFFFD') !== -1;
+    // Not final: the last, possibly partial, row is left unparsed for the next piece.
+    if (input.indexOf('"') !== -1) {
+      quotedParser.parse(input, 0, !final);
+    } else {
+      const rows = (plainParser.parse(input, 0, !final) as Papa.ParseResult<string[]>).data;
+      let pos = 0;
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        let len = row.length; // delimiters + the line break
+        for (let i = 0; i < row.length; i++) len += row[i]!.length;
+        const end = Math.min(pos + len, input.length); // the file's last line may lack a line break
+        addRow(row, pos, end, line++, null);
+        pos = end;
+      }
+      prev = pos;
+    }
     pending = final ? '' : input.slice(prev);
     text = '';
   };

@@ -19,19 +19,20 @@ export interface FileHead {
 }
 
 export async function readHead(path: string): Promise<FileHead> {
+  const refuse = (why: string) => new WorkbenchError('INPUT_REJECTED', `${basename(path)} ${why}`, { file: path });
   let fh;
   try {
     fh = await open(path, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(err)})`;
-    throw new WorkbenchError('INPUT_REJECTED', `${basename(path)} ${why}`, { file: path });
+    throw refuse(code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(err)})`);
   }
   try {
-    const { size } = await fh.stat();
-    const head = Buffer.alloc(Math.min(size, SAMPLE_BYTES));
+    const stat = await fh.stat();
+    if (!stat.isFile()) throw refuse(stat.isDirectory() ? 'is a folder, not a file' : 'is not a regular file');
+    const head = Buffer.alloc(Math.min(stat.size, SAMPLE_BYTES));
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    return { size, head: head.subarray(0, bytesRead) };
+    return { size: stat.size, head: head.subarray(0, bytesRead) };
   } finally {
     await fh.close();
   }

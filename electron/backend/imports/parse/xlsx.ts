@@ -128,8 +128,10 @@ async function* sheetRows(
     }
   } catch (err) {
     if (err instanceof WorkbenchError) throw err;
+    // unzipper says 'FILE_ENDED' for a cut-off archive; the rest are zip/XML parser messages.
     const why = err instanceof Error ? err.message : String(err);
-    throw new WorkbenchError('INPUT_REJECTED', `${name} is not a valid XLSX workbook (${why})`, { file: path });
+    const detail = why === 'FILE_ENDED' ? 'the zip archive is truncated or damaged' : `could not read it: ${why}`;
+    throw new WorkbenchError('INPUT_REJECTED', `${name} is not a valid XLSX workbook (${detail})`, { file: path });
   } finally {
     stream.destroy();
   }

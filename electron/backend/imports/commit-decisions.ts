@@ -1,0 +1,129 @@
+// Decision history: each row is attached to a forecast line — of the run its
+// model/origin name, or of the only run covering that line — and becomes an
+// 'accept' (final = model quantity) or an 'override' (needs a reason code) in
+// the journal, with its audit entry, in the order the decisions were made, and
+// line_state brought up to date.
+import { decisionAuditAction, decisionAuditPayload, type DecisionRow } from '../audit/payloads';
+import type { Db } from '../db/open';
+import { refreshLineState } from '../decisions/projection';
+import type { AuditAppender } from '../demo/audit-writer';
+import type { DecisionRecord } from './batch';
+import type { KeyResolver } from './commit-keys';
+import { keyToIso } from './grid';
+import { normaliseHeader } from './mapping';
+import type { QuarantineEntry } from './types';
+
+interface ReasonCode {
+  code: string;
+  label: string;
+  comment_required: number;
+}
+
+export class DecisionWriter {
+  accepted = 0;
+  readonly quarantine: QuarantineEntry[] = [];
+  private readonly reasons = new Map<string, ReasonCode>();
+  private readonly reasonList: string;
+  private readonly runsCache = new Map<string, number[]>();
+  private readonly touched = new Set<number>();
+  private readonly st;
+
+  constructor(
+    private readonly db: Db,
+    private readonly keys: KeyResolver,
+    private readonly audit: AuditAppender,
+    private readonly batchId: number,
+    private readonly at: string,
+    private readonly defaultUser: string | null,
+  ) {
+    const codes = db.prepare('SELECT code, label, comment_required FROM reason_codes WHERE active = 1').all() as ReasonCode[];
+    for (const r of codes) {
+      this.reasons.set(normaliseHeader(r.code), r);
+      this.reasons.set(normaliseHeader(r.label), r);
+    }
+    this.reasonList = codes.map((r) => r.code).join(', ');
+    this.st = {
+      line: db.prepare('SELECT line_id AS lineId, quantity FROM forecast_lines WHERE run_id = ? AND item_key = ? AND location_key = ? AND period = ?'),
+      insert: db.prepare(
+        `INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, batch_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'final', ?)`,
+      ),
+    };
+  }
+
+  /** Runs a row may belong to, newest first: those of its model/version/origin, or all. */
+  private candidateRuns(d: DecisionRecord): number[] {
+    const key = `${d.model ?? ''}\u0000${d.modelVersion ?? ''}\u0000${d.originKey}`;
+    let runs = this.runsCache.get(key);
+    if (!runs) {
+      runs = this.db
+        .prepare(
+          `SELECT run_id FROM forecast_runs WHERE (@model IS NULL OR model_name = @model) AND (@version IS NULL OR model_version = @version)
+             AND (@origin = 0 OR origin = @origin) ORDER BY run_id DESC`,
+        )
+        .pluck()
+        .all({ model: d.model, version: d.modelVersion, origin: d.originKey }) as number[];
+      this.runsCache.set(key, runs);
+    }
+    return runs;
+  }
+
+  private reject(d: DecisionRecord, column: string | null, reason: string): void {
+    this.quarantine.push({ rowNumber: d.rowNumber, column, reason, raw: d.raw });
+  }
+
+  /** Writes the decisions in the order they were made (file order for equal times). */
+  write(records: DecisionRecord[]): void {
+    const sorted = records.map((d, i) => ({ d, i, at: d.decidedAt ?? this.at }));
+    sorted.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.i - b.i));
+    for (const { d, at } of sorted) this.writeOne(d, at);
+    // line_state caches the plan the journal implies; the projection's own rule re-derives each touched line.
+    for (const lineId of this.touched) refreshLineState(this.db, lineId);
+  }
+
+  private writeOne(d: DecisionRecord, decidedAt: string): void {
+    const itemKey = this.keys.itemKey(d.itemId);
+    if (itemKey === null) return this.reject(d, d.itemColumn, `unknown item '${d.itemId}'`);
+    const locationKey = this.keys.locationKey(d.locationId, false);
+    if (locationKey === null) return this.reject(d, null, `unknown location '${d.locationId}'`);
+    const found: { runId: number; lineId: number; quantity: number }[] = [];
+    for (const runId of this.candidateRuns(d)) {
+      const line = this.st.line.get(runId, itemKey, locationKey, d.periodKey) as { lineId: number; quantity: number } | undefined;
+      if (line) found.push({ runId, ...line });
+    }
+    const where = `item '${d.itemId}'${d.locationId === 'ALL' ? '' : ` at '${d.locationId}'`} in ${keyToIso(d.periodKey)}`;
+    const of = [d.model && `model ${d.model}`, d.modelVersion && `version ${d.modelVersion}`, d.originKey && `origin ${keyToIso(d.originKey)}`].filter(Boolean).join(', ');
+    if (found.length === 0) return this.reject(d, null, `no forecast line for ${where}${of ? ` (${of})` : ''}`);
+    // Model and origin together name one run; a re-import of it (--force) is newer and wins.
+    if (found.length > 1 && !(d.model !== null && d.originKey !== 0)) {
+      return this.reject(d, null, `${found.length} runs have a line for ${where} (runs ${found.map((f) => f.runId).join(', ')}); give model and origin columns or --model/--origin`);
+    }
+    const line = found[0]!;
+    const override = Math.abs(d.final - line.quantity) > 1e-9 * Math.max(1, Math.abs(line.quantity));
+    // An accept needs no reason: one we do not know is dropped rather than refused.
+    const reason: ReasonCode | null = d.reason === null ? null : (this.reasons.get(normaliseHeader(d.reason)) ?? null);
+    if (override) {
+      if (d.reason === null) return this.reject(d, d.reasonColumn, `override of ${line.quantity} to ${d.final} has no reason code`);
+      if (reason === null) return this.reject(d, d.reasonColumn, `unknown reason code '${d.reason}' (known: ${this.reasonList})`);
+      if (reason.comment_required === 1 && d.comment === null) return this.reject(d, d.reasonColumn, `reason '${reason.code}' needs a comment`);
+    }
+    const user = d.user ?? this.defaultUser;
+    this.keys.ensureUser(user, 'planner');
+    const fields = {
+      line_id: line.lineId,
+      action: override ? 'override' : 'accept',
+      quantity: override ? d.final : line.quantity,
+      source: override ? 'override' : 'model',
+      reason_code: reason?.code ?? null,
+      comment: d.comment,
+      decided_by: user,
+      decided_at: decidedAt,
+      status: 'final',
+    };
+    const info = this.st.insert.run(fields.line_id, fields.action, fields.quantity, fields.source, fields.reason_code, fields.comment, fields.decided_by, fields.decided_at, this.batchId);
+    const row: DecisionRow = { decision_id: Number(info.lastInsertRowid), ...fields };
+    this.touched.add(line.lineId);
+    this.audit({ at: decidedAt, actor: user, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(row.decision_id), payload: decisionAuditPayload(row) });
+    this.accepted++;
+  }
+}

@@ -1,0 +1,196 @@
+// Writers of the big tables. Lines go in through multi-row INSERTs of CHUNK rows:
+// one statement call per thousand lines instead of per line roughly halves the
+// JavaScript↔SQLite cost (measured: 1 M forecast lines 1.6–2.3 s → 1.0–1.1 s,
+// which is SQLite's own floor for this table and index).
+import type { Grain } from '../../../shared/period';
+import type { Db } from '../db/open';
+import type { LineColumns, RunSpec } from './batch';
+import type { KeyResolver } from './commit-keys';
+import { bucketOfKey } from './grid';
+
+const CHUNK = 1000;
+
+/** A buffer of rows flushed CHUNK at a time through one prepared multi-row INSERT. */
+export class BulkInsert {
+  readonly args: unknown[];
+  pos = 0;
+  private n = 0;
+  private readonly many;
+  private readonly one;
+
+  constructor(
+    db: Db,
+    private readonly sql: string,
+    private readonly columns: number,
+  ) {
+    const tuple = `(${Array(columns).fill('?').join(',')})`;
+    this.many = db.prepare(`${sql} VALUES ${Array(CHUNK).fill(tuple).join(',')}`);
+    this.one = db.prepare(`${sql} VALUES ${tuple}`);
+    this.args = new Array(CHUNK * columns).fill(null);
+  }
+
+  /** Call after writing `columns` values at args[pos…]. */
+  next(): void {
+    this.pos += this.columns;
+    if (++this.n === CHUNK) {
+      this.many.run(this.args);
+      this.n = 0;
+      this.pos = 0;
+    }
+  }
+
+  flush(): void {
+    for (let r = 0; r < this.n; r++) this.one.run(this.args.slice(r * this.columns, (r + 1) * this.columns));
+    this.n = 0;
+    this.pos = 0;
+  }
+}
+
+export interface WrittenRun {
+  runId: number;
+  spec: RunSpec;
+  lines: number;
+}
+
+export class ForecastWriter {
+  private readonly specs: RunSpec[] = [];
+  private runIds: number[] = [];
+  private originBucket: number[] = [];
+  private lines: number[] = [];
+  private readonly bulk: BulkInsert;
+  private readonly newRun;
+
+  constructor(
+    db: Db,
+    private readonly keys: KeyResolver,
+    private readonly batchId: number,
+    private readonly grain: Grain,
+    private readonly at: string,
+  ) {
+    this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8);
+    this.newRun = db.prepare('INSERT INTO forecast_runs (model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  addRuns(specs: RunSpec[]): void {
+    for (const s of specs) {
+      this.specs.push(s);
+      this.runIds.push(0); // created with its first line: a run whose rows all failed leaves no trace
+      this.originBucket.push(s.originKey === 0 ? NaN : bucketOfKey(s.originKey, this.grain));
+      this.lines.push(0);
+    }
+  }
+
+  /** Gives runs without an origin the default one (the bucket before the file's earliest period). */
+  setDefaultOrigin(originKey: number): void {
+    this.specs.forEach((s, r) => {
+      if (s.originKey !== 0) return;
+      s.originKey = originKey;
+      this.originBucket[r] = bucketOfKey(originKey, this.grain);
+    });
+  }
+
+  private createRun(r: number): number {
+    const s = this.specs[r]!;
+    const id = Number(this.newRun.run(s.model, s.modelVersion, s.originKey, this.grain, s.intervalLevel, this.batchId, this.at).lastInsertRowid);
+    this.runIds[r] = id;
+    return id;
+  }
+
+  write(l: LineColumns): void {
+    const { run, item, location, period, bucket, quantity } = l;
+    const lower = l.lower!;
+    const upper = l.upper!;
+    const itemKeys = this.keys.itemKeys;
+    const locationKeys = this.keys.locationKeys;
+    const bulk = this.bulk;
+    const args = bulk.args;
+    for (let k = 0; k < l.count; k++) {
+      const r = run[k]!;
+      const runId = this.runIds[r] || this.createRun(r);
+      const p = bulk.pos;
+      const lo = lower[k]!;
+      const hi = upper[k]!;
+      args[p] = runId;
+      args[p + 1] = itemKeys[item[k]!];
+      args[p + 2] = locationKeys[location[k]!];
+      args[p + 3] = period[k];
+      args[p + 4] = bucket[k]! - this.originBucket[r]!;
+      args[p + 5] = quantity[k];
+      args[p + 6] = lo === lo ? lo : null;
+      args[p + 7] = hi === hi ? hi : null;
+      this.lines[r]!++;
+      bulk.next();
+    }
+  }
+
+  finish(): WrittenRun[] {
+    this.bulk.flush();
+    return this.specs.map((spec, r) => ({ runId: this.runIds[r]!, spec, lines: this.lines[r]! })).filter((w) => w.runId !== 0);
+  }
+}
+
+/**
+ * Actuals and sales inputs keep history: a key with a current row gets that row
+ * superseded and a new one, unless nothing changed. Keys that cannot have a
+ * current row (a table with none, or an item created by this import) skip the
+ * lookups and go in bulk.
+ */
+export class HistoryWriter {
+  superseded = 0;
+  unchanged = 0;
+  private readonly bulk: BulkInsert;
+  private readonly supersede;
+  private readonly insertIfNew;
+  private readonly emptyBefore: boolean;
+  private readonly sales: boolean;
+
+  constructor(
+    db: Db,
+    kind: 'actuals' | 'sales_inputs',
+    private readonly keys: KeyResolver,
+    private readonly batchId: number,
+    private readonly at: string,
+  ) {
+    this.sales = kind === 'sales_inputs';
+    const cols = this.sales ? 'item_key, location_key, period, quantity, source, note, batch_id, recorded_at' : 'item_key, location_key, period, quantity, batch_id, recorded_at';
+    const n = this.sales ? 8 : 6;
+    this.bulk = new BulkInsert(db, `INSERT INTO ${kind} (${cols})`, n);
+    // OR IGNORE meets only the partial unique index on current rows: the key still has an identical current row.
+    this.insertIfNew = db.prepare(`INSERT OR IGNORE INTO ${kind} (${cols}) VALUES (${Array(n).fill('?').join(', ')})`);
+    const same = this.sales ? 'quantity = ? AND source IS ? AND note IS ?' : 'quantity = ?';
+    this.supersede = db.prepare(
+      `UPDATE ${kind} SET superseded_at = ? WHERE item_key = ? AND location_key = ? AND period = ? AND superseded_at IS NULL AND NOT (${same})`,
+    );
+    this.emptyBefore = db.prepare(`SELECT 1 FROM ${kind} WHERE superseded_at IS NULL LIMIT 1`).get() === undefined;
+  }
+
+  write(l: LineColumns): void {
+    const itemKeys = this.keys.itemKeys;
+    const locationKeys = this.keys.locationKeys;
+    const bulk = this.bulk;
+    const args = bulk.args;
+    for (let k = 0; k < l.count; k++) {
+      const itemKey = itemKeys[l.item[k]!]!;
+      const locationKey = locationKeys[l.location[k]!]!;
+      const period = l.period[k]!;
+      const q = l.quantity[k]!;
+      const source = this.sales ? (l.source?.[k] ?? null) : null;
+      const note = this.sales ? (l.note?.[k] ?? null) : null;
+      const row = this.sales ? [itemKey, locationKey, period, q, source, note, this.batchId, this.at] : [itemKey, locationKey, period, q, this.batchId, this.at];
+      if (this.emptyBefore || itemKey > this.keys.maxItemKeyBefore) {
+        const p = bulk.pos;
+        for (let i = 0; i < row.length; i++) args[p + i] = row[i];
+        bulk.next();
+        continue;
+      }
+      const old = this.sales ? this.supersede.run(this.at, itemKey, locationKey, period, q, source, note) : this.supersede.run(this.at, itemKey, locationKey, period, q);
+      const added = this.insertIfNew.run(row).changes;
+      if (added === 0) this.unchanged++;
+      else if (old.changes > 0) this.superseded++;
+    }
+  }
+
+  finish(): void {
+    this.bulk.flush();
+  }
+}

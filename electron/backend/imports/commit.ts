@@ -1,0 +1,226 @@
+// The writing half of an import: everything happens in ONE transaction — the
+// batch row, new items, runs, lines, quarantine, remembered mapping, audit — so
+// a crash or a refusal leaves nothing behind. Batches arrive while the reader
+// is still parsing; the transaction stays open across those awaits.
+import { importBatchAuditPayload, type ImportBatchRow } from '../audit/payloads';
+import type { BackendContext } from '../context';
+import { bulkAuditAppender } from '../demo/audit-writer';
+import type { Grain } from '../../../shared/period';
+import type { DecisionRecord, LineColumns, ValidatedBatch } from './batch';
+import { DecisionWriter } from './commit-decisions';
+import { ItemWriter } from './commit-items';
+import { KeyResolver } from './commit-keys';
+import { ForecastWriter, HistoryWriter, type WrittenRun } from './commit-lines';
+import { keyOfBucket, keyToIso } from './grid';
+import { ImportRejectedError } from './import-errors';
+import { rememberMapping } from './mapping-store';
+import type { OpenedMessage } from './produce';
+import type { ImportFileKind, ImportResult, ImportRowError, QuarantineEntry } from './types';
+
+export interface CommitPlan {
+  kind: ImportFileKind;
+  file: string;
+  size: number;
+  sha256: string;
+  sourceKey: string;
+  grain: Grain;
+  strict: boolean;
+  user: string | null;
+  /** Recorded in import_batches.options. */
+  options: Record<string, unknown>;
+  /** The mapping to remember for this source (when the user gave overrides). */
+  remember: Record<string, string> | null;
+  warnings: string[];
+}
+
+const MAX_ERRORS = 100;
+
+export class Committer {
+  private readonly db;
+  private readonly at: string;
+  private batchId = 0;
+  private keys!: KeyResolver;
+  private forecasts: ForecastWriter | null = null;
+  private history: HistoryWriter | null = null;
+  private items: ItemWriter | null = null;
+  private readonly decisions: DecisionRecord[] = [];
+  /** Lines held back until the end when the origin is to be defaulted from the earliest period. */
+  private readonly deferred: LineColumns[] = [];
+  private deferOrigin = false;
+  private minBucket = Infinity;
+  private fkWasOn = false;
+  private open = false;
+  readonly errors: ImportRowError[] = [];
+  rowsRead = 0;
+  rowsAccepted = 0;
+  rowsQuarantined = 0;
+  private quarantineRow!: { run(...args: unknown[]): unknown };
+
+  constructor(
+    private readonly ctx: BackendContext,
+    private readonly plan: CommitPlan,
+    private readonly opened: OpenedMessage,
+  ) {
+    this.db = ctx.db;
+    this.at = ctx.now().toISOString();
+  }
+
+  begin(): void {
+    const { db, plan } = this;
+    // Bulk kinds write keys this import resolved itself (items, locations, runs, the batch), so
+    // per-row foreign-key probes only cost time (~0.4 s per million lines). Can only change outside a transaction.
+    this.fkWasOn = db.pragma('foreign_keys', { simple: true }) === 1;
+    const bulk = plan.kind === 'forecasts' || plan.kind === 'actuals' || plan.kind === 'sales_inputs';
+    if (bulk && this.fkWasOn) db.pragma('foreign_keys = OFF');
+    db.exec('BEGIN IMMEDIATE');
+    this.open = true;
+    this.batchId = Number(
+      db
+        .prepare(`INSERT INTO import_batches (kind, file_name, file_size, sha256, source, options, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`)
+        .run(plan.kind, plan.file, plan.size, plan.sha256, plan.sourceKey, JSON.stringify(plan.options), this.at).lastInsertRowid,
+    );
+    this.keys = new KeyResolver(db, this.batchId, this.at);
+    // imported_by references users: whoever imports becomes one.
+    this.keys.ensureUser(plan.user, 'analyst');
+    this.quarantineRow = db.prepare('INSERT INTO quarantine_rows (batch_id, row_number, column_name, reason, raw_text) VALUES (?, ?, ?, ?, ?)');
+    const m = this.opened.mapping;
+    if (plan.kind === 'forecasts') {
+      this.forecasts = new ForecastWriter(db, this.keys, this.batchId, plan.grain, this.at);
+      this.deferOrigin = m.fields.origin === undefined && plan.options.origin === undefined;
+    } else if (plan.kind === 'actuals' || plan.kind === 'sales_inputs') {
+      this.history = new HistoryWriter(db, plan.kind, this.keys, this.batchId, this.at);
+    } else if (plan.kind === 'items') {
+      this.items = new ItemWriter(db, this.keys, this.batchId);
+    }
+  }
+
+  /** True once strict mode has seen a bad row: nothing more is written, errors are still collected. */
+  get refused(): boolean {
+    return this.plan.strict && this.rowsQuarantined > 0;
+  }
+
+  add(batch: ValidatedBatch): void {
+    this.rowsRead += batch.rowsRead;
+    this.rowsAccepted += batch.rowsAccepted;
+    this.addQuarantine(batch.quarantine);
+    if (this.refused) return;
+    this.keys.addItems(batch.newItems, true);
+    this.keys.addLocations(batch.newLocations);
+    this.forecasts?.addRuns(batch.newRuns);
+    if (batch.minBucket < this.minBucket) this.minBucket = batch.minBucket;
+    if (batch.lines && batch.lines.count > 0) {
+      if (this.forecasts && this.deferOrigin) this.deferred.push(batch.lines);
+      else if (this.forecasts) this.forecasts.write(batch.lines);
+      else this.history!.write(batch.lines);
+    }
+    if (batch.items) this.items!.write(batch.items);
+    if (batch.decisions) this.decisions.push(...batch.decisions);
+  }
+
+  private addQuarantine(entries: QuarantineEntry[]): void {
+    for (const q of entries) {
+      this.rowsQuarantined++;
+      if (this.errors.length < MAX_ERRORS) this.errors.push({ row: q.rowNumber, column: q.column, reason: q.reason });
+      if (!this.refused) this.quarantineRow.run(this.batchId, q.rowNumber, q.column, q.reason, q.raw);
+    }
+  }
+
+  /** Writes what was held back, records the batch and its audit entry, commits. */
+  finish(): ImportResult {
+    const { plan } = this;
+    const warnings = [...plan.warnings];
+    let runs: WrittenRun[] = [];
+    if (this.forecasts && !this.refused) {
+      if (this.deferOrigin && Number.isFinite(this.minBucket)) {
+        const origin = keyOfBucket(this.minBucket - 1, plan.grain);
+        this.forecasts.setDefaultOrigin(origin);
+        for (const lines of this.deferred) this.forecasts.write(lines);
+        warnings.push(`no origin given: used ${keyToIso(origin)}, the ${plan.grain} before the earliest period in the file (pass --origin to set it)`);
+      }
+      runs = this.forecasts.finish();
+    }
+    const audit = bulkAuditAppender(this.db);
+    if (this.decisions.length > 0 && !this.refused) {
+      const writer = new DecisionWriter(this.db, this.keys, audit, this.batchId, this.at, plan.user);
+      writer.write(this.decisions);
+      this.rowsAccepted -= writer.quarantine.length;
+      this.addQuarantine(writer.quarantine.sort((a, b) => a.rowNumber - b.rowNumber));
+    }
+    if (this.refused) this.refuse();
+    this.history?.finish();
+    warnings.push(...this.describeChanges());
+
+    const models = [...new Set(runs.map((r) => r.spec.model))];
+    const versions = [...new Set(runs.map((r) => r.spec.modelVersion))];
+    const row: ImportBatchRow = {
+      batch_id: this.batchId,
+      kind: plan.kind,
+      file_name: plan.file,
+      sha256: plan.sha256,
+      model_name: models.length > 0 ? models.join(', ') : null,
+      model_version: versions.length > 0 ? versions.join(', ') : null,
+      rows_read: this.rowsRead,
+      rows_accepted: this.rowsAccepted,
+      rows_quarantined: this.rowsQuarantined,
+      imported_by: plan.user,
+      imported_at: this.at,
+    };
+    this.db
+      .prepare('UPDATE import_batches SET model_name = ?, model_version = ?, rows_read = ?, rows_accepted = ?, rows_quarantined = ?, imported_by = ? WHERE batch_id = ?')
+      .run(row.model_name, row.model_version, row.rows_read, row.rows_accepted, row.rows_quarantined, row.imported_by, row.batch_id);
+    if (plan.remember) rememberMapping(this.db, plan.sourceKey, plan.kind, plan.remember, this.at);
+    audit({ at: this.at, actor: plan.user, action: 'import', entity: 'import_batch', entityId: String(this.batchId), payload: importBatchAuditPayload(row) });
+    this.db.exec('COMMIT');
+    this.open = false;
+    this.restoreForeignKeys();
+    return {
+      batchId: this.batchId,
+      kind: plan.kind,
+      file: plan.file,
+      rowsRead: this.rowsRead,
+      rowsAccepted: this.rowsAccepted,
+      rowsQuarantined: this.rowsQuarantined,
+      runs: runs.map((r) => ({ runId: r.runId, model: r.spec.model, modelVersion: r.spec.modelVersion, origin: keyToIso(r.spec.originKey), lines: r.lines })),
+      errors: this.errors,
+      warnings,
+    };
+  }
+
+  private describeChanges(): string[] {
+    const out: string[] = [];
+    const list = (ids: string[]) => `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ` and ${ids.length - 10} more` : ''}`;
+    const { createdItems, createdLocations } = this.keys;
+    if (createdItems.length > 0) out.push(`created ${createdItems.length} new item${createdItems.length > 1 ? 's' : ''}: ${list(createdItems)}`);
+    if (createdLocations.length > 0) out.push(`created ${createdLocations.length} new location${createdLocations.length > 1 ? 's' : ''}: ${list(createdLocations)}`);
+    if (this.history && (this.history.superseded > 0 || this.history.unchanged > 0)) {
+      out.push(`${this.history.superseded} earlier value${this.history.superseded === 1 ? '' : 's'} superseded (kept in history), ${this.history.unchanged} unchanged`);
+    }
+    if (this.items) out.push(`${this.items.created} items added, ${this.items.updated} updated`);
+    return out;
+  }
+
+  /** Strict mode: undo everything and refuse the file, naming its first bad row. */
+  private refuse(): never {
+    this.rollback();
+    const first = this.errors[0]!;
+    const where = `row ${first.row}${first.column ? `, column ${first.column}` : ''}`;
+    throw new ImportRejectedError(
+      `${this.plan.file}: refused (strict): ${where}: ${first.reason}${this.rowsQuarantined > 1 ? ` (${this.rowsQuarantined} bad rows in all)` : ''}; nothing was imported`,
+      { file: this.plan.file, row: first.row, column: first.column ?? undefined },
+      this.errors,
+      { rowsRead: this.rowsRead, rowsQuarantined: this.rowsQuarantined },
+    );
+  }
+
+  rollback(): void {
+    if (this.open) {
+      this.open = false;
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    }
+    this.restoreForeignKeys();
+  }
+
+  private restoreForeignKeys(): void {
+    if (this.fkWasOn && this.db.pragma('foreign_keys', { simple: true }) !== 1) this.db.pragma('foreign_keys = ON');
+  }
+}

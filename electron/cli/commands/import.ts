@@ -1,0 +1,148 @@
+// fwb import --db FILE --kind KIND [options] FILE...
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BackendContext } from '../../backend/context';
+import { openWorkbook } from '../../backend/db/open';
+import { WorkbenchError } from '../../backend/errors';
+import { ImportRejectedError } from '../../backend/imports/import-errors';
+import { fieldsOf } from '../../backend/imports/mapping';
+import type { ImportFileKind, ImportResult } from '../../backend/imports/types';
+import { GRAINS, type Grain } from '../../../shared/period';
+import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+
+export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals|sales-inputs|decisions [options] FILE...
+  Imports CSV or XLSX files into the workbook (created if missing), one batch per file.
+  --kind KIND            what the files hold
+  --model NAME           forecasts: model name when the file has no model column
+  --model-version V      model version when the file has no version column
+  --origin YYYY-MM-DD    forecasts: origin (as-of date) when the file has no origin column
+  --grain G              month|week|quarter|year, for a new workbook (default month)
+  --map field=column     use this column for this field (repeatable; remembered for the source)
+  --sheet NAME           XLSX: the sheet to read (default: the first)
+  --strict               any bad row refuses the whole file (default: bad rows go to quarantine)
+  --force                import a file even if the same bytes were imported before
+  --create-items         create items the workbook does not know (default)
+  --reject-unknown-items quarantine rows of unknown items instead
+  --user NAME            who is importing (recorded in the batch)
+  --json                 one JSON object per file on stdout`;
+
+const KINDS: Record<string, ImportFileKind> = {
+  items: 'items',
+  forecasts: 'forecasts',
+  actuals: 'actuals',
+  'sales-inputs': 'sales_inputs',
+  sales_inputs: 'sales_inputs',
+  decisions: 'decisions',
+};
+
+function parseMap(kind: ImportFileKind, entries: string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  const known = fieldsOf(kind);
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--map expects field=column, got "${entry}"`);
+    const field = entry.slice(0, eq).trim();
+    if (!known.includes(field)) throw new UsageError(`--map: unknown field "${field}" for ${kind} (fields: ${known.join(', ')})`);
+    map[field] = entry.slice(eq + 1).trim();
+  }
+  return map;
+}
+
+function jsonOf(r: ImportResult | null, kind: ImportFileKind, file: string, err?: WorkbenchError) {
+  if (r) return { batchId: r.batchId, kind: r.kind, file: r.file, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsQuarantined: r.rowsQuarantined, runs: r.runs, errors: r.errors, warnings: r.warnings };
+  const rejected = err instanceof ImportRejectedError ? err : null;
+  return {
+    batchId: null,
+    kind,
+    file,
+    rowsRead: rejected?.rowsRead ?? 0,
+    rowsAccepted: 0,
+    rowsQuarantined: rejected?.rowsQuarantined ?? 0,
+    runs: [],
+    errors: rejected?.errors ?? (err?.row !== undefined ? [{ row: err.row, column: err.column ?? null, reason: err.message }] : []),
+    warnings: [],
+    refused: { code: err?.code ?? 'INPUT_REJECTED', message: err?.message ?? '' },
+  };
+}
+
+function summary(r: ImportResult): string {
+  const runs = r.runs.map((x) => `run ${x.runId} ${x.model}${x.modelVersion ? ` ${x.modelVersion}` : ''} (origin ${x.origin}, ${x.lines} lines)`);
+  const lines = [`${r.file}: batch ${r.batchId}, ${r.rowsRead} rows read, ${r.rowsAccepted} accepted, ${r.rowsQuarantined} quarantined${runs.length ? `; ${runs.join('; ')}` : ''}`];
+  for (const w of r.warnings) lines.push(`  note: ${w}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' },
+      kind: { type: 'string' },
+      model: { type: 'string' },
+      'model-version': { type: 'string' },
+      origin: { type: 'string' },
+      grain: { type: 'string' },
+      map: { type: 'string', multiple: true },
+      sheet: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      'create-items': { type: 'boolean', default: false },
+      'reject-unknown-items': { type: 'boolean', default: false },
+      user: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (!values.db) throw new UsageError('--db FILE is required');
+  if (!values.kind) throw new UsageError('--kind is required');
+  const kind = KINDS[values.kind];
+  if (!kind) throw new UsageError(`unknown --kind "${values.kind}" (items, forecasts, actuals, sales-inputs, decisions)`);
+  if (positionals.length === 0) throw new UsageError('no FILE to import');
+  if (values.grain !== undefined && !GRAINS.includes(values.grain as Grain)) throw new UsageError(`--grain must be one of ${GRAINS.join(', ')}, got "${values.grain}"`);
+  if (values.origin !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.origin)) throw new UsageError(`--origin must be a date written YYYY-MM-DD, got "${values.origin}"`);
+  if (values['create-items'] && values['reject-unknown-items']) throw new UsageError('--create-items and --reject-unknown-items exclude each other');
+  const map = parseMap(kind, values.map ?? []);
+
+  // Loaded here, not at the top: the pipeline (parsers, exceljs) would slow every other command's start.
+  const { importFile } = await import('../../backend/imports/import-file');
+  const { db } = await openWorkbook(values.db, { grain: values.grain as Grain | undefined });
+  const ctx: BackendContext = { db, path: values.db, now: () => new Date(), emit: () => {}, stagingDir: '' };
+  const show = progressLine(io);
+  let exit: ExitCode = EXIT.ok;
+  try {
+    for (const path of positionals) {
+      const file = basename(path);
+      try {
+        const result = await importFile(ctx, path, {
+          kind,
+          model: values.model,
+          modelVersion: values['model-version'],
+          origin: values.origin,
+          grain: values.grain as Grain | undefined,
+          map,
+          sheet: values.sheet,
+          strict: values.strict,
+          force: values.force,
+          unknownItems: values['reject-unknown-items'] ? 'reject' : 'create',
+          user: values.user,
+          onProgress: (p) => show(`${file}: ${p.phase} ${p.bytesTotal > 0 ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0}% (${p.rowsDone} rows)`),
+        });
+        show('');
+        io.stdout.write(values.json ? `${JSON.stringify(jsonOf(result, kind, file))}\n` : summary(result));
+        if (!values.json) for (const e of result.errors) io.stderr.write(`${file}:${e.row}:${e.column ?? ''}: ${e.reason}\n`);
+      } catch (err) {
+        show('');
+        if (!(err instanceof WorkbenchError) || (err.code !== 'INPUT_REJECTED' && err.code !== 'INVALID_REQUEST')) throw err;
+        exit = EXIT.rejected;
+        if (values.json) io.stdout.write(`${JSON.stringify(jsonOf(null, kind, file, err))}\n`);
+        const rows = err instanceof ImportRejectedError ? err.errors : [];
+        if (rows.length > 0) for (const e of rows) io.stderr.write(`${file}:${e.row}:${e.column ?? ''}: ${e.reason}\n`);
+        io.stderr.write(`fwb import: ${err.message}\n`);
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return exit;
+}

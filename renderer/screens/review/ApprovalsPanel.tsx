@@ -1,0 +1,193 @@
+// Over-threshold overrides waiting for a manager (SPEC §5 Approvals). Managers
+// approve or reject each with a note; planners see their own waiting overrides.
+import { Fragment, useEffect, useState } from 'react';
+import type { Grain } from '../../../shared/period';
+import type { PendingApproval, SessionUser } from '../../../shared/domain';
+import { formatPeriod, formatQuantity, formatTimestamp } from '../../../shared/format';
+import { useAppStore } from '../../stores/app';
+import { useApprovalsStore } from '../../stores/approvals';
+import { isManager, useSessionUser } from '../../stores/governance';
+
+function signed(n: number, text: string): string {
+  return n > 0 ? `+${text}` : text;
+}
+
+function changeText(a: PendingApproval): string {
+  const pct = a.changePct === null ? 'from 0' : signed(a.changePct, `${Math.round(a.changePct * 10) / 10} %`);
+  return `${pct} · ${signed(a.changeUnits, formatQuantity(a.changeUnits))}`;
+}
+
+const SOURCE_TEXT: Record<PendingApproval['source'], string> = { model: '', override: '', sales_input: 'sales input adopted' };
+
+interface RowProps {
+  approval: PendingApproval;
+  grain: Grain;
+  runLabel: string | null;
+  columns: number;
+  user: SessionUser | null;
+}
+
+/** The facts of one waiting override, shared by the manager's and the planner's views. */
+function FactCells({ approval: a, grain, runLabel }: Omit<RowProps, 'columns' | 'user'>) {
+  return (
+    <>
+      <th scope="row" className="item">
+        <span className="item-id">{a.itemId}</span>
+        <span className="item-name" title={a.itemName}>
+          {a.itemName}
+        </span>
+      </th>
+      {runLabel !== null && <td className="run">{runLabel}</td>}
+      <td>{formatPeriod(a.period, grain)}</td>
+      <td className="num">{a.lag}</td>
+      <td className="num">{formatQuantity(a.modelQuantity)}</td>
+      <td className="num strong">{formatQuantity(a.overrideQuantity)}</td>
+      <td className={`num change ${a.changeUnits > 0 ? 'up' : 'down'}`}>{changeText(a)}</td>
+      <td>
+        {a.reasonLabel ?? a.reasonCode ?? '–'}
+        {SOURCE_TEXT[a.source] && <span className="muted"> · {SOURCE_TEXT[a.source]}</span>}
+      </td>
+      <td className="comment" title={a.comment ?? undefined}>
+        {a.comment ?? <span className="muted">–</span>}
+      </td>
+      <td title={a.decidedBy ?? undefined}>{a.decidedByName ?? a.decidedBy ?? '–'}</td>
+      <td className="when">{formatTimestamp(a.decidedAt)}</td>
+    </>
+  );
+}
+
+function ManagerRow({ approval: a, grain, runLabel, columns, user }: RowProps) {
+  const review = useApprovalsStore((s) => s.review);
+  const error = useApprovalsStore((s) => s.rowErrors[a.decisionId]);
+  const busy = useApprovalsStore((s) => !!s.busy[a.decisionId]);
+  const [note, setNote] = useState('');
+  const what = `${a.itemId} ${formatPeriod(a.period, grain)}`;
+  const own = user !== null && a.decidedBy === user.userId;
+  return (
+    <Fragment>
+      <tr>
+        <FactCells approval={a} grain={grain} runLabel={runLabel} />
+        <td className="note-cell">
+          <input aria-label={`Note for ${what}`} placeholder="Note (required to reject)" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+        </td>
+        <td className="row-actions">
+          <button
+            type="button"
+            className="small approve"
+            aria-label={`Approve override of ${what}`}
+            disabled={busy || own}
+            title={own ? 'Your own override: another manager approves it.' : undefined}
+            onClick={() => void review(a.decisionId, 'approved', note)}
+          >
+            Approve
+          </button>
+          <button type="button" className="small reject" aria-label={`Reject override of ${what}`} disabled={busy} onClick={() => void review(a.decisionId, 'rejected', note)}>
+            Reject
+          </button>
+        </td>
+      </tr>
+      {(error || own) && (
+        <tr className={error ? 'row-error' : 'row-note'}>
+          <td colSpan={columns} role={error ? 'alert' : undefined}>
+            {error ? `${what}: ${error}` : `${what} is your own override: another manager must approve it.`}
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
+}
+
+function PlannerRow({ approval, grain, runLabel }: RowProps) {
+  return (
+    <tr>
+      <FactCells approval={approval} grain={grain} runLabel={runLabel} />
+      <td className="waiting">waiting for a manager</td>
+    </tr>
+  );
+}
+
+/** Pending over-threshold overrides of one run, or of every run when runId is left out. */
+export function ApprovalsPanel({ runId }: { runId?: number }) {
+  const revision = useAppStore((s) => s.revision);
+  const grain = useAppStore((s) => s.workbook?.grain ?? 'month');
+  const { user, loaded } = useSessionUser();
+  const { approvals, runs, error, load } = useApprovalsStore();
+  const loadedFor = useApprovalsStore((s) => s.runId);
+
+  useEffect(() => {
+    void load(runId);
+  }, [runId, revision, load]);
+
+  const manager = isManager(user);
+  const current = loadedFor === runId ? approvals : null;
+  const shown = manager ? current : current?.filter((a) => user !== null && a.decidedBy === user.userId);
+  const showRun = runId === undefined;
+  const columns = (showRun ? 11 : 10) + (manager ? 2 : 1);
+  const runLabel = (a: PendingApproval) => {
+    if (!showRun) return null;
+    const r = runs.get(a.runId);
+    return r ? `${r.modelName} · origin ${formatPeriod(r.origin, r.grain)}` : `run ${a.runId}`;
+  };
+
+  const title = manager ? 'Approvals' : 'Your overrides waiting for approval';
+  return (
+    <section className="panel approvals-panel" aria-labelledby="approvals-title">
+      <h3 id="approvals-title">
+        {title}
+        {shown && shown.length > 0 ? <span className="muted"> · {shown.length} waiting</span> : null}
+      </h3>
+      {error && (
+        <p className="inline-error" role="alert">
+          {error.message}
+        </p>
+      )}
+      {loaded && !user && <p className="panel-note">Sign in to see the overrides waiting for approval.</p>}
+      {loaded && user && shown && shown.length === 0 && <p className="empty">No overrides are waiting for approval.</p>}
+      {loaded && user && shown && shown.length > 0 && (
+        <div className="table-scroll">
+          <table className="table approvals" aria-label={manager ? 'Overrides waiting for approval' : 'Your overrides waiting for approval'}>
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                {showRun && <th scope="col">Run</th>}
+                <th scope="col">Period</th>
+                <th scope="col" className="num">
+                  Lag
+                </th>
+                <th scope="col" className="num">
+                  Model
+                </th>
+                <th scope="col" className="num">
+                  Override
+                </th>
+                <th scope="col" className="num">
+                  Change
+                </th>
+                <th scope="col">Reason</th>
+                <th scope="col">Comment</th>
+                <th scope="col">By</th>
+                <th scope="col">At (UTC)</th>
+                {manager ? (
+                  <>
+                    <th scope="col">Note</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Verdict</span>
+                    </th>
+                  </>
+                ) : (
+                  <th scope="col">Status</th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((a) => {
+                const props = { approval: a, grain, runLabel: runLabel(a), columns, user };
+                return manager ? <ManagerRow key={a.decisionId} {...props} /> : <PlannerRow key={a.decisionId} {...props} />;
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

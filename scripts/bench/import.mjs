@@ -1,0 +1,66 @@
+// Bench section "import": 1 M forecast lines from CSV through `fwb import`,
+// against the sqlite3 shell's `.import` of the same file into a bare table
+// (SPEC §8: at most 2×, goal 1.5×).
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_ORIGIN, writeForecastCsv } from './forecast-csv.mjs';
+import { fmtMb, fmtSeconds, median, timed, which } from './measure.mjs';
+
+const BAR = 2.0;
+const GOAL = 1.5;
+
+function removeDb(path) {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+export async function importSection({ root, tmp, runs, log }) {
+  const csv = join(tmp, 'forecasts-1m.csv');
+  log('import: writing the 1 M-line CSV …');
+  const lines = await writeForecastCsv(csv);
+  const sqlite3 = which('sqlite3');
+  if (!sqlite3) log('import: sqlite3 not found, so there is no reference time; install it with `apt-get install sqlite3` (Debian/Ubuntu) or `brew install sqlite` (macOS).');
+
+  const fwb = [];
+  const shell = [];
+  // Alternating the two sides spreads any background load over both.
+  for (let i = 0; i < runs; i++) {
+    const db = join(tmp, 'bench.sqlite');
+    removeDb(db);
+    const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Bench', '--origin', BENCH_ORIGIN, '--json', csv], { cwd: root, tmp, node: true });
+    let result = null;
+    try {
+      result = JSON.parse(r.stdout.trim().split('\n').at(-1));
+    } catch {
+      /* reported below */
+    }
+    if (r.status !== 0 || !result || result.rowsAccepted !== lines) {
+      throw new Error(`fwb import failed (exit ${r.status}): ${r.stderr.trim() || r.stdout.trim()}`);
+    }
+    fwb.push(r);
+    log(`import: fwb run ${i + 1}: ${fmtSeconds(r.seconds)} (${fmtMb(r.peakMb)})`);
+    if (sqlite3) {
+      const bare = join(tmp, 'bare.db');
+      removeDb(bare);
+      const s = timed(sqlite3, [bare, '-cmd', '.mode csv', `.import ${csv} bare`], { cwd: tmp, tmp });
+      if (s.status !== 0) throw new Error(`sqlite3 .import failed: ${s.stderr}`);
+      shell.push(s);
+      log(`import: sqlite3 run ${i + 1}: ${fmtSeconds(s.seconds)} (${fmtMb(s.peakMb)})`);
+    }
+  }
+  const fwbS = median(fwb.map((r) => r.seconds));
+  const fwbMb = median(fwb.map((r) => r.peakMb ?? 0)) || null;
+  const rows = [{ what: `import ${lines / 1e6}M lines: fwb import`, seconds: fwbS, peakMb: fwbMb }];
+  const summary = [];
+  let ok = true;
+  if (shell.length > 0) {
+    const shS = median(shell.map((r) => r.seconds));
+    const shMb = median(shell.map((r) => r.peakMb ?? 0)) || null;
+    rows.push({ what: `import ${lines / 1e6}M lines: sqlite3 .import`, seconds: shS, peakMb: shMb });
+    const ratio = fwbS / shS;
+    ok = ratio <= BAR;
+    summary.push(
+      `import 1M lines: fwb ${fmtSeconds(fwbS)} (${fmtMb(fwbMb)}) vs sqlite3 .import ${fmtSeconds(shS)} → ${ratio.toFixed(2)}× (bar ≤ ${BAR.toFixed(1)}×, goal ${GOAL}×: ${ratio <= GOAL ? 'goal met' : ok ? 'bar met' : 'TOO SLOW'})`,
+    );
+  }
+  return { rows, summary, ok };
+}
