@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { RunLineSortColumn } from '../../shared/contract';
 import type { ApiError, ForecastLineRow, ForecastRunSummary, ItemDetail, RunOverview } from '../../shared/domain';
+import { formatPeriod } from '../../shared/format';
 import { api } from '../api';
 
 export const PAGE_SIZE = 200;
@@ -155,8 +156,8 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       set({
         notice:
           state.status === 'pending_approval'
-            ? `${row.itemId} ${row.period}: override waits for a manager’s approval.`
-            : `${row.itemId} ${row.period}: ${input.action === 'accept' ? 'accepted' : `planned at ${state.finalQuantity}`}.`,
+            ? `${row.itemId} ${formatPeriod(row.period)}: override waits for a manager’s approval.`
+            : `${row.itemId} ${formatPeriod(row.period)}: ${input.action === 'accept' ? 'accepted' : `planned at ${state.finalQuantity}`}.`,
       });
       await get().refreshLoaded();
       return true;

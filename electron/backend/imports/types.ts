@@ -78,7 +78,7 @@ export interface ImportOptions {
   unknownItems?: 'create' | 'reject';
   user?: string;
   onProgress?: (progress: ImportProgress) => void;
-  /** Parse and validate in a worker thread (default: when the worker's file is present). */
+  /** Parse and validate in a worker thread (default: for files of 16 MB and more, when running from sources). */
   worker?: boolean;
 }
 

@@ -46,8 +46,8 @@ export function GovernanceScreen() {
       )}
       {loaded && !manager && (
         <p className="notice read-only-note">
-          Read-only: policies, reason codes, approvals and releases are a manager's decisions, and each change is recorded in the audit log under their name.
-          {user ? ` You are signed in as ${user.displayName} (${user.role}).` : ' Sign in as a manager to change them.'}
+          Read-only: policies, reason codes, approvals and releases are a manager's decisions, each recorded in the audit log under their name.
+          {user ? '' : ' Sign in as a manager to change them.'}
         </p>
       )}
       <PoliciesPanel canEdit={manager} />

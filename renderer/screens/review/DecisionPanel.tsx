@@ -6,6 +6,7 @@ import type { ForecastLineRow } from '../../../shared/domain';
 import { formatPercent, formatPeriod, formatQuantity } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
 import { useSessionStore } from '../../stores/session';
+import { LineJournalView } from './LineJournalView';
 
 const STATUS_TEXT: Record<ForecastLineRow['status'], string> = {
   undecided: 'Not decided yet',
@@ -176,6 +177,7 @@ export function DecisionPanel() {
           {notice}
         </p>
       )}
+      <LineJournalView />
     </section>
   );
 }

@@ -119,7 +119,7 @@ export function ReviewScreen() {
       </div>
       <p className="hint" aria-hidden="true">
         ↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · Enter save · Esc cancel ·{' '}
-        {total !== null ? `${formatCount(total)} lines` : ''}
+        {total !== null ? `${formatCount(total)} ${total === 1 ? 'line' : 'lines'}` : ''}
       </p>
     </section>
   );

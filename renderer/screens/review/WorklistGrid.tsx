@@ -112,7 +112,7 @@ export function WorklistGrid() {
         </div>
       </div>
       <div className="grid-foot" aria-hidden="true">
-        {total === null ? 'Loading…' : `${formatCount(total)} lines · row ${total ? formatCount(selectedIndex + 1) : 0}`}
+        {total === null ? 'Loading…' : `${formatCount(total)} ${total === 1 ? 'line' : 'lines'} · row ${total ? formatCount(selectedIndex + 1) : 0}`}
       </div>
     </div>
   );
