@@ -1,42 +1,19 @@
-// The Governance screen's state: who is signed in (shared with the approvals
-// and release components), the policies per segment and the reason codes.
+// The Governance screen's state: the policies per segment and the reason codes,
+// plus the helpers its panels share with the approvals and release components.
 // The backend enforces every rule; this store only carries its answers,
 // including its refusals, to the row they belong to.
-import { useEffect } from 'react';
 import { create } from 'zustand';
 import type { RequestOf } from '../../shared/contract';
 import type { ApiError, PolicySummary, ReasonCode, SessionUser } from '../../shared/domain';
 import { api } from '../api';
 import { useAppStore } from './app';
+import { useSessionStore } from './session';
 
-// ——— Session: who is at the keyboard ———
+// ——— Session: who is at the keyboard (the app's session store, loaded at start and by the sign-in dialog) ———
 
-interface SessionState {
-  user: SessionUser | null;
-  /** False until the first getSession answer: nothing role-dependent is shown before it. */
-  loaded: boolean;
-  load(): Promise<void>;
-}
-
-export const useSessionStore = create<SessionState>((set) => ({
-  user: null,
-  loaded: false,
-  async load() {
-    const result = await api.call('getSession', {});
-    set({ user: result.ok ? result.value.user : null, loaded: true });
-  },
-}));
-
-/** The signed-in user, re-read whenever the workbook changes (a sign-in is a change too). */
 export function useSessionUser(): { user: SessionUser | null; loaded: boolean } {
-  const revision = useAppStore((s) => s.revision);
-  const user = useSessionStore((s) => s.user);
-  const loaded = useSessionStore((s) => s.loaded);
-  const load = useSessionStore((s) => s.load);
-  useEffect(() => {
-    void load();
-  }, [revision, load]);
-  return { user, loaded };
+  const session = useSessionStore((s) => s.session);
+  return { user: session?.user ?? null, loaded: session !== null };
 }
 
 export const isManager = (user: SessionUser | null): boolean => user?.role === 'manager';
@@ -182,6 +159,8 @@ export const useGovernanceStore = create<GovernanceState>((set, get) => {
       const list = get().reasonCodes ?? [];
       const reasonCodes = list.some((r) => r.code === saved.code) ? list.map((r) => (r.code === saved.code ? saved : r)) : [...list, saved];
       set({ reasonCodes });
+      // The decision panel offers the active codes from the session store.
+      void useSessionStore.getState().load();
       announceChange('reason-code');
       return true;
     },

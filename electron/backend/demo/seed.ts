@@ -3,6 +3,7 @@ import type { BackendContext } from '../context';
 import type { DemoSeedOptions } from '../protocol';
 import { toApiError } from '../errors';
 import { generateDemo } from './generate';
+import { refreshCurrentRunExceptions } from '../exceptions/cache';
 
 export function isEmptyWorkbook(ctx: BackendContext): boolean {
   const row = ctx.db.prepare('SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM forecast_runs) AS n').get() as { n: number };
@@ -17,6 +18,7 @@ export function seedDemoIfEmpty(ctx: BackendContext, options: DemoSeedOptions): 
       ...options,
       onProgress: (p) => ctx.emit({ type: 'job-progress', jobId, job: 'demo', phase: p.phase, done: p.done, total: p.total }),
     });
+    refreshCurrentRunExceptions(ctx.db);
     ctx.emit({ type: 'job-finished', jobId, job: 'demo', ok: true });
     ctx.emit({ type: 'workbook-changed', reason: 'demo' });
   } catch (err) {

@@ -29,7 +29,8 @@ export class KeyResolver {
   ) {
     this.st = {
       item: db.prepare('SELECT item_key FROM items WHERE item_id = ?').pluck(),
-      newItem: db.prepare('INSERT INTO items (item_id, name, batch_id) VALUES (?, ?, ?)'),
+      // One statement per new item in the common case (a new id); an existing one falls back to the SELECT.
+      newItem: db.prepare('INSERT INTO items (item_id, name, batch_id) VALUES (?, ?, ?) ON CONFLICT (item_id) DO NOTHING RETURNING item_key').pluck(),
       location: db.prepare('SELECT location_key FROM locations WHERE location_id = ?').pluck(),
       newLocation: db.prepare('INSERT INTO locations (location_id, name) VALUES (?, ?)'),
       user: db.prepare('SELECT 1 FROM users WHERE user_id = ?').pluck(),
@@ -42,12 +43,10 @@ export class KeyResolver {
   addItems(ids: string[], create: boolean): void {
     this.itemKeys = grow(this.itemKeys, this.itemCount + ids.length);
     for (const id of ids) {
-      let key = this.st.item.get(id) as number | undefined;
-      if (key === undefined) {
-        if (!create) throw new Error(`item '${id}' is not in the workbook`);
-        key = Number(this.st.newItem.run(id, id, this.batchId).lastInsertRowid);
-        this.createdItems.push(id);
-      }
+      let key = create ? (this.st.newItem.get(id, id, this.batchId) as number | undefined) : undefined;
+      if (key !== undefined) this.createdItems.push(id);
+      else key = this.st.item.get(id) as number | undefined;
+      if (key === undefined) throw new Error(`item '${id}' is not in the workbook`);
       this.itemKeys[this.itemCount++] = key;
     }
   }

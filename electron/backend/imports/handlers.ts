@@ -7,6 +7,7 @@ import type { ImportOutcome, ImportPreview } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath } from './staging';
+import { refreshCurrentRunExceptions } from '../exceptions/cache';
 
 export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);
@@ -44,6 +45,7 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
           message: `${p.rowsDone ?? 0} rows · ${Math.round(((p.rowsDone ?? 0) * 1000) / Math.max(1, Date.now() - started))} rows/s`,
         }),
     });
+    refreshCurrentRunExceptions(ctx.db);
     ctx.emit({ type: 'job-finished', jobId, job: 'import', ok: true });
     ctx.emit({ type: 'workbook-changed', reason: 'import' });
     discardStaged(ctx.stagingDir, req.stagedId);

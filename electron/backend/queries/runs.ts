@@ -75,7 +75,7 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
   }
   ensureRunExceptions(db, req.runId);
   const from = `FROM forecast_lines l JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
-                LEFT JOIN temp.line_exceptions e ON e.line_id = l.line_id
+                LEFT JOIN line_exceptions e ON e.line_id = l.line_id
                 LEFT JOIN line_state ls ON ls.line_id = l.line_id
                 LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
                 WHERE ${where.join(' AND ')}`;

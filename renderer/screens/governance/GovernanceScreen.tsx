@@ -26,18 +26,6 @@ export function GovernanceScreen() {
     <section className="screen governance" aria-labelledby="governance-title">
       <div className="toolbar">
         <h2 id="governance-title">Governance</h2>
-        <span className="spacer" />
-        {loaded && (
-          <span className="signed-in">
-            {user ? (
-              <>
-                Signed in as <strong>{user.displayName}</strong> <span className="muted">({user.role})</span>
-              </>
-            ) : (
-              'Nobody is signed in'
-            )}
-          </span>
-        )}
       </div>
       {error && (
         <div className="banner error" role="alert">

@@ -27,31 +27,44 @@ interface RowProps {
   user: SessionUser | null;
 }
 
-/** The facts of one waiting override, shared by the manager's and the planner's views. */
+/** The facts of one waiting override in five two-line cells, shared by the manager's and the planner's views. */
 function FactCells({ approval: a, grain, runLabel }: Omit<RowProps, 'columns' | 'user'>) {
   return (
     <>
       <th scope="row" className="item">
-        <span className="item-id">{a.itemId}</span>
-        <span className="item-name" title={a.itemName}>
+        <span className="line1">{a.itemId}</span>
+        <span className="line2" title={a.itemName}>
           {a.itemName}
         </span>
       </th>
-      {runLabel !== null && <td className="run">{runLabel}</td>}
-      <td>{formatPeriod(a.period, grain)}</td>
-      <td className="num">{a.lag}</td>
-      <td className="num">{formatQuantity(a.modelQuantity)}</td>
-      <td className="num strong">{formatQuantity(a.overrideQuantity)}</td>
-      <td className={`num change ${a.changeUnits > 0 ? 'up' : 'down'}`}>{changeText(a)}</td>
-      <td>
-        {a.reasonLabel ?? a.reasonCode ?? '–'}
-        {SOURCE_TEXT[a.source] && <span className="muted"> · {SOURCE_TEXT[a.source]}</span>}
+      <td className="period">
+        <span className="line1">{formatPeriod(a.period, grain)}</span>
+        <span className="line2">
+          lag {a.lag}
+          {runLabel ? ` · ${runLabel}` : ''}
+        </span>
       </td>
-      <td className="comment" title={a.comment ?? undefined}>
-        {a.comment ?? <span className="muted">–</span>}
+      <td className="num quantities">
+        <span className="line1">
+          {formatQuantity(a.modelQuantity)} → <strong>{formatQuantity(a.overrideQuantity)}</strong>
+        </span>
+        <span className={`line2 change ${a.changeUnits > 0 ? 'up' : 'down'}`}>{changeText(a)}</span>
       </td>
-      <td title={a.decidedBy ?? undefined}>{a.decidedByName ?? a.decidedBy ?? '–'}</td>
-      <td className="when">{formatTimestamp(a.decidedAt)}</td>
+      <td className="reason">
+        <span className="line1">
+          {a.reasonLabel ?? a.reasonCode ?? '–'}
+          {SOURCE_TEXT[a.source] && <span className="muted"> · {SOURCE_TEXT[a.source]}</span>}
+        </span>
+        <span className="line2 comment" title={a.comment ?? undefined}>
+          {a.comment ?? 'no comment'}
+        </span>
+      </td>
+      <td className="who">
+        <span className="line1" title={a.decidedBy ?? undefined}>
+          {a.decidedByName ?? a.decidedBy ?? '–'}
+        </span>
+        <span className="line2">{formatTimestamp(a.decidedAt)}</span>
+      </td>
     </>
   );
 }
@@ -122,11 +135,11 @@ export function ApprovalsPanel({ runId }: { runId?: number }) {
   const current = loadedFor === runId ? approvals : null;
   const shown = manager ? current : current?.filter((a) => user !== null && a.decidedBy === user.userId);
   const showRun = runId === undefined;
-  const columns = (showRun ? 11 : 10) + (manager ? 2 : 1);
+  const columns = 5 + (manager ? 2 : 1);
   const runLabel = (a: PendingApproval) => {
     if (!showRun) return null;
     const r = runs.get(a.runId);
-    return r ? `${r.modelName} · origin ${formatPeriod(r.origin, r.grain)}` : `run ${a.runId}`;
+    return r ? `${r.modelName} ${formatPeriod(r.origin, r.grain)}` : `run ${a.runId}`;
   };
 
   const title = manager ? 'Approvals' : 'Your overrides waiting for approval';
@@ -149,24 +162,12 @@ export function ApprovalsPanel({ runId }: { runId?: number }) {
             <thead>
               <tr>
                 <th scope="col">Item</th>
-                {showRun && <th scope="col">Run</th>}
-                <th scope="col">Period</th>
+                <th scope="col">{showRun ? 'Period · lag · run' : 'Period · lag'}</th>
                 <th scope="col" className="num">
-                  Lag
+                  Model → override
                 </th>
-                <th scope="col" className="num">
-                  Model
-                </th>
-                <th scope="col" className="num">
-                  Override
-                </th>
-                <th scope="col" className="num">
-                  Change
-                </th>
-                <th scope="col">Reason</th>
-                <th scope="col">Comment</th>
-                <th scope="col">By</th>
-                <th scope="col">At (UTC)</th>
+                <th scope="col">Reason · comment</th>
+                <th scope="col">By · at (UTC)</th>
                 {manager ? (
                   <>
                     <th scope="col">Note</th>

@@ -284,6 +284,20 @@ CREATE INDEX decisions_undoes ON decisions (undoes_decision_id) WHERE undoes_dec
 -- Undo looks up the signed-in user's latest decision.
 CREATE INDEX decisions_decided_by ON decisions (decided_by, decision_id);
 
+-- Exception scores: derived from lines, actuals, sales inputs and drift alerts;
+-- recomputed when the signature of those inputs changes (exceptions/cache.ts).
+CREATE TABLE line_exceptions (
+  line_id INTEGER PRIMARY KEY REFERENCES forecast_lines (line_id) ON DELETE CASCADE,
+  run_id  INTEGER NOT NULL,
+  score   REAL NOT NULL,
+  reasons TEXT NOT NULL
+);
+CREATE INDEX line_exceptions_run ON line_exceptions (run_id, score);
+CREATE TABLE exception_runs (
+  run_id    INTEGER PRIMARY KEY REFERENCES forecast_runs (run_id) ON DELETE CASCADE,
+  signature TEXT NOT NULL
+);
+
 -- Readable views for people with the sqlite3 shell: ids and ISO dates.
 CREATE VIEW v_forecast_runs AS
 SELECT run_id, model_name, model_version, printf('%04d-%02d-%02d', origin / 10000, origin / 100 % 100, origin % 100) AS origin,
