@@ -30,7 +30,7 @@ export const useApprovalsStore = create<ApprovalsState>((set, get) => ({
     if (get().runId !== runId) set({ runId, approvals: null, rowErrors: {} });
     const [queue, runs] = await Promise.all([
       api.call('listPendingApprovals', runId === undefined ? {} : { runId }),
-      runId === undefined && get().runs.size === 0 ? api.call('listRuns', {}) : Promise.resolve(null),
+      runId === undefined ? api.call('listRuns', {}) : Promise.resolve(null),
     ]);
     if (get().runId !== runId) return; // a newer load for another run is under way
     if (!queue.ok) {

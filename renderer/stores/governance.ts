@@ -23,10 +23,26 @@ export function announceChange(reason: string): void {
   useAppStore.getState().handleEvent({ type: 'workbook-changed', reason });
 }
 
-/** One line for an API refusal: its message and, for a malformed request, what was wrong with which field. */
+/** Request fields as the screens name them, for refusals of a malformed request. */
+const FIELD_NAMES: Record<string, string> = {
+  approvalPct: 'Approval %',
+  approvalUnits: 'Approval units',
+  freezeLags: 'Freeze lags',
+  commentPct: 'Comment %',
+  driftThresholdPts: 'Drift guard points',
+  segmentValue: 'Segment',
+  modelRole: 'Model role',
+  code: 'Code',
+  label: 'Label',
+  note: 'Note',
+};
+
+/** One line for an API refusal; a malformed request names the fields in the screen's words. */
 export function errorText(error: ApiError): string {
-  const issues = error.issues?.filter((i) => i.message && !error.message.includes(i.message)) ?? [];
-  return issues.length ? `${error.message} ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}` : error.message;
+  if (error.code === 'INVALID_REQUEST' && error.issues?.length) {
+    return error.issues.map((i) => (i.path ? `${FIELD_NAMES[i.path] ?? i.path}: ${i.message}` : i.message)).join('; ');
+  }
+  return error.message;
 }
 
 // ——— Segments ———

@@ -70,3 +70,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path });
   return path;
 }
+
+/** Calls the browser host's API as the page would (the token is in the printed URL). */
+export async function callApi<T>(host: RunningHost, method: string, payload: unknown): Promise<T> {
+  const url = new URL(host.url);
+  const response = await fetch(`${url.origin}/api/call/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${url.searchParams.get('token')}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  const result = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!result.ok) throw new Error(`${method}: ${result.error!.message}`);
+  return result.value;
+}
+
+/** Chooses who is working before the page opens, so the first-start dialog does not ask. */
+export async function signIn(host: RunningHost, userId: string, displayName: string, role: 'planner' | 'manager' | 'analyst'): Promise<void> {
+  await callApi(host, 'signIn', { userId, displayName, role });
+}

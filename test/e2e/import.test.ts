@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/workbook';
-import { launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
+import { launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
 
 /** A forecast file as a forecasting library writes it, with three bad rows planted. */
 function forecastCsv(path: string): void {
@@ -33,6 +33,7 @@ describe('importing a forecast file in the browser', () => {
     makeDemoWorkbook(db, 60);
     forecastCsv(file);
     host = await startHost(db);
+    await signIn(host, 'sam.taylor', 'Sam Taylor', 'analyst');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     problems = watchConsole(page);
@@ -56,7 +57,7 @@ describe('importing a forecast file in the browser', () => {
     const previewRows = page.getByRole('table', { name: 'File preview' }).getByRole('row');
     await expect(previewRows.count()).resolves.toBeGreaterThan(5);
     await page.getByRole('textbox', { name: 'Model name' }).fill('Prophet');
-    await page.getByLabel('Origin').fill('2026-10-01');
+    await page.getByLabel('Origin', { exact: true }).fill('2026-10-01');
     await screenshot(page, 'import-preview');
   });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/workbook';
-import { launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
+import { launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
 
 describe('the app in a browser, on a demo workbook', () => {
   const t = tempDir('fwb-e2e-');
@@ -15,6 +15,7 @@ describe('the app in a browser, on a demo workbook', () => {
     const db = join(t.dir, 'demo.sqlite');
     makeDemoWorkbook(db, 120);
     host = await startHost(db);
+    await signIn(host, 'chen.wei', 'Chen Wei', 'planner');
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     problems = watchConsole(page);
@@ -72,10 +73,10 @@ describe('the app in a browser, on a demo workbook', () => {
 
     await page.getByRole('button', { name: 'Sort by Model qty' }).click(); // quantities sort biggest first
     await expect(grid.getByRole('columnheader', { name: /Model qty/ }).getAttribute('aria-sort')).resolves.toBe('descending');
-    await page.waitForFunction(() => {
-      const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell], [role=row][aria-rowindex="3"] [role=gridcell]')];
-      return cells.length > 0 && cells.every((c) => c.textContent !== '');
-    });
+    // Rows come back from the backend in the new order: wait until the first two are loaded.
+    await page.waitForFunction(() =>
+      ['2', '3'].every((i) => /^SKU-/.test(document.querySelectorAll(`[role=row][aria-rowindex="${i}"] [role=gridcell]`)[2]?.textContent ?? '')),
+    );
     const headers = (await grid.getByRole('columnheader').allInnerTexts()).map((h) => h.replace(/[▲▼]/g, '').trim());
     const qty = headers.indexOf('Model qty');
     const top = await grid.locator('[aria-rowindex="2"] [role=gridcell]').nth(qty).innerText();

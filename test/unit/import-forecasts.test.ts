@@ -129,6 +129,18 @@ describe.each([
     expect(one(db, 'SELECT rows_quarantined FROM import_batches')).toBe(5);
   });
 
+  it('imports XLSX sheets: date cells and serials, formulas, rich text; one run per model and origin', async () => {
+    const r = await run(join(FIXTURES, 'forecast.xlsx'));
+    expect(r).toMatchObject({ rowsRead: 3, rowsAccepted: 2, rowsQuarantined: 1 });
+    expect(r.errors).toEqual([{ row: 2, column: 'period', reason: 'period 2026-01-01 is not after the origin 2026-01-01' }]);
+    expect(r.runs.map((x) => [x.model, x.origin, x.lines])).toEqual([['ets-v2', '2026-01-01', 1], ['ets-v1', '2024-01-01', 1]]);
+    expect(all(db, 'SELECT item_id, period, lag, quantity, lower, upper FROM v_forecast_lines ORDER BY line_id')).toEqual([
+      { item_id: 'SKU-002', period: '2026-02-01', lag: 1, quantity: 40, lower: 31, upper: 48 },
+      { item_id: 'SKU-003', period: '2026-03-01', lag: 26, quantity: 0.1, lower: 0, upper: 7 },
+    ]);
+    expect(JSON.parse(one(db, 'SELECT options FROM import_batches'))).toMatchObject({ format: { format: 'xlsx', sheet: 'Forecast' } });
+  });
+
   it('reads decimal commas in ;-separated files', async () => {
     const r = await run(join(FIXTURES, 'v_decimal_comma.csv'), { origin: '2026-06-01', model: 'm' });
     expect(all(db, 'SELECT item_id, quantity, lower, upper FROM v_forecast_lines ORDER BY line_id')).toEqual([

@@ -84,10 +84,10 @@ export interface ValidatedBatch {
   bytesTotal: number;
 }
 
-/** The buffers a batch can hand over to another thread without copying. */
+/** The buffers a batch can hand over to another thread without copying (its columns share them). */
 export function transferables(batch: ValidatedBatch): ArrayBuffer[] {
   const l = batch.lines;
   if (!l) return [];
   const arrays = [l.run, l.item, l.location, l.period, l.bucket, l.quantity, l.lower, l.upper];
-  return arrays.filter((a): a is Int32Array | Float64Array => a !== null).map((a) => a.buffer as ArrayBuffer);
+  return [...new Set(arrays.filter((a): a is Int32Array | Float64Array => a !== null).map((a) => a.buffer as ArrayBuffer))];
 }

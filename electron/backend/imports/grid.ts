@@ -3,13 +3,13 @@
 // (bucketIndex, isBucketStart), which the tests check against it.
 import type { Grain } from '../../../shared/period';
 
-/** yyyymmdd of a valid 'YYYY-MM-DD' (as parseDateCell returns), or 0. */
+/** yyyymmdd of a valid 'YYYY-MM-DD' (the dates parseDateCell passes through as they are), or 0. */
 export function isoToKey(iso: string): number {
-  if (iso.length !== 10) return 0;
+  if (iso.length !== 10 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return 0;
   const y = d4(iso, 0);
   const m = d2(iso, 5);
   const d = d2(iso, 8);
-  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return 0;
+  if (y < 1000 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return 0;
   return y * 10000 + m * 100 + d;
 }
 

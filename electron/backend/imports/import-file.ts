@@ -23,7 +23,6 @@ const BATCH_ROWS = 2_000;
 // A worker costs ~0.3–0.6 s to start (tsx, the parsers) and saves about half the parse
 // time (~1 µs a row) by overlapping it with the inserts: worth it from a few hundred thousand rows.
 const WORKER_MIN_BYTES = 16 << 20;
-const T = (w: string) => process.env.FWB_TRACE && process.stderr.write(`[${performance.now().toFixed(0)}] ${w}\n`);
 
 /** sha256 and size, read through one reused buffer (a read stream allocating per chunk is 2–4× slower here). */
 export async function fileDigest(path: string, onBytes?: (done: number) => void): Promise<{ sha256: string; size: number }> {
@@ -88,18 +87,15 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   const report = (phase: ImportProgress['phase'], rowsDone: number, bytesDone: number, force = false) => progress({ phase, rowsDone, bytesDone, bytesTotal }, force);
 
   // The reader starts first: a worker's start-up and first batches overlap the hashing.
-  T('start producer');
   const producer = startProducer(init, options.worker ?? (bytesTotal >= WORKER_MIN_BYTES && sourceWorkerAvailable()));
   let committer: Committer | null = null;
   try {
     const { sha256, size } = await fileDigest(path, (done) => report('hashing', 0, done));
-    T('hashed');
     const earlier = db.prepare('SELECT batch_id, imported_at FROM import_batches WHERE sha256 = ? ORDER BY batch_id LIMIT 1').get(sha256) as { batch_id: number; imported_at: string } | undefined;
     if (earlier && !options.force) {
       throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}; use --force to import it again`, { file });
     }
     const first = await producer.next();
-    T('first message');
     if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file });
     if (first.type === 'failed') raise(first.error);
     if (first.type !== 'opened') throw new Error(`the import's reader sent ${first.type} before the header`);
@@ -117,24 +113,17 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       warnings: first.modelFromFileName ? [...warnings, `no model column and no --model: the runs are named after the file ("${first.model}")`] : warnings,
     }, first);
     committer.begin();
-    let busy = 0;
     for (;;) {
       const message = await producer.next();
       if (message.type === 'done') break;
       if (message.type === 'failed') raise(message.error);
       if (message.type !== 'batch') continue;
       producer.ack();
-      if (committer.rowsRead === 0) T('first batch');
-      const a0 = performance.now();
       committer.add(message.batch);
-      busy += performance.now() - a0;
       report('reading', committer.rowsRead, message.batch.bytesRead);
     }
-    T('last batch, busy ' + busy.toFixed(0));
     report('committing', committer.rowsRead, bytesTotal, true);
-    const rr = committer.finish();
-    T('committed');
-    return rr;
+    return committer.finish();
   } catch (err) {
     committer?.rollback();
     throw err;

@@ -1,9 +1,12 @@
 // Duplicate-key detection within a file: which row first claimed a (run,
 // location, item, bucket). A Set of a million composite keys costs ~200 ms; a
 // dense grid of row numbers (series × bucket window) costs a few ms, so that is
-// the normal path, with a Map for files whose grid would be too large.
+// the normal path, with a Map for files whose grid would be too large. The grid
+// grows in blocks of series, so more items never copy what is there.
 
 const MAX_GRID_CELLS = 1 << 24; // 64 MB of row numbers
+const BLOCK_BITS = 10;
+const BLOCK_SERIES = 1 << BLOCK_BITS;
 const BUCKET_SPAN = 1 << 21; // bucket indexes of real dates stay far below this
 
 export class KeyIndex {
@@ -13,8 +16,8 @@ export class KeyIndex {
   private lastSlot: Int32Array = new Int32Array(0);
   private series = 0;
 
-  private grid: Int32Array | null = new Int32Array(0);
-  private seriesCap = 0;
+  /** Block b: series b·BLOCK_SERIES… × `width` buckets from `base`, the row that claimed each cell. */
+  private blocks: (Int32Array | undefined)[] = [];
   private base = 0;
   private width = 0;
   private map: Map<number, number> | null = null;
@@ -43,63 +46,76 @@ export class KeyIndex {
   peek(series: number, bucket: number): number {
     if (this.map) return this.map.get(series * BUCKET_SPAN + bucket) ?? 0;
     const offset = bucket - this.base;
-    if (series >= this.seriesCap || offset < 0 || offset >= this.width) return 0;
-    return this.grid![series * this.width + offset]!;
+    const block = this.blocks[series >> BLOCK_BITS];
+    if (block === undefined || offset < 0 || offset >= this.width) return 0;
+    return block[(series & (BLOCK_SERIES - 1)) * this.width + offset]!;
   }
 
   /** Claims (series, bucket) for `row` (> 0); returns the earlier row if it was taken (and then claims nothing). */
   claim(series: number, bucket: number, row: number): number {
     if (!this.map) {
       const offset = bucket - this.base;
-      if (series < this.seriesCap && offset >= 0 && offset < this.width) {
-        const cell = series * this.width + offset;
-        const earlier = this.grid![cell]!;
-        if (earlier === 0) this.grid![cell] = row;
-        return earlier;
+      if (offset >= 0 && offset < this.width) {
+        const b = series >> BLOCK_BITS;
+        let block = this.blocks[b];
+        if (block === undefined && this.cellsWith(b + 1, this.width) <= MAX_GRID_CELLS) {
+          block = new Int32Array(BLOCK_SERIES * this.width);
+          this.blocks[b] = block;
+        }
+        if (block !== undefined) {
+          const cell = (series & (BLOCK_SERIES - 1)) * this.width + offset;
+          const earlier = block[cell]!;
+          if (earlier === 0) block[cell] = row;
+          return earlier;
+        }
+        this.toMap();
+      } else {
+        this.widen(bucket);
       }
-      this.regrid(series, bucket);
-      if (!this.map) return this.claim(series, bucket, row);
+      return this.claim(series, bucket, row);
     }
     const key = series * BUCKET_SPAN + bucket;
-    const earlier = this.map!.get(key);
+    const earlier = this.map.get(key);
     if (earlier !== undefined) return earlier;
-    this.map!.set(key, row);
+    this.map.set(key, row);
     return 0;
   }
 
-  /** Grows the grid to take (series, bucket), or moves everything to the Map when it would be too big. */
-  private regrid(series: number, bucket: number): void {
-    const first = this.width === 0;
-    const inside = !first && bucket >= this.base && bucket < this.base + this.width;
-    const lo = first ? bucket - 64 : inside ? this.base : Math.min(this.base, bucket - 16);
-    const hi = first ? bucket + 64 : inside ? this.base + this.width : Math.max(this.base + this.width, bucket + 17);
-    let width = Math.max(this.width, 128);
-    while (width < hi - lo) width *= 2;
-    let seriesCap = Math.max(this.seriesCap, 1024);
-    while (seriesCap <= series) seriesCap *= 2;
-    if (seriesCap * width > MAX_GRID_CELLS) {
-      this.map = new Map();
-      this.forEachCell((s, b, row) => this.map!.set(s * BUCKET_SPAN + b, row));
-      this.grid = null;
-      return;
-    }
-    const grid = new Int32Array(seriesCap * width);
-    // Rows are series: more series with the same window is a plain copy.
-    if (lo === this.base && width === this.width) grid.set(this.grid!);
-    else this.forEachCell((s, b, row) => (grid[s * width + (b - lo)] = row));
-    this.grid = grid;
-    this.base = lo;
-    this.width = width;
-    this.seriesCap = seriesCap;
+  private cellsWith(blocks: number, width: number): number {
+    return Math.max(blocks, this.blocks.length) * BLOCK_SERIES * width;
   }
 
-  private forEachCell(fn: (series: number, bucket: number, row: number) => void): void {
-    const grid = this.grid!;
-    for (let s = 0; s < this.seriesCap; s++) {
-      for (let o = 0; o < this.width; o++) {
-        const row = grid[s * this.width + o]!;
-        if (row !== 0) fn(s, this.base + o, row);
+  /** A wider bucket window that takes `bucket` (rare: periods outside the span seen so far). */
+  private widen(bucket: number): void {
+    const first = this.width === 0;
+    const lo = first ? bucket - 64 : Math.min(this.base, bucket - 16);
+    const hi = first ? bucket + 64 : Math.max(this.base + this.width, bucket + 17);
+    let width = Math.max(this.width, 128);
+    while (width < hi - lo) width *= 2;
+    if (this.cellsWith(0, width) > MAX_GRID_CELLS) return this.toMap();
+    const old = { blocks: this.blocks, base: this.base, width: this.width };
+    this.blocks = old.blocks.map((block) => {
+      if (block === undefined) return undefined;
+      const wider = new Int32Array(BLOCK_SERIES * width);
+      for (let s = 0; s < BLOCK_SERIES; s++) wider.set(block.subarray(s * old.width, (s + 1) * old.width), s * width + (old.base - lo));
+      return wider;
+    });
+    this.base = lo;
+    this.width = width;
+  }
+
+  private toMap(): void {
+    const map = new Map<number, number>();
+    this.blocks.forEach((block, b) => {
+      if (block === undefined) return;
+      for (let cell = 0; cell < block.length; cell++) {
+        const row = block[cell]!;
+        if (row === 0) continue;
+        const series = b * BLOCK_SERIES + Math.floor(cell / this.width);
+        map.set(series * BUCKET_SPAN + this.base + (cell % this.width), row);
       }
-    }
+    });
+    this.map = map;
+    this.blocks = [];
   }
 }

@@ -44,7 +44,8 @@ function inThreadProducer(init: ProducerInit): Producer {
 }
 
 function workerProducer(init: ProducerInit): Producer {
-  const worker = new Worker(new URL(SOURCE_WORKER, import.meta.url), { workerData: init });
+  const consumed = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL(SOURCE_WORKER, import.meta.url), { workerData: { init, consumed } });
   const queue: ProducerMessage[] = [];
   let waiting: ((m: ProducerMessage) => void) | null = null;
   let finished = false;
@@ -68,7 +69,8 @@ function workerProducer(init: ProducerInit): Producer {
       return new Promise((resolve) => (waiting = resolve));
     },
     ack() {
-      worker.postMessage('ack');
+      Atomics.add(consumed, 0, 1);
+      Atomics.notify(consumed, 0);
     },
     async stop() {
       finished = true;

@@ -12,6 +12,7 @@ const wideQ = new Float64Array(MAX_MODELS);
 const wideLo = new Float64Array(MAX_MODELS);
 const wideUp = new Float64Array(MAX_MODELS);
 const wideRun = new Int32Array(MAX_MODELS);
+const wideSeries = new Int32Array(MAX_MODELS);
 
 export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns): string | null {
   const vals = rec.values;
@@ -58,15 +59,22 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
     lines = 1;
   }
 
-  // Duplicate keys last: a claim is only made for a row that is otherwise good.
-  for (let m = 0; m < lines; m++) {
-    const earlier = v.keys.peek(v.keys.seriesOf(wideRun[m]!, location, item), bucket);
-    if (earlier !== 0) {
-      const what = kind === 'forecasts' ? 'model, origin, item, location and period' : 'item, location and period';
-      return v.fail(c.period!, `duplicate: row ${earlier} has the same ${what}`);
+  // Duplicate keys last: a claim is only made for a row that is otherwise good, and a
+  // wide row claims its lines only once none of them is taken.
+  let earlier = 0;
+  if (lines === 1) {
+    earlier = v.keys.claim(v.keys.seriesOf(wideRun[0]!, location, item), bucket, rec.rowNumber);
+  } else {
+    for (let m = 0; m < lines && earlier === 0; m++) {
+      wideSeries[m] = v.keys.seriesOf(wideRun[m]!, location, item);
+      earlier = v.keys.peek(wideSeries[m]!, bucket);
     }
+    if (earlier === 0) for (let m = 0; m < lines; m++) v.keys.claim(wideSeries[m]!, bucket, rec.rowNumber);
   }
-  for (let m = 0; m < lines; m++) v.keys.claim(v.keys.seriesOf(wideRun[m]!, location, item), bucket, rec.rowNumber);
+  if (earlier !== 0) {
+    const what = kind === 'forecasts' ? 'model, origin, item, location and period' : 'item, location and period';
+    return v.fail(c.period!, `duplicate: row ${earlier} has the same ${what}`);
+  }
 
   item = v.items.accept(itemText);
   if (location !== 0) location = v.locations.accept(locationText);

@@ -40,18 +40,16 @@ export function GovernanceScreen() {
       )}
       <PoliciesPanel canEdit={manager} />
       <ApprovalsPanel />
-      <div className="governance-columns">
-        <ReasonCodesPanel canEdit={manager} />
-        {runId !== null && (
-          <section className="panel governance-panel releases-panel" aria-labelledby="releases-title">
-            <h3 id="releases-title">Plan versions of the current run</h3>
-            <p className="panel-note">
-              A release snapshots the run's final plan as a numbered version for export; a rollback is a new version copying an earlier one. No version is ever rewritten.
-            </p>
-            <ReleaseBar runId={runId} />
-          </section>
-        )}
-      </div>
+      {runId !== null && (
+        <section className="panel governance-panel releases-panel" aria-labelledby="releases-title">
+          <h3 id="releases-title">Plan versions of the current run</h3>
+          <p className="panel-note">
+            A release snapshots the run's final plan as a numbered version for export; a rollback is a new version copying an earlier one. No version is ever rewritten.
+          </p>
+          <ReleaseBar runId={runId} inline />
+        </section>
+      )}
+      <ReasonCodesPanel canEdit={manager} />
       <p className="hint">
         Data provenance, drift and accuracy monitoring are reported here as they are built.
       </p>

@@ -44,28 +44,38 @@ function toRequest(p: PolicySummary, d: RowDraft): PolicyDraft | string {
   };
 }
 
-const none = (n: number | null, unit = '') => (n === null ? <span className="muted">none</span> : `${n}${unit}`);
+const none = (n: number | null, unit = '') => (n === null ? <span className="muted">none</span> : `${n.toLocaleString('en-US')}${unit}`);
 
 function changedText(p: PolicySummary): string {
   return p.updatedBy ? `${p.updatedBy} · ${formatTimestamp(p.updatedAt)}` : 'as seeded';
 }
 
-function InForce({ policy, canEdit }: { policy: PolicySummary; canEdit: boolean }) {
+function InForce({ policy }: { policy: PolicySummary }) {
+  return (
+    <span className={`role role-${policy.effectiveRole}${policy.steppedDownAt ? ' stepped' : ''}`} title={policy.steppedDownAt ? `set: ${policy.modelRole}` : undefined}>
+      {policy.effectiveRole}
+      {policy.steppedDownAt ? ' ↓' : ''}
+    </span>
+  );
+}
+
+/** A segment the drift guard stepped down gets a line of its own saying so, with the way back for a manager. */
+function DriftRow({ policy, canEdit }: { policy: PolicySummary; canEdit: boolean }) {
   const restoreRole = useGovernanceStore((s) => s.restoreRole);
   const busy = useGovernanceStore((s) => !!s.busy[segmentKey(policy)]);
-  if (!policy.steppedDownAt) return <span className={`role role-${policy.effectiveRole}`}>{policy.effectiveRole}</span>;
+  if (!policy.steppedDownAt) return null;
   return (
-    <span className="stepped-down">
-      <span className={`role role-${policy.effectiveRole}`}>{policy.effectiveRole}</span>
-      <span className="drift-mark" title={`The drift guard stepped this segment down from ${policy.modelRole} to assist.`}>
-        stepped down by drift guard on {policy.steppedDownAt.slice(0, 10)}
-      </span>
-      {canEdit && (
-        <button type="button" className="small" aria-label={`Restore role of ${segmentName(policy)}`} disabled={busy} onClick={() => void restoreRole(policy)}>
-          Restore {policy.modelRole}
-        </button>
-      )}
-    </span>
+    <tr className="row-drift">
+      <td colSpan={COLUMNS}>
+        <span className="drift-mark">stepped down by drift guard on {policy.steppedDownAt.slice(0, 10)}</span> {segmentName(policy)} runs as <b>assist</b> instead of{' '}
+        <b>{policy.modelRole}</b> until a manager restores the role.
+        {canEdit && (
+          <button type="button" className="small" aria-label={`Restore role of ${segmentName(policy)}`} disabled={busy} onClick={() => void restoreRole(policy)}>
+            Restore {policy.modelRole}
+          </button>
+        )}
+      </td>
+    </tr>
   );
 }
 
@@ -111,7 +121,7 @@ function EditablePolicyRow({ policy }: { policy: PolicySummary }) {
           </select>
         </td>
         <td>
-          <InForce policy={policy} canEdit />
+          <InForce policy={policy} />
         </td>
         <NumberCell label={`Approval % for ${name}`} value={draft.approvalPct} onChange={(v) => set({ approvalPct: v })} />
         <NumberCell label={`Approval units for ${name}`} value={draft.approvalUnits} onChange={(v) => set({ approvalUnits: v })} />
@@ -139,6 +149,7 @@ function EditablePolicyRow({ policy }: { policy: PolicySummary }) {
           )}
         </td>
       </tr>
+      <DriftRow policy={policy} canEdit />
       {error && (
         <tr className="row-error">
           <td colSpan={COLUMNS} role="alert">
@@ -152,22 +163,25 @@ function EditablePolicyRow({ policy }: { policy: PolicySummary }) {
 
 function ReadOnlyPolicyRow({ policy }: { policy: PolicySummary }) {
   return (
-    <tr>
-      <th scope="row" className="segment">
-        {segmentName(policy)}
-      </th>
-      <td>{policy.modelRole}</td>
-      <td>
-        <InForce policy={policy} canEdit={false} />
-      </td>
-      <td className="num">{none(policy.approvalPct, ' %')}</td>
-      <td className="num">{none(policy.approvalUnits)}</td>
-      <td className="num">{policy.freezeLags}</td>
-      <td className="num">{none(policy.commentPct, ' %')}</td>
-      <td className="num">{none(policy.driftThresholdPts)}</td>
-      <td className="changed">{changedText(policy)}</td>
-      <td />
-    </tr>
+    <Fragment>
+      <tr>
+        <th scope="row" className="segment">
+          {segmentName(policy)}
+        </th>
+        <td>{policy.modelRole}</td>
+        <td>
+          <InForce policy={policy} />
+        </td>
+        <td className="num">{none(policy.approvalPct, ' %')}</td>
+        <td className="num">{none(policy.approvalUnits)}</td>
+        <td className="num">{policy.freezeLags}</td>
+        <td className="num">{none(policy.commentPct, ' %')}</td>
+        <td className="num">{none(policy.driftThresholdPts)}</td>
+        <td className="changed">{changedText(policy)}</td>
+        <td />
+      </tr>
+      <DriftRow policy={policy} canEdit={false} />
+    </Fragment>
   );
 }
 
@@ -248,7 +262,7 @@ export function PoliciesPanel({ canEdit }: { canEdit: boolean }) {
                 or units
               </th>
               <th scope="col" className="num" title="Lines with lag up to this are locked">
-                Freeze lag ≤
+                Freeze up to lag
               </th>
               <th scope="col" className="num" title="Overrides changing the quantity by more than this need a comment">
                 Comment over %

@@ -139,7 +139,7 @@ export function ApprovalsPanel({ runId }: { runId?: number }) {
   const runLabel = (a: PendingApproval) => {
     if (!showRun) return null;
     const r = runs.get(a.runId);
-    return r ? `${r.modelName} ${formatPeriod(r.origin, r.grain)}` : `run ${a.runId}`;
+    return r ? `${r.modelName} run ${formatPeriod(r.origin, r.grain)}` : `run ${a.runId}`;
   };
 
   const title = manager ? 'Approvals' : 'Your overrides waiting for approval';

@@ -3,7 +3,9 @@ import { formatCount, formatPeriod } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useReviewStore } from '../../stores/review';
 import { useSessionStore } from '../../stores/session';
+import { ApprovalsPanel } from './ApprovalsPanel';
 import { BulkAccept } from './BulkAccept';
+import { ReleaseBar } from './ReleaseBar';
 import { RunOverviewChart } from './RunOverviewChart';
 import { ItemDetailPanel } from './ItemDetailPanel';
 import { WorklistGrid } from './WorklistGrid';
@@ -98,6 +100,7 @@ export function ReviewScreen() {
           </label>
         )}
         <BulkAccept />
+        {runId !== null && <ReleaseBar runId={runId} />}
         <span className="spacer" />
         {run && (
           <span className="run-facts">
@@ -112,6 +115,12 @@ export function ReviewScreen() {
         </div>
       )}
       {!runs.length && workbook && <p className="empty">This workbook has no forecast runs yet. Import a forecast file to start.</p>}
+      {runId !== null && (
+        <details className="approvals-drawer">
+          <summary>{me?.role === 'manager' ? 'Overrides waiting for your approval' : 'My overrides waiting for approval'}</summary>
+          <ApprovalsPanel runId={runId} />
+        </details>
+      )}
       {overview && <RunOverviewChart overview={overview} />}
       <div className="review-body">
         {runId !== null && <WorklistGrid key={runId} />}
