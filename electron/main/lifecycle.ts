@@ -10,6 +10,7 @@ import { askForNewWorkbookPath, askForWorkbookToOpen, installApplicationMenu } f
 import { installSecurityGuards } from './security';
 import { createMainWindow, loadAppPage, windowTitle } from './window';
 import { type StartBackend, WorkbookSession, startFailureMessage, workbookName } from './workbook';
+import { discardStagingDir } from '../backend/imports/staging';
 
 export interface MainElectron {
   app: App;
@@ -167,6 +168,7 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
     closing = true;
     void workbook.close().finally(() => {
       backendClosed = true;
+      discardStagingDir();
       app.quit();
     });
   });

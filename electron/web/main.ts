@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackendHost, BackendStartError } from '../backend/host';
 import { sourceWorkerUrl } from '../backend/worker-url';
+import { discardStagingDir } from '../backend/imports/staging';
 import { startWebHost } from './server';
 
 const USAGE = 'usage: npm run web -- --db FILE [--port N] [--seed-demo-if-empty] [--open]';
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
   });
   await host.close();
   await backend.close();
+  discardStagingDir();
   return 0;
 }
 

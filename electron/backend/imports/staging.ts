@@ -54,6 +54,11 @@ export function stagedPath(stagingDir: string, stagedId: string): string {
   return join(dir, file);
 }
 
+/** On exit: files staged but never imported are not kept. */
+export function discardStagingDir(stagingDir: string = defaultStagingDir()): void {
+  rmSync(stagingDir, { recursive: true, force: true });
+}
+
 export function discardStaged(stagingDir: string, stagedId: string): void {
   if (STAGED_ID.test(stagedId)) rmSync(join(stagingDir, stagedId), { recursive: true, force: true });
 }
