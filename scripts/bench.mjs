@@ -1,14 +1,16 @@
 // npm run bench [-- SECTION...]: performance against peers in the same run
 // (SPEC §8), never as timed unit tests. Each section returns table rows and a
-// verdict; add later benches (analytics, first page) to SECTIONS.
+// verdict; add later benches (analytics, first page) to SECTIONS. BENCH_RUNS=N
+// changes the runs per side (default 3, medians reported). Exit 1 if a bar is missed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { firstPageSection } from './bench/first-page.mjs';
 import { importSection } from './bench/import.mjs';
 import { fmtMb } from './bench/measure.mjs';
 
-const SECTIONS = { import: importSection };
+const SECTIONS = { import: importSection, 'first-page': firstPageSection };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -14,8 +14,8 @@ import { all, counts, newWorkbook, one, writeLines } from '../fixtures/import/v_
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import');
 
 describe.each([
-  ['in a worker thread', true],
-  ['in this thread', false],
+  ['parsed in a worker thread', true],
+  ['parsed in this thread', false],
 ])('importing forecasts (%s)', (_, worker) => {
   let t: ReturnType<typeof tempDir>;
   let ctx: BackendContext;
@@ -206,6 +206,25 @@ describe.each([
     expect(err.message).toContain('cols.csv: missing required column: period (one of: period, date, ds, week, month)');
     expect(err.message).toContain('Found columns: sku, amount');
     expect(one(db, 'SELECT count(*) FROM import_batches')).toBe(0);
+  });
+
+  it('refuses a file the parser cannot read (empty, binary), writing nothing', async () => {
+    for (const name of ['empty.csv', 'binary.csv', 'header_only.csv']) {
+      const before = counts(db);
+      const outcome = await run(join(FIXTURES, name), { origin: '2026-06-01' }).then(
+        (r) => r,
+        (e: unknown) => e as WorkbenchError,
+      );
+      if (name === 'header_only.csv') {
+        // A header without rows is a valid, empty import.
+        expect(outcome).toMatchObject({ rowsRead: 0, rowsAccepted: 0, warnings: expect.arrayContaining(['the file has no data rows']) });
+        continue;
+      }
+      expect(outcome).toBeInstanceOf(WorkbenchError);
+      expect((outcome as WorkbenchError).code).toBe('INPUT_REJECTED');
+      expect((outcome as WorkbenchError).message).toContain(name);
+      expect(counts(db)).toEqual(before);
+    }
   });
 
   it('remembers the mapping the user gave for a source and starts from it next time', async () => {

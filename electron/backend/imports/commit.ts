@@ -3,7 +3,7 @@
 // a crash or a refusal leaves nothing behind. Batches arrive while the reader
 // is still parsing; the transaction stays open across those awaits.
 import { importBatchAuditPayload, type ImportBatchRow } from '../audit/payloads';
-import type { BackendContext } from '../context';
+import type { Db } from '../db/open';
 import { bulkAuditAppender } from '../demo/audit-writer';
 import type { Grain } from '../../../shared/period';
 import type { DecisionRecord, LineColumns, ValidatedBatch } from './batch';
@@ -36,7 +36,7 @@ export interface CommitPlan {
 const MAX_ERRORS = 100;
 
 export class Committer {
-  private readonly db;
+  private readonly db: Db;
   private readonly at: string;
   private batchId = 0;
   private keys!: KeyResolver;
@@ -56,13 +56,15 @@ export class Committer {
   rowsQuarantined = 0;
   private quarantineRow!: { run(...args: unknown[]): unknown };
 
+  /** `at`: the import's timestamp (import_batches.imported_at, recorded_at, created_at…). */
   constructor(
-    private readonly ctx: BackendContext,
+    db: Db,
+    at: string,
     private readonly plan: CommitPlan,
     private readonly opened: OpenedMessage,
   ) {
-    this.db = ctx.db;
-    this.at = ctx.now().toISOString();
+    this.db = db;
+    this.at = at;
   }
 
   begin(): void {

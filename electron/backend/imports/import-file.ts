@@ -99,7 +99,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
     if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file });
     if (first.type === 'failed') raise(first.error);
     if (first.type !== 'opened') throw new Error(`the import's reader sent ${first.type} before the header`);
-    committer = new Committer(ctx, {
+    committer = new Committer(db, ctx.now().toISOString(), {
       kind,
       file,
       size,

@@ -6,7 +6,6 @@ import type { RecordSource } from '../types';
 import { openCsv } from './csv';
 import { emptyFileError } from './header';
 import { classify, detectDelimiter, detectEncoding, detectNewline, hasUtf8Bom, makeDecoder, readHead } from './sniff';
-import { openXlsx } from './xlsx';
 
 export interface ParseOptions {
   /** XLSX: the sheet to read (default: the first). */
@@ -36,7 +35,11 @@ export async function openRecordSource(path: string, options: ParseOptions = {})
   const { size, head } = await readHead(path);
   if (size === 0) throw emptyFileError(path);
 
-  if (classify(path, head) === 'xlsx') return openXlsx(path, size, options.sheet, batchSize);
+  if (classify(path, head) === 'xlsx') {
+    // exceljs is large: load it only for XLSX files, not on every CSV import.
+    const { openXlsx } = await import('./xlsx');
+    return openXlsx(path, size, options.sheet, batchSize);
+  }
 
   const wholeFile = head.length === size;
   const encoding = options.encoding ?? detectEncoding(head, wholeFile);
