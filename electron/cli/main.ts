@@ -1,14 +1,13 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
 import { WorkbenchError } from '../backend/errors';
-import { checkCommand, CHECK_USAGE } from './commands/check';
-import { demoCommand, DEMO_USAGE } from './commands/demo';
-import { importCommand, IMPORT_USAGE } from './commands/import';
+import { CHECK_USAGE, DEMO_USAGE, IMPORT_USAGE } from './usage';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo) => Promise<ExitCode> }> = {
-  demo: { usage: DEMO_USAGE, run: demoCommand },
-  import: { usage: IMPORT_USAGE, run: importCommand },
-  check: { usage: CHECK_USAGE, run: checkCommand },
+  // Each command's module (and the backend it pulls in) loads only when it runs.
+  demo: { usage: DEMO_USAGE, run: async (argv, io) => (await import('./commands/demo')).demoCommand(argv, io) },
+  import: { usage: IMPORT_USAGE, run: async (argv, io) => (await import('./commands/import')).importCommand(argv, io) },
+  check: { usage: CHECK_USAGE, run: async (argv, io) => (await import('./commands/check')).checkCommand(argv, io) },
 };
 
 export const HELP = `fwb — Forecast Workbench on the command line

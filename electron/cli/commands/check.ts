@@ -1,13 +1,10 @@
 // fwb check --db FILE [--json]: integrity, foreign keys, the audit chain, the journal.
+import { CHECK_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
 import { checkWorkbook } from '../../backend/audit/check';
 import { openWorkbook } from '../../backend/db/open';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 
-export const CHECK_USAGE = `fwb check --db FILE [--json]
-  Verifies the workbook: SQLite integrity, foreign keys, the hash-chained audit log,
-  and that every decision and approval matches its audit entry. Exit 0 when all
-  holds, 1 when anything is wrong (the first broken entry is named).`;
 
 export async function checkCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
@@ -28,3 +25,5 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<ExitCode>
     db.close();
   }
 }
+
+export { CHECK_USAGE };

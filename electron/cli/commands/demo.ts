@@ -1,16 +1,11 @@
 // fwb demo --db FILE [--items N] [--months N] [--seed S] [--force] [--json]
+import { DEMO_USAGE } from '../usage';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openWorkbook } from '../../backend/db/open';
 import { generateDemo } from '../../backend/demo/generate';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 
-export const DEMO_USAGE = `fwb demo --db FILE [--items N] [--months N] [--seed S] [--force] [--json]
-  Writes a realistic, deterministic demo workbook (same seed, same data).
-  --items N    number of items (default 500)
-  --months N   months of actual history, at least 36 (default 42)
-  --seed S     random seed (default 42)
-  --force      replace FILE if it already exists`;
 
 // The demo's clock is fixed so that the same seed gives the same bytes.
 const DEMO_CLOCK = () => new Date('2026-10-31T18:00:00.000Z');
@@ -66,3 +61,5 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
   }
 }
+
+export { DEMO_USAGE };

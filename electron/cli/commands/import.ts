@@ -1,4 +1,5 @@
 // fwb import --db FILE --kind KIND [options] FILE...
+import { IMPORT_USAGE } from '../usage';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendContext } from '../../backend/context';
@@ -10,21 +11,6 @@ import type { ImportFileKind, ImportResult } from '../../backend/imports/types';
 import { GRAINS, type Grain } from '../../../shared/period';
 import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 
-export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals|sales-inputs|decisions [options] FILE...
-  Imports CSV or XLSX files into the workbook (created if missing), one batch per file.
-  --kind KIND            what the files hold
-  --model NAME           forecasts: model name when the file has no model column
-  --model-version V      model version when the file has no version column
-  --origin YYYY-MM-DD    forecasts: origin (as-of date) when the file has no origin column
-  --grain G              month|week|quarter|year, for a new workbook (default month)
-  --map field=column     use this column for this field (repeatable; remembered for the source)
-  --sheet NAME           XLSX: the sheet to read (default: the first)
-  --strict               any bad row refuses the whole file (default: bad rows go to quarantine)
-  --force                import a file even if the same bytes were imported before
-  --create-items         create items the workbook does not know (default)
-  --reject-unknown-items quarantine rows of unknown items instead
-  --user NAME            who is importing (recorded in the batch)
-  --json                 one JSON object per file on stdout`;
 
 const KINDS: Record<string, ImportFileKind> = {
   items: 'items',
@@ -146,3 +132,5 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
   }
   return exit;
 }
+
+export { IMPORT_USAGE };
