@@ -63,6 +63,17 @@ interface ReviewState {
   refreshLoaded(): Promise<void>;
 }
 
+/** The form's filter as the API takes it: empty fields mean no condition. */
+function filterPayload(filter: LineFilter) {
+  return {
+    ...(filter.text ? { text: filter.text } : {}),
+    ...(filter.category ? { category: filter.category } : {}),
+    ...(filter.owner ? { owner: filter.owner } : {}),
+    ...(filter.lag ? { lag: Number(filter.lag) } : {}),
+    ...(filter.status ? { status: filter.status as never } : {}),
+  };
+}
+
 const NO_FILTER: LineFilter = { text: '', category: '', owner: '', lag: '', status: '' };
 
 export const useReviewStore = create<ReviewState>((set, get) => {
@@ -74,13 +85,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       offset: page * PAGE_SIZE,
       limit: PAGE_SIZE,
       sort,
-      filter: {
-        ...(filter.text ? { text: filter.text } : {}),
-        ...(filter.category ? { category: filter.category } : {}),
-        ...(filter.owner ? { owner: filter.owner } : {}),
-        ...(filter.lag ? { lag: Number(filter.lag) } : {}),
-        ...(filter.status ? { status: filter.status as never } : {}),
-      },
+      filter: filterPayload(filter),
     });
     if (get().queryKey !== queryKey) return;
     if (!result.ok) {
@@ -179,13 +184,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       set({ decisionError: null, notice: null });
       const result = await api.call('bulkAccept', {
         runId,
-        filter: {
-          ...(filter.text ? { text: filter.text } : {}),
-          ...(filter.category ? { category: filter.category } : {}),
-          ...(filter.owner ? { owner: filter.owner } : {}),
-          ...(filter.lag ? { lag: Number(filter.lag) } : {}),
-          ...(filter.status ? { status: filter.status as never } : {}),
-        },
+        filter: filterPayload(filter),
       });
       if (!result.ok) {
         set({ decisionError: result.error });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ForecastLinePage, ForecastLineRow } from '../../shared/domain';
 import { formatPeriod } from '../../shared/format';
 import { tempDir } from '../helpers/workbook';
-import { launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
+import { callApi, launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
 
 describe('deciding lines in the browser', () => {
   const t = tempDir('fwb-e2e-decide-');
@@ -14,17 +14,7 @@ describe('deciding lines in the browser', () => {
   let problems: string[];
 
   /** The real API, as the page calls it, for finding lines to work on and checking what was stored. */
-  async function api<T>(method: string, payload: unknown): Promise<T> {
-    const url = new URL(host.url);
-    const response = await fetch(`${url.origin}/api/call/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${url.searchParams.get('token')}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(payload),
-    });
-    const result = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
-    if (!result.ok) throw new Error(result.error!.message);
-    return result.value;
-  }
+  const api = <T,>(method: string, payload: unknown) => callApi<T>(host, method, payload);
 
   async function runId(): Promise<number> {
     const info = await api<{ currentRunId: number }>('getWorkbookInfo', {});
