@@ -77,7 +77,7 @@ describe('importing a forecast file in the browser', () => {
     expect(rows[3]).toMatch(/^124\tyhat\t.*-5/);
 
     const history = page.getByRole('table', { name: 'Import batches' });
-    await expect(history.getByRole('row').nth(1).innerText()).resolves.toMatch(/forecasts\tprophet_forecast_2026-10\.csv\tProphet.*\t123\t120\t3\t/);
+    await expect(history.getByRole('row').nth(1).innerText()).resolves.toMatch(/forecasts\tprophet_forecast_2026-10\.csv\tProphet.*\t123\t120\t3\tsam\.taylor\t/);
     await screenshot(page, 'import-done');
   });
 

@@ -8,6 +8,7 @@ import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath } from './staging';
 import { refreshCurrentRunExceptions } from '../exceptions/cache';
+import { currentUser } from '../decisions/session';
 
 export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);
@@ -34,6 +35,8 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
       strict: req.strict,
       force: req.force,
       unknownItems: req.unknownItems,
+      // Provenance: the batch records who imported it.
+      user: currentUser(ctx.db)?.userId,
       onProgress: (p) =>
         ctx.emit({
           type: 'job-progress',
