@@ -218,4 +218,14 @@ describe('deciding a line', () => {
     expect(await refused(ctx, 'bulkAccept', { runId, lineIds: Array.from({ length: 100_001 }, (_, i) => i + 1) })).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(checkWorkbook(ctx.db)).toMatchObject({ ok: true, journalRowsChecked: 6 });
   });
+
+  it('bulk-accepts exactly the lines the worklist shows for any of its filters, the status filter included', async () => {
+    await asAna();
+    await ok(ctx, 'decideLine', { lineId: line('SKU-2', 2), action: 'accept' });
+    const filter = { status: 'undecided' as const, lag: 2 };
+    const shown = await ok(ctx, 'getRunLines', { runId, filter, limit: 100 });
+    expect(shown.total).toBe(2);
+    expect(await ok(ctx, 'bulkAccept', { runId, filter })).toEqual({ accepted: 2, skippedFrozen: 0, skippedDecided: 0, skippedPast: 0 });
+    expect((await ok(ctx, 'getRunLines', { runId, filter, limit: 100 })).total).toBe(0);
+  });
 });

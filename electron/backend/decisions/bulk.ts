@@ -11,6 +11,7 @@ import { appendModelFinals } from './journal';
 import { assertRunExists } from './lines';
 import { isFrozen, policyResolver } from './policy';
 import { requireDecider } from './session';
+import { lineFilterSql } from '../queries/line-filter';
 
 type BulkRequest = ParsedRequestOf<'bulkAccept'>;
 type LineFilter = NonNullable<BulkRequest['filter']>;
@@ -26,43 +27,21 @@ interface Candidate {
   known: number;
 }
 
-const SELECT = `SELECT fl.line_id AS lineId, fl.lag, fl.quantity AS modelQuantity, i.category, i.abc_class AS abcClass, ls.status,
-                       EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = fl.item_key AND a.location_key = fl.location_key
-                                  AND a.period = fl.period AND a.superseded_at IS NULL) AS known
-                  FROM forecast_lines fl JOIN items i ON i.item_key = fl.item_key LEFT JOIN line_state ls ON ls.line_id = fl.line_id`;
+const SELECT = `SELECT l.line_id AS lineId, l.lag, l.quantity AS modelQuantity, i.category, i.abc_class AS abcClass, ls.status,
+                       EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key
+                                  AND a.period = l.period AND a.superseded_at IS NULL) AS known
+                  FROM forecast_lines l JOIN items i ON i.item_key = l.item_key LEFT JOIN line_state ls ON ls.line_id = l.line_id`;
 
-const KNOWN_FILTER_KEYS = new Set(['text', 'category', 'owner', 'lag']);
-
-/** The same selection getRunLines shows for this filter (queries/runs.ts). */
+/** The same selection getRunLines shows for this filter: one filter builder serves both. */
 function byFilter(db: Db, runId: number, filter: LineFilter): Candidate[] {
-  // A filter field this code does not apply would accept more lines than the planner sees.
-  const unknown = Object.keys(filter).filter((k) => !KNOWN_FILTER_KEYS.has(k));
-  if (unknown.length > 0) throw new WorkbenchError('INVALID_REQUEST', `Bulk accept cannot apply the filter ${unknown.join(', ')}; select the lines by lineIds instead.`);
-  const where = ['fl.run_id = @runId'];
-  const params: Record<string, unknown> = { runId };
-  if (filter.text) {
-    where.push("(i.item_id LIKE @text ESCAPE '\\' OR i.name LIKE @text ESCAPE '\\')");
-    params.text = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  }
-  if (filter.category !== undefined) {
-    where.push('i.category = @category');
-    params.category = filter.category;
-  }
-  if (filter.owner !== undefined) {
-    where.push('i.owner_id = @owner');
-    params.owner = filter.owner;
-  }
-  if (filter.lag !== undefined) {
-    where.push('fl.lag = @lag');
-    params.lag = filter.lag;
-  }
-  return db.prepare(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY fl.line_id`).all(params) as Candidate[];
+  const { where, params } = lineFilterSql(runId, filter);
+  return db.prepare(`${SELECT} WHERE ${where} ORDER BY l.line_id`).all(params) as Candidate[];
 }
 
 function byIds(db: Db, runId: number, lineIds: readonly number[]): Candidate[] {
   const ids = [...new Set(lineIds)];
   const rows = db
-    .prepare(`${SELECT} WHERE fl.line_id IN (SELECT value FROM json_each(@ids)) AND fl.run_id = @runId ORDER BY fl.line_id`)
+    .prepare(`${SELECT} WHERE l.line_id IN (SELECT value FROM json_each(@ids)) AND l.run_id = @runId ORDER BY l.line_id`)
     .all({ ids: JSON.stringify(ids), runId }) as Candidate[];
   if (rows.length !== ids.length) {
     const found = new Set(rows.map((r) => r.lineId));

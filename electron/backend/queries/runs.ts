@@ -1,6 +1,7 @@
 import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../../shared/domain';
 import { ensureRunExceptions } from '../exceptions/cache';
 import { policyResolver } from '../decisions/policy';
+import { lineFilterSql } from './line-filter';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 
 type KeyedPeriod<T> = Omit<T, 'period'> & { period: number };
@@ -26,16 +27,6 @@ export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] }
 }
 
 // Whitelisted ORDER BY expressions: the request names a column, never SQL.
-const STATUS_SQL: Record<NonNullable<ParsedRequestOf<'getRunLines'>['filter']['status']>, string> = {
-  undecided: "coalesce(ls.status, 'undecided') = 'undecided'",
-  decided: "coalesce(ls.status, 'undecided') <> 'undecided'",
-  final: "ls.status = 'final'",
-  pending_approval: "ls.status = 'pending_approval'",
-  approved: "ls.status = 'approved'",
-  rejected: "ls.status = 'rejected'",
-  overridden: "ls.source IN ('override', 'sales_input')",
-};
-
 const SORT_SQL: Record<RunLineSortColumn, string> = {
   exception: 'e.score, i.item_id, l.period',
   item: 'i.item_id, loc.location_id, l.period',
@@ -52,33 +43,14 @@ export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRun
   const run = db.prepare('SELECT run_id FROM forecast_runs WHERE run_id = ?').get(req.runId);
   if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
 
-  const where = ['l.run_id = @runId'];
-  const params: Record<string, unknown> = { runId: req.runId, limit: req.limit, offset: req.offset };
-  if (req.filter.text) {
-    where.push("(i.item_id LIKE @text ESCAPE '\\' OR i.name LIKE @text ESCAPE '\\')");
-    params.text = `%${req.filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  }
-  if (req.filter.category !== undefined) {
-    where.push('i.category = @category');
-    params.category = req.filter.category;
-  }
-  if (req.filter.owner !== undefined) {
-    where.push('i.owner_id = @owner');
-    params.owner = req.filter.owner;
-  }
-  if (req.filter.status !== undefined) {
-    where.push(STATUS_SQL[req.filter.status]);
-  }
-  if (req.filter.lag !== undefined) {
-    where.push('l.lag = @lag');
-    params.lag = req.filter.lag;
-  }
+  const filter = lineFilterSql(req.runId, req.filter);
+  const params = { ...filter.params, limit: req.limit, offset: req.offset };
   ensureRunExceptions(db, req.runId);
   const from = `FROM forecast_lines l JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
                 LEFT JOIN line_exceptions e ON e.line_id = l.line_id
                 LEFT JOIN line_state ls ON ls.line_id = l.line_id
                 LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
-                WHERE ${where.join(' AND ')}`;
+                WHERE ${filter.where}`;
   const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
   const order = SORT_SQL[req.sort.column]
     .split(', ')
