@@ -5,6 +5,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import type { ItemDetail } from '../../shared/domain';
+import { periodFromKey } from '../../shared/period';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 describe('item detail', () => {
@@ -47,6 +48,21 @@ describe('item detail', () => {
     expect(d.figures.modelRecentWape).toBeCloseTo(wape);
     // Overridden lines show a final plan different from the model.
     for (const l of d.earlierRuns.flatMap((r) => r.lines)) expect(l.overridden).toBe(l.final !== l.quantity);
+  });
+
+  it('shows earlier runs’ final plans as the journal made them: effective overrides, not pending or rejected ones', async () => {
+    // An item with an effective override on an earlier run, and the quantity that override set.
+    const effective = ctx.db
+      .prepare(
+        `SELECT i.item_id AS itemId, l.period, d.quantity FROM decisions d JOIN forecast_lines l ON l.line_id = d.line_id JOIN items i ON i.item_key = l.item_key
+          WHERE d.action = 'override' AND d.status = 'final' AND l.run_id <> ?
+            AND NOT EXISTS (SELECT 1 FROM decisions later WHERE later.line_id = d.line_id AND later.decision_id > d.decision_id)
+          ORDER BY d.decision_id DESC LIMIT 1`,
+      )
+      .get(runId) as { itemId: string; period: number; quantity: number };
+    const { value: d } = await detail(effective.itemId);
+    const shown = d.earlierRuns.flatMap((r) => r.lines).filter((l) => l.period === periodFromKey(effective.period) && l.overridden);
+    expect(shown.map((l) => l.final)).toContain(effective.quantity);
   });
 
   it('answers NOT_FOUND for an unknown item or run', async () => {

@@ -46,16 +46,11 @@ export function getItemDetail({ db }: BackendContext, req: ParsedRequestOf<'getI
   const earlier = db
     .prepare('SELECT run_id, origin, model_version FROM forecast_runs WHERE model_name = ? AND origin < ? ORDER BY origin DESC, run_id DESC LIMIT ?')
     .all(run.model_name, run.origin, EARLIER_RUNS) as { run_id: number; origin: number; model_version: string }[];
-  // The final plan of a line: its latest accept or override that counts (not pending, not rejected, not undone).
+  // The final plan of a line is the line_state projection (decisions/projection.ts), model quantity when undecided.
   const earlierLines = db.prepare(
-    `SELECT l.period, l.lag, l.quantity,
-            coalesce((SELECT d.quantity FROM decisions d
-                       WHERE d.line_id = l.line_id AND d.action IN ('accept', 'override', 'auto_final')
-                         AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes_decision_id = d.decision_id)
-                         AND (d.status = 'final' OR (SELECT verdict FROM approvals a WHERE a.decision_id = d.decision_id ORDER BY approval_id DESC LIMIT 1) = 'approved')
-                       ORDER BY d.decision_id DESC LIMIT 1), l.quantity) AS final,
-            a.quantity AS actual
+    `SELECT l.period, l.lag, l.quantity, coalesce(ls.final_quantity, l.quantity) AS final, a.quantity AS actual
        FROM forecast_lines l
+       LEFT JOIN line_state ls ON ls.line_id = l.line_id
        LEFT JOIN actuals a ON a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL
       WHERE l.run_id = ? AND l.item_key = ? AND l.location_key = ? ORDER BY l.period`,
   );
