@@ -22,19 +22,8 @@ export interface ResolvedPolicy {
 export const effectiveRole = (row: Pick<PolicyRow, 'model_role' | 'stepped_down_at'>): ModelRole =>
   row.stepped_down_at !== null ? 'assist' : (row.model_role as ModelRole);
 
-function resolved(row: PolicyRow): ResolvedPolicy {
-  return {
-    policyId: row.policy_id,
-    segmentType: row.segment_type as ResolvedPolicy['segmentType'],
-    segmentValue: row.segment_value,
-    modelRole: row.model_role as ModelRole,
-    effectiveRole: effectiveRole(row),
-    approvalPct: row.approval_pct,
-    approvalUnits: row.approval_units,
-    freezeLags: row.freeze_lags,
-    commentPct: row.comment_pct,
-  };
-}
+// The policy as rules need it is the summary the API lists (extra fields unused).
+const resolved = (row: PolicyRow): ResolvedPolicy => policySummary(row);
 
 export type PolicyResolver = (item: { category: string | null; abcClass: string | null }) => ResolvedPolicy;
 
