@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { IMPORT_FILE_KINDS, type ForecastLinePage, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS, parseIsoDate } from './period';
 import type { MethodName } from './methods';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
 
 const empty = z.object({}).strict();
@@ -129,6 +130,31 @@ export const saveReasonCodeRequest = z
   })
   .strict();
 
+// ——— Exports ———
+// What to export; the backend checks that the run, version or batch exists.
+const exportSelection = {
+  what: z.enum(EXPORT_KINDS),
+  /** The plan's run; the current run (newest origin) when left out. */
+  runId: id.optional(),
+  /** A released version of the run's plan instead of the plan as it stands. */
+  version: z.number().int().min(1).optional(),
+  batchId: id.optional(),
+};
+function exportSelectionRules(r: { what: string; runId?: number; version?: number; batchId?: number }, ctx: z.RefinementCtx): void {
+  if (r.what !== 'plan' && r.runId !== undefined) ctx.addIssue({ code: 'custom', path: ['runId'], message: 'a run only goes with the plan' });
+  if (r.what !== 'plan' && r.version !== undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'a version only goes with the plan' });
+  if (r.what === 'quarantine' && r.batchId === undefined) ctx.addIssue({ code: 'custom', path: ['batchId'], message: 'say which import batch' });
+  if (r.what !== 'quarantine' && r.batchId !== undefined) ctx.addIssue({ code: 'custom', path: ['batchId'], message: 'a batch only goes with quarantine' });
+}
+export const previewExportRequest = z
+  .object({ ...exportSelection, limit: z.number().int().min(1).max(500).default(50) })
+  .strict()
+  .superRefine(exportSelectionRules);
+export const runExportRequest = z
+  .object({ ...exportSelection, format: z.enum(EXPORT_FORMATS) })
+  .strict()
+  .superRefine(exportSelectionRules);
+
 export const contract = {
   getWorkbookInfo: { request: empty, response: {} as WorkbookInfo },
   listRuns: { request: empty, response: {} as { runs: ForecastRunSummary[] } },
@@ -167,6 +193,8 @@ export const contract = {
   },
   listReleases: { request: z.object({ runId: id }).strict(), response: {} as { runId: number; releases: ReleaseSummary[] } },
   getLineJournal: { request: z.object({ lineId: id }).strict(), response: {} as LineJournal },
+  previewExport: { request: previewExportRequest, response: {} as ExportPreview },
+  runExport: { request: runExportRequest, response: {} as ExportOutcome },
 } satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;

@@ -20,6 +20,7 @@ import { listReasonCodes, saveReasonCode } from './decisions/reason-codes';
 import { listReleases, releaseRun, rollbackRun } from './decisions/releases';
 import { getSession, signIn } from './decisions/session';
 import { undoLastDecision } from './decisions/undo';
+import { previewExport, runExport } from './exports/handlers';
 
 type Handlers = { [M in MethodName]: (ctx: BackendContext, req: ParsedRequestOf<M>) => ResponseOf<M> | Promise<ResponseOf<M>> };
 
@@ -49,6 +50,8 @@ export const handlers: Handlers = {
   rollbackRun: (ctx, req) => rollbackRun(ctx, req),
   listReleases: (ctx, req) => listReleases(ctx, req),
   getLineJournal: (ctx, req) => getLineJournal(ctx, req),
+  previewExport: (ctx, req) => previewExport(ctx, req),
+  runExport: (ctx, req) => runExport(ctx, req),
 };
 
 export function isMethodName(name: unknown): name is MethodName {

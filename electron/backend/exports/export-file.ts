@@ -1,0 +1,19 @@
+// One export into a file at a path the caller chose: `fwb export --out FILE`.
+// (The app's own exports go to the workbook's exports folder: handlers.ts.)
+import type { ExportFormat } from '../../../shared/exports';
+import type { Db } from '../db/open';
+import { selectTable, type ExportSelection } from './select';
+import type { OnExportProgress } from './table';
+import { writeTable, type WrittenTable } from './write-table';
+
+export async function exportToFile(
+  db: Db,
+  selection: ExportSelection,
+  format: ExportFormat,
+  outPath: string,
+  onProgress?: OnExportProgress,
+): Promise<WrittenTable & { title: string; fileStem: string }> {
+  const table = selectTable(db, selection);
+  const written = await writeTable(table, format, outPath, onProgress);
+  return { ...written, title: table.title, fileStem: table.fileStem };
+}

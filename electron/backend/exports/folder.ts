@@ -1,0 +1,27 @@
+// The workbook's exports folder: where the app writes exports it was asked for
+// without a path (the page can never name a path on disk), and the only folder
+// the browser host serves finished exports from. No SQLite here, so the web
+// host can use it.
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** `<folder of the workbook>/exports`. */
+export function exportsDirFor(workbookPath: string): string {
+  return join(dirname(workbookPath), 'exports');
+}
+
+/** An export's file name as the app makes them: no folders, no dot files, csv or xlsx. */
+export const EXPORT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,199}\.(csv|xlsx)$/;
+
+/** The path of a finished export in `dir`, or null for any name the app would not have made. */
+export function exportFileIn(dir: string, fileName: string): string | null {
+  if (!EXPORT_FILE_NAME.test(fileName) || fileName.includes('..') || basename(fileName) !== fileName) return null;
+  const path = join(dir, fileName);
+  return existsSync(path) && statSync(path).isFile() ? path : null;
+}
+
+/** "Demand Plan.sqlite" → "Demand Plan": the workbook's name as a file-name prefix. */
+export function workbookStem(workbookPath: string): string {
+  const stem = basename(workbookPath).replace(/\.sqlite$/i, '').replace(/[^A-Za-z0-9 ._()-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return stem.slice(0, 80) || 'workbook';
+}

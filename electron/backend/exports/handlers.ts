@@ -1,0 +1,60 @@
+// The export methods of the API. previewExport shows the first rows of what an
+// export will hold; runExport writes the whole table into the workbook's
+// exports folder and streams its progress as job events. The page never names a
+// path: a renderer must not be able to write files where it likes.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParsedRequestOf } from '../../../shared/contract';
+import type { ExportCell, ExportFormat, ExportOutcome, ExportPreview } from '../../../shared/exports';
+import type { BackendContext } from '../context';
+import { toApiError } from '../errors';
+import { exportsDirFor, workbookStem } from './folder';
+import { selectTable } from './select';
+
+export function previewExport({ db }: BackendContext, req: ParsedRequestOf<'previewExport'>): ExportPreview {
+  const { limit, ...selection } = req;
+  const table = selectTable(db, selection);
+  const rows: ExportCell[][] = [];
+  // Leaving the loop early closes the statement, so the preview reads `limit` rows, not the table.
+  for (const row of table.rows as Iterable<ExportCell[]>) {
+    rows.push(row);
+    if (rows.length >= limit) break;
+  }
+  return { what: req.what, title: table.title, columns: [...table.columns], rows, total: table.total ?? rows.length };
+}
+
+/** "20261031-180000" in UTC: sorts by time, safe in file names everywhere. */
+function stamp(at: Date): string {
+  return at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+}
+
+/** `<workbook>-<what>-<when>.<format>`, with -2, -3… when two exports land in the same second. */
+function exportFileName(dir: string, workbookPath: string, fileStem: string, format: ExportFormat, at: Date): string {
+  const base = `${workbookStem(workbookPath)}-${fileStem}-${stamp(at)}`;
+  let name = `${base}.${format}`;
+  for (let n = 2; existsSync(join(dir, name)); n++) name = `${base}-${n}.${format}`;
+  return name;
+}
+
+export async function runExport(ctx: BackendContext, req: ParsedRequestOf<'runExport'>): Promise<ExportOutcome> {
+  const { format, ...selection } = req;
+  const jobId = `export-${randomBytes(6).toString('hex')}`;
+  try {
+    // Resolve first, so a wrong run or batch is refused before any folder or file is made.
+    const table = selectTable(ctx.db, selection);
+    const dir = exportsDirFor(ctx.path);
+    mkdirSync(dir, { recursive: true });
+    const fileName = exportFileName(dir, ctx.path, table.fileStem, format, ctx.now());
+    // Loaded on first use: the writers (exceljs above all) stay out of the worker's start-up.
+    const { writeTable } = await import('./write-table');
+    const written = await writeTable(table, format, join(dir, fileName), (p) =>
+      ctx.emit({ type: 'job-progress', jobId, job: 'export', phase: `writing ${format.toUpperCase()}`, done: p.rowsDone, total: p.total, message: `${p.rowsDone} rows` }),
+    );
+    ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });
+    return { what: req.what, format, title: table.title, path: written.path, fileName, rows: written.rows, bytes: written.bytes, warnings: written.warnings };
+  } catch (err) {
+    ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: false, error: toApiError(err) });
+    throw err;
+  }
+}

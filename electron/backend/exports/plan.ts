@@ -1,0 +1,123 @@
+// The reconciled plan as a table (SPEC §6): per forecast line the model quantity,
+// the final quantity and where it comes from, and who decided it with which
+// reason. Of a run, the plan as it stands now comes from the line_state
+// projection (a line without a row is undecided: the model quantity, source
+// model). Of a released version, it is the snapshot in release_lines, with the
+// decision each line's quantity came from.
+// Rows follow the lines' key index (item, location, period), so the first rows
+// of a million-line plan stream out at once instead of after a sort.
+import type { Db } from '../db/open';
+import { WorkbenchError } from '../errors';
+import { columns, statementRows, type TitledTable } from './table';
+
+export const PLAN_COLUMNS = columns([
+  ['item_id', 'Item', 'text'],
+  ['item_name', 'Item name', 'text'],
+  ['location', 'Location', 'text'],
+  ['period', 'Period', 'date'],
+  ['lag', 'Lag', 'integer'],
+  ['model_quantity', 'Model quantity', 'number'],
+  ['final_quantity', 'Final quantity', 'number'],
+  ['source', 'Source', 'text'],
+  ['reason_code', 'Reason', 'text'],
+  ['comment', 'Comment', 'text'],
+  ['decided_by', 'Decided by', 'text'],
+  ['decided_at', 'Decided at (UTC)', 'datetime'],
+  ['approval_status', 'Approval status', 'text'],
+  ['approver', 'Approver', 'text'],
+]);
+
+const ISO_PERIOD = "printf('%04d-%02d-%02d', fl.period / 10000, fl.period / 100 % 100, fl.period % 100)";
+const LINE_JOINS = `JOIN items i ON i.item_key = fl.item_key JOIN locations loc ON loc.location_key = fl.location_key`;
+/** The latest verdict on a decision, and who gave it. */
+const latestApproval = (decision: string, column: 'verdict' | 'decided_by') =>
+  `(SELECT a.${column} FROM approvals a WHERE a.decision_id = ${decision} ORDER BY a.approval_id DESC LIMIT 1)`;
+
+const RUN_PLAN_SQL = `
+  SELECT i.item_id, i.name, loc.location_id, ${ISO_PERIOD}, fl.lag, fl.quantity,
+         coalesce(ls.final_quantity, fl.quantity), coalesce(ls.source, 'model'),
+         ls.reason_code, d.comment, ls.decided_by, ls.decided_at,
+         coalesce(ls.status, 'undecided'), ${latestApproval('ls.decision_id', 'decided_by')}
+    FROM forecast_lines fl ${LINE_JOINS}
+    LEFT JOIN line_state ls ON ls.line_id = fl.line_id
+    LEFT JOIN decisions d ON d.decision_id = ls.decision_id
+   WHERE fl.run_id = @runId
+   ORDER BY fl.item_key, fl.location_key, fl.period`;
+
+// A version line without a decision was released at the model quantity with no
+// decision behind it (undecided, or under a pending or rejected override).
+const VERSION_PLAN_SQL = `
+  SELECT i.item_id, i.name, loc.location_id, ${ISO_PERIOD}, fl.lag, fl.quantity,
+         rl.final_quantity, rl.source,
+         d.reason_code, d.comment, d.decided_by, d.decided_at,
+         coalesce(${latestApproval('rl.decision_id', 'verdict')}, d.status, 'undecided'), ${latestApproval('rl.decision_id', 'decided_by')}
+    FROM release_lines rl
+    JOIN forecast_lines fl ON fl.line_id = rl.line_id ${LINE_JOINS}
+    LEFT JOIN decisions d ON d.decision_id = rl.decision_id
+   WHERE rl.release_id = @releaseId
+   ORDER BY fl.item_key, fl.location_key, fl.period`;
+
+export interface RunFacts {
+  runId: number;
+  modelName: string;
+  modelVersion: string;
+  origin: string;
+}
+
+export function runFacts(db: Db, runId: number): RunFacts {
+  const run = db
+    .prepare(
+      `SELECT run_id AS runId, model_name AS modelName, model_version AS modelVersion,
+              printf('%04d-%02d-%02d', origin / 10000, origin / 100 % 100, origin % 100) AS origin
+         FROM forecast_runs WHERE run_id = ?`,
+    )
+    .get(runId) as RunFacts | undefined;
+  if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${runId} does not exist.`);
+  return run;
+}
+
+/** The run planners are working on: the newest origin (as getWorkbookInfo's currentRunId). */
+export function currentRunId(db: Db): number {
+  const id = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1').pluck().get() as number | undefined;
+  if (id === undefined) throw new WorkbenchError('NOT_FOUND', 'The workbook has no forecast runs yet, so there is no plan to export.');
+  return id;
+}
+
+const describeRun = (r: RunFacts) => `${r.modelName}${r.modelVersion ? ` ${r.modelVersion}` : ''}, origin ${r.origin}`;
+
+export function runPlanTable(db: Db, runId: number): TitledTable {
+  const run = runFacts(db, runId);
+  const total = db.prepare('SELECT count(*) FROM forecast_lines WHERE run_id = ?').pluck().get(runId) as number;
+  return {
+    name: `Plan run ${runId}`,
+    title: `Plan of run ${runId} (${describeRun(run)})`,
+    fileStem: `plan-run${runId}`,
+    columns: PLAN_COLUMNS,
+    rows: statementRows(db.prepare(RUN_PLAN_SQL), { runId }),
+    total,
+  };
+}
+
+export function versionPlanTable(db: Db, runId: number, version: number): TitledTable {
+  const run = runFacts(db, runId);
+  const release = db.prepare('SELECT release_id AS releaseId, kind, restores_version AS restoresVersion FROM releases WHERE run_id = ? AND version = ?').get(runId, version) as
+    | { releaseId: number; kind: 'release' | 'rollback'; restoresVersion: number | null }
+    | undefined;
+  if (!release) {
+    const versions = db.prepare('SELECT version FROM releases WHERE run_id = ? ORDER BY version').pluck().all(runId) as number[];
+    throw new WorkbenchError(
+      'NOT_FOUND',
+      `Run ${runId} has no plan version ${version}${versions.length ? ` (its versions: ${versions.join(', ')})` : ' (it was never released)'}.`,
+    );
+  }
+  const total = db.prepare('SELECT count(*) FROM release_lines WHERE release_id = ?').pluck().get(release.releaseId) as number;
+  const rollback = release.kind === 'rollback' ? `, a rollback to version ${release.restoresVersion}` : '';
+  return {
+    name: `Plan run ${runId} v${version}`,
+    title: `Plan version ${version} of run ${runId} (${describeRun(run)}${rollback})`,
+    fileStem: `plan-run${runId}-v${version}`,
+    columns: PLAN_COLUMNS,
+    rows: statementRows(db.prepare(VERSION_PLAN_SQL), { releaseId: release.releaseId }),
+    total,
+  };
+}

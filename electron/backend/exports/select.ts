@@ -1,0 +1,38 @@
+// Which table an export request means: the plan of a run (the current run when
+// none is named) or of one of its released versions, the quarantine of a batch,
+// or the audit log. Checked here, not only in the contract, because the CLI
+// calls in without it.
+import type { ExportKind } from '../../../shared/exports';
+import type { Db } from '../db/open';
+import { WorkbenchError } from '../errors';
+import { auditLogTable } from './audit-log';
+import { currentRunId, runPlanTable, versionPlanTable } from './plan';
+import { quarantineTable } from './quarantine';
+import type { TitledTable } from './table';
+
+export interface ExportSelection {
+  what: ExportKind;
+  runId?: number;
+  version?: number;
+  batchId?: number;
+}
+
+const invalid = (message: string) => new WorkbenchError('INVALID_REQUEST', message);
+
+export function selectTable(db: Db, s: ExportSelection): TitledTable {
+  if (s.what !== 'plan' && (s.runId !== undefined || s.version !== undefined)) throw invalid(`A run or version only goes with the plan, not with ${s.what}.`);
+  if (s.what !== 'quarantine' && s.batchId !== undefined) throw invalid(`A batch only goes with quarantine, not with ${s.what}.`);
+  switch (s.what) {
+    case 'plan': {
+      const runId = s.runId ?? currentRunId(db);
+      return s.version === undefined ? runPlanTable(db, runId) : versionPlanTable(db, runId, s.version);
+    }
+    case 'quarantine':
+      if (s.batchId === undefined) throw invalid('Say which import batch’s quarantine to export.');
+      return quarantineTable(db, s.batchId);
+    case 'audit':
+      return auditLogTable(db);
+    default:
+      throw invalid(`Unknown export: ${String(s.what)}.`);
+  }
+}
