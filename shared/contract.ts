@@ -1,7 +1,7 @@
 // The one API contract: every method's request schema (validated by the backend,
 // whichever way the call came in) and its response type.
 import { z } from 'zod';
-import { IMPORT_FILE_KINDS, type ForecastLinePage, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
+import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS, parseIsoDate } from './period';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
@@ -28,9 +28,13 @@ export const getRunLinesRequest = z
         owner: z.string().max(200).optional(),
         lag: z.number().int().min(0).max(10_000).optional(),
         status: z.enum(['undecided', 'decided', 'final', 'pending_approval', 'approved', 'rejected', 'overridden']).optional(),
+        /** Any item attribute: brand, family, abcClass, unit, or a key of the item's imported attributes (checked by the backend). */
+        attribute: z.object({ name: z.string().min(1).max(100), value: z.string().max(500) }).strict().optional(),
       })
       .strict()
       .default({}),
+    /** Each item's lines together (a header row per item, then its lines in period order); groups follow the sort. */
+    groupByItem: z.boolean().default(false),
   })
   .strict();
 
@@ -193,6 +197,7 @@ export const contract = {
   },
   listReleases: { request: z.object({ runId: id }).strict(), response: {} as { runId: number; releases: ReleaseSummary[] } },
   getLineJournal: { request: z.object({ lineId: id }).strict(), response: {} as LineJournal },
+  listItemAttributes: { request: z.object({ runId: id.optional() }).strict(), response: {} as { attributes: ItemAttributeFacet[] } },
   previewExport: { request: previewExportRequest, response: {} as ExportPreview },
   runExport: { request: runExportRequest, response: {} as ExportOutcome },
 } satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;

@@ -80,9 +80,41 @@ export interface ForecastLineRow {
 
 export interface ForecastLinePage {
   runId: number;
+  /** Rows of the whole list; grouped by item, header rows and lines together (offsets count both). */
   total: number;
   offset: number;
+  /** The page's lines in list order (grouped: the indexes its headers leave free, in order). */
   rows: ForecastLineRow[];
+  /** Lines of the whole filtered list, without header rows. */
+  lineTotal?: number;
+  /** Grouped by item only: the page's header rows, each at its index in the whole list. */
+  groups?: ItemGroupHeader[];
+  /** Grouped by item only: how many items (groups) the whole list has. */
+  itemTotal?: number;
+}
+
+/** The header row of one item's lines in the worklist grouped by item; counts cover the filtered lines. */
+export interface ItemGroupHeader {
+  index: number;
+  itemId: string;
+  itemName: string;
+  owner: string | null;
+  category: string | null;
+  abcClass: string | null;
+  lines: number;
+  maxExceptionScore: number;
+  /** Lines with a decision (any status but undecided). */
+  decided: number;
+}
+
+/** One filterable item attribute and its values among the items, most common first. */
+export interface ItemAttributeFacet {
+  /** brand, family, abcClass, unit (columns), or a key of the items' imported attributes. */
+  name: string;
+  source: 'column' | 'attribute';
+  /** At most 200, by number of items, then by value. */
+  values: { value: string; items: number }[];
+  distinctValues: number;
 }
 
 /** A run at a glance: total demand before the origin, the run's totals after it, and its facets for filters. */
@@ -139,7 +171,11 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export type BackendEvent =
   | { type: 'job-progress'; jobId: string; job: string; phase: string; done: number; total: number | null; message?: string }
   | { type: 'job-finished'; jobId: string; job: string; ok: boolean; error?: ApiError }
-  | { type: 'workbook-changed'; reason: string };
+  | { type: 'workbook-changed'; reason: string }
+  /** A decision, approval, release or rollback changed a run's plan (the runs and their lines stay as they were). */
+  | { type: 'plan-changed'; reason: PlanChangeReason; runId: number | null };
+
+export type PlanChangeReason = 'decision' | 'bulk-accept' | 'undo' | 'approval' | 'release' | 'rollback';
 
 /** A file handed to the backend for import (uploaded or copied into the staging folder). */
 export interface StagedFile {
@@ -197,10 +233,13 @@ export interface QuarantineRow {
 
 /** Why a line is an exception: the signal and its value (a ratio, or months of history for new items). */
 export interface ExceptionReason {
-  kind: 'sales_input' | 'run_rate_jump' | 'interval_width' | 'recent_error' | 'new_item' | 'drift';
+  /** 'low_volume': the line is small against the run's typical line, so its signals count less (value: the weight, 0–1). */
+  kind: 'sales_input' | 'run_rate_jump' | 'interval_width' | 'recent_error' | 'new_item' | 'drift' | 'low_volume';
   value: number;
-  /** Points it adds to the 0–100 score. */
+  /** Points it adds to the 0–100 score (for 'low_volume', negative: the points the damping took off all signals together). */
   contribution: number;
+  /** In units: the signed difference (sales input, jump), the interval's width, or the line's volume (low_volume). */
+  units?: number;
 }
 
 /** Everything the item detail panel shows about one item in the context of one run. */

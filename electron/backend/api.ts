@@ -5,9 +5,11 @@ import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
 import { toApiError } from './errors';
+import { announcePlanChange } from './plan-events';
 import { previewImport, runImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
 import { getItemDetail } from './queries/item-detail';
+import { listItemAttributes } from './queries/item-attributes';
 import { listQuarantine } from './queries/quarantine';
 import { getRunLines, getRunOverview, listRuns } from './queries/runs';
 import { getWorkbookInfo } from './queries/workbook';
@@ -52,6 +54,7 @@ export const handlers: Handlers = {
   getLineJournal: (ctx, req) => getLineJournal(ctx, req),
   previewExport: (ctx, req) => previewExport(ctx, req),
   runExport: (ctx, req) => runExport(ctx, req),
+  listItemAttributes: (ctx, req) => listItemAttributes(ctx, req),
 };
 
 export function isMethodName(name: unknown): name is MethodName {
@@ -77,7 +80,9 @@ export async function dispatch(ctx: BackendContext, method: unknown, payload: un
   }
   try {
     const handler = handlers[method] as (ctx: BackendContext, req: unknown) => unknown;
-    return { ok: true, value: await handler(ctx, parsed.data) };
+    const value = await handler(ctx, parsed.data);
+    announcePlanChange(ctx, method, parsed.data, value);
+    return { ok: true, value };
   } catch (err) {
     return { ok: false, error: toApiError(err) };
   }

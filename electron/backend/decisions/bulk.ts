@@ -34,7 +34,7 @@ const SELECT = `SELECT l.line_id AS lineId, l.lag, l.quantity AS modelQuantity, 
 
 /** The same selection getRunLines shows for this filter: one filter builder serves both. */
 function byFilter(db: Db, runId: number, filter: LineFilter): Candidate[] {
-  const { where, params } = lineFilterSql(runId, filter);
+  const { where, params } = lineFilterSql(db, runId, filter);
   return db.prepare(`${SELECT} WHERE ${where} ORDER BY l.line_id`).all(params) as Candidate[];
 }
 

@@ -1,7 +1,8 @@
 // Exception scores are derived data kept in the workbook (line_exceptions), so the
 // first page of a big run is fast; recomputed when what they depend on changes.
 import type { Db } from '../db/open';
-import { computeRunExceptions } from './score';
+import { changeStamp } from '../queries/change-stamp';
+import { computeRunExceptions, SCORING_VERSION } from './score';
 
 /** What the scores of a run depend on; any change means recompute. */
 function signature(db: Db, runId: number): string {
@@ -10,18 +11,28 @@ function signature(db: Db, runId: number): string {
       `SELECT (SELECT max(actual_id) FROM actuals) AS a, (SELECT max(sales_input_id) FROM sales_inputs) AS s,
               (SELECT count(*) || '/' || coalesce(max(alert_id), 0) FROM drift_alerts WHERE resolved_at IS NULL) AS d,
               (SELECT count(*) FROM forecast_lines WHERE run_id = ?) AS n,
-              (SELECT max(run_id) FROM forecast_runs) AS r`,
+              (SELECT max(run_id) FROM forecast_runs) AS r, ${SCORING_VERSION} AS v`,
     )
     .get(runId) as Record<string, unknown>;
   return JSON.stringify(row);
 }
 
+/** Per workbook and run: the change stamp at which the scores were last found current. */
+const checkedAt = new WeakMap<Db, Map<number, string>>();
+
 /** Makes sure line_exceptions holds current scores for the run. */
 export function ensureRunExceptions(db: Db, runId: number): void {
   if (db.readonly) return; // a read-only look (fwb check) lists lines without scores rather than writing
+  let checked = checkedAt.get(db);
+  if (!checked) checkedAt.set(db, (checked = new Map()));
+  // Nothing written since the last check (the planner scrolls): the signature cannot have moved.
+  if (checked.get(runId) === changeStamp(db)) return;
   const sig = signature(db, runId);
   const known = db.prepare('SELECT signature FROM exception_runs WHERE run_id = ?').pluck().get(runId);
-  if (known === sig) return;
+  if (known === sig) {
+    checked.set(runId, changeStamp(db));
+    return;
+  }
   const scores = computeRunExceptions(db, runId);
   const insert = db.prepare('INSERT INTO line_exceptions (line_id, run_id, score, reasons) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
@@ -29,6 +40,7 @@ export function ensureRunExceptions(db: Db, runId: number): void {
     for (const e of scores) insert.run(e.lineId, runId, e.score, JSON.stringify(e.reasons));
     db.prepare('INSERT OR REPLACE INTO exception_runs (run_id, signature) VALUES (?, ?)').run(runId, sig);
   })();
+  checked.set(runId, changeStamp(db));
 }
 
 /** After new data arrives: score the newest run now, so its first page is not the one paying. */

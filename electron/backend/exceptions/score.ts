@@ -1,6 +1,9 @@
 // Exception score of each line of a run: how much a planner should look at it
 // first. Six signals, each capped and weighted, summed to 0–100; the reasons
 // behind a score travel with it as values (the renderer words them).
+// Ratios alone put a 3-unit line jumping +140 % above a 3 000-unit line off by
+// 40 %, so every signal is weighted by the line's volume against the run's
+// typical line (the median): big-unit disagreements come first.
 import type { ExceptionReason } from '../../../shared/domain';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 import type { Db } from '../db/open';
@@ -15,6 +18,11 @@ export const SIGNALS = {
   drift: { weight: 10, full: 1, notable: 1 }, // an open drift alert on the item's segment
 } as const;
 const TOTAL_WEIGHT = Object.values(SIGNALS).reduce((s, x) => s + x.weight, 0);
+
+/** Bump when the scoring changes, so scores kept in a workbook are recomputed (exceptions/cache.ts). */
+export const SCORING_VERSION = 2;
+/** Below this volume factor the line says it was damped (reason 'low_volume'). */
+const DAMPING_WORTH_NAMING = 0.9;
 
 interface SignalRow {
   line_id: number;
@@ -35,27 +43,73 @@ export interface LineException {
   reasons: ExceptionReason[];
 }
 
-export function scoreSignals(row: SignalRow): LineException {
+const round2 = (x: number) => Math.round(x * 100) / 100;
+/** Raw points (out of the signals' total weight) as points of the 0–100 score, to 0.1. */
+const toScore = (points: number) => Math.round((1000 * points) / TOTAL_WEIGHT) / 10;
+
+/** The units a line is about: the larger of the model, the recent run-rate and the sales input. */
+export function lineVolume(row: Pick<SignalRow, 'f' | 'run_rate' | 'si'>): number {
+  return Math.max(row.f, row.run_rate ?? 0, row.si ?? 0);
+}
+
+/** The run's typical line volume, against which each line's volume is weighed: the median, at least 1 unit. */
+export function volumeReference(volumes: readonly number[]): number {
+  if (!volumes.length) return 1;
+  const sorted = [...volumes].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return Math.max(median, 1);
+}
+
+/**
+ * Scores one line. `reference` is the run's typical line volume (volumeReference);
+ * a line below it has every signal weighted by volume / reference, so a tiny line's
+ * big percentages cannot outrank a large line's moderate ones. Left out (or 0),
+ * nothing is damped.
+ */
+export function scoreSignals(row: SignalRow, reference = 0): LineException {
   const values: Partial<Record<keyof typeof SIGNALS, number>> = {};
+  const units: Partial<Record<keyof typeof SIGNALS, number>> = {};
   const base = Math.max(row.f, 1);
-  if (row.si !== null) values.sales_input = (row.si - row.f) / base;
-  if (row.run_rate !== null && row.history >= 3) values.run_rate_jump = (row.f - row.run_rate) / Math.max(row.run_rate, 1);
-  if (row.lower !== null && row.upper !== null) values.interval_width = (row.upper - row.lower) / base;
+  if (row.si !== null) {
+    values.sales_input = (row.si - row.f) / base;
+    units.sales_input = row.si - row.f;
+  }
+  if (row.run_rate !== null && row.history >= 3) {
+    values.run_rate_jump = (row.f - row.run_rate) / Math.max(row.run_rate, 1);
+    units.run_rate_jump = row.f - row.run_rate;
+  }
+  if (row.lower !== null && row.upper !== null) {
+    values.interval_width = (row.upper - row.lower) / base;
+    units.interval_width = row.upper - row.lower;
+  }
   if (row.err_act !== null && row.err_act > 0 && row.err_abs !== null) values.recent_error = row.err_abs / row.err_act;
   if (row.history < 6) values.new_item = row.history;
   if (row.drift > 0) values.drift = 1;
 
+  const volume = lineVolume(row);
+  const factor = reference > 0 ? Math.min(1, volume / reference) : 1;
   let score = 0;
+  let undamped = 0;
   const reasons: ExceptionReason[] = [];
   for (const [kind, value] of Object.entries(values) as [keyof typeof SIGNALS, number][]) {
     const s = SIGNALS[kind];
     const strength = kind === 'new_item' || kind === 'drift' ? 1 : Math.min(Math.abs(value) / s.full, 1);
-    const contribution = strength * s.weight;
+    const contribution = strength * s.weight * factor;
+    undamped += strength * s.weight;
     score += contribution;
-    if (kind === 'new_item' || kind === 'drift' || Math.abs(value) >= s.notable) reasons.push({ kind, value, contribution });
+    if (kind === 'new_item' || kind === 'drift' || Math.abs(value) >= s.notable) {
+      reasons.push(units[kind] === undefined ? { kind, value, contribution } : { kind, value, contribution, units: round2(units[kind]!) });
+    }
   }
+  // Contributions in points of the 0–100 score, as the score itself.
+  for (const r of reasons) r.contribution = toScore(r.contribution);
   reasons.sort((a, b) => b.contribution - a.contribution);
-  return { lineId: row.line_id, score: Math.round((1000 * score) / TOTAL_WEIGHT) / 10, reasons };
+  // Said first: it is why a line with loud percentages sits low in the list.
+  if (factor < DAMPING_WORTH_NAMING && reasons.length) {
+    reasons.unshift({ kind: 'low_volume', value: Math.round(factor * 1000) / 1000, contribution: toScore(score - undamped), units: round2(volume) });
+  }
+  return { lineId: row.line_id, score: toScore(score), reasons };
 }
 
 /**
@@ -106,5 +160,6 @@ export function computeRunExceptions(db: Db, runId: number): LineException[] {
         WHERE l.run_id = @runId`,
     )
     .all(params) as SignalRow[];
-  return rows.map(scoreSignals);
+  const reference = volumeReference(rows.map(lineVolume));
+  return rows.map((row) => scoreSignals(row, reference));
 }

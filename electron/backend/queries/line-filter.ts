@@ -2,6 +2,8 @@
 // bulk accept must select exactly the same lines. Expects the aliases
 // l = forecast_lines, i = items, ls = line_state (LEFT JOINed).
 import type { ParsedRequestOf } from '../../../shared/contract';
+import type { Db } from '../db/open';
+import { WorkbenchError } from '../errors';
 
 export type LineFilter = ParsedRequestOf<'getRunLines'>['filter'];
 
@@ -15,7 +17,22 @@ const STATUS_SQL: Record<NonNullable<LineFilter['status']>, string> = {
   overridden: "ls.source IN ('override', 'sales_input')",
 };
 
-export function lineFilterSql(runId: number, filter: LineFilter): { where: string; params: Record<string, unknown> } {
+/**
+ * Item attributes kept in columns of their own, by the name the API uses. Any
+ * other name is a key of items.attributes (the imported extra columns); a column
+ * wins over an attributes key of the same name. Category and owner have filters
+ * of their own.
+ */
+export const ATTRIBUTE_COLUMNS = { brand: 'brand', family: 'family', abcClass: 'abc_class', unit: 'unit' } as const;
+
+/** A JSON attribute's value as the text the filter compares and the facet list shows (json_each row `a`). */
+export const ATTRIBUTE_TEXT_SQL = "CASE a.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(a.value AS TEXT) END";
+
+function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS {
+  return Object.hasOwn(ATTRIBUTE_COLUMNS, name);
+}
+
+export function lineFilterSql(db: Db, runId: number, filter: LineFilter): { where: string; params: Record<string, unknown> } {
   const where = ['l.run_id = @runId'];
   const params: Record<string, unknown> = { runId };
   if (filter.text) {
@@ -29,6 +46,20 @@ export function lineFilterSql(runId: number, filter: LineFilter): { where: strin
   if (filter.owner !== undefined) {
     where.push('i.owner_id = @owner');
     params.owner = filter.owner;
+  }
+  if (filter.attribute !== undefined) {
+    const { name, value } = filter.attribute;
+    params.attributeValue = value;
+    if (isAttributeColumn(name)) {
+      where.push(`i.${ATTRIBUTE_COLUMNS[name]} = @attributeValue`);
+    } else {
+      if (!db.prepare('SELECT 1 FROM items, json_each(items.attributes) a WHERE a.key = ? LIMIT 1').get(name)) {
+        throw new WorkbenchError('INVALID_REQUEST', `No item has an attribute named “${name}”.`);
+      }
+      // Uncorrelated: SQLite evaluates it once over the items, not once per line.
+      where.push(`i.item_key IN (SELECT it.item_key FROM items it, json_each(it.attributes) a WHERE a.key = @attributeName AND ${ATTRIBUTE_TEXT_SQL} = @attributeValue)`);
+      params.attributeName = name;
+    }
   }
   if (filter.status !== undefined) where.push(STATUS_SQL[filter.status]);
   if (filter.lag !== undefined) {

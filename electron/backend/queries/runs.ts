@@ -1,13 +1,13 @@
-import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ForecastRunSummary, RunOverview } from '../../../shared/domain';
-import { ensureRunExceptions } from '../exceptions/cache';
-import { policyResolver } from '../decisions/policy';
-import { lineFilterSql } from './line-filter';
+import type { ForecastRunSummary, RunOverview } from '../../../shared/domain';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 
 type KeyedPeriod<T> = Omit<T, 'period'> & { period: number };
-import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
+import type { ParsedRequestOf } from '../../../shared/contract';
 import type { BackendContext } from '../context';
 import { WorkbenchError } from '../errors';
+
+// The worklist's pages live in run-lines.ts; imported from here as before.
+export { getRunLines } from './run-lines';
 
 export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] } {
   const runs = db
@@ -24,56 +24,6 @@ export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] }
   // A run without lines has no periods (printf of NULL gives a zero date).
   for (const run of runs) if (run.lines === 0) run.firstPeriod = run.lastPeriod = null;
   return { runs };
-}
-
-// Whitelisted ORDER BY expressions: the request names a column, never SQL.
-const SORT_SQL: Record<RunLineSortColumn, string> = {
-  exception: 'e.score, i.item_id, l.period',
-  item: 'i.item_id, loc.location_id, l.period',
-  period: 'l.period, i.item_id, loc.location_id',
-  lag: 'l.lag, i.item_id, loc.location_id',
-  quantity: 'l.quantity, i.item_id, l.period',
-  lower: 'l.lower, i.item_id, l.period',
-  upper: 'l.upper, i.item_id, l.period',
-  category: 'i.category, i.item_id, l.period',
-  width: '(l.upper - l.lower), i.item_id, l.period',
-};
-
-export function getRunLines({ db }: BackendContext, req: ParsedRequestOf<'getRunLines'>): ForecastLinePage {
-  const run = db.prepare('SELECT run_id FROM forecast_runs WHERE run_id = ?').get(req.runId);
-  if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
-
-  const filter = lineFilterSql(req.runId, req.filter);
-  const params = { ...filter.params, limit: req.limit, offset: req.offset };
-  ensureRunExceptions(db, req.runId);
-  const from = `FROM forecast_lines l JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
-                LEFT JOIN line_exceptions e ON e.line_id = l.line_id
-                LEFT JOIN line_state ls ON ls.line_id = l.line_id
-                LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
-                WHERE ${filter.where}`;
-  const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
-  const order = SORT_SQL[req.sort.column]
-    .split(', ')
-    .map((expr) => `${expr} ${direction}`)
-    .join(', ');
-
-  const { total } = db.prepare(`SELECT count(*) AS total ${from}`).get(params) as { total: number };
-  const rows = db
-    .prepare(
-      `SELECT l.line_id AS lineId, i.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
-              i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper,
-              coalesce(e.score, 0) AS exceptionScore, coalesce(e.reasons, '[]') AS exceptionReasons, s.quantity AS salesInput,
-              coalesce(ls.status, 'undecided') AS status, coalesce(ls.final_quantity, l.quantity) AS finalQuantity,
-              coalesce(ls.source, 'model') AS planSource, ls.reason_code AS reasonCode, ls.decided_by AS decidedBy
-       ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-    )
-    .all(params) as (Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags'> & { period: number; exceptionReasons: string })[];
-  const policyOf = policyResolver(db);
-  const lines = rows.map((r) => {
-    const freezeLags = policyOf({ category: r.category, abcClass: r.abcClass }).freezeLags;
-    return { ...r, period: periodFromKey(r.period), exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[], frozen: r.lag <= freezeLags, freezeLags };
-  });
-  return { runId: req.runId, total, offset: req.offset, rows: lines };
 }
 
 export function getRunOverview({ db }: BackendContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {

@@ -54,7 +54,7 @@ export function ItemDetailPanel() {
         <ul className="reasons" aria-label="Why this line is an exception">
           {row.exceptionReasons.map((r) => (
             <li key={r.kind}>
-              {exceptionChip(r).long} <small>+{Math.round(r.contribution)}</small>
+              {exceptionChip(r).long} <small>{r.contribution < 0 ? `−${Math.round(-r.contribution)}` : `+${Math.round(r.contribution)}`}</small>
             </li>
           ))}
         </ul>
