@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS, parseIsoDate } from './period';
+import { LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
@@ -159,6 +160,29 @@ export const runExportRequest = z
   .strict()
   .superRefine(exportSelectionRules);
 
+
+// ——— Accuracy ———
+const accuracyFilter = z
+  .object({
+    runId: z.number().int().positive().optional(),
+    model: z.string().min(1).max(100).optional(),
+    fromPeriod: isoDate.optional(),
+    toPeriod: isoDate.optional(),
+    lag: z.number().int().min(0).max(10_000).optional(),
+    category: z.string().max(200).optional(),
+    abcClass: z.enum(['A', 'B', 'C']).optional(),
+    owner: z.string().max(200).optional(),
+  })
+  .strict()
+  .default({});
+const accuracySeed = z.number().int().min(0).max(2 ** 31).optional();
+
+export const getAccuracyOverviewRequest = z.object({ filter: accuracyFilter, metric: z.enum(METRICS).default('wape'), seed: accuracySeed }).strict();
+export const getAccuracySliceRequest = z
+  .object({ filter: accuracyFilter, metric: z.enum(METRICS).default('wape'), by: z.enum(['model', ...OVERRIDE_SLICES, ...LINE_SLICES]), seed: accuracySeed })
+  .strict();
+export const getOverrideGuidanceRequest = z.object({ lineId: id, quantity: quantity, reasonCode: z.string().max(40).optional() }).strict();
+
 export const contract = {
   getWorkbookInfo: { request: empty, response: {} as WorkbookInfo },
   listRuns: { request: empty, response: {} as { runs: ForecastRunSummary[] } },
@@ -200,6 +224,12 @@ export const contract = {
   listItemAttributes: { request: z.object({ runId: id.optional() }).strict(), response: {} as { attributes: ItemAttributeFacet[] } },
   previewExport: { request: previewExportRequest, response: {} as ExportPreview },
   runExport: { request: runExportRequest, response: {} as ExportOutcome },
+  getAccuracyOptions: { request: empty, response: {} as AccuracyOptions },
+  getAccuracyOverview: { request: getAccuracyOverviewRequest, response: {} as AccuracyOverview },
+  getAccuracySlice: { request: getAccuracySliceRequest, response: {} as SliceTable | SourceRanking },
+  getOverrideGuidance: { request: getOverrideGuidanceRequest, response: {} as OverrideGuidance },
+  getTrustMap: { request: z.object({ windowCycles: z.number().int().min(1).max(60).default(9) }).strict(), response: {} as TrustMap },
+  runDriftGuard: { request: empty, response: {} as { raised: DriftStatus[]; segments: DriftStatus[] } },
 } satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;

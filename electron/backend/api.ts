@@ -5,6 +5,7 @@ import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
 import { toApiError } from './errors';
+import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideGuidance, getTrustMap, runDriftGuard } from './accuracy/handlers';
 import { announcePlanChange } from './plan-events';
 import { previewImport, runImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
@@ -55,6 +56,12 @@ export const handlers: Handlers = {
   previewExport: (ctx, req) => previewExport(ctx, req),
   runExport: (ctx, req) => runExport(ctx, req),
   listItemAttributes: (ctx, req) => listItemAttributes(ctx, req),
+  getAccuracyOptions: (ctx) => getAccuracyOptions(ctx),
+  getAccuracyOverview: (ctx, req) => getAccuracyOverview(ctx, req),
+  getAccuracySlice: (ctx, req) => getAccuracySlice(ctx, req),
+  getOverrideGuidance: (ctx, req) => getOverrideGuidance(ctx, req),
+  getTrustMap: (ctx, req) => getTrustMap(ctx, req),
+  runDriftGuard: (ctx) => runDriftGuard(ctx),
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -4,6 +4,7 @@
 // approvals, policies, and the audit trail of all of it. Same options, same bytes.
 //
 // Plan first (pure, in memory), then write in one transaction.
+import { runDriftGuard } from '../accuracy/drift';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { ANCHOR_ORIGIN, demoCalendar, period } from './calendar';
@@ -127,6 +128,10 @@ export function generateDemo(db: Db, options: DemoOptions = {}): DemoSummary {
   } finally {
     db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
   }
+
+  // The planted drift (model 2.4 on Snacks) is found the way real data's would be,
+  // as of the evening the latest actuals arrived.
+  runDriftGuard(db, new Date(`${ANCHOR_ORIGIN}T18:00:00.000Z`));
 
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
   const current = runs[runs.length - 1]!;

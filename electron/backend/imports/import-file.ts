@@ -9,6 +9,7 @@ import type { BackendContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { Committer } from './commit';
+import { runDriftGuard } from '../accuracy/drift';
 import { isoToKey } from './grid';
 import { throttle } from './import-errors';
 import { detectMapping, KIND_FIELDS, type Layout, type MappingResult } from './mapping';
@@ -123,7 +124,10 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       report('reading', committer.rowsRead, message.batch.bytesRead);
     }
     report('committing', committer.rowsRead, bytesTotal, true);
-    return committer.finish();
+    const result = committer.finish();
+    // New actuals are what reveal drift: the guard looks at once, in the app and the CLI alike.
+    if (kind === 'actuals' && result.rowsAccepted > 0) runDriftGuard(db, ctx.now());
+    return result;
   } catch (err) {
     committer?.rollback();
     throw err;

@@ -1,6 +1,7 @@
 // Numbered, append-only migrations; the schema version is PRAGMA user_version,
 // which equals the number of migrations applied.
 import m001 from './001-init';
+import m002 from './002-accuracy';
 
-export const MIGRATIONS: readonly string[] = [m001];
+export const MIGRATIONS: readonly string[] = [m001, m002];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,214 @@
+// Keeps accuracy_cells current: per run, the sums every metric is a ratio of,
+// grouped by the dimensions the engine slices by (migration 002 explains the
+// columns). A run is rebuilt when what its figures depend on changes (actuals,
+// sales inputs, items, its lines, the decisions on them); otherwise queries
+// read the cells as they are. All the arithmetic is SQL.
+import { SEASON_LENGTH, bucketStart, periodFromKey, periodKey, type Grain } from '../../../shared/period';
+import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
+import type { Db } from '../db/open';
+
+/** Items are spread over this many fixed groups; the bootstrap resamples groups of items. */
+export const ITEM_GROUPS = 32;
+
+interface RunRow {
+  run_id: number;
+  origin: number;
+  grain: Grain;
+}
+
+/** `period` moved back `k` seasons (k an SQL expression), as a yyyymmdd key. */
+export function seasonsBackSql(period: string, k: string, grain: Grain): string {
+  if (grain === 'week') {
+    return `CAST(strftime('%Y%m%d', printf('%04d-%02d-%02d', ${period} / 10000, ${period} / 100 % 100, ${period} % 100), '-' || (364 * (${k})) || ' days') AS INTEGER)`;
+  }
+  // A season of months, quarters or years is whole years: only the year moves.
+  return `(${period} - 10000 * (${k}))`;
+}
+
+/** Seasons to go back for a line of lag `lag` so the bucket is at or before the origin (at least one). */
+function seasonsForLagSql(lag: string, grain: Grain): string {
+  const s = SEASON_LENGTH[grain];
+  return `max(1, (${lag} + ${s - 1}) / ${s})`;
+}
+
+function sizeBucketSql(model: string, final: string): string {
+  const last = SIZE_BUCKET_EDGES.length - 1;
+  const steps = SIZE_BUCKET_EDGES.slice(1)
+    .map((edge, i) => ({ edge, bucket: i + 1 }))
+    .reverse()
+    .map(({ edge, bucket }) => `WHEN abs(${final} - ${model}) * 100.0 / ${model} >= ${edge} THEN ${bucket}`)
+    .join(' ');
+  return `CASE WHEN ${model} <= 0 THEN ${last} ${steps} ELSE 0 END`;
+}
+
+/** The six sums of one source's errors (NULL forecast → NULL sums). */
+function sourceSums(prefix: string, f: string): string {
+  const e = `(${f} - act)`;
+  return [
+    `sum(abs(${e}))`,
+    `sum(${e})`,
+    `sum(${e} * ${e})`,
+    `sum(CASE WHEN act > 0 THEN abs(${e}) * 100.0 / act END)`,
+    `sum(CASE WHEN ${f} IS NULL THEN NULL WHEN ${f} = 0 AND act = 0 THEN 0 ELSE 200.0 * abs(${e}) / (abs(${f}) + abs(act)) END)`,
+    `sum(CASE WHEN scale > 0 THEN abs(${e}) / scale END)`,
+  ]
+    .map((s, i) => `${s} AS ${prefix}_${['abs', 'e', 'sq', 'ape', 'sape', 'sc'][i]}`)
+    .join(',\n       ');
+}
+
+const better = (p: string, s: string) => `sum(abs(${s} - act) < abs(${p} - act))`;
+const worse = (p: string, s: string) => `sum(abs(${s} - act) > abs(${p} - act))`;
+
+function buildRunSql(grain: Grain): string {
+  const snaivePeriod = seasonsBackSql('fl.period', seasonsForLagSql('fl.lag', grain), grain);
+  return `
+WITH base AS (
+  SELECT fl.line_id, fl.item_key, fl.period, fl.lag, fl.quantity AS m, fl.lower, fl.upper, a.quantity AS act,
+         coalesce(ls.final_quantity, fl.quantity) AS f, ls.status, ls.reason_code AS ls_reason, ls.decided_by AS ls_by,
+         nv.quantity AS nv0, sn.quantity AS sn0, si.quantity AS si, sc.scale,
+         i.category, i.abc_class, i.owner_id
+    FROM forecast_lines fl
+    JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
+    JOIN items i ON i.item_key = fl.item_key
+    LEFT JOIN line_state ls ON ls.line_id = fl.line_id
+    LEFT JOIN actuals nv ON nv.item_key = fl.item_key AND nv.location_key = fl.location_key AND nv.period = @originBucket AND nv.superseded_at IS NULL
+    LEFT JOIN actuals sn ON sn.item_key = fl.item_key AND sn.location_key = fl.location_key AND sn.period = ${snaivePeriod} AND sn.superseded_at IS NULL
+    LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
+    LEFT JOIN temp.accuracy_scale sc ON sc.item_key = fl.item_key AND sc.location_key = fl.location_key
+   WHERE fl.run_id = @runId
+),
+l AS (
+  SELECT base.*,
+         (nv0 IS NOT NULL AND sn0 IS NOT NULL) AS hb,
+         CASE WHEN nv0 IS NOT NULL AND sn0 IS NOT NULL THEN nv0 END AS nv,
+         CASE WHEN nv0 IS NOT NULL AND sn0 IS NOT NULL THEN sn0 END AS sn,
+         CASE WHEN f > m THEN 1 WHEN f < m THEN -1 ELSE 0 END AS dir
+    FROM base
+),
+o AS (
+  -- The override in force: its reason and author are the latest decision's when
+  -- that one is in force, else (a later override pending or rejected) the one
+  -- whose quantity the plan still carries.
+  SELECT l.*,
+         CASE WHEN dir = 0 THEN NULL ELSE ${sizeBucketSql('m', 'f')} END AS size_bucket,
+         CASE WHEN dir = 0 THEN NULL WHEN status IN ('final', 'approved') THEN ls_reason
+              ELSE (SELECT d.reason_code FROM decisions d WHERE d.line_id = l.line_id AND d.action = 'override' AND d.quantity = l.f ORDER BY d.decision_id DESC LIMIT 1) END AS reason_code,
+         CASE WHEN dir = 0 THEN NULL WHEN status IN ('final', 'approved') THEN ls_by
+              ELSE (SELECT d.decided_by FROM decisions d WHERE d.line_id = l.line_id AND d.action = 'override' AND d.quantity = l.f ORDER BY d.decision_id DESC LIMIT 1) END AS decided_by,
+         ((item_key * 2654435761) % 4294967296) % ${ITEM_GROUPS} AS item_group
+    FROM l
+)
+INSERT INTO accuracy_cells
+SELECT @runId, period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, hb, si IS NOT NULL, item_group,
+       count(*), sum(act), sum(act > 0), sum(coalesce(scale > 0, 0)),
+       ${sourceSums('m', 'm')},
+       ${sourceSums('f', 'f')},
+       ${sourceSums('nv', 'nv')},
+       ${sourceSums('sn', 'sn')},
+       ${sourceSums('si', 'si')},
+       ${better('nv', 'sn')}, ${worse('nv', 'sn')},
+       ${better('sn', 'm')}, ${worse('sn', 'm')},
+       ${better('m', 'f')}, ${worse('m', 'f')},
+       ${better('m', 'si')}, ${worse('m', 'si')},
+       sum(lower IS NOT NULL AND upper IS NOT NULL),
+       sum(lower IS NOT NULL AND upper IS NOT NULL AND act >= lower AND act <= upper)
+  FROM o
+ GROUP BY period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, hb, si IS NOT NULL, item_group`;
+}
+
+/**
+ * MASE's scale per item and location for one origin: the mean absolute error of
+ * the seasonal naive in-sample, on the item's history up to the origin's bucket.
+ * Cumulative sums of the seasonal differences are made once per grain, so each
+ * run only looks up the last one at or before its origin.
+ */
+function prepareSeasonalDiffs(db: Db, grain: Grain): void {
+  const prior = seasonsBackSql('a.period', '1', grain);
+  db.exec(`
+    DROP TABLE IF EXISTS temp.accuracy_diff_cum;
+    CREATE TEMP TABLE accuracy_diff_cum AS
+    SELECT item_key, location_key, period,
+           sum(d) OVER w AS cum, count(*) OVER w AS cnt
+      FROM (SELECT a.item_key, a.location_key, a.period, abs(a.quantity - b.quantity) AS d
+              FROM actuals a
+              JOIN actuals b ON b.item_key = a.item_key AND b.location_key = a.location_key AND b.period = ${prior} AND b.superseded_at IS NULL
+             WHERE a.superseded_at IS NULL)
+    WINDOW w AS (PARTITION BY item_key, location_key ORDER BY period);
+    CREATE INDEX temp.accuracy_diff_cum_key ON accuracy_diff_cum (item_key, location_key, period);
+    CREATE TEMP TABLE IF NOT EXISTS accuracy_scale (item_key INTEGER, location_key INTEGER, scale REAL, PRIMARY KEY (item_key, location_key)) WITHOUT ROWID;
+  `);
+}
+
+function prepareScale(db: Db, runId: number, originBucket: number): void {
+  db.prepare('DELETE FROM temp.accuracy_scale').run();
+  db.prepare(
+    `INSERT INTO temp.accuracy_scale (item_key, location_key, scale)
+     SELECT k.item_key, k.location_key,
+            (SELECT c.cum / c.cnt FROM temp.accuracy_diff_cum c
+              WHERE c.item_key = k.item_key AND c.location_key = k.location_key AND c.period <= @originBucket
+              ORDER BY c.period DESC LIMIT 1)
+       FROM (SELECT DISTINCT item_key, location_key FROM forecast_lines WHERE run_id = @runId) k`,
+  ).run({ runId, originBucket });
+}
+
+/** Cheap check first: nothing any figure depends on has changed since the last build. */
+function workbookSignature(db: Db): string {
+  return JSON.stringify(
+    db
+      .prepare(
+        `SELECT (SELECT max(actual_id) FROM actuals) AS a, (SELECT max(sales_input_id) FROM sales_inputs) AS s,
+                (SELECT max(decision_id) FROM decisions) AS d, (SELECT max(approval_id) FROM approvals) AS ap,
+                (SELECT max(batch_id) FROM import_batches) AS b, (SELECT max(line_id) FROM forecast_lines) AS l,
+                (SELECT count(*) FROM forecast_runs) AS r`,
+      )
+      .get(),
+  );
+}
+
+/** Per run: what its cells depend on besides the workbook-wide inputs. */
+function runSignatures(db: Db, shared: string): Map<number, string> {
+  const lines = db.prepare('SELECT run_id, count(*) AS n, max(line_id) AS maxLine FROM forecast_lines GROUP BY run_id').all() as { run_id: number; n: number; maxLine: number }[];
+  const states = new Map(
+    (
+      db
+        .prepare('SELECT fl.run_id, count(*) AS n, max(ls.decision_id) AS d, total(ls.final_quantity) AS q FROM line_state ls JOIN forecast_lines fl ON fl.line_id = ls.line_id GROUP BY fl.run_id')
+        .all() as { run_id: number; n: number; d: number; q: number }[]
+    ).map((r) => [r.run_id, `${r.n}/${r.d}/${r.q}`]),
+  );
+  return new Map(lines.map((r) => [r.run_id, `${shared}|${r.n}/${r.maxLine}|${states.get(r.run_id) ?? '-'}`]));
+}
+
+const META_KEY = 'accuracy_signature';
+
+/** Brings accuracy_cells up to date; returns how many runs were rebuilt. A read-only workbook is left as it is. */
+export function ensureAccuracyCube(db: Db): number {
+  if (db.readonly) return 0;
+  const sig = workbookSignature(db);
+  if (db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(META_KEY) === sig) return 0;
+
+  const shared = JSON.stringify(db.prepare('SELECT (SELECT max(actual_id) FROM actuals), (SELECT max(sales_input_id) FROM sales_inputs), (SELECT max(batch_id) FROM import_batches)').raw().get());
+  const wanted = runSignatures(db, shared);
+  const known = new Map((db.prepare('SELECT run_id, signature FROM accuracy_runs').all() as { run_id: number; signature: string }[]).map((r) => [r.run_id, r.signature]));
+  const runs = (db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as RunRow[]).filter((r) => known.get(r.run_id) !== (wanted.get(r.run_id) ?? 'empty'));
+
+  const prepared = new Set<Grain>();
+  db.transaction(() => {
+    for (const run of runs) {
+      if (!prepared.has(run.grain)) {
+        prepareSeasonalDiffs(db, run.grain);
+        prepared.clear();
+        prepared.add(run.grain);
+      }
+      const originBucket = periodKey(formatKey(bucketStart(new Date(`${periodFromKey(run.origin)}T00:00:00Z`), run.grain)));
+      prepareScale(db, run.run_id, originBucket);
+      db.prepare('DELETE FROM accuracy_cells WHERE run_id = ?').run(run.run_id);
+      db.prepare(buildRunSql(run.grain)).run({ runId: run.run_id, originBucket });
+      db.prepare('INSERT OR REPLACE INTO accuracy_runs (run_id, signature) VALUES (?, ?)').run(run.run_id, wanted.get(run.run_id) ?? 'empty');
+    }
+    db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(META_KEY, sig);
+  })();
+  db.exec('DROP TABLE IF EXISTS temp.accuracy_diff_cum');
+  return runs.length;
+}
+
+const formatKey = (d: Date): string => d.toISOString().slice(0, 10);

@@ -1,0 +1,70 @@
+// The accuracy engine behind the API: each call brings the cube up to date first.
+import type { AccuracyOptions, AccuracyOverview, SliceTable, SourceRanking } from '../../../shared/accuracy';
+import type { ParsedRequestOf } from '../../../shared/contract';
+import { periodFromKey } from '../../../shared/period';
+import type { BackendContext } from '../context';
+import { ensureAccuracyCube } from './cube';
+import { driftReport, runDriftGuard as guard } from './drift';
+import { overrideGuidance } from './guidance';
+import { overrideScatter } from './scatter';
+import { accuracySlice, directionSizeTable, sourceRanking } from './slices';
+import { fvaStairstep } from './stairstep';
+import { accuracyTrend } from './trend';
+import { trustMap } from './trust';
+
+export function getAccuracyOptions(ctx: BackendContext): AccuracyOptions {
+  const { db } = ctx;
+  ensureAccuracyCube(db);
+  const span = db.prepare('SELECT min(period) AS lo, max(period) AS hi, total(n) AS n FROM accuracy_cells').get() as { lo: number | null; hi: number | null; n: number };
+  return {
+    models: db.prepare('SELECT DISTINCT model_name FROM forecast_runs ORDER BY model_name').pluck().all() as string[],
+    runs: (
+      db
+        .prepare(
+          `SELECT run_id, model_name || ' ' || model_version || ' · origin ' || printf('%04d-%02d', origin / 10000, origin / 100 % 100) AS label, origin
+             FROM forecast_runs WHERE run_id IN (SELECT DISTINCT run_id FROM accuracy_cells) ORDER BY origin DESC, run_id DESC`,
+        )
+        .all() as { run_id: number; label: string; origin: number }[]
+    ).map((r) => ({ runId: r.run_id, label: r.label, origin: periodFromKey(r.origin) })),
+    categories: db.prepare('SELECT DISTINCT category FROM accuracy_cells WHERE category IS NOT NULL ORDER BY category').pluck().all() as string[],
+    owners: (
+      db.prepare('SELECT DISTINCT c.owner_id AS userId, coalesce(u.display_name, c.owner_id) AS name FROM accuracy_cells c LEFT JOIN users u ON u.user_id = c.owner_id WHERE c.owner_id IS NOT NULL ORDER BY name').all() as {
+        userId: string;
+        name: string;
+      }[]
+    ),
+    lags: db.prepare('SELECT DISTINCT lag FROM accuracy_cells ORDER BY lag').pluck().all() as number[],
+    firstPeriod: span.lo === null ? null : periodFromKey(span.lo),
+    lastPeriod: span.hi === null ? null : periodFromKey(span.hi),
+    linesWithActuals: span.n,
+  };
+}
+
+export function getAccuracyOverview(ctx: BackendContext, req: ParsedRequestOf<'getAccuracyOverview'>): AccuracyOverview {
+  const { db } = ctx;
+  ensureAccuracyCube(db);
+  return {
+    metric: req.metric,
+    filter: req.filter,
+    stairstep: fvaStairstep(db, req.filter, req.metric, req.seed),
+    trend: accuracyTrend(db, req.filter, req.metric),
+    directionSize: directionSizeTable(db, req.filter, req.metric, req.seed),
+    scatter: overrideScatter(db, req.filter),
+  };
+}
+
+export function getAccuracySlice(ctx: BackendContext, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking {
+  ensureAccuracyCube(ctx.db);
+  if (req.by === 'model') return sourceRanking(ctx.db, req.filter, req.metric);
+  return accuracySlice(ctx.db, req.filter, req.metric, req.by, req.seed);
+}
+
+export const getOverrideGuidance = (ctx: BackendContext, req: ParsedRequestOf<'getOverrideGuidance'>) => overrideGuidance(ctx.db, req);
+
+export const getTrustMap = (ctx: BackendContext, req: ParsedRequestOf<'getTrustMap'>) => trustMap(ctx.db, req.windowCycles);
+
+export function runDriftGuard(ctx: BackendContext) {
+  const raised = guard(ctx.db, ctx.now());
+  if (raised.length > 0) ctx.emit({ type: 'workbook-changed', reason: 'drift' });
+  return { raised, segments: driftReport(ctx.db) };
+}

@@ -1,0 +1,44 @@
+// Every metric of SPEC §3 is g(k × numerator / denominator) over sums kept in
+// accuracy_cells, so a metric over any set of cells is two SUMs and one division.
+// This module names those sums; the SQL that adds them is in the query modules.
+import type { Metric } from '../../../shared/accuracy';
+
+/** Column prefix of each forecast source in accuracy_cells. */
+export const SOURCE_PREFIX = { model: 'm', final: 'f', naive: 'nv', seasonal_naive: 'sn', sales_input: 'si' } as const;
+export type SourcePrefix = (typeof SOURCE_PREFIX)[keyof typeof SOURCE_PREFIX];
+
+interface MetricTerms {
+  /** The numerator column for a source prefix. */
+  num: (prefix: SourcePrefix) => string;
+  /** The denominator column (the same for every source over the same lines). */
+  den: string;
+  factor: number;
+  root: boolean;
+}
+
+export const METRIC_TERMS: Record<Metric, MetricTerms> = {
+  mae: { num: (p) => `${p}_abs`, den: 'n', factor: 1, root: false },
+  wape: { num: (p) => `${p}_abs`, den: 'a', factor: 100, root: false },
+  bias: { num: (p) => `${p}_e`, den: 'a', factor: 100, root: false },
+  // The per-line terms are already in %; MAPE counts only lines with an actual above 0.
+  mape: { num: (p) => `${p}_ape`, den: 'n_pos', factor: 1, root: false },
+  smape: { num: (p) => `${p}_sape`, den: 'n', factor: 1, root: false },
+  mase: { num: (p) => `${p}_sc`, den: 'n_scaled', factor: 1, root: false },
+  rmse: { num: (p) => `${p}_sq`, den: 'n', factor: 1, root: true },
+};
+
+export function metricValue(metric: Metric, num: number | null, den: number): number | null {
+  if (num === null || !(den > 0)) return null;
+  const t = METRIC_TERMS[metric];
+  const v = (t.factor * num) / den;
+  return t.root ? Math.sqrt(v) : v;
+}
+
+/**
+ * FVA of step S over the step P before it, in the metric's units: positive when S
+ * is better. For bias "better" is closer to zero, so the distance from zero is compared.
+ */
+export function fvaOf(metric: Metric, before: number | null, after: number | null): number | null {
+  if (before === null || after === null) return null;
+  return metric === 'bias' ? Math.abs(before) - Math.abs(after) : before - after;
+}

@@ -1,0 +1,151 @@
+// Slices of accuracy (SPEC §3): model versus final plan per key, each row with its
+// sample size, FVA and interval; slices of what overrides did (planner, reason,
+// direction, size) cover only lines whose final plan differs from the model.
+import { periodFromKey } from '../../../shared/period';
+import {
+  SIZE_BUCKET_LABELS,
+  SOURCE_LABELS,
+  isOverrideSlice,
+  type AccuracyFilter,
+  type DirectionSizeCell,
+  type DirectionSizeTable,
+  type Metric,
+  type Slice,
+  type SliceRow,
+  type SliceTable,
+  type SourceRanking,
+  type SourceRankRow,
+} from '../../../shared/accuracy';
+import type { Db } from '../db/open';
+import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
+import { cellWhere } from './filter';
+import { comparisonGroups, groupedSums, type KeyedSums } from './grouped-sums';
+import { METRIC_TERMS, fvaOf, metricValue } from './metrics';
+
+type LineSlice = Exclude<Slice, 'model'>;
+
+const KEY_SQL: Record<LineSlice, string> = {
+  planner: 'c.decided_by',
+  reason: 'c.reason_code',
+  direction: 'c.direction',
+  size: 'c.size_bucket',
+  category: 'c.category',
+  abc_class: 'c.abc_class',
+  owner: 'c.owner_id',
+  lag: 'c.lag',
+  period: 'c.period',
+  model_version: "r.model_name || ' ' || r.model_version",
+  run: 'c.run_id',
+};
+
+/** Slices whose rows read in their natural order rather than by sample size. */
+const ORDERED: ReadonlySet<LineSlice> = new Set(['size', 'lag', 'period', 'model_version', 'run', 'direction']);
+
+function labeller(db: Db, by: LineSlice): (key: string | number | null) => string {
+  const none = (k: string | number | null) => (k === null || k === '' ? '(none)' : String(k));
+  if (by === 'planner' || by === 'owner') {
+    const names = new Map((db.prepare('SELECT user_id, display_name FROM users').all() as { user_id: string; display_name: string }[]).map((u) => [u.user_id, u.display_name]));
+    return (k) => (k === null ? '(none)' : (names.get(String(k)) ?? String(k)));
+  }
+  if (by === 'reason') {
+    const labels = new Map((db.prepare('SELECT code, label FROM reason_codes').all() as { code: string; label: string }[]).map((r) => [r.code, r.label]));
+    return (k) => (k === null ? '(none)' : (labels.get(String(k)) ?? String(k)));
+  }
+  if (by === 'direction') return (k) => (Number(k) > 0 ? 'Up' : 'Down');
+  if (by === 'size') return (k) => SIZE_BUCKET_LABELS[Number(k)] ?? '(none)';
+  if (by === 'period') return (k) => (k === null ? '(none)' : periodFromKey(Number(k)));
+  if (by === 'lag') return (k) => `Lag ${k}`;
+  if (by === 'run') {
+    const runs = new Map(
+      (db.prepare("SELECT run_id, model_name || ' ' || model_version || ' · origin ' || printf('%04d-%02d', origin / 10000, origin / 100 % 100) AS label FROM forecast_runs").all() as { run_id: number; label: string }[]).map((r) => [r.run_id, r.label]),
+    );
+    return (k) => runs.get(Number(k)) ?? String(k);
+  }
+  return none;
+}
+
+function keyText(by: LineSlice, key: string | number | null): string {
+  if (key === null) return '';
+  if (by === 'direction') return Number(key) > 0 ? 'up' : 'down';
+  if (by === 'period') return periodFromKey(Number(key));
+  return String(key);
+}
+
+function comparisonColumns(metric: Metric): Record<string, string> {
+  const t = METRIC_TERMS[metric];
+  return { n: 'sum(c.n)', den: `sum(c.${t.den})`, m: `sum(c.${t.num('m')})`, f: `sum(c.${t.num('f')})`, better: 'sum(c.better_m_f)', worse: 'sum(c.worse_m_f)' };
+}
+
+function comparisonRow(metric: Metric, entry: KeyedSums, key: string, label: string, weights: Uint8Array[]): SliceRow {
+  const t = entry.total;
+  const model = metricValue(metric, t.m!, t.den!);
+  const final = metricValue(metric, t.f!, t.den!);
+  return {
+    key,
+    label,
+    n: t.n!,
+    model,
+    final,
+    fva: fvaOf(metric, model, final),
+    ci: fvaInterval(metric, comparisonGroups(entry, 'den', 'm', 'f'), weights),
+    improved: t.better!,
+    worsened: t.worse!,
+    unchanged: t.n! - t.better! - t.worse!,
+  };
+}
+
+export function accuracySlice(db: Db, filter: AccuracyFilter, metric: Metric, by: LineSlice, seed?: number): SliceTable {
+  const overridesOnly = isOverrideSlice(by);
+  const where = cellWhere(filter, overridesOnly ? ['c.direction <> 0'] : []);
+  const entries = groupedSums(db, comparisonColumns(metric), where, KEY_SQL[by]);
+  const weights = bootstrapWeights(32, seed);
+  const label = labeller(db, by);
+  const rows = entries.map((e) => ({ sortKey: e.key, row: comparisonRow(metric, e, keyText(by, e.key), label(e.key), weights) }));
+  if (ORDERED.has(by)) rows.sort((x, y) => (x.sortKey === null ? 1 : y.sortKey === null ? -1 : x.sortKey < y.sortKey ? -1 : x.sortKey > y.sortKey ? 1 : 0));
+  else rows.sort((x, y) => y.row.n - x.row.n);
+  return { metric, by, overridesOnly, rows: rows.map((r) => r.row), ciMethod: CI_METHOD };
+}
+
+/** Every forecast source with lines whose actual is known, best first: each model by name, the benchmarks, the final plan, the sales input. */
+export function sourceRanking(db: Db, filter: AccuracyFilter, metric: Metric): SourceRanking {
+  const t = METRIC_TERMS[metric];
+  const rows: SourceRankRow[] = [];
+  const add = (key: string, label: string, e: KeyedSums | undefined, prefix: string) => {
+    if (e && e.total.n! > 0) rows.push({ key, label, n: e.total.n!, value: metricValue(metric, e.total[prefix]!, e.total.den!) });
+  };
+  const cols = (prefixes: string[]) => Object.fromEntries([['n', 'sum(c.n)'], ['den', `sum(c.${t.den})`], ...prefixes.map((p) => [p, `sum(c.${t.num(p as 'm')})`])]);
+  for (const e of groupedSums(db, cols(['m']), cellWhere(filter), 'r.model_name')) add(String(e.key), String(e.key), e, 'm');
+  const [bench] = groupedSums(db, cols(['nv', 'sn']), cellWhere(filter, ['c.has_bench = 1']), null);
+  add('naive', SOURCE_LABELS.naive, bench, 'nv');
+  add('seasonal_naive', SOURCE_LABELS.seasonal_naive, bench, 'sn');
+  const [all] = groupedSums(db, cols(['f']), cellWhere(filter), null);
+  add('final', SOURCE_LABELS.final, all, 'f');
+  const [sales] = groupedSums(db, cols(['si']), cellWhere(filter, ['c.has_sales = 1']), null);
+  add('sales_input', SOURCE_LABELS.sales_input, sales, 'si');
+  const score = (v: number | null) => (v === null ? Infinity : metric === 'bias' ? Math.abs(v) : v);
+  rows.sort((x, y) => score(x.value) - score(y.value));
+  return { metric, by: 'model', rows };
+}
+
+/** Direction × size of overrides: where human adjustments add value and where they destroy it. */
+export function directionSizeTable(db: Db, filter: AccuracyFilter, metric: Metric, seed?: number): DirectionSizeTable {
+  const entries = groupedSums(db, comparisonColumns(metric), cellWhere(filter, ['c.direction <> 0']), "c.direction || ':' || c.size_bucket");
+  const weights = bootstrapWeights(32, seed);
+  const cells: DirectionSizeCell[] = [];
+  for (const direction of ['up', 'down'] as const) {
+    SIZE_BUCKET_LABELS.forEach((sizeLabel, bucket) => {
+      const e = entries.find((x) => x.key === `${direction === 'up' ? 1 : -1}:${bucket}`);
+      const row = e ? comparisonRow(metric, e, '', '', weights) : null;
+      cells.push({
+        direction,
+        sizeBucket: bucket,
+        label: `${direction === 'up' ? 'Up' : 'Down'} ${sizeLabel}`,
+        n: row?.n ?? 0,
+        fva: row?.fva ?? null,
+        ci: row?.ci ?? null,
+        improvedShare: row && row.n > 0 ? row.improved / row.n : null,
+      });
+    });
+  }
+  return { metric, cells, ciMethod: CI_METHOD };
+}

@@ -1,0 +1,90 @@
+// The trust map (SPEC §3): per segment, over the recent cycles, is the model
+// better than the naive forecast, do overrides beat the model, and how often —
+// with a plain verdict, the interval coverage and the drift status beside it.
+import type { TrustMap, TrustSegment } from '../../../shared/accuracy';
+import type { Db } from '../db/open';
+import { ensureAccuracyCube } from './cube';
+import { driftStatus } from './drift';
+
+export const TRUST_WINDOW_CYCLES = 9;
+const MIN_CYCLES = 3;
+
+interface CycleRow {
+  category: string;
+  origin: number;
+  a: number;
+  m: number;
+  f: number;
+  a_b: number | null;
+  nv: number | null;
+  m_b: number | null;
+  om: number | null;
+  of: number | null;
+  bounded: number;
+  inside: number;
+  level: number | null;
+}
+
+const pct = (num: number, den: number) => (den > 0 ? (num / den) * 100 : null);
+const sum = (rows: CycleRow[], f: (r: CycleRow) => number | null) => rows.reduce((t, r) => t + (f(r) ?? 0), 0);
+const one = (v: number) => v.toFixed(1);
+
+function verdictOf(s: Omit<TrustSegment, 'verdict' | 'text'>): Pick<TrustSegment, 'verdict' | 'text'> {
+  if (s.cycles < MIN_CYCLES) return { verdict: 'too_few', text: `Too few cycles with actuals to judge (${s.cycles}).` };
+  if (s.modelVsNaive !== null && s.modelVsNaive < 0) {
+    return { verdict: 'model_weak', text: `Model weak here: its WAPE ${one(s.model!)} % is worse than the naive forecast's ${one(s.naive!)} % over the last ${s.cycles} cycles.` };
+  }
+  const k = s.cyclesWithOverrides;
+  const of = k === s.cycles ? `of the last ${k} cycles` : `of the ${k} cycles with overrides among the last ${s.cycles}`;
+  if (k >= MIN_CYCLES && s.overridesLost * 3 >= k * 2) return { verdict: 'trust_model', text: `Model reliable here: overrides lost accuracy in ${s.overridesLost} ${of}.` };
+  if (k >= MIN_CYCLES && s.overridesAdded * 3 >= k * 2) return { verdict: 'trust_overrides', text: `Overrides add value here: they improved accuracy in ${s.overridesAdded} ${of}.` };
+  return { verdict: 'mixed', text: `Mixed: overrides helped in ${s.overridesAdded} and hurt in ${s.overridesLost} ${of}.` };
+}
+
+export function trustMap(db: Db, windowCycles = TRUST_WINDOW_CYCLES): TrustMap {
+  ensureAccuracyCube(db);
+  const rows = db
+    .prepare(
+      `SELECT c.category, r.origin, sum(c.a) AS a, sum(c.m_abs) AS m, sum(c.f_abs) AS f,
+              sum(CASE WHEN c.has_bench THEN c.a END) AS a_b, sum(CASE WHEN c.has_bench THEN c.nv_abs END) AS nv, sum(CASE WHEN c.has_bench THEN c.m_abs END) AS m_b,
+              sum(CASE WHEN c.direction <> 0 THEN c.m_abs END) AS om, sum(CASE WHEN c.direction <> 0 THEN c.f_abs END) AS "of",
+              sum(c.n_bounded) AS bounded, sum(c.n_inside) AS inside, max(r.interval_level) AS level
+         FROM accuracy_cells c JOIN forecast_runs r ON r.run_id = c.run_id
+        WHERE c.category IS NOT NULL
+        GROUP BY c.category, r.origin ORDER BY c.category, r.origin`,
+    )
+    .all() as CycleRow[];
+  const byCategory = new Map<string, CycleRow[]>();
+  for (const r of rows) byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
+
+  const segments: TrustSegment[] = [];
+  for (const [category, all] of byCategory) {
+    const w = all.slice(-windowCycles);
+    const overridden = w.filter((r) => r.om !== null && r.of !== null && r.om !== r.of);
+    const a = sum(w, (r) => r.a);
+    const aB = sum(w, (r) => r.a_b);
+    const model = pct(sum(w, (r) => r.m), a);
+    const final = pct(sum(w, (r) => r.f), a);
+    const naive = pct(sum(w, (r) => r.nv), aB);
+    const modelB = pct(sum(w, (r) => r.m_b), aB);
+    const bounded = sum(w, (r) => r.bounded);
+    const s = {
+      segmentType: 'category' as const,
+      segment: category,
+      cycles: w.length,
+      naive,
+      model,
+      final,
+      modelVsNaive: naive !== null && modelB !== null ? naive - modelB : null,
+      finalVsModel: model !== null && final !== null ? model - final : null,
+      overridesLost: overridden.filter((r) => r.of! > r.om!).length,
+      overridesAdded: overridden.filter((r) => r.of! < r.om!).length,
+      cyclesWithOverrides: overridden.length,
+      coverage: bounded > 0 ? (sum(w, (r) => r.inside) / bounded) * 100 : null,
+      intervalLevel: w.reduce<number | null>((lv, r) => r.level ?? lv, null),
+      drift: driftStatus(db, { type: 'category', value: category }),
+    };
+    segments.push({ ...s, ...verdictOf(s) });
+  }
+  return { windowCycles, segments };
+}
