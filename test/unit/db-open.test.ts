@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../electron/backend/db/migrations/index';
-import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
+import { FIXED_NOW, fillSmallWorkbook, tempDir } from '../helpers/workbook';
 
 const SPEC_TABLES = [
   'users', 'items', 'locations', 'import_batches', 'quarantine_rows', 'column_mappings', 'forecast_runs', 'forecast_lines',
@@ -79,6 +80,21 @@ describe('opening a workbook', () => {
     expect(backup.prepare('SELECT name FROM items').pluck().all()).toEqual(['Water']);
     backup.close();
     expect(readdirSync(t.dir).filter((f) => f.endsWith('.bak'))).toHaveLength(1);
+  });
+
+  it('migrates a workbook made by schema 1 (before the accuracy cube) and its runs get accuracy figures', async () => {
+    const path = join(t.dir, 'schema1.sqlite');
+    const v1 = await openWorkbook(path, { now: FIXED_NOW, migrations: MIGRATIONS.slice(0, 1) });
+    fillSmallWorkbook(v1.db);
+    v1.db.prepare("INSERT INTO actuals (item_key, period, quantity, recorded_at) SELECT item_key, period, quantity + 1, 'x' FROM forecast_lines").run();
+    v1.db.close();
+
+    const v2 = await openWorkbook(path, { now: FIXED_NOW });
+    expect(v2.migratedFrom).toBe(1);
+    expect(v2.db.prepare('SELECT count(*) FROM forecast_lines').pluck().get()).toBe(9);
+    expect(ensureAccuracyCube(v2.db)).toBe(1);
+    expect(v2.db.prepare('SELECT sum(n), sum(m_abs) FROM accuracy_cells').raw().get()).toEqual([9, 9]);
+    v2.db.close();
   });
 
   it('rolls a failing migration back whole, leaving the file at its old version', async () => {
