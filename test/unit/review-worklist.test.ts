@@ -78,6 +78,19 @@ describe('the Review worklist on a demo workbook', () => {
     t.cleanup();
   });
 
+  it('pages the flat list without overlap or gaps, in every sort, as one big page would list it', async () => {
+    for (const sort of [{ column: 'exception', direction: 'desc' }, { column: 'quantity', direction: 'asc' }, { column: 'item', direction: 'desc' }] as const) {
+      const whole = await ok(ctx, 'getRunLines', { runId, sort, limit: 2000 });
+      const paged: number[] = [];
+      for (let offset = 0; offset < whole.total; offset += 45) {
+        const page = await ok(ctx, 'getRunLines', { runId, sort, offset, limit: 45 });
+        expect(page.total).toBe(whole.total);
+        paged.push(...page.rows.map((r) => r.lineId));
+      }
+      expect(paged).toEqual(whole.rows.map((r) => r.lineId));
+    }
+  });
+
   describe('grouped by item', () => {
     it('puts each item’s lines together under one header, in period order, items by their highest exception', async () => {
       const flat = await ok(ctx, 'getRunLines', { runId, limit: 2000 });
