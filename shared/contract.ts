@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS, parseIsoDate } from './period';
-import { LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
+import type { GovernanceReport } from './governance';
+import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
@@ -179,7 +180,13 @@ const accuracySeed = z.number().int().min(0).max(2 ** 31).optional();
 
 export const getAccuracyOverviewRequest = z.object({ filter: accuracyFilter, metric: z.enum(METRICS).default('wape'), seed: accuracySeed }).strict();
 export const getAccuracySliceRequest = z
-  .object({ filter: accuracyFilter, metric: z.enum(METRICS).default('wape'), by: z.enum(['model', ...OVERRIDE_SLICES, ...LINE_SLICES]), seed: accuracySeed })
+  .object({
+    filter: accuracyFilter,
+    metric: z.enum(METRICS).default('wape'),
+    // An engine slice, or `attr:<name>` for any item attribute (brand, family, a key of the imported attributes; checked by the backend).
+    by: z.union([z.enum(['model', ...OVERRIDE_SLICES, ...LINE_SLICES]), z.templateLiteral([ATTRIBUTE_SLICE_PREFIX, z.string().min(1).max(100)])]),
+    seed: accuracySeed,
+  })
   .strict();
 export const getOverrideGuidanceRequest = z.object({ lineId: id, quantity: quantity, reasonCode: z.string().max(40).optional() }).strict();
 
@@ -230,6 +237,7 @@ export const contract = {
   getOverrideGuidance: { request: getOverrideGuidanceRequest, response: {} as OverrideGuidance },
   getTrustMap: { request: z.object({ windowCycles: z.number().int().min(1).max(60).default(9) }).strict(), response: {} as TrustMap },
   runDriftGuard: { request: empty, response: {} as { raised: DriftStatus[]; segments: DriftStatus[] } },
+  getGovernanceReport: { request: empty, response: {} as GovernanceReport },
 } satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;

@@ -5,6 +5,7 @@ import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
 import { toApiError } from './errors';
+import { governanceReport } from './governance/report';
 import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideGuidance, getTrustMap, runDriftGuard } from './accuracy/handlers';
 import { announcePlanChange } from './plan-events';
 import { previewImport, runImport } from './imports/handlers';
@@ -62,6 +63,7 @@ export const handlers: Handlers = {
   getOverrideGuidance: (ctx, req) => getOverrideGuidance(ctx, req),
   getTrustMap: (ctx, req) => getTrustMap(ctx, req),
   runDriftGuard: (ctx) => runDriftGuard(ctx),
+  getGovernanceReport: (ctx) => governanceReport(ctx.db, ctx.now()),
 };
 
 export function isMethodName(name: unknown): name is MethodName {

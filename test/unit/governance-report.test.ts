@@ -1,0 +1,121 @@
+// The governance report's figures match the workbook: each is recomputed here
+// from the raw tables by a different route (line by line, not through the
+// accuracy cube), and the HTML export carries them and its charts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../electron/backend/api';
+import type { BackendContext } from '../../electron/backend/context';
+import { openWorkbook, type Db } from '../../electron/backend/db/open';
+import { generateDemo } from '../../electron/backend/demo/generate';
+import { governanceHtml } from '../../electron/backend/governance/html';
+import { governanceReport } from '../../electron/backend/governance/report';
+import type { GovernanceReport } from '../../shared/governance';
+import { FIXED_NOW, tempDir } from '../helpers/workbook';
+
+let db: Db;
+let ctx: BackendContext;
+let cleanup: () => void;
+let report: GovernanceReport;
+
+beforeAll(async () => {
+  const t = tempDir('fwb-gov-');
+  cleanup = t.cleanup;
+  const path = `${t.dir}/demo.sqlite`;
+  db = (await openWorkbook(path, { now: FIXED_NOW })).db;
+  generateDemo(db, { items: 500, seed: 42 });
+  ctx = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
+  // A release and a rollback, made through the API as a manager would.
+  expect((await dispatch(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager' })).ok).toBe(true);
+  const runId = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC LIMIT 1 OFFSET 1').pluck().get() as number;
+  expect((await dispatch(ctx, 'releaseRun', { runId, note: 'September plan' })).ok).toBe(true);
+  expect((await dispatch(ctx, 'releaseRun', { runId, note: 'again' })).ok).toBe(true);
+  expect((await dispatch(ctx, 'rollbackRun', { runId, toVersion: 1, note: 'back to the first' })).ok).toBe(true);
+  const served = await dispatch(ctx, 'getGovernanceReport', {});
+  expect(served.ok).toBe(true);
+  report = (served as { value: GovernanceReport }).value;
+}, 60_000);
+afterAll(() => {
+  db.close();
+  cleanup();
+});
+
+const one = (sql: string) => db.prepare(sql).pluck().get() as number;
+
+describe('governance report figures', () => {
+  it('provenance: every import batch, by kind, and every model version', () => {
+    expect(report.provenance.batches.reduce((t, b) => t + b.files, 0)).toBe(one('SELECT count(*) FROM import_batches'));
+    expect(report.provenance.batches.find((b) => b.kind === 'actuals')!.rowsQuarantined).toBe(one("SELECT count(*) FROM quarantine_rows q JOIN import_batches b ON b.batch_id = q.batch_id WHERE b.kind = 'actuals'"));
+    expect(report.provenance.models.map((m) => [m.version, m.runs])).toEqual([
+      ['2.3', 8],
+      ['2.4', 5],
+    ]);
+    expect(report.provenance.models.reduce((t, m) => t + m.lines, 0)).toBe(one('SELECT count(*) FROM forecast_lines'));
+  });
+
+  it('quality: quarantine rate and the freshness of actuals', () => {
+    expect(report.quality.rowsQuarantined).toBe(one('SELECT count(*) FROM quarantine_rows'));
+    expect(report.quality.rowsRead).toBe(one('SELECT sum(rows_read) FROM import_batches'));
+    expect(report.quality.lastActualPeriod).toBe('2026-10-01');
+    expect(report.quality.actualsLagBuckets).toBe(0);
+    expect(report.quality.items).toBe(500);
+  });
+
+  it("roles: each policy's role in force, with the drift guard's step-down", () => {
+    const snacks = report.roles.find((r) => r.segmentValue === 'Snacks')!;
+    expect(snacks.roleInForce).toBe('assist');
+    expect(snacks.steppedDownAt).not.toBeNull();
+    expect(report.roles).toHaveLength(one('SELECT count(*) FROM policies'));
+  });
+
+  it('accountability: who owns items, who approved, and how many lines a person decided', () => {
+    expect(report.accountability.owners.reduce((t, o) => t + o.items, 0) + report.accountability.itemsWithoutOwner).toBe(500);
+    const approvals = report.accountability.approvers.reduce((t, a) => t + a.approvals + a.rejections, 0);
+    expect(approvals).toBe(one('SELECT count(*) FROM approvals'));
+    // Independently: the latest decision in force per line of a past run, by a person.
+    const person = one(`
+      WITH inforce AS (
+        SELECT d.* FROM decisions d
+         WHERE d.action <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes_decision_id = d.decision_id)),
+      latest AS (SELECT line_id, max(decision_id) AS id FROM inforce GROUP BY line_id)
+      SELECT count(*) FROM latest l JOIN decisions d ON d.decision_id = l.id JOIN forecast_lines fl ON fl.line_id = l.line_id
+       WHERE d.action IN ('accept', 'override') AND d.decided_by IS NOT NULL
+         AND fl.run_id IN (SELECT run_id FROM forecast_runs WHERE origin < (SELECT max(origin) FROM forecast_runs))`);
+    expect(report.accountability.linesDecidedByPerson).toBe(person);
+    expect(report.accountability.linesInPastRuns).toBe(one('SELECT count(*) FROM forecast_lines WHERE run_id IN (SELECT run_id FROM forecast_runs WHERE origin < (SELECT max(origin) FROM forecast_runs))'));
+  });
+
+  it('monitoring: model and final WAPE and coverage equal a line-by-line computation', () => {
+    const lines = db
+      .prepare(
+        `SELECT fl.quantity AS m, coalesce(ls.final_quantity, fl.quantity) AS f, a.quantity AS act, fl.lower, fl.upper
+           FROM forecast_lines fl
+           JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
+           LEFT JOIN line_state ls ON ls.line_id = fl.line_id`,
+      )
+      .all() as { m: number; f: number; act: number; lower: number | null; upper: number | null }[];
+    const sumA = lines.reduce((t, l) => t + l.act, 0);
+    expect(report.monitoring.linesWithActuals).toBe(lines.length);
+    expect(report.monitoring.modelWape).toBeCloseTo((lines.reduce((t, l) => t + Math.abs(l.m - l.act), 0) / sumA) * 100, 9);
+    expect(report.monitoring.finalWape).toBeCloseTo((lines.reduce((t, l) => t + Math.abs(l.f - l.act), 0) / sumA) * 100, 9);
+    expect(report.monitoring.finalBias).toBeCloseTo((lines.reduce((t, l) => t + (l.f - l.act), 0) / sumA) * 100, 9);
+    const bounded = lines.filter((l) => l.lower !== null && l.upper !== null);
+    expect(report.monitoring.coverage).toBeCloseTo((bounded.filter((l) => l.act >= l.lower! && l.act <= l.upper!).length / bounded.length) * 100, 9);
+    expect(report.monitoring.byCategory.map((c) => c.category)).toEqual(['Beverages', 'Household', 'Personal Care', 'Snacks']);
+  });
+
+  it('drift and rollback: the alerts and releases as recorded', () => {
+    expect(report.drift.alerts.map((a) => [a.segment, a.resolvedAt])).toEqual([['Snacks', null]]);
+    expect(report.drift.steppedDown).toEqual(['Snacks']);
+    expect([report.rollback.releases, report.rollback.rollbacks, report.rollback.runsReleased]).toEqual([2, 1, 1]);
+    expect(report.rollback.recent[0]).toMatchObject({ kind: 'rollback', restoresVersion: 1, version: 3, releasedBy: 'Maria Lopez' });
+  });
+
+  it('the HTML export answers the seven questions with its figures and embedded charts, and no scripts', () => {
+    const html = governanceHtml(governanceReport(db, FIXED_NOW()));
+    expect(html.match(/<h2>/g)).toHaveLength(7);
+    expect(html).toContain(`model WAPE ${report.monitoring.modelWape!.toFixed(1)} %`);
+    expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(2);
+    expect(html).toContain('Model and final plan error per period (WAPE %)');
+    expect(html).not.toMatch(/<script|src="http/);
+    expect(html).toContain('stepped down to assist: Snacks');
+  });
+});
