@@ -50,6 +50,11 @@ export const SLICES = ['model', ...OVERRIDE_SLICES, ...LINE_SLICES] as const;
 export type Slice = (typeof SLICES)[number];
 export const isOverrideSlice = (s: string): boolean => (OVERRIDE_SLICES as readonly string[]).includes(s);
 
+/** A slice by any item attribute: `attr:brand`, `attr:family`, `attr:abcClass`, `attr:unit` or `attr:<key of the imported attributes>`. */
+export type AttributeSlice = `attr:${string}`;
+export const ATTRIBUTE_SLICE_PREFIX = 'attr:';
+export const isAttributeSlice = (s: string): s is AttributeSlice => s.startsWith(ATTRIBUTE_SLICE_PREFIX);
+
 export const SLICE_LABELS: Record<Slice, string> = {
   model: 'Forecast source',
   planner: 'Planner',
@@ -133,7 +138,7 @@ export interface SourceRankRow {
 
 export interface SliceTable {
   metric: Metric;
-  by: Slice;
+  by: Slice | AttributeSlice;
   /** For slices of overridden lines: only lines whose final plan differs from the model. */
   overridesOnly: boolean;
   rows: SliceRow[];

@@ -1,12 +1,13 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
 import { WorkbenchError } from '../backend/errors';
-import { CHECK_USAGE, DEMO_USAGE, IMPORT_USAGE } from './usage';
+import { ACCURACY_USAGE, CHECK_USAGE, DEMO_USAGE, IMPORT_USAGE } from './usage';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo) => Promise<ExitCode> }> = {
   // Each command's module (and the backend it pulls in) loads only when it runs.
   demo: { usage: DEMO_USAGE, run: async (argv, io) => (await import('./commands/demo')).demoCommand(argv, io) },
   import: { usage: IMPORT_USAGE, run: async (argv, io) => (await import('./commands/import')).importCommand(argv, io) },
+  accuracy: { usage: ACCURACY_USAGE, run: async (argv, io) => (await import('./commands/accuracy')).accuracyCommand(argv, io) },
   check: { usage: CHECK_USAGE, run: async (argv, io) => (await import('./commands/check')).checkCommand(argv, io) },
 };
 

@@ -28,3 +28,20 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --reject-unknown-items quarantine rows of unknown items instead
   --user NAME            who is importing (recorded in the batch)
   --json                 one JSON object per file on stdout`;
+
+export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--run ID] [--stairstep] [--json]
+  Forecast accuracy and forecast value added over the lines whose actual is known.
+  --by SLICE       model (rank every forecast source: each model, naive, seasonal_naive,
+                   final, sales_input), planner, reason, direction, size (overridden lines),
+                   category, lag, period, model-version, abc-class, owner, run, or any item
+                   attribute (brand, family, unit, a key of the imported attributes);
+                   default category
+  --metric M       wape (default), mae, bias, mape, smape, mase, rmse
+  --lag N          only lines of lag N (default: every line at its own lag)
+  --from PERIOD    only periods from this date on (YYYY-MM-DD)
+  --to PERIOD      only periods up to this date (YYYY-MM-DD)
+  --run ID         only this forecast run
+  --stairstep      the FVA stairstep (naive → seasonal naive → model → final plan, sales
+                   input in parallel) instead of a slice
+  --json           one JSON object on stdout
+  Exit 0 done, 1 failed, 2 usage error, 3 input rejected (e.g. a run that does not exist).`;

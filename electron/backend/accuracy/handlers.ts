@@ -1,8 +1,9 @@
 // The accuracy engine behind the API: each call brings the cube up to date first.
-import type { AccuracyOptions, AccuracyOverview, SliceTable, SourceRanking } from '../../../shared/accuracy';
+import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type AccuracyOverview, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { periodFromKey } from '../../../shared/period';
 import type { BackendContext } from '../context';
+import { attributeSlice } from './attribute-slice';
 import { ensureAccuracyCube } from './cube';
 import { driftReport, runDriftGuard as guard } from './drift';
 import { overrideGuidance } from './guidance';
@@ -54,6 +55,8 @@ export function getAccuracyOverview(ctx: BackendContext, req: ParsedRequestOf<'g
 }
 
 export function getAccuracySlice(ctx: BackendContext, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking {
+  // Item attributes are not in the cube: that slice reads the lines themselves.
+  if (isAttributeSlice(req.by)) return attributeSlice(ctx.db, req.filter, req.metric, req.by.slice(ATTRIBUTE_SLICE_PREFIX.length), req.seed);
   ensureAccuracyCube(ctx.db);
   if (req.by === 'model') return sourceRanking(ctx.db, req.filter, req.metric);
   return accuracySlice(ctx.db, req.filter, req.metric, req.by, req.seed);

@@ -1,0 +1,167 @@
+// Accuracy sliced by any item attribute (SPEC §3 "category or any item
+// attribute"): brand, family, unit, ABC class, or a key of the items' imported
+// attributes. The cube (accuracy_cells) carries only the engine's own slice
+// dimensions, so this slice is computed from the lines themselves: forecast
+// lines with a current actual, the final plan from line_state, the item's
+// attribute value. The per-line terms are the cube's (cube.ts), named as its
+// columns are, so METRIC_TERMS, metricValue, fvaOf and the bootstrap apply
+// unchanged: model versus final plan per attribute value, every row with its
+// sample size, FVA, interval and improved / worsened counts.
+import { bucketStart, periodFromKey, periodKey, type Grain } from '../../../shared/period';
+import type { AccuracyFilter, Metric, SliceRow, SliceTable } from '../../../shared/accuracy';
+import type { Db } from '../db/open';
+import { workbookGrain } from '../db/open';
+import { WorkbenchError } from '../errors';
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../queries/line-filter';
+import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
+import { ITEM_GROUPS, seasonsBackSql } from './cube';
+import { comparisonGroups, type KeyedSums, type Sums } from './grouped-sums';
+import { METRIC_TERMS, fvaOf, metricValue } from './metrics';
+
+/** The error terms of one line, by the suffix of the cube's column (m_abs, f_sape …); `f` is the forecast, `act` the actual. */
+const TERM_SQL: Record<string, (f: string) => string> = {
+  abs: (f) => `abs(${f} - act)`,
+  e: (f) => `(${f} - act)`,
+  sq: (f) => `(${f} - act) * (${f} - act)`,
+  ape: (f) => `CASE WHEN act > 0 THEN abs(${f} - act) * 100.0 / act END`,
+  sape: (f) => `CASE WHEN ${f} = 0 AND act = 0 THEN 0 ELSE 200.0 * abs(${f} - act) / (abs(${f}) + abs(act)) END`,
+  sc: (f) => `CASE WHEN scale > 0 THEN abs(${f} - act) / scale END`,
+};
+
+/** The denominators METRIC_TERMS names, per line. */
+const DEN_SQL: Record<string, string> = { n: '1', a: 'act', n_pos: 'act > 0', n_scaled: 'coalesce(scale > 0, 0)' };
+
+function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS {
+  return Object.hasOwn(ATTRIBUTE_COLUMNS, name);
+}
+
+/** Names an attribute slice can use: the attribute columns and every key of the items' imported attributes. */
+export function itemAttributeNames(db: Db): string[] {
+  const keys = db.prepare("SELECT DISTINCT a.key FROM items, json_each(items.attributes) a WHERE a.type <> 'null' ORDER BY a.key").pluck().all() as string[];
+  return [...Object.keys(ATTRIBUTE_COLUMNS), ...keys.filter((k) => !isAttributeColumn(k))];
+}
+
+/** WHERE over forecast_lines fl, forecast_runs r and items i: the same lines the cube's cellWhere selects. */
+function lineWhere(filter: AccuracyFilter): { sql: string; params: Record<string, string | number> } {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  const add = (cond: string, name: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    where.push(cond);
+    params[name] = value;
+  };
+  add('fl.run_id = @runId', 'runId', filter.runId);
+  add('r.model_name = @model', 'model', filter.model);
+  add('fl.period >= @fromPeriod', 'fromPeriod', filter.fromPeriod === undefined ? undefined : periodKey(filter.fromPeriod));
+  add('fl.period <= @toPeriod', 'toPeriod', filter.toPeriod === undefined ? undefined : periodKey(filter.toPeriod));
+  add('fl.lag = @lag', 'lag', filter.lag);
+  add('i.category = @category', 'category', filter.category);
+  add('i.abc_class = @abcClass', 'abcClass', filter.abcClass);
+  add('i.owner_id = @owner', 'owner', filter.owner);
+  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/**
+ * MASE's scale per run, item and location, as the cube makes it: the mean
+ * absolute seasonal difference of the item's actuals up to the bucket of the
+ * run's origin. Only built when the metric is MASE.
+ */
+function scaleCte(db: Db, filter: AccuracyFilter): string {
+  const grain = workbookGrain(db);
+  const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
+  if (runs.length === 0) return 'scale (run_id, item_key, location_key, scale) AS (SELECT NULL, NULL, NULL, NULL WHERE 0)';
+  const buckets = runs
+    .map((r) => `(${r.run_id}, ${periodKey(bucketStart(new Date(`${periodFromKey(r.origin)}T00:00:00Z`), r.grain).toISOString().slice(0, 10))})`)
+    .join(', ');
+  const runOnly = filter.runId === undefined ? '' : 'WHERE run_id = @runId';
+  return `origin_bucket (run_id, ob) AS (VALUES ${buckets}),
+  diffs AS (
+    SELECT a.item_key, a.location_key, a.period, abs(a.quantity - b.quantity) AS d
+      FROM actuals a
+      JOIN actuals b ON b.item_key = a.item_key AND b.location_key = a.location_key AND b.period = ${seasonsBackSql('a.period', '1', grain)} AND b.superseded_at IS NULL
+     WHERE a.superseded_at IS NULL),
+  scale AS (
+    SELECT k.run_id, k.item_key, k.location_key, avg(d.d) AS scale
+      FROM (SELECT DISTINCT run_id, item_key, location_key FROM forecast_lines ${runOnly}) k
+      JOIN origin_bucket o ON o.run_id = k.run_id
+      JOIN diffs d ON d.item_key = k.item_key AND d.location_key = k.location_key AND d.period <= o.ob
+     GROUP BY k.run_id, k.item_key, k.location_key)`;
+}
+
+/**
+ * Model versus final plan per value of the item attribute `name`, over every
+ * line with a known actual (items without the attribute form the "(none)" row).
+ * Throws INVALID_REQUEST, naming the attributes there are, for an unknown name.
+ */
+export function attributeSlice(db: Db, filter: AccuracyFilter, metric: Metric, name: string, seed?: number): SliceTable {
+  let keySql: string;
+  if (isAttributeColumn(name)) keySql = `i.${ATTRIBUTE_COLUMNS[name]}`;
+  else if (db.prepare('SELECT 1 FROM items, json_each(items.attributes) a WHERE a.key = ? LIMIT 1').get(name)) {
+    keySql = `(SELECT ${ATTRIBUTE_TEXT_SQL} FROM json_each(i.attributes) a WHERE a.key = @attributeName)`;
+  } else {
+    throw new WorkbenchError('INVALID_REQUEST', `No item has an attribute named “${name}”. Item attributes: ${itemAttributeNames(db).join(', ')}.`);
+  }
+
+  const t = METRIC_TERMS[metric];
+  const suffix = (column: string) => column.slice(column.indexOf('_') + 1);
+  const m = t.num('m');
+  const f = t.num('f');
+  const needsScale = t.den === 'n_scaled';
+  const where = lineWhere(filter);
+  const params: Record<string, string | number> = { ...where.params };
+  if (!isAttributeColumn(name)) params.attributeName = name;
+
+  // Per item first: the attribute's text and the item's bootstrap group, once per item rather than per line.
+  const sql = `
+WITH ${needsScale ? `${scaleCte(db, filter)},` : ''}
+  item_keys AS MATERIALIZED (
+    SELECT i.item_key, ${keySql} AS key, ((i.item_key * 2654435761) % 4294967296) % ${ITEM_GROUPS} AS grp FROM items i),
+  lines AS (
+    SELECT ik.key, ik.grp, fl.quantity AS m, coalesce(ls.final_quantity, fl.quantity) AS f, a.quantity AS act${needsScale ? ', sc.scale' : ', NULL AS scale'}
+      FROM forecast_lines fl
+      JOIN forecast_runs r ON r.run_id = fl.run_id
+      JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
+      JOIN items i ON i.item_key = fl.item_key
+      JOIN item_keys ik ON ik.item_key = fl.item_key
+      LEFT JOIN line_state ls ON ls.line_id = fl.line_id
+      ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
+     ${where.sql})
+SELECT key, grp, count(*) AS n, sum(${DEN_SQL[t.den]}) AS den,
+       sum(${TERM_SQL[suffix(m)]!('m')}) AS m, sum(${TERM_SQL[suffix(f)]!('f')}) AS f,
+       sum(abs(f - act) < abs(m - act)) AS better, sum(abs(f - act) > abs(m - act)) AS worse
+  FROM lines
+ GROUP BY key, grp`;
+  const rows = db.prepare(sql).all(params) as ({ key: string | number | null; grp: number } & Sums)[];
+
+  const byKey = new Map<string | null, KeyedSums>();
+  const names = ['n', 'den', 'm', 'f', 'better', 'worse'];
+  for (const row of rows) {
+    const key = row.key === null ? null : String(row.key);
+    let entry = byKey.get(key);
+    if (!entry) byKey.set(key, (entry = { key, total: Object.fromEntries(names.map((n) => [n, 0])), groups: new Array(ITEM_GROUPS).fill(undefined) }));
+    const sums: Sums = {};
+    for (const n of names) entry.total[n]! += sums[n] = Number(row[n] ?? 0);
+    entry.groups[row.grp] = sums;
+  }
+
+  const weights = bootstrapWeights(ITEM_GROUPS, seed);
+  const out: SliceRow[] = [...byKey.values()].map((e) => {
+    const s = e.total;
+    const model = metricValue(metric, s.m!, s.den!);
+    const final = metricValue(metric, s.f!, s.den!);
+    return {
+      key: e.key === null ? '' : String(e.key),
+      label: e.key === null || e.key === '' ? '(none)' : String(e.key),
+      n: s.n!,
+      model,
+      final,
+      fva: fvaOf(metric, model, final),
+      ci: fvaInterval(metric, comparisonGroups(e, 'den', 'm', 'f'), weights),
+      improved: s.better!,
+      worsened: s.worse!,
+      unchanged: s.n! - s.better! - s.worse!,
+    };
+  });
+  out.sort((x, y) => y.n - x.n || x.key.localeCompare(y.key));
+  return { metric, by: `attr:${name}`, overridesOnly: false, rows: out, ciMethod: CI_METHOD };
+}
