@@ -1,6 +1,6 @@
 // Starts the reading half of an import (produce.ts) in a worker thread when
 // running from sources, else in this thread, behind one pull interface.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { WorkbenchError } from '../errors';
@@ -18,10 +18,22 @@ export interface Producer {
 // no tsx or .ts sources and reads in its own (backend) thread instead.
 const SOURCE_WORKER = './steps/parse-worker-source.mjs';
 
-export function sourceWorkerAvailable(): boolean {
-  if (!import.meta.url.endsWith('.ts')) return false;
+/**
+ * The bundled command line (out/cli, see scripts/build-cli.mjs) names its own
+ * parse-worker entry here, since a bundle's chunks cannot find it relative to themselves.
+ */
+const BUNDLED_WORKER_ENV = 'FWB_PARSE_WORKER';
+
+function workerUrl(): URL | null {
+  const bundled = process.env[BUNDLED_WORKER_ENV];
+  if (bundled && existsSync(bundled)) return pathToFileURL(bundled);
+  if (!import.meta.url.endsWith('.ts')) return null;
   const url = new URL(SOURCE_WORKER, import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url));
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
+}
+
+export function sourceWorkerAvailable(): boolean {
+  return workerUrl() !== null;
 }
 
 export function startProducer(init: ProducerInit, useWorker: boolean): Producer {
@@ -45,7 +57,7 @@ function inThreadProducer(init: ProducerInit): Producer {
 
 function workerProducer(init: ProducerInit): Producer {
   const consumed = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(new URL(SOURCE_WORKER, import.meta.url), { workerData: { init, consumed } });
+  const worker = new Worker(workerUrl()!, { workerData: { init, consumed } });
   const queue: ProducerMessage[] = [];
   let waiting: ((m: ProducerMessage) => void) | null = null;
   let finished = false;
