@@ -24,6 +24,8 @@ interface AppState {
   job: JobState | null;
   /** Bumped whenever the backend says the workbook changed, so screens reload. */
   revision: number;
+  /** Bumped whenever the backend says a plan changed (decision, approval, release, rollback), so views of it refresh. */
+  planRevision: number;
   setScreen(screen: Screen): void;
   loadWorkbook(): Promise<void>;
   handleEvent(event: BackendEvent): void;
@@ -34,12 +36,15 @@ function screenFromHash(): Screen {
   return (SCREENS as readonly string[]).includes(name) ? (name as Screen) : 'review';
 }
 
+let countsTimer: ReturnType<typeof setTimeout> | undefined;
+
 export const useAppStore = create<AppState>((set, get) => ({
   screen: screenFromHash(),
   workbook: null,
   error: null,
   job: null,
   revision: 0,
+  planRevision: 0,
   setScreen(screen) {
     window.location.hash = `/${screen}`;
     set({ screen });
@@ -62,6 +67,12 @@ export const useAppStore = create<AppState>((set, get) => ({
       case 'workbook-changed':
         set({ revision: get().revision + 1 });
         void get().loadWorkbook();
+        break;
+      case 'plan-changed':
+        set({ planRevision: get().planRevision + 1 });
+        // The status bar's counts (audit entries): once a burst of decisions settles.
+        clearTimeout(countsTimer);
+        countsTimer = setTimeout(() => void get().loadWorkbook(), 400);
         break;
     }
   },

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { ApiError, ForecastRunSummary, PendingApproval } from '../../shared/domain';
 import { api } from '../api';
-import { announceChange, errorText } from './governance';
+import { errorText } from './governance';
 
 interface ApprovalsState {
   /** The run the queue was loaded for (undefined: every run). */
@@ -49,8 +49,8 @@ export const useApprovalsStore = create<ApprovalsState>((set, get) => ({
       set({ busy, rowErrors: { ...rowErrors, [decisionId]: errorText(result.error) } });
       return false;
     }
+    // The backend announces the change (plan-changed), so every view of the plan refreshes.
     set({ busy, rowErrors, approvals: (get().approvals ?? []).filter((a) => a.decisionId !== decisionId) });
-    announceChange('approval');
     return true;
   },
 }));

@@ -18,7 +18,7 @@ export function useSessionUser(): { user: SessionUser | null; loaded: boolean } 
 
 export const isManager = (user: SessionUser | null): boolean => user?.role === 'manager';
 
-/** Tells every screen the workbook changed (the backend does not announce decisions, approvals or releases). */
+/** Tells every screen the workbook changed (the backend does not announce policy or reason-code changes; plan changes it does). */
 export function announceChange(reason: string): void {
   useAppStore.getState().handleEvent({ type: 'workbook-changed', reason });
 }

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { ApiError, ReleaseOutcome, ReleaseSummary, Result } from '../../shared/domain';
 import { api } from '../api';
-import { announceChange, errorText } from './governance';
+import { errorText } from './governance';
 
 interface ReleasesState {
   runId: number | null;
@@ -21,7 +21,8 @@ interface ReleasesState {
 }
 
 export const useReleasesStore = create<ReleasesState>((set, get) => {
-  async function act(call: () => Promise<Result<ReleaseOutcome>>, reason: string): Promise<boolean> {
+  // The backend announces a release or rollback (plan-changed) to every view of the plan.
+  async function act(call: () => Promise<Result<ReleaseOutcome>>): Promise<boolean> {
     const runId = get().runId;
     set({ busy: true, actionError: null });
     const result = await call();
@@ -33,7 +34,6 @@ export const useReleasesStore = create<ReleasesState>((set, get) => {
     }
     set({ outcome: result.value });
     await get().load(result.value.runId);
-    announceChange(reason);
     return true;
   }
 
@@ -55,12 +55,12 @@ export const useReleasesStore = create<ReleasesState>((set, get) => {
       const runId = get().runId;
       if (runId === null) return Promise.resolve(false);
       const trimmed = note.trim();
-      return act(() => api.call('releaseRun', trimmed ? { runId, note: trimmed } : { runId }), 'release');
+      return act(() => api.call('releaseRun', trimmed ? { runId, note: trimmed } : { runId }));
     },
     rollback(toVersion, note) {
       const runId = get().runId;
       if (runId === null) return Promise.resolve(false);
-      return act(() => api.call('rollbackRun', { runId, toVersion, note }), 'rollback');
+      return act(() => api.call('rollbackRun', { runId, toVersion, note }));
     },
     dismiss() {
       set({ outcome: null, actionError: null });

@@ -1,8 +1,9 @@
 // The Review screen's state: chosen run, sort and filters, and the worklist's
-// rows fetched page by page as the grid scrolls (the backend does the sorting).
+// rows fetched page by page as the grid scrolls (the backend does the sorting,
+// and, grouped by item, places each item's header row and lines).
 import { create } from 'zustand';
 import type { RunLineSortColumn } from '../../shared/contract';
-import type { ApiError, ForecastLineRow, ForecastRunSummary, ItemDetail, RunOverview } from '../../shared/domain';
+import type { ApiError, ForecastLineRow, ForecastRunSummary, ItemAttributeFacet, ItemDetail, ItemGroupHeader, RunOverview } from '../../shared/domain';
 import { formatPeriod } from '../../shared/format';
 import { api } from '../api';
 
@@ -14,6 +15,9 @@ export interface LineFilter {
   owner: string;
   lag: string;
   status: string;
+  /** An item attribute (brand, family, abcClass, unit or an imported one) and its value; both or neither. */
+  attributeName: string;
+  attributeValue: string;
 }
 
 export interface DecisionInput {
@@ -31,9 +35,19 @@ interface ReviewState {
   overview: RunOverview | null;
   sort: { column: RunLineSortColumn; direction: 'asc' | 'desc' };
   filter: LineFilter;
+  /** Each item's lines together under a header row. */
+  groupByItem: boolean;
+  /** The item attributes of the run's items and their values, for the attribute filter. */
+  attributes: ItemAttributeFacet[];
+  /** Rows of the list: grouped, header rows and lines together. */
   total: number | null;
-  /** Rows by their index in the sorted, filtered list; missing ones are still loading. */
+  /** Lines of the list, and (grouped) items. */
+  lineTotal: number | null;
+  itemTotal: number | null;
+  /** Lines by their index in the sorted, filtered list; missing ones are still loading (or are headers). */
   rows: Map<number, ForecastLineRow>;
+  /** Grouped: the item header rows by their index. */
+  groups: Map<number, ItemGroupHeader>;
   requestedPages: Set<number>;
   /** Changes with every new query, so late answers to an old query are dropped. */
   queryKey: number;
@@ -45,8 +59,10 @@ interface ReviewState {
   selectRun(runId: number): Promise<void>;
   setSort(column: RunLineSortColumn): void;
   setFilter(patch: Partial<LineFilter>): void;
+  setGroupByItem(on: boolean): void;
   ensureRows(fromIndex: number, toIndex: number): void;
-  select(index: number): void;
+  /** Selects a line; landing on a group header, moves on in `direction` (1 down, -1 up) to a line. */
+  select(index: number, direction?: 1 | -1): void;
   selectedRow(): ForecastLineRow | undefined;
   /** The last refusal or failure of a decision, shown beside the line. */
   decisionError: ApiError | null;
@@ -71,14 +87,23 @@ function filterPayload(filter: LineFilter) {
     ...(filter.owner ? { owner: filter.owner } : {}),
     ...(filter.lag ? { lag: Number(filter.lag) } : {}),
     ...(filter.status ? { status: filter.status as never } : {}),
+    ...(filter.attributeName && filter.attributeValue ? { attribute: { name: filter.attributeName, value: filter.attributeValue } } : {}),
   };
 }
 
-const NO_FILTER: LineFilter = { text: '', category: '', owner: '', lag: '', status: '' };
+const NO_FILTER: LineFilter = { text: '', category: '', owner: '', lag: '', status: '', attributeName: '', attributeValue: '' };
+
+/** Whether the API request differs: an attribute without its value is no condition yet. */
+function filterChanged(a: LineFilter, b: LineFilter): boolean {
+  return JSON.stringify(filterPayload(a)) !== JSON.stringify(filterPayload(b));
+}
 
 export const useReviewStore = create<ReviewState>((set, get) => {
+  /** Direction of the last move, to step off a header row that turns up under the selection. */
+  let lastDirection: 1 | -1 = 1;
+
   async function fetchPage(page: number, queryKey: number): Promise<void> {
-    const { runId, sort, filter } = get();
+    const { runId, sort, filter, groupByItem } = get();
     if (runId === null) return;
     const result = await api.call('getRunLines', {
       runId,
@@ -86,16 +111,34 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       limit: PAGE_SIZE,
       sort,
       filter: filterPayload(filter),
+      groupByItem,
     });
     if (get().queryKey !== queryKey) return;
     if (!result.ok) {
       set({ error: result.error });
       return;
     }
+    const { offset, total } = result.value;
     const rows = new Map(get().rows);
-    result.value.rows.forEach((row, i) => rows.set(result.value.offset + i, row));
-    set({ rows, total: result.value.total, error: null });
-    if (page === 0) scheduleDetail();
+    const groups = new Map(get().groups);
+    // The page's slots: its headers where the backend put them, its lines in the others, in order.
+    const headers = new Map((result.value.groups ?? []).map((g) => [g.index, g]));
+    const lines = result.value.rows;
+    for (let index = offset, next = 0; index < Math.min(offset + PAGE_SIZE, total); index++) {
+      const header = headers.get(index);
+      if (header) {
+        groups.set(index, header);
+        rows.delete(index);
+      } else if (next < lines.length) {
+        rows.set(index, lines[next++]!);
+        groups.delete(index);
+      }
+    }
+    set({ rows, groups, total, lineTotal: result.value.lineTotal ?? total, itemTotal: result.value.itemTotal ?? null, error: null });
+    // The selection never rests on a header: step on to the line beside it.
+    const selected = get().selectedIndex;
+    if (groups.has(selected)) get().select(selected, selected === 0 ? 1 : lastDirection);
+    else if (page === 0) scheduleDetail();
   }
 
   // Holding j/k down moves through many lines; load the detail of the one the planner stops on.
@@ -115,8 +158,32 @@ export const useReviewStore = create<ReviewState>((set, get) => {
 
   function requery(): void {
     const queryKey = get().queryKey + 1;
-    set({ queryKey, rows: new Map(), requestedPages: new Set([0]), total: null, selectedIndex: 0 });
+    lastDirection = 1;
+    set({ queryKey, rows: new Map(), groups: new Map(), requestedPages: new Set([0]), total: null, lineTotal: null, itemTotal: null, selectedIndex: 0 });
     void fetchPage(0, queryKey);
+  }
+
+  // Refreshes of the loaded pages (after a decision here, or one announced from elsewhere)
+  // run one at a time; asked for while one runs, one more follows it.
+  let refreshing: Promise<void> | null = null;
+  let refreshAgain = false;
+  async function refreshPages(): Promise<void> {
+    if (refreshing) {
+      refreshAgain = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      do {
+        refreshAgain = false;
+        const { requestedPages, queryKey } = get();
+        await Promise.all([...requestedPages].map((page) => fetchPage(page, queryKey)));
+      } while (refreshAgain);
+    })();
+    try {
+      await refreshing;
+    } finally {
+      refreshing = null;
+    }
   }
 
   return {
@@ -125,8 +192,13 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     overview: null,
     sort: { column: 'exception', direction: 'desc' },
     filter: NO_FILTER,
+    groupByItem: false,
+    attributes: [],
     total: null,
+    lineTotal: null,
+    itemTotal: null,
     rows: new Map(),
+    groups: new Map(),
     requestedPages: new Set(),
     queryKey: 0,
     selectedIndex: 0,
@@ -191,13 +263,14 @@ export const useReviewStore = create<ReviewState>((set, get) => {
         return;
       }
       const r = result.value;
-      set({ notice: `Accepted ${r.accepted} lines; skipped ${r.skippedDecided} already decided, ${r.skippedFrozen} frozen.` });
+      set({ notice: `Accepted ${r.accepted} lines; skipped ${r.skippedDecided} already decided, ${r.skippedFrozen} frozen${r.skippedPast ? `, ${r.skippedPast} with actuals already known` : ''}.` });
       await get().refreshLoaded();
     },
     nextException() {
-      const { rows, selectedIndex, total } = get();
-      // The list is in exception order: the next undecided line below is the next exception.
+      const { rows, groups, selectedIndex, total } = get();
+      // The list is in exception order (grouped: items in the order of their worst line): the next undecided line below is the next exception.
       for (let i = selectedIndex + 1; i < (total ?? 0); i++) {
+        if (groups.has(i)) continue;
         const row = rows.get(i);
         if (!row) break;
         if (row.status === 'undecided' && !row.frozen) {
@@ -207,9 +280,8 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       }
       get().select(selectedIndex + 1);
     },
-    async refreshLoaded() {
-      const { requestedPages, queryKey } = get();
-      await Promise.all([...requestedPages].map((page) => fetchPage(page, queryKey)));
+    refreshLoaded() {
+      return refreshPages();
     },
     async loadRuns(preferredRunId) {
       const result = await api.call('listRuns', {});
@@ -224,10 +296,12 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       if (next !== undefined) await get().selectRun(next);
     },
     async selectRun(runId) {
-      set({ runId, overview: null, filter: NO_FILTER });
+      set({ runId, overview: null, filter: NO_FILTER, attributes: [] });
       requery();
-      const overview = await api.call('getRunOverview', { runId });
-      if (overview.ok && get().runId === runId) set({ overview: overview.value });
+      const [overview, attributes] = await Promise.all([api.call('getRunOverview', { runId }), api.call('listItemAttributes', { runId })]);
+      if (get().runId !== runId) return;
+      if (overview.ok) set({ overview: overview.value });
+      if (attributes.ok) set({ attributes: attributes.value.attributes });
     },
     setSort(column) {
       const { sort } = get();
@@ -237,7 +311,15 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       requery();
     },
     setFilter(patch) {
-      set({ filter: { ...get().filter, ...patch } });
+      const before = get().filter;
+      const filter = { ...before, ...patch };
+      set({ filter });
+      // Choosing an attribute alone filters nothing yet: wait for its value.
+      if (filterChanged(before, filter)) requery();
+    },
+    setGroupByItem(on) {
+      if (get().groupByItem === on) return;
+      set({ groupByItem: on });
       requery();
     },
     ensureRows(fromIndex, toIndex) {
@@ -248,9 +330,17 @@ export const useReviewStore = create<ReviewState>((set, get) => {
         void fetchPage(page, queryKey);
       }
     },
-    select(index) {
-      const total = get().total ?? 0;
-      set({ selectedIndex: Math.max(0, Math.min(index, total - 1)), editor: null, decisionError: null });
+    select(index, direction = 1) {
+      const { total, groups } = get();
+      const last = (total ?? 0) - 1;
+      let next = Math.max(0, Math.min(index, last));
+      if (groups.has(next)) {
+        // A header is not a line: step past it, or back the other way at either end of the list.
+        const beyond = next + direction;
+        next = beyond >= 0 && beyond <= last ? beyond : next - direction;
+      }
+      lastDirection = direction;
+      set({ selectedIndex: Math.max(0, next), editor: null, decisionError: null });
       scheduleDetail();
     },
     selectedRow() {

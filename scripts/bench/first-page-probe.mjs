@@ -11,17 +11,33 @@ const { dispatch } = await import('../../electron/backend/api.ts');
 const { db } = await openWorkbook(dbPath);
 const ctx = { db, path: dbPath, now: () => new Date(), emit: () => {}, stagingDir: '/nonexistent' };
 const runId = db.prepare('SELECT max(run_id) FROM forecast_runs').pluck().get();
-const firstPage = async () => {
+db.exec('CREATE TEMP TABLE bench_touch (x)');
+// A write, as a decision is one: the backend's per-filter count and grouped layout are recomputed after it.
+const touch = () => db.prepare('INSERT INTO bench_touch VALUES (1)').run();
+const page = async (request) => {
   const start = process.hrtime.bigint();
-  const result = await dispatch(ctx, 'getRunLines', { runId, offset: 0, limit: 200 });
+  const result = await dispatch(ctx, 'getRunLines', { runId, limit: 200, ...request });
   const payload = JSON.stringify(result);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (!result.ok) throw new Error(result.error.message);
-  return { seconds, bytes: payload.length, total: result.value.total };
+  return { seconds, bytes: payload.length, total: result.value.lineTotal ?? result.value.total };
 };
+const repeat = async (n, request, before = () => {}) => {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    before();
+    out.push(await page(request));
+  }
+  return out;
+};
+const n = Number(runsText ?? 3);
 // The very first view of a run imported outside the app scores its lines on the spot.
-const cold = await firstPage();
-const warm = [];
-for (let i = 0; i < Number(runsText ?? 3); i++) warm.push(await firstPage());
+const cold = await page({ offset: 0 });
+// The first page of a view: count and page, nothing kept from before.
+const warm = await repeat(n, { offset: 0 }, touch);
+const grouped = await repeat(n, { offset: 0, groupByItem: true }, touch);
+// Scrolling: only the offset changes, the count (and the grouped layout) are kept.
+const scrolled = await repeat(n, { offset: 50_000 });
+const scrolledGrouped = await repeat(n, { offset: 50_000, groupByItem: true });
 db.close();
-process.stdout.write(`${JSON.stringify({ cold, warm })}\n`);
+process.stdout.write(`${JSON.stringify({ cold, warm, grouped, scrolled, scrolledGrouped })}\n`);

@@ -122,6 +122,7 @@ function PlannerRow({ approval, grain, runLabel }: RowProps) {
 /** Pending over-threshold overrides of one run, or of every run when runId is left out. */
 export function ApprovalsPanel({ runId }: { runId?: number }) {
   const revision = useAppStore((s) => s.revision);
+  const planRevision = useAppStore((s) => s.planRevision);
   const grain = useAppStore((s) => s.workbook?.grain ?? 'month');
   const { user, loaded } = useSessionUser();
   const { approvals, runs, error, load } = useApprovalsStore();
@@ -129,7 +130,7 @@ export function ApprovalsPanel({ runId }: { runId?: number }) {
 
   useEffect(() => {
     void load(runId);
-  }, [runId, revision, load]);
+  }, [runId, revision, planRevision, load]);
 
   const manager = isManager(user);
   const current = loadedFor === runId ? approvals : null;

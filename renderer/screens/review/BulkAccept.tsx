@@ -4,7 +4,7 @@ import { useReviewStore } from '../../stores/review';
 
 /** Accept every undecided, unfrozen line of the filtered set, after one confirmation. */
 export function BulkAccept() {
-  const total = useReviewStore((s) => s.total);
+  const total = useReviewStore((s) => s.lineTotal);
   const bulkAccept = useReviewStore((s) => s.bulkAccept);
   const [confirming, setConfirming] = useState(false);
   if (!total) return null;

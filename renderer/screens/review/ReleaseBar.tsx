@@ -62,6 +62,7 @@ function RollbackRow({ version, next, busy, onDone }: { version: number; next: n
  */
 export function ReleaseBar({ runId, inline = false }: { runId: number; inline?: boolean }) {
   const revision = useAppStore((s) => s.revision);
+  const planRevision = useAppStore((s) => s.planRevision);
   const { user } = useSessionUser();
   const { releases: loadedReleases, runId: loadedRun, error, busy, outcome, actionError, load, release, dismiss } = useReleasesStore();
   const [confirming, setConfirming] = useState(false);
@@ -72,7 +73,7 @@ export function ReleaseBar({ runId, inline = false }: { runId: number; inline?: 
 
   useEffect(() => {
     void load(runId);
-  }, [runId, revision, load]);
+  }, [runId, revision, planRevision, load]);
   useEffect(() => {
     setConfirming(false);
     setOpen(false);

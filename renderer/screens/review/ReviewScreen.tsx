@@ -1,9 +1,11 @@
 import { useEffect } from 'react';
 import { formatCount, formatPeriod } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
+import { useApprovalsStore } from '../../stores/approvals';
 import { useReviewStore } from '../../stores/review';
 import { useSessionStore } from '../../stores/session';
 import { ApprovalsPanel } from './ApprovalsPanel';
+import { AttributeFilter } from './AttributeFilter';
 import { BulkAccept } from './BulkAccept';
 import { ReleaseBar } from './ReleaseBar';
 import { RunOverviewChart } from './RunOverviewChart';
@@ -13,12 +15,21 @@ import { WorklistGrid } from './WorklistGrid';
 export function ReviewScreen() {
   const workbook = useAppStore((s) => s.workbook);
   const revision = useAppStore((s) => s.revision);
-  const { runs, runId, overview, filter, total, error, loadRuns, selectRun, setFilter } = useReviewStore();
+  const planRevision = useAppStore((s) => s.planRevision);
+  const { runs, runId, overview, filter, lineTotal, groupByItem, error, loadRuns, selectRun, setFilter, setGroupByItem } = useReviewStore();
   const me = useSessionStore((s) => s.session?.user);
+  const waiting = useApprovalsStore((s) =>
+    s.runId === runId && s.approvals ? s.approvals.filter((a) => me?.role === 'manager' || a.decidedBy === me?.userId).length : null,
+  );
 
   useEffect(() => {
     if (workbook) void loadRuns(workbook.currentRunId);
   }, [workbook?.path, revision, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A plan changed (here, in the approvals drawer, on another screen): refresh the lines on screen, keeping filters and selection.
+  useEffect(() => {
+    if (planRevision > 0) void useReviewStore.getState().refreshLoaded();
+  }, [planRevision]);
 
   useEffect(() => {
     // Single-key shortcuts work anywhere on the screen except while typing.
@@ -32,6 +43,7 @@ export function ReviewScreen() {
         s: () => store.openEditor(true),
         n: () => store.nextException(),
         u: () => void store.undo(),
+        g: () => store.setGroupByItem(!store.groupByItem),
       };
       const action = actions[event.key];
       if (action && !store.editor) {
@@ -99,6 +111,11 @@ export function ReviewScreen() {
             <span>My items</span>
           </label>
         )}
+        <AttributeFilter />
+        <label className="check" title="Each item’s lines together under a header row (g)">
+          <input type="checkbox" checked={groupByItem} onChange={(e) => setGroupByItem(e.target.checked)} />
+          <span>Group by item</span>
+        </label>
         <BulkAccept />
         {runId !== null && <ReleaseBar runId={runId} />}
         <span className="spacer" />
@@ -117,7 +134,10 @@ export function ReviewScreen() {
       {!runs.length && workbook && <p className="empty">This workbook has no forecast runs yet. Import a forecast file to start.</p>}
       {runId !== null && (
         <details className="approvals-drawer">
-          <summary>{me?.role === 'manager' ? 'Overrides waiting for your approval' : 'My overrides waiting for approval'}</summary>
+          <summary>
+            {me?.role === 'manager' ? 'Overrides waiting for your approval' : 'My overrides waiting for approval'}
+            {waiting !== null && <span className="count"> ({formatCount(waiting)})</span>}
+          </summary>
           <ApprovalsPanel runId={runId} />
         </details>
       )}
@@ -127,8 +147,8 @@ export function ReviewScreen() {
         <ItemDetailPanel />
       </div>
       <p className="hint" aria-hidden="true">
-        ↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · Enter save · Esc cancel ·{' '}
-        {total !== null ? `${formatCount(total)} ${total === 1 ? 'line' : 'lines'}` : ''}
+        ↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · g group by item · Enter save · Esc cancel ·{' '}
+        {lineTotal !== null ? `${formatCount(lineTotal)} ${lineTotal === 1 ? 'line' : 'lines'}` : ''}
       </p>
     </section>
   );

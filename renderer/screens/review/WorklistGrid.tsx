@@ -1,8 +1,10 @@
 // The worklist: a virtualized grid over the run's lines. Only visible rows are in
 // the DOM and only the pages around them are fetched, so 100 000 lines scroll
-// as smoothly as 100.
+// as smoothly as 100. Grouped by item, the backend places a header row before
+// each item's lines; the keyboard moves between lines and steps over headers.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import type { ItemGroupHeader } from '../../../shared/domain';
 import { formatCount } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
 import { GRID_TEMPLATE, WORKLIST_COLUMNS } from './columns';
@@ -12,7 +14,11 @@ const HEADER_HEIGHT = 29;
 
 export function WorklistGrid() {
   const total = useReviewStore((s) => s.total);
+  const lineTotal = useReviewStore((s) => s.lineTotal);
+  const itemTotal = useReviewStore((s) => s.itemTotal);
   const rows = useReviewStore((s) => s.rows);
+  const groups = useReviewStore((s) => s.groups);
+  const grouped = useReviewStore((s) => s.groupByItem);
   const sort = useReviewStore((s) => s.sort);
   const setSort = useReviewStore((s) => s.setSort);
   const ensureRows = useReviewStore((s) => s.ensureRows);
@@ -36,22 +42,32 @@ export function WorklistGrid() {
     if (total) ensureRows(first, last);
   }, [first, last, total, ensureRows]);
 
+  // Keep the selected line in view, also when the selection stepped over a header or moved by a shortcut.
+  useEffect(() => {
+    if (total) virtualizer.scrollToIndex(Math.min(selectedIndex, total - 1), { align: 'auto' });
+  }, [selectedIndex, total, virtualizer]);
+
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 260) / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: page, PageUp: -page };
     let next: number | null = null;
-    if (event.key in moves) next = selectedIndex + moves[event.key]!;
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = (total ?? 1) - 1;
+    let direction: 1 | -1 = 1;
+    if (event.key in moves) {
+      next = selectedIndex + moves[event.key]!;
+      direction = moves[event.key]! < 0 ? -1 : 1;
+    } else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') {
+      next = (total ?? 1) - 1;
+      direction = -1;
+    }
     if (next === null || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
-    select(next);
-    virtualizer.scrollToIndex(Math.max(0, Math.min(next, (total ?? 1) - 1)), { align: 'auto' });
+    select(next, direction);
   }
 
   return (
     <div
-      className="grid"
+      className={`grid${grouped ? ' grouped' : ''}`}
       role="grid"
       aria-label="Worklist"
       aria-rowcount={(total ?? 0) + 1}
@@ -89,6 +105,9 @@ export function WorklistGrid() {
         {total === 0 && <div className="grid-empty">No lines match.</div>}
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((v) => {
+            const style = { transform: `translateY(${v.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT };
+            const group = groups.get(v.index);
+            if (group) return <GroupHeaderRow key={v.key} index={v.index} group={group} style={style} onClick={() => select(v.index + 1)} />;
             const row = rows.get(v.index);
             return (
               <div
@@ -99,7 +118,7 @@ export function WorklistGrid() {
                 aria-rowindex={v.index + 2}
                 aria-selected={v.index === selectedIndex}
                 onClick={() => select(v.index)}
-                style={{ transform: `translateY(${v.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT }}
+                style={style}
               >
                 {WORKLIST_COLUMNS.map((col) => (
                   <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined} title={row && col.hover ? col.value(row) : undefined}>
@@ -112,7 +131,41 @@ export function WorklistGrid() {
         </div>
       </div>
       <div className="grid-foot" aria-hidden="true">
-        {total === null ? 'Loading…' : `${formatCount(total)} ${total === 1 ? 'line' : 'lines'} · row ${total ? formatCount(selectedIndex + 1) : 0}`}
+        {total === null
+          ? 'Loading…'
+          : grouped
+            ? `${formatCount(lineTotal ?? 0)} ${lineTotal === 1 ? 'line' : 'lines'} of ${formatCount(itemTotal ?? 0)} ${itemTotal === 1 ? 'item' : 'items'}, grouped by item`
+            : `${formatCount(total)} ${total === 1 ? 'line' : 'lines'} · row ${total ? formatCount(selectedIndex + 1) : 0}`}
+      </div>
+    </div>
+  );
+}
+
+/** One item's header: its highest exception score under Score, who owns it, how many of its lines are decided. */
+function GroupHeaderRow({ index, group, style, onClick }: { index: number; group: ItemGroupHeader; style: CSSProperties; onClick: () => void }) {
+  const facts = `${group.lines} ${group.lines === 1 ? 'line' : 'lines'} · ${group.decided} decided`;
+  return (
+    <div
+      className="grid-row group-head"
+      role="row"
+      aria-rowindex={index + 2}
+      aria-label={`${group.itemId} ${group.itemName}: ${facts}, highest score ${Math.round(group.maxExceptionScore)}, owner ${group.owner ?? 'nobody'}`}
+      data-item={group.itemId}
+      onClick={onClick}
+      style={style}
+    >
+      <div role="gridcell" className="num" title="Highest exception score of the item’s lines">
+        {Math.round(group.maxExceptionScore)}
+      </div>
+      <div role="gridcell" aria-colspan={WORKLIST_COLUMNS.length - 1} className="group-title">
+        <span className="group-item">{group.itemId}</span>
+        <span className="group-name" title={group.itemName}>
+          {group.itemName}
+        </span>
+        <span className="group-facts">
+          {group.owner ? <span title="Owner">{group.owner}</span> : <span>no owner</span>}
+          <span>{facts}</span>
+        </span>
       </div>
     </div>
   );

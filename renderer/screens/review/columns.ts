@@ -31,7 +31,8 @@ export const WORKLIST_COLUMNS: WorklistColumn[] = [
     width: 'minmax(110px, 1.2fr)',
     title: 'What makes the line an exception',
     hover: true,
-    value: (r) => r.exceptionReasons.map((x) => exceptionChip(x).short).join(' · '),
+    // The signals first; "small" (damped by low volume) last, where truncation costs least.
+    value: (r) => [...r.exceptionReasons].sort((a, b) => Number(a.kind === 'low_volume') - Number(b.kind === 'low_volume')).map((x) => exceptionChip(x).short).join(' · '),
   },
   { id: 'item', label: 'Item', width: '86px', sort: 'item', value: (r) => r.itemId },
   { id: 'name', label: 'Name', width: 'minmax(100px, 1.6fr)', value: (r) => r.itemName, hover: true },

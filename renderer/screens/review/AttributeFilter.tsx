@@ -1,0 +1,49 @@
+// Filter the worklist by any item attribute: the columns (brand, family, ABC
+// class, unit) and every imported attribute, with the values the run's items have.
+import type { ItemAttributeFacet } from '../../../shared/domain';
+import { formatCount } from '../../../shared/format';
+import { useReviewStore } from '../../stores/review';
+
+const COLUMN_LABELS: Record<string, string> = { brand: 'Brand', family: 'Family', abcClass: 'ABC class', unit: 'Unit' };
+
+/** 'lead_time_weeks' → 'Lead time weeks': imported attribute names as a planner reads them. */
+export function attributeLabel(facet: Pick<ItemAttributeFacet, 'name' | 'source'>): string {
+  if (facet.source === 'column') return COLUMN_LABELS[facet.name] ?? facet.name;
+  const words = facet.name.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function AttributeFilter() {
+  const attributes = useReviewStore((s) => s.attributes);
+  const name = useReviewStore((s) => s.filter.attributeName);
+  const value = useReviewStore((s) => s.filter.attributeValue);
+  const setFilter = useReviewStore((s) => s.setFilter);
+  const facet = attributes.find((a) => a.name === name);
+  // A value chosen before the list arrived (or one beyond the listed 200) stays selectable.
+  const values = facet && value && !facet.values.some((v) => v.value === value) ? [{ value, items: null }, ...facet.values] : (facet?.values ?? []);
+  return (
+    <span className="attribute-filter" role="group" aria-label="Filter by item attribute">
+      <select aria-label="Attribute" value={name} onChange={(e) => setFilter({ attributeName: e.target.value, attributeValue: '' })} disabled={!attributes.length}>
+        <option value="">Any attribute</option>
+        {attributes.map((a) => (
+          <option key={a.name} value={a.name}>
+            {attributeLabel(a)}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Attribute value" value={value} onChange={(e) => setFilter({ attributeValue: e.target.value })} disabled={!facet}>
+        <option value="">{facet ? `Any ${attributeLabel(facet).toLowerCase()}` : 'Any value'}</option>
+        {values.map((v) => (
+          <option key={v.value} value={v.value}>
+            {v.items === null ? v.value : `${v.value} (${formatCount(v.items)})`}
+          </option>
+        ))}
+      </select>
+      {facet && facet.distinctValues > facet.values.length && (
+        <small className="capped" title={`${formatCount(facet.distinctValues)} distinct values; the ${facet.values.length} most common are listed`}>
+          top {facet.values.length}
+        </small>
+      )}
+    </span>
+  );
+}
