@@ -61,7 +61,7 @@ export async function firstPageSection({ root, tmp, runs, log }) {
     rows: [
       { what: `first page of a ${warm[0].total.toLocaleString('en-US')}-line run (scores current)`, seconds: typical, peakMb: probe.peakMb },
       { what: 'first page grouped by item (scores current)', seconds: typicalGrouped, peakMb: probe.peakMb },
-      { what: 'a page at line 50 000 while scrolling (count kept)', seconds: median(scrolled.map((w) => w.seconds)), peakMb: probe.peakMb },
+      { what: 'a page at line 50 000 while scrolling (list order kept)', seconds: median(scrolled.map((w) => w.seconds)), peakMb: probe.peakMb },
       { what: 'a page at row 50 000 grouped by item (layout kept)', seconds: median(scrolledGrouped.map((w) => w.seconds)), peakMb: probe.peakMb },
       { what: 'first page, very first view (scores computed then)', seconds: cold.seconds, peakMb: probe.peakMb },
     ],
