@@ -7,6 +7,7 @@ import { formatPercent, formatPeriod, formatQuantity } from '../../../shared/for
 import { useReviewStore } from '../../stores/review';
 import { useSessionStore } from '../../stores/session';
 import { LineJournalView } from './LineJournalView';
+import { OverrideGuidance } from './OverrideGuidance';
 
 const STATUS_TEXT: Record<ForecastLineRow['status'], string> = {
   undecided: 'Not decided yet',
@@ -150,6 +151,7 @@ export function DecisionPanel() {
             <span>Comment{commentRequired ? ' (required)' : ''}</span>
             <input aria-label="Comment" value={comment} onChange={(e) => setComment(e.target.value)} />
           </label>
+          <OverrideGuidance lineId={row.lineId} quantity={quantity} reasonCode={reason} />
           <div className="actions">
             <button type="submit" className="primary" disabled={!validQuantity}>
               Save decision

@@ -1,0 +1,184 @@
+import { ATTRIBUTE_SLICE_PREFIX, METRIC_LABELS, SLICE_LABELS, isAttributeSlice, type Metric, type Slice, type SliceRow, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import { formatMetricValue, formatShareOf } from '../../../shared/accuracy-format';
+import type { ItemAttributeFacet } from '../../../shared/domain';
+import { formatCount, formatPeriod } from '../../../shared/format';
+import type { Grain } from '../../../shared/period';
+import type { AccuracySliceBy } from '../../stores/accuracy';
+import { CiCell, FvaCell, IntervalNote } from './cells';
+import type { CsvTable } from './csv';
+import { ExportCsvButton } from './ExportCsvButton';
+
+/** The order of the "Slice by" choices: what the overrides did first, then every line, then the sources. */
+export const SLICE_CHOICES: Slice[] = ['planner', 'reason', 'direction', 'size', 'category', 'abc_class', 'owner', 'lag', 'period', 'model_version', 'run', 'model'];
+
+const ATTRIBUTE_LABELS: Record<string, string> = { brand: 'Brand', family: 'Family', unit: 'Unit' };
+const attributeLabel = (name: string) => ATTRIBUTE_LABELS[name] ?? name;
+
+/** "Reason code", "Brand", or an imported attribute's own key. */
+export function sliceLabel(by: AccuracySliceBy): string {
+  return isAttributeSlice(by) ? attributeLabel(by.slice(ATTRIBUTE_SLICE_PREFIX.length)) : SLICE_LABELS[by];
+}
+
+const rowLabel = (by: AccuracySliceBy, row: { key: string; label: string }, grain: Grain) => (by === 'period' ? formatPeriod(row.key, grain) : row.label);
+const fileSafe = (by: AccuracySliceBy) => by.replace(ATTRIBUTE_SLICE_PREFIX, 'attribute-');
+
+function sliceCsv(t: SliceTable, grain: Grain): CsvTable {
+  return {
+    name: `accuracy-${fileSafe(t.by)}-${t.metric}`,
+    header: [fileSafe(t.by).replace(/-/g, '_'), 'metric', 'n', 'model', 'final', 'fva_pts', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged'],
+    rows: t.rows.map((r) => [rowLabel(t.by, r, grain), t.metric, r.n, r.model, r.final, r.fva, r.ci?.low ?? null, r.ci?.high ?? null, r.improved, r.worsened, r.unchanged]),
+  };
+}
+
+function rankingCsv(t: SourceRanking): CsvTable {
+  return { name: `accuracy-forecast-source-${t.metric}`, header: ['rank', 'source', 'metric', 'n', 'value'], rows: t.rows.map((r, i) => [i + 1, r.label, t.metric, r.n, r.value]) };
+}
+
+function SliceRows({ table, grain }: { table: SliceTable; grain: Grain }) {
+  const m = table.metric;
+  return (
+    <>
+      <thead>
+        <tr>
+          <th scope="col">{sliceLabel(table.by)}</th>
+          <th scope="col" className="num">
+            n
+          </th>
+          <th scope="col" className="num">
+            Model
+          </th>
+          <th scope="col" className="num">
+            Final
+          </th>
+          <th scope="col" className="num">
+            FVA pts
+          </th>
+          <th scope="col" className="num">
+            95 % interval
+          </th>
+          <th scope="col" className="num">
+            Improved
+          </th>
+          <th scope="col" className="num">
+            Worsened
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((r: SliceRow) => (
+          <tr key={r.key}>
+            <th scope="row">{rowLabel(table.by, r, grain)}</th>
+            <td className="num">{formatCount(r.n)}</td>
+            <td className="num">{formatMetricValue(m, r.model)}</td>
+            <td className="num">{formatMetricValue(m, r.final)}</td>
+            <FvaCell metric={m} fva={r.fva} ci={r.ci} />
+            <CiCell metric={m} ci={r.ci} />
+            <td className="num">{formatShareOf(r.improved, r.n)}</td>
+            <td className="num">{formatShareOf(r.worsened, r.n)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </>
+  );
+}
+
+function RankingRows({ table }: { table: SourceRanking }) {
+  return (
+    <>
+      <thead>
+        <tr>
+          <th scope="col" className="num">
+            Rank
+          </th>
+          <th scope="col">Forecast source</th>
+          <th scope="col" className="num">
+            n
+          </th>
+          <th scope="col" className="num">
+            {METRIC_LABELS[table.metric]}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((r, i) => (
+          <tr key={r.key}>
+            <td className="num">{i + 1}</td>
+            <th scope="row">{r.label}</th>
+            <td className="num">{formatCount(r.n)}</td>
+            <td className="num">{formatMetricValue(table.metric, r.value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </>
+  );
+}
+
+export function SlicePanel({
+  by,
+  table,
+  metric,
+  grain,
+  attributes,
+  onBy,
+}: {
+  by: AccuracySliceBy;
+  table: SliceTable | SourceRanking | null;
+  metric: Metric;
+  grain: Grain;
+  attributes: ItemAttributeFacet[];
+  onBy: (by: AccuracySliceBy) => void;
+}) {
+  // ABC class is an engine slice already; every other attribute with more than one value can slice.
+  const attributeChoices = attributes.filter((a) => a.name !== 'abcClass' && a.distinctValues > 1);
+  // While another choice loads, the last table stays on screen under its own column heading.
+  const shown = table;
+  const isRanking = shown?.by === 'model';
+  const what = !shown
+    ? ''
+    : isRanking
+      ? 'every forecast source on the lines with a known actual, best first'
+      : (shown as SliceTable).overridesOnly
+        ? 'overridden lines only: model against final plan'
+        : 'every line: model against final plan';
+  return (
+    <section className="panel acc-panel slice-panel" aria-labelledby="slice-title">
+      <div className="panel-head">
+        <h3 id="slice-title">Slices</h3>
+        <label className="inline-field">
+          <span>Slice by</span>
+          <select aria-label="Slice by" value={by} onChange={(e) => onBy(e.target.value as AccuracySliceBy)}>
+            {SLICE_CHOICES.map((s) => (
+              <option key={s} value={s}>
+                {SLICE_LABELS[s]}
+              </option>
+            ))}
+            {attributeChoices.length > 0 && (
+              <optgroup label="Item attribute">
+                {attributeChoices.map((a) => (
+                  <option key={a.name} value={`${ATTRIBUTE_SLICE_PREFIX}${a.name}`}>
+                    {attributeLabel(a.name)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </label>
+        <span className="muted">
+          {what}
+          {shown ? ` · ${METRIC_LABELS[metric]}` : ''}
+        </span>
+        <span className="spacer" />
+        {shown && <ExportCsvButton label={`Slice by ${sliceLabel(shown.by).toLowerCase()}`} table={() => (shown.by === 'model' ? rankingCsv(shown as SourceRanking) : sliceCsv(shown as SliceTable, grain))} />}
+      </div>
+      <div className="table-scroll slice-scroll">
+        {shown && (
+          <table className="table compact acc-table" aria-label="Slice">
+            {isRanking ? <RankingRows table={shown as SourceRanking} /> : <SliceRows table={shown as SliceTable} grain={grain} />}
+          </table>
+        )}
+        {shown && shown.rows.length === 0 && <p className="empty">No lines under this filter.</p>}
+      </div>
+      {shown && !isRanking && <IntervalNote ciMethod={(shown as SliceTable).ciMethod} />}
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { METRIC_LABELS, type Metric, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
+import { formatMetricValue, formatShareOf } from '../../../shared/accuracy-format';
+import { formatCount } from '../../../shared/format';
+import { CiCell, FvaCell, IntervalNote } from './cells';
+import type { CsvTable } from './csv';
+import { ExportCsvButton } from './ExportCsvButton';
+
+function StepRow({ metric, step, parallel }: { metric: Metric; step: StairstepStep; parallel?: boolean }) {
+  return (
+    <tr className={parallel ? 'parallel' : undefined}>
+      <th scope="row">
+        {step.label}
+        {parallel && <span className="muted"> · vs model</span>}
+      </th>
+      <td className="num value">{formatMetricValue(metric, step.value)}</td>
+      <td className="num">{formatCount(step.n)}</td>
+      <FvaCell metric={metric} fva={step.fva} ci={step.ci} />
+      <CiCell metric={metric} ci={step.ci} />
+      <td className="num">{formatShareOf(step.improved, step.n)}</td>
+      <td className="num">{formatShareOf(step.worsened, step.n)}</td>
+      <td className="num">{formatShareOf(step.unchanged, step.n)}</td>
+    </tr>
+  );
+}
+
+function csvOf(s: Stairstep): CsvTable {
+  const rows = [...s.steps, ...(s.salesInput ? [s.salesInput] : [])];
+  return {
+    name: `accuracy-stairstep-${s.metric}`,
+    header: ['step', 'metric', 'value', 'n', 'fva_pts', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged'],
+    rows: rows.map((r) => [r.label, s.metric, r.value, r.n, r.fva, r.ci?.low ?? null, r.ci?.high ?? null, r.improved, r.worsened, r.unchanged]),
+  };
+}
+
+export function StairstepTable({ stairstep }: { stairstep: Stairstep }) {
+  const { metric } = stairstep;
+  return (
+    <div className="acc-table-block">
+      <div className="panel-head">
+        <h3 id="stairstep-title">Stairstep</h3>
+        <span className="muted">each step against the one before, on the same {formatCount(stairstep.n)} lines</span>
+        <span className="spacer" />
+        <ExportCsvButton label="FVA stairstep" table={() => csvOf(stairstep)} />
+      </div>
+      <div className="table-scroll">
+      <table className="table compact acc-table" aria-label="FVA stairstep">
+        <thead>
+          <tr>
+            <th scope="col">Step</th>
+            <th scope="col" className="num">
+              {METRIC_LABELS[metric]}
+            </th>
+            <th scope="col" className="num">
+              n
+            </th>
+            <th scope="col" className="num">
+              FVA pts
+            </th>
+            <th scope="col" className="num">
+              95 % interval
+            </th>
+            <th scope="col" className="num">
+              Improved
+            </th>
+            <th scope="col" className="num">
+              Worsened
+            </th>
+            <th scope="col" className="num">
+              Unchanged
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {stairstep.steps.map((s) => (
+            <StepRow key={s.source} metric={metric} step={s} />
+          ))}
+          {stairstep.salesInput && <StepRow metric={metric} step={stairstep.salesInput} parallel />}
+        </tbody>
+      </table>
+      </div>
+      {stairstep.steps.length === 0 && <p className="empty">No lines with an actual and both benchmarks under this filter.</p>}
+      <IntervalNote ciMethod={stairstep.ciMethod}>
+        {' '}
+        Improved / worsened / unchanged: share of lines whose error the step made smaller / larger / left equal.
+        {metric === 'mape' && ` MAPE leaves out ${formatCount(stairstep.excludedZeroActuals)} lines whose actual is 0.`}
+        {metric !== 'mape' && stairstep.excludedZeroActuals > 0 && ` ${formatCount(stairstep.excludedZeroActuals)} lines have an actual of 0 (MAPE would leave them out).`}
+        {stairstep.salesInput && ` Sales input: a parallel row on the ${formatCount(stairstep.salesInput.n)} lines that have one, against the model on those lines.`}
+      </IntervalNote>
+    </div>
+  );
+}
