@@ -136,7 +136,7 @@ export function SlicePanel({
   const what = !shown
     ? ''
     : isRanking
-      ? 'every forecast source on the lines with a known actual, best first'
+      ? 'every forecast source with known actuals, best first'
       : (shown as SliceTable).overridesOnly
         ? 'overridden lines only: model against final plan'
         : 'every line: model against final plan';
@@ -163,7 +163,7 @@ export function SlicePanel({
             )}
           </select>
         </label>
-        <span className="muted">
+        <span className="muted" title={what}>
           {what}
           {shown ? ` · ${METRIC_LABELS[metric]}` : ''}
         </span>
@@ -172,7 +172,7 @@ export function SlicePanel({
       </div>
       <div className="table-scroll slice-scroll">
         {shown && (
-          <table className="table compact acc-table" aria-label="Slice">
+          <table className={`table compact acc-table${isRanking ? ' ranking' : ''}`} aria-label="Slice">
             {isRanking ? <RankingRows table={shown as SourceRanking} /> : <SliceRows table={shown as SliceTable} grain={grain} />}
           </table>
         )}
