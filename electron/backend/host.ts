@@ -65,6 +65,16 @@ export class BackendHost {
     });
   }
 
+  /** A host-only call (backend/host-api.ts): for the shell's own menus, never relayed from the page. */
+  hostCall(method: string, payload: unknown): Promise<Result<unknown>> {
+    if (this.exited) return Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The backend has stopped.' } });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.send({ type: 'hostCall', id, method, payload });
+    });
+  }
+
   onEvent(listener: (event: BackendEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

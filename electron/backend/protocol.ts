@@ -17,7 +17,11 @@ export interface WorkerInit {
   seedDemoIfEmpty?: boolean | DemoSeedOptions;
 }
 
-export type HostToWorker = { type: 'call'; id: number; method: string; payload: unknown } | { type: 'close' };
+export type HostToWorker =
+  | { type: 'call'; id: number; method: string; payload: unknown }
+  /** Host-only calls (backend/host-api.ts): the relays for the page never send these. */
+  | { type: 'hostCall'; id: number; method: string; payload: unknown }
+  | { type: 'close' };
 
 export type WorkerToHost =
   | { type: 'ready'; backupPath: string | null; migratedFrom: number }

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BackendEvent } from '../../shared/domain';
 import { dispatch } from './api';
+import { hostDispatch } from './host-api';
 import type { BackendContext } from './context';
 import { openWorkbook } from './db/open';
 import { toApiError } from './errors';
@@ -37,7 +38,7 @@ async function main(init: WorkerInit): Promise<void> {
       return;
     }
     queue = queue.then(async () => {
-      const result = await dispatch(ctx, message.method, message.payload);
+      const result = message.type === 'hostCall' ? await hostDispatch(ctx, message.method, message.payload) : await dispatch(ctx, message.method, message.payload);
       post({ type: 'reply', id: message.id, result });
     });
   });

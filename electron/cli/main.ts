@@ -1,6 +1,6 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
 import { WorkbenchError } from '../backend/errors';
-import { ACCURACY_USAGE, CHECK_USAGE, DEMO_USAGE, IMPORT_USAGE } from './usage';
+import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE } from './usage';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo) => Promise<ExitCode> }> = {
@@ -9,6 +9,9 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo)
   import: { usage: IMPORT_USAGE, run: async (argv, io) => (await import('./commands/import')).importCommand(argv, io) },
   accuracy: { usage: ACCURACY_USAGE, run: async (argv, io) => (await import('./commands/accuracy')).accuracyCommand(argv, io) },
   check: { usage: CHECK_USAGE, run: async (argv, io) => (await import('./commands/check')).checkCommand(argv, io) },
+  export: { usage: EXPORT_USAGE, run: async (argv, io) => (await import('./commands/export')).exportCommand(argv, io) },
+  backup: { usage: BACKUP_USAGE, run: async (argv, io) => (await import('./commands/backup')).backupCommand(argv, io) },
+  restore: { usage: RESTORE_USAGE, run: async (argv, io) => (await import('./commands/restore')).restoreCommand(argv, io) },
 };
 
 export const HELP = `fwb — Forecast Workbench on the command line

@@ -45,3 +45,26 @@ export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] 
                    input in parallel) instead of a slice
   --json           one JSON object on stdout
   Exit 0 done, 1 failed, 2 usage error, 3 input rejected (e.g. a run that does not exist).`;
+
+export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [options] --format csv|xlsx --out FILE
+  Writes a table of the workbook to a file (written aside and renamed, never half-written).
+  --what plan            the reconciled plan: model and final quantity, source, reason, who and when, approval
+  --run ID               plan: the forecast run (default: the current run, newest origin)
+  --version N            plan: a released version of the run instead of the plan as it stands
+  --what quarantine      rows an import put in quarantine; --batch ID names the import batch
+  --what audit           the hash-chained audit log
+  --what accuracy|governance, --by SLICE, --format html: not built yet
+  --format csv|xlsx      CSV (RFC 4180, UTF-8, formula-safe text) or XLSX (typed cells)
+  --out FILE             where to write (replaced if it exists)
+  --json                 one JSON object on stdout: what, format, path, rows, bytes`;
+
+export const BACKUP_USAGE = `fwb backup --db FILE --out FILE [--force] [--json]
+  Copies the workbook through SQLite's online backup API: safe while the app has it
+  open and writing. The copy is checked before it gets its name.
+  --force    replace OUT if it already exists`;
+
+export const RESTORE_USAGE = `fwb restore --db FILE --from BACKUP [--json]
+  Replaces the workbook with a backup, after checking that the backup is a workbook
+  this version opens and that it passes "fwb check". The current file is kept aside
+  as FILE.before-restore-<time>. Close the workbook in the app first (or use its
+  File › Restore from backup…).`;

@@ -10,10 +10,10 @@ export function assertWritableTarget(outPath: string): string {
   const path = resolve(outPath);
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new WorkbenchError('INPUT_REJECTED', `Cannot write ${path}: the folder ${dir} does not exist.`, { file: path });
+    throw new WorkbenchError('INPUT_REJECTED', `Cannot write ${path}: the folder ${dir} does not exist.`);
   }
   if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new WorkbenchError('INPUT_REJECTED', `Cannot write ${path}: it is a folder; give a file name.`, { file: path });
+    throw new WorkbenchError('INPUT_REJECTED', `Cannot write ${path}: it is a folder; give a file name.`);
   }
   return path;
 }

@@ -1,0 +1,36 @@
+// fwb backup --db FILE --out FILE [--force] [--json]
+import { BACKUP_USAGE } from '../usage';
+import { parseArgs } from 'node:util';
+import { openWorkbook } from '../../backend/db/open';
+import { backupWorkbook } from '../../backend/exports/backup';
+import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+import { rejectedInput } from './rejected';
+
+export async function backupCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (!values.db) throw new UsageError('--db FILE is required');
+  if (!values.out) throw new UsageError('--out FILE is required');
+  try {
+    // Read-only: the online backup reads the workbook, and never migrates or changes it.
+    const { db } = await openWorkbook(values.db, { readonly: true });
+    const show = progressLine(io);
+    try {
+      const done = await backupWorkbook(db, values.out, { overwrite: values.force, onProgress: (p) => show(`backing up ${p.pagesDone}/${p.pagesTotal} pages`) });
+      show('');
+      if (values.json) io.stdout.write(`${JSON.stringify({ db: values.db, ...done })}\n`);
+      else io.stdout.write(`${values.db} backed up to ${done.path} (${(done.bytes / (1 << 20)).toFixed(1)} MB, schema ${done.schemaVersion}).\n`);
+      return EXIT.ok;
+    } finally {
+      show('');
+      db.close();
+    }
+  } catch (err) {
+    return rejectedInput(err, io, 'backup');
+  }
+}
+
+export { BACKUP_USAGE };

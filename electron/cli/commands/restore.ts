@@ -1,0 +1,32 @@
+// fwb restore --db FILE --from BACKUP [--json]
+import { RESTORE_USAGE } from '../usage';
+import { parseArgs } from 'node:util';
+import { restoreWorkbook } from '../../backend/exports/restore';
+import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
+import { rejectedInput } from './rejected';
+
+export async function restoreCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (!values.db) throw new UsageError('--db FILE is required');
+  if (!values.from) throw new UsageError('--from BACKUP is required');
+  let done;
+  try {
+    done = await restoreWorkbook(values.db, values.from);
+  } catch (err) {
+    return rejectedInput(err, io, 'restore');
+  }
+  if (values.json) io.stdout.write(`${JSON.stringify(done)}\n`);
+  else {
+    io.stdout.write(
+      `${done.path} restored from ${done.restoredFrom} (schema ${done.schemaVersion}; ${done.auditEntries} audit entries chained, ${done.journalRowsChecked} journal rows match).\n` +
+        (done.keptAside ? `The workbook as it was is kept as ${done.keptAside}.\n` : ''),
+    );
+  }
+  return EXIT.ok;
+}
+
+export { RESTORE_USAGE };
