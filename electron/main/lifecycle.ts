@@ -11,6 +11,7 @@ import { installSecurityGuards } from './security';
 import { createMainWindow, loadAppPage, windowTitle } from './window';
 import { type StartBackend, WorkbookSession, startFailureMessage, workbookName } from './workbook';
 import { discardStagingDir } from '../backend/imports/staging';
+import { backupFromMenu, restoreFromMenu, type BackupRestoreDeps } from './backup-restore';
 
 export interface MainElectron {
   app: App;
@@ -35,6 +36,10 @@ export interface RunningApp {
   window(): BrowserWindow | null;
   newWorkbook(): Promise<void>;
   openWorkbook(): Promise<void>;
+  /** File › Back Up Workbook…: the backup's path, or null. */
+  backupWorkbook(): Promise<string | null>;
+  /** File › Restore from Backup…: where the replaced workbook was kept, or null. */
+  restoreFromBackup(): Promise<string | null>;
 }
 
 export async function runApp(electron: MainElectron, options: RunOptions): Promise<RunningApp | null> {
@@ -105,6 +110,10 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
     const path = await askForWorkbookToOpen(dialog, window, workbookDir());
     if (path) await switchTo(path);
   };
+
+  const backupRestore: BackupRestoreDeps = { dialog, window: () => window, workbook, showWorkbook: () => showWindow() };
+  const backupWorkbook = () => backupFromMenu(backupRestore);
+  const restoreFromBackup = () => restoreFromMenu(backupRestore);
 
   /** After a refused start: open another file, make a new one, or quit (null). */
   const askForAnotherWorkbook = async (): Promise<string | null> => {
@@ -183,6 +192,8 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
     actions: {
       newWorkbook: () => void newWorkbook(),
       openWorkbook: () => void openWorkbook(),
+      backupWorkbook: () => void backupWorkbook(),
+      restoreFromBackup: () => void restoreFromBackup(),
       revealWorkbook: () => {
         if (workbook.path) electron.shell.showItemInFolder(workbook.path);
       },
@@ -195,5 +206,5 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
     return null;
   }
   showWindow();
-  return { page, workbook, window: () => window, newWorkbook, openWorkbook };
+  return { page, workbook, window: () => window, newWorkbook, openWorkbook, backupWorkbook, restoreFromBackup };
 }

@@ -6,6 +6,8 @@ export interface MenuActions {
   newWorkbook(): void;
   openWorkbook(): void;
   revealWorkbook(): void;
+  backupWorkbook(): void;
+  restoreFromBackup(): void;
   showAbout(): void;
 }
 
@@ -22,6 +24,9 @@ export function menuTemplate({ platform, isPackaged, actions }: MenuOptions): Me
     submenu: [
       { label: 'New Workbook…', accelerator: 'CmdOrCtrl+N', click: () => actions.newWorkbook() },
       { label: 'Open Workbook…', accelerator: 'CmdOrCtrl+O', click: () => actions.openWorkbook() },
+      { type: 'separator' },
+      { label: 'Back Up Workbook…', click: () => actions.backupWorkbook() },
+      { label: 'Restore from Backup…', click: () => actions.restoreFromBackup() },
       { type: 'separator' },
       { label: mac ? 'Reveal Workbook in Finder' : 'Reveal Workbook File', click: () => actions.revealWorkbook() },
       { type: 'separator' },

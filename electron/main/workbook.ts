@@ -10,6 +10,8 @@ export interface Backend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;
   onEvent(listener: (event: BackendEvent) => void): () => void;
   close(): Promise<void>;
+  /** Host-only calls (backend/host-api.ts) for the File menu's backup and restore. */
+  hostCall?(method: string, payload: unknown): Promise<Result<unknown>>;
 }
 
 export type StartBackend = (init: WorkerInit) => Promise<Backend>;

@@ -411,7 +411,7 @@ describe('lifecycle', () => {
 });
 
 describe('menu', () => {
-  const actions = { newWorkbook() {}, openWorkbook() {}, revealWorkbook() {}, showAbout() {} };
+  const actions = { newWorkbook() {}, openWorkbook() {}, revealWorkbook() {}, showAbout() {}, backupWorkbook() {}, restoreFromBackup() {} };
   const labels = (template: ReturnType<typeof menuTemplate>) => JSON.stringify(template);
   it('offers DevTools only in an unpackaged app', () => {
     expect(labels(menuTemplate({ platform: 'linux', isPackaged: false, actions }))).toContain('toggleDevTools');
