@@ -12,6 +12,8 @@ export interface WorkbenchClient {
   onEvent(listener: (event: BackendEvent) => void): () => void;
   /** Hands a picked or dropped file to the backend for import. */
   stageFile(file: File): Promise<Result<StagedFile>>;
+  /** Browser host only: a finished export from the workbook's exports folder, by file name (the desktop app has it on disk already). */
+  fetchExport(fileName: string): Promise<Result<Blob>>;
 }
 
 type Bridge = {
@@ -41,6 +43,7 @@ function desktopClient(bridge: Bridge): WorkbenchClient {
     call: (method, payload) => (bridge[method] as (p: unknown) => Promise<Result<never>>)(payload ?? {}),
     onEvent: (listener) => bridge.onEvent(listener),
     stageFile: (file) => bridge.stageFile(file),
+    fetchExport: async () => ({ ok: false, error: { code: 'INVALID_REQUEST', message: 'The desktop app writes exports straight to disk.' } }),
   };
 }
 
@@ -73,6 +76,16 @@ function browserClient(): WorkbenchClient {
         return (await response.json()) as Result<StagedFile>;
       } catch (err) {
         return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: `Upload failed: ${(err as Error).message}` } };
+      }
+    },
+    async fetchExport(fileName) {
+      if (!token) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'No access token: open the address the browser host printed.' } };
+      try {
+        const response = await fetch(`/api/exports/${encodeURIComponent(fileName)}`, { headers: { Authorization: `Bearer ${token}` } });
+        if (!response.ok) return (await response.json()) as Result<Blob>;
+        return { ok: true, value: await response.blob() };
+      } catch (err) {
+        return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: `Download failed: ${(err as Error).message}` } };
       }
     },
     onEvent(listener) {

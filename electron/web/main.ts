@@ -7,6 +7,7 @@ import { BackendHost, BackendStartError } from '../backend/host';
 import { sourceWorkerUrl } from '../backend/worker-url';
 import { discardStagingDir } from '../backend/imports/staging';
 import { startWebHost } from './server';
+import { exportsDirFor } from '../backend/exports/folder';
 
 const USAGE = 'usage: npm run web -- --db FILE [--port N] [--seed-demo-if-empty] [--open]';
 
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const rendererDir = resolve(args['renderer-dir'] ?? new URL('../../out/renderer', import.meta.url).pathname);
-  const host = await startWebHost({ backend, rendererDir, port });
+  const host = await startWebHost({ backend, rendererDir, port, exportsDir: exportsDirFor(resolve(args.db)) });
   process.stdout.write(`Forecast Workbench at ${host.url}\n`);
   if (args.open) openBrowser(host.url);
 

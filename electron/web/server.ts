@@ -8,6 +8,8 @@ import sirv from 'sirv';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import { defaultStagingDir, stageStream } from '../backend/imports/staging';
+import { exportFileIn } from '../backend/exports/folder';
+import { createReadStream } from 'node:fs';
 
 export interface ApiBackend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;
@@ -21,6 +23,8 @@ export interface WebHostOptions {
   token?: string;
   /** Where uploads are staged for the backend to import (see backend/imports/staging.ts). */
   stagingDir?: string;
+  /** The workbook's exports folder (backend/exports/folder.ts): finished exports are downloaded from here, by name. */
+  exportsDir?: string;
 }
 
 export interface WebHost {
@@ -158,6 +162,29 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       } catch (err) {
         sendError(res, 500, { code: 'INTERNAL', message: `Upload failed: ${(err as Error).message}` });
       }
+      return;
+    }
+    const download = /^\/api\/exports\/([^/]+)$/.exec(url.pathname);
+    if (download && req.method === 'GET') {
+      // Only a file the app wrote into the exports folder, by its bare name: no path can be named.
+      let name = '';
+      try {
+        name = decodeURIComponent(download[1]!);
+      } catch {
+        /* not a name */
+      }
+      const file = options.exportsDir ? exportFileIn(options.exportsDir, name) : null;
+      if (!file) {
+        sendError(res, 404, { code: 'NOT_FOUND', message: 'No such export.' });
+        return;
+      }
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${name.replace(/"/g, '')}"`,
+        'Cache-Control': 'no-store',
+      });
+      createReadStream(file).pipe(res);
       return;
     }
     const match = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);
