@@ -79,7 +79,7 @@ export interface AccuracyFilter {
   toPeriod?: string;
   lag?: number;
   category?: string;
-  abcClass?: string;
+  abcClass?: 'A' | 'B' | 'C';
   owner?: string;
 }
 

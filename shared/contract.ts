@@ -145,8 +145,18 @@ const exportSelection = {
   /** A released version of the run's plan instead of the plan as it stands. */
   version: z.number().int().min(1).optional(),
   batchId: id.optional(),
+  /** An accuracy table: the slice (as in getAccuracySlice, or 'stairstep'), the metric and the lines it covers. */
+  by: z.string().min(1).max(120).optional(),
+  metric: z.enum(METRICS).optional(),
+  filter: z.lazy(() => accuracyFilter.unwrap()).optional(),
 };
-function exportSelectionRules(r: { what: string; runId?: number; version?: number; batchId?: number }, ctx: z.RefinementCtx): void {
+const ACCURACY_EXPORT_BY = ['stairstep', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
+function exportSelectionRules(r: { what: string; runId?: number; version?: number; batchId?: number; by?: string; metric?: string; filter?: object; format?: string }, ctx: z.RefinementCtx): void {
+  if (r.what === 'accuracy' && r.by === undefined) ctx.addIssue({ code: 'custom', path: ['by'], message: 'say which accuracy table (by)' });
+  if (r.what === 'accuracy' && r.by !== undefined && !ACCURACY_EXPORT_BY.includes(r.by) && !r.by.startsWith(ATTRIBUTE_SLICE_PREFIX))
+    ctx.addIssue({ code: 'custom', path: ['by'], message: `unknown accuracy table "${r.by}"` });
+  if (r.what !== 'accuracy' && (r.by !== undefined || r.metric !== undefined || r.filter !== undefined)) ctx.addIssue({ code: 'custom', path: ['by'], message: 'by, metric and filter go with accuracy' });
+  if (r.format !== undefined && (r.format === 'html') !== (r.what === 'governance')) ctx.addIssue({ code: 'custom', path: ['format'], message: 'the governance report is HTML, and HTML is only for the governance report' });
   if (r.what !== 'plan' && r.runId !== undefined) ctx.addIssue({ code: 'custom', path: ['runId'], message: 'a run only goes with the plan' });
   if (r.what !== 'plan' && r.version !== undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'a version only goes with the plan' });
   if (r.what === 'quarantine' && r.batchId === undefined) ctx.addIssue({ code: 'custom', path: ['batchId'], message: 'say which import batch' });

@@ -2,11 +2,12 @@
 // API answers with. Tables are typed per column so every writer (CSV, XLSX) and
 // the preview grid treat a number as a number and a date as a date.
 
-/** What the Export screen and `fwb export` can write today (accuracy and governance come later). */
-export const EXPORT_KINDS = ['plan', 'quarantine', 'audit'] as const;
+/** What the Export screen and `fwb export` can write. */
+export const EXPORT_KINDS = ['plan', 'quarantine', 'audit', 'accuracy', 'governance'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+/** Tables go to CSV or XLSX; the governance report is an HTML document (and only that). */
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'html'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**

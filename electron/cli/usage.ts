@@ -46,15 +46,18 @@ export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] 
   --json           one JSON object on stdout
   Exit 0 done, 1 failed, 2 usage error, 3 input rejected (e.g. a run that does not exist).`;
 
-export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [options] --format csv|xlsx --out FILE
+export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [options] --format csv|xlsx|html --out FILE
   Writes a table of the workbook to a file (written aside and renamed, never half-written).
   --what plan            the reconciled plan: model and final quantity, source, reason, who and when, approval
   --run ID               plan: the forecast run (default: the current run, newest origin)
   --version N            plan: a released version of the run instead of the plan as it stands
   --what quarantine      rows an import put in quarantine; --batch ID names the import batch
   --what audit           the hash-chained audit log
-  --what accuracy|governance, --by SLICE, --format html: not built yet
-  --format csv|xlsx      CSV (RFC 4180, UTF-8, formula-safe text) or XLSX (typed cells)
+  --what accuracy        an accuracy table: --by stairstep (default), model, planner, reason, direction,
+                         size, category, abc-class, owner, lag, period, model-version, run or attr:NAME;
+                         --metric wape|mae|bias|mape|smape|mase|rmse; --run ID, --lag N, --from/--to PERIOD
+  --what governance      the governance report: seven questions answered with figures and charts, as HTML
+  --format csv|xlsx|html CSV (RFC 4180, UTF-8, formula-safe text), XLSX (typed cells); html for governance
   --out FILE             where to write (replaced if it exists)
   --json                 one JSON object on stdout: what, format, path, rows, bytes`;
 

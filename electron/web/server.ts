@@ -180,7 +180,8 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       res.writeHead(200, {
         ...SECURITY_HEADERS,
-        'Content-Type': name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8',
+        // Always an attachment: a downloaded governance report opens as a file, never inside the app's origin.
+        'Content-Type': name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : name.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="${name.replace(/"/g, '')}"`,
         'Cache-Control': 'no-store',
       });

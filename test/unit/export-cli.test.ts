@@ -55,11 +55,14 @@ describe('fwb export, backup, restore', () => {
   it('answers usage errors with exit 2, naming the problem', async () => {
     const cases: [string[], RegExp][] = [
       [['export', '--db', db, '--format', 'csv', '--out', 'x.csv'], /--what is required/],
-      [['export', '--db', db, '--what', 'accuracy', '--format', 'csv', '--out', 'x.csv'], /--what accuracy is not built yet/],
-      [['export', '--db', db, '--what', 'governance', '--format', 'html', '--out', 'x.html'], /--what governance is not built yet/],
+      [['export', '--db', db, '--what', 'accuracy', '--by', 'nope', '--format', 'csv', '--out', 'x.csv'], /unknown --by "nope"/],
+      [['export', '--db', db, '--what', 'accuracy', '--metric', 'r2', '--format', 'csv', '--out', 'x.csv'], /unknown --metric "r2"/],
+      [['export', '--db', db, '--what', 'accuracy', '--from', '2026-13-01', '--format', 'csv', '--out', 'x.csv'], /--from must be a date/],
+      [['export', '--db', db, '--what', 'plan', '--by', 'size', '--format', 'csv', '--out', 'x.csv'], /--by goes with --what accuracy/],
+      [['export', '--db', db, '--what', 'governance', '--format', 'csv', '--out', 'x.csv'], /the governance report is written as HTML/],
       [['export', '--db', db, '--what', 'plans', '--format', 'csv', '--out', 'x.csv'], /unknown --what "plans"/],
       [['export', '--db', db, '--what', 'plan', '--format', 'pdf', '--out', 'x.pdf'], /unknown --format "pdf"/],
-      [['export', '--db', db, '--what', 'plan', '--format', 'html', '--out', 'x.html'], /--format html is for the governance report/],
+      [['export', '--db', db, '--what', 'plan', '--format', 'html', '--out', 'x.html'], /--format html is for --what governance/],
       [['export', '--db', db, '--what', 'plan', '--format', 'csv'], /--out FILE is required/],
       [['export', '--db', db, '--what', 'plan', '--run', 'abc', '--format', 'csv', '--out', 'x.csv'], /--run must be a positive whole number/],
       [['export', '--db', db, '--what', 'audit', '--run', '3', '--format', 'csv', '--out', 'x.csv'], /--run and --version go with --what plan/],

@@ -2,6 +2,7 @@
 // (The app's own exports go to the workbook's exports folder: handlers.ts.)
 import type { ExportFormat } from '../../../shared/exports';
 import type { Db } from '../db/open';
+import { writeGovernanceHtml } from './governance';
 import { selectTable, type ExportSelection } from './select';
 import type { OnExportProgress } from './table';
 import { writeTable, type WrittenTable } from './write-table';
@@ -13,6 +14,11 @@ export async function exportToFile(
   outPath: string,
   onProgress?: OnExportProgress,
 ): Promise<WrittenTable & { title: string; fileStem: string }> {
+  if (format === 'html') {
+    // The governance report: one document, not a table.
+    const done = writeGovernanceHtml(db, outPath);
+    return { path: done.path, rows: 7, bytes: done.bytes, warnings: [], title: done.title, fileStem: 'governance-report' };
+  }
   const table = selectTable(db, selection);
   const written = await writeTable(table, format, outPath, onProgress);
   return { ...written, title: table.title, fileStem: table.fileStem };

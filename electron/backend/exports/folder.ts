@@ -10,8 +10,8 @@ export function exportsDirFor(workbookPath: string): string {
   return join(dirname(workbookPath), 'exports');
 }
 
-/** An export's file name as the app makes them: no folders, no dot files, csv or xlsx. */
-export const EXPORT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,199}\.(csv|xlsx)$/;
+/** An export's file name as the app makes them: no folders, no dot files, csv, xlsx or html. */
+export const EXPORT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,199}\.(csv|xlsx|html)$/;
 
 /** The path of a finished export in `dir`, or null for any name the app would not have made. */
 export function exportFileIn(dir: string, fileName: string): string | null {

@@ -10,6 +10,7 @@ import type { ExportCell, ExportFormat, ExportOutcome, ExportPreview } from '../
 import type { BackendContext } from '../context';
 import { toApiError } from '../errors';
 import { exportsDirFor, workbookStem } from './folder';
+import { writeGovernanceHtml } from './governance';
 import { selectTable } from './select';
 
 export function previewExport({ db }: BackendContext, req: ParsedRequestOf<'previewExport'>): ExportPreview {
@@ -41,6 +42,14 @@ export async function runExport(ctx: BackendContext, req: ParsedRequestOf<'runEx
   const { format, ...selection } = req;
   const jobId = `export-${randomBytes(6).toString('hex')}`;
   try {
+    if (format === 'html') {
+      const dir = exportsDirFor(ctx.path);
+      mkdirSync(dir, { recursive: true });
+      const fileName = exportFileName(dir, ctx.path, 'governance-report', format, ctx.now());
+      const done = writeGovernanceHtml(ctx.db, join(dir, fileName), ctx.now());
+      ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });
+      return { what: req.what, format, title: done.title, path: done.path, fileName, rows: 7, bytes: done.bytes, warnings: [] };
+    }
     // Resolve first, so a wrong run or batch is refused before any folder or file is made.
     const table = selectTable(ctx.db, selection);
     const dir = exportsDirFor(ctx.path);

@@ -2,7 +2,10 @@
 // none is named) or of one of its released versions, the quarantine of a batch,
 // or the audit log. Checked here, not only in the contract, because the CLI
 // calls in without it.
+import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
 import type { ExportKind } from '../../../shared/exports';
+import { accuracyTable, type AccuracySelection } from './accuracy-table';
+import { governanceHeadlines } from './governance';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { auditLogTable } from './audit-log';
@@ -15,12 +18,16 @@ export interface ExportSelection {
   runId?: number;
   version?: number;
   batchId?: number;
+  by?: string;
+  metric?: Metric;
+  filter?: AccuracyFilter;
 }
 
 const invalid = (message: string) => new WorkbenchError('INVALID_REQUEST', message);
 
 export function selectTable(db: Db, s: ExportSelection): TitledTable {
   if (s.what !== 'plan' && (s.runId !== undefined || s.version !== undefined)) throw invalid(`A run or version only goes with the plan, not with ${s.what}.`);
+  if (s.what !== 'accuracy' && (s.by !== undefined || s.metric !== undefined || s.filter !== undefined)) throw invalid(`A slice, metric or filter only goes with accuracy, not with ${s.what}.`);
   if (s.what !== 'quarantine' && s.batchId !== undefined) throw invalid(`A batch only goes with quarantine, not with ${s.what}.`);
   switch (s.what) {
     case 'plan': {
@@ -32,6 +39,11 @@ export function selectTable(db: Db, s: ExportSelection): TitledTable {
       return quarantineTable(db, s.batchId);
     case 'audit':
       return auditLogTable(db);
+    case 'accuracy':
+      if (s.by === undefined) throw invalid('Say which accuracy table to export (by).');
+      return accuracyTable(db, { by: s.by as AccuracySelection['by'], metric: s.metric ?? 'wape', filter: s.filter ?? {} });
+    case 'governance':
+      return governanceHeadlines(db);
     default:
       throw invalid(`Unknown export: ${String(s.what)}.`);
   }

@@ -17,7 +17,7 @@ export interface WrittenTable {
   warnings: string[];
 }
 
-export async function writeTable(table: ExportTable, format: ExportFormat, outPath: string, onProgress?: OnExportProgress): Promise<WrittenTable> {
+export async function writeTable(table: ExportTable, format: Exclude<ExportFormat, 'html'>, outPath: string, onProgress?: OnExportProgress): Promise<WrittenTable> {
   const path = assertWritableTarget(outPath);
   const partial = partialPathFor(path);
   const warnings: string[] = [];

@@ -1,21 +1,63 @@
-// fwb export --db FILE --what plan|quarantine|audit [--run ID] [--version N] [--batch ID] --format csv|xlsx --out FILE [--json]
+// fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [--run ID] [--version N] [--batch ID]
+//   [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] --format csv|xlsx|html --out FILE [--json]
 import { EXPORT_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
+import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyFilter, type Metric } from '../../../shared/accuracy';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../../shared/exports';
+import { parseIsoDate } from '../../../shared/period';
 import { openWorkbook } from '../../backend/db/open';
 import type { ExportSelection } from '../../backend/exports/select';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 
-/** Named in the usage, answered by another part of issue 7 that is still being built. */
-const NOT_BUILT_YET = ['accuracy', 'governance'];
+const ACCURACY_BY = ['stairstep', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
+/** The CLI spells slices with hyphens (model-version), the API with underscores. */
+const apiSlice = (by: string) => (by.startsWith(ATTRIBUTE_SLICE_PREFIX) ? by : by.replace(/-/g, '_'));
 
-function selection(values: { what?: string; run?: string; version?: string; batch?: string; by?: string }): ExportSelection {
+interface SelectionFlags {
+  what?: string;
+  run?: string;
+  version?: string;
+  batch?: string;
+  by?: string;
+  metric?: string;
+  lag?: string;
+  from?: string;
+  to?: string;
+}
+
+function accuracyFilter(values: SelectionFlags): AccuracyFilter {
+  const filter: AccuracyFilter = {};
+  if (values.run !== undefined) filter.runId = positiveInt('run', values.run, 0);
+  if (values.lag !== undefined) {
+    if (!/^\d+$/.test(values.lag)) throw new UsageError(`--lag must be a whole number, got "${values.lag}"`);
+    filter.lag = Number(values.lag);
+  }
+  for (const flag of ['from', 'to'] as const) {
+    const v = values[flag];
+    if (v === undefined) continue;
+    if (parseIsoDate(v) === null) throw new UsageError(`--${flag} must be a date written YYYY-MM-DD, got "${v}"`);
+    filter[flag === 'from' ? 'fromPeriod' : 'toPeriod'] = v;
+  }
+  return filter;
+}
+
+function selection(values: SelectionFlags): ExportSelection {
   const what = values.what;
-  if (!what) throw new UsageError('--what is required (plan, quarantine or audit)');
-  if (NOT_BUILT_YET.includes(what)) throw new UsageError(`--what ${what} is not built yet; plan, quarantine and audit are`);
-  if (!(EXPORT_KINDS as readonly string[]).includes(what)) throw new UsageError(`unknown --what "${what}" (plan, quarantine, audit)`);
-  if (values.by !== undefined) throw new UsageError('--by goes with --what accuracy, which is not built yet');
+  if (!what) throw new UsageError('--what is required (plan, quarantine, audit, accuracy or governance)');
+  if (!(EXPORT_KINDS as readonly string[]).includes(what)) throw new UsageError(`unknown --what "${what}" (plan, quarantine, audit, accuracy, governance)`);
+  const accuracyFlags = (['by', 'metric', 'lag', 'from', 'to'] as const).filter((f) => values[f] !== undefined);
+  if (what !== 'accuracy' && accuracyFlags.length > 0) throw new UsageError(`--${accuracyFlags[0]} goes with --what accuracy, not ${what}`);
+  if (what === 'accuracy') {
+    if (values.version !== undefined || values.batch !== undefined) throw new UsageError('--version and --batch do not go with --what accuracy');
+    const by = apiSlice(values.by ?? 'stairstep');
+    if (!ACCURACY_BY.includes(by) && !by.startsWith(ATTRIBUTE_SLICE_PREFIX)) {
+      throw new UsageError(`unknown --by "${values.by}" (stairstep, ${ACCURACY_BY.filter((b) => b !== 'stairstep').map((b) => b.replace(/_/g, '-')).join(', ')}, or attr:NAME for an item attribute)`);
+    }
+    const metric = values.metric ?? 'wape';
+    if (!(METRICS as readonly string[]).includes(metric)) throw new UsageError(`unknown --metric "${metric}" (${METRICS.join(', ')})`);
+    return { what: 'accuracy', by, metric: metric as Metric, filter: accuracyFilter(values) };
+  }
   if (what !== 'plan' && (values.run !== undefined || values.version !== undefined)) throw new UsageError(`--run and --version go with --what plan, not ${what}`);
   if (what !== 'quarantine' && values.batch !== undefined) throw new UsageError(`--batch goes with --what quarantine, not ${what}`);
   if (what === 'quarantine' && values.batch === undefined) throw new UsageError('--what quarantine needs --batch ID');
@@ -26,9 +68,13 @@ function selection(values: { what?: string; run?: string; version?: string; batc
   return s;
 }
 
-function format(text: string | undefined): ExportFormat {
+function format(text: string | undefined, what: ExportKind): ExportFormat {
+  if (what === 'governance') {
+    if (text !== undefined && text !== 'html') throw new UsageError('the governance report is written as HTML: --format html');
+    return 'html';
+  }
   if (!text) throw new UsageError('--format is required (csv or xlsx)');
-  if (text === 'html') throw new UsageError('--format html is for the governance report, which is not built yet');
+  if (text === 'html') throw new UsageError('--format html is for --what governance; tables are csv or xlsx');
   if (!(EXPORT_FORMATS as readonly string[]).includes(text)) throw new UsageError(`unknown --format "${text}" (csv or xlsx)`);
   return text as ExportFormat;
 }
@@ -47,6 +93,10 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
       version: { type: 'string' },
       batch: { type: 'string' },
       by: { type: 'string' },
+      metric: { type: 'string' },
+      lag: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -55,12 +105,14 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
   });
   if (!values.db) throw new UsageError('--db FILE is required');
   const chosen = selection(values);
-  const fmt = format(values.format);
+  const fmt = format(values.format, chosen.what);
   if (!values.out) throw new UsageError('--out FILE is required');
 
   try {
-    // Read-only: an export never changes the workbook it reads.
-    const { db } = await openWorkbook(values.db, { readonly: true });
+    // Read-only: an export never changes what the workbook holds. Accuracy figures
+    // come from a derived cache (accuracy_cells) that may need bringing up to date first.
+    const derived = chosen.what === 'accuracy' || chosen.what === 'governance';
+    const { db } = await openWorkbook(values.db, { readonly: !derived });
     const show = progressLine(io);
     try {
       const { exportToFile } = await import('../../backend/exports/export-file');

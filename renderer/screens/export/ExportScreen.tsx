@@ -12,7 +12,7 @@ const CHOICE_LABELS: Record<ExportChoice, string> = {
   quarantine: 'Quarantined rows of an import',
   audit: 'Audit log',
 };
-const FORMAT_LABELS: Record<ExportFormat, string> = { csv: 'CSV', xlsx: 'Excel (XLSX)' };
+const FORMAT_LABELS: Record<ExportFormat, string> = { csv: 'CSV', xlsx: 'Excel (XLSX)', html: 'HTML report' };
 
 export function ExportScreen() {
   const s = useExportStore();

@@ -1,0 +1,89 @@
+// Accuracy tables as exports: any slice (or the source ranking, or the FVA
+// stairstep) with the figures the Accuracy screen shows, one row per key.
+import { METRIC_LABELS, SLICE_LABELS, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import type { ParsedRequestOf } from '../../../shared/contract';
+import { getAccuracySlice } from '../accuracy/handlers';
+import { ensureAccuracyCube } from '../accuracy/cube';
+import { fvaStairstep } from '../accuracy/stairstep';
+import type { BackendContext } from '../context';
+import type { Db } from '../db/open';
+import { columns, type ExportCell, type TitledTable } from './table';
+
+export interface AccuracySelection {
+  /** A slice of the engine, 'attr:<name>' for an item attribute, or 'stairstep'. */
+  by: Slice | `attr:${string}` | 'stairstep';
+  metric: Metric;
+  filter: AccuracyFilter;
+}
+
+const round = (v: number | null, digits = 4): ExportCell => (v === null ? null : Number(v.toFixed(digits)));
+
+function filterWords(f: AccuracyFilter): string {
+  const parts = Object.entries(f)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k} ${v}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
+  // The slice handler only needs the workbook; it takes a context because the API calls it.
+  const ctx = { db } as BackendContext;
+  const metricLabel = METRIC_LABELS[s.metric];
+  if (s.by === 'stairstep') {
+    ensureAccuracyCube(ctx.db);
+    const st = fvaStairstep(ctx.db, s.filter, s.metric);
+    const steps = st.salesInput ? [...st.steps, st.salesInput] : st.steps;
+    return {
+      name: 'FVA stairstep',
+      title: `FVA stairstep, ${metricLabel}${filterWords(s.filter)}`,
+      fileStem: `accuracy-stairstep-${s.metric}`,
+      columns: columns([
+        ['source', 'Source', 'text'],
+        ['n', 'Lines', 'integer'],
+        [s.metric, metricLabel, 'number'],
+        ['fva', 'FVA (points)', 'number'],
+        ['ci_low', 'FVA 95 % low', 'number'],
+        ['ci_high', 'FVA 95 % high', 'number'],
+        ['improved', 'Improved', 'integer'],
+        ['worsened', 'Worsened', 'integer'],
+        ['unchanged', 'Unchanged', 'integer'],
+      ]),
+      rows: steps.map((x) => [x.label, x.n, round(x.value), round(x.fva), round(x.ci?.low ?? null), round(x.ci?.high ?? null), x.improved, x.worsened, x.unchanged]),
+      total: steps.length,
+    };
+  }
+  const table = getAccuracySlice(ctx, { by: s.by, metric: s.metric, filter: s.filter } as ParsedRequestOf<'getAccuracySlice'>);
+  const byLabel = s.by.startsWith('attr:') ? s.by.slice(5) : SLICE_LABELS[s.by as Slice];
+  const base = { name: `Accuracy by ${byLabel}`.slice(0, 31), title: `${metricLabel} by ${byLabel.toLowerCase()}${filterWords(s.filter)}`, fileStem: `accuracy-${s.by.replace(/[^A-Za-z0-9_-]/g, '_')}-${s.metric}` };
+  if (s.by === 'model') {
+    const rows = (table as SourceRanking).rows;
+    return {
+      ...base,
+      columns: columns([
+        ['source', 'Forecast source', 'text'],
+        ['n', 'Lines', 'integer'],
+        [s.metric, metricLabel, 'number'],
+      ]),
+      rows: rows.map((r) => [r.label, r.n, round(r.value)]),
+      total: rows.length,
+    };
+  }
+  const rows = (table as SliceTable).rows;
+  return {
+    ...base,
+    columns: columns([
+      [s.by.startsWith('attr:') ? s.by.slice(5) : s.by, byLabel, 'text'],
+      ['n', 'Lines', 'integer'],
+      [`model_${s.metric}`, `Model ${metricLabel}`, 'number'],
+      [`final_${s.metric}`, `Final ${metricLabel}`, 'number'],
+      ['fva', 'FVA (points)', 'number'],
+      ['ci_low', 'FVA 95 % low', 'number'],
+      ['ci_high', 'FVA 95 % high', 'number'],
+      ['improved', 'Improved', 'integer'],
+      ['worsened', 'Worsened', 'integer'],
+      ['unchanged', 'Unchanged', 'integer'],
+    ]),
+    rows: rows.map((r) => [r.label, r.n, round(r.model), round(r.final), round(r.fva), round(r.ci?.low ?? null), round(r.ci?.high ?? null), r.improved, r.worsened, r.unchanged]),
+    total: rows.length,
+  };
+}

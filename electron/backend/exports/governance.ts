@@ -1,0 +1,61 @@
+// The governance report as an export: the whole report is one HTML document
+// (governance/html.ts); its headline figures are also a small table, which is
+// what the Export screen previews before the document is written.
+import { writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import type { Db } from '../db/open';
+import { governanceHtml } from '../governance/html';
+import { governanceReport } from '../governance/report';
+import { columns, type ExportCell, type TitledTable } from './table';
+import { WorkbenchError } from '../errors';
+import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
+
+const pct = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
+
+export function governanceHeadlines(db: Db, now = new Date()): TitledTable {
+  const r = governanceReport(db, now);
+  const rows: ExportCell[][] = [
+    ['1 Data', 'Imported files', r.provenance.batches.reduce((t, b) => t + b.files, 0)],
+    ['1 Data', 'Model versions', r.provenance.models.length],
+    ['2 Quality', 'Rows quarantined, % of rows read', pct(r.quality.rowsRead > 0 ? (r.quality.rowsQuarantined / r.quality.rowsRead) * 100 : null)],
+    ['2 Quality', 'Items with gaps in their actuals', r.quality.itemsWithGaps],
+    ['3 Roles', 'Segments stepped down to assist', r.roles.filter((x) => x.roleInForce !== x.role).length],
+    ['4 Accountability', 'Lines of past runs decided by a person, %', pct(r.accountability.linesInPastRuns > 0 ? (r.accountability.linesDecidedByPerson / r.accountability.linesInPastRuns) * 100 : null)],
+    ['4 Accountability', 'Overrides awaiting a manager', r.accountability.pendingApprovals],
+    ['5 Monitoring', 'Model WAPE %', pct(r.monitoring.modelWape)],
+    ['5 Monitoring', 'Final plan WAPE %', pct(r.monitoring.finalWape)],
+    ['5 Monitoring', 'Model bias %', pct(r.monitoring.modelBias)],
+    ['5 Monitoring', 'Interval coverage %', pct(r.monitoring.coverage)],
+    ['6 Drift', 'Drift alerts (open)', r.drift.alerts.filter((a) => a.resolvedAt === null).length],
+    ['6 Drift', 'Drift alerts (all)', r.drift.alerts.length],
+    ['7 Rollback', 'Releases', r.rollback.releases],
+    ['7 Rollback', 'Rollbacks', r.rollback.rollbacks],
+  ];
+  return {
+    name: 'Governance',
+    title: `Governance report of ${r.workbookName}`,
+    fileStem: 'governance-report',
+    columns: columns([
+      ['question', 'Question', 'text'],
+      ['figure', 'Figure', 'text'],
+      ['value', 'Value', 'number'],
+    ]),
+    rows,
+    total: rows.length,
+  };
+}
+
+/** Writes the report's HTML to `outPath` (through a partial file, renamed at the end). */
+export function writeGovernanceHtml(db: Db, outPath: string, now = new Date()): { path: string; title: string; bytes: number } {
+  const path = assertWritableTarget(outPath);
+  const report = governanceReport(db, now);
+  const partial = partialPathFor(path);
+  try {
+    writeFileSync(partial, governanceHtml(report), 'utf8');
+    renameSync(partial, path);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    if (isUnwritable(err)) throw new WorkbenchError('INPUT_REJECTED', `Cannot write ${path}: ${(err as Error).message}`, { file: path });
+    throw err;
+  }
+  return { path, title: `Governance report of ${report.workbookName}`, bytes: statSync(path).size };
+}

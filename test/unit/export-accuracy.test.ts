@@ -1,0 +1,97 @@
+// Accuracy tables and the governance report as exports: the files, re-read,
+// hold exactly what the API answers for the same slice, metric and filter.
+import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../electron/backend/api';
+import type { BackendContext } from '../../electron/backend/context';
+import { openWorkbook, type Db } from '../../electron/backend/db/open';
+import { generateDemo } from '../../electron/backend/demo/generate';
+import { runCli } from '../../electron/cli/main';
+import type { SliceTable, SourceRanking, Stairstep } from '../../shared/accuracy';
+import type { ExportOutcome } from '../../shared/exports';
+import { FIXED_NOW, tempDir } from '../helpers/workbook';
+
+const t = tempDir('fwb-export-acc-');
+const path = join(t.dir, 'demo.sqlite');
+let db: Db;
+let ctx: BackendContext;
+
+beforeAll(async () => {
+  db = (await openWorkbook(path, { now: FIXED_NOW })).db;
+  generateDemo(db, { items: 120, seed: 42 });
+  ctx = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
+}, 60_000);
+afterAll(() => {
+  db.close();
+  t.cleanup();
+});
+
+async function call<T>(method: string, payload: unknown): Promise<T> {
+  const r = await dispatch(ctx, method, payload);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value as T;
+}
+
+const rounded = (v: number | null) => (v === null ? '' : String(Number(v.toFixed(4))));
+
+describe('accuracy exports', () => {
+  it('a slice as CSV holds the API’s rows, figure by figure', async () => {
+    const filter = { lag: 2 };
+    const api = await call<SliceTable>('getAccuracySlice', { by: 'reason', metric: 'mae', filter });
+    const out = await call<ExportOutcome>('runExport', { what: 'accuracy', by: 'reason', metric: 'mae', filter, format: 'csv' });
+    expect(out.path.startsWith(join(t.dir, 'exports'))).toBe(true);
+    const parsed = Papa.parse<string[]>(readFileSync(out.path, 'utf8'), { skipEmptyLines: true }).data;
+    expect(parsed[0]).toEqual(['reason', 'n', 'model_mae', 'final_mae', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged']);
+    expect(parsed.slice(1)).toEqual(
+      api.rows.map((r) => [r.label, String(r.n), rounded(r.model), rounded(r.final), rounded(r.fva), rounded(r.ci?.low ?? null), rounded(r.ci?.high ?? null), String(r.improved), String(r.worsened), String(r.unchanged)]),
+    );
+    expect(out.rows).toBe(api.rows.length);
+  });
+
+  it('the stairstep and the source ranking as XLSX keep numbers as numbers', async () => {
+    const steps = await call<{ stairstep: Stairstep }>('getAccuracyOverview', { metric: 'wape', filter: {} });
+    const out = await call<ExportOutcome>('runExport', { what: 'accuracy', by: 'stairstep', format: 'xlsx' });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out.path);
+    const sheet = book.worksheets[0]!;
+    const values = (r: number) => (sheet.getRow(r).values as unknown[]).slice(1);
+    expect(values(1)[2]).toBe('wape');
+    const expected = [...steps.stairstep.steps, steps.stairstep.salesInput!];
+    expect(sheet.rowCount).toBe(expected.length + 1);
+    expected.forEach((step, i) => {
+      const row = values(i + 2);
+      expect(row[0]).toBe(step.label);
+      expect(row[1]).toBe(step.n);
+      expect(row[2]).toBeCloseTo(step.value!, 4);
+    });
+
+    const ranking = await call<SourceRanking>('getAccuracySlice', { by: 'model', metric: 'wape', filter: {} });
+    const r = await runCli(['export', '--db', path, '--what', 'accuracy', '--by', 'model', '--format', 'csv', '--out', join(t.dir, 'rank.csv')], { stdout: { write: () => true }, stderr: { write: () => true } });
+    expect(r).toBe(0);
+    const rows = Papa.parse<string[]>(readFileSync(join(t.dir, 'rank.csv'), 'utf8'), { skipEmptyLines: true }).data.slice(1);
+    expect(rows.map((x) => x[0])).toEqual(ranking.rows.map((x) => x.label));
+  });
+
+  it('refuses an accuracy export without a table, or a table as HTML', async () => {
+    expect((await dispatch(ctx, 'runExport', { what: 'accuracy', format: 'csv' })).ok).toBe(false);
+    expect((await dispatch(ctx, 'runExport', { what: 'plan', format: 'html' })).ok).toBe(false);
+    expect((await dispatch(ctx, 'runExport', { what: 'audit', by: 'size', format: 'csv' })).ok).toBe(false);
+  });
+});
+
+describe('governance export', () => {
+  it('writes the HTML report into the exports folder, and previews its headline figures', async () => {
+    const preview = await call<{ columns: { key: string }[]; rows: (string | number | null)[][] }>('previewExport', { what: 'governance' });
+    expect(preview.columns.map((c) => c.key)).toEqual(['question', 'figure', 'value']);
+    const report = await call<{ monitoring: { modelWape: number } }>('getGovernanceReport', {});
+    expect(preview.rows.find((r) => r[1] === 'Model WAPE %')![2]).toBeCloseTo(report.monitoring.modelWape, 2);
+    const out = await call<ExportOutcome>('runExport', { what: 'governance', format: 'html' });
+    expect(out.fileName).toMatch(/^demo-governance-report-\d{8}-\d{6}\.html$/);
+    const html = readFileSync(out.path, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html.match(/<h2>/g)).toHaveLength(7);
+  });
+});
