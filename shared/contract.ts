@@ -145,12 +145,12 @@ const exportSelection = {
   /** A released version of the run's plan instead of the plan as it stands. */
   version: z.number().int().min(1).optional(),
   batchId: id.optional(),
-  /** An accuracy table: the slice (as in getAccuracySlice, or 'stairstep'), the metric and the lines it covers. */
+  /** An accuracy table: the slice (as in getAccuracySlice, 'stairstep' or 'direction_size'), the metric and the lines it covers. */
   by: z.string().min(1).max(120).optional(),
   metric: z.enum(METRICS).optional(),
   filter: z.lazy(() => accuracyFilter.unwrap()).optional(),
 };
-const ACCURACY_EXPORT_BY = ['stairstep', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
+const ACCURACY_EXPORT_BY = ['stairstep', 'direction_size', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
 function exportSelectionRules(r: { what: string; runId?: number; version?: number; batchId?: number; by?: string; metric?: string; filter?: object; format?: string }, ctx: z.RefinementCtx): void {
   if (r.what === 'accuracy' && r.by === undefined) ctx.addIssue({ code: 'custom', path: ['by'], message: 'say which accuracy table (by)' });
   if (r.what === 'accuracy' && r.by !== undefined && !ACCURACY_EXPORT_BY.includes(r.by) && !r.by.startsWith(ATTRIBUTE_SLICE_PREFIX))

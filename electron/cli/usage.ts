@@ -53,7 +53,7 @@ export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|a
   --version N            plan: a released version of the run instead of the plan as it stands
   --what quarantine      rows an import put in quarantine; --batch ID names the import batch
   --what audit           the hash-chained audit log
-  --what accuracy        an accuracy table: --by stairstep (default), model, planner, reason, direction,
+  --what accuracy        an accuracy table: --by stairstep (default), direction-size, model, planner, reason, direction,
                          size, category, abc-class, owner, lag, period, model-version, run or attr:NAME;
                          --metric wape|mae|bias|mape|smape|mase|rmse; --run ID, --lag N, --from/--to PERIOD
   --what governance      the governance report: seven questions answered with figures and charts, as HTML

@@ -10,7 +10,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { runCli } from '../../electron/cli/main';
-import type { SliceTable, SourceRanking, Stairstep } from '../../shared/accuracy';
+import { SIZE_BUCKET_LABELS, type DirectionSizeTable, type SliceTable, type SourceRanking, type Stairstep } from '../../shared/accuracy';
 import type { ExportOutcome } from '../../shared/exports';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
@@ -73,6 +73,23 @@ describe('accuracy exports', () => {
     expect(r).toBe(0);
     const rows = Papa.parse<string[]>(readFileSync(join(t.dir, 'rank.csv'), 'utf8'), { skipEmptyLines: true }).data.slice(1);
     expect(rows.map((x) => x[0])).toEqual(ranking.rows.map((x) => x.label));
+  });
+
+  it('the direction × size of overrides as CSV holds the overview’s cells, and fwb export writes the same file', async () => {
+    const filter = { lag: 1 };
+    const { directionSize } = await call<{ directionSize: DirectionSizeTable }>('getAccuracyOverview', { metric: 'mae', filter });
+    const out = await call<ExportOutcome>('runExport', { what: 'accuracy', by: 'direction_size', metric: 'mae', filter, format: 'csv' });
+    expect(out.fileName).toMatch(/-accuracy-direction-size-mae-/);
+    const parsed = Papa.parse<string[]>(readFileSync(out.path, 'utf8'), { skipEmptyLines: true }).data;
+    expect(parsed[0]).toEqual(['direction', 'size', 'n', 'fva', 'ci_low', 'ci_high', 'improved_share']);
+    expect(parsed.slice(1)).toEqual(
+      directionSize.cells.map((c) => [c.direction, SIZE_BUCKET_LABELS[c.sizeBucket]!, String(c.n), rounded(c.fva), rounded(c.ci?.low ?? null), rounded(c.ci?.high ?? null), rounded(c.improvedShare)]),
+    );
+    expect(parsed.slice(1).some((r) => Number(r[2]) > 0)).toBe(true);
+    const cli = join(t.dir, 'ds.csv');
+    const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };
+    expect(await runCli(['export', '--db', path, '--what', 'accuracy', '--by', 'direction-size', '--metric', 'mae', '--lag', '1', '--format', 'csv', '--out', cli], quiet)).toBe(0);
+    expect(readFileSync(cli, 'utf8')).toBe(readFileSync(out.path, 'utf8'));
   });
 
   it('refuses an accuracy export without a table, or a table as HTML', async () => {

@@ -1,17 +1,19 @@
-// Accuracy tables as exports: any slice (or the source ranking, or the FVA
-// stairstep) with the figures the Accuracy screen shows, one row per key.
-import { METRIC_LABELS, SLICE_LABELS, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+// Accuracy tables as exports: any slice (or the source ranking, the FVA
+// stairstep, or the direction × size of overrides) with the figures the Accuracy
+// screen shows, one row per key.
+import { METRIC_LABELS, SIZE_BUCKET_LABELS, SLICE_LABELS, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { getAccuracySlice } from '../accuracy/handlers';
 import { ensureAccuracyCube } from '../accuracy/cube';
+import { directionSizeTable } from '../accuracy/slices';
 import { fvaStairstep } from '../accuracy/stairstep';
 import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
 import { columns, type ExportCell, type TitledTable } from './table';
 
 export interface AccuracySelection {
-  /** A slice of the engine, 'attr:<name>' for an item attribute, or 'stairstep'. */
-  by: Slice | `attr:${string}` | 'stairstep';
+  /** A slice of the engine, 'attr:<name>' for an item attribute, 'stairstep', or 'direction_size'. */
+  by: Slice | `attr:${string}` | 'stairstep' | 'direction_size';
   metric: Metric;
   filter: AccuracyFilter;
 }
@@ -50,6 +52,26 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
       ]),
       rows: steps.map((x) => [x.label, x.n, round(x.value), round(x.fva), round(x.ci?.low ?? null), round(x.ci?.high ?? null), x.improved, x.worsened, x.unchanged]),
       total: steps.length,
+    };
+  }
+  if (s.by === 'direction_size') {
+    ensureAccuracyCube(ctx.db);
+    const ds = directionSizeTable(ctx.db, s.filter, s.metric);
+    return {
+      name: 'Direction x size',
+      title: `FVA of overrides by direction and size, ${metricLabel}${filterWords(s.filter)}`,
+      fileStem: `accuracy-direction-size-${s.metric}`,
+      columns: columns([
+        ['direction', 'Direction', 'text'],
+        ['size', 'Override size', 'text'],
+        ['n', 'Lines', 'integer'],
+        ['fva', 'FVA (points)', 'number'],
+        ['ci_low', 'FVA 95 % low', 'number'],
+        ['ci_high', 'FVA 95 % high', 'number'],
+        ['improved_share', 'Improved (share)', 'number'],
+      ]),
+      rows: ds.cells.map((c) => [c.direction, SIZE_BUCKET_LABELS[c.sizeBucket] ?? String(c.sizeBucket), c.n, round(c.fva), round(c.ci?.low ?? null), round(c.ci?.high ?? null), round(c.improvedShare)]),
+      total: ds.cells.length,
     };
   }
   const table = getAccuracySlice(ctx, { by: s.by, metric: s.metric, filter: s.filter } as ParsedRequestOf<'getAccuracySlice'>);

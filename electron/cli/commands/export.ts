@@ -10,7 +10,7 @@ import type { ExportSelection } from '../../backend/exports/select';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 
-const ACCURACY_BY = ['stairstep', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
+const ACCURACY_BY = ['stairstep', 'direction_size', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
 /** The CLI spells slices with hyphens (model-version), the API with underscores. */
 const apiSlice = (by: string) => (by.startsWith(ATTRIBUTE_SLICE_PREFIX) ? by : by.replace(/-/g, '_'));
 
