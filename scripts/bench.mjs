@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { accuracySection } from './bench/accuracy.mjs';
 import { firstPageSection } from './bench/first-page.mjs';
 import { importSection } from './bench/import.mjs';
 import { fmtMb } from './bench/measure.mjs';
 
-const SECTIONS = { import: importSection, 'first-page': firstPageSection };
+const SECTIONS = { import: importSection, 'first-page': firstPageSection, accuracy: accuracySection };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
