@@ -1,14 +1,29 @@
 // The Export screen's state: what to export (the plan of a run or of a released
-// version, a batch's quarantine, the audit log), the format, the preview of the
-// first rows, the running export and where its file went.
+// version, a batch's quarantine, the audit log, an accuracy table, the
+// governance report), the format, the preview of the first rows, the running
+// export and where its file went.
 import { create } from 'zustand';
-import type { ApiError, ForecastRunSummary, ImportBatchSummary, ReleaseSummary } from '../../shared/domain';
+import type { AccuracyOptions, Metric } from '../../shared/accuracy';
+import type { ApiError, ForecastRunSummary, ImportBatchSummary, ItemAttributeFacet, ReleaseSummary } from '../../shared/domain';
 import type { ExportFormat, ExportOutcome, ExportPreview } from '../../shared/exports';
 import type { RequestOf } from '../../shared/contract';
 import { api } from '../api';
+import { downloadExport } from '../download';
 
-export const EXPORT_CHOICES = ['plan', 'version', 'quarantine', 'audit'] as const;
+export const EXPORT_CHOICES = ['plan', 'version', 'quarantine', 'audit', 'accuracy', 'governance'] as const;
 export type ExportChoice = (typeof EXPORT_CHOICES)[number];
+
+/** Tables go to CSV or XLSX; the governance report is HTML and only that. */
+export const formatsFor = (choice: ExportChoice): ExportFormat[] => (choice === 'governance' ? ['html'] : ['csv', 'xlsx']);
+
+/** Which accuracy table: 'stairstep', 'direction_size', 'model' (the source ranking), a slice, or 'attr:<name>'. */
+export interface AccuracyChoice {
+  by: string;
+  metric: Metric;
+  /** '' = every lag / category. */
+  lag: string;
+  category: string;
+}
 
 type Selection = Omit<RequestOf<'runExport'>, 'format'>;
 
@@ -21,6 +36,10 @@ interface ExportState {
   version: number | null;
   batches: ImportBatchSummary[];
   batchId: number | null;
+  accuracy: AccuracyChoice;
+  /** Lags and categories the accuracy filter offers; loaded when an accuracy table is first chosen. */
+  accuracyOptions: AccuracyOptions | null;
+  attributes: ItemAttributeFacet[];
   preview: ExportPreview | null;
   previewing: boolean;
   running: boolean;
@@ -32,12 +51,13 @@ interface ExportState {
   setRun(runId: number): Promise<void>;
   setVersion(version: number): void;
   setBatch(batchId: number): void;
+  setAccuracy(patch: Partial<AccuracyChoice>): void;
   runExport(): Promise<void>;
   download(): Promise<void>;
 }
 
 /** What the current choices ask for, or null while something is still to be chosen. */
-export function selectionOf(s: Pick<ExportState, 'choice' | 'runId' | 'version' | 'batchId'>): Selection | null {
+export function selectionOf(s: Pick<ExportState, 'choice' | 'runId' | 'version' | 'batchId' | 'accuracy'>): Selection | null {
   switch (s.choice) {
     case 'plan':
       return s.runId === null ? null : { what: 'plan', runId: s.runId };
@@ -47,6 +67,12 @@ export function selectionOf(s: Pick<ExportState, 'choice' | 'runId' | 'version' 
       return s.batchId === null ? null : { what: 'quarantine', batchId: s.batchId };
     case 'audit':
       return { what: 'audit' };
+    case 'accuracy': {
+      const { by, metric, lag, category } = s.accuracy;
+      return { what: 'accuracy', by, metric, filter: { ...(lag ? { lag: Number(lag) } : {}), ...(category ? { category } : {}) } };
+    }
+    case 'governance':
+      return { what: 'governance' };
   }
 }
 
@@ -74,6 +100,14 @@ export const useExportStore = create<ExportState>((set, get) => {
     set({ releases, version: releases.find((r) => r.current)?.version ?? null });
   }
 
+  /** The accuracy filter's choices, once: getAccuracyOptions may build the accuracy cube, so only when asked for. */
+  async function loadAccuracyOptions(): Promise<void> {
+    if (get().accuracyOptions) return;
+    const [options, attributes] = await Promise.all([api.call('getAccuracyOptions', {}), api.call('listItemAttributes', {})]);
+    if (options.ok) set({ accuracyOptions: options.value });
+    if (attributes.ok) set({ attributes: attributes.value.attributes });
+  }
+
   return {
     choice: 'plan',
     format: 'csv',
@@ -83,6 +117,9 @@ export const useExportStore = create<ExportState>((set, get) => {
     version: null,
     batches: [],
     batchId: null,
+    accuracy: { by: 'stairstep', metric: 'wape', lag: '', category: '' },
+    accuracyOptions: null,
+    attributes: [],
     preview: null,
     previewing: false,
     running: false,
@@ -94,12 +131,22 @@ export const useExportStore = create<ExportState>((set, get) => {
       const withQuarantine = batches.ok ? batches.value.batches.filter((b) => b.rowsQuarantined > 0) : [];
       const keepRun = runs.value.runs.find((r) => r.runId === get().runId)?.runId ?? runs.value.runs[0]?.runId ?? null;
       const keepBatch = withQuarantine.find((b) => b.batchId === get().batchId)?.batchId ?? withQuarantine[0]?.batchId ?? null;
-      set({ runs: runs.value.runs, runId: keepRun, batches: withQuarantine, batchId: keepBatch });
+      // A workbook change can bring new lags, categories or attributes.
+      set({ runs: runs.value.runs, runId: keepRun, batches: withQuarantine, batchId: keepBatch, accuracyOptions: null });
       if (keepRun !== null) await loadReleases(keepRun);
+      if (get().choice === 'accuracy') await loadAccuracyOptions();
       await refreshPreview();
     },
     setChoice(choice) {
-      set({ choice, outcome: null, error: null });
+      const formats = formatsFor(choice);
+      // Keep the table format across table choices; the report has its own.
+      const format = formats.includes(get().format) ? get().format : formats[0]!;
+      set({ choice, format, outcome: null, error: null, preview: null });
+      if (choice === 'accuracy') void loadAccuracyOptions();
+      void refreshPreview();
+    },
+    setAccuracy(patch) {
+      set({ accuracy: { ...get().accuracy, ...patch }, outcome: null, error: null });
       void refreshPreview();
     },
     setFormat(format) {
@@ -128,17 +175,8 @@ export const useExportStore = create<ExportState>((set, get) => {
     async download() {
       const outcome = get().outcome;
       if (!outcome) return;
-      const result = await api.fetchExport(outcome.fileName);
-      if (!result.ok) return set({ error: result.error });
-      // A link to the blob with a file name: the browser saves it where the person wants.
-      const url = URL.createObjectURL(result.value);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = outcome.fileName;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const error = await downloadExport(outcome.fileName);
+      if (error) set({ error });
     },
   };
 });

@@ -13,7 +13,7 @@ export function ExportOutcomeView({ outcome }: { outcome: ExportOutcome }) {
   return (
     <div className="banner ok export-outcome" role="status" aria-label="Export finished">
       <div>
-        {formatCount(outcome.rows)} rows · {outcome.format.toUpperCase()} · {sizeText(outcome.bytes)} — {outcome.title}
+        {outcome.format === 'html' ? 'HTML report' : `${formatCount(outcome.rows)} rows · ${outcome.format.toUpperCase()}`} · {sizeText(outcome.bytes)} — {outcome.title}
       </div>
       <div className="export-path">
         Saved to <code>{outcome.path}</code>

@@ -18,11 +18,17 @@ export function ExportPreviewTable({ preview }: { preview: ExportPreview }) {
   return (
     <section className="panel grow" aria-labelledby="export-preview-title">
       <h3 id="export-preview-title">
-        Preview · {preview.title} · {preview.rows.length < preview.total ? `first ${formatCount(preview.rows.length)} of ` : ''}
-        {formatCount(preview.total)} rows
+        {preview.what === 'governance' ? (
+          <>Preview · {preview.title} · its {formatCount(preview.total)} headline figures (the file holds the whole report, with tables and charts)</>
+        ) : (
+          <>
+            Preview · {preview.title} · {preview.rows.length < preview.total ? `first ${formatCount(preview.rows.length)} of ` : ''}
+            {formatCount(preview.total)} rows
+          </>
+        )}
       </h3>
       <div className="table-scroll">
-        <table className="table compact export-preview" aria-label="Export preview">
+        <table className={`table compact export-preview${preview.what === 'governance' ? ' headlines' : ''}`} aria-label="Export preview">
           <thead>
             <tr>
               {preview.columns.map((c) => (

@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
-import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/exports';
+import type { ExportFormat } from '../../../shared/exports';
 import { formatCount, formatPeriod, formatTimestamp } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
-import { EXPORT_CHOICES, selectionOf, useExportStore, type ExportChoice } from '../../stores/export';
+import { EXPORT_CHOICES, formatsFor, selectionOf, useExportStore, type ExportChoice } from '../../stores/export';
+import { AccuracyExportFields } from './AccuracyExportFields';
 import { ExportOutcomeView } from './ExportOutcomeView';
 import { ExportPreviewTable } from './ExportPreviewTable';
 
@@ -11,8 +12,29 @@ const CHOICE_LABELS: Record<ExportChoice, string> = {
   version: 'Released plan version',
   quarantine: 'Quarantined rows of an import',
   audit: 'Audit log',
+  accuracy: 'Accuracy table',
+  governance: 'Governance report (HTML)',
 };
-const FORMAT_LABELS: Record<ExportFormat, string> = { csv: 'CSV', xlsx: 'Excel (XLSX)', html: 'HTML report' };
+const FORMAT_LABELS: Record<ExportFormat, string> = { csv: 'CSV', xlsx: 'Excel (XLSX)', html: 'HTML' };
+
+/** What the chosen format does to the data, and where the file goes. */
+function FormatHint({ choice }: { choice: ExportChoice }) {
+  if (choice === 'governance') {
+    return (
+      <p className="hint">
+        HTML: one self-contained file — the seven questions answered with figures, tables and the charts embedded as SVG; it prints on A4. The preview lists its headline figures.
+        Files go to the <code>exports</code> folder next to the workbook.
+      </p>
+    );
+  }
+  return (
+    <p className="hint">
+      CSV: RFC 4180, UTF-8, formula-looking text prefixed with an apostrophe. XLSX: typed numbers and dates, frozen header.
+      {choice === 'accuracy' && ' Accuracy figures are the backend’s, as on the Accuracy screen (FVA in points of the metric, 95 % intervals).'} Files go to the <code>exports</code> folder next
+      to the workbook.
+    </p>
+  );
+}
 
 export function ExportScreen() {
   const s = useExportStore();
@@ -26,6 +48,7 @@ export function ExportScreen() {
 
   const ready = selectionOf(s) !== null && !s.running;
   const needsRun = s.choice === 'plan' || s.choice === 'version';
+  const formats = formatsFor(s.choice);
   return (
     <section className="screen export" aria-labelledby="export-title">
       <div className="toolbar">
@@ -78,10 +101,11 @@ export function ExportScreen() {
             </select>
           </label>
         )}
+        {s.choice === 'accuracy' && <AccuracyExportFields disabled={s.running} />}
         <label>
           <span>Format</span>
-          <select aria-label="Format" value={s.format} onChange={(e) => s.setFormat(e.target.value as ExportFormat)} disabled={s.running}>
-            {EXPORT_FORMATS.map((f) => (
+          <select aria-label="Format" value={s.format} onChange={(e) => s.setFormat(e.target.value as ExportFormat)} disabled={s.running || formats.length < 2}>
+            {formats.map((f) => (
               <option key={f} value={f}>
                 {FORMAT_LABELS[f]}
               </option>
@@ -99,10 +123,7 @@ export function ExportScreen() {
         )}
         {s.running && !progress && <span role="status">Exporting…</span>}
       </div>
-      <p className="hint">
-        CSV: RFC 4180, UTF-8, formula-looking text prefixed with an apostrophe. XLSX: typed numbers and dates, frozen header. Files go to the <code>exports</code> folder next to the
-        workbook.
-      </p>
+      <FormatHint choice={s.choice} />
       {s.error && (
         <div className="banner error" role="alert">
           {s.error.message}
