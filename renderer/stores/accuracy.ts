@@ -47,6 +47,8 @@ interface AccuracyState {
   attributes: ItemAttributeFacet[];
   overview: AccuracyOverview | null;
   slice: SliceTable | SourceRanking | null;
+  /** The filter `slice` was computed with (the form may have moved on while it loads). */
+  sliceFilter: AccuracyFilter;
   trust: TrustMap | null;
   loading: Record<AccuracyPart, boolean>;
   errors: Partial<Record<AccuracyPart, ApiError>>;
@@ -85,7 +87,8 @@ export const useAccuracyStore = create<AccuracyState>((set, get) => {
   };
   const loadSlice = () => {
     const { filter, metric, sliceBy } = get();
-    return fetchPart('slice', () => api.call('getAccuracySlice', { filter: accuracyFilterPayload(filter), metric, by: sliceBy }), (slice) => ({ slice }));
+    const payload = accuracyFilterPayload(filter);
+    return fetchPart('slice', () => api.call('getAccuracySlice', { filter: payload, metric, by: sliceBy }), (slice) => ({ slice, sliceFilter: payload }));
   };
   const loadTrust = () => fetchPart('trust', () => api.call('getTrustMap', { windowCycles: get().trustWindow }), (trust) => ({ trust }));
 
@@ -98,6 +101,7 @@ export const useAccuracyStore = create<AccuracyState>((set, get) => {
     attributes: [],
     overview: null,
     slice: null,
+    sliceFilter: {},
     trust: null,
     loading: { options: false, overview: false, slice: false, trust: false },
     errors: {},

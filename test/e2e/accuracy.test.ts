@@ -1,11 +1,12 @@
 // The Accuracy screen in headless Chromium against the browser host on a demo
 // workbook: every figure on screen is the backend's (called here through the same
 // API and compared), the planted patterns of the demo show, and tables export.
+import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccuracyFilter, AccuracyOptions, AccuracyOverview, Metric, SliceTable, SourceRanking, StairstepStep, TrustMap } from '../../shared/accuracy';
+import { SIZE_BUCKET_LABELS, type AccuracyFilter, type AccuracyOptions, type AccuracyOverview, type Metric, type SliceTable, type SourceRanking, type StairstepStep, type TrustMap } from '../../shared/accuracy';
 import { formatInterval, formatMetricValue, formatPoints, formatShareOf } from '../../shared/accuracy-format';
 import { formatCount } from '../../shared/format';
 import { tempDir } from '../helpers/workbook';
@@ -61,6 +62,20 @@ describe('the Accuracy screen', () => {
     });
     return rows;
   }
+
+  /** The path a panel's "Saved to …" note names once the backend has written its file. */
+  async function savedPath(label: string): Promise<string> {
+    const note = region().getByRole('status', { name: `Saved: ${label}` });
+    await note.waitFor({ timeout: 30_000 });
+    const text = await note.innerText();
+    const path = /Saved to\s+(\S+\.csv)/.exec(text)?.[1];
+    expect(path, text).toBeDefined();
+    expect(dirname(path!)).toBe(join(t.dir, 'exports'));
+    return path!;
+  }
+  const csvRows = (path: string) => Papa.parse<string[]>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+  /** How the export writes a figure: rounded to 4 decimals, empty when there is none. */
+  const rounded = (v: number | null) => (v === null ? '' : String(Number(v.toFixed(4))));
 
   /** Accessible name of a direction × size cell: "Up 20–50 %: FVA −11.1 pts, …". */
   async function directionSizeCell(label: string): Promise<Locator> {
@@ -126,6 +141,14 @@ describe('the Accuracy screen', () => {
     expect(lags).toEqual(['All lags', 'Lag 1', 'Lag 2', 'Lag 3', 'Lag 4', 'Lag 5', 'Lag 6']);
     await region().getByRole('combobox', { name: 'Lag' }).selectOption('2');
     await expectStairstep('wape', { category: 'Snacks', lag: 2 });
+    // The exported stairstep covers the same filtered lines as the table on screen.
+    const filtered = await overviewOf('wape', { category: 'Snacks', lag: 2 });
+    await region().getByRole('button', { name: 'Export CSV: FVA stairstep' }).click();
+    const file = csvRows(await savedPath('FVA stairstep'));
+    expect(file[0]).toEqual(['source', 'n', 'wape', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged']);
+    expect(file.slice(1).map((r) => [r[0], r[1], r[2]])).toEqual(
+      [...filtered.stairstep.steps, filtered.stairstep.salesInput!].map((x) => [x.label, String(x.n), rounded(x.value)]),
+    );
     await region().getByRole('button', { name: 'Clear filters' }).click();
     await expectStairstep('wape');
   });
@@ -146,9 +169,15 @@ describe('the Accuracy screen', () => {
     await expect(down.getAttribute('class')).resolves.toContain('better');
     const header = await region().getByRole('table', { name: 'Direction × size' }).getByRole('columnheader').allInnerTexts();
     expect(header.map((h) => h.trim())).toEqual(['Direction', '< 5 %', '5–10 %', '10–20 %', '20–50 %', '> 50 %']);
+
+    // Its Export button has the backend write the same cells.
+    await region().getByRole('button', { name: 'Export CSV: Direction × size' }).click();
+    const file = csvRows(await savedPath('Direction × size'));
+    expect(file[0]).toEqual(['direction', 'size', 'n', 'fva', 'ci_low', 'ci_high', 'improved_share']);
+    expect(file.slice(1)).toEqual(overview.directionSize.cells.map((c) => [c.direction, SIZE_BUCKET_LABELS[c.sizeBucket]!, String(c.n), rounded(c.fva), rounded(c.ci?.low ?? null), rounded(c.ci?.high ?? null), rounded(c.improvedShare)]));
   });
 
-  it('“Slice by: Reason code” shows each reason with its sample size; the table exports as CSV', async () => {
+  it('“Slice by: Reason code” shows each reason with its sample size; the backend writes the table as CSV', async () => {
     const slice = region().getByRole('table', { name: 'Slice' });
     await slice.getByRole('columnheader', { name: 'Planner' }).waitFor();
     await region().getByRole('combobox', { name: 'Slice by' }).selectOption({ label: 'Reason code' });
@@ -161,14 +190,27 @@ describe('the Accuracy screen', () => {
     expect(ns).toEqual(expected.rows.map((r) => formatCount(r.n)));
     for (const n of expected.rows.map((r) => r.n)) expect(n).toBeGreaterThan(0);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), region().getByRole('button', { name: 'Export CSV: Slice by reason code' }).click()]);
-    expect(download.suggestedFilename()).toBe('accuracy-reason-wape.csv');
-    const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
-    const lines = text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('reason,metric,n,model,final,fva_pts,ci_low,ci_high,improved,worsened,unchanged');
-    expect(lines).toHaveLength(expected.rows.length + 1);
-    const first = expected.rows[0]!;
-    expect(lines[1]!.startsWith(`${first.label},wape,${first.n},${first.model},${first.final},${first.fva},`)).toBe(true);
+    // The backend writes the file (the same path in the desktop app); the panel says where it went.
+    await region().getByRole('button', { name: 'Export CSV: Slice by reason code' }).click();
+    const path = await savedPath('Slice by reason code');
+    expect(basename(path)).toMatch(/^demo-accuracy-reason-wape-\d{8}-\d{6}(-\d+)?\.csv$/);
+    const file = csvRows(path);
+    expect(file[0]).toEqual(['reason', 'n', 'model_wape', 'final_wape', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged']);
+    expect(file.slice(1)).toEqual(
+      expected.rows.map((r) => [r.label, String(r.n), rounded(r.model), rounded(r.final), rounded(r.fva), rounded(r.ci?.low ?? null), rounded(r.ci?.high ?? null), String(r.improved), String(r.worsened), String(r.unchanged)]),
+    );
+    // The browser host hands the same file over as a download, behind the token.
+    const note = region().getByRole('status', { name: 'Saved: Slice by reason code' });
+    const [download] = await Promise.all([page.waitForEvent('download'), note.getByRole('button', { name: 'Download a copy' }).click()]);
+    expect(download.suggestedFilename()).toBe(basename(path));
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(readFileSync(path, 'utf8'));
+    // Another slice is another table: the note about the reason file goes.
+    await region().getByRole('combobox', { name: 'Slice by' }).selectOption({ label: 'Planner' });
+    await slice.getByRole('columnheader', { name: 'Planner' }).waitFor();
+    await expect(note.count()).resolves.toBe(0);
+    await region().getByRole('combobox', { name: 'Slice by' }).selectOption({ label: 'Reason code' });
+    await slice.getByRole('columnheader', { name: 'Reason code' }).waitFor();
+    await expect(note.count()).resolves.toBe(0);
   });
 
   it('“Forecast source” ranks every source that has actuals', async () => {

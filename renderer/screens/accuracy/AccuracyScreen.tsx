@@ -51,7 +51,7 @@ function Placeholder({ height, loading, label }: { height: number; loading: bool
 export function AccuracyScreen() {
   const workbook = useAppStore((s) => s.workbook);
   const revision = useAppStore((s) => s.revision);
-  const { filter, metric, sliceBy, trustWindow, options, attributes, overview, slice, trust, loading, errors, load, setFilter, setMetric, setSliceBy, setTrustWindow } = useAccuracyStore();
+  const { filter, metric, sliceBy, trustWindow, options, attributes, overview, slice, sliceFilter, trust, loading, errors, load, setFilter, setMetric, setSliceBy, setTrustWindow } = useAccuracyStore();
   const grain = workbook?.grain ?? 'month';
 
   useEffect(() => {
@@ -77,12 +77,12 @@ export function AccuracyScreen() {
           {overview ? <StairstepChart stairstep={overview.stairstep} /> : <Placeholder height={260} loading={overviewSlow} label="the stairstep" />}
         </section>
         <section className="panel acc-panel" aria-labelledby="stairstep-title">
-          {overview ? <StairstepTable stairstep={overview.stairstep} /> : <Placeholder height={260} loading={overviewSlow} label="the stairstep" />}
+          {overview ? <StairstepTable stairstep={overview.stairstep} filter={overview.filter} /> : <Placeholder height={260} loading={overviewSlow} label="the stairstep" />}
         </section>
       </div>
 
       <div className={`acc-row${stale(overviewSlow)}`}>
-        {overview ? <DirectionSizeTable table={overview.directionSize} /> : <Placeholder height={260} loading={overviewSlow} label="direction × size" />}
+        {overview ? <DirectionSizeTable table={overview.directionSize} filter={overview.filter} /> : <Placeholder height={260} loading={overviewSlow} label="direction × size" />}
         <section className="panel acc-panel" aria-label="Override scatter">
           {overview ? <OverrideScatter points={overview.scatter} /> : <Placeholder height={260} loading={overviewSlow} label="the overrides" />}
         </section>
@@ -94,7 +94,7 @@ export function AccuracyScreen() {
         </section>
         <div className={`acc-slice${stale(sliceSlow)}`}>
           <ErrorBanner what="Slice could not be computed" error={errors.slice} />
-          <SlicePanel by={sliceBy} table={slice} metric={metric} grain={grain} attributes={attributes} onBy={setSliceBy} />
+          <SlicePanel by={sliceBy} table={slice} filter={sliceFilter} metric={metric} grain={grain} attributes={attributes} onBy={setSliceBy} />
         </div>
       </div>
 

@@ -1,9 +1,9 @@
-import { DIRECTIONS, METRIC_LABELS, SIZE_BUCKET_LABELS, type DirectionSizeCell, type DirectionSizeTable as Table } from '../../../shared/accuracy';
+import { DIRECTIONS, METRIC_LABELS, SIZE_BUCKET_LABELS, type AccuracyFilter, type DirectionSizeCell, type DirectionSizeTable as Table } from '../../../shared/accuracy';
 import { formatInterval, formatPoints, formatShare, intervalSign } from '../../../shared/accuracy-format';
 import { formatCount } from '../../../shared/format';
+import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import { IntervalNote, SIGN_MARK, SIGN_WORDS } from './cells';
-import type { CsvTable } from './csv';
-import { ExportCsvButton } from './ExportCsvButton';
+import { ExportTableButton } from './ExportTableButton';
 
 const DIRECTION_LABELS = { up: 'Up', down: 'Down' } as const;
 
@@ -29,16 +29,9 @@ function Cell({ table, cell }: { table: Table; cell: DirectionSizeCell | undefin
   );
 }
 
-function csvOf(t: Table): CsvTable {
-  return {
-    name: `accuracy-direction-size-${t.metric}`,
-    header: ['direction', 'size', 'metric', 'n', 'fva_pts', 'ci_low', 'ci_high', 'improved_share'],
-    rows: t.cells.map((c) => [c.direction, SIZE_BUCKET_LABELS[c.sizeBucket] ?? String(c.sizeBucket), t.metric, c.n, c.fva, c.ci?.low ?? null, c.ci?.high ?? null, c.improvedShare]),
-  };
-}
-
 /** What the overrides did, by direction and by size against the model: model − final in the metric's points. */
-export function DirectionSizeTable({ table }: { table: Table }) {
+export function DirectionSizeTable({ table, filter }: { table: Table; filter: AccuracyFilter }) {
+  const exp = useFileExport(`direction_size:${table.metric}:${JSON.stringify(filter)}`);
   const at = (direction: string, bucket: number) => table.cells.find((c) => c.direction === direction && c.sizeBucket === bucket);
   return (
     <section className="panel acc-panel" aria-labelledby="ds-title">
@@ -46,8 +39,9 @@ export function DirectionSizeTable({ table }: { table: Table }) {
         <h3 id="ds-title">Direction × size of overrides</h3>
         <span className="muted">FVA of the final plan over the model, {METRIC_LABELS[table.metric]} pts</span>
         <span className="spacer" />
-        <ExportCsvButton label="Direction × size" table={() => csvOf(table)} />
+        <ExportTableButton label="Direction × size" exp={exp} request={{ what: 'accuracy', by: 'direction_size', metric: table.metric, filter, format: 'csv' }} />
       </div>
+      <SavedFileNote exp={exp} label="Direction × size" />
       <table className="table acc-table ds-table" aria-label="Direction × size">
         <thead>
           <tr>

@@ -2,8 +2,10 @@ import { api } from '../../api';
 import { downloadCsv, type CsvTable } from './csv';
 
 /**
- * The desktop shell refuses page downloads (files are written by the backend,
- * electron/main/security.ts), so there the button says why it is off.
+ * A table built in the page and downloaded by the browser: only the trust map
+ * still goes this way (every other accuracy table is written by the backend,
+ * ExportTableButton). The desktop shell refuses page downloads
+ * (electron/main/security.ts), so there the button says why it is off.
  */
 export function ExportCsvButton({ table, label }: { table: () => CsvTable; label: string }) {
   const desktop = api.transport === 'desktop';
@@ -13,7 +15,7 @@ export function ExportCsvButton({ table, label }: { table: () => CsvTable; label
       className="small"
       aria-label={`Export CSV: ${label}`}
       disabled={desktop}
-      title={desktop ? 'In the desktop app, accuracy tables are saved through the Export screen once it offers them.' : `Save ${label} as a CSV file`}
+      title={desktop ? 'The trust map is saved as a file in the browser host only; the figures per category are in the governance report (Governance → Report → Save as HTML).' : `Save ${label} as a CSV file`}
       onClick={() => downloadCsv(table())}
     >
       Export CSV

@@ -1,18 +1,18 @@
-import { ATTRIBUTE_SLICE_PREFIX, METRIC_LABELS, SLICE_LABELS, isAttributeSlice, type Metric, type Slice, type SliceRow, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import { ATTRIBUTE_SLICE_PREFIX, METRIC_LABELS, SLICE_LABELS, isAttributeSlice, type AccuracyFilter, type Metric, type Slice, type SliceRow, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import { formatMetricValue, formatShareOf } from '../../../shared/accuracy-format';
 import type { ItemAttributeFacet } from '../../../shared/domain';
 import { formatCount, formatPeriod } from '../../../shared/format';
 import type { Grain } from '../../../shared/period';
+import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import type { AccuracySliceBy } from '../../stores/accuracy';
 import { CiCell, FvaCell, IntervalNote } from './cells';
-import type { CsvTable } from './csv';
-import { ExportCsvButton } from './ExportCsvButton';
+import { ExportTableButton } from './ExportTableButton';
 
 /** The order of the "Slice by" choices: what the overrides did first, then every line, then the sources. */
 export const SLICE_CHOICES: Slice[] = ['planner', 'reason', 'direction', 'size', 'category', 'abc_class', 'owner', 'lag', 'period', 'model_version', 'run', 'model'];
 
 const ATTRIBUTE_LABELS: Record<string, string> = { brand: 'Brand', family: 'Family', unit: 'Unit' };
-const attributeLabel = (name: string) => ATTRIBUTE_LABELS[name] ?? name;
+export const attributeLabel = (name: string) => ATTRIBUTE_LABELS[name] ?? name;
 
 /** "Reason code", "Brand", or an imported attribute's own key. */
 export function sliceLabel(by: AccuracySliceBy): string {
@@ -20,19 +20,6 @@ export function sliceLabel(by: AccuracySliceBy): string {
 }
 
 const rowLabel = (by: AccuracySliceBy, row: { key: string; label: string }, grain: Grain) => (by === 'period' ? formatPeriod(row.key, grain) : row.label);
-const fileSafe = (by: AccuracySliceBy) => by.replace(ATTRIBUTE_SLICE_PREFIX, 'attribute-');
-
-function sliceCsv(t: SliceTable, grain: Grain): CsvTable {
-  return {
-    name: `accuracy-${fileSafe(t.by)}-${t.metric}`,
-    header: [fileSafe(t.by).replace(/-/g, '_'), 'metric', 'n', 'model', 'final', 'fva_pts', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged'],
-    rows: t.rows.map((r) => [rowLabel(t.by, r, grain), t.metric, r.n, r.model, r.final, r.fva, r.ci?.low ?? null, r.ci?.high ?? null, r.improved, r.worsened, r.unchanged]),
-  };
-}
-
-function rankingCsv(t: SourceRanking): CsvTable {
-  return { name: `accuracy-forecast-source-${t.metric}`, header: ['rank', 'source', 'metric', 'n', 'value'], rows: t.rows.map((r, i) => [i + 1, r.label, t.metric, r.n, r.value]) };
-}
 
 function SliceRows({ table, grain }: { table: SliceTable; grain: Grain }) {
   const m = table.metric;
@@ -116,6 +103,7 @@ function RankingRows({ table }: { table: SourceRanking }) {
 export function SlicePanel({
   by,
   table,
+  filter,
   metric,
   grain,
   attributes,
@@ -123,6 +111,8 @@ export function SlicePanel({
 }: {
   by: AccuracySliceBy;
   table: SliceTable | SourceRanking | null;
+  /** The filter the shown table was computed with: the exported file holds the same lines. */
+  filter: AccuracyFilter;
   metric: Metric;
   grain: Grain;
   attributes: ItemAttributeFacet[];
@@ -132,6 +122,8 @@ export function SlicePanel({
   const attributeChoices = attributes.filter((a) => a.name !== 'abcClass' && a.distinctValues > 1);
   // While another choice loads, the last table stays on screen under its own column heading.
   const shown = table;
+  const exp = useFileExport(shown ? `${shown.by}:${shown.metric}:${JSON.stringify(filter)}` : '');
+  const shownLabel = shown ? `Slice by ${sliceLabel(shown.by).toLowerCase()}` : '';
   const isRanking = shown?.by === 'model';
   const what = !shown
     ? ''
@@ -168,8 +160,9 @@ export function SlicePanel({
           {shown ? ` · ${METRIC_LABELS[metric]}` : ''}
         </span>
         <span className="spacer" />
-        {shown && <ExportCsvButton label={`Slice by ${sliceLabel(shown.by).toLowerCase()}`} table={() => (shown.by === 'model' ? rankingCsv(shown as SourceRanking) : sliceCsv(shown as SliceTable, grain))} />}
+        {shown && <ExportTableButton label={shownLabel} exp={exp} request={{ what: 'accuracy', by: shown.by, metric: shown.metric, filter, format: 'csv' }} />}
       </div>
+      <SavedFileNote exp={exp} label={shownLabel} />
       <div className="table-scroll slice-scroll">
         {shown && (
           <table className={`table compact acc-table${isRanking ? ' ranking' : ''}`} aria-label="Slice">

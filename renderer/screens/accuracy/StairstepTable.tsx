@@ -1,9 +1,9 @@
-import { METRIC_LABELS, type Metric, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
+import { METRIC_LABELS, type AccuracyFilter, type Metric, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
 import { formatMetricValue, formatShareOf } from '../../../shared/accuracy-format';
 import { formatCount } from '../../../shared/format';
+import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import { CiCell, FvaCell, IntervalNote } from './cells';
-import type { CsvTable } from './csv';
-import { ExportCsvButton } from './ExportCsvButton';
+import { ExportTableButton } from './ExportTableButton';
 
 function StepRow({ metric, step, parallel }: { metric: Metric; step: StairstepStep; parallel?: boolean }) {
   return (
@@ -23,25 +23,19 @@ function StepRow({ metric, step, parallel }: { metric: Metric; step: StairstepSt
   );
 }
 
-function csvOf(s: Stairstep): CsvTable {
-  const rows = [...s.steps, ...(s.salesInput ? [s.salesInput] : [])];
-  return {
-    name: `accuracy-stairstep-${s.metric}`,
-    header: ['step', 'metric', 'value', 'n', 'fva_pts', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged'],
-    rows: rows.map((r) => [r.label, s.metric, r.value, r.n, r.fva, r.ci?.low ?? null, r.ci?.high ?? null, r.improved, r.worsened, r.unchanged]),
-  };
-}
-
-export function StairstepTable({ stairstep }: { stairstep: Stairstep }) {
+/** The stairstep as the overview computed it; `filter` is the one it was computed with, so the file holds the same lines. */
+export function StairstepTable({ stairstep, filter }: { stairstep: Stairstep; filter: AccuracyFilter }) {
   const { metric } = stairstep;
+  const exp = useFileExport(`stairstep:${metric}:${JSON.stringify(filter)}`);
   return (
     <div className="acc-table-block">
       <div className="panel-head">
         <h3 id="stairstep-title">Stairstep</h3>
         <span className="muted">each step against the one before, on the same {formatCount(stairstep.n)} lines</span>
         <span className="spacer" />
-        <ExportCsvButton label="FVA stairstep" table={() => csvOf(stairstep)} />
+        <ExportTableButton label="FVA stairstep" exp={exp} request={{ what: 'accuracy', by: 'stairstep', metric, filter, format: 'csv' }} />
       </div>
+      <SavedFileNote exp={exp} label="FVA stairstep" />
       <div className="table-scroll">
       <table className="table compact acc-table" aria-label="FVA stairstep">
         <thead>
