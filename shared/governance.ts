@@ -1,6 +1,17 @@
 // The governance report (SPEC §6): seven questions a manager answers for how the
 // model is used, each answered from the workbook's own data with figures.
 
+/** The seven questions, in order, worded the same in the HTML report and on the Governance screen. */
+export const GOVERNANCE_QUESTIONS = [
+  'What data does the system use, and where did it come from?',
+  'Is its quality sufficient?',
+  'What role does the model play in each segment?',
+  'Where does human accountability sit?',
+  'How are error, bias and confidence monitored?',
+  'What happened on drift?',
+  'What rollback exists?',
+] as const;
+
 export interface GovernanceReport {
   workbookName: string;
   generatedAt: string;

@@ -74,7 +74,12 @@ export const draftOf = (p: PolicySummary): PolicyDraft => ({
 
 // ——— Policies and reason codes ———
 
+/** The Governance screen's two views: the controls a manager sets, and the report on how the model is used. */
+export type GovernanceView = 'controls' | 'report';
+
 interface GovernanceState {
+  view: GovernanceView;
+  setView(view: GovernanceView): void;
   policies: PolicySummary[] | null;
   reasonCodes: ReasonCode[] | null;
   /** The workbook's item categories (of the current run), for new segment policies. */
@@ -115,6 +120,8 @@ export const useGovernanceStore = create<GovernanceState>((set, get) => {
   }
 
   return {
+    view: 'controls',
+    setView: (view) => set({ view }),
     policies: null,
     reasonCodes: null,
     categories: [],

@@ -2,7 +2,7 @@
 // scripts, no external files; the charts are SVG rendered here by ECharts'
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
-import type { GovernanceReport } from '../../../shared/governance';
+import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../../shared/governance';
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -89,7 +89,7 @@ export function governanceHtml(r: GovernanceReport): string {
   const sections = [
     section(
       1,
-      'What data does the system use, and where did it come from?',
+      GOVERNANCE_QUESTIONS[0],
       `${num(p.batches.reduce((t, b) => t + b.files, 0))} imported files (${p.batches.map((b) => `${esc(b.kind)}: ${num(b.files)}`).join(', ')}); forecasts from ${p.models.map((x) => `${esc(x.model)} ${esc(x.version)} (${num(x.runs)} runs)`).join(', ') || 'no model yet'}.`,
       table('Imports by kind', ['Kind', 'Files', 'Rows accepted', 'Quarantined', 'Last import', 'Last file'], p.batches.map((b) => [esc(b.kind), num(b.files), num(b.rowsAccepted), num(b.rowsQuarantined), when(b.lastImportedAt), esc(b.lastFile)]), [1, 2, 3]) +
         table('Model versions', ['Model', 'Version', 'Runs', 'First origin', 'Last origin', 'Lines'], p.models.map((x) => [esc(x.model), esc(x.version), num(x.runs), esc(x.firstOrigin), esc(x.lastOrigin), num(x.lines)]), [2, 5]) +
@@ -97,7 +97,7 @@ export function governanceHtml(r: GovernanceReport): string {
     ),
     section(
       2,
-      'Is its quality sufficient?',
+      GOVERNANCE_QUESTIONS[1],
       `${pct(q.rowsRead > 0 ? (q.rowsQuarantined / q.rowsRead) * 100 : null)} of imported rows were quarantined (${num(q.rowsQuarantined)} of ${num(q.rowsRead)}). Latest actuals: ${esc(q.lastActualPeriod ?? 'none')}${
         q.actualsLagBuckets !== null ? `, ${q.actualsLagBuckets <= 0 ? 'current with the newest run' : `<span class="warn">${num(q.actualsLagBuckets)} bucket(s) behind the newest run's origin</span>`}` : ''
       }. ${num(q.itemsWithGaps)} of ${num(q.items)} items have gaps in their actuals (${num(q.missingActualCells)} missing periods).`,
@@ -105,8 +105,8 @@ export function governanceHtml(r: GovernanceReport): string {
     ),
     section(
       3,
-      'What role does the model play in each segment?',
-      r.roles.map((x) => `${esc(x.segmentType === 'all' ? 'All items' : x.segmentValue)}: <b>${esc(x.roleInForce)}</b>${x.roleInForce !== x.role ? ` (stepped down from ${esc(x.role)})` : ''}`).join('; ') + '.',
+      GOVERNANCE_QUESTIONS[2],
+      r.roles.map((x) => `${esc(x.segmentType === 'all' ? 'All items' : `${x.segmentType === 'abc_class' ? 'ABC class ' : ''}${x.segmentValue}`)}: <b>${esc(x.roleInForce)}</b>${x.roleInForce !== x.role ? ` (stepped down from ${esc(x.role)})` : ''}`).join('; ') + '.',
       table(
         'Policies',
         ['Segment', 'Role set', 'Role in force', 'Approval above', 'Freeze lags', 'Drift threshold', 'Last changed by'],
@@ -124,21 +124,21 @@ export function governanceHtml(r: GovernanceReport): string {
     ),
     section(
       4,
-      'Where does human accountability sit?',
+      GOVERNANCE_QUESTIONS[3],
       `${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pct(personShare)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager.`,
       table('Item owners', ['Planner', 'Items'], a.owners.map((o) => [esc(o.name), num(o.items)]), [1]) +
         table('Approvers', ['Manager', 'Approved', 'Rejected'], a.approvers.map((x) => [esc(x.name), num(x.approvals), num(x.rejections)]), [1, 2]),
     ),
     section(
       5,
-      'How are error, bias and confidence monitored?',
+      GOVERNANCE_QUESTIONS[4],
       `Over ${num(m.linesWithActuals)} lines with known actuals: model WAPE ${pct(m.modelWape)}, final plan ${pct(m.finalWape)}; bias ${pct(m.modelBias)} (model) and ${pct(m.finalBias)} (final, positive = over-forecast); the model's ${m.intervalLevel === null ? '' : `${num(m.intervalLevel)} % `}interval held ${pct(m.coverage)} of actuals.`,
       `<figure>${trendChart(r)}</figure><figure>${categoryChart(r)}</figure>` +
         table('By category', ['Category', 'Lines', 'Model WAPE', 'Final WAPE', 'Model bias', 'Coverage', 'Verdict'], m.byCategory.map((c) => [esc(c.category), num(c.n), pct(c.modelWape), pct(c.finalWape), pct(c.modelBias), pct(c.coverage), esc(c.verdict)]), [1, 2, 3, 4, 5]),
     ),
     section(
       6,
-      'What happened on drift?',
+      GOVERNANCE_QUESTIONS[5],
       r.drift.alerts.length === 0
         ? 'No drift alert has been raised.'
         : `${num(r.drift.alerts.length)} drift alert(s); ${r.drift.steppedDown.length > 0 ? `<span class="warn">stepped down to assist: ${r.drift.steppedDown.map(esc).join(', ')}</span>` : 'no segment is stepped down now'}.`,
@@ -157,7 +157,7 @@ export function governanceHtml(r: GovernanceReport): string {
     ),
     section(
       7,
-      'What rollback exists?',
+      GOVERNANCE_QUESTIONS[6],
       `${num(r.rollback.releases)} releases of ${num(r.rollback.runsReleased)} run(s) and ${num(r.rollback.rollbacks)} rollback(s). ${esc(r.rollback.backupsNote)}`,
       table('Recent releases and rollbacks', ['Run', 'Version', 'Kind', 'By', 'When', 'Note'], r.rollback.recent.map((x) => [esc(x.runLabel), num(x.version), esc(x.kind === 'rollback' ? `rollback to v${x.restoresVersion}` : 'release'), esc(x.releasedBy ?? '—'), when(x.releasedAt), esc(x.note ?? '')]), [1]),
     ),

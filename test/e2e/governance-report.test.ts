@@ -1,0 +1,167 @@
+// The governance report on the Governance screen, in headless Chromium against
+// the browser host on a demo workbook with its planted drift (Snacks), two
+// releases and a rollback: the seven questions, the backend's figures, the two
+// charts, and "Save as HTML" writing the same report to disk.
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../shared/governance';
+import { tempDir } from '../helpers/workbook';
+import { callApi, launchBrowser, makeDemoWorkbook, SCREENSHOTS, signIn, startHost, watchConsole, type RunningHost } from './browser';
+
+/** A percentage as the report writes it: one decimal, grouped. */
+const pct = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+
+describe('the governance report on the Governance screen', () => {
+  const t = tempDir('fwb-e2e-gov-report-');
+  let host: RunningHost;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let report: GovernanceReport;
+
+  const panel = () => page.getByRole('tabpanel', { name: 'Report' });
+  const question = (n: number) => panel().getByRole('region', { name: GOVERNANCE_QUESTIONS[n - 1] });
+  /** A headline figure's value (the first line of its <dd>), by its label. */
+  const glanceValue = async (label: string) => (await panel().locator('.report-glance div').filter({ has: page.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText()).split('\n')[0]!.trim();
+
+  beforeAll(async () => {
+    const db = join(t.dir, 'demo.sqlite');
+    // 500 items: the demo's planted drift on Snacks stands out and the drift guard raises its alert.
+    makeDemoWorkbook(db, 500);
+    host = await startHost(db);
+    await signIn(host, 'maria.lopez', 'Maria Lopez', 'manager');
+    // Two releases of the current run and a rollback to the first: question 7 has something to say.
+    const { currentRunId } = await callApi<{ currentRunId: number }>(host, 'getWorkbookInfo', {});
+    await callApi(host, 'releaseRun', { runId: currentRunId, note: 'Cycle plan for S&OP' });
+    await callApi(host, 'releaseRun', { runId: currentRunId });
+    await callApi(host, 'rollbackRun', { runId: currentRunId, toVersion: 1, note: 'v2 went out before the approvals were in' });
+    report = await callApi<GovernanceReport>(host, 'getGovernanceReport', {});
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    problems = watchConsole(page);
+    await page.goto(`${host.url}#/governance`);
+    await page.getByRole('button', { name: 'Save policy for all items' }).waitFor();
+    await page.getByRole('tab', { name: 'Report' }).click();
+    await panel().getByRole('region', { name: GOVERNANCE_QUESTIONS[0] }).waitFor();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    t.cleanup();
+  });
+
+  it('answers the seven questions, in order, each with an answer in words', async () => {
+    await expect(page.getByRole('tab', { name: 'Report' }).getAttribute('aria-selected')).resolves.toBe('true');
+    const headings = await panel().locator('.report-q > h3').allInnerTexts();
+    expect(headings.map((h) => h.replace(/\s+/g, ' ').trim())).toEqual(GOVERNANCE_QUESTIONS.map((q, i) => `${i + 1} ${q}`));
+    for (let n = 1; n <= 7; n++) expect((await question(n).locator('.answer').innerText()).length).toBeGreaterThan(25);
+    // The model's role per segment, as the policies hold it; the planted drift stepped Snacks down to assist.
+    expect(report.drift.steppedDown).toContain('Snacks');
+    const segment = (r: GovernanceReport['roles'][number]) => (r.segmentType === 'all' ? 'All items' : `${r.segmentType === 'abc_class' ? 'ABC class ' : ''}${r.segmentValue}`);
+    await expect(question(3).locator('.answer').innerText()).resolves.toBe(
+      `${report.roles.map((r) => `${segment(r)}: ${r.roleInForce}${r.roleInForce !== r.role ? ` (stepped down from ${r.role})` : ''}`).join('; ')}.`,
+    );
+    expect(report.roles.find((r) => r.segmentValue === 'Snacks')!.roleInForce).toBe('assist');
+  });
+
+  it('shows the backend’s figures: accuracy, accountability, drift alerts and releases', async () => {
+    const m = report.monitoring;
+    expect(m.modelWape).not.toBeNull();
+    await expect(glanceValue('Model WAPE')).resolves.toBe(pct(m.modelWape!));
+    await expect(glanceValue('Final plan WAPE')).resolves.toBe(pct(m.finalWape!));
+    await expect(glanceValue('Interval coverage')).resolves.toBe(pct(m.coverage!));
+    await expect(glanceValue('Drift alerts')).resolves.toBe(String(report.drift.alerts.length));
+    await expect(glanceValue('Releases')).resolves.toBe(String(report.rollback.releases));
+    await expect(glanceValue('Awaiting a manager')).resolves.toBe(String(report.accountability.pendingApprovals));
+    expect(report.drift.alerts.length).toBeGreaterThanOrEqual(1);
+    expect([report.rollback.releases, report.rollback.rollbacks]).toEqual([2, 1]);
+
+    const q5 = await question(5).locator('.answer').innerText();
+    expect(q5).toContain(`Over ${report.monitoring.linesWithActuals.toLocaleString('en-US')} lines with known actuals: model WAPE ${pct(m.modelWape!)}, final plan ${pct(m.finalWape!)}`);
+    const categories = question(5).getByRole('table', { name: 'By category' });
+    await expect(categories.locator('tbody tr td:first-child').allInnerTexts()).resolves.toEqual(m.byCategory.map((c) => c.category));
+    await expect(categories.locator('tbody tr td:nth-child(3)').allInnerTexts()).resolves.toEqual(m.byCategory.map((c) => pct(c.modelWape!)));
+
+    await expect(question(6).locator('.answer').innerText()).resolves.toMatch(new RegExp(`^${report.drift.alerts.length} drift alert\\(s\\); stepped down to assist: .*Snacks`));
+    const alerts = question(6).getByRole('table', { name: 'Drift alerts' });
+    await expect(alerts.locator('tbody tr').count()).resolves.toBe(report.drift.alerts.length);
+    await expect(alerts.locator('tbody tr td:first-child').allInnerTexts()).resolves.toEqual(report.drift.alerts.map((a) => a.segment));
+
+    await expect(question(7).locator('.answer').innerText()).resolves.toMatch(/^2 releases of 1 run\(s\) and 1 rollback\(s\)\./);
+    const releases = question(7).getByRole('table', { name: 'Recent releases and rollbacks' });
+    await expect(releases.locator('tbody tr td:nth-child(3)').allInnerTexts()).resolves.toEqual(['rollback to v1', 'release', 'release']);
+
+    const a = report.accountability;
+    await expect(question(4).locator('.answer').innerText()).resolves.toContain(`${a.owners.length} planners own`);
+    await expect(question(4).getByRole('table', { name: 'Item owners' }).locator('tbody tr').count()).resolves.toBe(a.owners.length);
+    await expect(question(1).getByRole('table', { name: 'Model versions' }).locator('tbody tr').count()).resolves.toBe(report.provenance.models.length);
+  });
+
+  it('draws model vs final WAPE per period with coverage, and WAPE by category, each titled and described', async () => {
+    const trend = question(5).getByRole('img', { name: /^Line chart of the model's and the final plan's WAPE % per period, (\d+) periods/ });
+    await expect(trend.count()).resolves.toBe(1);
+    await expect(trend.getAttribute('aria-label')).resolves.toContain(`${report.monitoring.trend.length} periods`);
+    const bars = question(5).getByRole('img', { name: /^Bar chart of WAPE % by category/ });
+    await expect(bars.count()).resolves.toBe(1);
+    // The canvas is drawn (a blank canvas would mean the chart failed).
+    for (const chart of [trend, bars]) {
+      const box = await chart.boundingBox();
+      expect(box!.width).toBeGreaterThan(400);
+      expect(box!.height).toBeGreaterThan(200);
+      const inked = await chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return n;
+      });
+      expect(inked).toBeGreaterThan(2000);
+    }
+  });
+
+  it('saves the report as HTML, says where it went, and the file holds the same answers', async () => {
+    await panel().getByRole('button', { name: 'Save as HTML' }).click();
+    const note = panel().getByRole('status', { name: 'Saved: Governance report' });
+    await note.waitFor({ timeout: 30_000 });
+    const text = await note.innerText();
+    const path = /Saved to\s+(\S+\.html)/.exec(text)?.[1];
+    expect(path, text).toBeDefined();
+    expect(dirname(path!)).toBe(join(t.dir, 'exports'));
+    expect(basename(path!)).toMatch(/^demo-governance-report-\d{8}-\d{6}\.html$/);
+    const html = readFileSync(path!, 'utf8');
+    for (const q of GOVERNANCE_QUESTIONS) expect(html).toContain(q.replace(/'/g, '&#39;'));
+    // The answers in words are the same: the headline of question 5 appears there as on screen.
+    const q5 = (await question(5).locator('.answer').innerText()).split(':')[0]!;
+    expect(html).toContain(q5);
+    expect(html).toContain(`model WAPE ${report.monitoring.modelWape!.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), note.getByRole('button', { name: 'Download a copy' }).click()]);
+    expect(download.suggestedFilename()).toBe(basename(path!));
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(html);
+  });
+
+  it('looks calm and complete: a full-height screenshot, every control named, no console errors', async () => {
+    await page.waitForFunction(() => document.querySelector('.governance-report')?.getAttribute('aria-busy') !== 'true');
+    const extra = await page.evaluate(() => {
+      const screen = document.querySelector('.screen.governance')!;
+      return screen.scrollHeight - screen.clientHeight;
+    });
+    await page.setViewportSize({ width: 1440, height: 900 + Math.max(0, extra) });
+    await page.waitForTimeout(300); // the charts follow the resize
+    await page.screenshot({ path: join(SCREENSHOTS, 'governance-report-screen.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('button, input, select, a[href]')]
+        .filter((el) => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length || (el.textContent ?? '').trim()))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    expect(unnamed).toEqual([]);
+    // Arrow keys move between the tabs.
+    await page.getByRole('tab', { name: 'Report' }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByRole('tab', { name: 'Policies and approvals' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.getByRole('table', { name: 'Policies per segment' }).waitFor();
+    expect(problems).toEqual([]);
+  });
+});
