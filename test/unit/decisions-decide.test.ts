@@ -1,22 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../electron/backend/api';
 import { checkWorkbook } from '../../electron/backend/audit/check';
 import type { BackendContext } from '../../electron/backend/context';
-import type { RequestOf, ResponseOf } from '../../shared/contract';
-import type { ApiError } from '../../shared/domain';
-import type { MethodName } from '../../shared/methods';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
+import { ok, refused } from '../helpers/api';
 
-async function ok<M extends MethodName>(ctx: BackendContext, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
-  const r = await dispatch(ctx, method, payload);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value as ResponseOf<M>;
-}
-async function refused(ctx: BackendContext, method: MethodName, payload: unknown): Promise<ApiError> {
-  const r = await dispatch(ctx, method, payload);
-  if (r.ok) throw new Error(`${method} should have been refused`);
-  return r.error;
-}
 
 describe('deciding a line', () => {
   let t: ReturnType<typeof tempDir>;

@@ -6,28 +6,16 @@ import Papa from 'papaparse';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../electron/backend/api';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { exportToFile } from '../../electron/backend/exports/export-file';
 import { exportsDirFor } from '../../electron/backend/exports/folder';
 import { PLAN_COLUMNS } from '../../electron/backend/exports/plan';
-import type { RequestOf, ResponseOf } from '../../shared/contract';
-import type { ApiError, BackendEvent, ForecastLineRow } from '../../shared/domain';
-import type { MethodName } from '../../shared/methods';
+import type { BackendEvent, ForecastLineRow } from '../../shared/domain';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { ok, refused } from '../helpers/api';
 
-async function ok<M extends MethodName>(ctx: BackendContext, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
-  const r = await dispatch(ctx, method, payload);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value as ResponseOf<M>;
-}
-async function refused(ctx: BackendContext, method: MethodName, payload: unknown): Promise<ApiError> {
-  const r = await dispatch(ctx, method, payload);
-  if (r.ok) throw new Error(`${method} should have been refused`);
-  return r.error;
-}
 
 /** Every line of a run as the Review screen sees it, keyed item|location|period. */
 async function runLines(ctx: BackendContext, runId: number): Promise<Map<string, ForecastLineRow>> {

@@ -4,25 +4,14 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../electron/backend/api';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
-import type { RequestOf, ResponseOf } from '../../shared/contract';
-import type { ApiError, BackendEvent, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../shared/domain';
-import type { MethodName } from '../../shared/methods';
+import type { RequestOf } from '../../shared/contract';
+import type { BackendEvent, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../shared/domain';
 import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
+import { ok, refused } from '../helpers/api';
 
-async function ok<M extends MethodName>(ctx: BackendContext, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
-  const r = await dispatch(ctx, method, payload);
-  if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.message}`);
-  return r.value as ResponseOf<M>;
-}
-async function refused(ctx: BackendContext, method: MethodName, payload: unknown): Promise<ApiError> {
-  const r = await dispatch(ctx, method, payload);
-  if (r.ok) throw new Error(`${method} should have been refused`);
-  return r.error;
-}
 
 type ListRow = { kind: 'group'; group: ItemGroupHeader } | { kind: 'line'; line: ForecastLineRow };
 
