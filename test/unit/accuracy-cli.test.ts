@@ -83,7 +83,7 @@ describe('fwb accuracy', () => {
     const values = out.rows.map((r) => r.value as number);
     expect(values).toEqual([...values].sort((a, b) => a - b));
     const api = await apiSlice('model');
-    expect(out.rows).toEqual(api.rows.map((r) => ({ key: r.key, label: r.label, n: r.n, value: r.value })));
+    expect(out.rows).toEqual((api as SourceRanking).rows.map((r) => ({ key: r.key, label: r.label, n: r.n, value: r.value })));
     // The benchmarks are scored on fewer lines (both must exist); the sales input on the lines that have one.
     const n = Object.fromEntries(out.rows.map((r) => [r.key, r.n]));
     expect(n.final).toBe(n.DemandAI);
