@@ -13,20 +13,12 @@ import type { Db } from '../db/open';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../queries/line-filter';
-import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
+import { CI_METHOD, bootstrapWeights } from './bootstrap';
 import { ITEM_GROUPS, seasonsBackSql } from './cube';
-import { comparisonGroups, type KeyedSums, type Sums } from './grouped-sums';
-import { METRIC_TERMS, fvaOf, metricValue } from './metrics';
+import type { KeyedSums, Sums } from './grouped-sums';
+import { LINE_ERROR_TERMS, METRIC_TERMS } from './metrics';
+import { comparisonRow } from './slices';
 
-/** The error terms of one line, by the suffix of the cube's column (m_abs, f_sape …); `f` is the forecast, `act` the actual. */
-const TERM_SQL: Record<string, (f: string) => string> = {
-  abs: (f) => `abs(${f} - act)`,
-  e: (f) => `(${f} - act)`,
-  sq: (f) => `(${f} - act) * (${f} - act)`,
-  ape: (f) => `CASE WHEN act > 0 THEN abs(${f} - act) * 100.0 / act END`,
-  sape: (f) => `CASE WHEN ${f} = 0 AND act = 0 THEN 0 ELSE 200.0 * abs(${f} - act) / (abs(${f}) + abs(act)) END`,
-  sc: (f) => `CASE WHEN scale > 0 THEN abs(${f} - act) / scale END`,
-};
 
 /** The denominators METRIC_TERMS names, per line. */
 const DEN_SQL: Record<string, string> = { n: '1', a: 'act', n_pos: 'act > 0', n_scaled: 'coalesce(scale > 0, 0)' };
@@ -103,7 +95,7 @@ export function attributeSlice(db: Db, filter: AccuracyFilter, metric: Metric, n
   }
 
   const t = METRIC_TERMS[metric];
-  const suffix = (column: string) => column.slice(column.indexOf('_') + 1);
+  const suffix = (column: string) => column.slice(column.indexOf('_') + 1) as keyof typeof LINE_ERROR_TERMS;
   const m = t.num('m');
   const f = t.num('f');
   const needsScale = t.den === 'n_scaled';
@@ -127,7 +119,7 @@ WITH ${needsScale ? `${scaleCte(db, filter)},` : ''}
       ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
      ${where.sql})
 SELECT key, grp, count(*) AS n, sum(${DEN_SQL[t.den]}) AS den,
-       sum(${TERM_SQL[suffix(m)]!('m')}) AS m, sum(${TERM_SQL[suffix(f)]!('f')}) AS f,
+       sum(${LINE_ERROR_TERMS[suffix(m)]('m')}) AS m, sum(${LINE_ERROR_TERMS[suffix(f)]('f')}) AS f,
        sum(abs(f - act) < abs(m - act)) AS better, sum(abs(f - act) > abs(m - act)) AS worse
   FROM lines
  GROUP BY key, grp`;
@@ -145,23 +137,7 @@ SELECT key, grp, count(*) AS n, sum(${DEN_SQL[t.den]}) AS den,
   }
 
   const weights = bootstrapWeights(ITEM_GROUPS, seed);
-  const out: SliceRow[] = [...byKey.values()].map((e) => {
-    const s = e.total;
-    const model = metricValue(metric, s.m!, s.den!);
-    const final = metricValue(metric, s.f!, s.den!);
-    return {
-      key: e.key === null ? '' : String(e.key),
-      label: e.key === null || e.key === '' ? '(none)' : String(e.key),
-      n: s.n!,
-      model,
-      final,
-      fva: fvaOf(metric, model, final),
-      ci: fvaInterval(metric, comparisonGroups(e, 'den', 'm', 'f'), weights),
-      improved: s.better!,
-      worsened: s.worse!,
-      unchanged: s.n! - s.better! - s.worse!,
-    };
-  });
+  const out: SliceRow[] = [...byKey.values()].map((e) => comparisonRow(metric, e, e.key === null ? '' : String(e.key), e.key === null || e.key === '' ? '(none)' : String(e.key), weights));
   out.sort((x, y) => y.n - x.n || x.key.localeCompare(y.key));
   return { metric, by: `attr:${name}`, overridesOnly: false, rows: out, ciMethod: CI_METHOD };
 }

@@ -6,6 +6,7 @@
 import { SEASON_LENGTH, bucketStart, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
 import type { Db } from '../db/open';
+import { LINE_ERROR_TERMS } from './metrics';
 
 /** Items are spread over this many fixed groups; the bootstrap resamples groups of items. */
 export const ITEM_GROUPS = 32;
@@ -43,16 +44,8 @@ function sizeBucketSql(model: string, final: string): string {
 
 /** The six sums of one source's errors (NULL forecast → NULL sums). */
 function sourceSums(prefix: string, f: string): string {
-  const e = `(${f} - act)`;
-  return [
-    `sum(abs(${e}))`,
-    `sum(${e})`,
-    `sum(${e} * ${e})`,
-    `sum(CASE WHEN act > 0 THEN abs(${e}) * 100.0 / act END)`,
-    `sum(CASE WHEN ${f} IS NULL THEN NULL WHEN ${f} = 0 AND act = 0 THEN 0 ELSE 200.0 * abs(${e}) / (abs(${f}) + abs(act)) END)`,
-    `sum(CASE WHEN scale > 0 THEN abs(${e}) / scale END)`,
-  ]
-    .map((s, i) => `${s} AS ${prefix}_${['abs', 'e', 'sq', 'ape', 'sape', 'sc'][i]}`)
+  return Object.entries(LINE_ERROR_TERMS)
+    .map(([suffix, term]) => `sum(${term(f)}) AS ${prefix}_${suffix}`)
     .join(',\n       ');
 }
 

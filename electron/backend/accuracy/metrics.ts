@@ -7,6 +7,21 @@ import type { Metric } from '../../../shared/accuracy';
 export const SOURCE_PREFIX = { model: 'm', final: 'f', naive: 'nv', seasonal_naive: 'sn', sales_input: 'si' } as const;
 export type SourcePrefix = (typeof SOURCE_PREFIX)[keyof typeof SOURCE_PREFIX];
 
+/**
+ * The error terms of one line, summed into the cube's columns (m_abs, f_sape …)
+ * by suffix: `f` is the forecast, `act` the actual, `scale` MASE's in-sample scale.
+ * A NULL forecast (no benchmark) gives NULL terms, which SUM leaves out.
+ */
+export const LINE_ERROR_TERMS: Record<'abs' | 'e' | 'sq' | 'ape' | 'sape' | 'sc', (f: string) => string> = {
+  abs: (f) => `abs(${f} - act)`,
+  e: (f) => `(${f} - act)`,
+  sq: (f) => `(${f} - act) * (${f} - act)`,
+  // MAPE leaves out zero actuals; sMAPE scores F = A = 0 as 0.
+  ape: (f) => `CASE WHEN act > 0 THEN abs(${f} - act) * 100.0 / act END`,
+  sape: (f) => `CASE WHEN ${f} = 0 AND act = 0 THEN 0 ELSE 200.0 * abs(${f} - act) / (abs(${f}) + abs(act)) END`,
+  sc: (f) => `CASE WHEN scale > 0 THEN abs(${f} - act) / scale END`,
+};
+
 interface MetricTerms {
   /** The numerator column for a source prefix. */
   num: (prefix: SourcePrefix) => string;

@@ -76,7 +76,8 @@ function comparisonColumns(metric: Metric): Record<string, string> {
   return { n: 'sum(c.n)', den: `sum(c.${t.den})`, m: `sum(c.${t.num('m')})`, f: `sum(c.${t.num('f')})`, better: 'sum(c.better_m_f)', worse: 'sum(c.worse_m_f)' };
 }
 
-function comparisonRow(metric: Metric, entry: KeyedSums, key: string, label: string, weights: Uint8Array[]): SliceRow {
+/** Model against final plan over one key's lines: the row every slice table is made of. */
+export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, label: string, weights: Uint8Array[]): SliceRow {
   const t = entry.total;
   const model = metricValue(metric, t.m!, t.den!);
   const final = metricValue(metric, t.f!, t.den!);
