@@ -26,7 +26,7 @@ const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
 const { db } = await openWorkbook(dbPath);
 if (mode === 'cold') {
-  db.exec("DELETE FROM accuracy_cells; DELETE FROM accuracy_runs; DELETE FROM workbook_meta WHERE key = 'accuracy_signature';");
+  db.exec("DELETE FROM accuracy_cells; DELETE FROM accuracy_override_cells; DELETE FROM accuracy_runs; DELETE FROM workbook_meta WHERE key = 'accuracy_signature';");
   const start = process.hrtime.bigint();
   const runs = ensureAccuracyCube(db);
   const s = seconds(start);

@@ -52,9 +52,11 @@ function sourceSums(prefix: string, f: string): string {
 const better = (p: string, s: string) => `sum(abs(${s} - act) < abs(${p} - act))`;
 const worse = (p: string, s: string) => `sum(abs(${s} - act) > abs(${p} - act))`;
 
-function buildRunSql(grain: Grain): string {
+/** The run's lines with an actual, each with every forecast and its override: a temp table both cell tables are grouped from. */
+function runLinesSql(grain: Grain): string {
   const snaivePeriod = seasonsBackSql('fl.period', seasonsForLagSql('fl.lag', grain), grain);
   return `
+CREATE TEMP TABLE accuracy_lines AS
 WITH base AS (
   SELECT fl.line_id, fl.item_key, fl.period, fl.lag, fl.quantity AS m, fl.lower, fl.upper, a.quantity AS act,
          coalesce(ls.final_quantity, fl.quantity) AS f, ls.status, ls.reason_code AS ls_reason, ls.decided_by AS ls_by,
@@ -91,8 +93,12 @@ o AS (
          ((item_key * 2654435761) % 4294967296) % ${ITEM_GROUPS} AS item_group
     FROM l
 )
+SELECT * FROM o`;
+}
+
+const LINE_CELLS_SQL = `
 INSERT INTO accuracy_cells
-SELECT @runId, period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, hb, si IS NOT NULL, item_group,
+SELECT @runId, period, lag, category, abc_class, owner_id, hb, si IS NOT NULL, item_group,
        count(*), sum(act), sum(act > 0), sum(coalesce(scale > 0, 0)),
        ${sourceSums('m', 'm')},
        ${sourceSums('f', 'f')},
@@ -105,9 +111,19 @@ SELECT @runId, period, lag, category, abc_class, owner_id, dir, size_bucket, rea
        ${better('m', 'si')}, ${worse('m', 'si')},
        sum(lower IS NOT NULL AND upper IS NOT NULL),
        sum(lower IS NOT NULL AND upper IS NOT NULL AND act >= lower AND act <= upper)
-  FROM o
- GROUP BY period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, hb, si IS NOT NULL, item_group`;
-}
+  FROM temp.accuracy_lines
+ GROUP BY period, lag, category, abc_class, owner_id, hb, si IS NOT NULL, item_group`;
+
+const OVERRIDE_CELLS_SQL = `
+INSERT INTO accuracy_override_cells
+SELECT @runId, period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, item_group,
+       count(*), sum(act), sum(act > 0), sum(coalesce(scale > 0, 0)),
+       ${sourceSums('m', 'm')},
+       ${sourceSums('f', 'f')},
+       ${better('m', 'f')}, ${worse('m', 'f')}
+  FROM temp.accuracy_lines
+ WHERE dir <> 0
+ GROUP BY period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, item_group`;
 
 /**
  * MASE's scale per item and location for one origin: the mean absolute error of
@@ -195,12 +211,16 @@ export function ensureAccuracyCube(db: Db): number {
       const originBucket = periodKey(formatKey(bucketStart(new Date(`${periodFromKey(run.origin)}T00:00:00Z`), run.grain)));
       prepareScale(db, run.run_id, originBucket);
       db.prepare('DELETE FROM accuracy_cells WHERE run_id = ?').run(run.run_id);
-      db.prepare(buildRunSql(run.grain)).run({ runId: run.run_id, originBucket });
+      db.prepare('DELETE FROM accuracy_override_cells WHERE run_id = ?').run(run.run_id);
+      db.exec('DROP TABLE IF EXISTS temp.accuracy_lines');
+      db.prepare(runLinesSql(run.grain)).run({ runId: run.run_id, originBucket });
+      db.prepare(LINE_CELLS_SQL).run({ runId: run.run_id });
+      db.prepare(OVERRIDE_CELLS_SQL).run({ runId: run.run_id });
       db.prepare('INSERT OR REPLACE INTO accuracy_runs (run_id, signature) VALUES (?, ?)').run(run.run_id, wanted.get(run.run_id) ?? 'empty');
     }
     db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(META_KEY, sig);
   })();
-  db.exec('DROP TABLE IF EXISTS temp.accuracy_diff_cum');
+  db.exec('DROP TABLE IF EXISTS temp.accuracy_diff_cum; DROP TABLE IF EXISTS temp.accuracy_lines');
   return runs.length;
 }
 

@@ -1,14 +1,20 @@
 // Which accuracy cells a figure covers: the one WHERE builder for every query of
-// the engine, over accuracy_cells aliased c and forecast_runs aliased r.
+// the engine, over the cells aliased c (every line's, or the overridden lines')
+// and forecast_runs aliased r.
 import type { AccuracyFilter } from '../../../shared/accuracy';
 import { periodKey } from '../../../shared/period';
 
 export interface CellWhere {
+  /** FROM clause: the cells with their run. */
+  from: string;
   sql: string;
   params: Record<string, string | number>;
 }
 
-export function cellWhere(filter: AccuracyFilter, extra: string[] = []): CellWhere {
+/** 'lines': accuracy_cells, every line with an actual; 'overrides': accuracy_override_cells, the overridden ones. */
+export type CellTable = 'lines' | 'overrides';
+
+export function cellWhere(filter: AccuracyFilter, extra: string[] = [], table: CellTable = 'lines'): CellWhere {
   const where: string[] = [...extra];
   const params: Record<string, string | number> = {};
   if (filter.runId !== undefined) {
@@ -43,8 +49,6 @@ export function cellWhere(filter: AccuracyFilter, extra: string[] = []): CellWhe
     where.push('c.owner_id = @owner');
     params.owner = filter.owner;
   }
-  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+  const cells = table === 'lines' ? 'accuracy_cells' : 'accuracy_override_cells';
+  return { from: `FROM ${cells} c JOIN forecast_runs r ON r.run_id = c.run_id`, sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
 }
-
-/** FROM clause every engine query uses: cells with their run. */
-export const CELLS_FROM = 'FROM accuracy_cells c JOIN forecast_runs r ON r.run_id = c.run_id';

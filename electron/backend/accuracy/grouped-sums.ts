@@ -2,7 +2,7 @@
 // per key and item group. Totals per key are the groups added up; the groups
 // themselves feed the bootstrap.
 import type { Db } from '../db/open';
-import { CELLS_FROM, type CellWhere } from './filter';
+import type { CellWhere } from './filter';
 import { ITEM_GROUPS } from './cube';
 
 export type Sums = Record<string, number>;
@@ -22,7 +22,7 @@ export function groupedSums(db: Db, columns: Record<string, string>, where: Cell
   const names = Object.keys(columns);
   const select = names.map((n) => `${columns[n]} AS "${n}"`).join(', ');
   const rows = db
-    .prepare(`SELECT ${keySql ?? 'NULL'} AS key, c.item_group AS grp, ${select} ${CELLS_FROM} ${where.sql} GROUP BY 1, 2`)
+    .prepare(`SELECT ${keySql ?? 'NULL'} AS key, c.item_group AS grp, ${select} ${where.from} ${where.sql} GROUP BY 1, 2`)
     .all(where.params) as Record<string, number | string | null>[];
   const byKey = new Map<string | number | null, KeyedSums>();
   for (const row of rows) {

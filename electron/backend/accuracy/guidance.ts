@@ -34,7 +34,7 @@ export function overrideGuidance(db: Db, req: { lineId: number; quantity: number
   ensureAccuracyCube(db);
   const extra = ['c.direction = @direction', 'c.size_bucket = @sizeBucket'];
   if (reasonCode !== null) extra.push('c.reason_code = @reasonCode');
-  const where = cellWhere(segment.type === 'category' ? { category: segment.value } : {}, extra);
+  const where = cellWhere(segment.type === 'category' ? { category: segment.value } : {}, extra, 'overrides');
   Object.assign(where.params, { direction: direction === 'up' ? 1 : -1, sizeBucket }, reasonCode !== null ? { reasonCode } : {});
   const [entry] = groupedSums(db, { n: 'sum(c.n)', den: 'sum(c.a)', m: 'sum(c.m_abs)', f: 'sum(c.f_abs)', better: 'sum(c.better_m_f)' }, where, null);
 

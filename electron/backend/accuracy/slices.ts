@@ -97,7 +97,7 @@ export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, lab
 
 export function accuracySlice(db: Db, filter: AccuracyFilter, metric: Metric, by: LineSlice, seed?: number): SliceTable {
   const overridesOnly = isOverrideSlice(by);
-  const where = cellWhere(filter, overridesOnly ? ['c.direction <> 0'] : []);
+  const where = cellWhere(filter, [], overridesOnly ? 'overrides' : 'lines');
   const entries = groupedSums(db, comparisonColumns(metric), where, KEY_SQL[by]);
   const weights = bootstrapWeights(32, seed);
   const label = labeller(db, by);
@@ -130,7 +130,7 @@ export function sourceRanking(db: Db, filter: AccuracyFilter, metric: Metric): S
 
 /** Direction × size of overrides: where human adjustments add value and where they destroy it. */
 export function directionSizeTable(db: Db, filter: AccuracyFilter, metric: Metric, seed?: number): DirectionSizeTable {
-  const entries = groupedSums(db, comparisonColumns(metric), cellWhere(filter, ['c.direction <> 0']), "c.direction || ':' || c.size_bucket");
+  const entries = groupedSums(db, comparisonColumns(metric), cellWhere(filter, [], 'overrides'), "c.direction || ':' || c.size_bucket");
   const weights = bootstrapWeights(32, seed);
   const cells: DirectionSizeCell[] = [];
   for (const direction of ['up', 'down'] as const) {

@@ -3,7 +3,7 @@
 import type { AccuracyFilter, Metric, TrendPoint } from '../../../shared/accuracy';
 import { periodFromKey } from '../../../shared/period';
 import type { Db } from '../db/open';
-import { CELLS_FROM, cellWhere } from './filter';
+import { cellWhere } from './filter';
 import { METRIC_TERMS, metricValue } from './metrics';
 
 export function accuracyTrend(db: Db, filter: AccuracyFilter, metric: Metric): TrendPoint[] {
@@ -13,7 +13,7 @@ export function accuracyTrend(db: Db, filter: AccuracyFilter, metric: Metric): T
     .prepare(
       `SELECT c.period, sum(c.n) AS n, sum(c.${t.den}) AS den, sum(c.${t.num('m')}) AS m, sum(c.${t.num('f')}) AS f,
               sum(CASE WHEN c.has_bench THEN c.${t.den} END) AS den_b, sum(CASE WHEN c.has_bench THEN c.${t.num('nv')} END) AS nv
-         ${CELLS_FROM} ${where.sql} GROUP BY c.period ORDER BY c.period`,
+         ${where.from} ${where.sql} GROUP BY c.period ORDER BY c.period`,
     )
     .all(where.params) as { period: number; n: number; den: number; m: number; f: number; den_b: number | null; nv: number | null }[];
   return rows.map((r) => ({

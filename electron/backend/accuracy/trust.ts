@@ -47,15 +47,30 @@ export function trustMap(db: Db, windowCycles = TRUST_WINDOW_CYCLES): TrustMap {
     .prepare(
       `SELECT c.category, r.origin, sum(c.a) AS a, sum(c.m_abs) AS m, sum(c.f_abs) AS f,
               sum(CASE WHEN c.has_bench THEN c.a END) AS a_b, sum(CASE WHEN c.has_bench THEN c.nv_abs END) AS nv, sum(CASE WHEN c.has_bench THEN c.m_abs END) AS m_b,
-              sum(CASE WHEN c.direction <> 0 THEN c.m_abs END) AS om, sum(CASE WHEN c.direction <> 0 THEN c.f_abs END) AS "of",
               sum(c.n_bounded) AS bounded, sum(c.n_inside) AS inside, max(r.interval_level) AS level
          FROM accuracy_cells c JOIN forecast_runs r ON r.run_id = c.run_id
         WHERE c.category IS NOT NULL
         GROUP BY c.category, r.origin ORDER BY c.category, r.origin`,
     )
-    .all() as CycleRow[];
+    .all() as Omit<CycleRow, 'om' | 'of'>[];
+  // What the overrides of each cycle did: the model's and the final plan's error on the overridden lines.
+  const overrides = new Map(
+    (
+      db
+        .prepare(
+          `SELECT c.category, r.origin, sum(c.m_abs) AS om, sum(c.f_abs) AS "of"
+             FROM accuracy_override_cells c JOIN forecast_runs r ON r.run_id = c.run_id
+            WHERE c.category IS NOT NULL GROUP BY c.category, r.origin`,
+        )
+        .all() as { category: string; origin: number; om: number; of: number }[]
+    ).map((o) => [`${o.category}|${o.origin}`, o]),
+  );
+  const cycles: CycleRow[] = rows.map((r) => {
+    const o = overrides.get(`${r.category}|${r.origin}`);
+    return { ...r, om: o?.om ?? null, of: o?.of ?? null };
+  });
   const byCategory = new Map<string, CycleRow[]>();
-  for (const r of rows) byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
+  for (const r of cycles) byCategory.set(r.category, [...(byCategory.get(r.category) ?? []), r]);
 
   const segments: TrustSegment[] = [];
   for (const [category, all] of byCategory) {
