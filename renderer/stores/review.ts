@@ -296,7 +296,8 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       if (next !== undefined) await get().selectRun(next);
     },
     async selectRun(runId) {
-      set({ runId, overview: null, filter: NO_FILTER, attributes: [] });
+      // Switching runs clears the filters; the first run chosen keeps what was typed while it loaded.
+      set({ runId, overview: null, filter: get().runId === null ? get().filter : NO_FILTER, attributes: [] });
       requery();
       const [overview, attributes] = await Promise.all([api.call('getRunOverview', { runId }), api.call('listItemAttributes', { runId })]);
       if (get().runId !== runId) return;

@@ -49,6 +49,7 @@ describe('override guidance in the decision panel', () => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     problems = watchConsole(page);
     await page.goto(host.url);
+    await page.locator('[role=row][aria-rowindex="2"]').waitFor();
     await page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
     await page.getByRole('combobox', { name: 'Lag' }).selectOption(String(line.lag));
     await page.waitForFunction(
