@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson, entryHash } from '../../electron/backend/audit/chain';
 import { checkWorkbook } from '../../electron/backend/audit/check';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
@@ -73,5 +74,41 @@ describe('checking a workbook', () => {
     tamper(copy, "INSERT INTO decisions (line_id, action, quantity, source, decided_at, status) VALUES (1, 'accept', 5, 'model', '2026-10-31T00:00:00Z', 'final');");
     const report = JSON.parse(fwb('check', '--db', copy, '--json').stdout);
     expect(report.firstProblem.message).toMatch(/has no audit entry/);
+  });
+
+  it('fails when an undo is pointed at another decision (what is in force would change)', () => {
+    const copy = join(t.dir, 'undo-moved.sqlite');
+    tamper(path, `VACUUM INTO '${copy}'`);
+    tamper(copy, 'DROP TRIGGER decisions_append_only_update; UPDATE decisions SET undoes_decision_id = 3 WHERE decision_id = 9;');
+    const report = JSON.parse(fwb('check', '--db', copy, '--json').stdout);
+    expect(report.firstProblem).toMatchObject({ check: 'journal', entity: 'decision', entityId: '9' });
+  });
+
+  it('accepts decision entries written before their payload recorded the undo and the batch', async () => {
+    const { db } = await openWorkbook(path, { readonly: true });
+    const entry = db.prepare("SELECT payload FROM audit_log WHERE entity = 'decision' ORDER BY audit_id LIMIT 1").pluck().get() as string;
+    db.close();
+    const older = JSON.parse(entry) as Record<string, unknown>;
+    expect(older).toHaveProperty('undoesDecisionId');
+    delete older.undoesDecisionId;
+    delete older.batchId;
+    // Rewrite the first decision entry (and re-chain from there) as an older release wrote it.
+    const copy = join(t.dir, 'older-payload.sqlite');
+    tamper(path, `VACUUM INTO '${copy}'`);
+    const raw = new Database(copy);
+    raw.exec('DROP TRIGGER audit_log_append_only_update');
+    const first = raw.prepare("SELECT audit_id FROM audit_log WHERE entity = 'decision' ORDER BY audit_id LIMIT 1").pluck().get() as number;
+    raw.prepare('UPDATE audit_log SET payload = ? WHERE audit_id = ?').run(canonicalJson(older), first);
+    let prev = raw.prepare('SELECT hash FROM audit_log WHERE audit_id < ? ORDER BY audit_id DESC LIMIT 1').pluck().get(first) as string;
+    const update = raw.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE audit_id = ?');
+    for (const e of raw.prepare('SELECT * FROM audit_log WHERE audit_id >= ? ORDER BY audit_id').all(first) as { audit_id: number; at: string; actor: string | null; action: string; entity: string; entity_id: string | null; payload: string }[]) {
+      const hash = entryHash(prev, { at: e.at, actor: e.actor, action: e.action, entity: e.entity, entityId: e.entity_id, payloadJson: e.payload });
+      update.run(prev, `${hash}~`, e.audit_id); // a unique placeholder first: hashes are UNIQUE
+      update.run(prev, hash, e.audit_id);
+      prev = hash;
+    }
+    raw.close();
+    const report = JSON.parse(fwb('check', '--db', copy, '--json').stdout);
+    expect(report.ok).toBe(true);
   });
 });

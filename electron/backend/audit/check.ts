@@ -2,7 +2,7 @@
 // every journal row still say what its audit entry recorded when it was written?
 import type { Db } from '../db/open';
 import { canonicalJson, verifyAuditChain, type ChainVerdict } from './chain';
-import { approvalAuditPayload, decisionAuditPayload, type ApprovalRow, type DecisionRow } from './payloads';
+import { DECISION_KEYS_ADDED_LATER, approvalAuditPayload, decisionAuditPayload, type ApprovalRow, type DecisionRow } from './payloads';
 import { lineStateMismatches } from '../decisions/projection';
 
 export interface CheckProblem {
@@ -54,6 +54,15 @@ export function checkWorkbook(db: Db): CheckReport {
   };
 }
 
+/** What the audit entry should hold for a row; an older decision entry is compared without the keys added since. */
+function expectedPayload(entity: string, payload: object, recordedJson: string): object {
+  if (entity !== 'decision') return payload;
+  const recorded = JSON.parse(recordedJson) as Record<string, unknown>;
+  const expected: Record<string, unknown> = { ...payload };
+  for (const key of DECISION_KEYS_ADDED_LATER) if (!(key in recorded)) delete expected[key];
+  return expected;
+}
+
 /** Each decision and approval row must equal the payload its audit entry recorded. */
 function checkJournal(db: Db, problems: CheckProblem[]): number {
   let checked = 0;
@@ -77,7 +86,7 @@ function checkJournal(db: Db, problems: CheckProblem[]): number {
       const id = String(row[t.key]);
       if (row._audit_id === null) {
         problems.push({ check: 'journal', message: `${t.entity} ${id} has no audit entry (written outside the app?)`, entity: t.entity, entityId: id });
-      } else if (canonicalJson(t.payload(row)) !== row._payload) {
+      } else if (canonicalJson(expectedPayload(t.entity, t.payload(row), row._payload!)) !== row._payload) {
         problems.push({
           check: 'journal',
           message: `${t.entity} ${id} differs from what audit entry ${row._audit_id} recorded (the row was altered)`,

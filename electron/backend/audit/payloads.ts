@@ -14,6 +14,10 @@ export interface DecisionRow {
   decided_by: string | null;
   decided_at: string;
   status: string;
+  /** The decision an undo takes back: altering it would change what is in force. */
+  undoes_decision_id: number | null;
+  /** The import batch of a decision imported from before the app. */
+  batch_id: number | null;
 }
 
 export interface DecisionAuditPayload {
@@ -27,7 +31,15 @@ export interface DecisionAuditPayload {
   decidedBy: string | null;
   decidedAt: string;
   status: string;
+  undoesDecisionId: number | null;
+  batchId: number | null;
 }
+
+/**
+ * Keys a decision's audit payload gained after the first release: entries
+ * written before then lack them, and `fwb check` compares those entries without them.
+ */
+export const DECISION_KEYS_ADDED_LATER = ['undoesDecisionId', 'batchId'] as const;
 
 /** Payload of the 'decision.<action>' entry (entity 'decision', entity_id = decision_id). */
 export function decisionAuditPayload(row: DecisionRow): DecisionAuditPayload {
@@ -42,6 +54,8 @@ export function decisionAuditPayload(row: DecisionRow): DecisionAuditPayload {
     decidedBy: row.decided_by ?? null,
     decidedAt: row.decided_at,
     status: row.status,
+    undoesDecisionId: row.undoes_decision_id ?? null,
+    batchId: row.batch_id ?? null,
   };
 }
 

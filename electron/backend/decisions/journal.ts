@@ -97,6 +97,8 @@ export function appendModelFinals(db: Db, lines: readonly { lineId: number; mode
       decided_by: by.decidedBy,
       decided_at: by.decidedAt,
       status: 'final',
+      undoes_decision_id: null,
+      batch_id: null,
     };
     audit({ at: by.decidedAt, actor: by.decidedBy, action: decisionAuditAction(by.action), entity: 'decision', entityId: String(decisionId), payload: decisionAuditPayload(row) });
     state.run(line.lineId, decisionId, line.modelQuantity, by.decidedBy, by.decidedAt);

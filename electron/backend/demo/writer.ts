@@ -151,7 +151,7 @@ function writeDecisions(ctx: Ctx, decisions: PlannedDecision[]): void {
   events.sort((a, b) => a.at - b.at || Number(a.approval) - Number(b.approval) || a.order - b.order);
   for (const { decision: d, approval } of events) {
     if (!approval) {
-      const fields = { line_id: d.line.lineId, action: d.action, quantity: d.quantity, source: d.source, reason_code: d.reasonCode, comment: d.comment, decided_by: d.decidedBy, decided_at: iso(d.decidedAt), status: d.status };
+      const fields = { line_id: d.line.lineId, action: d.action, quantity: d.quantity, source: d.source, reason_code: d.reasonCode, comment: d.comment, decided_by: d.decidedBy, decided_at: iso(d.decidedAt), status: d.status, undoes_decision_id: null, batch_id: null };
       const info = ctx.st.decision.run(fields.line_id, fields.action, fields.quantity, fields.source, fields.reason_code, fields.comment, fields.decided_by, fields.decided_at, fields.status);
       d.decisionId = Number(info.lastInsertRowid);
       const row: DecisionRow = { decision_id: d.decisionId, ...fields };

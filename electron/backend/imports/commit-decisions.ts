@@ -119,6 +119,8 @@ export class DecisionWriter {
       decided_by: user,
       decided_at: decidedAt,
       status: 'final',
+      undoes_decision_id: null,
+      batch_id: this.batchId,
     };
     const info = this.st.insert.run(fields.line_id, fields.action, fields.quantity, fields.source, fields.reason_code, fields.comment, fields.decided_by, fields.decided_at, this.batchId);
     const row: DecisionRow = { decision_id: Number(info.lastInsertRowid), ...fields };
