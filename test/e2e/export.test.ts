@@ -42,7 +42,7 @@ describe('exporting in the browser', () => {
     await expect.poll(() => title.innerText()).toMatch(new RegExp(`Plan of run ${previous.runId} .* first 50 of ${previous.lines.toLocaleString('en-US')} rows`));
     const preview = page.getByRole('table', { name: 'Export preview' });
     await expect(preview.getByRole('columnheader').allInnerTexts()).resolves.toEqual([
-      'Item', 'Item name', 'Location', 'Period', 'Lag', 'Model quantity', 'Final quantity', 'Source', 'Reason', 'Comment', 'Decided by', 'Decided at (UTC)', 'Approval status', 'Approver',
+      'Item', 'Item name', 'Location', 'Period', 'Lag', 'Model quantity', 'Final quantity', 'Source', 'Reason', 'Comment', 'Decided by', 'Decided at (UTC)', 'Approval status', 'Approver', 'Model role',
     ]);
     await expect(preview.getByRole('row').count()).resolves.toBe(51);
   });

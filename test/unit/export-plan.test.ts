@@ -117,6 +117,17 @@ describe('the reconciled plan export', () => {
       expect(r.decided_by).toBe(line!.decidedBy ?? '');
     }
     expect(seen.size).toBe(lines.size);
+    // Each line carries the role its segment's policy gives the model (category, else ABC class, else all).
+    const items = new Map(
+      (ctx.db.prepare('SELECT item_id, category, abc_class FROM items').all() as { item_id: string; category: string; abc_class: string }[]).map((i) => [i.item_id, i]),
+    );
+    const roleOf = (itemId: string) => {
+      const i = items.get(itemId)!;
+      const p = (ctx.db.prepare("SELECT model_role, stepped_down_at FROM policies WHERE (segment_type = 'category' AND segment_value = ?) OR (segment_type = 'abc_class' AND segment_value = ?) OR segment_type = 'all' ORDER BY CASE segment_type WHEN 'category' THEN 0 WHEN 'abc_class' THEN 1 ELSE 2 END LIMIT 1").get(i.category, i.abc_class)) as { model_role: string; stepped_down_at: string | null };
+      return p.stepped_down_at ? 'assist' : p.model_role;
+    };
+    for (const r of rows) expect(r.model_role, r.item_id).toBe(roleOf(r.item_id!));
+    expect(new Set(rows.map((r) => r.model_role))).toEqual(new Set(['assist', 'recommend', 'decide']));
     // A rejected override: the plan keeps the quantity before it, and the reviewer is named.
     const rejected = rows.find((r) => r.approval_status === 'rejected')!;
     expect(rejected.approver).not.toBe('');

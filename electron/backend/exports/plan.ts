@@ -8,7 +8,8 @@
 // of a million-line plan stream out at once instead of after a sort.
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
-import { columns, statementRows, type TitledTable } from './table';
+import { policyResolver } from '../decisions/policy';
+import { columns, statementRows, type ExportCell, type TitledTable } from './table';
 
 export const PLAN_COLUMNS = columns([
   ['item_id', 'Item', 'text'],
@@ -25,6 +26,9 @@ export const PLAN_COLUMNS = columns([
   ['decided_at', 'Decided at (UTC)', 'datetime'],
   ['approval_status', 'Approval status', 'text'],
   ['approver', 'Approver', 'text'],
+  // The role the policy gives the model on the line's segment as exported: 'trigger'
+  // lines go out without review by design, 'decide' lines nobody touched became final at release.
+  ['model_role', 'Model role', 'text'],
 ]);
 
 const ISO_PERIOD = "printf('%04d-%02d-%02d', fl.period / 10000, fl.period / 100 % 100, fl.period % 100)";
@@ -37,7 +41,8 @@ const RUN_PLAN_SQL = `
   SELECT i.item_id, i.name, loc.location_id, ${ISO_PERIOD}, fl.lag, fl.quantity,
          coalesce(ls.final_quantity, fl.quantity), coalesce(ls.source, 'model'),
          ls.reason_code, d.comment, ls.decided_by, ls.decided_at,
-         coalesce(ls.status, 'undecided'), ${latestApproval('ls.decision_id', 'decided_by')}
+         coalesce(ls.status, 'undecided'), ${latestApproval('ls.decision_id', 'decided_by')},
+         i.category, i.abc_class
     FROM forecast_lines fl ${LINE_JOINS}
     LEFT JOIN line_state ls ON ls.line_id = fl.line_id
     LEFT JOIN decisions d ON d.decision_id = ls.decision_id
@@ -50,7 +55,8 @@ const VERSION_PLAN_SQL = `
   SELECT i.item_id, i.name, loc.location_id, ${ISO_PERIOD}, fl.lag, fl.quantity,
          rl.final_quantity, rl.source,
          d.reason_code, d.comment, d.decided_by, d.decided_at,
-         coalesce(${latestApproval('rl.decision_id', 'verdict')}, d.status, 'undecided'), ${latestApproval('rl.decision_id', 'decided_by')}
+         coalesce(${latestApproval('rl.decision_id', 'verdict')}, d.status, 'undecided'), ${latestApproval('rl.decision_id', 'decided_by')},
+         i.category, i.abc_class
     FROM release_lines rl
     JOIN forecast_lines fl ON fl.line_id = rl.line_id ${LINE_JOINS}
     LEFT JOIN decisions d ON d.decision_id = rl.decision_id
@@ -83,6 +89,24 @@ export function currentRunId(db: Db): number {
   return id;
 }
 
+/**
+ * The rows with the model's role in place of the item's category and ABC class
+ * (the last two columns the SQL reads): one policy rule (decisions/policy.ts), not a second one in SQL.
+ */
+function withModelRole(db: Db, rows: Iterable<ExportCell[]>): Iterable<ExportCell[]> {
+  return {
+    *[Symbol.iterator]() {
+      const policyOf = policyResolver(db);
+      for (const row of rows) {
+        const abcClass = row.pop() as string | null;
+        const category = row.pop() as string | null;
+        row.push(policyOf({ category, abcClass }).effectiveRole);
+        yield row;
+      }
+    },
+  };
+}
+
 const describeRun = (r: RunFacts) => `${r.modelName}${r.modelVersion ? ` ${r.modelVersion}` : ''}, origin ${r.origin}`;
 
 export function runPlanTable(db: Db, runId: number): TitledTable {
@@ -93,7 +117,7 @@ export function runPlanTable(db: Db, runId: number): TitledTable {
     title: `Plan of run ${runId} (${describeRun(run)})`,
     fileStem: `plan-run${runId}`,
     columns: PLAN_COLUMNS,
-    rows: statementRows(db.prepare(RUN_PLAN_SQL), { runId }),
+    rows: withModelRole(db, statementRows(db.prepare(RUN_PLAN_SQL), { runId })),
     total,
   };
 }
@@ -117,7 +141,7 @@ export function versionPlanTable(db: Db, runId: number, version: number): Titled
     title: `Plan version ${version} of run ${runId} (${describeRun(run)}${rollback})`,
     fileStem: `plan-run${runId}-v${version}`,
     columns: PLAN_COLUMNS,
-    rows: statementRows(db.prepare(VERSION_PLAN_SQL), { releaseId: release.releaseId }),
+    rows: withModelRole(db, statementRows(db.prepare(VERSION_PLAN_SQL), { releaseId: release.releaseId })),
     total,
   };
 }
