@@ -98,3 +98,8 @@ export function periodFromKey(key: number): string {
   const d = key % 100;
   return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
+
+/** The key of the bucket that holds the date `key` (an origin of 20261015 is in the month 20261001). */
+export function bucketKeyOf(key: number, grain: Grain): number {
+  return periodKey(formatIsoDate(bucketStart(parseIsoDate(periodFromKey(key))!, grain)));
+}

@@ -59,7 +59,7 @@ if (mode === 'cold') {
   const cells = db.prepare('SELECT count(*) FROM accuracy_cells').pluck().get();
   db.close();
   if (outPath) writeFileSync(outPath, JSON.stringify(results));
-  if (weightsPath) writeFileSync(weightsPath, JSON.stringify(bootstrapWeights(32).map((w) => [...w])));
+  if (weightsPath) writeFileSync(weightsPath, JSON.stringify(bootstrapWeights().map((w) => [...w])));
   process.stdout.write(`${JSON.stringify({ timings, cells })}\n`);
 } else {
   throw new Error(`accuracy-probe: unknown mode ${mode}`);

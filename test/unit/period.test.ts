@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addBuckets, bucketIndex, isBucketStart, lagOf, parseIsoDate, periodFromIndex } from '../../shared/period';
+import { addBuckets, bucketIndex, bucketKeyOf, isBucketStart, lagOf, parseIsoDate, periodFromIndex } from '../../shared/period';
 
 describe('period maths', () => {
   it('rejects impossible dates instead of rolling them over', () => {
@@ -36,5 +36,13 @@ describe('period maths', () => {
     expect(addBuckets('2026-11-01', 3, 'month')).toBe('2027-02-01');
     expect(addBuckets('2026-01-01', -1, 'month')).toBe('2025-12-01');
     expect(addBuckets('2026-12-28', 1, 'week')).toBe('2027-01-04');
+  });
+
+  it('finds the bucket a date key falls in (an origin mid-month is in its month)', () => {
+    expect(bucketKeyOf(20261015, 'month')).toBe(20261001);
+    expect(bucketKeyOf(20261001, 'week')).toBe(20260928); // a Thursday: its week starts on Monday
+    expect(bucketKeyOf(20261115, 'quarter')).toBe(20261001);
+    expect(bucketKeyOf(20261231, 'year')).toBe(20260101);
+    expect(bucketKeyOf(20261101, 'month')).toBe(20261101);
   });
 });

@@ -7,17 +7,18 @@
 // columns are, so METRIC_TERMS, metricValue, fvaOf and the bootstrap apply
 // unchanged: model versus final plan per attribute value, every row with its
 // sample size, FVA, interval and improved / worsened counts.
-import { bucketStart, periodFromKey, periodKey, type Grain } from '../../../shared/period';
+import { bucketKeyOf, type Grain } from '../../../shared/period';
 import type { AccuracyFilter, Metric, SliceRow, SliceTable } from '../../../shared/accuracy';
 import type { Db } from '../db/open';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../queries/line-filter';
 import { CI_METHOD, bootstrapWeights } from './bootstrap';
-import { ITEM_GROUPS, seasonsBackSql } from './cube';
-import type { KeyedSums, Sums } from './grouped-sums';
+import { itemGroupSql, seasonsBackSql } from './cube';
+import { keyedSums } from './grouped-sums';
 import { LINE_ERROR_TERMS, METRIC_TERMS } from './metrics';
 import { comparisonRow } from './slices';
+import { lineWhere } from './filter';
 
 
 /** The denominators METRIC_TERMS names, per line. */
@@ -33,26 +34,6 @@ export function itemAttributeNames(db: Db): string[] {
   return [...Object.keys(ATTRIBUTE_COLUMNS), ...keys.filter((k) => !isAttributeColumn(k))];
 }
 
-/** WHERE over forecast_lines fl, forecast_runs r and items i: the same lines the cube's cellWhere selects. */
-function lineWhere(filter: AccuracyFilter): { sql: string; params: Record<string, string | number> } {
-  const where: string[] = [];
-  const params: Record<string, string | number> = {};
-  const add = (cond: string, name: string, value: string | number | undefined) => {
-    if (value === undefined) return;
-    where.push(cond);
-    params[name] = value;
-  };
-  add('fl.run_id = @runId', 'runId', filter.runId);
-  add('r.model_name = @model', 'model', filter.model);
-  add('fl.period >= @fromPeriod', 'fromPeriod', filter.fromPeriod === undefined ? undefined : periodKey(filter.fromPeriod));
-  add('fl.period <= @toPeriod', 'toPeriod', filter.toPeriod === undefined ? undefined : periodKey(filter.toPeriod));
-  add('fl.lag = @lag', 'lag', filter.lag);
-  add('i.category = @category', 'category', filter.category);
-  add('i.abc_class = @abcClass', 'abcClass', filter.abcClass);
-  add('i.owner_id = @owner', 'owner', filter.owner);
-  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
-}
-
 /**
  * MASE's scale per run, item and location, as the cube makes it: the mean
  * absolute seasonal difference of the item's actuals up to the bucket of the
@@ -63,7 +44,7 @@ function scaleCte(db: Db, filter: AccuracyFilter): string {
   const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
   if (runs.length === 0) return 'scale (run_id, item_key, location_key, scale) AS (SELECT NULL, NULL, NULL, NULL WHERE 0)';
   const buckets = runs
-    .map((r) => `(${r.run_id}, ${periodKey(bucketStart(new Date(`${periodFromKey(r.origin)}T00:00:00Z`), r.grain).toISOString().slice(0, 10))})`)
+    .map((r) => `(${r.run_id}, ${bucketKeyOf(r.origin, r.grain)})`)
     .join(', ');
   const runOnly = filter.runId === undefined ? '' : 'WHERE run_id = @runId';
   return `origin_bucket (run_id, ob) AS (VALUES ${buckets}),
@@ -107,7 +88,7 @@ export function attributeSlice(db: Db, filter: AccuracyFilter, metric: Metric, n
   const sql = `
 WITH ${needsScale ? `${scaleCte(db, filter)},` : ''}
   item_keys AS MATERIALIZED (
-    SELECT i.item_key, ${keySql} AS key, ((i.item_key * 2654435761) % 4294967296) % ${ITEM_GROUPS} AS grp FROM items i),
+    SELECT i.item_key, ${keySql} AS key, ${itemGroupSql('i.item_key')} AS grp FROM items i),
   lines AS (
     SELECT ik.key, ik.grp, fl.quantity AS m, coalesce(ls.final_quantity, fl.quantity) AS f, a.quantity AS act${needsScale ? ', sc.scale' : ', NULL AS scale'}
       FROM forecast_lines fl
@@ -123,21 +104,12 @@ SELECT key, grp, count(*) AS n, sum(${DEN_SQL[t.den]}) AS den,
        sum(abs(f - act) < abs(m - act)) AS better, sum(abs(f - act) > abs(m - act)) AS worse
   FROM lines
  GROUP BY key, grp`;
-  const rows = db.prepare(sql).all(params) as ({ key: string | number | null; grp: number } & Sums)[];
+  // A key read from the attributes' JSON may be a number; rows are keyed by its text.
+  const rows = (db.prepare(sql).all(params) as Record<string, number | string | null>[]).map((r) => ({ ...r, key: r.key === null ? null : String(r.key) }));
+  const entries = keyedSums(rows, ['n', 'den', 'm', 'f', 'better', 'worse']);
 
-  const byKey = new Map<string | null, KeyedSums>();
-  const names = ['n', 'den', 'm', 'f', 'better', 'worse'];
-  for (const row of rows) {
-    const key = row.key === null ? null : String(row.key);
-    let entry = byKey.get(key);
-    if (!entry) byKey.set(key, (entry = { key, total: Object.fromEntries(names.map((n) => [n, 0])), groups: new Array(ITEM_GROUPS).fill(undefined) }));
-    const sums: Sums = {};
-    for (const n of names) entry.total[n]! += sums[n] = Number(row[n] ?? 0);
-    entry.groups[row.grp] = sums;
-  }
-
-  const weights = bootstrapWeights(ITEM_GROUPS, seed);
-  const out: SliceRow[] = [...byKey.values()].map((e) => comparisonRow(metric, e, e.key === null ? '' : String(e.key), e.key === null || e.key === '' ? '(none)' : String(e.key), weights));
+  const weights = bootstrapWeights(seed);
+  const out: SliceRow[] = entries.map((e) => comparisonRow(metric, e, e.key === null ? '' : String(e.key), e.key === null || e.key === '' ? '(none)' : String(e.key), weights));
   out.sort((x, y) => y.n - x.n || x.key.localeCompare(y.key));
   return { metric, by: `attr:${name}`, overridesOnly: false, rows: out, ciMethod: CI_METHOD };
 }

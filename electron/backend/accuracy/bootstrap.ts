@@ -4,11 +4,12 @@
 // same as drawing items with replacement, and needs only the groups' sums.
 // The same seed gives the same interval.
 import type { Interval, Metric } from '../../../shared/accuracy';
+import { ITEM_GROUPS } from './cube';
 import { fvaOf, metricValue } from './metrics';
 
 export const BOOTSTRAP_RESAMPLES = 1000;
 export const DEFAULT_SEED = 20261127;
-export const CI_METHOD = `95 % bootstrap over items (${BOOTSTRAP_RESAMPLES} Poisson resamples of 32 fixed random item groups, seeded)`;
+export const CI_METHOD = `95 % bootstrap over items (${BOOTSTRAP_RESAMPLES} Poisson resamples of ${ITEM_GROUPS} fixed random item groups, seeded)`;
 
 /** Sums of one group of items for a comparison of two forecasts over the same lines. */
 export interface GroupSums {
@@ -41,8 +42,8 @@ function poisson1(random: () => number): number {
   return k;
 }
 
-/** Poisson(1) weights, one row of `groups` per resample; shared by every comparison of one request. */
-export function bootstrapWeights(groups: number, seed = DEFAULT_SEED, resamples = BOOTSTRAP_RESAMPLES): Uint8Array[] {
+/** Poisson(1) weights, one per item group and resample; shared by every comparison of one request. */
+export function bootstrapWeights(seed = DEFAULT_SEED, resamples = BOOTSTRAP_RESAMPLES, groups = ITEM_GROUPS): Uint8Array[] {
   const random = seededRandom(seed);
   const rows: Uint8Array[] = [];
   for (let b = 0; b < resamples; b++) {

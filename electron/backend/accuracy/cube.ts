@@ -3,13 +3,16 @@
 // columns). A run is rebuilt when what its figures depend on changes (actuals,
 // sales inputs, items, its lines, the decisions on them); otherwise queries
 // read the cells as they are. All the arithmetic is SQL.
-import { SEASON_LENGTH, bucketStart, periodFromKey, periodKey, type Grain } from '../../../shared/period';
+import { SEASON_LENGTH, bucketKeyOf, type Grain } from '../../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
 import type { Db } from '../db/open';
 import { LINE_ERROR_TERMS } from './metrics';
 
 /** Items are spread over this many fixed groups; the bootstrap resamples groups of items. */
 export const ITEM_GROUPS = 32;
+
+/** An item's group: a fixed multiplicative hash of its key, so groups do not follow the order items were imported in. */
+export const itemGroupSql = (itemKey: string) => `((${itemKey} * 2654435761) % 4294967296) % ${ITEM_GROUPS}`;
 
 interface RunRow {
   run_id: number;
@@ -90,7 +93,7 @@ o AS (
               ELSE (SELECT d.reason_code FROM decisions d WHERE d.line_id = l.line_id AND d.action = 'override' AND d.quantity = l.f ORDER BY d.decision_id DESC LIMIT 1) END AS reason_code,
          CASE WHEN dir = 0 THEN NULL WHEN status IN ('final', 'approved') THEN ls_by
               ELSE (SELECT d.decided_by FROM decisions d WHERE d.line_id = l.line_id AND d.action = 'override' AND d.quantity = l.f ORDER BY d.decision_id DESC LIMIT 1) END AS decided_by,
-         ((item_key * 2654435761) % 4294967296) % ${ITEM_GROUPS} AS item_group
+         ${itemGroupSql('item_key')} AS item_group
     FROM l
 )
 SELECT * FROM o`;
@@ -200,15 +203,15 @@ export function ensureAccuracyCube(db: Db): number {
   const known = new Map((db.prepare('SELECT run_id, signature FROM accuracy_runs').all() as { run_id: number; signature: string }[]).map((r) => [r.run_id, r.signature]));
   const runs = (db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as RunRow[]).filter((r) => known.get(r.run_id) !== (wanted.get(r.run_id) ?? 'empty'));
 
-  const prepared = new Set<Grain>();
+  // The seasonal differences of the grain the last run needed (workbooks have one grain, so once).
+  let diffsGrain: Grain | null = null;
   db.transaction(() => {
     for (const run of runs) {
-      if (!prepared.has(run.grain)) {
+      if (diffsGrain !== run.grain) {
         prepareSeasonalDiffs(db, run.grain);
-        prepared.clear();
-        prepared.add(run.grain);
+        diffsGrain = run.grain;
       }
-      const originBucket = periodKey(formatKey(bucketStart(new Date(`${periodFromKey(run.origin)}T00:00:00Z`), run.grain)));
+      const originBucket = bucketKeyOf(run.origin, run.grain);
       prepareScale(db, run.run_id, originBucket);
       db.prepare('DELETE FROM accuracy_cells WHERE run_id = ?').run(run.run_id);
       db.prepare('DELETE FROM accuracy_override_cells WHERE run_id = ?').run(run.run_id);
@@ -224,4 +227,3 @@ export function ensureAccuracyCube(db: Db): number {
   return runs.length;
 }
 
-const formatKey = (d: Date): string => d.toISOString().slice(0, 10);

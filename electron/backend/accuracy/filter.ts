@@ -1,6 +1,7 @@
-// Which accuracy cells a figure covers: the one WHERE builder for every query of
-// the engine, over the cells aliased c (every line's, or the overridden lines')
-// and forecast_runs aliased r.
+// Which lines a figure covers: the one WHERE builder for every query of the
+// engine. Over the cube (cells aliased c, every line's or the overridden lines',
+// with forecast_runs aliased r), or over the lines themselves (forecast_lines fl,
+// forecast_runs r, items i) for the figures the cube does not carry.
 import type { AccuracyFilter } from '../../../shared/accuracy';
 import { periodKey } from '../../../shared/period';
 
@@ -11,44 +12,35 @@ export interface CellWhere {
   params: Record<string, string | number>;
 }
 
+/** The column each filter field narrows, in one of the two shapes a query reads. */
+type FilterColumns = Record<Exclude<keyof AccuracyFilter, 'fromPeriod' | 'toPeriod'> | 'period', string>;
+
+const CELL_COLUMNS: FilterColumns = { runId: 'c.run_id', model: 'r.model_name', period: 'c.period', lag: 'c.lag', category: 'c.category', abcClass: 'c.abc_class', owner: 'c.owner_id' };
+const LINE_COLUMNS: FilterColumns = { runId: 'fl.run_id', model: 'r.model_name', period: 'fl.period', lag: 'fl.lag', category: 'i.category', abcClass: 'i.abc_class', owner: 'i.owner_id' };
+
+function filterWhere(filter: AccuracyFilter, columns: FilterColumns, extra: string[]): { sql: string; params: Record<string, string | number> } {
+  const where: string[] = [...extra];
+  const params: Record<string, string | number> = {};
+  const add = (condition: string, name: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    where.push(condition);
+    params[name] = value;
+  };
+  for (const name of ['runId', 'model', 'lag', 'category', 'abcClass', 'owner'] as const) add(`${columns[name]} = @${name}`, name, filter[name]);
+  add(`${columns.period} >= @fromPeriod`, 'fromPeriod', filter.fromPeriod === undefined ? undefined : periodKey(filter.fromPeriod));
+  add(`${columns.period} <= @toPeriod`, 'toPeriod', filter.toPeriod === undefined ? undefined : periodKey(filter.toPeriod));
+  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 /** 'lines': accuracy_cells, every line with an actual; 'overrides': accuracy_override_cells, the overridden ones. */
 export type CellTable = 'lines' | 'overrides';
 
 export function cellWhere(filter: AccuracyFilter, extra: string[] = [], table: CellTable = 'lines'): CellWhere {
-  const where: string[] = [...extra];
-  const params: Record<string, string | number> = {};
-  if (filter.runId !== undefined) {
-    where.push('c.run_id = @runId');
-    params.runId = filter.runId;
-  }
-  if (filter.model !== undefined) {
-    where.push('r.model_name = @model');
-    params.model = filter.model;
-  }
-  if (filter.fromPeriod !== undefined) {
-    where.push('c.period >= @fromPeriod');
-    params.fromPeriod = periodKey(filter.fromPeriod);
-  }
-  if (filter.toPeriod !== undefined) {
-    where.push('c.period <= @toPeriod');
-    params.toPeriod = periodKey(filter.toPeriod);
-  }
-  if (filter.lag !== undefined) {
-    where.push('c.lag = @lag');
-    params.lag = filter.lag;
-  }
-  if (filter.category !== undefined) {
-    where.push('c.category = @category');
-    params.category = filter.category;
-  }
-  if (filter.abcClass !== undefined) {
-    where.push('c.abc_class = @abcClass');
-    params.abcClass = filter.abcClass;
-  }
-  if (filter.owner !== undefined) {
-    where.push('c.owner_id = @owner');
-    params.owner = filter.owner;
-  }
   const cells = table === 'lines' ? 'accuracy_cells' : 'accuracy_override_cells';
-  return { from: `FROM ${cells} c JOIN forecast_runs r ON r.run_id = c.run_id`, sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+  return { from: `FROM ${cells} c JOIN forecast_runs r ON r.run_id = c.run_id`, ...filterWhere(filter, CELL_COLUMNS, extra) };
+}
+
+/** The same filter over forecast_lines fl, forecast_runs r and items i. */
+export function lineWhere(filter: AccuracyFilter, extra: string[] = []): { sql: string; params: Record<string, string | number> } {
+  return filterWhere(filter, LINE_COLUMNS, extra);
 }

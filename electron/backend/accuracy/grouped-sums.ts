@@ -24,6 +24,16 @@ export function groupedSums(db: Db, columns: Record<string, string>, where: Cell
   const rows = db
     .prepare(`SELECT ${keySql ?? 'NULL'} AS key, c.item_group AS grp, ${select} ${where.from} ${where.sql} GROUP BY 1, 2`)
     .all(where.params) as Record<string, number | string | null>[];
+  return keyedSums(rows, names);
+}
+
+/** The bootstrap's view of one comparison: per group, the shared denominator and both numerators. */
+export function comparisonGroups(entry: KeyedSums, den: string, before: string, after: string) {
+  return entry.groups.map((g) => (g === undefined ? undefined : { den: g[den]!, before: g[before]!, after: g[after]! }));
+}
+
+/** Rows of (key, grp, one column per name) gathered per key: totals, and the sums of each item group. */
+export function keyedSums(rows: Record<string, number | string | null>[], names: string[]): KeyedSums[] {
   const byKey = new Map<string | number | null, KeyedSums>();
   for (const row of rows) {
     const key = row.key as string | number | null;
@@ -41,9 +51,4 @@ export function groupedSums(db: Db, columns: Record<string, string>, where: Cell
     entry.groups[row.grp as number] = sums;
   }
   return [...byKey.values()];
-}
-
-/** The bootstrap's view of one comparison: per group, the shared denominator and both numerators. */
-export function comparisonGroups(entry: KeyedSums, den: string, before: string, after: string) {
-  return entry.groups.map((g) => (g === undefined ? undefined : { den: g[den]!, before: g[before]!, after: g[after]! }));
 }

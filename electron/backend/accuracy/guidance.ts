@@ -46,7 +46,7 @@ export function overrideGuidance(db: Db, req: { lineId: number; quantity: number
   }
   const t = entry.total;
   const fva = fvaOf('wape', metricValue('wape', t.m!, t.den!), metricValue('wape', t.f!, t.den!));
-  const ci = fvaInterval('wape', comparisonGroups(entry, 'den', 'm', 'f'), bootstrapWeights(32));
+  const ci = fvaInterval('wape', comparisonGroups(entry, 'den', 'm', 'f'), bootstrapWeights());
   const improvedShare = t.better! / n;
   const verdict = ci === null ? 'unclear' : ci.low > 0 ? 'helped' : ci.high < 0 ? 'hurt' : 'unclear';
   const lead = verdict === 'helped' ? 'Similar overrides helped' : verdict === 'hurt' ? 'Similar overrides hurt' : 'No clear effect';

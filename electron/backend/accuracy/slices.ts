@@ -99,7 +99,7 @@ export function accuracySlice(db: Db, filter: AccuracyFilter, metric: Metric, by
   const overridesOnly = isOverrideSlice(by);
   const where = cellWhere(filter, [], overridesOnly ? 'overrides' : 'lines');
   const entries = groupedSums(db, comparisonColumns(metric), where, KEY_SQL[by]);
-  const weights = bootstrapWeights(32, seed);
+  const weights = bootstrapWeights(seed);
   const label = labeller(db, by);
   const rows = entries.map((e) => ({ sortKey: e.key, row: comparisonRow(metric, e, keyText(by, e.key), label(e.key), weights) }));
   if (ORDERED.has(by)) rows.sort((x, y) => (x.sortKey === null ? 1 : y.sortKey === null ? -1 : x.sortKey < y.sortKey ? -1 : x.sortKey > y.sortKey ? 1 : 0));
@@ -131,7 +131,7 @@ export function sourceRanking(db: Db, filter: AccuracyFilter, metric: Metric): S
 /** Direction × size of overrides: where human adjustments add value and where they destroy it. */
 export function directionSizeTable(db: Db, filter: AccuracyFilter, metric: Metric, seed?: number): DirectionSizeTable {
   const entries = groupedSums(db, comparisonColumns(metric), cellWhere(filter, [], 'overrides'), "c.direction || ':' || c.size_bucket");
-  const weights = bootstrapWeights(32, seed);
+  const weights = bootstrapWeights(seed);
   const cells: DirectionSizeCell[] = [];
   for (const direction of ['up', 'down'] as const) {
     SIZE_BUCKET_LABELS.forEach((sizeLabel, bucket) => {

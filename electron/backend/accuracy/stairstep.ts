@@ -37,7 +37,7 @@ function step(metric: Metric, entry: KeyedSums, source: StairstepStep['source'],
 
 export function fvaStairstep(db: Db, filter: AccuracyFilter, metric: Metric, seed?: number): Stairstep {
   const terms = METRIC_TERMS[metric];
-  const weights = bootstrapWeights(32, seed);
+  const weights = bootstrapWeights(seed);
   const sum = (col: string) => `sum(c.${col})`;
 
   const columns: Record<string, string> = { n: sum('n'), den: sum(terms.den), n_pos: sum('n_pos') };

@@ -2,7 +2,7 @@
 // data, its quality, the model's role, who is accountable, how accuracy is
 // monitored, what happened on drift, and what rollback exists.
 import type { GovernanceReport } from '../../../shared/governance';
-import { bucketIndex, bucketStart, periodFromKey, type Grain } from '../../../shared/period';
+import { bucketIndex, bucketKeyOf, periodFromKey, type Grain } from '../../../shared/period';
 import { ensureAccuracyCube } from '../accuracy/cube';
 import { driftReport } from '../accuracy/drift';
 import { trustMap } from '../accuracy/trust';
@@ -62,7 +62,7 @@ function quality(db: Db, grain: Grain): GovernanceReport['quality'] {
       missing += expected - s.n;
     }
   }
-  const originBucket = newestOrigin === undefined ? null : bucketStart(new Date(`${periodFromKey(newestOrigin)}T00:00:00Z`), grain).toISOString().slice(0, 10);
+  const originBucket = newestOrigin === undefined ? null : periodFromKey(bucketKeyOf(newestOrigin, grain));
   return {
     rowsRead: byKind.reduce((t, k) => t + k.rowsRead, 0),
     rowsQuarantined: byKind.reduce((t, k) => t + k.rowsQuarantined, 0),
