@@ -5,14 +5,14 @@ import { formatCount, formatPeriod } from '../../../shared/format';
 import type { Grain } from '../../../shared/period';
 import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import type { AccuracySliceBy } from '../../stores/accuracy';
+import { attributeLabel } from '../../attributes';
+import { AttributeSliceOptions } from './AttributeSliceOptions';
 import { CiCell, FvaCell, IntervalNote } from './cells';
 import { ExportTableButton } from './ExportTableButton';
 
 /** The order of the "Slice by" choices: what the overrides did first, then every line, then the sources. */
 export const SLICE_CHOICES: Slice[] = ['planner', 'reason', 'direction', 'size', 'category', 'abc_class', 'owner', 'lag', 'period', 'model_version', 'run', 'model'];
 
-const ATTRIBUTE_LABELS: Record<string, string> = { brand: 'Brand', family: 'Family', unit: 'Unit' };
-export const attributeLabel = (name: string) => ATTRIBUTE_LABELS[name] ?? name;
 
 /** "Reason code", "Brand", or an imported attribute's own key. */
 export function sliceLabel(by: AccuracySliceBy): string {
@@ -118,8 +118,6 @@ export function SlicePanel({
   attributes: ItemAttributeFacet[];
   onBy: (by: AccuracySliceBy) => void;
 }) {
-  // ABC class is an engine slice already; every other attribute with more than one value can slice.
-  const attributeChoices = attributes.filter((a) => a.name !== 'abcClass' && a.distinctValues > 1);
   // While another choice loads, the last table stays on screen under its own column heading.
   const shown = table;
   const exp = useFileExport(shown ? `${shown.by}:${shown.metric}:${JSON.stringify(filter)}` : '');
@@ -144,15 +142,7 @@ export function SlicePanel({
                 {SLICE_LABELS[s]}
               </option>
             ))}
-            {attributeChoices.length > 0 && (
-              <optgroup label="Item attribute">
-                {attributeChoices.map((a) => (
-                  <option key={a.name} value={`${ATTRIBUTE_SLICE_PREFIX}${a.name}`}>
-                    {attributeLabel(a.name)}
-                  </option>
-                ))}
-              </optgroup>
-            )}
+            <AttributeSliceOptions attributes={attributes} label="Item attribute" />
           </select>
         </label>
         <span className="muted" title={what}>

@@ -1,5 +1,5 @@
-import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRIC_LABELS, METRICS, OVERRIDE_SLICES, SLICE_LABELS, type Metric } from '../../../shared/accuracy';
-import { attributeLabel } from '../accuracy/SlicePanel';
+import { LINE_SLICES, METRIC_LABELS, METRICS, OVERRIDE_SLICES, SLICE_LABELS, type Metric } from '../../../shared/accuracy';
+import { AttributeSliceOptions } from '../accuracy/AttributeSliceOptions';
 import { useExportStore } from '../../stores/export';
 
 /** The accuracy tables in the planner's words, grouped as the Accuracy screen shows them. */
@@ -15,8 +15,6 @@ export function AccuracyExportFields({ disabled }: { disabled: boolean }) {
   const options = useExportStore((s) => s.accuracyOptions);
   const attributes = useExportStore((s) => s.attributes);
   const setAccuracy = useExportStore((s) => s.setAccuracy);
-  // ABC class is an engine slice already; an attribute with one value slices nothing.
-  const attributeChoices = attributes.filter((a) => a.name !== 'abcClass' && a.distinctValues > 1);
   return (
     <>
       <label>
@@ -41,15 +39,7 @@ export function AccuracyExportFields({ disabled }: { disabled: boolean }) {
               </option>
             ))}
           </optgroup>
-          {attributeChoices.length > 0 && (
-            <optgroup label="All lines by item attribute">
-              {attributeChoices.map((a) => (
-                <option key={a.name} value={`${ATTRIBUTE_SLICE_PREFIX}${a.name}`}>
-                  {attributeLabel(a.name)}
-                </option>
-              ))}
-            </optgroup>
-          )}
+          <AttributeSliceOptions attributes={attributes} label="All lines by item attribute" />
         </select>
       </label>
       <label>

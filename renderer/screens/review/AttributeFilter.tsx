@@ -1,17 +1,9 @@
 // Filter the worklist by any item attribute: the columns (brand, family, ABC
 // class, unit) and every imported attribute, with the values the run's items have.
-import type { ItemAttributeFacet } from '../../../shared/domain';
 import { formatCount } from '../../../shared/format';
+import { attributeLabel } from '../../attributes';
 import { useReviewStore } from '../../stores/review';
 
-const COLUMN_LABELS: Record<string, string> = { brand: 'Brand', family: 'Family', abcClass: 'ABC class', unit: 'Unit' };
-
-/** 'lead_time_weeks' → 'Lead time weeks': imported attribute names as a planner reads them. */
-export function attributeLabel(facet: Pick<ItemAttributeFacet, 'name' | 'source'>): string {
-  if (facet.source === 'column') return COLUMN_LABELS[facet.name] ?? facet.name;
-  const words = facet.name.replace(/[_-]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 export function AttributeFilter() {
   const attributes = useReviewStore((s) => s.attributes);
@@ -27,12 +19,12 @@ export function AttributeFilter() {
         <option value="">Any attribute</option>
         {attributes.map((a) => (
           <option key={a.name} value={a.name}>
-            {attributeLabel(a)}
+            {attributeLabel(a.name)}
           </option>
         ))}
       </select>
       <select aria-label="Attribute value" value={value} onChange={(e) => setFilter({ attributeValue: e.target.value })} disabled={!facet}>
-        <option value="">{facet ? `Any ${attributeLabel(facet).toLowerCase()}` : 'Any value'}</option>
+        <option value="">{facet ? `Any ${attributeLabel(facet.name).toLowerCase()}` : 'Any value'}</option>
         {values.map((v) => (
           <option key={v.value} value={v.value}>
             {v.items === null ? v.value : `${v.value} (${formatCount(v.items)})`}
