@@ -11,11 +11,11 @@ import { ensureAccuracyCube } from '../../backend/accuracy/cube';
 import { fvaStairstep } from '../../backend/accuracy/stairstep';
 import { openWorkbook } from '../../backend/db/open';
 import { WorkbenchError } from '../../backend/errors';
-import { METRICS, METRIC_LABELS, type AccuracyFilter, type Interval, type Metric, type Slice, type SliceTable, type SourceRanking, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
+import { METRIC_LABELS, type AccuracyFilter, type Interval, type Metric, type Slice, type SliceTable, type SourceRanking, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
 import type { RequestOf, ResponseOf } from '../../../shared/contract';
 import { formatCount } from '../../../shared/format';
 import type { MethodName } from '../../../shared/methods';
-import { parseIsoDate } from '../../../shared/period';
+import { accuracyFilterFlags, metricFlag } from '../accuracy-flags';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 
 /** --by values that are the engine's own slices (CLI spelling → engine name). */
@@ -50,19 +50,6 @@ async function call<M extends MethodName>(ctx: BackendContext, method: M, payloa
   if (r.ok) return r.value as ResponseOf<M>;
   const exit = r.error.code === 'NOT_FOUND' || r.error.code === 'INPUT_REJECTED' ? EXIT.rejected : r.error.code === 'INVALID_REQUEST' ? EXIT.usage : EXIT.failed;
   throw new Refusal(exit, r.error.message);
-}
-
-function wholeNumber(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${flag} must be a whole number${min > 0 ? ` of at least ${min}` : ' (0 or more)'}, got "${text}"`);
-  return n;
-}
-
-function isoDate(flag: string, text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (!parseIsoDate(text)) throw new UsageError(`--${flag} must be a date written YYYY-MM-DD (the first day of a period), got "${text}"`);
-  return text;
 }
 
 // ——— printing ———
@@ -190,20 +177,11 @@ export async function accuracyCommand(argv: string[], io: CliIo): Promise<ExitCo
     strict: true,
   });
   if (!values.db) throw new UsageError('--db FILE is required');
-  const metric = (values.metric ?? 'wape').toLowerCase() as Metric;
-  if (!METRICS.includes(metric)) throw new UsageError(`--metric must be one of ${METRICS.join(', ')}, got "${values.metric}"`);
+  const metric = metricFlag(values.metric);
   if (values.stairstep && values.by !== undefined) throw new UsageError('--stairstep and --by exclude each other: the stairstep is over all the lines the filter selects');
   if (values.by !== undefined && values.by.trim() === '') throw new UsageError('--by needs a slice name');
-  const filter: NonNullable<RequestOf<'getAccuracySlice'>['filter']> = {};
-  const lag = wholeNumber('lag', values.lag, 0);
-  const runId = wholeNumber('run', values.run, 1);
-  const fromPeriod = isoDate('from', values.from);
-  const toPeriod = isoDate('to', values.to);
-  if (fromPeriod !== undefined && toPeriod !== undefined && fromPeriod > toPeriod) throw new UsageError(`--from ${fromPeriod} is after --to ${toPeriod}`);
-  if (runId !== undefined) filter.runId = runId;
-  if (lag !== undefined) filter.lag = lag;
-  if (fromPeriod !== undefined) filter.fromPeriod = fromPeriod;
-  if (toPeriod !== undefined) filter.toPeriod = toPeriod;
+  const filter = accuracyFilterFlags(values);
+  const runId = filter.runId;
   const byText = values.stairstep ? null : (SLICE_ALIASES[values.by ?? ''] ?? values.by ?? 'category');
 
   if (!existsSync(values.db)) throw new WorkbenchError('INPUT_REJECTED', 'no such workbook.', { file: values.db });

@@ -2,11 +2,11 @@
 //   [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] --format csv|xlsx|html --out FILE [--json]
 import { EXPORT_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
-import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyFilter, type Metric } from '../../../shared/accuracy';
+import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, OVERRIDE_SLICES } from '../../../shared/accuracy';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../../shared/exports';
-import { parseIsoDate } from '../../../shared/period';
 import { openWorkbook } from '../../backend/db/open';
 import type { ExportSelection } from '../../backend/exports/select';
+import { accuracyFilterFlags, metricFlag } from '../accuracy-flags';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 
@@ -26,22 +26,6 @@ interface SelectionFlags {
   to?: string;
 }
 
-function accuracyFilter(values: SelectionFlags): AccuracyFilter {
-  const filter: AccuracyFilter = {};
-  if (values.run !== undefined) filter.runId = positiveInt('run', values.run, 0);
-  if (values.lag !== undefined) {
-    if (!/^\d+$/.test(values.lag)) throw new UsageError(`--lag must be a whole number, got "${values.lag}"`);
-    filter.lag = Number(values.lag);
-  }
-  for (const flag of ['from', 'to'] as const) {
-    const v = values[flag];
-    if (v === undefined) continue;
-    if (parseIsoDate(v) === null) throw new UsageError(`--${flag} must be a date written YYYY-MM-DD, got "${v}"`);
-    filter[flag === 'from' ? 'fromPeriod' : 'toPeriod'] = v;
-  }
-  return filter;
-}
-
 function selection(values: SelectionFlags): ExportSelection {
   const what = values.what;
   if (!what) throw new UsageError('--what is required (plan, quarantine, audit, accuracy or governance)');
@@ -54,9 +38,7 @@ function selection(values: SelectionFlags): ExportSelection {
     if (!ACCURACY_BY.includes(by) && !by.startsWith(ATTRIBUTE_SLICE_PREFIX)) {
       throw new UsageError(`unknown --by "${values.by}" (stairstep, ${ACCURACY_BY.filter((b) => b !== 'stairstep').map((b) => b.replace(/_/g, '-')).join(', ')}, or attr:NAME for an item attribute)`);
     }
-    const metric = values.metric ?? 'wape';
-    if (!(METRICS as readonly string[]).includes(metric)) throw new UsageError(`unknown --metric "${metric}" (${METRICS.join(', ')})`);
-    return { what: 'accuracy', by, metric: metric as Metric, filter: accuracyFilter(values) };
+    return { what: 'accuracy', by, metric: metricFlag(values.metric), filter: accuracyFilterFlags(values) };
   }
   if (what !== 'plan' && (values.run !== undefined || values.version !== undefined)) throw new UsageError(`--run and --version go with --what plan, not ${what}`);
   if (what !== 'quarantine' && values.batch !== undefined) throw new UsageError(`--batch goes with --what quarantine, not ${what}`);
