@@ -138,7 +138,7 @@ describe('trust map and drift', () => {
     expect(audit).toEqual(['drift.alert', 'policy.step_down']);
     expect(verifyAuditChain(db).ok).toBe(true);
     // An open alert is not raised twice.
-    expect(runDriftGuard(db, FIXED_NOW())).toEqual([]);
+    expect(runDriftGuard(db, FIXED_NOW()).raised).toEqual([]);
     expect(trustMap(db).segments.find((s) => s.segment === 'Snacks')!.drift!.drifting).toBe(true);
   });
 });

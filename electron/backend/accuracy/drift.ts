@@ -85,11 +85,12 @@ export function driftReport(db: Db): DriftStatus[] {
  * Raises an alert and steps the role down for each drifting segment that has no
  * open alert yet. A category without a policy of its own gets one, copying the
  * 'all' policy's rules, so the step-down touches that category only.
- * Returns the alerts raised.
+ * Returns the alerts raised, and every watched segment's status.
  */
-export function runDriftGuard(db: Db, now: Date): DriftStatus[] {
-  if (db.readonly) return [];
-  const statuses = driftReport(db).filter((s) => s.drifting);
+export function runDriftGuard(db: Db, now: Date): { raised: DriftStatus[]; segments: DriftStatus[] } {
+  const segments = driftReport(db);
+  if (db.readonly) return { raised: [], segments };
+  const statuses = segments.filter((s) => s.drifting);
   const at = now.toISOString();
   const raised: DriftStatus[] = [];
   db.transaction(() => {
@@ -124,5 +125,5 @@ export function runDriftGuard(db: Db, now: Date): DriftStatus[] {
       raised.push(s);
     }
   }).immediate();
-  return raised;
+  return { raised, segments };
 }

@@ -5,7 +5,7 @@ import { periodFromKey } from '../../../shared/period';
 import type { BackendContext } from '../context';
 import { attributeSlice } from './attribute-slice';
 import { ensureAccuracyCube } from './cube';
-import { driftReport, runDriftGuard as guard } from './drift';
+import { runDriftGuard as guard } from './drift';
 import { overrideGuidance } from './guidance';
 import { overrideScatter } from './scatter';
 import { accuracySlice, directionSizeTable, sourceRanking } from './slices';
@@ -67,7 +67,7 @@ export const getOverrideGuidance = (ctx: BackendContext, req: ParsedRequestOf<'g
 export const getTrustMap = (ctx: BackendContext, req: ParsedRequestOf<'getTrustMap'>) => trustMap(ctx.db, req.windowCycles);
 
 export function runDriftGuard(ctx: BackendContext) {
-  const raised = guard(ctx.db, ctx.now());
-  if (raised.length > 0) ctx.emit({ type: 'workbook-changed', reason: 'drift' });
-  return { raised, segments: driftReport(ctx.db) };
+  const result = guard(ctx.db, ctx.now());
+  if (result.raised.length > 0) ctx.emit({ type: 'workbook-changed', reason: 'drift' });
+  return result;
 }
