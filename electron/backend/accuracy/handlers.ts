@@ -3,6 +3,7 @@ import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type Ac
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { periodFromKey } from '../../../shared/period';
 import type { BackendContext } from '../context';
+import type { Db } from '../db/open';
 import { attributeSlice } from './attribute-slice';
 import { ensureAccuracyCube } from './cube';
 import { runDriftGuard as guard } from './drift';
@@ -54,12 +55,15 @@ export function getAccuracyOverview(ctx: BackendContext, req: ParsedRequestOf<'g
   };
 }
 
-export function getAccuracySlice(ctx: BackendContext, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking {
+export const getAccuracySlice = (ctx: BackendContext, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking => accuracySliceOf(ctx.db, req);
+
+/** A slice, the source ranking, or an item attribute's slice: what getAccuracySlice answers, for any caller with the workbook. */
+export function accuracySliceOf(db: Db, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking {
   // Item attributes are not in the cube: that slice reads the lines themselves.
-  if (isAttributeSlice(req.by)) return attributeSlice(ctx.db, req.filter, req.metric, req.by.slice(ATTRIBUTE_SLICE_PREFIX.length), req.seed);
-  ensureAccuracyCube(ctx.db);
-  if (req.by === 'model') return sourceRanking(ctx.db, req.filter, req.metric);
-  return accuracySlice(ctx.db, req.filter, req.metric, req.by, req.seed);
+  if (isAttributeSlice(req.by)) return attributeSlice(db, req.filter, req.metric, req.by.slice(ATTRIBUTE_SLICE_PREFIX.length), req.seed);
+  ensureAccuracyCube(db);
+  if (req.by === 'model') return sourceRanking(db, req.filter, req.metric);
+  return accuracySlice(db, req.filter, req.metric, req.by, req.seed);
 }
 
 export const getOverrideGuidance = (ctx: BackendContext, req: ParsedRequestOf<'getOverrideGuidance'>) => overrideGuidance(ctx.db, req);

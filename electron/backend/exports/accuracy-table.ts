@@ -3,11 +3,10 @@
 // screen shows, one row per key.
 import { METRIC_LABELS, SIZE_BUCKET_LABELS, SLICE_LABELS, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
-import { getAccuracySlice } from '../accuracy/handlers';
+import { accuracySliceOf } from '../accuracy/handlers';
 import { ensureAccuracyCube } from '../accuracy/cube';
 import { directionSizeTable } from '../accuracy/slices';
 import { fvaStairstep } from '../accuracy/stairstep';
-import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
 import { columns, type ExportCell, type TitledTable } from './table';
 
@@ -28,12 +27,10 @@ function filterWords(f: AccuracyFilter): string {
 }
 
 export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
-  // The slice handler only needs the workbook; it takes a context because the API calls it.
-  const ctx = { db } as BackendContext;
   const metricLabel = METRIC_LABELS[s.metric];
   if (s.by === 'stairstep') {
-    ensureAccuracyCube(ctx.db);
-    const st = fvaStairstep(ctx.db, s.filter, s.metric);
+    ensureAccuracyCube(db);
+    const st = fvaStairstep(db, s.filter, s.metric);
     const steps = st.salesInput ? [...st.steps, st.salesInput] : st.steps;
     return {
       name: 'FVA stairstep',
@@ -55,8 +52,8 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
     };
   }
   if (s.by === 'direction_size') {
-    ensureAccuracyCube(ctx.db);
-    const ds = directionSizeTable(ctx.db, s.filter, s.metric);
+    ensureAccuracyCube(db);
+    const ds = directionSizeTable(db, s.filter, s.metric);
     return {
       name: 'Direction x size',
       title: `FVA of overrides by direction and size, ${metricLabel}${filterWords(s.filter)}`,
@@ -74,7 +71,7 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
       total: ds.cells.length,
     };
   }
-  const table = getAccuracySlice(ctx, { by: s.by, metric: s.metric, filter: s.filter } as ParsedRequestOf<'getAccuracySlice'>);
+  const table = accuracySliceOf(db, { by: s.by, metric: s.metric, filter: s.filter } as ParsedRequestOf<'getAccuracySlice'>);
   const byLabel = s.by.startsWith('attr:') ? s.by.slice(5) : SLICE_LABELS[s.by as Slice];
   const base = { name: `Accuracy by ${byLabel}`.slice(0, 31), title: `${metricLabel} by ${byLabel.toLowerCase()}${filterWords(s.filter)}`, fileStem: `accuracy-${s.by.replace(/[^A-Za-z0-9_-]/g, '_')}-${s.metric}` };
   if (s.by === 'model') {
