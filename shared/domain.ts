@@ -307,6 +307,8 @@ export interface Session {
 
 /** The passphrase of the demo workbook's managers and analysts (public by design: a demo). */
 export const DEMO_PASSPHRASE = 'demo';
+/** The shortest passphrase a person may choose (the backend enforces it; the sign-in dialog says it). */
+export const MIN_PASSPHRASE_LENGTH = 8;
 
 export const LINE_STATUSES = ['undecided', 'final', 'pending_approval', 'approved', 'rejected'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];

@@ -2,13 +2,15 @@
 // parameters stored with the hash so they can be raised later without breaking
 // the hashes already kept. Nothing here ever logs, returns or throws a secret.
 import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { MIN_PASSPHRASE_LENGTH } from '../../../shared/domain';
 import { WorkbenchError } from '../errors';
+
+export { MIN_PASSPHRASE_LENGTH };
 
 /** 2^15 × 8 × 128 bytes = 32 MiB and roughly a tenth of a second per check on a laptop. */
 const COST = { ln: 15, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
-export const MIN_PASSPHRASE_LENGTH = 8;
 
 interface Parsed {
   options: ScryptOptions;
