@@ -72,13 +72,24 @@ const text = (max: number) => z.string().trim().max(max);
 const quantity = z.number().min(0).max(1e12);
 const nullablePct = z.number().min(0).max(10_000).nullable();
 
+// Passphrases are never trimmed or echoed; the backend checks their length and says so in a sentence.
+const passphrase = z.string().max(1024, 'at most 1024 characters');
+
+/** An existing person by id (role, if given, must be theirs), or a newcomer by name and role. */
 export const signInRequest = z
   .object({
     userId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits and . _ @ - only, at most 64').optional(),
-    displayName: text(100).pipe(z.string().min(1, 'a name is required')),
-    role: z.enum(USER_ROLES),
+    displayName: text(100).pipe(z.string().min(1, 'a name is required')).optional(),
+    role: z.enum(USER_ROLES).optional(),
+    /** A manager's or analyst's passphrase. */
+    passphrase: passphrase.optional(),
+    /** The passphrase a new manager or analyst chooses (or one from before passphrases, at first sign-in). */
+    newPassphrase: passphrase.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.userId !== undefined || (r.displayName !== undefined && r.role !== undefined), { message: 'say who: a userId, or a name and role for someone new', path: ['userId'] });
+
+export const changePassphraseRequest = z.object({ current: passphrase, next: passphrase }).strict();
 
 export const decideLineRequest = z
   .object({
@@ -221,6 +232,8 @@ export const contract = {
   },
   getSession: { request: empty, response: {} as Session },
   signIn: { request: signInRequest, response: {} as Session },
+  signOut: { request: empty, response: {} as Session },
+  changePassphrase: { request: changePassphraseRequest, response: {} as Session },
   decideLine: { request: decideLineRequest, response: {} as DecideOutcome },
   bulkAccept: { request: bulkAcceptRequest, response: {} as BulkAcceptOutcome },
   undoLastDecision: { request: z.object({ runId: id.optional() }).strict(), response: {} as UndoOutcome },

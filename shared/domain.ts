@@ -290,10 +290,25 @@ export interface SessionUser {
   role: UserRole;
 }
 
+/** Someone of the workbook, as the sign-in dialog lists them: how they sign in. */
+export interface Person extends SessionUser {
+  /** 'name': a planner; 'passphrase': asked for it; 'new-passphrase': a manager or analyst from before passphrases, who chooses one at first sign-in. */
+  signInWith: 'name' | 'passphrase' | 'new-passphrase';
+}
+
 export interface Session {
   user: SessionUser | null;
-  users: SessionUser[];
+  users: Person[];
+  /** Roles the person signed in (or nobody) may add: a planner always; the first manager at first start; managers and analysts only a manager. */
+  mayAdd: UserRole[];
+  /** A demo workbook: its managers and analysts start with DEMO_PASSPHRASE, which the sign-in dialog states. */
+  demoWorkbook: boolean;
 }
+
+/** The passphrase of the demo workbook's managers and analysts (public by design: a demo). */
+export const DEMO_PASSPHRASE = 'demo';
+/** The shortest passphrase a person may choose (the backend enforces it; the sign-in dialog says it). */
+export const MIN_PASSPHRASE_LENGTH = 8;
 
 export const LINE_STATUSES = ['undecided', 'final', 'pending_approval', 'approved', 'rejected'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];

@@ -46,6 +46,8 @@ export interface GovernanceReport {
     linesAutoFinal: number;
     linesOverridden: number;
     pendingApprovals: number;
+    /** How people prove who they are: 'local' in a single-seat workbook; managers and analysts still to choose a passphrase. */
+    identities: Identities;
   };
   monitoring: {
     linesWithActuals: number;
@@ -70,4 +72,22 @@ export interface GovernanceReport {
     recent: { runLabel: string; version: number; kind: string; releasedBy: string | null; releasedAt: string; note: string | null; restoresVersion: number | null }[];
     backupsNote: string;
   };
+}
+
+export interface Identities {
+  kind: 'local' | 'database';
+  /** Managers and analysts from before passphrases, by name: whoever signs in as them first chooses it. */
+  awaitingPassphrase: string[];
+}
+
+/** The accountability answer's plain word on identities, the same in the HTML report and on the screen. */
+export function identitiesText(identities: Identities): string {
+  const base =
+    identities.kind === 'local'
+      ? 'Identities are local to this single-seat workbook: managers and analysts sign in with a passphrase (its scrypt hash is kept in the workbook) and planners by name, so whoever can edit the file could change who is who. Team workbooks authenticate every person against the database.'
+      : 'Every person is a login of the team database, which authenticates them and enforces every rule.';
+  const waiting = identities.awaitingPassphrase;
+  if (waiting.length === 0) return base;
+  const names = waiting.length === 1 ? `${waiting[0]} has` : `${waiting.slice(0, -1).join(', ')} and ${waiting.at(-1)} have`;
+  return `${base} ${names} not chosen a passphrase yet: whoever signs in as them first chooses it.`;
 }

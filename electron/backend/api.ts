@@ -22,7 +22,7 @@ import { getLineJournal } from './decisions/line-journal';
 import { listPolicies, restorePolicyRole, savePolicy } from './decisions/policy-admin';
 import { listReasonCodes, saveReasonCode } from './decisions/reason-codes';
 import { listReleases, releaseRun, rollbackRun } from './decisions/releases';
-import { getSession, signIn } from './decisions/session';
+import { changePassphrase, getSession, signIn, signOut } from './decisions/session';
 import { undoLastDecision } from './decisions/undo';
 import { previewExport, runExport } from './exports/handlers';
 
@@ -40,6 +40,8 @@ export const handlers: Handlers = {
   getItemDetail: (ctx, req) => getItemDetail(ctx, req),
   getSession: (ctx) => getSession(ctx),
   signIn: (ctx, req) => signIn(ctx, req),
+  signOut: (ctx) => signOut(ctx),
+  changePassphrase: (ctx, req) => changePassphrase(ctx, req),
   decideLine: (ctx, req) => decideLine(ctx, req),
   bulkAccept: (ctx, req) => bulkAccept(ctx, req),
   undoLastDecision: (ctx, req) => undoLastDecision(ctx, req),

@@ -5,6 +5,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Where --passphrase-stdin reads from (default: the process's standard input). */
+  stdin?: AsyncIterable<string | Buffer>;
 }
 
 export class UsageError extends Error {}

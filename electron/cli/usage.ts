@@ -26,7 +26,9 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --force                import a file even if the same bytes were imported before
   --create-items         create items the workbook does not know (default)
   --reject-unknown-items quarantine rows of unknown items instead
-  --user NAME            who is importing (recorded in the batch)
+  --user ID              who is importing (recorded in the batch): a person of the workbook; a manager
+                         or analyst gives their passphrase with --passphrase-stdin or FWB_PASSPHRASE
+  --passphrase-stdin     read the --user's passphrase from standard input (never give it as an argument)
   --json                 one JSON object per file on stdout`;
 
 export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--run ID] [--stairstep] [--json]

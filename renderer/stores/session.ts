@@ -1,7 +1,10 @@
-// Who is working: chosen once per workbook (no passwords: a single-seat desktop
-// tool); the backend records it on every decision and enforces what each role may do.
+// Who is working. The backend keeps the session for this launch of the app (or
+// of the browser host), never in the workbook; managers and analysts sign in
+// with a passphrase. The backend records the person on every decision and
+// enforces what each role may do; this store carries its answers to the screen.
 import { create } from 'zustand';
-import type { ApiError, ReasonCode, Session, UserRole } from '../../shared/domain';
+import type { RequestOf } from '../../shared/contract';
+import type { ApiError, ReasonCode, Session } from '../../shared/domain';
 import { api } from '../api';
 
 interface SessionState {
@@ -11,8 +14,11 @@ interface SessionState {
   /** The sign-in dialog is open (first start, or the user asked to switch). */
   choosing: boolean;
   load(): Promise<void>;
-  signIn(who: { userId?: string; displayName: string; role: UserRole }): Promise<boolean>;
+  signIn(who: RequestOf<'signIn'>): Promise<boolean>;
+  signOut(): Promise<void>;
+  changePassphrase(current: string, next: string): Promise<boolean>;
   setChoosing(open: boolean): void;
+  clearError(): void;
 }
 
 export const useSessionStore = create<SessionState>((set) => ({
@@ -34,7 +40,24 @@ export const useSessionStore = create<SessionState>((set) => ({
     set({ session: result.value, error: null, choosing: false });
     return true;
   },
+  async signOut() {
+    const result = await api.call('signOut', {});
+    if (result.ok) set({ session: result.value, error: null, choosing: true });
+    else set({ error: result.error });
+  },
+  async changePassphrase(current, next) {
+    const result = await api.call('changePassphrase', { current, next });
+    if (!result.ok) {
+      set({ error: result.error });
+      return false;
+    }
+    set({ session: result.value, error: null });
+    return true;
+  },
   setChoosing(open) {
     set({ choosing: open, error: null });
+  },
+  clearError() {
+    set({ error: null });
   },
 }));

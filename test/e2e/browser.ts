@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_PASSPHRASE } from '../../shared/domain';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -84,7 +85,10 @@ export async function callApi<T>(host: RunningHost, method: string, payload: unk
   return result.value;
 }
 
-/** Chooses who is working before the page opens, so the first-start dialog does not ask. */
+/**
+ * Chooses who is working before the page opens, so the first-start dialog does not ask.
+ * The host's backend keeps the session; the demo's managers and analysts give its passphrase.
+ */
 export async function signIn(host: RunningHost, userId: string, displayName: string, role: 'planner' | 'manager' | 'analyst'): Promise<void> {
-  await callApi(host, 'signIn', { userId, displayName, role });
+  await callApi(host, 'signIn', { userId, displayName, role, ...(role === 'planner' ? {} : { passphrase: DEMO_PASSPHRASE }) });
 }

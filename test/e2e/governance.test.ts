@@ -3,12 +3,12 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
-import type { Result } from '../../shared/domain';
+import { DEMO_PASSPHRASE, type Result } from '../../shared/domain';
 import type { MethodName } from '../../shared/methods';
 import { tempDir } from '../helpers/workbook';
 import { launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
 
-const MARIA = { displayName: 'Maria Lopez', userId: 'maria.lopez', role: 'manager' } as const;
+const MARIA = { displayName: 'Maria Lopez', userId: 'maria.lopez', role: 'manager', passphrase: DEMO_PASSPHRASE } as const;
 const ANA = { displayName: 'Ana Silva', userId: 'ana.silva', role: 'planner' } as const;
 
 describe('the Governance screen in a browser, on a demo workbook', () => {
@@ -31,7 +31,7 @@ describe('the Governance screen in a browser, on a demo workbook', () => {
     return result.value;
   }
 
-  /** The session lives in the workbook: sign in through the API, then reload so the page runs as that user. */
+  /** The session lives in the host's backend: sign in through the API, then reload so the page runs as that user. */
   async function signInAs(user: typeof MARIA | typeof ANA): Promise<void> {
     await call('signIn', user);
     await page.reload();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkWorkbook } from '../../electron/backend/audit/check';
 import type { BackendContext } from '../../electron/backend/context';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
+import { signInAs } from '../helpers/people';
 import { ok, refused } from '../helpers/api';
 
 
@@ -16,8 +17,8 @@ describe('deciding a line', () => {
   const written = () => ({ decisions: rows('decisions'), audit: rows('audit_log'), lineState: rows('line_state') });
   const asAna = () => ok(ctx, 'signIn', { userId: 'ana', displayName: 'Ana', role: 'planner' });
   const asBen = () => ok(ctx, 'signIn', { userId: 'ben', displayName: 'Ben', role: 'planner' });
-  const asMaria = () => ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
-  const asMax = () => ok(ctx, 'signIn', { displayName: 'Max Berg', role: 'manager' });
+  const asMaria = () => signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
+  const asMax = () => signInAs(ctx, { displayName: 'Max Berg', role: 'manager' });
 
   beforeEach(async () => {
     t = tempDir('fwb-decide-');

@@ -3,6 +3,7 @@ import { checkWorkbook } from '../../electron/backend/audit/check';
 import type { BackendContext } from '../../electron/backend/context';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
 import { ok, refused } from '../helpers/api';
+import { signInAs, TEST_PASSPHRASE } from '../helpers/people';
 
 const count = (ctx: BackendContext, sql: string) => ctx.db.prepare(sql).pluck().get() as number;
 
@@ -43,11 +44,11 @@ describe('who is deciding', () => {
   it('signs in an existing user or creates a new one, audited', async () => {
     const ana = await ok(ctx, 'signIn', { userId: 'ana', displayName: 'Ana', role: 'planner' });
     expect(ana.user).toEqual({ userId: 'ana', displayName: 'Ana', role: 'planner' });
-    const maria = await ok(ctx, 'signIn', { displayName: 'María López', role: 'manager' });
+    const maria = await ok(ctx, 'signIn', { displayName: 'María López', role: 'manager', newPassphrase: TEST_PASSPHRASE });
     expect(maria.user).toEqual({ userId: 'maria.lopez', displayName: 'María López', role: 'manager' });
     expect(maria.users).toHaveLength(3);
     // The same name again is the same person; a namesake with a different id is not merged.
-    expect((await ok(ctx, 'signIn', { displayName: 'María López', role: 'manager' })).users).toHaveLength(3);
+    expect((await ok(ctx, 'signIn', { displayName: 'María López', role: 'manager', passphrase: TEST_PASSPHRASE })).users).toHaveLength(3);
     expect((await ok(ctx, 'getSession', {})).user?.userId).toBe('maria.lopez');
     const actions = ctx.db.prepare('SELECT action, entity_id FROM audit_log ORDER BY audit_id').all();
     expect(actions).toEqual([
@@ -68,7 +69,8 @@ describe('who is deciding', () => {
   });
 
   it('keeps analysts out of the plan and planners out of governance', async () => {
-    await ok(ctx, 'signIn', { displayName: 'Sam Taylor', role: 'analyst' });
+    await signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' }); // only a manager adds an analyst
+    await signInAs(ctx, { displayName: 'Sam Taylor', role: 'analyst' });
     expect(await refused(ctx, 'decideLine', { lineId, action: 'accept' })).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/analyst/) });
     await ok(ctx, 'signIn', { userId: 'ana', displayName: 'Ana', role: 'planner' });
     const policy = { segmentType: 'all', segmentValue: '*', modelRole: 'decide', approvalPct: 25, approvalUnits: 1000, freezeLags: 0, commentPct: 20, driftThresholdPts: 5 } as const;

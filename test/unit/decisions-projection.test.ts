@@ -11,6 +11,8 @@ import { generateDemo } from '../../electron/backend/demo/generate';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import type { MethodName } from '../../shared/methods';
 import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
+import { DEMO_PASSPHRASE } from '../../shared/domain';
+import { signInAs } from '../helpers/people';
 
 async function ok<M extends MethodName>(ctx: BackendContext, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
   const r = await dispatch(ctx, method, payload);
@@ -49,7 +51,7 @@ describe('the final-plan projection', () => {
   async function mixOfOperations(): Promise<void> {
     const ana = () => ok(ctx, 'signIn', { userId: 'ana', displayName: 'Ana', role: 'planner' });
     const ben = () => ok(ctx, 'signIn', { userId: 'ben', displayName: 'Ben', role: 'planner' });
-    const maria = () => ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
+    const maria = () => signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
     await maria();
     await ok(ctx, 'savePolicy', { segmentType: 'abc_class', segmentValue: 'C', modelRole: 'decide', approvalPct: 25, approvalUnits: 1000, freezeLags: 0, commentPct: 20, driftThresholdPts: 5 });
     await ana();
@@ -87,7 +89,7 @@ describe('the final-plan projection', () => {
     const rewrite = /\b(UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+(decisions|approvals|audit_log)\b/i;
     expect(statements.filter((sql) => rewrite.test(sql))).toEqual([]);
     const triggers = ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('decisions', 'approvals') ORDER BY name").pluck().all();
-    expect(triggers).toEqual(['approvals_append_only_delete', 'approvals_append_only_update', 'decisions_append_only_delete', 'decisions_append_only_update']);
+    expect(triggers).toEqual(['approvals_append_only_delete', 'approvals_append_only_update', 'approvals_not_by_author', 'decisions_append_only_delete', 'decisions_append_only_update']);
   });
 
   it('is caught by fwb check when it no longer matches the journal', async () => {
@@ -130,7 +132,7 @@ describe('the projection of a demo workbook', () => {
     await ok(ctx, 'signIn', { userId: planner, displayName: who, role: 'planner' });
     const result = await ok(ctx, 'bulkAccept', { runId: summary.currentRunId, filter: { owner: planner } });
     expect(result.accepted).toBeGreaterThan(0);
-    await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager' });
+    await ok(ctx, 'signIn', { userId: 'maria.lopez', passphrase: DEMO_PASSPHRASE });
     const release = await ok(ctx, 'releaseRun', { runId: summary.currentRunId });
     expect(release.review!.autoFinalised).toBeGreaterThan(0); // the demo's class C policy has role 'decide'
     db.close();

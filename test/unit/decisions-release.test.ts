@@ -5,6 +5,7 @@ import { canonicalJson } from '../../electron/backend/audit/chain';
 import type { BackendContext } from '../../electron/backend/context';
 import type { RequestOf } from '../../shared/contract';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
+import { signInAs } from '../helpers/people';
 import { ok, refused } from '../helpers/api';
 
 const policy = (over: Partial<RequestOf<'savePolicy'>>): RequestOf<'savePolicy'> => ({
@@ -30,7 +31,7 @@ describe('policies, reason codes, releases and rollback', () => {
       .prepare('SELECT rl.line_id, rl.final_quantity, rl.source, rl.decision_id FROM release_lines rl JOIN releases r USING (release_id) WHERE r.run_id = ? AND r.version = ? ORDER BY rl.line_id')
       .all(runId, version);
   const asAna = () => ok(ctx, 'signIn', { userId: 'ana', displayName: 'Ana', role: 'planner' });
-  const asMaria = () => ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
+  const asMaria = () => signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
 
   beforeEach(async () => {
     t = tempDir('fwb-release-');
@@ -138,7 +139,7 @@ describe('policies, reason codes, releases and rollback', () => {
     expect(audit).toMatchObject({ version: 1, sha256: v1.sha256, note: 'July plan', releasedBy: 'maria.lopez', review: { byRole: { trigger: { lines: 3 } } } });
 
     // Another manager approves the pending override; the second release carries it.
-    await ok(ctx, 'signIn', { displayName: 'Max Berg', role: 'manager' });
+    await signInAs(ctx, { displayName: 'Max Berg', role: 'manager' });
     await ok(ctx, 'reviewOverride', { decisionId: pending.decision.decisionId, verdict: 'approved' });
     const v2 = await ok(ctx, 'releaseRun', { runId });
     expect(v2).toMatchObject({ version: 2, review: { autoFinalised: 0, pendingReleasedAtPrevious: 0 } });

@@ -12,7 +12,7 @@ import { generateDemo } from '../../electron/backend/demo/generate';
 import { exportToFile } from '../../electron/backend/exports/export-file';
 import { exportsDirFor } from '../../electron/backend/exports/folder';
 import { PLAN_COLUMNS } from '../../electron/backend/exports/plan';
-import type { BackendEvent, ForecastLineRow } from '../../shared/domain';
+import { DEMO_PASSPHRASE, type BackendEvent, type ForecastLineRow } from '../../shared/domain';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 import { ok, refused } from '../helpers/api';
 
@@ -185,7 +185,7 @@ describe('the reconciled plan export', () => {
   });
 
   it('exports a released version from release_lines, not the plan as it stands', async () => {
-    await ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
+    await ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager', passphrase: DEMO_PASSPHRASE });
     const current = (await ok(ctx, 'listRuns', {})).runs[0]!.runId;
     const release = await ok(ctx, 'releaseRun', { runId: current, note: 'cycle plan' });
     // A decision after the release changes the plan, not version 1.

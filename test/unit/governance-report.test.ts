@@ -8,7 +8,7 @@ import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { governanceHtml } from '../../electron/backend/governance/html';
 import { governanceReport } from '../../electron/backend/governance/report';
-import type { GovernanceReport } from '../../shared/governance';
+import { identitiesText, type GovernanceReport } from '../../shared/governance';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 let db: Db;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   generateDemo(db, { items: 500, seed: 42 });
   ctx = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
   // A release and a rollback, made through the API as a manager would.
-  expect((await dispatch(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager' })).ok).toBe(true);
+  expect((await dispatch(ctx, 'signIn', { userId: 'maria.lopez', passphrase: 'demo' })).ok).toBe(true);
   const runId = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC LIMIT 1 OFFSET 1').pluck().get() as number;
   expect((await dispatch(ctx, 'releaseRun', { runId, note: 'September plan' })).ok).toBe(true);
   expect((await dispatch(ctx, 'releaseRun', { runId, note: 'again' })).ok).toBe(true);
@@ -81,6 +81,22 @@ describe('governance report figures', () => {
          AND fl.run_id IN (SELECT run_id FROM forecast_runs WHERE origin < (SELECT max(origin) FROM forecast_runs))`);
     expect(report.accountability.linesDecidedByPerson).toBe(person);
     expect(report.accountability.linesInPastRuns).toBe(one('SELECT count(*) FROM forecast_lines WHERE run_id IN (SELECT run_id FROM forecast_runs WHERE origin < (SELECT max(origin) FROM forecast_runs))'));
+  });
+
+  it('accountability: says plainly that identities are local to a single-seat workbook, in the report and its HTML', () => {
+    expect(report.accountability.identities).toEqual({ kind: 'local', awaitingPassphrase: [] });
+    const sentence = identitiesText(report.accountability.identities);
+    expect(sentence).toMatch(/^Identities are local to this single-seat workbook: .*passphrase.*Team workbooks authenticate every person against the database\.$/);
+    expect(governanceHtml(report)).toContain(sentence);
+    // Someone from before passphrases existed is named until they choose one.
+    db.prepare("INSERT INTO users (user_id, display_name, role, created_at) VALUES ('old.hand', 'Old Hand', 'analyst', '2025-01-01T00:00:00.000Z')").run();
+    try {
+      const later = governanceReport(db, FIXED_NOW()).accountability.identities;
+      expect(later).toEqual({ kind: 'local', awaitingPassphrase: ['Old Hand'] });
+      expect(identitiesText(later)).toMatch(/ Old Hand has not chosen a passphrase yet: whoever signs in as them first chooses it\.$/);
+    } finally {
+      db.prepare("DELETE FROM users WHERE user_id = 'old.hand'").run();
+    }
   });
 
   it('monitoring: model and final WAPE and coverage equal a line-by-line computation', () => {

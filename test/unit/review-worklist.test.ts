@@ -10,6 +10,7 @@ import { generateDemo } from '../../electron/backend/demo/generate';
 import type { RequestOf } from '../../shared/contract';
 import type { BackendEvent, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../shared/domain';
 import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
+import { signInAs } from '../helpers/people';
 import { ok, refused } from '../helpers/api';
 
 
@@ -282,7 +283,7 @@ describe('plan-changed events', () => {
       expect(pending.lineState.status).toBe('pending_approval');
       await ok(ctx, 'bulkAccept', { runId, filter: { category: 'Beverages' } });
       await ok(ctx, 'bulkAccept', { runId, filter: { category: 'Beverages' } }); // nothing left to accept: nothing to announce
-      await ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
+      await signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
       await ok(ctx, 'reviewOverride', { decisionId: pending.decision.decisionId, verdict: 'approved', note: '' });
       await ok(ctx, 'releaseRun', { runId });
       await ok(ctx, 'releaseRun', { runId });

@@ -120,6 +120,8 @@ export function generateDemo(db: Db, options: DemoOptions = {}): DemoSummary {
       rebuildLineState(db); // the final-plan projection of the decisions just written
       const meta = db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)');
       meta.run('name', DEMO_WORKBOOK_NAME);
+      // A demo: the sign-in dialog states the demo's passphrase (and only a demo's).
+      meta.run('demo', 'true');
       meta.run('demo_seed', String(seed));
       meta.run('demo_items', String(itemCount));
       meta.run('demo_months', String(months));

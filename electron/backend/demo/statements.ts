@@ -10,6 +10,7 @@ import { iso } from './calendar';
 export function prepareStatements(db: Db) {
   return {
     user: db.prepare('INSERT OR IGNORE INTO users (user_id, display_name, role, created_at) VALUES (?, ?, ?, ?)'),
+    passphrase: db.prepare('INSERT OR IGNORE INTO user_passphrases (user_id, hash, set_at) VALUES (?, ?, ?)'),
     batch: db.prepare(
       `INSERT INTO import_batches (kind, file_name, file_size, sha256, source, model_name, model_version, options, rows_read, rows_accepted, rows_quarantined, imported_by, imported_at)
        VALUES (?, ?, NULL, NULL, 'demo', ?, ?, ?, ?, ?, ?, ?, ?)`,

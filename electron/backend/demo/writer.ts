@@ -3,7 +3,11 @@
 // another (actuals, model run, sales inputs, the planners' decisions and the
 // manager's approvals). Row ids and the audit chain therefore follow the calendar.
 import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, type ApprovalRow, type DecisionRow, type PolicyRow } from '../audit/payloads';
+import { createHash } from 'node:crypto';
+import { DEMO_PASSPHRASE } from '../../../shared/domain';
 import type { Db } from '../db/open';
+import { hashPassphraseWithSalt } from '../decisions/passphrase';
+import { needsPassphrase } from '../decisions/people';
 import { bulkAuditAppender, type AuditAppender } from './audit-writer';
 import { closeOf, DAY_MS, HOUR_MS, businessDaysAfter, iso, period, yearMonth, type DemoCalendar } from './calendar';
 import { DEMO_USERS, MANAGER_ID } from './catalogue-data';
@@ -33,6 +37,12 @@ interface Ctx {
   audit: AuditAppender;
   /** actual_id of the current row per 'itemIndex:month', for restatements. */
   actualIds: Map<string, number>;
+}
+
+/** The demo's managers and analysts sign in with the public DEMO_PASSPHRASE; the salt follows the seed, so the same seed writes the same bytes. */
+function demoPassphraseHash(seed: number, userId: string): string {
+  const salt = createHash('sha256').update(`forecast-workbench demo ${seed} ${userId}`).digest().subarray(0, 16);
+  return hashPassphraseWithSalt(DEMO_PASSPHRASE, salt);
 }
 
 function writeItems(ctx: Ctx, items: DemoItem[], batchId: number): void {
@@ -182,7 +192,10 @@ export function writeDemo(db: Db, plan: DemoPlan, progress: (done: number, total
   const firstCycle = cal.origins[0]!;
   const setup = Math.floor((closeOf(firstCycle) - 16 * DAY_MS) / DAY_MS) * DAY_MS + 8 * HOUR_MS;
 
-  for (const u of DEMO_USERS) ctx.st.user.run(u.id, u.name, u.role, iso(setup));
+  for (const u of DEMO_USERS) {
+    ctx.st.user.run(u.id, u.name, u.role, iso(setup));
+    if (needsPassphrase(u.role)) ctx.st.passphrase.run(u.id, demoPassphraseHash(seed, u.id), iso(setup));
+  }
   const established = items.filter((it) => it.launch === null);
   const itemsBatch = recordBatch(ctx.st, ctx.audit, { kind: 'items', fileName: 'demo:items', at: setup + HOUR_MS, rows: established.length, seed });
   writeItems(ctx, established, itemsBatch);

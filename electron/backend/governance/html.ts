@@ -2,7 +2,7 @@
 // scripts, no external files; the charts are SVG rendered here by ECharts'
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
-import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../../shared/governance';
+import { GOVERNANCE_QUESTIONS, identitiesText, type GovernanceReport } from '../../../shared/governance';
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -125,7 +125,7 @@ export function governanceHtml(r: GovernanceReport): string {
     section(
       4,
       GOVERNANCE_QUESTIONS[3],
-      `${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pct(personShare)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager.`,
+      `${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pct(personShare)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${esc(identitiesText(a.identities))}`,
       table('Item owners', ['Planner', 'Items'], a.owners.map((o) => [esc(o.name), num(o.items)]), [1]) +
         table('Approvers', ['Manager', 'Approved', 'Rejected'], a.approvers.map((x) => [esc(x.name), num(x.approvals), num(x.rejections)]), [1, 2]),
     ),

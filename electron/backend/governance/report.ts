@@ -119,6 +119,13 @@ function accountability(db: Db): GovernanceReport['accountability'] {
     linesAutoFinal: decided.auto ?? 0,
     linesOverridden: decided.overridden ?? 0,
     pendingApprovals: db.prepare("SELECT count(*) FROM line_state WHERE status = 'pending_approval'").pluck().get() as number,
+    identities: {
+      kind: 'local',
+      awaitingPassphrase: db
+        .prepare("SELECT u.display_name FROM users u WHERE u.role <> 'planner' AND NOT EXISTS (SELECT 1 FROM user_passphrases p WHERE p.user_id = u.user_id) ORDER BY u.display_name")
+        .pluck()
+        .all() as string[],
+    },
   };
 }
 

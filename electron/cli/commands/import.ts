@@ -1,5 +1,6 @@
 // fwb import --db FILE --kind KIND [options] FILE...
 import { IMPORT_USAGE } from '../usage';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendContext } from '../../backend/context';
@@ -10,6 +11,7 @@ import { fieldsOf } from '../../backend/imports/mapping';
 import type { ImportFileKind, ImportResult } from '../../backend/imports/types';
 import { GRAINS, type Grain } from '../../../shared/period';
 import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+import { actAsPerson, refusePassphraseInArgv } from '../person';
 
 
 const KINDS: Record<string, ImportFileKind> = {
@@ -59,6 +61,7 @@ function summary(r: ImportResult): string {
 }
 
 export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  refusePassphraseInArgv(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -75,6 +78,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
       'create-items': { type: 'boolean', default: false },
       'reject-unknown-items': { type: 'boolean', default: false },
       user: { type: 'string' },
+      'passphrase-stdin': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -89,6 +93,9 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
   if (values.origin !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.origin)) throw new UsageError(`--origin must be a date written YYYY-MM-DD, got "${values.origin}"`);
   if (values['create-items'] && values['reject-unknown-items']) throw new UsageError('--create-items and --reject-unknown-items exclude each other');
   const map = parseMap(kind, values.map ?? []);
+  if (values['passphrase-stdin'] && values.user === undefined) throw new UsageError('--passphrase-stdin goes with --user ID');
+  // Acting as someone needs a workbook that knows them: never create one just to refuse.
+  if (values.user !== undefined && !existsSync(values.db)) throw new WorkbenchError('NOT_FOUND', `No workbook at ${values.db}, so nobody named by --user works in it yet; import without --user to create one.`);
 
   // Loaded here, not at the top: the pipeline (parsers, exceljs) would slow every other command's start.
   const { importFile } = await import('../../backend/imports/import-file');
@@ -97,6 +104,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
   const show = progressLine(io);
   let exit: ExitCode = EXIT.ok;
   try {
+    const user = values.user === undefined ? undefined : await actAsPerson(ctx, values.user, io, values['passphrase-stdin']);
     for (const path of positionals) {
       const file = basename(path);
       try {
@@ -111,7 +119,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
           strict: values.strict,
           force: values.force,
           unknownItems: values['reject-unknown-items'] ? 'reject' : 'create',
-          user: values.user,
+          user,
           onProgress: (p) => show(`${file}: ${p.phase} ${p.bytesTotal > 0 ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0}% (${p.rowsDone} rows)`),
         });
         show('');

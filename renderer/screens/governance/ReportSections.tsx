@@ -4,7 +4,7 @@
 // only puts them into words and tables.
 import type { ReactNode } from 'react';
 import { formatPeriod, formatTimestamp } from '../../../shared/format';
-import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../../shared/governance';
+import { GOVERNANCE_QUESTIONS, identitiesText, type GovernanceReport } from '../../../shared/governance';
 import type { Grain } from '../../../shared/period';
 import { CategoryErrorChart, ErrorTrendChart } from './ReportCharts';
 
@@ -134,7 +134,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
       <Question
         n={4}
         wide
-        answer={`${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pctOf(a.linesDecidedByPerson, a.linesInPastRuns)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager.`}
+        answer={`${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pctOf(a.linesDecidedByPerson, a.linesInPastRuns)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${identitiesText(a.identities)}`}
       >
         <div className="report-tables">
           <ReportTable caption="Item owners" head={['Planner', 'Items']} numeric={[1]} rows={a.owners.map((o) => [o.name, num(o.items)])} />
