@@ -54,8 +54,9 @@ export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|a
   --what quarantine      rows an import put in quarantine; --batch ID names the import batch
   --what audit           the hash-chained audit log
   --what accuracy        an accuracy table: --by stairstep (default), direction-size, model, planner, reason, direction,
-                         size, category, abc-class, owner, lag, period, model-version, run or attr:NAME;
-                         --metric wape|mae|bias|mape|smape|mase|rmse; --run ID, --lag N, --from/--to PERIOD
+                         size, category, abc-class, owner, lag, period, model-version, run, attr:NAME or trust-map;
+                         --metric wape|mae|bias|mape|smape|mase|rmse; --run ID, --lag N, --from/--to PERIOD;
+                         trust-map: WAPE per category over the last --window N cycles (default 9), no filter
   --what governance      the governance report: seven questions answered with figures and charts, as HTML
   --format csv|xlsx|html CSV (RFC 4180, UTF-8, formula-safe text), XLSX (typed cells); html for governance
   --out FILE             where to write (replaced if it exists)

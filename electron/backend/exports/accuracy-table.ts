@@ -1,20 +1,24 @@
 // Accuracy tables as exports: any slice (or the source ranking, the FVA
-// stairstep, or the direction × size of overrides) with the figures the Accuracy
-// screen shows, one row per key.
+// stairstep, the direction × size of overrides, or the trust map) with the
+// figures the Accuracy screen shows, one row per key.
 import { METRIC_LABELS, SIZE_BUCKET_LABELS, SLICE_LABELS, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { accuracySliceOf } from '../accuracy/handlers';
 import { ensureAccuracyCube } from '../accuracy/cube';
 import { directionSizeTable } from '../accuracy/slices';
 import { fvaStairstep } from '../accuracy/stairstep';
+import { TRUST_WINDOW_CYCLES, trustMap } from '../accuracy/trust';
 import type { Db } from '../db/open';
+import { WorkbenchError } from '../errors';
 import { columns, type ExportCell, type TitledTable } from './table';
 
 export interface AccuracySelection {
-  /** A slice of the engine, 'attr:<name>' for an item attribute, 'stairstep', or 'direction_size'. */
-  by: Slice | `attr:${string}` | 'stairstep' | 'direction_size';
+  /** A slice of the engine, 'attr:<name>' for an item attribute, 'stairstep', 'direction_size' or 'trust_map'. */
+  by: Slice | `attr:${string}` | 'stairstep' | 'direction_size' | 'trust_map';
   metric: Metric;
   filter: AccuracyFilter;
+  /** The trust map's window: the last this many cycles (default 9). */
+  windowCycles?: number;
 }
 
 const round = (v: number | null, digits = 4): ExportCell => (v === null ? null : Number(v.toFixed(digits)));
@@ -26,8 +30,62 @@ function filterWords(f: AccuracyFilter): string {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
+/** Per category over the recent cycles, as the Accuracy screen's trust map: WAPE over every run and lag. */
+function trustMapTable(db: Db, s: AccuracySelection): TitledTable {
+  if (s.metric !== 'wape') throw new WorkbenchError('INVALID_REQUEST', 'The trust map is in WAPE only; leave the metric out.');
+  if (Object.values(s.filter).some((v) => v !== undefined)) throw new WorkbenchError('INVALID_REQUEST', 'The trust map covers every run and lag of the recent cycles; it takes no filter.');
+  const map = trustMap(db, s.windowCycles ?? TRUST_WINDOW_CYCLES);
+  return {
+    name: 'Trust map',
+    title: `Trust map, WAPE over the last ${map.windowCycles} cycles`,
+    fileStem: `accuracy-trust-map-${map.windowCycles}-cycles`,
+    columns: columns([
+      ['segment', 'Segment', 'text'],
+      ['verdict', 'Verdict', 'text'],
+      ['text', 'In words', 'text'],
+      ['cycles', 'Cycles', 'integer'],
+      ['naive_wape', 'Naive WAPE %', 'number'],
+      ['model_wape', 'Model WAPE %', 'number'],
+      ['final_wape', 'Final WAPE %', 'number'],
+      ['model_vs_naive_pts', 'Model vs naive (points)', 'number'],
+      ['final_vs_model_pts', 'Final vs model (points)', 'number'],
+      ['cycles_overrides_lost', 'Cycles overrides lost', 'integer'],
+      ['cycles_overrides_added', 'Cycles overrides added', 'integer'],
+      ['cycles_with_overrides', 'Cycles with overrides', 'integer'],
+      ['coverage_pct', 'Interval coverage %', 'number'],
+      ['interval_level', 'Interval level %', 'number'],
+      ['drift_recent', 'Drift: recent WAPE %', 'number'],
+      ['drift_baseline', 'Drift: baseline WAPE %', 'number'],
+      ['drift_threshold', 'Drift: limit (points)', 'number'],
+      ['drifting', 'Drifting', 'text'],
+    ]),
+    rows: map.segments.map((x) => [
+      x.segment,
+      x.verdict,
+      x.text,
+      x.cycles,
+      round(x.naive),
+      round(x.model),
+      round(x.final),
+      round(x.modelVsNaive),
+      round(x.finalVsModel),
+      x.overridesLost,
+      x.overridesAdded,
+      x.cyclesWithOverrides,
+      round(x.coverage),
+      x.intervalLevel,
+      round(x.drift?.recent ?? null),
+      round(x.drift?.baseline ?? null),
+      x.drift?.threshold ?? null,
+      x.drift ? (x.drift.drifting ? 'yes' : 'no') : null,
+    ]),
+    total: map.segments.length,
+  };
+}
+
 export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
   const metricLabel = METRIC_LABELS[s.metric];
+  if (s.by === 'trust_map') return trustMapTable(db, s);
   if (s.by === 'stairstep') {
     ensureAccuracyCube(db);
     const st = fvaStairstep(db, s.filter, s.metric);
