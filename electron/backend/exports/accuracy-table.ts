@@ -146,10 +146,12 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
     };
   }
   const rows = (table as SliceTable).rows;
+  // A period is a date: written as the ISO date of its bucket, a real date cell in XLSX.
+  const byPeriod = s.by === 'period';
   return {
     ...base,
     columns: columns([
-      [s.by.startsWith('attr:') ? s.by.slice(5) : s.by, byLabel, 'text'],
+      [s.by.startsWith('attr:') ? s.by.slice(5) : s.by, byLabel, byPeriod ? 'date' : 'text'],
       ['n', 'Lines', 'integer'],
       [`model_${s.metric}`, `Model ${metricLabel}`, 'number'],
       [`final_${s.metric}`, `Final ${metricLabel}`, 'number'],
@@ -160,7 +162,7 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
       ['worsened', 'Worsened', 'integer'],
       ['unchanged', 'Unchanged', 'integer'],
     ]),
-    rows: rows.map((r) => [r.label, r.n, round(r.model), round(r.final), round(r.fva), round(r.ci?.low ?? null), round(r.ci?.high ?? null), r.improved, r.worsened, r.unchanged]),
+    rows: rows.map((r) => [byPeriod ? r.key : r.label, r.n, round(r.model), round(r.final), round(r.fva), round(r.ci?.low ?? null), round(r.ci?.high ?? null), r.improved, r.worsened, r.unchanged]),
     total: rows.length,
   };
 }

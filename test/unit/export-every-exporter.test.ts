@@ -1,10 +1,15 @@
-// Every CSV the app writes keeps one record per row when a text holds a bare line
-// feed or carriage return (a comment "Promo week 12⏎confirmed by KAM", an item
-// name with a newline): RFC 4180 quotes any field with CR, LF, the delimiter or a
-// quote. Each exporter's file is re-read with a strict parser that ends a record
-// at any unquoted CR or LF (as LibreOffice and Python's csv module do), and the
-// plan's file with Python's csv module itself.
+// Every exporter (plan of a run and of a released version, quarantine, audit
+// log, every accuracy table, the trust map) against a demo workbook whose texts
+// hold bare line breaks.
+// CSV: one record per row when a text holds a bare line feed or carriage return
+// (a comment "Promo week 12⏎confirmed by KAM", an item name with a newline):
+// RFC 4180 quotes any field with CR, LF, the delimiter or a quote. Each file is
+// re-read with a strict parser that ends a record at any unquoted CR or LF (as
+// LibreOffice and Python's csv module do), and the plan's file with Python's csv
+// module itself.
+// XLSX: periods and dates are real date cells, read back by their cell type.
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +43,7 @@ function readBack(column: ExportColumn, cell: ExportCell): string {
   return column.type === 'text' && /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
 }
 
-describe('CSV exports keep one record per row whatever the text holds', () => {
+describe('every exporter', () => {
   const t = tempDir('fwb-csv-records-');
   let ctx: BackendContext;
   let runId: number;
@@ -133,4 +138,41 @@ describe('CSV exports keep one record per row whatever the text holds', () => {
     const comments = rows.map((row) => row[rows[0]!.indexOf('comment')]);
     expect(comments).toEqual(expect.arrayContaining([COMMENT, CR_COMMENT]));
   });
+
+  for (const [name, selection] of selections) {
+    it(`${name} as XLSX: dates and periods are date cells, numbers numbers, text text`, async () => {
+      const s = selection();
+      const out = join(t.dir, `${name.replace(/\W+/g, '-')}.xlsx`);
+      const done = await exportToFile(ctx.db, s, 'xlsx', out);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(out);
+      const sheet = book.worksheets[0]!;
+      expect(sheet.rowCount).toBe(done.rows + 1);
+      const preview = await ok(ctx, 'previewExport', { ...s, limit: 500 } as never);
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      expect(header).toEqual(preview.columns.map((c) => c.key));
+      const dateLike = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/;
+      let dates = 0;
+      preview.rows.forEach((row, r) => {
+        row.forEach((cell, i) => {
+          const column = preview.columns[i]!;
+          const got = sheet.getRow(r + 2).getCell(i + 1);
+          const where = `${column.key} of row ${r + 2}`;
+          if (cell === null) return expect(got.type, where).toBe(ExcelJS.ValueType.Null);
+          if (column.type === 'date' || column.type === 'datetime') {
+            dates++;
+            expect(got.type, where).toBe(ExcelJS.ValueType.Date);
+            expect((got.value as Date).toISOString().slice(0, String(cell).length > 10 ? 19 : 10), where).toBe(String(cell).slice(0, String(cell).length > 10 ? 19 : 10));
+          } else if (column.type === 'text') {
+            expect(got.type, where).toBe(ExcelJS.ValueType.String);
+            // A period or a date written as text is what this test is here to catch; raw text from a file stays as it was.
+            if (column.key !== 'raw_text') expect(String(cell), where).not.toMatch(dateLike);
+          } else {
+            expect(got.type, where).toBe(ExcelJS.ValueType.Number);
+          }
+        });
+      });
+      if (['plan of a run', 'released plan version', 'audit log', 'accuracy period'].includes(name)) expect(dates).toBeGreaterThan(0);
+    });
+  }
 });
