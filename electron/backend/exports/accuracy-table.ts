@@ -1,7 +1,8 @@
 // Accuracy tables as exports: any slice (or the source ranking, the FVA
 // stairstep, the direction × size of overrides, or the trust map) with the
 // figures the Accuracy screen shows, one row per key.
-import { METRIC_LABELS, SIZE_BUCKET_LABELS, SLICE_LABELS, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import { METRIC_LABELS, SIZE_BUCKET_LABELS, SLICE_LABELS, leavesLinesOut, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import type { ExportColumnType } from '../../../shared/exports';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { accuracySliceOf } from '../accuracy/handlers';
 import { ensureAccuracyCube } from '../accuracy/cube';
@@ -22,6 +23,18 @@ export interface AccuracySelection {
 }
 
 const round = (v: number | null, digits = 4): ExportCell => (v === null ? null : Number(v.toFixed(digits)));
+
+/** Short words for the left-out column's label (shared/accuracy.ts LEFT_OUT_WHY says it in full). */
+const LEFT_OUT_LABEL: Partial<Record<Metric, string>> = { mape: 'Left out: actual 0', mase: 'Left out: no scale' };
+
+/**
+ * The sample-size columns of a table: n, the lines the metric scored, and for
+ * MAPE and MASE the lines it left out beside it.
+ */
+function countColumns(metric: Metric): [string, string, ExportColumnType][] {
+  return leavesLinesOut(metric) ? [['n', 'Lines', 'integer'], ['left_out', LEFT_OUT_LABEL[metric]!, 'integer']] : [['n', 'Lines', 'integer']];
+}
+const countCells = (metric: Metric, x: { n: number; excluded: number }): ExportCell[] => (leavesLinesOut(metric) ? [x.n, x.excluded] : [x.n]);
 
 function filterWords(f: AccuracyFilter): string {
   const parts = Object.entries(f)
@@ -96,7 +109,7 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
       fileStem: `accuracy-stairstep-${s.metric}`,
       columns: columns([
         ['source', 'Source', 'text'],
-        ['n', 'Lines', 'integer'],
+        ...countColumns(s.metric),
         [s.metric, metricLabel, 'number'],
         ['fva', 'FVA (points)', 'number'],
         ['ci_low', 'FVA 95 % low', 'number'],
@@ -104,8 +117,10 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
         ['improved', 'Improved', 'integer'],
         ['worsened', 'Worsened', 'integer'],
         ['unchanged', 'Unchanged', 'integer'],
+        // What the FVA compares with: the step before on this step's lines (it differs from the row above only where several models forecast one point).
+        ['fva_baseline', 'FVA against', 'number'],
       ]),
-      rows: steps.map((x) => [x.label, x.n, round(x.value), round(x.fva), round(x.ci?.low ?? null), round(x.ci?.high ?? null), x.improved, x.worsened, x.unchanged]),
+      rows: steps.map((x) => [x.label, ...countCells(s.metric, x), round(x.value), round(x.fva), round(x.ci?.low ?? null), round(x.ci?.high ?? null), x.improved, x.worsened, x.unchanged, round(x.baseline)]),
       total: steps.length,
     };
   }
@@ -119,13 +134,13 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
       columns: columns([
         ['direction', 'Direction', 'text'],
         ['size', 'Override size', 'text'],
-        ['n', 'Lines', 'integer'],
+        ...countColumns(s.metric),
         ['fva', 'FVA (points)', 'number'],
         ['ci_low', 'FVA 95 % low', 'number'],
         ['ci_high', 'FVA 95 % high', 'number'],
         ['improved_share', 'Improved (share)', 'number'],
       ]),
-      rows: ds.cells.map((c) => [c.direction, SIZE_BUCKET_LABELS[c.sizeBucket] ?? String(c.sizeBucket), c.n, round(c.fva), round(c.ci?.low ?? null), round(c.ci?.high ?? null), round(c.improvedShare)]),
+      rows: ds.cells.map((c) => [c.direction, SIZE_BUCKET_LABELS[c.sizeBucket] ?? String(c.sizeBucket), ...countCells(s.metric, c), round(c.fva), round(c.ci?.low ?? null), round(c.ci?.high ?? null), round(c.improvedShare)]),
       total: ds.cells.length,
     };
   }
@@ -138,10 +153,10 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
       ...base,
       columns: columns([
         ['source', 'Forecast source', 'text'],
-        ['n', 'Lines', 'integer'],
+        ...countColumns(s.metric),
         [s.metric, metricLabel, 'number'],
       ]),
-      rows: rows.map((r) => [r.label, r.n, round(r.value)]),
+      rows: rows.map((r) => [r.label, ...countCells(s.metric, r), round(r.value)]),
       total: rows.length,
     };
   }
@@ -152,7 +167,7 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
     ...base,
     columns: columns([
       [s.by.startsWith('attr:') ? s.by.slice(5) : s.by, byLabel, byPeriod ? 'date' : 'text'],
-      ['n', 'Lines', 'integer'],
+      ...countColumns(s.metric),
       [`model_${s.metric}`, `Model ${metricLabel}`, 'number'],
       [`final_${s.metric}`, `Final ${metricLabel}`, 'number'],
       ['fva', 'FVA (points)', 'number'],
@@ -162,7 +177,7 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
       ['worsened', 'Worsened', 'integer'],
       ['unchanged', 'Unchanged', 'integer'],
     ]),
-    rows: rows.map((r) => [byPeriod ? r.key : r.label, r.n, round(r.model), round(r.final), round(r.fva), round(r.ci?.low ?? null), round(r.ci?.high ?? null), r.improved, r.worsened, r.unchanged]),
+    rows: rows.map((r) => [byPeriod ? r.key : r.label, ...countCells(s.metric, r), round(r.model), round(r.final), round(r.fva), round(r.ci?.low ?? null), round(r.ci?.high ?? null), r.improved, r.worsened, r.unchanged]),
     total: rows.length,
   };
 }
