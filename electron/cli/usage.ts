@@ -36,7 +36,9 @@ export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] 
                    category, lag, period, model-version, abc-class, owner, run, or any item
                    attribute (brand, family, unit, a key of the imported attributes);
                    default category
-  --metric M       wape (default), mae, bias, mape, smape, mase, rmse
+  --metric M       wape (default), mae, bias, mape, smape, mase, rmse; every n counts the
+                   lines the metric scored (mape leaves out actuals of 0, mase items without
+                   an in-sample scale: a "left out" column, "excluded" in --json, says how many)
   --lag N          only lines of lag N (default: every line at its own lag)
   --from PERIOD    only periods from this date on (YYYY-MM-DD)
   --to PERIOD      only periods up to this date (YYYY-MM-DD)
