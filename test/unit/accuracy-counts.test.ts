@@ -17,6 +17,7 @@ import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
+import { MIGRATIONS } from '../../electron/backend/db/migrations/index';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import { fvaStairstep } from '../../electron/backend/accuracy/stairstep';
 import { accuracySlice, directionSizeTable, sourceRanking } from '../../electron/backend/accuracy/slices';
@@ -235,6 +236,24 @@ describe('benchmarks count each (item, location, period, origin) once, however m
     expect(modelStep!.fva).toBeCloseTo(snOnLines - model, 12);
     expect(final!.baseline).toBe(modelStep!.value);
     for (const step of s.steps.slice(1)) expect(step.improved! + step.worsened! + step.unchanged!).toBe(step.n);
+  });
+
+  it('a workbook of schema 2 (benchmarks counted once per model) is migrated: its cube is rebuilt and counts each point once', async () => {
+    db.close();
+    const old = join(t.dir, 'schema2.sqlite');
+    db = (await openWorkbook(old, { now: FIXED_NOW, migrations: MIGRATIONS.slice(0, 2) })).db;
+    fill();
+    addModelB();
+    // As if its cube had been built by the app of schema 2.
+    db.prepare("INSERT INTO accuracy_runs (run_id, signature) VALUES (1, 'built'), (2, 'built')").run();
+    db.prepare("INSERT OR REPLACE INTO workbook_meta (key, value) VALUES ('accuracy_signature', 'built')").run();
+    db.close();
+    const opened = await openWorkbook(old, { now: FIXED_NOW });
+    db = opened.db;
+    expect(opened.migratedFrom).toBe(2);
+    expect(db.prepare('SELECT count(*) FROM accuracy_runs').pluck().get()).toBe(0);
+    expect(ensureAccuracyCube(db)).toBe(2);
+    expect(fvaStairstep(db, {}, 'wape').steps.map((x) => x.n)).toEqual([6, 6, 10, 10]);
   });
 
   it('fwb accuracy --json says the same', async () => {
