@@ -1,7 +1,8 @@
 // How accuracy figures read on screen (and in any other display): the metric in
 // its units, FVA as signed points, the 95 % interval, shares of a sample. The
 // numbers come from the backend; these only turn them into text.
-import type { Interval, Metric } from './accuracy';
+import { LEFT_OUT_WHY, METRIC_LABELS, type Interval, type Metric } from './accuracy';
+import { formatCount } from './format';
 
 const MINUS = '\u2212';
 
@@ -58,3 +59,11 @@ export function intervalSign(ci: Interval | null | undefined): IntervalSign {
 
 /** What "better" means for a metric, for chart and table captions. */
 export const metricDirection = (metric: Metric): string => (metric === 'bias' ? 'closer to 0 is better' : 'lower is better');
+
+/** "MAPE leaves out 12 lines whose actual is 0." — null for a metric that scores every line. */
+export function leftOutNote(metric: Metric, excluded: number, what = 'lines'): string | null {
+  const why = LEFT_OUT_WHY[metric];
+  if (why === undefined) return null;
+  const unit = excluded === 1 ? what.replace(/s$/, '') : what;
+  return `${METRIC_LABELS[metric].replace(' %', '')} leaves out ${formatCount(excluded)} ${unit} ${why}.`;
+}

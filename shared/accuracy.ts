@@ -15,6 +15,18 @@ export const METRIC_LABELS: Record<Metric, string> = {
   rmse: 'RMSE',
 };
 
+/**
+ * The lines with a known actual a metric cannot score, in words: MAPE divides by
+ * the actual, MASE by the item's in-sample error of the seasonal naive. Every
+ * other metric scores every line. A figure's n counts the lines it scored; its
+ * `excluded` the lines it left out for this reason.
+ */
+export const LEFT_OUT_WHY: Partial<Record<Metric, string>> = {
+  mape: 'whose actual is 0',
+  mase: 'whose item has no in-sample scale (under a season of history before the origin, or none that changed season to season)',
+};
+export const leavesLinesOut = (metric: Metric): boolean => LEFT_OUT_WHY[metric] !== undefined;
+
 /** The forecast sources the engine scores, in stairstep order, plus the parallel sales input. */
 export const SOURCES = ['naive', 'seasonal_naive', 'model', 'final', 'sales_input'] as const;
 export type Source = (typeof SOURCES)[number];
@@ -92,8 +104,18 @@ export interface Interval {
 export interface StairstepStep {
   source: Source;
   label: string;
+  /** Lines the metric scored: for the benchmarks each forecast point once, for the model and final plan each model's line. */
   n: number;
+  /** Lines (benchmarks: points) with a known actual the metric could not score (see LEFT_OUT_WHY). */
+  excluded: number;
   value: number | null;
+  /**
+   * The step before on this step's own lines: what `fva` compares with. The same
+   * as the step before's value, except where several models forecast one point:
+   * the benchmark rows count each point once, while the model step compares each
+   * model's line with the benchmark of its own point.
+   */
+  baseline: number | null;
   /** Against the step before (for the sales input: against the model); null for the first step. */
   fva: number | null;
   ci: Interval | null;
@@ -106,6 +128,8 @@ export interface Stairstep {
   metric: Metric;
   /** Lines with an actual and both benchmarks: the steps are compared on these. */
   n: number;
+  /** The distinct forecast points (item, location, period, origin) of those lines: fewer than n where several models forecast one point. */
+  points: number;
   steps: StairstepStep[];
   /** The parallel row: the sales input against the model, on lines that have one. */
   salesInput: StairstepStep | null;
@@ -117,7 +141,10 @@ export interface Stairstep {
 export interface SliceRow {
   key: string;
   label: string;
+  /** Lines the metric scored. */
   n: number;
+  /** Lines with a known actual the metric could not score (see LEFT_OUT_WHY). */
+  excluded: number;
   /** The metric of the model and of the final plan on the row's lines. */
   model: number | null;
   final: number | null;
@@ -132,7 +159,9 @@ export interface SliceRow {
 export interface SourceRankRow {
   key: string;
   label: string;
+  /** Lines the metric scored (benchmarks: each forecast point once). */
   n: number;
+  excluded: number;
   value: number | null;
 }
 
@@ -156,6 +185,7 @@ export interface DirectionSizeCell {
   sizeBucket: number;
   label: string;
   n: number;
+  excluded: number;
   fva: number | null;
   ci: Interval | null;
   improvedShare: number | null;
@@ -169,10 +199,14 @@ export interface DirectionSizeTable {
 
 export interface TrendPoint {
   period: string;
+  /** Lines the metric scored for the model and the final plan; `excluded` those it left out. */
   n: number;
+  excluded: number;
   model: number | null;
   final: number | null;
   naive: number | null;
+  /** Forecast points the naive was scored on (each point once). */
+  naiveN: number;
 }
 
 export interface OverridePoint {

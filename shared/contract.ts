@@ -156,13 +156,16 @@ const exportSelection = {
   /** A released version of the run's plan instead of the plan as it stands. */
   version: z.number().int().min(1).optional(),
   batchId: id.optional(),
-  /** An accuracy table: the slice (as in getAccuracySlice, 'stairstep' or 'direction_size'), the metric and the lines it covers. */
+  /** An accuracy table: the slice (as in getAccuracySlice, 'stairstep', 'direction_size' or 'trust_map'), the metric and the lines it covers. */
   by: z.string().min(1).max(120).optional(),
   metric: z.enum(METRICS).optional(),
   filter: z.lazy(() => accuracyFilter.unwrap()).optional(),
+  /** The trust map's window: the last this many cycles (as getTrustMap). */
+  windowCycles: z.number().int().min(1).max(60).optional(),
 };
-const ACCURACY_EXPORT_BY = ['stairstep', 'direction_size', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
-function exportSelectionRules(r: { what: string; runId?: number; version?: number; batchId?: number; by?: string; metric?: string; filter?: object; format?: string }, ctx: z.RefinementCtx): void {
+const ACCURACY_EXPORT_BY = ['stairstep', 'direction_size', 'trust_map', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
+function exportSelectionRules(r: { what: string; runId?: number; version?: number; batchId?: number; by?: string; metric?: string; filter?: object; format?: string; windowCycles?: number }, ctx: z.RefinementCtx): void {
+  if (r.windowCycles !== undefined && r.by !== 'trust_map') ctx.addIssue({ code: 'custom', path: ['windowCycles'], message: 'a window of cycles only goes with the trust map' });
   if (r.what === 'accuracy' && r.by === undefined) ctx.addIssue({ code: 'custom', path: ['by'], message: 'say which accuracy table (by)' });
   if (r.what === 'accuracy' && r.by !== undefined && !ACCURACY_EXPORT_BY.includes(r.by) && !r.by.startsWith(ATTRIBUTE_SLICE_PREFIX))
     ctx.addIssue({ code: 'custom', path: ['by'], message: `unknown accuracy table "${r.by}"` });

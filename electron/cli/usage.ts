@@ -38,7 +38,9 @@ export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] 
                    category, lag, period, model-version, abc-class, owner, run, or any item
                    attribute (brand, family, unit, a key of the imported attributes);
                    default category
-  --metric M       wape (default), mae, bias, mape, smape, mase, rmse
+  --metric M       wape (default), mae, bias, mape, smape, mase, rmse; every n counts the
+                   lines the metric scored (mape leaves out actuals of 0, mase items without
+                   an in-sample scale: a "left out" column, "excluded" in --json, says how many)
   --lag N          only lines of lag N (default: every line at its own lag)
   --from PERIOD    only periods from this date on (YYYY-MM-DD)
   --to PERIOD      only periods up to this date (YYYY-MM-DD)
@@ -56,8 +58,9 @@ export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|a
   --what quarantine      rows an import put in quarantine; --batch ID names the import batch
   --what audit           the hash-chained audit log
   --what accuracy        an accuracy table: --by stairstep (default), direction-size, model, planner, reason, direction,
-                         size, category, abc-class, owner, lag, period, model-version, run or attr:NAME;
-                         --metric wape|mae|bias|mape|smape|mase|rmse; --run ID, --lag N, --from/--to PERIOD
+                         size, category, abc-class, owner, lag, period, model-version, run, attr:NAME or trust-map;
+                         --metric wape|mae|bias|mape|smape|mase|rmse; --run ID, --lag N, --from/--to PERIOD;
+                         trust-map: WAPE per category over the last --window N cycles (default 9), no filter
   --what governance      the governance report: seven questions answered with figures and charts, as HTML
   --format csv|xlsx|html CSV (RFC 4180, UTF-8, formula-safe text), XLSX (typed cells); html for governance
   --out FILE             where to write (replaced if it exists)

@@ -60,7 +60,7 @@ export function compareFigures(fwb, pandas) {
       bad.push([metric, 'present', 'missing']);
       continue;
     }
-    const stepFields = ['n', 'value', 'fva', 'improved', 'worsened', 'unchanged'];
+    const stepFields = ['n', 'excluded', 'value', 'fva', 'improved', 'worsened', 'unchanged'];
     same(`${metric}.stairstep.n`, F.stairstep.n, P.stairstep.n);
     same(`${metric}.stairstep.excludedZeroActuals`, F.stairstep.excludedZeroActuals, P.stairstep.excludedZeroActuals);
     F.stairstep.steps.forEach((s, i) => row(`${metric}.stairstep.${s.source}`, s, P.stairstep.steps[i]?.source === s.source ? P.stairstep.steps[i] : null, stepFields));
@@ -68,9 +68,9 @@ export function compareFigures(fwb, pandas) {
     for (const [by, table] of Object.entries(F.slices)) {
       const rows = new Map((P.slices[by] ?? []).map((r) => [r.key, r]));
       if (rows.size !== table.rows.length) bad.push([`${metric}.${by} rows`, table.rows.length, rows.size]);
-      for (const r of table.rows) row(`${metric}.${by}[${r.key}]`, r, rows.get(r.key), ['n', 'model', 'final', 'fva', 'improved', 'worsened', 'unchanged']);
+      for (const r of table.rows) row(`${metric}.${by}[${r.key}]`, r, rows.get(r.key), ['n', 'excluded', 'model', 'final', 'fva', 'improved', 'worsened', 'unchanged']);
     }
-    F.directionSize.cells.forEach((c, i) => row(`${metric}.direction×size[${c.label}]`, c, P.directionSize[i], ['n', 'fva', 'improvedShare']));
+    F.directionSize.cells.forEach((c, i) => row(`${metric}.direction×size[${c.label}]`, c, P.directionSize[i], ['n', 'excluded', 'fva', 'improvedShare']));
   }
   return { bad, compared };
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIZE_BUCKET_LABELS, type AccuracyFilter, type AccuracyOptions, type AccuracyOverview, type Metric, type SliceTable, type SourceRanking, type StairstepStep, type TrustMap } from '../../shared/accuracy';
+import { SIZE_BUCKET_LABELS, leavesLinesOut, type AccuracyFilter, type AccuracyOptions, type AccuracyOverview, type Metric, type SliceTable, type SourceRanking, type StairstepStep, type TrustMap } from '../../shared/accuracy';
 import { formatInterval, formatMetricValue, formatPoints, formatShareOf } from '../../shared/accuracy-format';
 import { formatCount } from '../../shared/format';
 import { tempDir } from '../helpers/workbook';
@@ -35,10 +35,11 @@ describe('the Accuracy screen', () => {
     return out;
   }
 
-  /** What the table must show for one step of the API's stairstep. */
+  /** What the table must show for one step of the API's stairstep (MAPE and MASE: how many lines they left out, beside n). */
   const expectedRow = (metric: Metric, s: StairstepStep) => [
     formatMetricValue(metric, s.value),
     formatCount(s.n),
+    ...(leavesLinesOut(metric) ? [formatCount(s.excluded)] : []),
     formatPoints(metric, s.fva),
     formatInterval(metric, s.ci),
     formatShareOf(s.improved, s.n),
@@ -55,10 +56,10 @@ describe('the Accuracy screen', () => {
     await page.waitForFunction(() => !document.querySelector('.screen.accuracy [aria-busy=true]') && document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
     const rows = await stairstepRows();
     expect(rows.map((r) => r[0])).toEqual(['Naive', 'Seasonal naive', 'Model', 'Final plan', 'Sales input · vs model']);
+    const fvaAt = leavesLinesOut(metric) ? 4 : 3;
     rows.forEach((row, i) => {
-      const [value, n, fva, ci, improved, worsened, unchanged] = expectedRow(metric, steps[i]!);
       // The FVA cell leads with ▲ or ▼ when its interval excludes 0.
-      expect([row[1], row[2], row[3]!.replace(/^[▲▼]/, ''), row[4], row[5], row[6], row[7]]).toEqual([value, n, fva, ci, improved, worsened, unchanged]);
+      expect(row.slice(1).map((cell, j) => (j + 1 === fvaAt ? cell.replace(/^[▲▼]/, '') : cell))).toEqual(expectedRow(metric, steps[i]!));
     });
     return rows;
   }
@@ -129,6 +130,12 @@ describe('the Accuracy screen', () => {
     await expectStairstep('mape');
     const mape = await overviewOf('mape');
     await region().getByText(`MAPE leaves out ${formatCount(mape.stairstep.excludedZeroActuals)} lines whose actual is 0.`).waitFor();
+    await expect(stairstepTable().getByRole('columnheader').nth(3).innerText()).resolves.toBe('Left out');
+    // Every n is the lines MAPE scored: the slice too, with its own left-out column.
+    const slice = region().getByRole('table', { name: 'Slice' });
+    await slice.getByRole('columnheader', { name: 'Left out' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
+    await page.screenshot({ path: join(SCREENSHOTS, 'accuracy-mape.png') });
 
     await region().getByRole('combobox', { name: 'Metric' }).selectOption('wape');
     await expectStairstep('wape');
@@ -145,7 +152,7 @@ describe('the Accuracy screen', () => {
     const filtered = await overviewOf('wape', { category: 'Snacks', lag: 2 });
     await region().getByRole('button', { name: 'Export CSV: FVA stairstep' }).click();
     const file = csvRows(await savedPath('FVA stairstep'));
-    expect(file[0]).toEqual(['source', 'n', 'wape', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged']);
+    expect(file[0]).toEqual(['source', 'n', 'wape', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged', 'fva_baseline']);
     expect(file.slice(1).map((r) => [r[0], r[1], r[2]])).toEqual(
       [...filtered.stairstep.steps, filtered.stairstep.salesInput!].map((x) => [x.label, String(x.n), rounded(x.value)]),
     );
@@ -245,6 +252,11 @@ describe('the Accuracy screen', () => {
         expect(drift).not.toContain('Drifting');
       }
     }
+    // The backend writes its CSV (the one CSV writer), for the window on screen.
+    await region().getByRole('button', { name: 'Export CSV: Trust map' }).click();
+    const file = csvRows(await savedPath('Trust map'));
+    expect(file[0]!.slice(0, 4)).toEqual(['segment', 'verdict', 'text', 'cycles']);
+    expect(file.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual(map.segments.map((s) => [s.segment, s.verdict, s.text, String(s.cycles), rounded(s.model)]));
   });
 
   it('looks calm and complete: screenshots at 1440 wide, no console errors', async () => {

@@ -53,6 +53,7 @@ describe('fwb accuracy', () => {
     key: r.key,
     label: r.label,
     n: r.n,
+    excluded: r.excluded,
     value: r.final,
     model: r.model,
     final: r.final,
@@ -79,11 +80,11 @@ describe('fwb accuracy', () => {
     const out = await json('--by', 'model');
     expect(out).toMatchObject({ metric: 'wape', by: 'model' });
     expect(out.rows.map((r) => r.key).sort()).toEqual(['DemandAI', 'final', 'naive', 'sales_input', 'seasonal_naive']);
-    for (const r of out.rows) expect(Object.keys(r)).toEqual(['key', 'label', 'n', 'value']);
+    for (const r of out.rows) expect(Object.keys(r)).toEqual(['key', 'label', 'n', 'excluded', 'value']);
     const values = out.rows.map((r) => r.value as number);
     expect(values).toEqual([...values].sort((a, b) => a - b));
     const api = await apiSlice('model');
-    expect(out.rows).toEqual((api as SourceRanking).rows.map((r) => ({ key: r.key, label: r.label, n: r.n, value: r.value })));
+    expect(out.rows).toEqual((api as SourceRanking).rows.map((r) => ({ key: r.key, label: r.label, n: r.n, excluded: r.excluded, value: r.value })));
     // The benchmarks are scored on fewer lines (both must exist); the sales input on the lines that have one.
     const n = Object.fromEntries(out.rows.map((r) => [r.key, r.n]));
     expect(n.final).toBe(n.DemandAI);
@@ -135,7 +136,7 @@ describe('fwb accuracy', () => {
   it('--stairstep prints the overview stairstep: naive → seasonal naive → model → final, sales input in parallel', async () => {
     const out = await json('--stairstep', '--metric', 'mape');
     const api = (await ok(ctx, 'getAccuracyOverview', { metric: 'mape', filter: {} })).stairstep;
-    expect(Object.keys(out)).toEqual(['metric', 'filter', 'n', 'steps', 'salesInput', 'excludedZeroActuals', 'ciMethod']);
+    expect(Object.keys(out)).toEqual(['metric', 'filter', 'n', 'points', 'steps', 'salesInput', 'excludedZeroActuals', 'ciMethod']);
     const steps = out.steps as Record<string, number | null | string>[];
     expect(steps.map((s) => s.source)).toEqual(['naive', 'seasonal_naive', 'model', 'final']);
     expect(out).toMatchObject({ metric: 'mape', n: api.n, excludedZeroActuals: api.excludedZeroActuals, ciMethod: api.ciMethod });
@@ -144,7 +145,9 @@ describe('fwb accuracy', () => {
       source: s.source,
       label: s.label,
       n: s.n,
+      excluded: s.excluded,
       value: s.value,
+      baseline: s.baseline,
       fva: s.fva,
       ciLow: s.ci?.low ?? null,
       ciHigh: s.ci?.high ?? null,
@@ -217,7 +220,8 @@ describe('fwb accuracy', () => {
     const s = await cli('--db', path, '--stairstep', '--metric', 'mape');
     expect(s.status).toBe(0);
     expect(s.stdout).toMatch(/^FVA stairstep, MAPE %/);
-    for (const step of ['Naive', 'Seasonal naive', 'Model', 'Final plan', 'Sales input']) expect(s.stdout).toMatch(new RegExp(`\\n${step}( \\([^)]*\\))?\\s+[\\d,]+\\s+\\d+\\.\\d\\d`));
+    // n, then (MAPE leaves lines out) how many it left out, then the value.
+    for (const step of ['Naive', 'Seasonal naive', 'Model', 'Final plan', 'Sales input']) expect(s.stdout).toMatch(new RegExp(`\\n${step}( \\([^)]*\\))?\\s+[\\d,]+\\s+[\\d,]+\\s+\\d+\\.\\d\\d`));
     expect(s.stdout).toMatch(/MAPE leaves out [\d,]+ lines whose actual is 0/);
     const m = await cli('--db', path, '--by', 'model');
     expect(m.stdout.split('\n')[1]).toMatch(/^#\s+source\s+n\s+WAPE %$/);

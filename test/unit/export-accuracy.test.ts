@@ -10,7 +10,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { runCli } from '../../electron/cli/main';
-import { SIZE_BUCKET_LABELS, type DirectionSizeTable, type SliceTable, type SourceRanking, type Stairstep } from '../../shared/accuracy';
+import { SIZE_BUCKET_LABELS, type DirectionSizeTable, type SliceTable, type SourceRanking, type Stairstep, type TrustMap } from '../../shared/accuracy';
 import type { ExportOutcome } from '../../shared/exports';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
@@ -90,6 +90,27 @@ describe('accuracy exports', () => {
     const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };
     expect(await runCli(['export', '--db', path, '--what', 'accuracy', '--by', 'direction-size', '--metric', 'mae', '--lag', '1', '--format', 'csv', '--out', cli], quiet)).toBe(0);
     expect(readFileSync(cli, 'utf8')).toBe(readFileSync(out.path, 'utf8'));
+  });
+
+  it('the trust map is written by the backend: the CSV holds getTrustMap’s segments for the window, and fwb export writes the same file', async () => {
+    const map = await call<TrustMap>('getTrustMap', { windowCycles: 6 });
+    const out = await call<ExportOutcome>('runExport', { what: 'accuracy', by: 'trust_map', windowCycles: 6, format: 'csv' });
+    expect(out.fileName).toMatch(/-accuracy-trust-map-6-cycles-/);
+    const parsed = Papa.parse<string[]>(readFileSync(out.path, 'utf8'), { skipEmptyLines: true }).data;
+    expect(parsed[0]!.slice(0, 7)).toEqual(['segment', 'verdict', 'text', 'cycles', 'naive_wape', 'model_wape', 'final_wape']);
+    expect(parsed.slice(1).map((r) => r.slice(0, 9))).toEqual(
+      map.segments.map((x) => [x.segment, x.verdict, x.text, String(x.cycles), rounded(x.naive), rounded(x.model), rounded(x.final), rounded(x.modelVsNaive), rounded(x.finalVsModel)]),
+    );
+    expect(parsed.slice(1).map((r) => r.at(-1))).toEqual(map.segments.map((x) => (x.drift!.drifting ? 'yes' : 'no')));
+    const cli = join(t.dir, 'trust.csv');
+    const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };
+    expect(await runCli(['export', '--db', path, '--what', 'accuracy', '--by', 'trust-map', '--window', '6', '--format', 'csv', '--out', cli], quiet)).toBe(0);
+    expect(readFileSync(cli, 'utf8')).toBe(readFileSync(out.path, 'utf8'));
+    // The trust map is WAPE over every run and lag: a metric, a filter or a window elsewhere is refused.
+    expect((await dispatch(ctx, 'runExport', { what: 'accuracy', by: 'trust_map', metric: 'mape', format: 'csv' })).ok).toBe(false);
+    expect((await dispatch(ctx, 'runExport', { what: 'accuracy', by: 'trust_map', filter: { lag: 1 }, format: 'csv' })).ok).toBe(false);
+    expect((await dispatch(ctx, 'runExport', { what: 'accuracy', by: 'category', windowCycles: 6, format: 'csv' })).ok).toBe(false);
+    expect(await runCli(['export', '--db', path, '--what', 'accuracy', '--by', 'category', '--window', '6', '--format', 'csv', '--out', cli], quiet)).toBe(2);
   });
 
   it('refuses an accuracy export without a table, or a table as HTML', async () => {

@@ -16,7 +16,7 @@ import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../queries/line-filter';
 import { CI_METHOD, bootstrapWeights } from './bootstrap';
 import { itemGroupSql, seasonsBackSql } from './cube';
 import { keyedSums } from './grouped-sums';
-import { LINE_ERROR_TERMS, METRIC_TERMS } from './metrics';
+import { LINE_ERROR_TERMS, METRIC_TERMS, SCORED_LINE_SQL } from './metrics';
 import { comparisonRow } from './slices';
 import { lineWhere } from './filter';
 
@@ -80,6 +80,8 @@ export function attributeSlice(db: Db, filter: AccuracyFilter, metric: Metric, n
   const m = t.num('m');
   const f = t.num('f');
   const needsScale = t.den === 'n_scaled';
+  // The lines the metric scores: its n, and the lines improved / worsened are counted among.
+  const scored = SCORED_LINE_SQL[t.count];
   const where = lineWhere(filter);
   const params: Record<string, string | number> = { ...where.params };
   if (!isAttributeColumn(name)) params.attributeName = name;
@@ -99,17 +101,17 @@ WITH ${needsScale ? `${scaleCte(db, filter)},` : ''}
       LEFT JOIN line_state ls ON ls.line_id = fl.line_id
       ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
      ${where.sql})
-SELECT key, grp, count(*) AS n, sum(${DEN_SQL[t.den]}) AS den,
+SELECT key, grp, count(*) AS lines, sum(${scored}) AS n, sum(${DEN_SQL[t.den]}) AS den,
        sum(${LINE_ERROR_TERMS[suffix(m)]('m')}) AS m, sum(${LINE_ERROR_TERMS[suffix(f)]('f')}) AS f,
-       sum(abs(f - act) < abs(m - act)) AS better, sum(abs(f - act) > abs(m - act)) AS worse
+       sum((${scored}) AND abs(f - act) < abs(m - act)) AS better, sum((${scored}) AND abs(f - act) > abs(m - act)) AS worse
   FROM lines
  GROUP BY key, grp`;
   // A key read from the attributes' JSON may be a number; rows are keyed by its text.
   const rows = (db.prepare(sql).all(params) as Record<string, number | string | null>[]).map((r) => ({ ...r, key: r.key === null ? null : String(r.key) }));
-  const entries = keyedSums(rows, ['n', 'den', 'm', 'f', 'better', 'worse']);
+  const entries = keyedSums(rows, ['lines', 'n', 'den', 'm', 'f', 'better', 'worse']);
 
   const weights = bootstrapWeights(seed);
   const out: SliceRow[] = entries.map((e) => comparisonRow(metric, e, e.key === null ? '' : String(e.key), e.key === null || e.key === '' ? '(none)' : String(e.key), weights));
-  out.sort((x, y) => y.n - x.n || x.key.localeCompare(y.key));
+  out.sort((x, y) => y.n - x.n || y.excluded - x.excluded || x.key.localeCompare(y.key));
   return { metric, by: `attr:${name}`, overridesOnly: false, rows: out, ciMethod: CI_METHOD };
 }

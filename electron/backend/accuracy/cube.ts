@@ -1,8 +1,16 @@
 // Keeps accuracy_cells current: per run, the sums every metric is a ratio of,
-// grouped by the dimensions the engine slices by (migration 002 explains the
-// columns). A run is rebuilt when what its figures depend on changes (actuals,
-// sales inputs, items, its lines, the decisions on them); otherwise queries
-// read the cells as they are. All the arithmetic is SQL.
+// grouped by the dimensions the engine slices by (migrations 002 and 003 explain
+// the columns). A run is rebuilt when what its figures depend on changes
+// (actuals, sales inputs, items, its lines, the decisions on them, the runs
+// before it at its origin); otherwise queries read the cells as they are. All
+// the arithmetic is SQL.
+//
+// Two splits beyond the slice dimensions keep every count honest:
+// - lines with an actual above 0 and lines with a MASE scale sit in cells of
+//   their own, so a metric's counts (n, improved, worsened) can be taken over
+//   exactly the lines it scores (metrics.ts scoredSum);
+// - bench_once says which lines carry their point's benchmarks, so a point
+//   forecast by several models counts once in the naive and seasonal naive.
 import { SEASON_LENGTH, bucketKeyOf, type Grain } from '../../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
 import type { Db } from '../db/open';
@@ -18,6 +26,39 @@ interface RunRow {
   run_id: number;
   origin: number;
   grain: Grain;
+  model_name: string;
+}
+
+/** Bumped when the cells' layout or meaning changes, so every run's cells are rebuilt once. */
+const CUBE_FORMAT = 3;
+
+/** Runs with a lower id at the same origin bucket (and grain): of the same model, and of other models. */
+interface EarlierRuns {
+  sameModel: number[];
+  otherModels: number[];
+}
+
+function earlierRunsAtOrigin(runs: RunRow[]): Map<number, EarlierRuns> {
+  const out = new Map<number, EarlierRuns>();
+  for (const run of runs) {
+    const bucket = bucketKeyOf(run.origin, run.grain);
+    const earlier = runs.filter((r) => r.run_id < run.run_id && r.grain === run.grain && bucketKeyOf(r.origin, r.grain) === bucket);
+    out.set(run.run_id, {
+      sameModel: earlier.filter((r) => r.model_name === run.model_name).map((r) => r.run_id),
+      otherModels: earlier.filter((r) => r.model_name !== run.model_name).map((r) => r.run_id),
+    });
+  }
+  return out;
+}
+
+/** A line's bench_once (migration 003): 0 when an earlier run of its model holds its point, 1 when only one of another model does, else 2. */
+function benchOnceSql(earlier: EarlierRuns | undefined): string {
+  const heldBy = (runs: number[]) =>
+    `EXISTS (SELECT 1 FROM forecast_lines o WHERE o.run_id IN (${runs.join(', ')}) AND o.item_key = fl.item_key AND o.location_key = fl.location_key AND o.period = fl.period)`;
+  const cases: string[] = [];
+  if (earlier && earlier.sameModel.length > 0) cases.push(`WHEN ${heldBy(earlier.sameModel)} THEN 0`);
+  if (earlier && earlier.otherModels.length > 0) cases.push(`WHEN ${heldBy(earlier.otherModels)} THEN 1`);
+  return cases.length > 0 ? `CASE ${cases.join(' ')} ELSE 2 END` : '2';
 }
 
 /** `period` moved back `k` seasons (k an SQL expression), as a yyyymmdd key. */
@@ -56,7 +97,7 @@ const better = (p: string, s: string) => `sum(abs(${s} - act) < abs(${p} - act))
 const worse = (p: string, s: string) => `sum(abs(${s} - act) > abs(${p} - act))`;
 
 /** The run's lines with an actual, each with every forecast and its override: a temp table both cell tables are grouped from. */
-function runLinesSql(grain: Grain): string {
+function runLinesSql(grain: Grain, earlier: EarlierRuns | undefined): string {
   const snaivePeriod = seasonsBackSql('fl.period', seasonsForLagSql('fl.lag', grain), grain);
   return `
 CREATE TEMP TABLE accuracy_lines AS
@@ -64,7 +105,7 @@ WITH base AS (
   SELECT fl.line_id, fl.item_key, fl.period, fl.lag, fl.quantity AS m, fl.lower, fl.upper, a.quantity AS act,
          coalesce(ls.final_quantity, fl.quantity) AS f, ls.status, ls.reason_code AS ls_reason, ls.decided_by AS ls_by,
          nv.quantity AS nv0, sn.quantity AS sn0, si.quantity AS si, sc.scale,
-         i.category, i.abc_class, i.owner_id
+         i.category, i.abc_class, i.owner_id, ${benchOnceSql(earlier)} AS bench_once
     FROM forecast_lines fl
     JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
     JOIN items i ON i.item_key = fl.item_key
@@ -113,9 +154,10 @@ SELECT @runId, period, lag, category, abc_class, owner_id, hb, si IS NOT NULL, i
        ${better('m', 'f')}, ${worse('m', 'f')},
        ${better('m', 'si')}, ${worse('m', 'si')},
        sum(lower IS NOT NULL AND upper IS NOT NULL),
-       sum(lower IS NOT NULL AND upper IS NOT NULL AND act >= lower AND act <= upper)
+       sum(lower IS NOT NULL AND upper IS NOT NULL AND act >= lower AND act <= upper),
+       bench_once
   FROM temp.accuracy_lines
- GROUP BY period, lag, category, abc_class, owner_id, hb, si IS NOT NULL, item_group`;
+ GROUP BY period, lag, category, abc_class, owner_id, hb, si IS NOT NULL, item_group, act > 0, coalesce(scale > 0, 0), bench_once`;
 
 const OVERRIDE_CELLS_SQL = `
 INSERT INTO accuracy_override_cells
@@ -126,7 +168,7 @@ SELECT @runId, period, lag, category, abc_class, owner_id, dir, size_bucket, rea
        ${better('m', 'f')}, ${worse('m', 'f')}
   FROM temp.accuracy_lines
  WHERE dir <> 0
- GROUP BY period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, item_group`;
+ GROUP BY period, lag, category, abc_class, owner_id, dir, size_bucket, reason_code, decided_by, item_group, act > 0, coalesce(scale > 0, 0)`;
 
 /**
  * MASE's scale per item and location for one origin: the mean absolute error of
@@ -165,7 +207,7 @@ function prepareScale(db: Db, runId: number, originBucket: number): void {
 
 /** Cheap check first: nothing any figure depends on has changed since the last build. */
 function workbookSignature(db: Db): string {
-  return JSON.stringify(
+  return `${CUBE_FORMAT}:${JSON.stringify(
     db
       .prepare(
         `SELECT (SELECT max(actual_id) FROM actuals) AS a, (SELECT max(sales_input_id) FROM sales_inputs) AS s,
@@ -174,12 +216,18 @@ function workbookSignature(db: Db): string {
                 (SELECT count(*) FROM forecast_runs) AS r`,
       )
       .get(),
-  );
+  )}`;
 }
 
-/** Per run: what its cells depend on besides the workbook-wide inputs. */
-function runSignatures(db: Db, shared: string): Map<number, string> {
+/** Per run: what its cells depend on besides the workbook-wide inputs, the earlier runs at its origin included. */
+function runSignatures(db: Db, shared: string, earlier: Map<number, EarlierRuns>): Map<number, string> {
   const lines = db.prepare('SELECT run_id, count(*) AS n, max(line_id) AS maxLine FROM forecast_lines GROUP BY run_id').all() as { run_id: number; n: number; maxLine: number }[];
+  const linesOf = new Map(lines.map((r) => [r.run_id, `${r.n}/${r.maxLine}`]));
+  const peers = (runId: number) => {
+    const e = earlier.get(runId);
+    const list = (ids: number[]) => ids.map((id) => `${id}:${linesOf.get(id) ?? '-'}`).join(',');
+    return e ? `${list(e.sameModel)};${list(e.otherModels)}` : '';
+  };
   const states = new Map(
     (
       db
@@ -187,7 +235,7 @@ function runSignatures(db: Db, shared: string): Map<number, string> {
         .all() as { run_id: number; n: number; d: number; q: number }[]
     ).map((r) => [r.run_id, `${r.n}/${r.d}/${r.q}`]),
   );
-  return new Map(lines.map((r) => [r.run_id, `${shared}|${r.n}/${r.maxLine}|${states.get(r.run_id) ?? '-'}`]));
+  return new Map(lines.map((r) => [r.run_id, `${CUBE_FORMAT}|${shared}|${r.n}/${r.maxLine}|${states.get(r.run_id) ?? '-'}|${peers(r.run_id)}`]));
 }
 
 const META_KEY = 'accuracy_signature';
@@ -199,9 +247,11 @@ export function ensureAccuracyCube(db: Db): number {
   if (db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(META_KEY) === sig) return 0;
 
   const shared = JSON.stringify(db.prepare('SELECT (SELECT max(actual_id) FROM actuals), (SELECT max(sales_input_id) FROM sales_inputs), (SELECT max(batch_id) FROM import_batches)').raw().get());
-  const wanted = runSignatures(db, shared);
+  const allRuns = db.prepare('SELECT run_id, origin, grain, model_name FROM forecast_runs').all() as RunRow[];
+  const earlier = earlierRunsAtOrigin(allRuns);
+  const wanted = runSignatures(db, shared, earlier);
   const known = new Map((db.prepare('SELECT run_id, signature FROM accuracy_runs').all() as { run_id: number; signature: string }[]).map((r) => [r.run_id, r.signature]));
-  const runs = (db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as RunRow[]).filter((r) => known.get(r.run_id) !== (wanted.get(r.run_id) ?? 'empty'));
+  const runs = allRuns.filter((r) => known.get(r.run_id) !== (wanted.get(r.run_id) ?? 'empty'));
 
   // The seasonal differences of the grain the last run needed (workbooks have one grain, so once).
   let diffsGrain: Grain | null = null;
@@ -216,7 +266,7 @@ export function ensureAccuracyCube(db: Db): number {
       db.prepare('DELETE FROM accuracy_cells WHERE run_id = ?').run(run.run_id);
       db.prepare('DELETE FROM accuracy_override_cells WHERE run_id = ?').run(run.run_id);
       db.exec('DROP TABLE IF EXISTS temp.accuracy_lines');
-      db.prepare(runLinesSql(run.grain)).run({ runId: run.run_id, originBucket });
+      db.prepare(runLinesSql(run.grain, earlier.get(run.run_id))).run({ runId: run.run_id, originBucket });
       db.prepare(LINE_CELLS_SQL).run({ runId: run.run_id });
       db.prepare(OVERRIDE_CELLS_SQL).run({ runId: run.run_id });
       db.prepare('INSERT OR REPLACE INTO accuracy_runs (run_id, signature) VALUES (?, ?)').run(run.run_id, wanted.get(run.run_id) ?? 'empty');

@@ -44,3 +44,15 @@ export function cellWhere(filter: AccuracyFilter, extra: string[] = [], table: C
 export function lineWhere(filter: AccuracyFilter, extra: string[] = []): { sql: string; params: Record<string, string | number> } {
   return filterWhere(filter, LINE_COLUMNS, extra);
 }
+
+/**
+ * The cells that carry the benchmarks (naive, seasonal naive) of the lines the
+ * filter selects, each forecast point once (migration 003): over every run, the
+ * first run at the point's origin that holds it; within one model, the first of
+ * that model's runs; within one run, all of its lines. The other filter fields
+ * (period, lag, item attributes) are the same for every run's line of one point.
+ */
+export function benchmarkCells(filter: AccuracyFilter): string[] {
+  const once = filter.runId !== undefined ? null : filter.model !== undefined ? 'c.bench_once >= 1' : 'c.bench_once = 2';
+  return once === null ? ['c.has_bench = 1'] : ['c.has_bench = 1', once];
+}

@@ -22,25 +22,45 @@ export const LINE_ERROR_TERMS: Record<'abs' | 'e' | 'sq' | 'ape' | 'sape' | 'sc'
   sc: (f) => `CASE WHEN scale > 0 THEN abs(${f} - act) / scale END`,
 };
 
+/** The cube's count of the lines a metric can score: every line, those with an actual above 0, those with a MASE scale. */
+export type ScoredCount = 'n' | 'n_pos' | 'n_scaled';
+
 interface MetricTerms {
   /** The numerator column for a source prefix. */
   num: (prefix: SourcePrefix) => string;
   /** The denominator column (the same for every source over the same lines). */
   den: string;
+  /** The lines the metric scores: its n. */
+  count: ScoredCount;
   factor: number;
   root: boolean;
 }
 
 export const METRIC_TERMS: Record<Metric, MetricTerms> = {
-  mae: { num: (p) => `${p}_abs`, den: 'n', factor: 1, root: false },
-  wape: { num: (p) => `${p}_abs`, den: 'a', factor: 100, root: false },
-  bias: { num: (p) => `${p}_e`, den: 'a', factor: 100, root: false },
+  mae: { num: (p) => `${p}_abs`, den: 'n', count: 'n', factor: 1, root: false },
+  wape: { num: (p) => `${p}_abs`, den: 'a', count: 'n', factor: 100, root: false },
+  bias: { num: (p) => `${p}_e`, den: 'a', count: 'n', factor: 100, root: false },
   // The per-line terms are already in %; MAPE counts only lines with an actual above 0.
-  mape: { num: (p) => `${p}_ape`, den: 'n_pos', factor: 1, root: false },
-  smape: { num: (p) => `${p}_sape`, den: 'n', factor: 1, root: false },
-  mase: { num: (p) => `${p}_sc`, den: 'n_scaled', factor: 1, root: false },
-  rmse: { num: (p) => `${p}_sq`, den: 'n', factor: 1, root: true },
+  mape: { num: (p) => `${p}_ape`, den: 'n_pos', count: 'n_pos', factor: 1, root: false },
+  smape: { num: (p) => `${p}_sape`, den: 'n', count: 'n', factor: 1, root: false },
+  // MASE counts only lines whose item has an in-sample scale before the origin.
+  mase: { num: (p) => `${p}_sc`, den: 'n_scaled', count: 'n_scaled', factor: 1, root: false },
+  rmse: { num: (p) => `${p}_sq`, den: 'n', count: 'n', factor: 1, root: true },
 };
+
+/**
+ * The sum of a per-line count column (better_m_f, worse_sn_m …) over the lines
+ * the metric scores. The cube keeps lines with and without an actual above 0,
+ * and with and without a MASE scale, in separate cells (cube.ts), so a cell's
+ * lines are either all scored or none: its own count says which.
+ */
+export function scoredSum(metric: Metric, column: string): string {
+  const count = METRIC_TERMS[metric].count;
+  return count === 'n' ? `sum(c.${column})` : `sum(CASE WHEN c.${count} > 0 THEN c.${column} END)`;
+}
+
+/** Per line (act, scale in scope): whether the metric scores it, as SQL. */
+export const SCORED_LINE_SQL: Record<ScoredCount, string> = { n: '1', n_pos: 'act > 0', n_scaled: 'coalesce(scale > 0, 0)' };
 
 export function metricValue(metric: Metric, num: number | null, den: number): number | null {
   if (num === null || !(den > 0)) return null;

@@ -1,6 +1,8 @@
 // Slices of accuracy (SPEC §3): model versus final plan per key, each row with its
 // sample size, FVA and interval; slices of what overrides did (planner, reason,
 // direction, size) cover only lines whose final plan differs from the model.
+// A row's n is the lines the metric scored, `excluded` the lines it left out
+// (MAPE: actual 0; MASE: no scale); improved / worsened are among the scored ones.
 import { periodFromKey } from '../../../shared/period';
 import {
   SIZE_BUCKET_LABELS,
@@ -18,9 +20,9 @@ import {
 } from '../../../shared/accuracy';
 import type { Db } from '../db/open';
 import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
-import { cellWhere } from './filter';
+import { benchmarkCells, cellWhere } from './filter';
 import { comparisonGroups, groupedSums, type KeyedSums } from './grouped-sums';
-import { METRIC_TERMS, fvaOf, metricValue } from './metrics';
+import { METRIC_TERMS, fvaOf, metricValue, scoredSum } from './metrics';
 
 type LineSlice = Exclude<Slice, 'model'>;
 
@@ -73,10 +75,18 @@ function keyText(by: LineSlice, key: string | number | null): string {
 
 function comparisonColumns(metric: Metric): Record<string, string> {
   const t = METRIC_TERMS[metric];
-  return { n: 'sum(c.n)', den: `sum(c.${t.den})`, m: `sum(c.${t.num('m')})`, f: `sum(c.${t.num('f')})`, better: 'sum(c.better_m_f)', worse: 'sum(c.worse_m_f)' };
+  return {
+    lines: 'sum(c.n)',
+    n: `sum(c.${t.count})`,
+    den: `sum(c.${t.den})`,
+    m: `sum(c.${t.num('m')})`,
+    f: `sum(c.${t.num('f')})`,
+    better: scoredSum(metric, 'better_m_f'),
+    worse: scoredSum(metric, 'worse_m_f'),
+  };
 }
 
-/** Model against final plan over one key's lines: the row every slice table is made of. */
+/** Model against final plan over one key's lines: the row every slice table is made of (`lines`: every line with an actual; `n`: those the metric scored). */
 export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, label: string, weights: Uint8Array[]): SliceRow {
   const t = entry.total;
   const model = metricValue(metric, t.m!, t.den!);
@@ -85,6 +95,7 @@ export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, lab
     key,
     label,
     n: t.n!,
+    excluded: t.lines! - t.n!,
     model,
     final,
     fva: fvaOf(metric, model, final),
@@ -103,20 +114,24 @@ export function accuracySlice(db: Db, filter: AccuracyFilter, metric: Metric, by
   const label = labeller(db, by);
   const rows = entries.map((e) => ({ sortKey: e.key, row: comparisonRow(metric, e, keyText(by, e.key), label(e.key), weights) }));
   if (ORDERED.has(by)) rows.sort((x, y) => (x.sortKey === null ? 1 : y.sortKey === null ? -1 : x.sortKey < y.sortKey ? -1 : x.sortKey > y.sortKey ? 1 : 0));
-  else rows.sort((x, y) => y.row.n - x.row.n);
+  else rows.sort((x, y) => y.row.n - x.row.n || y.row.excluded - x.row.excluded);
   return { metric, by, overridesOnly, rows: rows.map((r) => r.row), ciMethod: CI_METHOD };
 }
 
-/** Every forecast source with lines whose actual is known, best first: each model by name, the benchmarks, the final plan, the sales input. */
+/**
+ * Every forecast source with lines whose actual is known, best first: each model
+ * by name, the benchmarks (each forecast point once, however many models forecast
+ * it), the final plan, the sales input.
+ */
 export function sourceRanking(db: Db, filter: AccuracyFilter, metric: Metric): SourceRanking {
   const t = METRIC_TERMS[metric];
   const rows: SourceRankRow[] = [];
   const add = (key: string, label: string, e: KeyedSums | undefined, prefix: string) => {
-    if (e && e.total.n! > 0) rows.push({ key, label, n: e.total.n!, value: metricValue(metric, e.total[prefix]!, e.total.den!) });
+    if (e && e.total.lines! > 0) rows.push({ key, label, n: e.total.n!, excluded: e.total.lines! - e.total.n!, value: metricValue(metric, e.total[prefix]!, e.total.den!) });
   };
-  const cols = (prefixes: string[]) => Object.fromEntries([['n', 'sum(c.n)'], ['den', `sum(c.${t.den})`], ...prefixes.map((p) => [p, `sum(c.${t.num(p as 'm')})`])]);
+  const cols = (prefixes: string[]) => Object.fromEntries([['lines', 'sum(c.n)'], ['n', `sum(c.${t.count})`], ['den', `sum(c.${t.den})`], ...prefixes.map((p) => [p, `sum(c.${t.num(p as 'm')})`])]);
   for (const e of groupedSums(db, cols(['m']), cellWhere(filter), 'r.model_name')) add(String(e.key), String(e.key), e, 'm');
-  const [bench] = groupedSums(db, cols(['nv', 'sn']), cellWhere(filter, ['c.has_bench = 1']), null);
+  const [bench] = groupedSums(db, cols(['nv', 'sn']), cellWhere(filter, benchmarkCells(filter)), null);
   add('naive', SOURCE_LABELS.naive, bench, 'nv');
   add('seasonal_naive', SOURCE_LABELS.seasonal_naive, bench, 'sn');
   const [all] = groupedSums(db, cols(['f']), cellWhere(filter), null);
@@ -142,6 +157,7 @@ export function directionSizeTable(db: Db, filter: AccuracyFilter, metric: Metri
         sizeBucket: bucket,
         label: `${direction === 'up' ? 'Up' : 'Down'} ${sizeLabel}`,
         n: row?.n ?? 0,
+        excluded: row?.excluded ?? 0,
         fva: row?.fva ?? null,
         ci: row?.ci ?? null,
         improvedShare: row && row.n > 0 ? row.improved / row.n : null,

@@ -1,6 +1,8 @@
 // The trust map (SPEC §3): per segment, over the recent cycles, is the model
 // better than the naive forecast, do overrides beat the model, and how often —
 // with a plain verdict, the interval coverage and the drift status beside it.
+// The naive's WAPE counts each forecast point once however many models forecast
+// it; model versus naive compares each model line with the naive of its own point.
 import type { TrustMap, TrustSegment } from '../../../shared/accuracy';
 import type { Db } from '../db/open';
 import { ensureAccuracyCube } from './cube';
@@ -18,6 +20,9 @@ interface CycleRow {
   a_b: number | null;
   nv: number | null;
   m_b: number | null;
+  /** The naive on the forecast points, each once. */
+  a_p: number | null;
+  nv_p: number | null;
   om: number | null;
   of: number | null;
   bounded: number;
@@ -47,6 +52,7 @@ export function trustMap(db: Db, windowCycles = TRUST_WINDOW_CYCLES): TrustMap {
     .prepare(
       `SELECT c.category, r.origin, sum(c.a) AS a, sum(c.m_abs) AS m, sum(c.f_abs) AS f,
               sum(CASE WHEN c.has_bench THEN c.a END) AS a_b, sum(CASE WHEN c.has_bench THEN c.nv_abs END) AS nv, sum(CASE WHEN c.has_bench THEN c.m_abs END) AS m_b,
+              sum(CASE WHEN c.has_bench AND c.bench_once = 2 THEN c.a END) AS a_p, sum(CASE WHEN c.has_bench AND c.bench_once = 2 THEN c.nv_abs END) AS nv_p,
               sum(c.n_bounded) AS bounded, sum(c.n_inside) AS inside, max(r.interval_level) AS level
          FROM accuracy_cells c JOIN forecast_runs r ON r.run_id = c.run_id
         WHERE c.category IS NOT NULL
@@ -80,7 +86,9 @@ export function trustMap(db: Db, windowCycles = TRUST_WINDOW_CYCLES): TrustMap {
     const aB = sum(w, (r) => r.a_b);
     const model = pct(sum(w, (r) => r.m), a);
     const final = pct(sum(w, (r) => r.f), a);
-    const naive = pct(sum(w, (r) => r.nv), aB);
+    const naive = pct(sum(w, (r) => r.nv_p), sum(w, (r) => r.a_p));
+    // Like for like: the model's lines with benchmarks against the naive of each line's point.
+    const naiveB = pct(sum(w, (r) => r.nv), aB);
     const modelB = pct(sum(w, (r) => r.m_b), aB);
     const bounded = sum(w, (r) => r.bounded);
     const s = {
@@ -90,7 +98,7 @@ export function trustMap(db: Db, windowCycles = TRUST_WINDOW_CYCLES): TrustMap {
       naive,
       model,
       final,
-      modelVsNaive: naive !== null && modelB !== null ? naive - modelB : null,
+      modelVsNaive: naiveB !== null && modelB !== null ? naiveB - modelB : null,
       finalVsModel: model !== null && final !== null ? model - final : null,
       overridesLost: overridden.filter((r) => r.of! > r.om!).length,
       overridesAdded: overridden.filter((r) => r.of! < r.om!).length,

@@ -21,6 +21,8 @@ export interface ExportSelection {
   by?: string;
   metric?: Metric;
   filter?: AccuracyFilter;
+  /** The trust map's window in cycles. */
+  windowCycles?: number;
 }
 
 const invalid = (message: string) => new WorkbenchError('INVALID_REQUEST', message);
@@ -28,6 +30,7 @@ const invalid = (message: string) => new WorkbenchError('INVALID_REQUEST', messa
 export function selectTable(db: Db, s: ExportSelection): TitledTable {
   if (s.what !== 'plan' && (s.runId !== undefined || s.version !== undefined)) throw invalid(`A run or version only goes with the plan, not with ${s.what}.`);
   if (s.what !== 'accuracy' && (s.by !== undefined || s.metric !== undefined || s.filter !== undefined)) throw invalid(`A slice, metric or filter only goes with accuracy, not with ${s.what}.`);
+  if (s.windowCycles !== undefined && s.by !== 'trust_map') throw invalid('A window of cycles only goes with the trust map.');
   if (s.what !== 'quarantine' && s.batchId !== undefined) throw invalid(`A batch only goes with quarantine, not with ${s.what}.`);
   switch (s.what) {
     case 'plan': {
@@ -41,7 +44,7 @@ export function selectTable(db: Db, s: ExportSelection): TitledTable {
       return auditLogTable(db);
     case 'accuracy':
       if (s.by === undefined) throw invalid('Say which accuracy table to export (by).');
-      return accuracyTable(db, { by: s.by as AccuracySelection['by'], metric: s.metric ?? 'wape', filter: s.filter ?? {} });
+      return accuracyTable(db, { by: s.by as AccuracySelection['by'], metric: s.metric ?? 'wape', filter: s.filter ?? {}, windowCycles: s.windowCycles });
     case 'governance':
       return governanceHeadlines(db);
     default:

@@ -1,5 +1,9 @@
 // CSV per RFC 4180 through csv-stringify: UTF-8, a header row, CRLF between
-// records, a field quoted when it holds a comma, a quote or a line break.
+// records, a field quoted when it holds a comma, a quote, a CR or an LF. (With
+// the windows record delimiter csv-stringify quotes only a whole CRLF unless told
+// to quote bare CR and LF too; a reader that ends records at either, as
+// LibreOffice and Python's csv module do, would otherwise split the row.) Every
+// CSV the app writes, the trust map's included, goes through writeCsv.
 // Spreadsheet formula injection (OWASP "CSV injection"): a text cell starting
 // with = + - @ tab or CR (or their full-width forms) gets a leading single quote,
 // so Excel, LibreOffice and Sheets show it as text and never evaluate it.
@@ -29,6 +33,7 @@ export async function writeCsv(table: ExportTable, path: string, onProgress?: On
     header: true,
     columns: table.columns.map((c) => c.key),
     record_delimiter: 'windows',
+    quote_record_delimiter: true,
     escape_formulas: true,
   });
   csv.pipe(out);

@@ -11,7 +11,8 @@ import { ensureAccuracyCube } from '../../backend/accuracy/cube';
 import { fvaStairstep } from '../../backend/accuracy/stairstep';
 import { openWorkbook } from '../../backend/db/open';
 import { WorkbenchError } from '../../backend/errors';
-import { METRIC_LABELS, type AccuracyFilter, type Interval, type Metric, type Slice, type SliceTable, type SourceRanking, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
+import { LEFT_OUT_WHY, METRIC_LABELS, leavesLinesOut, type AccuracyFilter, type Interval, type Metric, type Slice, type SliceTable, type SourceRanking, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
+import { leftOutNote } from '../../../shared/accuracy-format';
 import type { RequestOf, ResponseOf } from '../../../shared/contract';
 import { formatCount } from '../../../shared/format';
 import type { MethodName } from '../../../shared/methods';
@@ -90,25 +91,32 @@ function rankingText(r: SourceRanking, filter: AccuracyFilter): string {
   const d = digitsOf(r.metric);
   const head = `${METRIC_LABELS[r.metric]} by forecast source, best first · ${scopeText(filter)}`;
   if (r.rows.length === 0) return `${head}\nNo forecast lines with a known actual match.\n`;
+  const leaves = leavesLinesOut(r.metric);
   const body = table(
-    ['#', 'source', 'n', METRIC_LABELS[r.metric]],
-    r.rows.map((row, i) => [String(i + 1), row.key === row.label ? row.key : `${row.label} (${row.key})`, formatCount(row.n), num(row.value, d)]),
+    ['#', 'source', 'n', ...(leaves ? ['left out'] : []), METRIC_LABELS[r.metric]],
+    r.rows.map((row, i) => [String(i + 1), row.key === row.label ? row.key : `${row.label} (${row.key})`, formatCount(row.n), ...(leaves ? [formatCount(row.excluded)] : []), num(row.value, d)]),
     new Set([1]),
   );
-  return `${head}\n${body}\nEach source is scored on its own lines with a known actual (naive and seasonal naive: lines where both benchmarks exist; sales input: lines that have one).\n`;
+  const notes = [
+    'Each source is scored on its own lines with a known actual (naive and seasonal naive: lines where both benchmarks exist, each forecast point once however many models forecast it; sales input: lines that have one).',
+    leaves ? `${METRIC_LABELS[r.metric].replace(' %', '')} leaves out lines ${LEFT_OUT_WHY[r.metric]}: n counts the lines it scored, "left out" the others.` : null,
+  ].filter(Boolean);
+  return `${head}\n${body}\n${notes.join('\n')}\n`;
 }
 
 function sliceText(t: SliceTable, by: string, filter: AccuracyFilter): string {
   const d = digitsOf(t.metric);
   const total = t.rows.reduce((s, r) => s + r.n, 0);
-  const head = `${METRIC_LABELS[t.metric]} by ${by}, model versus final plan · ${scopeText(filter)} · ${formatCount(total)} ${t.overridesOnly ? 'overridden lines' : 'lines'} with a known actual`;
+  const head = `${METRIC_LABELS[t.metric]} by ${by}, model versus final plan · ${scopeText(filter)} · ${formatCount(total)} ${t.overridesOnly ? 'overridden lines' : 'lines'} with a known actual${leavesLinesOut(t.metric) ? ' scored' : ''}`;
   if (t.rows.length === 0) return `${head}\nNo forecast lines with a known actual match.\n`;
+  const leaves = leavesLinesOut(t.metric);
   const body = table(
-    [by, 'n', 'model', 'final', 'FVA', '95 % CI of FVA', 'improved', 'worsened', 'unchanged'],
-    t.rows.map((r) => [r.label, formatCount(r.n), num(r.model, d), num(r.final, d), signed(r.fva, d), interval(r.ci, d), formatCount(r.improved), formatCount(r.worsened), formatCount(r.unchanged)]),
+    [by, 'n', ...(leaves ? ['left out'] : []), 'model', 'final', 'FVA', '95 % CI of FVA', 'improved', 'worsened', 'unchanged'],
+    t.rows.map((r) => [r.label, formatCount(r.n), ...(leaves ? [formatCount(r.excluded)] : []), num(r.model, d), num(r.final, d), signed(r.fva, d), interval(r.ci, d), formatCount(r.improved), formatCount(r.worsened), formatCount(r.unchanged)]),
   );
   const notes = [
     t.overridesOnly ? 'Only lines whose final plan differs from the model.' : null,
+    leftOutNote(t.metric, t.rows.reduce((s, r) => s + r.excluded, 0)),
     fvaNote(t.metric, 'the model', 'the final plan', 'the overrides helped'),
     `Improved / worsened: lines whose final plan was nearer / further from the actual than the model. CI: ${t.ciMethod}.`,
   ].filter(Boolean);
@@ -117,15 +125,31 @@ function sliceText(t: SliceTable, by: string, filter: AccuracyFilter): string {
 
 function stairstepText(s: Stairstep, filter: AccuracyFilter): string {
   const d = digitsOf(s.metric);
-  const head = `FVA stairstep, ${METRIC_LABELS[s.metric]} · ${scopeText(filter)} · ${formatCount(s.n)} lines with an actual and both benchmarks`;
+  const shared = s.points < s.n;
+  const head = `FVA stairstep, ${METRIC_LABELS[s.metric]} · ${scopeText(filter)} · ${formatCount(s.n)} lines with an actual and both benchmarks${shared ? ` (${formatCount(s.points)} forecast points: several models forecast some of them)` : ''}`;
   if (s.steps.length === 0 && !s.salesInput) return `${head}\nNo forecast lines with a known actual and both benchmarks match.\n`;
-  const row = (st: StairstepStep, label = st.label) => [label, formatCount(st.n), num(st.value, d), signed(st.fva, d), interval(st.ci, d), count(st.improved), count(st.worsened), count(st.unchanged)];
+  const leaves = leavesLinesOut(s.metric);
+  const row = (st: StairstepStep, label = st.label) => [
+    label,
+    formatCount(st.n),
+    ...(leaves ? [formatCount(st.excluded)] : []),
+    num(st.value, d),
+    signed(st.fva, d),
+    interval(st.ci, d),
+    count(st.improved),
+    count(st.worsened),
+    count(st.unchanged),
+  ];
   const rows = s.steps.map((st) => row(st));
   if (s.salesInput) rows.push(row(s.salesInput, `${s.salesInput.label} (parallel: vs model)`));
-  const body = table(['step', 'n', METRIC_LABELS[s.metric], 'FVA', '95 % CI of FVA', 'improved', 'worsened', 'unchanged'], rows);
+  const body = table(['step', 'n', ...(leaves ? ['left out'] : []), METRIC_LABELS[s.metric], 'FVA', '95 % CI of FVA', 'improved', 'worsened', 'unchanged'], rows);
+  const model = s.steps.find((st) => st.source === 'model');
   const notes = [
     `${fvaNote(s.metric, 'the step above', 'the step', 'the step made the forecast better')} Steps are compared on the same lines; the sales input with the model, on the lines that have one.`,
-    s.metric === 'mape' ? `MAPE leaves out ${formatCount(s.excludedZeroActuals)} lines whose actual is 0.` : null,
+    shared && model
+      ? `The benchmarks count each forecast point once; the model and final plan count each model's line, and the model is compared with the seasonal naive of its own point (${num(model.baseline, d)} on those lines).`
+      : null,
+    model ? leftOutNote(s.metric, model.excluded) : null,
     `CI: ${s.ciMethod}.`,
   ].filter(Boolean);
   return `${head}\n${body}\n${notes.join('\n')}\n`;
@@ -136,11 +160,11 @@ function stairstepText(s: Stairstep, filter: AccuracyFilter): string {
 const ciJson = (ci: Interval | null) => ({ ciLow: ci?.low ?? null, ciHigh: ci?.high ?? null });
 
 function stepJson(st: StairstepStep) {
-  return { source: st.source, label: st.label, n: st.n, value: st.value, fva: st.fva, ...ciJson(st.ci), improved: st.improved, worsened: st.worsened, unchanged: st.unchanged };
+  return { source: st.source, label: st.label, n: st.n, excluded: st.excluded, value: st.value, baseline: st.baseline, fva: st.fva, ...ciJson(st.ci), improved: st.improved, worsened: st.worsened, unchanged: st.unchanged };
 }
 
 function stairstepJson(s: Stairstep, filter: AccuracyFilter) {
-  return { metric: s.metric, filter, n: s.n, steps: s.steps.map(stepJson), salesInput: s.salesInput ? stepJson(s.salesInput) : null, excludedZeroActuals: s.excludedZeroActuals, ciMethod: s.ciMethod };
+  return { metric: s.metric, filter, n: s.n, points: s.points, steps: s.steps.map(stepJson), salesInput: s.salesInput ? stepJson(s.salesInput) : null, excludedZeroActuals: s.excludedZeroActuals, ciMethod: s.ciMethod };
 }
 
 function sliceJson(t: SliceTable, by: string, filter: AccuracyFilter) {
@@ -149,13 +173,13 @@ function sliceJson(t: SliceTable, by: string, filter: AccuracyFilter) {
     by,
     filter,
     overridesOnly: t.overridesOnly,
-    rows: t.rows.map((r) => ({ key: r.key, label: r.label, n: r.n, value: r.final, model: r.model, final: r.final, fva: r.fva, ...ciJson(r.ci), improved: r.improved, worsened: r.worsened, unchanged: r.unchanged })),
+    rows: t.rows.map((r) => ({ key: r.key, label: r.label, n: r.n, excluded: r.excluded, value: r.final, model: r.model, final: r.final, fva: r.fva, ...ciJson(r.ci), improved: r.improved, worsened: r.worsened, unchanged: r.unchanged })),
     ciMethod: t.ciMethod,
   };
 }
 
 function rankingJson(r: SourceRanking, filter: AccuracyFilter) {
-  return { metric: r.metric, by: 'model', filter, rows: r.rows.map((row) => ({ key: row.key, label: row.label, n: row.n, value: row.value })) };
+  return { metric: r.metric, by: 'model', filter, rows: r.rows.map((row) => ({ key: row.key, label: row.label, n: row.n, excluded: row.excluded, value: row.value })) };
 }
 
 // ——— the command ———

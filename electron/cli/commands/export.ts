@@ -1,5 +1,5 @@
 // fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [--run ID] [--version N] [--batch ID]
-//   [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] --format csv|xlsx|html --out FILE [--json]
+//   [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--window N] --format csv|xlsx|html --out FILE [--json]
 import { EXPORT_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, OVERRIDE_SLICES } from '../../../shared/accuracy';
@@ -10,7 +10,7 @@ import { accuracyFilterFlags, metricFlag } from '../accuracy-flags';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 
-const ACCURACY_BY = ['stairstep', 'direction_size', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
+const ACCURACY_BY = ['stairstep', 'direction_size', 'trust_map', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
 /** The CLI spells slices with hyphens (model-version), the API with underscores. */
 const apiSlice = (by: string) => (by.startsWith(ATTRIBUTE_SLICE_PREFIX) ? by : by.replace(/-/g, '_'));
 
@@ -24,13 +24,14 @@ interface SelectionFlags {
   lag?: string;
   from?: string;
   to?: string;
+  window?: string;
 }
 
 function selection(values: SelectionFlags): ExportSelection {
   const what = values.what;
   if (!what) throw new UsageError('--what is required (plan, quarantine, audit, accuracy or governance)');
   if (!(EXPORT_KINDS as readonly string[]).includes(what)) throw new UsageError(`unknown --what "${what}" (plan, quarantine, audit, accuracy, governance)`);
-  const accuracyFlags = (['by', 'metric', 'lag', 'from', 'to'] as const).filter((f) => values[f] !== undefined);
+  const accuracyFlags = (['by', 'metric', 'lag', 'from', 'to', 'window'] as const).filter((f) => values[f] !== undefined);
   if (what !== 'accuracy' && accuracyFlags.length > 0) throw new UsageError(`--${accuracyFlags[0]} goes with --what accuracy, not ${what}`);
   if (what === 'accuracy') {
     if (values.version !== undefined || values.batch !== undefined) throw new UsageError('--version and --batch do not go with --what accuracy');
@@ -38,7 +39,13 @@ function selection(values: SelectionFlags): ExportSelection {
     if (!ACCURACY_BY.includes(by) && !by.startsWith(ATTRIBUTE_SLICE_PREFIX)) {
       throw new UsageError(`unknown --by "${values.by}" (stairstep, ${ACCURACY_BY.filter((b) => b !== 'stairstep').map((b) => b.replace(/_/g, '-')).join(', ')}, or attr:NAME for an item attribute)`);
     }
-    return { what: 'accuracy', by, metric: metricFlag(values.metric), filter: accuracyFilterFlags(values) };
+    if (values.window !== undefined && by !== 'trust_map') throw new UsageError('--window goes with --by trust-map');
+    const s: ExportSelection = { what: 'accuracy', by, metric: metricFlag(values.metric), filter: accuracyFilterFlags(values) };
+    if (values.window !== undefined) {
+      s.windowCycles = positiveInt('window', values.window, 0);
+      if (s.windowCycles > 60) throw new UsageError(`--window is at most 60 cycles, got ${s.windowCycles}`);
+    }
+    return s;
   }
   if (what !== 'plan' && (values.run !== undefined || values.version !== undefined)) throw new UsageError(`--run and --version go with --what plan, not ${what}`);
   if (what !== 'quarantine' && values.batch !== undefined) throw new UsageError(`--batch goes with --what quarantine, not ${what}`);
@@ -79,6 +86,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
       lag: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      window: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },

@@ -1,5 +1,5 @@
-import { DIRECTIONS, METRIC_LABELS, SIZE_BUCKET_LABELS, type AccuracyFilter, type DirectionSizeCell, type DirectionSizeTable as Table } from '../../../shared/accuracy';
-import { formatInterval, formatPoints, formatShare, intervalSign } from '../../../shared/accuracy-format';
+import { DIRECTIONS, METRIC_LABELS, SIZE_BUCKET_LABELS, leavesLinesOut, type AccuracyFilter, type DirectionSizeCell, type DirectionSizeTable as Table } from '../../../shared/accuracy';
+import { formatInterval, formatPoints, formatShare, intervalSign, leftOutNote } from '../../../shared/accuracy-format';
 import { formatCount } from '../../../shared/format';
 import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import { IntervalNote, SIGN_MARK, SIGN_WORDS } from './cells';
@@ -8,10 +8,13 @@ import { ExportTableButton } from './ExportTableButton';
 const DIRECTION_LABELS = { up: 'Up', down: 'Down' } as const;
 
 function Cell({ table, cell }: { table: Table; cell: DirectionSizeCell | undefined }) {
-  if (!cell || cell.n === 0) return <td className="num ds-cell empty-cell">no overrides</td>;
+  if (!cell || cell.n + cell.excluded === 0) return <td className="num ds-cell empty-cell">no overrides</td>;
   const { metric } = table;
+  // MAPE and MASE leave some lines out: say how many, in the cell, beside its n.
+  const leftOut = cell.excluded > 0 ? `, ${formatCount(cell.excluded)} left out` : '';
+  if (cell.n === 0) return <td className="num ds-cell empty-cell" aria-label={`${cell.label}: none scored${leftOut}`}>none scored{leftOut}</td>;
   const sign = cell.fva === null ? 'unclear' : intervalSign(cell.ci);
-  const name = `${cell.label}: FVA ${formatPoints(metric, cell.fva)} pts, 95 % interval ${formatInterval(metric, cell.ci)}, n ${formatCount(cell.n)}, improved ${formatShare(cell.improvedShare)}, ${SIGN_WORDS[sign]}`;
+  const name = `${cell.label}: FVA ${formatPoints(metric, cell.fva)} pts, 95 % interval ${formatInterval(metric, cell.ci)}, n ${formatCount(cell.n)}${leftOut}, improved ${formatShare(cell.improvedShare)}, ${SIGN_WORDS[sign]}`;
   return (
     <td className={`num ds-cell fva ${sign}`} aria-label={name} title={name}>
       <span className="ds-fva">
@@ -23,7 +26,10 @@ function Cell({ table, cell }: { table: Table; cell: DirectionSizeCell | undefin
         {formatPoints(metric, cell.fva)}
       </span>
       <span className="ds-ci">{cell.ci ? formatInterval(metric, cell.ci) : 'no interval'}</span>
-      <span className="ds-n">n {formatCount(cell.n)}</span>
+      <span className="ds-n">
+        n {formatCount(cell.n)}
+        {leftOut}
+      </span>
       <span className="ds-n">{formatShare(cell.improvedShare)} improved</span>
     </td>
   );
@@ -64,7 +70,11 @@ export function DirectionSizeTable({ table, filter }: { table: Table; filter: Ac
           ))}
         </tbody>
       </table>
-      <IntervalNote ciMethod={table.ciMethod}> Size: the override’s change against the model quantity.</IntervalNote>
+      <IntervalNote ciMethod={table.ciMethod}>
+        {' '}
+        Size: the override’s change against the model quantity.
+        {leavesLinesOut(table.metric) && ` ${leftOutNote(table.metric, table.cells.reduce((s, c) => s + c.excluded, 0), 'overridden lines')}`}
+      </IntervalNote>
     </section>
   );
 }

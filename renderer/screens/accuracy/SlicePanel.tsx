@@ -1,5 +1,5 @@
-import { ATTRIBUTE_SLICE_PREFIX, METRIC_LABELS, SLICE_LABELS, isAttributeSlice, type AccuracyFilter, type Metric, type Slice, type SliceRow, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
-import { formatMetricValue, formatShareOf } from '../../../shared/accuracy-format';
+import { ATTRIBUTE_SLICE_PREFIX, LEFT_OUT_WHY, METRIC_LABELS, SLICE_LABELS, isAttributeSlice, leavesLinesOut, type AccuracyFilter, type Metric, type Slice, type SliceRow, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import { formatMetricValue, formatShareOf, leftOutNote } from '../../../shared/accuracy-format';
 import type { ItemAttributeFacet } from '../../../shared/domain';
 import { formatCount, formatPeriod } from '../../../shared/format';
 import type { Grain } from '../../../shared/period';
@@ -21,6 +21,31 @@ export function sliceLabel(by: AccuracySliceBy): string {
 
 const rowLabel = (by: AccuracySliceBy, row: { key: string; label: string }, grain: Grain) => (by === 'period' ? formatPeriod(row.key, grain) : row.label);
 
+/** The n column's header, and for MAPE and MASE the "Left out" one beside it. */
+function CountHeaders({ metric }: { metric: Metric }) {
+  return (
+    <>
+      <th scope="col" className="num" title="Lines the metric scored">
+        n
+      </th>
+      {leavesLinesOut(metric) && (
+        <th scope="col" className="num" title={`Lines ${LEFT_OUT_WHY[metric]}: ${METRIC_LABELS[metric]} cannot score them`}>
+          Left out
+        </th>
+      )}
+    </>
+  );
+}
+
+function CountCells({ metric, row }: { metric: Metric; row: { n: number; excluded: number } }) {
+  return (
+    <>
+      <td className="num">{formatCount(row.n)}</td>
+      {leavesLinesOut(metric) && <td className="num muted">{formatCount(row.excluded)}</td>}
+    </>
+  );
+}
+
 function SliceRows({ table, grain }: { table: SliceTable; grain: Grain }) {
   const m = table.metric;
   return (
@@ -28,9 +53,7 @@ function SliceRows({ table, grain }: { table: SliceTable; grain: Grain }) {
       <thead>
         <tr>
           <th scope="col">{sliceLabel(table.by)}</th>
-          <th scope="col" className="num">
-            n
-          </th>
+          <CountHeaders metric={m} />
           <th scope="col" className="num">
             Model
           </th>
@@ -55,7 +78,7 @@ function SliceRows({ table, grain }: { table: SliceTable; grain: Grain }) {
         {table.rows.map((r: SliceRow) => (
           <tr key={r.key}>
             <th scope="row">{rowLabel(table.by, r, grain)}</th>
-            <td className="num">{formatCount(r.n)}</td>
+            <CountCells metric={m} row={r} />
             <td className="num">{formatMetricValue(m, r.model)}</td>
             <td className="num">{formatMetricValue(m, r.final)}</td>
             <FvaCell metric={m} fva={r.fva} ci={r.ci} />
@@ -78,9 +101,7 @@ function RankingRows({ table }: { table: SourceRanking }) {
             Rank
           </th>
           <th scope="col">Forecast source</th>
-          <th scope="col" className="num">
-            n
-          </th>
+          <CountHeaders metric={table.metric} />
           <th scope="col" className="num">
             {METRIC_LABELS[table.metric]}
           </th>
@@ -91,7 +112,7 @@ function RankingRows({ table }: { table: SourceRanking }) {
           <tr key={r.key}>
             <td className="num">{i + 1}</td>
             <th scope="row">{r.label}</th>
-            <td className="num">{formatCount(r.n)}</td>
+            <CountCells metric={table.metric} row={r} />
             <td className="num">{formatMetricValue(table.metric, r.value)}</td>
           </tr>
         ))}
@@ -161,7 +182,14 @@ export function SlicePanel({
         )}
         {shown && shown.rows.length === 0 && <p className="empty">No lines under this filter.</p>}
       </div>
-      {shown && !isRanking && <IntervalNote ciMethod={(shown as SliceTable).ciMethod} />}
+      {shown && !isRanking && (
+        <IntervalNote ciMethod={(shown as SliceTable).ciMethod}>{leavesLinesOut(shown.metric) && ` ${leftOutNote(shown.metric, (shown as SliceTable).rows.reduce((s, r) => s + r.excluded, 0))}`}</IntervalNote>
+      )}
+      {shown && isRanking && leavesLinesOut(shown.metric) && (
+        <p className="small-print">
+          {METRIC_LABELS[shown.metric].replace(' %', '')} leaves out lines {LEFT_OUT_WHY[shown.metric]}: n counts the lines each source was scored on, “Left out” the others. Naive and seasonal naive count each forecast point once.
+        </p>
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import { METRIC_LABELS, type Metric, type TrendPoint } from '../../../shared/accuracy';
+import { METRIC_LABELS, leavesLinesOut, type Metric, type TrendPoint } from '../../../shared/accuracy';
 import { formatMetricValue, metricDirection } from '../../../shared/accuracy-format';
 import { formatCount, formatPeriod } from '../../../shared/format';
 import type { Grain } from '../../../shared/period';
@@ -11,10 +11,12 @@ const text = { color: CHART_COLORS.text, fontSize: 11 };
 export function TrendChart({ metric, trend, grain }: { metric: Metric; trend: TrendPoint[]; grain: Grain }) {
   const periods = trend.map((t) => formatPeriod(t.period, grain));
   const round = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
+  // The bars count the lines the metric scored (MAPE and MASE leave some out).
+  const linesName = leavesLinesOut(metric) ? 'Lines scored (n)' : 'Lines (n)';
   const option: EChartsOption = {
     animation: false,
     title: { text: `Accuracy per period · ${METRIC_LABELS[metric]} (${metricDirection(metric)})`, left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 600, color: '#28313b' } },
-    legend: { top: 18, left: 0, itemWidth: 14, itemHeight: 8, textStyle: text, data: ['Model', 'Final plan', 'Naive', 'Lines (n)'] },
+    legend: { top: 18, left: 0, itemWidth: 14, itemHeight: 8, textStyle: text, data: ['Model', 'Final plan', 'Naive', linesName] },
     grid: { left: 52, right: 52, top: 58, bottom: 40 },
     tooltip: {
       trigger: 'axis',
@@ -32,10 +34,10 @@ export function TrendChart({ metric, trend, grain }: { metric: Metric; trend: Tr
     },
     yAxis: [
       { type: 'value', name: METRIC_LABELS[metric], nameTextStyle: { ...text, align: 'left' }, axisLabel: text, splitLine: { lineStyle: { color: CHART_COLORS.grid } } },
-      { type: 'value', name: 'Lines (n)', nameTextStyle: { ...text, align: 'right' }, axisLabel: { ...text, color: '#9aa3ad' }, splitLine: { show: false } },
+      { type: 'value', name: linesName, nameTextStyle: { ...text, align: 'right' }, axisLabel: { ...text, color: '#9aa3ad' }, splitLine: { show: false } },
     ],
     series: [
-      { name: 'Lines (n)', type: 'bar', yAxisIndex: 1, barWidth: '40%', color: '#e6e9ed', data: trend.map((t) => t.n), z: 1 },
+      { name: linesName, type: 'bar', yAxisIndex: 1, barWidth: '40%', color: '#e6e9ed', data: trend.map((t) => t.n), z: 1 },
       { name: 'Model', type: 'line', symbolSize: 5, color: CHART_COLORS.model, data: trend.map((t) => round(t.model)), z: 3 },
       { name: 'Final plan', type: 'line', symbolSize: 5, color: CHART_COLORS.final, data: trend.map((t) => round(t.final)), z: 3 },
       { name: 'Naive', type: 'line', symbol: 'none', color: '#9aa3ad', lineStyle: { type: 'dashed', width: 1.5 }, data: trend.map((t) => round(t.naive)), z: 2 },
@@ -45,7 +47,7 @@ export function TrendChart({ metric, trend, grain }: { metric: Metric; trend: Tr
     <Chart
       option={option}
       height={260}
-      label={`Line chart of ${METRIC_LABELS[metric]} per period for the model, the final plan and the naive forecast, ${trend.length} periods from ${periods[0] ?? '–'} to ${periods.at(-1) ?? '–'}, with the number of lines per period.`}
+      label={`Line chart of ${METRIC_LABELS[metric]} per period for the model, the final plan and the naive forecast, ${trend.length} periods from ${periods[0] ?? '–'} to ${periods.at(-1) ?? '–'}, with the number of lines ${leavesLinesOut(metric) ? 'scored ' : ''}per period.`}
     />
   );
 }

@@ -1,8 +1,8 @@
 import type { DriftStatus, TrustMap, TrustSegment } from '../../../shared/accuracy';
 import { formatMetricValue, formatPoints } from '../../../shared/accuracy-format';
 import { formatPercent } from '../../../shared/format';
-import type { CsvTable } from './csv';
-import { ExportCsvButton } from './ExportCsvButton';
+import { SavedFileNote, useFileExport } from '../../components/FileExport';
+import { ExportTableButton } from './ExportTableButton';
 
 const VERDICT_TAGS: Record<TrustSegment['verdict'], string> = {
   trust_model: 'trust the model',
@@ -36,35 +36,10 @@ function DriftCell({ drift }: { drift: DriftStatus | null }) {
   );
 }
 
-function csvOf(map: TrustMap): CsvTable {
-  return {
-    name: `accuracy-trust-map-${map.windowCycles}-cycles`,
-    header: ['segment', 'verdict', 'text', 'cycles', 'naive_wape', 'model_wape', 'final_wape', 'model_vs_naive_pts', 'final_vs_model_pts', 'cycles_overrides_lost', 'cycles_overrides_added', 'cycles_with_overrides', 'coverage_pct', 'interval_level', 'drift_recent', 'drift_baseline', 'drift_threshold', 'drifting'],
-    rows: map.segments.map((s) => [
-      s.segment,
-      s.verdict,
-      s.text,
-      s.cycles,
-      s.naive,
-      s.model,
-      s.final,
-      s.modelVsNaive,
-      s.finalVsModel,
-      s.overridesLost,
-      s.overridesAdded,
-      s.cyclesWithOverrides,
-      s.coverage,
-      s.intervalLevel,
-      s.drift?.recent ?? null,
-      s.drift?.baseline ?? null,
-      s.drift?.threshold ?? null,
-      s.drift ? (s.drift.drifting ? 'yes' : 'no') : null,
-    ]),
-  };
-}
-
 /** Per category over the recent cycles: is the model worth more than the naive forecast, do overrides beat it, is it drifting? */
 export function TrustMapPanel({ map, window, onWindow }: { map: TrustMap; window: number; onWindow: (cycles: number) => void }) {
+  // The file is written by the backend (the one CSV writer), for the window the table shows.
+  const exp = useFileExport(`trust_map:${map.windowCycles}`);
   return (
     <section className="panel acc-panel" aria-labelledby="trust-title">
       <div className="panel-head">
@@ -81,8 +56,9 @@ export function TrustMapPanel({ map, window, onWindow }: { map: TrustMap; window
         </label>
         <span className="muted">per category, every run and lag, WAPE %; not narrowed by the filters above</span>
         <span className="spacer" />
-        <ExportCsvButton label="Trust map" table={() => csvOf(map)} />
+        <ExportTableButton label="Trust map" exp={exp} request={{ what: 'accuracy', by: 'trust_map', windowCycles: map.windowCycles, format: 'csv' }} />
       </div>
+      <SavedFileNote exp={exp} label="Trust map" />
       <div className="table-scroll">
         <table className="table compact acc-table trust-table" aria-label="Trust map">
           <thead>
