@@ -29,7 +29,8 @@ export const getRunLinesRequest = z
         category: z.string().max(200).optional(),
         owner: z.string().max(200).optional(),
         lag: z.number().int().min(0).max(10_000).optional(),
-        status: z.enum(['undecided', 'decided', 'final', 'pending_approval', 'approved', 'rejected', 'overridden']).optional(),
+        /** 'undecided': not decided and still open (closed lines, whose actual is known, are left out); 'closed': the actual is known. */
+        status: z.enum(['undecided', 'decided', 'final', 'pending_approval', 'approved', 'rejected', 'overridden', 'closed']).optional(),
         /** Any item attribute: brand, family, abcClass, unit, or a key of the item's imported attributes (checked by the backend). */
         attribute: z.object({ name: z.string().min(1).max(100), value: z.string().max(500) }).strict().optional(),
       })

@@ -1,4 +1,5 @@
 // Domain types shared by the backend and the renderer, named in the planner's words.
+import type { LineLock, LinePolicy } from './decision-rules';
 import type { Grain } from './period';
 
 export const MODEL_ROLES = ['assist', 'recommend', 'decide', 'trigger'] as const;
@@ -76,6 +77,12 @@ export interface ForecastLineRow {
   /** Inside the governing policy's freeze window: no decision may change it. */
   frozen: boolean;
   freezeLags: number;
+  /** The line's actual, once known: the line is then closed to decisions. */
+  actual: number | null;
+  /** Why no decision may change the line (closed or frozen), in the backend's words; null when it is open. */
+  lock: LineLock | null;
+  /** The thresholds of the policy governing the line: what the editor marks required and warns about. */
+  policy: LinePolicy;
 }
 
 export interface ForecastLinePage {
@@ -294,6 +301,8 @@ export interface Session {
   user: SessionUser | null;
   users: SessionUser[];
 }
+
+export type { LineLock, LinePolicy } from './decision-rules';
 
 export const LINE_STATUSES = ['undecided', 'final', 'pending_approval', 'approved', 'rejected'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];

@@ -7,8 +7,9 @@ import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendDecision } from './journal';
-import { assertOpenForDecision, formatPct, loadLine, type LineFacts } from './lines';
-import { changePct, governingPolicy, needsApproval, type ResolvedPolicy } from './policy';
+import { commentRequirement, needsApproval } from '../../../shared/decision-rules';
+import { assertOpenForDecision, loadLine, type LineFacts } from './lines';
+import { governingPolicy, type ResolvedPolicy } from './policy';
 import { refreshLineState } from './projection';
 import { reasonCode } from './reason-codes';
 import { requireDecider } from './session';
@@ -47,11 +48,9 @@ function checkReasonAndComment(db: Db, line: LineFacts, policy: ResolvedPolicy, 
   if (!reason) throw invalid(`Unknown reason code "${code}".`);
   if (!reason.active) throw invalid(`The reason "${reason.label}" is no longer in use; choose another.`);
   const comment = req.comment?.trim() || null;
-  if (comment === null && reason.commentRequired) throw invalid(`A comment is required: the reason "${reason.label}" always needs one.`);
-  const pct = changePct(line.modelQuantity, quantity);
-  if (comment === null && policy.commentPct !== null && pct > policy.commentPct) {
-    throw invalid(`A comment is required: the change of ${formatPct(pct)} is more than the ${policy.commentPct} % the policy allows without one.`);
-  }
+  // The same rule marks the editor's Comment field required while the quantity is typed.
+  const required = commentRequirement(policy, line.modelQuantity, quantity, reason);
+  if (comment === null && required !== null) throw invalid(required);
   return { code: reason.code, comment };
 }
 
