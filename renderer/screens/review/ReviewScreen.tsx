@@ -38,7 +38,7 @@ export function ReviewScreen() {
       if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea, dialog')) return;
       const store = useReviewStore.getState();
       const actions: Record<string, () => void> = {
-        a: () => void store.decide({ action: 'accept' }).then((ok) => ok && store.select(useReviewStore.getState().selectedIndex + 1)),
+        a: () => void store.acceptAndAdvance(),
         o: () => store.openEditor(false),
         s: () => store.openEditor(true),
         n: () => store.nextException(),
@@ -100,6 +100,7 @@ export function ReviewScreen() {
         <select aria-label="Status" value={filter.status} onChange={(e) => setFilter({ status: e.target.value })}>
           <option value="">Any status</option>
           <option value="undecided">Not decided</option>
+          <option value="closed">Closed (actual known)</option>
           <option value="decided">Decided</option>
           <option value="overridden">Overridden</option>
           <option value="pending_approval">Waiting for approval</option>

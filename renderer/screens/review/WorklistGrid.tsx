@@ -113,7 +113,7 @@ export function WorklistGrid() {
               <div
                 key={v.key}
                 id={`line-${v.index}`}
-                className={`grid-row${v.index === selectedIndex ? ' selected' : ''}${v.index % 2 ? ' odd' : ''}${row ? ` st-${row.frozen && row.status === 'undecided' ? 'frozen' : row.status}` : ''}`}
+                className={`grid-row${v.index === selectedIndex ? ' selected' : ''}${v.index % 2 ? ' odd' : ''}${row ? ` st-${row.lock && row.status === 'undecided' ? row.lock.kind : row.status}` : ''}${row?.lock?.kind === 'closed' ? ' closed' : ''}`}
                 role="row"
                 aria-rowindex={v.index + 2}
                 aria-selected={v.index === selectedIndex}
@@ -121,7 +121,7 @@ export function WorklistGrid() {
                 style={style}
               >
                 {WORKLIST_COLUMNS.map((col) => (
-                  <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined} title={row && col.hover ? col.value(row) : undefined}>
+                  <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined} title={row ? (col.cellTitle?.(row) ?? (col.hover ? col.value(row) : undefined)) : undefined}>
                     {row ? col.value(row) : col.id === 'item' ? '…' : ''}
                   </div>
                 ))}

@@ -13,6 +13,8 @@ export interface WorklistColumn {
   value: (row: ForecastLineRow) => string;
   /** Show the full text on hover: for columns that often truncate. */
   hover?: boolean;
+  /** A cell's hover text of its own. */
+  cellTitle?: (row: ForecastLineRow) => string | undefined;
 }
 
 export const WORKLIST_COLUMNS: WorklistColumn[] = [
@@ -50,12 +52,12 @@ export const WORKLIST_COLUMNS: WorklistColumn[] = [
   },
   { id: 'sales', label: 'Sales', width: '64px', numeric: true, title: 'Sales input', value: (r) => formatQuantity(r.salesInput) },
   { id: 'plan', label: 'Plan', width: '70px', numeric: true, title: 'The plan as it stands: the model unless a decision in force changed it', value: (r) => formatQuantity(r.finalQuantity) },
-  { id: 'status', label: 'Status', width: '84px', title: 'Decision status', value: lineStatusText },
+  { id: 'status', label: 'Status', width: '84px', title: 'Decision status', value: lineStatusText, cellTitle: (r) => r.lock?.message },
 ];
 
-/** One word for where the line stands; frozen lines say so first. */
+/** One word for where the line stands; an undecided line no decision may change says why (closed or frozen). */
 export function lineStatusText(r: ForecastLineRow): string {
-  if (r.frozen && r.status === 'undecided') return 'frozen';
+  if (r.lock && r.status === 'undecided') return r.lock.kind;
   switch (r.status) {
     case 'undecided':
       return '';
