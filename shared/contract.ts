@@ -141,7 +141,7 @@ export const saveReasonCodeRequest = z
 // What to export; the backend checks that the run, version or batch exists.
 const exportSelection = {
   what: z.enum(EXPORT_KINDS),
-  /** The plan's run; the current run (newest origin) when left out. */
+  /** The plan's run; the current run (the main model's newest) when left out. */
   runId: id.optional(),
   /** A released version of the run's plan instead of the plan as it stands. */
   version: z.number().int().min(1).optional(),

@@ -31,8 +31,10 @@ export interface WorkbookInfo {
   schemaVersion: number;
   grain: Grain;
   counts: WorkbookCounts;
-  /** The newest run by origin: the one planners are reviewing now. */
+  /** The main model's newest run: the one planners review now, and the plan an export means when it names no run. */
   currentRunId: number | null;
+  /** The model with the most runs (ties: the newest origin); a one-off import of another model does not displace it. */
+  mainModel: string | null;
   lastActualPeriod: string | null;
 }
 
@@ -300,6 +302,16 @@ export interface SessionUser {
 export interface Session {
   user: SessionUser | null;
   users: SessionUser[];
+  /** The run this person's Review opens on (electron/backend/queries/opening-run.ts); null without runs. */
+  openingRun: OpeningRun | null;
+}
+
+/** Where Review opens: the run last worked on, the newer cycle of its model that arrived since, or the main model's newest run. */
+export interface OpeningRun {
+  runId: number;
+  reason: 'last_worked' | 'newer_cycle' | 'main_model';
+  /** The model with the most runs. */
+  mainModel: string;
 }
 
 export type { LineLock, LinePolicy } from './decision-rules';

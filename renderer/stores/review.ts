@@ -405,7 +405,8 @@ export const useReviewStore = create<ReviewState>((set, get) => {
   };
 });
 
-// Someone else at the keyboard: the last person's notices, refusals and open editor are not theirs.
+// Someone else at the keyboard: the last person's notices, refusals and open editor are not theirs,
+// and Review opens on their own run (ReviewScreen loads it once the run is let go here).
 useSessionStore.subscribe((now, before) => {
-  if (now.session?.user?.userId !== before.session?.user?.userId) useReviewStore.setState({ notice: null, decisionError: null, editor: null });
+  if (now.session?.user?.userId !== before.session?.user?.userId) useReviewStore.setState({ notice: null, decisionError: null, editor: null, runId: null });
 });

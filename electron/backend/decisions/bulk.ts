@@ -13,6 +13,7 @@ import { policyResolver } from './policy';
 import { lineLock } from '../../../shared/decision-rules';
 import { periodFromKey } from '../../../shared/period';
 import { requireDecider } from './session';
+import { rememberWorkingRun } from '../queries/opening-run';
 import { lineFilterSql } from '../queries/line-filter';
 
 type BulkRequest = ParsedRequestOf<'bulkAccept'>;
@@ -79,6 +80,7 @@ export function bulkAccept(ctx: BackendContext, req: BulkRequest): BulkAcceptOut
         else accept.push(c);
       }
       const accepted = appendModelFinals(db, accept, { action: 'accept', decidedBy: user.userId, decidedAt });
+      if (accepted > 0) rememberWorkingRun(db, user.userId, req.runId);
       return { accepted, skippedFrozen, skippedDecided, skippedPast };
     })
     .immediate();

@@ -13,6 +13,7 @@ import { governingPolicy, type ResolvedPolicy } from './policy';
 import { refreshLineState } from './projection';
 import { reasonCode } from './reason-codes';
 import { requireDecider } from './session';
+import { rememberWorkingRun } from '../queries/opening-run';
 
 type DecideRequest = ParsedRequestOf<'decideLine'>;
 
@@ -63,6 +64,7 @@ export function decideLine(ctx: BackendContext, req: DecideRequest): DecideOutco
       const line = loadLine(db, req.lineId);
       const policy = governingPolicy(db, line.itemKey);
       assertOpenForDecision(db, line, policy);
+      rememberWorkingRun(db, user.userId, line.runId);
       if (req.action === 'accept') {
         if (req.quantity !== undefined || req.percent !== undefined || req.useSalesInput) throw invalid('An accept takes the model quantity; use an override to change it.');
         if (req.reasonCode) throw invalid('An accept takes no reason code; reasons explain overrides.');

@@ -7,6 +7,7 @@ import { appendAudit } from '../audit/chain';
 import type { BackendContext } from '../context';
 import { readMeta, type Db } from '../db/open';
 import { WorkbenchError } from '../errors';
+import { openingRun } from '../queries/opening-run';
 
 const CURRENT_USER_KEY = 'current_user';
 
@@ -50,7 +51,8 @@ export function requireManager(db: Db, what: string): SessionUser {
 
 export function getSession({ db }: BackendContext): Session {
   const users = (db.prepare('SELECT user_id, display_name, role FROM users ORDER BY display_name, user_id').all() as UserRow[]).map(toUser);
-  return { user: currentUser(db), users };
+  const user = currentUser(db);
+  return { user, users, openingRun: openingRun(db, user?.userId ?? null) };
 }
 
 /** "Ana Silva" → "ana.silva", the shape of the ids the demo and imports use. */

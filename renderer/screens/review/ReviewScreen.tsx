@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { formatCount, formatPeriod } from '../../../shared/format';
+import { formatCount, formatPeriod, formatRunLabel } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useApprovalsStore } from '../../stores/approvals';
 import { useReviewStore } from '../../stores/review';
@@ -17,14 +17,18 @@ export function ReviewScreen() {
   const revision = useAppStore((s) => s.revision);
   const planRevision = useAppStore((s) => s.planRevision);
   const { runs, runId, overview, filter, lineTotal, groupByItem, error, loadRuns, selectRun, setFilter, setGroupByItem } = useReviewStore();
-  const me = useSessionStore((s) => s.session?.user);
+  const session = useSessionStore((s) => s.session);
+  const me = session?.user;
   const waiting = useApprovalsStore((s) =>
     s.runId === runId && s.approvals ? s.approvals.filter((a) => me?.role === 'manager' || a.decidedBy === me?.userId).length : null,
   );
 
+  // Opens on the run this person last worked on, else the main model's newest (the backend decides which);
+  // once chosen, the run stays chosen while the workbook changes, until someone else signs in.
+  const sessionLoaded = session !== null;
   useEffect(() => {
-    if (workbook) void loadRuns(workbook.currentRunId);
-  }, [workbook?.path, revision, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (workbook && session) void loadRuns(session.openingRun?.runId ?? workbook.currentRunId);
+  }, [workbook?.path, revision, sessionLoaded, me?.userId, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // A plan changed (here, in the approvals drawer, on another screen): refresh the lines on screen, keeping filters and selection.
   useEffect(() => {
@@ -65,7 +69,7 @@ export function ReviewScreen() {
           <select aria-label="Forecast run" value={runId ?? ''} onChange={(e) => void selectRun(Number(e.target.value))} disabled={!runs.length}>
             {runs.map((r) => (
               <option key={r.runId} value={r.runId}>
-                {`${r.modelName} ${r.modelVersion} · origin ${formatPeriod(r.origin, r.grain)} · ${formatCount(r.lines)} lines`}
+                {`${formatRunLabel(r)} · ${formatCount(r.lines)} lines`}
               </option>
             ))}
           </select>
@@ -118,7 +122,7 @@ export function ReviewScreen() {
           <span>Group by item</span>
         </label>
         <BulkAccept />
-        {runId !== null && <ReleaseBar runId={runId} />}
+        {run && <ReleaseBar runId={run.runId} runLabel={formatRunLabel(run)} />}
         <span className="spacer" />
         {run && (
           <span className="run-facts">
