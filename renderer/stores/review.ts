@@ -55,6 +55,9 @@ interface ReviewState {
   runs: ForecastRunSummary[];
   runId: number | null;
   overview: RunOverview | null;
+  /** The run overview chart's drawer is open (closed by default: the worklist keeps the height). */
+  overviewOpen: boolean;
+  setOverviewOpen(open: boolean): void;
   sort: { column: RunLineSortColumn; direction: 'asc' | 'desc' };
   filter: LineFilter;
   /** Each item's lines together under a header row. */
@@ -219,6 +222,10 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     runs: [],
     runId: null,
     overview: null,
+    overviewOpen: false,
+    setOverviewOpen(open) {
+      if (get().overviewOpen !== open) set({ overviewOpen: open });
+    },
     sort: { column: 'exception', direction: 'desc' },
     filter: NO_FILTER,
     groupByItem: false,

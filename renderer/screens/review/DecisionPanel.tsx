@@ -5,6 +5,7 @@
 import type { ForecastLineRow } from '../../../shared/domain';
 import { formatPeriod, formatQuantity } from '../../../shared/format';
 import { currentNotice, useReviewStore } from '../../stores/review';
+import { exceptionChip } from './exceptionText';
 import { LineJournalView } from './LineJournalView';
 import { OverrideEditor } from './OverrideEditor';
 
@@ -40,6 +41,7 @@ export function DecisionPanel() {
         <strong>
           {row.itemId} · {formatPeriod(row.period)} · lag {row.lag}
         </strong>
+        <span className="item-name">{row.itemName}</span>
         <span className={`status ${row.status}${lock ? ' locked' : ''}`} title={lock?.message}>
           {statusText}
         </span>
@@ -72,6 +74,16 @@ export function DecisionPanel() {
           </dd>
         </div>
       </dl>
+      {row.exceptionReasons.length > 0 && (
+        // The reasons in full, beside the worklist whose Why column only has room for their short forms.
+        <ul className="reasons" aria-label="Why this line is an exception">
+          {row.exceptionReasons.map((r) => (
+            <li key={r.kind}>
+              {exceptionChip(r).long} <small>{r.contribution < 0 ? `−${Math.round(-r.contribution)}` : `+${Math.round(r.contribution)}`}</small>
+            </li>
+          ))}
+        </ul>
+      )}
       {!editor && (
         <div className="actions">
           <button type="button" onClick={() => void acceptAndAdvance()} disabled={lock !== null} title={lock?.message} aria-keyshortcuts="a">

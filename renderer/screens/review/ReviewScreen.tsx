@@ -16,7 +16,7 @@ export function ReviewScreen() {
   const workbook = useAppStore((s) => s.workbook);
   const revision = useAppStore((s) => s.revision);
   const planRevision = useAppStore((s) => s.planRevision);
-  const { runs, runId, overview, filter, lineTotal, groupByItem, error, loadRuns, selectRun, setFilter, setGroupByItem } = useReviewStore();
+  const { runs, runId, overview, overviewOpen, filter, groupByItem, error, loadRuns, selectRun, setFilter, setGroupByItem, setOverviewOpen } = useReviewStore();
   const session = useSessionStore((s) => s.session);
   const me = session?.user;
   const waiting = useApprovalsStore((s) =>
@@ -138,23 +138,27 @@ export function ReviewScreen() {
       )}
       {!runs.length && workbook && <p className="empty">This workbook has no forecast runs yet. Import a forecast file to start.</p>}
       {runId !== null && (
-        <details className="approvals-drawer">
-          <summary>
-            {me?.role === 'manager' ? 'Overrides waiting for your approval' : 'My overrides waiting for approval'}
-            {waiting !== null && <span className="count"> ({formatCount(waiting)})</span>}
-          </summary>
-          <ApprovalsPanel runId={runId} />
-        </details>
+        // Two drawers on one line, closed by default so the worklist keeps the height (25 lines and more at 900 px);
+        // the one opened takes the whole width.
+        <div className="review-drawers">
+          <details className="approvals-drawer">
+            <summary>
+              {me?.role === 'manager' ? 'Overrides waiting for your approval' : 'My overrides waiting for approval'}
+              {waiting !== null && <span className="count"> ({formatCount(waiting)})</span>}
+            </summary>
+            <ApprovalsPanel runId={runId} />
+          </details>
+          <details className="approvals-drawer overview-drawer" open={overviewOpen} onToggle={(e) => setOverviewOpen((e.currentTarget as HTMLDetailsElement).open)}>
+            <summary>Run overview: total demand, actuals and model forecast</summary>
+            {overviewOpen && overview && <RunOverviewChart overview={overview} />}
+          </details>
+        </div>
       )}
-      {overview && <RunOverviewChart overview={overview} />}
       <div className="review-body">
         {runId !== null && <WorklistGrid key={runId} />}
         <ItemDetailPanel />
       </div>
-      <p className="hint" aria-hidden="true">
-        ↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · g group by item · Enter save · Esc cancel ·{' '}
-        {lineTotal !== null ? `${formatCount(lineTotal)} ${lineTotal === 1 ? 'line' : 'lines'}` : ''}
-      </p>
+
     </section>
   );
 }

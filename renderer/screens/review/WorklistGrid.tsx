@@ -9,7 +9,7 @@ import { formatCount } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
 import { GRID_TEMPLATE, WORKLIST_COLUMNS } from './columns';
 
-const ROW_HEIGHT = 26;
+const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 29;
 
 export function WorklistGrid() {
@@ -131,11 +131,14 @@ export function WorklistGrid() {
         </div>
       </div>
       <div className="grid-foot" aria-hidden="true">
-        {total === null
-          ? 'Loading…'
-          : grouped
-            ? `${formatCount(lineTotal ?? 0)} ${lineTotal === 1 ? 'line' : 'lines'} of ${formatCount(itemTotal ?? 0)} ${itemTotal === 1 ? 'item' : 'items'}, grouped by item`
-            : `${formatCount(total)} ${total === 1 ? 'line' : 'lines'} · row ${total ? formatCount(selectedIndex + 1) : 0}`}
+        <span>
+          {total === null
+            ? 'Loading…'
+            : grouped
+              ? `${formatCount(lineTotal ?? 0)} ${lineTotal === 1 ? 'line' : 'lines'} of ${formatCount(itemTotal ?? 0)} ${itemTotal === 1 ? 'item' : 'items'}, grouped by item`
+              : `${formatCount(total)} ${total === 1 ? 'line' : 'lines'} · row ${total ? formatCount(selectedIndex + 1) : 0}`}
+        </span>
+        <span className="keys">↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · g group by item · Enter save · Esc cancel</span>
       </div>
     </div>
   );
