@@ -153,6 +153,7 @@ describe('Review follows the decision rules before saving', () => {
     const commentWhy = await editor.locator('#override-comment-why').innerText();
     expect(commentWhy).toMatch(new RegExp(`more than the ${commentPct} % the policy allows`));
     await page.getByRole('combobox', { name: 'Reason' }).selectOption('promotion');
+    await page.locator('[aria-label="Override guidance"][aria-busy="false"]').waitFor();
     await screenshot(page, 'review-editor-required');
 
     // The sentence shown is the one the backend refuses a comment-less save with.

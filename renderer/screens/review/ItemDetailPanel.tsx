@@ -56,7 +56,7 @@ export function ItemDetailPanel() {
             <th scope="col" className="num">Lag</th>
             <th scope="col" className="num">Model</th>
             <th scope="col" className="num">Interval</th>
-            <th scope="col" className="num">Sales input</th>
+            <th scope="col" className="num" title="Sales input">Sales</th>
           </tr>
         </thead>
         <tbody>
