@@ -29,7 +29,8 @@ export const getRunLinesRequest = z
         category: z.string().max(200).optional(),
         owner: z.string().max(200).optional(),
         lag: z.number().int().min(0).max(10_000).optional(),
-        status: z.enum(['undecided', 'decided', 'final', 'pending_approval', 'approved', 'rejected', 'overridden']).optional(),
+        /** 'undecided': not decided and still open (closed lines, whose actual is known, are left out); 'closed': the actual is known. */
+        status: z.enum(['undecided', 'decided', 'final', 'pending_approval', 'approved', 'rejected', 'overridden', 'closed']).optional(),
         /** Any item attribute: brand, family, abcClass, unit, or a key of the item's imported attributes (checked by the backend). */
         attribute: z.object({ name: z.string().min(1).max(100), value: z.string().max(500) }).strict().optional(),
       })
@@ -151,7 +152,7 @@ export const saveReasonCodeRequest = z
 // What to export; the backend checks that the run, version or batch exists.
 const exportSelection = {
   what: z.enum(EXPORT_KINDS),
-  /** The plan's run; the current run (newest origin) when left out. */
+  /** The plan's run; the current run (the main model's newest) when left out. */
   runId: id.optional(),
   /** A released version of the run's plan instead of the plan as it stands. */
   version: z.number().int().min(1).optional(),

@@ -1,4 +1,5 @@
 // Domain types shared by the backend and the renderer, named in the planner's words.
+import type { LineLock, LinePolicy } from './decision-rules';
 import type { Grain } from './period';
 
 export const MODEL_ROLES = ['assist', 'recommend', 'decide', 'trigger'] as const;
@@ -30,8 +31,10 @@ export interface WorkbookInfo {
   schemaVersion: number;
   grain: Grain;
   counts: WorkbookCounts;
-  /** The newest run by origin: the one planners are reviewing now. */
+  /** The main model's newest run: the one planners review now, and the plan an export means when it names no run. */
   currentRunId: number | null;
+  /** The model with the most runs (ties: the newest origin); a one-off import of another model does not displace it. */
+  mainModel: string | null;
   lastActualPeriod: string | null;
 }
 
@@ -76,6 +79,12 @@ export interface ForecastLineRow {
   /** Inside the governing policy's freeze window: no decision may change it. */
   frozen: boolean;
   freezeLags: number;
+  /** The line's actual, once known: the line is then closed to decisions. */
+  actual: number | null;
+  /** Why no decision may change the line (closed or frozen), in the backend's words; null when it is open. */
+  lock: LineLock | null;
+  /** The thresholds of the policy governing the line: what the editor marks required and warns about. */
+  policy: LinePolicy;
 }
 
 export interface ForecastLinePage {
@@ -303,12 +312,24 @@ export interface Session {
   mayAdd: UserRole[];
   /** A demo workbook: its managers and analysts start with DEMO_PASSPHRASE, which the sign-in dialog states. */
   demoWorkbook: boolean;
+  /** The run this person's Review opens on (electron/backend/queries/opening-run.ts); null without runs. */
+  openingRun: OpeningRun | null;
 }
 
 /** The passphrase of the demo workbook's managers and analysts (public by design: a demo). */
 export const DEMO_PASSPHRASE = 'demo';
 /** The shortest passphrase a person may choose (the backend enforces it; the sign-in dialog says it). */
 export const MIN_PASSPHRASE_LENGTH = 8;
+
+/** Where Review opens: the run last worked on, the newer cycle of its model that arrived since, or the main model's newest run. */
+export interface OpeningRun {
+  runId: number;
+  reason: 'last_worked' | 'newer_cycle' | 'main_model';
+  /** The model with the most runs. */
+  mainModel: string;
+}
+
+export type { LineLock, LinePolicy } from './decision-rules';
 
 export const LINE_STATUSES = ['undecided', 'final', 'pending_approval', 'approved', 'rejected'] as const;
 export type LineStatus = (typeof LINE_STATUSES)[number];

@@ -36,6 +36,11 @@ export function formatPeriod(period: string, grain: Grain = 'month'): string {
   }
 }
 
+/** A forecast run as people name it: "DemandAI 2.4 · origin Oct 2026". */
+export function formatRunLabel(run: { modelName: string; modelVersion: string; origin: string; grain: Grain }): string {
+  return `${run.modelName}${run.modelVersion ? ` ${run.modelVersion}` : ''} · origin ${formatPeriod(run.origin, run.grain)}`;
+}
+
 export function formatTimestamp(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16);
 }

@@ -91,3 +91,37 @@ export function identitiesText(identities: Identities): string {
   const names = waiting.length === 1 ? `${waiting[0]} has` : `${waiting.slice(0, -1).join(', ')} and ${waiting.at(-1)} have`;
   return `${base} ${names} not chosen a passphrase yet: whoever signs in as them first chooses it.`;
 }
+
+type ReportRole = GovernanceReport['roles'][number];
+
+/** "All items", "Snacks", "ABC class C": a segment as the report names it, on screen and in the HTML. */
+export function reportSegmentName(type: string, value: string): string {
+  return type === 'all' ? 'All items' : `${type === 'abc_class' ? 'ABC class ' : ''}${value}`;
+}
+
+/**
+ * The segments the drift guard has stepped down, the one source of the
+ * step-down figures: question 3's roles, question 6's answer and the headline
+ * count all read it (a policy is stepped down while its stepped_down_at is set,
+ * whatever role it was set to).
+ */
+export function steppedDownRoles(report: Pick<GovernanceReport, 'roles'>): ReportRole[] {
+  return report.roles.filter((r) => r.steppedDownAt !== null);
+}
+
+/**
+ * What the drift guard did to a segment's role, in words that read right also
+ * when the role set was assist already: " (stepped down from decide by the drift
+ * guard on 2026-11-03)", " (held at assist by the drift guard since 2026-10-01)";
+ * empty when the segment is not stepped down.
+ */
+export function stepDownPhrase(role: Pick<ReportRole, 'role' | 'steppedDownAt'>): string {
+  if (role.steppedDownAt === null) return '';
+  const day = role.steppedDownAt.slice(0, 10);
+  return role.role === 'assist' ? ` (held at assist by the drift guard since ${day})` : ` (stepped down from ${role.role} by the drift guard on ${day})`;
+}
+
+/** "1 drift alert", "3 drift alerts": counts that read right in the report's sentences. */
+export function countOf(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -53,7 +53,7 @@ export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] 
 export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [options] --format csv|xlsx|html --out FILE
   Writes a table of the workbook to a file (written aside and renamed, never half-written).
   --what plan            the reconciled plan: model and final quantity, source, reason, who and when, approval
-  --run ID               plan: the forecast run (default: the current run, newest origin)
+  --run ID               plan: the forecast run (default: the current run, the main model's newest)
   --version N            plan: a released version of the run instead of the plan as it stands
   --what quarantine      rows an import put in quarantine; --batch ID names the import batch
   --what audit           the hash-chained audit log

@@ -3,9 +3,10 @@
 // and, grouped by item, places each item's header row and lines).
 import { create } from 'zustand';
 import type { RunLineSortColumn } from '../../shared/contract';
-import type { ApiError, ForecastLineRow, ForecastRunSummary, ItemAttributeFacet, ItemDetail, ItemGroupHeader, RunOverview } from '../../shared/domain';
+import type { ApiError, ForecastLineRow, ForecastRunSummary, ItemAttributeFacet, ItemDetail, ItemGroupHeader, LineStatus, RunOverview } from '../../shared/domain';
 import { formatPeriod } from '../../shared/format';
 import { api } from '../api';
+import { useSessionStore } from './session';
 
 export const PAGE_SIZE = 200;
 
@@ -18,6 +19,27 @@ export interface LineFilter {
   /** An item attribute (brand, family, abcClass, unit or an imported one) and its value; both or neither. */
   attributeName: string;
   attributeValue: string;
+}
+
+/**
+ * A short confirmation of what an action did. It belongs to the line and the
+ * moment it describes: it shows while that line still stands as it says (an
+ * approval or another decision ends it), and goes when the person moves on to
+ * another line or someone else signs in.
+ */
+export interface Notice {
+  text: string;
+  /** The line it describes and the status it reported; null for notices about many lines (bulk accept). */
+  lineId: number | null;
+  status: LineStatus | null;
+}
+
+/** The notice as it may be shown now: null once its line no longer stands as it said. */
+export function currentNotice(state: Pick<ReviewState, 'notice' | 'rows'>): Notice | null {
+  const n = state.notice;
+  if (!n || n.lineId === null) return n;
+  for (const row of state.rows.values()) if (row.lineId === n.lineId) return row.status === n.status ? n : null;
+  return n;
 }
 
 export interface DecisionInput {
@@ -33,6 +55,9 @@ interface ReviewState {
   runs: ForecastRunSummary[];
   runId: number | null;
   overview: RunOverview | null;
+  /** The run overview chart's drawer is open (closed by default: the worklist keeps the height). */
+  overviewOpen: boolean;
+  setOverviewOpen(open: boolean): void;
   sort: { column: RunLineSortColumn; direction: 'asc' | 'desc' };
   filter: LineFilter;
   /** Each item's lines together under a header row. */
@@ -66,13 +91,15 @@ interface ReviewState {
   selectedRow(): ForecastLineRow | undefined;
   /** The last refusal or failure of a decision, shown beside the line. */
   decisionError: ApiError | null;
-  /** A short confirmation of what the last action did. */
-  notice: string | null;
+  /** A short confirmation of what the last action did (see currentNotice). */
+  notice: Notice | null;
   /** The override editor of the selected line, when open. */
   editor: { quantity: string; useSalesInput: boolean } | null;
   openEditor(useSalesInput?: boolean): void;
   closeEditor(): void;
   decide(input: DecisionInput): Promise<boolean>;
+  /** Accepts the selected line and moves on to the next, keeping the confirmation in view. */
+  acceptAndAdvance(): Promise<void>;
   undo(): Promise<void>;
   bulkAccept(): Promise<void>;
   nextException(): void;
@@ -137,7 +164,12 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     set({ rows, groups, total, lineTotal: result.value.lineTotal ?? total, itemTotal: result.value.itemTotal ?? null, error: null });
     // The selection never rests on a header: step on to the line beside it.
     const selected = get().selectedIndex;
-    if (groups.has(selected)) get().select(selected, selected === 0 ? 1 : lastDirection);
+    if (groups.has(selected)) {
+      // Not the person moving on: what the last action said still holds.
+      const notice = get().notice;
+      get().select(selected, selected === 0 ? 1 : lastDirection);
+      set({ notice });
+    }
     else if (page === 0) scheduleDetail();
   }
 
@@ -190,6 +222,10 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     runs: [],
     runId: null,
     overview: null,
+    overviewOpen: false,
+    setOverviewOpen(open) {
+      if (get().overviewOpen !== open) set({ overviewOpen: open });
+    },
     sort: { column: 'exception', direction: 'desc' },
     filter: NO_FILTER,
     groupByItem: false,
@@ -210,6 +246,10 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     openEditor(useSalesInput = false) {
       const row = get().selectedRow();
       if (!row) return;
+      if (row.lock) {
+        set({ decisionError: { code: 'FORBIDDEN', message: row.lock.message } });
+        return;
+      }
       if (useSalesInput && row.salesInput === null) {
         set({ decisionError: { code: 'INVALID_REQUEST', message: 'This line has no sales input to adopt.' } });
         return;
@@ -223,6 +263,11 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     async decide(input) {
       const row = get().selectedRow();
       if (!row) return false;
+      // A closed or frozen line: say why at once, in the backend's words (the backend refuses it too).
+      if (row.lock) {
+        set({ decisionError: { code: 'FORBIDDEN', message: row.lock.message }, notice: null });
+        return false;
+      }
       set({ decisionError: null, notice: null });
       const result = await api.call('decideLine', { lineId: row.lineId, ...input });
       if (!result.ok) {
@@ -231,13 +276,23 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       }
       const state = result.value.lineState;
       set({
-        notice:
-          state.status === 'pending_approval'
-            ? `${row.itemId} ${formatPeriod(row.period)}: override waits for a manager’s approval.`
-            : `${row.itemId} ${formatPeriod(row.period)}: ${input.action === 'accept' ? 'accepted' : `planned at ${state.finalQuantity}`}.`,
+        notice: {
+          lineId: row.lineId,
+          status: state.status,
+          text:
+            state.status === 'pending_approval'
+              ? `${row.itemId} ${formatPeriod(row.period)}: override waits for a manager’s approval.`
+              : `${row.itemId} ${formatPeriod(row.period)}: ${input.action === 'accept' ? 'accepted' : `planned at ${state.finalQuantity}`}.`,
+        },
       });
       await get().refreshLoaded();
       return true;
+    },
+    async acceptAndAdvance() {
+      if (!(await get().decide({ action: 'accept' }))) return;
+      const { notice, selectedIndex } = get();
+      get().select(selectedIndex + 1);
+      set({ notice });
     },
     async undo() {
       const { runId } = get();
@@ -247,7 +302,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
         set({ decisionError: result.error });
         return;
       }
-      set({ notice: `Undone: decision ${result.value.undoneDecisionId}.` });
+      set({ notice: { lineId: result.value.lineState.lineId, status: result.value.lineState.status, text: `Undone: decision ${result.value.undoneDecisionId}.` } });
       await get().refreshLoaded();
     },
     async bulkAccept() {
@@ -263,7 +318,13 @@ export const useReviewStore = create<ReviewState>((set, get) => {
         return;
       }
       const r = result.value;
-      set({ notice: `Accepted ${r.accepted} lines; skipped ${r.skippedDecided} already decided, ${r.skippedFrozen} frozen${r.skippedPast ? `, ${r.skippedPast} with actuals already known` : ''}.` });
+      set({
+        notice: {
+          lineId: null,
+          status: null,
+          text: `Accepted ${r.accepted} lines; skipped ${r.skippedDecided} already decided, ${r.skippedFrozen} frozen${r.skippedPast ? `, ${r.skippedPast} with actuals already known` : ''}.`,
+        },
+      });
       await get().refreshLoaded();
     },
     nextException() {
@@ -273,7 +334,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
         if (groups.has(i)) continue;
         const row = rows.get(i);
         if (!row) break;
-        if (row.status === 'undecided' && !row.frozen) {
+        if (row.status === 'undecided' && !row.lock) {
           get().select(i);
           return;
         }
@@ -341,11 +402,18 @@ export const useReviewStore = create<ReviewState>((set, get) => {
         next = beyond >= 0 && beyond <= last ? beyond : next - direction;
       }
       lastDirection = direction;
-      set({ selectedIndex: Math.max(0, next), editor: null, decisionError: null });
+      // Another line: what was said about the last one and its open editor do not carry over.
+      set({ selectedIndex: Math.max(0, next), editor: null, decisionError: null, notice: null });
       scheduleDetail();
     },
     selectedRow() {
       return get().rows.get(get().selectedIndex);
     },
   };
+});
+
+// Someone else at the keyboard: the last person's notices, refusals and open editor are not theirs,
+// and Review opens on their own run (ReviewScreen loads it once the run is let go here).
+useSessionStore.subscribe((now, before) => {
+  if (now.session?.user?.userId !== before.session?.user?.userId) useReviewStore.setState({ notice: null, decisionError: null, editor: null, runId: null });
 });

@@ -105,7 +105,7 @@ describe('deciding lines in the browser', () => {
     const frozen = await findLine({ lag: 1 }, (r) => r.frozen);
     await showLine(frozen);
     await expect(page.getByRole('button', { name: 'Accept', exact: true }).isDisabled()).resolves.toBe(true);
-    await page.keyboard.press('a'); // the shortcut still asks the backend, which says no
+    await page.keyboard.press('a'); // the shortcut says no at once, in the backend's words (review-line-rules.test.ts)
     await page.getByRole('alert').filter({ hasText: /Line is frozen: lag 1 is inside the freeze window/ }).waitFor();
     await expect(statusCell().innerText()).resolves.toBe('frozen');
   });

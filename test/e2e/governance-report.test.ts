@@ -60,9 +60,9 @@ describe('the governance report on the Governance screen', () => {
     // The model's role per segment, as the policies hold it; the planted drift stepped Snacks down to assist.
     expect(report.drift.steppedDown).toContain('Snacks');
     const segment = (r: GovernanceReport['roles'][number]) => (r.segmentType === 'all' ? 'All items' : `${r.segmentType === 'abc_class' ? 'ABC class ' : ''}${r.segmentValue}`);
-    await expect(question(3).locator('.answer').innerText()).resolves.toBe(
-      `${report.roles.map((r) => `${segment(r)}: ${r.roleInForce}${r.roleInForce !== r.role ? ` (stepped down from ${r.role})` : ''}`).join('; ')}.`,
-    );
+    const stepDown = (r: GovernanceReport['roles'][number]) =>
+      r.steppedDownAt === null ? '' : r.role === 'assist' ? ` (held at assist by the drift guard since ${r.steppedDownAt.slice(0, 10)})` : ` (stepped down from ${r.role} by the drift guard on ${r.steppedDownAt.slice(0, 10)})`;
+    await expect(question(3).locator('.answer').innerText()).resolves.toBe(`${report.roles.map((r) => `${segment(r)}: ${r.roleInForce}${stepDown(r)}`).join('; ')}.`);
     expect(report.roles.find((r) => r.segmentValue === 'Snacks')!.roleInForce).toBe('assist');
   });
 
@@ -84,7 +84,7 @@ describe('the governance report on the Governance screen', () => {
     await expect(categories.locator('tbody tr td:first-child').allInnerTexts()).resolves.toEqual(m.byCategory.map((c) => c.category));
     await expect(categories.locator('tbody tr td:nth-child(3)').allInnerTexts()).resolves.toEqual(m.byCategory.map((c) => pct(c.modelWape!)));
 
-    await expect(question(6).locator('.answer').innerText()).resolves.toMatch(new RegExp(`^${report.drift.alerts.length} drift alert\\(s\\); stepped down to assist: .*Snacks`));
+    await expect(question(6).locator('.answer').innerText()).resolves.toMatch(new RegExp(`^${report.drift.alerts.length} drift alerts?; stepped down to assist: .*Snacks`));
     const alerts = question(6).getByRole('table', { name: 'Drift alerts' });
     await expect(alerts.locator('tbody tr').count()).resolves.toBe(report.drift.alerts.length);
     await expect(alerts.locator('tbody tr td:first-child').allInnerTexts()).resolves.toEqual(report.drift.alerts.map((a) => a.segment));
@@ -97,6 +97,26 @@ describe('the governance report on the Governance screen', () => {
     await expect(question(4).locator('.answer').innerText()).resolves.toContain(`${a.owners.length} planners own`);
     await expect(question(4).getByRole('table', { name: 'Item owners' }).locator('tbody tr').count()).resolves.toBe(a.owners.length);
     await expect(question(1).getByRole('table', { name: 'Model versions' }).locator('tbody tr').count()).resolves.toBe(report.provenance.models.length);
+  });
+
+  it('says the same about the step-down in question 3, question 6, the headline and the policies table', async () => {
+    // The demo's drift guard gave Snacks a policy of its own at assist (all items' rules) and stepped it down.
+    expect(report.drift.steppedDown).toEqual(['Snacks']);
+    await expect(glanceValue('Stepped down')).resolves.toBe('1');
+    await expect(question(3).locator('.answer').innerText()).resolves.toContain('Snacks: assist (held at assist by the drift guard since 2026-10-01)');
+    await expect(question(3).getByRole('table', { name: 'Policies' }).getByRole('row').filter({ hasText: /^Snacks/ }).locator('td').nth(2).innerText()).resolves.toBe('assist (drift guard)');
+    await expect(question(6).locator('.answer').innerText()).resolves.toBe('1 drift alert; stepped down to assist: Snacks.');
+    await question(3).screenshot({ path: join(SCREENSHOTS, 'governance-report-q3.png') });
+    await question(6).screenshot({ path: join(SCREENSHOTS, 'governance-report-q6.png') });
+    await panel().locator('.report-glance').screenshot({ path: join(SCREENSHOTS, 'governance-report-headline.png') });
+    await page.getByRole('tab', { name: 'Policies and approvals' }).click();
+    const drift = page.getByRole('table', { name: 'Policies per segment' }).locator('tr.row-drift');
+    await expect(drift.innerText()).resolves.toMatch(/^stepped down by drift guard on 2026-10-01 category Snacks is held at assist, its set role, until a manager lifts the step-down\./);
+    await expect(drift.innerText()).resolves.not.toContain('instead of assist');
+    await expect(drift.getByRole('button', { name: 'Restore role of category Snacks' }).innerText()).resolves.toBe('Lift the step-down');
+    await page.screenshot({ path: join(SCREENSHOTS, 'governance-policies-step-down.png') });
+    await page.getByRole('tab', { name: 'Report' }).click();
+    await question(1).waitFor();
   });
 
   it('draws model vs final WAPE per period with coverage, and WAPE by category, each titled and described', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import { DEMO_PASSPHRASE, type Result } from '../../shared/domain';
 import type { MethodName } from '../../shared/methods';
+import { formatRunLabel } from '../../shared/format';
 import { tempDir } from '../helpers/workbook';
 import { launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
 
@@ -193,16 +194,19 @@ describe('the Governance screen in a browser, on a demo workbook', () => {
     expect(journal.approvals.at(-1)).toMatchObject({ verdict: 'approved', note: 'Promotion confirmed by key account', decidedBy: 'maria.lopez' });
   });
 
-  it('releases the current run’s plan twice and rolls back to the first version', async () => {
-    const bar = page.getByRole('group', { name: 'Plan release' });
+  it('releases the current run’s plan twice, naming the run, and rolls back to the first version', async () => {
+    const { currentRunId } = await call('getWorkbookInfo', {});
+    const label = formatRunLabel((await call('listRuns', {})).runs.find((r) => r.runId === currentRunId)!);
+    const bar = page.getByRole('region', { name: `Plan versions of ${label}` }).getByRole('group', { name: 'Plan release' });
     await bar.getByText('Not released yet').waitFor();
-    await bar.getByRole('button', { name: 'Release plan' }).click();
+    await bar.getByRole('button', { name: `Release the plan of ${label}` }).click();
+    await bar.getByText(`Snapshot the final plan of ${label} as v1.`, { exact: false }).waitFor();
     await bar.getByRole('textbox', { name: 'Release note' }).fill('Cycle plan for S&OP');
     await bar.getByRole('button', { name: 'Release v1' }).click();
-    await bar.getByText(/^Released v1: [\d,]+ lines · assist/).waitFor();
+    await bar.getByText(`Released ${label} as v1: `, { exact: false }).filter({ hasText: / lines · assist/ }).waitFor();
     await bar.getByText(/^Released v1 · by maria\.lopez · \d{4}-\d\d-\d\d \d\d:\d\d$/).waitFor();
 
-    await bar.getByRole('button', { name: 'Release plan' }).click();
+    await bar.getByRole('button', { name: `Release the plan of ${label}` }).click();
     await bar.getByRole('button', { name: 'Release v2' }).click();
     await bar.getByText(/^Released v2 · by maria\.lopez/).waitFor();
 
@@ -216,8 +220,8 @@ describe('the Governance screen in a browser, on a demo workbook', () => {
     await screenshot(page, 'governance-rollback');
     await confirm.click();
     await bar.getByText(/^Released v3 \(rollback to v1\) · by maria\.lopez/).waitFor();
-    await bar.getByText(/^v3 restores the plan of v1: [\d,]+ lines\./).waitFor();
-    const { releases } = await call('listReleases', { runId: (await call('getWorkbookInfo', {})).currentRunId! });
+    await bar.getByText(`${label}: v3 restores the plan of v1: `, { exact: false }).waitFor();
+    const { releases } = await call('listReleases', { runId: currentRunId! });
     expect(releases.map((r) => [r.version, r.kind, r.restoresVersion, r.current])).toEqual([
       [3, 'rollback', 1, true],
       [2, 'release', null, false],
@@ -242,7 +246,7 @@ describe('the Governance screen in a browser, on a demo workbook', () => {
     await expect(page.getByRole('button', { name: /^Save / }).count()).resolves.toBe(0);
     await expect(policies().locator('input, select').count()).resolves.toBe(0);
     await expect(reasons().locator('input, select').count()).resolves.toBe(0);
-    await expect(page.getByRole('button', { name: /^(Add policy|Add reason code|Release plan|Roll back)/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: /^(Add policy|Add reason code|Release the plan|Roll back)/ }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: /^(Approve|Reject) override/ }).count()).resolves.toBe(0);
     const mine = page.getByRole('table', { name: 'Your overrides waiting for approval' }).getByRole('row').filter({ hasText: pending.itemId });
     await mine.getByText('waiting for a manager').waitFor();

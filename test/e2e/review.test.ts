@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/workbook';
-import { launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { exceptionChip } from '../../renderer/screens/review/exceptionText';
+import type { ForecastLinePage } from '../../shared/domain';
+import { callApi, launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
 
 describe('the app in a browser, on a demo workbook', () => {
   const t = tempDir('fwb-e2e-');
@@ -54,12 +56,50 @@ describe('the app in a browser, on a demo workbook', () => {
 
     const selected = await page.getByRole('combobox', { name: 'Forecast run' }).inputValue();
     expect(Number(selected)).toBeGreaterThan(0);
+    // The run overview chart waits in a drawer, so the worklist keeps the height.
+    await expect(page.getByRole('img', { name: /total demand/i }).count()).resolves.toBe(0);
+    await page.getByText('Run overview: total demand, actuals and model forecast').click();
     await expect(page.getByRole('img', { name: /total demand/i }).count()).resolves.toBe(1);
+    await page.getByText('Run overview: total demand, actuals and model forecast').click();
     // The item detail follows the selected line.
     const detail = page.getByRole('complementary', { name: 'Item detail' });
     await detail.getByRole('heading').filter({ hasText: first[col('Item')]! }).waitFor();
     await expect(detail.getByRole('img', { name: /Chart of .*monthly actuals/ }).count()).resolves.toBe(1);
     await screenshot(page, 'review');
+  });
+
+  it('shows at least 25 lines at 1440×900, and the selected line’s reasons and name in full beside them', async () => {
+    const grid = page.getByRole('grid', { name: 'Worklist' });
+    const visible = await grid.evaluate((g) => {
+      const body = g.querySelector('.grid-body')!.getBoundingClientRect();
+      const head = g.querySelector('.grid-head')!.getBoundingClientRect();
+      return [...g.querySelectorAll('.grid-body [role=row][aria-rowindex]')].filter((r) => {
+        const b = r.getBoundingClientRect();
+        return b.top >= head.bottom - 0.5 && b.bottom <= body.bottom + 0.5 && b.height > 0;
+      }).length;
+    });
+    expect(visible).toBeGreaterThanOrEqual(25);
+
+    // The first line (selected): every reason in full words, readable without scrolling, beside the list.
+    const { currentRunId } = await callApi<{ currentRunId: number }>(host, 'getWorkbookInfo', {});
+    const first = (await callApi<ForecastLinePage>(host, 'getRunLines', { runId: currentRunId, limit: 1 })).rows[0]!;
+    expect(first.exceptionReasons.length).toBeGreaterThanOrEqual(2);
+    const reasons = page.getByRole('list', { name: 'Why this line is an exception' });
+    const items = await reasons.getByRole('listitem').allInnerTexts();
+    expect(items.map((t) => t.replace(/\s+[+−]\d+$/, ''))).toEqual(first.exceptionReasons.map((r) => exceptionChip(r).long));
+    const decision = page.getByRole('region', { name: 'Decision' });
+    await expect(decision.getByText(first.itemName, { exact: true }).isVisible()).resolves.toBe(true);
+    const viewport = page.viewportSize()!;
+    const aside = (await page.getByRole('complementary', { name: 'Item detail' }).boundingBox())!;
+    for (const item of await reasons.getByRole('listitem').all()) {
+      const box = (await item.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(Math.min(viewport.height, aside.y + aside.height));
+      expect(box.x + box.width).toBeLessThanOrEqual(aside.x + aside.width);
+    }
+    // The Why cell keeps its short forms, all of them on hover.
+    const why = await grid.locator('[aria-rowindex="2"] [role=gridcell]').nth(1).getAttribute('title');
+    expect(why).toContain(exceptionChip(first.exceptionReasons[0]!).short);
+    await screenshot(page, 'review-1440x900');
   });
 
   it('moves through the worklist with the keyboard and sorts in the backend', async () => {

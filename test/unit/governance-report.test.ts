@@ -8,6 +8,7 @@ import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { governanceHtml } from '../../electron/backend/governance/html';
 import { governanceReport } from '../../electron/backend/governance/report';
+import { governanceHeadlines } from '../../electron/backend/exports/governance';
 import { identitiesText, type GovernanceReport } from '../../shared/governance';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
@@ -123,6 +124,30 @@ describe('governance report figures', () => {
     expect(report.drift.steppedDown).toEqual(['Snacks']);
     expect([report.rollback.releases, report.rollback.rollbacks, report.rollback.runsReleased]).toEqual([2, 1, 1]);
     expect(report.rollback.recent[0]).toMatchObject({ kind: 'rollback', restoresVersion: 1, version: 3, releasedBy: 'Maria Lopez' });
+  });
+
+  it('one source for the step-down: question 3, question 6 and the headline count agree, in sentences that read right', () => {
+    // The demo's drift guard gave Snacks a policy of its own (all items' rules, role assist) and stepped it down.
+    const stepped = db.prepare('SELECT segment_value, model_role FROM policies WHERE stepped_down_at IS NOT NULL').all();
+    expect(stepped).toEqual([{ segment_value: 'Snacks', model_role: 'assist' }]);
+    expect(report.drift.steppedDown).toEqual(['Snacks']);
+    const steppedDownHeadline = () => [...(governanceHeadlines(db, FIXED_NOW()).rows as Iterable<unknown[]>)].find((r) => r[1] === 'Segments stepped down to assist')![2];
+    expect(steppedDownHeadline()).toBe(1);
+    const html = governanceHtml(report);
+    const answer = (n: number) => new RegExp(`<span class="q">${n}</span>[^]*?<p class="answer">([^]*?)</p>`).exec(html)![1]!;
+    expect(answer(3)).toContain('Snacks: <b>assist</b> (held at assist by the drift guard since 2026-10-01)');
+    expect(answer(6)).toBe('1 drift alert; <span class="warn">stepped down to assist: Snacks</span>.');
+    expect(html).not.toMatch(/instead of assist|stepped down from assist|alert\(s\)/);
+    // A segment stepped down from another role says from which.
+    db.prepare("UPDATE policies SET stepped_down_at = '2026-11-03T08:00:00.000Z' WHERE segment_type = 'abc_class' AND segment_value = 'C'").run();
+    try {
+      const again = governanceReport(db, FIXED_NOW());
+      expect(again.drift.steppedDown).toEqual(['Snacks', 'ABC class C']);
+      expect(steppedDownHeadline()).toBe(2);
+      expect(governanceHtml(again)).toContain('ABC class C: <b>assist</b> (stepped down from decide by the drift guard on 2026-11-03)');
+    } finally {
+      db.prepare("UPDATE policies SET stepped_down_at = NULL WHERE segment_type = 'abc_class' AND segment_value = 'C'").run();
+    }
   });
 
   it('the HTML export answers the seven questions with its figures and embedded charts, and no scripts', () => {

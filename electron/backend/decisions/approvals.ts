@@ -11,6 +11,7 @@ import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
 import { governingPolicy } from './policy';
 import { readLineState, refreshLineState } from './projection';
 import { requireManager } from './session';
+import { rememberWorkingRun } from '../queries/opening-run';
 
 type PendingRow = Omit<PendingApproval, 'period' | 'changePct' | 'changeUnits'> & { period: number };
 
@@ -66,6 +67,7 @@ export function reviewOverride(ctx: BackendContext, req: ParsedRequestOf<'review
         const line = loadLine(db, d.line_id);
         assertOpenForDecision(db, line, governingPolicy(db, line.itemKey));
       }
+      rememberWorkingRun(db, user.userId, loadLine(db, d.line_id).runId);
       const approval = appendApproval(db, { decisionId: d.decision_id, verdict: req.verdict, note, decidedBy: user.userId, decidedAt });
       return { approval, lineState: refreshLineState(db, d.line_id) };
     })

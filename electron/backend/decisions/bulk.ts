@@ -1,5 +1,5 @@
-// Bulk accept of a filtered set (SPEC §5): every undecided, unfrozen line of the
-// selection whose actual is not yet known becomes final at the model quantity,
+// Bulk accept of a filtered set (SPEC §5): every undecided line of the selection
+// that is neither frozen nor closed (lineLock) becomes final at the model quantity,
 // in one transaction, with one decision and one audit entry per line. Decided
 // lines are never overwritten.
 import type { ParsedRequestOf } from '../../../shared/contract';
@@ -9,8 +9,11 @@ import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendModelFinals } from './journal';
 import { assertRunExists } from './lines';
-import { isFrozen, policyResolver } from './policy';
+import { policyResolver } from './policy';
+import { lineLock } from '../../../shared/decision-rules';
+import { periodFromKey } from '../../../shared/period';
 import { requireDecider } from './session';
+import { rememberWorkingRun } from '../queries/opening-run';
 import { lineFilterSql } from '../queries/line-filter';
 
 type BulkRequest = ParsedRequestOf<'bulkAccept'>;
@@ -19,17 +22,18 @@ type LineFilter = NonNullable<BulkRequest['filter']>;
 interface Candidate {
   lineId: number;
   lag: number;
+  period: number;
   modelQuantity: number;
   category: string | null;
   abcClass: string | null;
   status: LineStatus | null;
-  /** 1 when the line's actual is already known. */
-  known: number;
+  /** The line's actual, when already known. */
+  actual: number | null;
 }
 
-const SELECT = `SELECT l.line_id AS lineId, l.lag, l.quantity AS modelQuantity, i.category, i.abc_class AS abcClass, ls.status,
-                       EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key
-                                  AND a.period = l.period AND a.superseded_at IS NULL) AS known
+const SELECT = `SELECT l.line_id AS lineId, l.lag, l.period, l.quantity AS modelQuantity, i.category, i.abc_class AS abcClass, ls.status,
+                       (SELECT a.quantity FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key
+                           AND a.period = l.period AND a.superseded_at IS NULL) AS actual
                   FROM forecast_lines l JOIN items i ON i.item_key = l.item_key LEFT JOIN line_state ls ON ls.line_id = l.line_id`;
 
 /** The same selection getRunLines shows for this filter: one filter builder serves both. */
@@ -66,12 +70,17 @@ export function bulkAccept(ctx: BackendContext, req: BulkRequest): BulkAcceptOut
       let skippedDecided = 0;
       let skippedPast = 0;
       for (const c of candidates) {
-        if (c.status !== null && c.status !== 'undecided') skippedDecided++;
-        else if (isFrozen(c.lag, policyOf(c))) skippedFrozen++;
-        else if (c.known) skippedPast++;
+        if (c.status !== null && c.status !== 'undecided') {
+          skippedDecided++;
+          continue;
+        }
+        const lock = lineLock({ lag: c.lag, period: periodFromKey(c.period), actual: c.actual }, policyOf(c));
+        if (lock?.kind === 'closed') skippedPast++;
+        else if (lock?.kind === 'frozen') skippedFrozen++;
         else accept.push(c);
       }
       const accepted = appendModelFinals(db, accept, { action: 'accept', decidedBy: user.userId, decidedAt });
+      if (accepted > 0) rememberWorkingRun(db, user.userId, req.runId);
       return { accepted, skippedFrozen, skippedDecided, skippedPast };
     })
     .immediate();

@@ -7,11 +7,13 @@ import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendDecision } from './journal';
-import { assertOpenForDecision, formatPct, loadLine, type LineFacts } from './lines';
-import { changePct, governingPolicy, needsApproval, type ResolvedPolicy } from './policy';
+import { commentRequirement, needsApproval } from '../../../shared/decision-rules';
+import { assertOpenForDecision, loadLine, type LineFacts } from './lines';
+import { governingPolicy, type ResolvedPolicy } from './policy';
 import { refreshLineState } from './projection';
 import { reasonCode } from './reason-codes';
 import { requireDecider } from './session';
+import { rememberWorkingRun } from '../queries/opening-run';
 
 type DecideRequest = ParsedRequestOf<'decideLine'>;
 
@@ -47,11 +49,9 @@ function checkReasonAndComment(db: Db, line: LineFacts, policy: ResolvedPolicy, 
   if (!reason) throw invalid(`Unknown reason code "${code}".`);
   if (!reason.active) throw invalid(`The reason "${reason.label}" is no longer in use; choose another.`);
   const comment = req.comment?.trim() || null;
-  if (comment === null && reason.commentRequired) throw invalid(`A comment is required: the reason "${reason.label}" always needs one.`);
-  const pct = changePct(line.modelQuantity, quantity);
-  if (comment === null && policy.commentPct !== null && pct > policy.commentPct) {
-    throw invalid(`A comment is required: the change of ${formatPct(pct)} is more than the ${policy.commentPct} % the policy allows without one.`);
-  }
+  // The same rule marks the editor's Comment field required while the quantity is typed.
+  const required = commentRequirement(policy, line.modelQuantity, quantity, reason);
+  if (comment === null && required !== null) throw invalid(required);
   return { code: reason.code, comment };
 }
 
@@ -64,6 +64,7 @@ export function decideLine(ctx: BackendContext, req: DecideRequest): DecideOutco
       const line = loadLine(db, req.lineId);
       const policy = governingPolicy(db, line.itemKey);
       assertOpenForDecision(db, line, policy);
+      rememberWorkingRun(db, user.userId, line.runId);
       if (req.action === 'accept') {
         if (req.quantity !== undefined || req.percent !== undefined || req.useSalesInput) throw invalid('An accept takes the model quantity; use an override to change it.');
         if (req.reasonCode) throw invalid('An accept takes no reason code; reasons explain overrides.');

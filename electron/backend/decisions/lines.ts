@@ -3,7 +3,8 @@
 import { periodFromKey } from '../../../shared/period';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
-import { assertNotFrozen, type ResolvedPolicy } from './policy';
+import { lineLock } from '../../../shared/decision-rules';
+import type { ResolvedPolicy } from './policy';
 
 export interface LineFacts {
   lineId: number;
@@ -34,11 +35,6 @@ export function assertRunExists(db: Db, runId: number): void {
   if (!db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(runId)) throw new WorkbenchError('NOT_FOUND', `Forecast run ${runId} does not exist.`);
 }
 
-/** Percentages in messages: "12.5 %"; a change from a model 0 has no percentage. */
-export function formatPct(pct: number): string {
-  return Number.isFinite(pct) ? `${Math.round(pct * 10) / 10} %` : 'an unbounded change (the model said 0)';
-}
-
 /** The line's demand is known: its period has a (current) actual. */
 export function actualOf(db: Db, line: Pick<LineFacts, 'itemKey' | 'locationKey' | 'period'>): number | null {
   const q = db
@@ -49,14 +45,11 @@ export function actualOf(db: Db, line: Pick<LineFacts, 'itemKey' | 'locationKey'
 }
 
 /**
- * Refuses to change the plan of a line that is frozen, or whose actual is
- * already known: a decision made with hindsight would flatter the planners'
- * value added, which is what the whole workbench exists to measure honestly.
+ * Refuses to change the plan of a line that is closed (its actual is already
+ * known) or frozen, with the sentence the worklist shows for the same line
+ * (lineLock, shared with the Review screen's keys and buttons).
  */
 export function assertOpenForDecision(db: Db, line: LineFacts, policy: ResolvedPolicy): void {
-  assertNotFrozen(line.lag, policy);
-  const actual = actualOf(db, line);
-  if (actual !== null) {
-    throw new WorkbenchError('FORBIDDEN', `Line is closed: the actual of ${periodFromKey(line.period)} (${actual}) is already known, so a decision now would be made with hindsight.`);
-  }
+  const lock = lineLock({ lag: line.lag, period: periodFromKey(line.period), actual: actualOf(db, line) }, policy);
+  if (lock) throw new WorkbenchError('FORBIDDEN', lock.message);
 }

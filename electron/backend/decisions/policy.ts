@@ -66,28 +66,9 @@ export function governingPolicy(db: Db, itemKey: number): ResolvedPolicy {
   return resolved(row);
 }
 
+/** Inside the freeze window; whether a decision may change the line at all is lineLock's (shared/decision-rules.ts). */
 export function isFrozen(lag: number, policy: Pick<ResolvedPolicy, 'freezeLags'>): boolean {
   return lag <= policy.freezeLags;
-}
-
-/** Refuses any change to a line inside the freeze window, saying why. */
-export function assertNotFrozen(lag: number, policy: ResolvedPolicy): void {
-  if (isFrozen(lag, policy)) {
-    const segment = policy.segmentType === 'all' ? 'all items' : `${policy.segmentType === 'category' ? 'category' : 'ABC class'} ${policy.segmentValue}`;
-    throw new WorkbenchError('FORBIDDEN', `Line is frozen: lag ${lag} is inside the freeze window of ${policy.freezeLags} (policy for ${segment}).`);
-  }
-}
-
-/** |change| as a percentage of the model quantity; Infinity for any change from a model 0. */
-export function changePct(model: number, quantity: number): number {
-  const change = Math.abs(quantity - model);
-  if (model > 0) return (change / model) * 100;
-  return change > 0 ? Infinity : 0;
-}
-
-export function needsApproval(policy: ResolvedPolicy, model: number, quantity: number): boolean {
-  if (policy.approvalUnits !== null && Math.abs(quantity - model) > policy.approvalUnits) return true;
-  return policy.approvalPct !== null && changePct(model, quantity) > policy.approvalPct;
 }
 
 export function policySummary(row: PolicyRow): PolicySummary {

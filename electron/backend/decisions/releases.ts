@@ -15,6 +15,7 @@ import { policyResolver } from './policy';
 import { rebuildLineState, snapshotRunPlan } from './projection';
 import { releaseLinesHash } from './release-lines';
 import { requireManager } from './session';
+import { rememberWorkingRun } from '../queries/opening-run';
 
 interface RunLine {
   lineId: number;
@@ -88,6 +89,7 @@ export function releaseRun(ctx: BackendContext, req: ParsedRequestOf<'releaseRun
       appendModelFinals(db, found.autoFinal, { action: 'auto_final', decidedBy: user.userId, decidedAt: at });
       const version = nextVersion(db, req.runId);
       const releaseId = insertRelease(db, { runId: req.runId, version, kind: 'release', restoresVersion: null, note, by: user.userId, at });
+      rememberWorkingRun(db, user.userId, req.runId);
       const count = snapshotRunPlan(db, req.runId, releaseId);
       const sha256 = releaseLinesHash(db, releaseId);
       const outcome: ReleaseOutcome = { releaseId, runId: req.runId, version, kind: 'release', restoresVersion: null, lines: count, sha256, review: found.review };
@@ -110,6 +112,7 @@ export function rollbackRun(ctx: BackendContext, req: ParsedRequestOf<'rollbackR
       const version = nextVersion(db, req.runId);
       if (req.toVersion === version - 1) throw new WorkbenchError('INVALID_REQUEST', `Version ${req.toVersion} is already the current plan of run ${req.runId}.`);
       const releaseId = insertRelease(db, { runId: req.runId, version, kind: 'rollback', restoresVersion: req.toVersion, note, by: user.userId, at });
+      rememberWorkingRun(db, user.userId, req.runId);
       const count = db
         .prepare('INSERT INTO release_lines (release_id, line_id, final_quantity, source, decision_id) SELECT ?, line_id, final_quantity, source, decision_id FROM release_lines WHERE release_id = ?')
         .run(releaseId, target).changes;

@@ -10,6 +10,7 @@ import type { BackendContext } from '../context';
 import { readMeta, type Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { addPerson, authenticate, changeOwnPassphrase, findPerson, listPeople, rolesMayAdd, toUser, type Credentials, type SignInVia } from './people';
+import { openingRun } from '../queries/opening-run';
 
 /** Per open connection of this process: a new launch opens a new connection, and nobody is signed in on it. */
 const signedIn = new WeakMap<Db, string>();
@@ -42,7 +43,7 @@ export function requireManager(db: Db, what: string): SessionUser {
 
 export function getSession({ db }: BackendContext): Session {
   const user = currentUser(db);
-  return { user, users: listPeople(db), mayAdd: rolesMayAdd(db, user), demoWorkbook: readMeta(db, 'demo') === 'true' };
+  return { user, users: listPeople(db), mayAdd: rolesMayAdd(db, user), demoWorkbook: readMeta(db, 'demo') === 'true', openingRun: openingRun(db, user?.userId ?? null) };
 }
 
 /** "Ana Silva" → "ana.silva", the shape of the ids the demo and imports use. */

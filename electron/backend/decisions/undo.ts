@@ -10,6 +10,7 @@ import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
 import { governingPolicy } from './policy';
 import { readLineState, refreshLineState } from './projection';
 import { requireDecider } from './session';
+import { rememberWorkingRun } from '../queries/opening-run';
 
 export function undoLastDecision(ctx: BackendContext, req: ParsedRequestOf<'undoLastDecision'>): UndoOutcome {
   const { db } = ctx;
@@ -42,6 +43,7 @@ export function undoLastDecision(ctx: BackendContext, req: ParsedRequestOf<'undo
       }
       const line = loadLine(db, target.line_id);
       assertOpenForDecision(db, line, governingPolicy(db, line.itemKey));
+      rememberWorkingRun(db, user.userId, line.runId);
       const decision = appendDecision(db, {
         lineId: target.line_id,
         action: 'undo',

@@ -5,6 +5,7 @@ import { writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Db } from '../db/open';
 import { governanceHtml } from '../governance/html';
 import { governanceReport } from '../governance/report';
+import { steppedDownRoles } from '../../../shared/governance';
 import { columns, type ExportCell, type TitledTable } from './table';
 import { WorkbenchError } from '../errors';
 import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
@@ -18,7 +19,7 @@ export function governanceHeadlines(db: Db, now = new Date()): TitledTable {
     ['1 Data', 'Model versions', r.provenance.models.length],
     ['2 Quality', 'Rows quarantined, % of rows read', pct(r.quality.rowsRead > 0 ? (r.quality.rowsQuarantined / r.quality.rowsRead) * 100 : null)],
     ['2 Quality', 'Items with gaps in their actuals', r.quality.itemsWithGaps],
-    ['3 Roles', 'Segments stepped down to assist', r.roles.filter((x) => x.roleInForce !== x.role).length],
+    ['3 Roles', 'Segments stepped down to assist', steppedDownRoles(r).length],
     ['4 Accountability', 'Lines of past runs decided by a person, %', pct(r.accountability.linesInPastRuns > 0 ? (r.accountability.linesDecidedByPerson / r.accountability.linesInPastRuns) * 100 : null)],
     ['4 Accountability', 'Overrides awaiting a manager', r.accountability.pendingApprovals],
     ['5 Monitoring', 'Model WAPE %', pct(r.monitoring.modelWape)],

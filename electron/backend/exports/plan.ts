@@ -10,6 +10,7 @@ import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { policyResolver } from '../decisions/policy';
 import { columns, statementRows, type ExportCell, type TitledTable } from './table';
+import { currentRunId as mainModelRunId } from '../queries/opening-run';
 
 export const PLAN_COLUMNS = columns([
   ['item_id', 'Item', 'text'],
@@ -82,10 +83,10 @@ export function runFacts(db: Db, runId: number): RunFacts {
   return run;
 }
 
-/** The run planners are working on: the newest origin (as getWorkbookInfo's currentRunId). */
+/** The run planners are working on: the main model's newest run (getWorkbookInfo's currentRunId, one definition). */
 export function currentRunId(db: Db): number {
-  const id = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1').pluck().get() as number | undefined;
-  if (id === undefined) throw new WorkbenchError('NOT_FOUND', 'The workbook has no forecast runs yet, so there is no plan to export.');
+  const id = mainModelRunId(db);
+  if (id === null) throw new WorkbenchError('NOT_FOUND', 'The workbook has no forecast runs yet, so there is no plan to export.');
   return id;
 }
 

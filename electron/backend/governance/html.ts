@@ -2,7 +2,7 @@
 // scripts, no external files; the charts are SVG rendered here by ECharts'
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
-import { GOVERNANCE_QUESTIONS, identitiesText, type GovernanceReport } from '../../../shared/governance';
+import { countOf, GOVERNANCE_QUESTIONS, identitiesText, reportSegmentName, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -106,14 +106,14 @@ export function governanceHtml(r: GovernanceReport): string {
     section(
       3,
       GOVERNANCE_QUESTIONS[2],
-      r.roles.map((x) => `${esc(x.segmentType === 'all' ? 'All items' : `${x.segmentType === 'abc_class' ? 'ABC class ' : ''}${x.segmentValue}`)}: <b>${esc(x.roleInForce)}</b>${x.roleInForce !== x.role ? ` (stepped down from ${esc(x.role)})` : ''}`).join('; ') + '.',
+      r.roles.map((x) => `${esc(reportSegmentName(x.segmentType, x.segmentValue))}: <b>${esc(x.roleInForce)}</b>${esc(stepDownPhrase(x))}`).join('; ') + '.',
       table(
         'Policies',
         ['Segment', 'Role set', 'Role in force', 'Approval above', 'Freeze lags', 'Drift threshold', 'Last changed by'],
         r.roles.map((x) => [
-          esc(x.segmentType === 'all' ? 'All items' : `${x.segmentType === 'abc_class' ? 'ABC ' : ''}${x.segmentValue}`),
+          esc(reportSegmentName(x.segmentType, x.segmentValue)),
           esc(x.role),
-          x.roleInForce !== x.role ? `<span class="warn">${esc(x.roleInForce)}</span>` : esc(x.roleInForce),
+          x.steppedDownAt !== null ? `<span class="warn">${esc(x.roleInForce)} (drift guard)</span>` : esc(x.roleInForce),
           `${x.approvalPct === null ? '—' : `${num(x.approvalPct)} %`} / ${x.approvalUnits === null ? '—' : `${num(x.approvalUnits)} units`}`,
           num(x.freezeLags),
           x.driftThresholdPts === null ? '—' : `${num(x.driftThresholdPts, 1)} pts`,
@@ -141,7 +141,7 @@ export function governanceHtml(r: GovernanceReport): string {
       GOVERNANCE_QUESTIONS[5],
       r.drift.alerts.length === 0
         ? 'No drift alert has been raised.'
-        : `${num(r.drift.alerts.length)} drift alert(s); ${r.drift.steppedDown.length > 0 ? `<span class="warn">stepped down to assist: ${r.drift.steppedDown.map(esc).join(', ')}</span>` : 'no segment is stepped down now'}.`,
+        : `${countOf(r.drift.alerts.length, 'drift alert')}; ${r.drift.steppedDown.length > 0 ? `<span class="warn">stepped down to assist: ${r.drift.steppedDown.map(esc).join(', ')}</span>` : 'no segment is stepped down now'}.`,
       table(
         'Drift alerts',
         ['Segment', 'Baseline WAPE', 'Recent WAPE', 'Raised', 'Response'],

@@ -1,7 +1,7 @@
 // The governance report's figures, straight from the workbook (SPEC §6): what
 // data, its quality, the model's role, who is accountable, how accuracy is
 // monitored, what happened on drift, and what rollback exists.
-import type { GovernanceReport } from '../../../shared/governance';
+import { reportSegmentName, steppedDownRoles, type GovernanceReport } from '../../../shared/governance';
 import { bucketIndex, bucketKeyOf, periodFromKey, type Grain } from '../../../shared/period';
 import { ensureAccuracyCube } from '../accuracy/cube';
 import { driftReport } from '../accuracy/drift';
@@ -153,8 +153,8 @@ function monitoring(db: Db): GovernanceReport['monitoring'] {
   };
 }
 
-function drift(db: Db): GovernanceReport['drift'] {
-  const segment = (type: string, value: string) => (type === 'all' ? 'All items' : `${type === 'abc_class' ? 'ABC class ' : ''}${value}`);
+function drift(db: Db, roles: GovernanceReport['roles']): GovernanceReport['drift'] {
+  const segment = reportSegmentName;
   return {
     alerts: (
       db.prepare('SELECT a.*, coalesce(u.display_name, a.resolved_by) AS resolver FROM drift_alerts a LEFT JOIN users u ON u.user_id = a.resolved_by ORDER BY alert_id DESC').all() as {
@@ -180,9 +180,8 @@ function drift(db: Db): GovernanceReport['drift'] {
       resolvedAt: a.resolved_at,
       resolution: a.resolution,
     })),
-    steppedDown: (db.prepare('SELECT segment_type, segment_value FROM policies WHERE stepped_down_at IS NOT NULL ORDER BY segment_value').all() as { segment_type: string; segment_value: string }[]).map((p) =>
-      segment(p.segment_type, p.segment_value),
-    ),
+    // The same policies question 3 lists: one source for every step-down figure.
+    steppedDown: steppedDownRoles({ roles }).map((p) => segment(p.segmentType, p.segmentValue)),
     watching: driftReport(db).map((s) => ({ segment: segment(s.segmentType, s.segmentValue), recent: s.recent, baseline: s.baseline, threshold: s.threshold, drifting: s.drifting })),
   };
 }
@@ -207,15 +206,16 @@ function rollback(db: Db): GovernanceReport['rollback'] {
 
 export function governanceReport(db: Db, now: Date): GovernanceReport {
   ensureAccuracyCube(db);
+  const policies = roles(db);
   return {
     workbookName: (db.prepare("SELECT value FROM workbook_meta WHERE key = 'name'").pluck().get() as string | undefined) ?? 'Workbook',
     generatedAt: now.toISOString(),
     provenance: provenance(db),
     quality: quality(db, workbookGrain(db)),
-    roles: roles(db),
+    roles: policies,
     accountability: accountability(db),
     monitoring: monitoring(db),
-    drift: drift(db),
+    drift: drift(db, policies),
     rollback: rollback(db),
   };
 }

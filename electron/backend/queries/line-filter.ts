@@ -7,8 +7,14 @@ import { WorkbenchError } from '../errors';
 
 export type LineFilter = ParsedRequestOf<'getRunLines'>['filter'];
 
+/** The line's actual is known: it is closed to decisions (shared/decision-rules.ts lineLock). */
+const ACTUAL_KNOWN_SQL =
+  'EXISTS (SELECT 1 FROM actuals ac WHERE ac.item_key = l.item_key AND ac.location_key = l.location_key AND ac.period = l.period AND ac.superseded_at IS NULL)';
+
 const STATUS_SQL: Record<NonNullable<LineFilter['status']>, string> = {
-  undecided: "coalesce(ls.status, 'undecided') = 'undecided'",
+  // Not decided: still open to a decision; a closed line is history, not a plan to decide.
+  undecided: `coalesce(ls.status, 'undecided') = 'undecided' AND NOT ${ACTUAL_KNOWN_SQL}`,
+  closed: ACTUAL_KNOWN_SQL,
   decided: "coalesce(ls.status, 'undecided') <> 'undecided'",
   final: "ls.status = 'final'",
   pending_approval: "ls.status = 'pending_approval'",

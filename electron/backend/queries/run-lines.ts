@@ -8,6 +8,7 @@
 // query for its own rows.
 import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../../shared/domain';
 import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
+import { lineLock, type LinePolicy } from '../../../shared/decision-rules';
 import { periodFromKey } from '../../../shared/period';
 import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
@@ -53,19 +54,20 @@ const LINE_COLUMNS = `l.line_id AS lineId, i.item_id AS itemId, i.name AS itemNa
        i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper,
        coalesce(e.score, 0) AS exceptionScore, coalesce(e.reasons, '[]') AS exceptionReasons, s.quantity AS salesInput,
        coalesce(ls.status, 'undecided') AS status, coalesce(ls.final_quantity, l.quantity) AS finalQuantity,
-       coalesce(ls.source, 'model') AS planSource, ls.reason_code AS reasonCode, ls.decided_by AS decidedBy`;
+       coalesce(ls.source, 'model') AS planSource, ls.reason_code AS reasonCode, ls.decided_by AS decidedBy, act.quantity AS actual`;
 
 const LINE_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
        LEFT JOIN line_exceptions e ON e.line_id = l.line_id
        LEFT JOIN line_state ls ON ls.line_id = l.line_id
-       LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL`;
+       LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
+       LEFT JOIN actuals act ON act.item_key = l.item_key AND act.location_key = l.location_key AND act.period = l.period AND act.superseded_at IS NULL`;
 
 /** What the sorts and the filter need, without the columns only a page shows. */
 const ORDER_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
        LEFT JOIN line_exceptions e ON e.line_id = l.line_id
        LEFT JOIN line_state ls ON ls.line_id = l.line_id`;
 
-type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags'> & { period: number; exceptionReasons: string };
+type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags' | 'lock' | 'policy'> & { period: number; exceptionReasons: string };
 
 /** An item's place in the grouped list: its header at `start`, its lines right after. */
 interface GroupSlot extends Omit<ItemGroupHeader, 'index'> {
@@ -200,11 +202,31 @@ function groupedPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lin
   return { runId: req.runId, total, lineTotal, itemTotal: slots.length, offset: req.offset, rows, groups };
 }
 
-/** Periods as ISO dates, reasons as values, and whether the governing policy freezes the line. */
+/**
+ * Periods as ISO dates, reasons as values, the governing policy's thresholds, and
+ * whether a decision may change the line: the same lineLock the backend refuses with.
+ */
 function finishLines(db: Db, rows: (RawLine & { groupOrder?: number })[]): ForecastLineRow[] {
   const policyOf = policyResolver(db);
   return rows.map(({ groupOrder: _order, ...r }) => {
-    const freezeLags = policyOf({ category: r.category, abcClass: r.abcClass }).freezeLags;
-    return { ...r, period: periodFromKey(r.period), exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[], frozen: r.lag <= freezeLags, freezeLags };
+    const p = policyOf({ category: r.category, abcClass: r.abcClass });
+    const policy: LinePolicy = {
+      segmentType: p.segmentType,
+      segmentValue: p.segmentValue,
+      freezeLags: p.freezeLags,
+      approvalPct: p.approvalPct,
+      approvalUnits: p.approvalUnits,
+      commentPct: p.commentPct,
+    };
+    const period = periodFromKey(r.period);
+    return {
+      ...r,
+      period,
+      exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[],
+      frozen: r.lag <= p.freezeLags,
+      freezeLags: p.freezeLags,
+      lock: lineLock({ lag: r.lag, period, actual: r.actual }, p),
+      policy,
+    };
   });
 }

@@ -3,12 +3,10 @@ import type { WorkbookInfo } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { readMeta, workbookGrain } from '../db/open';
 import { periodFromKey } from '../../../shared/period';
+import { currentRunId, mainModel } from './opening-run';
 
 export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-  const current = db
-    .prepare('SELECT run_id AS runId FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1')
-    .get() as { runId: number } | undefined;
   const lastActual = db
     .prepare('SELECT max(period) AS period FROM actuals WHERE superseded_at IS NULL')
     .get() as { period: number | null };
@@ -27,7 +25,8 @@ export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
       importBatches: count('SELECT count(*) AS n FROM import_batches'),
       auditEntries: count('SELECT count(*) AS n FROM audit_log'),
     },
-    currentRunId: current?.runId ?? null,
+    currentRunId: currentRunId(db),
+    mainModel: mainModel(db),
     lastActualPeriod: lastActual.period === null ? null : periodFromKey(lastActual.period),
   };
 }

@@ -3,7 +3,7 @@
 // same report saved as one HTML file that prints well (runExport, html).
 import { useEffect } from 'react';
 import { formatTimestamp } from '../../../shared/format';
-import type { GovernanceReport } from '../../../shared/governance';
+import { steppedDownRoles, type GovernanceReport } from '../../../shared/governance';
 import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import { useAppStore } from '../../stores/app';
 import { useGovernanceReportStore } from '../../stores/governance-report';
@@ -21,6 +21,7 @@ function Glance({ report: r }: { report: GovernanceReport }) {
     { label: 'Decided by a person', value: pctOf(r.accountability.linesDecidedByPerson, r.accountability.linesInPastRuns), note: 'past runs · Q4' },
     { label: 'Awaiting a manager', value: num(r.accountability.pendingApprovals), note: 'Q4' },
     { label: 'Drift alerts', value: num(r.drift.alerts.length), note: `${num(openAlerts)} open · Q6` },
+    { label: 'Stepped down', value: num(steppedDownRoles(r).length), note: 'segments · Q3 · Q6' },
     { label: 'Releases', value: num(r.rollback.releases), note: `${num(r.rollback.rollbacks)} rollback${r.rollback.rollbacks === 1 ? '' : 's'} · Q7` },
   ];
   return (

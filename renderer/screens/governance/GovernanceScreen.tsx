@@ -6,8 +6,8 @@ import { useEffect, type KeyboardEvent } from 'react';
 import { useAppStore } from '../../stores/app';
 import { isManager, useGovernanceStore, useSessionUser, type GovernanceView } from '../../stores/governance';
 import { ApprovalsPanel } from '../review/ApprovalsPanel';
-import { ReleaseBar } from '../review/ReleaseBar';
 import { GovernanceReportPanel } from './GovernanceReportPanel';
+import { PlanVersionsPanel } from './PlanVersionsPanel';
 import { PoliciesPanel } from './PoliciesPanel';
 import { ReasonCodesPanel } from './ReasonCodesPanel';
 
@@ -45,7 +45,7 @@ function ViewTabs({ view, onView }: { view: GovernanceView; onView: (view: Gover
   );
 }
 
-function Controls({ manager, loaded, signedIn, runId }: { manager: boolean; loaded: boolean; signedIn: boolean; runId: number | null }) {
+function Controls({ manager, loaded, signedIn }: { manager: boolean; loaded: boolean; signedIn: boolean }) {
   return (
     <>
       {loaded && !manager && (
@@ -56,15 +56,7 @@ function Controls({ manager, loaded, signedIn, runId }: { manager: boolean; load
       )}
       <PoliciesPanel canEdit={manager} />
       <ApprovalsPanel />
-      {runId !== null && (
-        <section className="panel governance-panel releases-panel" aria-labelledby="releases-title">
-          <h3 id="releases-title">Plan versions of the current run</h3>
-          <p className="panel-note">
-            A release snapshots the run's final plan as a numbered version for export; a rollback is a new version copying an earlier one. No version is ever rewritten.
-          </p>
-          <ReleaseBar runId={runId} inline />
-        </section>
-      )}
+      <PlanVersionsPanel />
       <ReasonCodesPanel canEdit={manager} />
       <p className="hint">Provenance, data quality, accountability, accuracy monitoring, drift and rollback are answered on the Report tab.</p>
     </>
@@ -85,7 +77,6 @@ export function GovernanceScreen() {
   }, [workbook?.path, workbook?.currentRunId, revision, load]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const manager = isManager(user);
-  const runId = workbook?.currentRunId ?? null;
   return (
     <section className={`screen governance view-${view}`} aria-labelledby="governance-title">
       <div className="toolbar">
@@ -98,7 +89,7 @@ export function GovernanceScreen() {
         </div>
       )}
       <div className="view-panel" role="tabpanel" id={`governance-view-${view}`} aria-labelledby={`governance-tab-${view}`}>
-        {view === 'controls' ? <Controls manager={manager} loaded={loaded} signedIn={user !== null} runId={runId} /> : <GovernanceReportPanel />}
+        {view === 'controls' ? <Controls manager={manager} loaded={loaded} signedIn={user !== null} /> : <GovernanceReportPanel />}
       </div>
     </section>
   );

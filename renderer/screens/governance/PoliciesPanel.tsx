@@ -67,11 +67,20 @@ function DriftRow({ policy, canEdit }: { policy: PolicySummary; canEdit: boolean
   return (
     <tr className="row-drift">
       <td colSpan={COLUMNS}>
-        <span className="drift-mark">stepped down by drift guard on {policy.steppedDownAt.slice(0, 10)}</span> {segmentName(policy)} runs as <b>assist</b> instead of{' '}
-        <b>{policy.modelRole}</b> until a manager restores the role.
+        <span className="drift-mark">stepped down by drift guard on {policy.steppedDownAt.slice(0, 10)}</span>{' '}
+        {policy.modelRole === 'assist' ? (
+          // The guard made this policy from all items' rules (role assist) to step the segment down: no other role to restore.
+          <>
+            {segmentName(policy)} is held at <b>assist</b>, its set role, until a manager lifts the step-down.
+          </>
+        ) : (
+          <>
+            {segmentName(policy)} runs as <b>assist</b> instead of <b>{policy.modelRole}</b> until a manager restores the role.
+          </>
+        )}
         {canEdit && (
           <button type="button" className="small" aria-label={`Restore role of ${segmentName(policy)}`} disabled={busy} onClick={() => void restoreRole(policy)}>
-            Restore {policy.modelRole}
+            {policy.modelRole === 'assist' ? 'Lift the step-down' : `Restore ${policy.modelRole}`}
           </button>
         )}
       </td>

@@ -4,7 +4,7 @@
 // only puts them into words and tables.
 import type { ReactNode } from 'react';
 import { formatPeriod, formatTimestamp } from '../../../shared/format';
-import { GOVERNANCE_QUESTIONS, identitiesText, type GovernanceReport } from '../../../shared/governance';
+import { countOf, GOVERNANCE_QUESTIONS, identitiesText, reportSegmentName, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
 import type { Grain } from '../../../shared/period';
 import { CategoryErrorChart, ErrorTrendChart } from './ReportCharts';
 
@@ -15,7 +15,7 @@ export const pct = (v: number | null | undefined): string => (v === null || v ==
 /** A count as a share of a total, written as the HTML report writes it. */
 export const pctOf = (count: number, total: number): string => (total > 0 ? pct((count / total) * 100) : '–');
 const when = (iso: string | null | undefined) => (iso ? formatTimestamp(iso) : '–');
-const segmentName = (type: string, value: string) => (type === 'all' ? 'All items' : `${type === 'abc_class' ? 'ABC class ' : ''}${value}`);
+const segmentName = reportSegmentName;
 
 /** A compact table; text cells wrap unless listed in `keep` (names, dates), numbers never do. */
 function ReportTable({ caption, head, rows, numeric = [], keep = [] }: { caption: string; head: string[]; rows: ReactNode[][]; numeric?: number[]; keep?: number[] }) {
@@ -110,7 +110,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
           <span key={`${x.segmentType}:${x.segmentValue}`}>
             {i > 0 && '; '}
             {segmentName(x.segmentType, x.segmentValue)}: <b>{x.roleInForce}</b>
-            {x.roleInForce !== x.role && ` (stepped down from ${x.role})`}
+            {stepDownPhrase(x)}
           </span>
         )).concat(<span key="end">.</span>)}
       >
@@ -122,7 +122,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
           rows={r.roles.map((x) => [
             segmentName(x.segmentType, x.segmentValue),
             x.role,
-            x.roleInForce !== x.role ? <Warn>{x.roleInForce}</Warn> : x.roleInForce,
+            x.steppedDownAt !== null ? <Warn>{x.roleInForce} (drift guard)</Warn> : x.roleInForce,
             `${x.approvalPct === null ? '–' : `${num(x.approvalPct)} %`} / ${x.approvalUnits === null ? '–' : `${num(x.approvalUnits)} units`}`,
             num(x.freezeLags),
             x.driftThresholdPts === null ? '–' : `${num(x.driftThresholdPts, 1)} pts`,
@@ -170,7 +170,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
             'No drift alert has been raised.'
           ) : (
             <>
-              {num(r.drift.alerts.length)} drift alert(s); {r.drift.steppedDown.length > 0 ? <Warn>stepped down to assist: {r.drift.steppedDown.join(', ')}</Warn> : 'no segment is stepped down now'}.
+              {countOf(r.drift.alerts.length, 'drift alert')}; {r.drift.steppedDown.length > 0 ? <Warn>stepped down to assist: {r.drift.steppedDown.join(', ')}</Warn> : 'no segment is stepped down now'}.
             </>
           )
         }

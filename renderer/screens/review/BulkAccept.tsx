@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { formatCount } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
 
-/** Accept every undecided, unfrozen line of the filtered set, after one confirmation. */
+/** Accept every undecided line of the filtered set that is neither frozen nor closed, after one confirmation. */
 export function BulkAccept() {
   const total = useReviewStore((s) => s.lineTotal);
   const bulkAccept = useReviewStore((s) => s.bulkAccept);
@@ -16,7 +16,7 @@ export function BulkAccept() {
     );
   return (
     <span className="confirm" role="group" aria-label="Confirm bulk accept">
-      Accept the undecided lines of these {formatCount(total)}?
+      Accept the undecided lines of these {formatCount(total)}? Frozen and closed lines stay as they are.
       <button
         type="button"
         className="primary"

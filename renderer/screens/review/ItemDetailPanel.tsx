@@ -1,7 +1,6 @@
 import { formatPercent, formatPeriod, formatQuantity } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
 import { DecisionPanel } from './DecisionPanel';
-import { exceptionChip } from './exceptionText';
 import { ItemChart } from './ItemChart';
 
 /** The selected line's item: who owns it, how it has sold, what the model said before. */
@@ -50,15 +49,6 @@ export function ItemDetailPanel() {
           </dd>
         </div>
       </dl>
-      {row && row.exceptionReasons.length > 0 && (
-        <ul className="reasons" aria-label="Why this line is an exception">
-          {row.exceptionReasons.map((r) => (
-            <li key={r.kind}>
-              {exceptionChip(r).long} <small>{r.contribution < 0 ? `−${Math.round(-r.contribution)}` : `+${Math.round(r.contribution)}`}</small>
-            </li>
-          ))}
-        </ul>
-      )}
       <table className="table compact" aria-label="Forecast of the selected item">
         <thead>
           <tr>
@@ -66,7 +56,7 @@ export function ItemDetailPanel() {
             <th scope="col" className="num">Lag</th>
             <th scope="col" className="num">Model</th>
             <th scope="col" className="num">Interval</th>
-            <th scope="col" className="num">Sales input</th>
+            <th scope="col" className="num" title="Sales input">Sales</th>
           </tr>
         </thead>
         <tbody>

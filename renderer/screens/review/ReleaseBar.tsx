@@ -13,8 +13,8 @@ function versionText(r: ReleaseSummary): string {
 }
 
 /** What a release found, per model role in force; a rollback reviews nothing and only copies lines. */
-function outcomeText(o: ReleaseOutcome): string {
-  if (o.kind === 'rollback') return `v${o.version} restores the plan of v${o.restoresVersion}: ${formatCount(o.lines)} lines.`;
+function outcomeText(o: ReleaseOutcome, runLabel: string): string {
+  if (o.kind === 'rollback') return `${runLabel}: v${o.version} restores the plan of v${o.restoresVersion}: ${formatCount(o.lines)} lines.`;
   const parts: string[] = [];
   const review = o.review;
   if (review) {
@@ -30,7 +30,7 @@ function outcomeText(o: ReleaseOutcome): string {
     if (review.pendingReleasedAtPrevious) parts.push(`${formatCount(review.pendingReleasedAtPrevious)} pending overrides released at the quantity before them`);
     if (review.rejected) parts.push(`${formatCount(review.rejected)} rejected overrides released at the quantity before them`);
   }
-  return `Released v${o.version}: ${formatCount(o.lines)} lines${parts.length ? ` · ${parts.join(' · ')}` : ''}.`;
+  return `Released ${runLabel} as v${o.version}: ${formatCount(o.lines)} lines${parts.length ? ` · ${parts.join(' · ')}` : ''}.`;
 }
 
 /** Asked for in a row of its own under the version: a rollback always says why. */
@@ -58,9 +58,9 @@ function RollbackRow({ version, next, busy, onDone }: { version: number; next: n
 /**
  * The plan of record of a run in one line. The confirm step, the outcome and the
  * version list drop down over the page beneath it (for a toolbar); `inline` puts
- * them in the flow instead (for a panel).
+ * them in the flow instead (for a panel). Releasing always names the run it releases.
  */
-export function ReleaseBar({ runId, inline = false }: { runId: number; inline?: boolean }) {
+export function ReleaseBar({ runId, runLabel, inline = false }: { runId: number; runLabel: string; inline?: boolean }) {
   const revision = useAppStore((s) => s.revision);
   const planRevision = useAppStore((s) => s.planRevision);
   const { user } = useSessionUser();
@@ -120,6 +120,8 @@ export function ReleaseBar({ runId, inline = false }: { runId: number; inline?: 
         <button
           type="button"
           className="small"
+          aria-label={`Release the plan of ${runLabel}`}
+          title={`Release the plan of ${runLabel}`}
           aria-expanded={confirming}
           onClick={() => {
             dismiss();
@@ -127,7 +129,7 @@ export function ReleaseBar({ runId, inline = false }: { runId: number; inline?: 
           }}
           disabled={busy || releases === null || confirming}
         >
-          Release plan
+          {inline ? `Release the plan of ${runLabel}` : 'Release plan'}
         </button>
       )}
       {releases && releases.length > 0 && (
@@ -142,8 +144,8 @@ export function ReleaseBar({ runId, inline = false }: { runId: number; inline?: 
           {confirming && (
             <div className="release-confirm">
               <span className="confirm-text">
-                Snapshot this run's final plan as v{nextVersion}. Untouched lines of <b>decide</b> segments become final; pending overrides go out at their previous
-                quantity.
+                Snapshot the final plan of <b>{runLabel}</b> as v{nextVersion}. Untouched lines of <b>decide</b> segments become final; pending overrides go out at
+                their previous quantity.
               </span>
               <span className="inline-confirm">
                 <input aria-label="Release note" placeholder="Note (optional)" value={note} maxLength={2000} autoFocus onChange={(e) => setNote(e.target.value)} />
@@ -158,7 +160,7 @@ export function ReleaseBar({ runId, inline = false }: { runId: number; inline?: 
           )}
           {showOutcome && (
             <div className="release-outcome" role="status">
-              <span>{outcomeText(outcome)}</span>
+              <span>{outcomeText(outcome, runLabel)}</span>
               <button type="button" className="link-button" aria-label="Dismiss the release outcome" onClick={dismiss}>
                 ×
               </button>

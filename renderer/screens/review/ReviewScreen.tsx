@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { formatCount, formatPeriod } from '../../../shared/format';
+import { formatCount, formatPeriod, formatRunLabel } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useApprovalsStore } from '../../stores/approvals';
 import { useReviewStore } from '../../stores/review';
@@ -16,15 +16,19 @@ export function ReviewScreen() {
   const workbook = useAppStore((s) => s.workbook);
   const revision = useAppStore((s) => s.revision);
   const planRevision = useAppStore((s) => s.planRevision);
-  const { runs, runId, overview, filter, lineTotal, groupByItem, error, loadRuns, selectRun, setFilter, setGroupByItem } = useReviewStore();
-  const me = useSessionStore((s) => s.session?.user);
+  const { runs, runId, overview, overviewOpen, filter, groupByItem, error, loadRuns, selectRun, setFilter, setGroupByItem, setOverviewOpen } = useReviewStore();
+  const session = useSessionStore((s) => s.session);
+  const me = session?.user;
   const waiting = useApprovalsStore((s) =>
     s.runId === runId && s.approvals ? s.approvals.filter((a) => me?.role === 'manager' || a.decidedBy === me?.userId).length : null,
   );
 
+  // Opens on the run this person last worked on, else the main model's newest (the backend decides which);
+  // once chosen, the run stays chosen while the workbook changes, until someone else signs in.
+  const sessionLoaded = session !== null;
   useEffect(() => {
-    if (workbook) void loadRuns(workbook.currentRunId);
-  }, [workbook?.path, revision, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (workbook && session) void loadRuns(session.openingRun?.runId ?? workbook.currentRunId);
+  }, [workbook?.path, revision, sessionLoaded, me?.userId, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // A plan changed (here, in the approvals drawer, on another screen): refresh the lines on screen, keeping filters and selection.
   useEffect(() => {
@@ -38,7 +42,7 @@ export function ReviewScreen() {
       if (event.altKey || event.ctrlKey || event.metaKey || target.closest('input, select, textarea, dialog')) return;
       const store = useReviewStore.getState();
       const actions: Record<string, () => void> = {
-        a: () => void store.decide({ action: 'accept' }).then((ok) => ok && store.select(useReviewStore.getState().selectedIndex + 1)),
+        a: () => void store.acceptAndAdvance(),
         o: () => store.openEditor(false),
         s: () => store.openEditor(true),
         n: () => store.nextException(),
@@ -65,7 +69,7 @@ export function ReviewScreen() {
           <select aria-label="Forecast run" value={runId ?? ''} onChange={(e) => void selectRun(Number(e.target.value))} disabled={!runs.length}>
             {runs.map((r) => (
               <option key={r.runId} value={r.runId}>
-                {`${r.modelName} ${r.modelVersion} · origin ${formatPeriod(r.origin, r.grain)} · ${formatCount(r.lines)} lines`}
+                {`${formatRunLabel(r)} · ${formatCount(r.lines)} lines`}
               </option>
             ))}
           </select>
@@ -100,6 +104,7 @@ export function ReviewScreen() {
         <select aria-label="Status" value={filter.status} onChange={(e) => setFilter({ status: e.target.value })}>
           <option value="">Any status</option>
           <option value="undecided">Not decided</option>
+          <option value="closed">Closed (actual known)</option>
           <option value="decided">Decided</option>
           <option value="overridden">Overridden</option>
           <option value="pending_approval">Waiting for approval</option>
@@ -117,7 +122,7 @@ export function ReviewScreen() {
           <span>Group by item</span>
         </label>
         <BulkAccept />
-        {runId !== null && <ReleaseBar runId={runId} />}
+        {run && <ReleaseBar runId={run.runId} runLabel={formatRunLabel(run)} />}
         <span className="spacer" />
         {run && (
           <span className="run-facts">
@@ -133,23 +138,27 @@ export function ReviewScreen() {
       )}
       {!runs.length && workbook && <p className="empty">This workbook has no forecast runs yet. Import a forecast file to start.</p>}
       {runId !== null && (
-        <details className="approvals-drawer">
-          <summary>
-            {me?.role === 'manager' ? 'Overrides waiting for your approval' : 'My overrides waiting for approval'}
-            {waiting !== null && <span className="count"> ({formatCount(waiting)})</span>}
-          </summary>
-          <ApprovalsPanel runId={runId} />
-        </details>
+        // Two drawers on one line, closed by default so the worklist keeps the height (25 lines and more at 900 px);
+        // the one opened takes the whole width.
+        <div className="review-drawers">
+          <details className="approvals-drawer">
+            <summary>
+              {me?.role === 'manager' ? 'Overrides waiting for your approval' : 'My overrides waiting for approval'}
+              {waiting !== null && <span className="count"> ({formatCount(waiting)})</span>}
+            </summary>
+            <ApprovalsPanel runId={runId} />
+          </details>
+          <details className="approvals-drawer overview-drawer" open={overviewOpen} onToggle={(e) => setOverviewOpen((e.currentTarget as HTMLDetailsElement).open)}>
+            <summary>Run overview: total demand, actuals and model forecast</summary>
+            {overviewOpen && overview && <RunOverviewChart overview={overview} />}
+          </details>
+        </div>
       )}
-      {overview && <RunOverviewChart overview={overview} />}
       <div className="review-body">
         {runId !== null && <WorklistGrid key={runId} />}
         <ItemDetailPanel />
       </div>
-      <p className="hint" aria-hidden="true">
-        ↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · g group by item · Enter save · Esc cancel ·{' '}
-        {lineTotal !== null ? `${formatCount(lineTotal)} ${lineTotal === 1 ? 'line' : 'lines'}` : ''}
-      </p>
+
     </section>
   );
 }

@@ -9,7 +9,7 @@ import { formatCount } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
 import { GRID_TEMPLATE, WORKLIST_COLUMNS } from './columns';
 
-const ROW_HEIGHT = 26;
+const ROW_HEIGHT = 24;
 const HEADER_HEIGHT = 29;
 
 export function WorklistGrid() {
@@ -113,7 +113,7 @@ export function WorklistGrid() {
               <div
                 key={v.key}
                 id={`line-${v.index}`}
-                className={`grid-row${v.index === selectedIndex ? ' selected' : ''}${v.index % 2 ? ' odd' : ''}${row ? ` st-${row.frozen && row.status === 'undecided' ? 'frozen' : row.status}` : ''}`}
+                className={`grid-row${v.index === selectedIndex ? ' selected' : ''}${v.index % 2 ? ' odd' : ''}${row ? ` st-${row.lock && row.status === 'undecided' ? row.lock.kind : row.status}` : ''}${row?.lock?.kind === 'closed' ? ' closed' : ''}`}
                 role="row"
                 aria-rowindex={v.index + 2}
                 aria-selected={v.index === selectedIndex}
@@ -121,7 +121,7 @@ export function WorklistGrid() {
                 style={style}
               >
                 {WORKLIST_COLUMNS.map((col) => (
-                  <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined} title={row && col.hover ? col.value(row) : undefined}>
+                  <div key={col.id} role="gridcell" className={col.numeric ? 'num' : undefined} title={row ? (col.cellTitle?.(row) ?? (col.hover ? col.value(row) : undefined)) : undefined}>
                     {row ? col.value(row) : col.id === 'item' ? '…' : ''}
                   </div>
                 ))}
@@ -131,11 +131,14 @@ export function WorklistGrid() {
         </div>
       </div>
       <div className="grid-foot" aria-hidden="true">
-        {total === null
-          ? 'Loading…'
-          : grouped
-            ? `${formatCount(lineTotal ?? 0)} ${lineTotal === 1 ? 'line' : 'lines'} of ${formatCount(itemTotal ?? 0)} ${itemTotal === 1 ? 'item' : 'items'}, grouped by item`
-            : `${formatCount(total)} ${total === 1 ? 'line' : 'lines'} · row ${total ? formatCount(selectedIndex + 1) : 0}`}
+        <span>
+          {total === null
+            ? 'Loading…'
+            : grouped
+              ? `${formatCount(lineTotal ?? 0)} ${lineTotal === 1 ? 'line' : 'lines'} of ${formatCount(itemTotal ?? 0)} ${itemTotal === 1 ? 'item' : 'items'}, grouped by item`
+              : `${formatCount(total)} ${total === 1 ? 'line' : 'lines'} · row ${total ? formatCount(selectedIndex + 1) : 0}`}
+        </span>
+        <span className="keys">↑↓ or j/k move · a accept · o override · s adopt sales input · n next exception · u undo · g group by item · Enter save · Esc cancel</span>
       </div>
     </div>
   );
