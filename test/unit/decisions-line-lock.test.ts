@@ -7,6 +7,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import type { ForecastLineRow } from '../../shared/domain';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
 import { ok, refused } from '../helpers/api';
+import { signInAs } from '../helpers/people';
 
 describe('closed and frozen lines, one rule for the worklist and the backend', () => {
   let t: ReturnType<typeof tempDir>;
@@ -50,7 +51,7 @@ describe('closed and frozen lines, one rule for the worklist and the backend', (
   });
 
   it('marks a frozen line with the sentence the backend refuses it with, and carries the policy the editor needs', async () => {
-    await ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
+    await signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
     await ok(ctx, 'savePolicy', { segmentType: 'category', segmentValue: 'Beverages', modelRole: 'assist', approvalPct: 30, approvalUnits: 500, freezeLags: 2, commentPct: 15, driftThresholdPts: 5 });
     const frozen = await rowOf(line('SKU-1', 2));
     expect(frozen.lock).toEqual({ kind: 'frozen', message: 'Line is frozen: lag 2 is inside the freeze window of 2 (policy for category Beverages).' });
@@ -80,7 +81,7 @@ describe('closed and frozen lines, one rule for the worklist and the backend', (
     actualArrives(280);
     const message = (await rowOf(id)).lock!.message;
     expect(await refused(ctx, 'undoLastDecision', { runId })).toEqual({ code: 'FORBIDDEN', message });
-    await ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
+    await signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
     expect(await refused(ctx, 'reviewOverride', { decisionId: pending.decision.decisionId, verdict: 'approved' })).toEqual({ code: 'FORBIDDEN', message });
     // Rejecting leaves the plan as it was, which a closed line allows.
     await ok(ctx, 'reviewOverride', { decisionId: pending.decision.decisionId, verdict: 'rejected', note: 'too late' });

@@ -10,7 +10,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { importFile } from '../../electron/backend/imports/import-file';
-import type { ForecastRunSummary } from '../../shared/domain';
+import { DEMO_PASSPHRASE, type ForecastRunSummary } from '../../shared/domain';
 import { ok } from '../helpers/api';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
@@ -18,7 +18,7 @@ describe('the run Review opens on', () => {
   const t = tempDir('fwb-opening-');
   let ctx: BackendContext;
   let demoRuns: ForecastRunSummary[];
-  const as = (userId: string, role: 'planner' | 'manager' = 'planner') => ok(ctx, 'signIn', { userId, displayName: userId, role });
+  const as = (userId: string, role: 'planner' | 'manager' = 'planner') => ok(ctx, 'signIn', { userId, displayName: userId, role, ...(role === 'planner' ? {} : { passphrase: DEMO_PASSPHRASE }) });
   const opening = async (userId: string, role: 'planner' | 'manager' = 'planner') => (await as(userId, role), (await ok(ctx, 'getSession', {})).openingRun);
   /** A forecast file of one model at one origin, for the demo's first three items, imported as an analyst would. */
   async function importForecast(model: string, origin: string, period: string): Promise<number> {
