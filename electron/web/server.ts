@@ -8,7 +8,7 @@ import sirv from 'sirv';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import { defaultStagingDir, stageStream } from '../backend/imports/staging';
-import { exportFileIn } from '../backend/exports/folder';
+import { exportFileIn, READ_NO_FOLLOW } from '../backend/exports/folder';
 import { createReadStream } from 'node:fs';
 
 export interface ApiBackend {
@@ -185,7 +185,7 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
         'Content-Disposition': `attachment; filename="${name.replace(/"/g, '')}"`,
         'Cache-Control': 'no-store',
       });
-      createReadStream(file).pipe(res);
+      createReadStream(file, { flags: READ_NO_FOLLOW }).on('error', () => res.destroy()).pipe(res);
       return;
     }
     const match = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);

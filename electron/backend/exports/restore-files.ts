@@ -36,13 +36,18 @@ export function workbookStillOpen(workbookPath: string): boolean {
   return SIDE_FILES.some((suffix) => existsSync(`${workbookPath}${suffix}`));
 }
 
+/** Moves a workbook to another name with its -wal and -shm, so the set stays whole. */
+export function moveWorkbookFiles(from: string, to: string): void {
+  renameSync(from, to);
+  for (const suffix of SIDE_FILES) if (existsSync(`${from}${suffix}`)) renameSync(`${from}${suffix}`, `${to}${suffix}`);
+}
+
 /** Puts the current workbook aside and the checked copy in its place; returns where the old file went (null if there was none). */
 export function swapInRestoredCopy(workbookPath: string, staged: string, stamp: string): string | null {
   let aside: string | null = null;
   if (existsSync(workbookPath)) {
     aside = asidePathFor(workbookPath, stamp);
-    renameSync(workbookPath, aside);
-    for (const suffix of SIDE_FILES) if (existsSync(`${workbookPath}${suffix}`)) renameSync(`${workbookPath}${suffix}`, `${aside}${suffix}`);
+    moveWorkbookFiles(workbookPath, aside);
   }
   renameSync(staged, workbookPath);
   return aside;
