@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
+import { createPrivateFile } from '../private-files';
 import { assertExportTarget, isUnwritable, partialPathFor } from './target';
 
 export interface BackupOutcome {
@@ -35,6 +36,8 @@ export async function backupWorkbook(db: Db, outPath: string, options: BackupOpt
   let restarts = 0;
   let lastRemaining = Infinity;
   try {
+    // The copy is private from its first page: SQLite fills the file made here.
+    createPrivateFile(partial);
     await db.backup(partial, {
       progress: ({ totalPages, remainingPages }) => {
         options.onProgress?.({ pagesDone: totalPages - remainingPages, pagesTotal: totalPages });

@@ -4,6 +4,7 @@
 // put the current file aside (with its -wal and -shm, so the set stays whole)
 // and rename the copy into its place. Nothing is deleted.
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { makePrivate } from '../private-files';
 
 const SIDE_FILES = ['-wal', '-shm'] as const;
 
@@ -20,6 +21,8 @@ export function asidePathFor(workbookPath: string, stamp: string): string {
 export function stageRestoreCopy(workbookPath: string, backupPath: string, stamp: string): string {
   const staged = `${workbookPath}.restoring-${stamp}`;
   copyFileSync(backupPath, staged);
+  // The copy becomes the workbook: private, whatever mode the backup had.
+  makePrivate(staged);
   return staged;
 }
 

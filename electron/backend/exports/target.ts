@@ -4,7 +4,7 @@
 // app's exports and File › Back Up): never the workbook, its -wal, -shm or
 // journal, or the backups kept beside it; any other existing file only when asked.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { WorkbenchError } from '../errors';
 
@@ -91,15 +91,6 @@ export function assertExportTarget(outPath: string, rules: TargetRules): string 
 /** A name next to `path` that nobody else uses (hidden on Unix); the caller removes it on failure. */
 export function partialPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.partial-${randomBytes(4).toString('hex')}`);
-}
-
-/**
- * Creates `path` empty, readable and writable by its owner only (0600 on POSIX),
- * failing if anything is there: for writers that fill an existing file (SQLite's
- * backup), so a copy of the plan is private from its first byte.
- */
-export function createPrivateFile(path: string): void {
-  closeSync(openSync(path, 'wx', 0o600));
 }
 
 /** Errors of the file system that mean "this target cannot be written", not "the export broke". */
