@@ -1,7 +1,7 @@
 // `npm start` without an Electron runtime: the same workbook location Electron
 // would use, and a browser host started in its place with one line saying why.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,6 +106,11 @@ describe('npm start', () => {
     const lines = fallbackLines(started.stderr());
     expect(lines).toEqual([`Electron runtime not available (not downloaded, and FWB_NO_ELECTRON_DOWNLOAD=1); starting the browser host on ${workbook} instead.`]);
     expect(existsSync(workbook)).toBe(true);
+    if (process.platform !== 'win32') {
+      // The plan is private: the folder made for it 0700, the workbook 0600.
+      expect(statSync(join(tmp, 'Forecast Workbench')).mode & 0o777).toBe(0o700);
+      expect(statSync(workbook).mode & 0o777).toBe(0o600);
+    }
 
     // The host really answers on loopback.
     const port = Number(URL_LINE.exec(started.stdout())![1]);
