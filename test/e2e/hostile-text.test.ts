@@ -78,9 +78,9 @@ describe('hostile text and the launch address, in a browser', () => {
     await callApi(session, 'signIn', { userId: 'chen.wei', displayName: 'Chen Wei', role: 'planner' });
 
     // Someone else with the same address (from the terminal's scrollback, say) gets nothing.
-    const other = await browser.newContext();
+    const other = await browser.newContext({ viewport: { width: 1100, height: 420 } });
     try {
-      const late = await other.newPage({ viewport: { width: 1100, height: 420 } });
+      const late = await other.newPage();
       await late.goto(host.printedUrl);
       await late.getByRole('alert').filter({ hasText: 'This launch link was already used or is not valid' }).waitFor();
       expect(await late.evaluate(() => sessionStorage.getItem('fwb.token'))).toBeNull();
