@@ -7,6 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Everything fwb creates holds the plan: private to the user (files 0600, folders 0700),
+// also while a file is still being written under its temporary name.
+if (process.platform !== 'win32') process.umask(0o077);
 const bundle = join(root, 'out', 'cli', 'main.js');
 
 function newerThan(path, time) {

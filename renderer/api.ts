@@ -1,5 +1,5 @@
 // The one client of the backend: window.workbench (the preload's bridge) in the
-// desktop app, fetch + the launch token against the browser host otherwise.
+// desktop app, fetch + the session token (traded for a one-time launch code) against the browser host otherwise.
 import type { RequestOf, ResponseOf } from '../shared/contract';
 import type { BackendEvent, Result, StagedFile } from '../shared/domain';
 import type { MethodName } from '../shared/methods';
@@ -23,18 +23,49 @@ type Bridge = {
 } & Record<string, unknown>;
 
 const TOKEN_KEY = 'fwb.token';
+const NO_TOKEN = 'No access token: open the address the browser host printed.';
 
-/** Takes the token out of the address bar (so it is not bookmarked or shared) and keeps it for this tab. */
-function browserToken(): string | null {
+interface Session {
+  token: string | null;
+  /** Why there is no token, in words for the person (a spent launch link). */
+  problem?: string;
+}
+
+/** Takes a parameter out of the address bar, so it is not bookmarked, shared or kept in history. */
+function takeFromAddress(name: string): string | null {
   const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
-    return fromUrl;
+  const value = url.searchParams.get(name);
+  if (value === null) return null;
+  url.searchParams.delete(name);
+  window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  return value;
+}
+
+/**
+ * This tab's session token, kept in its session storage. The host's addresses
+ * carry a one-time launch code, traded here for the token once (the token itself
+ * is never in an address another program was given); an address with the token
+ * itself is taken as is (scripts and tests that traded a code already).
+ */
+async function browserSession(): Promise<Session> {
+  const code = takeFromAddress('code');
+  if (code !== null) {
+    try {
+      const response = await fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+      const result = (await response.json()) as Result<{ token: string }>;
+      if (result.ok) {
+        sessionStorage.setItem(TOKEN_KEY, result.value.token);
+        return { token: result.value.token };
+      }
+      // A spent code: this tab may still hold its session from the first time.
+      return { token: sessionStorage.getItem(TOKEN_KEY), problem: result.error.message };
+    } catch (err) {
+      return { token: sessionStorage.getItem(TOKEN_KEY), problem: `The browser host does not answer: ${(err as Error).message}` };
+    }
   }
-  return sessionStorage.getItem(TOKEN_KEY);
+  const token = takeFromAddress('token');
+  if (token !== null) sessionStorage.setItem(TOKEN_KEY, token);
+  return { token: sessionStorage.getItem(TOKEN_KEY) };
 }
 
 function desktopClient(bridge: Bridge): WorkbenchClient {
@@ -48,11 +79,13 @@ function desktopClient(bridge: Bridge): WorkbenchClient {
 }
 
 function browserClient(): WorkbenchClient {
-  const token = browserToken();
+  const session = browserSession();
+  const unauthorized = (problem: string | undefined) => ({ ok: false as const, error: { code: 'UNAUTHORIZED' as const, message: problem ?? NO_TOKEN } });
   return {
     transport: 'browser',
     async call(method, payload) {
-      if (!token) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'No access token: open the address the browser host printed.' } };
+      const { token, problem } = await session;
+      if (!token) return unauthorized(problem);
       try {
         const response = await fetch(`/api/call/${method}`, {
           method: 'POST',
@@ -65,7 +98,8 @@ function browserClient(): WorkbenchClient {
       }
     },
     async stageFile(file) {
-      if (!token) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'No access token: open the address the browser host printed.' } };
+      const { token, problem } = await session;
+      if (!token) return unauthorized(problem);
       try {
         // The body is the File itself: the browser streams it, nothing is read into memory here.
         const response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
@@ -79,7 +113,8 @@ function browserClient(): WorkbenchClient {
       }
     },
     async fetchExport(fileName) {
-      if (!token) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'No access token: open the address the browser host printed.' } };
+      const { token, problem } = await session;
+      if (!token) return unauthorized(problem);
       try {
         const response = await fetch(`/api/exports/${encodeURIComponent(fileName)}`, { headers: { Authorization: `Bearer ${token}` } });
         if (!response.ok) return (await response.json()) as Result<Blob>;
@@ -89,10 +124,17 @@ function browserClient(): WorkbenchClient {
       }
     },
     onEvent(listener) {
-      if (!token) return () => {};
-      const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-      source.onmessage = (message) => listener(JSON.parse(message.data as string) as BackendEvent);
-      return () => source.close();
+      let source: EventSource | null = null;
+      let stopped = false;
+      void session.then(({ token }) => {
+        if (!token || stopped) return;
+        source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+        source.onmessage = (message) => listener(JSON.parse(message.data as string) as BackendEvent);
+      });
+      return () => {
+        stopped = true;
+        source?.close();
+      };
     },
   };
 }

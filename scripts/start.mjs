@@ -111,7 +111,7 @@ async function runBrowserHost(reason) {
   }
   const dbPath = defaultWorkbookPath({ productName });
   process.stderr.write(`Electron runtime not available (${reason}); starting the browser host on ${dbPath} instead.\n`);
-  mkdirSync(dirname(dbPath), { recursive: true });
+  mkdirSync(dirname(dbPath), { recursive: true, mode: 0o700 }); // the plan is private to its user
   // What scripts/web.mjs does, minus its build check (done above).
   const { register } = await import('tsx/esm/api');
   register();

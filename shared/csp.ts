@@ -5,6 +5,9 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
+  // ECharts' HTML tooltips carry their layout in style attributes (no <style> elements,
+  // which stay refused); every value inside a tooltip is escaped (renderer/components/chart-text.ts).
+  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
+import { defaultStagingDir } from './imports/staging';
 
 export class BackendStartError extends Error {
   constructor(readonly error: ApiError) {
@@ -21,7 +22,8 @@ export class BackendHost {
 
   /** Starts the worker and resolves once the workbook is open (migrated if needed). */
   static start(workerUrl: URL | string, init: WorkerInit): Promise<BackendHost> {
-    const worker = new Worker(workerUrl, { workerData: init });
+    // The worker reads staged files from the folder this thread stages them in (a worker would make its own).
+    const worker = new Worker(workerUrl, { workerData: { ...init, stagingDir: init.stagingDir ?? defaultStagingDir() } });
     const host = new BackendHost(worker);
     return new Promise((resolve, reject) => {
       worker.on('message', (message: WorkerToHost) => {

@@ -11,7 +11,7 @@ export const DEMO_USAGE = `fwb demo --db FILE [--items N] [--months N] [--seed S
   --items N    number of items (default 500)
   --months N   months of actual history, at least 36 (default 42)
   --seed S     random seed (default 42)
-  --force      replace FILE if it already exists`;
+  --force      replace FILE if it already exists; the old file is kept as FILE.before-demo-<time>`;
 
 export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals|sales-inputs|decisions [options] FILE...
   Imports CSV or XLSX files into the workbook (created if missing), one batch per file.
@@ -50,7 +50,7 @@ export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] 
   --json           one JSON object on stdout
   Exit 0 done, 1 failed, 2 usage error, 3 input rejected (e.g. a run that does not exist).`;
 
-export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [options] --format csv|xlsx|html --out FILE
+export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [options] --format csv|xlsx|html --out FILE [--force]
   Writes a table of the workbook to a file (written aside and renamed, never half-written).
   --what plan            the reconciled plan: model and final quantity, source, reason, who and when, approval
   --run ID               plan: the forecast run (default: the current run, the main model's newest)
@@ -63,13 +63,14 @@ export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|a
                          trust-map: WAPE per category over the last --window N cycles (default 9), no filter
   --what governance      the governance report: seven questions answered with figures and charts, as HTML
   --format csv|xlsx|html CSV (RFC 4180, UTF-8, formula-safe text), XLSX (typed cells); html for governance
-  --out FILE             where to write (replaced if it exists)
+  --out FILE             where to write; never the workbook, its -wal/-shm or its backups
+  --force                replace OUT if it already exists
   --json                 one JSON object on stdout: what, format, path, rows, bytes`;
 
 export const BACKUP_USAGE = `fwb backup --db FILE --out FILE [--force] [--json]
   Copies the workbook through SQLite's online backup API: safe while the app has it
   open and writing. The copy is checked before it gets its name.
-  --force    replace OUT if it already exists`;
+  --force    replace OUT if it already exists (never the workbook, its -wal/-shm or its backups)`;
 
 export const RESTORE_USAGE = `fwb restore --db FILE --from BACKUP [--json]
   Replaces the workbook with a backup, after checking that the backup is a workbook

@@ -142,7 +142,7 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
 
   const openFirstWorkbook = async (): Promise<boolean> => {
     const userData = app.getPath('userData');
-    mkdirSync(userData, { recursive: true });
+    mkdirSync(userData, { recursive: true, mode: 0o700 }); // the plan is private to its user
     let path = join(userData, 'workbook.sqlite');
     let seedDemoIfEmpty = true;
     for (;;) {

@@ -1,6 +1,6 @@
 // `npm run web -- --db FILE [--port N]`: the browser host. Prints exactly one line
-// on stdout, the URL with its token; everything else goes to stderr.
-import { spawn } from 'node:child_process';
+// on stdout, an address that opens the app once (a one-time launch code, never
+// the session token); everything else goes to stderr.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackendHost, BackendStartError } from '../backend/host';
@@ -8,19 +8,9 @@ import { sourceWorkerUrl } from '../backend/worker-url';
 import { discardStagingDir } from '../backend/imports/staging';
 import { startWebHost } from './server';
 import { exportsDirFor } from '../backend/exports/folder';
+import { openInBrowser, writeLaunchFile, type LaunchFile } from './launch';
 
 const USAGE = 'usage: npm run web -- --db FILE [--port N] [--seed-demo-if-empty] [--open]';
-
-function openBrowser(url: string): void {
-  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    process.stderr.write('No display here to open a browser on: open the URL above yourself.\n');
-    return;
-  }
-  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
-  child.on('error', () => process.stderr.write(`Could not start ${opener}: open the URL above yourself.\n`));
-  child.unref();
-}
 
 async function main(): Promise<number> {
   let args;
@@ -59,8 +49,13 @@ async function main(): Promise<number> {
   }
   const rendererDir = resolve(args['renderer-dir'] ?? new URL('../../out/renderer', import.meta.url).pathname);
   const host = await startWebHost({ backend, rendererDir, port, exportsDir: exportsDirFor(resolve(args.db)) });
-  process.stdout.write(`Forecast Workbench at ${host.url}\n`);
-  if (args.open) openBrowser(host.url);
+  process.stdout.write(`Forecast Workbench at ${host.launchUrl()}\n`);
+  // The browser gets a private launch file with its own one-time code: nothing in its arguments opens the app.
+  let launchFile: LaunchFile | null = null;
+  if (args.open) {
+    launchFile = writeLaunchFile(host.launchUrl());
+    openInBrowser(launchFile.url);
+  }
 
   await new Promise<void>((done) => {
     const stop = () => done();
@@ -70,6 +65,7 @@ async function main(): Promise<number> {
   await host.close();
   await backend.close();
   discardStagingDir();
+  launchFile?.remove();
   return 0;
 }
 

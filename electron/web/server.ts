@@ -1,5 +1,8 @@
 // The browser host: the built renderer and the same API over HTTP, on loopback
-// only, behind a random per-launch token.
+// only, behind a random per-launch session token. The token itself is never
+// printed or put in a URL handed to another program (issue 12.3): the host hands
+// out one-time launch codes instead, and the page trades one for the token
+// (POST /api/session); a code is spent on first use.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -8,8 +11,8 @@ import sirv from 'sirv';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import { defaultStagingDir, stageStream } from '../backend/imports/staging';
-import { exportFileIn } from '../backend/exports/folder';
-import { createReadStream } from 'node:fs';
+import { exportFileIn, READ_NO_FOLLOW } from '../backend/exports/folder';
+import { createReadStream, openSync } from 'node:fs';
 
 export interface ApiBackend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;
@@ -28,9 +31,13 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
+  /** The host's address, without any credential. */
   url: string;
   port: number;
+  /** The session token: the bearer of every API request. */
   token: string;
+  /** A new address that opens the app once: it carries a one-time launch code, not the token. */
+  launchUrl(): string;
   close(): Promise<void>;
 }
 
@@ -41,7 +48,7 @@ const LOOPBACK = '127.0.0.1';
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY_HEADER,
   'X-Content-Type-Options': 'nosniff',
-  // The token travels in the first URL; never let it leak through a Referer.
+  // A launch code travels in the first URL; never let it leak through a Referer.
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -96,6 +103,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 export function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const tokenBuf = Buffer.from(token);
+  // One-time launch codes not yet traded for the token.
+  const launchCodes = new Set<string>();
   // Without a built renderer the API still works; pages say how to build them.
   const serveStatic = existsSync(options.rendererDir)
     ? sirv(options.rendererDir, {
@@ -138,6 +147,10 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/api/session' && req.method === 'POST') {
+      await tradeLaunchCode(req, res);
+      return;
+    }
     if (url.pathname === '/api/events' && req.method === 'GET') {
       // EventSource cannot send headers, so this one stream takes the token in the query.
       if (!tokenMatches(tokenBuf, url.searchParams.get('token'))) {
@@ -174,7 +187,14 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
         /* not a name */
       }
       const file = options.exportsDir ? exportFileIn(options.exportsDir, name) : null;
-      if (!file) {
+      let fd: number | null = null;
+      try {
+        // Opened without following a link, should one have been swapped in since the check.
+        if (file) fd = openSync(file, READ_NO_FOLLOW);
+      } catch {
+        fd = null;
+      }
+      if (!file || fd === null) {
         sendError(res, 404, { code: 'NOT_FOUND', message: 'No such export.' });
         return;
       }
@@ -185,7 +205,7 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
         'Content-Disposition': `attachment; filename="${name.replace(/"/g, '')}"`,
         'Cache-Control': 'no-store',
       });
-      createReadStream(file).pipe(res);
+      createReadStream(file, { fd }).on('error', () => res.destroy()).pipe(res);
       return;
     }
     const match = /^\/api\/call\/([A-Za-z]+)$/.exec(url.pathname);
@@ -211,14 +231,48 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sendJson(res, 200, result);
   }
 
+  /** POST /api/session {code}: the session token for a launch code, once; the code is spent. */
+  async function tradeLaunchCode(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Only our own page may ask: a form on another site can post text/plain without a
+    // preflight (so JSON is required) and a browser names the site it posts from.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) {
+      sendError(res, 403, { code: 'FORBIDDEN', message: 'Launch codes are only accepted from the app’s own page.' });
+      return;
+    }
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      sendError(res, 415, { code: 'INVALID_REQUEST', message: 'Send the launch code as JSON.' });
+      return;
+    }
+    let code: unknown;
+    try {
+      code = (JSON.parse(await readBody(req)) as { code?: unknown }).code;
+    } catch {
+      code = undefined;
+    }
+    if (typeof code !== 'string' || !launchCodes.delete(code)) {
+      sendError(res, 401, {
+        code: 'UNAUTHORIZED',
+        message: 'This launch link was already used or is not valid: use the tab it opened, or restart the browser host (npm run web) for a new link.',
+      });
+      return;
+    }
+    sendJson(res, 200, { ok: true, value: { token } });
+  }
+
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, LOOPBACK, () => {
       port = (server.address() as AddressInfo).port;
       resolve({
-        url: `http://${LOOPBACK}:${port}/?token=${token}`,
+        url: `http://${LOOPBACK}:${port}/`,
         port,
         token,
+        launchUrl: () => {
+          const code = randomBytes(24).toString('base64url');
+          launchCodes.add(code);
+          return `http://${LOOPBACK}:${port}/?code=${code}`;
+        },
         close: () =>
           new Promise<void>((done) => {
             unsubscribe();

@@ -15,26 +15,56 @@ export function makeDemoWorkbook(path: string, items = 120): void {
 }
 
 export interface RunningHost {
+  /** An address that opens the app in any number of pages: it carries the session token (see startHost), unless the launch code was kept. */
   url: string;
+  /** The line's address as printed: a one-time launch code, spent once traded. */
+  printedUrl: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** Starts `node scripts/web.mjs --db FILE` and waits for its one line. */
-export function startHost(db: string, extraArgs: string[] = []): Promise<RunningHost> {
+/** Trades a launch code for the session token, as the page does (POST /api/session). */
+async function sessionToken(printedUrl: string): Promise<string> {
+  const url = new URL(printedUrl);
+  const response = await fetch(`${url.origin}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: url.searchParams.get('code') }) });
+  const result = (await response.json()) as { ok: boolean; value?: { token: string }; error?: { message: string } };
+  if (!result.ok) throw new Error(`the launch code was refused: ${result.error?.message}`);
+  return result.value!.token;
+}
+
+/**
+ * Starts `node scripts/web.mjs --db FILE` and waits for its one line. The line's
+ * launch code opens the app once; tests open many pages and call the API, so the
+ * helper trades it for the session token and gives pages `/?token=…`, which the
+ * page takes as it is (and moves out of the address bar).
+ */
+export function startHost(db: string, extraArgs: string[] = [], options: { tradeLaunchCode?: boolean } = {}): Promise<RunningHost> {
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'web.mjs'), '--db', db, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));
+  let started = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`browser host did not start: ${stderr}`)), 60_000);
-    child.stdout!.on('data', (chunk) => {
+    child.stdout!.on('data', async (chunk) => {
       stdout += chunk;
-      const m = /^Forecast Workbench at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)\n/.exec(stdout);
-      if (m) {
+      const m = /^Forecast Workbench at (http:\/\/127\.0\.0\.1:\d+\/\?code=\S+)\n/.exec(stdout);
+      if (m && !started) {
+        started = true;
         clearTimeout(timer);
+        const printedUrl = m[1]!;
+        let url = printedUrl;
+        if (options.tradeLaunchCode !== false) {
+          try {
+            url = `${new URL(printedUrl).origin}/?token=${await sessionToken(printedUrl)}`;
+          } catch (err) {
+            reject(err as Error);
+            return;
+          }
+        }
         resolve({
-          url: m[1]!,
+          url,
+          printedUrl,
           process: child,
           stop: () =>
             new Promise((done) => {

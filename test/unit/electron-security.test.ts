@@ -2,7 +2,7 @@
 // `electron` module: window settings, navigation, popups, permissions, CSP,
 // remote requests, who may call IPC, and what the preload exposes.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -333,6 +333,11 @@ describe('lifecycle', () => {
     const backends = fakeBackends();
     await startShell({ start: (init) => (seen.push(init), backends.start(init)) });
     expect(seen).toEqual([{ dbPath: join(tmp, 'userData', 'workbook.sqlite'), seedDemoIfEmpty: true }]);
+  });
+
+  it.skipIf(process.platform === 'win32')('makes the userData folder private (0700) when it makes it', async () => {
+    await startShell();
+    expect(statSync(join(tmp, 'userData')).mode & 0o777).toBe(0o700);
   });
 
   it('quit waits for the backend to close', async () => {

@@ -1,7 +1,7 @@
 // `npm start` without an Electron runtime: the same workbook location Electron
 // would use, and a browser host started in its place with one line saying why.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ function startApp(extraEnv: Record<string, string>): Started {
     FWB_NO_ELECTRON_DOWNLOAD: '1',
     ...extraEnv,
   };
-  for (const name of ['DISPLAY', 'WAYLAND_DISPLAY', 'ELECTRON_RUN_AS_NODE']) delete env[name];
+  for (const name of ['DISPLAY', 'WAYLAND_DISPLAY', 'ELECTRON_RUN_AS_NODE']) if (!(name in extraEnv)) delete env[name];
   const child = spawn(process.execPath, [join(repo, 'scripts', 'start.mjs')], { cwd: repo, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -94,7 +94,7 @@ async function waitFor(started: Started, what: () => boolean, timeoutMs = 45_000
   }
 }
 
-const URL_LINE = /Forecast Workbench at http:\/\/127\.0\.0\.1:(\d+)\/\?token=\S+/;
+const URL_LINE = /Forecast Workbench at http:\/\/127\.0\.0\.1:(\d+)\/\?code=\S+/;
 const fallbackLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('Electron runtime not available'));
 
 describe('npm start', () => {
@@ -106,12 +106,32 @@ describe('npm start', () => {
     const lines = fallbackLines(started.stderr());
     expect(lines).toEqual([`Electron runtime not available (not downloaded, and FWB_NO_ELECTRON_DOWNLOAD=1); starting the browser host on ${workbook} instead.`]);
     expect(existsSync(workbook)).toBe(true);
+    if (process.platform !== 'win32') {
+      // The plan is private: the folder made for it 0700, the workbook 0600.
+      expect(statSync(join(tmp, 'Forecast Workbench')).mode & 0o777).toBe(0o700);
+      expect(statSync(workbook).mode & 0o777).toBe(0o600);
+    }
 
     // The host really answers on loopback.
     const port = Number(URL_LINE.exec(started.stdout())![1]);
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect([200, 404]).toContain(page.status); // 404 only when out/renderer was never built
 
+    killTree(started.child, 'SIGTERM');
+    await started.exited;
+  }, 60_000);
+
+  it.skipIf(process.platform === 'win32')('opens the browser on a private launch file: the opener\'s arguments hold no token and no launch code', async () => {
+    const bin = join(tmp, 'bin');
+    mkdirSync(bin);
+    const argvLog = join(tmp, 'opener-argv');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argvLog}"\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const started = startApp({ ELECTRON_OVERRIDE_DIST_PATH: join(tmp, 'no-electron-here'), FWB_NO_OPEN: '0', DISPLAY: ':0', PATH: `${bin}:${process.env.PATH}` });
+    await waitFor(started, () => URL_LINE.test(started.stdout()) && existsSync(argvLog));
+    const opened = readFileSync(argvLog, 'utf8').trim();
+    expect(opened).toMatch(/^file:\/\/\S+\.html$/);
+    expect(opened).not.toMatch(/token|code=/);
     killTree(started.child, 'SIGTERM');
     await started.exited;
   }, 60_000);

@@ -60,8 +60,13 @@ describe('the browser host', () => {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
-  it('prints a loopback URL carrying a long random token', () => {
-    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[A-Za-z0-9_-]{32}$`));
+  it('has a loopback address without credentials, and hands out one-time launch addresses instead of the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
+    expect(host.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const first = host.launchUrl();
+    expect(first).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?code=[A-Za-z0-9_-]{32}$`));
+    expect(first).not.toContain(host.token);
+    expect(host.launchUrl()).not.toBe(first);
   });
 
   it('refuses API requests without the right token with 401', async () => {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../errors';
+import { createPrivateFile } from '../private-files';
 import { MIGRATIONS } from './migrations/index';
 import type { Grain } from '../../../shared/period';
 
@@ -37,6 +38,10 @@ function inspectExisting(path: string): number {
   }
   try {
     const version = probe.pragma('user_version', { simple: true }) as number;
+    if (version < 0) {
+      // No version of the app writes one; a migration from it would start at index -1.
+      throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} has schema version ${version}, which no Forecast Workbench writes; it was not opened or changed.`, { file: path });
+    }
     if (version === 0) {
       const tables = probe.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
       if (tables.n > 0) {
@@ -78,6 +83,14 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     return { db, path, backupPath: null, migratedFrom: version };
   }
 
+  // A new workbook is private from its first byte; SQLite gives its -wal and -shm the same mode.
+  if (!existsSync(path)) {
+    try {
+      createPrivateFile(path);
+    } catch (err) {
+      throw new WorkbenchError('INPUT_REJECTED', `Cannot create the workbook ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (err as Error).message}.`, { file: path });
+    }
+  }
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
@@ -88,6 +101,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     let backupPath: string | null = null;
     if (exists && version > 0 && version < latest) {
       backupPath = backupPathFor(path, version, now());
+      createPrivateFile(backupPath);
       await db.backup(backupPath);
     }
     applyMigrations(db, migrations, version);

@@ -2,12 +2,13 @@
 // safe while the app, or anyone else, keeps the workbook open and writing: the
 // copy is one consistent state of the file, never a byte copy of a file in
 // flux. Written under a temporary name, checked, then renamed into place.
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { renameSync, rmSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
-import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
+import { createPrivateFile } from '../private-files';
+import { assertExportTarget, isUnwritable, partialPathFor } from './target';
 
 export interface BackupOutcome {
   path: string;
@@ -29,15 +30,14 @@ export interface BackupOptions {
 const PAGES_PER_STEP = 1024;
 
 export async function backupWorkbook(db: Db, outPath: string, options: BackupOptions = {}): Promise<BackupOutcome> {
-  const path = assertWritableTarget(outPath);
-  if (resolve(db.name) === path) throw new WorkbenchError('INPUT_REJECTED', `${path} is the workbook itself; back it up to another file.`);
-  if (existsSync(path) && !options.overwrite) {
-    throw new WorkbenchError('INPUT_REJECTED', `${path} already exists; choose another name (a backup never replaces a file unless asked to).`);
-  }
+  // Never the workbook, its -wal/-shm or the backups beside it; another file only when asked.
+  const path = assertExportTarget(outPath, { workbookPath: db.name, overwrite: options.overwrite });
   const partial = partialPathFor(path);
   let restarts = 0;
   let lastRemaining = Infinity;
   try {
+    // The copy is private from its first page: SQLite fills the file made here.
+    createPrivateFile(partial);
     await db.backup(partial, {
       progress: ({ totalPages, remainingPages }) => {
         options.onProgress?.({ pagesDone: totalPages - remainingPages, pagesTotal: totalPages });

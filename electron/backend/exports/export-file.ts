@@ -5,6 +5,7 @@ import type { Db } from '../db/open';
 import { writeGovernanceHtml } from './governance';
 import { selectTable, type ExportSelection } from './select';
 import type { OnExportProgress } from './table';
+import { assertExportTarget } from './target';
 import { writeTable, type WrittenTable } from './write-table';
 
 export async function exportToFile(
@@ -13,13 +14,16 @@ export async function exportToFile(
   format: ExportFormat,
   outPath: string,
   onProgress?: OnExportProgress,
+  options: { overwrite?: boolean } = {},
 ): Promise<WrittenTable & { title: string; fileStem: string }> {
+  // Never the workbook or its side files; an existing file only when asked (fwb export --force).
+  const path = assertExportTarget(outPath, { workbookPath: db.name, overwrite: options.overwrite });
   if (format === 'html') {
     // The governance report: one document, not a table.
-    const done = writeGovernanceHtml(db, outPath);
+    const done = writeGovernanceHtml(db, path);
     return { path: done.path, rows: 7, bytes: done.bytes, warnings: [], title: done.title, fileStem: 'governance-report' };
   }
   const table = selectTable(db, selection);
-  const written = await writeTable(table, format, outPath, onProgress);
+  const written = await writeTable(table, format, path, onProgress);
   return { ...written, title: table.title, fileStem: table.fileStem };
 }

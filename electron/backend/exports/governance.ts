@@ -8,6 +8,7 @@ import { governanceReport } from '../governance/report';
 import { steppedDownRoles } from '../../../shared/governance';
 import { columns, type ExportCell, type TitledTable } from './table';
 import { WorkbenchError } from '../errors';
+import { PRIVATE_FILE_MODE } from '../private-files';
 import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
 
 const pct = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
@@ -51,7 +52,7 @@ export function writeGovernanceHtml(db: Db, outPath: string, now = new Date()): 
   const report = governanceReport(db, now);
   const partial = partialPathFor(path);
   try {
-    writeFileSync(partial, governanceHtml(report), 'utf8');
+    writeFileSync(partial, governanceHtml(report), { encoding: 'utf8', mode: PRIVATE_FILE_MODE, flag: 'wx' });
     renameSync(partial, path);
   } catch (err) {
     rmSync(partial, { force: true });

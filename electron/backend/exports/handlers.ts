@@ -3,15 +3,15 @@
 // exports folder and streams its progress as job events. The page never names a
 // path: a renderer must not be able to write files where it likes.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ExportCell, ExportFormat, ExportOutcome, ExportPreview } from '../../../shared/exports';
 import type { BackendContext } from '../context';
 import { toApiError } from '../errors';
-import { exportsDirFor, workbookStem } from './folder';
+import { ensureExportsDir, entryExists, workbookStem } from './folder';
 import { writeGovernanceHtml } from './governance';
 import { selectTable } from './select';
+import { assertExportTarget } from './target';
 
 export function previewExport({ db }: BackendContext, req: ParsedRequestOf<'previewExport'>): ExportPreview {
   const { limit, ...selection } = req;
@@ -34,7 +34,7 @@ function stamp(at: Date): string {
 function exportFileName(dir: string, workbookPath: string, fileStem: string, format: ExportFormat, at: Date): string {
   const base = `${workbookStem(workbookPath)}-${fileStem}-${stamp(at)}`;
   let name = `${base}.${format}`;
-  for (let n = 2; existsSync(join(dir, name)); n++) name = `${base}-${n}.${format}`;
+  for (let n = 2; entryExists(join(dir, name)); n++) name = `${base}-${n}.${format}`;
   return name;
 }
 
@@ -43,21 +43,20 @@ export async function runExport(ctx: BackendContext, req: ParsedRequestOf<'runEx
   const jobId = `export-${randomBytes(6).toString('hex')}`;
   try {
     if (format === 'html') {
-      const dir = exportsDirFor(ctx.path);
-      mkdirSync(dir, { recursive: true });
+      const dir = ensureExportsDir(ctx.path);
       const fileName = exportFileName(dir, ctx.path, 'governance-report', format, ctx.now());
-      const done = writeGovernanceHtml(ctx.db, join(dir, fileName), ctx.now());
+      const done = writeGovernanceHtml(ctx.db, assertExportTarget(join(dir, fileName), { workbookPath: ctx.path }), ctx.now());
       ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });
       return { what: req.what, format, title: done.title, path: done.path, fileName, rows: 7, bytes: done.bytes, warnings: [] };
     }
     // Resolve first, so a wrong run or batch is refused before any folder or file is made.
     const table = selectTable(ctx.db, selection);
-    const dir = exportsDirFor(ctx.path);
-    mkdirSync(dir, { recursive: true });
+    const dir = ensureExportsDir(ctx.path);
     const fileName = exportFileName(dir, ctx.path, table.fileStem, format, ctx.now());
     // Loaded on first use: the writers (exceljs above all) stay out of the worker's start-up.
     const { writeTable } = await import('./write-table');
-    const written = await writeTable(table, format, join(dir, fileName), (p) =>
+    const target = assertExportTarget(join(dir, fileName), { workbookPath: ctx.path });
+    const written = await writeTable(table, format, target, (p) =>
       ctx.emit({ type: 'job-progress', jobId, job: 'export', phase: `writing ${format.toUpperCase()}`, done: p.rowsDone, total: p.total, message: `${p.rowsDone} rows` }),
     );
     ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });

@@ -4,6 +4,7 @@
 // put the current file aside (with its -wal and -shm, so the set stays whole)
 // and rename the copy into its place. Nothing is deleted.
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { makePrivate } from '../private-files';
 
 const SIDE_FILES = ['-wal', '-shm'] as const;
 
@@ -20,6 +21,8 @@ export function asidePathFor(workbookPath: string, stamp: string): string {
 export function stageRestoreCopy(workbookPath: string, backupPath: string, stamp: string): string {
   const staged = `${workbookPath}.restoring-${stamp}`;
   copyFileSync(backupPath, staged);
+  // The copy becomes the workbook: private, whatever mode the backup had.
+  makePrivate(staged);
   return staged;
 }
 
@@ -36,13 +39,18 @@ export function workbookStillOpen(workbookPath: string): boolean {
   return SIDE_FILES.some((suffix) => existsSync(`${workbookPath}${suffix}`));
 }
 
+/** Moves a workbook to another name with its -wal and -shm, so the set stays whole. */
+export function moveWorkbookFiles(from: string, to: string): void {
+  renameSync(from, to);
+  for (const suffix of SIDE_FILES) if (existsSync(`${from}${suffix}`)) renameSync(`${from}${suffix}`, `${to}${suffix}`);
+}
+
 /** Puts the current workbook aside and the checked copy in its place; returns where the old file went (null if there was none). */
 export function swapInRestoredCopy(workbookPath: string, staged: string, stamp: string): string | null {
   let aside: string | null = null;
   if (existsSync(workbookPath)) {
     aside = asidePathFor(workbookPath, stamp);
-    renameSync(workbookPath, aside);
-    for (const suffix of SIDE_FILES) if (existsSync(`${workbookPath}${suffix}`)) renameSync(`${workbookPath}${suffix}`, `${aside}${suffix}`);
+    moveWorkbookFiles(workbookPath, aside);
   }
   renameSync(staged, workbookPath);
   return aside;

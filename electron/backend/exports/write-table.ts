@@ -5,6 +5,7 @@
 import { renameSync, rmSync, statSync } from 'node:fs';
 import type { ExportFormat } from '../../../shared/exports';
 import { WorkbenchError } from '../errors';
+import { makePrivate } from '../private-files';
 import type { ExportTable, OnExportProgress } from './table';
 import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
 import { writeCsv } from './write-csv';
@@ -31,6 +32,7 @@ export async function writeTable(table: ExportTable, format: Exclude<ExportForma
         warnings.push(`${written.truncatedCells} cell${written.truncatedCells === 1 ? ' was' : 's were'} longer than Excel's ${XLSX_MAX_TEXT} characters and cut short; the CSV export holds them whole.`);
       }
     }
+    makePrivate(partial);
     renameSync(partial, path);
     return { path, rows, bytes: statSync(path).size, warnings };
   } catch (err) {

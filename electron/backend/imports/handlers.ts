@@ -6,7 +6,7 @@ import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ImportOutcome, ImportPreview } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
-import { discardStaged, stagedPath } from './staging';
+import { discardStaged, stagedPath, stagedSha256 } from './staging';
 import { refreshCurrentRunExceptions } from '../exceptions/cache';
 import { currentUser } from '../decisions/session';
 
@@ -20,6 +20,7 @@ export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'p
 
 export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runImport'>): Promise<ImportOutcome> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);
+  const expectedSha256 = stagedSha256(ctx.stagingDir, req.stagedId);
   const jobId = `import-${randomBytes(6).toString('hex')}`;
   const started = Date.now();
   const { importFile } = await import('./import-file');
@@ -34,6 +35,7 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
       grain: req.grain,
       strict: req.strict,
       force: req.force,
+      expectedSha256,
       unknownItems: req.unknownItems,
       // Provenance: the batch records who imported it.
       user: currentUser(ctx.db)?.userId,

@@ -92,6 +92,9 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   let committer: Committer | null = null;
   try {
     const { sha256, size } = await fileDigest(path, (done) => report('hashing', 0, done));
+    if (options.expectedSha256 !== undefined && sha256 !== options.expectedSha256) {
+      throw new WorkbenchError('INPUT_REJECTED', `${file} changed after it was uploaded (its sha256 is not the one taken then), so it was not imported: choose the file again.`, { file });
+    }
     const earlier = db.prepare('SELECT batch_id, imported_at FROM import_batches WHERE sha256 = ? ORDER BY batch_id LIMIT 1').get(sha256) as { batch_id: number; imported_at: string } | undefined;
     if (earlier && !options.force) {
       throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}; use --force to import it again`, { file });

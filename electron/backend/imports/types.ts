@@ -75,6 +75,8 @@ export interface ImportOptions {
   strict?: boolean;
   /** Import even if a file with the same sha256 was imported before. */
   force?: boolean;
+  /** The sha256 the file had when it was staged: a file that no longer has it is refused (imports/staging.ts). */
+  expectedSha256?: string;
   unknownItems?: 'create' | 'reject';
   user?: string;
   onProgress?: (progress: ImportProgress) => void;

@@ -6,6 +6,7 @@ import type { LineColumns } from './batch';
 import { bucketOfKey, keyToIso } from './grid';
 import type { RawRecord } from './types';
 import type { Validator } from './validate';
+import { itemIdProblem } from './item-id';
 
 const MAX_MODELS = 256;
 const wideQ = new Float64Array(MAX_MODELS);
@@ -23,6 +24,9 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
   if (itemText === '') return v.fail(c.item_id!, 'item id is empty');
   let item = v.items.find(itemText);
   if (item < 0) {
+    // Checked once per item and file: an accepted id is found above from then on.
+    const hidden = itemIdProblem(itemText);
+    if (hidden !== null) return v.fail(c.item_id!, hidden);
     if (v.cfg.knownItems !== null && !v.cfg.knownItems.has(itemText)) {
       return v.fail(c.item_id!, `unknown item '${itemText}' (not in the workbook; import the item master first, or allow --create-items)`);
     }

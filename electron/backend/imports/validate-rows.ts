@@ -5,6 +5,7 @@
 import type { DecisionRecord, ItemRecord } from './batch';
 import type { RawRecord } from './types';
 import type { Validator } from './validate';
+import { itemIdProblem } from './item-id';
 
 const cell = (text: string | undefined): string | null => (text === undefined || text === '' ? null : text);
 
@@ -13,6 +14,8 @@ export function validateItemRow(v: Validator, rec: RawRecord, out: ItemRecord[])
   const c = v.col;
   const itemId = vals[c.item_id!] ?? '';
   if (itemId === '') return v.fail(c.item_id!, 'item id is empty');
+  const hidden = itemIdProblem(itemId);
+  if (hidden !== null) return v.fail(c.item_id!, hidden);
   const earlier = v.seenItems.get(itemId);
   if (earlier !== undefined) return v.fail(c.item_id!, `duplicate: row ${earlier} has the same item id '${itemId}'`);
   let abcClass = c.abc_class === undefined ? null : cell(vals[c.abc_class]);
@@ -54,6 +57,8 @@ export function validateDecisionRow(v: Validator, rec: RawRecord, out: DecisionR
   const c = v.col;
   const itemId = vals[c.item_id!] ?? '';
   if (itemId === '') return v.fail(c.item_id!, 'item id is empty');
+  const hidden = itemIdProblem(itemId);
+  if (hidden !== null) return v.fail(c.item_id!, hidden);
   const periodKey = v.period(vals[c.period!]);
   if (periodKey === 0) return v.fail(c.period!, v.why!);
   const final = v.num(vals[c.final!]);

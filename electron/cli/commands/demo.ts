@@ -4,6 +4,7 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openWorkbook } from '../../backend/db/open';
 import { generateDemo } from '../../backend/demo/generate';
+import { moveWorkbookFiles, restoreStamp } from '../../backend/exports/restore-files';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 
 
@@ -48,13 +49,20 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     } finally {
       db.close();
     }
+    // --force replaces the file, but never destroys it: the old one (with its -wal and -shm) is kept aside.
+    let keptAside: string | null = null;
+    if (existsSync(target) && statSync(target).size > 0) {
+      keptAside = `${target}.before-demo-${restoreStamp(new Date())}`;
+      moveWorkbookFiles(target, keptAside);
+    }
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
     renameSync(partial, target);
     show('');
-    if (values.json) io.stdout.write(`${JSON.stringify({ db: target, ...summary })}\n`);
+    if (values.json) io.stdout.write(`${JSON.stringify({ db: target, ...summary, ...(keptAside ? { keptAside } : {}) })}\n`);
     else
       io.stdout.write(
-        `Demo workbook written to ${target}: ${summary.items} items, ${summary.runs} forecast runs (${summary.forecastLines} lines), ${summary.actuals} actuals, ${summary.decisions} decisions; current run ${summary.currentRunId} at origin ${summary.origin}.\n`,
+        `Demo workbook written to ${target}: ${summary.items} items, ${summary.runs} forecast runs (${summary.forecastLines} lines), ${summary.actuals} actuals, ${summary.decisions} decisions; current run ${summary.currentRunId} at origin ${summary.origin}.\n` +
+          (keptAside ? `The file it replaced is kept as ${keptAside}.\n` : ''),
       );
     return EXIT.ok;
   } finally {

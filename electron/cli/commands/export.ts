@@ -1,5 +1,5 @@
 // fwb export --db FILE --what plan|quarantine|audit|accuracy|governance [--run ID] [--version N] [--batch ID]
-//   [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--window N] --format csv|xlsx|html --out FILE [--json]
+//   [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--window N] --format csv|xlsx|html --out FILE [--force] [--json]
 import { EXPORT_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, OVERRIDE_SLICES } from '../../../shared/accuracy';
@@ -89,6 +89,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
       window: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -106,7 +107,9 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
     const show = progressLine(io);
     try {
       const { exportToFile } = await import('../../backend/exports/export-file');
-      const done = await exportToFile(db, chosen, fmt, values.out, (p) => show(`exporting ${p.rowsDone}${p.total ? `/${p.total}` : ''} rows`));
+      const done = await exportToFile(db, chosen, fmt, values.out, (p) => show(`exporting ${p.rowsDone}${p.total ? `/${p.total}` : ''} rows`), {
+        overwrite: values.force,
+      });
       show('');
       if (values.json) io.stdout.write(`${JSON.stringify({ what: chosen.what, format: fmt, title: done.title, path: done.path, rows: done.rows, bytes: done.bytes, warnings: done.warnings })}\n`);
       else io.stdout.write(`${done.title}: ${done.rows} rows written to ${done.path} (${size(done.bytes)}).\n`);

@@ -2,6 +2,7 @@ import type { EChartsOption } from 'echarts';
 import type { OverridePoint } from '../../../shared/accuracy';
 import { formatCount, formatPeriod } from '../../../shared/format';
 import { Chart, CHART_COLORS } from '../../components/Chart';
+import { tooltipFragment, tooltipHtml } from '../../components/chart-text';
 
 /** The backend sends at most this many points (a fixed sample) so the chart stays light. */
 const SAMPLE_CAP = 3000;
@@ -50,7 +51,8 @@ export function OverrideScatter({ points }: { points: OverridePoint[] }) {
       trigger: 'item',
       formatter: (p) => {
         const item = (p as unknown as { data: { point: OverridePoint } }).data.point;
-        return `<b>${item.itemId}</b> · ${formatPeriod(item.period)}<br/>override ${item.sizePct > 0 ? '+' : ''}${item.sizePct.toFixed(1)} % of model<br/>error ${item.errorReductionPct >= 0 ? 'reduced' : 'increased'} by ${Math.abs(item.errorReductionPct).toFixed(1)} % of actual${item.reasonCode ? `<br/>reason: ${item.reasonCode}` : ''}`;
+        // Item ids and reason codes come from imported files: escaped, never markup.
+        return tooltipHtml`<b>${item.itemId}</b> · ${formatPeriod(item.period)}<br/>override ${item.sizePct > 0 ? '+' : ''}${item.sizePct.toFixed(1)} % of model<br/>error ${item.errorReductionPct >= 0 ? 'reduced' : 'increased'} by ${Math.abs(item.errorReductionPct).toFixed(1)} % of actual${item.reasonCode ? tooltipFragment`<br/>reason: ${item.reasonCode}` : ''}`;
       },
     },
     xAxis: {

@@ -3,6 +3,7 @@ import { METRIC_LABELS, type Stairstep } from '../../../shared/accuracy';
 import { formatMetricValue, formatPoints, metricDirection } from '../../../shared/accuracy-format';
 import { formatCount } from '../../../shared/format';
 import { Chart, CHART_COLORS } from '../../components/Chart';
+import { richTextValue, tooltipFragment, tooltipHtml } from '../../components/chart-text';
 
 /** Benchmarks in greys, the model in its blue, the final plan in its orange, as on the Review charts. */
 const STEP_COLORS: Record<string, string> = {
@@ -26,7 +27,7 @@ export function StairstepChart({ stairstep }: { stairstep: Stairstep }) {
   const label = (fva: number | null) => ({
     show: true,
     position: 'top' as const,
-    formatter: (p: { value: unknown }) => `{v|${formatMetricValue(metric, p.value as number)}}${fva === null ? '' : `\n{f|${formatPoints(metric, fva)} pts}`}`,
+    formatter: (p: { value: unknown }) => `{v|${richTextValue(formatMetricValue(metric, p.value as number))}}${fva === null ? '' : `\n{f|${richTextValue(formatPoints(metric, fva))} pts}`}`,
     rich: { v: { fontSize: 12, fontWeight: 600, color: '#28313b', lineHeight: 15 }, f: { fontSize: 10, color: fva !== null && fva < 0 ? '#b3261e' : '#1e6a35', lineHeight: 13 } },
   });
 
@@ -41,8 +42,8 @@ export function StairstepChart({ stairstep }: { stairstep: Stairstep }) {
         const item = p as unknown as { dataIndex: number; seriesName: string };
         const step = item.seriesName === 'Stairstep' ? steps[item.dataIndex] : salesInput;
         if (!step) return '';
-        const fva = step.fva === null ? '' : `<br/>FVA ${formatPoints(metric, step.fva)} pts vs ${step.source === 'sales_input' ? 'model' : 'step before'}`;
-        return `<b>${step.label}</b><br/>${METRIC_LABELS[metric]} ${formatMetricValue(metric, step.value)}${fva}<br/>n = ${formatCount(step.n)} lines`;
+        const fva = step.fva === null ? '' : tooltipFragment`<br/>FVA ${formatPoints(metric, step.fva)} pts vs ${step.source === 'sales_input' ? 'model' : 'step before'}`;
+        return tooltipHtml`<b>${step.label}</b><br/>${METRIC_LABELS[metric]} ${formatMetricValue(metric, step.value)}${fva}<br/>n = ${formatCount(step.n)} lines`;
       },
     },
     xAxis: {

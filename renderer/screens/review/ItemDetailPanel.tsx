@@ -20,7 +20,8 @@ export function ItemDetailPanel() {
       <DecisionPanel />
       <header>
         <h3>
-          {detail.item.itemId} · {detail.item.name}
+          {/* The name may hold direction controls: isolated, they cannot reorder the id beside it. */}
+          {detail.item.itemId} · <bdi>{detail.item.name}</bdi>
         </h3>
         <p>
           {[detail.item.category, detail.item.brand, detail.item.abcClass ? `class ${detail.item.abcClass}` : null, detail.item.unit].filter(Boolean).join(' · ')}
