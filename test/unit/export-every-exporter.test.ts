@@ -23,6 +23,7 @@ import { runCli } from '../../electron/cli/main';
 import type { ExportCell, ExportColumn } from '../../shared/exports';
 import { ok } from '../helpers/api';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { DEMO_PASSPHRASE } from '../../shared/domain';
 
 /** Python's own csv module (Debian's stock python3); CI machines have it, others skip that one check. */
 const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
@@ -73,7 +74,7 @@ describe('every exporter', () => {
     const open = (await ok(ctx, 'getRunLines', { runId, limit: 200, sort: { column: 'lag', direction: 'desc' } })).rows.filter((r) => !r.frozen && r.status === 'undecided');
     await ok(ctx, 'decideLine', { lineId: open[0]!.lineId, action: 'override', quantity: open[0]!.quantity + 1, reasonCode: 'promotion', comment: COMMENT });
     await ok(ctx, 'decideLine', { lineId: open[1]!.lineId, action: 'override', quantity: open[1]!.quantity + 1, reasonCode: 'promotion', comment: CR_COMMENT });
-    await ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager' });
+    await ok(ctx, 'signIn', { displayName: 'Maria Lopez', role: 'manager', passphrase: DEMO_PASSPHRASE });
     version = (await ok(ctx, 'releaseRun', { runId, note: 'cycle plan\nwith a second line' })).version;
 
     // A forecast file whose bad row holds a quoted line break: quarantined with its raw text.
