@@ -73,6 +73,18 @@ describe('fwb import', () => {
     // A file that cannot be read at all is refused too.
     const empty = await cli('--db', db, '--kind', 'forecasts', join(FIXTURES, 'empty.csv'));
     expect(empty.status).toBe(3);
+    // So is a file with a header and no data rows, with nothing written.
+    const batches = () => {
+      const sql = new Database(db, { readonly: true });
+      const n = sql.prepare('SELECT count(*) FROM import_batches').pluck().get();
+      sql.close();
+      return n;
+    };
+    const before = batches();
+    const headerOnly = await cli('--db', db, '--kind', 'forecasts', '--origin', '2026-06-01', join(FIXTURES, 'header_only.csv'));
+    expect(headerOnly.status).toBe(3);
+    expect(headerOnly.stderr).toBe('fwb import: header_only.csv: the file has a header but no data rows\n');
+    expect(batches()).toBe(before);
   });
 
   it('exits 2 on usage errors, before touching the workbook', async () => {

@@ -208,23 +208,37 @@ describe.each([
     expect(one(db, 'SELECT count(*) FROM import_batches')).toBe(0);
   });
 
-  it('refuses a file the parser cannot read (empty, binary), writing nothing', async () => {
-    for (const name of ['empty.csv', 'binary.csv', 'header_only.csv']) {
+  it('refuses a file the parser cannot read (empty, binary) and a file with a header but no data rows, writing nothing', async () => {
+    // A header without rows, or with only blank lines after it, is refused like an empty file: no batch is left behind.
+    const blankRows = writeLines(t.dir, 'blank_rows.csv', ['item_id,period,forecast', '', '  ', '']);
+    for (const path of ['empty.csv', 'binary.csv', 'header_only.csv'].map((n) => join(FIXTURES, n)).concat(blankRows)) {
       const before = counts(db);
-      const outcome = await run(join(FIXTURES, name), { origin: '2026-06-01' }).then(
+      const outcome = await run(path, { origin: '2026-06-01' }).then(
         (r) => r,
         (e: unknown) => e as WorkbenchError,
       );
-      if (name === 'header_only.csv') {
-        // A header without rows is a valid, empty import.
-        expect(outcome).toMatchObject({ rowsRead: 0, rowsAccepted: 0, warnings: expect.arrayContaining(['the file has no data rows']) });
-        continue;
-      }
-      expect(outcome).toBeInstanceOf(WorkbenchError);
-      expect((outcome as WorkbenchError).code).toBe('INPUT_REJECTED');
-      expect((outcome as WorkbenchError).message).toContain(name);
+      expect(outcome, path).toBeInstanceOf(WorkbenchError);
+      const err = outcome as WorkbenchError;
+      expect(err.code).toBe('INPUT_REJECTED');
+      const name = path.split('/').pop()!;
+      expect(err.message).toContain(name);
+      if (name === 'header_only.csv' || name === 'blank_rows.csv') expect(err.message).toBe(`${name}: the file has a header but no data rows`);
       expect(counts(db)).toEqual(before);
     }
+  });
+
+  it('refuses an XLSX sheet with only a header, and one with no rows at all', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const headerOnly = new ExcelJS.Workbook();
+    headerOnly.addWorksheet('Forecast').addRow(['item_id', 'period', 'forecast']);
+    await headerOnly.xlsx.writeFile(join(t.dir, 'header_only.xlsx'));
+    const empty = new ExcelJS.Workbook();
+    empty.addWorksheet('Forecast');
+    await empty.xlsx.writeFile(join(t.dir, 'no_rows.xlsx'));
+    const before = counts(db);
+    await expect(run(join(t.dir, 'header_only.xlsx'), { origin: '2026-06-01' })).rejects.toMatchObject({ code: 'INPUT_REJECTED', message: 'header_only.xlsx: the file has a header but no data rows' });
+    await expect(run(join(t.dir, 'no_rows.xlsx'), { origin: '2026-06-01' })).rejects.toMatchObject({ code: 'INPUT_REJECTED', message: expect.stringContaining('no_rows.xlsx') });
+    expect(counts(db)).toEqual(before);
   });
 
   it('remembers the mapping the user gave for a source and starts from it next time', async () => {

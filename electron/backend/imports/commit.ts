@@ -151,7 +151,6 @@ export class Committer {
     if (this.refused) this.refuse();
     this.history?.finish();
     warnings.push(...this.describeChanges());
-    if (this.rowsRead === 0) warnings.push('the file has no data rows');
 
     const models = [...new Set(runs.map((r) => r.spec.model))];
     const versions = [...new Set(runs.map((r) => r.spec.modelVersion))];

@@ -123,6 +123,8 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       committer.add(message.batch);
       report('reading', committer.rowsRead, message.batch.bytesRead);
     }
+    // Nothing to import is bad input, not an empty batch that would need undoing (rolled back below).
+    if (committer.rowsRead === 0) throw new WorkbenchError('INPUT_REJECTED', `${file}: the file has a header but no data rows`, { file });
     report('committing', committer.rowsRead, bytesTotal, true);
     const result = committer.finish();
     // New actuals are what reveal drift: the guard looks at once, in the app and the CLI alike.
