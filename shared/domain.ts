@@ -199,7 +199,7 @@ export interface ImportFieldMapping {
 export interface ImportPreview {
   file: string;
   size: number;
-  format: { format: 'csv' | 'xlsx'; delimiter?: string; encoding?: string; decimalComma?: boolean; sheet?: string };
+  format: { format: 'csv' | 'xlsx'; delimiter?: string; encoding?: string; decimalComma?: boolean; sheet?: string; leadingIndex?: boolean };
   header: string[];
   rows: string[][];
   layout: string;

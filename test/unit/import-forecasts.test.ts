@@ -241,6 +241,24 @@ describe.each([
     expect(counts(db)).toEqual(before);
   });
 
+  it("ignores the unnamed leading index column pandas writes (to_csv, to_excel), and says so", async () => {
+    for (const name of ['pandas_index.csv', 'pandas_index.xlsx']) {
+      const r = await run(join(FIXTURES, name), { origin: '2026-06-01', model: 'm', force: true, unknownItems: 'create' });
+      expect(r, name).toMatchObject({ rowsRead: 6, rowsAccepted: 6, rowsQuarantined: 0, errors: [] });
+      expect(r.warnings).toContain('the first column has no name and was ignored (a row index, as pandas writes it)');
+    }
+    expect(all(db, 'SELECT item_id, period, quantity, lower, upper FROM v_forecast_lines ORDER BY line_id LIMIT 2')).toEqual([
+      { item_id: 'SKU-001', period: '2026-07-01', quantity: 100, lower: 80, upper: 125 },
+      { item_id: 'SKU-001', period: '2026-08-01', quantity: 110, lower: 88, upper: 137.5 },
+    ]);
+    // openpyxl zips the sheet before the workbook's sheet list: the sheet is still found by its name.
+    const named = await run(join(FIXTURES, 'pandas_index.xlsx'), { origin: '2026-06-01', model: 'm', force: true, sheet: 'Forecast', unknownItems: 'create' });
+    expect(named.rowsAccepted).toBe(6);
+    // An unnamed column anywhere else is still refused: it cannot be mapped.
+    const path = writeLines(t.dir, 'gap.csv', ['item_id,,period,forecast', 'A,x,2026-07-01,1']);
+    await expect(run(path, { origin: '2026-06-01' })).rejects.toMatchObject({ message: 'gap.csv: the header (row 1) is not usable: column 2 has no name' });
+  });
+
   it('remembers the mapping the user gave for a source and starts from it next time', async () => {
     const header = 'article_no,bucket,stat_fcst';
     const first = writeLines(t.dir, 'erp_export_2026-06.csv', [header, 'A,2026-07-01,1']);

@@ -62,6 +62,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   if (!IMPORT_FILE_KINDS.includes(kind)) throw new WorkbenchError('INVALID_REQUEST', `unknown import kind "${kind}"`);
   const bytesTotal = checkFile(path);
   const warnings: string[] = [];
+  const LEADING_INDEX_NOTE = 'the first column has no name and was ignored (a row index, as pandas writes it)';
   const grain = workbookGrain(db);
   if (options.grain && options.grain !== grain) warnings.push(`--grain ${options.grain} ignored: the workbook's grain is ${grain}`);
   const originKey = options.origin === undefined ? 0 : isoToKey(options.origin);
@@ -100,6 +101,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
     if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file });
     if (first.type === 'failed') raise(first.error);
     if (first.type !== 'opened') throw new Error(`the import's reader sent ${first.type} before the header`);
+    if (first.format.leadingIndex) warnings.push(LEADING_INDEX_NOTE);
     committer = new Committer(db, ctx.now().toISOString(), {
       kind,
       file,

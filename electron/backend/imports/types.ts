@@ -15,6 +15,8 @@ export interface SourceFormat {
   decimalComma?: boolean;
   /** XLSX only: the sheet read. */
   sheet?: string;
+  /** The first column has no name (a pandas row index): it is read but never mapped. */
+  leadingIndex?: boolean;
 }
 
 export interface RawRecord {

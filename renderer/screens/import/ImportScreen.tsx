@@ -58,7 +58,8 @@ export function ImportScreen() {
             {f?.delimiter ? ` · delimiter ${f.delimiter === '\t' ? 'tab' : `“${f.delimiter}”`}` : ''}
             {f?.encoding ? ` · ${f.encoding}` : ''}
             {f?.decimalComma ? ' · decimal comma' : ''}
-            {f?.sheet ? ` · sheet ${f.sheet}` : ''} · layout {preview.layout}
+            {f?.sheet ? ` · sheet ${f.sheet}` : ''}
+            {f?.leadingIndex ? ' · unnamed first column (row index) ignored' : ''} · layout {preview.layout}
             {preview.models.length ? ` · models ${preview.models.join(', ')}` : ''}
           </h3>
           <div className="import-setup">
