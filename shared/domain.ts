@@ -143,6 +143,18 @@ export interface ImportBatchSummary {
   importedAt: string;
 }
 
+/**
+ * An option that would change the outcome, named for the machine: the backend says
+ * what is wrong in neutral words, and each way in words the hint its own way
+ * (fwb: "pass --origin YYYY-MM-DD"; the Import screen: "set Origin in the options").
+ */
+export type OptionHintName = 'origin' | 'model' | 'modelAndOrigin' | 'force' | 'createItems' | 'kind';
+export interface OptionHint {
+  option: OptionHintName;
+  /** option 'kind': the kind the file looks like. */
+  kind?: ImportFileKind;
+}
+
 /** Errors cross every boundary as values; file/row/column point at bad input. */
 export interface ApiError {
   code: ApiErrorCode;
@@ -151,6 +163,8 @@ export interface ApiError {
   row?: number;
   column?: string;
   issues?: { path: string; message: string }[];
+  /** An option that would let the request through (see OptionHint). */
+  hint?: OptionHint;
 }
 
 export type ApiErrorCode =
@@ -218,10 +232,17 @@ export interface ImportOutcome {
   rowsAccepted: number;
   rowsQuarantined: number;
   runs: { runId: number; model: string; modelVersion?: string; origin: string; lines: number }[];
-  errors: { row: number; column: string | null; reason: string }[];
-  warnings: string[];
+  errors: { row: number; column: string | null; reason: string; hint?: OptionHint }[];
+  warnings: ImportNotice[];
   /** Set when the whole file was refused (missing columns, strict mode, already imported). */
   refused?: ApiError;
+}
+
+/** Something an import did that the person should know (a default it chose, items it created); code names it for the machine. */
+export interface ImportNotice {
+  code: string;
+  message: string;
+  hint?: OptionHint;
 }
 
 export interface QuarantineRow {

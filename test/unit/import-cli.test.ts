@@ -68,7 +68,7 @@ describe('fwb import', () => {
     expect((await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', good)).status).toBe(0);
     const again = await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--json', good);
     expect(again.status).toBe(3);
-    expect(jsonLines(again.stdout)[0]).toMatchObject({ batchId: null, errors: [], refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already imported as batch 1 on \d{4}-\d\d-\d\d; use --force/) } });
+    expect(jsonLines(again.stdout)[0]).toMatchObject({ batchId: null, errors: [], refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already imported as batch 1 on \d{4}-\d\d-\d\d; pass --force to import it again$/) } });
     expect((await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--force', good)).status).toBe(0);
     // A file that cannot be read at all is refused too.
     const empty = await cli('--db', db, '--kind', 'forecasts', join(FIXTURES, 'empty.csv'));

@@ -64,7 +64,7 @@ describe.each([
     expect(batch.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(batch.options as string)).toMatchObject({ layout: 'long', origin: '2026-06-01', mapping: { item_id: 'item_id', lower: 'p10', upper: 'p90' } });
     expect(all(db, "SELECT action, entity, entity_id, actor FROM audit_log")).toEqual([{ action: 'import', entity: 'import_batch', entity_id: String(r.batchId), actor: 'sam' }]);
-    expect(r.warnings).toEqual([expect.stringMatching(/^created 2 new items: SKU-1, SKU-2/), expect.stringMatching(/^created 1 new location: DC1/)]);
+    expect(r.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^created 2 new items: SKU-1, SKU-2/), expect.stringMatching(/^created 1 new location: DC1/)]);
     expect(checkWorkbook(db).ok).toBe(true);
   });
 
@@ -96,7 +96,7 @@ describe.each([
     const path = writeLines(t.dir, 'noorigin.csv', ['sku,month,fcst', 'A,2026-09-01,1', 'A,2026-08-01,2', 'B,2026-10-01,3']);
     const r = await run(path, { model: 'm' });
     expect(r.runs).toEqual([expect.objectContaining({ origin: '2026-07-01', lines: 3 })]);
-    expect(r.warnings).toContain('no origin given: used 2026-07-01, the month before the earliest period in the file (pass --origin to set it)');
+    expect(r.warnings).toContainEqual({ code: 'origin_defaulted', message: 'no origin given: used 2026-07-01, the month before the earliest period in the file', hint: { option: 'origin' } });
     expect(all(db, 'SELECT period, lag FROM v_forecast_lines ORDER BY period')).toEqual([
       { period: '2026-08-01', lag: 1 },
       { period: '2026-09-01', lag: 2 },
@@ -108,7 +108,7 @@ describe.each([
     const path = writeLines(t.dir, 'plan_2026-06.csv', ['sku,month,fcst', 'A,2026-07-01,1']);
     const r = await run(path, { origin: '2026-06-01' });
     expect(r.runs[0]!.model).toBe('plan_2026-06');
-    expect(r.warnings.some((w) => w.includes('named after the file'))).toBe(true);
+    expect(r.warnings.some((w) => w.message.includes('named after the file'))).toBe(true);
   });
 
   it('lenient: commits the good rows and quarantines the bad ones with row, column, reason and raw text', async () => {
@@ -175,7 +175,7 @@ describe.each([
     const path = writeLines(t.dir, 'unknown.csv', ['sku,month,fcst', 'KNOWN,2026-07-01,1', 'NEW,2026-07-01,2']);
     const rejected = await run(path, { origin: '2026-06-01', unknownItems: 'reject' });
     expect(rejected).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1 });
-    expect(rejected.errors[0]).toEqual({ row: 3, column: 'sku', reason: expect.stringMatching(/^unknown item 'NEW'/) });
+    expect(rejected.errors[0]).toEqual({ row: 3, column: 'sku', reason: "unknown item 'NEW' (not in the workbook: import the item master first)", hint: { option: 'createItems' } });
     expect(one(db, 'SELECT count(*) FROM items')).toBe(1);
     const created = await run(path, { origin: '2026-06-01', force: true });
     expect(created.rowsAccepted).toBe(2);
@@ -192,7 +192,8 @@ describe.each([
     const err = (await run(join(t.dir, 'renamed.csv'), { origin: '2026-06-01' }).catch((e: unknown) => e)) as WorkbenchError;
     expect(err).toBeInstanceOf(WorkbenchError);
     expect(err.code).toBe('INPUT_REJECTED');
-    expect(err.message).toBe(`renamed.csv: already imported as batch ${first.batchId} on 2026-10-31; use --force to import it again`);
+    expect(err.message).toBe(`renamed.csv: already imported as batch ${first.batchId} on 2026-10-31`);
+    expect(err.hint).toEqual({ option: 'force' });
     expect(one(db, 'SELECT count(*) FROM import_batches')).toBe(1);
     const forced = await run(join(t.dir, 'renamed.csv'), { origin: '2026-06-01', force: true });
     expect(forced.batchId).toBe(first.batchId + 1);
@@ -245,7 +246,7 @@ describe.each([
     for (const name of ['pandas_index.csv', 'pandas_index.xlsx']) {
       const r = await run(join(FIXTURES, name), { origin: '2026-06-01', model: 'm', force: true, unknownItems: 'create' });
       expect(r, name).toMatchObject({ rowsRead: 6, rowsAccepted: 6, rowsQuarantined: 0, errors: [] });
-      expect(r.warnings).toContain('the first column has no name and was ignored (a row index, as pandas writes it)');
+      expect(r.warnings.map((w) => w.message)).toContain('the first column has no name and was ignored (a row index, as pandas writes it)');
     }
     expect(all(db, 'SELECT item_id, period, quantity, lower, upper FROM v_forecast_lines ORDER BY line_id LIMIT 2')).toEqual([
       { item_id: 'SKU-001', period: '2026-07-01', quantity: 100, lower: 80, upper: 125 },

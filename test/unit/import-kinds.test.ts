@@ -37,10 +37,10 @@ describe('importing items', () => {
       { item_id: 'B', name: 'B', category: 'Snacks', brand: null, family: null, abc_class: null, owner_id: null, unit: null, attributes: '{"colour":"red"}', batch_id: r.batchId },
     ]);
     expect(all(db, 'SELECT user_id, role FROM users')).toEqual([{ user_id: 'ana', role: 'planner' }]);
-    expect(r.warnings).toContain('2 items added, 0 updated');
+    expect(r.warnings.map((w) => w.message)).toContain('2 items added, 0 updated');
 
     const u = await run({ kind: 'items' }, 'items-update.csv', ['item_id,name,category,colour', 'A,,Drinks,green', 'D,Dates,Snacks,']);
-    expect(u.warnings).toContain('1 items added, 1 updated');
+    expect(u.warnings.map((w) => w.message)).toContain('1 items added, 1 updated');
     expect(all(db, "SELECT name, category, brand, owner_id, attributes FROM items WHERE item_id = 'A'")).toEqual([
       { name: 'Apple juice 1l', category: 'Drinks', brand: 'Sunny', owner_id: 'ana', attributes: '{"shelf_life":"12","colour":"green"}' },
     ]);
@@ -58,7 +58,7 @@ describe('importing actuals', () => {
       { row: 5, column: 'month', reason: 'duplicate: row 4 has the same item, location and period' },
       { row: 6, column: 'sales', reason: "negative quantity: '-1'" },
     ]);
-    expect(second.warnings).toContain('1 earlier value superseded (kept in history), 1 unchanged');
+    expect(second.warnings.map((w) => w.message)).toContain('1 earlier value superseded (kept in history), 1 unchanged');
     expect(all(db, 'SELECT item_id, location_id, period, quantity, batch_id, superseded_at FROM v_actuals ORDER BY actual_id')).toEqual([
       { item_id: 'A', location_id: 'ALL', period: '2026-01-01', quantity: 10, batch_id: first.batchId, superseded_at: null },
       { item_id: 'A', location_id: 'ALL', period: '2026-02-01', quantity: 11, batch_id: first.batchId, superseded_at: '2026-10-31T18:00:00.000Z' },
@@ -107,7 +107,7 @@ describe('importing decision history', () => {
       { row: 4, column: 'reason', reason: 'override of 105 to 90 has no reason code' },
       { row: 5, column: 'reason', reason: expect.stringMatching(/^unknown reason code 'no_such_reason' \(known: promotion, /) },
       { row: 6, column: 'reason', reason: "reason 'other' needs a comment" },
-      { row: 7, column: null, reason: expect.stringMatching(/^2 runs have a line for item 'A' in 2026-07-01 \(runs \d+, \d+\); give model and origin/) },
+      { row: 7, column: null, reason: expect.stringMatching(/^2 runs have a line for item 'A' in 2026-07-01 \(runs \d+, \d+\); say which with model and origin columns$/), hint: { option: 'modelAndOrigin' } },
       { row: 8, column: 'item', reason: "unknown item 'C'" },
     ]);
     expect(all(db, 'SELECT d.action, d.quantity, d.source, d.reason_code, d.comment, d.decided_by, d.decided_at, d.status, d.batch_id = ? AS ours, r.origin FROM decisions d JOIN forecast_lines l USING (line_id) JOIN forecast_runs r USING (run_id) ORDER BY decision_id', r.batchId)).toEqual([

@@ -2,6 +2,7 @@
 // batch row, new items, runs, lines, quarantine, remembered mapping, audit — so
 // a crash or a refusal leaves nothing behind. Batches arrive while the reader
 // is still parsing; the transaction stays open across those awaits.
+import type { ImportNotice } from '../../../shared/domain';
 import { importBatchAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 import { bulkAuditAppender } from '../demo/audit-writer';
@@ -30,7 +31,7 @@ export interface CommitPlan {
   options: Record<string, unknown>;
   /** The mapping to remember for this source (when the user gave overrides). */
   remember: Record<string, string> | null;
-  warnings: string[];
+  warnings: ImportNotice[];
 }
 
 const MAX_ERRORS = 100;
@@ -122,7 +123,7 @@ export class Committer {
   private addQuarantine(entries: QuarantineEntry[]): void {
     for (const q of entries) {
       this.rowsQuarantined++;
-      if (this.errors.length < MAX_ERRORS) this.errors.push({ row: q.rowNumber, column: q.column, reason: q.reason });
+      if (this.errors.length < MAX_ERRORS) this.errors.push({ row: q.rowNumber, column: q.column, reason: q.reason, ...(q.hint ? { hint: q.hint } : {}) });
       if (!this.refused) this.quarantineRow.run(this.batchId, q.rowNumber, q.column, q.reason, q.raw);
     }
   }
@@ -137,7 +138,7 @@ export class Committer {
         const origin = keyOfBucket(this.minBucket - 1, plan.grain);
         this.forecasts.setDefaultOrigin(origin);
         for (const lines of this.deferred) this.forecasts.write(lines);
-        warnings.push(`no origin given: used ${keyToIso(origin)}, the ${plan.grain} before the earliest period in the file (pass --origin to set it)`);
+        warnings.push({ code: 'origin_defaulted', message: `no origin given: used ${keyToIso(origin)}, the ${plan.grain} before the earliest period in the file`, hint: { option: 'origin' } });
       }
       runs = this.forecasts.finish();
     }
@@ -188,16 +189,16 @@ export class Committer {
     };
   }
 
-  private describeChanges(): string[] {
-    const out: string[] = [];
+  private describeChanges(): ImportNotice[] {
+    const out: ImportNotice[] = [];
     const list = (ids: string[]) => `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ` and ${ids.length - 10} more` : ''}`;
     const { createdItems, createdLocations } = this.keys;
-    if (createdItems.length > 0) out.push(`created ${createdItems.length} new item${createdItems.length > 1 ? 's' : ''}: ${list(createdItems)}`);
-    if (createdLocations.length > 0) out.push(`created ${createdLocations.length} new location${createdLocations.length > 1 ? 's' : ''}: ${list(createdLocations)}`);
+    if (createdItems.length > 0) out.push({ code: 'items_created', message: `created ${createdItems.length} new item${createdItems.length > 1 ? 's' : ''}: ${list(createdItems)}` });
+    if (createdLocations.length > 0) out.push({ code: 'locations_created', message: `created ${createdLocations.length} new location${createdLocations.length > 1 ? 's' : ''}: ${list(createdLocations)}` });
     if (this.history && (this.history.superseded > 0 || this.history.unchanged > 0)) {
-      out.push(`${this.history.superseded} earlier value${this.history.superseded === 1 ? '' : 's'} superseded (kept in history), ${this.history.unchanged} unchanged`);
+      out.push({ code: 'values_superseded', message: `${this.history.superseded} earlier value${this.history.superseded === 1 ? '' : 's'} superseded (kept in history), ${this.history.unchanged} unchanged` });
     }
-    if (this.items) out.push(`${this.items.created} items added, ${this.items.updated} updated`);
+    if (this.items) out.push({ code: 'items_written', message: `${this.items.created} items added, ${this.items.updated} updated` });
     return out;
   }
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { ImportNotice } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
@@ -61,12 +62,13 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   const file = basename(path);
   if (!IMPORT_FILE_KINDS.includes(kind)) throw new WorkbenchError('INVALID_REQUEST', `unknown import kind "${kind}"`);
   const bytesTotal = checkFile(path);
-  const warnings: string[] = [];
-  const LEADING_INDEX_NOTE = 'the first column has no name and was ignored (a row index, as pandas writes it)';
+  const warnings: ImportNotice[] = [];
   const grain = workbookGrain(db);
-  if (options.grain && options.grain !== grain) warnings.push(`--grain ${options.grain} ignored: the workbook's grain is ${grain}`);
+  if (options.grain && options.grain !== grain) warnings.push({ code: 'grain_ignored', message: `the grain asked for (${options.grain}) was ignored: this workbook's grain is ${grain}` });
   const originKey = options.origin === undefined ? 0 : isoToKey(options.origin);
-  if (options.origin !== undefined && originKey === 0) throw new WorkbenchError('INPUT_REJECTED', `--origin must be a date written YYYY-MM-DD, got "${options.origin}"`);
+  if (options.origin !== undefined && originKey === 0) {
+    throw new WorkbenchError('INPUT_REJECTED', `the origin must be a date written YYYY-MM-DD, got "${options.origin}"`, { hint: { option: 'origin' } });
+  }
   const unknownItems = options.unknownItems ?? 'create';
   const sourceKey = sourceKeyOf(path);
   const remembered = loadRememberedMapping(db, sourceKey, kind);
@@ -95,13 +97,16 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
     const { sha256, size } = await fileDigest(path, (done) => report('hashing', 0, done));
     const earlier = db.prepare('SELECT batch_id, imported_at FROM import_batches WHERE sha256 = ? ORDER BY batch_id LIMIT 1').get(sha256) as { batch_id: number; imported_at: string } | undefined;
     if (earlier && !options.force) {
-      throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}; use --force to import it again`, { file });
+      throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}`, { file, hint: { option: 'force' } });
     }
     const first = await producer.next();
-    if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file });
+    if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file, hint: first.hint });
     if (first.type === 'failed') raise(first.error);
     if (first.type !== 'opened') throw new Error(`the import's reader sent ${first.type} before the header`);
-    if (first.format.leadingIndex) warnings.push(LEADING_INDEX_NOTE);
+    if (first.format.leadingIndex) warnings.push({ code: 'index_column_ignored', message: 'the first column has no name and was ignored (a row index, as pandas writes it)' });
+    if (first.modelFromFileName) {
+      warnings.push({ code: 'model_from_file_name', message: `no model column and no model given: the runs are named after the file ("${first.model}")`, hint: { option: 'model' } });
+    }
     committer = new Committer(db, ctx.now().toISOString(), {
       kind,
       file,
@@ -113,7 +118,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       user: options.user ?? null,
       options: batchOptions(options, first, grain, unknownItems),
       remember: Object.keys(overrides).length > 0 ? { ...remembered, ...overrides } : null,
-      warnings: first.modelFromFileName ? [...warnings, `no model column and no --model: the runs are named after the file ("${first.model}")`] : warnings,
+      warnings,
     }, first);
     committer.begin();
     for (;;) {

@@ -1,6 +1,7 @@
 // The seams of the import pipeline: parse → map → validate → quarantine → commit,
 // one module per step. A parser turns a file (CSV or XLSX) into a RecordSource;
 // everything after it works on header + rows of text cells, whatever the format.
+import type { ImportNotice, OptionHint } from '../../../shared/domain';
 
 export const IMPORT_FILE_KINDS = ['items', 'forecasts', 'actuals', 'sales_inputs', 'decisions'] as const;
 export type ImportFileKind = (typeof IMPORT_FILE_KINDS)[number];
@@ -49,6 +50,8 @@ export interface QuarantineEntry {
   column: string | null;
   reason: string;
   raw: string;
+  /** An option that would have let the row in (reported, not stored with the row). */
+  hint?: OptionHint;
 }
 
 // ── The import pipeline's public API (import-file.ts) ─────────────────────────
@@ -96,6 +99,7 @@ export interface ImportRowError {
   row: number;
   column: string | null;
   reason: string;
+  hint?: OptionHint;
 }
 
 export interface ImportResult {
@@ -108,5 +112,5 @@ export interface ImportResult {
   runs: ImportRunResult[];
   /** The first 100 quarantined rows. */
   errors: ImportRowError[];
-  warnings: string[];
+  warnings: ImportNotice[];
 }

@@ -24,7 +24,7 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
   let item = v.items.find(itemText);
   if (item < 0) {
     if (v.cfg.knownItems !== null && !v.cfg.knownItems.has(itemText)) {
-      return v.fail(c.item_id!, `unknown item '${itemText}' (not in the workbook; import the item master first, or allow --create-items)`);
+      return v.fail(c.item_id!, `unknown item '${itemText}' (not in the workbook: import the item master first)`, { option: 'createItems' });
     }
     item = v.items.size; // the number it gets if the row passes
   }

@@ -3,6 +3,7 @@
 // problem). Runs over a million rows, so the cell readers are char-code scans
 // (parse/number, parse/date, grid.ts), the item/location/run dictionaries keep
 // the last value seen (files come grouped), and no row allocates a Date.
+import type { OptionHint } from '../../../shared/domain';
 import type { Grain } from '../../../shared/period';
 import type { ItemRecord, DecisionRecord, LineColumns, RunSpec, ValidatedBatch } from './batch';
 import { isoToKey, offGridReason } from './grid';
@@ -88,6 +89,8 @@ export class Validator {
   minBucket = Infinity;
   /** Column of the last failure (header name), set by fail(). */
   badColumn: string | null = null;
+  /** An option that would have let the last failing row in, set by fail(). */
+  badHint: OptionHint | undefined = undefined;
   /** Reason of the last cell that could not be read, or null for an empty cell. */
   why: string | null = null;
   private lastOriginText: string | null = null;
@@ -111,8 +114,9 @@ export class Validator {
   }
 
   /** Records the failing column and returns the reason, so callers can `return v.fail(...)`. */
-  fail(column: number | null, reason: string): string {
+  fail(column: number | null, reason: string, hint?: OptionHint): string {
     this.badColumn = column === null || column < 0 ? null : (this.header[column] ?? null);
+    this.badHint = hint;
     return reason;
   }
 
@@ -208,7 +212,11 @@ export class Validator {
       else if (items) reason = validateItemRow(this, rec, items);
       else reason = validateDecisionRow(this, rec, decisions!);
       if (reason === null) accepted++;
-      else quarantine.push({ rowNumber: rec.rowNumber, column: this.badColumn, reason, raw: rec.raw });
+      else {
+        const entry: QuarantineEntry = { rowNumber: rec.rowNumber, column: this.badColumn, reason, raw: rec.raw };
+        if (this.badHint !== undefined) entry.hint = this.badHint;
+        quarantine.push(entry);
+      }
     }
     const batch: ValidatedBatch = {
       rowsRead: records.length,

@@ -7,7 +7,9 @@ import { openWorkbook } from '../../backend/db/open';
 import { WorkbenchError } from '../../backend/errors';
 import { ImportRejectedError } from '../../backend/imports/import-errors';
 import { fieldsOf } from '../../backend/imports/mapping';
-import type { ImportFileKind, ImportResult } from '../../backend/imports/types';
+import type { ImportFileKind, ImportResult, ImportRowError } from '../../backend/imports/types';
+import type { ImportNotice } from '../../../shared/domain';
+import { withCliHint } from '../hints';
 import { GRAINS, type Grain } from '../../../shared/period';
 import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 
@@ -34,8 +36,12 @@ function parseMap(kind: ImportFileKind, entries: string[]): Record<string, strin
   return map;
 }
 
+// JSON keeps its stable shape (errors as {row, column, reason}, warnings as text): hints are worded for fwb in the text.
+const rowErrors = (errors: ImportRowError[]) => errors.map((e) => ({ row: e.row, column: e.column, reason: withCliHint(e.reason, e.hint) }));
+const notes = (warnings: ImportNotice[]) => warnings.map((w) => withCliHint(w.message, w.hint));
+
 function jsonOf(r: ImportResult | null, kind: ImportFileKind, file: string, err?: WorkbenchError) {
-  if (r) return { batchId: r.batchId, kind: r.kind, file: r.file, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsQuarantined: r.rowsQuarantined, runs: r.runs, errors: r.errors, warnings: r.warnings };
+  if (r) return { batchId: r.batchId, kind: r.kind, file: r.file, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsQuarantined: r.rowsQuarantined, runs: r.runs, errors: rowErrors(r.errors), warnings: notes(r.warnings) };
   const rejected = err instanceof ImportRejectedError ? err : null;
   return {
     batchId: null,
@@ -45,18 +51,20 @@ function jsonOf(r: ImportResult | null, kind: ImportFileKind, file: string, err?
     rowsAccepted: 0,
     rowsQuarantined: rejected?.rowsQuarantined ?? 0,
     runs: [],
-    errors: rejected?.errors ?? (err?.row !== undefined ? [{ row: err.row, column: err.column ?? null, reason: err.message }] : []),
+    errors: rowErrors(rejected?.errors ?? (err?.row !== undefined ? [{ row: err.row, column: err.column ?? null, reason: err.message }] : [])),
     warnings: [],
-    refused: { code: err?.code ?? 'INPUT_REJECTED', message: err?.message ?? '' },
+    refused: { code: err?.code ?? 'INPUT_REJECTED', message: withCliHint(err?.message ?? '', err?.hint) },
   };
 }
 
 function summary(r: ImportResult): string {
   const runs = r.runs.map((x) => `run ${x.runId} ${x.model}${x.modelVersion ? ` ${x.modelVersion}` : ''} (origin ${x.origin}, ${x.lines} lines)`);
   const lines = [`${r.file}: batch ${r.batchId}, ${r.rowsRead} rows read, ${r.rowsAccepted} accepted, ${r.rowsQuarantined} quarantined${runs.length ? `; ${runs.join('; ')}` : ''}`];
-  for (const w of r.warnings) lines.push(`  note: ${w}`);
+  for (const w of notes(r.warnings)) lines.push(`  note: ${w}`);
   return `${lines.join('\n')}\n`;
 }
+
+const errorLine = (file: string, e: ImportRowError) => `${file}:${e.row}:${e.column ?? ''}: ${withCliHint(e.reason, e.hint)}\n`;
 
 export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
@@ -116,15 +124,15 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
         });
         show('');
         io.stdout.write(values.json ? `${JSON.stringify(jsonOf(result, kind, file))}\n` : summary(result));
-        if (!values.json) for (const e of result.errors) io.stderr.write(`${file}:${e.row}:${e.column ?? ''}: ${e.reason}\n`);
+        if (!values.json) for (const e of result.errors) io.stderr.write(errorLine(file, e));
       } catch (err) {
         show('');
         if (!(err instanceof WorkbenchError) || (err.code !== 'INPUT_REJECTED' && err.code !== 'INVALID_REQUEST')) throw err;
         exit = EXIT.rejected;
         if (values.json) io.stdout.write(`${JSON.stringify(jsonOf(null, kind, file, err))}\n`);
         const rows = err instanceof ImportRejectedError ? err.errors : [];
-        if (rows.length > 0) for (const e of rows) io.stderr.write(`${file}:${e.row}:${e.column ?? ''}: ${e.reason}\n`);
-        io.stderr.write(`fwb import: ${err.message}\n`);
+        if (rows.length > 0) for (const e of rows) io.stderr.write(errorLine(file, e));
+        io.stderr.write(`fwb import: ${withCliHint(err.message, err.hint)}\n`);
       }
     }
   } finally {

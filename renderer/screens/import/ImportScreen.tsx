@@ -4,19 +4,13 @@ import { useAppStore } from '../../stores/app';
 import { useImportStore } from '../../stores/import';
 import { BatchHistory } from './BatchHistory';
 import { FileDrop } from './FileDrop';
+import { KIND_LABELS, withScreenHint } from './hints';
 import { ImportOptions } from './ImportOptions';
 import { ImportOutcomeView } from './ImportOutcomeView';
 import { MappingEditor } from './MappingEditor';
 import { PreviewTable } from './PreviewTable';
 import { QuarantineTable } from './QuarantineTable';
 
-const KIND_LABELS: Record<ImportFileKind, string> = {
-  forecasts: 'Forecasts',
-  actuals: 'Actuals',
-  items: 'Items',
-  sales_inputs: 'Sales inputs',
-  decisions: 'Decision history',
-};
 
 function sizeText(bytes: number): string {
   return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${formatCount(Math.ceil(bytes / 1024))} KB`;
@@ -48,7 +42,7 @@ export function ImportScreen() {
       {error && (
         <div className="banner error" role="alert">
           {error.file ? `${error.file}${error.row ? `, row ${error.row}` : ''}${error.column ? `, column ${error.column}` : ''}: ` : ''}
-          {error.message}
+          {withScreenHint(error.message, error.hint)}
         </div>
       )}
       {staged && preview && (
