@@ -60,7 +60,8 @@ export const runImportRequest = z
     grain: z.enum(GRAINS).optional(),
     strict: z.boolean().default(false),
     force: z.boolean().default(false),
-    unknownItems: z.enum(['create', 'reject']).default('create'),
+    /** Rows of items the workbook does not know: quarantined unless the user asks to create them (item files always create). */
+    unknownItems: z.enum(['create', 'reject']).default('reject'),
   })
   .strict();
 

@@ -24,8 +24,9 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --sheet NAME           XLSX: the sheet to read (default: the first)
   --strict               any bad row refuses the whole file (default: bad rows go to quarantine)
   --force                import a file even if the same bytes were imported before
-  --create-items         create items the workbook does not know (default)
-  --reject-unknown-items quarantine rows of unknown items instead
+  --create-items         create items the workbook does not know (item files always do; other
+                         files quarantine rows of unknown items by default)
+  --reject-unknown-items quarantine rows of unknown items (the default)
   --user NAME            who is importing (recorded in the batch)
   --json                 one JSON object per file on stdout`;
 

@@ -36,7 +36,7 @@ interface ImportState {
   reset(): void;
 }
 
-const DEFAULT_OPTIONS: ImportFormOptions = { model: '', modelVersion: '', origin: '', grain: '', strict: false, force: false, unknownItems: 'create' };
+const DEFAULT_OPTIONS: ImportFormOptions = { model: '', modelVersion: '', origin: '', grain: '', strict: false, force: false, unknownItems: 'reject' };
 
 export const useImportStore = create<ImportState>((set, get) => {
   async function refreshPreview(): Promise<void> {

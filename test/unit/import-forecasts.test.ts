@@ -20,7 +20,8 @@ describe.each([
   let t: ReturnType<typeof tempDir>;
   let ctx: BackendContext;
   let db: Db;
-  const run = (path: string, options: Omit<ImportOptions, 'kind'> = {}) => importFile(ctx, path, { kind: 'forecasts', worker, ...options });
+  // These files name items the fresh workbook does not have: they ask for them to be created (not the default since issue 11).
+  const run = (path: string, options: Omit<ImportOptions, 'kind'> = {}) => importFile(ctx, path, { kind: 'forecasts', worker, unknownItems: 'create', ...options });
   beforeEach(async () => {
     t = tempDir('fwb-imp-');
     ({ ctx, db } = await newWorkbook(t.dir));
@@ -170,18 +171,20 @@ describe.each([
     expect(ok.rowsAccepted).toBe(1);
   });
 
-  it('creates unknown items by default, or quarantines their rows when asked to reject them', async () => {
+  it('quarantines rows of unknown items by default (a typo creates no item), and creates them only when asked', async () => {
     db.prepare("INSERT INTO items (item_id, name) VALUES ('KNOWN', 'Known item')").run();
-    const path = writeLines(t.dir, 'unknown.csv', ['sku,month,fcst', 'KNOWN,2026-07-01,1', 'NEW,2026-07-01,2']);
-    const rejected = await run(path, { origin: '2026-06-01', unknownItems: 'reject' });
+    const path = writeLines(t.dir, 'unknown.csv', ['sku,month,fcst', 'KNOWN,2026-07-01,1', 'SKU-99999,2026-07-01,2']);
+    const byDefault = await run(path, { origin: '2026-06-01', unknownItems: undefined });
+    expect(byDefault).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1 });
+    expect(byDefault.errors).toEqual([{ row: 3, column: 'sku', reason: "unknown item 'SKU-99999' (not in the workbook: import the item master first)", hint: { option: 'createItems' } }]);
+    expect(all(db, 'SELECT item_id FROM items').map((x) => x.item_id)).toEqual(['KNOWN']);
+    const rejected = await run(path, { origin: '2026-06-01', unknownItems: 'reject', force: true });
     expect(rejected).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1 });
-    expect(rejected.errors[0]).toEqual({ row: 3, column: 'sku', reason: "unknown item 'NEW' (not in the workbook: import the item master first)", hint: { option: 'createItems' } });
-    expect(one(db, 'SELECT count(*) FROM items')).toBe(1);
-    const created = await run(path, { origin: '2026-06-01', force: true });
+    const created = await run(path, { origin: '2026-06-01', unknownItems: 'create', force: true });
     expect(created.rowsAccepted).toBe(2);
     expect(all(db, 'SELECT item_id, name FROM items ORDER BY item_key')).toEqual([
       { item_id: 'KNOWN', name: 'Known item' },
-      { item_id: 'NEW', name: 'NEW' },
+      { item_id: 'SKU-99999', name: 'SKU-99999' },
     ]);
   });
 

@@ -49,10 +49,19 @@ describe('importing items', () => {
 });
 
 describe('importing actuals', () => {
+  it('quarantines rows of items the workbook does not know unless asked to create them', async () => {
+    await run({ kind: 'items' }, 'items.csv', ['sku', 'A']);
+    const r = await run({ kind: 'actuals' }, 'typo.csv', ['item,month,sales', 'A,2026-01-01,10', 'SKU-99999,2026-01-01,3']);
+    expect(r).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1, errors: [{ row: 3, column: 'item', reason: expect.stringMatching(/^unknown item 'SKU-99999'/), hint: { option: 'createItems' } }] });
+    const si = await run({ kind: 'sales_inputs' }, 'si-typo.csv', ['sku,period,sales_input', 'SKU-99999,2026-07-01,5']);
+    expect(si).toMatchObject({ rowsAccepted: 0, rowsQuarantined: 1 });
+    expect(all(db, 'SELECT item_id FROM items')).toEqual([{ item_id: 'A' }]);
+  });
+
   it('supersedes a changed value, keeps the earlier one in history, and leaves identical ones alone', async () => {
-    const first = await run({ kind: 'actuals' }, 'actuals-1.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,11', 'B,DC1,2026-01-01,5']);
+    const first = await run({ kind: 'actuals', unknownItems: 'create' }, 'actuals-1.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,11', 'B,DC1,2026-01-01,5']);
     expect(first).toMatchObject({ rowsAccepted: 3, rowsQuarantined: 0 });
-    const second = await run({ kind: 'actuals' }, 'actuals-2.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,12', 'B,DC1,2026-02-01,6', 'B,DC1,2026-02-01,7', 'B,DC1,2026-03-01,-1']);
+    const second = await run({ kind: 'actuals', unknownItems: 'create' }, 'actuals-2.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,12', 'B,DC1,2026-02-01,6', 'B,DC1,2026-02-01,7', 'B,DC1,2026-03-01,-1']);
     expect(second).toMatchObject({ rowsRead: 5, rowsAccepted: 3, rowsQuarantined: 2 });
     expect(second.errors).toEqual([
       { row: 5, column: 'month', reason: 'duplicate: row 4 has the same item, location and period' },
@@ -72,7 +81,7 @@ describe('importing actuals', () => {
 
 describe('importing sales inputs', () => {
   it('stores source and note, and supersedes like actuals', async () => {
-    await run({ kind: 'sales_inputs' }, 'si-1.csv', ['sku,period,sales_input,account,comment', 'A,2026-07-01,120,Key account,promo week', 'A,2026-08-01,80,,']);
+    await run({ kind: 'sales_inputs', unknownItems: 'create' }, 'si-1.csv', ['sku,period,sales_input,account,comment', 'A,2026-07-01,120,Key account,promo week', 'A,2026-08-01,80,,']);
     const r = await run({ kind: 'sales_inputs' }, 'si-2.csv', ['sku,period,qty,rep', 'A,2026-07-01,130,Key account', 'A,2026-08-01,80,']);
     expect(r.rowsAccepted).toBe(2);
     expect(all(db, 'SELECT period, quantity, source, note, superseded_at IS NOT NULL AS old FROM v_sales_inputs ORDER BY sales_input_id')).toEqual([
@@ -85,7 +94,7 @@ describe('importing sales inputs', () => {
 
 describe('importing decision history', () => {
   async function seedRuns(): Promise<void> {
-    await run({ kind: 'forecasts', model: 'ets', origin: '2026-05-01' }, 'run-may.csv', ['sku,month,fcst', 'A,2026-06-01,100', 'A,2026-07-01,110', 'B,2026-07-01,50']);
+    await run({ kind: 'forecasts', model: 'ets', origin: '2026-05-01', unknownItems: 'create' }, 'run-may.csv', ['sku,month,fcst', 'A,2026-06-01,100', 'A,2026-07-01,110', 'B,2026-07-01,50']);
     await run({ kind: 'forecasts', model: 'ets', origin: '2026-06-01' }, 'run-jun.csv', ['sku,month,fcst', 'A,2026-07-01,105', 'A,2026-08-01,120']);
   }
 

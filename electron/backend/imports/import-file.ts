@@ -69,7 +69,8 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   if (options.origin !== undefined && originKey === 0) {
     throw new WorkbenchError('INPUT_REJECTED', `the origin must be a date written YYYY-MM-DD, got "${options.origin}"`, { hint: { option: 'origin' } });
   }
-  const unknownItems = options.unknownItems ?? 'create';
+  // Only an item file creates items unless asked: a typo in a forecast file must not become SKU-99999.
+  const unknownItems = options.unknownItems ?? (kind === 'items' ? 'create' : 'reject');
   const sourceKey = sourceKeyOf(path);
   const remembered = loadRememberedMapping(db, sourceKey, kind);
   const overrides = options.map ?? {};

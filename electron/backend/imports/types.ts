@@ -80,6 +80,7 @@ export interface ImportOptions {
   strict?: boolean;
   /** Import even if a file with the same sha256 was imported before. */
   force?: boolean;
+  /** Rows of items the workbook does not know: quarantined (default, except in item files) or created. */
   unknownItems?: 'create' | 'reject';
   user?: string;
   onProgress?: (progress: ImportProgress) => void;

@@ -118,7 +118,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
           sheet: values.sheet,
           strict: values.strict,
           force: values.force,
-          unknownItems: values['reject-unknown-items'] ? 'reject' : 'create',
+          unknownItems: values['create-items'] ? 'create' : 'reject',
           user: values.user,
           onProgress: (p) => show(`${file}: ${p.phase} ${p.bytesTotal > 0 ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0}% (${p.rowsDone} rows)`),
         });

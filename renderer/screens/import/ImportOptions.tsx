@@ -25,12 +25,12 @@ export function ImportOptions({ kind }: { kind: ImportFileKind }) {
           </label>
         </>
       )}
-      {kind !== 'items' && (
+      {kind !== 'items' && kind !== 'decisions' && (
         <label>
           <span>Unknown items</span>
           <select aria-label="Unknown items" value={options.unknownItems} onChange={(e) => setOptions({ unknownItems: e.target.value as 'create' | 'reject' })}>
+            <option value="reject">quarantine their rows</option>
             <option value="create">create them</option>
-            <option value="reject">reject their rows</option>
           </select>
         </label>
       )}
