@@ -222,6 +222,8 @@ export interface ImportPreview {
   missing: string[];
   /** Wide forecast files: the model columns, one run each. */
   models: string[];
+  /** Set when the file plainly is of another kind than the one chosen: importing it will be refused. */
+  otherKind?: { message: string; hint: OptionHint };
 }
 
 export interface ImportOutcome {

@@ -100,6 +100,13 @@ describe('fwb import', () => {
     expect(jsonLines(created.stdout)[0]).toMatchObject({ rowsAccepted: 2, rowsQuarantined: 0 });
   });
 
+  it('refuses an actuals file given as forecasts, saying which --kind to use (exit 3)', async () => {
+    const actuals = writeLines(t.dir, 'history.csv', ['item_id,period,actual', 'A,2026-05-01,7']);
+    const r = await cli('--db', join(t.dir, 'kind.sqlite'), '--kind', 'forecasts', '--origin', '2026-06-01', actuals);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe('fwb import: history.csv: this looks like actuals, not forecasts: no column holds forecasts; found columns: item_id, period, actual; import it with --kind actuals\n');
+  });
+
   it('exits 2 on usage errors, before touching the workbook', async () => {
     const db = join(t.dir, 'usage.sqlite');
     const cases: [string[], RegExp][] = [

@@ -3,10 +3,11 @@ import { checkWorkbook } from '../../electron/backend/audit/check';
 import { verifyAuditChain } from '../../electron/backend/audit/chain';
 import type { BackendContext } from '../../electron/backend/context';
 import type { Db } from '../../electron/backend/db/open';
-import { importFile } from '../../electron/backend/imports/import-file';
+import { importFile, previewFile } from '../../electron/backend/imports/import-file';
+import { join } from 'node:path';
 import type { ImportOptions } from '../../electron/backend/imports/types';
 import { tempDir } from '../helpers/workbook';
-import { all, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
+import { all, counts, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
 
 let t: ReturnType<typeof tempDir>;
 let ctx: BackendContext;
@@ -141,5 +142,25 @@ describe('importing decision history', () => {
     expect((strict as Error).message).toMatch(/^d1\.csv: refused \(strict\): row 3, column reason: unknown reason code 'bogus'/);
     expect(one(db, 'SELECT count(*) FROM decisions')).toBe(before);
     expect(verifyAuditChain(db).ok).toBe(true);
+  });
+});
+
+describe('a file of another kind', () => {
+  it('is refused, naming the kind it looks like, with nothing written', async () => {
+    const before = counts(db);
+    const asForecasts = await run({ kind: 'forecasts', origin: '2026-06-01', unknownItems: 'create' }, 'actuals.csv', ['item_id,period,actual', 'A,2026-07-01,5']).catch((e: unknown) => e);
+    expect(asForecasts).toMatchObject({ code: 'INPUT_REJECTED', message: expect.stringMatching(/^actuals\.csv: this looks like actuals, not forecasts/), hint: { option: 'kind', kind: 'actuals' } });
+    const asActuals = await run({ kind: 'actuals', unknownItems: 'create' }, 'fc.csv', ['sku,month,model,quantity', 'A,2026-07-01,ets,5']).catch((e: unknown) => e);
+    expect(asActuals).toMatchObject({ code: 'INPUT_REJECTED', hint: { option: 'kind', kind: 'forecasts' } });
+    const asItems = await run({ kind: 'items' }, 'fc2.csv', ['sku,month,fcst', 'A,2026-07-01,5']).catch((e: unknown) => e);
+    expect(asItems).toMatchObject({ code: 'INPUT_REJECTED', hint: { option: 'kind', kind: 'forecasts' } });
+    expect(counts(db)).toEqual(before);
+    // The preview says so before anything is imported.
+    const preview = await previewFile(ctx, join(t.dir, 'actuals.csv'), { kind: 'forecasts' });
+    expect(preview.otherKind).toEqual({ message: expect.stringMatching(/this looks like actuals, not forecasts/), hint: { option: 'kind', kind: 'actuals' } });
+    expect((await previewFile(ctx, join(t.dir, 'actuals.csv'), { kind: 'actuals' })).otherKind).toBeUndefined();
+    // The same actuals file as actuals imports.
+    const right = await run({ kind: 'actuals', unknownItems: 'create', force: true }, 'actuals.csv', ['item_id,period,actual', 'A,2026-07-01,5']);
+    expect(right.rowsAccepted).toBe(1);
   });
 });

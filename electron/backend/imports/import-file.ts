@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ImportNotice } from '../../../shared/domain';
+import type { ImportNotice, OptionHint } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
@@ -13,7 +13,7 @@ import { Committer } from './commit';
 import { runDriftGuard } from '../accuracy/drift';
 import { isoToKey } from './grid';
 import { throttle } from './import-errors';
-import { detectMapping, KIND_FIELDS, type Layout, type MappingResult } from './mapping';
+import { detectMapping, KIND_FIELDS, kindRefusal, type Layout, type MappingResult } from './mapping';
 import { loadRememberedMapping, sourceKeyOf } from './mapping-store';
 import type { OpenedMessage, ProducerInit } from './produce';
 import { raise, sourceWorkerAvailable, startProducer } from './read';
@@ -181,6 +181,8 @@ export interface FilePreview {
   mapping: MappingResult;
   /** Data rows in the file, estimated from the first rows' length (CSV). */
   rowCountEstimate?: number;
+  /** The file plainly is of another kind (see kindRefusal): importing it as this kind will be refused. */
+  otherKind?: { message: string; hint: OptionHint };
 }
 
 const PREVIEW_ROWS = 20;
@@ -227,6 +229,8 @@ export async function previewFile(ctx: BackendContext, path: string, options: { 
     models: mapping.models.map((m) => m.name),
     mapping,
   };
+  const otherKind = kindRefusal(basename(path), mapping, source.header);
+  if (otherKind !== null) preview.otherKind = otherKind;
   if (source.format.format === 'csv' && rows.length > 0 && rawBytes > 0) {
     const headerBytes = Buffer.byteLength(source.header.join(source.format.delimiter ?? ',')) + 1;
     preview.rowCountEstimate = Math.max(rows.length, Math.round(((bytesTotal - headerBytes) * rows.length) / rawBytes));

@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import type { OptionHint } from '../../../shared/domain';
 import type { Grain } from '../../../shared/period';
 import type { ValidatedBatch } from './batch';
-import { detectMapping, mappingRefusal, type MappingResult } from './mapping';
+import { detectMapping, kindRefusal, mappingRefusal, type MappingResult } from './mapping';
 import { openRecordSource } from './parse/open';
 import type { ImportFileKind, SourceFormat } from './types';
 import { createValidator } from './validate';
@@ -65,6 +65,11 @@ function defaultModel(init: ProducerInit, mapping: MappingResult): { model: stri
 export async function* produce(init: ProducerInit): AsyncGenerator<ProducerMessage> {
   const source = await openRecordSource(init.path, { sheet: init.sheet, batchSize: init.batchSize });
   const mapping = detectMapping(init.kind, source.header, init.overrides, init.remembered);
+  const otherKind = kindRefusal(basename(init.path), mapping, source.header);
+  if (otherKind !== null) {
+    yield { type: 'rejected', ...otherKind };
+    return;
+  }
   const refusal = mappingRefusal(basename(init.path), mapping, source.header);
   if (refusal !== null) {
     yield { type: 'rejected', message: refusal };

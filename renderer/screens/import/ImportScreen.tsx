@@ -20,7 +20,7 @@ export function ImportScreen() {
   const { kind, setKind, staged, preview, running, outcome, error, runImport, reset } = useImportStore();
   const job = useAppStore((s) => s.job);
   const progress = running && job?.job === 'import' && !job.finished ? job : null;
-  const canImport = !!preview && preview.missing.length === 0 && !running;
+  const canImport = !!preview && preview.missing.length === 0 && !preview.otherKind && !running;
   const f = preview?.format;
 
   return (
@@ -60,7 +60,12 @@ export function ImportScreen() {
             <MappingEditor preview={preview} />
             <ImportOptions kind={kind} />
           </div>
-          {preview.missing.length > 0 && (
+          {preview.otherKind && (
+            <p className="banner error" role="alert">
+              {withScreenHint(preview.otherKind.message, preview.otherKind.hint)}.
+            </p>
+          )}
+          {preview.missing.length > 0 && !preview.otherKind && (
             <p className="banner error" role="alert">
               Map the required fields first: {preview.missing.join(', ')}.
             </p>
