@@ -83,6 +83,16 @@ describe.each([
     ]);
   });
 
+  it("quarantines a wide file's bad cell for its model only, keeping the other models' forecasts of that row", async () => {
+    const path = writeLines(t.dir, 'wide_bad.csv', ['unique_id,ds,AutoETS,AutoARIMA,Naive', 'SKU-1,2026-07-01,-5,12,9', 'SKU-1,2026-08-01,11,13,10']);
+    const r = await run(path, { origin: '2026-06-01' });
+    expect(r).toMatchObject({ rowsRead: 2, rowsAccepted: 2, rowsQuarantined: 1 });
+    expect(r.errors).toEqual([{ row: 2, column: 'AutoETS', reason: "negative forecast: '-5'" }]);
+    expect(Object.fromEntries(r.runs.map((x) => [x.model, x.lines]))).toEqual({ AutoETS: 1, AutoARIMA: 2, Naive: 2 });
+    expect(all(db, 'SELECT row_number, column_name, reason, raw_text FROM quarantine_rows')).toEqual([{ row_number: 2, column_name: 'AutoETS', reason: "negative forecast: '-5'", raw_text: 'SKU-1,2026-07-01,-5,12,9' }]);
+    expect(r.warnings.map((w) => w.message)).toContain("1 model's forecast was quarantined in rows whose other models were imported");
+  });
+
   it("imports Prophet output as model 'Prophet' unless --model names it", async () => {
     const r = await run(join(FIXTURES, 'v_prophet.csv'), { origin: '2026-06-01' });
     expect(r.runs).toEqual([expect.objectContaining({ model: 'Prophet', lines: 3 })]);

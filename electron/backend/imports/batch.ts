@@ -72,6 +72,8 @@ export interface ValidatedBatch {
   /** Rows that passed the validator (the committer may still quarantine decisions). */
   rowsAccepted: number;
   quarantine: QuarantineEntry[];
+  /** Wide files: entries of single models' bad cells in rows whose other models were accepted (counted in rowsAccepted too). */
+  cellsQuarantined: number;
   newItems: string[];
   newLocations: string[];
   newRuns: RunSpec[];

@@ -55,6 +55,8 @@ export class Committer {
   rowsRead = 0;
   rowsAccepted = 0;
   rowsQuarantined = 0;
+  /** Quarantine entries of single model cells in rows that were otherwise accepted. */
+  private cellsQuarantined = 0;
   private quarantineRow!: { run(...args: unknown[]): unknown };
 
   /** `at`: the import's timestamp (import_batches.imported_at, recorded_at, created_at…). */
@@ -105,6 +107,7 @@ export class Committer {
   add(batch: ValidatedBatch): void {
     this.rowsRead += batch.rowsRead;
     this.rowsAccepted += batch.rowsAccepted;
+    this.cellsQuarantined += batch.cellsQuarantined;
     this.addQuarantine(batch.quarantine);
     if (this.refused) return;
     this.keys.addItems(batch.newItems, true);
@@ -197,6 +200,10 @@ export class Committer {
     if (createdLocations.length > 0) out.push({ code: 'locations_created', message: `created ${createdLocations.length} new location${createdLocations.length > 1 ? 's' : ''}: ${list(createdLocations)}` });
     if (this.history && (this.history.superseded > 0 || this.history.unchanged > 0)) {
       out.push({ code: 'values_superseded', message: `${this.history.superseded} earlier value${this.history.superseded === 1 ? '' : 's'} superseded (kept in history), ${this.history.unchanged} unchanged` });
+    }
+    if (this.cellsQuarantined > 0) {
+      const n = this.cellsQuarantined;
+      out.push({ code: 'model_cells_quarantined', message: `${n} model${n === 1 ? "'s forecast was" : "s' forecasts were"} quarantined in rows whose other models were imported` });
     }
     if (this.items) out.push({ code: 'items_written', message: `${this.items.created} items added, ${this.items.updated} updated` });
     return out;

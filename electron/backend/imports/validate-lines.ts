@@ -73,6 +73,7 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
   }
   if (earlier !== 0) {
     const what = kind === 'forecasts' ? 'model, origin, item, location and period' : 'item, location and period';
+    v.cellProblems.length = 0; // the row as a whole is refused: its cells' own problems go with it
     return v.fail(c.period!, `duplicate: row ${earlier} has the same ${what}`);
   }
 
@@ -140,7 +141,12 @@ function longCells(v: Validator, vals: string[], periodKey: number, bucket: numb
   return 1;
 }
 
-/** Wide rows: one line per model column with a value (an empty cell means that model gave none). */
+/**
+ * Wide rows: one line per model column with a value (an empty cell means that model
+ * gave none). A bad cell quarantines that model's forecast only (v.cellProblems), so
+ * one model's negative value does not drop the others' good ones; a row with no good
+ * cell fails with its first bad cell, the others following as entries of their own.
+ */
 function wideCells(v: Validator, vals: string[], periodKey: number, bucket: number): number | string {
   const models = v.cfg.mapping.models;
   let n = 0;
@@ -148,11 +154,24 @@ function wideCells(v: Validator, vals: string[], periodKey: number, bucket: numb
     const model = models[i]!;
     if ((vals[model.column] ?? '') === '') continue;
     const reason = forecastCells(v, vals, n, model.column, model.lower ?? -1, model.upper ?? -1);
-    if (reason !== null) return reason;
+    if (reason !== null) {
+      v.cellProblems.push({ column: v.badColumn, reason });
+      continue;
+    }
     const run = runOf(v, vals, periodKey, bucket, model.name, model.level);
-    if (typeof run === 'string') return run;
+    if (typeof run === 'string') {
+      v.cellProblems.length = 0; // an origin problem is the row's, not a cell's
+      return run;
+    }
     wideRun[n++] = run;
   }
-  if (n === 0) return v.fail(models[0]?.column ?? null, `no forecast in any model column (${models.map((m) => m.name).join(', ')})`);
+  if (n === 0) {
+    const first = v.cellProblems.shift();
+    if (first !== undefined) {
+      v.badColumn = first.column;
+      return first.reason;
+    }
+    return v.fail(models[0]?.column ?? null, `no forecast in any model column (${models.map((m) => m.name).join(', ')})`);
+  }
   return n;
 }

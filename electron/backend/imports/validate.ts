@@ -91,6 +91,8 @@ export class Validator {
   badColumn: string | null = null;
   /** An option that would have let the last failing row in, set by fail(). */
   badHint: OptionHint | undefined = undefined;
+  /** Wide rows: bad cells of single models in the row being checked, quarantined on their own. */
+  readonly cellProblems: { column: string | null; reason: string }[] = [];
   /** Reason of the last cell that could not be read, or null for an empty cell. */
   why: string | null = null;
   private lastOriginText: string | null = null;
@@ -195,6 +197,7 @@ export class Validator {
     const kind = this.cfg.kind;
     const quarantine: QuarantineEntry[] = [];
     let accepted = 0;
+    let cellsQuarantined = 0;
     let lines: LineColumns | null = null;
     let items: ItemRecord[] | null = null;
     let decisions: DecisionRecord[] | null = null;
@@ -217,11 +220,17 @@ export class Validator {
         if (this.badHint !== undefined) entry.hint = this.badHint;
         quarantine.push(entry);
       }
+      if (this.cellProblems.length > 0) {
+        if (reason === null) cellsQuarantined += this.cellProblems.length;
+        for (const p of this.cellProblems) quarantine.push({ rowNumber: rec.rowNumber, column: p.column, reason: p.reason, raw: rec.raw });
+        this.cellProblems.length = 0;
+      }
     }
     const batch: ValidatedBatch = {
       rowsRead: records.length,
       rowsAccepted: accepted,
       quarantine,
+      cellsQuarantined,
       newItems: this.items.takeFresh(),
       newLocations: this.locations.takeFresh(),
       newRuns: this.freshRuns,
