@@ -18,7 +18,9 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --kind KIND            what the files hold
   --model NAME           forecasts: model name when the file has no model column
   --model-version V      model version when the file has no version column
-  --origin YYYY-MM-DD    forecasts: origin (as-of date) when the file has no origin column
+  --origin YYYY-MM-DD    forecasts: origin (as-of date) when the file has no origin (or cutoff)
+                         column; without either, each series' origin is its last actual
+                         before its first forecast period (series without one are quarantined)
   --grain G              month|week|quarter|year, for a new workbook (default month)
   --map field=column     use this column for this field (repeatable; remembered for the source)
   --sheet NAME           XLSX: the sheet to read (default: the first)

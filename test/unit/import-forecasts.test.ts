@@ -103,15 +103,21 @@ describe.each([
     expect(again.errors.map((e) => e.reason)).toEqual(['period 2026-07-01 is not after the origin 2026-07-01']);
   });
 
-  it('defaults the origin to the bucket before the earliest period, and says so', async () => {
+  it("takes each series' origin from its own last actual before its first forecast period, and says so", async () => {
+    await importFile(ctx, writeLines(t.dir, 'history.csv', ['sku,month,qty', 'A,2026-06-01,5', 'A,2026-07-01,6', 'B,2026-08-01,7']), { kind: 'actuals', unknownItems: 'create' });
     const path = writeLines(t.dir, 'noorigin.csv', ['sku,month,fcst', 'A,2026-09-01,1', 'A,2026-08-01,2', 'B,2026-10-01,3']);
     const r = await run(path, { model: 'm' });
-    expect(r.runs).toEqual([expect.objectContaining({ origin: '2026-07-01', lines: 3 })]);
-    expect(r.warnings).toContainEqual({ code: 'origin_defaulted', message: 'no origin given: used 2026-07-01, the month before the earliest period in the file', hint: { option: 'origin' } });
-    expect(all(db, 'SELECT period, lag FROM v_forecast_lines ORDER BY period')).toEqual([
-      { period: '2026-08-01', lag: 1 },
-      { period: '2026-09-01', lag: 2 },
-      { period: '2026-10-01', lag: 3 },
+    // Series ending in different months: one run per origin.
+    expect(r.runs).toEqual([expect.objectContaining({ origin: '2026-07-01', lines: 2 }), expect.objectContaining({ origin: '2026-08-01', lines: 1 })]);
+    expect(r.warnings).toContainEqual({
+      code: 'origins_from_actuals',
+      message: "no origin given: each series' origin is its last actual before its first forecast period: 2026-07-01 (1 series), 2026-08-01 (1 series)",
+      hint: { option: 'origin' },
+    });
+    expect(all(db, 'SELECT item_id, period, lag FROM v_forecast_lines ORDER BY item_id, period')).toEqual([
+      { item_id: 'A', period: '2026-08-01', lag: 1 },
+      { item_id: 'A', period: '2026-09-01', lag: 2 },
+      { item_id: 'B', period: '2026-10-01', lag: 2 },
     ]);
   });
 

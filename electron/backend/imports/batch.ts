@@ -8,7 +8,7 @@ import type { QuarantineEntry } from './types';
 export interface RunSpec {
   model: string;
   modelVersion: string;
-  /** yyyymmdd of the origin, or 0 when neither a column nor the options gave one. */
+  /** yyyymmdd of the origin, or 0 when neither a column nor the options gave one (each series' own is found at commit). */
   originKey: number;
   intervalLevel: number | null;
 }
@@ -80,8 +80,6 @@ export interface ValidatedBatch {
   lines: LineColumns | null;
   items: ItemRecord[] | null;
   decisions: DecisionRecord[] | null;
-  /** Smallest bucket among accepted lines (a defaulted origin is the bucket before it); +Infinity if none. */
-  minBucket: number;
   bytesRead: number;
   bytesTotal: number;
 }

@@ -12,11 +12,13 @@ import { DecisionWriter } from './commit-decisions';
 import { ItemWriter } from './commit-items';
 import { KeyResolver } from './commit-keys';
 import { ForecastWriter, HistoryWriter, type WrittenRun } from './commit-lines';
+import { WorkbenchError } from '../errors';
 import { keyOfBucket, keyToIso } from './grid';
 import { ImportRejectedError } from './import-errors';
 import { rememberMapping } from './mapping-store';
 import type { OpenedMessage } from './produce';
-import type { ImportFileKind, ImportResult, ImportRowError, QuarantineEntry } from './types';
+import { describeOrigins, noOriginReason, orphanRowEntries, seriesKey, SeriesOrigins } from './series-origins';
+import type { ImportFileKind, ImportResult, ImportRowError, QuarantineEntry, RawRecord } from './types';
 
 export interface CommitPlan {
   kind: ImportFileKind;
@@ -45,10 +47,15 @@ export class Committer {
   private history: HistoryWriter | null = null;
   private items: ItemWriter | null = null;
   private readonly decisions: DecisionRecord[] = [];
-  /** Lines held back until the end when the origin is to be defaulted from the earliest period. */
+  /** Files without origins: lines held back until every series' origin is known (series-origins.ts). */
   private readonly deferred: LineColumns[] = [];
   private deferOrigin = false;
-  private minBucket = Infinity;
+  private origins: SeriesOrigins | null = null;
+  /** Deferring: the file's item and location ids in the validator's numbering, and the rows quarantined whole. */
+  private readonly fileItems: string[] = [];
+  private readonly fileLocations: string[] = [];
+  private readonly rejectedRows = new Set<number>();
+  private originNotice: ImportNotice | null = null;
   private fkWasOn = false;
   private open = false;
   readonly errors: ImportRowError[] = [];
@@ -92,6 +99,7 @@ export class Committer {
     if (plan.kind === 'forecasts') {
       this.forecasts = new ForecastWriter(db, this.keys, this.batchId, plan.grain, this.at);
       this.deferOrigin = m.fields.origin === undefined && plan.options.origin === undefined;
+      if (this.deferOrigin) this.origins = new SeriesOrigins();
     } else if (plan.kind === 'actuals' || plan.kind === 'sales_inputs') {
       this.history = new HistoryWriter(db, plan.kind, this.keys, this.batchId, this.at);
     } else if (plan.kind === 'items') {
@@ -113,10 +121,16 @@ export class Committer {
     this.keys.addItems(batch.newItems, true);
     this.keys.addLocations(batch.newLocations);
     this.forecasts?.addRuns(batch.newRuns);
-    if (batch.minBucket < this.minBucket) this.minBucket = batch.minBucket;
+    if (this.origins) {
+      this.fileItems.push(...batch.newItems);
+      this.fileLocations.push(...batch.newLocations);
+      for (const q of batch.quarantine) if (!q.cellOnly) this.rejectedRows.add(q.rowNumber);
+    }
     if (batch.lines && batch.lines.count > 0) {
-      if (this.forecasts && this.deferOrigin) this.deferred.push(batch.lines);
-      else if (this.forecasts) this.forecasts.write(batch.lines);
+      if (this.origins) {
+        this.origins.note(batch.lines);
+        this.deferred.push(batch.lines);
+      } else if (this.forecasts) this.forecasts.write(batch.lines);
       else this.history!.write(batch.lines);
     }
     if (batch.items) this.items!.write(batch.items);
@@ -131,18 +145,53 @@ export class Committer {
     }
   }
 
+  /**
+   * A forecast file without origins, once read: each series' origin from its own
+   * actuals, its lines into the run of their model at that origin; the rows of series
+   * without one into quarantine (read again from `reread` for their raw text), or the
+   * whole file refused when no series has one.
+   */
+  async placeHeldLines(reread: () => AsyncIterable<RawRecord[]>): Promise<void> {
+    const forecasts = this.forecasts;
+    if (!forecasts || !this.origins || this.refused) return;
+    const { plan } = this;
+    const { orphans, seriesByOrigin } = this.origins.resolve(this.db, this.keys, plan.grain);
+    if (seriesByOrigin.size === 0 && orphans.length > 0) {
+      throw new WorkbenchError(
+        'INPUT_REJECTED',
+        `${plan.file}: no origin: the file has no origin (or cutoff) column, none was given, and the workbook has no actual of its items before their first forecast period`,
+        { file: plan.file, hint: { option: 'origin' } },
+      );
+    }
+    if (orphans.length > 0) {
+      const reasons = new Map(orphans.map((o) => [seriesKey(this.fileItems[o.item]!, this.fileLocations[o.location]!), noOriginReason(this.fileItems[o.item]!, this.fileLocations[o.location]!, o.firstPeriod)]));
+      const fields = this.opened.mapping.fields;
+      const entries = await orphanRowEntries(reread(), { item: fields.item_id!, location: fields.location_id }, reasons, this.rejectedRows);
+      this.rowsAccepted -= entries.length;
+      this.addQuarantine(entries);
+      if (this.refused) return;
+    }
+    for (const lines of this.deferred) {
+      this.origins.assignRuns(lines, (fileRun, originBucket) => forecasts.runFor(fileRun, keyOfBucket(originBucket, plan.grain)));
+      forecasts.write(lines);
+    }
+    this.deferred.length = 0;
+    if (seriesByOrigin.size > 0) {
+      this.originNotice = {
+        code: 'origins_from_actuals',
+        message: `no origin given: each series' origin is its last actual before its first forecast period: ${describeOrigins(seriesByOrigin)}`,
+        hint: { option: 'origin' },
+      };
+    }
+  }
+
   /** Writes what was held back, records the batch and its audit entry, commits. */
   finish(): ImportResult {
     const { plan } = this;
     const warnings = [...plan.warnings];
     let runs: WrittenRun[] = [];
     if (this.forecasts && !this.refused) {
-      if (this.deferOrigin && Number.isFinite(this.minBucket)) {
-        const origin = keyOfBucket(this.minBucket - 1, plan.grain);
-        this.forecasts.setDefaultOrigin(origin);
-        for (const lines of this.deferred) this.forecasts.write(lines);
-        warnings.push({ code: 'origin_defaulted', message: `no origin given: used ${keyToIso(origin)}, the ${plan.grain} before the earliest period in the file`, hint: { option: 'origin' } });
-      }
+      if (this.originNotice) warnings.push(this.originNotice);
       runs = this.forecasts.finish();
     }
     const audit = bulkAuditAppender(this.db);

@@ -17,7 +17,7 @@ import { detectMapping, KIND_FIELDS, kindRefusal, type Layout, type MappingResul
 import { loadRememberedMapping, sourceKeyOf } from './mapping-store';
 import type { OpenedMessage, ProducerInit } from './produce';
 import { raise, sourceWorkerAvailable, startProducer } from './read';
-import { IMPORT_FILE_KINDS, type ImportFileKind, type ImportOptions, type ImportProgress, type ImportResult, type SourceFormat } from './types';
+import { IMPORT_FILE_KINDS, type ImportFileKind, type ImportOptions, type ImportProgress, type ImportResult, type RawRecord, type SourceFormat } from './types';
 
 // Measured: 10 000-row batches cost ~1.7× the CPU of 2 000-row ones (more records survive
 // into V8's old generation); 500–2 000 are alike.
@@ -133,6 +133,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
     }
     // Nothing to import is bad input, not an empty batch that would need undoing (rolled back below).
     if (committer.rowsRead === 0) throw new WorkbenchError('INPUT_REJECTED', `${file}: the file has a header but no data rows`, { file });
+    await committer.placeHeldLines(() => rereadRecords(path, options.sheet));
     report('committing', committer.rowsRead, bytesTotal, true);
     const result = committer.finish();
     // New actuals are what reveal drift: the guard looks at once, in the app and the CLI alike.
@@ -144,6 +145,13 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   } finally {
     await producer.stop();
   }
+}
+
+/** The file's records once more, from the start (to find the raw text of rows judged only once the file was read). */
+async function* rereadRecords(path: string, sheet: string | undefined): AsyncGenerator<RawRecord[]> {
+  const { openRecordSource } = await import('./parse/open');
+  const source = await openRecordSource(path, { sheet, batchSize: BATCH_ROWS });
+  yield* source.records();
 }
 
 /** What import_batches.options records: how the file was read and mapped. */

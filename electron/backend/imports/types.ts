@@ -52,6 +52,8 @@ export interface QuarantineEntry {
   raw: string;
   /** An option that would have let the row in (reported, not stored with the row). */
   hint?: OptionHint;
+  /** A single model's cell of a wide row whose other models were accepted. */
+  cellOnly?: true;
 }
 
 // ── The import pipeline's public API (import-file.ts) ─────────────────────────

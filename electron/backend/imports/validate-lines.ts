@@ -79,7 +79,6 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
 
   item = v.items.accept(itemText);
   if (location !== 0) location = v.locations.accept(locationText);
-  if (bucket < v.minBucket) v.minBucket = bucket;
   for (let m = 0; m < lines; m++) {
     const k = out.count++;
     out.run[k] = wideRun[m]!;
@@ -106,6 +105,8 @@ function runOf(v: Validator, vals: string[], periodKey: number, bucket: number, 
   if (c.origin !== undefined) {
     originKey = v.origin(vals[c.origin]);
     if (originKey < 0) return v.fail(c.origin, v.why!);
+    // Series origins are found from actuals only for files without an origin column.
+    if (originKey === 0) return v.fail(c.origin, 'origin is empty', { option: 'origin' });
   }
   if (originKey !== 0 && bucket - bucketOfKey(originKey, v.cfg.grain) < 1) {
     return v.fail(c.period!, `period ${keyToIso(periodKey)} is not after the origin ${keyToIso(originKey)}`);

@@ -86,7 +86,6 @@ export class Validator {
   readonly keys = new KeyIndex();
   /** Items files: first row of each item id. */
   readonly seenItems = new Map<string, number>();
-  minBucket = Infinity;
   /** Column of the last failure (header name), set by fail(). */
   badColumn: string | null = null;
   /** An option that would have let the last failing row in, set by fail(). */
@@ -222,7 +221,11 @@ export class Validator {
       }
       if (this.cellProblems.length > 0) {
         if (reason === null) cellsQuarantined += this.cellProblems.length;
-        for (const p of this.cellProblems) quarantine.push({ rowNumber: rec.rowNumber, column: p.column, reason: p.reason, raw: rec.raw });
+        for (const p of this.cellProblems) {
+          const entry: QuarantineEntry = { rowNumber: rec.rowNumber, column: p.column, reason: p.reason, raw: rec.raw };
+          if (reason === null) entry.cellOnly = true;
+          quarantine.push(entry);
+        }
         this.cellProblems.length = 0;
       }
     }
@@ -237,7 +240,6 @@ export class Validator {
       lines,
       items,
       decisions,
-      minBucket: this.minBucket,
       bytesRead: progress.bytesRead,
       bytesTotal: progress.bytesTotal,
     };
