@@ -141,6 +141,23 @@ export interface ImportBatchSummary {
   rowsQuarantined: number;
   importedBy: string | null;
   importedAt: string;
+  /** Set when the batch was undone: its rows were removed, this record stays. */
+  undoneAt: string | null;
+  undoneBy: string | null;
+}
+
+/** What undoing an import batch did. */
+export interface ImportUndoOutcome {
+  batchId: number;
+  kind: ImportKind;
+  fileName: string;
+  undoneAt: string;
+  undoneBy: string | null;
+  removed: { runs: number; forecastLines: number; actuals: number; salesInputs: number; items: number };
+  /** Actuals or sales inputs the batch had superseded, current again. */
+  restored: number;
+  /** Items the batch created that other data still uses: kept. */
+  keptItems: string[];
 }
 
 /**

@@ -14,7 +14,11 @@ export const DEMO_USAGE = `fwb demo --db FILE [--items N] [--months N] [--seed S
   --force      replace FILE if it already exists`;
 
 export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals|sales-inputs|decisions [options] FILE...
+       fwb import --db FILE --undo BATCH [--user NAME] [--json]
   Imports CSV or XLSX files into the workbook (created if missing), one batch per file.
+  --undo BATCH takes a batch back while nothing depends on it (no decisions on its lines,
+  not released): its rows are removed, values it superseded are current again, and the
+  batch stays in the history marked undone (who, when); the same file imports again.
   --kind KIND            what the files hold
   --model NAME           forecasts: model name when the file has no model column
   --model-version V      model version when the file has no version column
@@ -29,7 +33,7 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --create-items         create items the workbook does not know (item files always do; other
                          files quarantine rows of unknown items by default)
   --reject-unknown-items quarantine rows of unknown items (the default)
-  --user NAME            who is importing (recorded in the batch)
+  --user NAME            who is importing or undoing (recorded; default for --undo: your login)
   --json                 one JSON object per file on stdout`;
 
 export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--run ID] [--stairstep] [--json]

@@ -96,7 +96,8 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   let committer: Committer | null = null;
   try {
     const { sha256, size } = await fileDigest(path, (done) => report('hashing', 0, done));
-    const earlier = db.prepare('SELECT batch_id, imported_at FROM import_batches WHERE sha256 = ? ORDER BY batch_id LIMIT 1').get(sha256) as { batch_id: number; imported_at: string } | undefined;
+    // An undone batch no longer holds the file's data: the same bytes may come in again.
+    const earlier = db.prepare('SELECT batch_id, imported_at FROM import_batches WHERE sha256 = ? AND undone_at IS NULL ORDER BY batch_id LIMIT 1').get(sha256) as { batch_id: number; imported_at: string } | undefined;
     if (earlier && !options.force) {
       throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}`, { file, hint: { option: 'force' } });
     }

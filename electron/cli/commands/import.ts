@@ -1,5 +1,6 @@
 // fwb import --db FILE --kind KIND [options] FILE...
 import { IMPORT_USAGE } from '../usage';
+import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendContext } from '../../backend/context';
@@ -8,10 +9,10 @@ import { WorkbenchError } from '../../backend/errors';
 import { ImportRejectedError } from '../../backend/imports/import-errors';
 import { fieldsOf } from '../../backend/imports/mapping';
 import type { ImportFileKind, ImportResult, ImportRowError } from '../../backend/imports/types';
-import type { ImportNotice } from '../../../shared/domain';
+import type { ImportNotice, ImportUndoOutcome } from '../../../shared/domain';
 import { withCliHint } from '../hints';
 import { GRAINS, type Grain } from '../../../shared/period';
-import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 
 
 const KINDS: Record<string, ImportFileKind> = {
@@ -84,11 +85,17 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
       'reject-unknown-items': { type: 'boolean', default: false },
       user: { type: 'string' },
       json: { type: 'boolean', default: false },
+      undo: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   if (!values.db) throw new UsageError('--db FILE is required');
+  if (values.undo !== undefined) {
+    const importOnly = ['kind', 'model', 'model-version', 'origin', 'grain', 'map', 'sheet'].filter((k) => values[k as keyof typeof values] !== undefined);
+    if (positionals.length > 0 || importOnly.length > 0) throw new UsageError(`--undo BATCH takes no files${importOnly.length ? ` and no --${importOnly.join(', --')}` : ''}`);
+    return undoCommand(values.db, positiveInt('undo', values.undo, 0), values.user ?? userInfo().username, values.json, io);
+  }
   if (!values.kind) throw new UsageError('--kind is required');
   const kind = KINDS[values.kind];
   if (!kind) throw new UsageError(`unknown --kind "${values.kind}" (items, forecasts, actuals, sales-inputs, decisions)`);
@@ -139,6 +146,41 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
     db.close();
   }
   return exit;
+}
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function undoSummary(o: ImportUndoOutcome): string {
+  const r = o.removed;
+  const parts = [
+    r.runs > 0 && count(r.runs, 'run'),
+    r.forecastLines > 0 && count(r.forecastLines, 'forecast line'),
+    r.actuals > 0 && count(r.actuals, 'actual'),
+    r.salesInputs > 0 && count(r.salesInputs, 'sales input'),
+    r.items > 0 && count(r.items, 'item'),
+  ].filter(Boolean);
+  let text = `${o.fileName}: batch ${o.batchId} undone${o.undoneBy ? ` by ${o.undoneBy}` : ''}: removed ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
+  if (o.restored > 0) text += `; ${count(o.restored, 'earlier value')} current again`;
+  if (o.keptItems.length > 0) text += `; kept ${count(o.keptItems.length, 'item')} still in use (${o.keptItems.slice(0, 10).join(', ')}${o.keptItems.length > 10 ? ', …' : ''})`;
+  return `${text}\n`;
+}
+
+/** fwb import --undo BATCH: takes a batch back (see backend/imports/undo.ts). */
+async function undoCommand(dbPath: string, batchId: number, user: string, json: boolean, io: CliIo): Promise<ExitCode> {
+  const { undoImportBatch } = await import('../../backend/imports/undo');
+  const { db } = await openWorkbook(dbPath);
+  try {
+    const outcome = undoImportBatch(db, batchId, { user, at: new Date().toISOString() });
+    io.stdout.write(json ? `${JSON.stringify(outcome)}\n` : undoSummary(outcome));
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof WorkbenchError) || (err.code !== 'INPUT_REJECTED' && err.code !== 'NOT_FOUND')) throw err;
+    if (json) io.stdout.write(`${JSON.stringify({ batchId, refused: { code: err.code, message: err.message } })}\n`);
+    io.stderr.write(`fwb import: ${err.message}\n`);
+    return EXIT.rejected;
+  } finally {
+    db.close();
+  }
 }
 
 export { IMPORT_USAGE };

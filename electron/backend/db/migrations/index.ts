@@ -2,6 +2,7 @@
 // which equals the number of migrations applied.
 import m001 from './001-init';
 import m002 from './002-accuracy';
+import m003 from './003-import-undo';
 
-export const MIGRATIONS: readonly string[] = [m001, m002];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
