@@ -81,6 +81,8 @@ export function undoImport(ctx: BackendContext, req: ParsedRequestOf<'undoImport
   }
   const outcome = undoImportBatch(ctx.db, req.batchId, { user: user.userId, at: ctx.now().toISOString() });
   refreshCurrentRunExceptions(ctx.db);
+  // A finished job of its own: the status line no longer reports an earlier import's refusal of this file.
+  ctx.emit({ type: 'job-finished', jobId: `import-undo-${req.batchId}`, job: 'import-undo', ok: true });
   ctx.emit({ type: 'workbook-changed', reason: 'import-undo' });
   return outcome;
 }

@@ -11,6 +11,7 @@ import { fieldsOf } from '../../backend/imports/mapping';
 import type { ImportFileKind, ImportResult, ImportRowError } from '../../backend/imports/types';
 import type { ImportNotice, ImportUndoOutcome } from '../../../shared/domain';
 import { withCliHint } from '../hints';
+import { formatUndoOutcome } from '../../../shared/format';
 import { GRAINS, type Grain } from '../../../shared/period';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 
@@ -148,21 +149,8 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
   return exit;
 }
 
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 function undoSummary(o: ImportUndoOutcome): string {
-  const r = o.removed;
-  const parts = [
-    r.runs > 0 && count(r.runs, 'run'),
-    r.forecastLines > 0 && count(r.forecastLines, 'forecast line'),
-    r.actuals > 0 && count(r.actuals, 'actual'),
-    r.salesInputs > 0 && count(r.salesInputs, 'sales input'),
-    r.items > 0 && count(r.items, 'item'),
-  ].filter(Boolean);
-  let text = `${o.fileName}: batch ${o.batchId} undone${o.undoneBy ? ` by ${o.undoneBy}` : ''}: removed ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
-  if (o.restored > 0) text += `; ${count(o.restored, 'earlier value')} current again`;
-  if (o.keptItems.length > 0) text += `; kept ${count(o.keptItems.length, 'item')} still in use (${o.keptItems.slice(0, 10).join(', ')}${o.keptItems.length > 10 ? ', …' : ''})`;
-  return `${text}\n`;
+  return `${o.fileName}: batch ${o.batchId} undone${o.undoneBy ? ` by ${o.undoneBy}` : ''}: ${formatUndoOutcome(o)}\n`;
 }
 
 /** fwb import --undo BATCH: takes a batch back (see backend/imports/undo.ts). */
