@@ -67,7 +67,7 @@ export const useImportStore = create<ImportState>((set, get) => {
       void refreshPreview();
     },
     async stage(file) {
-      set({ staging: true, staged: null, preview: null, outcome: null, error: null, map: {} });
+      set({ staging: true, staged: null, preview: null, outcome: null, error: null, map: {}, undo: null });
       const result = await api.stageFile(file);
       set({ staging: false });
       if (!result.ok) {
@@ -90,7 +90,7 @@ export const useImportStore = create<ImportState>((set, get) => {
     async runImport() {
       const { staged, kind, map, options } = get();
       if (!staged) return;
-      set({ running: true, outcome: null, error: null });
+      set({ running: true, outcome: null, error: null, undo: null });
       const result = await api.call('runImport', {
         stagedId: staged.stagedId,
         kind,

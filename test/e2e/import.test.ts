@@ -148,4 +148,23 @@ describe('importing a forecast file in the browser', () => {
     expect(options.filter((o) => /^Prophet .*origin Oct 2026 · 120 lines$/.test(o))).toHaveLength(1);
     expect(problems).toEqual([]);
   });
+
+  it('says before importing that an actuals file chosen as forecasts looks like actuals, in the screen\'s words', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
+    const actuals = join(t.dir, 'sales_history.csv');
+    writeFileSync(actuals, 'item_id,period,actual\nSKU-10001,2026-10-01,120\n');
+    await page.getByRole('combobox', { name: 'Kind of data' }).selectOption('forecasts');
+    await page.getByLabel('Choose file').setInputFiles(actuals);
+    const banner = page.getByRole('alert').filter({ hasText: 'this looks like actuals' });
+    await banner.waitFor();
+    await expect(banner.innerText()).resolves.toBe('sales_history.csv: this looks like actuals, not forecasts: no column holds forecasts; found columns: item_id, period, actual; import it as Actuals (Kind of data).');
+    await expect(page.getByRole('button', { name: 'Import file' }).isDisabled()).resolves.toBe(true);
+    // Notices of earlier actions (the refused undo) belong to them, not to this file.
+    await expect(page.getByRole('alert').filter({ hasText: 'Not undone.' }).count()).resolves.toBe(0);
+    await screenshot(page, 'import-other-kind');
+    await page.getByRole('combobox', { name: 'Kind of data' }).selectOption('actuals');
+    await banner.waitFor({ state: 'detached' });
+    await expect(page.getByRole('button', { name: 'Import file' }).isEnabled()).resolves.toBe(true);
+    expect(problems).toEqual([]);
+  });
 });
