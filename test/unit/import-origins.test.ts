@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { BackendContext } from '../../electron/backend/context';
 import type { Db } from '../../electron/backend/db/open';
+import { checkWorkbook } from '../../electron/backend/audit/check';
 import { ImportRejectedError } from '../../electron/backend/imports/import-errors';
 import { importFile } from '../../electron/backend/imports/import-file';
 import { runCli } from '../../electron/cli/main';
@@ -120,17 +121,25 @@ describe('series without an actual before their first forecast period', () => {
       { row_number: 3, column_name: null, reason, raw_text: 'NEW,2026-06-01,1,ets' },
       { row_number: 6, column_name: null, reason, raw_text: 'NEW,2026-07-01,2,ets' },
     ]);
+    // NEW is known (it has a later actual) and stays; an item only this file names is not created for rows that end in quarantine.
+    const created = await importFile(ctx, writeLines(t.dir, 'fc-new.csv', ['sku,month,fcst', 'A,2026-06-01,12', 'BRAND-NEW,2026-06-01,1']), { kind: 'forecasts', model: 'x', unknownItems: 'create' });
+    expect(created).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1 });
+    expect(all(db, "SELECT item_id FROM items WHERE item_id IN ('NEW', 'BRAND-NEW')")).toEqual([{ item_id: 'NEW' }]);
+    expect(created.warnings.map((w) => w.code)).not.toContain('items_created');
     // A's origin is its last actual before 2026-06 (May); B's before its first period 2026-07 (May as well: June is missing).
     expect(all(db, 'SELECT model_name, origin FROM forecast_runs ORDER BY run_id')).toEqual([
       { model_name: 'ets', origin: 20260501 },
       { model_name: 'arima', origin: 20260501 },
+      { model_name: 'x', origin: 20260501 },
     ]);
     expect(all(db, 'SELECT item_id, period, lag, run_id FROM v_forecast_lines ORDER BY line_id').map((l) => [l.item_id, l.period, l.lag])).toEqual([
       ['A', '2026-06-01', 1],
       ['A', '2026-07-01', 2],
       ['B', '2026-07-01', 2],
       ['A', '2026-06-01', 1],
+      ['A', '2026-06-01', 1],
     ]);
+    expect(checkWorkbook(db).ok).toBe(true);
   });
 
   it('refuse the whole file when no series has one, writing nothing; strict mode refuses a file with any', async () => {

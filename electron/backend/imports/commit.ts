@@ -170,6 +170,9 @@ export class Committer {
       this.rowsAccepted -= entries.length;
       this.addQuarantine(entries);
       if (this.refused) return;
+      // Items this import created have no actuals, so no series of theirs has an origin:
+      // with all their rows in quarantine, they are not created after all.
+      this.keys.dropCreatedItems(orphans.map((o) => this.fileItems[o.item]!));
     }
     for (const lines of this.deferred) {
       this.origins.assignRuns(lines, (fileRun, originBucket) => forecasts.runFor(fileRun, keyOfBucket(originBucket, plan.grain)));
