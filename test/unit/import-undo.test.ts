@@ -3,6 +3,7 @@
 // passes, and the same file imports again without --force.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkWorkbook } from '../../electron/backend/audit/check';
+import { governanceReport } from '../../electron/backend/governance/report';
 import type { BackendContext } from '../../electron/backend/context';
 import type { Db } from '../../electron/backend/db/open';
 import { importFile } from '../../electron/backend/imports/import-file';
@@ -64,6 +65,10 @@ describe('undo of a forecasts batch', () => {
     expect(audit.map((a) => [a.action, a.actor])).toEqual([['import', null], ['import.undo', 'sam']]);
     expect(JSON.parse(audit[1]!.payload)).toMatchObject({ batchId: bad.batchId, fileName: 'm3_monthly.csv', undoneAt: AT, undoneBy: 'sam', removed: { runs: 1, forecastLines: 2, items: 1 } });
     expect(checkWorkbook(db)).toMatchObject({ ok: true, problems: [] });
+    // The governance report's provenance lists the data the workbook uses: not the undone file.
+    const report = governanceReport(db, new Date(AT));
+    expect(report.provenance.batches.filter((b) => b.kind === 'forecasts')).toEqual([]);
+    expect(report.provenance.recentFiles.map((f) => f.fileName)).not.toContain('m3_monthly.csv');
 
     const batches = (await ok(ctx, 'listImportBatches', {})).batches as ImportBatchSummary[];
     expect(batches[0]).toMatchObject({ batchId: bad.batchId, undoneAt: AT, undoneBy: 'sam' });
