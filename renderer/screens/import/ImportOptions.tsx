@@ -21,7 +21,13 @@ export function ImportOptions({ kind }: { kind: ImportFileKind }) {
           </label>
           <label>
             <span>Origin</span>
-            <input type="date" aria-label="Origin" value={options.origin} onChange={(e) => setOptions({ origin: e.target.value })} />
+            <input
+              type="date"
+              aria-label="Origin"
+              title="Left empty: the file's origin (or cutoff) column, else each series' last actual before its first forecast period"
+              value={options.origin}
+              onChange={(e) => setOptions({ origin: e.target.value })}
+            />
           </label>
         </>
       )}
