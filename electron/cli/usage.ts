@@ -33,7 +33,7 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --create-items         create items the workbook does not know (item files always do; other
                          files quarantine rows of unknown items by default)
   --reject-unknown-items quarantine rows of unknown items (the default)
-  --user NAME            who is importing or undoing (recorded; default for --undo: your login)
+  --user NAME            who is importing or undoing (recorded; without it the batch or undo is anonymous)
   --json                 one JSON object per file on stdout`;
 
 export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--run ID] [--stairstep] [--json]

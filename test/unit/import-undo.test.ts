@@ -33,6 +33,7 @@ const rejection = (f: () => unknown) => {
 beforeEach(async () => {
   t = tempDir('fwb-undo-');
   ({ ctx, db } = await newWorkbook(t.dir));
+  db.prepare("INSERT INTO users (user_id, display_name, role, created_at) VALUES ('sam', 'Sam Analyst', 'analyst', ?)").run(AT);
 });
 afterEach(() => {
   db.close();
@@ -154,6 +155,7 @@ describe('undo through the API and fwb', () => {
     expect(await refused(ctx, 'undoImportBatch', { batchId: 999 })).toMatchObject({ code: 'NOT_FOUND' });
     await ok(ctx, 'signIn', { userId: 'sam', displayName: 'Sam Analyst', role: 'analyst' });
     const out = await ok(ctx, 'undoImportBatch', { batchId: fc.batchId });
+    expect(all(db, 'SELECT undone_by FROM import_batches WHERE batch_id = ?', fc.batchId)).toEqual([{ undone_by: 'sam' }]);
     expect(out).toMatchObject({ batchId: fc.batchId, undoneBy: 'sam', removed: { runs: 1, forecastLines: 1 } });
     db.prepare("INSERT INTO import_batches (kind, file_name, imported_at) VALUES ('demo', 'demo', 'x')").run();
     const demo = one<number>(db, "SELECT batch_id FROM import_batches WHERE kind = 'demo'");
@@ -179,9 +181,17 @@ describe('undo through the API and fwb', () => {
     const done = await cli('--db', ctx.path, '--undo', '3', '--user', 'sam');
     expect(done).toMatchObject({ status: 0, stderr: '' });
     expect(done.stdout).toBe('fc2.csv: batch 3 undone by sam: removed 1 run, 1 forecast line\n');
+    // Someone the workbook does not know cannot undo; without --user the undo is anonymous, as imports are.
+    const stranger = await cli('--db', ctx.path, '--undo', '3', '--user', 'mallory');
+    expect(stranger).toMatchObject({ status: 3, stderr: 'fwb import: nobody with the id mallory works in this workbook\n' });
     const json = await cli('--db', ctx.path, '--undo', '3', '--json');
     expect(json.status).toBe(3);
     expect(JSON.parse(json.stdout)).toMatchObject({ batchId: 3, refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already undone/) } });
+    const third = writeLines(t.dir, 'fc3.csv', ['sku,month,fcst', 'A,2026-07-01,95']);
+    expect((await cli('--db', ctx.path, '--kind', 'forecasts', '--model', 'naive', '--origin', '2026-06-01', third)).status).toBe(0);
+    const anonymous = await cli('--db', ctx.path, '--undo', '4');
+    expect(anonymous).toMatchObject({ status: 0, stdout: 'fc3.csv: batch 4 undone: removed 1 run, 1 forecast line\n' });
+    expect(all(db, 'SELECT undone_at IS NOT NULL AS undone, undone_by FROM import_batches WHERE batch_id = 4')).toEqual([{ undone: 1, undone_by: null }]);
     expect((await cli('--db', ctx.path, '--undo', 'x')).status).toBe(2);
     expect((await cli('--db', ctx.path, '--undo', '3', '--kind', 'forecasts', other)).status).toBe(2);
     expect(checkWorkbook(db).ok).toBe(true);

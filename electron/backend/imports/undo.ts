@@ -184,7 +184,11 @@ function removeCreatedItems(db: Db, batchId: number): { removed: number; kept: s
   return { removed, kept };
 }
 
+/** `by.user`: a person of the workbook (the caller checked who they are), or null for an anonymous pipeline, as imports allow. */
 export function undoImportBatch(db: Db, batchId: number, by: { user: string | null; at: string }): ImportUndoOutcome {
+  if (by.user !== null && db.prepare('SELECT 1 FROM users WHERE user_id = ?').get(by.user) === undefined) {
+    throw new WorkbenchError('NOT_FOUND', `nobody with the id ${by.user} works in this workbook`);
+  }
   const batch = db
     .prepare('SELECT batch_id, kind, file_name, sha256, rows_accepted, imported_at, undone_at, undone_by FROM import_batches WHERE batch_id = ?')
     .get(batchId) as BatchRow | undefined;
@@ -217,7 +221,6 @@ export function undoImportBatch(db: Db, batchId: number, by: { user: string | nu
       const items = removeCreatedItems(db, batchId);
       removed.items = items.removed;
       keptItems = items.kept;
-      if (by.user !== null) db.prepare("INSERT OR IGNORE INTO users (user_id, display_name, role, created_at) VALUES (?, ?, 'analyst', ?)").run(by.user, by.user, by.at);
       db.prepare('UPDATE import_batches SET undone_at = ?, undone_by = ? WHERE batch_id = ?').run(by.at, by.user, batchId);
       appendAudit(db, {
         at: by.at,

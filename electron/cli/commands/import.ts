@@ -1,6 +1,5 @@
 // fwb import --db FILE --kind KIND [options] FILE...
 import { IMPORT_USAGE } from '../usage';
-import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendContext } from '../../backend/context';
@@ -95,7 +94,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
   if (values.undo !== undefined) {
     const importOnly = ['kind', 'model', 'model-version', 'origin', 'grain', 'map', 'sheet'].filter((k) => values[k as keyof typeof values] !== undefined);
     if (positionals.length > 0 || importOnly.length > 0) throw new UsageError(`--undo BATCH takes no files${importOnly.length ? ` and no --${importOnly.join(', --')}` : ''}`);
-    return undoCommand(values.db, positiveInt('undo', values.undo, 0), values.user ?? userInfo().username, values.json, io);
+    return undoCommand(values.db, positiveInt('undo', values.undo, 0), values.user ?? null, values.json, io);
   }
   if (!values.kind) throw new UsageError('--kind is required');
   const kind = KINDS[values.kind];
@@ -154,7 +153,7 @@ function undoSummary(o: ImportUndoOutcome): string {
 }
 
 /** fwb import --undo BATCH: takes a batch back (see backend/imports/undo.ts). */
-async function undoCommand(dbPath: string, batchId: number, user: string, json: boolean, io: CliIo): Promise<ExitCode> {
+async function undoCommand(dbPath: string, batchId: number, user: string | null, json: boolean, io: CliIo): Promise<ExitCode> {
   const { undoImportBatch } = await import('../../backend/imports/undo');
   const { db } = await openWorkbook(dbPath);
   try {
