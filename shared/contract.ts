@@ -1,7 +1,7 @@
 // The one API contract: every method's request schema (validated by the backend,
 // whichever way the call came in) and its response type.
 import { z } from 'zod';
-import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
+import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type ImportUndoOutcome, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS, parseIsoDate } from './period';
 import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
@@ -61,7 +61,8 @@ export const runImportRequest = z
     grain: z.enum(GRAINS).optional(),
     strict: z.boolean().default(false),
     force: z.boolean().default(false),
-    unknownItems: z.enum(['create', 'reject']).default('create'),
+    /** Rows of items the workbook does not know: quarantined unless the user asks to create them (item files always create). */
+    unknownItems: z.enum(['create', 'reject']).default('reject'),
   })
   .strict();
 
@@ -226,6 +227,8 @@ export const contract = {
   listImportBatches: { request: empty, response: {} as { batches: ImportBatchSummary[] } },
   previewImport: { request: previewImportRequest, response: {} as ImportPreview },
   runImport: { request: runImportRequest, response: {} as ImportOutcome },
+  /** Takes back an import batch nothing depends on yet (refused, naming what does); the batch record stays, marked undone. */
+  undoImportBatch: { request: z.object({ batchId: z.number().int().positive() }).strict(), response: {} as ImportUndoOutcome },
   getItemDetail: {
     request: z.object({ runId: z.number().int().positive(), itemId: z.string().min(1).max(200), locationId: z.string().min(1).max(200).default('ALL') }).strict(),
     response: {} as ItemDetail,

@@ -150,6 +150,35 @@ export interface ImportBatchSummary {
   rowsQuarantined: number;
   importedBy: string | null;
   importedAt: string;
+  /** Set when the batch was undone: its rows were removed, this record stays. */
+  undoneAt: string | null;
+  undoneBy: string | null;
+}
+
+/** What undoing an import batch did. */
+export interface ImportUndoOutcome {
+  batchId: number;
+  kind: ImportKind;
+  fileName: string;
+  undoneAt: string;
+  undoneBy: string | null;
+  removed: { runs: number; forecastLines: number; actuals: number; salesInputs: number; items: number };
+  /** Actuals or sales inputs the batch had superseded, current again. */
+  restored: number;
+  /** Items the batch created that other data still uses: kept. */
+  keptItems: string[];
+}
+
+/**
+ * An option that would change the outcome, named for the machine: the backend says
+ * what is wrong in neutral words, and each way in words the hint its own way
+ * (fwb: "pass --origin YYYY-MM-DD"; the Import screen: "set Origin in the options").
+ */
+export type OptionHintName = 'origin' | 'model' | 'modelAndOrigin' | 'force' | 'createItems' | 'kind';
+export interface OptionHint {
+  option: OptionHintName;
+  /** option 'kind': the kind the file looks like. */
+  kind?: ImportFileKind;
 }
 
 /** Errors cross every boundary as values; file/row/column point at bad input. */
@@ -160,6 +189,8 @@ export interface ApiError {
   row?: number;
   column?: string;
   issues?: { path: string; message: string }[];
+  /** An option that would let the request through (see OptionHint). */
+  hint?: OptionHint;
 }
 
 export type ApiErrorCode =
@@ -208,7 +239,7 @@ export interface ImportFieldMapping {
 export interface ImportPreview {
   file: string;
   size: number;
-  format: { format: 'csv' | 'xlsx'; delimiter?: string; encoding?: string; decimalComma?: boolean; sheet?: string };
+  format: { format: 'csv' | 'xlsx'; delimiter?: string; encoding?: string; decimalComma?: boolean; sheet?: string; leadingIndex?: boolean };
   header: string[];
   rows: string[][];
   layout: string;
@@ -217,6 +248,8 @@ export interface ImportPreview {
   missing: string[];
   /** Wide forecast files: the model columns, one run each. */
   models: string[];
+  /** Set when the file plainly is of another kind than the one chosen: importing it will be refused. */
+  otherKind?: { message: string; hint: OptionHint };
 }
 
 export interface ImportOutcome {
@@ -227,10 +260,17 @@ export interface ImportOutcome {
   rowsAccepted: number;
   rowsQuarantined: number;
   runs: { runId: number; model: string; modelVersion?: string; origin: string; lines: number }[];
-  errors: { row: number; column: string | null; reason: string }[];
-  warnings: string[];
+  errors: { row: number; column: string | null; reason: string; hint?: OptionHint }[];
+  warnings: ImportNotice[];
   /** Set when the whole file was refused (missing columns, strict mode, already imported). */
   refused?: ApiError;
+}
+
+/** Something an import did that the person should know (a default it chose, items it created); code names it for the machine. */
+export interface ImportNotice {
+  code: string;
+  message: string;
+  hint?: OptionHint;
 }
 
 export interface QuarantineRow {

@@ -1,4 +1,5 @@
 // Display formatting, one place for the renderer and the CLI.
+import type { ImportUndoOutcome } from './domain';
 import { parseIsoDate, type Grain } from './period';
 
 const quantityFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -43,4 +44,22 @@ export function formatRunLabel(run: { modelName: string; modelVersion: string; o
 
 export function formatTimestamp(iso: string): string {
   return iso.replace('T', ' ').slice(0, 16);
+}
+
+const counted = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** What undoing an import batch took back, in words: "removed 1 run, 120 forecast lines; 3 earlier values current again". */
+export function formatUndoOutcome(o: ImportUndoOutcome): string {
+  const r = o.removed;
+  const parts = [
+    r.runs > 0 && counted(r.runs, 'run'),
+    r.forecastLines > 0 && counted(r.forecastLines, 'forecast line'),
+    r.actuals > 0 && counted(r.actuals, 'actual'),
+    r.salesInputs > 0 && counted(r.salesInputs, 'sales input'),
+    r.items > 0 && counted(r.items, 'item'),
+  ].filter(Boolean);
+  let text = `removed ${parts.length > 0 ? parts.join(', ') : 'nothing'}`;
+  if (o.restored > 0) text += `; ${counted(o.restored, 'earlier value')} current again`;
+  if (o.keptItems.length > 0) text += `; kept ${counted(o.keptItems.length, 'item')} still in use (${o.keptItems.slice(0, 10).join(', ')}${o.keptItems.length > 10 ? ', …' : ''})`;
+  return text;
 }

@@ -8,7 +8,7 @@ import { toApiError } from './errors';
 import { governanceReport } from './governance/report';
 import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideGuidance, getTrustMap, runDriftGuard } from './accuracy/handlers';
 import { announcePlanChange } from './plan-events';
-import { previewImport, runImport } from './imports/handlers';
+import { previewImport, runImport, undoImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
 import { getItemDetail } from './queries/item-detail';
 import { listItemAttributes } from './queries/item-attributes';
@@ -36,6 +36,7 @@ export const handlers: Handlers = {
   listImportBatches: (ctx) => listImportBatches(ctx),
   previewImport: (ctx, req) => previewImport(ctx, req),
   runImport: (ctx, req) => runImport(ctx, req),
+  undoImportBatch: (ctx, req) => undoImport(ctx, req),
   listQuarantine: (ctx, req) => listQuarantine(ctx, req),
   getItemDetail: (ctx, req) => getItemDetail(ctx, req),
   getSession: (ctx) => getSession(ctx),

@@ -1,19 +1,22 @@
 // Typed errors inside the backend; the dispatcher turns them into ApiError values.
-import type { ApiError, ApiErrorCode } from '../../shared/domain';
+import type { ApiError, ApiErrorCode, OptionHint } from '../../shared/domain';
 
 export class WorkbenchError extends Error {
   readonly code: ApiErrorCode;
   readonly file?: string;
   readonly row?: number;
   readonly column?: string;
+  /** An option that would change the outcome; the message itself names no way in's wording. */
+  readonly hint?: OptionHint;
 
-  constructor(code: ApiErrorCode, message: string, where: { file?: string; row?: number; column?: string } = {}) {
+  constructor(code: ApiErrorCode, message: string, where: { file?: string; row?: number; column?: string; hint?: OptionHint } = {}) {
     super(message);
     this.name = 'WorkbenchError';
     this.code = code;
     this.file = where.file;
     this.row = where.row;
     this.column = where.column;
+    if (where.hint !== undefined) this.hint = where.hint;
   }
 }
 
@@ -23,6 +26,7 @@ export function toApiError(err: unknown): ApiError {
     if (err.file !== undefined) out.file = err.file;
     if (err.row !== undefined) out.row = err.row;
     if (err.column !== undefined) out.column = err.column;
+    if (err.hint !== undefined) out.hint = err.hint;
     return out;
   }
   const message = err instanceof Error ? err.message : String(err);

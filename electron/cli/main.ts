@@ -1,6 +1,7 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
 import { WorkbenchError } from '../backend/errors';
 import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE } from './usage';
+import { withCliHint } from './hints';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo) => Promise<ExitCode> }> = {
@@ -51,7 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     }
     if (err instanceof WorkbenchError) {
       const where = [err.file, err.row !== undefined ? `row ${err.row}` : null, err.column ? `column ${err.column}` : null].filter(Boolean).join(', ');
-      io.stderr.write(`fwb ${name}: ${where ? `${where}: ` : ''}${err.message}\n`);
+      io.stderr.write(`fwb ${name}: ${where ? `${where}: ` : ''}${withCliHint(err.message, err.hint)}\n`);
       return err.code === 'INPUT_REJECTED' || err.code === 'NOT_A_WORKBOOK' || err.code === 'WORKBOOK_TOO_NEW' ? EXIT.rejected : EXIT.failed;
     }
     io.stderr.write(`fwb ${name}: ${(err as Error).stack ?? String(err)}\n`);

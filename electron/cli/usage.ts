@@ -14,20 +14,28 @@ export const DEMO_USAGE = `fwb demo --db FILE [--items N] [--months N] [--seed S
   --force      replace FILE if it already exists; the old file is kept as FILE.before-demo-<time>`;
 
 export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals|sales-inputs|decisions [options] FILE...
+       fwb import --db FILE --undo BATCH [--user ID [--passphrase-stdin]] [--json]
   Imports CSV or XLSX files into the workbook (created if missing), one batch per file.
+  --undo BATCH takes a batch back while nothing depends on it (no decisions on its lines,
+  not released): its rows are removed, values it superseded are current again, and the
+  batch stays in the history marked undone (who, when); the same file imports again.
   --kind KIND            what the files hold
   --model NAME           forecasts: model name when the file has no model column
   --model-version V      model version when the file has no version column
-  --origin YYYY-MM-DD    forecasts: origin (as-of date) when the file has no origin column
+  --origin YYYY-MM-DD    forecasts: origin (as-of date) when the file has no origin (or cutoff)
+                         column; without either, each series' origin is its last actual
+                         before its first forecast period (series without one are quarantined)
   --grain G              month|week|quarter|year, for a new workbook (default month)
   --map field=column     use this column for this field (repeatable; remembered for the source)
   --sheet NAME           XLSX: the sheet to read (default: the first)
   --strict               any bad row refuses the whole file (default: bad rows go to quarantine)
   --force                import a file even if the same bytes were imported before
-  --create-items         create items the workbook does not know (default)
-  --reject-unknown-items quarantine rows of unknown items instead
-  --user ID              who is importing (recorded in the batch): a person of the workbook; a manager
-                         or analyst gives their passphrase with --passphrase-stdin or FWB_PASSPHRASE
+  --create-items         create items the workbook does not know (item files always do; other
+                         files quarantine rows of unknown items by default)
+  --reject-unknown-items quarantine rows of unknown items (the default)
+  --user ID              who is importing or undoing (recorded; without it the batch or undo is anonymous):
+                         a person of the workbook; a manager or analyst gives their passphrase with
+                         --passphrase-stdin or FWB_PASSPHRASE
   --passphrase-stdin     read the --user's passphrase from standard input (never give it as an argument)
   --json                 one JSON object per file on stdout`;
 

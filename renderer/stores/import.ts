@@ -1,7 +1,7 @@
 // The Import screen's state: the staged file, its preview and mapping, the
 // options, the running import and its outcome, and the quarantine on view.
 import { create } from 'zustand';
-import type { ApiError, ImportFileKind, ImportOutcome, ImportPreview, QuarantineRow, StagedFile } from '../../shared/domain';
+import type { ApiError, ImportFileKind, ImportOutcome, ImportPreview, ImportUndoOutcome, QuarantineRow, StagedFile } from '../../shared/domain';
 import type { Grain } from '../../shared/period';
 import { api } from '../api';
 
@@ -27,16 +27,19 @@ interface ImportState {
   outcome: ImportOutcome | null;
   error: ApiError | null;
   quarantine: { batchId: number; total: number; rows: QuarantineRow[] } | null;
+  /** The last undo of a batch asked for: what it did, or why it was refused. */
+  undo: { batchId: number; running: boolean; outcome?: ImportUndoOutcome; error?: ApiError } | null;
   setKind(kind: ImportFileKind): void;
   stage(file: File): Promise<void>;
   setMapping(field: string, column: string): void;
   setOptions(patch: Partial<ImportFormOptions>): void;
   runImport(): Promise<void>;
   showQuarantine(batchId: number): Promise<void>;
+  undoBatch(batchId: number): Promise<void>;
   reset(): void;
 }
 
-const DEFAULT_OPTIONS: ImportFormOptions = { model: '', modelVersion: '', origin: '', grain: '', strict: false, force: false, unknownItems: 'create' };
+const DEFAULT_OPTIONS: ImportFormOptions = { model: '', modelVersion: '', origin: '', grain: '', strict: false, force: false, unknownItems: 'reject' };
 
 export const useImportStore = create<ImportState>((set, get) => {
   async function refreshPreview(): Promise<void> {
@@ -58,12 +61,13 @@ export const useImportStore = create<ImportState>((set, get) => {
     outcome: null,
     error: null,
     quarantine: null,
+    undo: null,
     setKind(kind) {
       set({ kind, map: {}, outcome: null });
       void refreshPreview();
     },
     async stage(file) {
-      set({ staging: true, staged: null, preview: null, outcome: null, error: null, map: {} });
+      set({ staging: true, staged: null, preview: null, outcome: null, error: null, map: {}, undo: null });
       const result = await api.stageFile(file);
       set({ staging: false });
       if (!result.ok) {
@@ -86,7 +90,7 @@ export const useImportStore = create<ImportState>((set, get) => {
     async runImport() {
       const { staged, kind, map, options } = get();
       if (!staged) return;
-      set({ running: true, outcome: null, error: null });
+      set({ running: true, outcome: null, error: null, undo: null });
       const result = await api.call('runImport', {
         stagedId: staged.stagedId,
         kind,
@@ -115,6 +119,15 @@ export const useImportStore = create<ImportState>((set, get) => {
       const result = await api.call('listQuarantine', { batchId, limit: 500 });
       if (result.ok) set({ quarantine: result.value });
       else set({ error: result.error });
+    },
+    async undoBatch(batchId) {
+      set({ undo: { batchId, running: true } });
+      const result = await api.call('undoImportBatch', { batchId });
+      set({ undo: result.ok ? { batchId, running: false, outcome: result.value } : { batchId, running: false, error: result.error } });
+      // Its quarantine went with it from view, though the rows stay on record; a refusal
+      // of the same file ("already imported as batch …") is no longer true.
+      if (result.ok && get().quarantine?.batchId === batchId) set({ quarantine: null });
+      if (result.ok && get().outcome?.refused) set({ outcome: null });
     },
     reset() {
       set({ staged: null, preview: null, map: {}, outcome: null, error: null, options: DEFAULT_OPTIONS });

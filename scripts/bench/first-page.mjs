@@ -47,7 +47,7 @@ export async function firstPageSection({ root, tmp, runs, log }) {
     const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'import', '--db', db, ...args], { cwd: root, tmp, node: true });
     if (r.status !== 0) throw new Error(`fwb import ${args.join(' ')} failed: ${r.stderr.slice(0, 400)}`);
   };
-  fwb(['--kind', 'actuals', actuals]);
+  fwb(['--kind', 'actuals', '--create-items', actuals]);
   fwb(['--kind', 'forecasts', '--model', 'Bench', '--origin', '2025-12-01', forecasts]);
 
   const probe = timed(process.execPath, [join(root, 'scripts', 'bench', 'first-page-probe.mjs'), db, String(runs)], { cwd: root, tmp, node: true });

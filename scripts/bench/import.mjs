@@ -32,7 +32,7 @@ export async function importSection({ root, tmp, runs, log }) {
   for (let i = 0; i < runs; i++) {
     const db = join(tmp, 'bench.sqlite');
     removeDb(db);
-    const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Bench', '--origin', BENCH_ORIGIN, '--json', csv], { cwd: root, tmp, node: true });
+    const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Bench', '--origin', BENCH_ORIGIN, '--create-items', '--json', csv], { cwd: root, tmp, node: true });
     let result = null;
     try {
       result = JSON.parse(r.stdout.trim().split('\n').at(-1));

@@ -88,13 +88,83 @@ describe('importing a forecast file in the browser', () => {
     await page.getByRole('button', { name: 'Import file' }).click();
     const refusal = page.getByRole('alert').filter({ hasText: 'was not imported' });
     await refusal.waitFor();
-    await expect(refusal.innerText()).resolves.toMatch(/already imported as batch \d+/);
+    const text = await refusal.innerText();
+    expect(text).toMatch(/already imported as batch \d+ on \d{4}-\d\d-\d\d; tick “Import again even if already imported” to import it anyway/);
+    // The screen words the option as its own control, not as a command-line flag.
+    expect(text).not.toMatch(/--/);
+  });
+
+  it('undoes the batch from the history, after a confirmation, and the same file then imports without forcing', async () => {
+    const history = page.getByRole('table', { name: 'Import batches' });
+    const newest = history.getByRole('row').nth(1);
+    const batchId = Number((await newest.getByRole('cell').first().innerText()).trim());
+    // The demo data is the workbook itself: it offers no undo.
+    await expect(history.getByRole('row').filter({ hasText: /\tdemo\t/ }).getByRole('button', { name: /^Undo batch/ }).count()).resolves.toBe(0);
+    await newest.getByRole('button', { name: `Undo batch ${batchId}…` }).click();
+    const confirm = page.getByRole('group', { name: `Confirm undo of batch ${batchId}` });
+    await confirm.waitFor();
+    await expect(confirm.innerText()).resolves.toMatch(/prophet_forecast_2026-10\.csv.*runs and lines/);
+    // Keyboard first: the confirming button has the focus, Escape keeps the batch.
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(`Undo batch ${batchId}`);
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    await newest.getByRole('button', { name: `Undo batch ${batchId}…` }).click();
+    await screenshot(page, 'import-undo-confirm');
+    await confirm.getByRole('button', { name: `Undo batch ${batchId}`, exact: true }).click();
+
+    const done = page.getByRole('status').filter({ hasText: `Batch ${batchId} undone` });
+    await done.waitFor();
+    await expect(done.innerText()).resolves.toMatch(/removed 1 run, 120 forecast lines/);
+    // The history is read again once the undo is through: wait for the row to say so.
+    const undoneRow = history.getByRole('row').filter({ hasText: /undone by sam\.taylor/ });
+    await undoneRow.waitFor();
+    await expect(undoneRow.getByRole('cell').first().innerText()).resolves.toBe(String(batchId));
+    await screenshot(page, 'import-undo-done');
+
+    // A batch others depend on is refused, saying what depends on it.
+    const decided = history.getByRole('row').filter({ hasText: 'demo:forecasts-2026-09' });
+    await decided.getByRole('button', { name: /^Undo batch \d+…$/ }).click();
+    await page.getByRole('group', { name: /^Confirm undo of batch/ }).getByRole('button', { name: /^Undo batch \d+$/ }).click();
+    const blocked = page.getByRole('alert').filter({ hasText: 'Not undone.' });
+    await blocked.waitFor();
+    await expect(blocked.innerText()).resolves.toMatch(/^Not undone\. batch \d+ \(demo:forecasts-2026-09\) cannot be undone: run \d+ \(DemandAI 2\.4, origin 2026-09-01\) has \d+ decisions on its lines$/);
+    await screenshot(page, 'import-undo-refused');
+    await expect(decided.innerText()).resolves.not.toMatch(/undone/);
+
+    // The file is still staged from the refused attempt: it now goes in without "Import again".
+    await expect(page.getByRole('checkbox', { name: 'Import again even if already imported' }).isChecked()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Import file' }).click();
+    const ok = page.locator('.banner.ok').filter({ hasText: /rows read/ });
+    await ok.waitFor({ timeout: 30_000 });
+    await expect(ok.innerText()).resolves.toMatch(/123 rows read · 120 accepted · 3 quarantined/);
   });
 
   it('shows the new run in Review', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
-    const options = await page.getByRole('combobox', { name: 'Forecast run' }).locator('option').allInnerTexts();
-    expect(options.some((o) => /^Prophet .*origin Oct 2026 · 120 lines$/.test(o))).toBe(true);
+    // The run picker fills once the run list arrives: wait for that option rather than reading the list at once.
+    const picker = page.getByRole('combobox', { name: 'Forecast run' });
+    await picker.locator('option', { hasText: /^Prophet .*origin Oct 2026 · 120 lines$/ }).first().waitFor({ state: 'attached' });
+    const options = await picker.locator('option').allInnerTexts();
+    expect(options.filter((o) => /^Prophet .*origin Oct 2026 · 120 lines$/.test(o))).toHaveLength(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('says before importing that an actuals file chosen as forecasts looks like actuals, in the screen\'s words', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
+    const actuals = join(t.dir, 'sales_history.csv');
+    writeFileSync(actuals, 'item_id,period,actual\nSKU-10001,2026-10-01,120\n');
+    await page.getByRole('combobox', { name: 'Kind of data' }).selectOption('forecasts');
+    await page.getByLabel('Choose file').setInputFiles(actuals);
+    const banner = page.getByRole('alert').filter({ hasText: 'this looks like actuals' });
+    await banner.waitFor();
+    await expect(banner.innerText()).resolves.toBe('sales_history.csv: this looks like actuals, not forecasts: no column holds forecasts; found columns: item_id, period, actual; import it as Actuals (Kind of data).');
+    await expect(page.getByRole('button', { name: 'Import file' }).isDisabled()).resolves.toBe(true);
+    // Notices of earlier actions (the refused undo) belong to them, not to this file.
+    await expect(page.getByRole('alert').filter({ hasText: 'Not undone.' }).count()).resolves.toBe(0);
+    await screenshot(page, 'import-other-kind');
+    await page.getByRole('combobox', { name: 'Kind of data' }).selectOption('actuals');
+    await banner.waitFor({ state: 'detached' });
+    await expect(page.getByRole('button', { name: 'Import file' }).isEnabled()).resolves.toBe(true);
     expect(problems).toEqual([]);
   });
 });

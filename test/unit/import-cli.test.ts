@@ -27,7 +27,7 @@ describe('fwb import', () => {
 
   it('imports files, printing one JSON object per file, exit 0 (quarantined rows allowed)', () => {
     const db = join(t.dir, 'ok.sqlite');
-    const r = fwb('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--json', good, mixed);
+    const r = fwb('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', '--json', good, mixed);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const [a, b] = jsonLines(r.stdout);
@@ -46,7 +46,7 @@ describe('fwb import', () => {
   });
 
   it('prints a short summary and file:row:column: reason lines without --json', async () => {
-    const r = await cli('--db', join(t.dir, 'human.sqlite'), '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', mixed);
+    const r = await cli('--db', join(t.dir, 'human.sqlite'), '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', mixed);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^mixed\.csv: batch 1, 3 rows read, 1 accepted, 2 quarantined; run 1 ets \(origin 2026-06-01, 1 lines\)/);
     expect(r.stderr).toBe("mixed.csv:3:month: period 2026-08-15 is not the first day of a month\nmixed.csv:4:fcst: not a number: 'x'\n");
@@ -54,7 +54,7 @@ describe('fwb import', () => {
 
   it('exits 3 when a file is refused: strict mode with a bad row, or a file imported before', async () => {
     const db = join(t.dir, 'strict.sqlite');
-    const strict = fwb('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--strict', '--json', mixed);
+    const strict = fwb('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', '--strict', '--json', mixed);
     expect(strict.status).toBe(3);
     const [out] = jsonLines(strict.stdout);
     expect(out).toMatchObject({ batchId: null, kind: 'forecasts', file: 'mixed.csv', rowsRead: 3, rowsAccepted: 0, rowsQuarantined: 2, runs: [], warnings: [] });
@@ -65,14 +65,46 @@ describe('fwb import', () => {
     expect(sql.prepare('SELECT count(*) FROM import_batches').pluck().get()).toBe(0);
     sql.close();
 
-    expect((await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', good)).status).toBe(0);
+    expect((await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', good)).status).toBe(0);
     const again = await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--json', good);
     expect(again.status).toBe(3);
-    expect(jsonLines(again.stdout)[0]).toMatchObject({ batchId: null, errors: [], refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already imported as batch 1 on \d{4}-\d\d-\d\d; use --force/) } });
+    expect(jsonLines(again.stdout)[0]).toMatchObject({ batchId: null, errors: [], refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already imported as batch 1 on \d{4}-\d\d-\d\d; pass --force to import it again$/) } });
     expect((await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--force', good)).status).toBe(0);
     // A file that cannot be read at all is refused too.
     const empty = await cli('--db', db, '--kind', 'forecasts', join(FIXTURES, 'empty.csv'));
     expect(empty.status).toBe(3);
+    // So is a file with a header and no data rows, with nothing written.
+    const batches = () => {
+      const sql = new Database(db, { readonly: true });
+      const n = sql.prepare('SELECT count(*) FROM import_batches').pluck().get();
+      sql.close();
+      return n;
+    };
+    const before = batches();
+    const headerOnly = await cli('--db', db, '--kind', 'forecasts', '--origin', '2026-06-01', join(FIXTURES, 'header_only.csv'));
+    expect(headerOnly.status).toBe(3);
+    expect(headerOnly.stderr).toBe('fwb import: header_only.csv: the file has a header but no data rows\n');
+    expect(batches()).toBe(before);
+  });
+
+  it('quarantines rows of unknown items by default; --create-items creates them', async () => {
+    const db = join(t.dir, 'unknown.sqlite');
+    const byDefault = await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--json', good);
+    expect(byDefault.status).toBe(0);
+    expect(jsonLines(byDefault.stdout)[0]).toMatchObject({
+      rowsAccepted: 0,
+      rowsQuarantined: 2,
+      errors: [{ row: 2, column: 'sku', reason: "unknown item 'A' (not in the workbook: import the item master first); or pass --create-items to create unknown items" }, expect.anything()],
+    });
+    const created = await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', '--force', '--json', good);
+    expect(jsonLines(created.stdout)[0]).toMatchObject({ rowsAccepted: 2, rowsQuarantined: 0 });
+  });
+
+  it('refuses an actuals file given as forecasts, saying which --kind to use (exit 3)', async () => {
+    const actuals = writeLines(t.dir, 'history.csv', ['item_id,period,actual', 'A,2026-05-01,7']);
+    const r = await cli('--db', join(t.dir, 'kind.sqlite'), '--kind', 'forecasts', '--origin', '2026-06-01', actuals);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe('fwb import: history.csv: this looks like actuals, not forecasts: no column holds forecasts; found columns: item_id, period, actual; import it with --kind actuals\n');
   });
 
   it('exits 2 on usage errors, before touching the workbook', async () => {
@@ -104,7 +136,7 @@ describe('fwb import', () => {
   it('creates a new workbook with the grain given and maps columns with --map (sales inputs, weeks)', async () => {
     const db = join(t.dir, 'weekly.sqlite');
     const file = writeLines(t.dir, 'si.csv', ['article,wk,units,who', 'A,2026-03-02,5,rep1', 'A,2026-03-04,6,rep1']);
-    const r = await cli('--db', db, '--kind', 'sales-inputs', '--grain', 'week', '--map', 'quantity=units', '--map', 'source=who', '--map', 'period=wk', '--json', file);
+    const r = await cli('--db', db, '--kind', 'sales-inputs', '--grain', 'week', '--create-items', '--map', 'quantity=units', '--map', 'source=who', '--map', 'period=wk', '--json', file);
     expect(r.status).toBe(0);
     expect(jsonLines(r.stdout)[0]).toMatchObject({ kind: 'sales_inputs', rowsAccepted: 1, errors: [{ row: 3, column: 'wk', reason: 'period 2026-03-04 is not a Monday (the first day of a week)' }] });
     const sql = new Database(db, { readonly: true });
@@ -120,7 +152,7 @@ describe('fwb import', () => {
     const big = writeLines(t.dir, 'big.csv', lines);
     const db = join(t.dir, 'killed.sqlite');
     expect((await cli('--db', db, '--kind', 'items', writeLines(t.dir, 'items.csv', ['sku', 'KEEP']))).status).toBe(0);
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'm', '--origin', '2026-12-01', big], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'm', '--origin', '2026-12-01', '--create-items', big], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Mid-import: the open transaction has begun spilling pages into the WAL.
     const wal = `${db}-wal`;

@@ -20,7 +20,8 @@ describe.each([
   let t: ReturnType<typeof tempDir>;
   let ctx: BackendContext;
   let db: Db;
-  const run = (path: string, options: Omit<ImportOptions, 'kind'> = {}) => importFile(ctx, path, { kind: 'forecasts', worker, ...options });
+  // These files name items the fresh workbook does not have: they ask for them to be created (not the default since issue 11).
+  const run = (path: string, options: Omit<ImportOptions, 'kind'> = {}) => importFile(ctx, path, { kind: 'forecasts', worker, unknownItems: 'create', ...options });
   beforeEach(async () => {
     t = tempDir('fwb-imp-');
     ({ ctx, db } = await newWorkbook(t.dir));
@@ -64,7 +65,7 @@ describe.each([
     expect(batch.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(batch.options as string)).toMatchObject({ layout: 'long', origin: '2026-06-01', mapping: { item_id: 'item_id', lower: 'p10', upper: 'p90' } });
     expect(all(db, "SELECT action, entity, entity_id, actor FROM audit_log")).toEqual([{ action: 'import', entity: 'import_batch', entity_id: String(r.batchId), actor: 'sam' }]);
-    expect(r.warnings).toEqual([expect.stringMatching(/^created 2 new items: SKU-1, SKU-2/), expect.stringMatching(/^created 1 new location: DC1/)]);
+    expect(r.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^created 2 new items: SKU-1, SKU-2/), expect.stringMatching(/^created 1 new location: DC1/)]);
     expect(checkWorkbook(db).ok).toBe(true);
   });
 
@@ -82,6 +83,16 @@ describe.each([
     ]);
   });
 
+  it("quarantines a wide file's bad cell for its model only, keeping the other models' forecasts of that row", async () => {
+    const path = writeLines(t.dir, 'wide_bad.csv', ['unique_id,ds,AutoETS,AutoARIMA,Naive', 'SKU-1,2026-07-01,-5,12,9', 'SKU-1,2026-08-01,11,13,10']);
+    const r = await run(path, { origin: '2026-06-01' });
+    expect(r).toMatchObject({ rowsRead: 2, rowsAccepted: 2, rowsQuarantined: 1 });
+    expect(r.errors).toEqual([{ row: 2, column: 'AutoETS', reason: "negative forecast: '-5'" }]);
+    expect(Object.fromEntries(r.runs.map((x) => [x.model, x.lines]))).toEqual({ AutoETS: 1, AutoARIMA: 2, Naive: 2 });
+    expect(all(db, 'SELECT row_number, column_name, reason, raw_text FROM quarantine_rows')).toEqual([{ row_number: 2, column_name: 'AutoETS', reason: "negative forecast: '-5'", raw_text: 'SKU-1,2026-07-01,-5,12,9' }]);
+    expect(r.warnings.map((w) => w.message)).toContain("1 model's forecast was quarantined in rows whose other models were imported");
+  });
+
   it("imports Prophet output as model 'Prophet' unless --model names it", async () => {
     const r = await run(join(FIXTURES, 'v_prophet.csv'), { origin: '2026-06-01' });
     expect(r.runs).toEqual([expect.objectContaining({ model: 'Prophet', lines: 3 })]);
@@ -92,15 +103,21 @@ describe.each([
     expect(again.errors.map((e) => e.reason)).toEqual(['period 2026-07-01 is not after the origin 2026-07-01']);
   });
 
-  it('defaults the origin to the bucket before the earliest period, and says so', async () => {
+  it("takes each series' origin from its own last actual before its first forecast period, and says so", async () => {
+    await importFile(ctx, writeLines(t.dir, 'history.csv', ['sku,month,qty', 'A,2026-06-01,5', 'A,2026-07-01,6', 'B,2026-08-01,7']), { kind: 'actuals', unknownItems: 'create' });
     const path = writeLines(t.dir, 'noorigin.csv', ['sku,month,fcst', 'A,2026-09-01,1', 'A,2026-08-01,2', 'B,2026-10-01,3']);
     const r = await run(path, { model: 'm' });
-    expect(r.runs).toEqual([expect.objectContaining({ origin: '2026-07-01', lines: 3 })]);
-    expect(r.warnings).toContain('no origin given: used 2026-07-01, the month before the earliest period in the file (pass --origin to set it)');
-    expect(all(db, 'SELECT period, lag FROM v_forecast_lines ORDER BY period')).toEqual([
-      { period: '2026-08-01', lag: 1 },
-      { period: '2026-09-01', lag: 2 },
-      { period: '2026-10-01', lag: 3 },
+    // Series ending in different months: one run per origin.
+    expect(r.runs).toEqual([expect.objectContaining({ origin: '2026-07-01', lines: 2 }), expect.objectContaining({ origin: '2026-08-01', lines: 1 })]);
+    expect(r.warnings).toContainEqual({
+      code: 'origins_from_actuals',
+      message: "no origin given: each series' origin is its last actual before its first forecast period: 2026-07-01 (1 series), 2026-08-01 (1 series)",
+      hint: { option: 'origin' },
+    });
+    expect(all(db, 'SELECT item_id, period, lag FROM v_forecast_lines ORDER BY item_id, period')).toEqual([
+      { item_id: 'A', period: '2026-08-01', lag: 1 },
+      { item_id: 'A', period: '2026-09-01', lag: 2 },
+      { item_id: 'B', period: '2026-10-01', lag: 2 },
     ]);
   });
 
@@ -108,7 +125,7 @@ describe.each([
     const path = writeLines(t.dir, 'plan_2026-06.csv', ['sku,month,fcst', 'A,2026-07-01,1']);
     const r = await run(path, { origin: '2026-06-01' });
     expect(r.runs[0]!.model).toBe('plan_2026-06');
-    expect(r.warnings.some((w) => w.includes('named after the file'))).toBe(true);
+    expect(r.warnings.some((w) => w.message.includes('named after the file'))).toBe(true);
   });
 
   it('lenient: commits the good rows and quarantines the bad ones with row, column, reason and raw text', async () => {
@@ -170,18 +187,20 @@ describe.each([
     expect(ok.rowsAccepted).toBe(1);
   });
 
-  it('creates unknown items by default, or quarantines their rows when asked to reject them', async () => {
+  it('quarantines rows of unknown items by default (a typo creates no item), and creates them only when asked', async () => {
     db.prepare("INSERT INTO items (item_id, name) VALUES ('KNOWN', 'Known item')").run();
-    const path = writeLines(t.dir, 'unknown.csv', ['sku,month,fcst', 'KNOWN,2026-07-01,1', 'NEW,2026-07-01,2']);
-    const rejected = await run(path, { origin: '2026-06-01', unknownItems: 'reject' });
+    const path = writeLines(t.dir, 'unknown.csv', ['sku,month,fcst', 'KNOWN,2026-07-01,1', 'SKU-99999,2026-07-01,2']);
+    const byDefault = await run(path, { origin: '2026-06-01', unknownItems: undefined });
+    expect(byDefault).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1 });
+    expect(byDefault.errors).toEqual([{ row: 3, column: 'sku', reason: "unknown item 'SKU-99999' (not in the workbook: import the item master first)", hint: { option: 'createItems' } }]);
+    expect(all(db, 'SELECT item_id FROM items').map((x) => x.item_id)).toEqual(['KNOWN']);
+    const rejected = await run(path, { origin: '2026-06-01', unknownItems: 'reject', force: true });
     expect(rejected).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1 });
-    expect(rejected.errors[0]).toEqual({ row: 3, column: 'sku', reason: expect.stringMatching(/^unknown item 'NEW'/) });
-    expect(one(db, 'SELECT count(*) FROM items')).toBe(1);
-    const created = await run(path, { origin: '2026-06-01', force: true });
+    const created = await run(path, { origin: '2026-06-01', unknownItems: 'create', force: true });
     expect(created.rowsAccepted).toBe(2);
     expect(all(db, 'SELECT item_id, name FROM items ORDER BY item_key')).toEqual([
       { item_id: 'KNOWN', name: 'Known item' },
-      { item_id: 'NEW', name: 'NEW' },
+      { item_id: 'SKU-99999', name: 'SKU-99999' },
     ]);
   });
 
@@ -192,7 +211,8 @@ describe.each([
     const err = (await run(join(t.dir, 'renamed.csv'), { origin: '2026-06-01' }).catch((e: unknown) => e)) as WorkbenchError;
     expect(err).toBeInstanceOf(WorkbenchError);
     expect(err.code).toBe('INPUT_REJECTED');
-    expect(err.message).toBe(`renamed.csv: already imported as batch ${first.batchId} on 2026-10-31; use --force to import it again`);
+    expect(err.message).toBe(`renamed.csv: already imported as batch ${first.batchId} on 2026-10-31`);
+    expect(err.hint).toEqual({ option: 'force' });
     expect(one(db, 'SELECT count(*) FROM import_batches')).toBe(1);
     const forced = await run(join(t.dir, 'renamed.csv'), { origin: '2026-06-01', force: true });
     expect(forced.batchId).toBe(first.batchId + 1);
@@ -208,23 +228,55 @@ describe.each([
     expect(one(db, 'SELECT count(*) FROM import_batches')).toBe(0);
   });
 
-  it('refuses a file the parser cannot read (empty, binary), writing nothing', async () => {
-    for (const name of ['empty.csv', 'binary.csv', 'header_only.csv']) {
+  it('refuses a file the parser cannot read (empty, binary) and a file with a header but no data rows, writing nothing', async () => {
+    // A header without rows, or with only blank lines after it, is refused like an empty file: no batch is left behind.
+    const blankRows = writeLines(t.dir, 'blank_rows.csv', ['item_id,period,forecast', '', '  ', '']);
+    for (const path of ['empty.csv', 'binary.csv', 'header_only.csv'].map((n) => join(FIXTURES, n)).concat(blankRows)) {
       const before = counts(db);
-      const outcome = await run(join(FIXTURES, name), { origin: '2026-06-01' }).then(
+      const outcome = await run(path, { origin: '2026-06-01' }).then(
         (r) => r,
         (e: unknown) => e as WorkbenchError,
       );
-      if (name === 'header_only.csv') {
-        // A header without rows is a valid, empty import.
-        expect(outcome).toMatchObject({ rowsRead: 0, rowsAccepted: 0, warnings: expect.arrayContaining(['the file has no data rows']) });
-        continue;
-      }
-      expect(outcome).toBeInstanceOf(WorkbenchError);
-      expect((outcome as WorkbenchError).code).toBe('INPUT_REJECTED');
-      expect((outcome as WorkbenchError).message).toContain(name);
+      expect(outcome, path).toBeInstanceOf(WorkbenchError);
+      const err = outcome as WorkbenchError;
+      expect(err.code).toBe('INPUT_REJECTED');
+      const name = path.split('/').pop()!;
+      expect(err.message).toContain(name);
+      if (name === 'header_only.csv' || name === 'blank_rows.csv') expect(err.message).toBe(`${name}: the file has a header but no data rows`);
       expect(counts(db)).toEqual(before);
     }
+  });
+
+  it('refuses an XLSX sheet with only a header, and one with no rows at all', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const headerOnly = new ExcelJS.Workbook();
+    headerOnly.addWorksheet('Forecast').addRow(['item_id', 'period', 'forecast']);
+    await headerOnly.xlsx.writeFile(join(t.dir, 'header_only.xlsx'));
+    const empty = new ExcelJS.Workbook();
+    empty.addWorksheet('Forecast');
+    await empty.xlsx.writeFile(join(t.dir, 'no_rows.xlsx'));
+    const before = counts(db);
+    await expect(run(join(t.dir, 'header_only.xlsx'), { origin: '2026-06-01' })).rejects.toMatchObject({ code: 'INPUT_REJECTED', message: 'header_only.xlsx: the file has a header but no data rows' });
+    await expect(run(join(t.dir, 'no_rows.xlsx'), { origin: '2026-06-01' })).rejects.toMatchObject({ code: 'INPUT_REJECTED', message: expect.stringContaining('no_rows.xlsx') });
+    expect(counts(db)).toEqual(before);
+  });
+
+  it("ignores the unnamed leading index column pandas writes (to_csv, to_excel), and says so", async () => {
+    for (const name of ['pandas_index.csv', 'pandas_index.xlsx']) {
+      const r = await run(join(FIXTURES, name), { origin: '2026-06-01', model: 'm', force: true, unknownItems: 'create' });
+      expect(r, name).toMatchObject({ rowsRead: 6, rowsAccepted: 6, rowsQuarantined: 0, errors: [] });
+      expect(r.warnings.map((w) => w.message)).toContain('the first column has no name and was ignored (a row index, as pandas writes it)');
+    }
+    expect(all(db, 'SELECT item_id, period, quantity, lower, upper FROM v_forecast_lines ORDER BY line_id LIMIT 2')).toEqual([
+      { item_id: 'SKU-001', period: '2026-07-01', quantity: 100, lower: 80, upper: 125 },
+      { item_id: 'SKU-001', period: '2026-08-01', quantity: 110, lower: 88, upper: 137.5 },
+    ]);
+    // openpyxl zips the sheet before the workbook's sheet list: the sheet is still found by its name.
+    const named = await run(join(FIXTURES, 'pandas_index.xlsx'), { origin: '2026-06-01', model: 'm', force: true, sheet: 'Forecast', unknownItems: 'create' });
+    expect(named.rowsAccepted).toBe(6);
+    // An unnamed column anywhere else is still refused: it cannot be mapped.
+    const path = writeLines(t.dir, 'gap.csv', ['item_id,,period,forecast', 'A,x,2026-07-01,1']);
+    await expect(run(path, { origin: '2026-06-01' })).rejects.toMatchObject({ message: 'gap.csv: the header (row 1) is not usable: column 2 has no name' });
   });
 
   it('remembers the mapping the user gave for a source and starts from it next time', async () => {

@@ -3,10 +3,11 @@ import { checkWorkbook } from '../../electron/backend/audit/check';
 import { verifyAuditChain } from '../../electron/backend/audit/chain';
 import type { BackendContext } from '../../electron/backend/context';
 import type { Db } from '../../electron/backend/db/open';
-import { importFile } from '../../electron/backend/imports/import-file';
+import { importFile, previewFile } from '../../electron/backend/imports/import-file';
+import { join } from 'node:path';
 import type { ImportOptions } from '../../electron/backend/imports/types';
 import { tempDir } from '../helpers/workbook';
-import { all, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
+import { all, counts, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
 
 let t: ReturnType<typeof tempDir>;
 let ctx: BackendContext;
@@ -37,10 +38,10 @@ describe('importing items', () => {
       { item_id: 'B', name: 'B', category: 'Snacks', brand: null, family: null, abc_class: null, owner_id: null, unit: null, attributes: '{"colour":"red"}', batch_id: r.batchId },
     ]);
     expect(all(db, 'SELECT user_id, role FROM users')).toEqual([{ user_id: 'ana', role: 'planner' }]);
-    expect(r.warnings).toContain('2 items added, 0 updated');
+    expect(r.warnings.map((w) => w.message)).toContain('2 items added, 0 updated');
 
     const u = await run({ kind: 'items' }, 'items-update.csv', ['item_id,name,category,colour', 'A,,Drinks,green', 'D,Dates,Snacks,']);
-    expect(u.warnings).toContain('1 items added, 1 updated');
+    expect(u.warnings.map((w) => w.message)).toContain('1 items added, 1 updated');
     expect(all(db, "SELECT name, category, brand, owner_id, attributes FROM items WHERE item_id = 'A'")).toEqual([
       { name: 'Apple juice 1l', category: 'Drinks', brand: 'Sunny', owner_id: 'ana', attributes: '{"shelf_life":"12","colour":"green"}' },
     ]);
@@ -49,16 +50,25 @@ describe('importing items', () => {
 });
 
 describe('importing actuals', () => {
+  it('quarantines rows of items the workbook does not know unless asked to create them', async () => {
+    await run({ kind: 'items' }, 'items.csv', ['sku', 'A']);
+    const r = await run({ kind: 'actuals' }, 'typo.csv', ['item,month,sales', 'A,2026-01-01,10', 'SKU-99999,2026-01-01,3']);
+    expect(r).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1, errors: [{ row: 3, column: 'item', reason: expect.stringMatching(/^unknown item 'SKU-99999'/), hint: { option: 'createItems' } }] });
+    const si = await run({ kind: 'sales_inputs' }, 'si-typo.csv', ['sku,period,sales_input', 'SKU-99999,2026-07-01,5']);
+    expect(si).toMatchObject({ rowsAccepted: 0, rowsQuarantined: 1 });
+    expect(all(db, 'SELECT item_id FROM items')).toEqual([{ item_id: 'A' }]);
+  });
+
   it('supersedes a changed value, keeps the earlier one in history, and leaves identical ones alone', async () => {
-    const first = await run({ kind: 'actuals' }, 'actuals-1.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,11', 'B,DC1,2026-01-01,5']);
+    const first = await run({ kind: 'actuals', unknownItems: 'create' }, 'actuals-1.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,11', 'B,DC1,2026-01-01,5']);
     expect(first).toMatchObject({ rowsAccepted: 3, rowsQuarantined: 0 });
-    const second = await run({ kind: 'actuals' }, 'actuals-2.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,12', 'B,DC1,2026-02-01,6', 'B,DC1,2026-02-01,7', 'B,DC1,2026-03-01,-1']);
+    const second = await run({ kind: 'actuals', unknownItems: 'create' }, 'actuals-2.csv', ['item,location,month,sales', 'A,ALL,2026-01-01,10', 'A,ALL,2026-02-01,12', 'B,DC1,2026-02-01,6', 'B,DC1,2026-02-01,7', 'B,DC1,2026-03-01,-1']);
     expect(second).toMatchObject({ rowsRead: 5, rowsAccepted: 3, rowsQuarantined: 2 });
     expect(second.errors).toEqual([
       { row: 5, column: 'month', reason: 'duplicate: row 4 has the same item, location and period' },
       { row: 6, column: 'sales', reason: "negative quantity: '-1'" },
     ]);
-    expect(second.warnings).toContain('1 earlier value superseded (kept in history), 1 unchanged');
+    expect(second.warnings.map((w) => w.message)).toContain('1 earlier value superseded (kept in history), 1 unchanged');
     expect(all(db, 'SELECT item_id, location_id, period, quantity, batch_id, superseded_at FROM v_actuals ORDER BY actual_id')).toEqual([
       { item_id: 'A', location_id: 'ALL', period: '2026-01-01', quantity: 10, batch_id: first.batchId, superseded_at: null },
       { item_id: 'A', location_id: 'ALL', period: '2026-02-01', quantity: 11, batch_id: first.batchId, superseded_at: '2026-10-31T18:00:00.000Z' },
@@ -72,7 +82,7 @@ describe('importing actuals', () => {
 
 describe('importing sales inputs', () => {
   it('stores source and note, and supersedes like actuals', async () => {
-    await run({ kind: 'sales_inputs' }, 'si-1.csv', ['sku,period,sales_input,account,comment', 'A,2026-07-01,120,Key account,promo week', 'A,2026-08-01,80,,']);
+    await run({ kind: 'sales_inputs', unknownItems: 'create' }, 'si-1.csv', ['sku,period,sales_input,account,comment', 'A,2026-07-01,120,Key account,promo week', 'A,2026-08-01,80,,']);
     const r = await run({ kind: 'sales_inputs' }, 'si-2.csv', ['sku,period,qty,rep', 'A,2026-07-01,130,Key account', 'A,2026-08-01,80,']);
     expect(r.rowsAccepted).toBe(2);
     expect(all(db, 'SELECT period, quantity, source, note, superseded_at IS NOT NULL AS old FROM v_sales_inputs ORDER BY sales_input_id')).toEqual([
@@ -85,7 +95,7 @@ describe('importing sales inputs', () => {
 
 describe('importing decision history', () => {
   async function seedRuns(): Promise<void> {
-    await run({ kind: 'forecasts', model: 'ets', origin: '2026-05-01' }, 'run-may.csv', ['sku,month,fcst', 'A,2026-06-01,100', 'A,2026-07-01,110', 'B,2026-07-01,50']);
+    await run({ kind: 'forecasts', model: 'ets', origin: '2026-05-01', unknownItems: 'create' }, 'run-may.csv', ['sku,month,fcst', 'A,2026-06-01,100', 'A,2026-07-01,110', 'B,2026-07-01,50']);
     await run({ kind: 'forecasts', model: 'ets', origin: '2026-06-01' }, 'run-jun.csv', ['sku,month,fcst', 'A,2026-07-01,105', 'A,2026-08-01,120']);
   }
 
@@ -107,7 +117,7 @@ describe('importing decision history', () => {
       { row: 4, column: 'reason', reason: 'override of 105 to 90 has no reason code' },
       { row: 5, column: 'reason', reason: expect.stringMatching(/^unknown reason code 'no_such_reason' \(known: promotion, /) },
       { row: 6, column: 'reason', reason: "reason 'other' needs a comment" },
-      { row: 7, column: null, reason: expect.stringMatching(/^2 runs have a line for item 'A' in 2026-07-01 \(runs \d+, \d+\); give model and origin/) },
+      { row: 7, column: null, reason: expect.stringMatching(/^2 runs have a line for item 'A' in 2026-07-01 \(runs \d+, \d+\); say which with model and origin columns$/), hint: { option: 'modelAndOrigin' } },
       { row: 8, column: 'item', reason: "unknown item 'C'" },
     ]);
     expect(all(db, 'SELECT d.action, d.quantity, d.source, d.reason_code, d.comment, d.decided_by, d.decided_at, d.status, d.batch_id = ? AS ours, r.origin FROM decisions d JOIN forecast_lines l USING (line_id) JOIN forecast_runs r USING (run_id) ORDER BY decision_id', r.batchId)).toEqual([
@@ -132,5 +142,25 @@ describe('importing decision history', () => {
     expect((strict as Error).message).toMatch(/^d1\.csv: refused \(strict\): row 3, column reason: unknown reason code 'bogus'/);
     expect(one(db, 'SELECT count(*) FROM decisions')).toBe(before);
     expect(verifyAuditChain(db).ok).toBe(true);
+  });
+});
+
+describe('a file of another kind', () => {
+  it('is refused, naming the kind it looks like, with nothing written', async () => {
+    const before = counts(db);
+    const asForecasts = await run({ kind: 'forecasts', origin: '2026-06-01', unknownItems: 'create' }, 'actuals.csv', ['item_id,period,actual', 'A,2026-07-01,5']).catch((e: unknown) => e);
+    expect(asForecasts).toMatchObject({ code: 'INPUT_REJECTED', message: expect.stringMatching(/^actuals\.csv: this looks like actuals, not forecasts/), hint: { option: 'kind', kind: 'actuals' } });
+    const asActuals = await run({ kind: 'actuals', unknownItems: 'create' }, 'fc.csv', ['sku,month,model,quantity', 'A,2026-07-01,ets,5']).catch((e: unknown) => e);
+    expect(asActuals).toMatchObject({ code: 'INPUT_REJECTED', hint: { option: 'kind', kind: 'forecasts' } });
+    const asItems = await run({ kind: 'items' }, 'fc2.csv', ['sku,month,fcst', 'A,2026-07-01,5']).catch((e: unknown) => e);
+    expect(asItems).toMatchObject({ code: 'INPUT_REJECTED', hint: { option: 'kind', kind: 'forecasts' } });
+    expect(counts(db)).toEqual(before);
+    // The preview says so before anything is imported.
+    const preview = await previewFile(ctx, join(t.dir, 'actuals.csv'), { kind: 'forecasts' });
+    expect(preview.otherKind).toEqual({ message: expect.stringMatching(/this looks like actuals, not forecasts/), hint: { option: 'kind', kind: 'actuals' } });
+    expect((await previewFile(ctx, join(t.dir, 'actuals.csv'), { kind: 'actuals' })).otherKind).toBeUndefined();
+    // The same actuals file as actuals imports.
+    const right = await run({ kind: 'actuals', unknownItems: 'create', force: true }, 'actuals.csv', ['item_id,period,actual', 'A,2026-07-01,5']);
+    expect(right.rowsAccepted).toBe(1);
   });
 });

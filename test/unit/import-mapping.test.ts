@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bucketOfKey, isoToKey, keyOfBucket, keyToIso, offGridReason } from '../../electron/backend/imports/grid';
-import { detectMapping, mappingRefusal, normaliseHeader } from '../../electron/backend/imports/mapping';
+import { detectMapping, kindRefusal, mappingRefusal, normaliseHeader } from '../../electron/backend/imports/mapping';
 import { loadRememberedMapping, rememberMapping, sourceKeyOf } from '../../electron/backend/imports/mapping-store';
 import { bucketIndex, GRAINS, isBucketStart, periodFromIndex } from '../../shared/period';
 import { tempDir } from '../helpers/workbook';
@@ -98,6 +98,51 @@ describe('column mapping', () => {
     expect(m.layout).toBe('long');
     expect(m.fields).toMatchObject({ lower: 3, upper: 4 });
     expect(m.intervalLevel).toBe(90);
+  });
+});
+
+describe('a file of another kind', () => {
+  const refusal = (kind: Parameters<typeof detectMapping>[0], header: string[], overrides: Record<string, string> = {}) => kindRefusal('f.csv', detectMapping(kind, header, overrides), header);
+
+  it('an actuals file given as forecasts is not a run of a model named "actual"', () => {
+    expect(refusal('forecasts', ['item_id', 'period', 'actual'])).toEqual({
+      message: 'f.csv: this looks like actuals, not forecasts: no column holds forecasts; found columns: item_id, period, actual',
+      hint: { option: 'kind', kind: 'actuals' },
+    });
+    expect(refusal('forecasts', ['sku', 'month', 'qty'])?.hint).toEqual({ option: 'kind', kind: 'actuals' });
+    expect(refusal('forecasts', ['sku', 'period', 'sales_input', 'rep'])?.hint).toEqual({ option: 'kind', kind: 'sales_inputs' });
+    expect(refusal('forecasts', ['item', 'period', 'final', 'reason'])?.hint).toEqual({ option: 'kind', kind: 'decisions' });
+    // Columns that mean something in another kind are never models of a wide file.
+    const wide = detectMapping('forecasts', ['unique_id', 'ds', 'AutoETS', 'actual', 'sales']);
+    expect(wide.models.map((m) => m.name)).toEqual(['AutoETS']);
+    expect(kindRefusal('f.csv', wide, ['unique_id', 'ds', 'AutoETS', 'actual', 'sales'])).toBeNull();
+    // Naming the column as the forecast is the user's call.
+    expect(refusal('forecasts', ['item_id', 'period', 'actual'], { forecast: 'actual' })).toBeNull();
+  });
+
+  it('a forecast file given as actuals or sales inputs, unless the value column was chosen by hand', () => {
+    expect(refusal('actuals', ['sku', 'month', 'model', 'quantity'])).toEqual({
+      message: "f.csv: this looks like forecasts, not actuals: it has a forecast column ('model'); found columns: sku, month, model, quantity",
+      hint: { option: 'kind', kind: 'forecasts' },
+    });
+    expect(refusal('actuals', ['unique_id', 'ds', 'cutoff', 'y', 'AutoETS'])?.message).toContain("it has a forecast column ('cutoff')");
+    expect(refusal('sales_inputs', ['sku', 'ds', 'quantity', 'yhat_lower', 'yhat_upper'])?.hint).toEqual({ option: 'kind', kind: 'forecasts' });
+    expect(refusal('actuals', ['sku', 'month', 'model', 'quantity'], { actual: 'quantity' })).toBeNull();
+    expect(refusal('actuals', ['sku', 'month', 'sales'])).toBeNull();
+  });
+
+  it('a file with periods given as items, and a file missing its value column that fits another kind', () => {
+    expect(refusal('items', ['sku', 'month', 'fcst'])).toEqual({
+      message: "f.csv: this looks like forecasts, not items: it has a period column ('month') and an item file has one row per item; found columns: sku, month, fcst",
+      hint: { option: 'kind', kind: 'forecasts' },
+    });
+    expect(refusal('items', ['sku', 'description', 'category'])).toBeNull();
+    expect(refusal('sales_inputs', ['item', 'period', 'actual'])).toEqual({
+      message: 'f.csv: this looks like actuals, not sales inputs: missing required column: quantity (one of: quantity, sales_input, qty); found columns: item, period, actual',
+      hint: { option: 'kind', kind: 'actuals' },
+    });
+    // Nothing else fits either: the ordinary refusal says what is missing.
+    expect(refusal('actuals', ['sku', 'amount'])).toBeNull();
   });
 });
 

@@ -146,12 +146,33 @@ describe('validating forecast rows', () => {
     const header = ['unique_id', 'ds', 'ETS', 'ETS-lo-80', 'ETS-hi-80', 'Naive'];
     const v = validator('forecasts', header, { originKey: 20251201 });
     const b = v.validate(records([['A', '2026-01-01', '10', '8', '12', '9'], ['A', '2026-02-01', '11', '9', '13', ''], ['A', '2026-03-01', '11', '12', '13', '1'], ['A', '2026-04-01', '', '', '', '']]), P);
-    expect(b.lines!.count).toBe(3);
+    // Row 4's bad ETS bound quarantines its ETS cell only; its Naive forecast is a line.
+    expect(b.lines!.count).toBe(4);
+    expect(b.rowsAccepted).toBe(3);
     expect(b.newRuns.map((r) => [r.model, r.intervalLevel])).toEqual([['ETS', 80], ['Naive', null]]);
     expect(b.quarantine.map((q) => [q.rowNumber, q.column, q.reason])).toEqual([
       [4, 'ETS-lo-80', 'lower bound 12 is above the forecast 11'],
       [5, 'ETS', 'no forecast in any model column (ETS, Naive)'],
     ]);
+  });
+});
+
+describe('validating wide rows cell by cell', () => {
+  it("quarantines a bad model cell and keeps the row's other models; a row with no good cell is quarantined once per bad cell", () => {
+    const header = ['unique_id', 'ds', 'ETS', 'ARIMA', 'Naive'];
+    const v = validator('forecasts', header, { originKey: 20251201 });
+    const b = v.validate(records([['A', '2026-01-01', '-5', '12', '9'], ['A', '2026-02-01', 'x', '-1', ''], ['B', '2026-01-01', '3', '4', '5']]), P);
+    expect(b.quarantine.map((q) => [q.rowNumber, q.column, q.reason, q.raw])).toEqual([
+      [2, 'ETS', "negative forecast: '-5'", 'A,2026-01-01,-5,12,9'],
+      [3, 'ETS', "not a number: 'x'", 'A,2026-02-01,x,-1,'],
+      [3, 'ARIMA', "negative forecast: '-1'", 'A,2026-02-01,x,-1,'],
+    ]);
+    expect(b.rowsAccepted).toBe(2);
+    expect(b.cellsQuarantined).toBe(1);
+    const l = b.lines!;
+    const models = b.newRuns.map((r) => r.model);
+    expect([...l.run.subarray(0, l.count)].map((r) => models[r])).toEqual(['ARIMA', 'Naive', 'ETS', 'ARIMA', 'Naive']);
+    expect([...l.quantity.subarray(0, l.count)]).toEqual([12, 9, 3, 4, 5]);
   });
 });
 

@@ -277,3 +277,13 @@ export function ensureAccuracyCube(db: Db): number {
   return runs.length;
 }
 
+
+/**
+ * Data every run's figures rest on changed without the signatures seeing it (an
+ * import batch undone: values removed and earlier ones current again, with no new
+ * ids): every run is rebuilt on the next read.
+ */
+export function invalidateAccuracyCube(db: Db): void {
+  db.prepare('DELETE FROM accuracy_runs').run();
+  db.prepare('DELETE FROM workbook_meta WHERE key = ?').run(META_KEY);
+}

@@ -48,3 +48,8 @@ export function refreshCurrentRunExceptions(db: Db): void {
   const runId = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1').pluck().get() as number | undefined;
   if (runId !== undefined) ensureRunExceptions(db, runId);
 }
+
+/** Actuals or sales inputs changed without new ids (an import batch undone): every run is scored again when next shown. */
+export function forgetExceptionScores(db: Db): void {
+  db.prepare('DELETE FROM exception_runs').run();
+}

@@ -13,13 +13,14 @@ import type { PolicyRow } from '../audit/payloads';
 const pct = (num: number | null, den: number | null) => (num !== null && den !== null && den > 0 ? (num / den) * 100 : null);
 const isoKey = (k: number | null) => (k === null ? null : periodFromKey(k));
 
+// Undone batches (imports/undo.ts) no longer hold data the workbook uses: they stay in the import history, not here.
 function provenance(db: Db): GovernanceReport['provenance'] {
   return {
     batches: db
       .prepare(
         `SELECT kind, count(*) AS files, sum(rows_accepted) AS rowsAccepted, sum(rows_quarantined) AS rowsQuarantined, max(imported_at) AS lastImportedAt,
-                (SELECT file_name FROM import_batches b2 WHERE b2.kind = b.kind ORDER BY imported_at DESC, batch_id DESC LIMIT 1) AS lastFile
-           FROM import_batches b GROUP BY kind ORDER BY kind`,
+                (SELECT file_name FROM import_batches b2 WHERE b2.kind = b.kind AND b2.undone_at IS NULL ORDER BY imported_at DESC, batch_id DESC LIMIT 1) AS lastFile
+           FROM import_batches b WHERE undone_at IS NULL GROUP BY kind ORDER BY kind`,
       )
       .all() as GovernanceReport['provenance']['batches'],
     models: (
@@ -37,7 +38,7 @@ function provenance(db: Db): GovernanceReport['provenance'] {
     recentFiles: db
       .prepare(
         `SELECT batch_id AS batchId, kind, file_name AS fileName, sha256, imported_at AS importedAt, imported_by AS importedBy, rows_accepted AS rowsAccepted
-           FROM import_batches ORDER BY imported_at DESC, batch_id DESC LIMIT 10`,
+           FROM import_batches WHERE undone_at IS NULL ORDER BY imported_at DESC, batch_id DESC LIMIT 10`,
       )
       .all() as GovernanceReport['provenance']['recentFiles'],
   };
@@ -45,10 +46,10 @@ function provenance(db: Db): GovernanceReport['provenance'] {
 
 function quality(db: Db, grain: Grain): GovernanceReport['quality'] {
   const byKind = db
-    .prepare('SELECT kind, sum(rows_read) AS rowsRead, sum(rows_quarantined) AS rowsQuarantined FROM import_batches GROUP BY kind ORDER BY kind')
+    .prepare('SELECT kind, sum(rows_read) AS rowsRead, sum(rows_quarantined) AS rowsQuarantined FROM import_batches WHERE undone_at IS NULL GROUP BY kind ORDER BY kind')
     .all() as { kind: string; rowsRead: number; rowsQuarantined: number }[];
   const last = db.prepare('SELECT max(period) FROM actuals WHERE superseded_at IS NULL').pluck().get() as number | null;
-  const lastImport = db.prepare("SELECT max(imported_at) FROM import_batches WHERE kind = 'actuals'").pluck().get() as string | null;
+  const lastImport = db.prepare("SELECT max(imported_at) FROM import_batches WHERE kind = 'actuals' AND undone_at IS NULL").pluck().get() as string | null;
   const newestOrigin = db.prepare('SELECT origin FROM forecast_runs ORDER BY origin DESC LIMIT 1').pluck().get() as number | undefined;
   const spans = db
     .prepare('SELECT min(period) AS lo, max(period) AS hi, count(*) AS n FROM actuals WHERE superseded_at IS NULL GROUP BY item_key, location_key')

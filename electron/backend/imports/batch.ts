@@ -8,7 +8,7 @@ import type { QuarantineEntry } from './types';
 export interface RunSpec {
   model: string;
   modelVersion: string;
-  /** yyyymmdd of the origin, or 0 when neither a column nor the options gave one. */
+  /** yyyymmdd of the origin, or 0 when neither a column nor the options gave one (each series' own is found at commit). */
   originKey: number;
   intervalLevel: number | null;
 }
@@ -72,14 +72,14 @@ export interface ValidatedBatch {
   /** Rows that passed the validator (the committer may still quarantine decisions). */
   rowsAccepted: number;
   quarantine: QuarantineEntry[];
+  /** Wide files: entries of single models' bad cells in rows whose other models were accepted (counted in rowsAccepted too). */
+  cellsQuarantined: number;
   newItems: string[];
   newLocations: string[];
   newRuns: RunSpec[];
   lines: LineColumns | null;
   items: ItemRecord[] | null;
   decisions: DecisionRecord[] | null;
-  /** Smallest bucket among accepted lines (a defaulted origin is the bucket before it); +Infinity if none. */
-  minBucket: number;
   bytesRead: number;
   bytesTotal: number;
 }

@@ -3,6 +3,7 @@
 // 'accept' (final = model quantity) or an 'override' (needs a reason code) in
 // the journal, with its audit entry, in the order the decisions were made, and
 // line_state brought up to date.
+import type { OptionHint } from '../../../shared/domain';
 import { decisionAuditAction, decisionAuditPayload, type DecisionRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 import { refreshLineState } from '../decisions/projection';
@@ -68,8 +69,8 @@ export class DecisionWriter {
     return runs;
   }
 
-  private reject(d: DecisionRecord, column: string | null, reason: string): void {
-    this.quarantine.push({ rowNumber: d.rowNumber, column, reason, raw: d.raw });
+  private reject(d: DecisionRecord, column: string | null, reason: string, hint?: OptionHint): void {
+    this.quarantine.push({ rowNumber: d.rowNumber, column, reason, raw: d.raw, ...(hint ? { hint } : {}) });
   }
 
   /** Writes the decisions in the order they were made (file order for equal times). */
@@ -96,7 +97,7 @@ export class DecisionWriter {
     if (found.length === 0) return this.reject(d, null, `no forecast line for ${where}${of ? ` (${of})` : ''}`);
     // Model and origin together name one run; a re-import of it (--force) is newer and wins.
     if (found.length > 1 && !(d.model !== null && d.originKey !== 0)) {
-      return this.reject(d, null, `${found.length} runs have a line for ${where} (runs ${found.map((f) => f.runId).join(', ')}); give model and origin columns or --model/--origin`);
+      return this.reject(d, null, `${found.length} runs have a line for ${where} (runs ${found.map((f) => f.runId).join(', ')}); say which with model and origin columns`, { option: 'modelAndOrigin' });
     }
     const line = found[0]!;
     const override = Math.abs(d.final - line.quantity) > 1e-9 * Math.max(1, Math.abs(line.quantity));

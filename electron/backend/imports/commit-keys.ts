@@ -72,6 +72,18 @@ export class KeyResolver {
     return st;
   }
 
+  /** Takes back items this import created (of those named) whose rows all ended in quarantine. */
+  dropCreatedItems(ids: string[]): void {
+    const created = new Set(this.createdItems);
+    const drop = [...new Set(ids)].filter((id) => created.has(id));
+    if (drop.length === 0) return;
+    this.db.prepare('DELETE FROM items WHERE batch_id = ? AND item_id IN (SELECT value FROM json_each(?))').run(this.batchId, JSON.stringify(drop));
+    const dropped = new Set(drop);
+    const kept = this.createdItems.filter((id) => !dropped.has(id));
+    this.createdItems.length = 0;
+    this.createdItems.push(...kept);
+  }
+
   addLocations(ids: string[]): void {
     this.locationKeys = grow(this.locationKeys, this.locationCount + ids.length);
     for (const id of ids) this.locationKeys[this.locationCount++] = this.locationKey(id, true)!;

@@ -80,13 +80,18 @@ export class ForecastWriter {
     }
   }
 
-  /** Gives runs without an origin the default one (the bucket before the file's earliest period). */
-  setDefaultOrigin(originKey: number): void {
-    this.specs.forEach((s, r) => {
-      if (s.originKey !== 0) return;
-      s.originKey = originKey;
-      this.originBucket[r] = bucketOfKey(originKey, this.grain);
-    });
+  private readonly atOrigin = new Map<number, number>();
+
+  /** The run of file run `fileRun`'s model and version at `originKey` (files without origins: one per series origin). */
+  runFor(fileRun: number, originKey: number): number {
+    const key = fileRun * 100_000_000 + originKey;
+    let r = this.atOrigin.get(key);
+    if (r === undefined) {
+      r = this.specs.length;
+      this.addRuns([{ ...this.specs[fileRun]!, originKey }]);
+      this.atOrigin.set(key, r);
+    }
+    return r;
   }
 
   private createRun(r: number): number {
@@ -106,6 +111,7 @@ export class ForecastWriter {
     const args = bulk.args;
     for (let k = 0; k < l.count; k++) {
       const r = run[k]!;
+      if (r < 0) continue; // a series without an origin (quarantined)
       const runId = this.runIds[r] || this.createRun(r);
       const p = bulk.pos;
       const lo = lower[k]!;

@@ -2,6 +2,7 @@
 // batch row, new items, runs, lines, quarantine, remembered mapping, audit — so
 // a crash or a refusal leaves nothing behind. Batches arrive while the reader
 // is still parsing; the transaction stays open across those awaits.
+import type { ImportNotice } from '../../../shared/domain';
 import { importBatchAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 import { bulkAuditAppender } from '../demo/audit-writer';
@@ -11,11 +12,13 @@ import { DecisionWriter } from './commit-decisions';
 import { ItemWriter } from './commit-items';
 import { KeyResolver } from './commit-keys';
 import { ForecastWriter, HistoryWriter, type WrittenRun } from './commit-lines';
+import { WorkbenchError } from '../errors';
 import { keyOfBucket, keyToIso } from './grid';
 import { ImportRejectedError } from './import-errors';
 import { rememberMapping } from './mapping-store';
 import type { OpenedMessage } from './produce';
-import type { ImportFileKind, ImportResult, ImportRowError, QuarantineEntry } from './types';
+import { describeOrigins, noOriginReason, orphanRowEntries, seriesKey, SeriesOrigins } from './series-origins';
+import type { ImportFileKind, ImportResult, ImportRowError, QuarantineEntry, RawRecord } from './types';
 
 export interface CommitPlan {
   kind: ImportFileKind;
@@ -30,7 +33,7 @@ export interface CommitPlan {
   options: Record<string, unknown>;
   /** The mapping to remember for this source (when the user gave overrides). */
   remember: Record<string, string> | null;
-  warnings: string[];
+  warnings: ImportNotice[];
 }
 
 const MAX_ERRORS = 100;
@@ -44,16 +47,23 @@ export class Committer {
   private history: HistoryWriter | null = null;
   private items: ItemWriter | null = null;
   private readonly decisions: DecisionRecord[] = [];
-  /** Lines held back until the end when the origin is to be defaulted from the earliest period. */
+  /** Files without origins: lines held back until every series' origin is known (series-origins.ts). */
   private readonly deferred: LineColumns[] = [];
   private deferOrigin = false;
-  private minBucket = Infinity;
+  private origins: SeriesOrigins | null = null;
+  /** Deferring: the file's item and location ids in the validator's numbering, and the rows quarantined whole. */
+  private readonly fileItems: string[] = [];
+  private readonly fileLocations: string[] = [];
+  private readonly rejectedRows = new Set<number>();
+  private originNotice: ImportNotice | null = null;
   private fkWasOn = false;
   private open = false;
   readonly errors: ImportRowError[] = [];
   rowsRead = 0;
   rowsAccepted = 0;
   rowsQuarantined = 0;
+  /** Quarantine entries of single model cells in rows that were otherwise accepted. */
+  private cellsQuarantined = 0;
   private quarantineRow!: { run(...args: unknown[]): unknown };
 
   /** `at`: the import's timestamp (import_batches.imported_at, recorded_at, created_at…). */
@@ -89,6 +99,7 @@ export class Committer {
     if (plan.kind === 'forecasts') {
       this.forecasts = new ForecastWriter(db, this.keys, this.batchId, plan.grain, this.at);
       this.deferOrigin = m.fields.origin === undefined && plan.options.origin === undefined;
+      if (this.deferOrigin) this.origins = new SeriesOrigins();
     } else if (plan.kind === 'actuals' || plan.kind === 'sales_inputs') {
       this.history = new HistoryWriter(db, plan.kind, this.keys, this.batchId, this.at);
     } else if (plan.kind === 'items') {
@@ -104,15 +115,22 @@ export class Committer {
   add(batch: ValidatedBatch): void {
     this.rowsRead += batch.rowsRead;
     this.rowsAccepted += batch.rowsAccepted;
+    this.cellsQuarantined += batch.cellsQuarantined;
     this.addQuarantine(batch.quarantine);
     if (this.refused) return;
     this.keys.addItems(batch.newItems, true);
     this.keys.addLocations(batch.newLocations);
     this.forecasts?.addRuns(batch.newRuns);
-    if (batch.minBucket < this.minBucket) this.minBucket = batch.minBucket;
+    if (this.origins) {
+      this.fileItems.push(...batch.newItems);
+      this.fileLocations.push(...batch.newLocations);
+      for (const q of batch.quarantine) if (!q.cellOnly) this.rejectedRows.add(q.rowNumber);
+    }
     if (batch.lines && batch.lines.count > 0) {
-      if (this.forecasts && this.deferOrigin) this.deferred.push(batch.lines);
-      else if (this.forecasts) this.forecasts.write(batch.lines);
+      if (this.origins) {
+        this.origins.note(batch.lines);
+        this.deferred.push(batch.lines);
+      } else if (this.forecasts) this.forecasts.write(batch.lines);
       else this.history!.write(batch.lines);
     }
     if (batch.items) this.items!.write(batch.items);
@@ -122,8 +140,51 @@ export class Committer {
   private addQuarantine(entries: QuarantineEntry[]): void {
     for (const q of entries) {
       this.rowsQuarantined++;
-      if (this.errors.length < MAX_ERRORS) this.errors.push({ row: q.rowNumber, column: q.column, reason: q.reason });
+      if (this.errors.length < MAX_ERRORS) this.errors.push({ row: q.rowNumber, column: q.column, reason: q.reason, ...(q.hint ? { hint: q.hint } : {}) });
       if (!this.refused) this.quarantineRow.run(this.batchId, q.rowNumber, q.column, q.reason, q.raw);
+    }
+  }
+
+  /**
+   * A forecast file without origins, once read: each series' origin from its own
+   * actuals, its lines into the run of their model at that origin; the rows of series
+   * without one into quarantine (read again from `reread` for their raw text), or the
+   * whole file refused when no series has one.
+   */
+  async placeHeldLines(reread: () => AsyncIterable<RawRecord[]>): Promise<void> {
+    const forecasts = this.forecasts;
+    if (!forecasts || !this.origins || this.refused) return;
+    const { plan } = this;
+    const { orphans, seriesByOrigin } = this.origins.resolve(this.db, this.keys, plan.grain);
+    if (seriesByOrigin.size === 0 && orphans.length > 0) {
+      throw new WorkbenchError(
+        'INPUT_REJECTED',
+        `${plan.file}: no origin: the file has no origin (or cutoff) column, none was given, and the workbook has no actual of its items before their first forecast period`,
+        { file: plan.file, hint: { option: 'origin' } },
+      );
+    }
+    if (orphans.length > 0) {
+      const reasons = new Map(orphans.map((o) => [seriesKey(this.fileItems[o.item]!, this.fileLocations[o.location]!), noOriginReason(this.fileItems[o.item]!, this.fileLocations[o.location]!, o.firstPeriod)]));
+      const fields = this.opened.mapping.fields;
+      const entries = await orphanRowEntries(reread(), { item: fields.item_id!, location: fields.location_id }, reasons, this.rejectedRows);
+      this.rowsAccepted -= entries.length;
+      this.addQuarantine(entries);
+      if (this.refused) return;
+      // Items this import created have no actuals, so no series of theirs has an origin:
+      // with all their rows in quarantine, they are not created after all.
+      this.keys.dropCreatedItems(orphans.map((o) => this.fileItems[o.item]!));
+    }
+    for (const lines of this.deferred) {
+      this.origins.assignRuns(lines, (fileRun, originBucket) => forecasts.runFor(fileRun, keyOfBucket(originBucket, plan.grain)));
+      forecasts.write(lines);
+    }
+    this.deferred.length = 0;
+    if (seriesByOrigin.size > 0) {
+      this.originNotice = {
+        code: 'origins_from_actuals',
+        message: `no origin given: each series' origin is its last actual before its first forecast period: ${describeOrigins(seriesByOrigin)}`,
+        hint: { option: 'origin' },
+      };
     }
   }
 
@@ -133,12 +194,7 @@ export class Committer {
     const warnings = [...plan.warnings];
     let runs: WrittenRun[] = [];
     if (this.forecasts && !this.refused) {
-      if (this.deferOrigin && Number.isFinite(this.minBucket)) {
-        const origin = keyOfBucket(this.minBucket - 1, plan.grain);
-        this.forecasts.setDefaultOrigin(origin);
-        for (const lines of this.deferred) this.forecasts.write(lines);
-        warnings.push(`no origin given: used ${keyToIso(origin)}, the ${plan.grain} before the earliest period in the file (pass --origin to set it)`);
-      }
+      if (this.originNotice) warnings.push(this.originNotice);
       runs = this.forecasts.finish();
     }
     const audit = bulkAuditAppender(this.db);
@@ -151,7 +207,6 @@ export class Committer {
     if (this.refused) this.refuse();
     this.history?.finish();
     warnings.push(...this.describeChanges());
-    if (this.rowsRead === 0) warnings.push('the file has no data rows');
 
     const models = [...new Set(runs.map((r) => r.spec.model))];
     const versions = [...new Set(runs.map((r) => r.spec.modelVersion))];
@@ -189,16 +244,20 @@ export class Committer {
     };
   }
 
-  private describeChanges(): string[] {
-    const out: string[] = [];
+  private describeChanges(): ImportNotice[] {
+    const out: ImportNotice[] = [];
     const list = (ids: string[]) => `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ` and ${ids.length - 10} more` : ''}`;
     const { createdItems, createdLocations } = this.keys;
-    if (createdItems.length > 0) out.push(`created ${createdItems.length} new item${createdItems.length > 1 ? 's' : ''}: ${list(createdItems)}`);
-    if (createdLocations.length > 0) out.push(`created ${createdLocations.length} new location${createdLocations.length > 1 ? 's' : ''}: ${list(createdLocations)}`);
+    if (createdItems.length > 0) out.push({ code: 'items_created', message: `created ${createdItems.length} new item${createdItems.length > 1 ? 's' : ''}: ${list(createdItems)}` });
+    if (createdLocations.length > 0) out.push({ code: 'locations_created', message: `created ${createdLocations.length} new location${createdLocations.length > 1 ? 's' : ''}: ${list(createdLocations)}` });
     if (this.history && (this.history.superseded > 0 || this.history.unchanged > 0)) {
-      out.push(`${this.history.superseded} earlier value${this.history.superseded === 1 ? '' : 's'} superseded (kept in history), ${this.history.unchanged} unchanged`);
+      out.push({ code: 'values_superseded', message: `${this.history.superseded} earlier value${this.history.superseded === 1 ? '' : 's'} superseded (kept in history), ${this.history.unchanged} unchanged` });
     }
-    if (this.items) out.push(`${this.items.created} items added, ${this.items.updated} updated`);
+    if (this.cellsQuarantined > 0) {
+      const n = this.cellsQuarantined;
+      out.push({ code: 'model_cells_quarantined', message: `${n} model${n === 1 ? "'s forecast was" : "s' forecasts were"} quarantined in rows whose other models were imported` });
+    }
+    if (this.items) out.push({ code: 'items_written', message: `${this.items.created} items added, ${this.items.updated} updated` });
     return out;
   }
 

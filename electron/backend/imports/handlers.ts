@@ -3,12 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { ParsedRequestOf } from '../../../shared/contract';
-import type { ImportOutcome, ImportPreview } from '../../../shared/domain';
+import type { ImportOutcome, ImportPreview, ImportUndoOutcome } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
 import { refreshCurrentRunExceptions } from '../exceptions/cache';
-import { currentUser } from '../decisions/session';
+import { currentUser, requireUser } from '../decisions/session';
+import { undoImportBatch } from './undo';
 
 export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);
@@ -67,4 +68,23 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
 // Adapts the pipeline's preview to the contract's shape.
 function toPreview(p: unknown): Omit<ImportPreview, 'size'> {
   return p as unknown as Omit<ImportPreview, 'size'>;
+}
+
+/**
+ * Loading and taking back data is the analysts' job (and their manager's); whoever
+ * imported a batch may also take it back.
+ */
+export function undoImport(ctx: BackendContext, req: ParsedRequestOf<'undoImportBatch'>): ImportUndoOutcome {
+  const user = requireUser(ctx.db);
+  const importedBy = ctx.db.prepare('SELECT imported_by FROM import_batches WHERE batch_id = ?').pluck().get(req.batchId) as string | null | undefined;
+  if (importedBy === undefined) throw new WorkbenchError('NOT_FOUND', `there is no import batch ${req.batchId}`);
+  if (user.role === 'planner' && importedBy !== user.userId) {
+    throw new WorkbenchError('FORBIDDEN', `${user.displayName} is a planner; an analyst, a manager or whoever imported batch ${req.batchId} may undo it.`);
+  }
+  const outcome = undoImportBatch(ctx.db, req.batchId, { user: user.userId, at: ctx.now().toISOString() });
+  refreshCurrentRunExceptions(ctx.db);
+  // A finished job of its own: the status line no longer reports an earlier import's refusal of this file.
+  ctx.emit({ type: 'job-finished', jobId: `import-undo-${req.batchId}`, job: 'import-undo', ok: true });
+  ctx.emit({ type: 'workbook-changed', reason: 'import-undo' });
+  return outcome;
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { ImportNotice, OptionHint } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
@@ -12,11 +13,11 @@ import { Committer } from './commit';
 import { runDriftGuard } from '../accuracy/drift';
 import { isoToKey } from './grid';
 import { throttle } from './import-errors';
-import { detectMapping, KIND_FIELDS, type Layout, type MappingResult } from './mapping';
+import { detectMapping, KIND_FIELDS, kindRefusal, type Layout, type MappingResult } from './mapping';
 import { loadRememberedMapping, sourceKeyOf } from './mapping-store';
 import type { OpenedMessage, ProducerInit } from './produce';
 import { raise, sourceWorkerAvailable, startProducer } from './read';
-import { IMPORT_FILE_KINDS, type ImportFileKind, type ImportOptions, type ImportProgress, type ImportResult, type SourceFormat } from './types';
+import { IMPORT_FILE_KINDS, type ImportFileKind, type ImportOptions, type ImportProgress, type ImportResult, type RawRecord, type SourceFormat } from './types';
 
 // Measured: 10 000-row batches cost ~1.7× the CPU of 2 000-row ones (more records survive
 // into V8's old generation); 500–2 000 are alike.
@@ -61,12 +62,15 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   const file = basename(path);
   if (!IMPORT_FILE_KINDS.includes(kind)) throw new WorkbenchError('INVALID_REQUEST', `unknown import kind "${kind}"`);
   const bytesTotal = checkFile(path);
-  const warnings: string[] = [];
+  const warnings: ImportNotice[] = [];
   const grain = workbookGrain(db);
-  if (options.grain && options.grain !== grain) warnings.push(`--grain ${options.grain} ignored: the workbook's grain is ${grain}`);
+  if (options.grain && options.grain !== grain) warnings.push({ code: 'grain_ignored', message: `the grain asked for (${options.grain}) was ignored: this workbook's grain is ${grain}` });
   const originKey = options.origin === undefined ? 0 : isoToKey(options.origin);
-  if (options.origin !== undefined && originKey === 0) throw new WorkbenchError('INPUT_REJECTED', `--origin must be a date written YYYY-MM-DD, got "${options.origin}"`);
-  const unknownItems = options.unknownItems ?? 'create';
+  if (options.origin !== undefined && originKey === 0) {
+    throw new WorkbenchError('INPUT_REJECTED', `the origin must be a date written YYYY-MM-DD, got "${options.origin}"`, { hint: { option: 'origin' } });
+  }
+  // Only an item file creates items unless asked: a typo in a forecast file must not become SKU-99999.
+  const unknownItems = options.unknownItems ?? (kind === 'items' ? 'create' : 'reject');
   const sourceKey = sourceKeyOf(path);
   const remembered = loadRememberedMapping(db, sourceKey, kind);
   const overrides = options.map ?? {};
@@ -95,14 +99,19 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
     if (options.expectedSha256 !== undefined && sha256 !== options.expectedSha256) {
       throw new WorkbenchError('INPUT_REJECTED', `${file} changed after it was uploaded (its sha256 is not the one taken then), so it was not imported: choose the file again.`, { file });
     }
-    const earlier = db.prepare('SELECT batch_id, imported_at FROM import_batches WHERE sha256 = ? ORDER BY batch_id LIMIT 1').get(sha256) as { batch_id: number; imported_at: string } | undefined;
+    // An undone batch no longer holds the file's data: the same bytes may come in again.
+    const earlier = db.prepare('SELECT batch_id, imported_at FROM import_batches WHERE sha256 = ? AND undone_at IS NULL ORDER BY batch_id LIMIT 1').get(sha256) as { batch_id: number; imported_at: string } | undefined;
     if (earlier && !options.force) {
-      throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}; use --force to import it again`, { file });
+      throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}`, { file, hint: { option: 'force' } });
     }
     const first = await producer.next();
-    if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file });
+    if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file, hint: first.hint });
     if (first.type === 'failed') raise(first.error);
     if (first.type !== 'opened') throw new Error(`the import's reader sent ${first.type} before the header`);
+    if (first.format.leadingIndex) warnings.push({ code: 'index_column_ignored', message: 'the first column has no name and was ignored (a row index, as pandas writes it)' });
+    if (first.modelFromFileName) {
+      warnings.push({ code: 'model_from_file_name', message: `no model column and no model given: the runs are named after the file ("${first.model}")`, hint: { option: 'model' } });
+    }
     committer = new Committer(db, ctx.now().toISOString(), {
       kind,
       file,
@@ -114,7 +123,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       user: options.user ?? null,
       options: batchOptions(options, first, grain, unknownItems),
       remember: Object.keys(overrides).length > 0 ? { ...remembered, ...overrides } : null,
-      warnings: first.modelFromFileName ? [...warnings, `no model column and no --model: the runs are named after the file ("${first.model}")`] : warnings,
+      warnings,
     }, first);
     committer.begin();
     for (;;) {
@@ -126,6 +135,9 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       committer.add(message.batch);
       report('reading', committer.rowsRead, message.batch.bytesRead);
     }
+    // Nothing to import is bad input, not an empty batch that would need undoing (rolled back below).
+    if (committer.rowsRead === 0) throw new WorkbenchError('INPUT_REJECTED', `${file}: the file has a header but no data rows`, { file });
+    await committer.placeHeldLines(() => rereadRecords(path, options.sheet));
     report('committing', committer.rowsRead, bytesTotal, true);
     const result = committer.finish();
     // New actuals are what reveal drift: the guard looks at once, in the app and the CLI alike.
@@ -137,6 +149,13 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   } finally {
     await producer.stop();
   }
+}
+
+/** The file's records once more, from the start (to find the raw text of rows judged only once the file was read). */
+async function* rereadRecords(path: string, sheet: string | undefined): AsyncGenerator<RawRecord[]> {
+  const { openRecordSource } = await import('./parse/open');
+  const source = await openRecordSource(path, { sheet, batchSize: BATCH_ROWS });
+  yield* source.records();
 }
 
 /** What import_batches.options records: how the file was read and mapped. */
@@ -174,6 +193,8 @@ export interface FilePreview {
   mapping: MappingResult;
   /** Data rows in the file, estimated from the first rows' length (CSV). */
   rowCountEstimate?: number;
+  /** The file plainly is of another kind (see kindRefusal): importing it as this kind will be refused. */
+  otherKind?: { message: string; hint: OptionHint };
 }
 
 const PREVIEW_ROWS = 20;
@@ -220,6 +241,8 @@ export async function previewFile(ctx: BackendContext, path: string, options: { 
     models: mapping.models.map((m) => m.name),
     mapping,
   };
+  const otherKind = kindRefusal(basename(path), mapping, source.header);
+  if (otherKind !== null) preview.otherKind = otherKind;
   if (source.format.format === 'csv' && rows.length > 0 && rawBytes > 0) {
     const headerBytes = Buffer.byteLength(source.header.join(source.format.delimiter ?? ',')) + 1;
     preview.rowCountEstimate = Math.max(rows.length, Math.round(((bytesTotal - headerBytes) * rows.length) / rawBytes));

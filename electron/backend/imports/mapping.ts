@@ -2,6 +2,7 @@
 // case- and separator-insensitive; a mapping remembered for the source; the
 // user's overrides win over both. Wide forecast files (one column per model, as
 // Nixtla's libraries write them) and Prophet output are recognised here too.
+import type { OptionHint } from '../../../shared/domain';
 import type { ImportFileKind } from './types';
 
 export type Layout = 'long' | 'wide' | 'prophet';
@@ -197,13 +198,24 @@ function longInterval(header: string[], fields: Record<string, number>, sources:
   return n === 'p10' || n === 'yhatlower' ? 80 : null; // P10/P90 span 80 %; Prophet's default interval_width is 0.8
 }
 
-/** Every column no field claimed, other than 'y', indexes and interval columns, is a model. */
+/**
+ * Column names that mean something in some kind other than as a forecast value (an
+ * actual, a sales input, a decision, an item attribute, a key): never a model of a
+ * wide file, or an actuals file read as forecasts would become a run of model "actual".
+ */
+const NOT_A_MODEL = new Set(
+  Object.entries(KIND_FIELDS).flatMap(([kind, specs]) =>
+    specs.filter((s) => !(kind === 'forecasts' && (s.field === 'forecast' || s.field === 'lower' || s.field === 'upper'))).flatMap((s) => s.synonyms.map(normaliseHeader)),
+  ),
+);
+
+/** Every column no field claimed, other than 'y', indexes, interval columns and other kinds' columns, is a model. */
 function wideModels(header: string[], used: Set<number>): WideModel[] {
   const intervals = header.map((h) => intervalColumn(h));
   const models: WideModel[] = [];
   header.forEach((name, i) => {
     const n = normaliseHeader(name);
-    if (used.has(i) || intervals[i] || n === '' || n === 'y' || n === 'index' || n.startsWith('unnamed')) return;
+    if (used.has(i) || intervals[i] || n === '' || n === 'y' || n === 'index' || n.startsWith('unnamed') || NOT_A_MODEL.has(n)) return;
     const levels = new Map<number, { lo?: number; hi?: number }>();
     intervals.forEach((iv, k) => {
       if (!iv || iv.model.trim() !== name.trim()) return;
@@ -232,4 +244,65 @@ export function mappingRefusal(file: string, m: MappingResult, header: string[])
   if (m.missing.length > 0) parts.push(`missing required column${m.missing.length > 1 ? 's' : ''}: ${m.missing.map((x) => describeField(m.kind, x)).join('; ')}`);
   if (m.problems.length > 0) parts.push(`column mapping: ${m.problems.join('; ')}`);
   return `${file}: ${parts.join('. ')}. Found columns: ${header.length > 0 ? header.map((h) => (h === '' ? '(empty)' : h)).join(', ') : '(none)'}.`;
+}
+
+const KIND_WORDS: Record<ImportFileKind, string> = { items: 'items', forecasts: 'forecasts', actuals: 'actuals', sales_inputs: 'sales inputs', decisions: 'decision history' };
+
+/** Names only a forecast file has (model, origin, interval bounds, the forecast itself). */
+const FORECAST_ONLY = new Set(['forecast', 'fcst', 'yhat', 'prediction', 'yhatlower', 'yhatupper', 'p10', 'p90', 'model', 'modelname', 'origin', 'cutoff', 'forecastdate']);
+
+/** The other kinds, in the order a file that fits several is most likely meant (actuals are the common mistake). */
+const LOOKALIKE_ORDER: ImportFileKind[] = ['actuals', 'sales_inputs', 'forecasts', 'decisions', 'items'];
+
+const PERIOD_NAMES = new Set(KIND_FIELDS.forecasts.find((f) => f.field === 'period')!.synonyms.map(normaliseHeader));
+
+/**
+ * The first other kind the file maps to completely: forecasts only in the long layouts,
+ * items only without a period column and with some item attribute (name, category…),
+ * since any file with an item column would otherwise "fit" the item master.
+ */
+function kindThatFits(kind: ImportFileKind, header: string[]): ImportFileKind | null {
+  const hasPeriod = header.some((h) => PERIOD_NAMES.has(normaliseHeader(h)));
+  for (const other of LOOKALIKE_ORDER) {
+    if (other === kind) continue;
+    const m = detectMapping(other, header);
+    if (m.missing.length > 0 || m.problems.length > 0 || m.layout === 'wide') continue;
+    if (other === 'items' && (hasPeriod || Object.keys(m.fields).length < 2)) continue;
+    return other;
+  }
+  return null;
+}
+
+/**
+ * A file that is plainly of another kind than the one asked for: refused naming the
+ * kind it looks like, instead of becoming a run of a model called "actual", actuals
+ * taken from a forecast's quantities, or items with a month attribute. A value column
+ * the user mapped by hand is their call.
+ */
+export function kindRefusal(file: string, m: MappingResult, header: string[]): { message: string; hint: OptionHint } | null {
+  const found = `found columns: ${header.length > 0 ? header.map((h) => (h === '' ? '(empty)' : h)).join(', ') : '(none)'}`;
+  const refuse = (other: ImportFileKind, why: string) => ({
+    message: `${file}: this looks like ${KIND_WORDS[other]}, not ${KIND_WORDS[m.kind]}: ${why}; ${found}`,
+    hint: { option: 'kind' as const, kind: other },
+  });
+  const named = (i: number) => normaliseHeader(header[i] ?? '');
+  if (m.kind === 'actuals' || m.kind === 'sales_inputs') {
+    const value = m.kind === 'actuals' ? 'actual' : 'quantity';
+    if (m.sources[value] === 'detected') {
+      const markers = header.filter((h, i) => !Object.values(m.fields).includes(i) && (FORECAST_ONLY.has(normaliseHeader(h)) || intervalColumn(h) !== null) && named(i) !== '');
+      if (markers.length > 0) return refuse('forecasts', `it has ${markers.length === 1 ? 'a forecast column' : 'forecast columns'} (${markers.map((x) => `'${x}'`).join(', ')})`);
+    }
+  }
+  if (m.kind === 'items') {
+    const period = header.find((h) => PERIOD_NAMES.has(normaliseHeader(h)));
+    const other = period === undefined ? null : kindThatFits('items', header);
+    if (period !== undefined && other !== null) return refuse(other, `it has a period column ('${period}') and an item file has one row per item`);
+  }
+  if (m.missing.length > 0 && m.problems.length === 0) {
+    const other = kindThatFits(m.kind, header);
+    if (other === null) return null;
+    if (m.kind === 'forecasts' && m.layout !== 'prophet' && m.missing.length === 1 && m.missing[0] === 'forecast') return refuse(other, 'no column holds forecasts');
+    return refuse(other, `missing required column${m.missing.length > 1 ? 's' : ''}: ${m.missing.map((x) => describeField(m.kind, x)).join('; ')}`);
+  }
+  return null;
 }

@@ -3,9 +3,10 @@
 // where parsing a million rows overlaps the other thread's inserts; both run
 // this same generator, so they behave the same.
 import { basename, extname } from 'node:path';
+import type { OptionHint } from '../../../shared/domain';
 import type { Grain } from '../../../shared/period';
 import type { ValidatedBatch } from './batch';
-import { detectMapping, mappingRefusal, type MappingResult } from './mapping';
+import { detectMapping, kindRefusal, mappingRefusal, type MappingResult } from './mapping';
 import { openRecordSource } from './parse/open';
 import type { ImportFileKind, SourceFormat } from './types';
 import { createValidator } from './validate';
@@ -43,12 +44,13 @@ export interface ErrorData {
   file?: string;
   row?: number;
   column?: string;
+  hint?: OptionHint;
 }
 
 export type ProducerMessage =
   | OpenedMessage
   | { type: 'batch'; batch: ValidatedBatch }
-  | { type: 'rejected'; message: string }
+  | { type: 'rejected'; message: string; hint?: OptionHint }
   | { type: 'failed'; error: ErrorData }
   | { type: 'done' };
 
@@ -63,6 +65,11 @@ function defaultModel(init: ProducerInit, mapping: MappingResult): { model: stri
 export async function* produce(init: ProducerInit): AsyncGenerator<ProducerMessage> {
   const source = await openRecordSource(init.path, { sheet: init.sheet, batchSize: init.batchSize });
   const mapping = detectMapping(init.kind, source.header, init.overrides, init.remembered);
+  const otherKind = kindRefusal(basename(init.path), mapping, source.header);
+  if (otherKind !== null) {
+    yield { type: 'rejected', ...otherKind };
+    return;
+  }
   const refusal = mappingRefusal(basename(init.path), mapping, source.header);
   if (refusal !== null) {
     yield { type: 'rejected', message: refusal };
@@ -90,11 +97,12 @@ export async function* produce(init: ProducerInit): AsyncGenerator<ProducerMessa
 }
 
 export function errorData(err: unknown): ErrorData {
-  const e = err as { code?: unknown; message?: unknown; file?: string; row?: number; column?: string; stack?: string };
+  const e = err as { code?: unknown; message?: unknown; file?: string; row?: number; column?: string; hint?: OptionHint; stack?: string };
   const code = typeof e?.code === 'string' ? e.code : 'INTERNAL';
   const out: ErrorData = { code, message: typeof e?.message === 'string' ? e.message : String(err) };
   if (e?.file !== undefined) out.file = e.file;
   if (e?.row !== undefined) out.row = e.row;
   if (e?.column !== undefined) out.column = e.column;
+  if (e?.hint !== undefined) out.hint = e.hint;
   return out;
 }

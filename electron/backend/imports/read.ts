@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { WorkbenchError } from '../errors';
-import type { ProducerInit, ProducerMessage } from './produce';
+import type { ErrorData, ProducerInit, ProducerMessage } from './produce';
 import type { ApiErrorCode } from '../../../shared/domain';
 
 export interface Producer {
@@ -92,7 +92,7 @@ function workerProducer(init: ProducerInit): Producer {
 }
 
 /** Re-raises an error that crossed from the worker as a WorkbenchError (or a plain Error). */
-export function raise(error: { code: string; message: string; file?: string; row?: number; column?: string }): never {
+export function raise(error: ErrorData): never {
   if (error.code === 'INTERNAL') throw new Error(error.message);
-  throw new WorkbenchError(error.code as ApiErrorCode, error.message, { file: error.file, row: error.row, column: error.column });
+  throw new WorkbenchError(error.code as ApiErrorCode, error.message, { file: error.file, row: error.row, column: error.column, hint: error.hint });
 }

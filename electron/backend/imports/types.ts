@@ -1,6 +1,7 @@
 // The seams of the import pipeline: parse → map → validate → quarantine → commit,
 // one module per step. A parser turns a file (CSV or XLSX) into a RecordSource;
 // everything after it works on header + rows of text cells, whatever the format.
+import type { ImportNotice, OptionHint } from '../../../shared/domain';
 
 export const IMPORT_FILE_KINDS = ['items', 'forecasts', 'actuals', 'sales_inputs', 'decisions'] as const;
 export type ImportFileKind = (typeof IMPORT_FILE_KINDS)[number];
@@ -15,6 +16,8 @@ export interface SourceFormat {
   decimalComma?: boolean;
   /** XLSX only: the sheet read. */
   sheet?: string;
+  /** The first column has no name (a pandas row index): it is read but never mapped. */
+  leadingIndex?: boolean;
 }
 
 export interface RawRecord {
@@ -47,6 +50,10 @@ export interface QuarantineEntry {
   column: string | null;
   reason: string;
   raw: string;
+  /** An option that would have let the row in (reported, not stored with the row). */
+  hint?: OptionHint;
+  /** A single model's cell of a wide row whose other models were accepted. */
+  cellOnly?: true;
 }
 
 // ── The import pipeline's public API (import-file.ts) ─────────────────────────
@@ -77,6 +84,7 @@ export interface ImportOptions {
   force?: boolean;
   /** The sha256 the file had when it was staged: a file that no longer has it is refused (imports/staging.ts). */
   expectedSha256?: string;
+  /** Rows of items the workbook does not know: quarantined (default, except in item files) or created. */
   unknownItems?: 'create' | 'reject';
   user?: string;
   onProgress?: (progress: ImportProgress) => void;
@@ -96,6 +104,7 @@ export interface ImportRowError {
   row: number;
   column: string | null;
   reason: string;
+  hint?: OptionHint;
 }
 
 export interface ImportResult {
@@ -108,5 +117,5 @@ export interface ImportResult {
   runs: ImportRunResult[];
   /** The first 100 quarantined rows. */
   errors: ImportRowError[];
-  warnings: string[];
+  warnings: ImportNotice[];
 }

@@ -28,7 +28,7 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
     const hidden = itemIdProblem(itemText);
     if (hidden !== null) return v.fail(c.item_id!, hidden);
     if (v.cfg.knownItems !== null && !v.cfg.knownItems.has(itemText)) {
-      return v.fail(c.item_id!, `unknown item '${itemText}' (not in the workbook; import the item master first, or allow --create-items)`);
+      return v.fail(c.item_id!, `unknown item '${itemText}' (not in the workbook: import the item master first)`, { option: 'createItems' });
     }
     item = v.items.size; // the number it gets if the row passes
   }
@@ -77,12 +77,12 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
   }
   if (earlier !== 0) {
     const what = kind === 'forecasts' ? 'model, origin, item, location and period' : 'item, location and period';
+    v.cellProblems.length = 0; // the row as a whole is refused: its cells' own problems go with it
     return v.fail(c.period!, `duplicate: row ${earlier} has the same ${what}`);
   }
 
   item = v.items.accept(itemText);
   if (location !== 0) location = v.locations.accept(locationText);
-  if (bucket < v.minBucket) v.minBucket = bucket;
   for (let m = 0; m < lines; m++) {
     const k = out.count++;
     out.run[k] = wideRun[m]!;
@@ -109,6 +109,8 @@ function runOf(v: Validator, vals: string[], periodKey: number, bucket: number, 
   if (c.origin !== undefined) {
     originKey = v.origin(vals[c.origin]);
     if (originKey < 0) return v.fail(c.origin, v.why!);
+    // Series origins are found from actuals only for files without an origin column.
+    if (originKey === 0) return v.fail(c.origin, 'origin is empty', { option: 'origin' });
   }
   if (originKey !== 0 && bucket - bucketOfKey(originKey, v.cfg.grain) < 1) {
     return v.fail(c.period!, `period ${keyToIso(periodKey)} is not after the origin ${keyToIso(originKey)}`);
@@ -144,7 +146,12 @@ function longCells(v: Validator, vals: string[], periodKey: number, bucket: numb
   return 1;
 }
 
-/** Wide rows: one line per model column with a value (an empty cell means that model gave none). */
+/**
+ * Wide rows: one line per model column with a value (an empty cell means that model
+ * gave none). A bad cell quarantines that model's forecast only (v.cellProblems), so
+ * one model's negative value does not drop the others' good ones; a row with no good
+ * cell fails with its first bad cell, the others following as entries of their own.
+ */
 function wideCells(v: Validator, vals: string[], periodKey: number, bucket: number): number | string {
   const models = v.cfg.mapping.models;
   let n = 0;
@@ -152,11 +159,24 @@ function wideCells(v: Validator, vals: string[], periodKey: number, bucket: numb
     const model = models[i]!;
     if ((vals[model.column] ?? '') === '') continue;
     const reason = forecastCells(v, vals, n, model.column, model.lower ?? -1, model.upper ?? -1);
-    if (reason !== null) return reason;
+    if (reason !== null) {
+      v.cellProblems.push({ column: v.badColumn, reason });
+      continue;
+    }
     const run = runOf(v, vals, periodKey, bucket, model.name, model.level);
-    if (typeof run === 'string') return run;
+    if (typeof run === 'string') {
+      v.cellProblems.length = 0; // an origin problem is the row's, not a cell's
+      return run;
+    }
     wideRun[n++] = run;
   }
-  if (n === 0) return v.fail(models[0]?.column ?? null, `no forecast in any model column (${models.map((m) => m.name).join(', ')})`);
+  if (n === 0) {
+    const first = v.cellProblems.shift();
+    if (first !== undefined) {
+      v.badColumn = first.column;
+      return first.reason;
+    }
+    return v.fail(models[0]?.column ?? null, `no forecast in any model column (${models.map((m) => m.name).join(', ')})`);
+  }
   return n;
 }

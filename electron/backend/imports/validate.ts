@@ -3,6 +3,7 @@
 // problem). Runs over a million rows, so the cell readers are char-code scans
 // (parse/number, parse/date, grid.ts), the item/location/run dictionaries keep
 // the last value seen (files come grouped), and no row allocates a Date.
+import type { OptionHint } from '../../../shared/domain';
 import type { Grain } from '../../../shared/period';
 import type { ItemRecord, DecisionRecord, LineColumns, RunSpec, ValidatedBatch } from './batch';
 import { isoToKey, offGridReason } from './grid';
@@ -85,9 +86,12 @@ export class Validator {
   readonly keys = new KeyIndex();
   /** Items files: first row of each item id. */
   readonly seenItems = new Map<string, number>();
-  minBucket = Infinity;
   /** Column of the last failure (header name), set by fail(). */
   badColumn: string | null = null;
+  /** An option that would have let the last failing row in, set by fail(). */
+  badHint: OptionHint | undefined = undefined;
+  /** Wide rows: bad cells of single models in the row being checked, quarantined on their own. */
+  readonly cellProblems: { column: string | null; reason: string }[] = [];
   /** Reason of the last cell that could not be read, or null for an empty cell. */
   why: string | null = null;
   private lastOriginText: string | null = null;
@@ -111,8 +115,9 @@ export class Validator {
   }
 
   /** Records the failing column and returns the reason, so callers can `return v.fail(...)`. */
-  fail(column: number | null, reason: string): string {
+  fail(column: number | null, reason: string, hint?: OptionHint): string {
     this.badColumn = column === null || column < 0 ? null : (this.header[column] ?? null);
+    this.badHint = hint;
     return reason;
   }
 
@@ -191,6 +196,7 @@ export class Validator {
     const kind = this.cfg.kind;
     const quarantine: QuarantineEntry[] = [];
     let accepted = 0;
+    let cellsQuarantined = 0;
     let lines: LineColumns | null = null;
     let items: ItemRecord[] | null = null;
     let decisions: DecisionRecord[] | null = null;
@@ -208,19 +214,32 @@ export class Validator {
       else if (items) reason = validateItemRow(this, rec, items);
       else reason = validateDecisionRow(this, rec, decisions!);
       if (reason === null) accepted++;
-      else quarantine.push({ rowNumber: rec.rowNumber, column: this.badColumn, reason, raw: rec.raw });
+      else {
+        const entry: QuarantineEntry = { rowNumber: rec.rowNumber, column: this.badColumn, reason, raw: rec.raw };
+        if (this.badHint !== undefined) entry.hint = this.badHint;
+        quarantine.push(entry);
+      }
+      if (this.cellProblems.length > 0) {
+        if (reason === null) cellsQuarantined += this.cellProblems.length;
+        for (const p of this.cellProblems) {
+          const entry: QuarantineEntry = { rowNumber: rec.rowNumber, column: p.column, reason: p.reason, raw: rec.raw };
+          if (reason === null) entry.cellOnly = true;
+          quarantine.push(entry);
+        }
+        this.cellProblems.length = 0;
+      }
     }
     const batch: ValidatedBatch = {
       rowsRead: records.length,
       rowsAccepted: accepted,
       quarantine,
+      cellsQuarantined,
       newItems: this.items.takeFresh(),
       newLocations: this.locations.takeFresh(),
       newRuns: this.freshRuns,
       lines,
       items,
       decisions,
-      minBucket: this.minBucket,
       bytesRead: progress.bytesRead,
       bytesTotal: progress.bytesTotal,
     };

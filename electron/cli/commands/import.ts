@@ -8,9 +8,12 @@ import { openWorkbook } from '../../backend/db/open';
 import { WorkbenchError } from '../../backend/errors';
 import { ImportRejectedError } from '../../backend/imports/import-errors';
 import { fieldsOf } from '../../backend/imports/mapping';
-import type { ImportFileKind, ImportResult } from '../../backend/imports/types';
+import type { ImportFileKind, ImportResult, ImportRowError } from '../../backend/imports/types';
+import type { ImportNotice, ImportUndoOutcome } from '../../../shared/domain';
+import { withCliHint } from '../hints';
+import { formatUndoOutcome } from '../../../shared/format';
 import { GRAINS, type Grain } from '../../../shared/period';
-import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { actAsPerson, refusePassphraseInArgv } from '../person';
 
 
@@ -36,8 +39,12 @@ function parseMap(kind: ImportFileKind, entries: string[]): Record<string, strin
   return map;
 }
 
+// JSON keeps its stable shape (errors as {row, column, reason}, warnings as text): hints are worded for fwb in the text.
+const rowErrors = (errors: ImportRowError[]) => errors.map((e) => ({ row: e.row, column: e.column, reason: withCliHint(e.reason, e.hint) }));
+const notes = (warnings: ImportNotice[]) => warnings.map((w) => withCliHint(w.message, w.hint));
+
 function jsonOf(r: ImportResult | null, kind: ImportFileKind, file: string, err?: WorkbenchError) {
-  if (r) return { batchId: r.batchId, kind: r.kind, file: r.file, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsQuarantined: r.rowsQuarantined, runs: r.runs, errors: r.errors, warnings: r.warnings };
+  if (r) return { batchId: r.batchId, kind: r.kind, file: r.file, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsQuarantined: r.rowsQuarantined, runs: r.runs, errors: rowErrors(r.errors), warnings: notes(r.warnings) };
   const rejected = err instanceof ImportRejectedError ? err : null;
   return {
     batchId: null,
@@ -47,18 +54,20 @@ function jsonOf(r: ImportResult | null, kind: ImportFileKind, file: string, err?
     rowsAccepted: 0,
     rowsQuarantined: rejected?.rowsQuarantined ?? 0,
     runs: [],
-    errors: rejected?.errors ?? (err?.row !== undefined ? [{ row: err.row, column: err.column ?? null, reason: err.message }] : []),
+    errors: rowErrors(rejected?.errors ?? (err?.row !== undefined ? [{ row: err.row, column: err.column ?? null, reason: err.message }] : [])),
     warnings: [],
-    refused: { code: err?.code ?? 'INPUT_REJECTED', message: err?.message ?? '' },
+    refused: { code: err?.code ?? 'INPUT_REJECTED', message: withCliHint(err?.message ?? '', err?.hint) },
   };
 }
 
 function summary(r: ImportResult): string {
   const runs = r.runs.map((x) => `run ${x.runId} ${x.model}${x.modelVersion ? ` ${x.modelVersion}` : ''} (origin ${x.origin}, ${x.lines} lines)`);
   const lines = [`${r.file}: batch ${r.batchId}, ${r.rowsRead} rows read, ${r.rowsAccepted} accepted, ${r.rowsQuarantined} quarantined${runs.length ? `; ${runs.join('; ')}` : ''}`];
-  for (const w of r.warnings) lines.push(`  note: ${w}`);
+  for (const w of notes(r.warnings)) lines.push(`  note: ${w}`);
   return `${lines.join('\n')}\n`;
 }
+
+const errorLine = (file: string, e: ImportRowError) => `${file}:${e.row}:${e.column ?? ''}: ${withCliHint(e.reason, e.hint)}\n`;
 
 export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   refusePassphraseInArgv(argv);
@@ -80,11 +89,18 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
       user: { type: 'string' },
       'passphrase-stdin': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      undo: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   if (!values.db) throw new UsageError('--db FILE is required');
+  if (values.undo !== undefined) {
+    const importOnly = ['kind', 'model', 'model-version', 'origin', 'grain', 'map', 'sheet'].filter((k) => values[k as keyof typeof values] !== undefined);
+    if (positionals.length > 0 || importOnly.length > 0) throw new UsageError(`--undo BATCH takes no files${importOnly.length ? ` and no --${importOnly.join(', --')}` : ''}`);
+    if (values['passphrase-stdin'] && values.user === undefined) throw new UsageError('--passphrase-stdin goes with --user ID');
+    return undoCommand(values.db, positiveInt('undo', values.undo, 0), values.user, values['passphrase-stdin'], values.json, io);
+  }
   if (!values.kind) throw new UsageError('--kind is required');
   const kind = KINDS[values.kind];
   if (!kind) throw new UsageError(`unknown --kind "${values.kind}" (items, forecasts, actuals, sales-inputs, decisions)`);
@@ -118,27 +134,53 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
           sheet: values.sheet,
           strict: values.strict,
           force: values.force,
-          unknownItems: values['reject-unknown-items'] ? 'reject' : 'create',
+          unknownItems: values['create-items'] ? 'create' : 'reject',
           user,
           onProgress: (p) => show(`${file}: ${p.phase} ${p.bytesTotal > 0 ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0}% (${p.rowsDone} rows)`),
         });
         show('');
         io.stdout.write(values.json ? `${JSON.stringify(jsonOf(result, kind, file))}\n` : summary(result));
-        if (!values.json) for (const e of result.errors) io.stderr.write(`${file}:${e.row}:${e.column ?? ''}: ${e.reason}\n`);
+        if (!values.json) for (const e of result.errors) io.stderr.write(errorLine(file, e));
       } catch (err) {
         show('');
         if (!(err instanceof WorkbenchError) || (err.code !== 'INPUT_REJECTED' && err.code !== 'INVALID_REQUEST')) throw err;
         exit = EXIT.rejected;
         if (values.json) io.stdout.write(`${JSON.stringify(jsonOf(null, kind, file, err))}\n`);
         const rows = err instanceof ImportRejectedError ? err.errors : [];
-        if (rows.length > 0) for (const e of rows) io.stderr.write(`${file}:${e.row}:${e.column ?? ''}: ${e.reason}\n`);
-        io.stderr.write(`fwb import: ${err.message}\n`);
+        if (rows.length > 0) for (const e of rows) io.stderr.write(errorLine(file, e));
+        io.stderr.write(`fwb import: ${withCliHint(err.message, err.hint)}\n`);
       }
     }
   } finally {
     db.close();
   }
   return exit;
+}
+
+function undoSummary(o: ImportUndoOutcome): string {
+  return `${o.fileName}: batch ${o.batchId} undone${o.undoneBy ? ` by ${o.undoneBy}` : ''}: ${formatUndoOutcome(o)}\n`;
+}
+
+/** fwb import --undo BATCH: takes a batch back (see backend/imports/undo.ts). */
+async function undoCommand(dbPath: string, batchId: number, userId: string | undefined, passphraseStdin: boolean, json: boolean, io: CliIo): Promise<ExitCode> {
+  const { undoImportBatch } = await import('../../backend/imports/undo');
+  if (!existsSync(dbPath)) throw new WorkbenchError('NOT_FOUND', `No workbook at ${dbPath}.`);
+  const { db } = await openWorkbook(dbPath);
+  const ctx: BackendContext = { db, path: dbPath, now: () => new Date(), emit: () => {}, stagingDir: '' };
+  try {
+    // Undoing as someone is acting as them: the same passphrase rule as importing.
+    const user = userId === undefined ? null : await actAsPerson(ctx, userId, io, passphraseStdin);
+    const outcome = undoImportBatch(db, batchId, { user, at: new Date().toISOString() });
+    io.stdout.write(json ? `${JSON.stringify(outcome)}\n` : undoSummary(outcome));
+    return EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof WorkbenchError) || (err.code !== 'INPUT_REJECTED' && err.code !== 'NOT_FOUND')) throw err;
+    if (json) io.stdout.write(`${JSON.stringify({ batchId, refused: { code: err.code, message: err.message } })}\n`);
+    io.stderr.write(`fwb import: ${err.message}\n`);
+    return EXIT.rejected;
+  } finally {
+    db.close();
+  }
 }
 
 export { IMPORT_USAGE };

@@ -21,16 +21,22 @@ export function ImportOptions({ kind }: { kind: ImportFileKind }) {
           </label>
           <label>
             <span>Origin</span>
-            <input type="date" aria-label="Origin" value={options.origin} onChange={(e) => setOptions({ origin: e.target.value })} />
+            <input
+              type="date"
+              aria-label="Origin"
+              title="Left empty: the file's origin (or cutoff) column, else each series' last actual before its first forecast period"
+              value={options.origin}
+              onChange={(e) => setOptions({ origin: e.target.value })}
+            />
           </label>
         </>
       )}
-      {kind !== 'items' && (
+      {kind !== 'items' && kind !== 'decisions' && (
         <label>
           <span>Unknown items</span>
           <select aria-label="Unknown items" value={options.unknownItems} onChange={(e) => setOptions({ unknownItems: e.target.value as 'create' | 'reject' })}>
+            <option value="reject">quarantine their rows</option>
             <option value="create">create them</option>
-            <option value="reject">reject their rows</option>
           </select>
         </label>
       )}

@@ -1,18 +1,19 @@
 import type { ImportOutcome } from '../../../shared/domain';
 import { formatCount, formatPeriod } from '../../../shared/format';
+import { withScreenHint } from './hints';
 
 /** What the import did: counts, runs created, warnings; or why the file was refused. */
 export function ImportOutcomeView({ outcome }: { outcome: ImportOutcome }) {
   if (outcome.refused) {
     return (
       <div className="banner error" role="alert">
-        <strong>{outcome.file} was not imported.</strong> {outcome.refused.message}
+        <strong>{outcome.file} was not imported.</strong> {withScreenHint(outcome.refused.message, outcome.refused.hint)}
         {outcome.errors.length > 0 && (
           <ul className="errors">
             {outcome.errors.slice(0, 10).map((e, i) => (
               <li key={i}>
                 row {e.row}
-                {e.column ? `, column ${e.column}` : ''}: {e.reason}
+                {e.column ? `, column ${e.column}` : ''}: {withScreenHint(e.reason, e.hint)}
               </li>
             ))}
           </ul>
@@ -35,7 +36,7 @@ export function ImportOutcomeView({ outcome }: { outcome: ImportOutcome }) {
       )}
       {outcome.warnings.map((w, i) => (
         <div key={i} className="warning">
-          {w}
+          {withScreenHint(w.message, w.hint)}
         </div>
       ))}
     </div>

@@ -4,19 +4,13 @@ import { useAppStore } from '../../stores/app';
 import { useImportStore } from '../../stores/import';
 import { BatchHistory } from './BatchHistory';
 import { FileDrop } from './FileDrop';
+import { KIND_LABELS, withScreenHint } from './hints';
 import { ImportOptions } from './ImportOptions';
 import { ImportOutcomeView } from './ImportOutcomeView';
 import { MappingEditor } from './MappingEditor';
 import { PreviewTable } from './PreviewTable';
 import { QuarantineTable } from './QuarantineTable';
 
-const KIND_LABELS: Record<ImportFileKind, string> = {
-  forecasts: 'Forecasts',
-  actuals: 'Actuals',
-  items: 'Items',
-  sales_inputs: 'Sales inputs',
-  decisions: 'Decision history',
-};
 
 function sizeText(bytes: number): string {
   return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${formatCount(Math.ceil(bytes / 1024))} KB`;
@@ -26,7 +20,7 @@ export function ImportScreen() {
   const { kind, setKind, staged, preview, running, outcome, error, runImport, reset } = useImportStore();
   const job = useAppStore((s) => s.job);
   const progress = running && job?.job === 'import' && !job.finished ? job : null;
-  const canImport = !!preview && preview.missing.length === 0 && !running;
+  const canImport = !!preview && preview.missing.length === 0 && !preview.otherKind && !running;
   const f = preview?.format;
 
   return (
@@ -48,7 +42,7 @@ export function ImportScreen() {
       {error && (
         <div className="banner error" role="alert">
           {error.file ? `${error.file}${error.row ? `, row ${error.row}` : ''}${error.column ? `, column ${error.column}` : ''}: ` : ''}
-          {error.message}
+          {withScreenHint(error.message, error.hint)}
         </div>
       )}
       {staged && preview && (
@@ -58,14 +52,20 @@ export function ImportScreen() {
             {f?.delimiter ? ` · delimiter ${f.delimiter === '\t' ? 'tab' : `“${f.delimiter}”`}` : ''}
             {f?.encoding ? ` · ${f.encoding}` : ''}
             {f?.decimalComma ? ' · decimal comma' : ''}
-            {f?.sheet ? ` · sheet ${f.sheet}` : ''} · layout {preview.layout}
+            {f?.sheet ? ` · sheet ${f.sheet}` : ''}
+            {f?.leadingIndex ? ' · unnamed first column (row index) ignored' : ''} · layout {preview.layout}
             {preview.models.length ? ` · models ${preview.models.join(', ')}` : ''}
           </h3>
           <div className="import-setup">
             <MappingEditor preview={preview} />
             <ImportOptions kind={kind} />
           </div>
-          {preview.missing.length > 0 && (
+          {preview.otherKind && (
+            <p className="banner error" role="alert">
+              {withScreenHint(preview.otherKind.message, preview.otherKind.hint)}.
+            </p>
+          )}
+          {preview.missing.length > 0 && !preview.otherKind && (
             <p className="banner error" role="alert">
               Map the required fields first: {preview.missing.join(', ')}.
             </p>

@@ -36,7 +36,7 @@ export function MappingEditor({ preview }: { preview: ImportPreview }) {
           </span>
           <select aria-label={`Column for ${fieldLabel(f.field)}`} value={f.column ?? ''} onChange={(e) => setMapping(f.field, e.target.value)}>
             <option value="">(none)</option>
-            {preview.header.map((h) => (
+            {preview.header.filter((h) => h !== '').map((h) => (
               <option key={h} value={h}>
                 {h}
               </option>

@@ -15,7 +15,7 @@ export function PreviewTable({ preview }: { preview: ImportPreview }) {
             {preview.header.map((h) => (
               <th key={h} scope="col" className={fieldOf.has(h) ? 'mapped' : 'unmapped'}>
                 <span className="field-tag">{fieldOf.has(h) ? fieldLabel(fieldOf.get(h)!) : 'not used'}</span>
-                {h}
+                {h === '' ? '(row index)' : h}
               </th>
             ))}
           </tr>

@@ -67,12 +67,12 @@ export async function openCsv(path: string, size: number, dialect: CsvDialect, l
     header.pop();
     trailing = true;
   }
-  checkHeader(path, header, headRecord.rowNumber);
+  const { leadingIndex } = checkHeader(path, header, headRecord.rowNumber);
 
   const progress = { bytesRead: 0 };
   return {
     file: path,
-    format: { format: 'csv', delimiter: dialect.delimiter, encoding: dialect.encoding, hadBom: dialect.hadBom, decimalComma: dialect.delimiter === ';' },
+    format: { format: 'csv', delimiter: dialect.delimiter, encoding: dialect.encoding, hadBom: dialect.hadBom, decimalComma: dialect.delimiter === ';', ...(leadingIndex ? { leadingIndex } : {}) },
     header,
     progress: () => ({ bytesRead: progress.bytesRead, bytesTotal: size }),
     // Each call reads the file afresh (the header is parsed again and skipped).

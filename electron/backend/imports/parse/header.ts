@@ -17,13 +17,17 @@ export function emptyFileError(path: string, detail = ''): WorkbenchError {
 /**
  * Mapping works by column name, so empty or repeated names (compared trimmed and
  * case-insensitively, as the mapper does) would make a column unreachable or ambiguous:
- * refuse the file and name the 1-based positions so the user can fix it.
+ * refuse the file and name the 1-based positions so the user can fix it. One exception:
+ * an unnamed FIRST column before named ones is the row index pandas writes with
+ * to_csv()/to_excel(); it cannot be mapped, so it is ignored (returns leadingIndex).
  */
-export function checkHeader(path: string, header: readonly string[], row: number): void {
+export function checkHeader(path: string, header: readonly string[], row: number): { leadingIndex: boolean } {
   const name = basename(path);
   const empty: number[] = [];
   const seen = new Map<string, number[]>();
+  const leadingIndex = header.length > 1 && header[0] === '' && header.slice(1).some((h) => h !== '');
   header.forEach((h, i) => {
+    if (h === '' && i === 0 && leadingIndex) return;
     if (h === '') {
       empty.push(i + 1);
       return;
@@ -46,6 +50,7 @@ export function checkHeader(path: string, header: readonly string[], row: number
       row,
     });
   }
+  return { leadingIndex };
 }
 
 function listPositions(at: number[]): string {

@@ -24,8 +24,20 @@ interface SheetRow {
 }
 
 interface ReaderInternals {
-  model?: { sheets?: { name: string }[] };
+  model?: { sheets?: { name: string; rId?: string }[] };
   properties?: { date1904?: boolean; model?: { date1904?: boolean } };
+  workbookRels?: { Id: string; Target: string }[];
+}
+
+/**
+ * A worksheet's name as the workbook lists it. Writers that zip a sheet before
+ * xl/workbook.xml (openpyxl, so pandas' to_excel) make exceljs name it after its
+ * file ('Sheet1'); the workbook's relationships say which sheet that file is.
+ */
+function sheetNameOf(ws: { name: string; id: number }, internals: ReaderInternals, names: string[]): string {
+  if (names.includes(ws.name)) return ws.name;
+  const rel = internals.workbookRels?.find((r) => r.Target.replace(/^\/?(xl\/)?/, '') === `worksheets/sheet${ws.id}.xml`);
+  return internals.model?.sheets?.find((s) => rel !== undefined && s.rId === rel.Id)?.name ?? ws.name;
 }
 
 export async function openXlsx(path: string, size: number, sheet: string | undefined, batchSize: number): Promise<RecordSource> {
@@ -48,7 +60,7 @@ export async function openXlsx(path: string, size: number, sheet: string | undef
     await rows.return(undefined);
   }
   if (header === null) throw emptyFileError(path, ` (sheet '${info.sheet}' has no rows)`);
-  checkHeader(path, header, headerRow);
+  const { leadingIndex } = checkHeader(path, header, headerRow);
   const width = header.length;
   const dateColumns = header.map((h) => DATE_HEADER.test(h.trim()));
   const readSheet = info.sheet;
@@ -56,7 +68,7 @@ export async function openXlsx(path: string, size: number, sheet: string | undef
   const live = { bytesRead: 0 };
   return {
     file: path,
-    format: { format: 'xlsx', sheet: readSheet },
+    format: { format: 'xlsx', sheet: readSheet, ...(leadingIndex ? { leadingIndex } : {}) },
     header,
     progress: () => ({ bytesRead: live.bytesRead, bytesTotal: size }),
     records: () => {
@@ -116,7 +128,7 @@ async function* sheetRows(
       names = (internals.model?.sheets ?? []).map((s) => s.name);
       const target = pickSheet(names, wanted);
       if (target === null) break;
-      if ((ws as unknown as { name: string }).name !== target) continue; // the reader drains it
+      if (sheetNameOf(ws as unknown as { name: string; id: number }, internals, names) !== target) continue; // the reader drains it
       found = true;
       info.sheet = target;
       info.date1904 = Boolean(internals.properties?.model?.date1904 ?? internals.properties?.date1904);
