@@ -24,6 +24,8 @@ export function cliHint(hint: OptionHint): string {
       return 'or pass --create-items to create unknown items';
     case 'kind':
       return `import it with --kind ${KIND_FLAGS[hint.kind ?? 'forecasts']}`;
+    case 'replace':
+      return 'pass --force to replace it';
   }
 }
 

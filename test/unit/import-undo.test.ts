@@ -1,7 +1,7 @@
 // Undo of an import batch that nothing depends on yet: its rows go, the batch
 // record stays marked undone (who, when), the undo is audited, fwb check still
 // passes, and the same file imports again without --force.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { checkWorkbook } from '../../electron/backend/audit/check';
 import { governanceReport } from '../../electron/backend/governance/report';
 import type { BackendContext } from '../../electron/backend/context';
@@ -14,6 +14,7 @@ import type { ImportBatchSummary } from '../../shared/domain';
 import { ok, refused } from '../helpers/api';
 import { tempDir } from '../helpers/workbook';
 import { all, counts, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
+import { signInAs, TEST_PASSPHRASE } from '../helpers/people';
 
 let t: ReturnType<typeof tempDir>;
 let ctx: BackendContext;
@@ -98,7 +99,7 @@ describe('undo of a forecasts batch', () => {
     expect(counts(db)).toEqual(before);
 
     const other = await imp({ kind: 'forecasts', origin: '2026-06-01', model: 'arima', unknownItems: 'create' }, 'fc2.csv', ['sku,month,fcst', 'A,2026-07-01,90']);
-    await ok(ctx, 'signIn', { userId: 'mia', displayName: 'Mia Manager', role: 'manager' });
+    await signInAs(ctx, { userId: 'mia', displayName: 'Mia Manager', role: 'manager' });
     await ok(ctx, 'releaseRun', { runId: other.runs[0]!.runId, note: 'for the S&OP' });
     expect(rejection(() => undo(other.batchId)).message).toBe(`batch ${other.batchId} (fc2.csv) cannot be undone: run ${other.runs[0]!.runId} (arima, origin 2026-06-01) was released (version 1)`);
   });
@@ -153,7 +154,8 @@ describe('undo through the API and fwb', () => {
     await ok(ctx, 'signIn', { userId: 'pat', displayName: 'Pat Planner', role: 'planner' });
     expect(await refused(ctx, 'undoImportBatch', { batchId: fc.batchId })).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/planner/) });
     expect(await refused(ctx, 'undoImportBatch', { batchId: 999 })).toMatchObject({ code: 'NOT_FOUND' });
-    await ok(ctx, 'signIn', { userId: 'sam', displayName: 'Sam Analyst', role: 'analyst' });
+    await signInAs(ctx, { userId: 'mia', displayName: 'Mia Manager', role: 'manager' }); // only a manager adds an analyst
+    await signInAs(ctx, { userId: 'sam', displayName: 'Sam Analyst', role: 'analyst' });
     const out = await ok(ctx, 'undoImportBatch', { batchId: fc.batchId });
     expect(all(db, 'SELECT undone_by FROM import_batches WHERE batch_id = ?', fc.batchId)).toEqual([{ undone_by: 'sam' }]);
     expect(out).toMatchObject({ batchId: fc.batchId, undoneBy: 'sam', removed: { runs: 1, forecastLines: 1 } });
@@ -173,6 +175,11 @@ describe('undo through the API and fwb', () => {
     expect((await cli('--db', ctx.path, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', file)).status).toBe(0);
     const history = writeLines(t.dir, 'h.csv', ['item,period,final,reason', 'A,2026-07-01,120,promotion']);
     expect((await cli('--db', ctx.path, '--kind', 'decisions', history)).status).toBe(0);
+    // Undoing as sam is acting as sam: an analyst proves it with the passphrase (here from the environment).
+    await signInAs(ctx, { userId: 'sam' });
+    await ok(ctx, 'signOut', {});
+    process.env.FWB_PASSPHRASE = TEST_PASSPHRASE;
+    onTestFinished(() => void delete process.env.FWB_PASSPHRASE);
     const blocked = await cli('--db', ctx.path, '--undo', '1', '--user', 'sam');
     expect(blocked.status).toBe(3);
     expect(blocked.stderr).toMatch(/^fwb import: batch 1 \(fc\.csv\) cannot be undone: run 1 \(ets, origin 2026-06-01\) has 1 decision on its lines/);
@@ -183,7 +190,7 @@ describe('undo through the API and fwb', () => {
     expect(done.stdout).toBe('fc2.csv: batch 3 undone by sam: removed 1 run, 1 forecast line\n');
     // Someone the workbook does not know cannot undo; without --user the undo is anonymous, as imports are.
     const stranger = await cli('--db', ctx.path, '--undo', '3', '--user', 'mallory');
-    expect(stranger).toMatchObject({ status: 3, stderr: 'fwb import: nobody with the id mallory works in this workbook\n' });
+    expect(stranger).toMatchObject({ status: 1, stderr: 'fwb import: Nobody with the id mallory works in this workbook; a manager adds people in the app (sign-in dialog › Someone new).\n' });
     const json = await cli('--db', ctx.path, '--undo', '3', '--json');
     expect(json.status).toBe(3);
     expect(JSON.parse(json.stdout)).toMatchObject({ batchId: 3, refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already undone/) } });

@@ -59,9 +59,9 @@ describe('item ids with invisible or direction characters', () => {
 
   it('are quarantined in forecasts, actuals, sales inputs and decision history', async () => {
     const cases: [ImportOptions, string, string][] = [
-      [{ kind: 'forecasts', model: 'ets', origin: '2026-05-01' }, 'sku,month,fcst', '2026-06-01,100'],
-      [{ kind: 'actuals' }, 'sku,month,sales', '2026-06-01,90'],
-      [{ kind: 'sales_inputs' }, 'sku,month,sales_input', '2026-06-01,80'],
+      [{ kind: 'forecasts', model: 'ets', origin: '2026-05-01', unknownItems: 'create' }, 'sku,month,fcst', '2026-06-01,100'],
+      [{ kind: 'actuals', unknownItems: 'create' }, 'sku,month,sales', '2026-06-01,90'],
+      [{ kind: 'sales_inputs', unknownItems: 'create' }, 'sku,month,sales_input', '2026-06-01,80'],
       [{ kind: 'decisions', model: 'ets', origin: '2026-05-01' }, 'sku,month,final,reason', '2026-06-01,110,promotion'],
     ];
     for (const [options, header, rest] of cases) {
@@ -81,7 +81,7 @@ describe('item ids with invisible or direction characters', () => {
     sheet.addRow(['SKU-1\u202E9', '2026-04-01', 91]);
     const path = join(t.dir, 'actuals.xlsx');
     await book.xlsx.writeFile(path);
-    const r = await importFile(ctx, path, { kind: 'actuals' });
+    const r = await importFile(ctx, path, { kind: 'actuals', unknownItems: 'create' });
     expect(r).toMatchObject({ rowsAccepted: 1, rowsQuarantined: 1 });
     expect(r.errors).toEqual([{ row: 3, column: 'item_id', reason: expect.stringContaining('U+202E RIGHT-TO-LEFT OVERRIDE') }]);
   });

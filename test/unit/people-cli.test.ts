@@ -26,7 +26,7 @@ describe('fwb import as a person', () => {
     const saved = { ...process.env };
     Object.assign(process.env, options.env ?? {});
     try {
-      const status = await runCli(['import', '--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2027-05-01', ...args], {
+      const status = await runCli(['import', '--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2027-05-01', '--create-items', ...args], {
         stdout: { write: (s: string) => (stdout += s) },
         stderr: { write: (s: string) => (stderr += s) },
         stdin: options.stdin === undefined ? undefined : Readable.from([options.stdin]),
@@ -111,7 +111,7 @@ describe('fwb import as a person', () => {
 
   it('reads the passphrase from a real pipe in the installed command, and fwb check still passes', () => {
     const fwb = (args: string[], input?: string) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT, input, env: { ...process.env, FWB_PASSPHRASE: '' } });
-    const r = fwb(['import', '--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2027-05-01', '--user', 'sam.taylor', '--passphrase-stdin', newFile()], 'demo\n');
+    const r = fwb(['import', '--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2027-05-01', '--create-items', '--user', 'sam.taylor', '--passphrase-stdin', newFile()], 'demo\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(batches().at(-1)).toEqual({ file_name: 'f10.csv', imported_by: 'sam.taylor' });

@@ -83,7 +83,7 @@ export function assertExportTarget(outPath: string, rules: TargetRules): string 
     }
   }
   if (existsSync(path) && !rules.overwrite) {
-    throw new WorkbenchError('INPUT_REJECTED', `${path} already exists; pass --force to replace it.`, { file: path });
+    throw new WorkbenchError('INPUT_REJECTED', `${path} already exists`, { file: path, hint: { option: 'replace' } });
   }
   return path;
 }

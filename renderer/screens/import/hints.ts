@@ -24,6 +24,8 @@ export function screenHint(hint: OptionHint): string {
       return 'or set Unknown items to “create them”';
     case 'kind':
       return `import it as ${KIND_LABELS[hint.kind ?? 'forecasts']} (Kind of data)`;
+    case 'replace':
+      return 'choose another name';
   }
 }
 
