@@ -159,6 +159,7 @@ export type ApiErrorCode =
   | 'NOT_FOUND'
   | 'WORKBOOK_TOO_NEW'
   | 'NOT_A_WORKBOOK'
+  | 'WORKBOOK_DAMAGED'
   | 'INPUT_REJECTED'
   | 'FORBIDDEN'
   | 'UNAUTHORIZED'

@@ -1,5 +1,7 @@
 // `fwb check`: is the workbook file sound, is the audit chain unbroken, and does
 // every journal row still say what its audit entry recorded when it was written?
+import { basename } from 'node:path';
+import { isDamageError, quickCheck, readableFinding, restoreAdvice } from '../db/damage';
 import type { Db } from '../db/open';
 import { canonicalJson, verifyAuditChain, type ChainVerdict } from './chain';
 import { DECISION_KEYS_ADDED_LATER, approvalAuditPayload, decisionAuditPayload, type ApprovalRow, type DecisionRow } from './payloads';
@@ -15,6 +17,8 @@ export interface CheckProblem {
 
 export interface CheckReport {
   ok: boolean;
+  /** The file itself is damaged (SQLite's integrity check fails): restore a backup; nothing else was checked. */
+  damaged: boolean;
   integrity: string[];
   foreignKeyViolations: number;
   auditEntries: number;
@@ -26,12 +30,43 @@ export interface CheckReport {
 
 const MAX_PROBLEMS = 100;
 
-export function checkWorkbook(db: Db): CheckReport {
-  const problems: CheckProblem[] = [];
-  const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
-  if (!(integrity.length === 1 && integrity[0] === 'ok')) {
-    for (const message of integrity.slice(0, MAX_PROBLEMS)) problems.push({ check: 'integrity', message });
+/** SQLite's integrity check, each line it reports; a page too broken to read makes SQLite throw instead. */
+function integrityCheck(db: Db): string[] {
+  try {
+    return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => readableFinding(r.integrity_check));
+  } catch (err) {
+    // The quick check often still says where (which table's page) when the full check cannot go on.
+    if (isDamageError(err)) return [quickCheck(db)];
+    throw err;
   }
+}
+
+/**
+ * A damaged file is one finding: the pages that do not hold together, and the way
+ * back. Nothing else is read from it — what the broken pages hold cannot be trusted,
+ * and reading them only makes SQLite throw.
+ */
+function damagedReport(db: Db, integrity: string[]): CheckReport {
+  const detail = integrity.slice(0, 3).join('; ') + (integrity.length > 3 ? ` (and ${integrity.length - 3} more)` : '');
+  // One finding: the file's lines of SQLite's report are in `integrity`.
+  const problems: CheckProblem[] = [{ check: 'integrity', message: `${basename(db.name)} is damaged: SQLite's integrity check found ${detail}. ${restoreAdvice(db.name)}` }];
+  return { ok: false, damaged: true, integrity, foreignKeyViolations: 0, auditEntries: 0, journalRowsChecked: 0, firstProblem: problems[0]!, problems };
+}
+
+export function checkWorkbook(db: Db): CheckReport {
+  const integrity = integrityCheck(db);
+  if (!(integrity.length === 1 && integrity[0] === 'ok')) return damagedReport(db, integrity);
+  try {
+    return checkSoundWorkbook(db, integrity);
+  } catch (err) {
+    // Damage the integrity check did not see (a page changed while checking) is still damage, not a crash.
+    if (isDamageError(err)) return damagedReport(db, [(err as Error).message]);
+    throw err;
+  }
+}
+
+function checkSoundWorkbook(db: Db, integrity: string[]): CheckReport {
+  const problems: CheckProblem[] = [];
   const fk = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
   for (const v of fk.slice(0, MAX_PROBLEMS)) problems.push({ check: 'foreign_keys', message: `${v.table} row ${v.rowid} points at a missing ${v.parent} row` });
 
@@ -45,6 +80,7 @@ export function checkWorkbook(db: Db): CheckReport {
   checkLineState(db, problems);
   return {
     ok: problems.length === 0,
+    damaged: false,
     integrity,
     foreignKeyViolations: fk.length,
     auditEntries: chain.entries,

@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkWorkbook, type CheckReport } from '../audit/check';
+import { isDamageError } from '../db/damage';
 import { openWorkbook } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { discardRestoreCopy, restoreStamp, stageRestoreCopy, swapInRestoredCopy, workbookStillOpen } from './restore-files';
@@ -41,6 +42,7 @@ export async function verifyRestoreCopy(copyPath: string, displayName = basename
       copy.close();
     }
   } catch (err) {
+    if (isDamageError(err)) throw damagedBackup(displayName, (err as Error).message);
     throw new WorkbenchError('NOT_A_WORKBOOK', `${displayName} is not a Forecast Workbench workbook (${(err as Error).message}).`);
   }
   let opened;
@@ -60,11 +62,16 @@ export async function verifyRestoreCopy(copyPath: string, displayName = basename
   } finally {
     db.close();
   }
+  if (report.damaged) throw damagedBackup(displayName, report.integrity.slice(0, 3).join('; '));
   if (!report.ok) {
     throw new WorkbenchError('INPUT_REJECTED', `${displayName} fails the workbook check, so it was not restored: ${report.firstProblem!.message}`);
   }
   return { schemaVersion, auditEntries: report.auditEntries, journalRowsChecked: report.journalRowsChecked };
 }
+
+/** A damaged backup is a failure to report (exit 1), not bad input: the file was meant to be the way back. */
+const damagedBackup = (displayName: string, detail: string) =>
+  new WorkbenchError('WORKBOOK_DAMAGED', `${displayName} is damaged (SQLite's integrity check: ${detail}), so it was not restored and the workbook was left as it was. Choose another backup.`);
 
 /** Checkpoints and closes the workbook from this process; afterwards a -wal or -shm means someone else has it open. */
 function assertNotInUse(workbookPath: string): void {

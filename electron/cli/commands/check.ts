@@ -2,15 +2,15 @@
 import { CHECK_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
 import { checkWorkbook } from '../../backend/audit/check';
-import { openWorkbook } from '../../backend/db/open';
+import { openReadOnly } from '../../backend/db/read-only';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 
 
 export async function checkCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   if (!values.db) throw new UsageError('--db FILE is required');
-  // Read-only: checking must never change the file it checks.
-  const { db } = await openWorkbook(values.db, { readonly: true });
+  // Read-only: checking must never change the file it checks, nor leave files beside it.
+  const { db, close } = await openReadOnly(values.db);
   try {
     const report = checkWorkbook(db);
     if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
@@ -22,7 +22,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<ExitCode>
     }
     return report.ok ? EXIT.ok : EXIT.failed;
   } finally {
-    db.close();
+    close();
   }
 }
 
