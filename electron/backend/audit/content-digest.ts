@@ -57,23 +57,32 @@ export class RowDigest {
 
   /** Adds one row: `count` values of `source` from `from`. */
   add(source: ArrayLike<unknown>, from = 0, count = source.length - from): void {
-    for (let i = from; i < from + count; i++) {
+    const values = this.values;
+    const halves = this.halves;
+    let pos = this.pos;
+    for (let i = from, end = from + count; i < end; i++) {
       const v = source[i];
       if (typeof v === 'number') {
-        this.values[this.pos++] = v === 0 ? 0 : v; // -0 is stored as 0
+        values[pos++] = v === 0 ? 0 : v; // -0 is stored as 0
       } else if (v === null || v === undefined) {
-        this.halves[2 * this.pos] = NULL_LO;
-        this.halves[2 * this.pos + 1] = NULL_HI;
-        this.pos++;
+        halves[2 * pos] = NULL_LO;
+        halves[2 * pos + 1] = NULL_HI;
+        pos++;
       } else {
-        this.halves[2 * this.pos] = TEXT_LO;
-        this.halves[2 * this.pos + 1] = NULL_HI;
-        this.pos++;
+        halves[2 * pos] = TEXT_LO;
+        halves[2 * pos + 1] = NULL_HI;
+        this.pos = pos + 1;
         this.flush();
         this.hash.update(JSON.stringify(String(v)));
+        pos = 0;
       }
-      if (this.pos === BUFFER_VALUES) this.flush();
+      if (pos === BUFFER_VALUES) {
+        this.pos = pos;
+        this.flush();
+        pos = 0;
+      }
     }
+    this.pos = pos;
     this.rows++;
   }
 
