@@ -46,6 +46,8 @@ export interface GovernanceReport {
     linesAutoFinal: number;
     linesOverridden: number;
     pendingApprovals: number;
+    /** The audit log's newest entry, and what it can and cannot vouch for in a single-seat file. */
+    auditChain: { head: { auditId: number; hash: string } | null; entries: number; note: string };
   };
   monitoring: {
     linesWithActuals: number;

@@ -9,13 +9,9 @@ import type { Db } from '../db/open';
 import { openReadOnly } from '../db/read-only';
 import { WorkbenchError } from '../errors';
 import { chainHead, type ChainHead } from './chain';
-import { parseChainHeadToken } from './chain-head';
+import { BACKUP_CHAIN_HEAD_KEY, CHAIN_HEAD_COLUMN, chainHeadFromXlsxDescription, parseChainHeadToken } from './chain-head';
 import type { CheckProblem } from './check-findings';
 
-/** The column a CSV export carries the chain head in, and the XLSX document property (description) that says it. */
-export const CHAIN_HEAD_COLUMN = 'audit_chain_head';
-export const BACKUP_CHAIN_HEAD_KEY = 'backup_chain_head';
-const XLSX_PREFIX = 'Forecast Workbench audit chain head ';
 
 export interface CopyChainHead extends ChainHead {
   /** The copy it was read from. */
@@ -82,14 +78,10 @@ async function fromXlsx(path: string): Promise<ChainHead> {
   } catch (err) {
     throw unreadable(path, `not a readable XLSX file: ${(err as Error).message}`);
   }
-  const description = workbook.description ?? '';
-  const head = description.startsWith(XLSX_PREFIX) ? parseChainHeadToken(description.slice(XLSX_PREFIX.length).split(/\s/)[0] ?? '') : null;
+  const head = chainHeadFromXlsxDescription(workbook.description ?? '');
   if (!head) throw unreadable(path, 'no chain head in its document properties');
   return head;
 }
-
-/** The XLSX document description an export carries. */
-export const xlsxChainHeadDescription = (token: string) => `${XLSX_PREFIX}${token} (compare with: fwb check --db WORKBOOK --against this file)`;
 
 /** Reads the chain head a backup (or any workbook copy), a CSV export or an XLSX export recorded. */
 export async function readCopyChainHead(path: string): Promise<CopyChainHead> {

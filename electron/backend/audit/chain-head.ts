@@ -18,3 +18,18 @@ export function parseChainHeadToken(text: string): ChainHead | null {
   const m = /^(\d+):([0-9a-f]{16,64})$/.exec(text.trim());
   return m ? { auditId: Number(m[1]), hash: m[2]! } : null;
 }
+
+/** The column every row of a CSV export carries the (short) chain head in: one more column is what a CSV reader can take without breaking. */
+export const CHAIN_HEAD_COLUMN = 'audit_chain_head';
+
+const XLSX_PREFIX = 'Forecast Workbench audit chain head ';
+
+/** The document description (File › Info › Properties › Comments in Excel) an XLSX export carries. */
+export const xlsxChainHeadDescription = (head: ChainHead | null) => `${XLSX_PREFIX}${chainHeadToken(head)} (compare with: fwb check --db WORKBOOK --against this file)`;
+
+export function chainHeadFromXlsxDescription(description: string): ChainHead | null {
+  return description.startsWith(XLSX_PREFIX) ? parseChainHeadToken(description.slice(XLSX_PREFIX.length).split(/\s/)[0] ?? '') : null;
+}
+
+/** Where a backup records the chain head it was taken at (its workbook_meta). */
+export const BACKUP_CHAIN_HEAD_KEY = 'backup_chain_head';

@@ -1,6 +1,7 @@
 // fwb backup --db FILE --out FILE [--force] [--json]
 import { BACKUP_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
+import { chainHeadToken } from '../../backend/audit/chain-head';
 import { openReadOnly } from '../../backend/db/read-only';
 import { backupWorkbook } from '../../backend/exports/backup';
 import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
@@ -22,7 +23,10 @@ export async function backupCommand(argv: string[], io: CliIo): Promise<ExitCode
       const done = await backupWorkbook(db, values.out, { overwrite: values.force, onProgress: (p) => show(`backing up ${p.pagesDone}/${p.pagesTotal} pages`) });
       show('');
       if (values.json) io.stdout.write(`${JSON.stringify({ db: values.db, ...done })}\n`);
-      else io.stdout.write(`${values.db} backed up to ${done.path} (${(done.bytes / (1 << 20)).toFixed(1)} MB, schema ${done.schemaVersion}).\n`);
+      else {
+        const head = done.chainHead ? `; audit chain head ${chainHeadToken(done.chainHead, true)}` : '';
+        io.stdout.write(`${values.db} backed up to ${done.path} (${(done.bytes / (1 << 20)).toFixed(1)} MB, schema ${done.schemaVersion}${head}).\n`);
+      }
       return EXIT.ok;
     } finally {
       show('');
