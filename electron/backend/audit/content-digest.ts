@@ -104,15 +104,22 @@ function finish(d: Record<ContentTable, RowDigest>): BatchContent {
   return { runs: d.runs.result(), lines: d.lines.result(), actuals: d.actuals.result(), salesInputs: d.salesInputs.result() };
 }
 
-/** Per table: SQL yielding [batch_id, ...CONTENT_COLUMNS] in insertion order, of one batch (`batch_id IS ?`) or of all. */
+/** Each table's own rowid column: rows of a batch are in rowid order, and come after every row that was there before it. */
+const ROWID: Record<ContentTable, string> = { runs: 'run_id', lines: 'line_id', actuals: 'actual_id', salesInputs: 'sales_input_id' };
+
+/**
+ * Per table: SQL yielding [batch_id, ...CONTENT_COLUMNS] in insertion order: of
+ * one batch (`batch_id IS ?` and rowid above `?`), or of all.
+ */
 function contentSql(table: ContentTable, oneBatch: boolean): string {
   const cols = CONTENT_COLUMNS[table];
-  const where = oneBatch ? 'WHERE batch_id IS ?' : '';
+  const rowid = ROWID[table];
+  const where = oneBatch ? `WHERE ${rowid} > ? AND batch_id IS ?` : '';
   switch (table) {
     case 'runs':
       return `SELECT batch_id, ${cols.join(', ')} FROM forecast_runs ${where} ORDER BY run_id`;
     case 'lines':
-      return `SELECT r.batch_id, ${cols.map((c) => `l.${c}`).join(', ')} FROM forecast_lines l JOIN forecast_runs r ON r.run_id = l.run_id ${oneBatch ? 'WHERE r.batch_id IS ?' : ''} ORDER BY l.line_id`;
+      return `SELECT r.batch_id, ${cols.map((c) => `l.${c}`).join(', ')} FROM forecast_lines l JOIN forecast_runs r ON r.run_id = l.run_id ${oneBatch ? 'WHERE l.line_id > ? AND r.batch_id IS ?' : ''} ORDER BY l.line_id`;
     case 'actuals':
       return `SELECT batch_id, ${cols.join(', ')} FROM actuals ${where} ORDER BY actual_id`;
     case 'salesInputs':
@@ -120,16 +127,35 @@ function contentSql(table: ContentTable, oneBatch: boolean): string {
   }
 }
 
-/** One table's rows of one batch as the workbook holds them now (batch null: the rows that belong to no batch). */
-export function tableContent(db: Db, table: ContentTable, batchId: number | null): RowsDigest {
+/** The largest rowid of each table: a batch about to be written knows its rows will all come after these. */
+export type RowidFloor = Record<ContentTable, number>;
+
+export function rowidFloor(db: Db): RowidFloor {
+  const max = (table: string, rowid: string) => db.prepare(`SELECT coalesce(max(${rowid}), 0) FROM ${table}`).pluck().get() as number;
+  return { runs: max('forecast_runs', 'run_id'), lines: max('forecast_lines', 'line_id'), actuals: max('actuals', 'actual_id'), salesInputs: max('sales_inputs', 'sales_input_id') };
+}
+
+const NO_FLOOR: RowidFloor = { runs: 0, lines: 0, actuals: 0, salesInputs: 0 };
+
+/**
+ * One table's rows of one batch as the workbook holds them now (batch null: the
+ * rows that belong to no batch). `floor`: where the batch's rows start, when the
+ * writer knows it, so the tables without a batch_id index are not read whole.
+ */
+export function tableContent(db: Db, table: ContentTable, batchId: number | null, floor: RowidFloor = NO_FLOOR): RowsDigest {
   const d = new RowDigest();
-  for (const row of db.prepare(contentSql(table, true)).raw().iterate(batchId) as IterableIterator<unknown[]>) d.add(row, 1);
+  for (const row of db.prepare(contentSql(table, true)).raw().iterate(floor[table], batchId) as IterableIterator<unknown[]>) d.add(row, 1);
   return d.result();
 }
 
 /** The content of one batch as the workbook holds it now (null: the rows that belong to no batch). */
-export function batchContent(db: Db, batchId: number | null): BatchContent {
-  return { runs: tableContent(db, 'runs', batchId), lines: tableContent(db, 'lines', batchId), actuals: tableContent(db, 'actuals', batchId), salesInputs: tableContent(db, 'salesInputs', batchId) };
+export function batchContent(db: Db, batchId: number | null, floor: RowidFloor = NO_FLOOR): BatchContent {
+  return {
+    runs: tableContent(db, 'runs', batchId, floor),
+    lines: tableContent(db, 'lines', batchId, floor),
+    actuals: tableContent(db, 'actuals', batchId, floor),
+    salesInputs: tableContent(db, 'salesInputs', batchId, floor),
+  };
 }
 
 /** The digest of no rows: what a batch records for a table it did not write. */

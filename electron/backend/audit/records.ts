@@ -39,11 +39,17 @@ export interface SealPayload {
   unbatched: BatchContent;
 }
 
-/** Actions whose payload describes the row as it then stood. */
-const RECORDING_ACTIONS: Record<string, (action: string) => boolean> = {
-  user: (a) => a === 'user.create',
-  policy: (a) => a.startsWith('policy.'),
-  reason_code: (a) => a === 'reason_code.change',
+/**
+ * Entries that describe the row as it then stood: by the keys their payload
+ * carries, not by the action's name, so a new action that writes the whole row
+ * (a role change, say) counts without being listed here. A sign-in's entry
+ * (entity 'user', payload { userId, at }) records no row.
+ */
+const hasKeys = (payload: Record<string, unknown>, keys: string[]) => keys.every((k) => k in payload);
+const RECORDS_ROW: Record<string, (action: string, payload: Record<string, unknown>) => boolean> = {
+  user: (_a, p) => hasKeys(p, ['userId', 'displayName', 'role', 'createdAt']),
+  policy: (_a, p) => hasKeys(p, ['policyId', 'segmentType', 'modelRole']),
+  reason_code: (_a, p) => hasKeys(p, ['code', 'label', 'commentRequired']),
   import_batch: (a) => a === 'import',
 };
 
@@ -75,8 +81,9 @@ export function readGovernedRecords(db: Db): GovernedRecords {
       r.unbatched = { auditId, content: seal.unbatched ?? {} };
       continue;
     }
-    if (!RECORDING_ACTIONS[e.entity]?.(e.action) || e.entity_id === null) continue;
+    if (e.entity_id === null || !RECORDS_ROW[e.entity]) continue;
     const payload = JSON.parse(e.payload) as Record<string, unknown>;
+    if (!RECORDS_ROW[e.entity]!(e.action, payload)) continue;
     switch (e.entity) {
       case 'user':
         r.users.set(e.entity_id, { auditId, payload });

@@ -1,6 +1,6 @@
 // The prepared statements the demo writer reuses in its loops, and the one helper
 // that records an import batch, its rows and its audit entry.
-import { batchContent } from '../audit/content-digest';
+import { batchContent, rowidFloor } from '../audit/content-digest';
 import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 import type { ImportKind } from '../../../shared/domain';
@@ -95,6 +95,7 @@ export function recordBatch(db: Db, st: Statements, audit: AuditAppender, spec: 
     row.imported_at,
   );
   const batchId = Number(info.lastInsertRowid);
+  const floor = rowidFloor(db);
   write(batchId);
   audit({
     at: row.imported_at,
@@ -102,7 +103,7 @@ export function recordBatch(db: Db, st: Statements, audit: AuditAppender, spec: 
     action: 'import',
     entity: 'import_batch',
     entityId: String(batchId),
-    payload: importAuditPayload({ ...row, batch_id: batchId }, batchContent(db, batchId), []),
+    payload: importAuditPayload({ ...row, batch_id: batchId }, batchContent(db, batchId, floor), []),
   });
   return batchId;
 }

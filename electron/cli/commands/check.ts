@@ -8,14 +8,20 @@ import { checkWorkbook, type CheckReport } from '../../backend/audit/check';
 import { openReadOnly } from '../../backend/db/read-only';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 
-const UNVERIFIED_WORDS: Record<string, string> = { user: 'users', policy: 'policies', reason_code: 'reason codes', import_batch: 'import batches', batch_rows: 'batches’ rows' };
+const UNVERIFIED_WORDS: Record<string, [string, string]> = {
+  user: ['user', 'users'],
+  policy: ['policy', 'policies'],
+  reason_code: ['reason code', 'reason codes'],
+  import_batch: ['import batch', 'import batches'],
+  batch_rows: ['batch’s rows', 'batches’ rows'],
+};
 
 function okLine(db: string, r: CheckReport): string {
   const parts = [
     `${db}: ok — integrity ok, ${r.auditEntries} audit entries chained (head ${chainHeadToken(r.chainHead, true)}), ${r.journalRowsChecked} journal rows, ${r.releasesChecked} releases and ${r.governedRowsChecked} governed rows match their audit records.`,
   ];
   if (r.against) parts.push(`The chain still holds the head ${r.against.file} recorded (entry ${r.against.auditId}).`);
-  const unverified = Object.entries(r.unverified).map(([kind, n]) => `${n} ${UNVERIFIED_WORDS[kind] ?? kind}`);
+  const unverified = Object.entries(r.unverified).map(([kind, n]) => `${n} ${UNVERIFIED_WORDS[kind]?.[n === 1 ? 0 : 1] ?? kind}`);
   if (unverified.length > 0) parts.push(`Written by an older version without a record, so not verifiable until its first change here seals it: ${unverified.join(', ')}.`);
   return `${parts.join('\n')}\n`;
 }
