@@ -165,6 +165,13 @@ describe('fwb check catches each tamper of issue 12.4 (triggers dropped first)',
     expect(r.problems.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^actual \d+ is marked superseded .* though no later value replaced it/)]));
   });
 
+  it('an actual slipped in outside any import', async () => {
+    await caught(
+      "INSERT INTO actuals (item_key, period, quantity, recorded_at) SELECT item_key, 20261101, 5, '2026-11-02T00:00:00.000Z' FROM items WHERE item_key = (SELECT min(item_key) FROM items)",
+      /^actuals outside any import batch differ from what audit entry 1 recorded \(0 recorded, 1 there now\)/,
+    );
+  });
+
   it('a sales input changed', async () => {
     await caught('UPDATE sales_inputs SET quantity = 1 WHERE quantity = 77', /^sales inputs of import batch \d+ \(si\.csv\) differ/);
   });

@@ -60,10 +60,11 @@ const TABLE_WORDS: Record<ContentTable, string> = { runs: 'forecast runs', lines
 /** Each batch's rows against the fingerprints recorded when it was written; rows of no batch against the seal's. */
 function compareBatchContents(db: Db, batches: ImportBatchRow[], records: GovernedRecords, f: Findings): void {
   const contents = allBatchContents(db);
-  const report = (who: string, auditId: number, entityId: string | undefined, recorded: Parameters<typeof contentDifferences>[0], now: Parameters<typeof contentDifferences>[1]) => {
+  /** `whose`: "of import batch 5 (file.csv)", or "outside any import batch". */
+  const report = (whose: string, auditId: number, entityId: string | undefined, recorded: Parameters<typeof contentDifferences>[0], now: Parameters<typeof contentDifferences>[1]) => {
     for (const d of contentDifferences(recorded, now)) {
       const counts = d.recorded.rows === d.now.rows ? `${d.now.rows} rows, their values changed` : `${d.recorded.rows} recorded, ${d.now.rows} there now`;
-      f.add({ check: 'governed', message: `${TABLE_WORDS[d.table]} of ${who} differ from what audit entry ${auditId} recorded (${counts})`, auditId, entity: 'import_batch', entityId });
+      f.add({ check: 'governed', message: `${TABLE_WORDS[d.table]} ${whose} differ from what audit entry ${auditId} recorded (${counts})`, auditId, entity: 'import_batch', entityId });
     }
   };
   for (const b of batches) {
@@ -75,10 +76,10 @@ function compareBatchContents(db: Db, batches: ImportBatchRow[], records: Govern
       if (rows > 0) f.notRecorded('batch_rows', { check: 'governed', message: `the rows of import batch ${b.batch_id} (${b.file_name}) have no recorded fingerprint`, entity: 'import_batch', entityId: String(b.batch_id) });
       continue;
     }
-    report(`import batch ${b.batch_id} (${b.file_name})`, record.auditId, String(b.batch_id), record.content, now);
+    report(`of import batch ${b.batch_id} (${b.file_name})`, record.auditId, String(b.batch_id), record.content, now);
   }
   const loose = contents.get(null)!;
-  if (records.unbatched) report('no import batch (rows the seal found outside any batch)', records.unbatched.auditId, undefined, records.unbatched.content, loose);
+  if (records.unbatched) report('outside any import batch', records.unbatched.auditId, undefined, records.unbatched.content, loose);
   else if (loose.runs.rows + loose.actuals.rows + loose.salesInputs.rows > 0) {
     f.notRecorded('batch_rows', { check: 'governed', message: `${loose.runs.rows} forecast runs, ${loose.actuals.rows} actuals and ${loose.salesInputs.rows} sales inputs belong to no import batch (written outside the app?)` });
   }
