@@ -199,3 +199,24 @@ describe('fwb check catches each tamper of issue 12.4 (triggers dropped first)',
     expect(run.stdout).toMatch(/FAILED — user ana\.silva differs from what audit entry \d+ recorded: role is "manager", recorded "planner"/);
   });
 });
+
+describe('an altered release snapshot does not roll forward or go out', () => {
+  it('rollback to it and export of it are refused, naming the release entry', async () => {
+    const copy = join(t.dir, 'release-altered.sqlite');
+    copyFileSync(base, copy);
+    const raw = new Database(copy);
+    const { runId, releaseId } = raw.prepare('SELECT run_id AS runId, release_id AS releaseId FROM releases WHERE version = 1').get() as { runId: number; releaseId: number };
+    raw.exec('DROP TRIGGER IF EXISTS release_lines_append_only_update');
+    raw.prepare('UPDATE release_lines SET final_quantity = final_quantity + 10 WHERE release_id = ? AND line_id = (SELECT min(line_id) FROM release_lines WHERE release_id = ?)').run(releaseId, releaseId);
+    raw.close();
+    const { db } = await openWorkbook(copy, { now: FIXED_NOW });
+    const ctx: BackendContext = { db, path: copy, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
+    await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager' });
+    const releasesBefore = db.prepare('SELECT count(*) FROM releases').pluck().get();
+    await expect(ok(ctx, 'rollbackRun', { runId, toVersion: 1, note: 'back again' })).rejects.toThrow(/Version 1 of run \d+ no longer matches what its release recorded \(audit entry \d+\).*not rolled back to/);
+    expect(db.prepare('SELECT count(*) FROM releases').pluck().get()).toBe(releasesBefore);
+    await expect(ok(ctx, 'runExport', { what: 'plan', runId, version: 1, format: 'csv' })).rejects.toThrow(/no longer matches what its release recorded .*not exported/);
+    db.close();
+  });
+});
+
