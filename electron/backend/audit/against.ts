@@ -89,7 +89,7 @@ export async function readCopyChainHead(path: string): Promise<CopyChainHead> {
   const magic = firstBytes(path, 16).toString('latin1');
   let head: ChainHead | null;
   if (magic.startsWith('SQLite format 3')) head = await fromWorkbook(path);
-  else if (magic.startsWith('PK') || extname(path).toLowerCase() === '.xlsx') head = await fromXlsx(path);
+  else if (magic.startsWith('PK\u0003\u0004') || extname(path).toLowerCase() === '.xlsx') head = await fromXlsx(path);
   else head = fromCsv(path);
   return { file: path, ...(head ?? { auditId: 0, hash: '' }) };
 }
