@@ -7,7 +7,7 @@ import { rejectedInput } from './rejected';
 
 /** What the workbook put aside says about the backup's audit chain. */
 const REPLACED_CHAIN: Record<string, string> = {
-  continues: "The workbook put aside went on from this backup: its audit chain continued this backup's.\n",
+  continues: "The workbook put aside holds every audit entry this backup holds, unchanged: its audit chain continued this backup's.\n",
   rewritten: "Note: the workbook put aside does not continue this backup's audit chain — an entry the backup holds was changed after it was taken (fwb check --db ASIDE --against BACKUP names it).\n",
   truncated: "Note: the workbook put aside does not continue this backup's audit chain — entries the backup holds were removed after it was taken.\n",
   unknown: '',
