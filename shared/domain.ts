@@ -199,6 +199,7 @@ export type ApiErrorCode =
   | 'NOT_FOUND'
   | 'WORKBOOK_TOO_NEW'
   | 'NOT_A_WORKBOOK'
+  | 'WORKBOOK_DAMAGED'
   | 'INPUT_REJECTED'
   | 'FORBIDDEN'
   | 'UNAUTHORIZED'

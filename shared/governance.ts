@@ -48,6 +48,8 @@ export interface GovernanceReport {
     pendingApprovals: number;
     /** How people prove who they are: 'local' in a single-seat workbook; managers and analysts still to choose a passphrase. */
     identities: Identities;
+    /** The audit log's newest entry, and what it can and cannot vouch for in a single-seat file. */
+    auditChain: { head: { auditId: number; hash: string } | null; entries: number; note: string };
   };
   monitoring: {
     linesWithActuals: number;

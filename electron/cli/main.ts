@@ -1,4 +1,5 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
+import { isDamageError, restoreAdvice } from '../backend/db/damage';
 import { WorkbenchError } from '../backend/errors';
 import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE } from './usage';
 import { withCliHint } from './hints';
@@ -54,6 +55,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       const where = [err.file, err.row !== undefined ? `row ${err.row}` : null, err.column ? `column ${err.column}` : null].filter(Boolean).join(', ');
       io.stderr.write(`fwb ${name}: ${where ? `${where}: ` : ''}${withCliHint(err.message, err.hint)}\n`);
       return err.code === 'INPUT_REJECTED' || err.code === 'NOT_A_WORKBOOK' || err.code === 'WORKBOOK_TOO_NEW' ? EXIT.rejected : EXIT.failed;
+    }
+    if (isDamageError(err)) {
+      // A damaged page met while reading (export, accuracy): a sentence and the way back, not SQLite's stack.
+      const db = rest.includes('--db') ? (rest[rest.indexOf('--db') + 1] ?? 'FILE') : 'FILE';
+      io.stderr.write(`fwb ${name}: the workbook is damaged (${(err as Error).message}); nothing was written. ${restoreAdvice(db)}\n`);
+      return EXIT.failed;
     }
     io.stderr.write(`fwb ${name}: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.failed;

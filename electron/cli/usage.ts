@@ -1,10 +1,15 @@
 // Usage text of every fwb command, apart from the commands themselves so that
 // `fwb --help` and each command load only what they need.
 
-export const CHECK_USAGE = `fwb check --db FILE [--json]
+export const CHECK_USAGE = `fwb check --db FILE [--against COPY] [--json]
   Verifies the workbook: SQLite integrity, foreign keys, the hash-chained audit log,
-  and that every decision and approval matches its audit entry. Exit 0 when all
-  holds, 1 when anything is wrong (the first broken entry is named).`;
+  that every decision, approval and release matches its audit entry, and that users,
+  policies, reason codes, import batches and the rows each batch wrote match what the
+  audit log recorded. Exit 0 when all holds, 1 when anything is wrong (the first
+  broken entry is named).
+  --against COPY  a backup (.sqlite) or a plan or accuracy export (.csv, .xlsx): its
+                  recorded audit chain head must still be in the workbook's chain, so a
+                  chain rewritten since the copy was made shows`;
 
 export const DEMO_USAGE = `fwb demo --db FILE [--items N] [--months N] [--seed S] [--force] [--json]
   Writes a realistic, deterministic demo workbook (same seed, same data).

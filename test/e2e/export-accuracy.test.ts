@@ -89,8 +89,9 @@ describe('exporting accuracy tables and the governance report in the browser', (
     expect(basename(path)).toMatch(/^demo-accuracy-reason-mae-\d{8}-\d{6}\.csv$/);
     const parsed = Papa.parse<string[]>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
-    expect(parsed.data[0]).toEqual(['reason', 'n', 'model_mae', 'final_mae', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged']);
-    expect(parsed.data.slice(1)).toEqual(
+    // The last column is the workbook's audit chain head at export (provenance).
+    expect(parsed.data[0]).toEqual(['reason', 'n', 'model_mae', 'final_mae', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged', 'audit_chain_head']);
+    expect(parsed.data.slice(1).map((r) => r.slice(0, -1))).toEqual(
       api.rows.map((r) => [r.label, String(r.n), rounded(r.model), rounded(r.final), rounded(r.fva), rounded(r.ci?.low ?? null), rounded(r.ci?.high ?? null), String(r.improved), String(r.worsened), String(r.unchanged)]),
     );
     await screenshot(page, 'export-accuracy');

@@ -2,7 +2,7 @@
 // the browser host on a demo workbook with its planted drift (Snacks), two
 // releases and a rollback: the seven questions, the backend's figures, the two
 // charts, and "Save as HTML" writing the same report to disk.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,13 @@ describe('the governance report on the Governance screen', () => {
     const a = report.accountability;
     await expect(question(4).locator('.answer').innerText()).resolves.toContain(`${a.owners.length} planners own`);
     await expect(question(4).getByRole('table', { name: 'Item owners' }).locator('tbody tr').count()).resolves.toBe(a.owners.length);
+    // Where the audit log's word ends in a single-seat file, with the chain head to compare copies against.
+    const audit = await question(4).locator('.report-audit-note').innerText();
+    expect(audit).toContain('whoever holds this file can rewrite the whole chain');
+    expect(audit).toContain(`head entry ${a.auditChain.head!.auditId.toLocaleString('en-US')} ${a.auditChain.head!.hash.slice(0, 16)}…`);
+    await question(4).scrollIntoViewIfNeeded();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await question(4).screenshot({ path: join(SCREENSHOTS, 'governance-report-q4.png') });
     await expect(question(1).getByRole('table', { name: 'Model versions' }).locator('tbody tr').count()).resolves.toBe(report.provenance.models.length);
   });
 

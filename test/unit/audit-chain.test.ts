@@ -20,10 +20,12 @@ describe('audit hash chain', () => {
     for (let i = 1; i <= 4; i++) {
       appendAudit(db, { at: `2026-11-0${i}T10:00:00Z`, actor: 'ana', action: 'decision.override', entity: 'decision', entityId: String(i), payload: { quantity: i * 10 } });
     }
-    const rows = db.prepare('SELECT prev_hash, hash FROM audit_log ORDER BY audit_id').all() as { prev_hash: string; hash: string }[];
+    const rows = db.prepare('SELECT action, prev_hash, hash FROM audit_log ORDER BY audit_id').all() as { action: string; prev_hash: string; hash: string }[];
+    // The first append seals the workbook (audit/seal.ts): the seal is entry 1, the four follow it.
+    expect(rows.map((r) => r.action)).toEqual(['integrity.seal', 'decision.override', 'decision.override', 'decision.override', 'decision.override']);
     expect(rows[0]!.prev_hash).toBe(GENESIS_HASH);
     expect(rows[2]!.prev_hash).toBe(rows[1]!.hash);
-    expect(verifyAuditChain(db)).toEqual({ ok: true, entries: 4, firstBroken: null });
+    expect(verifyAuditChain(db)).toEqual({ ok: true, entries: 5, firstBroken: null });
     db.close();
 
     // Tamper the way an outsider would: drop the guard triggers and edit a row.

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkWorkbook } from '../../electron/backend/audit/check';
+import { importFile } from '../../electron/backend/imports/import-file';
 import type { BackendContext } from '../../electron/backend/context';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
 import { signInAs } from '../helpers/people';
@@ -50,10 +53,11 @@ describe('deciding a line', () => {
     const sku2 = line('SKU-2', 1);
     const noSales = await refused(ctx, 'decideLine', { lineId: sku2, action: 'override', useSalesInput: true, reasonCode: 'sales_intelligence' });
     expect(noSales).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/no sales input/) });
-    const itemKey = ctx.db.prepare("SELECT item_key FROM items WHERE item_id = 'SKU-2'").pluck().get();
-    const at = ctx.now().toISOString();
-    ctx.db.prepare('INSERT INTO sales_inputs (item_key, period, quantity, source, recorded_at, superseded_at) VALUES (?, 20260701, 900, ?, ?, ?)').run(itemKey, 'rep', at, at);
-    ctx.db.prepare('INSERT INTO sales_inputs (item_key, period, quantity, source, recorded_at) VALUES (?, 20260701, 235, ?, ?)').run(itemKey, 'rep', at);
+    // Imported, not written by hand: fwb check holds every row to the import that wrote it (audit/check-governed.ts).
+    for (const [name, quantity] of [['si-1.csv', 900], ['si-2.csv', 235]] as const) {
+      writeFileSync(join(t.dir, name), `sku,period,sales_input,rep\nSKU-2,2026-07-01,${quantity},rep\n`);
+      await importFile(ctx, join(t.dir, name), { kind: 'sales_inputs' });
+    }
     const bySales = await ok(ctx, 'decideLine', { lineId: sku2, action: 'override', useSalesInput: true, reasonCode: 'sales_intelligence' });
     expect(bySales.decision).toMatchObject({ quantity: 235, source: 'sales_input', status: 'final' });
     expect(bySales.lineState).toMatchObject({ finalQuantity: 235, source: 'sales_input' });

@@ -44,8 +44,9 @@ describe('accuracy exports', () => {
     const out = await call<ExportOutcome>('runExport', { what: 'accuracy', by: 'reason', metric: 'mae', filter, format: 'csv' });
     expect(out.path.startsWith(join(t.dir, 'exports'))).toBe(true);
     const parsed = Papa.parse<string[]>(readFileSync(out.path, 'utf8'), { skipEmptyLines: true }).data;
-    expect(parsed[0]).toEqual(['reason', 'n', 'model_mae', 'final_mae', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged']);
-    expect(parsed.slice(1)).toEqual(
+    // The last column is the workbook's audit chain head at export (provenance).
+    expect(parsed[0]).toEqual(['reason', 'n', 'model_mae', 'final_mae', 'fva', 'ci_low', 'ci_high', 'improved', 'worsened', 'unchanged', 'audit_chain_head']);
+    expect(parsed.slice(1).map((r) => r.slice(0, -1))).toEqual(
       api.rows.map((r) => [r.label, String(r.n), rounded(r.model), rounded(r.final), rounded(r.fva), rounded(r.ci?.low ?? null), rounded(r.ci?.high ?? null), String(r.improved), String(r.worsened), String(r.unchanged)]),
     );
     expect(out.rows).toBe(api.rows.length);
@@ -81,8 +82,8 @@ describe('accuracy exports', () => {
     const out = await call<ExportOutcome>('runExport', { what: 'accuracy', by: 'direction_size', metric: 'mae', filter, format: 'csv' });
     expect(out.fileName).toMatch(/-accuracy-direction-size-mae-/);
     const parsed = Papa.parse<string[]>(readFileSync(out.path, 'utf8'), { skipEmptyLines: true }).data;
-    expect(parsed[0]).toEqual(['direction', 'size', 'n', 'fva', 'ci_low', 'ci_high', 'improved_share']);
-    expect(parsed.slice(1)).toEqual(
+    expect(parsed[0]).toEqual(['direction', 'size', 'n', 'fva', 'ci_low', 'ci_high', 'improved_share', 'audit_chain_head']);
+    expect(parsed.slice(1).map((r) => r.slice(0, -1))).toEqual(
       directionSize.cells.map((c) => [c.direction, SIZE_BUCKET_LABELS[c.sizeBucket]!, String(c.n), rounded(c.fva), rounded(c.ci?.low ?? null), rounded(c.ci?.high ?? null), rounded(c.improvedShare)]),
     );
     expect(parsed.slice(1).some((r) => Number(r[2]) > 0)).toBe(true);

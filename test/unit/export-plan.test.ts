@@ -39,7 +39,8 @@ function readCsv(path: string): { header: string[]; rows: CsvRow[]; text: string
 async function readXlsx(path: string): Promise<ExcelJS.Worksheet> {
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile(path);
-  expect(book.worksheets).toHaveLength(1);
+  // The data, then the Provenance sheet (the workbook's audit chain head at export).
+  expect(book.worksheets.map((w) => w.name).slice(1)).toEqual(['Provenance']);
   return book.worksheets[0]!;
 }
 
@@ -98,7 +99,7 @@ describe('the reconciled plan export', () => {
     const done = await exportToFile(ctx.db, { what: 'plan', runId }, 'csv', out);
     expect(done).toMatchObject({ path: out, rows: lines.size, warnings: [] });
     const { header, rows, text } = readCsv(out);
-    expect(header).toEqual(HEADER);
+    expect(header).toEqual([...HEADER, 'audit_chain_head']); // provenance: one more column on every row
     expect(rows).toHaveLength(lines.size);
     expect(text.startsWith('item_id,item_name,')).toBe(true); // UTF-8 without a BOM, header first
     expect(text.split('\r\n')).toHaveLength(lines.size + 2); // CRLF records, a final line break

@@ -1,18 +1,12 @@
 // The hash-chained audit log. Each entry's hash is sha256 over the previous hash
 // and the entry's canonical content, so editing or deleting any row is detectable.
-import { createHash } from 'node:crypto';
+// (Whoever holds the file can still rewrite the whole chain consistently: backups
+// and exports record its head, so a rewrite shows against them — see check.ts.)
 import type { Db } from '../db/open';
+import { GENESIS_HASH, entryHash, insertAuditEntry, lastAuditHash, type AuditEntryInput } from './entry';
+import { ensureSealed } from './seal';
 
-export const GENESIS_HASH = '0'.repeat(64);
-
-export interface AuditEntryInput {
-  at: string;
-  actor: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  payload: unknown;
-}
+export { GENESIS_HASH, canonicalJson, entryHash, type AuditEntryInput } from './entry';
 
 interface AuditRow {
   audit_id: number;
@@ -26,31 +20,24 @@ interface AuditRow {
   hash: string;
 }
 
-/** Key order fixed by sorting, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-export function entryHash(prevHash: string, e: { at: string; actor: string | null; action: string; entity: string; entityId: string | null; payloadJson: string }): string {
-  const content = canonicalJson([e.at, e.actor, e.action, e.entity, e.entityId, e.payloadJson]);
-  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
-}
-
-/** Appends one entry; call inside the transaction that makes the change it records. */
+/**
+ * Appends one entry; call inside the transaction that makes the change it records.
+ * The workbook's first entry written by this version is preceded by its seal (seal.ts).
+ */
 export function appendAudit(db: Db, entry: AuditEntryInput): { auditId: number; hash: string } {
-  const last = db.prepare('SELECT hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as { hash: string } | undefined;
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const payloadJson = canonicalJson(entry.payload);
-  const hash = entryHash(prevHash, { ...entry, payloadJson });
-  const info = db
-    .prepare('INSERT INTO audit_log (at, actor, action, entity, entity_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(entry.at, entry.actor, entry.action, entry.entity, entry.entityId, payloadJson, prevHash, hash);
-  return { auditId: Number(info.lastInsertRowid), hash };
+  ensureSealed(db, entry.at);
+  return insertAuditEntry(db, lastAuditHash(db), entry);
+}
+
+/** The newest entry: what a backup or an export records, so a chain rewritten later shows against it. */
+export interface ChainHead {
+  auditId: number;
+  hash: string;
+}
+
+export function chainHead(db: Db): ChainHead | null {
+  const row = db.prepare('SELECT audit_id AS auditId, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as ChainHead | undefined;
+  return row ?? null;
 }
 
 export interface ChainVerdict {

@@ -1,6 +1,7 @@
 // Audit payloads of journal rows, built in one place so that the code writing a
 // row and `fwb check` (which compares each row with its audit entry) agree on
 // every key. Keys are camelCase; a column that is NULL is written as null.
+import type { BatchContent } from './content-digest';
 
 /** A row of `decisions` as SQLite returns it. */
 export interface DecisionRow {
@@ -123,7 +124,11 @@ export interface ImportBatchRow {
   batch_id: number;
   kind: string;
   file_name: string;
+  file_size: number | null;
   sha256: string | null;
+  source: string | null;
+  /** The import's options as stored (JSON text). */
+  options: string;
   model_name: string | null;
   model_version: string | null;
   rows_read: number;
@@ -133,13 +138,19 @@ export interface ImportBatchRow {
   imported_at: string;
 }
 
-/** Payload of the 'import' entry (entity 'import_batch', entity_id = batch_id). */
+/**
+ * The batch row part of the 'import' entry (entity 'import_batch', entity_id =
+ * batch_id). The entry also carries what the batch wrote: see ImportAuditPayload.
+ */
 export function importBatchAuditPayload(row: ImportBatchRow) {
   return {
     batchId: row.batch_id,
     kind: row.kind,
     fileName: row.file_name,
+    fileSize: row.file_size ?? null,
     sha256: row.sha256 ?? null,
+    source: row.source ?? null,
+    options: row.options,
     modelName: row.model_name ?? null,
     modelVersion: row.model_version ?? null,
     rowsRead: row.rows_read,
@@ -148,4 +159,51 @@ export function importBatchAuditPayload(row: ImportBatchRow) {
     importedBy: row.imported_by ?? null,
     importedAt: row.imported_at,
   };
+}
+
+/**
+ * Keys the batch part of an 'import' entry gained with content fingerprints:
+ * entries written before lack them, and `fwb check` compares those without them.
+ */
+export const IMPORT_BATCH_KEYS_ADDED_LATER = ['fileSize', 'source', 'options'] as const;
+
+export type ImportBatchAuditPayload = ReturnType<typeof importBatchAuditPayload>;
+
+/** A row of `users` (the columns an audit record covers). */
+export interface UserRow {
+  user_id: string;
+  display_name: string;
+  role: string;
+  created_at: string;
+}
+
+/** A user as the 'user.create' entry records it (decisions/session.ts writes the same keys). */
+export function userAuditPayload(row: UserRow) {
+  return { userId: row.user_id, displayName: row.display_name, role: row.role, createdAt: row.created_at };
+}
+
+export type UserAuditPayload = ReturnType<typeof userAuditPayload>;
+
+/** The whole 'import' entry: the batch row, the fingerprints of what it wrote, and the users it created. */
+export interface ImportAuditPayload extends ImportBatchAuditPayload {
+  content: BatchContent;
+  usersCreated: UserAuditPayload[];
+}
+
+export function importAuditPayload(row: ImportBatchRow, content: BatchContent, usersCreated: UserRow[]): ImportAuditPayload {
+  return { ...importBatchAuditPayload(row), content, usersCreated: usersCreated.map(userAuditPayload) };
+}
+
+/** A row of `reason_codes`. */
+export interface ReasonCodeRow {
+  code: string;
+  label: string;
+  comment_required: number;
+  active: number;
+  sort_order: number;
+}
+
+/** The part of a 'reason_code.change' entry that describes the code (decisions/reason-codes.ts writes these keys, and who and when). */
+export function reasonCodeRecord(row: ReasonCodeRow) {
+  return { code: row.code, label: row.label, commentRequired: row.comment_required === 1, active: row.active === 1, sortOrder: row.sort_order };
 }

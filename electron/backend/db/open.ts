@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../errors';
 import { createPrivateFile } from '../private-files';
+import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage';
 import { MIGRATIONS } from './migrations/index';
 import type { Grain } from '../../../shared/period';
 
@@ -51,6 +52,7 @@ function inspectExisting(path: string): number {
     return version;
   } catch (err) {
     if (err instanceof WorkbenchError) throw err;
+    if (isDamageError(err)) throw damagedWorkbookError(path, (err as Error).message);
     // SQLITE_NOTADB surfaces on the first read, not on open.
     throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} is not a Forecast Workbench workbook (${(err as Error).message}).`, { file: path });
   } finally {
@@ -93,6 +95,8 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   }
   const db = new Database(path);
   try {
+    // Before the first write (even the switch to WAL): a damaged file is left exactly as it is.
+    if (exists) assertNotDamaged(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

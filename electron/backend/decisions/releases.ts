@@ -13,7 +13,7 @@ import { appendModelFinals } from './journal';
 import { assertRunExists } from './lines';
 import { policyResolver } from './policy';
 import { rebuildLineState, snapshotRunPlan } from './projection';
-import { releaseLinesHash } from './release-lines';
+import { assertReleaseIntact, releaseLinesHash } from './release-lines';
 import { requireManager } from './session';
 import { rememberWorkingRun } from '../queries/opening-run';
 
@@ -111,6 +111,7 @@ export function rollbackRun(ctx: BackendContext, req: ParsedRequestOf<'rollbackR
       if (target === undefined) throw new WorkbenchError('NOT_FOUND', `Run ${req.runId} has no release version ${req.toVersion}.`);
       const version = nextVersion(db, req.runId);
       if (req.toVersion === version - 1) throw new WorkbenchError('INVALID_REQUEST', `Version ${req.toVersion} is already the current plan of run ${req.runId}.`);
+      assertReleaseIntact(db, target, 'rolled back to');
       const releaseId = insertRelease(db, { runId: req.runId, version, kind: 'rollback', restoresVersion: req.toVersion, note, by: user.userId, at });
       rememberWorkingRun(db, user.userId, req.runId);
       const count = db

@@ -1,6 +1,7 @@
 // The prepared statements the demo writer reuses in its loops, and the one helper
-// that records an import batch together with its audit entry.
-import { importBatchAuditPayload, type ImportBatchRow } from '../audit/payloads';
+// that records an import batch, its rows and its audit entry.
+import { batchContent, rowidFloor } from '../audit/content-digest';
+import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 import type { ImportKind } from '../../../shared/domain';
 import type { AuditAppender } from './audit-writer';
@@ -60,13 +61,20 @@ export interface BatchSpec {
   seed: number;
 }
 
-/** Inserts an import batch and its 'import' audit entry; returns the batch id. */
-export function recordBatch(st: Statements, audit: AuditAppender, spec: BatchSpec): number {
+/**
+ * Inserts an import batch, lets `write` add its rows, then appends its 'import'
+ * audit entry with the fingerprints of those rows (read back: the demo's batches
+ * are small); returns the batch id.
+ */
+export function recordBatch(db: Db, st: Statements, audit: AuditAppender, spec: BatchSpec, write: (batchId: number) => void = () => {}): number {
   const quarantined = spec.quarantined ?? 0;
   const row: Omit<ImportBatchRow, 'batch_id'> = {
     kind: spec.kind,
     file_name: spec.fileName,
+    file_size: null,
     sha256: null,
+    source: 'demo',
+    options: JSON.stringify({ generator: 'demo', seed: spec.seed }),
     model_name: spec.modelName ?? null,
     model_version: spec.modelVersion ?? null,
     rows_read: spec.rows + quarantined,
@@ -80,7 +88,7 @@ export function recordBatch(st: Statements, audit: AuditAppender, spec: BatchSpe
     row.file_name,
     row.model_name,
     row.model_version,
-    JSON.stringify({ generator: 'demo', seed: spec.seed }),
+    row.options,
     row.rows_read,
     row.rows_accepted,
     row.rows_quarantined,
@@ -88,13 +96,15 @@ export function recordBatch(st: Statements, audit: AuditAppender, spec: BatchSpe
     row.imported_at,
   );
   const batchId = Number(info.lastInsertRowid);
+  const floor = rowidFloor(db);
+  write(batchId);
   audit({
     at: row.imported_at,
     actor: row.imported_by,
     action: 'import',
     entity: 'import_batch',
     entityId: String(batchId),
-    payload: importBatchAuditPayload({ ...row, batch_id: batchId }),
+    payload: importAuditPayload({ ...row, batch_id: batchId }, batchContent(db, batchId, floor), []),
   });
   return batchId;
 }

@@ -2,7 +2,8 @@
 // set-up (users, item master, history, policies), then one monthly cycle after
 // another (actuals, model run, sales inputs, the planners' decisions and the
 // manager's approvals). Row ids and the audit chain therefore follow the calendar.
-import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, type ApprovalRow, type DecisionRow, type PolicyRow } from '../audit/payloads';
+import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, userAuditPayload, type ApprovalRow, type DecisionRow, type PolicyRow, type UserRow } from '../audit/payloads';
+import { ensureSealed } from '../audit/seal';
 import { createHash } from 'node:crypto';
 import { DEMO_PASSPHRASE } from '../../../shared/domain';
 import type { Db } from '../db/open';
@@ -32,6 +33,7 @@ export interface DemoPlan {
 }
 
 interface Ctx {
+  db: Db;
   plan: DemoPlan;
   st: Statements;
   audit: AuditAppender;
@@ -103,52 +105,42 @@ function writeCycleActuals(ctx: Ctx, origin: number): void {
   const at = closeOf(origin);
   const restatements = demands.flatMap((d) => d.restatements.filter((r) => r.restatedIn === origin).map((r) => ({ d, r })));
   const quarantined = quarantineFor(ctx, origin);
-  const batchId = recordBatch(ctx.st, ctx.audit, {
-    kind: 'actuals',
-    fileName: `demo:actuals-${yearMonth(origin)}`,
-    at,
-    rows: actualRowsIn(demands, [origin]) + restatements.length,
-    quarantined: quarantined.length,
-    seed,
+  const spec = { kind: 'actuals' as const, fileName: `demo:actuals-${yearMonth(origin)}`, at, rows: actualRowsIn(demands, [origin]) + restatements.length, quarantined: quarantined.length, seed };
+  recordBatch(ctx.db, ctx.st, ctx.audit, spec, (batchId) => {
+    for (const q of quarantined) ctx.st.quarantine.run(batchId, q.rowNumber, q.column, q.reason, q.raw);
+    for (const { d, r } of restatements) {
+      const key = `${d.item.index}:${r.month}`;
+      ctx.st.supersedeActual.run(iso(at), ctx.actualIds.get(key)!);
+      const info = ctx.st.actual.run(d.item.id, period(r.month), d.actual[r.month - d.base]!, batchId, iso(at));
+      ctx.actualIds.set(key, Number(info.lastInsertRowid));
+    }
+    writeActualMonths(ctx, [origin], at, batchId);
   });
-  for (const q of quarantined) ctx.st.quarantine.run(batchId, q.rowNumber, q.column, q.reason, q.raw);
-  for (const { d, r } of restatements) {
-    const key = `${d.item.index}:${r.month}`;
-    ctx.st.supersedeActual.run(iso(at), ctx.actualIds.get(key)!);
-    const info = ctx.st.actual.run(d.item.id, period(r.month), d.actual[r.month - d.base]!, batchId, iso(at));
-    ctx.actualIds.set(key, Number(info.lastInsertRowid));
-  }
-  writeActualMonths(ctx, [origin], at, batchId);
 }
 
 function writeRun(ctx: Ctx, run: ModelRun): void {
   const at = closeOf(run.origin, 17, 30);
-  const batchId = recordBatch(ctx.st, ctx.audit, {
-    kind: 'forecasts',
-    fileName: `demo:forecasts-${yearMonth(run.origin)}`,
-    at,
-    rows: run.lines.length,
-    modelName: MODEL_NAME,
-    modelVersion: run.modelVersion,
-    seed: ctx.plan.seed,
+  const spec = { kind: 'forecasts' as const, fileName: `demo:forecasts-${yearMonth(run.origin)}`, at, rows: run.lines.length, modelName: MODEL_NAME, modelVersion: run.modelVersion, seed: ctx.plan.seed };
+  recordBatch(ctx.db, ctx.st, ctx.audit, spec, (batchId) => {
+    const info = ctx.st.run.run(MODEL_NAME, run.modelVersion, period(run.origin), INTERVAL_LEVEL, batchId, iso(at));
+    run.runId = Number(info.lastInsertRowid);
+    for (const line of run.lines) {
+      const r = ctx.st.line.run(run.runId, line.demand.item.id, period(line.period), line.lag, line.quantity, line.lower, line.upper);
+      line.lineId = Number(r.lastInsertRowid);
+    }
   });
-  const info = ctx.st.run.run(MODEL_NAME, run.modelVersion, period(run.origin), INTERVAL_LEVEL, batchId, iso(at));
-  run.runId = Number(info.lastInsertRowid);
-  for (const line of run.lines) {
-    const r = ctx.st.line.run(run.runId, line.demand.item.id, period(line.period), line.lag, line.quantity, line.lower, line.upper);
-    line.lineId = Number(r.lastInsertRowid);
-  }
 }
 
 function writeSalesInputs(ctx: Ctx, origin: number, entries: SalesInputEntry[]): void {
   if (entries.length === 0) return;
   const at = closeOf(origin, 17, 45);
-  const batchId = recordBatch(ctx.st, ctx.audit, { kind: 'sales_inputs', fileName: `demo:sales-inputs-${yearMonth(origin)}`, at, rows: entries.length, seed: ctx.plan.seed });
-  for (const e of entries) {
-    if (e.replaces) ctx.st.supersedeSalesInput.run(iso(at), e.replaces.salesInputId);
-    const info = ctx.st.salesInput.run(e.demand.item.id, period(e.period), e.quantity, e.source, e.note, batchId, iso(at));
-    e.salesInputId = Number(info.lastInsertRowid);
-  }
+  recordBatch(ctx.db, ctx.st, ctx.audit, { kind: 'sales_inputs', fileName: `demo:sales-inputs-${yearMonth(origin)}`, at, rows: entries.length, seed: ctx.plan.seed }, (batchId) => {
+    for (const e of entries) {
+      if (e.replaces) ctx.st.supersedeSalesInput.run(iso(at), e.replaces.salesInputId);
+      const info = ctx.st.salesInput.run(e.demand.item.id, period(e.period), e.quantity, e.source, e.note, batchId, iso(at));
+      e.salesInputId = Number(info.lastInsertRowid);
+    }
+  });
 }
 
 function writeDecisions(ctx: Ctx, decisions: PlannedDecision[]): void {
@@ -187,18 +179,21 @@ function writePolicies(ctx: Ctx, at: number): void {
 }
 
 export function writeDemo(db: Db, plan: DemoPlan, progress: (done: number, total: number) => void): void {
-  const ctx: Ctx = { plan, st: prepareStatements(db), audit: bulkAuditAppender(db), actualIds: new Map() };
+  const ctx: Ctx = { db, plan, st: prepareStatements(db), audit: bulkAuditAppender(db), actualIds: new Map() };
   const { cal, items, demands, seed } = plan;
   const firstCycle = cal.origins[0]!;
   const setup = Math.floor((closeOf(firstCycle) - 16 * DAY_MS) / DAY_MS) * DAY_MS + 8 * HOUR_MS;
 
+  // The seal first (audit/seal.ts), then the team, each user with the record `fwb check` holds them to.
+  ensureSealed(db, iso(setup));
   for (const u of DEMO_USERS) {
     ctx.st.user.run(u.id, u.name, u.role, iso(setup));
     if (needsPassphrase(u.role)) ctx.st.passphrase.run(u.id, demoPassphraseHash(seed, u.id), iso(setup));
+    const row: UserRow = { user_id: u.id, display_name: u.name, role: u.role, created_at: iso(setup) };
+    ctx.audit({ at: row.created_at, actor: row.user_id, action: 'user.create', entity: 'user', entityId: row.user_id, payload: userAuditPayload(row) });
   }
   const established = items.filter((it) => it.launch === null);
-  const itemsBatch = recordBatch(ctx.st, ctx.audit, { kind: 'items', fileName: 'demo:items', at: setup + HOUR_MS, rows: established.length, seed });
-  writeItems(ctx, established, itemsBatch);
+  recordBatch(db, ctx.st, ctx.audit, { kind: 'items', fileName: 'demo:items', at: setup + HOUR_MS, rows: established.length, seed }, (batchId) => writeItems(ctx, established, batchId));
 
   // Launches are set up in the item master a few weeks ahead of the first one
   // (at set-up already when the history reaches back past it).
@@ -211,8 +206,7 @@ export function writeDemo(db: Db, plan: DemoPlan, progress: (done: number, total
         ? setup + 1.25 * HOUR_MS
         : Math.max(businessDaysAfter(setup, 3) + 9 * HOUR_MS, closeOf(firstLaunch - 2) + 12 * DAY_MS - 7 * HOUR_MS);
   const writeNewItems = (): void => {
-    const batchId = recordBatch(ctx.st, ctx.audit, { kind: 'items', fileName: 'demo:items-new', at: newItemsAt!, rows: launched.length, seed });
-    writeItems(ctx, launched, batchId);
+    recordBatch(db, ctx.st, ctx.audit, { kind: 'items', fileName: 'demo:items-new', at: newItemsAt!, rows: launched.length, seed }, (batchId) => writeItems(ctx, launched, batchId));
     newItemsAt = null;
   };
   if (newItemsAt !== null && newItemsAt < setup + 1.5 * HOUR_MS) writeNewItems();
@@ -220,8 +214,9 @@ export function writeDemo(db: Db, plan: DemoPlan, progress: (done: number, total
   const historyMonths: number[] = [];
   for (let m = cal.historyStart; m < firstCycle; m++) historyMonths.push(m);
   const historyAt = setup + 1.5 * HOUR_MS;
-  const historyBatch = recordBatch(ctx.st, ctx.audit, { kind: 'actuals', fileName: 'demo:actuals-history', at: historyAt, rows: actualRowsIn(demands, historyMonths), seed });
-  writeActualMonths(ctx, historyMonths, historyAt, historyBatch);
+  recordBatch(db, ctx.st, ctx.audit, { kind: 'actuals', fileName: 'demo:actuals-history', at: historyAt, rows: actualRowsIn(demands, historyMonths), seed }, (batchId) =>
+    writeActualMonths(ctx, historyMonths, historyAt, batchId),
+  );
   writePolicies(ctx, businessDaysAfter(setup, 2) + 10 * HOUR_MS);
   const salesByCycle = new Map<number, SalesInputEntry[]>();
   for (const e of plan.salesInputs) {

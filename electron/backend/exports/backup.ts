@@ -5,6 +5,8 @@
 import { renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
+import { chainHead, type ChainHead } from '../audit/chain';
+import { BACKUP_CHAIN_HEAD_KEY, chainHeadToken } from '../audit/chain-head';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { createPrivateFile } from '../private-files';
@@ -14,6 +16,8 @@ export interface BackupOutcome {
   path: string;
   bytes: number;
   schemaVersion: number;
+  /** The newest audit entry in the copy, also recorded in the copy itself: `fwb check --against` the backup shows a chain rewritten since. */
+  chainHead: ChainHead | null;
   /** Times the copy started over because another connection wrote to the workbook meanwhile. */
   restarts: number;
 }
@@ -50,9 +54,9 @@ export async function backupWorkbook(db: Db, outPath: string, options: BackupOpt
         return restarts > 0 ? Math.max(totalPages, 1) : (options.pagesPerStep ?? PAGES_PER_STEP);
       },
     });
-    const schemaVersion = assertSoundCopy(partial, path);
+    const { schemaVersion, chainHead } = assertSoundCopy(partial, path);
     renameSync(partial, path);
-    return { path, bytes: statSync(path).size, schemaVersion, restarts };
+    return { path, bytes: statSync(path).size, schemaVersion, chainHead, restarts };
   } catch (err) {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${partial}${suffix}`, { force: true });
     if (err instanceof WorkbenchError) throw err;
@@ -67,14 +71,23 @@ export async function backupWorkbook(db: Db, outPath: string, options: BackupOpt
  * it is one self-contained file that opening it read-only leaves no -wal or
  * -shm beside (the app switches a restored workbook back to WAL when it opens it).
  */
-function assertSoundCopy(partial: string, path: string): number {
+function assertSoundCopy(partial: string, path: string): { schemaVersion: number; chainHead: ChainHead | null } {
   const copy = new Database(partial, { fileMustExist: true });
   try {
     copy.pragma('journal_mode = DELETE');
     const check = copy.pragma('quick_check', { simple: true }) as string;
     if (check !== 'ok') throw new WorkbenchError('INTERNAL', `The backup copy of ${basename(path)} failed SQLite's quick check (${check}); nothing was written.`);
-    return copy.pragma('user_version', { simple: true }) as number;
+    const schemaVersion = copy.pragma('user_version', { simple: true }) as number;
+    const head = schemaVersion > 0 ? recordChainHead(copy) : null;
+    return { schemaVersion, chainHead: head };
   } finally {
     copy.close();
   }
+}
+
+/** The copy's chain head, written into the copy too: what it was taken at stays with it, wherever it is kept. */
+function recordChainHead(copy: Db): ChainHead | null {
+  const head = chainHead(copy);
+  copy.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(BACKUP_CHAIN_HEAD_KEY, chainHeadToken(head));
+  return head;
 }

@@ -7,6 +7,7 @@
 // Rows follow the lines' key index (item, location, period), so the first rows
 // of a million-line plan stream out at once instead of after a sort.
 import type { Db } from '../db/open';
+import { assertReleaseIntact } from '../decisions/release-lines';
 import { WorkbenchError } from '../errors';
 import { policyResolver } from '../decisions/policy';
 import { columns, statementRows, type ExportCell, type TitledTable } from './table';
@@ -135,6 +136,7 @@ export function versionPlanTable(db: Db, runId: number, version: number): Titled
       `Run ${runId} has no plan version ${version}${versions.length ? ` (its versions: ${versions.join(', ')})` : ' (it was never released)'}.`,
     );
   }
+  assertReleaseIntact(db, release.releaseId, 'exported');
   const total = db.prepare('SELECT count(*) FROM release_lines WHERE release_id = ?').pluck().get(release.releaseId) as number;
   const rollback = release.kind === 'rollback' ? `, a rollback to version ${release.restoresVersion}` : '';
   return {

@@ -7,7 +7,12 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkWorkbook, type CheckReport } from '../audit/check';
-import { openWorkbook } from '../db/open';
+import { compareChainHeads } from '../audit/against';
+import { chainHead, type ChainHead } from '../audit/chain';
+import { BACKUP_CHAIN_HEAD_KEY, parseChainHeadToken } from '../audit/chain-head';
+import { isDamageError } from '../db/damage';
+import { openWorkbook, type Db } from '../db/open';
+import { openReadOnly } from '../db/read-only';
 import { WorkbenchError } from '../errors';
 import { discardRestoreCopy, restoreStamp, stageRestoreCopy, swapInRestoredCopy, workbookStillOpen } from './restore-files';
 
@@ -22,6 +27,14 @@ export interface RestoreOutcome extends BackupVerdict {
   restoredFrom: string;
   /** Where the workbook as it was before the restore now is (null: there was none). */
   keptAside: string | null;
+  /** The backup's audit chain head (what it recorded, or its newest entry). */
+  chainHead: ChainHead | null;
+  /**
+   * Whether the workbook it replaced still held that head: 'continues' (it only
+   * went on after the backup), 'rewritten' or 'truncated' (its chain was changed
+   * after the backup was taken), 'unknown' (it could not be read), null (there was none).
+   */
+  replacedChain: 'continues' | 'rewritten' | 'truncated' | 'unknown' | null;
 }
 
 /**
@@ -31,7 +44,7 @@ export interface RestoreOutcome extends BackupVerdict {
  * The copy is first switched to a rollback journal: a read-only look at a
  * WAL-mode file would leave -wal and -shm files behind.
  */
-export async function verifyRestoreCopy(copyPath: string, displayName = basename(copyPath)): Promise<BackupVerdict> {
+export async function verifyRestoreCopy(copyPath: string, displayName = basename(copyPath)): Promise<BackupVerdict & { chainHead: ChainHead | null }> {
   if (!existsSync(copyPath) || !statSync(copyPath).isFile()) throw new WorkbenchError('INPUT_REJECTED', `There is no backup file at ${copyPath}.`);
   try {
     const copy = new Database(copyPath, { fileMustExist: true });
@@ -41,6 +54,7 @@ export async function verifyRestoreCopy(copyPath: string, displayName = basename
       copy.close();
     }
   } catch (err) {
+    if (isDamageError(err)) throw damagedBackup(displayName, (err as Error).message);
     throw new WorkbenchError('NOT_A_WORKBOOK', `${displayName} is not a Forecast Workbench workbook (${(err as Error).message}).`);
   }
   let opened;
@@ -53,18 +67,47 @@ export async function verifyRestoreCopy(copyPath: string, displayName = basename
   const { db } = opened;
   let report: CheckReport;
   let schemaVersion: number;
+  let head: ChainHead | null = null;
   try {
     schemaVersion = db.pragma('user_version', { simple: true }) as number;
     if (schemaVersion === 0) throw new WorkbenchError('NOT_A_WORKBOOK', `${displayName} is an empty SQLite file, not a Forecast Workbench workbook.`);
     report = checkWorkbook(db);
+    if (!report.damaged) head = recordedChainHead(db);
   } finally {
     db.close();
   }
+  if (report.damaged) throw damagedBackup(displayName, report.integrity.slice(0, 3).join('; '));
   if (!report.ok) {
     throw new WorkbenchError('INPUT_REJECTED', `${displayName} fails the workbook check, so it was not restored: ${report.firstProblem!.message}`);
   }
-  return { schemaVersion, auditEntries: report.auditEntries, journalRowsChecked: report.journalRowsChecked };
+  return { schemaVersion, auditEntries: report.auditEntries, journalRowsChecked: report.journalRowsChecked, chainHead: head };
 }
+
+/** The head a backup recorded when it was taken (backup.ts), or its newest entry for a copy made otherwise. */
+function recordedChainHead(db: Db): ChainHead | null {
+  const recorded = db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(BACKUP_CHAIN_HEAD_KEY) as string | undefined;
+  return (recorded && parseChainHeadToken(recorded)) || chainHead(db);
+}
+
+/** Did the workbook about to be put aside still hold the backup's head? Read-only; a workbook that cannot be read is 'unknown'. */
+async function replacedChain(workbookPath: string, head: ChainHead | null): Promise<RestoreOutcome['replacedChain']> {
+  if (!existsSync(workbookPath)) return null;
+  if (head === null) return 'continues';
+  try {
+    const { db, close } = await openReadOnly(workbookPath);
+    try {
+      return compareChainHeads(db, { file: workbookPath, ...head }).verdict;
+    } finally {
+      close();
+    }
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A damaged backup is a failure to report (exit 1), not bad input: the file was meant to be the way back. */
+const damagedBackup = (displayName: string, detail: string) =>
+  new WorkbenchError('WORKBOOK_DAMAGED', `${displayName} is damaged (SQLite's integrity check: ${detail}), so it was not restored and the workbook was left as it was. Choose another backup.`);
 
 /** Checkpoints and closes the workbook from this process; afterwards a -wal or -shm means someone else has it open. */
 function assertNotInUse(workbookPath: string): void {
@@ -98,9 +141,10 @@ export async function restoreWorkbook(currentPath: string, backupPath: string, o
   const staged = stageRestoreCopy(path, from, stamp);
   try {
     const verdict = await verifyRestoreCopy(staged, basename(from));
+    const replaced = await replacedChain(path, verdict.chainHead);
     assertNotInUse(path);
     const keptAside = swapInRestoredCopy(path, staged, stamp);
-    return { ...verdict, path, restoredFrom: from, keptAside };
+    return { ...verdict, path, restoredFrom: from, keptAside, replacedChain: replaced };
   } catch (err) {
     discardRestoreCopy(staged);
     throw err;

@@ -6,6 +6,7 @@ import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
 import type { ExportKind } from '../../../shared/exports';
 import { accuracyTable, type AccuracySelection } from './accuracy-table';
 import { governanceHeadlines } from './governance';
+import { chainHead } from '../audit/chain';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { auditLogTable } from './audit-log';
@@ -27,6 +28,9 @@ export interface ExportSelection {
 
 const invalid = (message: string) => new WorkbenchError('INVALID_REQUEST', message);
 
+/** Plan and accuracy tables go to ERP and S&OP: they carry the chain head they were exported at. */
+const withProvenance = (db: Db, table: TitledTable): TitledTable => ({ ...table, provenance: { chainHead: chainHead(db) } });
+
 export function selectTable(db: Db, s: ExportSelection): TitledTable {
   if (s.what !== 'plan' && (s.runId !== undefined || s.version !== undefined)) throw invalid(`A run or version only goes with the plan, not with ${s.what}.`);
   if (s.what !== 'accuracy' && (s.by !== undefined || s.metric !== undefined || s.filter !== undefined)) throw invalid(`A slice, metric or filter only goes with accuracy, not with ${s.what}.`);
@@ -35,7 +39,7 @@ export function selectTable(db: Db, s: ExportSelection): TitledTable {
   switch (s.what) {
     case 'plan': {
       const runId = s.runId ?? currentRunId(db);
-      return s.version === undefined ? runPlanTable(db, runId) : versionPlanTable(db, runId, s.version);
+      return withProvenance(db, s.version === undefined ? runPlanTable(db, runId) : versionPlanTable(db, runId, s.version));
     }
     case 'quarantine':
       if (s.batchId === undefined) throw invalid('Say which import batch’s quarantine to export.');
@@ -44,7 +48,7 @@ export function selectTable(db: Db, s: ExportSelection): TitledTable {
       return auditLogTable(db);
     case 'accuracy':
       if (s.by === undefined) throw invalid('Say which accuracy table to export (by).');
-      return accuracyTable(db, { by: s.by as AccuracySelection['by'], metric: s.metric ?? 'wape', filter: s.filter ?? {}, windowCycles: s.windowCycles });
+      return withProvenance(db, accuracyTable(db, { by: s.by as AccuracySelection['by'], metric: s.metric ?? 'wape', filter: s.filter ?? {}, windowCycles: s.windowCycles }));
     case 'governance':
       return governanceHeadlines(db);
     default:

@@ -2,6 +2,7 @@
 // quarantine, the audit log, and later accuracy tables and the governance
 // figures) is one of these, so the writers are written once.
 import type { Statement } from 'better-sqlite3';
+import type { ChainHead } from '../audit/chain';
 import type { ExportCell, ExportColumn } from '../../../shared/exports';
 
 export type { ExportCell, ExportColumn, ExportColumnType } from '../../../shared/exports';
@@ -17,6 +18,17 @@ export interface ExportTable {
   rows: Iterable<ExportCell[]> | AsyncIterable<ExportCell[]>;
   /** How many rows `rows` yields, when known, for progress. */
   total: number | null;
+  /** Where the figures came from, carried by the file itself (plan and accuracy exports). */
+  provenance?: ExportProvenance;
+}
+
+/**
+ * The audit chain head of the workbook at export time: a CSV carries it in one
+ * more column on every row, an XLSX in its document description and a
+ * Provenance sheet. `fwb check --against FILE` compares it with the chain later.
+ */
+export interface ExportProvenance {
+  chainHead: ChainHead | null;
 }
 
 /** A table that knows what it is: a title for people and a stem for file names. */

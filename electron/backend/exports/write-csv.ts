@@ -14,6 +14,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { CHAIN_HEAD_COLUMN, chainHeadToken } from '../audit/chain-head';
 import type { ExportCell, ExportColumn, ExportTable, OnExportProgress } from './table';
 import { forEachRow } from './rows';
 
@@ -29,9 +30,11 @@ export function csvValue(column: ExportColumn, cell: ExportCell | undefined): st
 
 export async function writeCsv(table: ExportTable, path: string, onProgress?: OnExportProgress): Promise<number> {
   const out = createWriteStream(path, { flags: 'wx' });
+  // Provenance is one more column on every row: a comment or footer line would break CSV readers.
+  const head = table.provenance ? chainHeadToken(table.provenance.chainHead, true) : null;
   const csv = stringify({
     header: true,
-    columns: table.columns.map((c) => c.key),
+    columns: head === null ? table.columns.map((c) => c.key) : [...table.columns.map((c) => c.key), CHAIN_HEAD_COLUMN],
     record_delimiter: 'windows',
     quote_record_delimiter: true,
     escape_formulas: true,
@@ -44,6 +47,7 @@ export async function writeCsv(table: ExportTable, path: string, onProgress?: On
   const written = (async () => {
     const rows = await forEachRow(table, onProgress, async (row) => {
       const record = table.columns.map((column, i) => csvValue(column, row[i]));
+      if (head !== null) record.push(head);
       if (!csv.write(record)) await once(csv, 'drain');
     });
     csv.end();

@@ -4,7 +4,8 @@
 // is always a string cell, never a formula, whatever it starts with. The header
 // is bold, frozen and filterable; column widths follow the header and the first rows.
 import ExcelJS from 'exceljs';
-import type { ExportCell, ExportColumn, ExportTable, OnExportProgress } from './table';
+import { chainHeadToken, xlsxChainHeadDescription } from '../audit/chain-head';
+import type { ExportCell, ExportColumn, ExportProvenance, ExportTable, OnExportProgress } from './table';
 import { forEachRow } from './rows';
 
 /** Excel's limit for one cell's text. */
@@ -83,6 +84,27 @@ function columnWidths(columns: readonly ExportColumn[], sample: ExportCell[][]):
   });
 }
 
+/** The chain head in the document's description (Excel: File › Info › Properties) and on a sheet of its own after the data. */
+function writeProvenance(workbook: ExcelJS.stream.xlsx.WorkbookWriter, provenance: ExportProvenance): void {
+  const head = provenance.chainHead;
+  (workbook as unknown as { description: string }).description = xlsxChainHeadDescription(head);
+  const sheet = workbook.addWorksheet('Provenance');
+  sheet.columns = [
+    { header: 'Provenance', key: 'what', width: 22 },
+    { header: '', key: 'value', width: 72 },
+  ];
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  const rows: [string, string | number][] = [
+    ['Audit chain head', chainHeadToken(head)],
+    ['Audit entry', head?.auditId ?? 0],
+    ['Entry hash (sha256)', head?.hash ?? ''],
+    ['Check against it', 'fwb check --db WORKBOOK --against THIS_FILE'],
+  ];
+  for (const r of rows) sheet.addRow(r).commit();
+  sheet.commit();
+}
+
 export async function writeXlsx(table: ExportTable, path: string, onProgress?: OnExportProgress): Promise<XlsxWriteResult> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: true });
   const sheet = workbook.addWorksheet(sheetName(table.name), { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -120,6 +142,7 @@ export async function writeXlsx(table: ExportTable, path: string, onProgress?: O
   });
   if (!headerWritten) writeHeader();
   sheet.commit();
+  if (table.provenance) writeProvenance(workbook, table.provenance);
   await workbook.commit();
   return { rows, truncatedCells: stats.truncatedCells };
 }

@@ -76,6 +76,7 @@ h2 { font-size: 15px; margin: 24px 0 6px; border-bottom: 1px solid #cbd5e0; padd
 .answer { margin: 6px 0 10px; } table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 12px; }
 caption { text-align: left; font-weight: 600; color: #4a5568; padding: 2px 0; } th, td { border-bottom: 1px solid #e2e8f0; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f7fafc; font-weight: 600; } .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.note { color: #4a5568; font-size: 12px; margin: 4px 0 12px; } .note code { font-size: 11px; word-break: break-all; }
 .warn { color: #9b2c2c; font-weight: 600; } .empty { color: #718096; font-style: italic; } figure { margin: 8px 0 14px; } svg { max-width: 100%; height: auto; }
 @media print { body { margin: 12mm; max-width: none; } section { break-inside: avoid-page; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } }
 @page { size: A4; margin: 14mm; }`;
@@ -127,7 +128,10 @@ export function governanceHtml(r: GovernanceReport): string {
       GOVERNANCE_QUESTIONS[3],
       `${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pct(personShare)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${esc(identitiesText(a.identities))}`,
       table('Item owners', ['Planner', 'Items'], a.owners.map((o) => [esc(o.name), num(o.items)]), [1]) +
-        table('Approvers', ['Manager', 'Approved', 'Rejected'], a.approvers.map((x) => [esc(x.name), num(x.approvals), num(x.rejections)]), [1, 2]),
+        table('Approvers', ['Manager', 'Approved', 'Rejected'], a.approvers.map((x) => [esc(x.name), num(x.approvals), num(x.rejections)]), [1, 2]) +
+        `<p class="note">${esc(a.auditChain.note)} Audit log: ${num(a.auditChain.entries)} entries, head ${
+          a.auditChain.head ? `entry ${num(a.auditChain.head.auditId)} <code>${esc(a.auditChain.head.hash)}</code>` : 'none yet'
+        }.</p>`,
     ),
     section(
       5,

@@ -8,6 +8,7 @@ import { driftReport } from '../accuracy/drift';
 import { trustMap } from '../accuracy/trust';
 import { effectiveRole } from '../decisions/policy';
 import { workbookGrain, type Db } from '../db/open';
+import { chainHead } from '../audit/chain';
 import type { PolicyRow } from '../audit/payloads';
 
 const pct = (num: number | null, den: number | null) => (num !== null && den !== null && den > 0 ? (num / den) * 100 : null);
@@ -127,8 +128,16 @@ function accountability(db: Db): GovernanceReport['accountability'] {
         .pluck()
         .all() as string[],
     },
+    auditChain: { head: chainHead(db), entries: db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number, note: AUDIT_CHAIN_NOTE },
   };
 }
+
+/** What the audit log of a single-seat workbook can vouch for, and what it cannot (SPEC §5 People and Audit). */
+const AUDIT_CHAIN_NOTE =
+  'People in this workbook are local: each says who they are when signing in, and nothing outside the file vouches for it. ' +
+  'Every decision, approval, policy change, import and release is in a hash-chained audit log, so a change made to the file by hand shows in fwb check — ' +
+  'but whoever holds this file can rewrite the whole chain consistently, and only a copy made before can show that: every backup and every plan or accuracy export records the chain head, ' +
+  'and fwb check --against that copy compares. Team workbooks anchor it in the database, where no one person can rewrite it.';
 
 function monitoring(db: Db): GovernanceReport['monitoring'] {
   const all = db

@@ -1,6 +1,7 @@
 // Turns the file's item and location numbers (validator order) into workbook
 // keys, creating what is new, so the line writers index a typed array instead of
 // looking up a string per line. Also creates users named by imported rows.
+import type { UserRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 
 function grow(a: Int32Array, need: number): Int32Array {
@@ -17,6 +18,8 @@ export class KeyResolver {
   private locationCount = 0;
   readonly createdItems: string[] = [];
   readonly createdLocations: string[] = [];
+  /** Users this import created, for its audit entry: `fwb check` holds every user to a record. */
+  readonly createdUsers: UserRow[] = [];
   /** Largest item_key before this import: lines of items above it cannot have earlier actuals. */
   readonly maxItemKeyBefore: number;
   private readonly users = new Set<string>();
@@ -105,7 +108,10 @@ export class KeyResolver {
   /** Makes sure a user named in the file exists (decided_by, owner, imported_by reference users). */
   ensureUser(id: string | null, role: 'planner' | 'analyst'): void {
     if (id === null || this.users.has(id)) return;
-    if (this.st.user.get(id) === undefined) this.st.newUser.run(id, id, role, this.at);
+    if (this.st.user.get(id) === undefined) {
+      this.st.newUser.run(id, id, role, this.at);
+      this.createdUsers.push({ user_id: id, display_name: id, role, created_at: this.at });
+    }
     this.users.add(id);
   }
 }

@@ -3,7 +3,9 @@
 // a crash or a refusal leaves nothing behind. Batches arrive while the reader
 // is still parsing; the transaction stays open across those awaits.
 import type { ImportNotice } from '../../../shared/domain';
-import { importBatchAuditPayload, type ImportBatchRow } from '../audit/payloads';
+import { noRows, tableContent, type BatchContent } from '../audit/content-digest';
+import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
+import { ensureSealed } from '../audit/seal';
 import type { Db } from '../db/open';
 import { bulkAuditAppender } from '../demo/audit-writer';
 import type { Grain } from '../../../shared/period';
@@ -86,6 +88,8 @@ export class Committer {
     if (bulk && this.fkWasOn) db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     this.open = true;
+    // A workbook's first change by this version seals what older ones wrote; before this batch's rows, so they are not fingerprinted twice.
+    ensureSealed(db, this.at);
     this.batchId = Number(
       db
         .prepare(`INSERT INTO import_batches (kind, file_name, file_size, sha256, source, options, imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`)
@@ -214,7 +218,10 @@ export class Committer {
       batch_id: this.batchId,
       kind: plan.kind,
       file_name: plan.file,
+      file_size: plan.size,
       sha256: plan.sha256,
+      source: plan.sourceKey,
+      options: JSON.stringify(plan.options),
       model_name: models.length > 0 ? models.join(', ') : null,
       model_version: versions.length > 0 ? versions.join(', ') : null,
       rows_read: this.rowsRead,
@@ -227,7 +234,7 @@ export class Committer {
       .prepare('UPDATE import_batches SET model_name = ?, model_version = ?, rows_read = ?, rows_accepted = ?, rows_quarantined = ?, imported_by = ? WHERE batch_id = ?')
       .run(row.model_name, row.model_version, row.rows_read, row.rows_accepted, row.rows_quarantined, row.imported_by, row.batch_id);
     if (plan.remember) rememberMapping(this.db, plan.sourceKey, plan.kind, plan.remember, this.at);
-    audit({ at: this.at, actor: plan.user, action: 'import', entity: 'import_batch', entityId: String(this.batchId), payload: importBatchAuditPayload(row) });
+    audit({ at: this.at, actor: plan.user, action: 'import', entity: 'import_batch', entityId: String(this.batchId), payload: importAuditPayload(row, this.content(), this.keys.createdUsers) });
     this.db.exec('COMMIT');
     this.open = false;
     this.restoreForeignKeys();
@@ -241,6 +248,17 @@ export class Committer {
       runs: runs.map((r) => ({ runId: r.runId, model: r.spec.model, modelVersion: r.spec.modelVersion, origin: keyToIso(r.spec.originKey), lines: r.lines })),
       errors: this.errors,
       warnings,
+    };
+  }
+
+  /** Fingerprints of what this batch wrote: lines and history rows as they went in, its few runs read back. */
+  private content(): BatchContent {
+    const history = this.history?.digest.result() ?? noRows();
+    return {
+      runs: tableContent(this.db, 'runs', this.batchId),
+      lines: this.forecasts?.digest.result() ?? noRows(),
+      actuals: this.plan.kind === 'actuals' ? history : noRows(),
+      salesInputs: this.plan.kind === 'sales_inputs' ? history : noRows(),
     };
   }
 

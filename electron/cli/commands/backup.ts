@@ -1,7 +1,8 @@
 // fwb backup --db FILE --out FILE [--force] [--json]
 import { BACKUP_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
-import { openWorkbook } from '../../backend/db/open';
+import { chainHeadToken } from '../../backend/audit/chain-head';
+import { openReadOnly } from '../../backend/db/read-only';
 import { backupWorkbook } from '../../backend/exports/backup';
 import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
@@ -16,17 +17,20 @@ export async function backupCommand(argv: string[], io: CliIo): Promise<ExitCode
   if (!values.out) throw new UsageError('--out FILE is required');
   try {
     // Read-only: the online backup reads the workbook, and never migrates or changes it.
-    const { db } = await openWorkbook(values.db, { readonly: true });
+    const { db, close } = await openReadOnly(values.db);
     const show = progressLine(io);
     try {
       const done = await backupWorkbook(db, values.out, { overwrite: values.force, onProgress: (p) => show(`backing up ${p.pagesDone}/${p.pagesTotal} pages`) });
       show('');
       if (values.json) io.stdout.write(`${JSON.stringify({ db: values.db, ...done })}\n`);
-      else io.stdout.write(`${values.db} backed up to ${done.path} (${(done.bytes / (1 << 20)).toFixed(1)} MB, schema ${done.schemaVersion}).\n`);
+      else {
+        const head = done.chainHead ? `; audit chain head ${chainHeadToken(done.chainHead, true)}` : '';
+        io.stdout.write(`${values.db} backed up to ${done.path} (${(done.bytes / (1 << 20)).toFixed(1)} MB, schema ${done.schemaVersion}${head}).\n`);
+      }
       return EXIT.ok;
     } finally {
       show('');
-      db.close();
+      close();
     }
   } catch (err) {
     return rejectedInput(err, io, 'backup');

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, OVERRIDE_SLICES } from '../../../shared/accuracy';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../../shared/exports';
 import { openWorkbook } from '../../backend/db/open';
+import { openReadOnly } from '../../backend/db/read-only';
 import type { ExportSelection } from '../../backend/exports/select';
 import { accuracyFilterFlags, metricFlag } from '../accuracy-flags';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
@@ -103,7 +104,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
     // Read-only: an export never changes what the workbook holds. Accuracy figures
     // come from a derived cache (accuracy_cells) that may need bringing up to date first.
     const derived = chosen.what === 'accuracy' || chosen.what === 'governance';
-    const { db } = await openWorkbook(values.db, { readonly: !derived });
+    const { db, close } = derived ? await openWritable(values.db) : await openReadOnly(values.db);
     const show = progressLine(io);
     try {
       const { exportToFile } = await import('../../backend/exports/export-file');
@@ -117,11 +118,16 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
       return EXIT.ok;
     } finally {
       show('');
-      db.close();
+      close();
     }
   } catch (err) {
     return rejectedInput(err, io, 'export');
   }
+}
+
+async function openWritable(path: string) {
+  const { db } = await openWorkbook(path);
+  return { db, close: () => db.close() };
 }
 
 export { EXPORT_USAGE };

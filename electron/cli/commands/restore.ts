@@ -5,6 +5,15 @@ import { restoreWorkbook } from '../../backend/exports/restore';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 
+/** What the workbook put aside says about the backup's audit chain. */
+const REPLACED_CHAIN: Record<string, string> = {
+  continues: "The workbook put aside holds every audit entry this backup holds, unchanged: its audit chain continued this backup's.\n",
+  rewritten: "Note: the workbook put aside does not continue this backup's audit chain — an entry the backup holds was changed after it was taken (fwb check --db ASIDE --against BACKUP names it).\n",
+  truncated: "Note: the workbook put aside does not continue this backup's audit chain — entries the backup holds were removed after it was taken.\n",
+  unknown: '',
+  none: '',
+};
+
 export async function restoreCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({
     args: argv,
@@ -23,7 +32,8 @@ export async function restoreCommand(argv: string[], io: CliIo): Promise<ExitCod
   else {
     io.stdout.write(
       `${done.path} restored from ${done.restoredFrom} (schema ${done.schemaVersion}; ${done.auditEntries} audit entries chained, ${done.journalRowsChecked} journal rows match).\n` +
-        (done.keptAside ? `The workbook as it was is kept as ${done.keptAside}.\n` : ''),
+        (done.keptAside ? `The workbook as it was is kept as ${done.keptAside}.\n` : '') +
+        REPLACED_CHAIN[done.replacedChain ?? 'none'],
     );
   }
   return EXIT.ok;

@@ -140,6 +140,15 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
           <ReportTable caption="Item owners" head={['Planner', 'Items']} numeric={[1]} rows={a.owners.map((o) => [o.name, num(o.items)])} />
           <ReportTable caption="Approvers" head={['Manager', 'Approved', 'Rejected']} numeric={[1, 2]} rows={a.approvers.map((x) => [x.name, num(x.approvals), num(x.rejections)])} />
         </div>
+        <p className="hint report-audit-note">
+          {a.auditChain.note} Audit log: {num(a.auditChain.entries)} entries
+          {a.auditChain.head && (
+            <>
+              , head entry {num(a.auditChain.head.auditId)} <code title={a.auditChain.head.hash}>{a.auditChain.head.hash.slice(0, 16)}…</code>
+            </>
+          )}
+          .
+        </p>
       </Question>
 
       <Question

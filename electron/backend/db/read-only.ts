@@ -1,0 +1,58 @@
+// A read-only look at a workbook (fwb check, backup, export) that leaves the
+// folder as it found it. A read-only SQLite connection to a WAL-mode file makes
+// the -wal and -shm files it needs and cannot remove them when it closes, so
+// every `fwb check` used to leave two stray files beside the workbook.
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { openWorkbook, type Db } from './open';
+
+const SIDE_FILES = ['-wal', '-shm'] as const;
+
+export interface ReadOnlyWorkbook {
+  db: Db;
+  /** Closes the workbook and removes the -wal and -shm this look made (never ones that were there before). */
+  close(): void;
+}
+
+const hasSideFiles = (path: string) => SIDE_FILES.some((s) => existsSync(`${path}${s}`));
+
+/**
+ * Removes the -wal and -shm a read-only connection left: a read-write connection
+ * that only reads lets SQLite remove them itself on close when it is the last
+ * one (the WAL is empty, so checkpointing it changes no byte of the workbook),
+ * and leaves them alone when another program has the workbook open.
+ */
+function removeSideFilesLeftBy(path: string): void {
+  if (!hasSideFiles(path)) return;
+  try {
+    const db = new Database(path, { fileMustExist: true });
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Not openable for writing (a read-only folder, a file that is no database): nothing of ours to tidy.
+  }
+}
+
+export async function openReadOnly(path: string): Promise<ReadOnlyWorkbook> {
+  const hadSideFiles = hasSideFiles(path);
+  const tidy = () => {
+    if (!hadSideFiles) removeSideFilesLeftBy(path);
+  };
+  let db: Db;
+  try {
+    ({ db } = await openWorkbook(path, { readonly: true }));
+  } catch (err) {
+    tidy();
+    throw err;
+  }
+  return {
+    db,
+    close: () => {
+      if (db.open) db.close();
+      tidy();
+    },
+  };
+}
