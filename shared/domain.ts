@@ -174,7 +174,7 @@ export interface ImportUndoOutcome {
  * what is wrong in neutral words, and each way in words the hint its own way
  * (fwb: "pass --origin YYYY-MM-DD"; the Import screen: "set Origin in the options").
  */
-export type OptionHintName = 'origin' | 'model' | 'modelAndOrigin' | 'force' | 'createItems' | 'kind' | 'replace';
+export type OptionHintName = 'origin' | 'model' | 'modelAndOrigin' | 'force' | 'createItems' | 'kind' | 'replace' | 'restoreBackup';
 export interface OptionHint {
   option: OptionHintName;
   /** option 'kind': the kind the file looks like. */

@@ -26,6 +26,8 @@ export function cliHint(hint: OptionHint): string {
       return `import it with --kind ${KIND_FLAGS[hint.kind ?? 'forecasts']}`;
     case 'replace':
       return 'pass --force to replace it';
+    case 'restoreBackup':
+      return 'restore a backup with fwb restore --db WORKBOOK --from BACKUP';
   }
 }
 

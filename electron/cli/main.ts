@@ -1,5 +1,5 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
-import { isDamageError, restoreAdvice } from '../backend/db/damage';
+import { isDamageError } from '../backend/db/damage';
 import { WorkbenchError } from '../backend/errors';
 import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE } from './usage';
 import { withCliHint } from './hints';
@@ -59,10 +59,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     if (isDamageError(err)) {
       // A damaged page met while reading (export, accuracy): a sentence and the way back, not SQLite's stack.
       const db = rest.includes('--db') ? (rest[rest.indexOf('--db') + 1] ?? 'FILE') : 'FILE';
-      io.stderr.write(`fwb ${name}: the workbook is damaged (${(err as Error).message}); nothing was written. ${restoreAdvice(db)}\n`);
+      io.stderr.write(`fwb ${name}: the workbook is damaged (${(err as Error).message}); nothing was written. Restore it from a backup with fwb restore --db ${db} --from BACKUP; the damaged file is kept aside.\n`);
       return EXIT.failed;
     }
-    io.stderr.write(`fwb ${name}: ${(err as Error).stack ?? String(err)}\n`);
+    // Not an error we know: a sentence for the person, the stack only when asked for (FWB_DEBUG=1).
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`fwb ${name} failed unexpectedly: ${message}. Nothing more was written; this is a fault of fwb, please report it${process.env.FWB_DEBUG === '1' ? '' : ' (FWB_DEBUG=1 prints the details)'}.\n`);
+    if (process.env.FWB_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT.failed;
   }
 }

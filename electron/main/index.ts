@@ -15,6 +15,7 @@ runApp(
   { app, BrowserWindow, dialog, ipcMain, Menu, session, shell },
   { locations, startBackend: (init) => BackendHost.start(locations.workerUrl, init) },
 ).catch((err: unknown) => {
-  dialog.showErrorBox('Forecast Workbench could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  // A sentence, never a stack: the person can do nothing with one.
+  dialog.showErrorBox('Forecast Workbench could not start', `${err instanceof Error ? err.message : String(err)}\n\nThis is a fault of the app; please report it.`);
   app.exit(1);
 });

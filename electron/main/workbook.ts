@@ -89,6 +89,9 @@ export function workbookName(path: string): string {
 }
 
 export function startFailureMessage(err: unknown): string {
-  if (err instanceof BackendStartError) return err.error.message;
+  if (err instanceof BackendStartError) {
+    // The backend says what is wrong; the desktop app names its own way out.
+    return err.error.hint?.option === 'restoreBackup' ? `${err.error.message}: File › Restore from Backup… puts a backup in its place.` : err.error.message;
+  }
   return err instanceof Error ? err.message : String(err);
 }

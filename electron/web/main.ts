@@ -43,7 +43,9 @@ async function main(): Promise<number> {
   try {
     backend = await BackendHost.start(sourceWorkerUrl, { dbPath: resolve(args.db), seedDemoIfEmpty: args['seed-demo-if-empty'] });
   } catch (err) {
-    const message = err instanceof BackendStartError ? err.error.message : (err as Error).message;
+    // The backend says what is wrong; at this terminal the way back is the restore command.
+    const advice = err instanceof BackendStartError && err.error.hint?.option === 'restoreBackup' ? `; restore a backup with fwb restore --db ${args.db} --from BACKUP` : '';
+    const message = err instanceof BackendStartError ? `${err.error.message}${advice}` : (err as Error).message;
     process.stderr.write(`Cannot open the workbook: ${message}\n`);
     return 1;
   }

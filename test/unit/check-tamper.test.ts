@@ -15,6 +15,7 @@ import { generateDemo } from '../../electron/backend/demo/generate';
 import { importFile } from '../../electron/backend/imports/import-file';
 import { ok } from '../helpers/api';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { DEMO_PASSPHRASE } from '../../shared/domain';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
@@ -59,10 +60,11 @@ beforeAll(async () => {
     kind: 'forecasts',
     model: 'Legacy',
     origin: '2026-10-01',
+    unknownItems: 'create',
     user: 'olga.import',
   });
   target.importBatch = fc.batchId;
-  const act = await importFile(ctx, file('act.csv', `item_id,period,actual\n${items[0]},2026-10-01,999\nNEW-1,2026-10-01,2\n`), { kind: 'actuals', user: 'olga.import' });
+  const act = await importFile(ctx, file('act.csv', `item_id,period,actual\n${items[0]},2026-10-01,999\nNEW-1,2026-10-01,2\n`), { kind: 'actuals', unknownItems: 'create', user: 'olga.import' });
   target.actualsBatch = act.batchId;
   await importFile(ctx, file('si.csv', `sku,period,sales_input,rep\n${items[1]},2026-12-01,77,Key account\n`), { kind: 'sales_inputs', user: 'olga.import' });
 
@@ -74,14 +76,14 @@ beforeAll(async () => {
   await ok(ctx, 'decideLine', { lineId: lines[0]!, action: 'override', quantity: 1, reasonCode: 'lost_business', comment: 'customer gone' });
   const big = await ok(ctx, 'decideLine', { lineId: lines[1]!, action: 'override', percent: 200, reasonCode: 'promotion', comment: 'big promo' });
   expect(big.decision.status).toBe('pending_approval');
-  await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager' });
+  await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager', passphrase: DEMO_PASSPHRASE });
   await ok(ctx, 'reviewOverride', { decisionId: big.decision.decisionId, verdict: 'approved', note: 'fine' });
   target.supersededApproval = db.prepare('SELECT max(approval_id) FROM approvals').pluck().get() as number;
   await ok(ctx, 'signIn', { userId: 'ana.silva', displayName: 'Ana Silva', role: 'planner' });
   await ok(ctx, 'decideLine', { lineId: lines[1]!, action: 'accept' });
 
   // Releases and a rollback of the run before the current one.
-  await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager' });
+  await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager', passphrase: DEMO_PASSPHRASE });
   const previous = db.prepare('SELECT run_id FROM forecast_runs WHERE model_name <> ? ORDER BY origin DESC LIMIT 1 OFFSET 1').pluck().get('Legacy') as number;
   await ok(ctx, 'releaseRun', { runId: previous, note: 'September plan' });
   await ok(ctx, 'releaseRun', { runId: previous, note: 'again' });
@@ -211,7 +213,7 @@ describe('an altered release snapshot does not roll forward or go out', () => {
     raw.close();
     const { db } = await openWorkbook(copy, { now: FIXED_NOW });
     const ctx: BackendContext = { db, path: copy, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
-    await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager' });
+    await ok(ctx, 'signIn', { userId: 'maria.lopez', displayName: 'Maria Lopez', role: 'manager', passphrase: DEMO_PASSPHRASE });
     const releasesBefore = db.prepare('SELECT count(*) FROM releases').pluck().get();
     await expect(ok(ctx, 'rollbackRun', { runId, toVersion: 1, note: 'back again' })).rejects.toThrow(/Version 1 of run \d+ no longer matches what its release recorded \(audit entry \d+\).*not rolled back to/);
     expect(db.prepare('SELECT count(*) FROM releases').pluck().get()).toBe(releasesBefore);

@@ -72,7 +72,8 @@ describe('a damaged workbook', () => {
   it('is refused for writing on open, saying how to restore it, and left as it was', async () => {
     await expect(openWorkbook(damaged)).rejects.toMatchObject({
       code: 'WORKBOOK_DAMAGED',
-      message: expect.stringMatching(/damaged.sqlite is damaged .*fwb restore --db .*damaged\.sqlite --from BACKUP/s),
+      message: expect.stringMatching(/damaged.sqlite is damaged .*Restore it from a backup/s),
+      hint: { option: 'restoreBackup' },
     });
     unchanged();
   });

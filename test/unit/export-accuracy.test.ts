@@ -102,7 +102,9 @@ describe('accuracy exports', () => {
     expect(parsed.slice(1).map((r) => r.slice(0, 9))).toEqual(
       map.segments.map((x) => [x.segment, x.verdict, x.text, String(x.cycles), rounded(x.naive), rounded(x.model), rounded(x.final), rounded(x.modelVsNaive), rounded(x.finalVsModel)]),
     );
-    expect(parsed.slice(1).map((r) => r.at(-1))).toEqual(map.segments.map((x) => (x.drift!.drifting ? 'yes' : 'no')));
+    // The last column is the audit chain head (audit/chain-head.ts); drifting comes before it.
+    expect(parsed[0]!.slice(-2)).toEqual(['drifting', 'audit_chain_head']);
+    expect(parsed.slice(1).map((r) => r.at(-2))).toEqual(map.segments.map((x) => (x.drift!.drifting ? 'yes' : 'no')));
     const cli = join(t.dir, 'trust.csv');
     const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };
     expect(await runCli(['export', '--db', path, '--what', 'accuracy', '--by', 'trust-map', '--window', '6', '--format', 'csv', '--out', cli], quiet)).toBe(0);

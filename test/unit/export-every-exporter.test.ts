@@ -24,6 +24,8 @@ import type { ExportCell, ExportColumn } from '../../shared/exports';
 import { ok } from '../helpers/api';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 import { DEMO_PASSPHRASE } from '../../shared/domain';
+import { CHAIN_HEAD_COLUMN, chainHeadToken } from '../../electron/backend/audit/chain-head';
+import { chainHead } from '../../electron/backend/audit/chain';
 
 /** Python's own csv module (Debian's stock python3); CI machines have it, others skip that one check. */
 const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
@@ -101,12 +103,24 @@ describe('every exporter', () => {
     ),
   ];
 
+  /** Plan and accuracy CSVs end with the audit chain head on every row (audit/chain-head.ts): the same token throughout, then the table as previewed. */
+  function withoutChainHead(s: ExportSelection, records: string[][]): string[][] {
+    if (s.what !== 'plan' && s.what !== 'accuracy') {
+      expect(records[0]).not.toContain(CHAIN_HEAD_COLUMN);
+      return records;
+    }
+    expect(records[0]!.at(-1)).toBe(CHAIN_HEAD_COLUMN);
+    const tokens = new Set(records.slice(1).map((r) => r.at(-1)));
+    expect([...tokens]).toEqual([chainHeadToken(chainHead(ctx.db), true)]);
+    return records.map((r) => r.slice(0, -1));
+  }
+
   for (const [name, selection] of selections) {
     it(`${name}: re-reads strictly to one record per row, every cell as written`, async () => {
       const s = selection();
       const out = join(t.dir, `${name.replace(/\W+/g, '-')}.csv`);
       const done = await exportToFile(ctx.db, s, 'csv', out);
-      const records = strictRecords(out);
+      const records = withoutChainHead(s, strictRecords(out));
       expect(records).toHaveLength(done.rows + 1);
       const preview = await ok(ctx, 'previewExport', { ...s, limit: 500 } as never);
       expect(records[0]).toEqual(preview.columns.map((c) => c.key));

@@ -67,6 +67,10 @@ describe('undo of a forecasts batch', () => {
     expect(audit.map((a) => [a.action, a.actor])).toEqual([['import', null], ['import.undo', 'sam']]);
     expect(JSON.parse(audit[1]!.payload)).toMatchObject({ batchId: bad.batchId, fileName: 'm3_monthly.csv', undoneAt: AT, undoneBy: 'sam', removed: { runs: 1, forecastLines: 2, items: 1 } });
     expect(checkWorkbook(db)).toMatchObject({ ok: true, problems: [] });
+    // fwb check holds the batch to its undo entry: another name on the undo, or an undo nobody recorded, shows.
+    db.prepare("UPDATE import_batches SET undone_by = NULL WHERE batch_id = ?").run(bad.batchId);
+    expect(checkWorkbook(db).problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^import batch \d+ \(m3_monthly\.csv\) says it was undone on .* by nobody named, but audit entry \d+ recorded its undo on .* by sam$/));
+    db.prepare("UPDATE import_batches SET undone_by = 'sam' WHERE batch_id = ?").run(bad.batchId);
     // The governance report's provenance lists the data the workbook uses: not the undone file.
     const report = governanceReport(db, new Date(AT));
     expect(report.provenance.batches.filter((b) => b.kind === 'forecasts')).toEqual([]);

@@ -25,7 +25,7 @@ export const CHAIN_HEAD_COLUMN = 'audit_chain_head';
 const XLSX_PREFIX = 'Forecast Workbench audit chain head ';
 
 /** The document description (File › Info › Properties › Comments in Excel) an XLSX export carries. */
-export const xlsxChainHeadDescription = (head: ChainHead | null) => `${XLSX_PREFIX}${chainHeadToken(head)} (compare with: fwb check --db WORKBOOK --against this file)`;
+export const xlsxChainHeadDescription = (head: ChainHead | null) => `${XLSX_PREFIX}${chainHeadToken(head)} (check the workbook against this file to see whether its chain was rewritten since)`;
 
 export function chainHeadFromXlsxDescription(description: string): ChainHead | null {
   return description.startsWith(XLSX_PREFIX) ? parseChainHeadToken(description.slice(XLSX_PREFIX.length).split(/\s/)[0] ?? '') : null;

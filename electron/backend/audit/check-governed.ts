@@ -71,6 +71,18 @@ function compareBatchContents(db: Db, batches: ImportBatchRow[], records: Govern
     const record = records.batches.get(String(b.batch_id));
     if (!record) continue; // reported with the batch row itself
     const now = contents.get(b.batch_id)!;
+    // An undone batch left nothing behind; who undid it and when must be what its undo entry says.
+    const undoneAt = (b as ImportBatchRow & { undone_at?: string | null }).undone_at ?? null;
+    const undoneBy = (b as ImportBatchRow & { undone_by?: string | null }).undone_by ?? null;
+    if (record.undone && (undoneAt !== record.undone.at || undoneBy !== record.undone.by)) {
+      f.add({ check: 'governed', message: `import batch ${b.batch_id} (${b.file_name}) says it was undone ${undoneAt ? `on ${undoneAt} by ${undoneBy ?? 'nobody named'}` : 'never'}, but audit entry ${record.undone.auditId} recorded its undo on ${record.undone.at} by ${record.undone.by ?? 'nobody named'}`, auditId: record.undone.auditId, entity: 'import_batch', entityId: String(b.batch_id) });
+    } else if (!record.undone && undoneAt !== null) {
+      f.add({ check: 'governed', message: `import batch ${b.batch_id} (${b.file_name}) is marked undone, but no audit entry records its undo (changed outside the app?)`, auditId: record.auditId, entity: 'import_batch', entityId: String(b.batch_id) });
+    }
+    if (record.undone) {
+      report(`of import batch ${b.batch_id} (${b.file_name}), undone in audit entry ${record.undone.auditId},`, record.undone.auditId, String(b.batch_id), {}, now);
+      continue;
+    }
     if (!record.content) {
       const rows = now.runs.rows + now.lines.rows + now.actuals.rows + now.salesInputs.rows;
       if (rows > 0) f.notRecorded('batch_rows', { check: 'governed', message: `the rows of import batch ${b.batch_id} (${b.file_name}) have no recorded fingerprint`, entity: 'import_batch', entityId: String(b.batch_id) });

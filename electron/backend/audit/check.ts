@@ -30,7 +30,7 @@
 // head, so `fwb check --against COPY` shows a rewrite (against.ts); team
 // workbooks anchor the chain in the database.
 import { basename } from 'node:path';
-import { isDamageError, quickCheck, readableFinding, restoreAdvice } from '../db/damage';
+import { isDamageError, quickCheck, readableFinding, RESTORE_ADVICE } from '../db/damage';
 import type { Db } from '../db/open';
 import { lineStateMismatches } from '../decisions/projection';
 import { compareChainHeads, type CopyChainHead } from './against';
@@ -90,7 +90,7 @@ function integrityCheck(db: Db): string[] {
 function damagedReport(db: Db, integrity: string[]): CheckReport {
   const detail = integrity.slice(0, 3).join('; ') + (integrity.length > 3 ? ` (and ${integrity.length - 3} more)` : '');
   // One finding: the file's lines of SQLite's report are in `integrity`.
-  const problems: CheckProblem[] = [{ check: 'integrity', message: `${basename(db.name)} is damaged: SQLite's integrity check found ${detail}. ${restoreAdvice(db.name)}` }];
+  const problems: CheckProblem[] = [{ check: 'integrity', message: `${basename(db.name)} is damaged: SQLite's integrity check found ${detail}. ${RESTORE_ADVICE}.` }];
   return {
     ok: false,
     damaged: true,

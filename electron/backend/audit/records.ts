@@ -14,6 +14,8 @@ export interface AuditRecord {
 export interface BatchRecord extends AuditRecord {
   /** Fingerprints of what the batch wrote; null in entries written before they were recorded. */
   content: Partial<BatchContent> | null;
+  /** The batch was taken back (imports/undo.ts): its rows are gone, and its row says who and when. */
+  undone?: { auditId: number; at: string; by: string | null };
 }
 
 export interface GovernedRecords {
@@ -83,6 +85,11 @@ export function readGovernedRecords(db: Db): GovernedRecords {
     }
     if (e.entity_id === null || !RECORDS_ROW[e.entity]) continue;
     const payload = JSON.parse(e.payload) as Record<string, unknown>;
+    if (e.entity === 'import_batch' && e.action === 'import.undo') {
+      const batch = r.batches.get(e.entity_id);
+      if (batch) batch.undone = { auditId, at: String(payload.undoneAt), by: (payload.undoneBy as string | null) ?? null };
+      continue;
+    }
     if (!RECORDS_ROW[e.entity]!(e.action, payload)) continue;
     switch (e.entity) {
       case 'user':

@@ -13,13 +13,14 @@ export function isDamageError(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('SQLITE_CORRUPT');
 }
 
-/** What to do about it: restore a backup, keeping the damaged file aside. */
-export function restoreAdvice(path: string): string {
-  return `Restore it from a backup: fwb restore --db ${path} --from BACKUP (or File › Restore from Backup… in the app); the damaged file is kept aside, not deleted.`;
-}
+/** What to do about it, in neutral words: each entry point names its own way to restore (hint 'restoreBackup'). */
+export const RESTORE_ADVICE = 'Restore it from a backup; the damaged file is kept aside, not deleted';
 
 export function damagedWorkbookError(path: string, detail: string): WorkbenchError {
-  return new WorkbenchError('WORKBOOK_DAMAGED', `${basename(path)} is damaged (${detail}), so it was not opened for writing and nothing in it was changed. ${restoreAdvice(path)}`, { file: path });
+  return new WorkbenchError('WORKBOOK_DAMAGED', `${basename(path)} is damaged (${detail}), so it was not opened for writing and nothing in it was changed. ${RESTORE_ADVICE}`, {
+    file: path,
+    hint: { option: 'restoreBackup' },
+  });
 }
 
 /**

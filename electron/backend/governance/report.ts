@@ -135,9 +135,9 @@ function accountability(db: Db): GovernanceReport['accountability'] {
 /** What the audit log of a single-seat workbook can vouch for, and what it cannot (SPEC §5 People and Audit). */
 const AUDIT_CHAIN_NOTE =
   'People in this workbook are local: each says who they are when signing in, and nothing outside the file vouches for it. ' +
-  'Every decision, approval, policy change, import and release is in a hash-chained audit log, so a change made to the file by hand shows in fwb check — ' +
+  'Every decision, approval, policy change, import and release is in a hash-chained audit log, so a change made to the file by hand shows in the workbook check — ' +
   'but whoever holds this file can rewrite the whole chain consistently, and only a copy made before can show that: every backup and every plan or accuracy export records the chain head, ' +
-  'and fwb check --against that copy compares. Team workbooks anchor it in the database, where no one person can rewrite it.';
+  'and checking the workbook against that copy shows a rewrite. Team workbooks anchor it in the database, where no one person can rewrite it.';
 
 function monitoring(db: Db): GovernanceReport['monitoring'] {
   const all = db

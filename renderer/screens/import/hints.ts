@@ -26,6 +26,8 @@ export function screenHint(hint: OptionHint): string {
       return `import it as ${KIND_LABELS[hint.kind ?? 'forecasts']} (Kind of data)`;
     case 'replace':
       return 'choose another name';
+    case 'restoreBackup':
+      return 'restore a backup with File › Restore from Backup…';
   }
 }
 
