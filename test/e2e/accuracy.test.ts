@@ -74,7 +74,13 @@ describe('the Accuracy screen', () => {
     expect(dirname(path!)).toBe(join(t.dir, 'exports'));
     return path!;
   }
-  const csvRows = (path: string) => Papa.parse<string[]>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+  /** An accuracy CSV's rows without its last column, the audit chain head every row carries (one token throughout). */
+  const csvRows = (path: string) => {
+    const rows = Papa.parse<string[]>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+    expect(rows[0]!.at(-1)).toBe('audit_chain_head');
+    expect(new Set(rows.slice(1).map((r) => r.at(-1))).size).toBe(1);
+    return rows.map((r) => r.slice(0, -1));
+  };
   /** How the export writes a figure: rounded to 4 decimals, empty when there is none. */
   const rounded = (v: number | null) => (v === null ? '' : String(Number(v.toFixed(4))));
 
