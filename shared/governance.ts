@@ -127,3 +127,23 @@ export function stepDownPhrase(role: Pick<ReportRole, 'role' | 'steppedDownAt'>)
 export function countOf(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** How the screen and the HTML write numbers: each passes its own, the words are the same. */
+export interface NumberWords {
+  num: (v: number | null | undefined, digits?: number) => string;
+  pct: (v: number | null | undefined) => string;
+}
+
+/** Question 5's answer on error, bias and intervals, the same sentence on the screen and in the HTML report. */
+export function monitoringAnswer(m: GovernanceReport['monitoring'], { num, pct }: NumberWords): string {
+  const intervals =
+    m.coverage === null
+      ? 'no forecast carries an interval, so how often actuals fall inside one is not measured.'
+      : `the model's ${m.intervalLevel === null ? '' : `${num(m.intervalLevel)} % `}interval held ${pct(m.coverage)} of actuals.`;
+  return `Over ${num(m.linesWithActuals)} lines with known actuals: model WAPE ${pct(m.modelWape)}, final plan ${pct(m.finalWape)}; bias ${pct(m.modelBias)} (model) and ${pct(m.finalBias)} (final, positive = over-forecast); ${intervals}`;
+}
+
+/** Question 7's answer: releases, runs released and rollbacks, in words that read right for 0, 1 and many. */
+export function rollbackAnswer(r: GovernanceReport['rollback']): string {
+  return `${countOf(r.releases, 'release')} of ${countOf(r.runsReleased, 'run')} and ${countOf(r.rollbacks, 'rollback')}. ${r.backupsNote}`;
+}

@@ -89,7 +89,7 @@ describe('the governance report on the Governance screen', () => {
     await expect(alerts.locator('tbody tr').count()).resolves.toBe(report.drift.alerts.length);
     await expect(alerts.locator('tbody tr td:first-child').allInnerTexts()).resolves.toEqual(report.drift.alerts.map((a) => a.segment));
 
-    await expect(question(7).locator('.answer').innerText()).resolves.toMatch(/^2 releases of 1 run\(s\) and 1 rollback\(s\)\./);
+    await expect(question(7).locator('.answer').innerText()).resolves.toMatch(/^2 releases of 1 run and 1 rollback\./);
     const releases = question(7).getByRole('table', { name: 'Recent releases and rollbacks' });
     await expect(releases.locator('tbody tr td:nth-child(3)').allInnerTexts()).resolves.toEqual(['rollback to v1', 'release', 'release']);
 

@@ -9,8 +9,8 @@ import { generateDemo } from '../../electron/backend/demo/generate';
 import { governanceHtml } from '../../electron/backend/governance/html';
 import { governanceReport } from '../../electron/backend/governance/report';
 import { governanceHeadlines } from '../../electron/backend/exports/governance';
-import { identitiesText, type GovernanceReport } from '../../shared/governance';
-import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { identitiesText, rollbackAnswer, type GovernanceReport } from '../../shared/governance';
+import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
 
 let db: Db;
 let ctx: BackendContext;
@@ -158,5 +158,33 @@ describe('governance report figures', () => {
     expect(html).toContain('Model and final plan error per period (WAPE %)');
     expect(html).not.toMatch(/<script|src="http/);
     expect(html).toContain('stepped down to assist: Snacks');
+  });
+});
+
+describe('a workbook whose forecasts carry no interval', () => {
+  it('says coverage is not measured, with no "undefined" in the report or its HTML', async () => {
+    const t = tempDir('fwb-gov-nointerval-');
+    const { ctx: small } = await smallWorkbook(t.dir);
+    try {
+      small.db.prepare('UPDATE forecast_lines SET lower = NULL, upper = NULL').run();
+      small.db.prepare('UPDATE forecast_runs SET interval_level = NULL').run();
+      const r = governanceReport(small.db, FIXED_NOW());
+      expect(r.monitoring.intervalLevel).toBeNull();
+      expect(r.monitoring.coverage).toBeNull();
+      const html = governanceHtml(r);
+      expect(html).toContain('no forecast carries an interval, so how often actuals fall inside one is not measured.');
+      expect(html).not.toMatch(/undefined/);
+    } finally {
+      small.db.close();
+      t.cleanup();
+    }
+  });
+});
+
+describe('question 7 in words', () => {
+  it('counts releases, runs and rollbacks in words that read right for one and many', () => {
+    expect(rollbackAnswer({ ...report.rollback, releases: 2, runsReleased: 1, rollbacks: 1, backupsNote: '' })).toBe('2 releases of 1 run and 1 rollback. ');
+    expect(rollbackAnswer({ ...report.rollback, releases: 1, runsReleased: 1, rollbacks: 0, backupsNote: 'Backups: none.' })).toBe('1 release of 1 run and 0 rollbacks. Backups: none.');
+    expect(governanceHtml(report)).not.toMatch(/\(s\)/);
   });
 });

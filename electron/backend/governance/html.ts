@@ -2,7 +2,7 @@
 // scripts, no external files; the charts are SVG rendered here by ECharts'
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
-import { countOf, GOVERNANCE_QUESTIONS, identitiesText, reportSegmentName, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
+import { countOf, GOVERNANCE_QUESTIONS, identitiesText, monitoringAnswer, reportSegmentName, rollbackAnswer, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -100,7 +100,7 @@ export function governanceHtml(r: GovernanceReport): string {
       2,
       GOVERNANCE_QUESTIONS[1],
       `${pct(q.rowsRead > 0 ? (q.rowsQuarantined / q.rowsRead) * 100 : null)} of imported rows were quarantined (${num(q.rowsQuarantined)} of ${num(q.rowsRead)}). Latest actuals: ${esc(q.lastActualPeriod ?? 'none')}${
-        q.actualsLagBuckets !== null ? `, ${q.actualsLagBuckets <= 0 ? 'current with the newest run' : `<span class="warn">${num(q.actualsLagBuckets)} bucket(s) behind the newest run's origin</span>`}` : ''
+        q.actualsLagBuckets !== null ? `, ${q.actualsLagBuckets <= 0 ? 'current with the newest run' : `<span class="warn">${countOf(q.actualsLagBuckets, 'bucket')} behind the newest run's origin</span>`}` : ''
       }. ${num(q.itemsWithGaps)} of ${num(q.items)} items have gaps in their actuals (${num(q.missingActualCells)} missing periods).`,
       table('Quarantine rate by kind', ['Kind', 'Rows read', 'Quarantined', 'Rate'], q.quarantineByKind.map((k) => [esc(k.kind), num(k.rowsRead), num(k.rowsQuarantined), pct(k.pct)]), [1, 2, 3]),
     ),
@@ -136,7 +136,7 @@ export function governanceHtml(r: GovernanceReport): string {
     section(
       5,
       GOVERNANCE_QUESTIONS[4],
-      `Over ${num(m.linesWithActuals)} lines with known actuals: model WAPE ${pct(m.modelWape)}, final plan ${pct(m.finalWape)}; bias ${pct(m.modelBias)} (model) and ${pct(m.finalBias)} (final, positive = over-forecast); the model's ${m.intervalLevel === null ? '' : `${num(m.intervalLevel)} % `}interval held ${pct(m.coverage)} of actuals.`,
+      monitoringAnswer(m, { num, pct }),
       `<figure>${trendChart(r)}</figure><figure>${categoryChart(r)}</figure>` +
         table('By category', ['Category', 'Lines', 'Model WAPE', 'Final WAPE', 'Model bias', 'Coverage', 'Verdict'], m.byCategory.map((c) => [esc(c.category), num(c.n), pct(c.modelWape), pct(c.finalWape), pct(c.modelBias), pct(c.coverage), esc(c.verdict)]), [1, 2, 3, 4, 5]),
     ),
@@ -162,7 +162,7 @@ export function governanceHtml(r: GovernanceReport): string {
     section(
       7,
       GOVERNANCE_QUESTIONS[6],
-      `${num(r.rollback.releases)} releases of ${num(r.rollback.runsReleased)} run(s) and ${num(r.rollback.rollbacks)} rollback(s). ${esc(r.rollback.backupsNote)}`,
+      esc(rollbackAnswer(r.rollback)),
       table('Recent releases and rollbacks', ['Run', 'Version', 'Kind', 'By', 'When', 'Note'], r.rollback.recent.map((x) => [esc(x.runLabel), num(x.version), esc(x.kind === 'rollback' ? `rollback to v${x.restoresVersion}` : 'release'), esc(x.releasedBy ?? '—'), when(x.releasedAt), esc(x.note ?? '')]), [1]),
     ),
   ];

@@ -157,7 +157,8 @@ function monitoring(db: Db): GovernanceReport['monitoring'] {
     modelBias: pct(all.me, all.a),
     finalBias: pct(all.fe, all.a),
     coverage: pct(all.i, all.b),
-    intervalLevel: db.prepare('SELECT interval_level FROM forecast_runs WHERE interval_level IS NOT NULL ORDER BY origin DESC LIMIT 1').pluck().get() as number | null,
+    // .get() answers undefined when no run has an interval level: the report says null.
+    intervalLevel: (db.prepare('SELECT interval_level FROM forecast_runs WHERE interval_level IS NOT NULL ORDER BY origin DESC LIMIT 1').pluck().get() as number | undefined) ?? null,
     byCategory: cats.map((c) => ({ category: c.category, n: c.n, modelWape: pct(c.m, c.a), finalWape: pct(c.f, c.a), modelBias: pct(c.me, c.a), coverage: pct(c.i, c.b), verdict: verdicts.get(c.category) ?? '' })),
     trend: trend.reverse().map((t) => ({ period: periodFromKey(t.period), model: pct(t.m, t.a), final: pct(t.f, t.a), coverage: pct(t.i, t.b) })),
   };

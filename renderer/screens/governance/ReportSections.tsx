@@ -4,7 +4,7 @@
 // only puts them into words and tables.
 import type { ReactNode } from 'react';
 import { formatPeriod, formatTimestamp } from '../../../shared/format';
-import { countOf, GOVERNANCE_QUESTIONS, identitiesText, reportSegmentName, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
+import { countOf, GOVERNANCE_QUESTIONS, identitiesText, monitoringAnswer, reportSegmentName, rollbackAnswer, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
 import type { Grain } from '../../../shared/period';
 import { CategoryErrorChart, ErrorTrendChart } from './ReportCharts';
 
@@ -96,7 +96,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
         answer={
           <>
             {pctOf(q.rowsQuarantined, q.rowsRead)} of imported rows were quarantined ({num(q.rowsQuarantined)} of {num(q.rowsRead)}). Latest actuals: {q.lastActualPeriod ? formatPeriod(q.lastActualPeriod, grain) : 'none'}
-            {q.actualsLagBuckets !== null && (q.actualsLagBuckets <= 0 ? ', current with the newest run' : <>, <Warn>{num(q.actualsLagBuckets)} bucket(s) behind the newest run's origin</Warn></>)}. {num(q.itemsWithGaps)} of {num(q.items)} items have gaps in
+            {q.actualsLagBuckets !== null && (q.actualsLagBuckets <= 0 ? ', current with the newest run' : <>, <Warn>{countOf(q.actualsLagBuckets, 'bucket')} behind the newest run's origin</Warn></>)}. {num(q.itemsWithGaps)} of {num(q.items)} items have gaps in
             their actuals ({num(q.missingActualCells)} missing periods).
           </>
         }
@@ -154,7 +154,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
       <Question
         n={5}
         wide
-        answer={`Over ${num(m.linesWithActuals)} lines with known actuals: model WAPE ${pct(m.modelWape)}, final plan ${pct(m.finalWape)}; bias ${pct(m.modelBias)} (model) and ${pct(m.finalBias)} (final, positive = over-forecast); the model's ${m.intervalLevel === null ? '' : `${num(m.intervalLevel)} % `}interval held ${pct(m.coverage)} of actuals.`}
+        answer={monitoringAnswer(m, { num, pct })}
       >
         <div className="report-charts">
           <figure className="report-figure" aria-label="Error per period">
@@ -205,7 +205,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
         />
       </Question>
 
-      <Question n={7} answer={`${num(r.rollback.releases)} releases of ${num(r.rollback.runsReleased)} run(s) and ${num(r.rollback.rollbacks)} rollback(s). ${r.rollback.backupsNote}`}>
+      <Question n={7} answer={rollbackAnswer(r.rollback)}>
         <ReportTable
           caption="Recent releases and rollbacks"
           head={['Run', 'Version', 'Kind', 'By', 'When', 'Note']}
