@@ -81,7 +81,7 @@ function ManagerRow({ approval: a, grain, runLabel, columns, user }: RowProps) {
       <tr>
         <FactCells approval={a} grain={grain} runLabel={runLabel} />
         <td className="note-cell">
-          <input aria-label={`Note for ${what}`} placeholder="Note (required to reject)" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+          <input aria-label={`Note for ${what}`} placeholder="Note (needed to reject)" title="A note is needed to reject; optional to approve" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
         </td>
         <td className="row-actions">
           <button
