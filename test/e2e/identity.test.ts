@@ -87,6 +87,9 @@ describe('signing in, in a browser', () => {
     await approve.waitFor();
     await expect(approve.isDisabled()).resolves.toBe(true);
     await approvals.getByText(`${what} is your own override: another manager must approve it.`).waitFor();
+    // At 1280 wide the whole row shows, its Approve and Reject buttons included: nothing to scroll sideways for.
+    const fits = await approvals.evaluate((table) => table.parentElement!.scrollWidth <= table.parentElement!.clientWidth);
+    expect(fits).toBe(true);
     await screenshot(page, 'identity-own-override');
     await expect(callApi(host, 'reviewOverride', { decisionId: own.decision.decisionId, verdict: 'approved' })).rejects.toThrow(/cannot approve your own override/);
     const journal = await callApi<{ state: { status: string } }>(host, 'getLineJournal', { lineId: line.lineId });
