@@ -42,9 +42,7 @@ export function App() {
   }, [loadWorkbook, handleEvent]);
 
   const Current = SCREEN_COMPONENTS[screen];
-  return (
-    <AppFrame>
-      <Current />
-    </AppFrame>
-  );
+  // No workbook and a failed first call: the banner says why; an empty screen of controls would only mislead.
+  const unreachable = useAppStore((s) => s.workbook === null && s.error !== null);
+  return <AppFrame>{unreachable ? null : <Current />}</AppFrame>;
 }

@@ -21,7 +21,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
         </span>
         <h1 className="app-title">Forecast Workbench</h1>
         <span className="workbook-name" title={workbook?.path} aria-label="Workbook">
-          {workbook ? workbook.name : 'Opening workbook…'}
+          {workbook ? workbook.name : error ? 'No workbook open' : 'Opening workbook…'}
         </span>
         <span className="spacer" />
         <button type="button" className="user" onClick={() => setChoosing(true)} aria-label={user ? `Signed in as ${user.displayName}, ${user.role}; switch user` : 'Choose who you are'}>

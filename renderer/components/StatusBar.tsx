@@ -4,6 +4,7 @@ import { useAppStore } from '../stores/app';
 export function StatusBar() {
   const workbook = useAppStore((s) => s.workbook);
   const job = useAppStore((s) => s.job);
+  const error = useAppStore((s) => s.error);
   const running = job && !job.finished;
   return (
     <footer className="status-bar" aria-label="Status bar">
@@ -18,7 +19,8 @@ export function StatusBar() {
           <span>{formatCount(workbook.counts.auditEntries)} audit entries</span>
         </>
       ) : (
-        <span>Connecting to the backend…</span>
+        // Once the first call failed, say so: "Connecting…" beside the error banner would promise what is not coming.
+        <span>{error ? 'Not connected to the backend' : 'Connecting to the backend…'}</span>
       )}
       <span className="spacer" />
       <span role="status" aria-live="polite" className="job-status">

@@ -84,6 +84,10 @@ describe('hostile text and the launch address, in a browser', () => {
       await late.goto(host.printedUrl);
       await late.getByRole('alert').filter({ hasText: 'This launch link was already used or is not valid' }).waitFor();
       expect(await late.evaluate(() => sessionStorage.getItem('fwb.token'))).toBeNull();
+      // Nothing on the page still promises a connection that is not coming.
+      await late.getByLabel('Status bar').getByText('Not connected to the backend').waitFor();
+      await expect(late.getByLabel('Workbook').innerText()).resolves.toBe('No workbook open');
+      await expect(late.getByRole('grid', { name: 'Worklist' }).count()).resolves.toBe(0);
       await screenshot(late, 'launch-code-spent');
     } finally {
       await other.close();
