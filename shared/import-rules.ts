@@ -21,11 +21,21 @@ export const IMPORT_KIND_WORDS: Record<ImportFileKind, string> = {
   decisions: 'decision history',
 };
 
+const IMPORT_KIND_LIST = Object.keys(IMPORT_KIND_WORDS) as ImportFileKind[];
+
 export const mayImport = (role: UserRole, kind: ImportFileKind): boolean => IMPORT_KINDS_BY_ROLE[role].includes(kind);
+
+const whatTheyImport = (person: { displayName: string; role: UserRole }) =>
+  `${person.displayName} is a ${person.role}: ${person.role}s import ${IMPORT_KINDS_BY_ROLE[person.role].map((k) => IMPORT_KIND_WORDS[k]).join(', ')}`;
 
 /** The sentence an import of `kind` by this person is refused with, or null when they may. */
 export function importRefusal(person: { displayName: string; role: UserRole }, kind: ImportFileKind): string | null {
   if (mayImport(person.role, kind)) return null;
-  const theirs = IMPORT_KINDS_BY_ROLE[person.role].map((k) => IMPORT_KIND_WORDS[k]).join(', ');
-  return `${person.displayName} is a ${person.role}: ${person.role}s import ${theirs}; an analyst or a manager imports ${IMPORT_KIND_WORDS[kind]}.`;
+  return `${whatTheyImport(person)}; an analyst or a manager imports ${IMPORT_KIND_WORDS[kind]}.`;
+}
+
+/** What the Import screen says to someone who may import only some kinds; null for those who may import all. */
+export function importKindsNote(person: { displayName: string; role: UserRole }): string | null {
+  if (IMPORT_KINDS_BY_ROLE[person.role].length === IMPORT_KIND_LIST.length) return null;
+  return `${whatTheyImport(person)}; analysts and managers import the other kinds.`;
 }
