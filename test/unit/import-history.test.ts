@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkWorkbook, type CheckReport } from '../../electron/backend/audit/check';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
-import { readLineState } from '../../electron/backend/decisions/projection';
+import { readLineState, refreshLineState } from '../../electron/backend/decisions/projection';
 import { runPlanTable } from '../../electron/backend/exports/plan';
 import { importFile } from '../../electron/backend/imports/import-file';
 import { stageStream } from '../../electron/backend/imports/staging';
@@ -284,5 +284,21 @@ describe('fwb check and imported history', () => {
       const report = await tampered(`UPDATE decisions SET ${change} WHERE decision_id = ${id}`);
       expect(report.problems.map((p) => p.message), change).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^decision ${id} differs from what audit entry \\d+ recorded \\(the row was altered\\)`))]));
     }
+  });
+});
+
+describe('history imported by an earlier version', () => {
+  it('stays history: shown as imported, and never taken back as the named person’s own decision', async () => {
+    // Earlier versions wrote history credited to a person of the workbook named after the file's decider.
+    const h = await imp({ kind: 'decisions', user: 'sam' }, 'old-history.csv', [HEADER, 'A,2026-05-01,130,promotion,,Ana Silva,2026-04-20T09:00:00Z,ets,2026-04-01']);
+    const line = lineId('ets', 20260401, 'A', 20260701); // open, on a run older than ets' newest
+    db.exec('DROP TRIGGER decisions_history_credits_nobody');
+    db.prepare("INSERT INTO decisions (line_id, action, quantity, source, reason_code, decided_by, decided_at, status, batch_id) VALUES (?, 'override', 140, 'override', 'promotion', 'ana.silva', '2026-04-21T09:00:00.000Z', 'final', ?)").run(line, h.batchId);
+    refreshLineState(db, line);
+    await ok(ctx, 'signIn', { userId: 'ana.silva' });
+    expect(await refused(ctx, 'undoLastDecision', {})).toMatchObject({ code: 'NOT_FOUND', message: 'Ana Silva has no decision to undo.' });
+    expect(readLineState(db, line)).toMatchObject({ finalQuantity: 140, decidedBy: 'ana.silva' });
+    const journal = await ok(ctx, 'getLineJournal', { lineId: line });
+    expect(importedDecisionText(journal.decisions[0]!.imported!)).toBe(`imported from old-history.csv (batch ${h.batchId}) by Sam Analyst, as recorded by ana.silva`);
   });
 });
