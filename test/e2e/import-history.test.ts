@@ -136,6 +136,8 @@ describe('importing decision history in the browser', () => {
       .getByRole('tabpanel', { name: 'Report' })
       .getByText(`1 decision is history imported from files, not decided in this workbook: imported from history.csv (batch ${batchId}) by Sam Taylor, as recorded by Ana Silva.`, { exact: false })
       .waitFor();
+    await page.getByText('Where does human accountability sit?').scrollIntoViewIfNeeded();
+    await screenshot(page, 'governance-imported-history');
     expect(problems).toEqual([]);
   });
 });
