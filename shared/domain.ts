@@ -1,5 +1,6 @@
 // Domain types shared by the backend and the renderer, named in the planner's words.
 import type { LineLock, LinePolicy } from './decision-rules';
+import type { ImportedDecision } from './decision-provenance';
 import type { Grain } from './period';
 
 export const MODEL_ROLES = ['assist', 'recommend', 'decide', 'trigger'] as const;
@@ -547,6 +548,8 @@ export interface ReleaseSummary {
 export interface LineJournalDecision extends DecisionRecord {
   reasonLabel: string | null;
   decidedByName: string | null;
+  /** Set for decision history imported from a file: shown as imported, never as decided here (shared/decision-provenance.ts). */
+  imported: ImportedDecision | null;
   /** Set when a later 'undo' row took this decision back. */
   undoneBy: number | null;
 }

@@ -1,6 +1,8 @@
 // The governance report (SPEC §6): seven questions a manager answers for how the
 // model is used, each answered from the workbook's own data with figures.
 
+import type { ImportedHistoryBatch } from './decision-provenance';
+
 /** The seven questions, in order, worded the same in the HTML report and on the Governance screen. */
 export const GOVERNANCE_QUESTIONS = [
   'What data does the system use, and where did it come from?',
@@ -46,6 +48,8 @@ export interface GovernanceReport {
     linesAutoFinal: number;
     linesOverridden: number;
     pendingApprovals: number;
+    /** Decision history imported from files, per batch: not decided in this workbook, credited to nobody of it (issue 12.1). */
+    importedHistory: ImportedHistoryBatch[];
     /** How people prove who they are: 'local' in a single-seat workbook; managers and analysts still to choose a passphrase. */
     identities: Identities;
     /** The audit log's newest entry, and what it can and cannot vouch for in a single-seat file. */

@@ -24,7 +24,11 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --undo BATCH takes a batch back while nothing depends on it (no decisions on its lines,
   not released): its rows are removed, values it superseded are current again, and the
   batch stays in the history marked undone (who, when); the same file imports again.
-  --kind KIND            what the files hold
+  --kind KIND            what the files hold; decisions is decision history (made before the
+                         team used the app): it lands only on lines whose actual is known or on
+                         runs older than their model's newest, is credited to nobody of the
+                         workbook (the decider it names stays text, shown as imported), and
+                         rows on an open line are quarantined ("line is open: decide it in Review")
   --model NAME           forecasts: model name when the file has no model column
   --model-version V      model version when the file has no version column
   --origin YYYY-MM-DD    forecasts: origin (as-of date) when the file has no origin (or cutoff)
@@ -38,9 +42,10 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
   --create-items         create items the workbook does not know (item files always do; other
                          files quarantine rows of unknown items by default)
   --reject-unknown-items quarantine rows of unknown items (the default)
-  --user ID              who is importing or undoing (recorded; without it the batch or undo is anonymous):
+  --user ID              who is importing or undoing (recorded; without it the batch or undo is anonymous,
+                         as a pipeline's, and history it imports shows "imported by nobody named"):
                          a person of the workbook; a manager or analyst gives their passphrase with
-                         --passphrase-stdin or FWB_PASSPHRASE
+                         --passphrase-stdin or FWB_PASSPHRASE; a planner imports sales inputs only
   --passphrase-stdin     read the --user's passphrase from standard input (never give it as an argument)
   --json                 one JSON object per file on stdout`;
 

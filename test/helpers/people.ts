@@ -14,3 +14,17 @@ export const TEST_PASSPHRASE = 'test passphrase';
 export function signInAs(ctx: BackendContext, who: { userId?: string; displayName?: string; role?: UserRole }): Promise<Session> {
   return ok(ctx, 'signIn', { ...who, passphrase: TEST_PASSPHRASE, newPassphrase: TEST_PASSPHRASE });
 }
+
+/**
+ * Adds people the way the app does — a manager adds analysts and managers, anyone a
+ * planner — then signs out. `manager` is added first when the workbook has no
+ * manager yet; otherwise it must be one whose passphrase is TEST_PASSPHRASE.
+ */
+export async function addPeople(ctx: BackendContext, manager: { userId: string; displayName: string }, people: { userId: string; displayName: string; role: UserRole }[]): Promise<void> {
+  await signInAs(ctx, { ...manager, role: 'manager' });
+  for (const p of people) {
+    await signInAs(ctx, p);
+    await signInAs(ctx, { ...manager, role: 'manager' });
+  }
+  await ok(ctx, 'signOut', {});
+}

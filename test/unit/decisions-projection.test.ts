@@ -89,7 +89,18 @@ describe('the final-plan projection', () => {
     const rewrite = /\b(UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+(decisions|approvals|audit_log)\b/i;
     expect(statements.filter((sql) => rewrite.test(sql))).toEqual([]);
     const triggers = ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('decisions', 'approvals') ORDER BY name").pluck().all();
-    expect(triggers).toEqual(['approvals_append_only_delete', 'approvals_append_only_update', 'approvals_not_by_author', 'decisions_append_only_delete', 'decisions_append_only_update']);
+    // …and the rules of imported history (migration 6, issue 12.1).
+    expect(triggers).toEqual([
+      'approvals_append_only_delete',
+      'approvals_append_only_update',
+      'approvals_not_by_author',
+      'decisions_append_only_delete',
+      'decisions_append_only_update',
+      'decisions_history_before_the_app',
+      'decisions_history_credits_nobody',
+      'decisions_history_on_closed_lines',
+      'decisions_recorded_by_only_imported',
+    ]);
   });
 
   it('is caught by fwb check when it no longer matches the journal', async () => {

@@ -9,6 +9,7 @@ import { importFile, previewFile } from '../../electron/backend/imports/import-f
 import type { ImportOptions } from '../../electron/backend/imports/types';
 import type { BackendContext } from '../../electron/backend/context';
 import { tempDir } from '../helpers/workbook';
+import { addPeople } from '../helpers/people';
 import { all, counts, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'import');
@@ -39,6 +40,8 @@ describe.each([
       'SKU-2,ALL,2026-07-01,50,40,60,ets,2',
       'SKU-1,DC1,2026-07-01,95,,,arima,1',
     ]);
+    // Imports are made as a person of the workbook whose role may load forecasts (issue 12.1).
+    await addPeople(ctx, { userId: 'mia', displayName: 'Mia Manager' }, [{ userId: 'sam', displayName: 'Sam Analyst', role: 'analyst' }]);
     const r = await run(path, { origin: '2026-06-01', user: 'sam' });
     expect(r).toMatchObject({ kind: 'forecasts', file: 'fc.csv', rowsRead: 4, rowsAccepted: 4, rowsQuarantined: 0, errors: [] });
     expect(r.runs).toEqual([
@@ -65,7 +68,7 @@ describe.each([
     expect(batch.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(batch.options as string)).toMatchObject({ layout: 'long', origin: '2026-06-01', mapping: { item_id: 'item_id', lower: 'p10', upper: 'p90' } });
     // (Before it, the workbook's seal: audit/seal.ts.)
-    expect(all(db, "SELECT action, entity, entity_id, actor FROM audit_log WHERE entity <> 'workbook'")).toEqual([{ action: 'import', entity: 'import_batch', entity_id: String(r.batchId), actor: 'sam' }]);
+    expect(all(db, "SELECT action, entity, entity_id, actor FROM audit_log WHERE entity NOT IN ('workbook', 'user')")).toEqual([{ action: 'import', entity: 'import_batch', entity_id: String(r.batchId), actor: 'sam' }]);
     expect(r.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^created 2 new items: SKU-1, SKU-2/), expect.stringMatching(/^created 1 new location: DC1/)]);
     expect(checkWorkbook(db).ok).toBe(true);
   });

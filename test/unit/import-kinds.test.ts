@@ -7,6 +7,7 @@ import { importFile, previewFile } from '../../electron/backend/imports/import-f
 import { join } from 'node:path';
 import type { ImportOptions } from '../../electron/backend/imports/types';
 import { tempDir } from '../helpers/workbook';
+import { addPeople } from '../helpers/people';
 import { all, counts, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
 
 let t: ReturnType<typeof tempDir>;
@@ -94,13 +95,16 @@ describe('importing sales inputs', () => {
 });
 
 describe('importing decision history', () => {
+  // History lands on closed lines (issue 12.1): the actuals of the months decided are known.
   async function seedRuns(): Promise<void> {
     await run({ kind: 'forecasts', model: 'ets', origin: '2026-05-01', unknownItems: 'create' }, 'run-may.csv', ['sku,month,fcst', 'A,2026-06-01,100', 'A,2026-07-01,110', 'B,2026-07-01,50']);
     await run({ kind: 'forecasts', model: 'ets', origin: '2026-06-01' }, 'run-jun.csv', ['sku,month,fcst', 'A,2026-07-01,105', 'A,2026-08-01,120']);
+    await run({ kind: 'actuals' }, 'actuals.csv', ['sku,month,sales', 'A,2026-06-01,101', 'A,2026-07-01,111', 'A,2026-08-01,121', 'B,2026-07-01,51']);
   }
 
   it('attaches rows to their line, tells accepts from overrides, journals and audits them', async () => {
     await seedRuns();
+    await addPeople(ctx, { userId: 'mia', displayName: 'Mia Manager' }, [{ userId: 'analyst', displayName: 'Ann Analyst', role: 'analyst' }]);
     const r = await run({ kind: 'decisions', user: 'analyst' }, 'decisions.csv', [
       'item,period,final,reason,comment,decided_by,timestamp,model,origin',
       'A,2026-06-01,100,,,ana,2026-05-20T09:00:00Z,,',
@@ -120,10 +124,11 @@ describe('importing decision history', () => {
       { row: 7, column: null, reason: expect.stringMatching(/^2 runs have a line for item 'A' in 2026-07-01 \(runs \d+, \d+\); say which with model and origin columns$/), hint: { option: 'modelAndOrigin' } },
       { row: 8, column: 'item', reason: "unknown item 'C'" },
     ]);
-    expect(all(db, 'SELECT d.action, d.quantity, d.source, d.reason_code, d.comment, d.decided_by, d.decided_at, d.status, d.batch_id = ? AS ours, r.origin FROM decisions d JOIN forecast_lines l USING (line_id) JOIN forecast_runs r USING (run_id) ORDER BY decision_id', r.batchId)).toEqual([
-      { action: 'accept', quantity: 100, source: 'model', reason_code: null, comment: null, decided_by: 'ana', decided_at: '2026-05-20T09:00:00.000Z', status: 'final', ours: 1, origin: 20260501 },
-      { action: 'override', quantity: 130, source: 'override', reason_code: 'promotion', comment: 'summer promo', decided_by: 'ana', decided_at: '2026-05-20T09:05:00.000Z', status: 'final', ours: 1, origin: 20260501 },
-      { action: 'override', quantity: 125, source: 'override', reason_code: 'price_change', comment: null, decided_by: 'analyst', decided_at: '2026-06-20T09:00:00.000Z', status: 'final', ours: 1, origin: 20260601 },
+    // Credited to nobody of the workbook (issue 12.1): the file's decider is kept as text.
+    expect(all(db, 'SELECT d.action, d.quantity, d.source, d.reason_code, d.comment, d.decided_by, d.recorded_by, d.decided_at, d.status, d.batch_id = ? AS ours, r.origin FROM decisions d JOIN forecast_lines l USING (line_id) JOIN forecast_runs r USING (run_id) ORDER BY decision_id', r.batchId)).toEqual([
+      { action: 'accept', quantity: 100, source: 'model', reason_code: null, comment: null, decided_by: null, recorded_by: 'ana', decided_at: '2026-05-20T09:00:00.000Z', status: 'final', ours: 1, origin: 20260501 },
+      { action: 'override', quantity: 130, source: 'override', reason_code: 'promotion', comment: 'summer promo', decided_by: null, recorded_by: 'ana', decided_at: '2026-05-20T09:05:00.000Z', status: 'final', ours: 1, origin: 20260501 },
+      { action: 'override', quantity: 125, source: 'override', reason_code: 'price_change', comment: null, decided_by: null, recorded_by: null, decided_at: '2026-06-20T09:00:00.000Z', status: 'final', ours: 1, origin: 20260601 },
     ]);
     expect(all(db, "SELECT action FROM audit_log WHERE entity = 'decision' ORDER BY audit_id").map((a) => a.action)).toEqual(['decision.accept', 'decision.override', 'decision.override']);
     expect(verifyAuditChain(db).ok).toBe(true);

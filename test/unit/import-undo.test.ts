@@ -34,7 +34,8 @@ const rejection = (f: () => unknown) => {
 beforeEach(async () => {
   t = tempDir('fwb-undo-');
   ({ ctx, db } = await newWorkbook(t.dir));
-  db.prepare("INSERT INTO users (user_id, display_name, role, created_at) VALUES ('sam', 'Sam Analyst', 'analyst', ?)").run(AT);
+  // Imports are made as someone of the workbook (issue 12.1): importing creates nobody.
+  db.prepare("INSERT INTO users (user_id, display_name, role, created_at) VALUES ('sam', 'Sam Analyst', 'analyst', ?), ('ana', 'Ana Analyst', 'analyst', ?)").run(AT, AT);
 });
 afterEach(() => {
   db.close();
@@ -90,6 +91,8 @@ describe('undo of a forecasts batch', () => {
   it('is refused while decisions or a release depend on its runs, naming them', async () => {
     const fc = await imp({ kind: 'forecasts', origin: '2026-06-01', model: 'ets', unknownItems: 'create' }, 'fc.csv', ['sku,month,fcst', 'A,2026-07-01,100', 'A,2026-08-01,110', 'B,2026-07-01,50']);
     const runId = fc.runs[0]!.runId;
+    // History lands on closed lines (issue 12.1): July's actuals are known.
+    await imp({ kind: 'actuals' }, 'july.csv', ['sku,month,sales', 'A,2026-07-01,115', 'B,2026-07-01,52']);
     const history = await imp({ kind: 'decisions', user: 'ana' }, 'history.csv', ['item,period,final,reason', 'A,2026-07-01,120,promotion', 'B,2026-07-01,50,']);
     expect(history.rowsAccepted).toBe(2);
     const before = counts(db);
@@ -177,6 +180,8 @@ describe('undo through the API and fwb', () => {
     };
     const file = writeLines(t.dir, 'fc.csv', ['sku,month,fcst', 'A,2026-07-01,100']);
     expect((await cli('--db', ctx.path, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', file)).status).toBe(0);
+    // History lands on closed lines (issue 12.1): July's actual is known (batch 2).
+    expect((await cli('--db', ctx.path, '--kind', 'actuals', writeLines(t.dir, 'july.csv', ['sku,month,sales', 'A,2026-07-01,115']))).status).toBe(0);
     const history = writeLines(t.dir, 'h.csv', ['item,period,final,reason', 'A,2026-07-01,120,promotion']);
     expect((await cli('--db', ctx.path, '--kind', 'decisions', history)).status).toBe(0);
     // Undoing as sam is acting as sam: an analyst proves it with the passphrase (here from the environment).
@@ -189,22 +194,22 @@ describe('undo through the API and fwb', () => {
     expect(blocked.stderr).toMatch(/^fwb import: batch 1 \(fc\.csv\) cannot be undone: run 1 \(ets, origin 2026-06-01\) has 1 decision on its lines/);
     const other = writeLines(t.dir, 'fc2.csv', ['sku,month,fcst', 'A,2026-07-01,90']);
     expect((await cli('--db', ctx.path, '--kind', 'forecasts', '--model', 'arima', '--origin', '2026-06-01', other)).status).toBe(0);
-    const done = await cli('--db', ctx.path, '--undo', '3', '--user', 'sam');
+    const done = await cli('--db', ctx.path, '--undo', '4', '--user', 'sam');
     expect(done).toMatchObject({ status: 0, stderr: '' });
-    expect(done.stdout).toBe('fc2.csv: batch 3 undone by sam: removed 1 run, 1 forecast line\n');
+    expect(done.stdout).toBe('fc2.csv: batch 4 undone by sam: removed 1 run, 1 forecast line\n');
     // Someone the workbook does not know cannot undo; without --user the undo is anonymous, as imports are.
-    const stranger = await cli('--db', ctx.path, '--undo', '3', '--user', 'mallory');
+    const stranger = await cli('--db', ctx.path, '--undo', '4', '--user', 'mallory');
     expect(stranger).toMatchObject({ status: 1, stderr: 'fwb import: Nobody with the id mallory works in this workbook; a manager adds people in the app (sign-in dialog › Someone new).\n' });
-    const json = await cli('--db', ctx.path, '--undo', '3', '--json');
+    const json = await cli('--db', ctx.path, '--undo', '4', '--json');
     expect(json.status).toBe(3);
-    expect(JSON.parse(json.stdout)).toMatchObject({ batchId: 3, refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already undone/) } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ batchId: 4, refused: { code: 'INPUT_REJECTED', message: expect.stringMatching(/already undone/) } });
     const third = writeLines(t.dir, 'fc3.csv', ['sku,month,fcst', 'A,2026-07-01,95']);
     expect((await cli('--db', ctx.path, '--kind', 'forecasts', '--model', 'naive', '--origin', '2026-06-01', third)).status).toBe(0);
-    const anonymous = await cli('--db', ctx.path, '--undo', '4');
-    expect(anonymous).toMatchObject({ status: 0, stdout: 'fc3.csv: batch 4 undone: removed 1 run, 1 forecast line\n' });
-    expect(all(db, 'SELECT undone_at IS NOT NULL AS undone, undone_by FROM import_batches WHERE batch_id = 4')).toEqual([{ undone: 1, undone_by: null }]);
+    const anonymous = await cli('--db', ctx.path, '--undo', '5');
+    expect(anonymous).toMatchObject({ status: 0, stdout: 'fc3.csv: batch 5 undone: removed 1 run, 1 forecast line\n' });
+    expect(all(db, 'SELECT undone_at IS NOT NULL AS undone, undone_by FROM import_batches WHERE batch_id = 5')).toEqual([{ undone: 1, undone_by: null }]);
     expect((await cli('--db', ctx.path, '--undo', 'x')).status).toBe(2);
-    expect((await cli('--db', ctx.path, '--undo', '3', '--kind', 'forecasts', other)).status).toBe(2);
+    expect((await cli('--db', ctx.path, '--undo', '4', '--kind', 'forecasts', other)).status).toBe(2);
     expect(checkWorkbook(db).ok).toBe(true);
   });
 });

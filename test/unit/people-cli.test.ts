@@ -96,14 +96,17 @@ describe('fwb import as a person', () => {
     }
   });
 
-  it('takes a planner by name, refuses someone the workbook does not know, and imports anonymously without --user', async () => {
-    expect((await cli(['--user', 'chen.wei', newFile()])).status).toBe(0);
+  it('takes a planner by name for what planners import, refuses someone the workbook does not know, and imports anonymously without --user', async () => {
+    // A planner imports sales inputs, not forecasts (issue 12.1): the later --kind wins.
+    const forecasts = await cli(['--user', 'chen.wei', newFile()]);
+    expect(forecasts).toMatchObject({ status: 1, stderr: 'fwb import: Chen Wei is a planner: planners import sales inputs; an analyst or a manager imports forecasts.\n' });
+    expect((await cli(['--kind', 'sales-inputs', '--user', 'chen.wei', writeLines(t.dir, 'f7-sales.csv', ['sku,period,sales_input', 'NEW-3,2027-06-01,12'])])).status).toBe(0);
     const unknown = await cli(['--user', 'mallory', newFile()]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toBe('fwb import: Nobody with the id mallory works in this workbook; a manager adds people in the app (sign-in dialog › Someone new).\n');
     expect((await cli([newFile()])).status).toBe(0);
     expect(batches().slice(-2)).toEqual([
-      { file_name: 'f7.csv', imported_by: 'chen.wei' },
+      { file_name: 'f7-sales.csv', imported_by: 'chen.wei' },
       { file_name: 'f9.csv', imported_by: null },
     ]);
     expect(query("SELECT * FROM users WHERE user_id = 'mallory'")).toEqual([]);

@@ -10,6 +10,7 @@ import { dispatch } from '../../electron/backend/api';
 import type { BackendContext } from '../../electron/backend/context';
 import { defaultStagingDir, discardStagingDir, stagedPath, stageStream } from '../../electron/backend/imports/staging';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
+import { signInAs } from '../helpers/people';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 const posix = process.platform !== 'win32';
@@ -71,7 +72,8 @@ describe('the staging folder', () => {
   });
 
   it('does not import a staged file that changed after it was uploaded', async () => {
-    await dispatch(ctx, 'signIn', { userId: 'ana', displayName: 'Ana', role: 'analyst' });
+    // Someone who may load actuals (issue 12.1: the API imports nothing for nobody): the workbook's first manager.
+    await signInAs(ctx, { userId: 'mia', displayName: 'Mia Manager', role: 'manager' });
     const staged = await stageStream(ctx.stagingDir, 'actuals.csv', Readable.from(['item_id,period,actual\nSKU-1,2026-07-01,5\n']));
     // Someone swaps the file between upload and import.
     writeFileSync(stagedPath(ctx.stagingDir, staged.stagedId), 'item_id,period,actual\nSKU-1,2026-07-01,5000\n');

@@ -13,6 +13,7 @@
 //   forecast by several models counts once in the naive and seasonal naive.
 import { SEASON_LENGTH, bucketKeyOf, type Grain } from '../../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
+import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
 import type { Db } from '../db/open';
 import { LINE_ERROR_TERMS } from './metrics';
 
@@ -96,6 +97,13 @@ function sourceSums(prefix: string, f: string): string {
 const better = (p: string, s: string) => `sum(abs(${s} - act) < abs(${p} - act))`;
 const worse = (p: string, s: string) => `sum(abs(${s} - act) > abs(${p} - act))`;
 
+/**
+ * Whom the planner slice credits decision `d` to: its person, or for imported
+ * history 'imported:<the name the file recorded>' (shared/decision-provenance.ts),
+ * so history never counts as the person of the workbook who has that name.
+ */
+const plannerKeySql = (d: string) => `CASE WHEN ${d}.batch_id IS NOT NULL THEN '${IMPORTED_PLANNER_PREFIX}' || coalesce(${d}.recorded_by, ${d}.decided_by, '') ELSE ${d}.decided_by END`;
+
 /** The run's lines with an actual, each with every forecast and its override: a temp table both cell tables are grouped from. */
 function runLinesSql(grain: Grain, earlier: EarlierRuns | undefined): string {
   const snaivePeriod = seasonsBackSql('fl.period', seasonsForLagSql('fl.lag', grain), grain);
@@ -103,13 +111,14 @@ function runLinesSql(grain: Grain, earlier: EarlierRuns | undefined): string {
 CREATE TEMP TABLE accuracy_lines AS
 WITH base AS (
   SELECT fl.line_id, fl.item_key, fl.period, fl.lag, fl.quantity AS m, fl.lower, fl.upper, a.quantity AS act,
-         coalesce(ls.final_quantity, fl.quantity) AS f, ls.status, ls.reason_code AS ls_reason, ls.decided_by AS ls_by,
+         coalesce(ls.final_quantity, fl.quantity) AS f, ls.status, ls.reason_code AS ls_reason, ${plannerKeySql('ld')} AS ls_by,
          nv.quantity AS nv0, sn.quantity AS sn0, si.quantity AS si, sc.scale,
          i.category, i.abc_class, i.owner_id, ${benchOnceSql(earlier)} AS bench_once
     FROM forecast_lines fl
     JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
     JOIN items i ON i.item_key = fl.item_key
     LEFT JOIN line_state ls ON ls.line_id = fl.line_id
+    LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
     LEFT JOIN actuals nv ON nv.item_key = fl.item_key AND nv.location_key = fl.location_key AND nv.period = @originBucket AND nv.superseded_at IS NULL
     LEFT JOIN actuals sn ON sn.item_key = fl.item_key AND sn.location_key = fl.location_key AND sn.period = ${snaivePeriod} AND sn.superseded_at IS NULL
     LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
@@ -133,7 +142,7 @@ o AS (
          CASE WHEN dir = 0 THEN NULL WHEN status IN ('final', 'approved') THEN ls_reason
               ELSE (SELECT d.reason_code FROM decisions d WHERE d.line_id = l.line_id AND d.action = 'override' AND d.quantity = l.f ORDER BY d.decision_id DESC LIMIT 1) END AS reason_code,
          CASE WHEN dir = 0 THEN NULL WHEN status IN ('final', 'approved') THEN ls_by
-              ELSE (SELECT d.decided_by FROM decisions d WHERE d.line_id = l.line_id AND d.action = 'override' AND d.quantity = l.f ORDER BY d.decision_id DESC LIMIT 1) END AS decided_by,
+              ELSE (SELECT ${plannerKeySql('d')} FROM decisions d WHERE d.line_id = l.line_id AND d.action = 'override' AND d.quantity = l.f ORDER BY d.decision_id DESC LIMIT 1) END AS decided_by,
          ${itemGroupSql('item_key')} AS item_group
     FROM l
 )

@@ -18,6 +18,7 @@ import {
   type SourceRanking,
   type SourceRankRow,
 } from '../../../shared/accuracy';
+import { importedPlannerLabel, importedPlannerName } from '../../../shared/decision-provenance';
 import type { Db } from '../db/open';
 import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
 import { benchmarkCells, cellWhere } from './filter';
@@ -47,7 +48,13 @@ function labeller(db: Db, by: LineSlice): (key: string | number | null) => strin
   const none = (k: string | number | null) => (k === null || k === '' ? '(none)' : String(k));
   if (by === 'planner' || by === 'owner') {
     const names = new Map((db.prepare('SELECT user_id, display_name FROM users').all() as { user_id: string; display_name: string }[]).map((u) => [u.user_id, u.display_name]));
-    return (k) => (k === null ? '(none)' : (names.get(String(k)) ?? String(k)));
+    return (k) => {
+      if (k === null) return '(none)';
+      // Imported history is labelled as imported, never as the person of the workbook with that name.
+      const recorded = by === 'planner' ? importedPlannerName(String(k)) : undefined;
+      if (recorded !== undefined) return importedPlannerLabel(recorded);
+      return names.get(String(k)) ?? String(k);
+    };
   }
   if (by === 'reason') {
     const labels = new Map((db.prepare('SELECT code, label FROM reason_codes').all() as { code: string; label: string }[]).map((r) => [r.code, r.label]));

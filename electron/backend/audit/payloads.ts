@@ -19,6 +19,8 @@ export interface DecisionRow {
   undoes_decision_id: number | null;
   /** The import batch of a decision imported from before the app. */
   batch_id: number | null;
+  /** An imported decision's decider as the history file named them (text, not a person of the workbook); absent before migration 6. */
+  recorded_by?: string | null;
 }
 
 export interface DecisionAuditPayload {
@@ -34,13 +36,14 @@ export interface DecisionAuditPayload {
   status: string;
   undoesDecisionId: number | null;
   batchId: number | null;
+  recordedBy: string | null;
 }
 
 /**
  * Keys a decision's audit payload gained after the first release: entries
  * written before then lack them, and `fwb check` compares those entries without them.
  */
-export const DECISION_KEYS_ADDED_LATER = ['undoesDecisionId', 'batchId'] as const;
+export const DECISION_KEYS_ADDED_LATER = ['undoesDecisionId', 'batchId', 'recordedBy'] as const;
 
 /** Payload of the 'decision.<action>' entry (entity 'decision', entity_id = decision_id). */
 export function decisionAuditPayload(row: DecisionRow): DecisionAuditPayload {
@@ -57,6 +60,7 @@ export function decisionAuditPayload(row: DecisionRow): DecisionAuditPayload {
     status: row.status,
     undoesDecisionId: row.undoes_decision_id ?? null,
     batchId: row.batch_id ?? null,
+    recordedBy: row.recorded_by ?? null,
   };
 }
 

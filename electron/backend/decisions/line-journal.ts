@@ -4,13 +4,14 @@ import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ApprovalRecord, LineJournal, LineJournalDecision } from '../../../shared/domain';
 import { periodFromKey } from '../../../shared/period';
 import type { BackendContext } from '../context';
+import { importedColumns, importedJoins, importedOf, type ImportedColumns } from './imported';
 import { toDecisionRecord } from './journal';
 import { loadLine } from './lines';
 import { governingPolicy, isFrozen } from './policy';
 import { readLineState } from './projection';
 import type { DecisionRow } from '../audit/payloads';
 
-type JournalRow = DecisionRow & { undoes_decision_id: number | null; reason_label: string | null; decided_by_name: string | null; undone_by: number | null };
+type JournalRow = DecisionRow & ImportedColumns & { undoes_decision_id: number | null; reason_label: string | null; decided_by_name: string | null; undone_by: number | null };
 
 export function getLineJournal({ db }: BackendContext, req: ParsedRequestOf<'getLineJournal'>): LineJournal {
   const line = loadLine(db, req.lineId);
@@ -24,15 +25,16 @@ export function getLineJournal({ db }: BackendContext, req: ParsedRequestOf<'get
   const decisions = (
     db
       .prepare(
-        `SELECT d.*, rc.label AS reason_label, u.display_name AS decided_by_name,
+        `SELECT d.*, rc.label AS reason_label, u.display_name AS decided_by_name, ${importedColumns('d')},
                 (SELECT min(x.decision_id) FROM decisions x WHERE x.undoes_decision_id = d.decision_id AND x.action = 'undo') AS undone_by
            FROM decisions d
            LEFT JOIN reason_codes rc ON rc.code = d.reason_code
            LEFT JOIN users u ON u.user_id = d.decided_by
+           ${importedJoins('d')}
           WHERE d.line_id = ? ORDER BY d.decision_id`,
       )
       .all(line.lineId) as JournalRow[]
-  ).map((r): LineJournalDecision => ({ ...toDecisionRecord(r), reasonLabel: r.reason_label, decidedByName: r.decided_by_name, undoneBy: r.undone_by }));
+  ).map((r): LineJournalDecision => ({ ...toDecisionRecord(r), reasonLabel: r.reason_label, decidedByName: r.decided_by_name, imported: importedOf(r), undoneBy: r.undone_by }));
   const approvals = db
     .prepare(
       `SELECT a.approval_id AS approvalId, a.decision_id AS decisionId, a.verdict, a.note, a.decided_by AS decidedBy, a.decided_at AS decidedAt,

@@ -20,11 +20,12 @@ export function undoLastDecision(ctx: BackendContext, req: ParsedRequestOf<'undo
     .transaction((): UndoOutcome => {
       if (req.runId !== undefined) assertRunExists(db, req.runId);
       // The user's latest accept or override still in force. Automatic finals at
-      // release and undo rows are not anyone's decision to take back.
+      // release, undo rows and imported history (which earlier versions credited to
+      // the person its file named) are not anyone's decision to take back.
       const targetId = db
         .prepare(
           `SELECT d.decision_id FROM decisions d
-            WHERE d.decided_by = @userId AND d.action IN ('accept', 'override')
+            WHERE d.decided_by = @userId AND d.action IN ('accept', 'override') AND d.batch_id IS NULL
               AND (@runId IS NULL OR d.line_id IN (SELECT line_id FROM forecast_lines WHERE run_id = @runId))
               AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes_decision_id = d.decision_id AND u.action = 'undo')
             ORDER BY d.decision_id DESC LIMIT 1`,

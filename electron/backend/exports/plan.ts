@@ -10,6 +10,8 @@ import type { Db } from '../db/open';
 import { assertReleaseIntact } from '../decisions/release-lines';
 import { WorkbenchError } from '../errors';
 import { policyResolver } from '../decisions/policy';
+import { importedColumns, importedJoins, importedOf } from '../decisions/imported';
+import { importedDecisionText } from '../../../shared/decision-provenance';
 import { columns, statementRows, type ExportCell, type TitledTable } from './table';
 import { currentRunId as mainModelRunId } from '../queries/opening-run';
 
@@ -44,10 +46,11 @@ const RUN_PLAN_SQL = `
          coalesce(ls.final_quantity, fl.quantity), coalesce(ls.source, 'model'),
          ls.reason_code, d.comment, ls.decided_by, ls.decided_at,
          coalesce(ls.status, 'undecided'), ${latestApproval('ls.decision_id', 'decided_by')},
-         i.category, i.abc_class
+         i.category, i.abc_class, ${importedColumns('d')}
     FROM forecast_lines fl ${LINE_JOINS}
     LEFT JOIN line_state ls ON ls.line_id = fl.line_id
     LEFT JOIN decisions d ON d.decision_id = ls.decision_id
+    ${importedJoins('d')}
    WHERE fl.run_id = @runId
    ORDER BY fl.item_key, fl.location_key, fl.period`;
 
@@ -58,10 +61,11 @@ const VERSION_PLAN_SQL = `
          rl.final_quantity, rl.source,
          d.reason_code, d.comment, d.decided_by, d.decided_at,
          coalesce(${latestApproval('rl.decision_id', 'verdict')}, d.status, 'undecided'), ${latestApproval('rl.decision_id', 'decided_by')},
-         i.category, i.abc_class
+         i.category, i.abc_class, ${importedColumns('d')}
     FROM release_lines rl
     JOIN forecast_lines fl ON fl.line_id = rl.line_id ${LINE_JOINS}
     LEFT JOIN decisions d ON d.decision_id = rl.decision_id
+    ${importedJoins('d')}
    WHERE rl.release_id = @releaseId
    ORDER BY fl.item_key, fl.location_key, fl.period`;
 
@@ -91,15 +95,22 @@ export function currentRunId(db: Db): number {
   return id;
 }
 
+const DECIDED_BY = PLAN_COLUMNS.findIndex((c) => c.key === 'decided_by');
+
 /**
- * The rows with the model's role in place of the item's category and ABC class
- * (the last two columns the SQL reads): one policy rule (decisions/policy.ts), not a second one in SQL.
+ * The rows with the model's role in place of the item's category and ABC class,
+ * and imported history's "decided by" in the words every view uses
+ * (shared/decision-provenance.ts) — the last seven columns the SQL reads: one
+ * policy rule (decisions/policy.ts), not a second one in SQL.
  */
 function withModelRole(db: Db, rows: Iterable<ExportCell[]>): Iterable<ExportCell[]> {
   return {
     *[Symbol.iterator]() {
       const policyOf = policyResolver(db);
       for (const row of rows) {
+        const [imp_batch_id, imp_file, imp_by, imp_by_name, imp_recorded] = row.splice(row.length - 5, 5) as [number | null, string | null, string | null, string | null, string | null];
+        const imported = importedOf({ imp_batch_id, imp_file, imp_by, imp_by_name, imp_recorded });
+        if (imported) row[DECIDED_BY] = importedDecisionText(imported);
         const abcClass = row.pop() as string | null;
         const category = row.pop() as string | null;
         row.push(policyOf({ category, abcClass }).effectiveRole);

@@ -3,6 +3,7 @@
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
 import { countOf, GOVERNANCE_QUESTIONS, identitiesText, monitoringAnswer, reportSegmentName, rollbackAnswer, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
+import { importedHistoryText } from '../../../shared/decision-provenance';
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -126,7 +127,7 @@ export function governanceHtml(r: GovernanceReport): string {
     section(
       4,
       GOVERNANCE_QUESTIONS[3],
-      `${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pct(personShare)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${esc(identitiesText(a.identities))}`,
+      `${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pct(personShare)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${esc(importedHistoryText(a.importedHistory))} ${esc(identitiesText(a.identities))}`,
       table('Item owners', ['Planner', 'Items'], a.owners.map((o) => [esc(o.name), num(o.items)]), [1]) +
         table('Approvers', ['Manager', 'Approved', 'Rejected'], a.approvers.map((x) => [esc(x.name), num(x.approvals), num(x.rejections)]), [1, 2]) +
         `<p class="note">${esc(a.auditChain.note)} Audit log: ${num(a.auditChain.entries)} entries, head ${

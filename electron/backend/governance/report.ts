@@ -2,6 +2,7 @@
 // data, its quality, the model's role, who is accountable, how accuracy is
 // monitored, what happened on drift, and what rollback exists.
 import { reportSegmentName, steppedDownRoles, type GovernanceReport } from '../../../shared/governance';
+import type { ImportedHistoryBatch } from '../../../shared/decision-provenance';
 import { bucketIndex, bucketKeyOf, periodFromKey, type Grain } from '../../../shared/period';
 import { ensureAccuracyCube } from '../accuracy/cube';
 import { driftReport } from '../accuracy/drift';
@@ -121,6 +122,7 @@ function accountability(db: Db): GovernanceReport['accountability'] {
     linesAutoFinal: decided.auto ?? 0,
     linesOverridden: decided.overridden ?? 0,
     pendingApprovals: db.prepare("SELECT count(*) FROM line_state WHERE status = 'pending_approval'").pluck().get() as number,
+    importedHistory: importedHistory(db),
     identities: {
       kind: 'local',
       awaitingPassphrase: db
@@ -130,6 +132,19 @@ function accountability(db: Db): GovernanceReport['accountability'] {
     },
     auditChain: { head: chainHead(db), entries: db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number, note: AUDIT_CHAIN_NOTE },
   };
+}
+
+/** Each history file's decisions, who imported it and the deciders it named (as text). */
+function importedHistory(db: Db): ImportedHistoryBatch[] {
+  const rows = db
+    .prepare(
+      `SELECT b.batch_id AS batchId, b.file_name AS fileName, b.imported_by AS importedBy, u.display_name AS importedByName, b.imported_at AS importedAt,
+              count(*) AS decisions, json_group_array(DISTINCT coalesce(d.recorded_by, d.decided_by)) AS names
+         FROM decisions d JOIN import_batches b ON b.batch_id = d.batch_id LEFT JOIN users u ON u.user_id = b.imported_by
+        GROUP BY b.batch_id ORDER BY b.batch_id`,
+    )
+    .all() as (Omit<ImportedHistoryBatch, 'recordedBy'> & { names: string })[];
+  return rows.map(({ names, ...b }) => ({ ...b, recordedBy: (JSON.parse(names) as (string | null)[]).filter((n): n is string => n !== null).sort() }));
 }
 
 /** What the audit log of a single-seat workbook can vouch for, and what it cannot (SPEC §5 People and Audit). */

@@ -59,9 +59,11 @@ export interface DecisionRecord {
   reason: string | null;
   reasonColumn: string;
   comment: string | null;
+  /** The decider as the file names them: kept as text, never made a person of the workbook. */
   user: string | null;
   /** ISO timestamp, or null for "when imported". */
   decidedAt: string | null;
+  decidedAtColumn: string;
   model: string | null;
   modelVersion: string | null;
   originKey: number;

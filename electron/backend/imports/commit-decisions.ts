@@ -3,9 +3,17 @@
 // 'accept' (final = model quantity) or an 'override' (needs a reason code) in
 // the journal, with its audit entry, in the order the decisions were made, and
 // line_state brought up to date.
+// History is what was decided before the team used the app (issue 12.1): a row
+// lands only on a closed line (its actual known) or a run older than its model's
+// newest, never on a line decided in this workbook, never dated after the import;
+// any other row is quarantined with the reason. It is credited to no person of the
+// workbook: the decider the file names stays text (recorded_by), and the audit
+// entry's actor is whoever imported the file. Migration 6's triggers hold the same rules.
 import type { OptionHint } from '../../../shared/domain';
+import { segmentLabel } from '../../../shared/decision-rules';
 import { decisionAuditAction, decisionAuditPayload, type DecisionRow } from '../audit/payloads';
 import type { Db } from '../db/open';
+import { governingPolicy } from '../decisions/policy';
 import { refreshLineState } from '../decisions/projection';
 import type { AuditAppender } from '../demo/audit-writer';
 import type { DecisionRecord } from './batch';
@@ -19,6 +27,28 @@ interface ReasonCode {
   label: string;
   comment_required: number;
 }
+
+interface FoundLine {
+  runId: number;
+  lineId: number;
+  quantity: number;
+  lag: number;
+  itemKey: number;
+  modelName: string;
+  /** The line's actual is known. */
+  closed: number;
+  /** A run of the same model at a later origin exists. */
+  superseded: number;
+}
+
+interface DecidedHere {
+  action: string;
+  status: string;
+  verdict: string | null;
+  name: string | null;
+}
+
+const ACTION_WORDS: Record<string, string> = { accept: 'an accept', override: 'an override', undo: 'an undo', auto_final: "the model's automatic final" };
 
 export class DecisionWriter {
   accepted = 0;
@@ -35,7 +65,8 @@ export class DecisionWriter {
     private readonly audit: AuditAppender,
     private readonly batchId: number,
     private readonly at: string,
-    private readonly defaultUser: string | null,
+    /** Who imported the file (the audit entries' actor); null for an import without a person. */
+    private readonly importer: string | null,
   ) {
     const codes = db.prepare('SELECT code, label, comment_required FROM reason_codes WHERE active = 1').all() as ReasonCode[];
     for (const r of codes) {
@@ -44,10 +75,22 @@ export class DecisionWriter {
     }
     this.reasonList = codes.map((r) => r.code).join(', ');
     this.st = {
-      line: db.prepare('SELECT line_id AS lineId, quantity FROM forecast_lines WHERE run_id = ? AND item_key = ? AND location_key = ? AND period = ?'),
+      line: db.prepare(
+        `SELECT fl.line_id AS lineId, fl.quantity, fl.lag, fl.item_key AS itemKey, r.model_name AS modelName,
+                EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL) AS closed,
+                EXISTS (SELECT 1 FROM forecast_runs newer WHERE newer.model_name = r.model_name AND newer.origin > r.origin) AS superseded
+           FROM forecast_lines fl JOIN forecast_runs r ON r.run_id = fl.run_id
+          WHERE fl.run_id = ? AND fl.item_key = ? AND fl.location_key = ? AND fl.period = ?`,
+      ),
+      decidedHere: db.prepare(
+        `SELECT d.action, d.status, (SELECT a.verdict FROM approvals a WHERE a.decision_id = d.decision_id ORDER BY a.approval_id DESC LIMIT 1) AS verdict,
+                coalesce(u.display_name, d.decided_by) AS name
+           FROM decisions d LEFT JOIN users u ON u.user_id = d.decided_by
+          WHERE d.line_id = ? AND d.batch_id IS NULL ORDER BY d.decision_id DESC LIMIT 1`,
+      ),
       insert: db.prepare(
-        `INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, batch_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'final', ?)`,
+        `INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, recorded_by, decided_at, status, batch_id)
+         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, 'final', ?)`,
       ),
     };
   }
@@ -87,9 +130,11 @@ export class DecisionWriter {
     if (itemKey === null) return this.reject(d, d.itemColumn, `unknown item '${d.itemId}'`);
     const locationKey = this.keys.locationKey(d.locationId, false);
     if (locationKey === null) return this.reject(d, null, `unknown location '${d.locationId}'`);
-    const found: { runId: number; lineId: number; quantity: number }[] = [];
+    // Dated after the import, the row would claim a decision nobody has made yet.
+    if (decidedAt > this.at) return this.reject(d, d.decidedAtColumn, `decided at ${decidedAt}, after this import (${this.at}): a decision cannot be dated in the future`);
+    const found: FoundLine[] = [];
     for (const runId of this.candidateRuns(d)) {
-      const line = this.st.line.get(runId, itemKey, locationKey, d.periodKey) as { lineId: number; quantity: number } | undefined;
+      const line = this.st.line.get(runId, itemKey, locationKey, d.periodKey) as Omit<FoundLine, 'runId'> | undefined;
       if (line) found.push({ runId, ...line });
     }
     const where = `item '${d.itemId}'${d.locationId === 'ALL' ? '' : ` at '${d.locationId}'`} in ${keyToIso(d.periodKey)}`;
@@ -100,6 +145,8 @@ export class DecisionWriter {
       return this.reject(d, null, `${found.length} runs have a line for ${where} (runs ${found.map((f) => f.runId).join(', ')}); say which with model and origin columns`, { option: 'modelAndOrigin' });
     }
     const line = found[0]!;
+    const closedReason = this.openLine(line, d.periodKey) ?? this.decidedHere(line.lineId);
+    if (closedReason !== null) return this.reject(d, null, closedReason);
     const override = Math.abs(d.final - line.quantity) > 1e-9 * Math.max(1, Math.abs(line.quantity));
     // An accept needs no reason: one we do not know is dropped rather than refused.
     const reason: ReasonCode | null = d.reason === null ? null : (this.reasons.get(normaliseHeader(d.reason)) ?? null);
@@ -108,8 +155,6 @@ export class DecisionWriter {
       if (reason === null) return this.reject(d, d.reasonColumn, `unknown reason code '${d.reason}' (known: ${this.reasonList})`);
       if (reason.comment_required === 1 && d.comment === null) return this.reject(d, d.reasonColumn, `reason '${reason.code}' needs a comment`);
     }
-    const user = d.user ?? this.defaultUser;
-    this.keys.ensureUser(user, 'planner');
     const fields = {
       line_id: line.lineId,
       action: override ? 'override' : 'accept',
@@ -117,16 +162,36 @@ export class DecisionWriter {
       source: override ? 'override' : 'model',
       reason_code: reason?.code ?? null,
       comment: d.comment,
-      decided_by: user,
+      decided_by: null,
+      recorded_by: d.user,
       decided_at: decidedAt,
       status: 'final',
       undoes_decision_id: null,
       batch_id: this.batchId,
     };
-    const info = this.st.insert.run(fields.line_id, fields.action, fields.quantity, fields.source, fields.reason_code, fields.comment, fields.decided_by, fields.decided_at, this.batchId);
+    const info = this.st.insert.run(fields.line_id, fields.action, fields.quantity, fields.source, fields.reason_code, fields.comment, fields.recorded_by, fields.decided_at, this.batchId);
     const row: DecisionRow = { decision_id: Number(info.lastInsertRowid), ...fields };
     this.touched.add(line.lineId);
-    this.audit({ at: decidedAt, actor: user, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(row.decision_id), payload: decisionAuditPayload(row) });
+    this.audit({ at: decidedAt, actor: this.importer, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(row.decision_id), payload: decisionAuditPayload(row) });
     this.accepted++;
+  }
+
+  /** Why the line is still open to decisions in Review (its model's newest run, actual unknown), or null when history may land on it. */
+  private openLine(line: FoundLine, periodKey: number): string | null {
+    if (line.closed || line.superseded) return null;
+    let why = `line is open: decide it in Review (run ${line.runId} is the newest of model ${line.modelName} and the actual of ${keyToIso(periodKey)} is not known yet)`;
+    const policy = governingPolicy(this.db, line.itemKey);
+    if (line.lag <= policy.freezeLags) why += `; it is frozen too: lag ${line.lag} is inside the freeze window of ${policy.freezeLags} (policy for ${segmentLabel(policy)})`;
+    return why;
+  }
+
+  /** Why the line's record is this workbook's own (a decision made here), or null when only history is on it. */
+  private decidedHere(lineId: number): string | null {
+    const latest = this.st.decidedHere.get(lineId) as DecidedHere | undefined;
+    if (!latest) return null;
+    const state =
+      latest.verdict === 'approved' ? ', approved' : latest.verdict === 'rejected' ? ', rejected' : latest.status === 'pending_approval' ? ", waiting for a manager's approval" : '';
+    const by = latest.name === null ? '' : ` by ${latest.name}`;
+    return `line has decisions made in this workbook (the latest: ${ACTION_WORDS[latest.action] ?? latest.action}${by}${state}); history only records what was decided before the team used the app`;
   }
 }

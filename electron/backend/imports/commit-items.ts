@@ -29,7 +29,7 @@ export class ItemWriter {
 
   write(items: ItemRecord[]): void {
     for (const it of items) {
-      this.keys.ensureUser(it.owner, 'planner');
+      this.keys.ensureOwner(it.owner);
       const existed = this.exists.get(it.itemId) !== undefined;
       this.upsert.run({
         id: it.itemId,

@@ -1,6 +1,8 @@
 // Turns the file's item and location numbers (validator order) into workbook
 // keys, creating what is new, so the line writers index a typed array instead of
-// looking up a string per line. Also creates users named by imported rows.
+// looking up a string per line. Also creates the planners an item file names as
+// owners; nothing else an import names becomes a person of the workbook (the
+// importer is one already, a history file's deciders stay text).
 import type { UserRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 
@@ -105,12 +107,15 @@ export class KeyResolver {
     return key ?? null;
   }
 
-  /** Makes sure a user named in the file exists (decided_by, owner, imported_by reference users). */
-  ensureUser(id: string | null, role: 'planner' | 'analyst'): void {
+  /**
+   * Makes sure the owner an item file names exists (owner_id references users): as a
+   * planner, which anyone may add and which signs in by name, so it grants nothing.
+   */
+  ensureOwner(id: string | null): void {
     if (id === null || this.users.has(id)) return;
     if (this.st.user.get(id) === undefined) {
-      this.st.newUser.run(id, id, role, this.at);
-      this.createdUsers.push({ user_id: id, display_name: id, role, created_at: this.at });
+      this.st.newUser.run(id, id, 'planner', this.at);
+      this.createdUsers.push({ user_id: id, display_name: id, role: 'planner', created_at: this.at });
     }
     this.users.add(id);
   }

@@ -96,8 +96,6 @@ export class Committer {
         .run(plan.kind, plan.file, plan.size, plan.sha256, plan.sourceKey, JSON.stringify(plan.options), this.at).lastInsertRowid,
     );
     this.keys = new KeyResolver(db, this.batchId, this.at);
-    // imported_by references users: whoever imports becomes one.
-    this.keys.ensureUser(plan.user, 'analyst');
     this.quarantineRow = db.prepare('INSERT INTO quarantine_rows (batch_id, row_number, column_name, reason, raw_text) VALUES (?, ?, ?, ?, ?)');
     const m = this.opened.mapping;
     if (plan.kind === 'forecasts') {

@@ -8,7 +8,7 @@ import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
 import { refreshCurrentRunExceptions } from '../exceptions/cache';
-import { currentUser, requireUser } from '../decisions/session';
+import { requireUser } from '../decisions/session';
 import { undoImportBatch } from './undo';
 
 export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
@@ -20,6 +20,8 @@ export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'p
 }
 
 export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runImport'>): Promise<ImportOutcome> {
+  // Every import through the app is someone's, and their role says what they may load (imports/importer.ts).
+  const user = requireUser(ctx.db);
   const path = stagedPath(ctx.stagingDir, req.stagedId);
   const expectedSha256 = stagedSha256(ctx.stagingDir, req.stagedId);
   const jobId = `import-${randomBytes(6).toString('hex')}`;
@@ -39,7 +41,7 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
       expectedSha256,
       unknownItems: req.unknownItems,
       // Provenance: the batch records who imported it.
-      user: currentUser(ctx.db)?.userId,
+      user: user.userId,
       onProgress: (p) =>
         ctx.emit({
           type: 'job-progress',

@@ -10,6 +10,7 @@ import type { BackendContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { Committer } from './commit';
+import { assertMayImport } from './importer';
 import { runDriftGuard } from '../accuracy/drift';
 import { isoToKey } from './grid';
 import { throttle } from './import-errors';
@@ -61,6 +62,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
   const kind = options.kind;
   const file = basename(path);
   if (!IMPORT_FILE_KINDS.includes(kind)) throw new WorkbenchError('INVALID_REQUEST', `unknown import kind "${kind}"`);
+  assertMayImport(db, options.user ?? null, kind);
   const bytesTotal = checkFile(path);
   const warnings: ImportNotice[] = [];
   const grain = workbookGrain(db);

@@ -90,6 +90,7 @@ export function validateDecisionRow(v: Validator, rec: RawRecord, out: DecisionR
     comment: field('comment'),
     user: field('user'),
     decidedAt,
+    decidedAtColumn: c.decided_at === undefined ? 'decided_at' : v.header[c.decided_at]!,
     model: field('model') ?? (v.cfg.model === '' ? null : v.cfg.model),
     modelVersion: field('model_version') ?? (v.cfg.modelVersion === '' ? null : v.cfg.modelVersion),
     originKey,

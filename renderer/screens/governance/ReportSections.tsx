@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { formatPeriod, formatTimestamp } from '../../../shared/format';
 import { countOf, GOVERNANCE_QUESTIONS, identitiesText, monitoringAnswer, reportSegmentName, rollbackAnswer, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
+import { importedHistoryText } from '../../../shared/decision-provenance';
 import type { Grain } from '../../../shared/period';
 import { CategoryErrorChart, ErrorTrendChart } from './ReportCharts';
 
@@ -134,7 +135,7 @@ export function ReportSections({ report: r, grain }: { report: GovernanceReport;
       <Question
         n={4}
         wide
-        answer={`${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pctOf(a.linesDecidedByPerson, a.linesInPastRuns)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${identitiesText(a.identities)}`}
+        answer={`${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pctOf(a.linesDecidedByPerson, a.linesInPastRuns)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${importedHistoryText(a.importedHistory)} ${identitiesText(a.identities)}`}
       >
         <div className="report-tables">
           <ReportTable caption="Item owners" head={['Planner', 'Items']} numeric={[1]} rows={a.owners.map((o) => [o.name, num(o.items)])} />

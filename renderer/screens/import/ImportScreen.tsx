@@ -1,7 +1,10 @@
+import { useEffect } from 'react';
 import { IMPORT_FILE_KINDS, type ImportFileKind } from '../../../shared/domain';
+import { IMPORT_KINDS_BY_ROLE, importKindsNote } from '../../../shared/import-rules';
 import { formatCount } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useImportStore } from '../../stores/import';
+import { useSessionStore } from '../../stores/session';
 import { BatchHistory } from './BatchHistory';
 import { FileDrop } from './FileDrop';
 import { KIND_LABELS, withScreenHint } from './hints';
@@ -18,6 +21,13 @@ function sizeText(bytes: number): string {
 
 export function ImportScreen() {
   const { kind, setKind, staged, preview, running, outcome, error, runImport, reset } = useImportStore();
+  // Only the kinds the person may import are offered; the backend refuses the others on every way in.
+  const user = useSessionStore((s) => s.session?.user ?? null);
+  const kinds = user ? IMPORT_KINDS_BY_ROLE[user.role] : IMPORT_FILE_KINDS;
+  const note = user ? importKindsNote(user) : null;
+  useEffect(() => {
+    if (!kinds.includes(kind)) setKind(kinds[0]!);
+  }, [kinds, kind, setKind]);
   const job = useAppStore((s) => s.job);
   const progress = running && job?.job === 'import' && !job.finished ? job : null;
   const canImport = !!preview && preview.missing.length === 0 && !preview.otherKind && !running;
@@ -30,13 +40,18 @@ export function ImportScreen() {
         <label>
           <span>Kind</span>
           <select aria-label="Kind of data" value={kind} onChange={(e) => setKind(e.target.value as ImportFileKind)} disabled={running}>
-            {IMPORT_FILE_KINDS.map((k) => (
+            {kinds.map((k) => (
               <option key={k} value={k}>
                 {KIND_LABELS[k]}
               </option>
             ))}
           </select>
         </label>
+        {note && (
+          <span className="hint" role="note">
+            {note}
+          </span>
+        )}
         <FileDrop />
       </div>
       {error && (

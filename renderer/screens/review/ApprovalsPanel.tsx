@@ -3,6 +3,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { Grain } from '../../../shared/period';
 import type { PendingApproval, SessionUser } from '../../../shared/domain';
+import { decidedByText } from '../../../shared/decision-provenance';
 import { formatPeriod, formatQuantity, formatTimestamp } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useApprovalsStore } from '../../stores/approvals';
@@ -61,7 +62,7 @@ function FactCells({ approval: a, grain, runLabel }: Omit<RowProps, 'columns' | 
       </td>
       <td className="who">
         <span className="line1" title={a.decidedBy ?? undefined}>
-          {a.decidedByName ?? a.decidedBy ?? '–'}
+          {decidedByText(a)}
         </span>
         <span className="line2">{formatTimestamp(a.decidedAt)}</span>
       </td>

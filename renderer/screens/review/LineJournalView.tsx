@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { LineJournal } from '../../../shared/domain';
+import { decidedByText, importedDecisionText } from '../../../shared/decision-provenance';
+import type { LineJournal, LineJournalDecision } from '../../../shared/domain';
 import { formatQuantity, formatTimestamp } from '../../../shared/format';
 import { api } from '../../api';
 import { useReviewStore } from '../../stores/review';
@@ -25,22 +26,31 @@ export function LineJournalView() {
     ...journal.decisions.map((d) => ({
       at: d.decidedAt,
       key: `d${d.decisionId}`,
-      text: `${d.decidedByName ?? d.decidedBy ?? '?'} ${d.action === 'undo' ? 'undid a decision' : d.action === 'accept' ? 'accepted the model' : d.action === 'auto_final' ? 'let the model decide' : `overrode to ${formatQuantity(d.quantity)}`}${d.reasonLabel ? ` · ${d.reasonLabel}` : ''}${d.comment ? ` · “${d.comment}”` : ''}${d.status === 'pending_approval' ? ' · needs approval' : ''}`,
+      text: decisionText(d),
       undone: d.undoneBy !== null,
+      imported: d.imported !== null,
     })),
     ...journal.approvals.map((a) => ({
       at: a.decidedAt,
       key: `a${a.approvalId}`,
-      text: `${a.decidedByName ?? a.decidedBy} ${a.verdict} the override${a.note ? ` · “${a.note}”` : ''}`,
+      text: `${decidedByText(a)} ${a.verdict} the override${a.note ? ` · “${a.note}”` : ''}`,
       undone: false,
+      imported: false,
     })),
   ].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+  // The plan of the line comes from history imported from a file: say so where the decision shows.
+  const current = journal.decisions.find((d) => d.decisionId === journal.state.decisionId);
   return (
     <section className="journal" aria-label="Decision history of this line">
       <h4>History of this line</h4>
+      {current?.imported && (
+        <p className="imported-note" role="note">
+          The plan of this line is decision history {importedDecisionText(current.imported)}; it was not decided in this workbook.
+        </p>
+      )}
       <ol>
         {entries.map((e) => (
-          <li key={e.key} className={e.undone ? 'undone' : undefined}>
+          <li key={e.key} className={[e.undone ? 'undone' : '', e.imported ? 'imported' : ''].join(' ').trim() || undefined}>
             <time>{formatTimestamp(e.at)}</time> {e.text}
             {e.undone ? ' (undone)' : ''}
           </li>
@@ -48,4 +58,12 @@ export function LineJournalView() {
       </ol>
     </section>
   );
+}
+
+/** One journal row in words; imported history is named as imported, never as decided by the name its file recorded. */
+function decisionText(d: LineJournalDecision): string {
+  const action = d.action === 'undo' ? 'undid a decision' : d.action === 'accept' ? 'accepted the model' : d.action === 'auto_final' ? 'let the model decide' : `overrode to ${formatQuantity(d.quantity)}`;
+  const detail = `${d.reasonLabel ? ` · ${d.reasonLabel}` : ''}${d.comment ? ` · “${d.comment}”` : ''}${d.status === 'pending_approval' ? ' · needs approval' : ''}`;
+  if (d.imported) return `${action[0]!.toUpperCase()}${action.slice(1)}${detail} · ${importedDecisionText(d.imported)}`;
+  return `${decidedByText(d)} ${action}${detail}`;
 }

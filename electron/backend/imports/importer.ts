@@ -1,0 +1,18 @@
+// The person an import is made as: someone of the workbook whose role may import
+// the kind (shared/import-rules.ts), checked before anything is read, on every way
+// in (the API passes who is signed in, fwb the --user it signed in). None is a
+// pipeline without a person, which the batch records as imported by nobody named.
+import { importRefusal } from '../../../shared/import-rules';
+import type { Db } from '../db/open';
+import { findPerson, toUser } from '../decisions/people';
+import { WorkbenchError } from '../errors';
+import type { ImportFileKind } from './types';
+
+export function assertMayImport(db: Db, userId: string | null, kind: ImportFileKind): void {
+  if (userId === null) return;
+  const person = findPerson(db, userId);
+  // Never created here: an import that named a newcomer would make a person nobody added.
+  if (!person) throw new WorkbenchError('FORBIDDEN', `Nobody with the id ${userId} works in this workbook, so nothing was imported as them.`);
+  const refusal = importRefusal(toUser(person), kind);
+  if (refusal !== null) throw new WorkbenchError('FORBIDDEN', refusal);
+}
