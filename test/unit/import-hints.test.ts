@@ -13,6 +13,7 @@ import type { OptionHint } from '../../shared/domain';
 import { ok } from '../helpers/api';
 import { tempDir } from '../helpers/workbook';
 import { newWorkbook, writeLines } from '../fixtures/import/v_harness';
+import { signInAs } from '../helpers/people';
 
 const BACKEND = join(import.meta.dirname, '..', '..', 'electron', 'backend');
 
@@ -31,6 +32,8 @@ describe('hints in messages of the import', () => {
   beforeEach(async () => {
     t = tempDir('fwb-hints-');
     ({ ctx, db } = await newWorkbook(t.dir));
+    // Importing through the API needs someone who may (shared/import-rules.ts): the workbook's first manager.
+    await signInAs(ctx, { userId: 'maria', displayName: 'Maria', role: 'manager' });
   });
   afterEach(() => {
     db.close();
