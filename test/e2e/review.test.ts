@@ -64,7 +64,7 @@ describe('the app in a browser, on a demo workbook', () => {
     // The item detail follows the selected line.
     const detail = page.getByRole('complementary', { name: 'Item detail' });
     await detail.getByRole('heading').filter({ hasText: first[col('Item')]! }).waitFor();
-    await expect(detail.getByRole('img', { name: /Chart of .*monthly actuals/ }).count()).resolves.toBe(1);
+    await expect(detail.getByRole('img', { name: /Chart of .*: actuals per month, this run's forecast with its 80 % interval/ }).count()).resolves.toBe(1);
     await screenshot(page, 'review');
   });
 

@@ -7,6 +7,7 @@ import { ItemChart } from './ItemChart';
 export function ItemDetailPanel() {
   const detail = useReviewStore((s) => s.detail);
   const row = useReviewStore((s) => s.rows.get(s.selectedIndex));
+  const intervalLevel = useReviewStore((s) => s.runs.find((r) => r.runId === s.runId)?.intervalLevel ?? null);
   if (!detail)
     return (
       <aside className="detail" aria-label="Item detail">
@@ -29,7 +30,7 @@ export function ItemDetailPanel() {
           <strong>{detail.item.ownerName ?? detail.item.owner ?? 'nobody'}</strong>
         </p>
       </header>
-      <ItemChart detail={detail} />
+      <ItemChart detail={detail} intervalLevel={intervalLevel} />
       <dl className="figures">
         <div>
           <dt>Last 3 months</dt>

@@ -150,7 +150,7 @@ export function ReviewScreen() {
           </details>
           <details className="approvals-drawer overview-drawer" open={overviewOpen} onToggle={(e) => setOverviewOpen((e.currentTarget as HTMLDetailsElement).open)}>
             <summary>Run overview: total demand, actuals and model forecast</summary>
-            {overviewOpen && overview && <RunOverviewChart overview={overview} />}
+            {overviewOpen && overview && run && <RunOverviewChart overview={overview} grain={run.grain} />}
           </details>
         </div>
       )}

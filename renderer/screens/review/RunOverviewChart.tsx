@@ -1,10 +1,11 @@
 import type { EChartsOption } from 'echarts';
 import type { RunOverview } from '../../../shared/domain';
+import type { Grain } from '../../../shared/period';
 import { formatPeriod, formatQuantity } from '../../../shared/format';
 import { Chart, CHART_COLORS } from '../../components/Chart';
 
 /** Total actual demand of the run's items up to the origin, and the run's total model forecast after it. */
-export function RunOverviewChart({ overview }: { overview: RunOverview }) {
+export function RunOverviewChart({ overview, grain }: { overview: RunOverview; grain: Grain }) {
   const periods = [...overview.history.map((h) => h.period), ...overview.forecast.map((f) => f.period)];
   const unique = [...new Set(periods)].sort();
   const actualBy = new Map(overview.history.map((h) => [h.period, h.actual]));
@@ -12,14 +13,14 @@ export function RunOverviewChart({ overview }: { overview: RunOverview }) {
   const axisText = { color: CHART_COLORS.text, fontSize: 11 };
   const option: EChartsOption = {
     animation: false,
-    title: { text: 'Total demand of the run’s items, units per month', left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 600, color: '#28313b' } },
+    title: { text: `Total demand of the run’s items, units per ${grain}`, left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 600, color: '#28313b' } },
     legend: { top: 0, right: 0, itemWidth: 14, itemHeight: 8, textStyle: axisText },
     grid: { left: 56, right: 12, top: 26, bottom: 36 },
     tooltip: { trigger: 'axis', valueFormatter: (v) => formatQuantity(v as number) },
     xAxis: {
       type: 'category',
-      data: unique.map((p) => formatPeriod(p)),
-      name: 'Period (month)',
+      data: unique.map((p) => formatPeriod(p, grain)),
+      name: `Period (${grain})`,
       nameLocation: 'middle',
       nameGap: 22,
       nameTextStyle: axisText,
@@ -45,7 +46,7 @@ export function RunOverviewChart({ overview }: { overview: RunOverview }) {
           silent: true,
           label: { formatter: 'origin', color: CHART_COLORS.text, fontSize: 10 },
           lineStyle: { color: '#9aa3ad', type: 'dotted' },
-          data: [{ xAxis: formatPeriod(overview.origin) }],
+          data: [{ xAxis: formatPeriod(overview.origin, grain) }],
         },
       },
     ],
@@ -54,7 +55,7 @@ export function RunOverviewChart({ overview }: { overview: RunOverview }) {
     <Chart
       option={option}
       height={140}
-      label={`Line chart of total demand per month: actuals up to the origin ${formatPeriod(overview.origin)} and the model forecast for ${overview.forecast.length} months after it.`}
+      label={`Line chart of total demand per ${grain}: actuals up to the origin ${formatPeriod(overview.origin, grain)} and the model forecast for ${overview.forecast.length} ${grain}s after it.`}
     />
   );
 }
