@@ -29,6 +29,8 @@ Run "fwb <command> --help" for a command's options.
 Exit codes: 0 done, 1 failed, 2 usage error, 3 input rejected.
 `;
 
+const isSqliteBusy = (err: unknown) => err instanceof Error && err.name === 'SqliteError' && /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code));
+
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -46,7 +48,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   }
   try {
     return await command.run(rest, io);
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
+    if (isSqliteBusy(err)) {
+      // Another program held the workbook past the wait: say what, where the workbook records it.
+      const { busyErrorAt } = await import('../backend/db/busy');
+      err = busyErrorAt(rest.includes('--db') ? (rest[rest.indexOf('--db') + 1] ?? '') : '');
+    }
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`fwb ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
       return EXIT.usage;

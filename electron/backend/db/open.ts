@@ -5,6 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../errors';
 import { createPrivateFile } from '../private-files';
+import { clearAbandonedImports } from '../imports/in-progress';
+import { busyError, isBusyError } from './busy';
 import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage';
 import { MIGRATIONS } from './migrations/index';
 import type { Grain } from '../../../shared/period';
@@ -81,7 +83,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   if (options.readonly) {
     if (!exists) throw new WorkbenchError('NOT_FOUND', `No workbook at ${path}.`, { file: path });
     const db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     return { db, path, backupPath: null, migratedFrom: version };
   }
 
@@ -97,10 +99,11 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   try {
     // Before the first write (even the switch to WAL): a damaged file is left exactly as it is.
     if (exists) assertNotDamaged(db, path);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    immediateTransactions(db);
 
     let backupPath: string | null = null;
     if (exists && version > 0 && version < latest) {
@@ -110,11 +113,35 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     }
     applyMigrations(db, migrations, version);
     if (version === 0) initialiseMeta(db, path, options.grain ?? 'month', now());
+    // An import that crashed halfway left rows nobody sees: they go now (imports/in-progress.ts), or next time when the workbook is busy.
+    try {
+      clearAbandonedImports(db);
+    } catch (err) {
+      if (!isBusyError(err)) throw err;
+    }
     return { db, path, backupPath, migratedFrom: version };
   } catch (err) {
+    const out = isBusyError(err) ? busyError(db) : err;
     db.close();
-    throw err;
+    throw out;
   }
+}
+
+/** How long a write waits for another program's transaction before it says the workbook is busy (db/busy.ts). */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Our write transactions begin IMMEDIATE: they take the write lock first and wait
+ * their turn (the busy timeout) for it. A deferred one that read before another
+ * program's commit (an import's chunk, every few dozen milliseconds) could not
+ * write after it at all: SQLite answers SQLITE_BUSY_SNAPSHOT at once, without
+ * waiting, and a decision made during an import would fail for nothing.
+ * better-sqlite3's db.transaction(fn) begins deferred unless asked; here it is asked.
+ */
+function immediateTransactions(db: Db): void {
+  const make = db.transaction.bind(db);
+  // The immediate variant carries the others (.deferred, .exclusive) as every variant does.
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => make(fn).immediate) as Db['transaction'];
 }
 
 function applyMigrations(db: Db, migrations: readonly string[], from: number): void {

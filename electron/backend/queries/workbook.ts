@@ -18,7 +18,8 @@ export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
     counts: {
       items: count('SELECT count(*) AS n FROM items'),
       runs: count('SELECT count(*) AS n FROM forecast_runs'),
-      forecastLines: count('SELECT count(*) AS n FROM forecast_lines'),
+      // Lines of runs: an import under way writes its lines before their runs exist (imports/commit.ts).
+      forecastLines: count('SELECT count(*) AS n FROM forecast_runs r JOIN forecast_lines l ON l.run_id = r.run_id'),
       actuals: count('SELECT count(*) AS n FROM actuals WHERE superseded_at IS NULL'),
       salesInputs: count('SELECT count(*) AS n FROM sales_inputs WHERE superseded_at IS NULL'),
       decisions: count('SELECT count(*) AS n FROM decisions'),

@@ -5,6 +5,7 @@ import m002 from './002-accuracy';
 import m003 from './003-passphrases';
 import m004 from './004-accuracy-benchmark-once';
 import m005 from './005-import-undo';
+import m006 from './006-imports-in-progress';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
