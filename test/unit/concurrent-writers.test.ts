@@ -232,6 +232,22 @@ describe('two writers on one workbook', () => {
     expect(fwbSync('check', '--db', path)).toMatchObject({ status: 0 });
   });
 
+  it('takes a backup during an import that holds nothing of it', async () => {
+    const file = join(t.dir, 'big.csv');
+    await bigForecastFile(file, 6000);
+    const raw = (p: string) => peek<string>(p, 'SELECT json_array((SELECT count(*) FROM forecast_lines), (SELECT count(*) FROM forecast_runs), (SELECT count(*) FROM items))');
+    const before = raw(path);
+    const cli = fwbAsync('import', '--db', path, '--kind', 'forecasts', '--model', 'Big', '--origin', '2026-06-01', '--create-items', '--json', file);
+    children.push(cli.child);
+    await until(() => importWriting(path) || cli.child.exitCode !== null, 'fwb is writing');
+    const copy = join(t.dir, 'copy.sqlite');
+    expect(fwbSync('backup', '--db', path, '--out', copy)).toMatchObject({ status: 0 });
+    expect((await cli.exited).status).toBe(0);
+    expect(raw(copy)).toBe(before);
+    expect(peek<number>(copy, 'SELECT count(*) FROM imports_in_progress')).toBe(0);
+    expect(fwbSync('check', '--db', copy)).toMatchObject({ status: 0 });
+  });
+
   it('writes nothing when strict mode refuses a file whose bad row comes after much was read', async () => {
     const file = join(t.dir, 'big.csv');
     const lines = await bigForecastFile(file, 3000, { badRowAt: 149_000 });
