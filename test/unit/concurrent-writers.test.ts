@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendHost } from '../../electron/backend/host';
 import { openWorkbook } from '../../electron/backend/db/open';
+import { fileDigest, importFile } from '../../electron/backend/imports/import-file';
 import { stageCopy } from '../../electron/backend/imports/staging';
 import { sourceWorkerUrl } from '../../electron/backend/worker-url';
 import type { Result } from '../../shared/domain';
@@ -334,6 +335,34 @@ describe('a workbook another program holds longer than the wait', () => {
     } finally {
       other.exec('ROLLBACK');
       other.close();
+    }
+  });
+});
+
+describe('the same file imported twice at once', () => {
+  it('is refused while the first import of it is under way, naming it', async () => {
+    const t = tempDir('fwb-twin-');
+    try {
+      const path = join(t.dir, 'wb.sqlite');
+      const { db } = await openWorkbook(path, { now: FIXED_NOW });
+      fillSmallWorkbook(db);
+      const file = writeLines(t.dir, 'forecasts.csv', ['item_id,period,forecast', 'SKU-1,2026-07-01,10']);
+      const { sha256 } = await fileDigest(file);
+      // Another program (alive: this very process) is importing the same bytes.
+      const startedAt = new Date(new Date().setHours(8, 15, 0, 0)).toISOString();
+      db.prepare("INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, program, pid, host, thread) VALUES (7, 'forecasts', 'forecasts.csv', ?, ?, 'fwb', ?, ?, -1)").run(sha256, startedAt, process.pid, hostname());
+      const ctx = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: '' };
+      await expect(importFile(ctx, file, { kind: 'forecasts', model: 'm', origin: '2026-06-01' })).rejects.toMatchObject({
+        code: 'INPUT_REJECTED',
+        message: 'forecasts.csv: already being imported as batch 7 (started 08:15 by fwb)',
+        hint: { option: 'force' },
+      });
+      expect(db.prepare('SELECT count(*) FROM import_batches').pluck().get()).toBe(1);
+      // Forced, it goes in as a batch of its own.
+      expect(await importFile(ctx, file, { kind: 'forecasts', model: 'm', origin: '2026-06-01', force: true })).toMatchObject({ batchId: 8, rowsAccepted: 1 });
+      db.close();
+    } finally {
+      t.cleanup();
     }
   });
 });

@@ -4,7 +4,7 @@
 // and says to try again. Every way in turns SQLite's "database is locked" into it.
 import Database from 'better-sqlite3';
 import { BUSY_SENTENCE, WorkbenchError } from '../errors';
-import { othersImporting, type ImportRecord } from '../imports/in-progress';
+import { othersImporting, startedBy, type ImportRecord } from '../imports/in-progress';
 import type { Db } from './open';
 
 export function isBusyError(err: unknown): boolean {
@@ -13,22 +13,11 @@ export function isBusyError(err: unknown): boolean {
   return err instanceof Database.SqliteError && typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** "10:31" today, "2026-11-03 10:31" on another day (local time: the person's own clock). */
-function startedWhen(iso: string, now: Date): string {
-  const t = new Date(iso);
-  if (Number.isNaN(t.getTime())) return iso;
-  const time = `${pad(t.getHours())}:${pad(t.getMinutes())}`;
-  return t.toDateString() === now.toDateString() ? time : `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${time}`;
-}
-
 export function busyMessage(importing: ImportRecord[], now = new Date()): string {
   const first = importing[0];
   if (!first) return BUSY_SENTENCE;
-  const by = first.startedBy ? `${first.startedBy} in ${first.program}` : first.program;
   const more = importing.length > 1 ? ` (and ${importing.length - 1} more import${importing.length > 2 ? 's' : ''})` : '';
-  return `The workbook is busy with the import of ${first.fileName} (batch ${first.batchId}), started ${startedWhen(first.startedAt, now)} by ${by}${more}; try again in a moment.`;
+  return `The workbook is busy with the import of ${first.fileName} (batch ${first.batchId}), ${startedBy(first, now)}${more}; try again in a moment.`;
 }
 
 /** The busy error for a workbook open on `db`: readers are never blocked (WAL), so the records can be read while another program writes. */

@@ -31,7 +31,7 @@ import { noRows, tableContent, type BatchContent } from '../audit/content-digest
 import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import { ensureSealed } from '../audit/seal';
 import type { Db } from '../db/open';
-import { clearAbandonedImports, clearStagedImport, readImportRecords, ImportReservation } from './in-progress';
+import { clearAbandonedImports, clearStagedImport, isAbandoned, readImportRecords, startedBy, ImportReservation } from './in-progress';
 import { bulkAuditAppender } from '../demo/audit-writer';
 import type { Grain } from '../../../shared/period';
 import type { DecisionRecord, LineColumns, ValidatedBatch } from './batch';
@@ -101,8 +101,8 @@ export class Committer {
   /** Keys of new items and locations another import created meanwhile: the lines written under them moved (so their fingerprint is read back). */
   private linesMoved = false;
   private fkWasOn = false;
-  /** The connection's wal_autocheckpoint while this import has it off. */
-  private autocheckpoint: number | null = null;
+  /** This import has the connection's automatic checkpoints off (holdCheckpoints). */
+  private holdsCheckpoints = false;
   private readonly bulkKind: boolean;
   readonly errors: ImportRowError[] = [];
   rowsRead = 0;
@@ -133,16 +133,14 @@ export class Committer {
     // Bulk kinds write keys this import resolved itself (items, locations, runs, the batch), so
     // per-row foreign-key probes only cost time (~0.4 s per million lines). Can only change outside a transaction.
     this.fkWasOn = db.pragma('foreign_keys', { simple: true }) === 1;
-    // One checkpoint after the import, as a single transaction had: one after each chunk's
-    // commit would copy the growing log into the file again and again (~10 % of an import).
-    this.autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-    db.pragma('wal_autocheckpoint = 0');
+    holdCheckpoints(db);
+    this.holdsCheckpoints = true;
     // Rows a crashed import left: cleared before this one counts on the ids.
     clearAbandonedImports(db);
     this.reservation = this.transaction(() => {
       if (!plan.options.force) {
-        const twin = readImportRecords(db).find((r) => r.sha256 === plan.sha256);
-        if (twin) throw new WorkbenchError('INPUT_REJECTED', `${plan.file}: already being imported as batch ${twin.batchId} (by ${twin.program}, started ${twin.startedAt.slice(0, 16).replace('T', ' ')})`, { file: plan.file, hint: { option: 'force' } });
+        const twin = readImportRecords(db).find((r) => r.sha256 === plan.sha256 && !isAbandoned(r));
+        if (twin) throw new WorkbenchError('INPUT_REJECTED', `${plan.file}: already being imported as batch ${twin.batchId} (${startedBy(twin)})`, { file: plan.file, hint: { option: 'force' } });
       }
       return ImportReservation.begin(db, { kind: plan.kind, fileName: plan.file, sha256: plan.sha256, startedAt: this.at, startedBy: plan.user, program: plan.program }, new Date().toISOString());
     }, 'begin');
@@ -215,6 +213,8 @@ export class Committer {
       return;
     }
     if (!this.staged) {
+      // Their quarantine entries are counted (and written below): only their rows wait for finish.
+      for (const b of batches) b.quarantine = [];
       this.kept.push(...batches);
       if (this.unwritten.length === 0) return;
     }
@@ -483,10 +483,34 @@ export class Committer {
   }
 
   private restoreCheckpoints(checkpointNow: boolean): void {
-    if (this.autocheckpoint === null) return;
-    this.db.pragma(`wal_autocheckpoint = ${this.autocheckpoint}`);
-    this.autocheckpoint = null;
-    // PASSIVE: copies what no reader still needs and never waits for anyone.
-    if (checkpointNow) this.db.pragma('wal_checkpoint(PASSIVE)');
+    if (!this.holdsCheckpoints) return;
+    this.holdsCheckpoints = false;
+    releaseCheckpoints(this.db, checkpointNow);
   }
+}
+
+/**
+ * One checkpoint after an import, as a single transaction had: one after each
+ * chunk's commit would copy the growing log into the file again and again (~10 %
+ * of an import's time). Counted per connection: the app may run two imports at once.
+ */
+const checkpointHolds = new WeakMap<Db, { imports: number; autocheckpoint: number }>();
+
+function holdCheckpoints(db: Db): void {
+  const hold = checkpointHolds.get(db);
+  if (hold) {
+    hold.imports++;
+    return;
+  }
+  checkpointHolds.set(db, { imports: 1, autocheckpoint: db.pragma('wal_autocheckpoint', { simple: true }) as number });
+  db.pragma('wal_autocheckpoint = 0');
+}
+
+function releaseCheckpoints(db: Db, checkpointNow: boolean): void {
+  const hold = checkpointHolds.get(db);
+  if (!hold || --hold.imports > 0) return;
+  checkpointHolds.delete(db);
+  db.pragma(`wal_autocheckpoint = ${hold.autocheckpoint}`);
+  // PASSIVE: copies what no reader still needs, and never waits for anyone.
+  if (checkpointNow) db.pragma('wal_checkpoint(PASSIVE)');
 }

@@ -34,6 +34,16 @@ export interface ImportRecord {
   runIds: number[];
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "started 10:31 by fwb" (today), "started 2026-11-03 10:31 by sam in the desktop app": local time, the person's own clock. */
+export function startedBy(r: Pick<ImportRecord, 'startedAt' | 'startedBy' | 'program'>, now = new Date()): string {
+  const t = new Date(r.startedAt);
+  const time = `${pad(t.getHours())}:${pad(t.getMinutes())}`;
+  const when = Number.isNaN(t.getTime()) ? r.startedAt : t.toDateString() === now.toDateString() ? time : `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${time}`;
+  return `started ${when} by ${r.startedBy ? `${r.startedBy} in ${r.program}` : r.program}`;
+}
+
 /** A record of another machine that has not written for this long is taken for gone. */
 const OTHER_HOST_STALE_MS = 30 * 60_000;
 
