@@ -49,8 +49,8 @@ describe('a busy workbook in the Review screen', () => {
     const other = new Database(db);
     const startedAt = new Date(new Date().setHours(10, 31, 0, 0)).toISOString();
     other
-      .prepare("INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, program, pid, host) VALUES (99, 'forecasts', 'forecasts-2026-11.csv', 'x', ?, 'fwb', ?, ?)")
-      .run(startedAt, process.pid, hostname());
+      .prepare("INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, program, pid, host, heartbeat_at) VALUES (99, 'forecasts', 'forecasts-2026-11.csv', 'x', ?, 'fwb', ?, ?, ?)")
+      .run(startedAt, process.pid, hostname(), new Date().toISOString());
     other.exec('BEGIN IMMEDIATE');
     other.prepare("INSERT INTO workbook_meta (key, value) VALUES ('held', 'by a test')").run();
     const alert = page.getByRole('region', { name: 'Decision' }).getByRole('alert');

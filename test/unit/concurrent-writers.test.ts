@@ -278,7 +278,10 @@ describe('a workbook another program holds longer than the wait', () => {
   /** Another program's import, recorded as under way (as every import records itself), holding the write lock. */
   function holdAsImport(at: string): () => void {
     const other = new Database(path);
-    other.prepare("INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, started_by, program, pid, host) VALUES (12, 'forecasts', 'forecasts.csv', 'abc', ?, NULL, 'fwb', ?, ?)").run(at, process.pid, hostname());
+    // Started at `at`, and at work still (it touched its record just now).
+    other
+      .prepare("INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, started_by, program, pid, host, heartbeat_at) VALUES (12, 'forecasts', 'forecasts.csv', 'abc', ?, NULL, 'fwb', ?, ?, ?)")
+      .run(at, process.pid, hostname(), new Date().toISOString());
     other.exec('BEGIN IMMEDIATE');
     other.prepare("INSERT INTO workbook_meta (key, value) VALUES ('held', 'yes')").run();
     return () => {
@@ -350,7 +353,7 @@ describe('the same file imported twice at once', () => {
       const { sha256 } = await fileDigest(file);
       // Another program (alive: this very process) is importing the same bytes.
       const startedAt = new Date(new Date().setHours(8, 15, 0, 0)).toISOString();
-      db.prepare("INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, program, pid, host, thread) VALUES (7, 'forecasts', 'forecasts.csv', ?, ?, 'fwb', ?, ?, -1)").run(sha256, startedAt, process.pid, hostname());
+      db.prepare("INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, program, pid, host, thread, heartbeat_at) VALUES (7, 'forecasts', 'forecasts.csv', ?, ?, 'fwb', ?, ?, -1, ?)").run(sha256, startedAt, process.pid, hostname(), new Date().toISOString());
       const ctx = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: '' };
       await expect(importFile(ctx, file, { kind: 'forecasts', model: 'm', origin: '2026-06-01' })).rejects.toMatchObject({
         code: 'INPUT_REJECTED',
@@ -360,6 +363,39 @@ describe('the same file imported twice at once', () => {
       expect(db.prepare('SELECT count(*) FROM import_batches').pluck().get()).toBe(1);
       // Forced, it goes in as a batch of its own.
       expect(await importFile(ctx, file, { kind: 'forecasts', model: 'm', origin: '2026-06-01', force: true })).toMatchObject({ batchId: 8, rowsAccepted: 1 });
+      db.close();
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('an actuals file of many chunks', () => {
+  it('quarantines its bad rows as they are read and makes its values current in one final transaction', async () => {
+    const t = tempDir('fwb-chunks-');
+    try {
+      const path = join(t.dir, 'wb.sqlite');
+      const { db } = await openWorkbook(path, { now: FIXED_NOW });
+      fillSmallWorkbook(db);
+      const rows = ['item_id,period,actual'];
+      const bad: number[] = [];
+      for (let i = 0; i < 7000; i++) {
+        for (let m = 0; m < 10; m++) {
+          const rowNumber = rows.length + 1;
+          const broken = rowNumber % 1000 === 0;
+          if (broken) bad.push(rowNumber);
+          rows.push(`${i === 0 ? 'SKU-1' : `NEW-${i}`},2024-${String(m + 1).padStart(2, '0')}-01,${broken ? 'lots' : i + m}`);
+        }
+      }
+      const file = writeLines(t.dir, 'actuals.csv', rows);
+      const ctx = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: '' };
+      const r = await importFile(ctx, file, { kind: 'actuals', unknownItems: 'create' });
+      expect(r).toMatchObject({ rowsRead: 70_000, rowsAccepted: 70_000 - bad.length, rowsQuarantined: bad.length });
+      expect(db.prepare('SELECT row_number FROM quarantine_rows WHERE batch_id = ? ORDER BY row_number').pluck().all(r.batchId)).toEqual(bad);
+      expect(db.prepare('SELECT count(*) FROM actuals WHERE batch_id = ? AND superseded_at IS NULL').pluck().get(r.batchId)).toBe(70_000 - bad.length);
+      expect(db.prepare('SELECT count(*) FROM imports_in_progress').pluck().get()).toBe(0);
+      const { checkWorkbook } = await import('../../electron/backend/audit/check');
+      expect(checkWorkbook(db).problems).toEqual([]);
       db.close();
     } finally {
       t.cleanup();

@@ -31,7 +31,7 @@ import { noRows, tableContent, type BatchContent } from '../audit/content-digest
 import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import { ensureSealed } from '../audit/seal';
 import type { Db } from '../db/open';
-import { clearAbandonedImports, clearStagedImport, isAbandoned, readImportRecords, startedBy, ImportReservation } from './in-progress';
+import { clearAbandonedImports, clearStagedImport, HEARTBEAT_MS, isAbandoned, readImportRecords, startedBy, ImportReservation } from './in-progress';
 import { bulkAuditAppender } from '../demo/audit-writer';
 import type { Grain } from '../../../shared/period';
 import type { DecisionRecord, LineColumns, ValidatedBatch } from './batch';
@@ -101,6 +101,8 @@ export class Committer {
   /** Keys of new items and locations another import created meanwhile: the lines written under them moved (so their fingerprint is read back). */
   private linesMoved = false;
   private fkWasOn = false;
+  /** When this import last wrote to its record (Date.now()). */
+  private touchedAt = Date.now();
   /** This import has the connection's automatic checkpoints off (holdCheckpoints). */
   private holdsCheckpoints = false;
   private readonly bulkKind: boolean;
@@ -216,8 +218,10 @@ export class Committer {
       // Their quarantine entries are counted (and written below): only their rows wait for finish.
       for (const b of batches) b.quarantine = [];
       this.kept.push(...batches);
-      if (this.unwritten.length === 0) return;
+      // Nothing to write: only now and then a touch of the record, that others see the import is alive.
+      if (this.unwritten.length === 0 && Date.now() - this.touchedAt < HEARTBEAT_MS) return;
     }
+    this.touchedAt = Date.now();
     this.transaction(() => {
       this.writeQuarantine();
       if (this.staged) for (const b of batches) this.apply(b);

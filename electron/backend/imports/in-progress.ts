@@ -12,8 +12,9 @@
 // finds and refuses cleanly.
 //
 // Liveness: a record whose process is gone (same machine, no such pid; or this
-// very thread, no longer running it) is an interrupted import; its rows are
-// cleared at the next opening for writing, or when an import starts.
+// very thread, no longer running it), or that nobody has touched for half an hour,
+// is an interrupted import; its rows are cleared at the next opening for writing,
+// or when an import starts.
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import type { Db } from '../db/open';
@@ -44,8 +45,13 @@ export function startedBy(r: Pick<ImportRecord, 'startedAt' | 'startedBy' | 'pro
   return `started ${when} by ${r.startedBy ? `${r.startedBy} in ${r.program}` : r.program}`;
 }
 
-/** A record of another machine that has not written for this long is taken for gone. */
-const OTHER_HOST_STALE_MS = 30 * 60_000;
+/**
+ * A record that has not been touched for this long is taken for gone, wherever its
+ * process runs (another machine, or a pid reused since): a live import touches its
+ * record at least every HEARTBEAT_MS while it reads.
+ */
+const STALE_MS = 30 * 60_000;
+export const HEARTBEAT_MS = 10_000;
 
 /** Batches this thread is importing now: its own records that are not in here are leftovers. */
 const running = new Set<number>();
@@ -78,9 +84,9 @@ function processAlive(pid: number): boolean {
 }
 
 export function isAbandoned(r: ImportRecord, now = Date.now()): boolean {
-  if (r.host !== hostname()) return now - Date.parse(r.heartbeatAt ?? r.startedAt) > OTHER_HOST_STALE_MS;
-  if (r.pid === process.pid) return r.thread === threadId && !running.has(r.batchId);
-  return !processAlive(r.pid);
+  if (r.host === hostname() && r.pid === process.pid && r.thread === threadId) return !running.has(r.batchId);
+  if (now - Date.parse(r.heartbeatAt ?? r.startedAt) > STALE_MS) return true;
+  return r.host === hostname() && r.pid !== process.pid && !processAlive(r.pid);
 }
 
 /** Imports under way in other programs (or other threads of this one): what a busy workbook is most likely busy with. */
