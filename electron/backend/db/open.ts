@@ -8,6 +8,7 @@ import { createPrivateFile } from '../private-files';
 import { clearAbandonedImports } from '../imports/in-progress';
 import { busyError, isBusyError } from './busy';
 import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage';
+import { BUSY_TIMEOUT_MS, immediateTransactions } from './write-lock';
 import { MIGRATIONS } from './migrations/index';
 import type { Grain } from '../../../shared/period';
 
@@ -127,22 +128,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   }
 }
 
-/** How long a write waits for another program's transaction before it says the workbook is busy (db/busy.ts). */
-export const BUSY_TIMEOUT_MS = 5000;
-
-/**
- * Our write transactions begin IMMEDIATE: they take the write lock first and wait
- * their turn (the busy timeout) for it. A deferred one that read before another
- * program's commit (an import's chunk, every few dozen milliseconds) could not
- * write after it at all: SQLite answers SQLITE_BUSY_SNAPSHOT at once, without
- * waiting, and a decision made during an import would fail for nothing.
- * better-sqlite3's db.transaction(fn) begins deferred unless asked; here it is asked.
- */
-function immediateTransactions(db: Db): void {
-  const make = db.transaction.bind(db);
-  // The immediate variant carries the others (.deferred, .exclusive) as every variant does.
-  db.transaction = ((fn: (...args: unknown[]) => unknown) => make(fn).immediate) as Db['transaction'];
-}
+export { BUSY_TIMEOUT_MS } from './write-lock';
 
 function applyMigrations(db: Db, migrations: readonly string[], from: number): void {
   for (let v = from; v < migrations.length; v++) {

@@ -31,6 +31,7 @@ import { noRows, tableContent, type BatchContent } from '../audit/content-digest
 import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import { ensureSealed } from '../audit/seal';
 import type { Db } from '../db/open';
+import { beginImmediate } from '../db/write-lock';
 import { clearAbandonedImports, clearStagedImport, HEARTBEAT_MS, isAbandoned, readImportRecords, startedBy, ImportReservation } from './in-progress';
 import { bulkAuditAppender } from '../demo/audit-writer';
 import type { Grain } from '../../../shared/period';
@@ -68,8 +69,10 @@ export interface CommitPlan {
 }
 
 const MAX_ERRORS = 100;
-/** Rows per write transaction while reading: ~30–100 ms of holding the write lock, ~30 commits per million lines. */
+/** Rows per write transaction while reading: ~50–150 ms of holding the write lock, ~30 commits per million lines. */
 export const CHUNK_ROWS = 32_768;
+/** The lock left free after each chunk: several tries of a waiting writer (write-lock.ts). */
+const CHUNK_GAP_MS = 5;
 
 export class Committer {
   private readonly db: Db;
@@ -172,7 +175,7 @@ export class Committer {
     const fkOff = this.fkWasOn && (step === 'chunk' || (step === 'final' && this.bulkKind));
     if (fkOff) db.pragma('foreign_keys = OFF');
     try {
-      db.exec('BEGIN IMMEDIATE');
+      beginImmediate(db);
       try {
         this.reservation?.refresh(db);
         const out = work();
@@ -194,38 +197,53 @@ export class Committer {
     return this.plan.strict && this.rowsQuarantined > 0;
   }
 
-  /** Takes one batch from the reader; every CHUNK_ROWS rows, what was read goes to the workbook (unseen until finish). */
-  add(batch: ValidatedBatch): void {
+  /**
+   * Takes one batch from the reader; every CHUNK_ROWS rows, what was read goes to
+   * the workbook (unseen until finish). True when it wrote: the caller then lets
+   * others in (letOthersIn) before the next batch.
+   */
+  add(batch: ValidatedBatch): boolean {
     this.rowsRead += batch.rowsRead;
     this.rowsAccepted += batch.rowsAccepted;
     this.cellsQuarantined += batch.cellsQuarantined;
     this.countQuarantine(batch.quarantine);
     this.held.push(batch);
     this.heldRows += batch.rowsRead;
-    if (this.heldRows >= CHUNK_ROWS) this.writeHeld();
+    return this.heldRows >= CHUNK_ROWS && this.writeHeld();
   }
 
-  /** Staged kinds: the held batches' rows; the others: only their quarantine rows (their data waits for finish). */
-  private writeHeld(): void {
+  /**
+   * A pause between two chunks: the reader is usually ahead, so without one the
+   * next chunk would take the lock again within a millisecond, before a writer
+   * waiting for it (trying every millisecond, write-lock.ts) could. In the app,
+   * other calls run meanwhile. ~30 pauses per million lines.
+   */
+  letOthersIn(): Promise<void> {
+    return this.yieldWhile(() => new Promise<void>((resolve) => setTimeout(resolve, CHUNK_GAP_MS)));
+  }
+
+  /** Staged kinds: the held batches' rows; the others: only their quarantine rows (their data waits for finish). True when it wrote. */
+  private writeHeld(): boolean {
     const batches = this.held;
     this.held = [];
     this.heldRows = 0;
     if (this.refused) {
       this.unwritten = [];
-      return;
+      return false;
     }
     if (!this.staged) {
       // Their quarantine entries are counted (and written below): only their rows wait for finish.
       for (const b of batches) b.quarantine = [];
       this.kept.push(...batches);
       // Nothing to write: only now and then a touch of the record, that others see the import is alive.
-      if (this.unwritten.length === 0 && Date.now() - this.touchedAt < HEARTBEAT_MS) return;
+      if (this.unwritten.length === 0 && Date.now() - this.touchedAt < HEARTBEAT_MS) return false;
     }
     this.touchedAt = Date.now();
     this.transaction(() => {
       this.writeQuarantine();
       if (this.staged) for (const b of batches) this.apply(b);
     }, 'chunk');
+    return true;
   }
 
   /** A batch's rows into the tables (forecasts: while reading; the other kinds: in the final transaction). */
@@ -308,6 +326,7 @@ export class Committer {
         }
       }, 'chunk');
       from = to;
+      await this.letOthersIn();
     }
     this.deferred.length = 0;
     if (seriesByOrigin.size > 0) {

@@ -137,7 +137,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       if (message.type === 'failed') raise(message.error);
       if (message.type !== 'batch') continue;
       producer.ack();
-      committer.add(message.batch);
+      if (committer.add(message.batch)) await committer.letOthersIn();
       report('reading', committer.rowsRead, message.batch.bytesRead);
     }
     // Nothing to import is bad input, not an empty batch that would need undoing (abandoned below).
