@@ -30,11 +30,15 @@ export function toApiError(err: unknown): ApiError {
     return out;
   }
   // Where nobody could say what holds the workbook (db/busy.ts names it where it can), still a sentence, never INTERNAL.
-  const code = (err as { code?: unknown } | null)?.code;
-  if (err instanceof Error && err.name === 'SqliteError' && typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return { code: 'WORKBOOK_BUSY', message: BUSY_SENTENCE };
+  if (isSqliteBusy(err)) return { code: 'WORKBOOK_BUSY', message: BUSY_SENTENCE };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message: `Unexpected backend error: ${message}` };
 }
 
 /** A busy workbook when nothing recorded what holds it. */
 export const BUSY_SENTENCE = 'The workbook is busy: another program is writing to it; try again in a moment.';
+
+/** SQLite's "database is locked" (SQLITE_BUSY and its kin): another connection holds the workbook. */
+export function isSqliteBusy(err: unknown): boolean {
+  return err instanceof Error && err.name === 'SqliteError' && /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code));
+}

@@ -1,6 +1,6 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
 import { isDamageError } from '../backend/db/damage';
-import { WorkbenchError } from '../backend/errors';
+import { isSqliteBusy, WorkbenchError } from '../backend/errors';
 import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE } from './usage';
 import { withCliHint } from './hints';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
@@ -28,8 +28,6 @@ ${Object.values(COMMANDS)
 Run "fwb <command> --help" for a command's options.
 Exit codes: 0 done, 1 failed, 2 usage error, 3 input rejected.
 `;
-
-const isSqliteBusy = (err: unknown) => err instanceof Error && err.name === 'SqliteError' && /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code));
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   const [name, ...rest] = argv;

@@ -3,14 +3,12 @@
 // workbook can tell (an import under way records itself: imports/in-progress.ts)
 // and says to try again. Every way in turns SQLite's "database is locked" into it.
 import Database from 'better-sqlite3';
-import { BUSY_SENTENCE, WorkbenchError } from '../errors';
+import { BUSY_SENTENCE, isSqliteBusy, WorkbenchError } from '../errors';
 import { othersImporting, startedBy, type ImportRecord } from '../imports/in-progress';
 import type { Db } from './open';
 
 export function isBusyError(err: unknown): boolean {
-  if (err instanceof WorkbenchError) return err.code === 'WORKBOOK_BUSY';
-  const code = (err as { code?: unknown } | null)?.code;
-  return err instanceof Database.SqliteError && typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+  return err instanceof WorkbenchError ? err.code === 'WORKBOOK_BUSY' : isSqliteBusy(err);
 }
 
 export function busyMessage(importing: ImportRecord[], now = new Date()): string {

@@ -12,6 +12,7 @@
 // answers SQLITE_BUSY_SNAPSHOT at once, without waiting — and a decision made
 // during an import would fail for nothing.
 import type Database from 'better-sqlite3';
+import { isSqliteBusy } from '../errors';
 
 type Db = Database.Database;
 
@@ -20,8 +21,6 @@ export const BUSY_TIMEOUT_MS = 5000;
 const RETRY_MS = 1;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-const isBusy = (err: unknown) => /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code));
 
 /** BEGIN IMMEDIATE, tried every millisecond until `timeoutMs`; then SQLite's busy error. */
 export function beginImmediate(db: Db, timeoutMs = BUSY_TIMEOUT_MS): void {
@@ -34,7 +33,7 @@ export function beginImmediate(db: Db, timeoutMs = BUSY_TIMEOUT_MS): void {
         db.exec('BEGIN IMMEDIATE');
         return;
       } catch (err) {
-        if (!isBusy(err) || Date.now() >= deadline) throw err;
+        if (!isSqliteBusy(err) || Date.now() >= deadline) throw err;
         Atomics.wait(sleeper, 0, 0, RETRY_MS);
       }
     }
