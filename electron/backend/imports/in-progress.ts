@@ -94,6 +94,9 @@ export function othersImporting(db: Db): ImportRecord[] {
   return readImportRecords(db).filter((r) => !isOurs(r) && !isAbandoned(r));
 }
 
+/** SQL: the run ids imports under way have reserved (their lines are staged; the runs do not exist yet). */
+export const STAGED_RUN_IDS_SQL = 'SELECT j.value FROM imports_in_progress p, json_each(p.run_ids) j';
+
 /** Reserved ids that stand for rows nobody can see yet: lines of these runs, quarantine rows of these batches. */
 export function stagedRowOwners(db: Db): { runIds: Set<number>; batchIds: Set<number> } {
   const records = readImportRecords(db);
