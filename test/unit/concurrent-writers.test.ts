@@ -204,7 +204,8 @@ describe('two writers on one workbook', () => {
     const a = join(t.dir, 'a.csv');
     const b = join(t.dir, 'b.csv');
     const la = await bigForecastFile(a, 3000);
-    const lb = await bigForecastFile(b, 3000, { months: 49 });
+    // Not a multiple of a thousand lines: the last ones wait in the writer's buffer until the final transaction.
+    const lb = await bigForecastFile(b, 2999, { months: 49 });
     const one = fwbAsync('import', '--db', path, '--kind', 'forecasts', '--model', 'A', '--origin', '2026-06-01', '--create-items', '--json', a);
     const two = fwbAsync('import', '--db', path, '--kind', 'forecasts', '--model', 'B', '--origin', '2026-06-01', '--create-items', '--json', b);
     children.push(one.child, two.child);
@@ -405,6 +406,51 @@ describe('an actuals file of many chunks', () => {
       expect(db.prepare('SELECT count(*) FROM imports_in_progress').pluck().get()).toBe(0);
       const { checkWorkbook } = await import('../../electron/backend/audit/check');
       expect(checkWorkbook(db).problems).toEqual([]);
+      db.close();
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('two imports creating the same new items', () => {
+  it('lets the one that finishes second use the items the first created, lines written before and after alike', async () => {
+    const t = tempDir('fwb-same-items-');
+    try {
+      const path = join(t.dir, 'wb.sqlite');
+      const opened = await openWorkbook(path, { now: FIXED_NOW });
+      fillSmallWorkbook(opened.db);
+      const other = await openWorkbook(path, { now: FIXED_NOW });
+      // A: one chunk's worth of rows (one of them bad, so the last few hundred lines wait in the writer's buffer).
+      const a = join(t.dir, 'a.csv');
+      const la = await bigForecastFile(a, 680, { badRowAt: 10 });
+      const b = join(t.dir, 'b.csv');
+      const lb = await bigForecastFile(b, 680, { months: 49 });
+      const reserved = () => (opened.db.prepare("SELECT count(*) FROM imports_in_progress WHERE run_ids <> '[]'").pluck().get() as number) > 0;
+      let bResult: Awaited<ReturnType<typeof importFile>> | null = null;
+      // A lets B run from start to end once it has written its chunk (new items' keys taken, not yet created).
+      const ctxA = {
+        db: opened.db,
+        path,
+        now: FIXED_NOW,
+        emit: () => {},
+        stagingDir: '',
+        yieldWhile: async <T,>(work: () => Promise<T>): Promise<T> => {
+          if (bResult === null && reserved()) bResult = await importFile({ db: other.db, path, now: FIXED_NOW, emit: () => {}, stagingDir: '' }, b, { kind: 'forecasts', model: 'B', origin: '2026-06-01', unknownItems: 'create', worker: false });
+          return work();
+        },
+      };
+      const aResult = await importFile(ctxA, a, { kind: 'forecasts', model: 'A', origin: '2026-06-01', unknownItems: 'create', worker: false });
+      expect(bResult).toMatchObject({ rowsAccepted: lb, warnings: expect.arrayContaining([expect.objectContaining({ code: 'items_created', message: expect.stringMatching(/^created 680 new items/) })]) });
+      expect(aResult).toMatchObject({ rowsAccepted: la - 1, rowsQuarantined: 1 });
+      expect(aResult.warnings.map((w) => w.code)).not.toContain('items_created');
+      const db = opened.db;
+      expect(db.prepare("SELECT count(*) FROM items WHERE item_id LIKE 'NEW-%'").pluck().get()).toBe(680);
+      expect(db.prepare("SELECT count(*) FROM v_forecast_lines WHERE item_id LIKE 'NEW-%'").pluck().get()).toBe(la - 1 + lb);
+      expect(db.prepare('SELECT count(*) FROM forecast_lines').pluck().get()).toBe(9 + la - 1 + lb);
+      const { checkWorkbook } = await import('../../electron/backend/audit/check');
+      expect(checkWorkbook(db).problems).toEqual([]);
+      other.db.close();
       db.close();
     } finally {
       t.cleanup();

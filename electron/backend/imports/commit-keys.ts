@@ -121,25 +121,30 @@ export class KeyResolver {
    */
   createPending(): { items: [number, number][]; locations: [number, number][] } {
     const moved = { items: [] as [number, number][], locations: [] as [number, number][] };
-    const existing = new Map(this.st.known.all(JSON.stringify([...this.pendingItems.keys()])) as [string, number][]);
+    const existing = this.st.known.all(JSON.stringify([...this.pendingItems.keys()])) as [string, number][];
     for (const [id, key] of existing) {
       const taken = this.pendingItems.get(id)!;
       moved.items.push([taken, key]);
       this.pendingItems.delete(id);
       this.createdKeys.delete(taken);
-      this.createdItems.splice(this.createdItems.indexOf(id), 1);
-      this.itemKeys = this.itemKeys.map((k) => (k === taken ? key : k));
     }
     this.insertPendingItems();
     for (const [id, taken] of this.pendingLocations) {
       const key = this.st.location.get(id) as number | undefined;
       if (key === undefined) this.st.newLocation.run(taken, id, id);
-      else {
-        moved.locations.push([taken, key]);
-        this.createdLocations.splice(this.createdLocations.indexOf(id), 1);
-        this.locationKeys = this.locationKeys.map((k) => (k === taken ? key : k));
-      }
+      else moved.locations.push([taken, key]);
     }
+    const existingLocations = new Set(moved.locations.map(([taken]) => taken));
+    const kept = (created: string[], gone: Set<string>) => created.splice(0, created.length, ...created.filter((id) => !gone.has(id)));
+    kept(this.createdItems, new Set(existing.map(([id]) => id)));
+    kept(this.createdLocations, new Set([...this.pendingLocations].filter(([, taken]) => existingLocations.has(taken)).map(([id]) => id)));
+    const remap = (keys: Int32Array, pairs: [number, number][]) => {
+      if (pairs.length === 0) return;
+      const to = new Map(pairs);
+      for (let i = 0; i < keys.length; i++) keys[i] = to.get(keys[i]!) ?? keys[i]!;
+    };
+    remap(this.itemKeys, moved.items);
+    remap(this.locationKeys, moved.locations);
     this.pendingLocations.clear();
     return moved;
   }

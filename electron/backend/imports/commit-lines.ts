@@ -150,6 +150,8 @@ export class ForecastWriter {
 
   /** Lines written under a key taken for a new item or location that another import created meanwhile: to the key it has. */
   moveKeys(moved: { items: [number, number][]; locations: [number, number][] }): void {
+    // The lines still in the buffer carry the taken keys too: in the table first, then moved with the rest.
+    this.bulk.flush();
     const runs = JSON.stringify(this.runIds.filter((id) => id !== 0));
     for (const [column, pairs] of [['item_key', moved.items], ['location_key', moved.locations]] as const) {
       const move = this.db.prepare(`UPDATE forecast_lines SET ${column} = ? WHERE ${column} = ? AND run_id IN (SELECT value FROM json_each(?))`);
