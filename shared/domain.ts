@@ -201,6 +201,8 @@ export type ApiErrorCode =
   | 'WORKBOOK_TOO_NEW'
   | 'NOT_A_WORKBOOK'
   | 'WORKBOOK_DAMAGED'
+  /** Another program has held the workbook for longer than the wait; the message says what, where it can tell. Try again. */
+  | 'WORKBOOK_BUSY'
   | 'INPUT_REJECTED'
   | 'FORBIDDEN'
   | 'UNAUTHORIZED'

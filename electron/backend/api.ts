@@ -4,6 +4,7 @@ import { contract, type ParsedRequestOf, type ResponseOf } from '../../shared/co
 import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
+import { asBusyError } from './db/busy';
 import { toApiError } from './errors';
 import { governanceReport } from './governance/report';
 import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideGuidance, getTrustMap, runDriftGuard } from './accuracy/handlers';
@@ -96,6 +97,7 @@ export async function dispatch(ctx: BackendContext, method: unknown, payload: un
     announcePlanChange(ctx, method, parsed.data, value);
     return { ok: true, value };
   } catch (err) {
-    return { ok: false, error: toApiError(err) };
+    // SQLite's "database is locked" becomes a sentence naming what holds the workbook.
+    return { ok: false, error: toApiError(asBusyError(err, ctx.db)) };
   }
 }

@@ -10,4 +10,12 @@ export interface BackendContext {
   emit: (event: BackendEvent) => void;
   /** Where uploaded or picked files wait for import (see imports/staging.ts). */
   stagingDir: string;
+  /** Which program this is ('fwb', 'the desktop app', 'the browser host'): named to others when it holds the workbook. */
+  program?: string;
+  /**
+   * Awaits `work` (reading a file, a parser) while other calls may use the
+   * workbook's connection, then takes it back (worker.ts). Only called with no
+   * transaction open. Absent where nothing else shares the connection (fwb).
+   */
+  yieldWhile?: <T>(work: () => Promise<T>) => Promise<T>;
 }

@@ -29,6 +29,16 @@ export function toApiError(err: unknown): ApiError {
     if (err.hint !== undefined) out.hint = err.hint;
     return out;
   }
+  // Where nobody could say what holds the workbook (db/busy.ts names it where it can), still a sentence, never INTERNAL.
+  if (isSqliteBusy(err)) return { code: 'WORKBOOK_BUSY', message: BUSY_SENTENCE };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message: `Unexpected backend error: ${message}` };
+}
+
+/** A busy workbook when nothing recorded what holds it. */
+export const BUSY_SENTENCE = 'The workbook is busy: another program is writing to it; try again in a moment.';
+
+/** SQLite's "database is locked" (SQLITE_BUSY and its kin): another connection holds the workbook. */
+export function isSqliteBusy(err: unknown): boolean {
+  return err instanceof Error && err.name === 'SqliteError' && /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code));
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Result } from '../../shared/domain';
 import type { BackendContext } from './context';
+import { asBusyError } from './db/busy';
 import { toApiError } from './errors';
 import { backupWorkbook, type BackupOutcome } from './exports/backup';
 import { verifyRestoreCopy, type BackupVerdict } from './exports/restore';
@@ -38,6 +39,6 @@ export async function hostDispatch(ctx: BackendContext, method: unknown, payload
   try {
     return { ok: true, value: await (entry.run as (ctx: BackendContext, req: unknown) => Promise<unknown>)(ctx, parsed.data) };
   } catch (err) {
-    return { ok: false, error: toApiError(err) };
+    return { ok: false, error: toApiError(asBusyError(err, ctx.db)) };
   }
 }

@@ -13,6 +13,8 @@ export interface WorkerInit {
   /** Folder of staged import files, shared with the host that stages them (default: per process, in the temp folder). */
   stagingDir?: string;
   grain?: Grain;
+  /** Who this is, for others' busy messages ('the desktop app', 'the browser host'). */
+  program?: string;
   /** Fill an empty workbook with the demo data (first start of the app). */
   seedDemoIfEmpty?: boolean | DemoSeedOptions;
 }

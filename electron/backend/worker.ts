@@ -6,6 +6,7 @@ import { dispatch } from './api';
 import { hostDispatch } from './host-api';
 import type { BackendContext } from './context';
 import { openWorkbook } from './db/open';
+import { ConnectionTurns } from './connection-turns';
 import { toApiError } from './errors';
 import { seedDemoIfEmpty } from './demo/seed';
 import { defaultStagingDir } from './imports/staging';
@@ -23,29 +24,33 @@ async function main(init: WorkerInit): Promise<void> {
     now: () => new Date(),
     emit: (event: BackendEvent) => post({ type: 'event', event }),
     stagingDir: init.stagingDir ?? defaultStagingDir(),
+    program: init.program ?? 'Forecast Workbench',
   };
 
-  // Calls are answered in arrival order; the queue keeps a slow call from
-  // interleaving with the next one's writes.
-  let queue: Promise<unknown> = Promise.resolve();
+  // Calls take turns on the one connection in arrival order; an import gives its
+  // turn up while it reads its file, so the app's reads and decisions are answered
+  // meanwhile (connection-turns.ts).
+  const turns = new ConnectionTurns(opened.db);
   port!.on('message', (message: HostToWorker) => {
     if (message.type === 'close') {
-      queue.finally(() => {
+      void turns.idle().then(() => {
         opened.db.close();
         post({ type: 'closed' });
         process.exit(0);
       });
       return;
     }
-    queue = queue.then(async () => {
-      const result = message.type === 'hostCall' ? await hostDispatch(ctx, message.method, message.payload) : await dispatch(ctx, message.method, message.payload);
+    void turns.run(async (yieldWhile) => {
+      const callCtx: BackendContext = { ...ctx, yieldWhile };
+      const result = message.type === 'hostCall' ? await hostDispatch(callCtx, message.method, message.payload) : await dispatch(callCtx, message.method, message.payload);
       post({ type: 'reply', id: message.id, result });
     });
   });
   post({ type: 'ready', backupPath: opened.backupPath, migratedFrom: opened.migratedFrom });
 
   if (init.seedDemoIfEmpty) {
-    queue = queue.then(() => seedDemoIfEmpty(ctx, init.seedDemoIfEmpty === true ? {} : init.seedDemoIfEmpty || {}));
+    // Its own turn, never given up: calls wait until the demo is in.
+    void turns.run(async () => seedDemoIfEmpty(ctx, init.seedDemoIfEmpty === true ? {} : init.seedDemoIfEmpty || {}));
   }
 }
 

@@ -1,6 +1,6 @@
 // fwb: argument parsing and printing only; the work is done by backend functions.
 import { isDamageError } from '../backend/db/damage';
-import { WorkbenchError } from '../backend/errors';
+import { isSqliteBusy, WorkbenchError } from '../backend/errors';
 import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE } from './usage';
 import { withCliHint } from './hints';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
@@ -46,7 +46,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   }
   try {
     return await command.run(rest, io);
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
+    if (isSqliteBusy(err)) {
+      // Another program held the workbook past the wait: say what, where the workbook records it.
+      const { busyErrorAt } = await import('../backend/db/busy');
+      err = busyErrorAt(rest.includes('--db') ? (rest[rest.indexOf('--db') + 1] ?? '') : '');
+    }
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`fwb ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
       return EXIT.usage;

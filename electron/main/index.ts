@@ -13,7 +13,7 @@ const locations = appLocations(dirname(fileURLToPath(import.meta.url)));
 
 runApp(
   { app, BrowserWindow, dialog, ipcMain, Menu, session, shell },
-  { locations, startBackend: (init) => BackendHost.start(locations.workerUrl, init) },
+  { locations, startBackend: (init) => BackendHost.start(locations.workerUrl, { ...init, program: 'the desktop app' }) },
 ).catch((err: unknown) => {
   // A sentence, never a stack: the person can do nothing with one.
   dialog.showErrorBox('Forecast Workbench could not start', `${err instanceof Error ? err.message : String(err)}\n\nThis is a fault of the app; please report it.`);

@@ -41,7 +41,7 @@ async function main(): Promise<number> {
 
   let backend: BackendHost;
   try {
-    backend = await BackendHost.start(sourceWorkerUrl, { dbPath: resolve(args.db), seedDemoIfEmpty: args['seed-demo-if-empty'] });
+    backend = await BackendHost.start(sourceWorkerUrl, { dbPath: resolve(args.db), seedDemoIfEmpty: args['seed-demo-if-empty'], program: 'the browser host' });
   } catch (err) {
     // The backend says what is wrong; at this terminal the way back is the restore command.
     const advice = err instanceof BackendStartError && err.error.hint?.option === 'restoreBackup' ? `; restore a backup with fwb restore --db ${args.db} --from BACKUP` : '';

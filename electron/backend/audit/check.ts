@@ -40,6 +40,7 @@ import { checkGovernedTables } from './check-governed';
 import { checkJournal } from './check-journal';
 import { checkReleases } from './check-releases';
 import { readGovernedRecords } from './records';
+import { stagedRowOwners } from '../imports/in-progress';
 
 export type { CheckProblem } from './check-findings';
 
@@ -123,7 +124,7 @@ export function checkWorkbook(db: Db, options: CheckOptions = {}): CheckReport {
 function checkSoundWorkbook(db: Db, integrity: string[], options: CheckOptions): CheckReport {
   const records = readGovernedRecords(db);
   const f = new Findings(records.seal !== null);
-  const fk = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  const fk = withoutStagedRows(db, db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]);
   for (const v of fk) f.add({ check: 'foreign_keys', message: `${v.table} row ${v.rowid} points at a missing ${v.parent} row` });
 
   const chain: ChainVerdict = verifyAuditChain(db);
@@ -159,6 +160,24 @@ function checkSoundWorkbook(db: Db, integrity: string[], options: CheckOptions):
     firstProblem: f.problems[0] ?? null,
     problems: f.problems,
   };
+}
+
+/**
+ * An import under way (or one that crashed, until the workbook is next opened for
+ * writing) has rows nobody sees yet: lines of runs it has not created, quarantine
+ * rows of its batch to be (imports/in-progress.ts). They are not the workbook's.
+ */
+function withoutStagedRows<V extends { table: string; rowid: number }>(db: Db, violations: V[]): V[] {
+  if (violations.length === 0) return violations;
+  const staged = stagedRowOwners(db);
+  if (staged.runIds.size === 0 && staged.batchIds.size === 0) return violations;
+  const lineRun = db.prepare('SELECT run_id FROM forecast_lines WHERE line_id = ?').pluck();
+  const quarantineBatch = db.prepare('SELECT batch_id FROM quarantine_rows WHERE quarantine_id = ?').pluck();
+  return violations.filter((v) => {
+    if (v.table === 'forecast_lines') return !staged.runIds.has(lineRun.get(v.rowid) as number);
+    if (v.table === 'quarantine_rows') return !staged.batchIds.has(quarantineBatch.get(v.rowid) as number);
+    return true;
+  });
 }
 
 /** line_state is a cache of the journal: rebuilt from the journal alone, it must come out the same. */

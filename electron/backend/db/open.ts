@@ -5,7 +5,10 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../errors';
 import { createPrivateFile } from '../private-files';
+import { clearAbandonedImports } from '../imports/in-progress';
+import { busyError, isBusyError } from './busy';
 import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage';
+import { BUSY_TIMEOUT_MS, immediateTransactions } from './write-lock';
 import { MIGRATIONS } from './migrations/index';
 import type { Grain } from '../../../shared/period';
 
@@ -81,7 +84,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   if (options.readonly) {
     if (!exists) throw new WorkbenchError('NOT_FOUND', `No workbook at ${path}.`, { file: path });
     const db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     return { db, path, backupPath: null, migratedFrom: version };
   }
 
@@ -97,10 +100,11 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   try {
     // Before the first write (even the switch to WAL): a damaged file is left exactly as it is.
     if (exists) assertNotDamaged(db, path);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    immediateTransactions(db);
 
     let backupPath: string | null = null;
     if (exists && version > 0 && version < latest) {
@@ -110,12 +114,21 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     }
     applyMigrations(db, migrations, version);
     if (version === 0) initialiseMeta(db, path, options.grain ?? 'month', now());
+    // An import that crashed halfway left rows nobody sees: they go now (imports/in-progress.ts), or next time when the workbook is busy.
+    try {
+      clearAbandonedImports(db);
+    } catch (err) {
+      if (!isBusyError(err)) throw err;
+    }
     return { db, path, backupPath, migratedFrom: version };
   } catch (err) {
+    const out = isBusyError(err) ? busyError(db) : err;
     db.close();
-    throw err;
+    throw out;
   }
 }
+
+export { BUSY_TIMEOUT_MS } from './write-lock';
 
 function applyMigrations(db: Db, migrations: readonly string[], from: number): void {
   for (let v = from; v < migrations.length; v++) {

@@ -18,12 +18,13 @@ export interface LineFacts {
   abcClass: string | null;
 }
 
+/** A line of a run: an import's lines are not there to decide on until its run is (imports/commit.ts). */
 export function loadLine(db: Db, lineId: number): LineFacts {
   const line = db
     .prepare(
       `SELECT fl.line_id AS lineId, fl.run_id AS runId, fl.item_key AS itemKey, fl.location_key AS locationKey, fl.period, fl.lag,
               fl.quantity AS modelQuantity, i.category, i.abc_class AS abcClass
-         FROM forecast_lines fl JOIN items i ON i.item_key = fl.item_key
+         FROM forecast_lines fl JOIN forecast_runs r ON r.run_id = fl.run_id JOIN items i ON i.item_key = fl.item_key
         WHERE fl.line_id = ?`,
     )
     .get(lineId) as LineFacts | undefined;

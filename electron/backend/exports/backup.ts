@@ -9,6 +9,7 @@ import { chainHead, type ChainHead } from '../audit/chain';
 import { BACKUP_CHAIN_HEAD_KEY, chainHeadToken } from '../audit/chain-head';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
+import { clearStagedImport, readImportRecords } from '../imports/in-progress';
 import { createPrivateFile } from '../private-files';
 import { assertExportTarget, isUnwritable, partialPathFor } from './target';
 
@@ -78,6 +79,8 @@ function assertSoundCopy(partial: string, path: string): { schemaVersion: number
     const check = copy.pragma('quick_check', { simple: true }) as string;
     if (check !== 'ok') throw new WorkbenchError('INTERNAL', `The backup copy of ${basename(path)} failed SQLite's quick check (${check}); nothing was written.`);
     const schemaVersion = copy.pragma('user_version', { simple: true }) as number;
+    // An import under way while the copy was taken had staged rows nobody sees: the copy is better without them.
+    for (const r of readImportRecords(copy)) clearStagedImport(copy, r);
     const head = schemaVersion > 0 ? recordChainHead(copy) : null;
     return { schemaVersion, chainHead: head };
   } finally {

@@ -18,8 +18,8 @@ export class ItemWriter {
   ) {
     this.exists = db.prepare('SELECT 1 FROM items WHERE item_id = ?').pluck();
     this.upsert = db.prepare(
-      `INSERT INTO items (item_id, name, category, brand, family, abc_class, owner_id, unit, attributes, batch_id)
-       VALUES (@id, coalesce(@name, @id), @category, @brand, @family, @abc, @owner, @unit, @attributes, @batch)
+      `INSERT INTO items (item_key, item_id, name, category, brand, family, abc_class, owner_id, unit, attributes, batch_id)
+       VALUES (@key, @id, coalesce(@name, @id), @category, @brand, @family, @abc, @owner, @unit, @attributes, @batch)
        ON CONFLICT (item_id) DO UPDATE SET
          name = coalesce(@name, name), category = coalesce(@category, category), brand = coalesce(@brand, brand),
          family = coalesce(@family, family), abc_class = coalesce(@abc, abc_class), owner_id = coalesce(@owner, owner_id),
@@ -32,6 +32,8 @@ export class ItemWriter {
       this.keys.ensureOwner(it.owner);
       const existed = this.exists.get(it.itemId) !== undefined;
       this.upsert.run({
+        // A new item's key is one no import under way has reserved (commit-keys.ts).
+        key: existed ? null : this.keys.newItemKey(),
         id: it.itemId,
         name: it.name,
         category: it.category,

@@ -3,6 +3,9 @@
 // looking up a string per line. Also creates the planners an item file names as
 // owners; nothing else an import names becomes a person of the workbook (the
 // importer is one already, a history file's deciders stay text).
+// New keys come from the import's reservation (in-progress.ts), never from
+// SQLite's max + 1: a forecast import writes its lines long before it creates
+// their new items and locations (`deferCreation`, see commit.ts).
 import type { UserRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 
@@ -11,6 +14,12 @@ function grow(a: Int32Array, need: number): Int32Array {
   const b = new Int32Array(Math.max(need, a.length * 2));
   b.set(a);
   return b;
+}
+
+/** Hands out keys no other import holds (imports/in-progress.ts). */
+export interface KeyAllocator {
+  itemKey(): number;
+  locationKey(): number;
 }
 
 export class KeyResolver {
@@ -26,17 +35,25 @@ export class KeyResolver {
   readonly maxItemKeyBefore: number;
   private readonly users = new Set<string>();
   private readonly st;
+  /** Created here, keys taken, rows not yet inserted (deferCreation): id → key. */
+  private readonly pendingItems = new Map<string, number>();
+  private readonly pendingLocations = new Map<string, number>();
+  /** Keys of the items this import creates. */
+  private readonly createdKeys = new Set<number>();
 
+  /** `deferCreation`: new items and locations get their keys now and their rows at createPending(). */
   constructor(
     private readonly db: Db,
     private readonly batchId: number,
     private readonly at: string,
+    private readonly allocate: KeyAllocator,
+    private readonly deferCreation = false,
   ) {
     this.st = {
       item: db.prepare('SELECT item_key FROM items WHERE item_id = ?').pluck(),
       known: db.prepare('SELECT i.item_id, i.item_key FROM json_each(?) j JOIN items i ON i.item_id = j.value').raw(),
       location: db.prepare('SELECT location_key FROM locations WHERE location_id = ?').pluck(),
-      newLocation: db.prepare('INSERT INTO locations (location_id, name) VALUES (?, ?)'),
+      newLocation: db.prepare('INSERT INTO locations (location_key, location_id, name) VALUES (?, ?, ?)'),
       user: db.prepare('SELECT 1 FROM users WHERE user_id = ?').pluck(),
       newUser: db.prepare('INSERT INTO users (user_id, display_name, role, created_at) VALUES (?, ?, ?, ?)'),
     };
@@ -53,17 +70,30 @@ export class KeyResolver {
     if (ids.length === 0) return;
     this.itemKeys = grow(this.itemKeys, this.itemCount + ids.length);
     const keys = new Map(this.st.known.all(JSON.stringify(ids)) as [string, number][]);
+    for (const id of ids) if (!keys.has(id) && this.pendingItems.has(id)) keys.set(id, this.pendingItems.get(id)!);
     const missing = ids.filter((id) => !keys.has(id));
     if (missing.length > 0) {
       if (!create) throw new Error(`item '${missing[0]}' is not in the workbook`);
-      for (let i = 0; i < missing.length; i += 500) {
-        const chunk = missing.slice(i, i + 500);
-        this.insertItems(chunk.length).run(chunk.flatMap((id) => [id, id, this.batchId]));
+      for (const id of missing) {
+        const key = this.allocate.itemKey();
+        keys.set(id, key);
+        this.pendingItems.set(id, key);
+        this.createdKeys.add(key);
       }
-      for (const [id, key] of this.st.known.all(JSON.stringify(missing)) as [string, number][]) keys.set(id, key);
       this.createdItems.push(...missing);
+      if (!this.deferCreation) this.insertPendingItems();
     }
     for (const id of ids) this.itemKeys[this.itemCount++] = keys.get(id)!;
+  }
+
+  /** A key for an item an item file adds (commit-items.ts). */
+  newItemKey(): number {
+    return this.allocate.itemKey();
+  }
+
+  /** Whether this import creates the item with this key (it then has no earlier actuals, sales inputs or lines). */
+  isCreated(itemKey: number): boolean {
+    return this.createdKeys.has(itemKey);
   }
 
   private readonly inserts = new Map<number, { run(params: unknown[]): unknown }>();
@@ -71,10 +101,54 @@ export class KeyResolver {
   private insertItems(n: number): { run(params: unknown[]): unknown } {
     let st = this.inserts.get(n);
     if (!st) {
-      st = this.db.prepare(`INSERT INTO items (item_id, name, batch_id) VALUES ${Array(n).fill('(?, ?, ?)').join(', ')}`);
+      st = this.db.prepare(`INSERT INTO items (item_key, item_id, name, batch_id) VALUES ${Array(n).fill('(?, ?, ?, ?)').join(', ')}`);
       this.inserts.set(n, st);
     }
     return st;
+  }
+
+  private insertPendingItems(): void {
+    const rows = [...this.pendingItems];
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      this.insertItems(chunk.length).run(chunk.flatMap(([id, key]) => [key, id, id, this.batchId]));
+    }
+    this.pendingItems.clear();
+  }
+
+  /**
+   * Creates the items and locations whose keys were taken earlier (deferCreation).
+   * One another import created meanwhile is used as it is: returns the keys to
+   * move its rows from (the one taken) to (the one it has).
+   */
+  createPending(): { items: [number, number][]; locations: [number, number][] } {
+    const moved = { items: [] as [number, number][], locations: [] as [number, number][] };
+    const existing = this.st.known.all(JSON.stringify([...this.pendingItems.keys()])) as [string, number][];
+    for (const [id, key] of existing) {
+      const taken = this.pendingItems.get(id)!;
+      moved.items.push([taken, key]);
+      this.pendingItems.delete(id);
+      this.createdKeys.delete(taken);
+    }
+    this.insertPendingItems();
+    for (const [id, taken] of this.pendingLocations) {
+      const key = this.st.location.get(id) as number | undefined;
+      if (key === undefined) this.st.newLocation.run(taken, id, id);
+      else moved.locations.push([taken, key]);
+    }
+    const existingLocations = new Set(moved.locations.map(([taken]) => taken));
+    const kept = (created: string[], gone: Set<string>) => created.splice(0, created.length, ...created.filter((id) => !gone.has(id)));
+    kept(this.createdItems, new Set(existing.map(([id]) => id)));
+    kept(this.createdLocations, new Set([...this.pendingLocations].filter(([, taken]) => existingLocations.has(taken)).map(([id]) => id)));
+    const remap = (keys: Int32Array, pairs: [number, number][]) => {
+      if (pairs.length === 0) return;
+      const to = new Map(pairs);
+      for (let i = 0; i < keys.length; i++) keys[i] = to.get(keys[i]!) ?? keys[i]!;
+    };
+    remap(this.itemKeys, moved.items);
+    remap(this.locationKeys, moved.locations);
+    this.pendingLocations.clear();
+    return moved;
   }
 
   /** Takes back items this import created (of those named) whose rows all ended in quarantine. */
@@ -82,7 +156,12 @@ export class KeyResolver {
     const created = new Set(this.createdItems);
     const drop = [...new Set(ids)].filter((id) => created.has(id));
     if (drop.length === 0) return;
-    this.db.prepare('DELETE FROM items WHERE batch_id = ? AND item_id IN (SELECT value FROM json_each(?))').run(this.batchId, JSON.stringify(drop));
+    for (const id of drop) {
+      const key = this.pendingItems.get(id);
+      if (key !== undefined) this.createdKeys.delete(key);
+      this.pendingItems.delete(id);
+    }
+    if (!this.deferCreation) this.db.prepare('DELETE FROM items WHERE batch_id = ? AND item_id IN (SELECT value FROM json_each(?))').run(this.batchId, JSON.stringify(drop));
     const dropped = new Set(drop);
     const kept = this.createdItems.filter((id) => !dropped.has(id));
     this.createdItems.length = 0;
@@ -95,13 +174,15 @@ export class KeyResolver {
   }
 
   itemKey(id: string): number | null {
-    return (this.st.item.get(id) as number | undefined) ?? null;
+    return (this.st.item.get(id) as number | undefined) ?? this.pendingItems.get(id) ?? null;
   }
 
   locationKey(id: string, create: boolean): number | null {
-    let key = this.st.location.get(id) as number | undefined;
+    let key = (this.st.location.get(id) as number | undefined) ?? this.pendingLocations.get(id);
     if (key === undefined && create) {
-      key = Number(this.st.newLocation.run(id, id).lastInsertRowid);
+      key = this.allocate.locationKey();
+      if (this.deferCreation) this.pendingLocations.set(id, key);
+      else this.st.newLocation.run(key, id, id);
       this.createdLocations.push(id);
     }
     return key ?? null;

@@ -74,15 +74,21 @@ export class ForecastWriter {
   private readonly bulk: BulkInsert;
   private readonly newRun;
 
+  /**
+   * `reserve`: the id of a new run. Lines are written under it as the file is read;
+   * the run row itself is created by finish(), in the import's final transaction,
+   * which is what makes its lines visible (commit.ts).
+   */
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly keys: KeyResolver,
     private readonly batchId: number,
     private readonly grain: Grain,
     private readonly at: string,
+    private readonly reserve: { runId(): number },
   ) {
     this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8, { into: this.digest, columns: 8 });
-    this.newRun = db.prepare('INSERT INTO forecast_runs (model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.newRun = db.prepare('INSERT INTO forecast_runs (run_id, model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
   addRuns(specs: RunSpec[]): void {
@@ -109,8 +115,7 @@ export class ForecastWriter {
   }
 
   private createRun(r: number): number {
-    const s = this.specs[r]!;
-    const id = Number(this.newRun.run(s.model, s.modelVersion, s.originKey, this.grain, s.intervalLevel, this.batchId, this.at).lastInsertRowid);
+    const id = this.reserve.runId();
     this.runIds[r] = id;
     return id;
   }
@@ -143,8 +148,24 @@ export class ForecastWriter {
     }
   }
 
+  /** Lines written under a key taken for a new item or location that another import created meanwhile: to the key it has. */
+  moveKeys(moved: { items: [number, number][]; locations: [number, number][] }): void {
+    // The lines still in the buffer carry the taken keys too: in the table first, then moved with the rest.
+    this.bulk.flush();
+    const runs = JSON.stringify(this.runIds.filter((id) => id !== 0));
+    for (const [column, pairs] of [['item_key', moved.items], ['location_key', moved.locations]] as const) {
+      const move = this.db.prepare(`UPDATE forecast_lines SET ${column} = ? WHERE ${column} = ? AND run_id IN (SELECT value FROM json_each(?))`);
+      for (const [from, to] of pairs) move.run(to, from, runs);
+    }
+  }
+
+  /** The last lines, and the runs: from here on (once committed) the lines are the workbook's. */
   finish(): WrittenRun[] {
     this.bulk.flush();
+    this.specs.forEach((s, r) => {
+      const id = this.runIds[r]!;
+      if (id !== 0) this.newRun.run(id, s.model, s.modelVersion, s.originKey, this.grain, s.intervalLevel, this.batchId, this.at);
+    });
     return this.specs.map((spec, r) => ({ runId: this.runIds[r]!, spec, lines: this.lines[r]! })).filter((w) => w.runId !== 0);
   }
 }
@@ -202,7 +223,7 @@ export class HistoryWriter {
       const source = this.sales ? (l.source?.[k] ?? null) : null;
       const note = this.sales ? (l.note?.[k] ?? null) : null;
       const row = this.sales ? [itemKey, locationKey, period, q, source, note, this.at, this.batchId] : [itemKey, locationKey, period, q, this.at, this.batchId];
-      if (this.emptyBefore || itemKey > this.keys.maxItemKeyBefore) {
+      if (this.emptyBefore || this.keys.isCreated(itemKey)) {
         const p = bulk.pos;
         for (let i = 0; i < row.length; i++) args[p + i] = row[i];
         bulk.next();

@@ -1,5 +1,6 @@
 // importFile: hash → refuse a known file → read (parse + map + validate, in a
-// worker thread when possible) while committing batches in one transaction.
+// worker thread when possible) while committing in short transactions that keep
+// the rows out of sight until one final one shows them (design: commit.ts).
 // previewFile: the header, the first rows and the mapping, for the UI's editor.
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -95,9 +96,11 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
 
   // The reader starts first: a worker's start-up and first batches overlap the hashing.
   const producer = startProducer(init, options.worker ?? (bytesTotal >= WORKER_MIN_BYTES && sourceWorkerAvailable()));
+  // While the file is read, others may use the workbook (worker.ts): this import holds no transaction then.
+  const yieldWhile = ctx.yieldWhile ?? (<T>(work: () => Promise<T>) => work());
   let committer: Committer | null = null;
   try {
-    const { sha256, size } = await fileDigest(path, (done) => report('hashing', 0, done));
+    const { sha256, size } = await yieldWhile(() => fileDigest(path, (done) => report('hashing', 0, done)));
     if (options.expectedSha256 !== undefined && sha256 !== options.expectedSha256) {
       throw new WorkbenchError('INPUT_REJECTED', `${file} changed after it was uploaded (its sha256 is not the one taken then), so it was not imported: choose the file again.`, { file });
     }
@@ -106,7 +109,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
     if (earlier && !options.force) {
       throw new WorkbenchError('INPUT_REJECTED', `${file}: already imported as batch ${earlier.batch_id} on ${earlier.imported_at.slice(0, 10)}`, { file, hint: { option: 'force' } });
     }
-    const first = await producer.next();
+    const first = await yieldWhile(() => producer.next());
     if (first.type === 'rejected') throw new WorkbenchError('INPUT_REJECTED', first.message, { file, hint: first.hint });
     if (first.type === 'failed') raise(first.error);
     if (first.type !== 'opened') throw new Error(`the import's reader sent ${first.type} before the header`);
@@ -126,18 +129,20 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
       options: batchOptions(options, first, grain, unknownItems),
       remember: Object.keys(overrides).length > 0 ? { ...remembered, ...overrides } : null,
       warnings,
+      program: ctx.program ?? 'Forecast Workbench',
+      yieldWhile,
     }, first);
     committer.begin();
     for (;;) {
-      const message = await producer.next();
+      const message = await yieldWhile(() => producer.next());
       if (message.type === 'done') break;
       if (message.type === 'failed') raise(message.error);
       if (message.type !== 'batch') continue;
       producer.ack();
-      committer.add(message.batch);
+      if (committer.add(message.batch)) await committer.letOthersIn();
       report('reading', committer.rowsRead, message.batch.bytesRead);
     }
-    // Nothing to import is bad input, not an empty batch that would need undoing (rolled back below).
+    // Nothing to import is bad input, not an empty batch that would need undoing (abandoned below).
     if (committer.rowsRead === 0) throw new WorkbenchError('INPUT_REJECTED', `${file}: the file has a header but no data rows`, { file });
     await committer.placeHeldLines(() => rereadRecords(path, options.sheet));
     report('committing', committer.rowsRead, bytesTotal, true);
@@ -146,7 +151,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
     if (kind === 'actuals' && result.rowsAccepted > 0) runDriftGuard(db, ctx.now());
     return result;
   } catch (err) {
-    committer?.rollback();
+    committer?.abandon();
     throw err;
   } finally {
     await producer.stop();

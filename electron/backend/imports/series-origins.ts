@@ -70,7 +70,7 @@ export class SeriesOrigins {
         const firstPeriod = keyOfBucket(first - 1, grain);
         const itemKey = keys.itemKeys[item]!;
         // An item this import created has no actuals yet.
-        const origin = itemKey > keys.maxItemKeyBefore ? null : (lastActual.get(itemKey, keys.locationKeys[location]!, firstPeriod) as number | null);
+        const origin = keys.isCreated(itemKey) ? null : (lastActual.get(itemKey, keys.locationKeys[location]!, firstPeriod) as number | null);
         if (origin === null) {
           slot[item] = SeriesOrigins.NO_ORIGIN;
           orphans.push({ location, item, firstPeriod });

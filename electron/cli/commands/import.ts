@@ -116,7 +116,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
   // Loaded here, not at the top: the pipeline (parsers, exceljs) would slow every other command's start.
   const { importFile } = await import('../../backend/imports/import-file');
   const { db } = await openWorkbook(values.db, { grain: values.grain as Grain | undefined });
-  const ctx: BackendContext = { db, path: values.db, now: () => new Date(), emit: () => {}, stagingDir: '' };
+  const ctx: BackendContext = { db, path: values.db, now: () => new Date(), emit: () => {}, stagingDir: '', program: 'fwb' };
   const show = progressLine(io);
   let exit: ExitCode = EXIT.ok;
   try {
@@ -166,7 +166,7 @@ async function undoCommand(dbPath: string, batchId: number, userId: string | und
   const { undoImportBatch } = await import('../../backend/imports/undo');
   if (!existsSync(dbPath)) throw new WorkbenchError('NOT_FOUND', `No workbook at ${dbPath}.`);
   const { db } = await openWorkbook(dbPath);
-  const ctx: BackendContext = { db, path: dbPath, now: () => new Date(), emit: () => {}, stagingDir: '' };
+  const ctx: BackendContext = { db, path: dbPath, now: () => new Date(), emit: () => {}, stagingDir: '', program: 'fwb' };
   try {
     // Undoing as someone is acting as them: the same passphrase rule as importing.
     const user = userId === undefined ? null : await actAsPerson(ctx, userId, io, passphraseStdin);

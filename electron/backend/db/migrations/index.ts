@@ -6,6 +6,7 @@ import m003 from './003-passphrases';
 import m004 from './004-accuracy-benchmark-once';
 import m005 from './005-import-undo';
 import m006 from './006-imported-history';
+import m007 from './007-imports-in-progress';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
