@@ -18,8 +18,11 @@ import { sourceWorkerUrl } from '../../electron/backend/worker-url';
 import type { Result } from '../../shared/domain';
 import { fillSmallWorkbook, FIXED_NOW, tempDir } from '../helpers/workbook';
 import { writeLines } from '../fixtures/import/v_harness';
+import { TEST_PASSPHRASE } from '../helpers/people';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** The workbook's first manager, who may import forecasts and decide lines. */
+const MANAGER = { displayName: 'Mia Manager', role: 'manager', newPassphrase: TEST_PASSPHRASE, passphrase: TEST_PASSPHRASE };
 const FWB = join(ROOT, 'bin', 'fwb.mjs');
 const fwbSync = (...args: string[]) => spawnSync(process.execPath, [FWB, ...args], { encoding: 'utf8', cwd: ROOT });
 
@@ -145,7 +148,8 @@ describe('two writers on one workbook', () => {
 
   it('answers the app’s reads and decisions while its own import runs, showing nothing of it until it is done', async () => {
     const app = await startApp();
-    expect(await app.call('signIn', { userId: 'ana' })).toMatchObject({ ok: true });
+    // A manager both imports forecasts (shared/import-rules.ts) and decides lines: the workbook's first.
+    expect(await app.call('signIn', MANAGER)).toMatchObject({ ok: true });
     const file = join(t.dir, 'big.csv');
     const lines = await bigForecastFile(file, 6000);
     const before = ((await app.call('getWorkbookInfo', {})) as { value: { counts: Record<string, number> } }).value.counts as Record<'items' | 'runs' | 'forecastLines' | 'importBatches', number>;
@@ -183,6 +187,7 @@ describe('two writers on one workbook', () => {
     children.push(cli.child);
     await until(() => importWriting(path) || cli.child.exitCode !== null, 'fwb is writing');
     const { stagedId } = await stageCopy(join(t.dir, 'staging'), small);
+    expect(await app.call('signIn', MANAGER)).toMatchObject({ ok: true });
     const imported = await app.call('runImport', { stagedId, kind: 'forecasts', model: 'Small', origin: '2026-06-01' });
     const bigCommitted = peek<number>(path, "SELECT count(*) FROM import_batches WHERE file_name = 'big.csv'") > 0;
 

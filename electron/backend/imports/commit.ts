@@ -530,7 +530,9 @@ function holdCheckpoints(db: Db): void {
 
 function releaseCheckpoints(db: Db, checkpointNow: boolean): void {
   const hold = checkpointHolds.get(db);
-  if (!hold || --hold.imports > 0) return;
+  if (!hold) return;
+  hold.imports -= 1;
+  if (hold.imports > 0) return;
   checkpointHolds.delete(db);
   db.pragma(`wal_autocheckpoint = ${hold.autocheckpoint}`);
   // PASSIVE: copies what no reader still needs, and never waits for anyone.
