@@ -132,7 +132,7 @@ describe('hostile text and the launch address, in a browser', () => {
     await heading.filter({ hasText: HOSTILE_ID }).waitFor();
     // The name's right-to-left override ends with the name: the id and the dot keep their order.
     await expect(heading.locator('bdi').innerText()).resolves.toBe(BIDI_NAME);
-    const chart = detail.getByRole('img', { name: /^Chart of .*monthly actuals/ });
+    const chart = detail.getByRole('img', { name: /^Chart of .*: actuals per month/ });
     await hoverUntilTooltip(chart, -12, 120, 'Model forecast');
     await screenshot(page, 'hostile-review');
 
