@@ -106,10 +106,14 @@ function flatPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFi
       const sql = `SELECT count(*) FROM forecast_lines l JOIN items i ON i.item_key = l.item_key LEFT JOIN line_state ls ON ls.line_id = l.line_id WHERE ${filter.where}`;
       return db.prepare(sql).pluck().get(filter.params) as number;
     });
-    const rows = db
-      .prepare(`SELECT ${LINE_COLUMNS} FROM forecast_lines l ${LINE_JOINS} WHERE ${filter.where} ORDER BY ${order} LIMIT @limit`)
-      .all({ ...filter.params, limit: req.limit }) as RawLine[];
-    return { runId: req.runId, total, lineTotal: total, offset: 0, rows: finishLines(db, rows) };
+    // The top `limit` ids over the sort's own joins first, then the page's columns for those
+    // alone: joined before the sort, the page-only columns (sales input, actual) cost a
+    // lookup for every line of the run.
+    const topIds = db
+      .prepare(`SELECT l.line_id FROM forecast_lines l ${ORDER_JOINS} WHERE ${filter.where} ORDER BY ${order} LIMIT @limit`)
+      .pluck()
+      .all({ ...filter.params, limit: req.limit }) as number[];
+    return { runId: req.runId, total, lineTotal: total, offset: 0, rows: finishLines(db, linesById(db, topIds)) };
   }
   // Scrolling: the whole list's order once (line ids), then each page by its ids, rather
   // than sorting every line again and skipping `offset` of them for every page.
@@ -117,14 +121,15 @@ function flatPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFi
     Int32Array.from(db.prepare(`SELECT l.line_id FROM forecast_lines l ${ORDER_JOINS} WHERE ${filter.where} ORDER BY ${order}`).pluck().all(filter.params) as number[]),
   );
   const pageIds = ids.subarray(req.offset, req.offset + req.limit);
-  const rows = pageIds.length
-    ? (db
-        .prepare(
-          `SELECT ${LINE_COLUMNS} FROM json_each(@ids) g CROSS JOIN forecast_lines l ON l.line_id = g.value ${LINE_JOINS} ORDER BY g.key`,
-        )
-        .all({ ids: JSON.stringify([...pageIds]) }) as RawLine[])
-    : [];
-  return { runId: req.runId, total: ids.length, lineTotal: ids.length, offset: req.offset, rows: finishLines(db, rows) };
+  return { runId: req.runId, total: ids.length, lineTotal: ids.length, offset: req.offset, rows: finishLines(db, linesById(db, [...pageIds])) };
+}
+
+/** A page's lines with every column the grid shows, in the order of `ids`. */
+function linesById(db: Db, ids: number[]): RawLine[] {
+  if (ids.length === 0) return [];
+  return db
+    .prepare(`SELECT ${LINE_COLUMNS} FROM json_each(@ids) g CROSS JOIN forecast_lines l ON l.line_id = g.value ${LINE_JOINS} ORDER BY g.key`)
+    .all({ ids: JSON.stringify(ids) }) as RawLine[];
 }
 
 /** Each item's place in the grouped list, in the sort's order: ordered and positioned in SQL. */
