@@ -2,6 +2,9 @@
 // model is used, each answered from the workbook's own data with figures.
 
 import type { ImportedHistoryBatch } from './decision-provenance';
+import { countOf } from './format';
+
+export { countOf };
 
 /** The seven questions, in order, worded the same in the HTML report and on the Governance screen. */
 export const GOVERNANCE_QUESTIONS = [
@@ -125,11 +128,6 @@ export function stepDownPhrase(role: Pick<ReportRole, 'role' | 'steppedDownAt'>)
   if (role.steppedDownAt === null) return '';
   const day = role.steppedDownAt.slice(0, 10);
   return role.role === 'assist' ? ` (held at assist by the drift guard since ${day})` : ` (stepped down from ${role.role} by the drift guard on ${day})`;
-}
-
-/** "1 drift alert", "3 drift alerts": counts that read right in the report's sentences. */
-export function countOf(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** How the screen and the HTML write numbers: each passes its own, the words are the same. */
