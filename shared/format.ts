@@ -35,18 +35,24 @@ function signedText(value: number, magnitude: string, signed: boolean): string {
 
 /**
  * A number at a fixed count of decimals: 1234.5 → "1,234.5" (digits 1),
- * −2 → "−2", −0.04 → "0.0"; with `signed`, a positive value gets "+".
+ * −2 → "−2", −0.04 → "0.0"; with `signed`, a positive value gets "+"; with
+ * `trimZeros`, `digits` is the most it shows (12.50 → "12.5", 80 → "80").
  */
-export function formatNumber(value: number | null | undefined, digits = 0, { signed = false }: { signed?: boolean } = {}): string {
+export function formatNumber(value: number | null | undefined, digits = 0, { signed = false, trimZeros = false }: NumberStyle = {}): string {
   if (!isFigure(value)) return NO_VALUE;
-  return signedText(value, numberFormat(digits, digits).format(Math.abs(value)), signed);
+  return signedText(value, numberFormat(trimZeros ? 0 : digits, digits).format(Math.abs(value)), signed);
 }
 
-/** A quantity of units: whole units, one decimal for small fractional ones ("2.5"). */
-export function formatQuantity(value: number | null | undefined): string {
+export interface NumberStyle {
+  signed?: boolean;
+  trimZeros?: boolean;
+}
+
+/** A quantity of units: whole units, one decimal for small fractional ones ("2.5"); "+120" with `signed`. */
+export function formatQuantity(value: number | null | undefined, { signed = false }: { signed?: boolean } = {}): string {
   if (!isFigure(value)) return NO_VALUE;
   const fractionalSmall = Math.abs(value) < 10 && value % 1 !== 0;
-  return signedText(value, numberFormat(0, fractionalSmall ? 1 : 0).format(Math.abs(value)), false);
+  return signedText(value, numberFormat(0, fractionalSmall ? 1 : 0).format(Math.abs(value)), signed);
 }
 
 /** A count of lines, rows, items: "1,234". */
@@ -55,7 +61,7 @@ export function formatCount(value: number | null | undefined): string {
 }
 
 /** A percentage already on the 0–100 scale: "12 %", "17.9 %" (digits 1), "+5 %" with `signed`. */
-export function formatPercent(value: number | null | undefined, digits = 0, options: { signed?: boolean } = {}): string {
+export function formatPercent(value: number | null | undefined, digits = 0, options: NumberStyle = {}): string {
   return isFigure(value) ? `${formatNumber(value, digits, options)} %` : NO_VALUE;
 }
 
@@ -67,6 +73,11 @@ export function formatReportPercent(value: number | null | undefined): string {
 /** A count as a share of a total, as the report writes it: (1, 3) → "33.3 %"; nothing of nothing is "–". */
 export function formatReportPercentOf(count: number, total: number): string {
   return total > 0 ? formatReportPercent((count / total) * 100) : NO_VALUE;
+}
+
+/** A figure rounded for a chart or a file cell, still a number: (17.94321, 2) → 17.94; null stays null. */
+export function roundTo(value: number | null, digits: number): number | null {
+  return value === null ? null : Number(value.toFixed(digits));
 }
 
 /** A file's size: "12 KB" (at least 1) below a MiB, "3.5 MB" from there. */

@@ -85,6 +85,15 @@ describe('numbers', () => {
     expect(formatNumber(-5.25, 1, { signed: true })).toBe('\u22125.3');
     expect(formatPercent(12, 0, { signed: true })).toBe('+12 %');
     expect(formatPercent(-12, 0, { signed: true })).toBe('\u221212 %');
+    expect(formatQuantity(120, { signed: true })).toBe('+120');
+    expect(formatQuantity(-1234, { signed: true })).toBe('\u22121,234');
+  });
+
+  it('show at most the digits asked when trimming zeros', () => {
+    expect(formatNumber(12.5, 2, { trimZeros: true })).toBe('12.5');
+    expect(formatNumber(80, 1, { trimZeros: true, signed: true })).toBe('+80');
+    expect(formatNumber(1234.567, 2, { trimZeros: true })).toBe('1,234.57');
+    expect(formatPercent(23.96, 1, { trimZeros: true })).toBe('24 %');
   });
 
   it('write a report percentage with one decimal, two where one would read 0.0', () => {

@@ -2,7 +2,7 @@
 // scripts, no external files; the charts are SVG rendered here by ECharts'
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
-import { formatPeriod, formatTimestamp } from '../../../shared/format';
+import { formatPeriod, formatTimestamp, roundTo } from '../../../shared/format';
 import type { GovernanceReport } from '../../../shared/governance';
 import { governanceSections, type Phrase, type ReportBlock, type ReportSection, type ReportTable } from '../../../shared/governance-sections';
 
@@ -58,9 +58,9 @@ function trendChart(r: GovernanceReport): string {
       { type: 'value', name: 'Coverage %', min: 0, max: 100, splitLine: { show: false } },
     ],
     series: [
-      { name: 'Model', type: 'line', data: t.map((p) => p.model && +p.model.toFixed(2)), color: '#2b6cb0', symbolSize: 4 },
-      { name: 'Final plan', type: 'line', data: t.map((p) => p.final && +p.final.toFixed(2)), color: '#c05621', symbolSize: 4 },
-      { name: 'Interval coverage %', type: 'line', yAxisIndex: 1, data: t.map((p) => p.coverage && +p.coverage.toFixed(1)), color: '#718096', lineStyle: { type: 'dashed' }, symbol: 'none' },
+      { name: 'Model', type: 'line', data: t.map((p) => roundTo(p.model, 2)), color: '#2b6cb0', symbolSize: 4 },
+      { name: 'Final plan', type: 'line', data: t.map((p) => roundTo(p.final, 2)), color: '#c05621', symbolSize: 4 },
+      { name: 'Interval coverage %', type: 'line', yAxisIndex: 1, data: t.map((p) => roundTo(p.coverage, 1)), color: '#718096', lineStyle: { type: 'dashed' }, symbol: 'none' },
     ],
   });
 }
@@ -75,8 +75,8 @@ function categoryChart(r: GovernanceReport): string {
       xAxis: { type: 'category', data: c.map((x) => x.category), name: 'Category', nameLocation: 'middle', nameGap: 24 },
       yAxis: { type: 'value', name: 'WAPE %' },
       series: [
-        { name: 'Model', type: 'bar', data: c.map((x) => x.modelWape && +x.modelWape.toFixed(2)), color: '#2b6cb0', label: { show: true, position: 'top', formatter: '{c}' } },
-        { name: 'Final plan', type: 'bar', data: c.map((x) => x.finalWape && +x.finalWape.toFixed(2)), color: '#c05621', label: { show: true, position: 'top', formatter: '{c}' } },
+        { name: 'Model', type: 'bar', data: c.map((x) => roundTo(x.modelWape, 2)), color: '#2b6cb0', label: { show: true, position: 'top', formatter: '{c}' } },
+        { name: 'Final plan', type: 'bar', data: c.map((x) => roundTo(x.finalWape, 2)), color: '#c05621', label: { show: true, position: 'top', formatter: '{c}' } },
       ],
     },
     720,

@@ -1,6 +1,6 @@
 import type { DriftStatus, TrustMap, TrustSegment } from '../../../shared/accuracy';
 import { formatMetricValue, formatPoints } from '../../../shared/accuracy-format';
-import { formatPercent } from '../../../shared/format';
+import { formatPercent, NO_VALUE } from '../../../shared/format';
 import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import { ExportTableButton } from './ExportTableButton';
 
@@ -30,7 +30,7 @@ function driftText(d: DriftStatus | null): string {
 function DriftCell({ drift }: { drift: DriftStatus | null }) {
   return (
     <td className={`drift-cell${drift?.drifting ? ' drifting' : ''}`}>
-      {drift?.drifting ? <span className="drift-mark">Drifting</span> : <span className="drift-state">{drift && drift.recent !== null ? 'Stable' : '–'}</span>}
+      {drift?.drifting ? <span className="drift-mark">Drifting</span> : <span className="drift-state">{drift && drift.recent !== null ? 'Stable' : NO_VALUE}</span>}
       <span className="num-text">{driftText(drift)}</span>
     </td>
   );
@@ -109,7 +109,7 @@ export function TrustMapPanel({ map, window, onWindow }: { map: TrustMap; window
                   {s.overridesLost} / {s.overridesAdded} <span className="muted">of {s.cyclesWithOverrides}</span>
                 </td>
                 <td className="num">
-                  {formatPercent(s.coverage, 1)} <span className="muted">of {s.intervalLevel === null ? '–' : `${s.intervalLevel} %`}</span>
+                  {formatPercent(s.coverage, 1)} <span className="muted">of {s.intervalLevel === null ? NO_VALUE : `${s.intervalLevel} %`}</span>
                 </td>
                 <DriftCell drift={s.drift} />
               </tr>

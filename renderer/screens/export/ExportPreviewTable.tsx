@@ -1,12 +1,10 @@
 import type { ExportCell, ExportColumn, ExportPreview } from '../../../shared/exports';
-import { formatCount, formatTimestamp } from '../../../shared/format';
-
-const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+import { formatCount, formatNumber, formatTimestamp } from '../../../shared/format';
 
 /** A cell as the file will hold it, written for reading: numbers grouped, timestamps without seconds. */
 function cellText(column: ExportColumn, cell: ExportCell): string {
   if (cell === null) return '';
-  if (typeof cell === 'number') return column.type === 'integer' ? String(cell) : numberFormat.format(cell);
+  if (typeof cell === 'number') return column.type === 'integer' ? String(cell) : formatNumber(cell, 2, { trimZeros: true });
   if (column.type === 'datetime') return formatTimestamp(cell);
   return cell;
 }

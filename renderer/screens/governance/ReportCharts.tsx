@@ -2,7 +2,7 @@
 // WAPE per period with the interval's coverage, and WAPE by category. The
 // figures are the backend's (GovernanceReport.monitoring); these only draw them.
 import type { EChartsOption } from 'echarts';
-import { formatPercent, formatPeriod } from '../../../shared/format';
+import { formatNumber, formatPercent, formatPeriod, NO_VALUE, roundTo } from '../../../shared/format';
 import type { GovernanceReport } from '../../../shared/governance';
 import type { Grain } from '../../../shared/period';
 import { Chart, CHART_COLORS } from '../../components/Chart';
@@ -10,8 +10,8 @@ import { Chart, CHART_COLORS } from '../../components/Chart';
 const text = { color: CHART_COLORS.text, fontSize: 11 };
 const title = (t: string) => ({ text: t, left: 0, top: 0, textStyle: { fontSize: 12, fontWeight: 600 as const, color: '#28313b' } });
 const legend = (data: string[]) => ({ top: 18, left: 0, itemWidth: 14, itemHeight: 8, textStyle: text, data });
-const round = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
-const percentTooltip = (v: unknown) => (typeof v === 'number' ? formatPercent(v, 1) : '–');
+const round = (v: number | null) => roundTo(v, 2);
+const percentTooltip = (v: unknown) => (typeof v === 'number' ? formatPercent(v, 1) : NO_VALUE);
 
 export function ErrorTrendChart({ trend, intervalLevel, grain }: { trend: GovernanceReport['monitoring']['trend']; intervalLevel: number | null; grain: Grain }) {
   const periods = trend.map((t) => formatPeriod(t.period, grain));
@@ -37,7 +37,7 @@ export function ErrorTrendChart({ trend, intervalLevel, grain }: { trend: Govern
     <Chart
       option={option}
       height={270}
-      label={`Line chart of the model's and the final plan's WAPE % per period, ${trend.length} periods from ${periods[0] ?? '–'} to ${periods.at(-1) ?? '–'}, with the share of actuals inside the model's interval on a second axis.`}
+      label={`Line chart of the model's and the final plan's WAPE % per period, ${trend.length} periods from ${periods[0] ?? NO_VALUE} to ${periods.at(-1) ?? NO_VALUE}, with the share of actuals inside the model's interval on a second axis.`}
     />
   );
 }
@@ -52,8 +52,8 @@ export function CategoryErrorChart({ categories }: { categories: GovernanceRepor
     xAxis: { type: 'category', data: categories.map((c) => c.category), name: 'Category', nameLocation: 'middle', nameGap: 24, nameTextStyle: text, axisLabel: { ...text, interval: 0 }, axisLine: { lineStyle: { color: '#b8bec6' } } },
     yAxis: { type: 'value', name: 'WAPE %', nameTextStyle: { ...text, align: 'left' }, axisLabel: text, splitLine: { lineStyle: { color: CHART_COLORS.grid } } },
     series: [
-      { name: 'Model', type: 'bar', color: CHART_COLORS.model, barGap: '10%', data: categories.map((c) => round(c.modelWape)), label: { show: categories.length <= 8, position: 'top', fontSize: 10, color: '#28313b', formatter: (p) => formatPercent(p.value as number, 1).replace(' %', '') } },
-      { name: 'Final plan', type: 'bar', color: CHART_COLORS.final, data: categories.map((c) => round(c.finalWape)), label: { show: categories.length <= 8, position: 'top', fontSize: 10, color: '#28313b', formatter: (p) => formatPercent(p.value as number, 1).replace(' %', '') } },
+      { name: 'Model', type: 'bar', color: CHART_COLORS.model, barGap: '10%', data: categories.map((c) => round(c.modelWape)), label: { show: categories.length <= 8, position: 'top', fontSize: 10, color: '#28313b', formatter: (p) => formatNumber(p.value as number, 1) } },
+      { name: 'Final plan', type: 'bar', color: CHART_COLORS.final, data: categories.map((c) => round(c.finalWape)), label: { show: categories.length <= 8, position: 'top', fontSize: 10, color: '#28313b', formatter: (p) => formatNumber(p.value as number, 1) } },
     ],
   };
   return (
