@@ -4,7 +4,8 @@
 // lays them out as panels and draws the charts.
 import { Fragment, type ReactNode } from 'react';
 import type { GovernanceReport } from '../../../shared/governance';
-import { governanceSections, type Phrase, type ReportBlock, type ReportColumnKind, type ReportSection, type ReportTable as Table } from '../../../shared/governance-sections';
+import { governanceSections, type Phrase, type ReportBlock, type ReportSection, type ReportTable as Table } from '../../../shared/governance-sections';
+import { DataTable, type Column } from '../../components/DataTable';
 import { CategoryErrorChart, ErrorTrendChart } from './ReportCharts';
 
 function PhraseView({ phrase: p }: { phrase: Phrase }): ReactNode {
@@ -23,40 +24,20 @@ function Phrases({ phrases }: { phrases: Phrase[] }) {
   ));
 }
 
-const cellClass = (kind: ReportColumnKind | undefined) => (kind === 'num' || kind === 'keep' ? kind : undefined);
-
 /** A compact table; text cells wrap unless kept on one line (names, dates), numbers never do. */
 function ReportTable({ table: t }: { table: Table }) {
   if (t.rows.length === 0) return <p className="empty report-empty">{t.caption}: none.</p>;
-  return (
-    <table className="table compact report-table" aria-label={t.caption}>
-      <caption>{t.caption}</caption>
-      <thead>
-        <tr>
-          {t.columns.map((c) => (
-            <th key={c.head} scope="col" className={cellClass(c.kind)}>
-              {c.head}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {t.rows.map((r, j) => (
-          <tr key={j}>
-            {r.map((v, i) => {
-              const kind = t.columns[i]?.kind;
-              const content = <PhraseView phrase={v} />;
-              return (
-                <td key={i} className={cellClass(kind)}>
-                  {kind === 'verdict' || kind === 'note' ? <span className={kind}>{content}</span> : content}
-                </td>
-              );
-            })}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  const columns = t.columns.map(({ head, kind }, i): Column<Phrase[]> => ({
+    key: head,
+    head,
+    num: kind === 'num',
+    headClass: kind === 'keep' ? 'keep' : undefined,
+    cell: (row) => (kind === 'verdict' || kind === 'note' ? <span className={kind}>
+          <PhraseView phrase={row[i]!} />
+        </span> : <PhraseView phrase={row[i]!} />),
+    cellProps: () => ({ className: kind === 'keep' ? 'keep' : undefined }),
+  }));
+  return <DataTable label={t.caption} caption={t.caption} className="table compact report-table" columns={columns} rows={t.rows} rowKey={(_, j) => j} />;
 }
 
 function Block({ block, report }: { block: ReportBlock; report: GovernanceReport }) {
