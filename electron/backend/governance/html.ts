@@ -2,7 +2,8 @@
 // scripts, no external files; the charts are SVG rendered here by ECharts'
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
-import { formatPeriod, formatTimestamp, roundTo } from '../../../shared/format';
+import { formatTimestamp } from '../../../shared/format';
+import { categoryErrorChart, chartValueText, errorTrendChart, type ReportChartSeries } from '../../../shared/governance-charts';
 import type { GovernanceReport } from '../../../shared/governance';
 import { governanceSections, type Phrase, type ReportBlock, type ReportSection, type ReportTable } from '../../../shared/governance-sections';
 
@@ -46,38 +47,38 @@ function section(s: ReportSection, r: GovernanceReport): string {
   return `<section><h2><span class="q">${s.n}</span> ${esc(s.question)}</h2><p class="answer">${phrasesHtml(s.answer)}</p>${s.blocks.map((b) => block(b, r)).join('')}</section>`;
 }
 
+const COLORS: Record<ReportChartSeries['figure'], string> = { model: '#2b6cb0', final: '#c05621', coverage: '#718096' };
+const chartTitle = (text: string) => ({ text, left: 0, textStyle: { fontSize: 13, fontWeight: 600 } });
+
 function trendChart(r: GovernanceReport): string {
-  const t = r.monitoring.trend;
+  const chart = errorTrendChart(r);
   return svgChart({
-    title: { text: 'Model and final plan error per period (WAPE %)', left: 0, textStyle: { fontSize: 13, fontWeight: 600 } },
-    legend: { top: 30, left: 0, data: ['Model', 'Final plan', 'Interval coverage %'] },
+    title: chartTitle(chart.title),
+    legend: { top: 30, left: 0, data: chart.series.map((s) => s.name) },
     grid: { left: 48, right: 56, top: 76, bottom: 36 },
-    xAxis: { type: 'category', data: t.map((p) => formatPeriod(p.period, r.grain)), name: `Period (${r.grain})`, nameLocation: 'middle', nameGap: 24 },
+    xAxis: { type: 'category', data: chart.labels, name: chart.axisName, nameLocation: 'middle', nameGap: 24 },
     yAxis: [
       { type: 'value', name: 'WAPE %', nameGap: 10 },
       { type: 'value', name: 'Coverage %', min: 0, max: 100, splitLine: { show: false } },
     ],
-    series: [
-      { name: 'Model', type: 'line', data: t.map((p) => roundTo(p.model, 2)), color: '#2b6cb0', symbolSize: 4 },
-      { name: 'Final plan', type: 'line', data: t.map((p) => roundTo(p.final, 2)), color: '#c05621', symbolSize: 4 },
-      { name: 'Interval coverage %', type: 'line', yAxisIndex: 1, data: t.map((p) => roundTo(p.coverage, 1)), color: '#718096', lineStyle: { type: 'dashed' }, symbol: 'none' },
-    ],
+    series: chart.series.map((s) =>
+      s.figure === 'coverage'
+        ? { name: s.name, type: 'line', yAxisIndex: 1, data: s.data, color: COLORS.coverage, lineStyle: { type: 'dashed' }, symbol: 'none' }
+        : { name: s.name, type: 'line', data: s.data, color: COLORS[s.figure], symbolSize: 4 },
+    ),
   });
 }
 
 function categoryChart(r: GovernanceReport): string {
-  const c = r.monitoring.byCategory;
+  const chart = categoryErrorChart(r);
   return svgChart(
     {
-      title: { text: 'Error by category (WAPE %), all lines with actuals', left: 0, textStyle: { fontSize: 13, fontWeight: 600 } },
+      title: chartTitle(chart.title),
       legend: { top: 30, left: 0 },
       grid: { left: 48, right: 16, top: 76, bottom: 36 },
-      xAxis: { type: 'category', data: c.map((x) => x.category), name: 'Category', nameLocation: 'middle', nameGap: 24 },
+      xAxis: { type: 'category', data: chart.labels, name: chart.axisName, nameLocation: 'middle', nameGap: 24 },
       yAxis: { type: 'value', name: 'WAPE %' },
-      series: [
-        { name: 'Model', type: 'bar', data: c.map((x) => roundTo(x.modelWape, 2)), color: '#2b6cb0', label: { show: true, position: 'top', formatter: '{c}' } },
-        { name: 'Final plan', type: 'bar', data: c.map((x) => roundTo(x.finalWape, 2)), color: '#c05621', label: { show: true, position: 'top', formatter: '{c}' } },
-      ],
+      series: chart.series.map((s) => ({ name: s.name, type: 'bar', data: s.data, color: COLORS[s.figure], label: { show: true, position: 'top', formatter: (p: { value: unknown }) => chartValueText(p.value) } })),
     },
     720,
     280,

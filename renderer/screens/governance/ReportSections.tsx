@@ -51,14 +51,13 @@ function Block({ block, report }: { block: ReportBlock; report: GovernanceReport
     );
   }
   if ('charts' in block) {
-    const m = report.monitoring;
     return (
       <div className="report-charts">
         <figure className="report-figure" aria-label="Error per period">
-          <ErrorTrendChart trend={m.trend} intervalLevel={m.intervalLevel} grain={report.grain} />
+          <ErrorTrendChart report={report} />
         </figure>
         <figure className="report-figure" aria-label="Error by category">
-          <CategoryErrorChart categories={m.byCategory} />
+          <CategoryErrorChart report={report} />
         </figure>
       </div>
     );
