@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { IMPORT_FILE_KINDS, type ImportFileKind } from '../../../shared/domain';
 import { IMPORT_KINDS_BY_ROLE, importKindsNote } from '../../../shared/import-rules';
 import { formatBytes, formatCount } from '../../../shared/format';
+import { Choice } from '../../components/Choice';
 import { useAppStore } from '../../stores/app';
 import { useImportStore } from '../../stores/import';
 import { useSessionStore } from '../../stores/session';
@@ -34,16 +35,7 @@ export function ImportScreen() {
     <section className="screen import" aria-labelledby="import-title">
       <div className="toolbar">
         <h2 id="import-title">Import</h2>
-        <label>
-          <span>Kind</span>
-          <select aria-label="Kind of data" value={kind} onChange={(e) => setKind(e.target.value as ImportFileKind)} disabled={running}>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Kind of data" caption="Kind" value={kind} options={kinds.map((k) => ({ value: k, label: KIND_LABELS[k] }))} disabled={running} onChange={(k) => setKind(k as ImportFileKind)} />
         {note && (
           <span className="hint" role="note">
             {note}
