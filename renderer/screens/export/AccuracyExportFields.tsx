@@ -1,4 +1,4 @@
-import { LINE_SLICES, OVERRIDE_SLICES, SLICE_LABELS, type Metric } from '../../../shared/accuracy';
+import { LINE_SLICES, OVERRIDE_SLICES, SLICE_LABELS, type Metric, type Slice } from '../../../shared/accuracy';
 import { Choice, lagOptions, plainOptions } from '../../components/Choice';
 import { METRIC_OPTIONS } from '../accuracy/AccuracyToolbar';
 import { AttributeSliceOptions } from '../accuracy/AttributeSliceOptions';
@@ -9,6 +9,12 @@ const SUMMARY_TABLES: { by: string; label: string }[] = [
   { by: 'stairstep', label: 'FVA stairstep' },
   { by: 'model', label: 'Forecast source ranking' },
   { by: 'direction_size', label: 'Direction × size of overrides' },
+];
+
+/** The slices, as the Accuracy screen groups them: what the overrides did, then every line. */
+const SLICE_GROUPS: [string, readonly Slice[]][] = [
+  ['Overridden lines by', OVERRIDE_SLICES],
+  ['All lines by', LINE_SLICES],
 ];
 
 /** Which accuracy table, in which metric, over which lines: the Export screen's fields for `what: accuracy`. */
@@ -27,20 +33,15 @@ export function AccuracyExportFields({ disabled }: { disabled: boolean }) {
               {t.label}
             </option>
           ))}
-          <optgroup label="Overridden lines by">
-            {OVERRIDE_SLICES.map((s) => (
-              <option key={s} value={s}>
-                {SLICE_LABELS[s]}
-              </option>
-            ))}
-          </optgroup>
-          <optgroup label="All lines by">
-            {LINE_SLICES.map((s) => (
-              <option key={s} value={s}>
-                {SLICE_LABELS[s]}
-              </option>
-            ))}
-          </optgroup>
+          {SLICE_GROUPS.map(([group, slices]) => (
+            <optgroup key={group} label={group}>
+              {slices.map((s) => (
+                <option key={s} value={s}>
+                  {SLICE_LABELS[s]}
+                </option>
+              ))}
+            </optgroup>
+          ))}
           <AttributeSliceOptions attributes={attributes} label="All lines by item attribute" />
         </select>
       </label>
