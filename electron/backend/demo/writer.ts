@@ -9,7 +9,7 @@ import { DEMO_PASSPHRASE } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { hashPassphraseWithSalt } from '../decisions/passphrase';
 import { needsPassphrase } from '../decisions/people';
-import { bulkAuditAppender, type AuditAppender } from './audit-writer';
+import { bulkAuditAppender, type AuditAppender } from '../audit/bulk-appender';
 import { closeOf, DAY_MS, HOUR_MS, businessDaysAfter, iso, period, yearMonth, type DemoCalendar } from './calendar';
 import { DEMO_USERS, MANAGER_ID } from './catalogue-data';
 import type { DemoItem } from './catalogue';

@@ -15,7 +15,7 @@ import { decisionAuditAction, decisionAuditPayload, type DecisionRow } from '../
 import type { Db } from '../db/open';
 import { governingPolicy } from '../decisions/policy';
 import { refreshLineState } from '../decisions/projection';
-import type { AuditAppender } from '../demo/audit-writer';
+import type { AuditAppender } from '../audit/bulk-appender';
 import type { DecisionRecord } from './batch';
 import type { KeyResolver } from './commit-keys';
 import { keyToIso } from './grid';

@@ -33,7 +33,7 @@ import { ensureSealed } from '../audit/seal';
 import type { Db } from '../db/open';
 import { beginImmediate } from '../db/write-lock';
 import { clearAbandonedImports, clearStagedImport, HEARTBEAT_MS, isAbandoned, readImportRecords, startedBy, ImportReservation } from './in-progress';
-import { bulkAuditAppender } from '../demo/audit-writer';
+import { bulkAuditAppender } from '../audit/bulk-appender';
 import type { Grain } from '../../../shared/period';
 import type { DecisionRecord, LineColumns, ValidatedBatch } from './batch';
 import { DecisionWriter } from './commit-decisions';

@@ -1,11 +1,11 @@
 // Appends audit entries in bulk. Same chain as appendAudit (same canonical JSON,
 // same entryHash, verified by verifyAuditChain, sealed first the same way), but
 // with one prepared statement and the previous hash kept in memory: appendAudit
-// looks both up per call, which would cost more than the rest of the demo for
-// tens of thousands of decisions.
+// looks both up per call, which would cost more than the rest of the write for
+// tens of thousands of entries (an import, a bulk accept, the demo's decisions).
 // Use only inside one transaction in which nothing else appends audit entries.
-import { canonicalJson, entryHash, lastAuditHash, type AuditEntryInput } from '../audit/entry';
-import { ensureSealed } from '../audit/seal';
+import { canonicalJson, entryHash, lastAuditHash, type AuditEntryInput } from './entry';
+import { ensureSealed } from './seal';
 import type { Db } from '../db/open';
 
 export type AuditAppender = (entry: AuditEntryInput) => void;
