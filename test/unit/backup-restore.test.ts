@@ -10,8 +10,8 @@ import type { BackendContext } from '../../electron/backend/context';
 import { decideLine } from '../../electron/backend/decisions/decide';
 import { BackendHost } from '../../electron/backend/host';
 import { openWorkbook } from '../../electron/backend/db/open';
-import { backupWorkbook } from '../../electron/backend/exports/backup';
-import { restoreWorkbook } from '../../electron/backend/exports/restore';
+import { backupWorkbook } from '../../electron/backend/db/backup';
+import { restoreWorkbook } from '../../electron/backend/db/restore';
 import { sourceWorkerUrl } from '../../electron/backend/worker-url';
 import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
 

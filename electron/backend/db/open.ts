@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../errors';
-import { createPrivateFile } from '../private-files';
+import { createPrivateFile } from './private-files';
 import { clearAbandonedImports } from '../imports/in-progress';
 import { busyError, isBusyError } from './busy';
 import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage';

@@ -8,7 +8,7 @@ import { governanceReport } from '../governance/report';
 import { steppedDownRoles } from '../../../shared/governance';
 import { columns, type ExportCell, type TitledTable } from './table';
 import { WorkbenchError } from '../errors';
-import { PRIVATE_FILE_MODE } from '../private-files';
+import { PRIVATE_FILE_MODE } from '../db/private-files';
 import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
 
 const pct = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));

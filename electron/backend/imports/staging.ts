@@ -16,7 +16,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StagedFile } from '../../../shared/domain';
 import { WorkbenchError } from '../errors';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../private-files';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../db/private-files';
 
 const STAGED_ID = /^[A-Za-z0-9_-]{16,64}$/;
 

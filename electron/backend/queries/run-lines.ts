@@ -15,7 +15,7 @@ import type { Db } from '../db/open';
 import { policyResolver } from '../decisions/policy';
 import { WorkbenchError } from '../errors';
 import { ensureRunExceptions } from '../exceptions/cache';
-import { StampedCache } from './change-stamp';
+import { StampedCache } from '../db/change-stamp';
 import { lineFilterSql } from './line-filter';
 
 type RunLinesRequest = ParsedRequestOf<'getRunLines'>;

@@ -3,7 +3,7 @@ import { BACKUP_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
 import { chainHeadToken } from '../../backend/audit/chain-head';
 import { openReadOnly } from '../../backend/db/read-only';
-import { backupWorkbook } from '../../backend/exports/backup';
+import { backupWorkbook } from '../../backend/db/backup';
 import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 

@@ -10,9 +10,9 @@ import { checkWorkbook, type CheckReport } from '../audit/check';
 import { compareChainHeads } from '../audit/against';
 import { chainHead, type ChainHead } from '../audit/chain';
 import { BACKUP_CHAIN_HEAD_KEY, parseChainHeadToken } from '../audit/chain-head';
-import { isDamageError } from '../db/damage';
-import { openWorkbook, type Db } from '../db/open';
-import { openReadOnly } from '../db/read-only';
+import { isDamageError } from './damage';
+import { openWorkbook, type Db } from './open';
+import { openReadOnly } from './read-only';
 import { WorkbenchError } from '../errors';
 import { discardRestoreCopy, restoreStamp, stageRestoreCopy, swapInRestoredCopy, workbookStillOpen } from './restore-files';
 

@@ -4,7 +4,7 @@
 // put the current file aside (with its -wal and -shm, so the set stays whole)
 // and rename the copy into its place. Nothing is deleted.
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
-import { makePrivate } from '../private-files';
+import { makePrivate } from './private-files';
 
 const SIDE_FILES = ['-wal', '-shm'] as const;
 

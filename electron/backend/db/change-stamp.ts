@@ -3,7 +3,7 @@
 // signature check) are reused while the planner only scrolls. total_changes()
 // counts every row this connection wrote; PRAGMA data_version moves when another
 // connection (fwb import on the same file, the sqlite3 shell) commits.
-import type { Db } from '../db/open';
+import type { Db } from './open';
 
 export function changeStamp(db: Db): string {
   const own = db.prepare('SELECT total_changes()').pluck().get() as number;

@@ -7,11 +7,11 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainHead, type ChainHead } from '../audit/chain';
 import { BACKUP_CHAIN_HEAD_KEY, chainHeadToken } from '../audit/chain-head';
-import type { Db } from '../db/open';
+import type { Db } from './open';
 import { WorkbenchError } from '../errors';
 import { clearStagedImport, readImportRecords } from '../imports/in-progress';
-import { createPrivateFile } from '../private-files';
-import { assertExportTarget, isUnwritable, partialPathFor } from './target';
+import { createPrivateFile } from './private-files';
+import { assertExportTarget, isUnwritable, partialPathFor } from '../exports/target';
 
 export interface BackupOutcome {
   path: string;

@@ -2,7 +2,7 @@
 // app (issue 12.10): files 0600, folders 0700 on POSIX, set when they are made,
 // whatever the umask. (Windows keeps the user's profile ACLs; modes are no-ops.)
 import { chmodSync, closeSync, lstatSync, mkdirSync, openSync } from 'node:fs';
-import { WorkbenchError } from './errors';
+import { WorkbenchError } from '../errors';
 
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
