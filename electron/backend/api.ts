@@ -11,10 +11,11 @@ import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideG
 import { announcePlanChange } from './plan-events';
 import { previewImport, runImport, undoImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
-import { getItemDetail } from './queries/item-detail';
-import { listItemAttributes } from './queries/item-attributes';
+import { getItemDetail } from './review/item-detail';
+import { listItemAttributes } from './review/item-attributes';
 import { listQuarantine } from './queries/quarantine';
-import { getRunLines, getRunOverview, listRuns } from './queries/runs';
+import { getRunOverview, listRuns } from './queries/runs';
+import { getRunLines } from './review/worklist';
 import { getWorkbookInfo } from './queries/workbook';
 import { listPendingApprovals, reviewOverride } from './decisions/approvals';
 import { bulkAccept } from './decisions/bulk';

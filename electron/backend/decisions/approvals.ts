@@ -11,7 +11,7 @@ import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
 import { governingPolicy } from './policy';
 import { readLineState, refreshLineState } from './projection';
 import { requireManager } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
+import { rememberWorkingRun } from '../review/opening-run';
 
 type PendingRow = Omit<PendingApproval, 'period' | 'changePct' | 'changeUnits'> & { period: number };
 

@@ -13,8 +13,8 @@ import { policyResolver } from './policy';
 import { lineLock } from '../../../shared/decision-rules';
 import { periodFromKey } from '../../../shared/period';
 import { requireDecider } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
-import { lineFilterSql } from '../queries/line-filter';
+import { rememberWorkingRun } from '../review/opening-run';
+import { lineFilterSql } from '../review/line-filter';
 
 type BulkRequest = ParsedRequestOf<'bulkAccept'>;
 type LineFilter = NonNullable<BulkRequest['filter']>;

@@ -13,7 +13,7 @@ import { governingPolicy, type ResolvedPolicy } from './policy';
 import { refreshLineState } from './projection';
 import { reasonCode } from './reason-codes';
 import { requireDecider } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
+import { rememberWorkingRun } from '../review/opening-run';
 
 type DecideRequest = ParsedRequestOf<'decideLine'>;
 

@@ -15,7 +15,7 @@ import { policyResolver } from './policy';
 import { rebuildLineState, snapshotRunPlan } from './projection';
 import { assertReleaseIntact, releaseLinesHash } from './release-lines';
 import { requireManager } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
+import { rememberWorkingRun } from '../review/opening-run';
 
 interface RunLine {
   lineId: number;

@@ -10,7 +10,7 @@ import type { BackendContext } from '../context';
 import { readMeta, type Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { addPerson, authenticate, changeOwnPassphrase, findPerson, listPeople, rolesMayAdd, toUser, type Credentials, type SignInVia } from './people';
-import { openingRun } from '../queries/opening-run';
+import { openingRun } from '../review/opening-run';
 
 /** Per open connection of this process: a new launch opens a new connection, and nobody is signed in on it. */
 const signedIn = new WeakMap<Db, string>();

@@ -13,7 +13,7 @@ import { policyResolver } from '../decisions/policy';
 import { importedColumns, importedJoins, importedOf } from '../decisions/imported';
 import { importedDecisionText } from '../../../shared/decision-provenance';
 import { columns, statementRows, type ExportCell, type TitledTable } from './table';
-import { currentRunId as mainModelRunId } from '../queries/opening-run';
+import { currentRunId as mainModelRunId } from '../review/opening-run';
 
 export const PLAN_COLUMNS = columns([
   ['item_id', 'Item', 'text'],

@@ -4,7 +4,7 @@ import { STAGED_RUN_IDS_SQL } from '../imports/in-progress';
 import type { BackendContext } from '../context';
 import { readMeta, workbookGrain } from '../db/open';
 import { periodFromKey } from '../../../shared/period';
-import { currentRunId, mainModel } from './opening-run';
+import { currentRunId, mainModel } from '../review/opening-run';
 
 export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
