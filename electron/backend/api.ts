@@ -24,7 +24,7 @@ import { getLineJournal } from './decisions/line-journal';
 import { listPolicies, restorePolicyRole, savePolicy } from './decisions/policy-admin';
 import { listReasonCodes, saveReasonCode } from './decisions/reason-codes';
 import { listReleases, releaseRun, rollbackRun } from './decisions/releases';
-import { changePassphrase, getSession, signIn, signOut } from './decisions/session';
+import { changePassphrase, getSession, signIn, signOut } from './people/session';
 import { undoLastDecision } from './decisions/undo';
 import { previewExport, runExport } from './exports/handlers';
 

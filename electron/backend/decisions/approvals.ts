@@ -10,7 +10,7 @@ import { appendApproval, readDecision } from './journal';
 import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
 import { governingPolicy } from './policy';
 import { readLineState, refreshLineState } from './projection';
-import { requireManager } from './session';
+import { requireManager } from '../people/session';
 import { rememberWorkingRun } from '../review/opening-run';
 
 type PendingRow = Omit<PendingApproval, 'period' | 'changePct' | 'changeUnits'> & { period: number };

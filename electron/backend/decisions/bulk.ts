@@ -12,7 +12,7 @@ import { assertRunExists } from './lines';
 import { policyResolver } from './policy';
 import { lineLock } from '../../../shared/decision-rules';
 import { periodFromKey } from '../../../shared/period';
-import { requireDecider } from './session';
+import { requireDecider } from '../people/session';
 import { rememberWorkingRun } from '../review/opening-run';
 import { lineFilterSql } from '../review/line-filter';
 

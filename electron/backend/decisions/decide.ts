@@ -12,7 +12,7 @@ import { assertOpenForDecision, loadLine, type LineFacts } from './lines';
 import { governingPolicy, type ResolvedPolicy } from './policy';
 import { refreshLineState } from './projection';
 import { reasonCode } from './reason-codes';
-import { requireDecider } from './session';
+import { requireDecider } from '../people/session';
 import { rememberWorkingRun } from '../review/opening-run';
 
 type DecideRequest = ParsedRequestOf<'decideLine'>;

@@ -14,7 +14,7 @@ import { assertRunExists } from './lines';
 import { policyResolver } from './policy';
 import { rebuildLineState, snapshotRunPlan } from './projection';
 import { assertReleaseIntact, releaseLinesHash } from './release-lines';
-import { requireManager } from './session';
+import { requireManager } from '../people/session';
 import { rememberWorkingRun } from '../review/opening-run';
 
 interface RunLine {
