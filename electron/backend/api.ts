@@ -8,7 +8,7 @@ import { asBusyError } from './db/busy';
 import { toApiError } from './errors';
 import { governanceReport } from './governance/report';
 import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideGuidance, getTrustMap, runDriftGuard } from './accuracy/handlers';
-import { announcePlanChange } from './plan-events';
+import { announcePlanChange } from './decisions/plan-events';
 import { previewImport, runImport, undoImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
 import { getItemDetail } from './review/item-detail';

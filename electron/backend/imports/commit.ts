@@ -11,7 +11,7 @@
 //      exist yet (new items and locations get reserved keys too), quarantine rows
 //      under the batch id that does not exist yet. Between two chunks the
 //      transaction is closed: other programs write, and in the app other calls run
-//      on the same connection (worker.ts lets them in while the import waits for
+//      on the same connection (worker/worker.ts lets them in while the import waits for
 //      the reader). Actuals, sales inputs, items and decision history are kept in
 //      memory instead: they supersede or update rows in place, which cannot be
 //      done out of sight.
@@ -64,7 +64,7 @@ export interface CommitPlan {
   warnings: ImportNotice[];
   /** Who runs the import, for others' busy messages: 'fwb', 'the desktop app', … */
   program: string;
-  /** Waits for `work` while letting other calls use the connection (worker.ts); by default simply waits. */
+  /** Waits for `work` while letting other calls use the connection (worker/worker.ts); by default simply waits. */
   yieldWhile?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 

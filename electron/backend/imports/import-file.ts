@@ -96,7 +96,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
 
   // The reader starts first: a worker's start-up and first batches overlap the hashing.
   const producer = startProducer(init, options.worker ?? (bytesTotal >= WORKER_MIN_BYTES && sourceWorkerAvailable()));
-  // While the file is read, others may use the workbook (worker.ts): this import holds no transaction then.
+  // While the file is read, others may use the workbook (worker/worker.ts): this import holds no transaction then.
   const yieldWhile = ctx.yieldWhile ?? (<T>(work: () => Promise<T>) => work());
   let committer: Committer | null = null;
   try {

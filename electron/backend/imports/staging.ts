@@ -25,7 +25,7 @@ let processStagingDir: string | null = null;
 /**
  * This process's staging folder, made on first use with mkdtemp (0700, a name
  * nobody can guess). The host passes it to its backend worker, so both stage and
- * read in the same folder (backend/host.ts).
+ * read in the same folder (backend/worker/host.ts).
  */
 export function defaultStagingDir(): string {
   if (processStagingDir === null || !existsSync(processStagingDir)) {

@@ -1,15 +1,15 @@
 // The backend thread: owns the workbook and runs every query and job, so nothing
 // slow ever runs on the thread that serves the window or the HTTP host.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BackendEvent } from '../../shared/domain';
-import { dispatch } from './api';
-import { hostDispatch } from './host-api';
-import type { BackendContext } from './context';
-import { openWorkbook } from './db/open';
+import type { BackendEvent } from '../../../shared/domain';
+import { dispatch } from '../api';
+import { hostDispatch } from '../host-api';
+import type { BackendContext } from '../context';
+import { openWorkbook } from '../db/open';
 import { ConnectionTurns } from './connection-turns';
-import { toApiError } from './errors';
-import { seedDemoIfEmpty } from './demo/seed';
-import { defaultStagingDir } from './imports/staging';
+import { toApiError } from '../errors';
+import { seedDemoIfEmpty } from '../demo/seed';
+import { defaultStagingDir } from '../imports/staging';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
 
 const port = parentPort;

@@ -1,6 +1,6 @@
 // Messages between the backend worker and its host (Electron main or the browser host).
-import type { ApiError, BackendEvent, Result } from '../../shared/domain';
-import type { Grain } from '../../shared/period';
+import type { ApiError, BackendEvent, Result } from '../../../shared/domain';
+import type { Grain } from '../../../shared/period';
 
 export interface DemoSeedOptions {
   items?: number;

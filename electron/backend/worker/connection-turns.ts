@@ -6,7 +6,7 @@
 // app's reads and decisions are answered while an import runs, each waiting at
 // most for one of the import's short write transactions, and no call ever runs
 // inside a transaction another holds open (yieldWhile refuses with one open).
-import type { Db } from './db/open';
+import type { Db } from '../db/open';
 
 export class ConnectionTurns {
   private tail: Promise<void> = Promise.resolve();

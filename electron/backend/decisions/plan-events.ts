@@ -2,10 +2,10 @@
 // showing it (the worklist, the approvals queue and count, the release bar) can
 // refresh, whichever view or way in made the change. Imports announce
 // 'workbook-changed' themselves (imports/handlers.ts).
-import type { ParsedRequestOf, ResponseOf } from '../../shared/contract';
-import type { PlanChangeReason } from '../../shared/domain';
-import type { MethodName } from '../../shared/methods';
-import type { BackendContext } from './context';
+import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract';
+import type { PlanChangeReason } from '../../../shared/domain';
+import type { MethodName } from '../../../shared/methods';
+import type { BackendContext } from '../context';
 
 type Announcement = { reason: PlanChangeReason; runId: number | null } | null;
 type Announcer<M extends MethodName> = (ctx: BackendContext, req: ParsedRequestOf<M>, out: ResponseOf<M>) => Announcement;
