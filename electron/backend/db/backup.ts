@@ -9,7 +9,7 @@ import { chainHead, type ChainHead } from '../audit/chain';
 import { BACKUP_CHAIN_HEAD_KEY, chainHeadToken } from '../audit/chain-head';
 import type { Db } from './open';
 import { WorkbenchError } from '../errors';
-import { clearStagedImport, readImportRecords } from '../imports/in-progress';
+import { clearStagedImport, readImportRecords } from '../imports/commit/in-progress';
 import { createPrivateFile } from './private-files';
 import { assertExportTarget, isUnwritable, partialPathFor } from '../exports/target';
 

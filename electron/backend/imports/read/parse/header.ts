@@ -1,7 +1,7 @@
 // Rules shared by the CSV and XLSX readers: what a usable header is, and how raw text is
 // capped for quarantine.
 import { basename } from 'node:path';
-import { WorkbenchError } from '../../errors';
+import { WorkbenchError } from '../../../errors';
 
 /** Longest raw text kept per record: enough to recognise the line, bounded for quarantine. */
 export const RAW_CAP = 500;

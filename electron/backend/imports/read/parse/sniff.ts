@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { TextDecoder } from 'node:util';
 import { basename, extname } from 'node:path';
-import { WorkbenchError } from '../../errors';
+import { WorkbenchError } from '../../../errors';
 import { RecordScanner } from './scan';
 
 export const SAMPLE_BYTES = 64 * 1024;

@@ -1,11 +1,11 @@
-// Starts the reading half of an import (produce.ts) in a worker thread when
+// Starts the reading half of an import (batch-stream.ts) in a worker thread when
 // running from sources, else in this thread, behind one pull interface.
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { WorkbenchError } from '../errors';
-import type { ErrorData, ProducerInit, ProducerMessage } from './produce';
-import type { ApiErrorCode } from '../../../shared/domain';
+import { WorkbenchError } from '../../errors';
+import type { ErrorData, ProducerInit, ProducerMessage } from './batch-stream';
+import type { ApiErrorCode } from '../../../../shared/domain';
 
 export interface Producer {
   next(): Promise<ProducerMessage>;
@@ -16,7 +16,7 @@ export interface Producer {
 
 // Kept in a variable so bundlers do not try to resolve it: the packaged app has
 // no tsx or .ts sources and reads in its own (backend) thread instead.
-const SOURCE_WORKER = './steps/parse-worker-source.mjs';
+const SOURCE_WORKER = './parse-worker-source.mjs';
 
 /**
  * The bundled command line (out/cli, see scripts/build-cli.mjs) names its own
@@ -42,7 +42,7 @@ export function startProducer(init: ProducerInit, useWorker: boolean): Producer 
 
 function inThreadProducer(init: ProducerInit): Producer {
   // The parsers load on first use only: with a worker, this thread never needs them.
-  const gen = import('./produce').then(({ produce }) => produce(init));
+  const gen = import('./batch-stream').then(({ produce }) => produce(init));
   return {
     async next() {
       const r = await (await gen).next();

@@ -4,8 +4,8 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
-import { WorkbenchError } from '../../errors';
-import type { RawRecord, RecordSource } from '../types';
+import { WorkbenchError } from '../../../errors';
+import type { RawRecord, RecordSource } from '../../types';
 import { capRaw, checkHeader, emptyFileError } from './header';
 
 /** Columns whose plain numbers in 20000–80000 are Excel date serials (1954–2119). */

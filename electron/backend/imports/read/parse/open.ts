@@ -1,8 +1,8 @@
 // The parse step's entry point: a file on disk → RecordSource (header now, records
 // streamed in batches later). The format comes from the file's first bytes, not its
 // name: a zip is read as XLSX, text as CSV.
-import { WorkbenchError } from '../../errors';
-import type { RecordSource } from '../types';
+import { WorkbenchError } from '../../../errors';
+import type { RecordSource } from '../../types';
 import { openCsv } from './csv';
 import { emptyFileError } from './header';
 import { classify, detectDelimiter, detectEncoding, detectNewline, hasUtf8Bom, makeDecoder, readHead } from './sniff';

@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../parse-worker.ts');
+await import('./parse-worker.ts');

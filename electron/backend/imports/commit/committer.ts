@@ -26,27 +26,27 @@
 // the next import) clears the rows of records whose process is gone. `fwb check`
 // leaves staged rows out of its findings. Cost: one commit per chunk instead of
 // one per file (see README, Benchmarks).
-import type { ImportNotice } from '../../../shared/domain';
-import { noRows, tableContent, type BatchContent } from '../audit/content-digest';
-import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
-import { ensureSealed } from '../audit/seal';
-import type { Db } from '../db/open';
-import { beginImmediate } from '../db/write-lock';
+import type { ImportNotice } from '../../../../shared/domain';
+import { noRows, tableContent, type BatchContent } from '../../audit/content-digest';
+import { importAuditPayload, type ImportBatchRow } from '../../audit/payloads';
+import { ensureSealed } from '../../audit/seal';
+import type { Db } from '../../db/open';
+import { beginImmediate } from '../../db/write-lock';
 import { clearAbandonedImports, clearStagedImport, HEARTBEAT_MS, isAbandoned, readImportRecords, startedBy, ImportReservation } from './in-progress';
-import { bulkAuditAppender } from '../audit/bulk-appender';
-import type { Grain } from '../../../shared/period';
-import type { DecisionRecord, LineColumns, ValidatedBatch } from './batch';
-import { DecisionWriter } from './commit-decisions';
-import { ItemWriter } from './commit-items';
-import { KeyResolver } from './commit-keys';
-import { ForecastWriter, HistoryWriter, type WrittenRun } from './commit-lines';
-import { WorkbenchError } from '../errors';
-import { keyOfBucket, keyToIso } from './grid';
-import { ImportRejectedError } from './import-errors';
-import { rememberMapping } from './mapping-store';
-import type { OpenedMessage } from './produce';
+import { bulkAuditAppender } from '../../audit/bulk-appender';
+import type { Grain } from '../../../../shared/period';
+import type { DecisionRecord, LineColumns, ValidatedBatch } from '../validated-batch';
+import { DecisionWriter } from './decision-writer';
+import { ItemWriter } from './item-writer';
+import { KeyResolver } from './key-resolver';
+import { ForecastWriter, HistoryWriter, type WrittenRun } from './line-writers';
+import { WorkbenchError } from '../../errors';
+import { keyOfBucket, keyToIso } from '../period-keys';
+import { ImportRejectedError } from '../import-errors';
+import { rememberMapping } from '../read/mapping-store';
+import type { OpenedMessage } from '../read/batch-stream';
 import { describeOrigins, noOriginReason, orphanRowEntries, seriesKey, SeriesOrigins } from './series-origins';
-import type { ImportFileKind, ImportResult, ImportRowError, QuarantineEntry, RawRecord } from './types';
+import type { ImportFileKind, ImportResult, ImportRowError, QuarantineEntry, RawRecord } from '../types';
 
 export interface CommitPlan {
   kind: ImportFileKind;

@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
-import { WorkbenchError } from '../../errors';
-import type { RawRecord, RecordSource } from '../types';
+import { WorkbenchError } from '../../../errors';
+import type { RawRecord, RecordSource } from '../../types';
 import { capRaw, checkHeader, emptyFileError, formatBytes, RAW_CAP } from './header';
 import { RecordScanner } from './scan';
 import type { Delimiter, Encoding } from './sniff';

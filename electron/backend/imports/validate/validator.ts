@@ -1,19 +1,19 @@
 // Validation: pure functions over batches of RawRecord → a ValidatedBatch of
 // accepted rows as flat columns plus one quarantine entry per bad row (its first
 // problem). Runs over a million rows, so the cell readers are char-code scans
-// (parse/number, parse/date, grid.ts), the item/location/run dictionaries keep
+// (read/parse/number, read/parse/date, period-keys.ts), the item/location/run dictionaries keep
 // the last value seen (files come grouped), and no row allocates a Date.
-import type { OptionHint } from '../../../shared/domain';
-import type { Grain } from '../../../shared/period';
-import type { ItemRecord, DecisionRecord, LineColumns, RunSpec, ValidatedBatch } from './batch';
-import { isoToKey, offGridReason } from './grid';
+import type { OptionHint } from '../../../../shared/domain';
+import type { Grain } from '../../../../shared/period';
+import type { ItemRecord, DecisionRecord, LineColumns, RunSpec, ValidatedBatch } from '../validated-batch';
+import { isoToKey, offGridReason } from '../period-keys';
 import { KeyIndex } from './key-index';
-import type { MappingResult } from './mapping';
-import { parseDateCell } from './parse/date';
-import { parseNumber } from './parse/number';
-import type { ImportFileKind, QuarantineEntry, RawRecord, SourceFormat } from './types';
-import { validateLineRow } from './validate-lines';
-import { validateDecisionRow, validateItemRow } from './validate-rows';
+import type { MappingResult } from '../read/mapping';
+import { parseDateCell } from '../read/parse/date';
+import { parseNumber } from '../read/parse/number';
+import type { ImportFileKind, QuarantineEntry, RawRecord, SourceFormat } from '../types';
+import { validateLineRow } from './line-rows';
+import { validateDecisionRow, validateItemRow } from './item-and-decision-rows';
 
 export interface ValidatorConfig {
   kind: ImportFileKind;

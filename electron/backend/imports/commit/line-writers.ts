@@ -2,12 +2,12 @@
 // one statement call per thousand lines instead of per line roughly halves the
 // JavaScript↔SQLite cost (measured: 1 M forecast lines 1.6–2.3 s → 1.0–1.1 s,
 // which is SQLite's own floor for this table and index).
-import type { Grain } from '../../../shared/period';
-import { RowDigest } from '../audit/content-digest';
-import type { Db } from '../db/open';
-import type { LineColumns, RunSpec } from './batch';
-import type { KeyResolver } from './commit-keys';
-import { bucketOfKey } from './grid';
+import type { Grain } from '../../../../shared/period';
+import { RowDigest } from '../../audit/content-digest';
+import type { Db } from '../../db/open';
+import type { LineColumns, RunSpec } from '../validated-batch';
+import type { KeyResolver } from './key-resolver';
+import { bucketOfKey } from '../period-keys';
 
 const CHUNK = 1000;
 
@@ -77,7 +77,7 @@ export class ForecastWriter {
   /**
    * `reserve`: the id of a new run. Lines are written under it as the file is read;
    * the run row itself is created by finish(), in the import's final transaction,
-   * which is what makes its lines visible (commit.ts).
+   * which is what makes its lines visible (committer.ts).
    */
   constructor(
     private readonly db: Db,

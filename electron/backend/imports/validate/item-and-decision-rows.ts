@@ -2,9 +2,9 @@
 // keep one object per row (thousands of rows, not millions). Decisions are only
 // checked for what the file alone can tell; finding their forecast line is the
 // committer's job, since it needs the workbook.
-import type { DecisionRecord, ItemRecord } from './batch';
-import type { RawRecord } from './types';
-import type { Validator } from './validate';
+import type { DecisionRecord, ItemRecord } from '../validated-batch';
+import type { RawRecord } from '../types';
+import type { Validator } from './validator';
 import { itemIdProblem } from './item-id';
 
 const cell = (text: string | undefined): string | null => (text === undefined || text === '' ? null : text);

@@ -9,18 +9,18 @@
 // any other row is quarantined with the reason. It is credited to no person of the
 // workbook: the decider the file names stays text (recorded_by), and the audit
 // entry's actor is whoever imported the file. Migration 6's triggers hold the same rules.
-import type { OptionHint } from '../../../shared/domain';
-import { segmentLabel } from '../../../shared/decision-rules';
-import { decisionAuditAction, decisionAuditPayload, type DecisionRow } from '../audit/payloads';
-import type { Db } from '../db/open';
-import { governingPolicy } from '../decisions/policy';
-import { refreshLineState } from '../decisions/projection';
-import type { AuditAppender } from '../audit/bulk-appender';
-import type { DecisionRecord } from './batch';
-import type { KeyResolver } from './commit-keys';
-import { keyToIso } from './grid';
-import { normaliseHeader } from './mapping';
-import type { QuarantineEntry } from './types';
+import type { OptionHint } from '../../../../shared/domain';
+import { segmentLabel } from '../../../../shared/decision-rules';
+import { decisionAuditAction, decisionAuditPayload, type DecisionRow } from '../../audit/payloads';
+import type { Db } from '../../db/open';
+import { governingPolicy } from '../../decisions/policy';
+import { refreshLineState } from '../../decisions/projection';
+import type { AuditAppender } from '../../audit/bulk-appender';
+import type { DecisionRecord } from '../validated-batch';
+import type { KeyResolver } from './key-resolver';
+import { keyToIso } from '../period-keys';
+import { normaliseHeader } from '../read/mapping';
+import type { QuarantineEntry } from '../types';
 
 interface ReasonCode {
   code: string;

@@ -2,10 +2,10 @@
 // inputs): the validator's hot loop. A row's items and locations are added to the
 // dictionaries only once the whole row passed, so a quarantined row never creates
 // an item; its duplicate-key claim is the last check for the same reason.
-import type { LineColumns } from './batch';
-import { bucketOfKey, keyToIso } from './grid';
-import type { RawRecord } from './types';
-import type { Validator } from './validate';
+import type { LineColumns } from '../validated-batch';
+import { bucketOfKey, keyToIso } from '../period-keys';
+import type { RawRecord } from '../types';
+import type { Validator } from './validator';
 import { itemIdProblem } from './item-id';
 
 const MAX_MODELS = 256;

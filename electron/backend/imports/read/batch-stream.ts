@@ -3,13 +3,13 @@
 // where parsing a million rows overlaps the other thread's inserts; both run
 // this same generator, so they behave the same.
 import { basename, extname } from 'node:path';
-import type { OptionHint } from '../../../shared/domain';
-import type { Grain } from '../../../shared/period';
-import type { ValidatedBatch } from './batch';
+import type { OptionHint } from '../../../../shared/domain';
+import type { Grain } from '../../../../shared/period';
+import type { ValidatedBatch } from '../validated-batch';
 import { detectMapping, kindRefusal, mappingRefusal, type MappingResult } from './mapping';
 import { openRecordSource } from './parse/open';
-import type { ImportFileKind, SourceFormat } from './types';
-import { createValidator } from './validate';
+import type { ImportFileKind, SourceFormat } from '../types';
+import { createValidator } from '../validate/validator';
 
 export interface ProducerInit {
   path: string;

@@ -1,7 +1,7 @@
 // The record an import under way keeps in the workbook (imports_in_progress,
 // migration 6): which file, since when, by which program; the batch id it will
 // commit as; the ids it has reserved for the runs, items and locations its final
-// transaction creates. The design of the whole is at the top of commit.ts.
+// transaction creates. The design of the whole is at the top of committer.ts.
 //
 // Ids: an import writes its forecast lines long before it creates their runs and
 // new items, so it reserves their ids. Every key our importers create is taken
@@ -17,8 +17,8 @@
 // or when an import starts.
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import type { Db } from '../db/open';
-import { WorkbenchError } from '../errors';
+import type { Db } from '../../db/open';
+import { WorkbenchError } from '../../errors';
 
 export interface ImportRecord {
   batchId: number;
@@ -154,7 +154,7 @@ export interface ImportStart {
 
 /**
  * This import's record and the ids it hands out. Every method runs inside one of
- * the import's write transactions (commit.ts): refresh() first, save() last.
+ * the import's write transactions (committer.ts): refresh() first, save() last.
  */
 export class ImportReservation {
   private itemFloor = 0;

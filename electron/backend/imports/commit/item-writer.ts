@@ -1,9 +1,9 @@
 // The item master: insert new items, update existing ones with what the file
 // says (an empty cell keeps the current value), merge extra columns into the
 // attributes JSON.
-import type { Db } from '../db/open';
-import type { ItemRecord } from './batch';
-import type { KeyResolver } from './commit-keys';
+import type { Db } from '../../db/open';
+import type { ItemRecord } from '../validated-batch';
+import type { KeyResolver } from './key-resolver';
 
 export class ItemWriter {
   created = 0;
@@ -32,7 +32,7 @@ export class ItemWriter {
       this.keys.ensureOwner(it.owner);
       const existed = this.exists.get(it.itemId) !== undefined;
       this.upsert.run({
-        // A new item's key is one no import under way has reserved (commit-keys.ts).
+        // A new item's key is one no import under way has reserved (key-resolver.ts).
         key: existed ? null : this.keys.newItemKey(),
         id: it.itemId,
         name: it.name,

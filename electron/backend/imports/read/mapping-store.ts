@@ -2,8 +2,8 @@
 // one ('forecast_2026-03.csv' and 'forecast_2026-04.csv') starts from the mapping
 // the user gave for it last time.
 import { basename } from 'node:path';
-import type { Db } from '../db/open';
-import type { ImportFileKind } from './types';
+import type { Db } from '../../db/open';
+import type { ImportFileKind } from '../types';
 
 /** 'Forecast_2026-03.csv' → 'forecast_#-#.csv': the same source whatever the date in its name. */
 export function sourceKeyOf(path: string): string {

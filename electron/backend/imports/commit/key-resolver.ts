@@ -5,9 +5,9 @@
 // importer is one already, a history file's deciders stay text).
 // New keys come from the import's reservation (in-progress.ts), never from
 // SQLite's max + 1: a forecast import writes its lines long before it creates
-// their new items and locations (`deferCreation`, see commit.ts).
-import type { UserRow } from '../audit/payloads';
-import type { Db } from '../db/open';
+// their new items and locations (`deferCreation`, see committer.ts).
+import type { UserRow } from '../../audit/payloads';
+import type { Db } from '../../db/open';
 
 function grow(a: Int32Array, need: number): Int32Array {
   if (need <= a.length) return a;
@@ -16,7 +16,7 @@ function grow(a: Int32Array, need: number): Int32Array {
   return b;
 }
 
-/** Hands out keys no other import holds (imports/in-progress.ts). */
+/** Hands out keys no other import holds (in-progress.ts). */
 export interface KeyAllocator {
   itemKey(): number;
   locationKey(): number;
@@ -86,7 +86,7 @@ export class KeyResolver {
     for (const id of ids) this.itemKeys[this.itemCount++] = keys.get(id)!;
   }
 
-  /** A key for an item an item file adds (commit-items.ts). */
+  /** A key for an item an item file adds (item-writer.ts). */
   newItemKey(): number {
     return this.allocate.itemKey();
   }

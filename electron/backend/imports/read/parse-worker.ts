@@ -1,10 +1,10 @@
-// The parse worker: runs parse → map → validate (produce.ts) off the writing
+// The parse worker: runs parse → map → validate (batch-stream.ts) off the writing
 // thread and posts each validated batch with its buffers transferred. At most
 // CREDITS batches wait unconsumed, so a slow writer never makes the worker
 // buffer the whole file.
 import { parentPort, workerData } from 'node:worker_threads';
-import { transferables } from './batch';
-import { errorData, produce, type ProducerInit, type ProducerMessage } from './produce';
+import { transferables } from '../validated-batch';
+import { errorData, produce, type ProducerInit, type ProducerMessage } from './batch-stream';
 
 const CREDITS = 64;
 const port = parentPort;

@@ -11,12 +11,12 @@
 // plus 4 bytes per (location, item) of the file and one indexed lookup of actuals
 // per series. Only when a series has no origin is the file read a second time, to
 // put those rows' raw text in quarantine.
-import type { Grain } from '../../../shared/period';
-import type { Db } from '../db/open';
-import type { LineColumns } from './batch';
-import type { KeyResolver } from './commit-keys';
-import { bucketOfKey, keyOfBucket, keyToIso } from './grid';
-import type { QuarantineEntry, RawRecord } from './types';
+import type { Grain } from '../../../../shared/period';
+import type { Db } from '../../db/open';
+import type { LineColumns } from '../validated-batch';
+import type { KeyResolver } from './key-resolver';
+import { bucketOfKey, keyOfBucket, keyToIso } from '../period-keys';
+import type { QuarantineEntry, RawRecord } from '../types';
 
 /** Per series (the file's location and item numbers): its first forecast bucket while reading, then its origin bucket. */
 export class SeriesOrigins {

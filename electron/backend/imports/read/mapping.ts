@@ -2,8 +2,8 @@
 // case- and separator-insensitive; a mapping remembered for the source; the
 // user's overrides win over both. Wide forecast files (one column per model, as
 // Nixtla's libraries write them) and Prophet output are recognised here too.
-import type { OptionHint } from '../../../shared/domain';
-import type { ImportFileKind } from './types';
+import type { OptionHint } from '../../../../shared/domain';
+import type { ImportFileKind } from '../types';
 
 export type Layout = 'long' | 'wide' | 'prophet';
 export type MappingSource = 'detected' | 'remembered' | 'override';
