@@ -4,12 +4,12 @@
 // committer's job, since it needs the workbook.
 import type { DecisionRecord, ItemRecord } from '../validated-batch';
 import type { RawRecord } from '../types';
-import type { Validator } from './validator';
+import type { RowChecker } from './row-checker';
 import { itemIdProblem } from './item-id';
 
 const cell = (text: string | undefined): string | null => (text === undefined || text === '' ? null : text);
 
-export function validateItemRow(v: Validator, rec: RawRecord, out: ItemRecord[]): string | null {
+export function validateItemRow(v: RowChecker, rec: RawRecord, out: ItemRecord[]): string | null {
   const vals = rec.values;
   const c = v.col;
   const itemId = vals[c.item_id!] ?? '';
@@ -52,7 +52,7 @@ function timestamp(text: string): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
-export function validateDecisionRow(v: Validator, rec: RawRecord, out: DecisionRecord[]): string | null {
+export function validateDecisionRow(v: RowChecker, rec: RawRecord, out: DecisionRecord[]): string | null {
   const vals = rec.values;
   const c = v.col;
   const itemId = vals[c.item_id!] ?? '';

@@ -5,7 +5,7 @@
 import type { LineColumns } from '../validated-batch';
 import { bucketOfKey, keyToIso } from '../period-keys';
 import type { RawRecord } from '../types';
-import type { Validator } from './validator';
+import type { RowChecker } from './row-checker';
 import { itemIdProblem } from './item-id';
 
 const MAX_MODELS = 256;
@@ -15,7 +15,7 @@ const wideUp = new Float64Array(MAX_MODELS);
 const wideRun = new Int32Array(MAX_MODELS);
 const wideSeries = new Int32Array(MAX_MODELS);
 
-export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns): string | null {
+export function validateLineRow(v: RowChecker, rec: RawRecord, out: LineColumns): string | null {
   const vals = rec.values;
   const c = v.col;
   const kind = v.cfg.kind;
@@ -102,7 +102,7 @@ export function validateLineRow(v: Validator, rec: RawRecord, out: LineColumns):
 const cell = (text: string | undefined): string | null => (text === undefined || text === '' ? null : text);
 
 /** Model, version and origin of a long row → its run (runs are created lazily, so a bad row adding one is harmless). */
-function runOf(v: Validator, vals: string[], periodKey: number, bucket: number, model: string, level: number | null): number | string {
+function runOf(v: RowChecker, vals: string[], periodKey: number, bucket: number, model: string, level: number | null): number | string {
   const c = v.col;
   const version = c.model_version !== undefined ? vals[c.model_version] || v.cfg.modelVersion : v.cfg.modelVersion;
   let originKey = v.cfg.originKey;
@@ -119,7 +119,7 @@ function runOf(v: Validator, vals: string[], periodKey: number, bucket: number, 
 }
 
 /** One forecast (with optional bounds) from cells q/lo/hi into slot m; returns a reason or null. */
-function forecastCells(v: Validator, vals: string[], m: number, qc: number, loc: number, hic: number): string | null {
+function forecastCells(v: RowChecker, vals: string[], m: number, qc: number, loc: number, hic: number): string | null {
   const q = v.num(vals[qc]);
   if (q !== q) return v.fail(qc, v.why ?? `${v.header[qc]} is empty`);
   if (q < 0) return v.fail(qc, `negative forecast: '${vals[qc]}'`);
@@ -135,7 +135,7 @@ function forecastCells(v: Validator, vals: string[], m: number, qc: number, loc:
   return null;
 }
 
-function longCells(v: Validator, vals: string[], periodKey: number, bucket: number): number | string {
+function longCells(v: RowChecker, vals: string[], periodKey: number, bucket: number): number | string {
   const c = v.col;
   const model = c.model !== undefined ? vals[c.model] || v.cfg.model : v.cfg.model;
   const run = runOf(v, vals, periodKey, bucket, model, v.cfg.mapping.intervalLevel);
@@ -152,7 +152,7 @@ function longCells(v: Validator, vals: string[], periodKey: number, bucket: numb
  * one model's negative value does not drop the others' good ones; a row with no good
  * cell fails with its first bad cell, the others following as entries of their own.
  */
-function wideCells(v: Validator, vals: string[], periodKey: number, bucket: number): number | string {
+function wideCells(v: RowChecker, vals: string[], periodKey: number, bucket: number): number | string {
   const models = v.cfg.mapping.models;
   let n = 0;
   for (let i = 0; i < models.length && i < MAX_MODELS; i++) {

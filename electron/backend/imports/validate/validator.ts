@@ -4,74 +4,21 @@
 // (read/parse/number, read/parse/date, period-keys.ts), the item/location/run dictionaries keep
 // the last value seen (files come grouped), and no row allocates a Date.
 import type { OptionHint } from '../../../../shared/domain';
-import type { Grain } from '../../../../shared/period';
 import type { ItemRecord, DecisionRecord, LineColumns, RunSpec, ValidatedBatch } from '../validated-batch';
 import { isoToKey, offGridReason } from '../period-keys';
 import { KeyIndex } from './key-index';
-import type { MappingResult } from '../read/mapping';
 import { parseDateCell } from '../read/parse/date';
 import { parseNumber } from '../read/parse/number';
-import type { ImportFileKind, QuarantineEntry, RawRecord, SourceFormat } from '../types';
+import type { ImportFileKind, QuarantineEntry, RawRecord } from '../types';
 import { validateLineRow } from './line-rows';
 import { validateDecisionRow, validateItemRow } from './item-and-decision-rows';
+import { Dictionary, type RowChecker, type ValidatorConfig } from './row-checker';
 
-export interface ValidatorConfig {
-  kind: ImportFileKind;
-  header: string[];
-  mapping: MappingResult;
-  format: SourceFormat;
-  grain: Grain;
-  /** yyyymmdd of --origin, or 0. */
-  originKey: number;
-  /** Model name for files without a model column (already defaulted by the caller). */
-  model: string;
-  modelVersion: string;
-  unknownItems: 'create' | 'reject';
-  /** Item ids already in the workbook; needed only when unknown items are rejected. */
-  knownItems: ReadonlySet<string> | null;
-}
+export type { ValidatorConfig };
 
 const NOT_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 
-/** A dictionary numbering strings in order of first acceptance; new entries are reported per batch. */
-export class Dictionary {
-  private readonly index = new Map<string, number>();
-  fresh: string[] = [];
-  private lastText: string | null = null;
-  private last = -1;
-
-  get size(): number {
-    return this.index.size;
-  }
-
-  /** The number of `text`, or -1 if it has not been accepted yet. */
-  find(text: string): number {
-    if (text === this.lastText) return this.last;
-    return this.index.get(text) ?? -1;
-  }
-
-  /** Number of `text`, adding it (as new) if needed. */
-  accept(text: string): number {
-    if (text === this.lastText) return this.last;
-    let i = this.index.get(text);
-    if (i === undefined) {
-      i = this.index.size;
-      this.index.set(text, i);
-      this.fresh.push(text);
-    }
-    this.lastText = text;
-    this.last = i;
-    return i;
-  }
-
-  takeFresh(): string[] {
-    const out = this.fresh;
-    this.fresh = [];
-    return out;
-  }
-}
-
-export class Validator {
+export class Validator implements RowChecker {
   readonly cfg: ValidatorConfig;
   readonly header: string[];
   readonly ncols: number;
