@@ -15,7 +15,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
-          worker: resolve(__dirname, 'electron/backend/worker.ts'),
+          worker: resolve(__dirname, 'electron/backend/worker/worker.ts'),
         },
       },
     },

@@ -9,7 +9,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'electron/cli/main.ts', 'parse-worker': 'electron/backend/imports/parse-worker.ts' },
+  entryPoints: { main: 'electron/cli/main.ts', 'parse-worker': 'electron/backend/imports/read/parse-worker.ts' },
   outdir: 'out/cli',
   bundle: true,
   // Commands load lazily (electron/cli/main.ts); split chunks keep that laziness.

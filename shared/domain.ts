@@ -356,7 +356,7 @@ export interface Session {
   mayAdd: UserRole[];
   /** A demo workbook: its managers and analysts start with DEMO_PASSPHRASE, which the sign-in dialog states. */
   demoWorkbook: boolean;
-  /** The run this person's Review opens on (electron/backend/queries/opening-run.ts); null without runs. */
+  /** The run this person's Review opens on (electron/backend/review/opening-run.ts); null without runs. */
   openingRun: OpeningRun | null;
 }
 

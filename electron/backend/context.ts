@@ -14,7 +14,7 @@ export interface BackendContext {
   program?: string;
   /**
    * Awaits `work` (reading a file, a parser) while other calls may use the
-   * workbook's connection, then takes it back (worker.ts). Only called with no
+   * workbook's connection, then takes it back (worker/worker.ts). Only called with no
    * transaction open. Absent where nothing else shares the connection (fwb).
    */
   yieldWhile?: <T>(work: () => Promise<T>) => Promise<T>;

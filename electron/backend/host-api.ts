@@ -7,8 +7,8 @@ import type { Result } from '../../shared/domain';
 import type { BackendContext } from './context';
 import { asBusyError } from './db/busy';
 import { toApiError } from './errors';
-import { backupWorkbook, type BackupOutcome } from './exports/backup';
-import { verifyRestoreCopy, type BackupVerdict } from './exports/restore';
+import { backupWorkbook, type BackupOutcome } from './db/backup';
+import { verifyRestoreCopy, type BackupVerdict } from './db/restore';
 
 const absolutePath = z.string().min(1).max(4096);
 

@@ -3,8 +3,8 @@
 // environment (FWB_PASSPHRASE) — never from the command line, where other
 // programs on the machine can read it.
 import type { BackendContext } from '../backend/context';
-import { findPerson } from '../backend/decisions/people';
-import { signInForCommand, signInMethodOf } from '../backend/decisions/session';
+import { findPerson } from '../backend/people/people';
+import { signInForCommand, signInMethodOf } from '../backend/people/session';
 import { WorkbenchError } from '../backend/errors';
 import { UsageError, type CliIo } from './io';
 

@@ -1,11 +1,11 @@
 // File › Back Up Workbook… and File › Restore from Backup…: the dialogs and the
 // order of steps. The work is the backend's (an online backup, the check of a
 // restore copy) through host-only calls; the shell only moves files while the
-// workbook is closed (backend/exports/restore-files.ts, no SQLite).
+// workbook is closed (backend/db/restore-files.ts, no SQLite).
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { BaseWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { Result } from '../../shared/domain';
-import { discardRestoreCopy, restoreStamp, stageRestoreCopy, swapInRestoredCopy, workbookStillOpen } from '../backend/exports/restore-files';
+import { discardRestoreCopy, restoreStamp, stageRestoreCopy, swapInRestoredCopy, workbookStillOpen } from '../backend/db/restore-files';
 import { WORKBOOK_FILTERS } from './menu';
 import { workbookName, type OpenOptions } from './workbook';
 

@@ -3,8 +3,8 @@
 // refused file (too new, not a workbook) leaves the current workbook in place.
 import { basename, resolve } from 'node:path';
 import type { BackendEvent, Result } from '../../shared/domain';
-import { BackendStartError } from '../backend/host';
-import type { WorkerInit } from '../backend/protocol';
+import { BackendStartError } from '../backend/worker/host';
+import type { WorkerInit } from '../backend/worker/protocol';
 
 export interface Backend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;

@@ -3,8 +3,8 @@
 // the session token); everything else goes to stderr.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BackendHost, BackendStartError } from '../backend/host';
-import { sourceWorkerUrl } from '../backend/worker-url';
+import { BackendHost, BackendStartError } from '../backend/worker/host';
+import { sourceWorkerUrl } from '../backend/worker/worker-url';
 import { discardStagingDir } from '../backend/imports/staging';
 import { startWebHost } from './server';
 import { exportsDirFor } from '../backend/exports/folder';

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackendHost } from '../../electron/backend/host';
-import { sourceWorkerUrl } from '../../electron/backend/worker-url';
+import { BackendHost } from '../../electron/backend/worker/host';
+import { sourceWorkerUrl } from '../../electron/backend/worker/worker-url';
 import type { BackendEvent } from '../../shared/domain';
 import { tempDir } from '../helpers/workbook';
 

@@ -8,11 +8,11 @@ import { dispatch } from '../../electron/backend/api';
 import { checkWorkbook } from '../../electron/backend/audit/check';
 import type { BackendContext } from '../../electron/backend/context';
 import { decideLine } from '../../electron/backend/decisions/decide';
-import { BackendHost } from '../../electron/backend/host';
+import { BackendHost } from '../../electron/backend/worker/host';
 import { openWorkbook } from '../../electron/backend/db/open';
-import { backupWorkbook } from '../../electron/backend/exports/backup';
-import { restoreWorkbook } from '../../electron/backend/exports/restore';
-import { sourceWorkerUrl } from '../../electron/backend/worker-url';
+import { backupWorkbook } from '../../electron/backend/db/backup';
+import { restoreWorkbook } from '../../electron/backend/db/restore';
+import { sourceWorkerUrl } from '../../electron/backend/worker/worker-url';
 import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
 
 /** What `fwb check` says about a file, opened the way fwb check opens it. */

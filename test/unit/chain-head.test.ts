@@ -12,7 +12,7 @@ import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { governanceHtml } from '../../electron/backend/governance/html';
 import { governanceReport } from '../../electron/backend/governance/report';
-import { restoreWorkbook } from '../../electron/backend/exports/restore';
+import { restoreWorkbook } from '../../electron/backend/db/restore';
 import { runCli } from '../../electron/cli/main';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
-import { BackendHost } from '../../electron/backend/host';
-import { sourceWorkerUrl } from '../../electron/backend/worker-url';
+import { BackendHost } from '../../electron/backend/worker/host';
+import { sourceWorkerUrl } from '../../electron/backend/worker/worker-url';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -4,7 +4,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { scoreSignals, volumeReference } from '../../electron/backend/exceptions/score';
-import { getRunLines } from '../../electron/backend/queries/runs';
+import { getRunLines } from '../../electron/backend/review/worklist';
 import { getRunLinesRequest } from '../../shared/contract';
 import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
 

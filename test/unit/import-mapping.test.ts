@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bucketOfKey, isoToKey, keyOfBucket, keyToIso, offGridReason } from '../../electron/backend/imports/grid';
-import { detectMapping, kindRefusal, mappingRefusal, normaliseHeader } from '../../electron/backend/imports/mapping';
-import { loadRememberedMapping, rememberMapping, sourceKeyOf } from '../../electron/backend/imports/mapping-store';
+import { bucketOfKey, isoToKey, keyOfBucket, keyToIso, offGridReason } from '../../electron/backend/imports/period-keys';
+import { detectMapping, kindRefusal, mappingRefusal, normaliseHeader } from '../../electron/backend/imports/read/mapping';
+import { loadRememberedMapping, rememberMapping, sourceKeyOf } from '../../electron/backend/imports/read/mapping-store';
 import { bucketIndex, GRAINS, isBucketStart, periodFromIndex } from '../../shared/period';
 import { tempDir } from '../helpers/workbook';
 import { newWorkbook } from '../fixtures/import/v_harness';
@@ -164,7 +164,7 @@ describe('remembered mappings', () => {
   });
 });
 
-describe('period keys (grid.ts) agree with shared/period', () => {
+describe('period keys (imports/period-keys.ts) agree with shared/period', () => {
   it('computes bucket indexes, bucket starts and off-grid reasons like bucketIndex and isBucketStart', () => {
     const days: string[] = [];
     for (let d = Date.UTC(1999, 10, 20); d < Date.UTC(2031, 1, 5); d += 86_400_000 * 3) days.push(new Date(d).toISOString().slice(0, 10));

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../electron/backend/errors';
-import { parseDateCell } from '../../electron/backend/imports/parse/date';
-import { parseNumber } from '../../electron/backend/imports/parse/number';
-import { openRecordSource, type ParseOptions } from '../../electron/backend/imports/parse/open';
-import { serialToIso } from '../../electron/backend/imports/parse/xlsx';
+import { parseDateCell } from '../../electron/backend/imports/read/parse/date';
+import { parseNumber } from '../../electron/backend/imports/read/parse/number';
+import { openRecordSource, type ParseOptions } from '../../electron/backend/imports/read/parse/open';
+import { serialToIso } from '../../electron/backend/imports/read/parse/xlsx';
 import type { RawRecord, RecordSource } from '../../electron/backend/imports/types';
 
 const FIXTURES = join(__dirname, '../fixtures/import');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { KeyIndex } from '../../electron/backend/imports/key-index';
-import { detectMapping } from '../../electron/backend/imports/mapping';
+import { KeyIndex } from '../../electron/backend/imports/validate/key-index';
+import { detectMapping } from '../../electron/backend/imports/read/mapping';
 import type { ImportFileKind, RawRecord } from '../../electron/backend/imports/types';
-import { createValidator, type ValidatorConfig } from '../../electron/backend/imports/validate';
+import { createValidator, type ValidatorConfig } from '../../electron/backend/imports/validate/validator';
 import type { Grain } from '../../shared/period';
 
 /** Records as a parser would hand them over: row numbers from 2 (the header is row 1). */

@@ -12,7 +12,7 @@ import type { AccuracyFilter, Metric, SliceRow, SliceTable } from '../../../shar
 import type { Db } from '../db/open';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
-import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../queries/line-filter';
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../review/line-filter';
 import { CI_METHOD, bootstrapWeights } from './bootstrap';
 import { itemGroupSql, seasonsBackSql } from './cube';
 import { keyedSums } from './grouped-sums';

@@ -40,7 +40,7 @@ import { checkGovernedTables } from './check-governed';
 import { checkJournal } from './check-journal';
 import { checkReleases } from './check-releases';
 import { readGovernedRecords } from './records';
-import { stagedRowOwners } from '../imports/in-progress';
+import { stagedRowOwners } from '../imports/commit/in-progress';
 
 export type { CheckProblem } from './check-findings';
 
@@ -165,7 +165,7 @@ function checkSoundWorkbook(db: Db, integrity: string[], options: CheckOptions):
 /**
  * An import under way (or one that crashed, until the workbook is next opened for
  * writing) has rows nobody sees yet: lines of runs it has not created, quarantine
- * rows of its batch to be (imports/in-progress.ts). They are not the workbook's.
+ * rows of its batch to be (imports/commit/in-progress.ts). They are not the workbook's.
  */
 function withoutStagedRows<V extends { table: string; rowid: number }>(db: Db, violations: V[]): V[] {
   if (violations.length === 0) return violations;

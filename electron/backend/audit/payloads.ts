@@ -181,7 +181,7 @@ export interface UserRow {
   created_at: string;
 }
 
-/** A user as the 'user.create' entry records it (decisions/session.ts writes the same keys). */
+/** A user as the 'user.create' entry records it (people/people.ts writes the same keys). */
 export function userAuditPayload(row: UserRow) {
   return { userId: row.user_id, displayName: row.display_name, role: row.role, createdAt: row.created_at };
 }

@@ -1,10 +1,10 @@
 // A workbook another program holds for longer than the busy timeout (open.ts):
 // one typed error, WORKBOOK_BUSY, whose sentence names what holds it where the
-// workbook can tell (an import under way records itself: imports/in-progress.ts)
+// workbook can tell (an import under way records itself: imports/commit/in-progress.ts)
 // and says to try again. Every way in turns SQLite's "database is locked" into it.
 import Database from 'better-sqlite3';
 import { BUSY_SENTENCE, isSqliteBusy, WorkbenchError } from '../errors';
-import { othersImporting, startedBy, type ImportRecord } from '../imports/in-progress';
+import { othersImporting, startedBy, type ImportRecord } from '../imports/commit/in-progress';
 import type { Db } from './open';
 
 export function isBusyError(err: unknown): boolean {

@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WorkbenchError } from '../errors';
-import { createPrivateFile } from '../private-files';
-import { clearAbandonedImports } from '../imports/in-progress';
+import { createPrivateFile } from './private-files';
+import { clearAbandonedImports } from '../imports/commit/in-progress';
 import { busyError, isBusyError } from './busy';
 import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage';
 import { BUSY_TIMEOUT_MS, immediateTransactions } from './write-lock';
@@ -114,7 +114,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     }
     applyMigrations(db, migrations, version);
     if (version === 0) initialiseMeta(db, path, options.grain ?? 'month', now());
-    // An import that crashed halfway left rows nobody sees: they go now (imports/in-progress.ts), or next time when the workbook is busy.
+    // An import that crashed halfway left rows nobody sees: they go now (imports/commit/in-progress.ts), or next time when the workbook is busy.
     try {
       clearAbandonedImports(db);
     } catch (err) {

@@ -2,7 +2,7 @@
 //
 // Why not SQLite's own busy handler: it sleeps longer and longer between tries
 // (up to 100 ms), while an import leaves the lock free only for a few
-// milliseconds between two of its chunks (imports/commit.ts): a decision waiting
+// milliseconds between two of its chunks (imports/commit/committer.ts): a decision waiting
 // that way could miss gap after gap for seconds. Our writers try every
 // millisecond instead, until BUSY_TIMEOUT_MS, and then fail with SQLite's busy
 // error, which every way in turns into WORKBOOK_BUSY (busy.ts).

@@ -10,8 +10,8 @@ import { appendApproval, readDecision } from './journal';
 import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
 import { governingPolicy } from './policy';
 import { readLineState, refreshLineState } from './projection';
-import { requireManager } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
+import { requireManager } from '../people/session';
+import { rememberWorkingRun } from '../review/opening-run';
 
 type PendingRow = Omit<PendingApproval, 'period' | 'changePct' | 'changeUnits'> & { period: number };
 

@@ -12,9 +12,9 @@ import { assertRunExists } from './lines';
 import { policyResolver } from './policy';
 import { lineLock } from '../../../shared/decision-rules';
 import { periodFromKey } from '../../../shared/period';
-import { requireDecider } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
-import { lineFilterSql } from '../queries/line-filter';
+import { requireDecider } from '../people/session';
+import { rememberWorkingRun } from '../review/opening-run';
+import { lineFilterSql } from '../review/line-filter';
 
 type BulkRequest = ParsedRequestOf<'bulkAccept'>;
 type LineFilter = NonNullable<BulkRequest['filter']>;

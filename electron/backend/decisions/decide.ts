@@ -12,8 +12,8 @@ import { assertOpenForDecision, loadLine, type LineFacts } from './lines';
 import { governingPolicy, type ResolvedPolicy } from './policy';
 import { refreshLineState } from './projection';
 import { reasonCode } from './reason-codes';
-import { requireDecider } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
+import { requireDecider } from '../people/session';
+import { rememberWorkingRun } from '../review/opening-run';
 
 type DecideRequest = ParsedRequestOf<'decideLine'>;
 

@@ -7,7 +7,7 @@ import type { ApprovalRecord, DecisionAction, DecisionRecord, PlanSource } from 
 import { appendAudit } from '../audit/chain';
 import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, type ApprovalRow, type DecisionRow } from '../audit/payloads';
 import type { Db } from '../db/open';
-import { bulkAuditAppender } from '../demo/audit-writer';
+import { bulkAuditAppender } from '../audit/bulk-appender';
 
 export interface NewDecision {
   lineId: number;

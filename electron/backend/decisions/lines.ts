@@ -18,7 +18,7 @@ export interface LineFacts {
   abcClass: string | null;
 }
 
-/** A line of a run: an import's lines are not there to decide on until its run is (imports/commit.ts). */
+/** A line of a run: an import's lines are not there to decide on until its run is (imports/commit/committer.ts). */
 export function loadLine(db: Db, lineId: number): LineFacts {
   const line = db
     .prepare(

@@ -9,7 +9,7 @@ import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { policySummary } from './policy';
-import { requireManager } from './session';
+import { requireManager } from '../people/session';
 
 const ORDER = "ORDER BY CASE segment_type WHEN 'all' THEN 0 WHEN 'category' THEN 1 ELSE 2 END, segment_value";
 

@@ -6,7 +6,7 @@ import type { ReasonCode } from '../../../shared/domain';
 import { appendAudit } from '../audit/chain';
 import type { BackendContext } from '../context';
 import type { Db } from '../db/open';
-import { requireManager } from './session';
+import { requireManager } from '../people/session';
 
 interface ReasonRow {
   code: string;

@@ -14,8 +14,8 @@ import { assertRunExists } from './lines';
 import { policyResolver } from './policy';
 import { rebuildLineState, snapshotRunPlan } from './projection';
 import { assertReleaseIntact, releaseLinesHash } from './release-lines';
-import { requireManager } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
+import { requireManager } from '../people/session';
+import { rememberWorkingRun } from '../review/opening-run';
 
 interface RunLine {
   lineId: number;

@@ -9,8 +9,8 @@ import { appendDecision, readDecision } from './journal';
 import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
 import { governingPolicy } from './policy';
 import { readLineState, refreshLineState } from './projection';
-import { requireDecider } from './session';
-import { rememberWorkingRun } from '../queries/opening-run';
+import { requireDecider } from '../people/session';
+import { rememberWorkingRun } from '../review/opening-run';
 
 export function undoLastDecision(ctx: BackendContext, req: ParsedRequestOf<'undoLastDecision'>): UndoOutcome {
   const { db } = ctx;

@@ -1,6 +1,6 @@
 // First start of the app: an empty workbook gets the demo data, as a job with progress.
 import type { BackendContext } from '../context';
-import type { DemoSeedOptions } from '../protocol';
+import type { DemoSeedOptions } from '../worker/protocol';
 import { toApiError } from '../errors';
 import { generateDemo } from './generate';
 import { refreshCurrentRunExceptions } from '../exceptions/cache';

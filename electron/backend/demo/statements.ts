@@ -4,7 +4,7 @@ import { batchContent, rowidFloor } from '../audit/content-digest';
 import { importAuditPayload, type ImportBatchRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 import type { ImportKind } from '../../../shared/domain';
-import type { AuditAppender } from './audit-writer';
+import type { AuditAppender } from '../audit/bulk-appender';
 import { ANALYST_ID } from './catalogue-data';
 import { iso } from './calendar';
 

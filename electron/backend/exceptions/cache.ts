@@ -1,7 +1,7 @@
 // Exception scores are derived data kept in the workbook (line_exceptions), so the
 // first page of a big run is fast; recomputed when what they depend on changes.
 import type { Db } from '../db/open';
-import { changeStamp } from '../queries/change-stamp';
+import { changeStamp } from '../db/change-stamp';
 import { computeRunExceptions, SCORING_VERSION } from './score';
 
 /** What the scores of a run depend on; any change means recompute. */

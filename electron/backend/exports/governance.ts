@@ -9,7 +9,7 @@ import { roundTo } from '../../../shared/format';
 import { steppedDownRoles } from '../../../shared/governance';
 import { columns, type ExportCell, type TitledTable } from './table';
 import { WorkbenchError } from '../errors';
-import { PRIVATE_FILE_MODE } from '../private-files';
+import { PRIVATE_FILE_MODE } from '../db/private-files';
 import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
 
 const pct = (v: number | null) => roundTo(v, 2);

@@ -15,7 +15,7 @@ import { importedDecisionText } from '../../../shared/decision-provenance';
 import { formatRunLabel } from '../../../shared/format';
 import type { Grain } from '../../../shared/period';
 import { columns, statementRows, type ExportCell, type TitledTable } from './table';
-import { currentRunId as mainModelRunId } from '../queries/opening-run';
+import { currentRunId as mainModelRunId } from '../review/opening-run';
 
 export const PLAN_COLUMNS = columns([
   ['item_id', 'Item', 'text'],

@@ -5,7 +5,7 @@
 import { renameSync, rmSync, statSync } from 'node:fs';
 import type { ExportFormat } from '../../../shared/exports';
 import { WorkbenchError } from '../errors';
-import { makePrivate } from '../private-files';
+import { makePrivate } from '../db/private-files';
 import type { ExportTable, OnExportProgress } from './table';
 import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
 import { writeCsv } from './write-csv';

@@ -8,7 +8,7 @@ import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
 import { refreshCurrentRunExceptions } from '../exceptions/cache';
-import { requireUser } from '../decisions/session';
+import { requireUser } from '../people/session';
 import { undoImportBatch } from './undo';
 
 export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {

@@ -1,6 +1,6 @@
 // importFile: hash → refuse a known file → read (parse + map + validate, in a
 // worker thread when possible) while committing in short transactions that keep
-// the rows out of sight until one final one shows them (design: commit.ts).
+// the rows out of sight until one final one shows them (design: commit/committer.ts).
 // previewFile: the header, the first rows and the mapping, for the UI's editor.
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -10,15 +10,15 @@ import type { ImportNotice, OptionHint } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
-import { Committer } from './commit';
+import { Committer } from './commit/committer';
 import { assertMayImport } from './importer';
 import { runDriftGuard } from '../accuracy/drift';
-import { isoToKey } from './grid';
+import { isoToKey } from './period-keys';
 import { throttle } from './import-errors';
-import { detectMapping, KIND_FIELDS, kindRefusal, type Layout, type MappingResult } from './mapping';
-import { loadRememberedMapping, sourceKeyOf } from './mapping-store';
-import type { OpenedMessage, ProducerInit } from './produce';
-import { raise, sourceWorkerAvailable, startProducer } from './read';
+import { detectMapping, KIND_FIELDS, kindRefusal, type Layout, type MappingResult } from './read/mapping';
+import { loadRememberedMapping, sourceKeyOf } from './read/mapping-store';
+import type { OpenedMessage, ProducerInit } from './read/batch-stream';
+import { raise, sourceWorkerAvailable, startProducer } from './read/reader-thread';
 import { IMPORT_FILE_KINDS, type ImportFileKind, type ImportOptions, type ImportProgress, type ImportResult, type RawRecord, type SourceFormat } from './types';
 
 // Measured: 10 000-row batches cost ~1.7× the CPU of 2 000-row ones (more records survive
@@ -96,7 +96,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
 
   // The reader starts first: a worker's start-up and first batches overlap the hashing.
   const producer = startProducer(init, options.worker ?? (bytesTotal >= WORKER_MIN_BYTES && sourceWorkerAvailable()));
-  // While the file is read, others may use the workbook (worker.ts): this import holds no transaction then.
+  // While the file is read, others may use the workbook (worker/worker.ts): this import holds no transaction then.
   const yieldWhile = ctx.yieldWhile ?? (<T>(work: () => Promise<T>) => work());
   let committer: Committer | null = null;
   try {
@@ -160,7 +160,7 @@ export async function importFile(ctx: BackendContext, path: string, options: Imp
 
 /** The file's records once more, from the start (to find the raw text of rows judged only once the file was read). */
 async function* rereadRecords(path: string, sheet: string | undefined): AsyncGenerator<RawRecord[]> {
-  const { openRecordSource } = await import('./parse/open');
+  const { openRecordSource } = await import('./read/parse/open');
   const source = await openRecordSource(path, { sheet, batchSize: BATCH_ROWS });
   yield* source.records();
 }
@@ -208,7 +208,7 @@ const PREVIEW_ROWS = 20;
 
 export async function previewFile(ctx: BackendContext, path: string, options: { kind: ImportFileKind; sheet?: string; map?: Record<string, string> }): Promise<FilePreview> {
   checkFile(path);
-  const { openRecordSource } = await import('./parse/open');
+  const { openRecordSource } = await import('./read/parse/open');
   const source = await openRecordSource(path, { sheet: options.sheet, batchSize: PREVIEW_ROWS });
   const remembered = loadRememberedMapping(ctx.db, sourceKeyOf(path), options.kind);
   const mapping = detectMapping(options.kind, source.header, options.map ?? {}, remembered);

@@ -4,7 +4,7 @@
 // pipeline without a person, which the batch records as imported by nobody named.
 import { importRefusal } from '../../../shared/import-rules';
 import type { Db } from '../db/open';
-import { findPerson, toUser } from '../decisions/people';
+import { findPerson, toUser } from '../people/people';
 import { WorkbenchError } from '../errors';
 import type { ImportFileKind } from './types';
 

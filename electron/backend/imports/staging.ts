@@ -16,7 +16,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StagedFile } from '../../../shared/domain';
 import { WorkbenchError } from '../errors';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../private-files';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../db/private-files';
 
 const STAGED_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -25,7 +25,7 @@ let processStagingDir: string | null = null;
 /**
  * This process's staging folder, made on first use with mkdtemp (0700, a name
  * nobody can guess). The host passes it to its backend worker, so both stage and
- * read in the same folder (backend/host.ts).
+ * read in the same folder (backend/worker/host.ts).
  */
 export function defaultStagingDir(): string {
   if (processStagingDir === null || !existsSync(processStagingDir)) {

@@ -13,7 +13,7 @@ import { appendAudit } from '../audit/chain';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { forgetExceptionScores } from '../exceptions/cache';
-import { keyToIso } from './grid';
+import { keyToIso } from './period-keys';
 
 interface BatchRow {
   batch_id: number;

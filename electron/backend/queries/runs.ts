@@ -6,9 +6,6 @@ import type { ParsedRequestOf } from '../../../shared/contract';
 import type { BackendContext } from '../context';
 import { WorkbenchError } from '../errors';
 
-// The worklist's pages live in run-lines.ts; imported from here as before.
-export { getRunLines } from './run-lines';
-
 export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] } {
   const runs = db
     .prepare(

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import type { WorkbookInfo } from '../../../shared/domain';
-import { STAGED_RUN_IDS_SQL } from '../imports/in-progress';
+import { STAGED_RUN_IDS_SQL } from '../imports/commit/in-progress';
 import type { BackendContext } from '../context';
 import { readMeta, workbookGrain } from '../db/open';
 import { periodFromKey } from '../../../shared/period';
-import { currentRunId, mainModel } from './opening-run';
+import { currentRunId, mainModel } from '../review/opening-run';
 
 export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -19,7 +19,7 @@ export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
     counts: {
       items: count('SELECT count(*) AS n FROM items'),
       runs: count('SELECT count(*) AS n FROM forecast_runs'),
-      // Not the lines an import under way has staged under runs it has not created yet (imports/commit.ts).
+      // Not the lines an import under way has staged under runs it has not created yet (imports/commit/committer.ts).
       forecastLines: count(`SELECT (SELECT count(*) FROM forecast_lines) - (SELECT count(*) FROM forecast_lines WHERE run_id IN (${STAGED_RUN_IDS_SQL})) AS n`),
       actuals: count('SELECT count(*) AS n FROM actuals WHERE superseded_at IS NULL'),
       salesInputs: count('SELECT count(*) AS n FROM sales_inputs WHERE superseded_at IS NULL'),

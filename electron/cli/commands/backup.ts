@@ -4,7 +4,7 @@ import { formatBytes } from '../../../shared/format';
 import { parseArgs } from 'node:util';
 import { chainHeadToken } from '../../backend/audit/chain-head';
 import { openReadOnly } from '../../backend/db/read-only';
-import { backupWorkbook } from '../../backend/exports/backup';
+import { backupWorkbook } from '../../backend/db/backup';
 import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 

@@ -4,7 +4,7 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openWorkbook } from '../../backend/db/open';
 import { generateDemo } from '../../backend/demo/generate';
-import { moveWorkbookFiles, restoreStamp } from '../../backend/exports/restore-files';
+import { moveWorkbookFiles, restoreStamp } from '../../backend/db/restore-files';
 import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
 
 

@@ -7,7 +7,7 @@ import type { BackendContext } from '../../backend/context';
 import { openWorkbook } from '../../backend/db/open';
 import { WorkbenchError } from '../../backend/errors';
 import { ImportRejectedError } from '../../backend/imports/import-errors';
-import { fieldsOf } from '../../backend/imports/mapping';
+import { fieldsOf } from '../../backend/imports/read/mapping';
 import type { ImportFileKind, ImportResult, ImportRowError } from '../../backend/imports/types';
 import type { ImportNotice, ImportUndoOutcome } from '../../../shared/domain';
 import { withCliHint } from '../hints';

@@ -1,7 +1,7 @@
 // fwb restore --db FILE --from BACKUP [--json]
 import { RESTORE_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
-import { restoreWorkbook } from '../../backend/exports/restore';
+import { restoreWorkbook } from '../../backend/db/restore';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 

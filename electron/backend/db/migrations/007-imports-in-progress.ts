@@ -1,4 +1,4 @@
-// Migration 7: an import under way records itself (imports/in-progress.ts), so
+// Migration 7: an import under way records itself (imports/commit/in-progress.ts), so
 // other programs can say what holds the workbook, a crashed import's rows can be
 // found and cleared, and two imports at once never hand out the same ids.
 // Append-only: never edit after it ships.

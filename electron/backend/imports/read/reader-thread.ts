@@ -1,0 +1,98 @@
+// Starts the reading half of an import (batch-stream.ts) in a worker thread when
+// running from sources, else in this thread, behind one pull interface.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { WorkbenchError } from '../../errors';
+import type { ErrorData, ProducerInit, ProducerMessage } from './batch-stream';
+import type { ApiErrorCode } from '../../../../shared/domain';
+
+export interface Producer {
+  next(): Promise<ProducerMessage>;
+  /** Tells a worker one batch was consumed (flow control). */
+  ack(): void;
+  stop(): Promise<void>;
+}
+
+// Kept in a variable so bundlers do not try to resolve it: the packaged app has
+// no tsx or .ts sources and reads in its own (backend) thread instead.
+const SOURCE_WORKER = './parse-worker-source.mjs';
+
+/**
+ * The bundled command line (out/cli, see scripts/build-cli.mjs) names its own
+ * parse-worker entry here, since a bundle's chunks cannot find it relative to themselves.
+ */
+const BUNDLED_WORKER_ENV = 'FWB_PARSE_WORKER';
+
+function workerUrl(): URL | null {
+  const bundled = process.env[BUNDLED_WORKER_ENV];
+  if (bundled && existsSync(bundled)) return pathToFileURL(bundled);
+  if (!import.meta.url.endsWith('.ts')) return null;
+  const url = new URL(SOURCE_WORKER, import.meta.url);
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : null;
+}
+
+export function sourceWorkerAvailable(): boolean {
+  return workerUrl() !== null;
+}
+
+export function startProducer(init: ProducerInit, useWorker: boolean): Producer {
+  return useWorker ? workerProducer(init) : inThreadProducer(init);
+}
+
+function inThreadProducer(init: ProducerInit): Producer {
+  // The parsers load on first use only: with a worker, this thread never needs them.
+  const gen = import('./batch-stream').then(({ produce }) => produce(init));
+  return {
+    async next() {
+      const r = await (await gen).next();
+      return r.done ? { type: 'done' } : r.value;
+    },
+    ack() {},
+    async stop() {
+      await (await gen).return(undefined);
+    },
+  };
+}
+
+function workerProducer(init: ProducerInit): Producer {
+  const consumed = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(workerUrl()!, { workerData: { init, consumed } });
+  const queue: ProducerMessage[] = [];
+  let waiting: ((m: ProducerMessage) => void) | null = null;
+  let finished = false;
+  const push = (m: ProducerMessage) => {
+    if (m.type === 'done' || m.type === 'failed' || m.type === 'rejected') finished = true;
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w(m);
+    } else queue.push(m);
+  };
+  worker.on('message', (m: ProducerMessage) => push(m));
+  worker.on('error', (err) => push({ type: 'failed', error: { code: 'INTERNAL', message: `the import's reader failed: ${err.message}` } }));
+  worker.on('exit', (code) => {
+    if (!finished) push({ type: 'failed', error: { code: 'INTERNAL', message: `the import's reader stopped unexpectedly (exit ${code})` } });
+  });
+  return {
+    next() {
+      const m = queue.shift();
+      if (m) return Promise.resolve(m);
+      return new Promise((resolve) => (waiting = resolve));
+    },
+    ack() {
+      Atomics.add(consumed, 0, 1);
+      Atomics.notify(consumed, 0);
+    },
+    async stop() {
+      finished = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/** Re-raises an error that crossed from the worker as a WorkbenchError (or a plain Error). */
+export function raise(error: ErrorData): never {
+  if (error.code === 'INTERNAL') throw new Error(error.message);
+  throw new WorkbenchError(error.code as ApiErrorCode, error.message, { file: error.file, row: error.row, column: error.column, hint: error.hint });
+}

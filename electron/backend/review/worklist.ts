@@ -1,0 +1,237 @@
+// The Review worklist: a run's lines, filtered, sorted and paged in SQL; or
+// grouped by item, each item's lines together under a header row, the items in
+// the order of the sort (by default the highest exception of their lines).
+//
+// Scrolling only changes the offset, so what does not depend on it is kept per
+// filter (and sort) until anything is written: the filtered set's count and the
+// grouped layout (each item's place in the list). A page then costs one indexed
+// query for its own rows.
+import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../../shared/domain';
+import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
+import { lineLock, type LinePolicy } from '../../../shared/decision-rules';
+import { periodFromKey } from '../../../shared/period';
+import type { BackendContext } from '../context';
+import type { Db } from '../db/open';
+import { policyResolver } from '../decisions/policy';
+import { WorkbenchError } from '../errors';
+import { ensureRunExceptions } from '../exceptions/cache';
+import { StampedCache } from '../db/change-stamp';
+import { lineFilterSql } from './line-filter';
+
+type RunLinesRequest = ParsedRequestOf<'getRunLines'>;
+
+// Whitelisted ORDER BY expressions: the request names a column, never SQL. The line id
+// last makes every order total, so pages never overlap or leave a line out.
+const SORT_SQL: Record<RunLineSortColumn, string> = {
+  exception: 'e.score, i.item_id, l.period, l.line_id',
+  item: 'i.item_id, loc.location_id, l.period, l.line_id',
+  period: 'l.period, i.item_id, loc.location_id, l.line_id',
+  lag: 'l.lag, i.item_id, loc.location_id, l.line_id',
+  quantity: 'l.quantity, i.item_id, l.period, l.line_id',
+  lower: 'l.lower, i.item_id, l.period, l.line_id',
+  upper: 'l.upper, i.item_id, l.period, l.line_id',
+  category: 'i.category, i.item_id, l.period, l.line_id',
+  width: '(l.upper - l.lower), i.item_id, l.period, l.line_id',
+};
+
+/**
+ * Grouped by item: what orders the items for each sort, an aggregate over the
+ * item's filtered lines (l, e) or the item itself (i, after grouping).
+ */
+const GROUP_SORT_SQL: Record<RunLineSortColumn, { aggregate: string; order: string }> = {
+  exception: { aggregate: 'max(coalesce(e.score, 0))', order: 'g.sortKey' },
+  item: { aggregate: 'NULL', order: 'i.item_id' },
+  period: { aggregate: 'min(l.period)', order: 'g.sortKey' },
+  lag: { aggregate: 'min(l.lag)', order: 'g.sortKey' },
+  quantity: { aggregate: 'sum(l.quantity)', order: 'g.sortKey' },
+  lower: { aggregate: 'sum(l.lower)', order: 'g.sortKey' },
+  upper: { aggregate: 'sum(l.upper)', order: 'g.sortKey' },
+  category: { aggregate: 'NULL', order: 'i.category' },
+  width: { aggregate: 'max(l.upper - l.lower)', order: 'g.sortKey' },
+};
+
+const LINE_COLUMNS = `l.line_id AS lineId, i.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
+       i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper,
+       coalesce(e.score, 0) AS exceptionScore, coalesce(e.reasons, '[]') AS exceptionReasons, s.quantity AS salesInput,
+       coalesce(ls.status, 'undecided') AS status, coalesce(ls.final_quantity, l.quantity) AS finalQuantity,
+       coalesce(ls.source, 'model') AS planSource, ls.reason_code AS reasonCode, ls.decided_by AS decidedBy, act.quantity AS actual`;
+
+const LINE_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
+       LEFT JOIN line_exceptions e ON e.line_id = l.line_id
+       LEFT JOIN line_state ls ON ls.line_id = l.line_id
+       LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
+       LEFT JOIN actuals act ON act.item_key = l.item_key AND act.location_key = l.location_key AND act.period = l.period AND act.superseded_at IS NULL`;
+
+/** What the sorts and the filter need, without the columns only a page shows. */
+const ORDER_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
+       LEFT JOIN line_exceptions e ON e.line_id = l.line_id
+       LEFT JOIN line_state ls ON ls.line_id = l.line_id`;
+
+type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags' | 'lock' | 'policy'> & { period: number; exceptionReasons: string };
+
+/** An item's place in the grouped list: its header at `start`, its lines right after. */
+interface GroupSlot extends Omit<ItemGroupHeader, 'index'> {
+  itemKey: number;
+  start: number;
+}
+
+const counts = new StampedCache<number>(16);
+const layouts = new StampedCache<GroupSlot[]>(4);
+/** The flat list's line ids in order, per run, filter and sort (400 KB for 100 000 lines). */
+const orders = new StampedCache<Int32Array>(4);
+
+/** The filter as a cache key: the same conditions in any key order are the same filter. */
+function filterKey(req: RunLinesRequest): string {
+  const f = req.filter;
+  return JSON.stringify(Object.keys(f).sort().map((k) => [k, f[k as keyof typeof f]]));
+}
+
+export function getRunLines({ db }: BackendContext, req: RunLinesRequest): ForecastLinePage {
+  const run = db.prepare('SELECT run_id FROM forecast_runs WHERE run_id = ?').get(req.runId);
+  if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
+  const filter = lineFilterSql(db, req.runId, req.filter);
+  ensureRunExceptions(db, req.runId);
+  return req.groupByItem ? groupedPage(db, req, filter) : flatPage(db, req, filter);
+}
+
+function flatPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): ForecastLinePage {
+  const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
+  const order = SORT_SQL[req.sort.column]
+    .split(', ')
+    .map((expr) => `${expr} ${direction}`)
+    .join(', ');
+  if (req.offset === 0) {
+    // The first page of a view: the top of the sort (SQLite keeps only the best `limit` rows) and the count.
+    const total = counts.get(db, `${req.runId}|${filterKey(req)}`, () => {
+      const sql = `SELECT count(*) FROM forecast_lines l JOIN items i ON i.item_key = l.item_key LEFT JOIN line_state ls ON ls.line_id = l.line_id WHERE ${filter.where}`;
+      return db.prepare(sql).pluck().get(filter.params) as number;
+    });
+    // The top `limit` ids over the sort's own joins first, then the page's columns for those
+    // alone: joined before the sort, the page-only columns (sales input, actual) cost a
+    // lookup for every line of the run.
+    const topIds = db
+      .prepare(`SELECT l.line_id FROM forecast_lines l ${ORDER_JOINS} WHERE ${filter.where} ORDER BY ${order} LIMIT @limit`)
+      .pluck()
+      .all({ ...filter.params, limit: req.limit }) as number[];
+    return { runId: req.runId, total, lineTotal: total, offset: 0, rows: finishLines(db, linesById(db, topIds)) };
+  }
+  // Scrolling: the whole list's order once (line ids), then each page by its ids, rather
+  // than sorting every line again and skipping `offset` of them for every page.
+  const ids = orders.get(db, `${req.runId}|${req.sort.column}|${req.sort.direction}|${filterKey(req)}`, () =>
+    Int32Array.from(db.prepare(`SELECT l.line_id FROM forecast_lines l ${ORDER_JOINS} WHERE ${filter.where} ORDER BY ${order}`).pluck().all(filter.params) as number[]),
+  );
+  const pageIds = ids.subarray(req.offset, req.offset + req.limit);
+  return { runId: req.runId, total: ids.length, lineTotal: ids.length, offset: req.offset, rows: finishLines(db, linesById(db, [...pageIds])) };
+}
+
+/** A page's lines with every column the grid shows, in the order of `ids`. */
+function linesById(db: Db, ids: number[]): RawLine[] {
+  if (ids.length === 0) return [];
+  return db
+    .prepare(`SELECT ${LINE_COLUMNS} FROM json_each(@ids) g CROSS JOIN forecast_lines l ON l.line_id = g.value ${LINE_JOINS} ORDER BY g.key`)
+    .all({ ids: JSON.stringify(ids) }) as RawLine[];
+}
+
+/** Each item's place in the grouped list, in the sort's order: ordered and positioned in SQL. */
+function groupLayout(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): GroupSlot[] {
+  const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
+  const sort = GROUP_SORT_SQL[req.sort.column];
+  const order = `${sort.order} ${direction}, i.item_id ${direction}`;
+  // Aggregate per item first (grouping follows the (run_id, item_key) index), then
+  // join the items' own columns to the groups only, and order those.
+  return db
+    .prepare(
+      `WITH g AS (
+         SELECT l.item_key, count(*) AS lines, max(coalesce(e.score, 0)) AS maxExceptionScore,
+                sum(coalesce(ls.status, 'undecided') <> 'undecided') AS decided, ${sort.aggregate} AS sortKey
+           FROM forecast_lines l JOIN items i ON i.item_key = l.item_key
+           LEFT JOIN line_exceptions e ON e.line_id = l.line_id
+           LEFT JOIN line_state ls ON ls.line_id = l.line_id
+          WHERE ${filter.where}
+          GROUP BY l.item_key)
+       SELECT g.item_key AS itemKey, i.item_id AS itemId, i.name AS itemName, i.owner_id AS owner, i.category, i.abc_class AS abcClass,
+              g.lines, g.maxExceptionScore, g.decided,
+              -- The header rows and lines of every item before this one.
+              coalesce(sum(g.lines + 1) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS start
+         FROM g JOIN items i ON i.item_key = g.item_key
+        ORDER BY ${order}`,
+    )
+    .all(filter.params) as GroupSlot[];
+}
+
+function groupedPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): ForecastLinePage {
+  const slots = layouts.get(db, `${req.runId}|${req.sort.column}|${req.sort.direction}|${filterKey(req)}`, () => groupLayout(db, req, filter));
+  const last = slots.at(-1);
+  const total = last ? last.start + last.lines + 1 : 0;
+  const lineTotal = total - slots.length;
+  const end = Math.min(req.offset + req.limit, total);
+
+  // The first item whose rows reach the page (binary search on start), then every item up to its end.
+  let lo = 0;
+  let hi = slots.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (slots[mid]!.start + slots[mid]!.lines < req.offset) lo = mid + 1;
+    else hi = mid;
+  }
+  const onPage: GroupSlot[] = [];
+  for (let g = lo; g < slots.length && slots[g]!.start < end; g++) onPage.push(slots[g]!);
+
+  // The page's items' lines, each item's in location and period order (CROSS JOIN:
+  // from the few keys into the run's index, never the run's lines scanned for the keys).
+  const raw = onPage.length
+    ? (db
+        .prepare(
+          `SELECT ${LINE_COLUMNS}, g.key AS groupOrder
+             FROM json_each(@itemKeys) g CROSS JOIN forecast_lines l ON l.item_key = g.value AND l.run_id = @runId ${LINE_JOINS}
+            WHERE ${filter.where}
+            ORDER BY g.key, loc.location_id, l.period`,
+        )
+        .all({ ...filter.params, itemKeys: JSON.stringify(onPage.map((s) => s.itemKey)) }) as (RawLine & { groupOrder: number })[])
+    : [];
+  const groupOrders = raw.map((r) => r.groupOrder);
+  const lines = finishLines(db, raw);
+
+  const bySlot = onPage.map((): ForecastLineRow[] => []);
+  lines.forEach((line, i) => bySlot[groupOrders[i]!]!.push(line));
+  const rows: ForecastLineRow[] = [];
+  const groups: ItemGroupHeader[] = [];
+  onPage.forEach((slot, k) => {
+    const { itemKey: _key, start, ...header } = slot;
+    if (start >= req.offset) groups.push({ index: start, ...header });
+    bySlot[k]!.forEach((line, j) => {
+      const index = start + 1 + j;
+      if (index >= req.offset && index < end) rows.push(line);
+    });
+  });
+  return { runId: req.runId, total, lineTotal, itemTotal: slots.length, offset: req.offset, rows, groups };
+}
+
+/**
+ * Periods as ISO dates, reasons as values, the governing policy's thresholds, and
+ * whether a decision may change the line: the same lineLock the backend refuses with.
+ */
+function finishLines(db: Db, rows: (RawLine & { groupOrder?: number })[]): ForecastLineRow[] {
+  const policyOf = policyResolver(db);
+  return rows.map(({ groupOrder: _order, ...r }) => {
+    const p = policyOf({ category: r.category, abcClass: r.abcClass });
+    const policy: LinePolicy = {
+      segmentType: p.segmentType,
+      segmentValue: p.segmentValue,
+      freezeLags: p.freezeLags,
+      approvalPct: p.approvalPct,
+      approvalUnits: p.approvalUnits,
+      commentPct: p.commentPct,
+    };
+    const period = periodFromKey(r.period);
+    return {
+      ...r,
+      period,
+      exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[],
+      frozen: r.lag <= p.freezeLags,
+      freezeLags: p.freezeLags,
+      lock: lineLock({ lag: r.lag, period, actual: r.actual }, p),
+      policy,
+    };
+  });
+}
