@@ -19,6 +19,7 @@ const npmRun = (script) => ({ command: npm.command, args: [...npm.pre, 'run', '-
 
 const STEPS = [
   { name: 'typecheck', label: 'type check', ...npmRun('typecheck') },
+  { name: 'lint', label: 'lint', ...npmRun('lint') },
   { name: 'build', label: 'build', ...npmRun('build') },
   { name: 'unit', label: 'unit and integration tests', command: bin('vitest'), args: ['run'] },
   { name: 'e2e', label: 'browser tests', needs: ['build'], command: bin('vitest'), args: ['run', '-c', 'vitest.e2e.config.ts'] },

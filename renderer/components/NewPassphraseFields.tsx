@@ -2,12 +2,12 @@ import type { RefObject } from 'react';
 import { MIN_PASSPHRASE_LENGTH } from '../../shared/domain';
 
 /** A passphrase being chosen: typed twice, never shown. */
-export function NewPassphraseFields(props: { label: string; value: string; repeat: string; onChange: (v: string) => void; onRepeat: (v: string) => void; inputRef?: RefObject<HTMLInputElement | null> }) {
+export function NewPassphraseFields({ inputRef, ...props }: { label: string; value: string; repeat: string; onChange: (v: string) => void; onRepeat: (v: string) => void; inputRef?: RefObject<HTMLInputElement | null> }) {
   return (
     <>
       <label>
         <span>{props.label}</span>
-        <input ref={props.inputRef} type="password" aria-label={props.label} autoComplete="new-password" value={props.value} maxLength={1024} onChange={(e) => props.onChange(e.target.value)} />
+        <input ref={inputRef} type="password" aria-label={props.label} autoComplete="new-password" value={props.value} maxLength={1024} onChange={(e) => props.onChange(e.target.value)} />
       </label>
       <label>
         <span>Repeat it</span>

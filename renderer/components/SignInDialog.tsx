@@ -22,11 +22,16 @@ export function SignInDialog() {
     if (!d) return;
     if (choosing && !d.open) d.showModal();
     if (!choosing && d.open) d.close();
+  }, [choosing]);
+  // Closed: the next opening starts on the sign-in form, without the last notice (adjusted while rendering, not in an effect).
+  const [wasChoosing, setWasChoosing] = useState(choosing);
+  if (wasChoosing !== choosing) {
+    setWasChoosing(choosing);
     if (!choosing) {
       setChanging(false);
       setNotice(null);
     }
-  }, [choosing]);
+  }
 
   const showForm = (change: boolean, message: string | null = null) => {
     clearError();

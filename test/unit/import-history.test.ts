@@ -4,7 +4,6 @@
 // as imported everywhere. Tried like an attacker would: through the importer, the
 // API, the command line and the database itself.
 import Database from 'better-sqlite3';
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

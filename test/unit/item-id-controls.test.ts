@@ -43,7 +43,7 @@ describe('item ids with invisible or direction characters', () => {
     ]);
     expect(r).toMatchObject({ rowsRead: 6, rowsAccepted: 1, rowsQuarantined: 5 });
     expect(r.errors).toEqual(
-      HOSTILE.map(([id, what], i) => ({
+      HOSTILE.map(([, what], i) => ({
         row: i + 3,
         column: 'sku',
         reason: expect.stringContaining(`item id has ${what}`),

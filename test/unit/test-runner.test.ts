@@ -16,7 +16,7 @@ describe('npm test', () => {
     expect(pkg.scripts.test).toBe('node scripts/test.mjs');
     const listed = spawnSync(process.execPath, [join(ROOT, 'scripts', 'test.mjs'), 'no-such-step'], { encoding: 'utf8' });
     expect(listed.status).toBe(2);
-    expect(listed.stderr).toMatch(/steps: typecheck, build, unit, e2e/);
+    expect(listed.stderr).toMatch(/steps: typecheck, lint, build, unit, e2e/);
   });
 
   it('runs the browser suite after a failed unit suite, and fails', () => {

@@ -36,6 +36,7 @@ export function defaultStagingDir(): string {
 
 /** A file name safe on every platform, keeping what a person recognises. */
 export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are among what a file name may not hold
   const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').trim();
   return (base === '' || base === '.' || base === '..' ? 'upload' : base).slice(0, 200);
 }

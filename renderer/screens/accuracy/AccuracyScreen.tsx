@@ -20,14 +20,14 @@ import './accuracy.css';
 function useDelayed(flag: boolean, ms = 300): boolean {
   const [shown, setShown] = useState(false);
   useEffect(() => {
-    if (!flag) {
-      setShown(false);
-      return;
-    }
+    if (!flag) return;
     const timer = setTimeout(() => setShown(true), ms);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      setShown(false);
+    };
   }, [flag, ms]);
-  return shown;
+  return flag && shown;
 }
 
 function ErrorBanner({ what, error }: { what: string; error: ApiError | undefined }) {
@@ -54,9 +54,10 @@ export function AccuracyScreen() {
   const { filter, metric, sliceBy, trustWindow, options, attributes, overview, slice, sliceFilter, trust, loading, errors, load, setFilter, setMetric, setSliceBy, setTrustWindow } = useAccuracyStore();
   const grain = workbook?.grain ?? 'month';
 
+  const workbookPath = workbook?.path;
   useEffect(() => {
-    if (workbook) void load();
-  }, [workbook?.path, revision, load]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (workbookPath) void load();
+  }, [workbookPath, revision, load]);
 
   const slow = useDelayed(loading.overview || loading.slice || loading.trust || loading.options);
   const overviewSlow = useDelayed(loading.overview);

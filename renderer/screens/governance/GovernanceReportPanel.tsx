@@ -46,9 +46,10 @@ export function GovernanceReportPanel() {
   const { report, loading, error, load } = useGovernanceReportStore();
   const html = useFileExport('governance-html');
 
+  const workbookPath = workbook?.path;
   useEffect(() => {
-    if (workbook) void load();
-  }, [workbook?.path, revision, planRevision, load]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (workbookPath) void load();
+  }, [workbookPath, revision, planRevision, load]);
 
   return (
     <section className="governance-report" aria-labelledby="report-title" aria-busy={loading}>

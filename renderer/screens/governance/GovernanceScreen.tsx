@@ -72,9 +72,11 @@ export function GovernanceScreen() {
   const view = useGovernanceStore((s) => s.view);
   const setView = useGovernanceStore((s) => s.setView);
 
+  const workbookPath = workbook?.path;
+  const currentRunId = workbook?.currentRunId; // a new run changes what the report covers
   useEffect(() => {
-    if (workbook) void load();
-  }, [workbook?.path, workbook?.currentRunId, revision, load]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (workbookPath) void load();
+  }, [workbookPath, currentRunId, revision, load]);
 
   const manager = isManager(user);
   return (

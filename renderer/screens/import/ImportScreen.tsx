@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { IMPORT_FILE_KINDS, type ImportFileKind } from '../../../shared/domain';
 import { IMPORT_KINDS_BY_ROLE, importKindsNote } from '../../../shared/import-rules';
-import { formatBytes, formatCount } from '../../../shared/format';
+import { formatBytes } from '../../../shared/format';
 import { Choice } from '../../components/Choice';
 import { useAppStore } from '../../stores/app';
 import { useImportStore } from '../../stores/import';

@@ -2,7 +2,7 @@
 // similar past overrides do — same category, direction, size bucket and reason?
 // The backend judges and words it; this box asks as the typing settles (the
 // latest request wins) and keeps the last answer on screen meanwhile.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { OverrideGuidance as Guidance } from '../../../shared/accuracy';
 import { formatInterval, formatPoints, formatShare } from '../../../shared/accuracy-format';
 import type { ApiError } from '../../../shared/domain';
@@ -12,41 +12,36 @@ import '../accuracy/accuracy.css';
 
 const DEBOUNCE_MS = 150;
 
+/** The backend's answer, and the question it answers. */
+type Answer = { lineId: number; key: string; guidance: Guidance | null; error: ApiError | null };
+
 export function OverrideGuidance({ lineId, quantity, reasonCode }: { lineId: number; quantity: string; reasonCode: string }) {
-  const [guidance, setGuidance] = useState<Guidance | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [pending, setPending] = useState(false);
-  const latest = useRef(0);
-
-  // Another line: the last line's answer says nothing about this one.
-  useEffect(() => {
-    setGuidance(null);
-    setError(null);
-  }, [lineId]);
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const q = Number(quantity);
+  // Nothing to compare yet: an answer about an earlier quantity would mislead.
+  const asking = quantity.trim() !== '' && Number.isFinite(q) && q >= 0;
+  const key = `${lineId}|${q}|${reasonCode}`;
 
   useEffect(() => {
-    const q = Number(quantity);
-    const mine = ++latest.current;
-    if (quantity.trim() === '' || !Number.isFinite(q) || q < 0) {
-      // Nothing to compare yet: an answer about an earlier quantity would mislead.
-      setPending(false);
-      setGuidance(null);
-      setError(null);
-      return;
-    }
-    setPending(true);
+    if (!asking) return;
+    let current = true; // a later quantity's question makes this one's answer stale
     const timer = setTimeout(() => {
       void api.call('getOverrideGuidance', { lineId, quantity: q, ...(reasonCode ? { reasonCode } : {}) }).then((result) => {
-        if (latest.current !== mine) return;
-        setPending(false);
-        if (result.ok) {
-          setGuidance(result.value);
-          setError(null);
-        } else setError(result.error);
+        if (current) setAnswer(result.ok ? { lineId, key, guidance: result.value, error: null } : { lineId, key, guidance: null, error: result.error });
       });
     }, DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [lineId, quantity, reasonCode]);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [asking, key, lineId, q, reasonCode]);
+
+  // Another line: the last line's answer says nothing about this one. The same line's last answer stays,
+  // marked busy, while the new quantity's answer is on its way.
+  const shown = asking && answer?.lineId === lineId ? answer : null;
+  const pending = asking && answer?.key !== key;
+  const guidance = shown?.guidance ?? null;
+  const error = shown?.error ?? null;
 
   if (!guidance && !error) return null;
   const verdict = guidance?.verdict ?? 'unclear';

@@ -74,11 +74,14 @@ export function ReleaseBar({ runId, runLabel, inline = false }: { runId: number;
   useEffect(() => {
     void load(runId);
   }, [runId, revision, planRevision, load]);
-  useEffect(() => {
+  // Another run: close what was open for the last one (adjusted while rendering, as React advises, not in an effect).
+  const [shownRun, setShownRun] = useState(runId);
+  if (shownRun !== runId) {
+    setShownRun(runId);
     setConfirming(false);
     setOpen(false);
     setRollingBack(null);
-  }, [runId]);
+  }
 
   const releases = loadedRun === runId ? loadedReleases : null;
   const current = releases?.find((r) => r.current) ?? null;

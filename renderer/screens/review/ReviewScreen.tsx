@@ -37,9 +37,14 @@ export function ReviewScreen() {
   // Opens on the run this person last worked on, else the main model's newest (the backend decides which);
   // once chosen, the run stays chosen while the workbook changes, until someone else signs in.
   const sessionLoaded = session !== null;
+  const workbookPath = workbook?.path;
+  const userId = me?.userId;
   useEffect(() => {
-    if (workbook && session) void loadRuns(session.openingRun?.runId ?? workbook.currentRunId);
-  }, [workbook?.path, revision, sessionLoaded, me?.userId, loadRuns]); // eslint-disable-line react-hooks/exhaustive-deps
+    // Read at the moment of loading, not as triggers: a refreshed session or workbook object alone changes nothing.
+    const wb = useAppStore.getState().workbook;
+    const current = useSessionStore.getState().session;
+    if (workbookPath && wb && current) void loadRuns(current.openingRun?.runId ?? wb.currentRunId);
+  }, [workbookPath, revision, sessionLoaded, userId, loadRuns]);
 
   // A plan changed (here, in the approvals drawer, on another screen): refresh the lines on screen, keeping filters and selection.
   useEffect(() => {
