@@ -4,24 +4,28 @@
 import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { SIZE_BUCKET_LABELS, leavesLinesOut, type AccuracyFilter, type AccuracyOptions, type AccuracyOverview, type Metric, type SliceTable, type SourceRanking, type StairstepStep, type TrustMap } from '../../shared/accuracy';
 import { formatInterval, formatMetricValue, formatPoints, formatShareOf } from '../../shared/accuracy-format';
 import { formatCount } from '../../shared/format';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, SCREENSHOTS, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { appInBrowser, callApi, CHEN, SCREENSHOTS } from './browser';
 
 describe('the Accuracy screen', () => {
-  const t = tempDir('fwb-e2e-accuracy-');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
+  const app = appInBrowser({
+    // 500 items: the demo's planted drift on Snacks needs that many to stand out of the noise.
+    items: 500,
+    as: CHEN,
+    acceptDownloads: true,
+    ready: async () => {
+      await app.page.goto(app.host.url);
+      await app.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accuracy' }).click();
+    },
+  });
 
-  const api = <T,>(method: string, payload: unknown) => callApi<T>(host, method, payload);
+  const api = <T,>(method: string, payload: unknown) => callApi<T>(app.host, method, payload);
   const overviewOf = (metric: Metric, filter: AccuracyFilter = {}) => api<AccuracyOverview>('getAccuracyOverview', { filter, metric });
-  const region = () => page.getByRole('region', { name: 'Accuracy' });
+  const region = () => app.page.getByRole('region', { name: 'Accuracy' });
   const stairstepTable = () => region().getByRole('table', { name: 'FVA stairstep' });
 
   /** The stairstep table's body rows as text: [row header, ...cells]. */
@@ -53,7 +57,7 @@ describe('the Accuracy screen', () => {
     const steps = [...overview.stairstep.steps, overview.stairstep.salesInput!];
     const firstValue = formatMetricValue(metric, steps[0]!.value);
     await stairstepTable().locator('tbody tr').first().locator('td').first().filter({ hasText: new RegExp(`^${firstValue}$`) }).waitFor();
-    await page.waitForFunction(() => !document.querySelector('.screen.accuracy [aria-busy=true]') && document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
+    await app.page.waitForFunction(() => !document.querySelector('.screen.accuracy [aria-busy=true]') && document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
     const rows = await stairstepRows();
     expect(rows.map((r) => r[0])).toEqual(['Naive', 'Seasonal naive', 'Model', 'Final plan', 'Sales input · vs model']);
     const fvaAt = leavesLinesOut(metric) ? 4 : 3;
@@ -71,7 +75,7 @@ describe('the Accuracy screen', () => {
     const text = await note.innerText();
     const path = /Saved to\s+(\S+\.csv)/.exec(text)?.[1];
     expect(path, text).toBeDefined();
-    expect(dirname(path!)).toBe(join(t.dir, 'exports'));
+    expect(dirname(path!)).toBe(join(app.dir, 'exports'));
     return path!;
   }
   /** An accuracy CSV's rows without its last column, the audit chain head every row carries (one token throughout). */
@@ -92,24 +96,6 @@ describe('the Accuracy screen', () => {
     await cell.waitFor();
     return cell;
   }
-
-  beforeAll(async () => {
-    const db = join(t.dir, 'demo.sqlite');
-    // 500 items: the demo's planted drift on Snacks needs that many to stand out of the noise.
-    makeDemoWorkbook(db, 500);
-    host = await startHost(db);
-    await signIn(host, 'chen.wei', 'Chen Wei', 'planner');
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    problems = watchConsole(page);
-    await page.goto(host.url);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accuracy' }).click();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
 
   it('shows the FVA stairstep, four steps and the sales input, with the API’s figures', async () => {
     await region().waitFor();
@@ -140,8 +126,8 @@ describe('the Accuracy screen', () => {
     // Every n is the lines MAPE scored: the slice too, with its own left-out column.
     const slice = region().getByRole('table', { name: 'Slice' });
     await slice.getByRole('columnheader', { name: 'Left out' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
-    await page.screenshot({ path: join(SCREENSHOTS, 'accuracy-mape.png') });
+    await app.page.waitForFunction(() => document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
+    await app.page.screenshot({ path: join(SCREENSHOTS, 'accuracy-mape.png') });
 
     await region().getByRole('combobox', { name: 'Metric' }).selectOption('wape');
     await expectStairstep('wape');
@@ -214,7 +200,7 @@ describe('the Accuracy screen', () => {
     );
     // The browser host hands the same file over as a download, behind the token.
     const note = region().getByRole('status', { name: 'Saved: Slice by reason code' });
-    const [download] = await Promise.all([page.waitForEvent('download'), note.getByRole('button', { name: 'Download a copy' }).click()]);
+    const [download] = await Promise.all([app.page.waitForEvent('download'), note.getByRole('button', { name: 'Download a copy' }).click()]);
     expect(download.suggestedFilename()).toBe(basename(path));
     expect(readFileSync((await download.path())!, 'utf8')).toBe(readFileSync(path, 'utf8'));
     // Another slice is another table: the note about the reason file goes.
@@ -245,7 +231,7 @@ describe('the Accuracy screen', () => {
     const segments = await table.locator('tbody').getByRole('rowheader').allInnerTexts();
     expect(segments).toEqual(options.categories);
     for (const s of map.segments) {
-      const row = table.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name: s.segment, exact: true }) });
+      const row = table.locator('tbody tr').filter({ has: app.page.getByRole('rowheader', { name: s.segment, exact: true }) });
       const verdict = await row.locator('td.verdict-cell').innerText();
       expect(verdict).toContain(s.text);
       expect(s.text.length).toBeGreaterThan(20);
@@ -267,17 +253,17 @@ describe('the Accuracy screen', () => {
 
   it('looks calm and complete: screenshots at 1440 wide, no console errors', async () => {
     await region().getByRole('table', { name: 'Trust map' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
-    await page.screenshot({ path: join(SCREENSHOTS, 'accuracy-viewport.png') });
+    await app.page.waitForFunction(() => document.querySelector('.screen.accuracy')?.getAttribute('aria-busy') !== 'true');
+    await app.page.screenshot({ path: join(SCREENSHOTS, 'accuracy-viewport.png') });
     // The screen scrolls inside the app frame: grow the window to the screen's full height for the whole picture.
-    const extra = await page.evaluate(() => {
+    const extra = await app.page.evaluate(() => {
       const screen = document.querySelector('.screen.accuracy')!;
       return screen.scrollHeight - screen.clientHeight;
     });
-    await page.setViewportSize({ width: 1440, height: 900 + Math.max(0, extra) });
-    await page.waitForTimeout(300); // the charts follow the resize
-    await page.screenshot({ path: join(SCREENSHOTS, 'accuracy.png') });
-    await page.setViewportSize({ width: 1440, height: 900 });
-    expect(problems).toEqual([]);
+    await app.page.setViewportSize({ width: 1440, height: 900 + Math.max(0, extra) });
+    await app.page.waitForTimeout(300); // the charts follow the resize
+    await app.page.screenshot({ path: join(SCREENSHOTS, 'accuracy.png') });
+    await app.page.setViewportSize({ width: 1440, height: 900 });
+    expect(app.problems).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 // Shared set-up of the browser tests: a demo workbook, the real browser host
 // (`npm run web`) and headless Debian Chromium driven by playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { DEMO_PASSPHRASE } from '../../shared/domain';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -121,4 +123,89 @@ export async function callApi<T>(host: RunningHost, method: string, payload: unk
  */
 export async function signIn(host: RunningHost, userId: string, displayName: string, role: 'planner' | 'manager' | 'analyst'): Promise<void> {
   await callApi(host, 'signIn', { userId, displayName, role, ...(role === 'planner' ? {} : { passphrase: DEMO_PASSPHRASE }) });
+}
+
+export type Person = [userId: string, displayName: string, role: 'planner' | 'manager' | 'analyst'];
+export const CHEN: Person = ['chen.wei', 'Chen Wei', 'planner'];
+export const ANA: Person = ['ana.silva', 'Ana Silva', 'planner'];
+export const MARIA: Person = ['maria.lopez', 'Maria Lopez', 'manager'];
+export const SAM: Person = ['sam.taylor', 'Sam Taylor', 'analyst'];
+
+/** What a browser test works with: its folder, the workbook, the host on it, Chromium and its one page, and the page's console problems. */
+export interface AppInBrowser {
+  readonly dir: string;
+  db: string;
+  host: RunningHost;
+  browser: Browser;
+  page: Page;
+  problems: string[];
+}
+
+export interface AppInBrowserOptions {
+  /** Makes the workbook in the test's folder and returns its path; by default the demo workbook of `items` items. */
+  workbook?: (dir: string) => string;
+  items?: number;
+  /** Who is signed in before the page opens (else the first-start dialog asks). */
+  as?: Person;
+  hostArgs?: string[];
+  /** False keeps the printed one-time address for the page to use, as a person would. */
+  tradeLaunchCode?: boolean;
+  viewport?: { width: number; height: number };
+  acceptDownloads?: boolean;
+  /** What the test needs before its first step: API calls, opening a screen. */
+  ready?: (app: AppInBrowser) => Promise<void>;
+  /** How long the set-up may take (a large workbook takes longer to make). */
+  timeout?: number;
+}
+
+/**
+ * The set-up every browser test shares, as hooks of the calling `describe`: a workbook in a fresh folder, the
+ * browser host on it, Chromium with one page watching its console; closed and removed afterwards. The fields are
+ * there from the first test on.
+ */
+export function appInBrowser(options: AppInBrowserOptions = {}): AppInBrowser {
+  const t = mkdtempSync(join(tmpdir(), 'fwb-e2e-'));
+  const app = { dir: t } as AppInBrowser;
+  beforeAll(async () => {
+    app.db = options.workbook ? options.workbook(t) : demoWorkbook(t, options.items ?? 120);
+    app.host = await startHost(app.db, options.hostArgs ?? [], { tradeLaunchCode: options.tradeLaunchCode });
+    if (options.as) await signIn(app.host, ...options.as);
+    app.browser = await launchBrowser();
+    app.page = await app.browser.newPage({ viewport: options.viewport ?? { width: 1440, height: 900 }, acceptDownloads: options.acceptDownloads ?? false });
+    app.problems = watchConsole(app.page);
+    await options.ready?.(app);
+  }, options.timeout);
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.host?.stop();
+    rmSync(t, { recursive: true, force: true });
+  });
+  return app;
+}
+
+/** The demo workbook of `items` items at `dir`/demo.sqlite. */
+export function demoWorkbook(dir: string, items = 120): string {
+  const db = join(dir, 'demo.sqlite');
+  makeDemoWorkbook(db, items);
+  return db;
+}
+
+/** Waits for the worklist's first row of lines. */
+export async function worklistReady(page: Page): Promise<void> {
+  await page.getByRole('grid', { name: 'Worklist' }).getByRole('row').nth(1).getByRole('gridcell').nth(2).filter({ hasText: /^SKU-/ }).waitFor();
+}
+
+/** Narrows the worklist to one line (its item and lag) and selects it, the grid focused for the keyboard. */
+export async function showLine(page: Page, line: { itemId: string; lag: number }): Promise<void> {
+  await page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
+  await page.getByRole('combobox', { name: 'Lag' }).selectOption(String(line.lag));
+  await page.locator('[role=row][aria-rowindex="2"][aria-selected=true]').waitFor();
+  await page.waitForFunction(
+    (item: string) => {
+      const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell]')].map((c) => c.textContent);
+      return cells.includes(item) && document.querySelectorAll('[role=row][aria-rowindex]').length === 2;
+    },
+    line.itemId,
+  );
+  await page.getByRole('grid', { name: 'Worklist' }).focus();
 }

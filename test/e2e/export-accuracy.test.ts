@@ -5,81 +5,65 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccuracyOptions, SliceTable, SourceRanking } from '../../shared/accuracy';
 import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../shared/governance';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { appInBrowser, callApi, SAM, screenshot } from './browser';
 
 /** How the export writes a figure: rounded to 4 decimals, empty when there is none. */
 const rounded = (v: number | null) => (v === null ? '' : String(Number(v.toFixed(4))));
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 describe('exporting accuracy tables and the governance report in the browser', () => {
-  const t = tempDir('fwb-e2e-export-acc-');
-  const db = join(t.dir, 'demo.sqlite');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
+  const app = appInBrowser({
+    as: SAM,
+    acceptDownloads: true,
+    ready: async () => {
+      await app.page.goto(`${app.host.url}#/export`);
+      await app.page.getByRole('region', { name: 'Export' }).waitFor();
+    },
+  });
 
-  const what = () => page.getByRole('combobox', { name: 'What' });
-  const format = () => page.getByRole('combobox', { name: 'Format' });
-  const previewTitle = () => page.locator('#export-preview-title');
+  const what = () => app.page.getByRole('combobox', { name: 'What' });
+  const format = () => app.page.getByRole('combobox', { name: 'Format' });
+  const previewTitle = () => app.page.locator('#export-preview-title');
 
   /** Clicks Export and returns the path the "Export finished" banner names, checked to be in the exports folder. */
   async function exportAndPath(extension: string): Promise<{ path: string; text: string }> {
-    await page.getByRole('button', { name: 'Export', exact: true }).click();
-    const done = page.getByRole('status', { name: 'Export finished' });
+    await app.page.getByRole('button', { name: 'Export', exact: true }).click();
+    const done = app.page.getByRole('status', { name: 'Export finished' });
     await done.waitFor({ timeout: 30_000 });
     const text = await done.innerText();
     const path = new RegExp(`Saved to\\s+(\\S+\\.${extension})`).exec(text)?.[1];
     expect(path, text).toBeDefined();
-    expect(dirname(path!)).toBe(join(t.dir, 'exports'));
+    expect(dirname(path!)).toBe(join(app.dir, 'exports'));
     return { path: path!, text };
   }
-
-  beforeAll(async () => {
-    makeDemoWorkbook(db, 120);
-    host = await startHost(db);
-    await signIn(host, 'sam.taylor', 'Sam Taylor', 'analyst');
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    problems = watchConsole(page);
-    await page.goto(`${host.url}#/export`);
-    await page.getByRole('region', { name: 'Export' }).waitFor();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
 
   it('offers an accuracy table with its table, metric, lag and category, and previews it', async () => {
     await what().selectOption({ label: 'Accuracy table' });
     await expect.poll(() => previewTitle().innerText()).toMatch(/FVA stairstep, WAPE %/);
     // Tables: the summaries, then every slice in the planner's words.
-    const tables = await page.getByRole('combobox', { name: 'Accuracy table' }).locator('option').allInnerTexts();
+    const tables = await app.page.getByRole('combobox', { name: 'Accuracy table' }).locator('option').allInnerTexts();
     expect(tables.slice(0, 3)).toEqual(['FVA stairstep', 'Forecast source ranking', 'Direction × size of overrides']);
     expect(tables).toEqual(expect.arrayContaining(['Planner', 'Reason code', 'Override size', 'Category', 'ABC class', 'Item owner', 'Lag', 'Period', 'Model version', 'Run']));
     // Lags and categories are the accuracy filter's own choices.
-    const options = await callApi<AccuracyOptions>(host, 'getAccuracyOptions', {});
-    await expect.poll(() => page.getByRole('combobox', { name: 'Lag' }).locator('option').allInnerTexts()).toEqual(['All lags', ...options.lags.map((l) => `Lag ${l}`)]);
-    await expect(page.getByRole('combobox', { name: 'Category' }).locator('option').allInnerTexts()).resolves.toEqual(['All categories', ...options.categories]);
+    const options = await callApi<AccuracyOptions>(app.host, 'getAccuracyOptions', {});
+    await expect.poll(() => app.page.getByRole('combobox', { name: 'Lag' }).locator('option').allInnerTexts()).toEqual(['All lags', ...options.lags.map((l) => `Lag ${l}`)]);
+    await expect(app.page.getByRole('combobox', { name: 'Category' }).locator('option').allInnerTexts()).resolves.toEqual(['All categories', ...options.categories]);
     // Tables are CSV or XLSX, never HTML.
     await expect(format().locator('option').allInnerTexts()).resolves.toEqual(['CSV', 'Excel (XLSX)']);
     await expect(format().isEnabled()).resolves.toBe(true);
   });
 
   it('exports reason codes by MAE at lag 2 as CSV: the file holds the API’s slice, row by row', async () => {
-    await page.getByRole('combobox', { name: 'Accuracy table' }).selectOption({ label: 'Reason code' });
-    await page.getByRole('combobox', { name: 'Metric' }).selectOption({ label: 'MAE' });
-    await page.getByRole('combobox', { name: 'Lag' }).selectOption('2');
+    await app.page.getByRole('combobox', { name: 'Accuracy table' }).selectOption({ label: 'Reason code' });
+    await app.page.getByRole('combobox', { name: 'Metric' }).selectOption({ label: 'MAE' });
+    await app.page.getByRole('combobox', { name: 'Lag' }).selectOption('2');
     await expect.poll(() => previewTitle().innerText()).toMatch(/MAE by reason code \(lag 2\)/);
-    const api = await callApi<SliceTable>(host, 'getAccuracySlice', { by: 'reason', metric: 'mae', filter: { lag: 2 } });
+    const api = await callApi<SliceTable>(app.host, 'getAccuracySlice', { by: 'reason', metric: 'mae', filter: { lag: 2 } });
     expect(api.rows.length).toBeGreaterThan(3);
-    const preview = page.getByRole('table', { name: 'Export preview' });
+    const preview = app.page.getByRole('table', { name: 'Export preview' });
     await expect(preview.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Reason code', 'Lines', 'Model MAE', 'Final MAE', 'FVA (points)', 'FVA 95 % low', 'FVA 95 % high', 'Improved', 'Worsened', 'Unchanged']);
     await expect(preview.locator('tbody tr td:first-child').allInnerTexts()).resolves.toEqual(api.rows.map((r) => r.label));
 
@@ -94,24 +78,24 @@ describe('exporting accuracy tables and the governance report in the browser', (
     expect(parsed.data.slice(1).map((r) => r.slice(0, -1))).toEqual(
       api.rows.map((r) => [r.label, String(r.n), rounded(r.model), rounded(r.final), rounded(r.fva), rounded(r.ci?.low ?? null), rounded(r.ci?.high ?? null), String(r.improved), String(r.worsened), String(r.unchanged)]),
     );
-    await screenshot(page, 'export-accuracy');
+    await screenshot(app.page, 'export-accuracy');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download a copy' }).click()]);
+    const [download] = await Promise.all([app.page.waitForEvent('download'), app.page.getByRole('button', { name: 'Download a copy' }).click()]);
     expect(download.suggestedFilename()).toBe(basename(path));
     expect(readFileSync((await download.path())!, 'utf8')).toBe(readFileSync(path, 'utf8'));
   });
 
   it('exports the forecast source ranking in one category as XLSX with numbers as numbers', async () => {
-    const options = await callApi<AccuracyOptions>(host, 'getAccuracyOptions', {});
+    const options = await callApi<AccuracyOptions>(app.host, 'getAccuracyOptions', {});
     const category = options.categories[0]!;
-    await page.getByRole('combobox', { name: 'Accuracy table' }).selectOption({ label: 'Forecast source ranking' });
-    await page.getByRole('combobox', { name: 'Metric' }).selectOption({ label: 'WAPE %' });
-    await page.getByRole('combobox', { name: 'Lag' }).selectOption('');
-    await page.getByRole('combobox', { name: 'Category' }).selectOption(category);
+    await app.page.getByRole('combobox', { name: 'Accuracy table' }).selectOption({ label: 'Forecast source ranking' });
+    await app.page.getByRole('combobox', { name: 'Metric' }).selectOption({ label: 'WAPE %' });
+    await app.page.getByRole('combobox', { name: 'Lag' }).selectOption('');
+    await app.page.getByRole('combobox', { name: 'Category' }).selectOption(category);
     await expect.poll(() => previewTitle().innerText()).toContain(`WAPE % by forecast source (category ${category})`);
     await format().selectOption('xlsx');
     const { path } = await exportAndPath('xlsx');
-    const ranking = await callApi<SourceRanking>(host, 'getAccuracySlice', { by: 'model', metric: 'wape', filter: { category } });
+    const ranking = await callApi<SourceRanking>(app.host, 'getAccuracySlice', { by: 'model', metric: 'wape', filter: { category } });
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(path);
     const sheet = book.worksheets[0]!;
@@ -129,8 +113,8 @@ describe('exporting accuracy tables and the governance report in the browser', (
     await expect.poll(() => previewTitle().innerText()).toMatch(/Governance report of .* headline figures/);
     await expect(format().locator('option').allInnerTexts()).resolves.toEqual(['HTML']);
     await expect(format().isDisabled()).resolves.toBe(true);
-    const report = await callApi<GovernanceReport>(host, 'getGovernanceReport', {});
-    const preview = page.getByRole('table', { name: 'Export preview' });
+    const report = await callApi<GovernanceReport>(app.host, 'getGovernanceReport', {});
+    const preview = app.page.getByRole('table', { name: 'Export preview' });
     await expect(preview.getByRole('columnheader').allInnerTexts()).resolves.toEqual(['Question', 'Figure', 'Value']);
     const wapeRow = preview.locator('tbody tr').filter({ hasText: 'Model WAPE %' });
     await expect(wapeRow.locator('td').nth(2).innerText()).resolves.toBe(Number(report.monitoring.modelWape!.toFixed(2)).toLocaleString('en-US', { maximumFractionDigits: 2 }));
@@ -147,7 +131,7 @@ describe('exporting accuracy tables and the governance report in the browser', (
     // Its charts are embedded, not linked.
     expect(html.match(/<svg/g)!.length).toBeGreaterThanOrEqual(2);
     expect(html).not.toMatch(/<script|src="http/);
-    await screenshot(page, 'export-governance');
+    await screenshot(app.page, 'export-governance');
   });
 
   it('going back to a table gives CSV and XLSX again, and nothing complained', async () => {
@@ -155,6 +139,6 @@ describe('exporting accuracy tables and the governance report in the browser', (
     await expect.poll(() => previewTitle().innerText()).toMatch(/Audit log/);
     await expect(format().locator('option').allInnerTexts()).resolves.toEqual(['CSV', 'Excel (XLSX)']);
     await expect(format().isEnabled()).resolves.toBe(true);
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

@@ -4,57 +4,42 @@
 // charts, and "Save as HTML" writing the same report to disk.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { governanceHtml } from '../../electron/backend/governance/html';
 import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../shared/governance';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, SCREENSHOTS, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { appInBrowser, callApi, MARIA, SCREENSHOTS } from './browser';
 
 /** A percentage as the report writes it: one decimal, grouped. */
 const pct = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
 
 describe('the governance report on the Governance screen', () => {
-  const t = tempDir('fwb-e2e-gov-report-');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
+  const app = appInBrowser({
+    // 500 items: the demo's planted drift on Snacks stands out and the drift guard raises its alert.
+    items: 500,
+    as: MARIA,
+    acceptDownloads: true,
+    ready: async () => {
+      // Two releases of the current run and a rollback to the first: question 7 has something to say.
+      const { currentRunId } = await callApi<{ currentRunId: number }>(app.host, 'getWorkbookInfo', {});
+      await callApi(app.host, 'releaseRun', { runId: currentRunId, note: 'Cycle plan for S&OP' });
+      await callApi(app.host, 'releaseRun', { runId: currentRunId });
+      await callApi(app.host, 'rollbackRun', { runId: currentRunId, toVersion: 1, note: 'v2 went out before the approvals were in' });
+      report = await callApi<GovernanceReport>(app.host, 'getGovernanceReport', {});
+      await app.page.goto(`${app.host.url}#/governance`);
+      await app.page.getByRole('button', { name: 'Save policy for all items' }).waitFor();
+      await app.page.getByRole('tab', { name: 'Report' }).click();
+      await panel().getByRole('region', { name: GOVERNANCE_QUESTIONS[0] }).waitFor();
+    },
+  });
   let report: GovernanceReport;
 
-  const panel = () => page.getByRole('tabpanel', { name: 'Report' });
+  const panel = () => app.page.getByRole('tabpanel', { name: 'Report' });
   const question = (n: number) => panel().getByRole('region', { name: GOVERNANCE_QUESTIONS[n - 1] });
   /** A headline figure's value (the first line of its <dd>), by its label. */
-  const glanceValue = async (label: string) => (await panel().locator('.report-glance div').filter({ has: page.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText()).split('\n')[0]!.trim();
-
-  beforeAll(async () => {
-    const db = join(t.dir, 'demo.sqlite');
-    // 500 items: the demo's planted drift on Snacks stands out and the drift guard raises its alert.
-    makeDemoWorkbook(db, 500);
-    host = await startHost(db);
-    await signIn(host, 'maria.lopez', 'Maria Lopez', 'manager');
-    // Two releases of the current run and a rollback to the first: question 7 has something to say.
-    const { currentRunId } = await callApi<{ currentRunId: number }>(host, 'getWorkbookInfo', {});
-    await callApi(host, 'releaseRun', { runId: currentRunId, note: 'Cycle plan for S&OP' });
-    await callApi(host, 'releaseRun', { runId: currentRunId });
-    await callApi(host, 'rollbackRun', { runId: currentRunId, toVersion: 1, note: 'v2 went out before the approvals were in' });
-    report = await callApi<GovernanceReport>(host, 'getGovernanceReport', {});
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    problems = watchConsole(page);
-    await page.goto(`${host.url}#/governance`);
-    await page.getByRole('button', { name: 'Save policy for all items' }).waitFor();
-    await page.getByRole('tab', { name: 'Report' }).click();
-    await panel().getByRole('region', { name: GOVERNANCE_QUESTIONS[0] }).waitFor();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
+  const glanceValue = async (label: string) => (await panel().locator('.report-glance div').filter({ has: app.page.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }) }).locator('dd').innerText()).split('\n')[0]!.trim();
 
   it('answers the seven questions, in order, each with an answer in words', async () => {
-    await expect(page.getByRole('tab', { name: 'Report' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(app.page.getByRole('tab', { name: 'Report' }).getAttribute('aria-selected')).resolves.toBe('true');
     const headings = await panel().locator('.report-q > h3').allInnerTexts();
     expect(headings.map((h) => h.replace(/\s+/g, ' ').trim())).toEqual(GOVERNANCE_QUESTIONS.map((q, i) => `${i + 1} ${q}`));
     for (let n = 1; n <= 7; n++) expect((await question(n).locator('.answer').innerText()).length).toBeGreaterThan(25);
@@ -117,13 +102,13 @@ describe('the governance report on the Governance screen', () => {
     await question(3).screenshot({ path: join(SCREENSHOTS, 'governance-report-q3.png') });
     await question(6).screenshot({ path: join(SCREENSHOTS, 'governance-report-q6.png') });
     await panel().locator('.report-glance').screenshot({ path: join(SCREENSHOTS, 'governance-report-headline.png') });
-    await page.getByRole('tab', { name: 'Policies and approvals' }).click();
-    const drift = page.getByRole('table', { name: 'Policies per segment' }).locator('tr.row-drift');
+    await app.page.getByRole('tab', { name: 'Policies and approvals' }).click();
+    const drift = app.page.getByRole('table', { name: 'Policies per segment' }).locator('tr.row-drift');
     await expect(drift.innerText()).resolves.toMatch(/^stepped down by drift guard on 2026-10-01 category Snacks is held at assist, its set role, until a manager lifts the step-down\./);
     await expect(drift.innerText()).resolves.not.toContain('instead of assist');
     await expect(drift.getByRole('button', { name: 'Restore role of category Snacks' }).innerText()).resolves.toBe('Lift the step-down');
-    await page.screenshot({ path: join(SCREENSHOTS, 'governance-policies-step-down.png') });
-    await page.getByRole('tab', { name: 'Report' }).click();
+    await app.page.screenshot({ path: join(SCREENSHOTS, 'governance-policies-step-down.png') });
+    await app.page.getByRole('tab', { name: 'Report' }).click();
     await question(1).waitFor();
   });
 
@@ -155,7 +140,7 @@ describe('the governance report on the Governance screen', () => {
     const text = await note.innerText();
     const path = /Saved to\s+(\S+\.html)/.exec(text)?.[1];
     expect(path, text).toBeDefined();
-    expect(dirname(path!)).toBe(join(t.dir, 'exports'));
+    expect(dirname(path!)).toBe(join(app.dir, 'exports'));
     expect(basename(path!)).toMatch(/^demo-governance-report-\d{8}-\d{6}\.html$/);
     const html = readFileSync(path!, 'utf8');
     for (const q of GOVERNANCE_QUESTIONS) expect(html).toContain(q.replace(/'/g, '&#39;'));
@@ -164,7 +149,7 @@ describe('the governance report on the Governance screen', () => {
     expect(html).toContain(q5);
     expect(html).toContain(`model WAPE ${report.monitoring.modelWape!.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), note.getByRole('button', { name: 'Download a copy' }).click()]);
+    const [download] = await Promise.all([app.page.waitForEvent('download'), note.getByRole('button', { name: 'Download a copy' }).click()]);
     expect(download.suggestedFilename()).toBe(basename(path!));
     expect(readFileSync((await download.path())!, 'utf8')).toBe(html);
   });
@@ -177,26 +162,26 @@ describe('the governance report on the Governance screen', () => {
   });
 
   it('looks calm and complete: a full-height screenshot, every control named, no console errors', async () => {
-    await page.waitForFunction(() => document.querySelector('.governance-report')?.getAttribute('aria-busy') !== 'true');
-    const extra = await page.evaluate(() => {
+    await app.page.waitForFunction(() => document.querySelector('.governance-report')?.getAttribute('aria-busy') !== 'true');
+    const extra = await app.page.evaluate(() => {
       const screen = document.querySelector('.screen.governance')!;
       return screen.scrollHeight - screen.clientHeight;
     });
-    await page.setViewportSize({ width: 1440, height: 900 + Math.max(0, extra) });
-    await page.waitForTimeout(300); // the charts follow the resize
-    await page.screenshot({ path: join(SCREENSHOTS, 'governance-report-screen.png') });
-    await page.setViewportSize({ width: 1440, height: 900 });
-    const unnamed = await page.evaluate(() =>
+    await app.page.setViewportSize({ width: 1440, height: 900 + Math.max(0, extra) });
+    await app.page.waitForTimeout(300); // the charts follow the resize
+    await app.page.screenshot({ path: join(SCREENSHOTS, 'governance-report-screen.png') });
+    await app.page.setViewportSize({ width: 1440, height: 900 });
+    const unnamed = await app.page.evaluate(() =>
       [...document.querySelectorAll('button, input, select, a[href]')]
         .filter((el) => !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length || (el.textContent ?? '').trim()))
         .map((el) => el.outerHTML.slice(0, 80)),
     );
     expect(unnamed).toEqual([]);
     // Arrow keys move between the tabs.
-    await page.getByRole('tab', { name: 'Report' }).focus();
-    await page.keyboard.press('ArrowLeft');
-    await expect(page.getByRole('tab', { name: 'Policies and approvals' }).getAttribute('aria-selected')).resolves.toBe('true');
-    await page.getByRole('table', { name: 'Policies per segment' }).waitFor();
-    expect(problems).toEqual([]);
+    await app.page.getByRole('tab', { name: 'Report' }).focus();
+    await app.page.keyboard.press('ArrowLeft');
+    await expect(app.page.getByRole('tab', { name: 'Policies and approvals' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await app.page.getByRole('table', { name: 'Policies per segment' }).waitFor();
+    expect(app.problems).toEqual([]);
   });
 });

@@ -1,25 +1,30 @@
 // Guidance while deciding, in the browser: as a planner types an override, the
 // decision panel shows how similar past overrides did (the backend's answer for
 // the typed quantity's direction and size bucket, and the chosen reason).
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { OverrideGuidance } from '../../shared/accuracy';
 import type { ForecastLinePage, ForecastLineRow } from '../../shared/domain';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { ANA, appInBrowser, callApi, screenshot, showLine } from './browser';
 
 describe('override guidance in the decision panel', () => {
-  const t = tempDir('fwb-e2e-guidance-');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
+  const app = appInBrowser({
+    as: ANA,
+    ready: async () => {
+      const { currentRunId } = await api<{ currentRunId: number }>('getWorkbookInfo', {});
+      const lines = await api<ForecastLinePage>('getRunLines', { runId: currentRunId, limit: 500, filter: { owner: 'ana.silva', status: 'undecided', lag: 3, category: 'Beverages' } });
+      line = lines.rows.find((r) => !r.frozen && r.quantity >= 100)!;
+      expect(line).toBeDefined();
+      await app.page.goto(app.host.url);
+      await app.page.locator('[role=row][aria-rowindex="2"]').waitFor();
+      await showLine(app.page, line);
+    },
+  });
   let line: ForecastLineRow;
 
-  const api = <T,>(method: string, payload: unknown) => callApi<T>(host, method, payload);
-  const guidanceBox = (): Locator => page.getByRole('status', { name: 'Override guidance' });
-  const quantityInput = () => page.getByRole('textbox', { name: 'Override quantity' });
+  const api = <T,>(method: string, payload: unknown) => callApi<T>(app.host, method, payload);
+  const guidanceBox = (): Locator => app.page.getByRole('status', { name: 'Override guidance' });
+  const quantityInput = () => app.page.getByRole('textbox', { name: 'Override quantity' });
 
   /** The backend's guidance for what the quantity field holds now. */
   async function expectedGuidance(reasonCode?: string): Promise<OverrideGuidance> {
@@ -35,41 +40,9 @@ describe('override guidance in the decision panel', () => {
     return text;
   }
 
-  beforeAll(async () => {
-    const db = join(t.dir, 'demo.sqlite');
-    makeDemoWorkbook(db, 120);
-    host = await startHost(db);
-    await signIn(host, 'ana.silva', 'Ana Silva', 'planner');
-    const { currentRunId } = await api<{ currentRunId: number }>('getWorkbookInfo', {});
-    const lines = await api<ForecastLinePage>('getRunLines', { runId: currentRunId, limit: 500, filter: { owner: 'ana.silva', status: 'undecided', lag: 3, category: 'Beverages' } });
-    line = lines.rows.find((r) => !r.frozen && r.quantity >= 100)!;
-    expect(line).toBeDefined();
-
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchConsole(page);
-    await page.goto(host.url);
-    await page.locator('[role=row][aria-rowindex="2"]').waitFor();
-    await page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
-    await page.getByRole('combobox', { name: 'Lag' }).selectOption(String(line.lag));
-    await page.waitForFunction(
-      (item: string) => {
-        const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell]')].map((c) => c.textContent);
-        return cells.includes(item) && document.querySelectorAll('[role=row][aria-rowindex]').length === 2;
-      },
-      line.itemId,
-    );
-    await page.getByRole('grid', { name: 'Worklist' }).focus();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
-
   it('shows guidance as the planner types, and it follows the quantity into another size bucket', async () => {
-    await page.keyboard.press('o');
-    const percent = page.getByRole('textbox', { name: 'Override percent' });
+    await app.page.keyboard.press('o');
+    const percent = app.page.getByRole('textbox', { name: 'Override percent' });
 
     await percent.fill('3');
     const small = await expectedGuidance();
@@ -87,7 +60,7 @@ describe('override guidance in the decision panel', () => {
     expect(large.verdict).toBe('hurt');
     expect(largeText).toContain('Improved');
     expect(largeText).toContain('Net FVA');
-    await screenshot(page, 'guidance');
+    await screenshot(app.page, 'guidance');
   });
 
   it('the latest typed quantity wins over answers to earlier keystrokes', async () => {
@@ -97,27 +70,27 @@ describe('override guidance in the decision panel', () => {
     const down = await expectedGuidance();
     expect(down.direction).toBe('down');
     await expectBoxToShow(down);
-    await page.waitForTimeout(400); // any answer still on its way for an earlier keystroke must not replace it
+    await app.page.waitForTimeout(400); // any answer still on its way for an earlier keystroke must not replace it
     await expect(guidanceBox().innerText()).resolves.toContain(down.text);
   });
 
   it('narrows to the chosen reason and says plainly when there are too few to tell', async () => {
-    await page.getByRole('textbox', { name: 'Override percent' }).fill('30');
-    await page.getByRole('combobox', { name: 'Reason' }).selectOption('lost_business');
+    await app.page.getByRole('textbox', { name: 'Override percent' }).fill('30');
+    await app.page.getByRole('combobox', { name: 'Reason' }).selectOption('lost_business');
     const rare = await expectedGuidance('lost_business');
     expect(rare.verdict).toBe('too_few');
     const text = await expectBoxToShow(rare);
     expect(text).toMatch(/Too few to tell/);
     expect(text).toContain('for lost business');
-    await screenshot(page, 'guidance-too-few');
+    await screenshot(app.page, 'guidance-too-few');
   });
 
   it('leaves the line as it was when the editor is cancelled, and raises no console errors', async () => {
-    await page.keyboard.press('Escape');
+    await app.page.keyboard.press('Escape');
     await expect(guidanceBox().count()).resolves.toBe(0);
     const { currentRunId } = await api<{ currentRunId: number }>('getWorkbookInfo', {});
     const after = await api<ForecastLinePage>('getRunLines', { runId: currentRunId, limit: 50, filter: { text: line.itemId, lag: line.lag } });
     expect(after.rows.find((r) => r.lineId === line.lineId)!.status).toBe('undecided');
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

@@ -6,10 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, ROOT, screenshot, startHost, watchConsole, type RunningHost } from './browser';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { appInBrowser, callApi, ROOT, type RunningHost, screenshot } from './browser';
 
 /** An item id that, inserted as HTML, sends the tab elsewhere; a category that, as HTML, runs script. */
 const HOSTILE_ID = '<meta http-equiv="refresh" content="0;url=/?pwned">';
@@ -46,42 +45,28 @@ function hostileWorkbook(dir: string): string {
 }
 
 describe('hostile text and the launch address, in a browser', () => {
-  const t = tempDir('fwb-e2e-hostile-');
-  let host: RunningHost;
-  let session: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-
-  beforeAll(async () => {
-    const db = hostileWorkbook(t.dir);
+  const app = appInBrowser({
+    workbook: hostileWorkbook,
     // The printed one-time address is kept for the browser to use, as a person would.
-    host = await startHost(db, [], { tradeLaunchCode: false });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchConsole(page);
+    tradeLaunchCode: false,
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
+  let session: RunningHost;
 
   it('opens from the printed one-time address, which then no longer opens the app', async () => {
-    expect(host.printedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]{32}$/);
-    await page.goto(host.printedUrl);
-    await page.getByLabel('Workbook').filter({ hasText: 'hostile' }).waitFor();
-    expect(page.url()).not.toContain('code=');
-    const token = await page.evaluate(() => sessionStorage.getItem('fwb.token'));
+    expect(app.host.printedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]{32}$/);
+    await app.page.goto(app.host.printedUrl);
+    await app.page.getByLabel('Workbook').filter({ hasText: 'hostile' }).waitFor();
+    expect(app.page.url()).not.toContain('code=');
+    const token = await app.page.evaluate(() => sessionStorage.getItem('fwb.token'));
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    session = { ...host, url: `${new URL(host.printedUrl).origin}/?token=${token}` };
+    session = { ...app.host, url: `${new URL(app.host.printedUrl).origin}/?token=${token}` };
     await callApi(session, 'signIn', { userId: 'chen.wei', displayName: 'Chen Wei', role: 'planner' });
 
     // Someone else with the same address (from the terminal's scrollback, say) gets nothing.
-    const other = await browser.newContext({ viewport: { width: 1100, height: 420 } });
+    const other = await app.browser.newContext({ viewport: { width: 1100, height: 420 } });
     try {
       const late = await other.newPage();
-      await late.goto(host.printedUrl);
+      await late.goto(app.host.printedUrl);
       await late.getByRole('alert').filter({ hasText: 'This launch link was already used or is not valid' }).waitFor();
       expect(await late.evaluate(() => sessionStorage.getItem('fwb.token'))).toBeNull();
       // Nothing on the page still promises a connection that is not coming.
@@ -92,8 +77,8 @@ describe('hostile text and the launch address, in a browser', () => {
     } finally {
       await other.close();
     }
-    await page.reload(); // the tab keeps its session
-    await page.getByRole('grid', { name: 'Worklist' }).waitFor();
+    await app.page.reload(); // the tab keeps its session
+    await app.page.getByRole('grid', { name: 'Worklist' }).waitFor();
   });
 
   /** Moves the mouse over `chart` at (x, y) from its top left, then nearby, until a tooltip shows `text`. */
@@ -102,51 +87,51 @@ describe('hostile text and the launch address, in a browser', () => {
     const box = (await chart.boundingBox())!;
     const tooltip = chart.locator('div').filter({ hasText: text }).last();
     for (const [dx, dy] of [[0, 0], [-3, 0], [0, 3], [-3, 3], [3, -3], [-6, 6]] as const) {
-      await page.mouse.move(box.x + (x < 0 ? box.width + x : x) + dx, box.y + y + dy);
+      await app.page.mouse.move(box.x + (x < 0 ? box.width + x : x) + dx, box.y + y + dy);
       if (await tooltip.isVisible({ timeout: 400 }).catch(() => false)) return tooltip;
-      if (page.url().includes('pwned')) throw new Error(`a tooltip's HTML sent the tab away, to ${page.url()}`);
+      if (app.page.url().includes('pwned')) throw new Error(`a tooltip's HTML sent the tab away, to ${app.page.url()}`);
     }
-    throw new Error(`no tooltip with ${text} (the page is at ${page.url()})`);
+    throw new Error(`no tooltip with ${text} (the page is at ${app.page.url()})`);
   }
 
   it('shows an item id made of HTML as text in the Accuracy scatter tooltip, and stays where it is', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accuracy' }).click();
-    const scatter = page.getByRole('img', { name: /^Scatter chart of 1 overridden lines/ });
+    await app.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accuracy' }).click();
+    const scatter = app.page.getByRole('img', { name: /^Scatter chart of 1 overridden lines/ });
     await scatter.waitFor();
-    const before = page.url();
+    const before = app.page.url();
     // The one point sits in the top right corner of the grid (right 16 px, top 58 px: OverrideScatter's grid).
     const tooltip = await hoverUntilTooltip(scatter, -16, 58, 'override +50.0 % of model');
-    await page.waitForTimeout(300); // a refresh of 0 s would have left by now
-    expect(page.url()).not.toContain('pwned');
-    expect(page.url()).toBe(before);
+    await app.page.waitForTimeout(300); // a refresh of 0 s would have left by now
+    expect(app.page.url()).not.toContain('pwned');
+    expect(app.page.url()).toBe(before);
     await expect(tooltip.innerText()).resolves.toContain(HOSTILE_ID);
     await expect(tooltip.innerText()).resolves.toContain('reason: promotion');
     expect(await tooltip.locator('meta').count()).toBe(0);
-    await screenshot(page, 'hostile-scatter-tooltip');
+    await screenshot(app.page, 'hostile-scatter-tooltip');
   });
 
   it('shows the hostile text as text in the Review and Governance charts, and the bidi name isolated', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
-    const detail = page.getByRole('complementary', { name: 'Item detail' });
+    await app.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
+    const detail = app.page.getByRole('complementary', { name: 'Item detail' });
     const heading = detail.getByRole('heading', { level: 3 });
     await heading.filter({ hasText: HOSTILE_ID }).waitFor();
     // The name's right-to-left override ends with the name: the id and the dot keep their order.
     await expect(heading.locator('bdi').innerText()).resolves.toBe(BIDI_NAME);
     const chart = detail.getByRole('img', { name: /^Chart of .*: actuals per month/ });
     await hoverUntilTooltip(chart, -12, 120, 'Model forecast');
-    await screenshot(page, 'hostile-review');
+    await screenshot(app.page, 'hostile-review');
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Governance' }).click();
-    await page.getByRole('tab', { name: /Report/ }).click();
-    const byCategory = page.getByRole('img', { name: /^Bar chart of WAPE % by category/ });
+    await app.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Governance' }).click();
+    await app.page.getByRole('tab', { name: /Report/ }).click();
+    const byCategory = app.page.getByRole('img', { name: /^Bar chart of WAPE % by category/ });
     await byCategory.waitFor();
     const box = (await byCategory.boundingBox())!;
     const tooltip = await hoverUntilTooltip(byCategory, box.width / 2, 150, HOSTILE_CATEGORY);
     expect(await tooltip.locator('img').count()).toBe(0);
-    await screenshot(page, 'hostile-governance');
-    expect(await page.title()).not.toBe('pwned');
-    expect(page.url()).not.toContain('pwned');
+    await screenshot(app.page, 'hostile-governance');
+    expect(await app.page.title()).not.toBe('pwned');
+    expect(app.page.url()).not.toContain('pwned');
     // No CSP complaint about the tooltips' styles, no script error.
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

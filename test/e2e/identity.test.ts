@@ -3,38 +3,18 @@
 // own override, a person changes their own passphrase, and an empty workbook
 // asks for its first manager.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ForecastLinePage, Session } from '../../shared/domain';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, screenshot, startHost, watchConsole, type RunningHost } from './browser';
+import { appInBrowser, callApi, screenshot, startHost } from './browser';
 
 describe('signing in, in a browser', () => {
-  const t = tempDir('fwb-e2e-identity-');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-  const dialog = () => page.getByRole('dialog', { name: 'Who is working?' });
-  const userButton = () => page.locator('header button.user');
-  const session = () => callApi<Session>(host, 'getSession', {});
-
-  beforeAll(async () => {
-    const db = join(t.dir, 'demo.sqlite');
-    makeDemoWorkbook(db, 120);
-    host = await startHost(db);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    problems = watchConsole(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
+  const app = appInBrowser({ viewport: { width: 1280, height: 860 } });
+  const dialog = () => app.page.getByRole('dialog', { name: 'Who is working?' });
+  const userButton = () => app.page.locator('header button.user');
+  const session = () => callApi<Session>(app.host, 'getSession', {});
 
   it('keeps a planner who picks the manager out without her passphrase, and states the demo’s passphrase', async () => {
-    await page.goto(host.url);
+    await app.page.goto(app.host.url);
     await dialog().waitFor();
     await dialog().getByRole('note').filter({ hasText: 'Demo workbook: its managers and analysts sign in with the passphrase demo.' }).waitFor();
     await dialog().getByRole('combobox', { name: 'Person' }).selectOption('chen.wei');
@@ -56,21 +36,21 @@ describe('signing in, in a browser', () => {
     await dialog().getByRole('button', { name: 'Continue' }).click();
     await dialog().getByRole('alert').filter({ hasText: 'Wrong passphrase for Maria Lopez. Type it again; passphrases are case-sensitive.' }).waitFor();
     await expect(passphrase.inputValue()).resolves.toBe('');
-    await screenshot(page, 'identity-wrong-passphrase');
+    await screenshot(app.page, 'identity-wrong-passphrase');
     expect((await session()).user?.userId).toBe('chen.wei');
 
     await passphrase.fill('demo');
-    await page.keyboard.press('Enter');
+    await app.page.keyboard.press('Enter');
     await dialog().waitFor({ state: 'hidden' });
     await userButton().filter({ hasText: 'Maria Lopez · manager' }).waitFor();
     expect((await session()).user?.userId).toBe('maria.lopez');
   });
 
   it('does not offer a manager the approval of her own override, and the backend refuses it', async () => {
-    const { currentRunId } = await callApi<{ currentRunId: number }>(host, 'getWorkbookInfo', {});
-    const lines = await callApi<ForecastLinePage>(host, 'getRunLines', { runId: currentRunId, limit: 40, sort: { column: 'lag', direction: 'desc' } });
+    const { currentRunId } = await callApi<{ currentRunId: number }>(app.host, 'getWorkbookInfo', {});
+    const lines = await callApi<ForecastLinePage>(app.host, 'getRunLines', { runId: currentRunId, limit: 40, sort: { column: 'lag', direction: 'desc' } });
     const line = lines.rows.filter((r) => r.lag >= 3 && r.quantity >= 20)[0]!;
-    const own = await callApi<{ decision: { decisionId: number }; lineState: { status: string } }>(host, 'decideLine', {
+    const own = await callApi<{ decision: { decisionId: number }; lineState: { status: string } }>(app.host, 'decideLine', {
       lineId: line.lineId,
       action: 'override',
       percent: 80,
@@ -79,20 +59,20 @@ describe('signing in, in a browser', () => {
     });
     expect(own.lineState.status).toBe('pending_approval');
 
-    await page.goto(`${host.url}#/governance`);
-    const approvals = page.getByRole('table', { name: 'Overrides waiting for approval' });
+    await app.page.goto(`${app.host.url}#/governance`);
+    const approvals = app.page.getByRole('table', { name: 'Overrides waiting for approval' });
     const month = new Date(`${line.period}T00:00:00Z`).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
     const what = `${line.itemId} ${month} ${line.period.slice(0, 4)}`;
-    const approve = page.getByRole('button', { name: `Approve override of ${what}` });
+    const approve = app.page.getByRole('button', { name: `Approve override of ${what}` });
     await approve.waitFor();
     await expect(approve.isDisabled()).resolves.toBe(true);
     await approvals.getByText(`${what} is your own override: another manager must approve it.`).waitFor();
     // At 1280 wide the whole row shows, its Approve and Reject buttons included: nothing to scroll sideways for.
     const fits = await approvals.evaluate((table) => table.parentElement!.scrollWidth <= table.parentElement!.clientWidth);
     expect(fits).toBe(true);
-    await screenshot(page, 'identity-own-override');
-    await expect(callApi(host, 'reviewOverride', { decisionId: own.decision.decisionId, verdict: 'approved' })).rejects.toThrow(/cannot approve your own override/);
-    const journal = await callApi<{ state: { status: string } }>(host, 'getLineJournal', { lineId: line.lineId });
+    await screenshot(app.page, 'identity-own-override');
+    await expect(callApi(app.host, 'reviewOverride', { decisionId: own.decision.decisionId, verdict: 'approved' })).rejects.toThrow(/cannot approve your own override/);
+    const journal = await callApi<{ state: { status: string } }>(app.host, 'getLineJournal', { lineId: line.lineId });
     expect(journal.state.status).toBe('pending_approval');
   });
 
@@ -100,7 +80,7 @@ describe('signing in, in a browser', () => {
     await userButton().click();
     await dialog().waitFor();
     await dialog().getByRole('button', { name: 'Change my passphrase…' }).click();
-    const change = page.getByRole('dialog', { name: 'Change your passphrase' });
+    const change = app.page.getByRole('dialog', { name: 'Change your passphrase' });
     await change.getByLabel('Current passphrase').fill('not it');
     await change.getByLabel('New passphrase').fill('harbour lights 7');
     await change.getByLabel('Repeat the passphrase').fill('harbour lights 7');
@@ -112,21 +92,21 @@ describe('signing in, in a browser', () => {
     await change.getByRole('button', { name: 'Change passphrase' }).click();
     await change.getByRole('alert').filter({ hasText: 'The two new passphrases differ' }).waitFor();
     await change.getByLabel('Repeat the passphrase').fill('harbour lights 7');
-    await screenshot(page, 'identity-change-passphrase');
+    await screenshot(app.page, 'identity-change-passphrase');
     await change.getByRole('button', { name: 'Change passphrase' }).click();
     await dialog().getByRole('status').filter({ hasText: 'Your passphrase was changed' }).waitFor();
 
     await dialog().getByRole('button', { name: 'Sign out' }).click();
     await userButton().filter({ hasText: 'Who are you?' }).waitFor();
     expect((await session()).user).toBeNull();
-    await expect(callApi(host, 'signIn', { userId: 'maria.lopez', passphrase: 'demo' })).rejects.toThrow(/Wrong passphrase/);
-    expect((await callApi<Session>(host, 'signIn', { userId: 'maria.lopez', passphrase: 'harbour lights 7' })).user?.userId).toBe('maria.lopez');
+    await expect(callApi(app.host, 'signIn', { userId: 'maria.lopez', passphrase: 'demo' })).rejects.toThrow(/Wrong passphrase/);
+    expect((await callApi<Session>(app.host, 'signIn', { userId: 'maria.lopez', passphrase: 'harbour lights 7' })).user?.userId).toBe('maria.lopez');
   });
 
   it('asks an empty workbook’s first start for its first manager, with a passphrase', async () => {
-    const empty = await startHost(join(t.dir, 'empty.sqlite'));
+    const empty = await startHost(join(app.dir, 'empty.sqlite'));
     try {
-      await page.goto(empty.url);
+      await app.page.goto(empty.url);
       await dialog().getByText('This workbook has no manager yet: create the first one here, with a passphrase.').waitFor();
       await expect(dialog().getByRole('note').count()).resolves.toBe(0); // not a demo: no passphrase is stated
       await expect(dialog().getByRole('combobox', { name: 'Role' }).inputValue()).resolves.toBe('manager');
@@ -137,7 +117,7 @@ describe('signing in, in a browser', () => {
       await dialog().getByRole('alert').filter({ hasText: 'The two passphrases differ' }).waitFor();
       await dialog().getByLabel('Passphrase for the new manager').fill('north star 12');
       await dialog().getByLabel('Repeat the passphrase').fill('north star 12');
-      await screenshot(page, 'identity-first-manager');
+      await screenshot(app.page, 'identity-first-manager');
       await dialog().getByRole('button', { name: 'Continue' }).click();
       await userButton().filter({ hasText: 'Olga Berg · manager' }).waitFor();
       const people = await callApi<Session>(empty, 'getSession', {});
@@ -145,6 +125,6 @@ describe('signing in, in a browser', () => {
     } finally {
       await empty.stop();
     }
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

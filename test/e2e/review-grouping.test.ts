@@ -1,11 +1,9 @@
 // The worklist grouped by item, the attribute filter and refresh on plan changes,
 // in headless Chromium against the browser host on a demo workbook.
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ForecastLinePage, ItemAttributeFacet } from '../../shared/domain';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { appInBrowser, callApi, CHEN, screenshot } from './browser';
 
 /** What the grid shows: each rendered row's index, whether it is an item header, its item and score. */
 async function visibleRows(page: Page): Promise<{ index: number; header: boolean; item: string; score: number; selected: boolean }[]> {
@@ -29,40 +27,25 @@ async function visibleRows(page: Page): Promise<{ index: number; header: boolean
 }
 
 describe('the worklist grouped by item, in a browser', () => {
-  const t = tempDir('fwb-e2e-group-');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
+  const app = appInBrowser({
+    as: CHEN,
+    ready: async () => {
+      runId = (await callApi<{ currentRunId: number }>(app.host, 'getWorkbookInfo', {})).currentRunId;
+    },
+  });
   let runId: number;
 
-  beforeAll(async () => {
-    const db = join(t.dir, 'demo.sqlite');
-    makeDemoWorkbook(db, 120);
-    host = await startHost(db);
-    await signIn(host, 'chen.wei', 'Chen Wei', 'planner');
-    runId = (await callApi<{ currentRunId: number }>(host, 'getWorkbookInfo', {})).currentRunId;
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchConsole(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
-
   it('groups each item’s lines under a header, items by their highest exception', async () => {
-    await page.goto(host.url);
-    const grid = page.getByRole('grid', { name: 'Worklist' });
+    await app.page.goto(app.host.url);
+    const grid = app.page.getByRole('grid', { name: 'Worklist' });
     await grid.getByRole('row').nth(1).getByRole('gridcell').nth(2).filter({ hasText: /^SKU-/ }).waitFor();
-    const toggle = page.getByRole('checkbox', { name: 'Group by item' });
+    const toggle = app.page.getByRole('checkbox', { name: 'Group by item' });
     expect(await toggle.isChecked()).toBe(false);
     await toggle.check();
     await grid.locator('.group-head').first().waitFor();
-    await page.waitForFunction(() => document.querySelector('.grid-foot')?.textContent?.includes('grouped by item'));
+    await app.page.waitForFunction(() => document.querySelector('.grid-foot')?.textContent?.includes('grouped by item'));
 
-    const rows = await visibleRows(page);
+    const rows = await visibleRows(app.page);
     expect(rows[0]).toMatchObject({ index: 0, header: true });
     // Each header is followed by its own item's lines only, and every item appears once.
     const seen = new Set<string>();
@@ -84,93 +67,93 @@ describe('the worklist grouped by item, in a browser', () => {
     await expect(firstHeader.getAttribute('aria-label')).resolves.toMatch(/^SKU-\d+ .+: \d+ lines? · \d+ decided, highest score \d+, owner /);
     // The selection starts on the first line, never on a header.
     expect(rows.find((r) => r.selected)).toMatchObject({ index: 1, header: false });
-    await screenshot(page, 'review-grouped');
+    await screenshot(app.page, 'review-grouped');
   });
 
   it('moves with j/k across a group boundary, stepping over the header', async () => {
-    const grid = page.getByRole('grid', { name: 'Worklist' });
+    const grid = app.page.getByRole('grid', { name: 'Worklist' });
     await grid.focus();
-    const rows = await visibleRows(page);
+    const rows = await visibleRows(app.page);
     const secondHeader = rows.find((r) => r.header && r.index > 0)!;
-    const selected = async () => (await visibleRows(page)).find((r) => r.selected)!;
+    const selected = async () => (await visibleRows(app.page)).find((r) => r.selected)!;
     // Down through the first item's lines to its last one.
-    for (let i = 1; i < secondHeader.index - 1; i++) await page.keyboard.press('j');
+    for (let i = 1; i < secondHeader.index - 1; i++) await app.page.keyboard.press('j');
     expect(await selected()).toMatchObject({ index: secondHeader.index - 1, item: rows[0]!.item });
-    await page.keyboard.press('j');
+    await app.page.keyboard.press('j');
     expect(await selected()).toMatchObject({ index: secondHeader.index + 1, item: secondHeader.item, header: false });
-    await page.keyboard.press('k');
+    await app.page.keyboard.press('k');
     expect(await selected()).toMatchObject({ index: secondHeader.index - 1, item: rows[0]!.item });
-    await page.keyboard.press('ArrowDown');
+    await app.page.keyboard.press('ArrowDown');
     expect((await selected()).item).toBe(secondHeader.item);
     // The item detail follows the line the planner lands on.
-    await page.getByRole('complementary', { name: 'Item detail' }).getByRole('heading').filter({ hasText: secondHeader.item }).waitFor();
+    await app.page.getByRole('complementary', { name: 'Item detail' }).getByRole('heading').filter({ hasText: secondHeader.item }).waitFor();
     // Home goes to the first line, not onto the first header.
-    await page.keyboard.press('Home');
+    await app.page.keyboard.press('Home');
     expect(await selected()).toMatchObject({ index: 1, header: false });
   });
 
   it('accepts with a and moves on to the next line, over the next header', async () => {
-    const rows = await visibleRows(page);
+    const rows = await visibleRows(app.page);
     const secondHeader = rows.find((r) => r.header && r.index > 0)!;
-    const grid = page.getByRole('grid', { name: 'Worklist' });
+    const grid = app.page.getByRole('grid', { name: 'Worklist' });
     await grid.focus();
-    for (let i = 1; i < secondHeader.index - 1; i++) await page.keyboard.press('j');
-    await page.keyboard.press('a');
-    await page.waitForFunction(
+    for (let i = 1; i < secondHeader.index - 1; i++) await app.page.keyboard.press('j');
+    await app.page.keyboard.press('a');
+    await app.page.waitForFunction(
       (index) => document.querySelector(`[role=row][aria-selected=true]`)?.getAttribute('aria-rowindex') === String(index + 2),
       secondHeader.index + 1,
     );
     // The accepted line says so, and its item's header counts it.
-    await page.waitForFunction((index) => document.querySelector(`[role=row][aria-rowindex="${index + 1}"]`)?.textContent?.includes('accepted'), secondHeader.index);
+    await app.page.waitForFunction((index) => document.querySelector(`[role=row][aria-rowindex="${index + 1}"]`)?.textContent?.includes('accepted'), secondHeader.index);
     await expect(grid.locator('.group-head').first().innerText()).resolves.toMatch(/[1-9]\d* decided/);
   });
 
   it('filters by an item attribute, grouped or not', async () => {
-    const { attributes } = await callApi<{ attributes: ItemAttributeFacet[] }>(host, 'listItemAttributes', { runId });
+    const { attributes } = await callApi<{ attributes: ItemAttributeFacet[] }>(app.host, 'listItemAttributes', { runId });
     const supplier = attributes.find((a) => a.name === 'supplier')!.values[0]!;
-    const attribute = page.getByRole('combobox', { name: 'Attribute', exact: true });
-    const value = page.getByRole('combobox', { name: 'Attribute value' });
+    const attribute = app.page.getByRole('combobox', { name: 'Attribute', exact: true });
+    const value = app.page.getByRole('combobox', { name: 'Attribute value' });
     expect(await value.isDisabled()).toBe(true);
     await attribute.selectOption({ label: 'Supplier' });
     await value.selectOption(supplier.value);
-    const expected = await callApi<ForecastLinePage>(host, 'getRunLines', { runId, limit: 2000, filter: { attribute: { name: 'supplier', value: supplier.value } } });
+    const expected = await callApi<ForecastLinePage>(app.host, 'getRunLines', { runId, limit: 2000, filter: { attribute: { name: 'supplier', value: supplier.value } } });
     const items = new Set(expected.rows.map((r) => r.itemId));
     expect(items.size).toBe(supplier.items);
-    await page.waitForFunction(
+    await app.page.waitForFunction(
       (text) => document.querySelector('.grid-foot')?.textContent?.startsWith(text),
       `${expected.total.toLocaleString('en-US')} lines of ${items.size} item`,
     );
-    const rows = await visibleRows(page);
+    const rows = await visibleRows(app.page);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => items.has(r.item))).toBe(true);
-    await screenshot(page, 'review-grouped-filtered');
+    await screenshot(app.page, 'review-grouped-filtered');
 
     // Ungrouped, the same lines.
-    await page.getByRole('checkbox', { name: 'Group by item' }).uncheck();
-    await page.waitForFunction((n) => document.querySelector('.grid-foot')?.textContent?.startsWith(`${n} line`), expected.total.toLocaleString('en-US'));
-    expect((await visibleRows(page)).every((r) => !r.header && items.has(r.item))).toBe(true);
+    await app.page.getByRole('checkbox', { name: 'Group by item' }).uncheck();
+    await app.page.waitForFunction((n) => document.querySelector('.grid-foot')?.textContent?.startsWith(`${n} line`), expected.total.toLocaleString('en-US'));
+    expect((await visibleRows(app.page)).every((r) => !r.header && items.has(r.item))).toBe(true);
     await attribute.selectOption('');
     expect(await value.isDisabled()).toBe(true);
   });
 
   it('refreshes the lines on screen when a decision is made elsewhere', async () => {
     // Grouping back on with g, from the keyboard.
-    await page.getByRole('grid', { name: 'Worklist' }).focus();
-    await page.keyboard.press('g');
-    expect(await page.getByRole('checkbox', { name: 'Group by item' }).isChecked()).toBe(true);
-    await page.locator('.group-head').first().waitFor();
-    const target = (await visibleRows(page)).find((r) => !r.header && !r.selected && r.index > 3)!;
-    const lines = await callApi<ForecastLinePage>(host, 'getRunLines', { runId, groupByItem: true, offset: target.index, limit: 1 });
+    await app.page.getByRole('grid', { name: 'Worklist' }).focus();
+    await app.page.keyboard.press('g');
+    expect(await app.page.getByRole('checkbox', { name: 'Group by item' }).isChecked()).toBe(true);
+    await app.page.locator('.group-head').first().waitFor();
+    const target = (await visibleRows(app.page)).find((r) => !r.header && !r.selected && r.index > 3)!;
+    const lines = await callApi<ForecastLinePage>(app.host, 'getRunLines', { runId, groupByItem: true, offset: target.index, limit: 1 });
     const line = lines.rows[0]!;
     expect(line.itemId).toBe(target.item);
     expect(line.status).toBe('undecided');
     // Another window (here: the API directly) decides it; the backend announces the change.
-    await callApi(host, 'decideLine', { lineId: line.lineId, action: 'accept' });
-    await page.waitForFunction((index) => document.querySelector(`[role=row][aria-rowindex="${index + 2}"]`)?.textContent?.includes('accepted'), target.index);
+    await callApi(app.host, 'decideLine', { lineId: line.lineId, action: 'accept' });
+    await app.page.waitForFunction((index) => document.querySelector(`[role=row][aria-rowindex="${index + 2}"]`)?.textContent?.includes('accepted'), target.index);
   });
 
   it('gives every control an accessible name and raises no console errors', async () => {
-    const unnamed = await page.evaluate(() =>
+    const unnamed = await app.page.evaluate(() =>
       [...document.querySelectorAll('button, input, select, a[href], [role=grid]')]
         .filter((el) => {
           const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length;
@@ -179,6 +162,6 @@ describe('the worklist grouped by item, in a browser', () => {
         .map((el) => el.outerHTML.slice(0, 80)),
     );
     expect(unnamed).toEqual([]);
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

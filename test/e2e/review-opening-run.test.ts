@@ -5,61 +5,48 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ForecastLinePage, ForecastRunSummary, ReleaseSummary } from '../../shared/domain';
 import { formatRunLabel } from '../../shared/format';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, ROOT, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { ANA, appInBrowser, callApi, demoWorkbook, ROOT, screenshot, signIn, worklistReady } from './browser';
 
 describe('the run Review and Governance open on', () => {
-  const t = tempDir('fwb-e2e-opening-');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
+  const app = appInBrowser({
+    workbook: (dir) => {
+      const db = demoWorkbook(dir);
+      // An analyst loads a challenger model's forecast with a later origin than the team's current cycle.
+      const csv = join(dir, 'challenger.csv');
+      writeFileSync(csv, ['item_id,period,forecast', 'SKU-10001,2027-01-01,120', 'SKU-10002,2027-01-01,80', 'SKU-10003,2027-02-01,95'].join('\n'));
+      const imported = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Challenger', '--model-version', '0.1', '--origin', '2026-12-01', csv], { encoding: 'utf8' });
+      expect(imported.status, imported.stderr).toBe(0);
+      return db;
+    },
+    as: ANA,
+    ready: async () => {
+      runs = (await api<{ runs: ForecastRunSummary[] }>('listRuns', {})).runs;
+      challenger = runs[0]!;
+      main = runs.find((r) => r.modelName === 'DemandAI')!;
+      expect(challenger.modelName).toBe('Challenger');
+    },
+  });
   let runs: ForecastRunSummary[];
   let main: ForecastRunSummary;
   let challenger: ForecastRunSummary;
 
-  const api = <T,>(method: string, payload: unknown) => callApi<T>(host, method, payload);
-  const runPicker = () => page.getByRole('combobox', { name: 'Forecast run' });
-  const firstLineLoaded = () => page.getByRole('grid', { name: 'Worklist' }).getByRole('row').nth(1).getByRole('gridcell').nth(2).filter({ hasText: /^SKU-/ }).waitFor();
+  const api = <T,>(method: string, payload: unknown) => callApi<T>(app.host, method, payload);
+  const runPicker = () => app.page.getByRole('combobox', { name: 'Forecast run' });
+  const firstLineLoaded = () => worklistReady(app.page);
 
   async function switchPerson(userId: string, name: string): Promise<void> {
-    await page.getByRole('button', { name: /^Signed in as/ }).click();
-    const dialog = page.getByRole('dialog', { name: 'Who is working?' });
+    await app.page.getByRole('button', { name: /^Signed in as/ }).click();
+    const dialog = app.page.getByRole('dialog', { name: 'Who is working?' });
     await dialog.getByRole('combobox', { name: 'Person' }).selectOption(userId);
     await dialog.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('button', { name: new RegExp(`^Signed in as ${name}`) }).waitFor();
+    await app.page.getByRole('button', { name: new RegExp(`^Signed in as ${name}`) }).waitFor();
   }
 
-  beforeAll(async () => {
-    const db = join(t.dir, 'demo.sqlite');
-    makeDemoWorkbook(db, 120);
-    // An analyst loads a challenger model's forecast with a later origin than the team's current cycle.
-    const csv = join(t.dir, 'challenger.csv');
-    writeFileSync(csv, ['item_id,period,forecast', 'SKU-10001,2027-01-01,120', 'SKU-10002,2027-01-01,80', 'SKU-10003,2027-02-01,95'].join('\n'));
-    const imported = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Challenger', '--model-version', '0.1', '--origin', '2026-12-01', csv], { encoding: 'utf8' });
-    expect(imported.status, imported.stderr).toBe(0);
-    host = await startHost(db);
-    await signIn(host, 'ana.silva', 'Ana Silva', 'planner');
-    runs = (await api<{ runs: ForecastRunSummary[] }>('listRuns', {})).runs;
-    challenger = runs[0]!;
-    main = runs.find((r) => r.modelName === 'DemandAI')!;
-    expect(challenger.modelName).toBe('Challenger');
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchConsole(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
-
   it('opens on the main model’s newest run, not on another model’s later import', async () => {
-    await page.goto(host.url);
+    await app.page.goto(app.host.url);
     await firstLineLoaded();
     await expect(runPicker().inputValue()).resolves.toBe(String(main.runId));
     await expect(runPicker().locator('option:checked').innerText()).resolves.toContain(formatRunLabel(main));
@@ -69,14 +56,14 @@ describe('the run Review and Governance open on', () => {
     const older = runs.find((r) => r.modelName === 'DemandAI' && r.runId !== main.runId)!;
     await runPicker().selectOption(String(older.runId));
     const open = (await api<ForecastLinePage>('getRunLines', { runId: older.runId, limit: 500, filter: { status: 'undecided', owner: 'ana.silva' } })).rows.find((r) => r.lock === null)!;
-    await page.getByRole('searchbox', { name: 'Filter items' }).fill(open.itemId);
-    await page.getByRole('combobox', { name: 'Lag' }).selectOption(String(open.lag));
-    await page.waitForFunction(() => document.querySelectorAll('[role=row][aria-rowindex]').length === 2);
-    await page.getByRole('grid', { name: 'Worklist' }).focus();
-    await page.keyboard.press('a');
-    await page.getByRole('region', { name: 'Decision' }).getByRole('status').filter({ hasText: 'accepted' }).waitFor();
+    await app.page.getByRole('searchbox', { name: 'Filter items' }).fill(open.itemId);
+    await app.page.getByRole('combobox', { name: 'Lag' }).selectOption(String(open.lag));
+    await app.page.waitForFunction(() => document.querySelectorAll('[role=row][aria-rowindex]').length === 2);
+    await app.page.getByRole('grid', { name: 'Worklist' }).focus();
+    await app.page.keyboard.press('a');
+    await app.page.getByRole('region', { name: 'Decision' }).getByRole('status').filter({ hasText: 'accepted' }).waitFor();
 
-    await page.reload();
+    await app.page.reload();
     await firstLineLoaded();
     await expect(runPicker().inputValue()).resolves.toBe(String(older.runId));
 
@@ -87,16 +74,16 @@ describe('the run Review and Governance open on', () => {
   });
 
   it('names the run Governance releases, and releases that one', async () => {
-    await signIn(host, 'maria.lopez', 'Maria Lopez', 'manager');
-    await page.goto(`${host.url}#/governance`);
+    await signIn(app.host, 'maria.lopez', 'Maria Lopez', 'manager');
+    await app.page.goto(`${app.host.url}#/governance`);
     const label = formatRunLabel(main);
-    const panel = page.getByRole('region', { name: `Plan versions of ${label}` });
+    const panel = app.page.getByRole('region', { name: `Plan versions of ${label}` });
     await panel.waitFor();
     await expect(panel.getByRole('combobox', { name: 'Run to release' }).inputValue()).resolves.toBe(String(main.runId));
     const bar = panel.getByRole('group', { name: 'Plan release' });
     await bar.getByRole('button', { name: `Release the plan of ${label}` }).click();
     await bar.getByText(`Snapshot the final plan of ${label} as v1.`, { exact: false }).waitFor();
-    await screenshot(page, 'governance-release-named');
+    await screenshot(app.page, 'governance-release-named');
     await bar.getByRole('button', { name: 'Release v1' }).click();
     await bar.getByText(new RegExp(`^Released ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} as v1: [\\d,]+ lines`)).waitFor();
     const released = await api<{ releases: ReleaseSummary[] }>('listReleases', { runId: main.runId });
@@ -105,10 +92,10 @@ describe('the run Review and Governance open on', () => {
 
     // Choosing another run names it, everywhere the release is offered.
     await panel.getByRole('combobox', { name: 'Run to release' }).selectOption(String(challenger.runId));
-    await page.getByRole('region', { name: `Plan versions of ${formatRunLabel(challenger)}` }).getByRole('button', { name: `Release the plan of ${formatRunLabel(challenger)}` }).waitFor();
+    await app.page.getByRole('region', { name: `Plan versions of ${formatRunLabel(challenger)}` }).getByRole('button', { name: `Release the plan of ${formatRunLabel(challenger)}` }).waitFor();
   });
 
   it('raises no console errors', () => {
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

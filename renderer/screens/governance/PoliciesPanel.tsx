@@ -2,6 +2,7 @@ import { Fragment, useState } from 'react';
 import { MODEL_ROLES, type ModelRole, type PolicySummary } from '../../../shared/domain';
 import { formatNumber, formatTimestamp } from '../../../shared/format';
 import { ABC_CLASSES, draftOf, segmentKey, segmentName, useGovernanceStore, type PolicyDraft, type SegmentType } from '../../stores/governance';
+import { ActionsHeader, InlineError } from '../../components/InlineError';
 
 const COLUMNS = 10;
 
@@ -238,11 +239,7 @@ function AddPolicyForm({ policies, categories }: { policies: PolicySummary[]; ca
         Add policy
       </button>
       <span className="muted">Starts with the thresholds of all items; adjust them in the table.</span>
-      {error && (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={error} />
     </fieldset>
   );
 }
@@ -280,9 +277,7 @@ export function PoliciesPanel({ canEdit }: { canEdit: boolean }) {
                 Drift guard pts
               </th>
               <th scope="col">Last changed (UTC)</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

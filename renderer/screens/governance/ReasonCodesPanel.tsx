@@ -1,6 +1,7 @@
 import { Fragment, useState } from 'react';
 import type { ReasonCode } from '../../../shared/domain';
 import { useGovernanceStore } from '../../stores/governance';
+import { ActionsHeader, InlineError } from '../../components/InlineError';
 
 const COLUMNS = 5;
 const CODE_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
@@ -118,11 +119,7 @@ function AddReasonForm({ existing }: { existing: ReasonCode[] }) {
       <button type="button" onClick={() => void add()} disabled={busy || !code.trim() || !label.trim()}>
         Add reason code
       </button>
-      {error && (
-        <p className="inline-error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={error} />
     </fieldset>
   );
 }
@@ -148,9 +145,7 @@ export function ReasonCodesPanel({ canEdit }: { canEdit: boolean }) {
               <th scope="col" className="check-cell">
                 Active
               </th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -7,6 +7,7 @@ import { formatCount, formatTimestamp, NO_VALUE } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { isManager, useSessionUser } from '../../stores/governance';
 import { useReleasesStore } from '../../stores/releases';
+import { ActionsHeader, InlineError } from '../../components/InlineError';
 
 function versionText(r: ReleaseSummary): string {
   return r.kind === 'rollback' && r.restoresVersion !== null ? `v${r.version} (rollback to v${r.restoresVersion})` : `v${r.version}`;
@@ -169,11 +170,7 @@ export function ReleaseBar({ runId, runLabel, inline = false }: { runId: number;
               </button>
             </div>
           )}
-          {actionError && (
-            <p className="inline-error" role="alert">
-              {actionError}
-            </p>
-          )}
+          <InlineError error={actionError} />
           {open && releases && (
             <div className="release-versions" id={versionsId}>
               <table className="table compact" aria-label="Plan versions">
@@ -187,9 +184,7 @@ export function ReleaseBar({ runId, runLabel, inline = false }: { runId: number;
                       Lines
                     </th>
                     <th scope="col">Note</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
+                    <ActionsHeader />
                   </tr>
                 </thead>
                 <tbody>
