@@ -2,49 +2,35 @@
 // its units, FVA as signed points, the 95 % interval, shares of a sample. The
 // numbers come from the backend; these only turn them into text.
 import { LEFT_OUT_WHY, METRIC_LABELS, type Interval, type Metric } from './accuracy';
-import { formatCount } from './format';
-
-const MINUS = '\u2212';
+import { formatCount, formatNumber, formatPercent, NO_VALUE } from './format';
 
 /** Decimals a metric is shown with: MASE is a ratio near 1, the others are % or units. */
 export const metricDigits = (metric: Metric): number => (metric === 'mase' ? 2 : 1);
 
-const fixed = (value: number, digits: number) => {
-  const text = Math.abs(value).toFixed(digits);
-  // "−0.0" says nothing the reader can use: a value that rounds to zero is zero.
-  return Number(text) === 0 ? (0).toFixed(digits) : text;
-};
-
-/** A metric value: "17.9", "0.85"; a negative bias keeps its sign. */
-export function formatMetricValue(metric: Metric, value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  const text = fixed(value, metricDigits(metric));
-  return value < 0 && Number(text) !== 0 ? `${MINUS}${text}` : text;
+/** A metric value: "17.9", "0.85", "1,234.5"; a negative bias keeps its sign. `digits` for more precision (the CLI's tables). */
+export function formatMetricValue(metric: Metric, value: number | null | undefined, digits = metricDigits(metric)): string {
+  return formatNumber(value, digits);
 }
 
-/** FVA or any difference in the metric's points, always signed: "+5.3", "−1.8". */
-export function formatPoints(metric: Metric, value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  const text = fixed(value, metricDigits(metric));
-  if (Number(text) === 0) return text;
-  return `${value > 0 ? '+' : MINUS}${text}`;
+/** FVA or any difference in the metric's points, always signed: "+5.3", "−1.8"; one that rounds to zero: "0.0". */
+export function formatPoints(metric: Metric, value: number | null | undefined, digits = metricDigits(metric)): string {
+  return formatNumber(value, digits, { signed: true });
 }
 
 /** A 95 % interval of an FVA: "−2.9 to −0.5". */
-export function formatInterval(metric: Metric, ci: Interval | null | undefined): string {
-  if (!ci) return '–';
-  return `${formatPoints(metric, ci.low)} to ${formatPoints(metric, ci.high)}`;
+export function formatInterval(metric: Metric, ci: Interval | null | undefined, digits = metricDigits(metric)): string {
+  if (!ci) return NO_VALUE;
+  return `${formatPoints(metric, ci.low, digits)} to ${formatPoints(metric, ci.high, digits)}`;
 }
 
 /** A share of a sample, 0..1 → "37 %". */
 export function formatShare(share: number | null | undefined): string {
-  if (share === null || share === undefined || !Number.isFinite(share)) return '–';
-  return `${Math.round(share * 100)} %`;
+  return formatPercent(share === null || share === undefined ? share : share * 100);
 }
 
 /** count of n as a share: (131, 373) → "35 %". */
 export function formatShareOf(count: number | null | undefined, n: number): string {
-  if (count === null || count === undefined || !(n > 0)) return '–';
+  if (count === null || count === undefined || !(n > 0)) return NO_VALUE;
   return formatShare(count / n);
 }
 

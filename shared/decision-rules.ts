@@ -3,6 +3,8 @@
 // lock, and the Review screen asks these same functions what to offer, what to
 // mark required and what to warn about before anything is saved.
 
+import { formatNumber, formatPercent } from './format';
+
 /** The thresholds of the policy governing a line's segment (its category, else ABC class, else all items). */
 export interface LinePolicy {
   segmentType: 'all' | 'category' | 'abc_class';
@@ -34,10 +36,10 @@ export function segmentLabel(p: Pick<LinePolicy, 'segmentType' | 'segmentValue'>
 
 /** Percentages in messages: "12.5 %"; a change from a model 0 has no percentage. */
 export function formatPct(pct: number): string {
-  return Number.isFinite(pct) ? `${Math.round(pct * 10) / 10} %` : 'an unbounded change (the model said 0)';
+  return Number.isFinite(pct) ? formatPercent(pct, 1, { trimZeros: true }) : 'an unbounded change (the model said 0)';
 }
 
-const units = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+const units = (n: number) => formatNumber(n, 2, { trimZeros: true });
 
 /**
  * Whether a decision may change the line. Closed comes first: once the actual

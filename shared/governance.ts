@@ -2,6 +2,10 @@
 // model is used, each answered from the workbook's own data with figures.
 
 import type { ImportedHistoryBatch } from './decision-provenance';
+import { countOf, formatCount, formatDay, formatNumber, formatReportPercent } from './format';
+import type { Grain } from './period';
+
+export { countOf };
 
 /** The seven questions, in order, worded the same in the HTML report and on the Governance screen. */
 export const GOVERNANCE_QUESTIONS = [
@@ -16,6 +20,8 @@ export const GOVERNANCE_QUESTIONS = [
 
 export interface GovernanceReport {
   workbookName: string;
+  /** The workbook's period grain: how the report names its periods. */
+  grain: Grain;
   generatedAt: string;
   provenance: {
     batches: { kind: string; files: number; rowsAccepted: number; rowsQuarantined: number; lastImportedAt: string | null; lastFile: string | null }[];
@@ -123,28 +129,18 @@ export function steppedDownRoles(report: Pick<GovernanceReport, 'roles'>): Repor
  */
 export function stepDownPhrase(role: Pick<ReportRole, 'role' | 'steppedDownAt'>): string {
   if (role.steppedDownAt === null) return '';
-  const day = role.steppedDownAt.slice(0, 10);
+  const day = formatDay(role.steppedDownAt);
   return role.role === 'assist' ? ` (held at assist by the drift guard since ${day})` : ` (stepped down from ${role.role} by the drift guard on ${day})`;
 }
 
-/** "1 drift alert", "3 drift alerts": counts that read right in the report's sentences. */
-export function countOf(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** How the screen and the HTML write numbers: each passes its own, the words are the same. */
-export interface NumberWords {
-  num: (v: number | null | undefined, digits?: number) => string;
-  pct: (v: number | null | undefined) => string;
-}
-
-/** Question 5's answer on error, bias and intervals, the same sentence on the screen and in the HTML report. */
-export function monitoringAnswer(m: GovernanceReport['monitoring'], { num, pct }: NumberWords): string {
+/** Question 5's answer on error, bias and intervals. */
+export function monitoringAnswer(m: GovernanceReport['monitoring']): string {
   const intervals =
     m.coverage === null
       ? 'no forecast carries an interval, so how often actuals fall inside one is not measured.'
-      : `the model's ${m.intervalLevel === null ? '' : `${num(m.intervalLevel)} % `}interval held ${pct(m.coverage)} of actuals.`;
-  return `Over ${num(m.linesWithActuals)} lines with known actuals: model WAPE ${pct(m.modelWape)}, final plan ${pct(m.finalWape)}; bias ${pct(m.modelBias)} (model) and ${pct(m.finalBias)} (final, positive = over-forecast); ${intervals}`;
+      : `the model's ${m.intervalLevel === null ? '' : `${formatNumber(m.intervalLevel)} % `}interval held ${formatReportPercent(m.coverage)} of actuals.`;
+  const pct = formatReportPercent;
+  return `Over ${formatCount(m.linesWithActuals)} lines with known actuals: model WAPE ${pct(m.modelWape)}, final plan ${pct(m.finalWape)}; bias ${pct(m.modelBias)} (model) and ${pct(m.finalBias)} (final, positive = over-forecast); ${intervals}`;
 }
 
 /** Question 7's answer: releases, runs released and rollbacks, in words that read right for 0, 1 and many. */

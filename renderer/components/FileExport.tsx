@@ -6,6 +6,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { RequestOf } from '../../shared/contract';
 import type { ApiError } from '../../shared/domain';
 import type { ExportOutcome } from '../../shared/exports';
+import { formatCount } from '../../shared/format';
 import { api } from '../api';
 import { downloadExport } from '../download';
 
@@ -63,7 +64,7 @@ export function SavedFileNote({ exp, label }: { exp: FileExport; label: string }
   return (
     <p className="saved-file" role="status" aria-label={`Saved: ${label}`}>
       <span className="saved-what">
-        {outcome.format === 'html' ? 'HTML report' : `${outcome.format.toUpperCase()} · ${outcome.rows.toLocaleString('en-US')} rows`}
+        {outcome.format === 'html' ? 'HTML report' : `${outcome.format.toUpperCase()} · ${formatCount(outcome.rows)} rows`}
       </span>
       <span className="saved-path">
         Saved to <code>{outcome.path}</code>

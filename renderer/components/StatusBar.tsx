@@ -1,4 +1,4 @@
-import { formatCount, formatPeriod } from '../../shared/format';
+import { formatCount, formatPeriod, NO_VALUE } from '../../shared/format';
 import { useAppStore } from '../stores/app';
 
 export function StatusBar() {
@@ -15,7 +15,7 @@ export function StatusBar() {
           <span>{workbook.grain}ly buckets</span>
           <span>{formatCount(workbook.counts.items)} items</span>
           <span>{formatCount(workbook.counts.forecastLines)} forecast lines</span>
-          <span>actuals to {workbook.lastActualPeriod ? formatPeriod(workbook.lastActualPeriod, workbook.grain) : '–'}</span>
+          <span>actuals to {workbook.lastActualPeriod ? formatPeriod(workbook.lastActualPeriod, workbook.grain) : NO_VALUE}</span>
           <span>{formatCount(workbook.counts.auditEntries)} audit entries</span>
         </>
       ) : (

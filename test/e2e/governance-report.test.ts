@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { governanceHtml } from '../../electron/backend/governance/html';
 import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../shared/governance';
 import { tempDir } from '../helpers/workbook';
 import { callApi, launchBrowser, makeDemoWorkbook, SCREENSHOTS, signIn, startHost, watchConsole, type RunningHost } from './browser';
@@ -166,6 +167,13 @@ describe('the governance report on the Governance screen', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), note.getByRole('button', { name: 'Download a copy' }).click()]);
     expect(download.suggestedFilename()).toBe(basename(path!));
     expect(readFileSync((await download.path())!, 'utf8')).toBe(html);
+  });
+
+  it('says on screen, word for word, what the HTML report says in answer to each question', async () => {
+    const unescape = (h: string) => h.replace(/<[^>]+>/g, '').replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
+    const answers = [...governanceHtml(report).matchAll(/<p class="answer">([^]*?)<\/p>/g)].map((m) => unescape(m[1]!));
+    expect(answers).toHaveLength(7);
+    for (let n = 1; n <= 7; n++) await expect(question(n).locator('.answer').innerText()).resolves.toBe(answers[n - 1]);
   });
 
   it('looks calm and complete: a full-height screenshot, every control named, no console errors', async () => {

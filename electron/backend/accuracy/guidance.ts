@@ -3,6 +3,7 @@
 // and reason? The sentence is made here, once, so the app, the CLI and the
 // governance report say the same thing.
 import { SIZE_BUCKET_LABELS, sizeBucketOf, type OverrideGuidance } from '../../../shared/accuracy';
+import { formatInterval, formatPoints, formatShare } from '../../../shared/accuracy-format';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { bootstrapWeights, fvaInterval } from './bootstrap';
@@ -13,8 +14,6 @@ import { fvaOf, metricValue } from './metrics';
 
 /** Below this many similar past overrides with known actuals, the answer is "too few to tell". */
 export const GUIDANCE_MIN_SAMPLE = 30;
-
-const pts = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`;
 
 export function overrideGuidance(db: Db, req: { lineId: number; quantity: number; reasonCode?: string }): OverrideGuidance {
   const line = db
@@ -50,7 +49,7 @@ export function overrideGuidance(db: Db, req: { lineId: number; quantity: number
   const improvedShare = t.better! / n;
   const verdict = ci === null ? 'unclear' : ci.low > 0 ? 'helped' : ci.high < 0 ? 'hurt' : 'unclear';
   const lead = verdict === 'helped' ? 'Similar overrides helped' : verdict === 'hurt' ? 'Similar overrides hurt' : 'No clear effect';
-  const range = ci ? ` (95 % CI ${pts(ci.low)} to ${pts(ci.high)})` : '';
+  const range = ci ? ` (95 % CI ${formatInterval('wape', ci)})` : '';
   return {
     ...base,
     direction,
@@ -61,6 +60,6 @@ export function overrideGuidance(db: Db, req: { lineId: number; quantity: number
     fva,
     ci,
     verdict,
-    text: `${lead}: ${n} past ${what} improved accuracy ${Math.round(improvedShare * 100)} % of the time; net ${pts(fva ?? 0)} WAPE pts${range}.`,
+    text: `${lead}: ${n} past ${what} improved accuracy ${formatShare(improvedShare)} of the time; net ${formatPoints('wape', fva ?? 0)} WAPE pts${range}.`,
   };
 }

@@ -8,11 +8,19 @@ import { attributeSlice } from './attribute-slice';
 import { ensureAccuracyCube } from './cube';
 import { runDriftGuard as guard } from './drift';
 import { overrideGuidance } from './guidance';
+import { runLabels } from './run-labels';
 import { overrideScatter } from './scatter';
 import { accuracySlice, directionSizeTable, sourceRanking } from './slices';
 import { fvaStairstep } from './stairstep';
 import { accuracyTrend } from './trend';
 import { trustMap } from './trust';
+
+/** The runs with outcomes, newest first, each with its label. */
+function accuracyRuns(db: Db): AccuracyOptions['runs'] {
+  const labels = runLabels(db);
+  const runs = db.prepare('SELECT run_id, origin FROM forecast_runs WHERE run_id IN (SELECT DISTINCT run_id FROM accuracy_cells) ORDER BY origin DESC, run_id DESC').all() as { run_id: number; origin: number }[];
+  return runs.map((r) => ({ runId: r.run_id, label: labels.get(r.run_id)!, origin: periodFromKey(r.origin) }));
+}
 
 export function getAccuracyOptions(ctx: BackendContext): AccuracyOptions {
   const { db } = ctx;
@@ -20,14 +28,7 @@ export function getAccuracyOptions(ctx: BackendContext): AccuracyOptions {
   const span = db.prepare('SELECT min(period) AS lo, max(period) AS hi, total(n) AS n FROM accuracy_cells').get() as { lo: number | null; hi: number | null; n: number };
   return {
     models: db.prepare('SELECT DISTINCT model_name FROM forecast_runs ORDER BY model_name').pluck().all() as string[],
-    runs: (
-      db
-        .prepare(
-          `SELECT run_id, model_name || ' ' || model_version || ' · origin ' || printf('%04d-%02d', origin / 10000, origin / 100 % 100) AS label, origin
-             FROM forecast_runs WHERE run_id IN (SELECT DISTINCT run_id FROM accuracy_cells) ORDER BY origin DESC, run_id DESC`,
-        )
-        .all() as { run_id: number; label: string; origin: number }[]
-    ).map((r) => ({ runId: r.run_id, label: r.label, origin: periodFromKey(r.origin) })),
+    runs: accuracyRuns(db),
     categories: db.prepare('SELECT DISTINCT category FROM accuracy_cells WHERE category IS NOT NULL ORDER BY category').pluck().all() as string[],
     owners: (
       db.prepare('SELECT DISTINCT c.owner_id AS userId, coalesce(u.display_name, c.owner_id) AS name FROM accuracy_cells c LEFT JOIN users u ON u.user_id = c.owner_id WHERE c.owner_id IS NOT NULL ORDER BY name').all() as {

@@ -4,6 +4,7 @@
 // A row's n is the lines the metric scored, `excluded` the lines it left out
 // (MAPE: actual 0; MASE: no scale); improved / worsened are among the scored ones.
 import { periodFromKey } from '../../../shared/period';
+import { runLabels } from './run-labels';
 import {
   SIZE_BUCKET_LABELS,
   SOURCE_LABELS,
@@ -65,10 +66,8 @@ function labeller(db: Db, by: LineSlice): (key: string | number | null) => strin
   if (by === 'period') return (k) => (k === null ? '(none)' : periodFromKey(Number(k)));
   if (by === 'lag') return (k) => `Lag ${k}`;
   if (by === 'run') {
-    const runs = new Map(
-      (db.prepare("SELECT run_id, model_name || ' ' || model_version || ' · origin ' || printf('%04d-%02d', origin / 10000, origin / 100 % 100) AS label FROM forecast_runs").all() as { run_id: number; label: string }[]).map((r) => [r.run_id, r.label]),
-    );
-    return (k) => runs.get(Number(k)) ?? String(k);
+    const labels = runLabels(db);
+    return (k) => labels.get(Number(k)) ?? String(k);
   }
   return none;
 }

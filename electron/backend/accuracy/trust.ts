@@ -4,6 +4,7 @@
 // The naive's WAPE counts each forecast point once however many models forecast
 // it; model versus naive compares each model line with the naive of its own point.
 import type { TrustMap, TrustSegment } from '../../../shared/accuracy';
+import { formatPercent } from '../../../shared/format';
 import type { Db } from '../db/open';
 import { ensureAccuracyCube } from './cube';
 import { driftStatus } from './drift';
@@ -32,12 +33,11 @@ interface CycleRow {
 
 const pct = (num: number, den: number) => (den > 0 ? (num / den) * 100 : null);
 const sum = (rows: CycleRow[], f: (r: CycleRow) => number | null) => rows.reduce((t, r) => t + (f(r) ?? 0), 0);
-const one = (v: number) => v.toFixed(1);
 
 function verdictOf(s: Omit<TrustSegment, 'verdict' | 'text'>): Pick<TrustSegment, 'verdict' | 'text'> {
   if (s.cycles < MIN_CYCLES) return { verdict: 'too_few', text: `Too few cycles with actuals to judge (${s.cycles}).` };
   if (s.modelVsNaive !== null && s.modelVsNaive < 0) {
-    return { verdict: 'model_weak', text: `Model weak here: its WAPE ${one(s.model!)} % is worse than the naive forecast's ${one(s.naive!)} % over the last ${s.cycles} cycles.` };
+    return { verdict: 'model_weak', text: `Model weak here: its WAPE ${formatPercent(s.model, 1)} is worse than the naive forecast's ${formatPercent(s.naive, 1)} over the last ${s.cycles} cycles.` };
   }
   const k = s.cyclesWithOverrides;
   const of = k === s.cycles ? `of the last ${k} cycles` : `of the ${k} cycles with overrides among the last ${s.cycles}`;

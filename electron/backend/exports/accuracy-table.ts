@@ -4,6 +4,7 @@
 import { METRIC_LABELS, SIZE_BUCKET_LABELS, SLICE_LABELS, leavesLinesOut, type AccuracyFilter, type Metric, type Slice, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import type { ExportColumnType } from '../../../shared/exports';
 import type { ParsedRequestOf } from '../../../shared/contract';
+import { roundTo } from '../../../shared/format';
 import { accuracySliceOf } from '../accuracy/handlers';
 import { ensureAccuracyCube } from '../accuracy/cube';
 import { directionSizeTable } from '../accuracy/slices';
@@ -22,7 +23,7 @@ export interface AccuracySelection {
   windowCycles?: number;
 }
 
-const round = (v: number | null, digits = 4): ExportCell => (v === null ? null : Number(v.toFixed(digits)));
+const round = (v: number | null, digits = 4): ExportCell => roundTo(v, digits);
 
 /** Short words for the left-out column's label (shared/accuracy.ts LEFT_OUT_WHY says it in full). */
 const LEFT_OUT_LABEL: Partial<Record<Metric, string>> = { mape: 'Left out: actual 0', mase: 'Left out: no scale' };

@@ -5,13 +5,14 @@ import { writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Db } from '../db/open';
 import { governanceHtml } from '../governance/html';
 import { governanceReport } from '../governance/report';
+import { roundTo } from '../../../shared/format';
 import { steppedDownRoles } from '../../../shared/governance';
 import { columns, type ExportCell, type TitledTable } from './table';
 import { WorkbenchError } from '../errors';
 import { PRIVATE_FILE_MODE } from '../db/private-files';
 import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
 
-const pct = (v: number | null) => (v === null ? null : Number(v.toFixed(2)));
+const pct = (v: number | null) => roundTo(v, 2);
 
 export function governanceHeadlines(db: Db, now = new Date()): TitledTable {
   const r = governanceReport(db, now);

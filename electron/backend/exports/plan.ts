@@ -12,6 +12,8 @@ import { WorkbenchError } from '../errors';
 import { policyResolver } from '../decisions/policy';
 import { importedColumns, importedJoins, importedOf } from '../decisions/imported';
 import { importedDecisionText } from '../../../shared/decision-provenance';
+import { formatRunLabel } from '../../../shared/format';
+import type { Grain } from '../../../shared/period';
 import { columns, statementRows, type ExportCell, type TitledTable } from './table';
 import { currentRunId as mainModelRunId } from '../review/opening-run';
 
@@ -74,13 +76,14 @@ export interface RunFacts {
   modelName: string;
   modelVersion: string;
   origin: string;
+  grain: Grain;
 }
 
 export function runFacts(db: Db, runId: number): RunFacts {
   const run = db
     .prepare(
       `SELECT run_id AS runId, model_name AS modelName, model_version AS modelVersion,
-              printf('%04d-%02d-%02d', origin / 10000, origin / 100 % 100, origin % 100) AS origin
+              printf('%04d-%02d-%02d', origin / 10000, origin / 100 % 100, origin % 100) AS origin, grain
          FROM forecast_runs WHERE run_id = ?`,
     )
     .get(runId) as RunFacts | undefined;
@@ -120,14 +123,12 @@ function withModelRole(db: Db, rows: Iterable<ExportCell[]>): Iterable<ExportCel
   };
 }
 
-const describeRun = (r: RunFacts) => `${r.modelName}${r.modelVersion ? ` ${r.modelVersion}` : ''}, origin ${r.origin}`;
-
 export function runPlanTable(db: Db, runId: number): TitledTable {
   const run = runFacts(db, runId);
   const total = db.prepare('SELECT count(*) FROM forecast_lines WHERE run_id = ?').pluck().get(runId) as number;
   return {
     name: `Plan run ${runId}`,
-    title: `Plan of run ${runId} (${describeRun(run)})`,
+    title: `Plan of run ${runId} (${formatRunLabel(run)})`,
     fileStem: `plan-run${runId}`,
     columns: PLAN_COLUMNS,
     rows: withModelRole(db, statementRows(db.prepare(RUN_PLAN_SQL), { runId })),
@@ -152,7 +153,7 @@ export function versionPlanTable(db: Db, runId: number, version: number): Titled
   const rollback = release.kind === 'rollback' ? `, a rollback to version ${release.restoresVersion}` : '';
   return {
     name: `Plan run ${runId} v${version}`,
-    title: `Plan version ${version} of run ${runId} (${describeRun(run)}${rollback})`,
+    title: `Plan version ${version} of run ${runId} (${formatRunLabel(run)}${rollback})`,
     fileStem: `plan-run${runId}-v${version}`,
     columns: PLAN_COLUMNS,
     rows: withModelRole(db, statementRows(db.prepare(VERSION_PLAN_SQL), { releaseId: release.releaseId })),

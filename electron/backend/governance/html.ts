@@ -2,14 +2,23 @@
 // scripts, no external files; the charts are SVG rendered here by ECharts'
 // server-side renderer, so they print sharp and open anywhere.
 import * as echarts from 'echarts';
-import { countOf, GOVERNANCE_QUESTIONS, identitiesText, monitoringAnswer, reportSegmentName, rollbackAnswer, stepDownPhrase, type GovernanceReport } from '../../../shared/governance';
-import { importedHistoryText } from '../../../shared/decision-provenance';
+import { formatTimestamp } from '../../../shared/format';
+import { categoryErrorChart, chartValueText, errorTrendChart, type ReportChartSeries } from '../../../shared/governance-charts';
+import type { GovernanceReport } from '../../../shared/governance';
+import { governanceSections, type Phrase, type ReportBlock, type ReportSection, type ReportTable } from '../../../shared/governance-sections';
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${num(v, v !== 0 && Math.abs(v) < 0.1 ? 2 : 1)} %`);
-const when = (iso: string | null) => (iso ? esc(iso.replace('T', ' ').slice(0, 16)) : '—');
+
+/** A phrase as HTML: every piece of workbook text escaped; in print a digest is shown whole. */
+function phraseHtml(p: Phrase): string {
+  if (typeof p === 'string') return esc(p);
+  if ('warn' in p) return `<span class="warn">${esc(p.warn)}</span>`;
+  if ('strong' in p) return `<b>${esc(p.strong)}</b>`;
+  return `<code${p.title ? ` title="${esc(p.title)}"` : ''}>${esc(p.code)}</code>`;
+}
+
+const phrasesHtml = (phrases: Phrase[]) => phrases.map(phraseHtml).join('');
 
 function svgChart(option: echarts.EChartsCoreOption, width = 720, height = 290): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -19,50 +28,57 @@ function svgChart(option: echarts.EChartsCoreOption, width = 720, height = 290):
   return svg;
 }
 
-function table(caption: string, head: string[], rows: (string | number)[][], numeric: number[] = []): string {
-  if (rows.length === 0) return `<p class="empty">${esc(caption)}: none.</p>`;
-  const cell = (v: string | number, i: number, tag: 'td' | 'th') => `<${tag}${numeric.includes(i) ? ' class="num"' : ''}>${v}</${tag}>`;
-  return `<table><caption>${esc(caption)}</caption><thead><tr>${head.map((h, i) => cell(esc(h), i, 'th')).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((v, i) => cell(v, i, 'td')).join('')}</tr>`)
+function table(t: ReportTable): string {
+  if (t.rows.length === 0) return `<p class="empty">${esc(t.caption)}: none.</p>`;
+  const cls = (i: number) => (t.columns[i]?.kind === 'num' ? ' class="num"' : '');
+  return `<table><caption>${esc(t.caption)}</caption><thead><tr>${t.columns.map((c, i) => `<th${cls(i)}>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>${t.rows
+    .map((r) => `<tr>${r.map((v, i) => `<td${cls(i)}>${phraseHtml(v)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
-function section(n: number, question: string, answer: string, body: string): string {
-  return `<section><h2><span class="q">${n}</span> ${esc(question)}</h2><p class="answer">${answer}</p>${body}</section>`;
+function block(b: ReportBlock, r: GovernanceReport): string {
+  if ('beside' in b) return b.beside.map(table).join('');
+  if ('charts' in b) return `<figure>${trendChart(r)}</figure><figure>${categoryChart(r)}</figure>`;
+  if ('note' in b) return `<p class="note">${phrasesHtml(b.note)}</p>`;
+  return table(b);
 }
 
+function section(s: ReportSection, r: GovernanceReport): string {
+  return `<section><h2><span class="q">${s.n}</span> ${esc(s.question)}</h2><p class="answer">${phrasesHtml(s.answer)}</p>${s.blocks.map((b) => block(b, r)).join('')}</section>`;
+}
+
+const COLORS: Record<ReportChartSeries['figure'], string> = { model: '#2b6cb0', final: '#c05621', coverage: '#718096' };
+const chartTitle = (text: string) => ({ text, left: 0, textStyle: { fontSize: 13, fontWeight: 600 } });
+
 function trendChart(r: GovernanceReport): string {
-  const t = r.monitoring.trend;
+  const chart = errorTrendChart(r);
   return svgChart({
-    title: { text: 'Model and final plan error per period (WAPE %)', left: 0, textStyle: { fontSize: 13, fontWeight: 600 } },
-    legend: { top: 30, left: 0, data: ['Model', 'Final plan', 'Interval coverage %'] },
+    title: chartTitle(chart.title),
+    legend: { top: 30, left: 0, data: chart.series.map((s) => s.name) },
     grid: { left: 48, right: 56, top: 76, bottom: 36 },
-    xAxis: { type: 'category', data: t.map((p) => p.period.slice(0, 7)), name: 'Period', nameLocation: 'middle', nameGap: 24 },
+    xAxis: { type: 'category', data: chart.labels, name: chart.axisName, nameLocation: 'middle', nameGap: 24 },
     yAxis: [
       { type: 'value', name: 'WAPE %', nameGap: 10 },
       { type: 'value', name: 'Coverage %', min: 0, max: 100, splitLine: { show: false } },
     ],
-    series: [
-      { name: 'Model', type: 'line', data: t.map((p) => p.model && +p.model.toFixed(2)), color: '#2b6cb0', symbolSize: 4 },
-      { name: 'Final plan', type: 'line', data: t.map((p) => p.final && +p.final.toFixed(2)), color: '#c05621', symbolSize: 4 },
-      { name: 'Interval coverage %', type: 'line', yAxisIndex: 1, data: t.map((p) => p.coverage && +p.coverage.toFixed(1)), color: '#718096', lineStyle: { type: 'dashed' }, symbol: 'none' },
-    ],
+    series: chart.series.map((s) =>
+      s.figure === 'coverage'
+        ? { name: s.name, type: 'line', yAxisIndex: 1, data: s.data, color: COLORS.coverage, lineStyle: { type: 'dashed' }, symbol: 'none' }
+        : { name: s.name, type: 'line', data: s.data, color: COLORS[s.figure], symbolSize: 4 },
+    ),
   });
 }
 
 function categoryChart(r: GovernanceReport): string {
-  const c = r.monitoring.byCategory;
+  const chart = categoryErrorChart(r);
   return svgChart(
     {
-      title: { text: 'Error by category (WAPE %), all lines with actuals', left: 0, textStyle: { fontSize: 13, fontWeight: 600 } },
+      title: chartTitle(chart.title),
       legend: { top: 30, left: 0 },
       grid: { left: 48, right: 16, top: 76, bottom: 36 },
-      xAxis: { type: 'category', data: c.map((x) => x.category), name: 'Category', nameLocation: 'middle', nameGap: 24 },
+      xAxis: { type: 'category', data: chart.labels, name: chart.axisName, nameLocation: 'middle', nameGap: 24 },
       yAxis: { type: 'value', name: 'WAPE %' },
-      series: [
-        { name: 'Model', type: 'bar', data: c.map((x) => x.modelWape && +x.modelWape.toFixed(2)), color: '#2b6cb0', label: { show: true, position: 'top', formatter: '{c}' } },
-        { name: 'Final plan', type: 'bar', data: c.map((x) => x.finalWape && +x.finalWape.toFixed(2)), color: '#c05621', label: { show: true, position: 'top', formatter: '{c}' } },
-      ],
+      series: chart.series.map((s) => ({ name: s.name, type: 'bar', data: s.data, color: COLORS[s.figure], label: { show: true, position: 'top', formatter: (p: { value: unknown }) => chartValueText(p.value) } })),
     },
     720,
     280,
@@ -83,94 +99,12 @@ th { background: #f7fafc; font-weight: 600; } .num { text-align: right; font-var
 @page { size: A4; margin: 14mm; }`;
 
 export function governanceHtml(r: GovernanceReport): string {
-  const p = r.provenance;
-  const q = r.quality;
-  const a = r.accountability;
-  const m = r.monitoring;
-  const personShare = a.linesInPastRuns > 0 ? (a.linesDecidedByPerson / a.linesInPastRuns) * 100 : null;
-  const sections = [
-    section(
-      1,
-      GOVERNANCE_QUESTIONS[0],
-      `${num(p.batches.reduce((t, b) => t + b.files, 0))} imported files (${p.batches.map((b) => `${esc(b.kind)}: ${num(b.files)}`).join(', ')}); forecasts from ${p.models.map((x) => `${esc(x.model)} ${esc(x.version)} (${num(x.runs)} runs)`).join(', ') || 'no model yet'}.`,
-      table('Imports by kind', ['Kind', 'Files', 'Rows accepted', 'Quarantined', 'Last import', 'Last file'], p.batches.map((b) => [esc(b.kind), num(b.files), num(b.rowsAccepted), num(b.rowsQuarantined), when(b.lastImportedAt), esc(b.lastFile)]), [1, 2, 3]) +
-        table('Model versions', ['Model', 'Version', 'Runs', 'First origin', 'Last origin', 'Lines'], p.models.map((x) => [esc(x.model), esc(x.version), num(x.runs), esc(x.firstOrigin), esc(x.lastOrigin), num(x.lines)]), [2, 5]) +
-        table('Most recent files (provenance)', ['Batch', 'Kind', 'File', 'sha256', 'Imported', 'By', 'Rows'], p.recentFiles.map((f) => [num(f.batchId), esc(f.kind), esc(f.fileName), f.sha256 ? `<code>${esc(f.sha256.slice(0, 12))}…</code>` : '—', when(f.importedAt), esc(f.importedBy ?? '—'), num(f.rowsAccepted)]), [0, 6]),
-    ),
-    section(
-      2,
-      GOVERNANCE_QUESTIONS[1],
-      `${pct(q.rowsRead > 0 ? (q.rowsQuarantined / q.rowsRead) * 100 : null)} of imported rows were quarantined (${num(q.rowsQuarantined)} of ${num(q.rowsRead)}). Latest actuals: ${esc(q.lastActualPeriod ?? 'none')}${
-        q.actualsLagBuckets !== null ? `, ${q.actualsLagBuckets <= 0 ? 'current with the newest run' : `<span class="warn">${countOf(q.actualsLagBuckets, 'bucket')} behind the newest run's origin</span>`}` : ''
-      }. ${num(q.itemsWithGaps)} of ${num(q.items)} items have gaps in their actuals (${num(q.missingActualCells)} missing periods).`,
-      table('Quarantine rate by kind', ['Kind', 'Rows read', 'Quarantined', 'Rate'], q.quarantineByKind.map((k) => [esc(k.kind), num(k.rowsRead), num(k.rowsQuarantined), pct(k.pct)]), [1, 2, 3]),
-    ),
-    section(
-      3,
-      GOVERNANCE_QUESTIONS[2],
-      r.roles.map((x) => `${esc(reportSegmentName(x.segmentType, x.segmentValue))}: <b>${esc(x.roleInForce)}</b>${esc(stepDownPhrase(x))}`).join('; ') + '.',
-      table(
-        'Policies',
-        ['Segment', 'Role set', 'Role in force', 'Approval above', 'Freeze lags', 'Drift threshold', 'Last changed by'],
-        r.roles.map((x) => [
-          esc(reportSegmentName(x.segmentType, x.segmentValue)),
-          esc(x.role),
-          x.steppedDownAt !== null ? `<span class="warn">${esc(x.roleInForce)} (drift guard)</span>` : esc(x.roleInForce),
-          `${x.approvalPct === null ? '—' : `${num(x.approvalPct)} %`} / ${x.approvalUnits === null ? '—' : `${num(x.approvalUnits)} units`}`,
-          num(x.freezeLags),
-          x.driftThresholdPts === null ? '—' : `${num(x.driftThresholdPts, 1)} pts`,
-          esc(x.updatedBy ?? 'system'),
-        ]),
-        [4, 5],
-      ),
-    ),
-    section(
-      4,
-      GOVERNANCE_QUESTIONS[3],
-      `${num(a.owners.length)} planners own ${num(a.owners.reduce((t, o) => t + o.items, 0))} items (${num(a.itemsWithoutOwner)} without an owner). In past runs ${pct(personShare)} of ${num(a.linesInPastRuns)} lines were decided by a person; ${num(a.linesOverridden)} were overridden, ${num(a.linesAutoFinal)} became final automatically. ${num(a.pendingApprovals)} overrides await a manager. ${esc(importedHistoryText(a.importedHistory))} ${esc(identitiesText(a.identities))}`,
-      table('Item owners', ['Planner', 'Items'], a.owners.map((o) => [esc(o.name), num(o.items)]), [1]) +
-        table('Approvers', ['Manager', 'Approved', 'Rejected'], a.approvers.map((x) => [esc(x.name), num(x.approvals), num(x.rejections)]), [1, 2]) +
-        `<p class="note">${esc(a.auditChain.note)} Audit log: ${num(a.auditChain.entries)} entries, head ${
-          a.auditChain.head ? `entry ${num(a.auditChain.head.auditId)} <code>${esc(a.auditChain.head.hash)}</code>` : 'none yet'
-        }.</p>`,
-    ),
-    section(
-      5,
-      GOVERNANCE_QUESTIONS[4],
-      monitoringAnswer(m, { num, pct }),
-      `<figure>${trendChart(r)}</figure><figure>${categoryChart(r)}</figure>` +
-        table('By category', ['Category', 'Lines', 'Model WAPE', 'Final WAPE', 'Model bias', 'Coverage', 'Verdict'], m.byCategory.map((c) => [esc(c.category), num(c.n), pct(c.modelWape), pct(c.finalWape), pct(c.modelBias), pct(c.coverage), esc(c.verdict)]), [1, 2, 3, 4, 5]),
-    ),
-    section(
-      6,
-      GOVERNANCE_QUESTIONS[5],
-      r.drift.alerts.length === 0
-        ? 'No drift alert has been raised.'
-        : `${countOf(r.drift.alerts.length, 'drift alert')}; ${r.drift.steppedDown.length > 0 ? `<span class="warn">stepped down to assist: ${r.drift.steppedDown.map(esc).join(', ')}</span>` : 'no segment is stepped down now'}.`,
-      table(
-        'Drift alerts',
-        ['Segment', 'Baseline WAPE', 'Recent WAPE', 'Raised', 'Response'],
-        r.drift.alerts.map((x) => [esc(x.segment), pct(x.baseline), pct(x.current), when(x.raisedAt), x.resolvedAt ? `${esc(x.resolution ?? 'resolved')} — ${esc(x.resolvedBy ?? '')}, ${when(x.resolvedAt)}` : '<span class="warn">open: role stepped down to assist</span>']),
-        [1, 2],
-      ) +
-        table(
-          'Watched segments (lag-1 WAPE, last 3 periods against the 12 before)',
-          ['Segment', 'Recent', 'Baseline', 'Threshold', 'Status'],
-          r.drift.watching.map((w) => [esc(w.segment), pct(w.recent), pct(w.baseline), w.threshold === null ? '—' : `${num(w.threshold, 1)} pts`, w.drifting ? '<span class="warn">drifting</span>' : 'stable']),
-          [1, 2, 3],
-        ),
-    ),
-    section(
-      7,
-      GOVERNANCE_QUESTIONS[6],
-      esc(rollbackAnswer(r.rollback)),
-      table('Recent releases and rollbacks', ['Run', 'Version', 'Kind', 'By', 'When', 'Note'], r.rollback.recent.map((x) => [esc(x.runLabel), num(x.version), esc(x.kind === 'rollback' ? `rollback to v${x.restoresVersion}` : 'release'), esc(x.releasedBy ?? '—'), when(x.releasedAt), esc(x.note ?? '')]), [1]),
-    ),
-  ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Governance report — ${esc(r.workbookName)}</title><style>${CSS}</style></head>
-<body><h1>Governance report — ${esc(r.workbookName)}</h1><p class="meta">Generated ${when(r.generatedAt)} UTC from the workbook's own data by Forecast Workbench.</p>
-${sections.join('\n')}
+<body><h1>Governance report — ${esc(r.workbookName)}</h1><p class="meta">Generated ${esc(formatTimestamp(r.generatedAt))} UTC from the workbook's own data by Forecast Workbench.</p>
+${governanceSections(r)
+  .map((s) => section(s, r))
+  .join('\n')}
 </body></html>
 `;
 }

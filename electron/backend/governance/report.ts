@@ -6,6 +6,7 @@ import type { ImportedHistoryBatch } from '../../../shared/decision-provenance';
 import { bucketIndex, bucketKeyOf, periodFromKey, type Grain } from '../../../shared/period';
 import { ensureAccuracyCube } from '../accuracy/cube';
 import { driftReport } from '../accuracy/drift';
+import { runLabels } from '../accuracy/run-labels';
 import { trustMap } from '../accuracy/trust';
 import { effectiveRole } from '../decisions/policy';
 import { workbookGrain, type Db } from '../db/open';
@@ -213,19 +214,21 @@ function drift(db: Db, roles: GovernanceReport['roles']): GovernanceReport['drif
 }
 
 function rollback(db: Db): GovernanceReport['rollback'] {
+  const labels = runLabels(db);
   const counts = db.prepare("SELECT total(kind = 'release') AS releases, total(kind = 'rollback') AS rollbacks, count(DISTINCT run_id) AS runs FROM releases").get() as { releases: number; rollbacks: number; runs: number };
   return {
     releases: counts.releases,
     rollbacks: counts.rollbacks,
     runsReleased: counts.runs,
-    recent: db
-      .prepare(
-        `SELECT r.model_name || ' ' || r.model_version || ' · origin ' || printf('%04d-%02d', r.origin / 10000, r.origin / 100 % 100) AS runLabel, x.version, x.kind,
-                coalesce(u.display_name, x.released_by) AS releasedBy, x.released_at AS releasedAt, x.note, x.restores_version AS restoresVersion
-           FROM releases x JOIN forecast_runs r ON r.run_id = x.run_id LEFT JOIN users u ON u.user_id = x.released_by
-          ORDER BY x.release_id DESC LIMIT 10`,
-      )
-      .all() as GovernanceReport['rollback']['recent'],
+    recent: (
+      db
+        .prepare(
+          `SELECT x.run_id AS runId, x.version, x.kind, coalesce(u.display_name, x.released_by) AS releasedBy, x.released_at AS releasedAt, x.note, x.restores_version AS restoresVersion
+             FROM releases x LEFT JOIN users u ON u.user_id = x.released_by
+            ORDER BY x.release_id DESC LIMIT 10`,
+        )
+        .all() as (Omit<GovernanceReport['rollback']['recent'][number], 'runLabel'> & { runId: number })[]
+    ).map(({ runId, ...release }) => ({ runLabel: labels.get(runId) ?? `run ${runId}`, ...release })),
     backupsNote: 'Every release keeps its plan as a numbered version; rolling back re-releases an earlier version as a new, audited one. The workbook can be backed up while open (fwb backup) and restored from the File menu or fwb restore, the current file kept aside.',
   };
 }
@@ -233,11 +236,13 @@ function rollback(db: Db): GovernanceReport['rollback'] {
 export function governanceReport(db: Db, now: Date): GovernanceReport {
   ensureAccuracyCube(db);
   const policies = roles(db);
+  const grain = workbookGrain(db);
   return {
     workbookName: (db.prepare("SELECT value FROM workbook_meta WHERE key = 'name'").pluck().get() as string | undefined) ?? 'Workbook',
+    grain,
     generatedAt: now.toISOString(),
     provenance: provenance(db),
-    quality: quality(db, workbookGrain(db)),
+    quality: quality(db, grain),
     roles: policies,
     accountability: accountability(db),
     monitoring: monitoring(db),

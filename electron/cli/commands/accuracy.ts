@@ -12,7 +12,7 @@ import { fvaStairstep } from '../../backend/accuracy/stairstep';
 import { openWorkbook } from '../../backend/db/open';
 import { WorkbenchError } from '../../backend/errors';
 import { LEFT_OUT_WHY, METRIC_LABELS, leavesLinesOut, type AccuracyFilter, type Interval, type Metric, type Slice, type SliceTable, type SourceRanking, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
-import { leftOutNote } from '../../../shared/accuracy-format';
+import { formatInterval, formatMetricValue, formatPoints, leftOutNote, metricDigits } from '../../../shared/accuracy-format';
 import type { RequestOf, ResponseOf } from '../../../shared/contract';
 import { formatCount } from '../../../shared/format';
 import type { MethodName } from '../../../shared/methods';
@@ -55,12 +55,8 @@ async function call<M extends MethodName>(ctx: BackendContext, method: M, payloa
 
 // ——— printing ———
 
-const digitsOf = (metric: Metric) => (metric === 'mase' ? 3 : 2);
-const dash = '—';
-const num = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? dash : v.toFixed(digits));
-const signed = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? dash : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`);
-const interval = (ci: Interval | null, digits: number) => (ci ? `${signed(ci.low, digits)} … ${signed(ci.high, digits)}` : dash);
-const count = (v: number | null) => (v === null ? dash : formatCount(v));
+/** The CLI's tables carry one decimal more than the screen: analysts compare runs closely. */
+const digitsOf = (metric: Metric) => metricDigits(metric) + 1;
 
 /** An aligned text table: the first column left-aligned, the others right-aligned unless named in `left`. */
 function table(headers: string[], rows: string[][], left = new Set([0])): string {
@@ -94,7 +90,7 @@ function rankingText(r: SourceRanking, filter: AccuracyFilter): string {
   const leaves = leavesLinesOut(r.metric);
   const body = table(
     ['#', 'source', 'n', ...(leaves ? ['left out'] : []), METRIC_LABELS[r.metric]],
-    r.rows.map((row, i) => [String(i + 1), row.key === row.label ? row.key : `${row.label} (${row.key})`, formatCount(row.n), ...(leaves ? [formatCount(row.excluded)] : []), num(row.value, d)]),
+    r.rows.map((row, i) => [String(i + 1), row.key === row.label ? row.key : `${row.label} (${row.key})`, formatCount(row.n), ...(leaves ? [formatCount(row.excluded)] : []), formatMetricValue(r.metric, row.value, d)]),
     new Set([1]),
   );
   const notes = [
@@ -112,7 +108,7 @@ function sliceText(t: SliceTable, by: string, filter: AccuracyFilter): string {
   const leaves = leavesLinesOut(t.metric);
   const body = table(
     [by, 'n', ...(leaves ? ['left out'] : []), 'model', 'final', 'FVA', '95 % CI of FVA', 'improved', 'worsened', 'unchanged'],
-    t.rows.map((r) => [r.label, formatCount(r.n), ...(leaves ? [formatCount(r.excluded)] : []), num(r.model, d), num(r.final, d), signed(r.fva, d), interval(r.ci, d), formatCount(r.improved), formatCount(r.worsened), formatCount(r.unchanged)]),
+    t.rows.map((r) => [r.label, formatCount(r.n), ...(leaves ? [formatCount(r.excluded)] : []), formatMetricValue(t.metric, r.model, d), formatMetricValue(t.metric, r.final, d), formatPoints(t.metric, r.fva, d), formatInterval(t.metric, r.ci, d), formatCount(r.improved), formatCount(r.worsened), formatCount(r.unchanged)]),
   );
   const notes = [
     t.overridesOnly ? 'Only lines whose final plan differs from the model.' : null,
@@ -133,12 +129,12 @@ function stairstepText(s: Stairstep, filter: AccuracyFilter): string {
     label,
     formatCount(st.n),
     ...(leaves ? [formatCount(st.excluded)] : []),
-    num(st.value, d),
-    signed(st.fva, d),
-    interval(st.ci, d),
-    count(st.improved),
-    count(st.worsened),
-    count(st.unchanged),
+    formatMetricValue(s.metric, st.value, d),
+    formatPoints(s.metric, st.fva, d),
+    formatInterval(s.metric, st.ci, d),
+    formatCount(st.improved),
+    formatCount(st.worsened),
+    formatCount(st.unchanged),
   ];
   const rows = s.steps.map((st) => row(st));
   if (s.salesInput) rows.push(row(s.salesInput, `${s.salesInput.label} (parallel: vs model)`));
@@ -147,7 +143,7 @@ function stairstepText(s: Stairstep, filter: AccuracyFilter): string {
   const notes = [
     `${fvaNote(s.metric, 'the step above', 'the step', 'the step made the forecast better')} Steps are compared on the same lines; the sales input with the model, on the lines that have one.`,
     shared && model
-      ? `The benchmarks count each forecast point once; the model and final plan count each model's line, and the model is compared with the seasonal naive of its own point (${num(model.baseline, d)} on those lines).`
+      ? `The benchmarks count each forecast point once; the model and final plan count each model's line, and the model is compared with the seasonal naive of its own point (${formatMetricValue(s.metric, model.baseline, d)} on those lines).`
       : null,
     model ? leftOutNote(s.metric, model.excluded) : null,
     `CI: ${s.ciMethod}.`,

@@ -1,5 +1,6 @@
 // fwb backup --db FILE --out FILE [--force] [--json]
 import { BACKUP_USAGE } from '../usage';
+import { formatBytes } from '../../../shared/format';
 import { parseArgs } from 'node:util';
 import { chainHeadToken } from '../../backend/audit/chain-head';
 import { openReadOnly } from '../../backend/db/read-only';
@@ -25,7 +26,7 @@ export async function backupCommand(argv: string[], io: CliIo): Promise<ExitCode
       if (values.json) io.stdout.write(`${JSON.stringify({ db: values.db, ...done })}\n`);
       else {
         const head = done.chainHead ? `; audit chain head ${chainHeadToken(done.chainHead, true)}` : '';
-        io.stdout.write(`${values.db} backed up to ${done.path} (${(done.bytes / (1 << 20)).toFixed(1)} MB, schema ${done.schemaVersion}${head}).\n`);
+        io.stdout.write(`${values.db} backed up to ${done.path} (${formatBytes(done.bytes)}, schema ${done.schemaVersion}${head}).\n`);
       }
       return EXIT.ok;
     } finally {

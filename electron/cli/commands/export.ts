@@ -4,6 +4,7 @@ import { EXPORT_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, OVERRIDE_SLICES } from '../../../shared/accuracy';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../../shared/exports';
+import { formatBytes, formatCount } from '../../../shared/format';
 import { openWorkbook } from '../../backend/db/open';
 import { openReadOnly } from '../../backend/db/read-only';
 import type { ExportSelection } from '../../backend/exports/select';
@@ -69,10 +70,6 @@ function format(text: string | undefined, what: ExportKind): ExportFormat {
   return text as ExportFormat;
 }
 
-function size(bytes: number): string {
-  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
-
 export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({
     args: argv,
@@ -113,7 +110,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
       });
       show('');
       if (values.json) io.stdout.write(`${JSON.stringify({ what: chosen.what, format: fmt, title: done.title, path: done.path, rows: done.rows, bytes: done.bytes, warnings: done.warnings })}\n`);
-      else io.stdout.write(`${done.title}: ${done.rows} rows written to ${done.path} (${size(done.bytes)}).\n`);
+      else io.stdout.write(`${done.title}: ${formatCount(done.rows)} rows written to ${done.path} (${formatBytes(done.bytes)}).\n`);
       for (const w of done.warnings) io.stderr.write(`note: ${w}\n`);
       return EXIT.ok;
     } finally {

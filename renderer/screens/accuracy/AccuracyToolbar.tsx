@@ -1,7 +1,11 @@
 import { METRIC_LABELS, METRICS, type AccuracyOptions, type Metric } from '../../../shared/accuracy';
 import { formatCount, formatPeriod } from '../../../shared/format';
 import { addBuckets, type Grain } from '../../../shared/period';
+import { Choice, lagOptions, plainOptions, type ChoiceOption } from '../../components/Choice';
 import { NO_ACCURACY_FILTER, type AccuracyFilterForm } from '../../stores/accuracy';
+
+/** Every metric, in the words the tables head their columns with. */
+export const METRIC_OPTIONS: ChoiceOption[] = METRICS.map((m) => ({ value: m, label: METRIC_LABELS[m] }));
 
 /** Every period between the first and the last with an actual, oldest first. */
 function periodsOf(options: AccuracyOptions | null, grain: Grain): string[] {
@@ -33,74 +37,28 @@ export function AccuracyToolbar({
   return (
     <div className="toolbar acc-toolbar" role="toolbar" aria-label="Accuracy filters">
       <h2 id="accuracy-title">Accuracy</h2>
-      <select aria-label="Run" value={filter.runId} onChange={(e) => onFilter({ runId: e.target.value })}>
-        <option value="">All runs</option>
-        {options?.runs.map((r) => (
-          <option key={r.runId} value={r.runId}>
-            {r.label}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Model" value={filter.model} onChange={(e) => onFilter({ model: e.target.value })}>
-        <option value="">All models</option>
-        {options?.models.map((m) => (
-          <option key={m}>{m}</option>
-        ))}
-      </select>
-      <label>
-        <span>Periods</span>
-        <select aria-label="From period" value={filter.fromPeriod} onChange={(e) => onFilter({ fromPeriod: e.target.value })}>
-          <option value="">from the first</option>
-          {periods.map((p) => (
-            <option key={p} value={p} disabled={filter.toPeriod !== '' && p > filter.toPeriod}>
-              {formatPeriod(p, grain)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span aria-hidden="true">–</span>
-        <select aria-label="To period" value={filter.toPeriod} onChange={(e) => onFilter({ toPeriod: e.target.value })}>
-          <option value="">to the last</option>
-          {periods.map((p) => (
-            <option key={p} value={p} disabled={filter.fromPeriod !== '' && p < filter.fromPeriod}>
-              {formatPeriod(p, grain)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <select aria-label="Lag" value={filter.lag} onChange={(e) => onFilter({ lag: e.target.value })}>
-        <option value="">All lags</option>
-        {options?.lags.map((l) => (
-          <option key={l} value={l}>
-            Lag {l}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Category" value={filter.category} onChange={(e) => onFilter({ category: e.target.value })}>
-        <option value="">All categories</option>
-        {options?.categories.map((c) => (
-          <option key={c}>{c}</option>
-        ))}
-      </select>
-      <select aria-label="Owner" value={filter.owner} onChange={(e) => onFilter({ owner: e.target.value })}>
-        <option value="">All owners</option>
-        {options?.owners.map((o) => (
-          <option key={o.userId} value={o.userId}>
-            {o.name}
-          </option>
-        ))}
-      </select>
-      <label>
-        <span>Metric</span>
-        <select aria-label="Metric" value={metric} onChange={(e) => onMetric(e.target.value as Metric)}>
-          {METRICS.map((m) => (
-            <option key={m} value={m}>
-              {METRIC_LABELS[m]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Run" value={filter.runId} any="All runs" options={options?.runs.map((r) => ({ value: r.runId, label: r.label })) ?? []} onChange={(runId) => onFilter({ runId })} />
+      <Choice label="Model" value={filter.model} any="All models" options={plainOptions(options?.models)} onChange={(model) => onFilter({ model })} />
+      <Choice
+        label="From period"
+        caption="Periods"
+        value={filter.fromPeriod}
+        any="from the first"
+        options={periods.map((p) => ({ value: p, label: formatPeriod(p, grain), disabled: filter.toPeriod !== '' && p > filter.toPeriod }))}
+        onChange={(fromPeriod) => onFilter({ fromPeriod })}
+      />
+      <Choice
+        label="To period"
+        caption={<span aria-hidden="true">–</span>}
+        value={filter.toPeriod}
+        any="to the last"
+        options={periods.map((p) => ({ value: p, label: formatPeriod(p, grain), disabled: filter.fromPeriod !== '' && p < filter.fromPeriod }))}
+        onChange={(toPeriod) => onFilter({ toPeriod })}
+      />
+      <Choice label="Lag" value={filter.lag} any="All lags" options={lagOptions(options?.lags)} onChange={(lag) => onFilter({ lag })} />
+      <Choice label="Category" value={filter.category} any="All categories" options={plainOptions(options?.categories)} onChange={(category) => onFilter({ category })} />
+      <Choice label="Owner" value={filter.owner} any="All owners" options={options?.owners.map((o) => ({ value: o.userId, label: o.name })) ?? []} onChange={(owner) => onFilter({ owner })} />
+      <Choice label="Metric" caption="Metric" value={metric} options={METRIC_OPTIONS} onChange={(m) => onMetric(m as Metric)} />
       {filtered && (
         <button type="button" className="small quiet" onClick={() => onFilter(NO_ACCURACY_FILTER)}>
           Clear filters

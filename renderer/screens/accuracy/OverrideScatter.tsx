@@ -1,6 +1,6 @@
 import type { EChartsOption } from 'echarts';
 import type { OverridePoint } from '../../../shared/accuracy';
-import { formatCount, formatPeriod } from '../../../shared/format';
+import { formatCount, formatPercent, formatPeriod } from '../../../shared/format';
 import { Chart, CHART_COLORS } from '../../components/Chart';
 import { tooltipFragment, tooltipHtml } from '../../components/chart-text';
 
@@ -52,7 +52,7 @@ export function OverrideScatter({ points }: { points: OverridePoint[] }) {
       formatter: (p) => {
         const item = (p as unknown as { data: { point: OverridePoint } }).data.point;
         // Item ids and reason codes come from imported files: escaped, never markup.
-        return tooltipHtml`<b>${item.itemId}</b> · ${formatPeriod(item.period)}<br/>override ${item.sizePct > 0 ? '+' : ''}${item.sizePct.toFixed(1)} % of model<br/>error ${item.errorReductionPct >= 0 ? 'reduced' : 'increased'} by ${Math.abs(item.errorReductionPct).toFixed(1)} % of actual${item.reasonCode ? tooltipFragment`<br/>reason: ${item.reasonCode}` : ''}`;
+        return tooltipHtml`<b>${item.itemId}</b> · ${formatPeriod(item.period)}<br/>override ${formatPercent(item.sizePct, 1, { signed: true })} of model<br/>error ${item.errorReductionPct >= 0 ? 'reduced' : 'increased'} by ${formatPercent(Math.abs(item.errorReductionPct), 1)} of actual${item.reasonCode ? tooltipFragment`<br/>reason: ${item.reasonCode}` : ''}`;
       },
     },
     xAxis: {

@@ -1,14 +1,15 @@
-import { ATTRIBUTE_SLICE_PREFIX, LEFT_OUT_WHY, METRIC_LABELS, SLICE_LABELS, isAttributeSlice, leavesLinesOut, type AccuracyFilter, type Metric, type Slice, type SliceRow, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
-import { formatMetricValue, formatShareOf, leftOutNote } from '../../../shared/accuracy-format';
+import { ATTRIBUTE_SLICE_PREFIX, LEFT_OUT_WHY, METRIC_LABELS, SLICE_LABELS, isAttributeSlice, leavesLinesOut, type AccuracyFilter, type Metric, type Slice, type SliceRow, type SliceTable, type SourceRanking, type SourceRankRow } from '../../../shared/accuracy';
+import { formatMetricValue, leftOutNote } from '../../../shared/accuracy-format';
 import type { ItemAttributeFacet } from '../../../shared/domain';
-import { formatCount, formatPeriod } from '../../../shared/format';
+import { formatPeriod } from '../../../shared/format';
 import type { Grain } from '../../../shared/period';
-import { SavedFileNote, useFileExport } from '../../components/FileExport';
+import { DataTable, type Column } from '../../components/DataTable';
+import { useFileExport } from '../../components/FileExport';
 import type { AccuracySliceBy } from '../../stores/accuracy';
 import { attributeLabel } from '../../attributes';
 import { AttributeSliceOptions } from './AttributeSliceOptions';
-import { CiCell, FvaCell, IntervalNote } from './cells';
-import { ExportTableButton } from './ExportTableButton';
+import { countColumns, fvaColumns, IntervalNote, shareColumns } from './cells';
+import { TablePanelHead } from './TablePanelHead';
 
 /** The order of the "Slice by" choices: what the overrides did first, then every line, then the sources. */
 export const SLICE_CHOICES: Slice[] = ['planner', 'reason', 'direction', 'size', 'category', 'abc_class', 'owner', 'lag', 'period', 'model_version', 'run', 'model'];
@@ -21,104 +22,28 @@ export function sliceLabel(by: AccuracySliceBy): string {
 
 const rowLabel = (by: AccuracySliceBy, row: { key: string; label: string }, grain: Grain) => (by === 'period' ? formatPeriod(row.key, grain) : row.label);
 
-/** The n column's header, and for MAPE and MASE the "Left out" one beside it. */
-function CountHeaders({ metric }: { metric: Metric }) {
-  return (
-    <>
-      <th scope="col" className="num" title="Lines the metric scored">
-        n
-      </th>
-      {leavesLinesOut(metric) && (
-        <th scope="col" className="num" title={`Lines ${LEFT_OUT_WHY[metric]}: ${METRIC_LABELS[metric]} cannot score them`}>
-          Left out
-        </th>
-      )}
-    </>
-  );
-}
-
-function CountCells({ metric, row }: { metric: Metric; row: { n: number; excluded: number } }) {
-  return (
-    <>
-      <td className="num">{formatCount(row.n)}</td>
-      {leavesLinesOut(metric) && <td className="num muted">{formatCount(row.excluded)}</td>}
-    </>
-  );
-}
-
-function SliceRows({ table, grain }: { table: SliceTable; grain: Grain }) {
+function SliceTableView({ table, grain }: { table: SliceTable; grain: Grain }) {
   const m = table.metric;
-  return (
-    <>
-      <thead>
-        <tr>
-          <th scope="col">{sliceLabel(table.by)}</th>
-          <CountHeaders metric={m} />
-          <th scope="col" className="num">
-            Model
-          </th>
-          <th scope="col" className="num">
-            Final
-          </th>
-          <th scope="col" className="num">
-            FVA pts
-          </th>
-          <th scope="col" className="num">
-            95 % interval
-          </th>
-          <th scope="col" className="num">
-            Improved
-          </th>
-          <th scope="col" className="num">
-            Worsened
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {table.rows.map((r: SliceRow) => (
-          <tr key={r.key}>
-            <th scope="row">{rowLabel(table.by, r, grain)}</th>
-            <CountCells metric={m} row={r} />
-            <td className="num">{formatMetricValue(m, r.model)}</td>
-            <td className="num">{formatMetricValue(m, r.final)}</td>
-            <FvaCell metric={m} fva={r.fva} ci={r.ci} />
-            <CiCell metric={m} ci={r.ci} />
-            <td className="num">{formatShareOf(r.improved, r.n)}</td>
-            <td className="num">{formatShareOf(r.worsened, r.n)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </>
-  );
+  const columns: Column<SliceRow>[] = [
+    { key: 'label', head: sliceLabel(table.by), rowHeader: true, cell: (r) => rowLabel(table.by, r, grain) },
+    ...countColumns<SliceRow>(m),
+    { key: 'model', head: 'Model', num: true, cell: (r) => formatMetricValue(m, r.model) },
+    { key: 'final', head: 'Final', num: true, cell: (r) => formatMetricValue(m, r.final) },
+    ...fvaColumns<SliceRow>(m),
+    ...shareColumns<SliceRow>('improved', 'worsened'),
+  ];
+  return <DataTable label="Slice" className="table compact acc-table" columns={columns} rows={table.rows} rowKey={(r) => r.key} />;
 }
 
-function RankingRows({ table }: { table: SourceRanking }) {
-  return (
-    <>
-      <thead>
-        <tr>
-          <th scope="col" className="num">
-            Rank
-          </th>
-          <th scope="col">Forecast source</th>
-          <CountHeaders metric={table.metric} />
-          <th scope="col" className="num">
-            {METRIC_LABELS[table.metric]}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {table.rows.map((r, i) => (
-          <tr key={r.key}>
-            <td className="num">{i + 1}</td>
-            <th scope="row">{r.label}</th>
-            <CountCells metric={table.metric} row={r} />
-            <td className="num">{formatMetricValue(table.metric, r.value)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </>
-  );
+function RankingView({ table }: { table: SourceRanking }) {
+  const m = table.metric;
+  const columns: Column<SourceRankRow>[] = [
+    { key: 'rank', head: 'Rank', num: true, cell: (_, i) => i + 1 },
+    { key: 'source', head: 'Forecast source', rowHeader: true, cell: (r) => r.label },
+    ...countColumns<SourceRankRow>(m),
+    { key: 'value', head: METRIC_LABELS[m], num: true, cell: (r) => formatMetricValue(m, r.value) },
+  ];
+  return <DataTable label="Slice" className="table compact acc-table ranking" columns={columns} rows={table.rows} rowKey={(r) => r.key} />;
 }
 
 export function SlicePanel({
@@ -153,8 +78,7 @@ export function SlicePanel({
         : 'every line: model against final plan';
   return (
     <section className="panel acc-panel slice-panel" aria-labelledby="slice-title">
-      <div className="panel-head">
-        <h3 id="slice-title">Slices</h3>
+      <TablePanelHead titleId="slice-title" title="Slices" label={shownLabel} exp={exp} request={shown ? { what: 'accuracy', by: shown.by, metric: shown.metric, filter, format: 'csv' } : null}>
         <label className="inline-field">
           <span>Slice by</span>
           <select aria-label="Slice by" value={by} onChange={(e) => onBy(e.target.value as AccuracySliceBy)}>
@@ -170,16 +94,9 @@ export function SlicePanel({
           {what}
           {shown ? ` · ${METRIC_LABELS[metric]}` : ''}
         </span>
-        <span className="spacer" />
-        {shown && <ExportTableButton label={shownLabel} exp={exp} request={{ what: 'accuracy', by: shown.by, metric: shown.metric, filter, format: 'csv' }} />}
-      </div>
-      <SavedFileNote exp={exp} label={shownLabel} />
+      </TablePanelHead>
       <div className="table-scroll slice-scroll">
-        {shown && (
-          <table className={`table compact acc-table${isRanking ? ' ranking' : ''}`} aria-label="Slice">
-            {isRanking ? <RankingRows table={shown as SourceRanking} /> : <SliceRows table={shown as SliceTable} grain={grain} />}
-          </table>
-        )}
+        {shown && (isRanking ? <RankingView table={shown as SourceRanking} /> : <SliceTableView table={shown as SliceTable} grain={grain} />)}
         {shown && shown.rows.length === 0 && <p className="empty">No lines under this filter.</p>}
       </div>
       {shown && !isRanking && (

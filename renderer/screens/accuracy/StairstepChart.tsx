@@ -1,7 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { METRIC_LABELS, type Stairstep } from '../../../shared/accuracy';
 import { formatMetricValue, formatPoints, metricDirection } from '../../../shared/accuracy-format';
-import { formatCount } from '../../../shared/format';
+import { formatCount, roundTo } from '../../../shared/format';
 import { Chart, CHART_COLORS } from '../../components/Chart';
 import { richTextValue, tooltipFragment, tooltipHtml } from '../../components/chart-text';
 
@@ -23,7 +23,7 @@ const text = { color: CHART_COLORS.text, fontSize: 11 };
 export function StairstepChart({ stairstep }: { stairstep: Stairstep }) {
   const { metric, steps, salesInput } = stairstep;
   const categories = [...steps.map((s) => s.label), ...(salesInput ? [`${salesInput.label} (parallel)`] : [])];
-  const value = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
+  const value = (v: number | null) => roundTo(v, 4);
   const label = (fva: number | null) => ({
     show: true,
     position: 'top' as const,

@@ -1,27 +1,32 @@
-import { LEFT_OUT_WHY, METRIC_LABELS, leavesLinesOut, type AccuracyFilter, type Metric, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
-import { formatMetricValue, formatShareOf, leftOutNote } from '../../../shared/accuracy-format';
+import { METRIC_LABELS, leavesLinesOut, type AccuracyFilter, type Metric, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
+import { formatMetricValue, leftOutNote } from '../../../shared/accuracy-format';
 import { formatCount } from '../../../shared/format';
-import { SavedFileNote, useFileExport } from '../../components/FileExport';
-import { CiCell, FvaCell, IntervalNote } from './cells';
-import { ExportTableButton } from './ExportTableButton';
+import { DataTable, type Column } from '../../components/DataTable';
+import { useFileExport } from '../../components/FileExport';
+import { countColumns, fvaColumns, IntervalNote, shareColumns } from './cells';
+import { TablePanelHead } from './TablePanelHead';
 
-function StepRow({ metric, step, parallel }: { metric: Metric; step: StairstepStep; parallel?: boolean }) {
-  return (
-    <tr className={parallel ? 'parallel' : undefined}>
-      <th scope="row">
-        {step.label}
-        {parallel && <span className="muted"> · vs model</span>}
-      </th>
-      <td className="num value">{formatMetricValue(metric, step.value)}</td>
-      <td className="num">{formatCount(step.n)}</td>
-      {leavesLinesOut(metric) && <td className="num muted">{formatCount(step.excluded)}</td>}
-      <FvaCell metric={metric} fva={step.fva} ci={step.ci} />
-      <CiCell metric={metric} ci={step.ci} />
-      <td className="num">{formatShareOf(step.improved, step.n)}</td>
-      <td className="num">{formatShareOf(step.worsened, step.n)}</td>
-      <td className="num">{formatShareOf(step.unchanged, step.n)}</td>
-    </tr>
-  );
+/** A step of the stairstep; the sales input is a parallel row, compared with the model. */
+type StepLine = StairstepStep & { parallel?: boolean };
+
+function stepColumns(metric: Metric): Column<StepLine>[] {
+  return [
+    {
+      key: 'step',
+      head: 'Step',
+      rowHeader: true,
+      cell: (s) => (
+        <>
+          {s.label}
+          {s.parallel && <span className="muted"> · vs model</span>}
+        </>
+      ),
+    },
+    { key: 'value', head: METRIC_LABELS[metric], num: true, cell: (s) => formatMetricValue(metric, s.value), cellProps: () => ({ className: 'value' }) },
+    ...countColumns<StepLine>(metric),
+    ...fvaColumns<StepLine>(metric),
+    ...shareColumns<StepLine>('improved', 'worsened', 'unchanged'),
+  ];
 }
 
 /** The stairstep as the overview computed it; `filter` is the one it was computed with, so the file holds the same lines. */
@@ -31,10 +36,10 @@ export function StairstepTable({ stairstep, filter }: { stairstep: Stairstep; fi
   const model = stairstep.steps.find((s) => s.source === 'model');
   // Several models forecast some points: the benchmarks count each point once, the model and final plan each model's line.
   const shared = stairstep.points < stairstep.n;
+  const lines: StepLine[] = stairstep.salesInput ? [...stairstep.steps, { ...stairstep.salesInput, parallel: true }] : stairstep.steps;
   return (
     <div className="acc-table-block">
-      <div className="panel-head">
-        <h3 id="stairstep-title">Stairstep</h3>
+      <TablePanelHead titleId="stairstep-title" title="Stairstep" label="FVA stairstep" exp={exp} request={{ what: 'accuracy', by: 'stairstep', metric, filter, format: 'csv' }}>
         {shared ? (
           <span className="muted" title="Several models forecast some points: naive and seasonal naive count each point once, the model and final plan each model’s line, each against the benchmarks of its own point.">
             each step against the one before: {formatCount(stairstep.points)} points, {formatCount(stairstep.n)} model lines
@@ -42,50 +47,16 @@ export function StairstepTable({ stairstep, filter }: { stairstep: Stairstep; fi
         ) : (
           <span className="muted">each step against the one before, on the same {formatCount(stairstep.n)} lines</span>
         )}
-        <span className="spacer" />
-        <ExportTableButton label="FVA stairstep" exp={exp} request={{ what: 'accuracy', by: 'stairstep', metric, filter, format: 'csv' }} />
-      </div>
-      <SavedFileNote exp={exp} label="FVA stairstep" />
+      </TablePanelHead>
       <div className="table-scroll">
-      <table className="table compact acc-table" aria-label="FVA stairstep">
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col" className="num">
-              {METRIC_LABELS[metric]}
-            </th>
-            <th scope="col" className="num" title="Lines the metric scored">
-              n
-            </th>
-            {leavesLinesOut(metric) && (
-              <th scope="col" className="num" title={`Lines ${LEFT_OUT_WHY[metric]}: ${METRIC_LABELS[metric]} cannot score them`}>
-                Left out
-              </th>
-            )}
-            <th scope="col" className="num">
-              FVA pts
-            </th>
-            <th scope="col" className="num">
-              95 % interval
-            </th>
-            <th scope="col" className="num">
-              Improved
-            </th>
-            <th scope="col" className="num">
-              Worsened
-            </th>
-            <th scope="col" className="num">
-              Unchanged
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {stairstep.steps.map((s) => (
-            <StepRow key={s.source} metric={metric} step={s} />
-          ))}
-          {stairstep.salesInput && <StepRow metric={metric} step={stairstep.salesInput} parallel />}
-        </tbody>
-      </table>
+        <DataTable
+          label="FVA stairstep"
+          className="table compact acc-table"
+          columns={stepColumns(metric)}
+          rows={lines}
+          rowKey={(s) => s.source}
+          rowClass={(s) => (s.parallel ? 'parallel' : undefined)}
+        />
       </div>
       {stairstep.steps.length === 0 && <p className="empty">No lines with an actual and both benchmarks under this filter.</p>}
       <IntervalNote ciMethod={stairstep.ciMethod}>

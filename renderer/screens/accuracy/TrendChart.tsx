@@ -1,7 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { METRIC_LABELS, leavesLinesOut, type Metric, type TrendPoint } from '../../../shared/accuracy';
 import { formatMetricValue, metricDirection } from '../../../shared/accuracy-format';
-import { formatCount, formatPeriod } from '../../../shared/format';
+import { formatCount, formatPeriod, NO_VALUE, roundTo } from '../../../shared/format';
 import type { Grain } from '../../../shared/period';
 import { Chart, CHART_COLORS } from '../../components/Chart';
 
@@ -10,7 +10,7 @@ const text = { color: CHART_COLORS.text, fontSize: 11 };
 /** Model, final plan and naive per period, with the lines behind each period as quiet bars on a second axis. */
 export function TrendChart({ metric, trend, grain }: { metric: Metric; trend: TrendPoint[]; grain: Grain }) {
   const periods = trend.map((t) => formatPeriod(t.period, grain));
-  const round = (v: number | null) => (v === null ? null : Number(v.toFixed(4)));
+  const round = (v: number | null) => roundTo(v, 4);
   // The bars count the lines the metric scored (MAPE and MASE leave some out).
   const linesName = leavesLinesOut(metric) ? 'Lines scored (n)' : 'Lines (n)';
   const option: EChartsOption = {
@@ -20,7 +20,7 @@ export function TrendChart({ metric, trend, grain }: { metric: Metric; trend: Tr
     grid: { left: 52, right: 52, top: 58, bottom: 40 },
     tooltip: {
       trigger: 'axis',
-      valueFormatter: (v) => (typeof v === 'number' ? (Number.isInteger(v) ? formatCount(v) : formatMetricValue(metric, v)) : '–'),
+      valueFormatter: (v) => (typeof v === 'number' ? (Number.isInteger(v) ? formatCount(v) : formatMetricValue(metric, v)) : NO_VALUE),
     },
     xAxis: {
       type: 'category',
@@ -47,7 +47,7 @@ export function TrendChart({ metric, trend, grain }: { metric: Metric; trend: Tr
     <Chart
       option={option}
       height={260}
-      label={`Line chart of ${METRIC_LABELS[metric]} per period for the model, the final plan and the naive forecast, ${trend.length} periods from ${periods[0] ?? '–'} to ${periods.at(-1) ?? '–'}, with the number of lines ${leavesLinesOut(metric) ? 'scored ' : ''}per period.`}
+      label={`Line chart of ${METRIC_LABELS[metric]} per period for the model, the final plan and the naive forecast, ${trend.length} periods from ${periods[0] ?? NO_VALUE} to ${periods.at(-1) ?? NO_VALUE}, with the number of lines ${leavesLinesOut(metric) ? 'scored ' : ''}per period.`}
     />
   );
 }

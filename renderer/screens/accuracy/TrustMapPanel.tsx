@@ -1,8 +1,9 @@
 import type { DriftStatus, TrustMap, TrustSegment } from '../../../shared/accuracy';
 import { formatMetricValue, formatPoints } from '../../../shared/accuracy-format';
-import { formatPercent } from '../../../shared/format';
-import { SavedFileNote, useFileExport } from '../../components/FileExport';
-import { ExportTableButton } from './ExportTableButton';
+import { formatPercent, MINUS, NO_VALUE } from '../../../shared/format';
+import { DataTable, type Column } from '../../components/DataTable';
+import { useFileExport } from '../../components/FileExport';
+import { TablePanelHead } from './TablePanelHead';
 
 const VERDICT_TAGS: Record<TrustSegment['verdict'], string> = {
   trust_model: 'trust the model',
@@ -18,7 +19,7 @@ const pts = (v: number | null) => formatPoints('wape', v);
 /** Green for a gain, red for a loss; a difference that rounds to 0.0 stays plain. */
 const gainClass = (v: number | null) => {
   const text = pts(v);
-  return text.startsWith('+') ? 'plus' : text.startsWith('\u2212') ? 'minus' : '';
+  return text.startsWith('+') ? 'plus' : text.startsWith(MINUS) ? 'minus' : '';
 };
 
 function driftText(d: DriftStatus | null): string {
@@ -27,14 +28,67 @@ function driftText(d: DriftStatus | null): string {
   return `${wape(d.recent)} vs ${wape(d.baseline)} (${pts(d.recent - d.baseline)}; ${limit})`;
 }
 
-function DriftCell({ drift }: { drift: DriftStatus | null }) {
-  return (
-    <td className={`drift-cell${drift?.drifting ? ' drifting' : ''}`}>
-      {drift?.drifting ? <span className="drift-mark">Drifting</span> : <span className="drift-state">{drift && drift.recent !== null ? 'Stable' : '–'}</span>}
-      <span className="num-text">{driftText(drift)}</span>
-    </td>
-  );
-}
+const gainColumn = (key: string, head: string, headTitle: string, get: (s: TrustSegment) => number | null): Column<TrustSegment> => ({
+  key,
+  head,
+  headTitle,
+  num: true,
+  cell: (s) => pts(get(s)),
+  cellProps: (s) => ({ className: `fva ${gainClass(get(s))}` }),
+});
+
+const COLUMNS: Column<TrustSegment>[] = [
+  { key: 'segment', head: 'Segment', rowHeader: true, cell: (s) => s.segment },
+  {
+    key: 'verdict',
+    head: 'Verdict',
+    cell: (s) => (
+      <>
+        <span className={`verdict-tag ${s.verdict}`}>{VERDICT_TAGS[s.verdict]}</span> {s.text}
+      </>
+    ),
+    cellProps: () => ({ className: 'verdict-cell' }),
+  },
+  { key: 'cycles', head: 'Cycles', num: true, cell: (s) => s.cycles },
+  { key: 'naive', head: 'Naive', num: true, cell: (s) => wape(s.naive) },
+  { key: 'model', head: 'Model', num: true, cell: (s) => wape(s.model) },
+  { key: 'final', head: 'Final', num: true, cell: (s) => wape(s.final) },
+  gainColumn('model-vs-naive', 'Model vs naive', 'naive − model: positive means the model beats the naive forecast', (s) => s.modelVsNaive),
+  gainColumn('final-vs-model', 'Final vs model', 'model − final: positive means the overrides made the plan better', (s) => s.finalVsModel),
+  {
+    key: 'overrides',
+    head: 'Overrides lost / added',
+    headTitle: 'Cycles in which the overrides lost / added accuracy, of the cycles with overrides',
+    num: true,
+    cell: (s) => (
+      <>
+        {s.overridesLost} / {s.overridesAdded} <span className="muted">of {s.cyclesWithOverrides}</span>
+      </>
+    ),
+  },
+  {
+    key: 'coverage',
+    head: 'Interval coverage',
+    headTitle: "Share of actuals inside the model's interval, against the interval's level",
+    num: true,
+    cell: (s) => (
+      <>
+        {formatPercent(s.coverage, 1)} <span className="muted">of {s.intervalLevel === null ? NO_VALUE : `${s.intervalLevel} %`}</span>
+      </>
+    ),
+  },
+  {
+    key: 'drift',
+    head: 'Drift: recent vs baseline',
+    cell: ({ drift }) => (
+      <>
+        {drift?.drifting ? <span className="drift-mark">Drifting</span> : <span className="drift-state">{drift && drift.recent !== null ? 'Stable' : NO_VALUE}</span>}
+        <span className="num-text">{driftText(drift)}</span>
+      </>
+    ),
+    cellProps: ({ drift }) => ({ className: `drift-cell${drift?.drifting ? ' drifting' : ''}` }),
+  },
+];
 
 /** Per category over the recent cycles: is the model worth more than the naive forecast, do overrides beat it, is it drifting? */
 export function TrustMapPanel({ map, window, onWindow }: { map: TrustMap; window: number; onWindow: (cycles: number) => void }) {
@@ -42,8 +96,7 @@ export function TrustMapPanel({ map, window, onWindow }: { map: TrustMap; window
   const exp = useFileExport(`trust_map:${map.windowCycles}`);
   return (
     <section className="panel acc-panel" aria-labelledby="trust-title">
-      <div className="panel-head">
-        <h3 id="trust-title">Trust map</h3>
+      <TablePanelHead titleId="trust-title" title="Trust map" label="Trust map" exp={exp} request={{ what: 'accuracy', by: 'trust_map', windowCycles: map.windowCycles, format: 'csv' }}>
         <label className="inline-field">
           <span>Window</span>
           <select aria-label="Trust window" value={window} onChange={(e) => onWindow(Number(e.target.value))}>
@@ -55,67 +108,16 @@ export function TrustMapPanel({ map, window, onWindow }: { map: TrustMap; window
           </select>
         </label>
         <span className="muted">per category, every run and lag, WAPE %; not narrowed by the filters above</span>
-        <span className="spacer" />
-        <ExportTableButton label="Trust map" exp={exp} request={{ what: 'accuracy', by: 'trust_map', windowCycles: map.windowCycles, format: 'csv' }} />
-      </div>
-      <SavedFileNote exp={exp} label="Trust map" />
+      </TablePanelHead>
       <div className="table-scroll">
-        <table className="table compact acc-table trust-table" aria-label="Trust map">
-          <thead>
-            <tr>
-              <th scope="col">Segment</th>
-              <th scope="col">Verdict</th>
-              <th scope="col" className="num">
-                Cycles
-              </th>
-              <th scope="col" className="num">
-                Naive
-              </th>
-              <th scope="col" className="num">
-                Model
-              </th>
-              <th scope="col" className="num">
-                Final
-              </th>
-              <th scope="col" className="num" title="naive − model: positive means the model beats the naive forecast">
-                Model vs naive
-              </th>
-              <th scope="col" className="num" title="model − final: positive means the overrides made the plan better">
-                Final vs model
-              </th>
-              <th scope="col" className="num" title="Cycles in which the overrides lost / added accuracy, of the cycles with overrides">
-                Overrides lost / added
-              </th>
-              <th scope="col" className="num" title="Share of actuals inside the model's interval, against the interval's level">
-                Interval coverage
-              </th>
-              <th scope="col">Drift: recent vs baseline</th>
-            </tr>
-          </thead>
-          <tbody>
-            {map.segments.map((s) => (
-              <tr key={`${s.segmentType}:${s.segment}`} className={s.drift?.drifting ? 'drifting' : undefined}>
-                <th scope="row">{s.segment}</th>
-                <td className="verdict-cell">
-                  <span className={`verdict-tag ${s.verdict}`}>{VERDICT_TAGS[s.verdict]}</span> {s.text}
-                </td>
-                <td className="num">{s.cycles}</td>
-                <td className="num">{wape(s.naive)}</td>
-                <td className="num">{wape(s.model)}</td>
-                <td className="num">{wape(s.final)}</td>
-                <td className={`num fva ${gainClass(s.modelVsNaive)}`}>{pts(s.modelVsNaive)}</td>
-                <td className={`num fva ${gainClass(s.finalVsModel)}`}>{pts(s.finalVsModel)}</td>
-                <td className="num">
-                  {s.overridesLost} / {s.overridesAdded} <span className="muted">of {s.cyclesWithOverrides}</span>
-                </td>
-                <td className="num">
-                  {formatPercent(s.coverage, 1)} <span className="muted">of {s.intervalLevel === null ? '–' : `${s.intervalLevel} %`}</span>
-                </td>
-                <DriftCell drift={s.drift} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Trust map"
+          className="table compact acc-table trust-table"
+          columns={COLUMNS}
+          rows={map.segments}
+          rowKey={(s) => `${s.segmentType}:${s.segment}`}
+          rowClass={(s) => (s.drift?.drifting ? 'drifting' : undefined)}
+        />
       </div>
       {map.segments.length === 0 && <p className="empty">No categories with actuals yet.</p>}
       <p className="small-print">

@@ -1,4 +1,6 @@
-import { LINE_SLICES, METRIC_LABELS, METRICS, OVERRIDE_SLICES, SLICE_LABELS, type Metric } from '../../../shared/accuracy';
+import { LINE_SLICES, OVERRIDE_SLICES, SLICE_LABELS, type Metric, type Slice } from '../../../shared/accuracy';
+import { Choice, lagOptions, plainOptions } from '../../components/Choice';
+import { METRIC_OPTIONS } from '../accuracy/AccuracyToolbar';
 import { AttributeSliceOptions } from '../accuracy/AttributeSliceOptions';
 import { useExportStore } from '../../stores/export';
 
@@ -7,6 +9,12 @@ const SUMMARY_TABLES: { by: string; label: string }[] = [
   { by: 'stairstep', label: 'FVA stairstep' },
   { by: 'model', label: 'Forecast source ranking' },
   { by: 'direction_size', label: 'Direction × size of overrides' },
+];
+
+/** The slices, as the Accuracy screen groups them: what the overrides did, then every line. */
+const SLICE_GROUPS: [string, readonly Slice[]][] = [
+  ['Overridden lines by', OVERRIDE_SLICES],
+  ['All lines by', LINE_SLICES],
 ];
 
 /** Which accuracy table, in which metric, over which lines: the Export screen's fields for `what: accuracy`. */
@@ -25,49 +33,21 @@ export function AccuracyExportFields({ disabled }: { disabled: boolean }) {
               {t.label}
             </option>
           ))}
-          <optgroup label="Overridden lines by">
-            {OVERRIDE_SLICES.map((s) => (
-              <option key={s} value={s}>
-                {SLICE_LABELS[s]}
-              </option>
-            ))}
-          </optgroup>
-          <optgroup label="All lines by">
-            {LINE_SLICES.map((s) => (
-              <option key={s} value={s}>
-                {SLICE_LABELS[s]}
-              </option>
-            ))}
-          </optgroup>
+          {SLICE_GROUPS.map(([group, slices]) => (
+            <optgroup key={group} label={group}>
+              {slices.map((s) => (
+                <option key={s} value={s}>
+                  {SLICE_LABELS[s]}
+                </option>
+              ))}
+            </optgroup>
+          ))}
           <AttributeSliceOptions attributes={attributes} label="All lines by item attribute" />
         </select>
       </label>
-      <label>
-        <span>Metric</span>
-        <select aria-label="Metric" value={accuracy.metric} onChange={(e) => setAccuracy({ metric: e.target.value as Metric })} disabled={disabled}>
-          {METRICS.map((m) => (
-            <option key={m} value={m}>
-              {METRIC_LABELS[m]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <select aria-label="Lag" value={accuracy.lag} onChange={(e) => setAccuracy({ lag: e.target.value })} disabled={disabled || !options}>
-        <option value="">All lags</option>
-        {options?.lags.map((l) => (
-          <option key={l} value={l}>
-            Lag {l}
-          </option>
-        ))}
-      </select>
-      <select aria-label="Category" value={accuracy.category} onChange={(e) => setAccuracy({ category: e.target.value })} disabled={disabled || !options}>
-        <option value="">All categories</option>
-        {options?.categories.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
+      <Choice label="Metric" caption="Metric" value={accuracy.metric} options={METRIC_OPTIONS} disabled={disabled} onChange={(metric) => setAccuracy({ metric: metric as Metric })} />
+      <Choice label="Lag" value={accuracy.lag} any="All lags" options={lagOptions(options?.lags)} disabled={disabled || !options} onChange={(lag) => setAccuracy({ lag })} />
+      <Choice label="Category" value={accuracy.category} any="All categories" options={plainOptions(options?.categories)} disabled={disabled || !options} onChange={(category) => setAccuracy({ category })} />
     </>
   );
 }

@@ -1,11 +1,8 @@
 import type { ExportOutcome } from '../../../shared/exports';
-import { formatCount } from '../../../shared/format';
+import { formatBytes, formatCount } from '../../../shared/format';
 import { api } from '../../api';
 import { useExportStore } from '../../stores/export';
 
-function sizeText(bytes: number): string {
-  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${formatCount(Math.max(1, Math.ceil(bytes / 1024)))} KB`;
-}
 
 /** Where the file went: the path on disk, rows and size; in the browser also a download. */
 export function ExportOutcomeView({ outcome }: { outcome: ExportOutcome }) {
@@ -13,7 +10,7 @@ export function ExportOutcomeView({ outcome }: { outcome: ExportOutcome }) {
   return (
     <div className="banner ok export-outcome" role="status" aria-label="Export finished">
       <div>
-        {outcome.format === 'html' ? 'HTML report' : `${formatCount(outcome.rows)} rows · ${outcome.format.toUpperCase()}`} · {sizeText(outcome.bytes)} — {outcome.title}
+        {outcome.format === 'html' ? 'HTML report' : `${formatCount(outcome.rows)} rows · ${outcome.format.toUpperCase()}`} · {formatBytes(outcome.bytes)} — {outcome.title}
       </div>
       <div className="export-path">
         Saved to <code>{outcome.path}</code>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ExportFormat } from '../../../shared/exports';
-import { formatCount, formatPeriod, formatTimestamp } from '../../../shared/format';
+import { formatCount, formatRunLabel, formatTimestamp } from '../../../shared/format';
+import { Choice } from '../../components/Choice';
 import { useAppStore } from '../../stores/app';
 import { EXPORT_CHOICES, formatsFor, selectionOf, useExportStore, type ExportChoice } from '../../stores/export';
 import { AccuracyExportFields } from './AccuracyExportFields';
@@ -53,65 +54,41 @@ export function ExportScreen() {
     <section className="screen export" aria-labelledby="export-title">
       <div className="toolbar">
         <h2 id="export-title">Export</h2>
-        <label>
-          <span>What</span>
-          <select aria-label="What" value={s.choice} onChange={(e) => s.setChoice(e.target.value as ExportChoice)} disabled={s.running}>
-            {EXPORT_CHOICES.map((c) => (
-              <option key={c} value={c}>
-                {CHOICE_LABELS[c]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="What" caption="What" value={s.choice} options={EXPORT_CHOICES.map((c) => ({ value: c, label: CHOICE_LABELS[c] }))} disabled={s.running} onChange={(c) => s.setChoice(c as ExportChoice)} />
         {needsRun && (
-          <label>
-            <span>Run</span>
-            <select aria-label="Run" value={s.runId ?? ''} onChange={(e) => void s.setRun(Number(e.target.value))} disabled={s.running || s.runs.length === 0}>
-              {s.runs.map((r) => (
-                <option key={r.runId} value={r.runId}>
-                  {`${r.modelName} ${r.modelVersion} · origin ${formatPeriod(r.origin, r.grain)} · ${formatCount(r.lines)} lines`}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice
+            label="Run"
+            caption="Run"
+            value={s.runId ?? ''}
+            options={s.runs.map((r) => ({ value: r.runId, label: `${formatRunLabel(r)} · ${formatCount(r.lines)} lines` }))}
+            disabled={s.running || s.runs.length === 0}
+            onChange={(runId) => void s.setRun(Number(runId))}
+          />
         )}
         {s.choice === 'version' && (
-          <label>
-            <span>Version</span>
-            <select aria-label="Version" value={s.version ?? ''} onChange={(e) => s.setVersion(Number(e.target.value))} disabled={s.running || s.releases.length === 0}>
-              {s.releases.length === 0 && <option value="">never released</option>}
-              {s.releases.map((r) => (
-                <option key={r.version} value={r.version}>
-                  {`v${r.version}${r.kind === 'rollback' ? ` (rollback to v${r.restoresVersion})` : ''} · ${formatTimestamp(r.releasedAt)}${r.current ? ' · current' : ''}`}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice
+            label="Version"
+            caption="Version"
+            value={s.version ?? ''}
+            any={s.releases.length === 0 ? 'never released' : undefined}
+            options={s.releases.map((r) => ({ value: r.version, label: `v${r.version}${r.kind === 'rollback' ? ` (rollback to v${r.restoresVersion})` : ''} · ${formatTimestamp(r.releasedAt)}${r.current ? ' · current' : ''}` }))}
+            disabled={s.running || s.releases.length === 0}
+            onChange={(version) => s.setVersion(Number(version))}
+          />
         )}
         {s.choice === 'quarantine' && (
-          <label>
-            <span>Import</span>
-            <select aria-label="Import batch" value={s.batchId ?? ''} onChange={(e) => s.setBatch(Number(e.target.value))} disabled={s.running || s.batches.length === 0}>
-              {s.batches.length === 0 && <option value="">no import has quarantined rows</option>}
-              {s.batches.map((b) => (
-                <option key={b.batchId} value={b.batchId}>
-                  {`Batch ${b.batchId} · ${b.fileName} · ${formatCount(b.rowsQuarantined)} rows`}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice
+            label="Import batch"
+            caption="Import"
+            value={s.batchId ?? ''}
+            any={s.batches.length === 0 ? 'no import has quarantined rows' : undefined}
+            options={s.batches.map((b) => ({ value: b.batchId, label: `Batch ${b.batchId} · ${b.fileName} · ${formatCount(b.rowsQuarantined)} rows` }))}
+            disabled={s.running || s.batches.length === 0}
+            onChange={(batchId) => s.setBatch(Number(batchId))}
+          />
         )}
         {s.choice === 'accuracy' && <AccuracyExportFields disabled={s.running} />}
-        <label>
-          <span>Format</span>
-          <select aria-label="Format" value={s.format} onChange={(e) => s.setFormat(e.target.value as ExportFormat)} disabled={s.running || formats.length < 2}>
-            {formats.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_LABELS[f]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Format" caption="Format" value={s.format} options={formats.map((f) => ({ value: f, label: FORMAT_LABELS[f] }))} disabled={s.running || formats.length < 2} onChange={(f) => s.setFormat(f as ExportFormat)} />
         <button type="button" className="primary" onClick={() => void s.runExport()} disabled={!ready}>
           Export
         </button>

@@ -2,27 +2,27 @@
 // the model is used, from the workbook's own data (getGovernanceReport), and the
 // same report saved as one HTML file that prints well (runExport, html).
 import { useEffect } from 'react';
-import { formatTimestamp } from '../../../shared/format';
+import { countOf, formatCount, formatReportPercent, formatReportPercentOf, formatTimestamp } from '../../../shared/format';
 import { steppedDownRoles, type GovernanceReport } from '../../../shared/governance';
 import { SavedFileNote, useFileExport } from '../../components/FileExport';
 import { useAppStore } from '../../stores/app';
 import { useGovernanceReportStore } from '../../stores/governance-report';
-import { num, pct, pctOf, ReportSections } from './ReportSections';
+import { ReportSections } from './ReportSections';
 
 /** The figures a manager looks for first, each under the question it answers. */
 function Glance({ report: r }: { report: GovernanceReport }) {
   const openAlerts = r.drift.alerts.filter((a) => a.resolvedAt === null).length;
   const figures: { label: string; value: string; note?: string }[] = [
-    { label: 'Model WAPE', value: pct(r.monitoring.modelWape), note: 'Q5' },
-    { label: 'Final plan WAPE', value: pct(r.monitoring.finalWape), note: 'Q5' },
-    { label: 'Model bias', value: pct(r.monitoring.modelBias), note: 'Q5' },
-    { label: 'Interval coverage', value: pct(r.monitoring.coverage), note: r.monitoring.intervalLevel === null ? 'Q5' : `of ${num(r.monitoring.intervalLevel)} % · Q5` },
-    { label: 'Rows quarantined', value: pctOf(r.quality.rowsQuarantined, r.quality.rowsRead), note: 'Q2' },
-    { label: 'Decided by a person', value: pctOf(r.accountability.linesDecidedByPerson, r.accountability.linesInPastRuns), note: 'past runs · Q4' },
-    { label: 'Awaiting a manager', value: num(r.accountability.pendingApprovals), note: 'Q4' },
-    { label: 'Drift alerts', value: num(r.drift.alerts.length), note: `${num(openAlerts)} open · Q6` },
-    { label: 'Stepped down', value: num(steppedDownRoles(r).length), note: 'segments · Q3 · Q6' },
-    { label: 'Releases', value: num(r.rollback.releases), note: `${num(r.rollback.rollbacks)} rollback${r.rollback.rollbacks === 1 ? '' : 's'} · Q7` },
+    { label: 'Model WAPE', value: formatReportPercent(r.monitoring.modelWape), note: 'Q5' },
+    { label: 'Final plan WAPE', value: formatReportPercent(r.monitoring.finalWape), note: 'Q5' },
+    { label: 'Model bias', value: formatReportPercent(r.monitoring.modelBias), note: 'Q5' },
+    { label: 'Interval coverage', value: formatReportPercent(r.monitoring.coverage), note: r.monitoring.intervalLevel === null ? 'Q5' : `of ${formatCount(r.monitoring.intervalLevel)} % · Q5` },
+    { label: 'Rows quarantined', value: formatReportPercentOf(r.quality.rowsQuarantined, r.quality.rowsRead), note: 'Q2' },
+    { label: 'Decided by a person', value: formatReportPercentOf(r.accountability.linesDecidedByPerson, r.accountability.linesInPastRuns), note: 'past runs · Q4' },
+    { label: 'Awaiting a manager', value: formatCount(r.accountability.pendingApprovals), note: 'Q4' },
+    { label: 'Drift alerts', value: formatCount(r.drift.alerts.length), note: `${formatCount(openAlerts)} open · Q6` },
+    { label: 'Stepped down', value: formatCount(steppedDownRoles(r).length), note: 'segments · Q3 · Q6' },
+    { label: 'Releases', value: formatCount(r.rollback.releases), note: `${countOf(r.rollback.rollbacks, 'rollback')} · Q7` },
   ];
   return (
     <dl className="report-glance" aria-label="Headline figures">
@@ -71,7 +71,7 @@ export function GovernanceReportPanel() {
       {report && (
         <>
           <Glance report={report} />
-          <ReportSections report={report} grain={workbook?.grain ?? 'month'} />
+          <ReportSections report={report} />
           <p className="hint">
             The HTML file holds the same answers, tables and charts as one self-contained document (no scripts, charts as SVG) that prints on A4.
           </p>

@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import { MODEL_ROLES, type ModelRole, type PolicySummary } from '../../../shared/domain';
-import { formatTimestamp } from '../../../shared/format';
+import { formatNumber, formatTimestamp } from '../../../shared/format';
 import { ABC_CLASSES, draftOf, segmentKey, segmentName, useGovernanceStore, type PolicyDraft, type SegmentType } from '../../stores/governance';
 
 const COLUMNS = 10;
@@ -44,7 +44,7 @@ function toRequest(p: PolicySummary, d: RowDraft): PolicyDraft | string {
   };
 }
 
-const none = (n: number | null, unit = '') => (n === null ? <span className="muted">none</span> : `${n.toLocaleString('en-US')}${unit}`);
+const none = (n: number | null, unit = '') => (n === null ? <span className="muted">none</span> : `${formatNumber(n, 2, { trimZeros: true })}${unit}`);
 
 function changedText(p: PolicySummary): string {
   return p.updatedBy ? `${p.updatedBy} · ${formatTimestamp(p.updatedAt)}` : 'as seeded';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ImportBatchSummary } from '../../../shared/domain';
-import { formatCount, formatTimestamp, formatUndoOutcome } from '../../../shared/format';
+import { formatCount, formatTimestamp, formatUndoOutcome, NO_VALUE } from '../../../shared/format';
 import { api } from '../../api';
 import { useAppStore } from '../../stores/app';
 import { useImportStore } from '../../stores/import';
@@ -95,7 +95,7 @@ export function BatchHistory() {
                 <td>{b.importedBy ?? ''}</td>
                 <td>{formatTimestamp(b.importedAt)}</td>
                 <td className="hash" title={b.sha256 ?? undefined}>
-                  {b.sha256 ? b.sha256.slice(0, 12) : '–'}
+                  {b.sha256 ? b.sha256.slice(0, 12) : NO_VALUE}
                 </td>
                 <td>
                   {b.undoneAt ? (

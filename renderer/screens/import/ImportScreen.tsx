@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { IMPORT_FILE_KINDS, type ImportFileKind } from '../../../shared/domain';
 import { IMPORT_KINDS_BY_ROLE, importKindsNote } from '../../../shared/import-rules';
-import { formatCount } from '../../../shared/format';
+import { formatBytes, formatCount } from '../../../shared/format';
+import { Choice } from '../../components/Choice';
 import { useAppStore } from '../../stores/app';
 import { useImportStore } from '../../stores/import';
 import { useSessionStore } from '../../stores/session';
@@ -15,9 +16,6 @@ import { PreviewTable } from './PreviewTable';
 import { QuarantineTable } from './QuarantineTable';
 
 
-function sizeText(bytes: number): string {
-  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${formatCount(Math.ceil(bytes / 1024))} KB`;
-}
 
 export function ImportScreen() {
   const { kind, setKind, staged, preview, running, outcome, error, runImport, reset } = useImportStore();
@@ -37,16 +35,7 @@ export function ImportScreen() {
     <section className="screen import" aria-labelledby="import-title">
       <div className="toolbar">
         <h2 id="import-title">Import</h2>
-        <label>
-          <span>Kind</span>
-          <select aria-label="Kind of data" value={kind} onChange={(e) => setKind(e.target.value as ImportFileKind)} disabled={running}>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Kind of data" caption="Kind" value={kind} options={kinds.map((k) => ({ value: k, label: KIND_LABELS[k] }))} disabled={running} onChange={(k) => setKind(k as ImportFileKind)} />
         {note && (
           <span className="hint" role="note">
             {note}
@@ -63,7 +52,7 @@ export function ImportScreen() {
       {staged && preview && (
         <section className="panel" aria-labelledby="preview-title">
           <h3 id="preview-title">
-            {staged.name} · {sizeText(staged.size)} · {f?.format.toUpperCase()}
+            {staged.name} · {formatBytes(staged.size)} · {f?.format.toUpperCase()}
             {f?.delimiter ? ` · delimiter ${f.delimiter === '\t' ? 'tab' : `“${f.delimiter}”`}` : ''}
             {f?.encoding ? ` · ${f.encoding}` : ''}
             {f?.decimalComma ? ' · decimal comma' : ''}

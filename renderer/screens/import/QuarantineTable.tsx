@@ -1,5 +1,14 @@
 import { formatCount } from '../../../shared/format';
+import type { QuarantineRow } from '../../../shared/domain';
+import { DataTable, type Column } from '../../components/DataTable';
 import { useImportStore } from '../../stores/import';
+
+const COLUMNS: Column<QuarantineRow>[] = [
+  { key: 'row', head: 'Row', num: true, cell: (r) => r.rowNumber },
+  { key: 'column', head: 'Column', cell: (r) => r.column ?? '' },
+  { key: 'reason', head: 'Reason', cell: (r) => r.reason },
+  { key: 'raw', head: 'Raw text', cell: (r) => r.raw ?? '', cellProps: () => ({ className: 'raw' }) },
+];
 
 /** Rows that failed validation: where, why, and the text as it was in the file. */
 export function QuarantineTable() {
@@ -12,26 +21,7 @@ export function QuarantineTable() {
         {quarantine.total > quarantine.rows.length ? ` (first ${formatCount(quarantine.rows.length)} shown)` : ''}
       </h3>
       <div className="table-scroll">
-        <table className="table" aria-label="Quarantined rows">
-          <thead>
-            <tr>
-              <th scope="col" className="num">Row</th>
-              <th scope="col">Column</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Raw text</th>
-            </tr>
-          </thead>
-          <tbody>
-            {quarantine.rows.map((r, i) => (
-              <tr key={i}>
-                <td className="num">{r.rowNumber}</td>
-                <td>{r.column ?? ''}</td>
-                <td>{r.reason}</td>
-                <td className="raw">{r.raw ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable label="Quarantined rows" className="table" columns={COLUMNS} rows={quarantine.rows} rowKey={(_, i) => i} />
       </div>
     </section>
   );

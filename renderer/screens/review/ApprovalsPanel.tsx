@@ -4,18 +4,14 @@ import { Fragment, useEffect, useState } from 'react';
 import type { Grain } from '../../../shared/period';
 import type { PendingApproval, SessionUser } from '../../../shared/domain';
 import { decidedByText } from '../../../shared/decision-provenance';
-import { formatPeriod, formatQuantity, formatTimestamp } from '../../../shared/format';
+import { formatPercent, formatPeriod, formatQuantity, formatTimestamp, NO_VALUE } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { useApprovalsStore } from '../../stores/approvals';
 import { isManager, useSessionUser } from '../../stores/governance';
 
-function signed(n: number, text: string): string {
-  return n > 0 ? `+${text}` : text;
-}
-
 function changeText(a: PendingApproval): string {
-  const pct = a.changePct === null ? 'from 0' : signed(a.changePct, `${Math.round(a.changePct * 10) / 10} %`);
-  return `${pct} · ${signed(a.changeUnits, formatQuantity(a.changeUnits))}`;
+  const pct = a.changePct === null ? 'from 0' : formatPercent(a.changePct, 1, { signed: true, trimZeros: true });
+  return `${pct} · ${formatQuantity(a.changeUnits, { signed: true })}`;
 }
 
 const SOURCE_TEXT: Record<PendingApproval['source'], string> = { model: '', override: '', sales_input: 'sales input adopted' };
@@ -53,7 +49,7 @@ function FactCells({ approval: a, grain, runLabel }: Omit<RowProps, 'columns' | 
       </td>
       <td className="reason">
         <span className="line1">
-          {a.reasonLabel ?? a.reasonCode ?? '–'}
+          {a.reasonLabel ?? a.reasonCode ?? NO_VALUE}
           {SOURCE_TEXT[a.source] && <span className="muted"> · {SOURCE_TEXT[a.source]}</span>}
         </span>
         <span className="line2 comment" title={a.comment ?? undefined}>

@@ -3,7 +3,7 @@
 // offers only what the same rules allow for the line (its lock) and shows the
 // backend's answer.
 import type { ForecastLineRow } from '../../../shared/domain';
-import { formatPeriod, formatQuantity } from '../../../shared/format';
+import { formatNumber, formatPeriod, formatQuantity } from '../../../shared/format';
 import { currentNotice, useReviewStore } from '../../stores/review';
 import { exceptionChip } from './exceptionText';
 import { LineJournalView } from './LineJournalView';
@@ -79,7 +79,7 @@ export function DecisionPanel() {
         <ul className="reasons" aria-label="Why this line is an exception">
           {row.exceptionReasons.map((r) => (
             <li key={r.kind}>
-              {exceptionChip(r).long} <small>{r.contribution < 0 ? `−${Math.round(-r.contribution)}` : `+${Math.round(r.contribution)}`}</small>
+              {exceptionChip(r).long} <small>{formatNumber(r.contribution, 0, { signed: true })}</small>
             </li>
           ))}
         </ul>

@@ -42,7 +42,7 @@ export function ItemDetailPanel() {
         </div>
         <div>
           <dt>vs prior 12</dt>
-          <dd>{yoy === null ? '–' : `${yoy > 0 ? '+' : ''}${formatPercent(yoy)}`}</dd>
+          <dd>{formatPercent(yoy, 0, { signed: true })}</dd>
         </div>
         <div>
           <dt title="The model's WAPE on this item over its last 6 runs, lines with actuals">Model error (6 runs)</dt>

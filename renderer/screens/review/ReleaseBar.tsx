@@ -3,7 +3,7 @@
 // rollback to an earlier snapshot (manager, with a note saying why).
 import { Fragment, useEffect, useId, useState } from 'react';
 import { MODEL_ROLES, type ReleaseOutcome, type ReleaseSummary } from '../../../shared/domain';
-import { formatCount, formatTimestamp } from '../../../shared/format';
+import { formatCount, formatTimestamp, NO_VALUE } from '../../../shared/format';
 import { useAppStore } from '../../stores/app';
 import { isManager, useSessionUser } from '../../stores/governance';
 import { useReleasesStore } from '../../stores/releases';
@@ -197,7 +197,7 @@ export function ReleaseBar({ runId, runLabel, inline = false }: { runId: number;
                           v{r.version} {r.current && <span className="tag">current</span>}
                         </td>
                         <td>{r.kind === 'rollback' ? `rollback to v${r.restoresVersion}` : 'release'}</td>
-                        <td title={r.releasedByName ?? undefined}>{r.releasedBy ?? '–'}</td>
+                        <td title={r.releasedByName ?? undefined}>{r.releasedBy ?? NO_VALUE}</td>
                         <td>{formatTimestamp(r.releasedAt)}</td>
                         <td className="num">{formatCount(r.lines)}</td>
                         <td className="note" title={r.note ?? undefined}>

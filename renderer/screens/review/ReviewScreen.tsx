@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { formatCount, formatPeriod, formatRunLabel } from '../../../shared/format';
+import { Choice, lagOptions, plainOptions, type ChoiceOption } from '../../components/Choice';
 import { useAppStore } from '../../stores/app';
 import { useApprovalsStore } from '../../stores/approvals';
 import { useReviewStore } from '../../stores/review';
@@ -11,6 +12,16 @@ import { ReleaseBar } from './ReleaseBar';
 import { RunOverviewChart } from './RunOverviewChart';
 import { ItemDetailPanel } from './ItemDetailPanel';
 import { WorklistGrid } from './WorklistGrid';
+
+/** The worklist's status filter, in the planner's words. */
+const STATUS_OPTIONS: ChoiceOption[] = [
+  { value: 'undecided', label: 'Not decided' },
+  { value: 'closed', label: 'Closed (actual known)' },
+  { value: 'decided', label: 'Decided' },
+  { value: 'overridden', label: 'Overridden' },
+  { value: 'pending_approval', label: 'Waiting for approval' },
+  { value: 'rejected', label: 'Rejected' },
+];
 
 export function ReviewScreen() {
   const workbook = useAppStore((s) => s.workbook);
@@ -64,16 +75,14 @@ export function ReviewScreen() {
     <section className="screen review" aria-labelledby="review-title">
       <div className="toolbar">
         <h2 id="review-title">Review</h2>
-        <label>
-          <span>Run</span>
-          <select aria-label="Forecast run" value={runId ?? ''} onChange={(e) => void selectRun(Number(e.target.value))} disabled={!runs.length}>
-            {runs.map((r) => (
-              <option key={r.runId} value={r.runId}>
-                {`${formatRunLabel(r)} · ${formatCount(r.lines)} lines`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Forecast run"
+          caption="Run"
+          value={runId ?? ''}
+          options={runs.map((r) => ({ value: r.runId, label: `${formatRunLabel(r)} · ${formatCount(r.lines)} lines` }))}
+          disabled={!runs.length}
+          onChange={(id) => void selectRun(Number(id))}
+        />
         <input
           type="search"
           aria-label="Filter items"
@@ -81,35 +90,10 @@ export function ReviewScreen() {
           value={filter.text}
           onChange={(e) => setFilter({ text: e.target.value })}
         />
-        <select aria-label="Category" value={filter.category} onChange={(e) => setFilter({ category: e.target.value })}>
-          <option value="">All categories</option>
-          {overview?.categories.map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-        <select aria-label="Owner" value={filter.owner} onChange={(e) => setFilter({ owner: e.target.value })}>
-          <option value="">All owners</option>
-          {overview?.owners.map((o) => (
-            <option key={o}>{o}</option>
-          ))}
-        </select>
-        <select aria-label="Lag" value={filter.lag} onChange={(e) => setFilter({ lag: e.target.value })}>
-          <option value="">All lags</option>
-          {overview?.lags.map((l) => (
-            <option key={l} value={l}>
-              Lag {l}
-            </option>
-          ))}
-        </select>
-        <select aria-label="Status" value={filter.status} onChange={(e) => setFilter({ status: e.target.value })}>
-          <option value="">Any status</option>
-          <option value="undecided">Not decided</option>
-          <option value="closed">Closed (actual known)</option>
-          <option value="decided">Decided</option>
-          <option value="overridden">Overridden</option>
-          <option value="pending_approval">Waiting for approval</option>
-          <option value="rejected">Rejected</option>
-        </select>
+        <Choice label="Category" value={filter.category} any="All categories" options={plainOptions(overview?.categories)} onChange={(category) => setFilter({ category })} />
+        <Choice label="Owner" value={filter.owner} any="All owners" options={plainOptions(overview?.owners)} onChange={(owner) => setFilter({ owner })} />
+        <Choice label="Lag" value={filter.lag} any="All lags" options={lagOptions(overview?.lags)} onChange={(lag) => setFilter({ lag })} />
+        <Choice label="Status" value={filter.status} any="Any status" options={STATUS_OPTIONS} onChange={(status) => setFilter({ status })} />
         {me && (
           <label className="check">
             <input type="checkbox" checked={filter.owner === me.userId} onChange={(e) => setFilter({ owner: e.target.checked ? me.userId : '' })} />

@@ -1,6 +1,6 @@
 import type { RunLineSortColumn } from '../../../shared/contract';
 import type { ForecastLineRow } from '../../../shared/domain';
-import { formatPeriod, formatQuantity } from '../../../shared/format';
+import { formatPeriod, formatQuantity, NO_VALUE } from '../../../shared/format';
 import { exceptionChip } from './exceptionText';
 
 export interface WorklistColumn {
@@ -48,7 +48,7 @@ export const WORKLIST_COLUMNS: WorklistColumn[] = [
     numeric: true,
     sort: 'width',
     title: 'The model’s interval, lower–upper bound; sorts by its width relative to the forecast',
-    value: (r) => (r.lower === null || r.upper === null ? '–' : `${formatQuantity(r.lower)}–${formatQuantity(r.upper)}`),
+    value: (r) => (r.lower === null || r.upper === null ? NO_VALUE : `${formatQuantity(r.lower)}–${formatQuantity(r.upper)}`),
   },
   { id: 'sales', label: 'Sales', width: '58px', numeric: true, title: 'Sales input', value: (r) => formatQuantity(r.salesInput) },
   { id: 'plan', label: 'Plan', width: '62px', numeric: true, title: 'The plan as it stands: the model unless a decision in force changed it', value: (r) => formatQuantity(r.finalQuantity) },
