@@ -32,12 +32,16 @@ export interface JobProgress {
   message?: string;
 }
 
-/** What a writing handler is handed. `progress` reports a job's progress (a no-op for a method that is no job). */
+/**
+ * What a writing handler of the API is handed: the workbook, writable, and no
+ * way to emit events of its own (its declaration in api.ts says what it
+ * announces). `progress` is there when the method is declared a job.
+ */
 export interface WriteContext extends Omit<BackendContext, 'emit'> {
-  progress: (p: JobProgress) => void;
+  progress?: (p: JobProgress) => void;
 }
 
-/** What a reading handler is handed: the workbook to read only, its derived data already current. */
+/** What a reading handler is handed: the workbook to read only, the derived data it declared already current. */
 export interface ReadContext extends Omit<WriteContext, 'db'> {
   db: ReadableDb;
 }

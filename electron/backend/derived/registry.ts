@@ -5,9 +5,10 @@
 // moved. Nothing is written while nothing was (the write stamp, per connection,
 // lets a check skip even the source stamps while the planner only scrolls).
 //
-// Derived tables live in the workbook (catalogue.ts lists them); dispatch brings
-// the ones a method declares up to date before the method runs (api.ts), in a
-// write context, so reads only read. In-memory memos (DerivedMemo) keep answers
+// Derived tables live in the workbook, each declared once with derivedTable()
+// (accuracy/cube.ts, exceptions/cache.ts); derivedData() lists them and the
+// memos. Dispatch brings the ones a method declares up to date before the
+// method runs (api.ts, declarations.ts), in a write context, so reads only read. In-memory memos (DerivedMemo) keep answers
 // that depend on the whole workbook by the write stamp, the finest there is.
 //
 // A migration that changes what derived data means clears its recorded stamps
