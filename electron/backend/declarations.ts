@@ -39,12 +39,13 @@ interface Common<M extends MethodName> {
 
 export interface ReadMethod<M extends MethodName> extends Common<M> {
   kind: 'read';
-  run(ctx: ReadContext, req: ParsedRequestOf<M>): Answer<M>;
+  // A property, not a method, so its parameter is checked strictly: a handler that wants the writable workbook does not fit.
+  run: (ctx: ReadContext, req: ParsedRequestOf<M>) => Answer<M>;
 }
 
 export interface WriteMethod<M extends MethodName> extends Common<M> {
   kind: 'write';
-  run(ctx: WriteContext, req: ParsedRequestOf<M>): Answer<M>;
+  run: (ctx: WriteContext, req: ParsedRequestOf<M>) => Answer<M>;
   /** What it changes, as events to every window and program listening; `{}` when it changes nothing anyone shows. */
   announces: Announces<M>;
   /** Derived data brought current right after the write, so the next read does not pay for it. */
