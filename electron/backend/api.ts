@@ -98,9 +98,9 @@ export const handlers: MethodTable = {
     announces: { 'plan-changed': (db, _req, out) => ({ reason: 'approval', runId: runOfLine(db, out.lineState.lineId) }) },
   },
   listPolicies: { kind: 'read', run: (ctx) => listPolicies(ctx) },
-  // A policy says which lines are frozen, what a decision needs and what waits for a manager: every view of a plan reloads.
-  savePolicy: { kind: 'write', run: (ctx, req) => savePolicy(ctx, req), announces: { 'workbook-changed': () => ({ reason: 'policy' }) } },
-  restorePolicyRole: { kind: 'write', run: (ctx, req) => restorePolicyRole(ctx, req), announces: { 'workbook-changed': () => ({ reason: 'policy' }) } },
+  // A policy says which lines are frozen, what a decision needs and what waits for a manager: every view of every run's plan refreshes.
+  savePolicy: { kind: 'write', run: (ctx, req) => savePolicy(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
+  restorePolicyRole: { kind: 'write', run: (ctx, req) => restorePolicyRole(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
   listReasonCodes: { kind: 'read', run: (ctx) => listReasonCodes(ctx) },
   saveReasonCode: { kind: 'write', run: (ctx, req) => saveReasonCode(ctx, req), announces: { 'workbook-changed': () => ({ reason: 'reason-code' }) } },
   releaseRun: { kind: 'write', run: (ctx, req) => releaseRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'release', runId: out.runId }) } },

@@ -38,8 +38,8 @@ describe('the method table', () => {
 
   it('says what each write announces: every plan change, import, policy and reason code', () => {
     const announced = Object.fromEntries(METHOD_NAMES.flatMap((m) => { const h = handlers[m]; return h.kind === 'write' ? [[m, Object.keys(h.announces)]] : []; }));
-    for (const m of ['decideLine', 'bulkAccept', 'undoLastDecision', 'reviewOverride', 'releaseRun', 'rollbackRun']) expect(announced[m]).toEqual(['plan-changed']);
-    for (const m of ['runImport', 'undoImportBatch', 'savePolicy', 'restorePolicyRole', 'saveReasonCode', 'runDriftGuard']) expect(announced[m]).toEqual(['workbook-changed']);
+    for (const m of ['decideLine', 'bulkAccept', 'undoLastDecision', 'reviewOverride', 'releaseRun', 'rollbackRun', 'savePolicy', 'restorePolicyRole']) expect(announced[m]).toEqual(['plan-changed']);
+    for (const m of ['runImport', 'undoImportBatch', 'saveReasonCode', 'runDriftGuard']) expect(announced[m]).toEqual(['workbook-changed']);
   });
 
   it('keeps one list of the derived data, each piece with the sources it is built from', () => {
@@ -92,17 +92,17 @@ describe('dispatch carries the declarations out', () => {
     return [...events];
   };
 
-  it('announces a saved policy, a restored role and a saved reason code once each, so every window reloads', async () => {
+  it('announces a saved policy, a restored role and a saved reason code once each, so every window refreshes', async () => {
     const { policies } = await ok(ctx, 'listPolicies', {});
     const all = policies.find((p: PolicySummary) => p.segmentType === 'all')!;
     const request = {
       segmentType: all.segmentType, segmentValue: all.segmentValue, modelRole: all.modelRole, approvalPct: all.approvalPct,
       approvalUnits: all.approvalUnits, freezeLags: all.freezeLags + 1, commentPct: all.commentPct, driftThresholdPts: all.driftThresholdPts,
     };
-    expect(await announcedBy(() => ok(ctx, 'savePolicy', request))).toEqual([{ type: 'workbook-changed', reason: 'policy' }]);
+    expect(await announcedBy(() => ok(ctx, 'savePolicy', request))).toEqual([{ type: 'plan-changed', reason: 'policy', runId: null }]);
     // The demo's drift guard has stepped a segment down.
     const stepped = policies.find((p: PolicySummary) => p.steppedDownAt !== null)!;
-    expect(await announcedBy(() => ok(ctx, 'restorePolicyRole', { policyId: stepped.policyId }))).toEqual([{ type: 'workbook-changed', reason: 'policy' }]);
+    expect(await announcedBy(() => ok(ctx, 'restorePolicyRole', { policyId: stepped.policyId }))).toEqual([{ type: 'plan-changed', reason: 'policy', runId: null }]);
     expect(await announcedBy(() => ok(ctx, 'saveReasonCode', { code: 'weather', label: 'Weather', commentRequired: false, active: true }))).toEqual([
       { type: 'workbook-changed', reason: 'reason-code' },
     ]);
