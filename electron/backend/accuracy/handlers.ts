@@ -1,4 +1,4 @@
-// The accuracy engine behind the API: each call brings the cube up to date first.
+// The accuracy engine behind the API. Each reads the cube as it stands: dispatch brings it current first (api.ts declares it).
 import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type AccuracyOverview, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { periodFromKey } from '../../../shared/period';
