@@ -178,8 +178,8 @@ export const useGovernanceStore = create<GovernanceState>((set, get) => {
       const reasonCodes = list.some((r) => r.code === saved.code) ? list.map((r) => (r.code === saved.code ? saved : r)) : [...list, saved];
       set({ reasonCodes });
       // The decision panel offers the active codes from the session store.
-      // The backend announces the change (workbook-changed) to every window.
-      void useSessionStore.getState().load();
+      // The backend announces the change (workbook-changed) to every window, this one included: each
+      // reloads the codes its decision panel offers (stores/app.ts).
       return true;
     },
   };

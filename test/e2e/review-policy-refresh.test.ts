@@ -68,6 +68,35 @@ describe('Review follows a policy changed elsewhere', () => {
     await screenshot(page, 'review-policy-changed-elsewhere');
   });
 
+  it('offers a reason code added elsewhere in an open override editor, without a reload', async () => {
+    const { currentRunId } = await api<WorkbookInfo>('getWorkbookInfo', {});
+    const lines = await api<ForecastLinePage>('getRunLines', { runId: currentRunId, limit: 2000, filter: { lag: 3 } });
+    const line = lines.rows.find((r: ForecastLineRow) => r.lock === null && r.status === 'undecided');
+    if (!line) throw new Error('the demo has no open lag-3 line');
+    await page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
+    await page.getByRole('combobox', { name: 'Lag' }).selectOption('3');
+    await page.waitForFunction((item: string) => {
+      const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell]')].map((c) => c.textContent);
+      return cells.includes(item) && document.querySelectorAll('[role=row][aria-rowindex]').length === 2;
+    }, line.itemId);
+    await page.locator('[role=row][aria-rowindex="2"]').click();
+    await page.getByRole('grid', { name: 'Worklist' }).focus();
+    await page.keyboard.press('o');
+    const reason = page.getByRole('combobox', { name: 'Reason' });
+    await reason.waitFor();
+    await expect(reason.locator('option', { hasText: 'Heat wave' }).count()).resolves.toBe(0);
+
+    await api('saveReasonCode', { code: 'heat_wave', label: 'Heat wave', commentRequired: false, active: true });
+
+    await expect.poll(() => reason.locator('option', { hasText: 'Heat wave' }).count(), { timeout: 10_000 }).toBe(1);
+    // The planner's filter, line and open editor stay as they were.
+    await expect(page.getByRole('searchbox', { name: 'Filter items' }).inputValue()).resolves.toBe(line.itemId);
+    await expect(rowCells(page).nth(2).innerText()).resolves.toBe(line.itemId);
+    await expect(page.getByRole('textbox', { name: 'Override quantity' }).count()).resolves.toBe(1);
+    await screenshot(page, 'review-reason-code-added-elsewhere');
+    await page.keyboard.press('Escape');
+  });
+
   it('raises no console errors', () => {
     expect(problems).toEqual([]);
   });
