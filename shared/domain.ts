@@ -216,10 +216,14 @@ export type BackendEvent =
   | { type: 'job-progress'; jobId: string; job: string; phase: string; done: number; total: number | null; message?: string }
   | { type: 'job-finished'; jobId: string; job: string; ok: boolean; error?: ApiError }
   | { type: 'workbook-changed'; reason: string }
-  /** A decision, approval, release or rollback changed a run's plan (the runs and their lines stay as they were). */
+  /**
+   * A decision, approval, release or rollback changed a run's plan, or a policy changed
+   * which lines are frozen and what a decision needs (runId null: every run). The runs
+   * and their lines stay as they were.
+   */
   | { type: 'plan-changed'; reason: PlanChangeReason; runId: number | null };
 
-export type PlanChangeReason = 'decision' | 'bulk-accept' | 'undo' | 'approval' | 'release' | 'rollback';
+export type PlanChangeReason = 'decision' | 'bulk-accept' | 'undo' | 'approval' | 'release' | 'rollback' | 'policy';
 
 /** A file handed to the backend for import (uploaded or copied into the staging folder). */
 export interface StagedFile {

@@ -1,6 +1,8 @@
-// The one table: contract method → backend function. Every way in (IPC, HTTP,
-// CLI) goes through dispatch(), which validates the payload first.
-import { contract, type ParsedRequestOf, type ResponseOf } from '../../shared/contract';
+// The one table: contract method → backend function, with what each does
+// besides answering. Every way in (IPC, HTTP, CLI) goes through dispatch(),
+// which validates the payload first and then carries the declaration out.
+import { isAttributeSlice } from '../../shared/accuracy';
+import { contract, type ParsedRequestOf } from '../../shared/contract';
 import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
@@ -8,7 +10,11 @@ import { asBusyError } from './db/busy';
 import { toApiError } from './errors';
 import { governanceReport } from './governance/report';
 import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideGuidance, getTrustMap, runDriftGuard } from './accuracy/handlers';
-import { announcePlanChange } from './decisions/plan-events';
+import { runOfLine } from './decisions/plan-events';
+import { accuracyCube } from './accuracy/cube';
+import { runDeclared, type MethodDeclaration, type MethodTable } from './declarations';
+import { need } from './derived/registry';
+import { exceptionScoresOf, newestRunExceptions } from './exceptions/cache';
 import { previewImport, runImport, undoImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
 import { getItemDetail } from './review/item-detail';
@@ -28,47 +34,97 @@ import { changePassphrase, getSession, signIn, signOut } from './people/session'
 import { undoLastDecision } from './decisions/undo';
 import { previewExport, runExport } from './exports/handlers';
 
-type Handlers = { [M in MethodName]: (ctx: BackendContext, req: ParsedRequestOf<M>) => ResponseOf<M> | Promise<ResponseOf<M>> };
+/** The scores of the run a page of the worklist shows. */
+const runScores = (req: { runId: number }) => [exceptionScoresOf(req.runId)];
+const cube = [need(accuracyCube)];
+/** Exports of accuracy figures and of the governance report read the cube. */
+const exportNeeds = (req: { what: string }) => (req.what === 'accuracy' || req.what === 'governance' ? cube : []);
 
-export const handlers: Handlers = {
-  getWorkbookInfo: (ctx) => getWorkbookInfo(ctx),
-  listRuns: (ctx) => listRuns(ctx),
-  getRunLines: (ctx, req) => getRunLines(ctx, req),
-  getRunOverview: (ctx, req) => getRunOverview(ctx, req),
-  listImportBatches: (ctx) => listImportBatches(ctx),
-  previewImport: (ctx, req) => previewImport(ctx, req),
-  runImport: (ctx, req) => runImport(ctx, req),
-  undoImportBatch: (ctx, req) => undoImport(ctx, req),
-  listQuarantine: (ctx, req) => listQuarantine(ctx, req),
-  getItemDetail: (ctx, req) => getItemDetail(ctx, req),
-  getSession: (ctx) => getSession(ctx),
-  signIn: (ctx, req) => signIn(ctx, req),
-  signOut: (ctx) => signOut(ctx),
-  changePassphrase: (ctx, req) => changePassphrase(ctx, req),
-  decideLine: (ctx, req) => decideLine(ctx, req),
-  bulkAccept: (ctx, req) => bulkAccept(ctx, req),
-  undoLastDecision: (ctx, req) => undoLastDecision(ctx, req),
-  listPendingApprovals: (ctx, req) => listPendingApprovals(ctx, req),
-  reviewOverride: (ctx, req) => reviewOverride(ctx, req),
-  listPolicies: (ctx) => listPolicies(ctx),
-  savePolicy: (ctx, req) => savePolicy(ctx, req),
-  restorePolicyRole: (ctx, req) => restorePolicyRole(ctx, req),
-  listReasonCodes: (ctx) => listReasonCodes(ctx),
-  saveReasonCode: (ctx, req) => saveReasonCode(ctx, req),
-  releaseRun: (ctx, req) => releaseRun(ctx, req),
-  rollbackRun: (ctx, req) => rollbackRun(ctx, req),
-  listReleases: (ctx, req) => listReleases(ctx, req),
-  getLineJournal: (ctx, req) => getLineJournal(ctx, req),
-  previewExport: (ctx, req) => previewExport(ctx, req),
-  runExport: (ctx, req) => runExport(ctx, req),
-  listItemAttributes: (ctx, req) => listItemAttributes(ctx, req),
-  getAccuracyOptions: (ctx) => getAccuracyOptions(ctx),
-  getAccuracyOverview: (ctx, req) => getAccuracyOverview(ctx, req),
-  getAccuracySlice: (ctx, req) => getAccuracySlice(ctx, req),
-  getOverrideGuidance: (ctx, req) => getOverrideGuidance(ctx, req),
-  getTrustMap: (ctx, req) => getTrustMap(ctx, req),
-  runDriftGuard: (ctx) => runDriftGuard(ctx),
-  getGovernanceReport: (ctx) => governanceReport(ctx.db, ctx.now()),
+/**
+ * The one table. Each method declares what dispatch does around it
+ * (declarations.ts): `read` or `write`, the derived data it needs `current`,
+ * what it `announces`, whether it is a `job`. A read handler is handed the
+ * workbook to read only (db/handles.ts).
+ */
+export const handlers: MethodTable = {
+  getWorkbookInfo: { kind: 'read', run: (ctx) => getWorkbookInfo(ctx) },
+  listRuns: { kind: 'read', run: (ctx) => listRuns(ctx) },
+  getRunLines: { kind: 'read', current: runScores, run: (ctx, req) => getRunLines(ctx, req) },
+  getRunOverview: { kind: 'read', run: (ctx, req) => getRunOverview(ctx, req) },
+  listImportBatches: { kind: 'read', run: (ctx) => listImportBatches(ctx) },
+  previewImport: { kind: 'read', run: (ctx, req) => previewImport(ctx, req) },
+  runImport: {
+    kind: 'write',
+    job: { kind: 'import', refusalOf: (out) => out.refused },
+    run: (ctx, req) => runImport(ctx, req),
+    refreshes: (_req, db) => newestRunExceptions(db),
+    announces: { 'workbook-changed': (_db, _req, out) => (out.refused ? null : { reason: 'import' }) },
+  },
+  undoImportBatch: {
+    kind: 'write',
+    // A finished job of its own: the status line no longer reports an earlier import's refusal of this file;
+    // a refusal shows in the undo dialog instead.
+    job: { kind: 'import-undo', quietFailure: true },
+    run: (ctx, req) => undoImport(ctx, req),
+    refreshes: (_req, db) => newestRunExceptions(db),
+    announces: { 'workbook-changed': () => ({ reason: 'import-undo' }) },
+  },
+  listQuarantine: { kind: 'read', run: (ctx, req) => listQuarantine(ctx, req) },
+  getItemDetail: { kind: 'read', run: (ctx, req) => getItemDetail(ctx, req) },
+  getSession: { kind: 'read', run: (ctx) => getSession(ctx) },
+  // Who is signed in is the calling window's to show (stores/session.ts): nothing else shows it.
+  signIn: { kind: 'write', run: (ctx, req) => signIn(ctx, req), announces: {} },
+  signOut: { kind: 'write', run: (ctx) => signOut(ctx), announces: {} },
+  changePassphrase: { kind: 'write', run: (ctx, req) => changePassphrase(ctx, req), announces: {} },
+  decideLine: {
+    kind: 'write',
+    run: (ctx, req) => decideLine(ctx, req),
+    announces: { 'plan-changed': (db, _req, out) => ({ reason: 'decision', runId: runOfLine(db, out.lineState.lineId) }) },
+  },
+  bulkAccept: {
+    kind: 'write',
+    run: (ctx, req) => bulkAccept(ctx, req),
+    announces: { 'plan-changed': (_db, req, out) => (out.accepted > 0 ? { reason: 'bulk-accept', runId: req.runId } : null) },
+  },
+  undoLastDecision: {
+    kind: 'write',
+    run: (ctx, req) => undoLastDecision(ctx, req),
+    announces: { 'plan-changed': (db, _req, out) => ({ reason: 'undo', runId: runOfLine(db, out.lineState.lineId) }) },
+  },
+  listPendingApprovals: { kind: 'read', run: (ctx, req) => listPendingApprovals(ctx, req) },
+  reviewOverride: {
+    kind: 'write',
+    run: (ctx, req) => reviewOverride(ctx, req),
+    announces: { 'plan-changed': (db, _req, out) => ({ reason: 'approval', runId: runOfLine(db, out.lineState.lineId) }) },
+  },
+  listPolicies: { kind: 'read', run: (ctx) => listPolicies(ctx) },
+  // A policy says which lines are frozen, what a decision needs and what waits for a manager: every view of every run's plan refreshes.
+  savePolicy: { kind: 'write', run: (ctx, req) => savePolicy(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
+  restorePolicyRole: { kind: 'write', run: (ctx, req) => restorePolicyRole(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
+  listReasonCodes: { kind: 'read', run: (ctx) => listReasonCodes(ctx) },
+  saveReasonCode: { kind: 'write', run: (ctx, req) => saveReasonCode(ctx, req), announces: { 'workbook-changed': () => ({ reason: 'reason-code' }) } },
+  releaseRun: { kind: 'write', run: (ctx, req) => releaseRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'release', runId: out.runId }) } },
+  rollbackRun: { kind: 'write', run: (ctx, req) => rollbackRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'rollback', runId: out.runId }) } },
+  listReleases: { kind: 'read', run: (ctx, req) => listReleases(ctx, req) },
+  getLineJournal: { kind: 'read', run: (ctx, req) => getLineJournal(ctx, req) },
+  previewExport: { kind: 'read', current: exportNeeds, run: (ctx, req) => previewExport(ctx, req) },
+  // Writes a file, never the workbook.
+  runExport: { kind: 'read', current: exportNeeds, job: { kind: 'export' }, run: (ctx, req) => runExport(ctx, req) },
+  listItemAttributes: { kind: 'read', run: (ctx, req) => listItemAttributes(ctx, req) },
+  getAccuracyOptions: { kind: 'read', current: cube, run: (ctx) => getAccuracyOptions(ctx) },
+  getAccuracyOverview: { kind: 'read', current: cube, run: (ctx, req) => getAccuracyOverview(ctx, req) },
+  // Item attributes are not in the cube: that slice reads the lines themselves.
+  getAccuracySlice: { kind: 'read', current: (req) => (isAttributeSlice(req.by) ? [] : cube), run: (ctx, req) => getAccuracySlice(ctx, req) },
+  getOverrideGuidance: { kind: 'read', current: cube, run: (ctx, req) => getOverrideGuidance(ctx, req) },
+  getTrustMap: { kind: 'read', current: cube, run: (ctx, req) => getTrustMap(ctx, req) },
+  // A drift alert steps a segment's model down (a policy change) and moves exception scores.
+  runDriftGuard: {
+    kind: 'write',
+    current: cube,
+    run: (ctx) => runDriftGuard(ctx),
+    announces: { 'workbook-changed': (_db, _req, out) => (out.raised.length > 0 ? { reason: 'drift' } : null) },
+  },
+  getGovernanceReport: { kind: 'read', current: cube, run: (ctx) => governanceReport(ctx.db, ctx.now()) },
 };
 
 export function isMethodName(name: unknown): name is MethodName {
@@ -93,9 +149,7 @@ export async function dispatch(ctx: BackendContext, method: unknown, payload: un
     };
   }
   try {
-    const handler = handlers[method] as (ctx: BackendContext, req: unknown) => unknown;
-    const value = await handler(ctx, parsed.data);
-    announcePlanChange(ctx, method, parsed.data, value);
+    const value = await runDeclared(ctx, handlers[method] as MethodDeclaration<MethodName>, parsed.data as ParsedRequestOf<MethodName>);
     return { ok: true, value };
   } catch (err) {
     // SQLite's "database is locked" becomes a sentence naming what holds the workbook.

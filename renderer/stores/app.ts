@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { ApiError, BackendEvent, WorkbookInfo } from '../../shared/domain';
 import { api } from '../api';
+import { useSessionStore } from './session';
 
 export const SCREENS = ['import', 'review', 'accuracy', 'export', 'governance'] as const;
 export type Screen = (typeof SCREENS)[number];
@@ -65,6 +66,12 @@ export const useAppStore = create<AppState>((set, get) => ({
         break;
       }
       case 'workbook-changed':
+        // A reason code changes only what a decision may be given: the decision panel's list
+        // (the session store) is reloaded, and Review keeps its filter, line and open editor.
+        if (event.reason === 'reason-code') {
+          void useSessionStore.getState().load();
+          break;
+        }
         set({ revision: get().revision + 1 });
         void get().loadWorkbook();
         break;

@@ -18,11 +18,6 @@ export function useSessionUser(): { user: SessionUser | null; loaded: boolean } 
 
 export const isManager = (user: SessionUser | null): boolean => user?.role === 'manager';
 
-/** Tells every screen the workbook changed (the backend does not announce policy or reason-code changes; plan changes it does). */
-export function announceChange(reason: string): void {
-  useAppStore.getState().handleEvent({ type: 'workbook-changed', reason });
-}
-
 /** Request fields as the screens name them, for refusals of a malformed request. */
 const FIELD_NAMES: Record<string, string> = {
   approvalPct: 'Approval %',
@@ -151,8 +146,8 @@ export const useGovernanceStore = create<GovernanceState>((set, get) => {
         return false;
       }
       setRowError(rowKey, null);
+      // The backend announces the change (plan-changed) to every window, this one included.
       putPolicy(result.value);
-      announceChange('policy');
       return true;
     },
     async restoreRole(policy) {
@@ -165,8 +160,8 @@ export const useGovernanceStore = create<GovernanceState>((set, get) => {
         return false;
       }
       setRowError(key, null);
+      // The backend announces the change (plan-changed) to every window, this one included.
       putPolicy(result.value);
-      announceChange('policy');
       return true;
     },
     async saveReasonCode(reason, rowKey = `reason:${reason.code}`) {
@@ -183,8 +178,8 @@ export const useGovernanceStore = create<GovernanceState>((set, get) => {
       const reasonCodes = list.some((r) => r.code === saved.code) ? list.map((r) => (r.code === saved.code ? saved : r)) : [...list, saved];
       set({ reasonCodes });
       // The decision panel offers the active codes from the session store.
-      void useSessionStore.getState().load();
-      announceChange('reason-code');
+      // The backend announces the change (workbook-changed) to every window, this one included: each
+      // reloads the codes its decision panel offers (stores/app.ts).
       return true;
     },
   };

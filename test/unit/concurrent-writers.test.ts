@@ -441,7 +441,7 @@ describe('two imports creating the same new items', () => {
         emit: () => {},
         stagingDir: '',
         yieldWhile: async <T,>(work: () => Promise<T>): Promise<T> => {
-          if (bResult === null && reserved()) bResult = await importFile({ db: other.db, path, now: FIXED_NOW, emit: () => {}, stagingDir: '' }, b, { kind: 'forecasts', model: 'B', origin: '2026-06-01', unknownItems: 'create', worker: false });
+          if (bResult === null && reserved()) bResult = await importFile({ db: other.db, path, now: FIXED_NOW, stagingDir: '' }, b, { kind: 'forecasts', model: 'B', origin: '2026-06-01', unknownItems: 'create', worker: false });
           return work();
         },
       };

@@ -4,8 +4,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { scoreSignals, volumeReference } from '../../electron/backend/exceptions/score';
-import { getRunLines } from '../../electron/backend/review/worklist';
-import { getRunLinesRequest } from '../../shared/contract';
+import { ok } from '../helpers/api';
 import { FIXED_NOW, smallWorkbook, tempDir } from '../helpers/workbook';
 
 const quiet = { line_id: 1, f: 100, lower: 90, upper: 110, si: null, run_rate: 100, history: 24, err_abs: 5, err_act: 100, drift: 0 };
@@ -71,7 +70,8 @@ describe('exception scores', () => {
         line.run(runId, tiny, 20260601 + 100 * lag, lag, 3, 0, 11); // +200 % against a run-rate of 1: loud in percent, 2 units
         line.run(runId, big, 20260601 + 100 * lag, lag, 1350, 1200, 1500); // +35 %: 350 units
       }
-      const rows = getRunLines(ctx, getRunLinesRequest.parse({ runId, limit: 100 })).rows;
+      // Through dispatch, which brings the run's scores current before the page is read.
+      const rows = (await ok(ctx, 'getRunLines', { runId, limit: 100 })).rows;
       const rank = (itemId: string) => rows.findIndex((r) => r.itemId === itemId);
       expect(rows[rank('SKU-TINY')]!.exceptionReasons.map((r) => r.kind)).toEqual(expect.arrayContaining(['low_volume', 'run_rate_jump']));
       expect(rank('SKU-BIG')).toBe(0);
@@ -98,18 +98,18 @@ describe('exception scores', () => {
       ctx.db.close();
       t.cleanup();
     });
-    const page = (req: object) => getRunLines(ctx, getRunLinesRequest.parse({ runId, ...req }));
+    const page = (req: object) => ok(ctx, 'getRunLines', { runId, ...req });
 
-    it('lists the worklist highest exception first by default', () => {
-      const rows = page({ limit: 2000 }).rows;
+    it('lists the worklist highest exception first by default', async () => {
+      const rows = (await page({ limit: 2000 })).rows;
       const scores = rows.map((r) => r.exceptionScore);
       expect([...scores].sort((a, b) => b - a)).toEqual(scores);
       expect(scores[0]).toBeGreaterThan(scores.at(-1)!);
       expect(rows[0]!.exceptionReasons.length).toBeGreaterThan(0);
     });
 
-    it('flags lines whose sales input disagrees, and recomputes when a new sales input arrives', () => {
-      const line = page({ sort: { column: 'exception', direction: 'asc' }, limit: 1 }).rows[0]!;
+    it('flags lines whose sales input disagrees, and recomputes when a new sales input arrives', async () => {
+      const line = (await page({ sort: { column: 'exception', direction: 'asc' }, limit: 1 })).rows[0]!;
       expect(line.exceptionReasons.some((r) => r.kind === 'sales_input')).toBe(false);
       const before = line.exceptionScore;
       const key = ctx.db.prepare('SELECT item_key FROM items WHERE item_id = ?').pluck().get(line.itemId);
@@ -118,7 +118,7 @@ describe('exception scores', () => {
       ctx.db
         .prepare("INSERT INTO sales_inputs (item_key, period, quantity, source, recorded_at) VALUES (?, ?, ?, 'rep:test', '2026-11-01')")
         .run(key, period, line.quantity * 3 + 10);
-      const after = page({ filter: { text: line.itemId }, limit: 50 }).rows.find((r) => r.lineId === line.lineId)!;
+      const after = (await page({ filter: { text: line.itemId }, limit: 50 })).rows.find((r) => r.lineId === line.lineId)!;
       expect(after.exceptionScore).toBeGreaterThan(before);
       // The strongest signal now; a small line says first that its signals are damped.
       expect(after.exceptionReasons.find((r) => r.kind !== 'low_volume')).toMatchObject({ kind: 'sales_input' });

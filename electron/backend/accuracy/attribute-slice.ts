@@ -9,7 +9,7 @@
 // sample size, FVA, interval and improved / worsened counts.
 import { bucketKeyOf, type Grain } from '../../../shared/period';
 import type { AccuracyFilter, Metric, SliceRow, SliceTable } from '../../../shared/accuracy';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../review/line-filter';
@@ -29,7 +29,7 @@ function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS
 }
 
 /** Names an attribute slice can use: the attribute columns and every key of the items' imported attributes. */
-export function itemAttributeNames(db: Db): string[] {
+export function itemAttributeNames(db: ReadableDb): string[] {
   const keys = db.prepare("SELECT DISTINCT a.key FROM items, json_each(items.attributes) a WHERE a.type <> 'null' ORDER BY a.key").pluck().all() as string[];
   return [...Object.keys(ATTRIBUTE_COLUMNS), ...keys.filter((k) => !isAttributeColumn(k))];
 }
@@ -39,7 +39,7 @@ export function itemAttributeNames(db: Db): string[] {
  * absolute seasonal difference of the item's actuals up to the bucket of the
  * run's origin. Only built when the metric is MASE.
  */
-function scaleCte(db: Db, filter: AccuracyFilter): string {
+function scaleCte(db: ReadableDb, filter: AccuracyFilter): string {
   const grain = workbookGrain(db);
   const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
   if (runs.length === 0) return 'scale (run_id, item_key, location_key, scale) AS (SELECT NULL, NULL, NULL, NULL WHERE 0)';
@@ -66,7 +66,7 @@ function scaleCte(db: Db, filter: AccuracyFilter): string {
  * line with a known actual (items without the attribute form the "(none)" row).
  * Throws INVALID_REQUEST, naming the attributes there are, for an unknown name.
  */
-export function attributeSlice(db: Db, filter: AccuracyFilter, metric: Metric, name: string, seed?: number): SliceTable {
+export function attributeSlice(db: ReadableDb, filter: AccuracyFilter, metric: Metric, name: string, seed?: number): SliceTable {
   let keySql: string;
   if (isAttributeColumn(name)) keySql = `i.${ATTRIBUTE_COLUMNS[name]}`;
   else if (db.prepare('SELECT 1 FROM items, json_each(items.attributes) a WHERE a.key = ? LIMIT 1').get(name)) {

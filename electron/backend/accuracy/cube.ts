@@ -14,7 +14,9 @@
 import { SEASON_LENGTH, bucketKeyOf, type Grain } from '../../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
 import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
-import type { Db } from '../db/open';
+import type { WritableDb } from '../db/handles';
+import { bringCurrent, derivedTable, metaStampRecord, need, type SourceChange } from '../derived/registry';
+import { movedSources } from '../derived/sources';
 import { LINE_ERROR_TERMS } from './metrics';
 
 /** Items are spread over this many fixed groups; the bootstrap resamples groups of items. */
@@ -185,7 +187,7 @@ SELECT @runId, period, lag, category, abc_class, owner_id, dir, size_bucket, rea
  * Cumulative sums of the seasonal differences are made once per grain, so each
  * run only looks up the last one at or before its origin.
  */
-function prepareSeasonalDiffs(db: Db, grain: Grain): void {
+function prepareSeasonalDiffs(db: WritableDb, grain: Grain): void {
   const prior = seasonsBackSql('a.period', '1', grain);
   db.exec(`
     DROP TABLE IF EXISTS temp.accuracy_diff_cum;
@@ -202,7 +204,7 @@ function prepareSeasonalDiffs(db: Db, grain: Grain): void {
   `);
 }
 
-function prepareScale(db: Db, runId: number, originBucket: number): void {
+function prepareScale(db: WritableDb, runId: number, originBucket: number): void {
   db.prepare('DELETE FROM temp.accuracy_scale').run();
   db.prepare(
     `INSERT INTO temp.accuracy_scale (item_key, location_key, scale)
@@ -214,22 +216,8 @@ function prepareScale(db: Db, runId: number, originBucket: number): void {
   ).run({ runId, originBucket });
 }
 
-/** Cheap check first: nothing any figure depends on has changed since the last build. */
-function workbookSignature(db: Db): string {
-  return `${CUBE_FORMAT}:${JSON.stringify(
-    db
-      .prepare(
-        `SELECT (SELECT max(actual_id) FROM actuals) AS a, (SELECT max(sales_input_id) FROM sales_inputs) AS s,
-                (SELECT max(decision_id) FROM decisions) AS d, (SELECT max(approval_id) FROM approvals) AS ap,
-                (SELECT max(batch_id) FROM import_batches) AS b, (SELECT max(line_id) FROM forecast_lines) AS l,
-                (SELECT count(*) FROM forecast_runs) AS r`,
-      )
-      .get(),
-  )}`;
-}
-
 /** Per run: what its cells depend on besides the workbook-wide inputs, the earlier runs at its origin included. */
-function runSignatures(db: Db, shared: string, earlier: Map<number, EarlierRuns>): Map<number, string> {
+function runSignatures(db: WritableDb, shared: string, earlier: Map<number, EarlierRuns>): Map<number, string> {
   const lines = db.prepare('SELECT run_id, count(*) AS n, max(line_id) AS maxLine FROM forecast_lines GROUP BY run_id').all() as { run_id: number; n: number; maxLine: number }[];
   const linesOf = new Map(lines.map((r) => [r.run_id, `${r.n}/${r.maxLine}`]));
   const peers = (runId: number) => {
@@ -247,14 +235,31 @@ function runSignatures(db: Db, shared: string, earlier: Map<number, EarlierRuns>
   return new Map(lines.map((r) => [r.run_id, `${CUBE_FORMAT}|${shared}|${r.n}/${r.maxLine}|${states.get(r.run_id) ?? '-'}|${peers(r.run_id)}`]));
 }
 
-const META_KEY = 'accuracy_signature';
+/**
+ * The accuracy cube as derived data (derived/registry.ts): its stamp is kept in
+ * workbook_meta under the name it always had, so migrations and tools that clear
+ * accuracy_signature (006, the bench's cold build) still make it rebuild. Within a
+ * refresh, each run's own signature says which runs changed: a decision rebuilds
+ * its run only.
+ */
+export const accuracyCube = derivedTable({
+  name: 'accuracy cube',
+  sources: ['history', 'runs', 'lines', 'imports', 'decisions'],
+  format: CUBE_FORMAT,
+  record: metaStampRecord('accuracy_signature'),
+  refresh: (db, _key, change) => rebuildChangedRuns(db, change),
+});
 
 /** Brings accuracy_cells up to date; returns how many runs were rebuilt. A read-only workbook is left as it is. */
-export function ensureAccuracyCube(db: Db): number {
-  if (db.readonly) return 0;
-  const sig = workbookSignature(db);
-  if (db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(META_KEY) === sig) return 0;
+export function ensureAccuracyCube(db: WritableDb): number {
+  return bringCurrent(db, [need(accuracyCube)]);
+}
 
+function rebuildChangedRuns(db: WritableDb, change: SourceChange): number {
+  // An import made or undone (values removed and earlier ones current again, with
+  // no new ids the run signatures would see), or no record of the last build:
+  // every run is rebuilt.
+  if (movedSources(change.built, change.now).includes('imports')) db.prepare('DELETE FROM accuracy_runs').run();
   const shared = JSON.stringify(db.prepare('SELECT (SELECT max(actual_id) FROM actuals), (SELECT max(sales_input_id) FROM sales_inputs), (SELECT max(batch_id) FROM import_batches)').raw().get());
   const allRuns = db.prepare('SELECT run_id, origin, grain, model_name FROM forecast_runs').all() as RunRow[];
   const earlier = earlierRunsAtOrigin(allRuns);
@@ -264,35 +269,21 @@ export function ensureAccuracyCube(db: Db): number {
 
   // The seasonal differences of the grain the last run needed (workbooks have one grain, so once).
   let diffsGrain: Grain | null = null;
-  db.transaction(() => {
-    for (const run of runs) {
-      if (diffsGrain !== run.grain) {
-        prepareSeasonalDiffs(db, run.grain);
-        diffsGrain = run.grain;
-      }
-      const originBucket = bucketKeyOf(run.origin, run.grain);
-      prepareScale(db, run.run_id, originBucket);
-      db.prepare('DELETE FROM accuracy_cells WHERE run_id = ?').run(run.run_id);
-      db.prepare('DELETE FROM accuracy_override_cells WHERE run_id = ?').run(run.run_id);
-      db.exec('DROP TABLE IF EXISTS temp.accuracy_lines');
-      db.prepare(runLinesSql(run.grain, earlier.get(run.run_id))).run({ runId: run.run_id, originBucket });
-      db.prepare(LINE_CELLS_SQL).run({ runId: run.run_id });
-      db.prepare(OVERRIDE_CELLS_SQL).run({ runId: run.run_id });
-      db.prepare('INSERT OR REPLACE INTO accuracy_runs (run_id, signature) VALUES (?, ?)').run(run.run_id, wanted.get(run.run_id) ?? 'empty');
+  for (const run of runs) {
+    if (diffsGrain !== run.grain) {
+      prepareSeasonalDiffs(db, run.grain);
+      diffsGrain = run.grain;
     }
-    db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(META_KEY, sig);
-  })();
+    const originBucket = bucketKeyOf(run.origin, run.grain);
+    prepareScale(db, run.run_id, originBucket);
+    db.prepare('DELETE FROM accuracy_cells WHERE run_id = ?').run(run.run_id);
+    db.prepare('DELETE FROM accuracy_override_cells WHERE run_id = ?').run(run.run_id);
+    db.exec('DROP TABLE IF EXISTS temp.accuracy_lines');
+    db.prepare(runLinesSql(run.grain, earlier.get(run.run_id))).run({ runId: run.run_id, originBucket });
+    db.prepare(LINE_CELLS_SQL).run({ runId: run.run_id });
+    db.prepare(OVERRIDE_CELLS_SQL).run({ runId: run.run_id });
+    db.prepare('INSERT OR REPLACE INTO accuracy_runs (run_id, signature) VALUES (?, ?)').run(run.run_id, wanted.get(run.run_id) ?? 'empty');
+  }
   db.exec('DROP TABLE IF EXISTS temp.accuracy_diff_cum; DROP TABLE IF EXISTS temp.accuracy_lines');
   return runs.length;
-}
-
-
-/**
- * Data every run's figures rest on changed without the signatures seeing it (an
- * import batch undone: values removed and earlier ones current again, with no new
- * ids): every run is rebuilt on the next read.
- */
-export function invalidateAccuracyCube(db: Db): void {
-  db.prepare('DELETE FROM accuracy_runs').run();
-  db.prepare('DELETE FROM workbook_meta WHERE key = ?').run(META_KEY);
 }

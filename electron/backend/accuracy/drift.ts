@@ -2,6 +2,7 @@
 // trailing baseline. Beyond the policy's threshold the drift guard raises an
 // alert and steps the segment's role down to assist (audited) until a manager
 // restores it (decisions/policy-admin.ts restorePolicyRole).
+import type { ReadableDb } from '../db/handles';
 import type { DriftStatus } from '../../../shared/accuracy';
 import { appendAudit } from '../audit/chain';
 import { policyAuditPayload, type PolicyRow } from '../audit/payloads';
@@ -23,7 +24,7 @@ function segmentCondition(s: Segment): string {
 }
 
 /** The policy whose threshold applies to a segment: its own, else the 'all' policy. */
-function governingPolicy(db: Db, s: Segment): PolicyRow | undefined {
+function governingPolicy(db: ReadableDb, s: Segment): PolicyRow | undefined {
   return (db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(s.type, s.type === 'all' ? '*' : s.value) ??
     db.prepare("SELECT * FROM policies WHERE segment_type = 'all'").get()) as PolicyRow | undefined;
 }
@@ -33,7 +34,7 @@ function governingPolicy(db: Db, s: Segment): PolicyRow | undefined {
  * normally): the model's freshest forecast of each period, so a new model
  * version shows at once instead of being averaged with older runs' lines.
  */
-function periodErrors(db: Db, s: Segment): { period: number; abs: number; a: number }[] {
+function periodErrors(db: ReadableDb, s: Segment): { period: number; abs: number; a: number }[] {
   return db
     .prepare(
       `SELECT c.period, sum(c.m_abs) AS abs, sum(c.a) AS a FROM accuracy_cells c
@@ -48,7 +49,7 @@ const wape = (rows: { abs: number; a: number }[]) => {
   return a > 0 ? (rows.reduce((t, r) => t + r.abs, 0) / a) * 100 : null;
 };
 
-export function driftStatus(db: Db, s: Segment): DriftStatus {
+export function driftStatus(db: ReadableDb, s: Segment): DriftStatus {
   const rows = periodErrors(db, s);
   const recentRows = rows.slice(-DRIFT_RECENT_PERIODS);
   const baseRows = rows.slice(-(DRIFT_RECENT_PERIODS + DRIFT_BASELINE_PERIODS), -DRIFT_RECENT_PERIODS);
@@ -67,7 +68,7 @@ export function driftStatus(db: Db, s: Segment): DriftStatus {
 }
 
 /** Every segment the guard watches: the whole workbook, each category, and each segment with a policy. */
-export function driftSegments(db: Db): Segment[] {
+export function driftSegments(db: ReadableDb): Segment[] {
   const out: Segment[] = [{ type: 'all', value: '*' }];
   for (const c of db.prepare('SELECT DISTINCT category FROM items WHERE category IS NOT NULL ORDER BY category').pluck().all() as string[]) out.push({ type: 'category', value: c });
   for (const p of db.prepare("SELECT segment_type, segment_value FROM policies WHERE segment_type = 'abc_class' ORDER BY segment_value").all() as { segment_type: 'abc_class'; segment_value: string }[]) {
@@ -76,8 +77,8 @@ export function driftSegments(db: Db): Segment[] {
   return out;
 }
 
-export function driftReport(db: Db): DriftStatus[] {
-  ensureAccuracyCube(db);
+/** The drift of every segment, from the accuracy cube as it stands (api.ts declares it wanted current). */
+export function driftReport(db: ReadableDb): DriftStatus[] {
   return driftSegments(db).map((s) => driftStatus(db, s));
 }
 
@@ -88,6 +89,8 @@ export function driftReport(db: Db): DriftStatus[] {
  * Returns the alerts raised, and every watched segment's status.
  */
 export function runDriftGuard(db: Db, now: Date): { raised: DriftStatus[]; segments: DriftStatus[] } {
+  // A write, also made inside an import (import-file.ts), so it brings the figures it judges by current itself.
+  ensureAccuracyCube(db);
   const segments = driftReport(db);
   if (db.readonly) return { raised: [], segments };
   const statuses = segments.filter((s) => s.drifting);

@@ -1,7 +1,7 @@
 // One aggregation serves every table of the engine: sums of chosen cell columns
 // per key and item group. Totals per key are the groups added up; the groups
 // themselves feed the bootstrap.
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import type { CellWhere } from './filter';
 import { ITEM_GROUPS } from './cube';
 
@@ -18,7 +18,7 @@ export interface KeyedSums {
  * `columns`: output name → SQL sum expression over cells aliased c (e.g. 'sum(c.m_abs)').
  * `keySql`: the grouping expression, or null for one row over the whole filter.
  */
-export function groupedSums(db: Db, columns: Record<string, string>, where: CellWhere, keySql: string | null): KeyedSums[] {
+export function groupedSums(db: ReadableDb, columns: Record<string, string>, where: CellWhere, keySql: string | null): KeyedSums[] {
   const names = Object.keys(columns);
   const select = names.map((n) => `${columns[n]} AS "${n}"`).join(', ');
   const rows = db

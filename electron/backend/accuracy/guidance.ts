@@ -4,10 +4,9 @@
 // governance report say the same thing.
 import { SIZE_BUCKET_LABELS, sizeBucketOf, type OverrideGuidance } from '../../../shared/accuracy';
 import { formatInterval, formatPoints, formatShare } from '../../../shared/accuracy-format';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { WorkbenchError } from '../errors';
 import { bootstrapWeights, fvaInterval } from './bootstrap';
-import { ensureAccuracyCube } from './cube';
 import { cellWhere } from './filter';
 import { comparisonGroups, groupedSums } from './grouped-sums';
 import { fvaOf, metricValue } from './metrics';
@@ -15,7 +14,7 @@ import { fvaOf, metricValue } from './metrics';
 /** Below this many similar past overrides with known actuals, the answer is "too few to tell". */
 export const GUIDANCE_MIN_SAMPLE = 30;
 
-export function overrideGuidance(db: Db, req: { lineId: number; quantity: number; reasonCode?: string }): OverrideGuidance {
+export function overrideGuidance(db: ReadableDb, req: { lineId: number; quantity: number; reasonCode?: string }): OverrideGuidance {
   const line = db
     .prepare('SELECT fl.quantity, i.category FROM forecast_lines fl JOIN items i ON i.item_key = fl.item_key WHERE fl.line_id = ?')
     .get(req.lineId) as { quantity: number; category: string | null } | undefined;
@@ -30,7 +29,6 @@ export function overrideGuidance(db: Db, req: { lineId: number; quantity: number
   const sizeBucket = sizeBucketOf(line.quantity, req.quantity);
   const sizeLabel = SIZE_BUCKET_LABELS[sizeBucket]!;
 
-  ensureAccuracyCube(db);
   const extra = ['c.direction = @direction', 'c.size_bucket = @sizeBucket'];
   if (reasonCode !== null) extra.push('c.reason_code = @reasonCode');
   const where = cellWhere(segment.type === 'category' ? { category: segment.value } : {}, extra, 'overrides');

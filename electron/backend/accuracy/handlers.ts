@@ -1,11 +1,10 @@
-// The accuracy engine behind the API: each call brings the cube up to date first.
+// The accuracy engine behind the API. Each reads the cube as it stands: dispatch brings it current first (api.ts declares it).
 import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type AccuracyOverview, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { periodFromKey } from '../../../shared/period';
-import type { BackendContext } from '../context';
-import type { Db } from '../db/open';
+import type { ReadContext, WriteContext } from '../context';
+import type { ReadableDb } from '../db/handles';
 import { attributeSlice } from './attribute-slice';
-import { ensureAccuracyCube } from './cube';
 import { runDriftGuard as guard } from './drift';
 import { overrideGuidance } from './guidance';
 import { runLabels } from './run-labels';
@@ -16,15 +15,14 @@ import { accuracyTrend } from './trend';
 import { trustMap } from './trust';
 
 /** The runs with outcomes, newest first, each with its label. */
-function accuracyRuns(db: Db): AccuracyOptions['runs'] {
+function accuracyRuns(db: ReadableDb): AccuracyOptions['runs'] {
   const labels = runLabels(db);
   const runs = db.prepare('SELECT run_id, origin FROM forecast_runs WHERE run_id IN (SELECT DISTINCT run_id FROM accuracy_cells) ORDER BY origin DESC, run_id DESC').all() as { run_id: number; origin: number }[];
   return runs.map((r) => ({ runId: r.run_id, label: labels.get(r.run_id)!, origin: periodFromKey(r.origin) }));
 }
 
-export function getAccuracyOptions(ctx: BackendContext): AccuracyOptions {
+export function getAccuracyOptions(ctx: ReadContext): AccuracyOptions {
   const { db } = ctx;
-  ensureAccuracyCube(db);
   const span = db.prepare('SELECT min(period) AS lo, max(period) AS hi, total(n) AS n FROM accuracy_cells').get() as { lo: number | null; hi: number | null; n: number };
   return {
     models: db.prepare('SELECT DISTINCT model_name FROM forecast_runs ORDER BY model_name').pluck().all() as string[],
@@ -43,9 +41,8 @@ export function getAccuracyOptions(ctx: BackendContext): AccuracyOptions {
   };
 }
 
-export function getAccuracyOverview(ctx: BackendContext, req: ParsedRequestOf<'getAccuracyOverview'>): AccuracyOverview {
+export function getAccuracyOverview(ctx: ReadContext, req: ParsedRequestOf<'getAccuracyOverview'>): AccuracyOverview {
   const { db } = ctx;
-  ensureAccuracyCube(db);
   return {
     metric: req.metric,
     filter: req.filter,
@@ -56,23 +53,18 @@ export function getAccuracyOverview(ctx: BackendContext, req: ParsedRequestOf<'g
   };
 }
 
-export const getAccuracySlice = (ctx: BackendContext, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking => accuracySliceOf(ctx.db, req);
+export const getAccuracySlice = (ctx: ReadContext, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking => accuracySliceOf(ctx.db, req);
 
 /** A slice, the source ranking, or an item attribute's slice: what getAccuracySlice answers, for any caller with the workbook. */
-export function accuracySliceOf(db: Db, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking {
+export function accuracySliceOf(db: ReadableDb, req: ParsedRequestOf<'getAccuracySlice'>): SliceTable | SourceRanking {
   // Item attributes are not in the cube: that slice reads the lines themselves.
   if (isAttributeSlice(req.by)) return attributeSlice(db, req.filter, req.metric, req.by.slice(ATTRIBUTE_SLICE_PREFIX.length), req.seed);
-  ensureAccuracyCube(db);
   if (req.by === 'model') return sourceRanking(db, req.filter, req.metric);
   return accuracySlice(db, req.filter, req.metric, req.by, req.seed);
 }
 
-export const getOverrideGuidance = (ctx: BackendContext, req: ParsedRequestOf<'getOverrideGuidance'>) => overrideGuidance(ctx.db, req);
+export const getOverrideGuidance = (ctx: ReadContext, req: ParsedRequestOf<'getOverrideGuidance'>) => overrideGuidance(ctx.db, req);
 
-export const getTrustMap = (ctx: BackendContext, req: ParsedRequestOf<'getTrustMap'>) => trustMap(ctx.db, req.windowCycles);
+export const getTrustMap = (ctx: ReadContext, req: ParsedRequestOf<'getTrustMap'>) => trustMap(ctx.db, req.windowCycles);
 
-export function runDriftGuard(ctx: BackendContext) {
-  const result = guard(ctx.db, ctx.now());
-  if (result.raised.length > 0) ctx.emit({ type: 'workbook-changed', reason: 'drift' });
-  return result;
-}
+export const runDriftGuard = (ctx: WriteContext) => guard(ctx.db, ctx.now());

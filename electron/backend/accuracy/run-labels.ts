@@ -3,9 +3,9 @@
 // options and the governance report name runs as the Review screen does.
 import { formatRunLabel } from '../../../shared/format';
 import { periodFromKey, type Grain } from '../../../shared/period';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 
-export function runLabels(db: Db): Map<number, string> {
+export function runLabels(db: ReadableDb): Map<number, string> {
   const runs = db.prepare('SELECT run_id, model_name AS modelName, model_version AS modelVersion, origin, grain FROM forecast_runs').all() as {
     run_id: number;
     modelName: string;

@@ -4,11 +4,11 @@
 import type { AccuracyFilter, OverridePoint } from '../../../shared/accuracy';
 import { periodFromKey } from '../../../shared/period';
 import { lineWhere } from './filter';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 
 export const SCATTER_MAX_POINTS = 3000;
 
-export function overrideScatter(db: Db, filter: AccuracyFilter): OverridePoint[] {
+export function overrideScatter(db: ReadableDb, filter: AccuracyFilter): OverridePoint[] {
   const where = lineWhere(filter, ['ls.final_quantity <> fl.quantity', 'a.superseded_at IS NULL', 'fl.quantity > 0']);
   const rows = db
     .prepare(

@@ -20,7 +20,7 @@ import {
   type SourceRankRow,
 } from '../../../shared/accuracy';
 import { importedPlannerLabel, importedPlannerName } from '../../../shared/decision-provenance';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
 import { benchmarkCells, cellWhere } from './filter';
 import { comparisonGroups, groupedSums, type KeyedSums } from './grouped-sums';
@@ -45,7 +45,7 @@ const KEY_SQL: Record<LineSlice, string> = {
 /** Slices whose rows read in their natural order rather than by sample size. */
 const ORDERED: ReadonlySet<LineSlice> = new Set(['size', 'lag', 'period', 'model_version', 'run', 'direction']);
 
-function labeller(db: Db, by: LineSlice): (key: string | number | null) => string {
+function labeller(db: ReadableDb, by: LineSlice): (key: string | number | null) => string {
   const none = (k: string | number | null) => (k === null || k === '' ? '(none)' : String(k));
   if (by === 'planner' || by === 'owner') {
     const names = new Map((db.prepare('SELECT user_id, display_name FROM users').all() as { user_id: string; display_name: string }[]).map((u) => [u.user_id, u.display_name]));
@@ -112,7 +112,7 @@ export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, lab
   };
 }
 
-export function accuracySlice(db: Db, filter: AccuracyFilter, metric: Metric, by: LineSlice, seed?: number): SliceTable {
+export function accuracySlice(db: ReadableDb, filter: AccuracyFilter, metric: Metric, by: LineSlice, seed?: number): SliceTable {
   const overridesOnly = isOverrideSlice(by);
   const where = cellWhere(filter, [], overridesOnly ? 'overrides' : 'lines');
   const entries = groupedSums(db, comparisonColumns(metric), where, KEY_SQL[by]);
@@ -129,7 +129,7 @@ export function accuracySlice(db: Db, filter: AccuracyFilter, metric: Metric, by
  * by name, the benchmarks (each forecast point once, however many models forecast
  * it), the final plan, the sales input.
  */
-export function sourceRanking(db: Db, filter: AccuracyFilter, metric: Metric): SourceRanking {
+export function sourceRanking(db: ReadableDb, filter: AccuracyFilter, metric: Metric): SourceRanking {
   const t = METRIC_TERMS[metric];
   const rows: SourceRankRow[] = [];
   const add = (key: string, label: string, e: KeyedSums | undefined, prefix: string) => {
@@ -150,7 +150,7 @@ export function sourceRanking(db: Db, filter: AccuracyFilter, metric: Metric): S
 }
 
 /** Direction × size of overrides: where human adjustments add value and where they destroy it. */
-export function directionSizeTable(db: Db, filter: AccuracyFilter, metric: Metric, seed?: number): DirectionSizeTable {
+export function directionSizeTable(db: ReadableDb, filter: AccuracyFilter, metric: Metric, seed?: number): DirectionSizeTable {
   const entries = groupedSums(db, comparisonColumns(metric), cellWhere(filter, [], 'overrides'), "c.direction || ':' || c.size_bucket");
   const weights = bootstrapWeights(seed);
   const cells: DirectionSizeCell[] = [];

@@ -13,7 +13,7 @@
 // Every n counts the lines the metric scored (MAPE: actual above 0; MASE: a
 // scale), and improved / worsened / unchanged are among those lines.
 import { SOURCE_LABELS, type AccuracyFilter, type Metric, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
 import { benchmarkCells, cellWhere } from './filter';
 import { comparisonGroups, groupedSums, type KeyedSums } from './grouped-sums';
@@ -54,7 +54,7 @@ function columnsFor(metric: Metric, prefixes: string[], pairs: Pair[], extra: Re
   return columns;
 }
 
-export function fvaStairstep(db: Db, filter: AccuracyFilter, metric: Metric, seed?: number): Stairstep {
+export function fvaStairstep(db: ReadableDb, filter: AccuracyFilter, metric: Metric, seed?: number): Stairstep {
   const weights = bootstrapWeights(seed);
   // The benchmarks on the forecast points, each once.
   const [points] = groupedSums(db, columnsFor(metric, ['nv', 'sn'], ['nv_sn']), cellWhere(filter, benchmarkCells(filter)), null);

@@ -4,11 +4,11 @@
 // n is the lines (points) the metric scored.
 import type { AccuracyFilter, Metric, TrendPoint } from '../../../shared/accuracy';
 import { periodFromKey } from '../../../shared/period';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { benchmarkCells, cellWhere } from './filter';
 import { METRIC_TERMS, metricValue } from './metrics';
 
-export function accuracyTrend(db: Db, filter: AccuracyFilter, metric: Metric): TrendPoint[] {
+export function accuracyTrend(db: ReadableDb, filter: AccuracyFilter, metric: Metric): TrendPoint[] {
   const t = METRIC_TERMS[metric];
   const where = cellWhere(filter);
   const naiveCells = benchmarkCells(filter).join(' AND ');

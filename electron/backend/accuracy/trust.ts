@@ -5,8 +5,7 @@
 // it; model versus naive compares each model line with the naive of its own point.
 import type { TrustMap, TrustSegment } from '../../../shared/accuracy';
 import { formatPercent } from '../../../shared/format';
-import type { Db } from '../db/open';
-import { ensureAccuracyCube } from './cube';
+import type { ReadableDb } from '../db/handles';
 import { driftStatus } from './drift';
 
 export const TRUST_WINDOW_CYCLES = 9;
@@ -46,8 +45,7 @@ function verdictOf(s: Omit<TrustSegment, 'verdict' | 'text'>): Pick<TrustSegment
   return { verdict: 'mixed', text: `Mixed: overrides helped in ${s.overridesAdded} and hurt in ${s.overridesLost} ${of}.` };
 }
 
-export function trustMap(db: Db, windowCycles = TRUST_WINDOW_CYCLES): TrustMap {
-  ensureAccuracyCube(db);
+export function trustMap(db: ReadableDb, windowCycles = TRUST_WINDOW_CYCLES): TrustMap {
   const rows = db
     .prepare(
       `SELECT c.category, r.origin, sum(c.a) AS a, sum(c.m_abs) AS m, sum(c.f_abs) AS f,

@@ -5,7 +5,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Papa from 'papaparse';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { openReadOnly } from '../db/read-only';
 import { WorkbenchError } from '../errors';
 import { chainHead, type ChainHead } from './chain';
@@ -19,7 +19,7 @@ export interface CopyChainHead extends ChainHead {
 }
 
 /** What a copy's chain head says about the workbook's chain now. */
-export function compareChainHeads(db: Db, copy: CopyChainHead): { verdict: 'continues' | 'rewritten' | 'truncated'; problem?: CheckProblem } {
+export function compareChainHeads(db: ReadableDb, copy: CopyChainHead): { verdict: 'continues' | 'rewritten' | 'truncated'; problem?: CheckProblem } {
   if (copy.auditId === 0) return { verdict: 'continues' };
   const now = db.prepare('SELECT hash FROM audit_log WHERE audit_id = ?').pluck().get(copy.auditId) as string | undefined;
   const name = basename(copy.file);

@@ -2,6 +2,7 @@
 // and the entry's canonical content, so editing or deleting any row is detectable.
 // (Whoever holds the file can still rewrite the whole chain consistently: backups
 // and exports record its head, so a rewrite shows against them — see check.ts.)
+import type { ReadableDb } from '../db/handles';
 import type { Db } from '../db/open';
 import { GENESIS_HASH, entryHash, insertAuditEntry, lastAuditHash, type AuditEntryInput } from './entry';
 import { ensureSealed } from './seal';
@@ -35,7 +36,7 @@ export interface ChainHead {
   hash: string;
 }
 
-export function chainHead(db: Db): ChainHead | null {
+export function chainHead(db: ReadableDb): ChainHead | null {
   const row = db.prepare('SELECT audit_id AS auditId, hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as ChainHead | undefined;
   return row ?? null;
 }

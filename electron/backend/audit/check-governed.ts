@@ -2,7 +2,7 @@
 // reason codes, import batches and the rows each batch wrote — against the
 // records the audit log holds of them (records.ts), in both directions: every
 // row matches its latest record, and every recorded row is still there.
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { allBatchContents, contentDifferences, type ContentTable } from './content-digest';
 import { describeDifferences, differences, type Findings, type GovernedKind } from './check-findings';
 import {
@@ -58,7 +58,7 @@ const segment = (p: PolicyRow) => (p.segment_type === 'all' ? 'all items' : `${p
 const TABLE_WORDS: Record<ContentTable, string> = { runs: 'forecast runs', lines: 'forecast lines', actuals: 'actuals', salesInputs: 'sales inputs' };
 
 /** Each batch's rows against the fingerprints recorded when it was written; rows of no batch against the seal's. */
-function compareBatchContents(db: Db, batches: ImportBatchRow[], records: GovernedRecords, f: Findings): void {
+function compareBatchContents(db: ReadableDb, batches: ImportBatchRow[], records: GovernedRecords, f: Findings): void {
   const contents = allBatchContents(db);
   /** `whose`: "of import batch 5 (file.csv)", or "outside any import batch". */
   const report = (whose: string, auditId: number, entityId: string | undefined, recorded: Parameters<typeof contentDifferences>[0], now: Parameters<typeof contentDifferences>[1]) => {
@@ -103,7 +103,7 @@ function compareBatchContents(db: Db, batches: ImportBatchRow[], records: Govern
  * next row of its key arrived, at that row's time. Making an old value current
  * again (or hiding the current one) breaks that.
  */
-function compareSupersededChains(db: Db, f: Findings): void {
+function compareSupersededChains(db: ReadableDb, f: Findings): void {
   for (const [table, id, noun] of [
     ['actuals', 'actual_id', 'actual'],
     ['sales_inputs', 'sales_input_id', 'sales input'],
@@ -123,7 +123,7 @@ function compareSupersededChains(db: Db, f: Findings): void {
 }
 
 /** Returns the number of governed rows compared with a record. */
-export function checkGovernedTables(db: Db, records: GovernedRecords, f: Findings): number {
+export function checkGovernedTables(db: ReadableDb, records: GovernedRecords, f: Findings): number {
   const users = db.prepare('SELECT user_id, display_name, role, created_at FROM users ORDER BY user_id').all() as UserRow[];
   const policies = db.prepare('SELECT * FROM policies ORDER BY policy_id').all() as PolicyRow[];
   const codes = db.prepare('SELECT * FROM reason_codes ORDER BY code').all() as ReasonCodeRow[];

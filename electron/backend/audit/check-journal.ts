@@ -2,7 +2,7 @@
 // row equals the payload its entry recorded, and every recorded row is still
 // there — a deleted decision that is no longer a line's current one changes no
 // plan, so only its entry can tell it is gone.
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import type { Findings } from './check-findings';
 import { canonicalJson } from './entry';
 import { DECISION_KEYS_ADDED_LATER, approvalAuditPayload, decisionAuditPayload, type ApprovalRow, type DecisionRow } from './payloads';
@@ -25,7 +25,7 @@ const JOURNAL = [
 ] as const;
 
 /** Each decision and approval row must equal the payload its audit entry recorded; returns the rows checked. */
-export function checkJournal(db: Db, f: Findings): number {
+export function checkJournal(db: ReadableDb, f: Findings): number {
   let checked = 0;
   for (const t of JOURNAL) {
     // The latest audit entry for the row: a row is written once, so there is one.

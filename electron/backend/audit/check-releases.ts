@@ -2,7 +2,7 @@
 // snapshot (release_lines) against the sha256 and line count the entry recorded
 // when it was taken. An altered snapshot would otherwise export, and roll
 // forward into later rollbacks, as if it had been released.
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { releaseLinesHash } from '../decisions/release-lines';
 import { describeDifferences, differences, type Findings } from './check-findings';
 
@@ -19,7 +19,7 @@ interface ReleaseRow {
 }
 
 /** Returns the number of releases checked. */
-export function checkReleases(db: Db, f: Findings): number {
+export function checkReleases(db: ReadableDb, f: Findings): number {
   const entries = new Map<string, { auditId: number; payload: Record<string, unknown> }>();
   for (const e of db.prepare("SELECT audit_id, entity_id, payload FROM audit_log WHERE entity = 'release' ORDER BY audit_id").iterate() as IterableIterator<{ audit_id: number; entity_id: string; payload: string }>) {
     entries.set(e.entity_id, { auditId: e.audit_id, payload: JSON.parse(e.payload) as Record<string, unknown> });

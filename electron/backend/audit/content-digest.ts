@@ -10,7 +10,7 @@
 // million numbers as text (~1 s), and the importer feeds the digest from the
 // very arguments it binds, so nothing is read back.
 import { createHash, type Hash } from 'node:crypto';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 
 export interface RowsDigest {
   rows: number;
@@ -130,7 +130,7 @@ function contentSql(table: ContentTable, oneBatch: boolean): string {
 /** The largest rowid of each table: a batch about to be written knows its rows will all come after these. */
 export type RowidFloor = Record<ContentTable, number>;
 
-export function rowidFloor(db: Db): RowidFloor {
+export function rowidFloor(db: ReadableDb): RowidFloor {
   const max = (table: string, rowid: string) => db.prepare(`SELECT coalesce(max(${rowid}), 0) FROM ${table}`).pluck().get() as number;
   return { runs: max('forecast_runs', 'run_id'), lines: max('forecast_lines', 'line_id'), actuals: max('actuals', 'actual_id'), salesInputs: max('sales_inputs', 'sales_input_id') };
 }
@@ -142,14 +142,14 @@ const NO_FLOOR: RowidFloor = { runs: 0, lines: 0, actuals: 0, salesInputs: 0 };
  * rows that belong to no batch). `floor`: where the batch's rows start, when the
  * writer knows it, so the tables without a batch_id index are not read whole.
  */
-export function tableContent(db: Db, table: ContentTable, batchId: number | null, floor: RowidFloor = NO_FLOOR): RowsDigest {
+export function tableContent(db: ReadableDb, table: ContentTable, batchId: number | null, floor: RowidFloor = NO_FLOOR): RowsDigest {
   const d = new RowDigest();
   for (const row of db.prepare(contentSql(table, true)).raw().iterate(floor[table], batchId) as IterableIterator<unknown[]>) d.add(row, 1);
   return d.result();
 }
 
 /** The content of one batch as the workbook holds it now (null: the rows that belong to no batch). */
-export function batchContent(db: Db, batchId: number | null, floor: RowidFloor = NO_FLOOR): BatchContent {
+export function batchContent(db: ReadableDb, batchId: number | null, floor: RowidFloor = NO_FLOOR): BatchContent {
   return {
     runs: tableContent(db, 'runs', batchId, floor),
     lines: tableContent(db, 'lines', batchId, floor),
@@ -166,7 +166,7 @@ export const noRows = (): RowsDigest => new RowDigest().result();
  * in insertion order: a full check of a million-line workbook reads each big
  * table once instead of once per batch.
  */
-export function allBatchContents(db: Db): Map<number | null, BatchContent> {
+export function allBatchContents(db: ReadableDb): Map<number | null, BatchContent> {
   const digests = new Map<number | null, Record<ContentTable, RowDigest>>();
   const of = (batchId: number | null) => {
     let d = digests.get(batchId);

@@ -2,7 +2,7 @@
 // import batches and the rows they wrote) should hold: for each row, the latest
 // entry that recorded it. Read by `fwb check` to compare, and by the seal to
 // find the rows nothing has recorded yet.
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import type { BatchContent } from './content-digest';
 import type { UserAuditPayload } from './payloads';
 
@@ -61,7 +61,7 @@ function withoutKeys(payload: Record<string, unknown>, keys: string[]): Record<s
   return out;
 }
 
-export function readGovernedRecords(db: Db): GovernedRecords {
+export function readGovernedRecords(db: ReadableDb): GovernedRecords {
   const r: GovernedRecords = { seal: null, users: new Map(), policies: new Map(), reasonCodes: new Map(), batches: new Map(), unbatched: null };
   const entries = db
     .prepare(

@@ -1,5 +1,6 @@
 // Opens a workbook: refuses files it must not touch, takes a backup before
 // migrating an existing file, applies numbered migrations, sets the pragmas.
+import type { ReadableDb } from './handles';
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -149,11 +150,11 @@ function initialiseMeta(db: Db, path: string, grain: Grain, at: Date): void {
   })();
 }
 
-export function readMeta(db: Db, key: string): string | null {
+export function readMeta(db: ReadableDb, key: string): string | null {
   const row = db.prepare('SELECT value FROM workbook_meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value ?? null;
 }
 
-export function workbookGrain(db: Db): Grain {
+export function workbookGrain(db: ReadableDb): Grain {
   return (readMeta(db, 'grain') as Grain | null) ?? 'month';
 }

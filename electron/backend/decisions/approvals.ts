@@ -4,7 +4,7 @@
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { PendingApproval, ReviewOutcome } from '../../../shared/domain';
 import { periodFromKey } from '../../../shared/period';
-import type { BackendContext } from '../context';
+import type { ReadContext, WriteContext } from '../context';
 import { WorkbenchError } from '../errors';
 import { appendApproval, readDecision } from './journal';
 import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
@@ -15,7 +15,7 @@ import { rememberWorkingRun } from '../review/opening-run';
 
 type PendingRow = Omit<PendingApproval, 'period' | 'changePct' | 'changeUnits'> & { period: number };
 
-export function listPendingApprovals({ db }: BackendContext, req: ParsedRequestOf<'listPendingApprovals'>): { approvals: PendingApproval[] } {
+export function listPendingApprovals({ db }: ReadContext, req: ParsedRequestOf<'listPendingApprovals'>): { approvals: PendingApproval[] } {
   if (req.runId !== undefined) assertRunExists(db, req.runId);
   const rows = db
     .prepare(
@@ -43,7 +43,7 @@ export function listPendingApprovals({ db }: BackendContext, req: ParsedRequestO
   };
 }
 
-export function reviewOverride(ctx: BackendContext, req: ParsedRequestOf<'reviewOverride'>): ReviewOutcome {
+export function reviewOverride(ctx: WriteContext, req: ParsedRequestOf<'reviewOverride'>): ReviewOutcome {
   const { db } = ctx;
   const user = requireManager(db, 'approve or reject overrides');
   const decidedAt = ctx.now().toISOString();

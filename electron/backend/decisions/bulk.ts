@@ -4,7 +4,7 @@
 // lines are never overwritten.
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { BulkAcceptOutcome, LineStatus } from '../../../shared/domain';
-import type { BackendContext } from '../context';
+import type { WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendModelFinals } from './journal';
@@ -55,7 +55,7 @@ function byIds(db: Db, runId: number, lineIds: readonly number[]): Candidate[] {
   return rows;
 }
 
-export function bulkAccept(ctx: BackendContext, req: BulkRequest): BulkAcceptOutcome {
+export function bulkAccept(ctx: WriteContext, req: BulkRequest): BulkAcceptOutcome {
   const { db } = ctx;
   const user = requireDecider(db);
   const decidedAt = ctx.now().toISOString();

@@ -3,7 +3,7 @@
 // in the renderer: freeze, reason, comment, approval threshold.
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { DecideOutcome, PlanSource } from '../../../shared/domain';
-import type { BackendContext } from '../context';
+import type { WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendDecision } from './journal';
@@ -55,7 +55,7 @@ function checkReasonAndComment(db: Db, line: LineFacts, policy: ResolvedPolicy, 
   return { code: reason.code, comment };
 }
 
-export function decideLine(ctx: BackendContext, req: DecideRequest): DecideOutcome {
+export function decideLine(ctx: WriteContext, req: DecideRequest): DecideOutcome {
   const { db } = ctx;
   const user = requireDecider(db);
   const decidedAt = ctx.now().toISOString();

@@ -3,7 +3,7 @@
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ApprovalRecord, LineJournal, LineJournalDecision } from '../../../shared/domain';
 import { periodFromKey } from '../../../shared/period';
-import type { BackendContext } from '../context';
+import type { ReadContext } from '../context';
 import { importedColumns, importedJoins, importedOf, type ImportedColumns } from './imported';
 import { toDecisionRecord } from './journal';
 import { loadLine } from './lines';
@@ -13,7 +13,7 @@ import type { DecisionRow } from '../audit/payloads';
 
 type JournalRow = DecisionRow & ImportedColumns & { undoes_decision_id: number | null; reason_label: string | null; decided_by_name: string | null; undone_by: number | null };
 
-export function getLineJournal({ db }: BackendContext, req: ParsedRequestOf<'getLineJournal'>): LineJournal {
+export function getLineJournal({ db }: ReadContext, req: ParsedRequestOf<'getLineJournal'>): LineJournal {
   const line = loadLine(db, req.lineId);
   const policy = governingPolicy(db, line.itemKey);
   const names = db

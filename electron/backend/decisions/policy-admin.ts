@@ -5,7 +5,7 @@ import type { ParsedRequestOf } from '../../../shared/contract';
 import type { PolicySummary } from '../../../shared/domain';
 import { appendAudit } from '../audit/chain';
 import { policyAuditPayload, type PolicyRow } from '../audit/payloads';
-import type { BackendContext } from '../context';
+import type { ReadContext, WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { policySummary } from './policy';
@@ -13,13 +13,13 @@ import { requireManager } from '../people/session';
 
 const ORDER = "ORDER BY CASE segment_type WHEN 'all' THEN 0 WHEN 'category' THEN 1 ELSE 2 END, segment_value";
 
-export function listPolicies({ db }: BackendContext): { policies: PolicySummary[] } {
+export function listPolicies({ db }: ReadContext): { policies: PolicySummary[] } {
   return { policies: (db.prepare(`SELECT * FROM policies ${ORDER}`).all() as PolicyRow[]).map(policySummary) };
 }
 
 const policyById = (db: Db, id: number) => db.prepare('SELECT * FROM policies WHERE policy_id = ?').get(id) as PolicyRow | undefined;
 
-export function savePolicy(ctx: BackendContext, req: ParsedRequestOf<'savePolicy'>): PolicySummary {
+export function savePolicy(ctx: WriteContext, req: ParsedRequestOf<'savePolicy'>): PolicySummary {
   const { db } = ctx;
   const user = requireManager(db, 'change a policy');
   const at = ctx.now().toISOString();
@@ -47,7 +47,7 @@ export function savePolicy(ctx: BackendContext, req: ParsedRequestOf<'savePolicy
 }
 
 /** Lifts the drift guard's step-down: the segment's own role is in force again. */
-export function restorePolicyRole(ctx: BackendContext, req: ParsedRequestOf<'restorePolicyRole'>): PolicySummary {
+export function restorePolicyRole(ctx: WriteContext, req: ParsedRequestOf<'restorePolicyRole'>): PolicySummary {
   const { db } = ctx;
   const user = requireManager(db, "restore a segment's model role");
   const at = ctx.now().toISOString();

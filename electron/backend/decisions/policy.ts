@@ -4,7 +4,7 @@
 // 'assist' until a manager restores it.
 import type { ModelRole, PolicySummary } from '../../../shared/domain';
 import type { PolicyRow } from '../audit/payloads';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { WorkbenchError } from '../errors';
 
 export interface ResolvedPolicy {
@@ -28,7 +28,7 @@ const resolved = (row: PolicyRow): ResolvedPolicy => policySummary(row);
 export type PolicyResolver = (item: { category: string | null; abcClass: string | null }) => ResolvedPolicy;
 
 /** Reads the (few) policies once; resolving a line is then a map lookup. Use for many lines. */
-export function policyResolver(db: Db): PolicyResolver {
+export function policyResolver(db: ReadableDb): PolicyResolver {
   const rows = db.prepare('SELECT * FROM policies').all() as PolicyRow[];
   const byCategory = new Map<string, ResolvedPolicy>();
   const byAbc = new Map<string, ResolvedPolicy>();
@@ -47,7 +47,7 @@ export function policyResolver(db: Db): PolicyResolver {
 }
 
 /** The policy governing one item. */
-export function governingPolicy(db: Db, itemKey: number): ResolvedPolicy {
+export function governingPolicy(db: ReadableDb, itemKey: number): ResolvedPolicy {
   const item = db.prepare('SELECT category, abc_class AS abcClass FROM items WHERE item_key = ?').get(itemKey) as
     | { category: string | null; abcClass: string | null }
     | undefined;

@@ -9,6 +9,7 @@
 // - the final quantity is that decision's quantity when it is final or approved,
 //   else the quantity in force before it (the latest earlier final or approved
 //   decision, else the model): a pending or rejected override does not move the plan.
+import type { ReadableDb } from '../db/handles';
 import type { LineState, LineStatus, PlanSource } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
@@ -92,7 +93,7 @@ interface StateRow {
 }
 
 /** A line of the plan; a line without a line_state row is undecided at the model quantity. */
-export function readLineState(db: Db, lineId: number): LineState {
+export function readLineState(db: ReadableDb, lineId: number): LineState {
   const row = db
     .prepare(
       `SELECT fl.line_id AS lineId, fl.quantity AS modelQuantity, ls.final_quantity AS finalQuantity, ls.source, ls.status,

@@ -4,7 +4,7 @@
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ReasonCode } from '../../../shared/domain';
 import { appendAudit } from '../audit/chain';
-import type { BackendContext } from '../context';
+import type { ReadContext, WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { requireManager } from '../people/session';
 
@@ -23,11 +23,11 @@ export function reasonCode(db: Db, code: string): ReasonCode | null {
   return row ? toReason(row) : null;
 }
 
-export function listReasonCodes({ db }: BackendContext): { reasonCodes: ReasonCode[] } {
+export function listReasonCodes({ db }: ReadContext): { reasonCodes: ReasonCode[] } {
   return { reasonCodes: (db.prepare('SELECT * FROM reason_codes ORDER BY sort_order, code').all() as ReasonRow[]).map(toReason) };
 }
 
-export function saveReasonCode(ctx: BackendContext, req: ParsedRequestOf<'saveReasonCode'>): ReasonCode {
+export function saveReasonCode(ctx: WriteContext, req: ParsedRequestOf<'saveReasonCode'>): ReasonCode {
   const { db } = ctx;
   const user = requireManager(db, 'change reason codes');
   const at = ctx.now().toISOString();

@@ -3,10 +3,10 @@
 // Recorded in the release's audit entry, so a release line altered later, or a
 // rollback that did not copy its version faithfully, shows.
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { WorkbenchError } from '../errors';
 
-export function releaseLinesHash(db: Db, releaseId: number): string {
+export function releaseLinesHash(db: ReadableDb, releaseId: number): string {
   const hash = createHash('sha256');
   const rows = db
     .prepare('SELECT line_id, final_quantity, source, decision_id FROM release_lines WHERE release_id = ? ORDER BY line_id')
@@ -21,7 +21,7 @@ export function releaseLinesHash(db: Db, releaseId: number): string {
  * release entry recorded: an altered snapshot must not go out to ERP, nor come
  * back as the plan of a rollback. (Entries without a sha256 cannot be compared.)
  */
-export function assertReleaseIntact(db: Db, releaseId: number, what: string): void {
+export function assertReleaseIntact(db: ReadableDb, releaseId: number, what: string): void {
   const entry = db
     .prepare("SELECT audit_id AS auditId, json_extract(payload, '$.sha256') AS sha256 FROM audit_log WHERE entity = 'release' AND entity_id = ? ORDER BY audit_id DESC LIMIT 1")
     .get(String(releaseId)) as { auditId: number; sha256: string | null } | undefined;

@@ -6,7 +6,7 @@
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { MODEL_ROLES, type LineStatus, type ModelRole, type ReleaseOutcome, type ReleaseReview, type ReleaseSummary } from '../../../shared/domain';
 import { appendAudit } from '../audit/chain';
-import type { BackendContext } from '../context';
+import type { ReadContext, WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendModelFinals } from './journal';
@@ -66,7 +66,7 @@ function insertRelease(db: Db, r: { runId: number; version: number; kind: 'relea
   );
 }
 
-export function releaseRun(ctx: BackendContext, req: ParsedRequestOf<'releaseRun'>): ReleaseOutcome {
+export function releaseRun(ctx: WriteContext, req: ParsedRequestOf<'releaseRun'>): ReleaseOutcome {
   const { db } = ctx;
   const user = requireManager(db, 'release a plan');
   const at = ctx.now().toISOString();
@@ -99,7 +99,7 @@ export function releaseRun(ctx: BackendContext, req: ParsedRequestOf<'releaseRun
     .immediate();
 }
 
-export function rollbackRun(ctx: BackendContext, req: ParsedRequestOf<'rollbackRun'>): ReleaseOutcome {
+export function rollbackRun(ctx: WriteContext, req: ParsedRequestOf<'rollbackRun'>): ReleaseOutcome {
   const { db } = ctx;
   const user = requireManager(db, 'roll back a plan');
   const at = ctx.now().toISOString();
@@ -127,7 +127,7 @@ export function rollbackRun(ctx: BackendContext, req: ParsedRequestOf<'rollbackR
 
 type SummaryRow = Omit<ReleaseSummary, 'current'>;
 
-export function listReleases({ db }: BackendContext, req: ParsedRequestOf<'listReleases'>): { runId: number; releases: ReleaseSummary[] } {
+export function listReleases({ db }: ReadContext, req: ParsedRequestOf<'listReleases'>): { runId: number; releases: ReleaseSummary[] } {
   assertRunExists(db, req.runId);
   const rows = db
     .prepare(

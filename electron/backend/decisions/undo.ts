@@ -3,7 +3,7 @@
 // to the state before that decision. Repeated undos walk further back.
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { UndoOutcome } from '../../../shared/domain';
-import type { BackendContext } from '../context';
+import type { WriteContext } from '../context';
 import { WorkbenchError } from '../errors';
 import { appendDecision, readDecision } from './journal';
 import { assertOpenForDecision, assertRunExists, loadLine } from './lines';
@@ -12,7 +12,7 @@ import { readLineState, refreshLineState } from './projection';
 import { requireDecider } from '../people/session';
 import { rememberWorkingRun } from '../review/opening-run';
 
-export function undoLastDecision(ctx: BackendContext, req: ParsedRequestOf<'undoLastDecision'>): UndoOutcome {
+export function undoLastDecision(ctx: WriteContext, req: ParsedRequestOf<'undoLastDecision'>): UndoOutcome {
   const { db } = ctx;
   const user = requireDecider(db);
   const decidedAt = ctx.now().toISOString();

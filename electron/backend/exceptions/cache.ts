@@ -1,55 +1,35 @@
 // Exception scores are derived data kept in the workbook (line_exceptions), so the
-// first page of a big run is fast; recomputed when what they depend on changes.
-import type { Db } from '../db/open';
-import { changeStamp } from '../db/change-stamp';
+// first page of a big run is fast: per run, rescored when what the scores depend
+// on has moved (derived/registry.ts), the stamp kept in exception_runs beside them.
+import type { ReadableDb, WritableDb } from '../db/handles';
+import { derivedTable, need, type DerivedNeed } from '../derived/registry';
 import { computeRunExceptions, SCORING_VERSION } from './score';
 
-/** What the scores of a run depend on; any change means recompute. */
-function signature(db: Db, runId: number): string {
-  const row = db
-    .prepare(
-      `SELECT (SELECT max(actual_id) FROM actuals) AS a, (SELECT max(sales_input_id) FROM sales_inputs) AS s,
-              (SELECT count(*) || '/' || coalesce(max(alert_id), 0) FROM drift_alerts WHERE resolved_at IS NULL) AS d,
-              (SELECT count(*) FROM forecast_lines WHERE run_id = ?) AS n,
-              (SELECT max(run_id) FROM forecast_runs) AS r, ${SCORING_VERSION} AS v`,
-    )
-    .get(runId) as Record<string, unknown>;
-  return JSON.stringify(row);
-}
-
-/** Per workbook and run: the change stamp at which the scores were last found current. */
-const checkedAt = new WeakMap<Db, Map<number, string>>();
-
-/** Makes sure line_exceptions holds current scores for the run. */
-export function ensureRunExceptions(db: Db, runId: number): void {
-  if (db.readonly) return; // a read-only look (fwb check) lists lines without scores rather than writing
-  let checked = checkedAt.get(db);
-  if (!checked) checkedAt.set(db, (checked = new Map()));
-  // Nothing written since the last check (the planner scrolls): the signature cannot have moved.
-  if (checked.get(runId) === changeStamp(db)) return;
-  const sig = signature(db, runId);
-  const known = db.prepare('SELECT signature FROM exception_runs WHERE run_id = ?').pluck().get(runId);
-  if (known === sig) {
-    checked.set(runId, changeStamp(db));
-    return;
-  }
-  const scores = computeRunExceptions(db, runId);
-  const insert = db.prepare('INSERT INTO line_exceptions (line_id, run_id, score, reasons) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
+export const exceptionScores = derivedTable<number>({
+  name: 'exception scores',
+  // Not the lines themselves: an import stages its lines under runs that do not
+  // exist yet, and the Review screen must not rescore for every chunk it writes.
+  sources: ['history', 'runs', 'imports', 'drift'],
+  format: SCORING_VERSION,
+  record: {
+    read: (db, runId) => db.prepare('SELECT signature FROM exception_runs WHERE run_id = ?').pluck().get(runId) as string | undefined,
+    write: (db, runId, stamp) => void db.prepare('INSERT OR REPLACE INTO exception_runs (run_id, signature) VALUES (?, ?)').run(runId, stamp),
+  },
+  refresh(db: WritableDb, runId: number) {
+    if (!db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(runId)) return null;
+    const scores = computeRunExceptions(db, runId);
+    const insert = db.prepare('INSERT INTO line_exceptions (line_id, run_id, score, reasons) VALUES (?, ?, ?, ?)');
     db.prepare('DELETE FROM line_exceptions WHERE run_id = ?').run(runId);
     for (const e of scores) insert.run(e.lineId, runId, e.score, JSON.stringify(e.reasons));
-    db.prepare('INSERT OR REPLACE INTO exception_runs (run_id, signature) VALUES (?, ?)').run(runId, sig);
-  })();
-  checked.set(runId, changeStamp(db));
-}
+    return 1;
+  },
+});
 
-/** After new data arrives: score the newest run now, so its first page is not the one paying. */
-export function refreshCurrentRunExceptions(db: Db): void {
+/** The scores of a run, wanted current. */
+export const exceptionScoresOf = (runId: number): DerivedNeed => need(exceptionScores, runId);
+
+/** After new data arrives: the newest run's scores, so its first page is not the one paying. */
+export function newestRunExceptions(db: ReadableDb): DerivedNeed[] {
   const runId = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1').pluck().get() as number | undefined;
-  if (runId !== undefined) ensureRunExceptions(db, runId);
-}
-
-/** Actuals or sales inputs changed without new ids (an import batch undone): every run is scored again when next shown. */
-export function forgetExceptionScores(db: Db): void {
-  db.prepare('DELETE FROM exception_runs').run();
+  return runId === undefined ? [] : [exceptionScoresOf(runId)];
 }

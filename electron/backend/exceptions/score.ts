@@ -6,7 +6,7 @@
 // typical line (the median): big-unit disagreements come first.
 import type { ExceptionReason } from '../../../shared/domain';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -116,7 +116,7 @@ export function scoreSignals(row: SignalRow, reference = 0): LineException {
  * Computes every line's signals in one SQL pass (per-item aggregates joined to
  * the run's lines) and scores them.
  */
-export function computeRunExceptions(db: Db, runId: number): LineException[] {
+export function computeRunExceptions(db: ReadableDb, runId: number): LineException[] {
   const run = db.prepare('SELECT origin, grain, model_name FROM forecast_runs WHERE run_id = ?').get(runId) as
     | { origin: number; grain: Grain; model_name: string }
     | undefined;

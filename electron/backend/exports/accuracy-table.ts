@@ -6,11 +6,10 @@ import type { ExportColumnType } from '../../../shared/exports';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { roundTo } from '../../../shared/format';
 import { accuracySliceOf } from '../accuracy/handlers';
-import { ensureAccuracyCube } from '../accuracy/cube';
 import { directionSizeTable } from '../accuracy/slices';
 import { fvaStairstep } from '../accuracy/stairstep';
 import { TRUST_WINDOW_CYCLES, trustMap } from '../accuracy/trust';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { WorkbenchError } from '../errors';
 import { columns, type ExportCell, type TitledTable } from './table';
 
@@ -45,7 +44,7 @@ function filterWords(f: AccuracyFilter): string {
 }
 
 /** Per category over the recent cycles, as the Accuracy screen's trust map: WAPE over every run and lag. */
-function trustMapTable(db: Db, s: AccuracySelection): TitledTable {
+function trustMapTable(db: ReadableDb, s: AccuracySelection): TitledTable {
   if (s.metric !== 'wape') throw new WorkbenchError('INVALID_REQUEST', 'The trust map is in WAPE only; leave the metric out.');
   if (Object.values(s.filter).some((v) => v !== undefined)) throw new WorkbenchError('INVALID_REQUEST', 'The trust map covers every run and lag of the recent cycles; it takes no filter.');
   const map = trustMap(db, s.windowCycles ?? TRUST_WINDOW_CYCLES);
@@ -97,11 +96,10 @@ function trustMapTable(db: Db, s: AccuracySelection): TitledTable {
   };
 }
 
-export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
+export function accuracyTable(db: ReadableDb, s: AccuracySelection): TitledTable {
   const metricLabel = METRIC_LABELS[s.metric];
   if (s.by === 'trust_map') return trustMapTable(db, s);
   if (s.by === 'stairstep') {
-    ensureAccuracyCube(db);
     const st = fvaStairstep(db, s.filter, s.metric);
     const steps = st.salesInput ? [...st.steps, st.salesInput] : st.steps;
     return {
@@ -126,7 +124,6 @@ export function accuracyTable(db: Db, s: AccuracySelection): TitledTable {
     };
   }
   if (s.by === 'direction_size') {
-    ensureAccuracyCube(db);
     const ds = directionSizeTable(db, s.filter, s.metric);
     return {
       name: 'Direction x size',

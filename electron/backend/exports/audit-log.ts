@@ -1,6 +1,6 @@
 // The hash-chained audit log as a table, oldest entry first, with both hashes so
 // a reader can re-verify the chain outside the app.
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { columns, statementRows, type TitledTable } from './table';
 
 export const AUDIT_COLUMNS = columns([
@@ -15,7 +15,7 @@ export const AUDIT_COLUMNS = columns([
   ['hash', 'Hash', 'text'],
 ]);
 
-export function auditLogTable(db: Db): TitledTable {
+export function auditLogTable(db: ReadableDb): TitledTable {
   const total = db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
   return {
     name: 'Audit log',

@@ -1,7 +1,9 @@
 // One export into a file at a path the caller chose: `fwb export --out FILE`.
 // (The app's own exports go to the workbook's exports folder: handlers.ts.)
 import type { ExportFormat } from '../../../shared/exports';
+import { accuracyCube } from '../accuracy/cube';
 import type { Db } from '../db/open';
+import { bringCurrent, need } from '../derived/registry';
 import { writeGovernanceHtml } from './governance';
 import { selectTable, type ExportSelection } from './select';
 import type { OnExportProgress } from './table';
@@ -18,6 +20,8 @@ export async function exportToFile(
 ): Promise<WrittenTable & { title: string; fileStem: string }> {
   // Never the workbook or its side files; an existing file only when asked (fwb export --force).
   const path = assertExportTarget(outPath, { workbookPath: db.name, overwrite: options.overwrite });
+  // A way in beside dispatch (fwb export): the accuracy figures it reads are brought current here, as api.ts declares for runExport.
+  if (selection.what === 'accuracy' || selection.what === 'governance') bringCurrent(db, [need(accuracyCube)]);
   if (format === 'html') {
     // The governance report: one document, not a table.
     const done = writeGovernanceHtml(db, path);

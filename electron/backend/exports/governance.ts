@@ -2,7 +2,7 @@
 // (governance/html.ts); its headline figures are also a small table, which is
 // what the Export screen previews before the document is written.
 import { writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { governanceHtml } from '../governance/html';
 import { governanceReport } from '../governance/report';
 import { roundTo } from '../../../shared/format';
@@ -14,7 +14,7 @@ import { assertWritableTarget, isUnwritable, partialPathFor } from './target';
 
 const pct = (v: number | null) => roundTo(v, 2);
 
-export function governanceHeadlines(db: Db, now = new Date()): TitledTable {
+export function governanceHeadlines(db: ReadableDb, now = new Date()): TitledTable {
   const r = governanceReport(db, now);
   const rows: ExportCell[][] = [
     ['1 Data', 'Imported files', r.provenance.batches.reduce((t, b) => t + b.files, 0)],
@@ -48,7 +48,7 @@ export function governanceHeadlines(db: Db, now = new Date()): TitledTable {
 }
 
 /** Writes the report's HTML to `outPath` (through a partial file, renamed at the end). */
-export function writeGovernanceHtml(db: Db, outPath: string, now = new Date()): { path: string; title: string; bytes: number } {
+export function writeGovernanceHtml(db: ReadableDb, outPath: string, now = new Date()): { path: string; title: string; bytes: number } {
   const path = assertWritableTarget(outPath);
   const report = governanceReport(db, now);
   const partial = partialPathFor(path);

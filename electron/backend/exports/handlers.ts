@@ -1,19 +1,19 @@
 // The export methods of the API. previewExport shows the first rows of what an
 // export will hold; runExport writes the whole table into the workbook's
-// exports folder and streams its progress as job events. The page never names a
-// path: a renderer must not be able to write files where it likes.
-import { randomBytes } from 'node:crypto';
+// exports folder and reports its progress (a job: api.ts). The page never names a
+// path: a renderer must not be able to write files where it likes. Both only
+// read the workbook; the accuracy figures they read are brought current first
+// (api.ts declares them).
 import { join } from 'node:path';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ExportCell, ExportFormat, ExportOutcome, ExportPreview } from '../../../shared/exports';
-import type { BackendContext } from '../context';
-import { toApiError } from '../errors';
+import type { ReadContext } from '../context';
 import { ensureExportsDir, entryExists, workbookStem } from './folder';
 import { writeGovernanceHtml } from './governance';
 import { selectTable } from './select';
 import { assertExportTarget } from './target';
 
-export function previewExport({ db }: BackendContext, req: ParsedRequestOf<'previewExport'>): ExportPreview {
+export function previewExport({ db }: ReadContext, req: ParsedRequestOf<'previewExport'>): ExportPreview {
   const { limit, ...selection } = req;
   const table = selectTable(db, selection);
   const rows: ExportCell[][] = [];
@@ -38,31 +38,23 @@ function exportFileName(dir: string, workbookPath: string, fileStem: string, for
   return name;
 }
 
-export async function runExport(ctx: BackendContext, req: ParsedRequestOf<'runExport'>): Promise<ExportOutcome> {
+export async function runExport(ctx: ReadContext, req: ParsedRequestOf<'runExport'>): Promise<ExportOutcome> {
   const { format, ...selection } = req;
-  const jobId = `export-${randomBytes(6).toString('hex')}`;
-  try {
-    if (format === 'html') {
-      const dir = ensureExportsDir(ctx.path);
-      const fileName = exportFileName(dir, ctx.path, 'governance-report', format, ctx.now());
-      const done = writeGovernanceHtml(ctx.db, assertExportTarget(join(dir, fileName), { workbookPath: ctx.path }), ctx.now());
-      ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });
-      return { what: req.what, format, title: done.title, path: done.path, fileName, rows: 7, bytes: done.bytes, warnings: [] };
-    }
-    // Resolve first, so a wrong run or batch is refused before any folder or file is made.
-    const table = selectTable(ctx.db, selection);
+  if (format === 'html') {
     const dir = ensureExportsDir(ctx.path);
-    const fileName = exportFileName(dir, ctx.path, table.fileStem, format, ctx.now());
-    // Loaded on first use: the writers (exceljs above all) stay out of the worker's start-up.
-    const { writeTable } = await import('./write-table');
-    const target = assertExportTarget(join(dir, fileName), { workbookPath: ctx.path });
-    const written = await writeTable(table, format, target, (p) =>
-      ctx.emit({ type: 'job-progress', jobId, job: 'export', phase: `writing ${format.toUpperCase()}`, done: p.rowsDone, total: p.total, message: `${p.rowsDone} rows` }),
-    );
-    ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });
-    return { what: req.what, format, title: table.title, path: written.path, fileName, rows: written.rows, bytes: written.bytes, warnings: written.warnings };
-  } catch (err) {
-    ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: false, error: toApiError(err) });
-    throw err;
+    const fileName = exportFileName(dir, ctx.path, 'governance-report', format, ctx.now());
+    const done = writeGovernanceHtml(ctx.db, assertExportTarget(join(dir, fileName), { workbookPath: ctx.path }), ctx.now());
+    return { what: req.what, format, title: done.title, path: done.path, fileName, rows: 7, bytes: done.bytes, warnings: [] };
   }
+  // Resolve first, so a wrong run or batch is refused before any folder or file is made.
+  const table = selectTable(ctx.db, selection);
+  const dir = ensureExportsDir(ctx.path);
+  const fileName = exportFileName(dir, ctx.path, table.fileStem, format, ctx.now());
+  // Loaded on first use: the writers (exceljs above all) stay out of the worker's start-up.
+  const { writeTable } = await import('./write-table');
+  const target = assertExportTarget(join(dir, fileName), { workbookPath: ctx.path });
+  const written = await writeTable(table, format, target, (p) =>
+    ctx.progress?.({ phase: `writing ${format.toUpperCase()}`, done: p.rowsDone, total: p.total, message: `${p.rowsDone} rows` }),
+  );
+  return { what: req.what, format, title: table.title, path: written.path, fileName, rows: written.rows, bytes: written.bytes, warnings: written.warnings };
 }

@@ -6,7 +6,7 @@
 // decision each line's quantity came from.
 // Rows follow the lines' key index (item, location, period), so the first rows
 // of a million-line plan stream out at once instead of after a sort.
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { assertReleaseIntact } from '../decisions/release-lines';
 import { WorkbenchError } from '../errors';
 import { policyResolver } from '../decisions/policy';
@@ -79,7 +79,7 @@ export interface RunFacts {
   grain: Grain;
 }
 
-export function runFacts(db: Db, runId: number): RunFacts {
+export function runFacts(db: ReadableDb, runId: number): RunFacts {
   const run = db
     .prepare(
       `SELECT run_id AS runId, model_name AS modelName, model_version AS modelVersion,
@@ -92,7 +92,7 @@ export function runFacts(db: Db, runId: number): RunFacts {
 }
 
 /** The run planners are working on: the main model's newest run (getWorkbookInfo's currentRunId, one definition). */
-export function currentRunId(db: Db): number {
+export function currentRunId(db: ReadableDb): number {
   const id = mainModelRunId(db);
   if (id === null) throw new WorkbenchError('NOT_FOUND', 'The workbook has no forecast runs yet, so there is no plan to export.');
   return id;
@@ -106,7 +106,7 @@ const DECIDED_BY = PLAN_COLUMNS.findIndex((c) => c.key === 'decided_by');
  * (shared/decision-provenance.ts) — the last seven columns the SQL reads: one
  * policy rule (decisions/policy.ts), not a second one in SQL.
  */
-function withModelRole(db: Db, rows: Iterable<ExportCell[]>): Iterable<ExportCell[]> {
+function withModelRole(db: ReadableDb, rows: Iterable<ExportCell[]>): Iterable<ExportCell[]> {
   return {
     *[Symbol.iterator]() {
       const policyOf = policyResolver(db);
@@ -123,7 +123,7 @@ function withModelRole(db: Db, rows: Iterable<ExportCell[]>): Iterable<ExportCel
   };
 }
 
-export function runPlanTable(db: Db, runId: number): TitledTable {
+export function runPlanTable(db: ReadableDb, runId: number): TitledTable {
   const run = runFacts(db, runId);
   const total = db.prepare('SELECT count(*) FROM forecast_lines WHERE run_id = ?').pluck().get(runId) as number;
   return {
@@ -136,7 +136,7 @@ export function runPlanTable(db: Db, runId: number): TitledTable {
   };
 }
 
-export function versionPlanTable(db: Db, runId: number, version: number): TitledTable {
+export function versionPlanTable(db: ReadableDb, runId: number, version: number): TitledTable {
   const run = runFacts(db, runId);
   const release = db.prepare('SELECT release_id AS releaseId, kind, restores_version AS restoresVersion FROM releases WHERE run_id = ? AND version = ?').get(runId, version) as
     | { releaseId: number; kind: 'release' | 'rollback'; restoresVersion: number | null }

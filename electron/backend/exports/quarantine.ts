@@ -1,7 +1,7 @@
 // The rows an import batch put in quarantine, with where and why, and the raw
 // text as it was in the file (which is exactly what formula injection would
 // hide in: the writers neutralise it).
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { WorkbenchError } from '../errors';
 import { columns, statementRows, type TitledTable } from './table';
 
@@ -13,7 +13,7 @@ export const QUARANTINE_COLUMNS = columns([
   ['raw_text', 'Raw text', 'text'],
 ]);
 
-export function quarantineTable(db: Db, batchId: number): TitledTable {
+export function quarantineTable(db: ReadableDb, batchId: number): TitledTable {
   const batch = db.prepare('SELECT file_name AS fileName, rows_quarantined AS quarantined FROM import_batches WHERE batch_id = ?').get(batchId) as
     | { fileName: string; quarantined: number }
     | undefined;

@@ -7,7 +7,7 @@ import type { ExportKind } from '../../../shared/exports';
 import { accuracyTable, type AccuracySelection } from './accuracy-table';
 import { governanceHeadlines } from './governance';
 import { chainHead } from '../audit/chain';
-import type { Db } from '../db/open';
+import type { ReadableDb } from '../db/handles';
 import { WorkbenchError } from '../errors';
 import { auditLogTable } from './audit-log';
 import { currentRunId, runPlanTable, versionPlanTable } from './plan';
@@ -29,9 +29,9 @@ export interface ExportSelection {
 const invalid = (message: string) => new WorkbenchError('INVALID_REQUEST', message);
 
 /** Plan and accuracy tables go to ERP and S&OP: they carry the chain head they were exported at. */
-const withProvenance = (db: Db, table: TitledTable): TitledTable => ({ ...table, provenance: { chainHead: chainHead(db) } });
+const withProvenance = (db: ReadableDb, table: TitledTable): TitledTable => ({ ...table, provenance: { chainHead: chainHead(db) } });
 
-export function selectTable(db: Db, s: ExportSelection): TitledTable {
+export function selectTable(db: ReadableDb, s: ExportSelection): TitledTable {
   if (s.what !== 'plan' && (s.runId !== undefined || s.version !== undefined)) throw invalid(`A run or version only goes with the plan, not with ${s.what}.`);
   if (s.what !== 'accuracy' && (s.by !== undefined || s.metric !== undefined || s.filter !== undefined)) throw invalid(`A slice, metric or filter only goes with accuracy, not with ${s.what}.`);
   if (s.windowCycles !== undefined && s.by !== 'trust_map') throw invalid('A window of cycles only goes with the trust map.');

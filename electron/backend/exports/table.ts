@@ -1,7 +1,6 @@
 // A table to export: typed columns and a stream of rows. Every export (the plan,
 // quarantine, the audit log, and later accuracy tables and the governance
 // figures) is one of these, so the writers are written once.
-import type { Statement } from 'better-sqlite3';
 import type { ChainHead } from '../audit/chain';
 import type { ExportCell, ExportColumn } from '../../../shared/exports';
 
@@ -56,6 +55,6 @@ export function columns(list: readonly [key: string, label: string, type: Export
  * better-sqlite3 iterator keeps the connection busy, so a table that is made but
  * never written (a refused target, a preview) must not have started one.
  */
-export function statementRows(statement: Statement<unknown[], unknown>, ...params: unknown[]): Iterable<ExportCell[]> {
+export function statementRows(statement: { raw(toggleState?: boolean): { iterate(...params: unknown[]): IterableIterator<unknown> } }, ...params: unknown[]): Iterable<ExportCell[]> {
   return { [Symbol.iterator]: () => statement.raw(true).iterate(...params) as IterableIterator<ExportCell[]> };
 }

@@ -1,15 +1,15 @@
 // The governance report's figures, straight from the workbook (SPEC §6): what
 // data, its quality, the model's role, who is accountable, how accuracy is
 // monitored, what happened on drift, and what rollback exists.
+import type { ReadableDb } from '../db/handles';
 import { reportSegmentName, steppedDownRoles, type GovernanceReport } from '../../../shared/governance';
 import type { ImportedHistoryBatch } from '../../../shared/decision-provenance';
 import { bucketIndex, bucketKeyOf, periodFromKey, type Grain } from '../../../shared/period';
-import { ensureAccuracyCube } from '../accuracy/cube';
 import { driftReport } from '../accuracy/drift';
 import { runLabels } from '../accuracy/run-labels';
 import { trustMap } from '../accuracy/trust';
 import { effectiveRole } from '../decisions/policy';
-import { workbookGrain, type Db } from '../db/open';
+import { workbookGrain } from '../db/open';
 import { chainHead } from '../audit/chain';
 import type { PolicyRow } from '../audit/payloads';
 
@@ -17,7 +17,7 @@ const pct = (num: number | null, den: number | null) => (num !== null && den !==
 const isoKey = (k: number | null) => (k === null ? null : periodFromKey(k));
 
 // Undone batches (imports/undo.ts) no longer hold data the workbook uses: they stay in the import history, not here.
-function provenance(db: Db): GovernanceReport['provenance'] {
+function provenance(db: ReadableDb): GovernanceReport['provenance'] {
   return {
     batches: db
       .prepare(
@@ -47,7 +47,7 @@ function provenance(db: Db): GovernanceReport['provenance'] {
   };
 }
 
-function quality(db: Db, grain: Grain): GovernanceReport['quality'] {
+function quality(db: ReadableDb, grain: Grain): GovernanceReport['quality'] {
   const byKind = db
     .prepare('SELECT kind, sum(rows_read) AS rowsRead, sum(rows_quarantined) AS rowsQuarantined FROM import_batches WHERE undone_at IS NULL GROUP BY kind ORDER BY kind')
     .all() as { kind: string; rowsRead: number; rowsQuarantined: number }[];
@@ -80,7 +80,7 @@ function quality(db: Db, grain: Grain): GovernanceReport['quality'] {
   };
 }
 
-function roles(db: Db): GovernanceReport['roles'] {
+function roles(db: ReadableDb): GovernanceReport['roles'] {
   const rows = db.prepare("SELECT * FROM policies ORDER BY CASE segment_type WHEN 'all' THEN 0 WHEN 'category' THEN 1 ELSE 2 END, segment_value").all() as PolicyRow[];
   return rows.map((p) => ({
     segmentType: p.segment_type,
@@ -96,7 +96,7 @@ function roles(db: Db): GovernanceReport['roles'] {
   }));
 }
 
-function accountability(db: Db): GovernanceReport['accountability'] {
+function accountability(db: ReadableDb): GovernanceReport['accountability'] {
   // Past runs: every run but the newest origin's, whose review may still be under way.
   const past = 'SELECT run_id FROM forecast_runs WHERE origin < (SELECT max(origin) FROM forecast_runs)';
   const decided = db
@@ -136,7 +136,7 @@ function accountability(db: Db): GovernanceReport['accountability'] {
 }
 
 /** Each history file's decisions, who imported it and the deciders it named (as text). */
-function importedHistory(db: Db): ImportedHistoryBatch[] {
+function importedHistory(db: ReadableDb): ImportedHistoryBatch[] {
   const rows = db
     .prepare(
       `SELECT b.batch_id AS batchId, b.file_name AS fileName, b.imported_by AS importedBy, u.display_name AS importedByName, b.imported_at AS importedAt,
@@ -155,7 +155,7 @@ const AUDIT_CHAIN_NOTE =
   'but whoever holds this file can rewrite the whole chain consistently, and only a copy made before can show that: every backup and every plan or accuracy export records the chain head, ' +
   'and checking the workbook against that copy shows a rewrite. Team workbooks anchor it in the database, where no one person can rewrite it.';
 
-function monitoring(db: Db): GovernanceReport['monitoring'] {
+function monitoring(db: ReadableDb): GovernanceReport['monitoring'] {
   const all = db
     .prepare('SELECT total(n) AS n, total(a) AS a, total(m_abs) AS m, total(f_abs) AS f, total(m_e) AS me, total(f_e) AS fe, total(n_bounded) AS b, total(n_inside) AS i FROM accuracy_cells')
     .get() as { n: number; a: number; m: number; f: number; me: number; fe: number; b: number; i: number };
@@ -180,7 +180,7 @@ function monitoring(db: Db): GovernanceReport['monitoring'] {
   };
 }
 
-function drift(db: Db, roles: GovernanceReport['roles']): GovernanceReport['drift'] {
+function drift(db: ReadableDb, roles: GovernanceReport['roles']): GovernanceReport['drift'] {
   const segment = reportSegmentName;
   return {
     alerts: (
@@ -213,7 +213,7 @@ function drift(db: Db, roles: GovernanceReport['roles']): GovernanceReport['drif
   };
 }
 
-function rollback(db: Db): GovernanceReport['rollback'] {
+function rollback(db: ReadableDb): GovernanceReport['rollback'] {
   const labels = runLabels(db);
   const counts = db.prepare("SELECT total(kind = 'release') AS releases, total(kind = 'rollback') AS rollbacks, count(DISTINCT run_id) AS runs FROM releases").get() as { releases: number; rollbacks: number; runs: number };
   return {
@@ -233,8 +233,7 @@ function rollback(db: Db): GovernanceReport['rollback'] {
   };
 }
 
-export function governanceReport(db: Db, now: Date): GovernanceReport {
-  ensureAccuracyCube(db);
+export function governanceReport(db: ReadableDb, now: Date): GovernanceReport {
   const policies = roles(db);
   const grain = workbookGrain(db);
   return {

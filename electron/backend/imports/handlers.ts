@@ -1,17 +1,16 @@
 // The import methods of the API: resolve the staged file, run the pipeline, and
-// stream its progress as job events.
-import { randomBytes } from 'node:crypto';
+// report its progress (api.ts declares them jobs: the job events, the scores of
+// the newest run and the announcement come from dispatch).
 import { statSync } from 'node:fs';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ImportOutcome, ImportPreview, ImportUndoOutcome } from '../../../shared/domain';
-import type { BackendContext } from '../context';
+import type { ReadContext, WriteContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
-import { refreshCurrentRunExceptions } from '../exceptions/cache';
 import { requireUser } from '../people/session';
 import { undoImportBatch } from './undo';
 
-export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
+export async function previewImport(ctx: ReadContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);
   // Loaded on first use: the pipeline (parsers, exceljs) stays out of the worker's start-up.
   const { previewFile } = await import('./import-file');
@@ -19,12 +18,11 @@ export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'p
   return { ...toPreview(preview), size: statSync(path).size };
 }
 
-export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runImport'>): Promise<ImportOutcome> {
+export async function runImport(ctx: WriteContext, req: ParsedRequestOf<'runImport'>): Promise<ImportOutcome> {
   // Every import through the app is someone's, and their role says what they may load (imports/importer.ts).
   const user = requireUser(ctx.db);
   const path = stagedPath(ctx.stagingDir, req.stagedId);
   const expectedSha256 = stagedSha256(ctx.stagingDir, req.stagedId);
-  const jobId = `import-${randomBytes(6).toString('hex')}`;
   const started = Date.now();
   const { importFile } = await import('./import-file');
   try {
@@ -43,24 +41,17 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
       // Provenance: the batch records who imported it.
       user: user.userId,
       onProgress: (p) =>
-        ctx.emit({
-          type: 'job-progress',
-          jobId,
-          job: 'import',
+        ctx.progress?.({
           phase: p.phase,
           done: p.bytesDone ?? p.rowsDone ?? 0,
           total: p.bytesTotal ?? null,
           message: `${p.rowsDone ?? 0} rows · ${Math.round(((p.rowsDone ?? 0) * 1000) / Math.max(1, Date.now() - started))} rows/s`,
         }),
     });
-    refreshCurrentRunExceptions(ctx.db);
-    ctx.emit({ type: 'job-finished', jobId, job: 'import', ok: true });
-    ctx.emit({ type: 'workbook-changed', reason: 'import' });
     discardStaged(ctx.stagingDir, req.stagedId);
     return { ...result, batchId: result.batchId ?? null } as ImportOutcome;
   } catch (err) {
     const error = toApiError(err);
-    ctx.emit({ type: 'job-finished', jobId, job: 'import', ok: false, error });
     if (!(err instanceof WorkbenchError) || err.code !== 'INPUT_REJECTED') throw err;
     const errors = (err as { errors?: ImportOutcome['errors'] }).errors ?? (error.row !== undefined ? [{ row: error.row, column: error.column ?? null, reason: error.message }] : []);
     return { batchId: null, kind: req.kind, file: path.split(/[\\/]/).pop()!, rowsRead: 0, rowsAccepted: 0, rowsQuarantined: 0, runs: [], errors, warnings: [], refused: error };
@@ -76,17 +67,12 @@ function toPreview(p: unknown): Omit<ImportPreview, 'size'> {
  * Loading and taking back data is the analysts' job (and their manager's); whoever
  * imported a batch may also take it back.
  */
-export function undoImport(ctx: BackendContext, req: ParsedRequestOf<'undoImportBatch'>): ImportUndoOutcome {
+export function undoImport(ctx: WriteContext, req: ParsedRequestOf<'undoImportBatch'>): ImportUndoOutcome {
   const user = requireUser(ctx.db);
   const importedBy = ctx.db.prepare('SELECT imported_by FROM import_batches WHERE batch_id = ?').pluck().get(req.batchId) as string | null | undefined;
   if (importedBy === undefined) throw new WorkbenchError('NOT_FOUND', `there is no import batch ${req.batchId}`);
   if (user.role === 'planner' && importedBy !== user.userId) {
     throw new WorkbenchError('FORBIDDEN', `${user.displayName} is a planner; an analyst, a manager or whoever imported batch ${req.batchId} may undo it.`);
   }
-  const outcome = undoImportBatch(ctx.db, req.batchId, { user: user.userId, at: ctx.now().toISOString() });
-  refreshCurrentRunExceptions(ctx.db);
-  // A finished job of its own: the status line no longer reports an earlier import's refusal of this file.
-  ctx.emit({ type: 'job-finished', jobId: `import-undo-${req.batchId}`, job: 'import-undo', ok: true });
-  ctx.emit({ type: 'workbook-changed', reason: 'import-undo' });
-  return outcome;
+  return undoImportBatch(ctx.db, req.batchId, { user: user.userId, at: ctx.now().toISOString() });
 }

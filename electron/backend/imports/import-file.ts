@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ImportNotice, OptionHint } from '../../../shared/domain';
-import type { BackendContext } from '../context';
+import type { ReadContext, WriteContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { Committer } from './commit/committer';
@@ -58,7 +58,7 @@ function checkFile(path: string): number {
   }
 }
 
-export async function importFile(ctx: BackendContext, path: string, options: ImportOptions): Promise<ImportResult> {
+export async function importFile(ctx: WriteContext, path: string, options: ImportOptions): Promise<ImportResult> {
   const { db } = ctx;
   const kind = options.kind;
   const file = basename(path);
@@ -206,7 +206,7 @@ export interface FilePreview {
 
 const PREVIEW_ROWS = 20;
 
-export async function previewFile(ctx: BackendContext, path: string, options: { kind: ImportFileKind; sheet?: string; map?: Record<string, string> }): Promise<FilePreview> {
+export async function previewFile(ctx: ReadContext, path: string, options: { kind: ImportFileKind; sheet?: string; map?: Record<string, string> }): Promise<FilePreview> {
   checkFile(path);
   const { openRecordSource } = await import('./read/parse/open');
   const source = await openRecordSource(path, { sheet: options.sheet, batchSize: PREVIEW_ROWS });

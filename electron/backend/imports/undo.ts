@@ -8,11 +8,9 @@
 // created — or any other table that points at its rows (found from the schema's
 // foreign keys, so a table added later blocks an undo rather than dangle).
 import type { ImportKind, ImportUndoOutcome } from '../../../shared/domain';
-import { invalidateAccuracyCube } from '../accuracy/cube';
 import { appendAudit } from '../audit/chain';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
-import { forgetExceptionScores } from '../exceptions/cache';
 import { keyToIso } from './period-keys';
 
 interface BatchRow {
@@ -230,11 +228,7 @@ export function undoImportBatch(db: Db, batchId: number, by: { user: string | nu
         entityId: String(batchId),
         payload: { batchId, kind: batch.kind, fileName: batch.file_name, sha256: batch.sha256, undoneAt: by.at, undoneBy: by.user, removed, restored, keptItems },
       });
-      // Figures derived from actuals and sales inputs cover every run; a run's own go with it.
-      if (batch.kind === 'actuals' || batch.kind === 'sales_inputs') {
-        invalidateAccuracyCube(db);
-        forgetExceptionScores(db);
-      }
+      // Derived figures follow by themselves: an undone batch moves the imports' stamp (derived/sources.ts).
     })();
   } finally {
     if (fkWasOn) db.pragma('foreign_keys = ON');

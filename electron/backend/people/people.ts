@@ -2,9 +2,10 @@
 // single-seat workbook identities are local: planners sign in by name; managers
 // and analysts with a passphrase whose scrypt hash the workbook keeps. Only a
 // signed-in manager adds managers and analysts, except the very first manager.
+import type { ReadableDb } from '../db/handles';
 import type { Person, SessionUser, UserRole } from '../../../shared/domain';
 import { appendAudit } from '../audit/chain';
-import type { BackendContext } from '../context';
+import type { WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { assertNewPassphrase, hashPassphrase, MIN_PASSPHRASE_LENGTH, verifyPassphrase } from './passphrase';
@@ -28,7 +29,7 @@ export const toUser = (r: { user_id: string; display_name: string; role: UserRol
 
 const PERSON_SQL = 'SELECT u.user_id, u.display_name, u.role, p.user_id IS NOT NULL AS has_passphrase FROM users u LEFT JOIN user_passphrases p ON p.user_id = u.user_id';
 
-export function findPerson(db: Db, userId: string): PersonRow | undefined {
+export function findPerson(db: ReadableDb, userId: string): PersonRow | undefined {
   return db.prepare(`${PERSON_SQL} WHERE u.user_id = ?`).get(userId) as PersonRow | undefined;
 }
 
@@ -37,16 +38,16 @@ function signInWith(r: PersonRow): Person['signInWith'] {
   return needsPassphrase(r.role) ? 'new-passphrase' : 'name';
 }
 
-export function listPeople(db: Db): Person[] {
+export function listPeople(db: ReadableDb): Person[] {
   return (db.prepare(`${PERSON_SQL} ORDER BY u.display_name, u.user_id`).all() as PersonRow[]).map((r) => ({ ...toUser(r), signInWith: signInWith(r) }));
 }
 
-function managerNames(db: Db): string[] {
+function managerNames(db: ReadableDb): string[] {
   return db.prepare("SELECT display_name FROM users WHERE role = 'manager' ORDER BY display_name").pluck().all() as string[];
 }
 
 /** The roles the person at the keyboard (or nobody) may add: anyone a planner; the first manager at first start; the rest a manager. */
-export function rolesMayAdd(db: Db, by: SessionUser | null): UserRole[] {
+export function rolesMayAdd(db: ReadableDb, by: SessionUser | null): UserRole[] {
   if (by?.role === 'manager') return ['planner', 'manager', 'analyst'];
   return managerNames(db).length === 0 ? ['planner', 'manager'] : ['planner'];
 }
@@ -75,7 +76,7 @@ export interface NewPerson {
 }
 
 /** Adds a person: the rules of who may add whom hold here, and a manager or analyst chooses a passphrase as they are added. */
-export async function addPerson(ctx: BackendContext, by: SessionUser | null, p: NewPerson): Promise<SessionUser> {
+export async function addPerson(ctx: WriteContext, by: SessionUser | null, p: NewPerson): Promise<SessionUser> {
   const { db } = ctx;
   assertMayAdd(db, by, p.role, p.displayName);
   let hash: string | null = null;
@@ -132,7 +133,7 @@ function waitText(ms: number): string {
 }
 
 /** After a few wrong passphrases each try waits, doubling: guessing from the keyboard or a script gets slow. */
-function assertNotThrottled(ctx: BackendContext, person: { user_id: string; display_name: string }): void {
+function assertNotThrottled(ctx: WriteContext, person: { user_id: string; display_name: string }): void {
   const { failures, lastAt } = failuresSinceLastSuccess(ctx.db, person.user_id);
   if (failures < FREE_FAILURES || lastAt === null) return;
   const wait = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** (failures - FREE_FAILURES));
@@ -140,7 +141,7 @@ function assertNotThrottled(ctx: BackendContext, person: { user_id: string; disp
   if (left > 0) throw new WorkbenchError('FORBIDDEN', `Too many wrong passphrases for ${person.display_name}: wait ${waitText(left)}, then try again.`);
 }
 
-function refuseWrongPassphrase(ctx: BackendContext, person: { user_id: string; display_name: string }, by: SessionUser | null, reason: string, via: SignInVia): never {
+function refuseWrongPassphrase(ctx: WriteContext, person: { user_id: string; display_name: string }, by: SessionUser | null, reason: string, via: SignInVia): never {
   const at = ctx.now().toISOString();
   // Recorded, never with what was typed: who was at the keyboard, whom they tried, when.
   ctx.db.transaction(() => appendAudit(ctx.db, { at, actor: by?.userId ?? null, action: 'session.sign_in_refused', entity: 'user', entityId: person.user_id, payload: { userId: person.user_id, at, reason, via } })).immediate();
@@ -158,7 +159,7 @@ export interface Credentials {
  * analyst by their passphrase. One from an earlier version, who has none yet,
  * chooses it now (audited) — no weaker than before the upgrade, and closed from then on.
  */
-export async function authenticate(ctx: BackendContext, person: PersonRow, given: Credentials, by: SessionUser | null, via: SignInVia): Promise<void> {
+export async function authenticate(ctx: WriteContext, person: PersonRow, given: Credentials, by: SessionUser | null, via: SignInVia): Promise<void> {
   const { db } = ctx;
   const name = person.display_name;
   if (!person.has_passphrase) {
@@ -181,7 +182,7 @@ export async function authenticate(ctx: BackendContext, person: PersonRow, given
 }
 
 /** The signed-in person changes their own passphrase, proving the current one first. */
-export async function changeOwnPassphrase(ctx: BackendContext, user: SessionUser, current: string, next: string): Promise<void> {
+export async function changeOwnPassphrase(ctx: WriteContext, user: SessionUser, current: string, next: string): Promise<void> {
   const { db } = ctx;
   const person = findPerson(db, user.userId);
   if (!person?.has_passphrase) throw new WorkbenchError('INVALID_REQUEST', 'Planners sign in by name, without a passphrase; there is none to change.');

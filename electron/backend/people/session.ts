@@ -3,19 +3,20 @@
 // whoever opens the file next starts signed out, so a passphrase checked at
 // sign-in cannot outlive the launch that checked it. The backend enforces roles
 // on every call, because the renderer is untrusted.
+import type { ReadableDb } from '../db/handles';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { Person, Session, SessionUser } from '../../../shared/domain';
 import { appendAudit } from '../audit/chain';
-import type { BackendContext } from '../context';
+import type { ReadContext, WriteContext } from '../context';
 import { readMeta, type Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { addPerson, authenticate, changeOwnPassphrase, findPerson, listPeople, rolesMayAdd, toUser, type Credentials, type SignInVia } from './people';
 import { openingRun } from '../review/opening-run';
 
 /** Per open connection of this process: a new launch opens a new connection, and nobody is signed in on it. */
-const signedIn = new WeakMap<Db, string>();
+const signedIn = new WeakMap<ReadableDb, string>();
 
-export function currentUser(db: Db): SessionUser | null {
+export function currentUser(db: ReadableDb): SessionUser | null {
   const id = signedIn.get(db);
   const row = id === undefined ? undefined : findPerson(db, id);
   return row ? toUser(row) : null;
@@ -41,7 +42,7 @@ export function requireManager(db: Db, what: string): SessionUser {
   return user;
 }
 
-export function getSession({ db }: BackendContext): Session {
+export function getSession({ db }: ReadContext): Session {
   const user = currentUser(db);
   return { user, users: listPeople(db), mayAdd: rolesMayAdd(db, user), demoWorkbook: readMeta(db, 'demo') === 'true', openingRun: openingRun(db, user?.userId ?? null) };
 }
@@ -70,7 +71,7 @@ function resolveByName(db: Db, displayName: string): { existing: string } | { fr
   }
 }
 
-function startSession(ctx: BackendContext, user: SessionUser, via: SignInVia): void {
+function startSession(ctx: WriteContext, user: SessionUser, via: SignInVia): void {
   const at = ctx.now().toISOString();
   ctx.db.transaction(() => appendAudit(ctx.db, { at, actor: user.userId, action: 'session.sign_in', entity: 'user', entityId: user.userId, payload: { userId: user.userId, at, via } })).immediate();
   signedIn.set(ctx.db, user.userId);
@@ -82,7 +83,7 @@ function startSession(ctx: BackendContext, user: SessionUser, via: SignInVia): v
  * first manager at first start, everyone else only while a manager is signed in.
  * Roles are never changed at sign-in.
  */
-export async function signIn(ctx: BackendContext, req: ParsedRequestOf<'signIn'>): Promise<Session> {
+export async function signIn(ctx: WriteContext, req: ParsedRequestOf<'signIn'>): Promise<Session> {
   const { db } = ctx;
   const by = currentUser(db);
   const resolved = req.userId !== undefined ? (findPerson(db, req.userId) ? { existing: req.userId } : { free: req.userId }) : resolveByName(db, req.displayName!);
@@ -105,7 +106,7 @@ export async function signIn(ctx: BackendContext, req: ParsedRequestOf<'signIn'>
 }
 
 /** For ways in that act as one person for one command (fwb): proves who they are and signs them in on this connection. */
-export async function signInForCommand(ctx: BackendContext, userId: string, credentials: Credentials): Promise<SessionUser> {
+export async function signInForCommand(ctx: WriteContext, userId: string, credentials: Credentials): Promise<SessionUser> {
   const person = findPerson(ctx.db, userId);
   if (!person) throw new WorkbenchError('FORBIDDEN', `Nobody with the id ${userId} works in this workbook; a manager adds people in the app (sign-in dialog › Someone new).`);
   await authenticate(ctx, person, credentials, null, 'cli');
@@ -114,7 +115,7 @@ export async function signInForCommand(ctx: BackendContext, userId: string, cred
   return user;
 }
 
-export function signOut(ctx: BackendContext): Session {
+export function signOut(ctx: WriteContext): Session {
   const user = currentUser(ctx.db);
   if (user) {
     const at = ctx.now().toISOString();
@@ -124,7 +125,7 @@ export function signOut(ctx: BackendContext): Session {
   return getSession(ctx);
 }
 
-export async function changePassphrase(ctx: BackendContext, req: ParsedRequestOf<'changePassphrase'>): Promise<Session> {
+export async function changePassphrase(ctx: WriteContext, req: ParsedRequestOf<'changePassphrase'>): Promise<Session> {
   await changeOwnPassphrase(ctx, requireUser(ctx.db), req.current, req.next);
   return getSession(ctx);
 }

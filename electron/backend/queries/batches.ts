@@ -1,7 +1,7 @@
 import type { ImportBatchSummary } from '../../../shared/domain';
-import type { BackendContext } from '../context';
+import type { ReadContext } from '../context';
 
-export function listImportBatches({ db }: BackendContext): { batches: ImportBatchSummary[] } {
+export function listImportBatches({ db }: ReadContext): { batches: ImportBatchSummary[] } {
   const batches = db
     .prepare(
       `SELECT batch_id AS batchId, kind, file_name AS fileName, file_size AS fileSize, sha256,

@@ -3,10 +3,10 @@ import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../share
 
 type KeyedPeriod<T> = Omit<T, 'period'> & { period: number };
 import type { ParsedRequestOf } from '../../../shared/contract';
-import type { BackendContext } from '../context';
+import type { ReadContext } from '../context';
 import { WorkbenchError } from '../errors';
 
-export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] } {
+export function listRuns({ db }: ReadContext): { runs: ForecastRunSummary[] } {
   const runs = db
     .prepare(
       `SELECT r.run_id AS runId, r.model_name AS modelName, r.model_version AS modelVersion, printf('%04d-%02d-%02d', r.origin / 10000, r.origin / 100 % 100, r.origin % 100) AS origin, r.grain,
@@ -23,7 +23,7 @@ export function listRuns({ db }: BackendContext): { runs: ForecastRunSummary[] }
   return { runs };
 }
 
-export function getRunOverview({ db }: BackendContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {
+export function getRunOverview({ db }: ReadContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {
   const row = db.prepare('SELECT run_id AS runId, origin, grain FROM forecast_runs WHERE run_id = ?').get(req.runId) as
     | { runId: number; origin: number; grain: Grain }
     | undefined;

@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
 import type { WorkbookInfo } from '../../../shared/domain';
 import { STAGED_RUN_IDS_SQL } from '../imports/commit/in-progress';
-import type { BackendContext } from '../context';
+import type { ReadContext } from '../context';
 import { readMeta, workbookGrain } from '../db/open';
 import { periodFromKey } from '../../../shared/period';
 import { currentRunId, mainModel } from '../review/opening-run';
 
-export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
+export function getWorkbookInfo({ db, path }: ReadContext): WorkbookInfo {
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const lastActual = db
     .prepare('SELECT max(period) AS period FROM actuals WHERE superseded_at IS NULL')
@@ -14,7 +14,7 @@ export function getWorkbookInfo({ db, path }: BackendContext): WorkbookInfo {
   return {
     name: readMeta(db, 'name') ?? basename(path),
     path,
-    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    schemaVersion: db.prepare('PRAGMA user_version').pluck().get() as number,
     grain: workbookGrain(db),
     counts: {
       items: count('SELECT count(*) AS n FROM items'),

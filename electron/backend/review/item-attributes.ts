@@ -3,14 +3,14 @@
 // attributes, each with its most common values among a run's items.
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ItemAttributeFacet } from '../../../shared/domain';
-import type { BackendContext } from '../context';
+import type { ReadContext } from '../context';
 import { WorkbenchError } from '../errors';
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from './line-filter';
 
 /** Values listed per attribute, the most common first. */
 export const ATTRIBUTE_VALUES_CAP = 200;
 
-export function listItemAttributes({ db }: BackendContext, req: ParsedRequestOf<'listItemAttributes'>): { attributes: ItemAttributeFacet[] } {
+export function listItemAttributes({ db }: ReadContext, req: ParsedRequestOf<'listItemAttributes'>): { attributes: ItemAttributeFacet[] } {
   if (req.runId !== undefined && !db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(req.runId)) {
     throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
   }

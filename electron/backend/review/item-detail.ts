@@ -4,12 +4,12 @@
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ItemDetail } from '../../../shared/domain';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
-import type { BackendContext } from '../context';
+import type { ReadContext } from '../context';
 import { WorkbenchError } from '../errors';
 
 const EARLIER_RUNS = 6;
 
-export function getItemDetail({ db }: BackendContext, req: ParsedRequestOf<'getItemDetail'>): ItemDetail {
+export function getItemDetail({ db }: ReadContext, req: ParsedRequestOf<'getItemDetail'>): ItemDetail {
   const run = db.prepare('SELECT run_id, origin, grain, model_name FROM forecast_runs WHERE run_id = ?').get(req.runId) as
     | { run_id: number; origin: number; grain: Grain; model_name: string }
     | undefined;

@@ -1,8 +1,8 @@
 // The worklist's filter as SQL, in one place: the Review grid (getRunLines) and
 // bulk accept must select exactly the same lines. Expects the aliases
 // l = forecast_lines, i = items, ls = line_state (LEFT JOINed).
+import type { ReadableDb } from '../db/handles';
 import type { ParsedRequestOf } from '../../../shared/contract';
-import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 
 export type LineFilter = ParsedRequestOf<'getRunLines'>['filter'];
@@ -38,7 +38,7 @@ function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS
   return Object.hasOwn(ATTRIBUTE_COLUMNS, name);
 }
 
-export function lineFilterSql(db: Db, runId: number, filter: LineFilter): { where: string; params: Record<string, unknown> } {
+export function lineFilterSql(db: ReadableDb, runId: number, filter: LineFilter): { where: string; params: Record<string, unknown> } {
   const where = ['l.run_id = @runId'];
   const params: Record<string, unknown> = { runId };
   if (filter.text) {

@@ -10,6 +10,7 @@
 // - A person opens on the run they last worked on, unless its model has brought
 //   a newer cycle since (then on that model's newest run); without any work
 //   yet, on the main model's newest run.
+import type { ReadableDb } from '../db/handles';
 import type { OpeningRun } from '../../../shared/domain';
 import type { Db } from '../db/open';
 
@@ -22,7 +23,7 @@ interface Remembered {
 }
 
 /** The model with the most runs; ties go to the one whose newest run has the latest origin. */
-export function mainModel(db: Db): string | null {
+export function mainModel(db: ReadableDb): string | null {
   return (
     (db
       .prepare('SELECT model_name FROM forecast_runs GROUP BY model_name ORDER BY count(*) DESC, max(origin) DESC, max(run_id) DESC LIMIT 1')
@@ -31,12 +32,12 @@ export function mainModel(db: Db): string | null {
   );
 }
 
-function newestRunOf(db: Db, model: string): number | null {
+function newestRunOf(db: ReadableDb, model: string): number | null {
   return (db.prepare('SELECT run_id FROM forecast_runs WHERE model_name = ? ORDER BY origin DESC, run_id DESC LIMIT 1').pluck().get(model) as number | undefined) ?? null;
 }
 
 /** The main model's newest run: the workbook's current run, for everyone and every export that names no run. */
-export function currentRunId(db: Db): number | null {
+export function currentRunId(db: ReadableDb): number | null {
   const model = mainModel(db);
   return model === null ? null : newestRunOf(db, model);
 }
@@ -49,7 +50,7 @@ export function rememberWorkingRun(db: Db, userId: string, runId: number): void 
   db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(`${KEY_PREFIX}${userId}`, JSON.stringify(value));
 }
 
-function remembered(db: Db, userId: string): Remembered | null {
+function remembered(db: ReadableDb, userId: string): Remembered | null {
   const text = db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(`${KEY_PREFIX}${userId}`) as string | undefined;
   if (text === undefined) return null;
   try {
@@ -61,7 +62,7 @@ function remembered(db: Db, userId: string): Remembered | null {
 }
 
 /** The run `userId` (or anyone, when null) opens Review on, and why; null in a workbook without runs. */
-export function openingRun(db: Db, userId: string | null): OpeningRun | null {
+export function openingRun(db: ReadableDb, userId: string | null): OpeningRun | null {
   const model = mainModel(db);
   if (model === null) return null;
   const last = userId === null ? null : remembered(db, userId);

@@ -10,12 +10,11 @@ import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ItemGroupHeade
 import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
 import { lineLock, type LinePolicy } from '../../../shared/decision-rules';
 import { periodFromKey } from '../../../shared/period';
-import type { BackendContext } from '../context';
-import type { Db } from '../db/open';
+import type { ReadContext } from '../context';
+import type { ReadableDb } from '../db/handles';
 import { policyResolver } from '../decisions/policy';
+import { DerivedMemo } from '../derived/registry';
 import { WorkbenchError } from '../errors';
-import { ensureRunExceptions } from '../exceptions/cache';
-import { StampedCache } from '../db/change-stamp';
 import { lineFilterSql } from './line-filter';
 
 type RunLinesRequest = ParsedRequestOf<'getRunLines'>;
@@ -75,10 +74,10 @@ interface GroupSlot extends Omit<ItemGroupHeader, 'index'> {
   start: number;
 }
 
-const counts = new StampedCache<number>(16);
-const layouts = new StampedCache<GroupSlot[]>(4);
+const counts = new DerivedMemo<number>('worklist line counts', 16);
+const layouts = new DerivedMemo<GroupSlot[]>('worklist item layouts', 4);
 /** The flat list's line ids in order, per run, filter and sort (400 KB for 100 000 lines). */
-const orders = new StampedCache<Int32Array>(4);
+const orders = new DerivedMemo<Int32Array>('worklist line orders', 4);
 
 /** The filter as a cache key: the same conditions in any key order are the same filter. */
 function filterKey(req: RunLinesRequest): string {
@@ -86,15 +85,15 @@ function filterKey(req: RunLinesRequest): string {
   return JSON.stringify(Object.keys(f).sort().map((k) => [k, f[k as keyof typeof f]]));
 }
 
-export function getRunLines({ db }: BackendContext, req: RunLinesRequest): ForecastLinePage {
+/** A page of the worklist; the run's exception scores are current (api.ts declares them). */
+export function getRunLines({ db }: ReadContext, req: RunLinesRequest): ForecastLinePage {
   const run = db.prepare('SELECT run_id FROM forecast_runs WHERE run_id = ?').get(req.runId);
   if (!run) throw new WorkbenchError('NOT_FOUND', `Forecast run ${req.runId} does not exist.`);
   const filter = lineFilterSql(db, req.runId, req.filter);
-  ensureRunExceptions(db, req.runId);
   return req.groupByItem ? groupedPage(db, req, filter) : flatPage(db, req, filter);
 }
 
-function flatPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): ForecastLinePage {
+function flatPage(db: ReadableDb, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): ForecastLinePage {
   const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
   const order = SORT_SQL[req.sort.column]
     .split(', ')
@@ -125,7 +124,7 @@ function flatPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFi
 }
 
 /** A page's lines with every column the grid shows, in the order of `ids`. */
-function linesById(db: Db, ids: number[]): RawLine[] {
+function linesById(db: ReadableDb, ids: number[]): RawLine[] {
   if (ids.length === 0) return [];
   return db
     .prepare(`SELECT ${LINE_COLUMNS} FROM json_each(@ids) g CROSS JOIN forecast_lines l ON l.line_id = g.value ${LINE_JOINS} ORDER BY g.key`)
@@ -133,7 +132,7 @@ function linesById(db: Db, ids: number[]): RawLine[] {
 }
 
 /** Each item's place in the grouped list, in the sort's order: ordered and positioned in SQL. */
-function groupLayout(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): GroupSlot[] {
+function groupLayout(db: ReadableDb, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): GroupSlot[] {
   const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
   const sort = GROUP_SORT_SQL[req.sort.column];
   const order = `${sort.order} ${direction}, i.item_id ${direction}`;
@@ -159,7 +158,7 @@ function groupLayout(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lin
     .all(filter.params) as GroupSlot[];
 }
 
-function groupedPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): ForecastLinePage {
+function groupedPage(db: ReadableDb, req: RunLinesRequest, filter: ReturnType<typeof lineFilterSql>): ForecastLinePage {
   const slots = layouts.get(db, `${req.runId}|${req.sort.column}|${req.sort.direction}|${filterKey(req)}`, () => groupLayout(db, req, filter));
   const last = slots.at(-1);
   const total = last ? last.start + last.lines + 1 : 0;
@@ -211,7 +210,7 @@ function groupedPage(db: Db, req: RunLinesRequest, filter: ReturnType<typeof lin
  * Periods as ISO dates, reasons as values, the governing policy's thresholds, and
  * whether a decision may change the line: the same lineLock the backend refuses with.
  */
-function finishLines(db: Db, rows: (RawLine & { groupOrder?: number })[]): ForecastLineRow[] {
+function finishLines(db: ReadableDb, rows: (RawLine & { groupOrder?: number })[]): ForecastLineRow[] {
   const policyOf = policyResolver(db);
   return rows.map(({ groupOrder: _order, ...r }) => {
     const p = policyOf({ category: r.category, abcClass: r.abcClass });

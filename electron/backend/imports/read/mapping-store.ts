@@ -1,6 +1,7 @@
 // Remembered column mappings, per source and kind: a file named like an earlier
 // one ('forecast_2026-03.csv' and 'forecast_2026-04.csv') starts from the mapping
 // the user gave for it last time.
+import type { ReadableDb } from '../../db/handles';
 import { basename } from 'node:path';
 import type { Db } from '../../db/open';
 import type { ImportFileKind } from '../types';
@@ -10,7 +11,7 @@ export function sourceKeyOf(path: string): string {
   return basename(path).toLowerCase().replace(/[0-9]+/g, '#');
 }
 
-export function loadRememberedMapping(db: Db, sourceKey: string, kind: ImportFileKind): Record<string, string> {
+export function loadRememberedMapping(db: ReadableDb, sourceKey: string, kind: ImportFileKind): Record<string, string> {
   const row = db.prepare('SELECT mapping FROM column_mappings WHERE source_key = ? AND kind = ?').get(sourceKey, kind) as { mapping: string } | undefined;
   if (!row) return {};
   try {
