@@ -1,37 +1,20 @@
 // A policy changed anywhere (another window, another tab, the API) reaches a
 // Review screen that is open: the backend announces it, and the worklist shows
 // the new freeze window at once, keeping the planner's filter and line.
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ForecastLinePage, ForecastLineRow, PolicySummary, WorkbookInfo } from '../../shared/domain';
-import { tempDir } from '../helpers/workbook';
-import { callApi, launchBrowser, makeDemoWorkbook, screenshot, signIn, startHost, watchConsole, type RunningHost } from './browser';
+import { appInBrowser, callApi, MARIA, screenshot, worklistReady } from './browser';
 
 describe('Review follows a policy changed elsewhere', () => {
-  const t = tempDir('fwb-e2e-policy-');
-  let host: RunningHost;
-  let browser: Browser;
-  let page: Page;
-  let problems: string[];
-  const api = <T,>(method: string, payload: unknown) => callApi<T>(host, method, payload);
-
-  beforeAll(async () => {
-    const db = join(t.dir, 'demo.sqlite');
-    makeDemoWorkbook(db, 120);
-    host = await startHost(db);
-    await signIn(host, 'maria.lopez', 'Maria Lopez', 'manager');
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    problems = watchConsole(page);
-    await page.goto(host.url);
-    await page.getByRole('grid', { name: 'Worklist' }).getByRole('row').nth(1).getByRole('gridcell').nth(2).filter({ hasText: /^SKU-/ }).waitFor();
+  const app = appInBrowser({
+    as: MARIA,
+    ready: async () => {
+      await app.page.goto(app.host.url);
+      await worklistReady(app.page);
+    },
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    t.cleanup();
-  });
+  const api = <T,>(method: string, payload: unknown) => callApi<T>(app.host, method, payload);
 
   const rowCells = (p: Page) => p.locator('[role=row][aria-rowindex="2"] [role=gridcell]');
 
@@ -42,15 +25,15 @@ describe('Review follows a policy changed elsewhere', () => {
     if (!line) throw new Error('the demo has no open lag-2 line');
 
     // The planner narrows the worklist to that line and selects it.
-    await page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
-    await page.getByRole('combobox', { name: 'Lag' }).selectOption('2');
-    await page.waitForFunction((item: string) => {
+    await app.page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
+    await app.page.getByRole('combobox', { name: 'Lag' }).selectOption('2');
+    await app.page.waitForFunction((item: string) => {
       const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell]')].map((c) => c.textContent);
       return cells.includes(item) && document.querySelectorAll('[role=row][aria-rowindex]').length === 2;
     }, line.itemId);
-    await page.locator('[role=row][aria-rowindex="2"]').click();
-    await expect(rowCells(page).last().innerText()).resolves.not.toBe('frozen');
-    await expect(page.getByRole('region', { name: 'Decision' }).getByRole('button', { name: 'Accept', exact: true }).isDisabled()).resolves.toBe(false);
+    await app.page.locator('[role=row][aria-rowindex="2"]').click();
+    await expect(rowCells(app.page).last().innerText()).resolves.not.toBe('frozen');
+    await expect(app.page.getByRole('region', { name: 'Decision' }).getByRole('button', { name: 'Accept', exact: true }).isDisabled()).resolves.toBe(false);
 
     // Elsewhere, the policy governing the line widens its freeze window to lag 2.
     const { policies } = await api<{ policies: PolicySummary[] }>('listPolicies', {});
@@ -59,13 +42,13 @@ describe('Review follows a policy changed elsewhere', () => {
     await api('savePolicy', { segmentType, segmentValue, modelRole, approvalPct, approvalUnits, freezeLags: 2, commentPct, driftThresholdPts });
 
     // The open page shows it frozen, the filter and the selection kept, and refuses it in the backend's words.
-    await page.waitForFunction(() => document.querySelector('[role=row][aria-rowindex="2"] [role=gridcell]:last-child')?.textContent === 'frozen', undefined, { timeout: 10_000 });
-    await expect(page.getByRole('searchbox', { name: 'Filter items' }).inputValue()).resolves.toBe(line.itemId);
-    await expect(rowCells(page).nth(2).innerText()).resolves.toBe(line.itemId);
-    const accept = page.getByRole('region', { name: 'Decision' }).getByRole('button', { name: 'Accept', exact: true });
+    await app.page.waitForFunction(() => document.querySelector('[role=row][aria-rowindex="2"] [role=gridcell]:last-child')?.textContent === 'frozen', undefined, { timeout: 10_000 });
+    await expect(app.page.getByRole('searchbox', { name: 'Filter items' }).inputValue()).resolves.toBe(line.itemId);
+    await expect(rowCells(app.page).nth(2).innerText()).resolves.toBe(line.itemId);
+    const accept = app.page.getByRole('region', { name: 'Decision' }).getByRole('button', { name: 'Accept', exact: true });
     await expect.poll(() => accept.isDisabled()).toBe(true);
     await expect(accept.getAttribute('title')).resolves.toMatch(/^Line is frozen: lag 2 is inside the freeze window of 2 /);
-    await screenshot(page, 'review-policy-changed-elsewhere');
+    await screenshot(app.page, 'review-policy-changed-elsewhere');
   });
 
   it('offers a reason code added elsewhere in an open override editor, without a reload', async () => {
@@ -73,16 +56,16 @@ describe('Review follows a policy changed elsewhere', () => {
     const lines = await api<ForecastLinePage>('getRunLines', { runId: currentRunId, limit: 2000, filter: { lag: 3 } });
     const line = lines.rows.find((r: ForecastLineRow) => r.lock === null && r.status === 'undecided');
     if (!line) throw new Error('the demo has no open lag-3 line');
-    await page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
-    await page.getByRole('combobox', { name: 'Lag' }).selectOption('3');
-    await page.waitForFunction((item: string) => {
+    await app.page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
+    await app.page.getByRole('combobox', { name: 'Lag' }).selectOption('3');
+    await app.page.waitForFunction((item: string) => {
       const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell]')].map((c) => c.textContent);
       return cells.includes(item) && document.querySelectorAll('[role=row][aria-rowindex]').length === 2;
     }, line.itemId);
-    await page.locator('[role=row][aria-rowindex="2"]').click();
-    await page.getByRole('grid', { name: 'Worklist' }).focus();
-    await page.keyboard.press('o');
-    const reason = page.getByRole('combobox', { name: 'Reason' });
+    await app.page.locator('[role=row][aria-rowindex="2"]').click();
+    await app.page.getByRole('grid', { name: 'Worklist' }).focus();
+    await app.page.keyboard.press('o');
+    const reason = app.page.getByRole('combobox', { name: 'Reason' });
     await reason.waitFor();
     await expect(reason.locator('option', { hasText: 'Heat wave' }).count()).resolves.toBe(0);
 
@@ -90,14 +73,14 @@ describe('Review follows a policy changed elsewhere', () => {
 
     await expect.poll(() => reason.locator('option', { hasText: 'Heat wave' }).count(), { timeout: 10_000 }).toBe(1);
     // The planner's filter, line and open editor stay as they were.
-    await expect(page.getByRole('searchbox', { name: 'Filter items' }).inputValue()).resolves.toBe(line.itemId);
-    await expect(rowCells(page).nth(2).innerText()).resolves.toBe(line.itemId);
-    await expect(page.getByRole('textbox', { name: 'Override quantity' }).count()).resolves.toBe(1);
-    await screenshot(page, 'review-reason-code-added-elsewhere');
-    await page.keyboard.press('Escape');
+    await expect(app.page.getByRole('searchbox', { name: 'Filter items' }).inputValue()).resolves.toBe(line.itemId);
+    await expect(rowCells(app.page).nth(2).innerText()).resolves.toBe(line.itemId);
+    await expect(app.page.getByRole('textbox', { name: 'Override quantity' }).count()).resolves.toBe(1);
+    await screenshot(app.page, 'review-reason-code-added-elsewhere');
+    await app.page.keyboard.press('Escape');
   });
 
   it('raises no console errors', () => {
-    expect(problems).toEqual([]);
+    expect(app.problems).toEqual([]);
   });
 });

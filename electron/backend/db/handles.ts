@@ -36,7 +36,7 @@ export interface ReadableDb {
   readonly readonly: boolean;
   readonly memory: boolean;
   readonly inTransaction: boolean;
-  prepare<BindParameters extends unknown[] | {} = unknown[], Result = unknown>(
+  prepare<BindParameters extends unknown[] | object = unknown[], Result = unknown>(
     source: string,
   ): BindParameters extends unknown[] ? ReadStatement<BindParameters, Result> : ReadStatement<[BindParameters], Result>;
 }
