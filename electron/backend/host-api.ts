@@ -9,6 +9,7 @@ import { asBusyError } from './db/busy';
 import { toApiError } from './errors';
 import { backupWorkbook, type BackupOutcome } from './db/backup';
 import { verifyRestoreCopy, type BackupVerdict } from './db/restore';
+import { parseWorkerFile } from './imports/read/reader-thread';
 
 const absolutePath = z.string().min(1).max(4096);
 
@@ -22,6 +23,11 @@ export const hostContract = {
   verifyRestoreCopy: {
     request: z.object({ path: absolutePath, displayName: z.string().min(1).max(300) }).strict(),
     run: (_ctx: BackendContext, req: { path: string; displayName: string }): Promise<BackupVerdict> => verifyRestoreCopy(req.path, req.displayName),
+  },
+  /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
+  backendInfo: {
+    request: z.object({}).strict(),
+    run: async (): Promise<{ parseWorker: string | null }> => ({ parseWorker: parseWorkerFile() }),
   },
 } as const;
 
