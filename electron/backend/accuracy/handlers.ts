@@ -1,5 +1,5 @@
 // The accuracy engine behind the API: each call brings the cube up to date first.
-import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type AccuracyOverview, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type AccuracyOverview, type SliceTable, type SourceRanking, type Stairstep } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { periodFromKey } from '../../../shared/period';
 import type { BackendContext } from '../context';
@@ -75,4 +75,10 @@ export function runDriftGuard(ctx: BackendContext) {
   const result = guard(ctx.db, ctx.now());
   if (result.raised.length > 0) ctx.emit({ type: 'workbook-changed', reason: 'drift' });
   return result;
+}
+
+/** The stairstep alone, for fwb accuracy --stairstep (the overview also draws the screen's charts). */
+export function accuracyStairstep(ctx: BackendContext, req: { filter: ParsedRequestOf<'getAccuracyOverview'>['filter']; metric: ParsedRequestOf<'getAccuracyOverview'>['metric'] }): Stairstep {
+  ensureAccuracyCube(ctx.db);
+  return fvaStairstep(ctx.db, req.filter, req.metric);
 }

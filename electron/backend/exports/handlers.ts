@@ -66,3 +66,25 @@ export async function runExport(ctx: BackendContext, req: ParsedRequestOf<'runEx
     throw err;
   }
 }
+
+/** A host's export to a path it names (fwb export --out): the same request as runExport, its rows as job progress. */
+export async function exportToPath(ctx: BackendContext, req: ParsedRequestOf<'runExport'>, outPath: string, overwrite: boolean) {
+  const { format, ...selection } = req;
+  const jobId = `export-${randomBytes(6).toString('hex')}`;
+  try {
+    const { exportToFile } = await import('./export-file');
+    const done = await exportToFile(
+      ctx.db,
+      selection,
+      format,
+      outPath,
+      (p) => ctx.emit({ type: 'job-progress', jobId, job: 'export', phase: 'exporting', done: p.rowsDone, total: p.total ?? null, message: `${p.rowsDone} rows` }),
+      { overwrite },
+    );
+    ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });
+    return { what: req.what, format, title: done.title, path: done.path, rows: done.rows, bytes: done.bytes, warnings: done.warnings };
+  } catch (err) {
+    ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: false, error: toApiError(err) });
+    throw err;
+  }
+}

@@ -2,13 +2,16 @@
 // stream its progress as job events.
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ParsedRequestOf } from '../../../shared/contract';
-import type { ImportOutcome, ImportPreview, ImportUndoOutcome } from '../../../shared/domain';
+import type { ApiErrorCode, ImportOutcome, ImportPreview, ImportUndoOutcome } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
 import { refreshCurrentRunExceptions } from '../exceptions/cache';
-import { requireUser } from '../people/session';
+import { currentUser, requireUser } from '../people/session';
+import { ImportRejectedError } from './import-errors';
+import type { ImportOptions } from './types';
 import { undoImportBatch } from './undo';
 
 export async function previewImport(ctx: BackendContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
@@ -24,24 +27,30 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
   const user = requireUser(ctx.db);
   const path = stagedPath(ctx.stagingDir, req.stagedId);
   const expectedSha256 = stagedSha256(ctx.stagingDir, req.stagedId);
+  const { stagedId: _staged, ...options } = req;
+  const outcome = await importAsJob(ctx, path, { ...options, expectedSha256, user: user.userId }, ['INPUT_REJECTED']);
+  if (outcome.batchId !== null) discardStaged(ctx.stagingDir, req.stagedId);
+  return outcome;
+}
+
+/** A host's import of a file by its path (fwb import), as whoever is signed in on this connection, or nobody. */
+export function importPath(ctx: BackendContext, path: string, options: Omit<ImportOptions, 'user' | 'onProgress' | 'expectedSha256'>): Promise<ImportOutcome> {
+  // A request the pipeline finds wrong (a kind, a mapping) is the file's refusal here too: fwb reports both alike.
+  return importAsJob(ctx, path, { ...options, user: currentUser(ctx.db)?.userId }, ['INPUT_REJECTED', 'INVALID_REQUEST']);
+}
+
+/**
+ * One import as a job: its progress and end as job events (what the app's status
+ * line and fwb's progress line show), and one outcome, a refused file included.
+ */
+async function importAsJob(ctx: BackendContext, path: string, options: Omit<ImportOptions, 'onProgress'>, refusals: ApiErrorCode[]): Promise<ImportOutcome> {
   const jobId = `import-${randomBytes(6).toString('hex')}`;
   const started = Date.now();
+  // Loaded on first use: the pipeline (parsers, exceljs) stays out of the worker's start-up.
   const { importFile } = await import('./import-file');
   try {
     const result = await importFile(ctx, path, {
-      kind: req.kind,
-      sheet: req.sheet,
-      map: req.map,
-      model: req.model,
-      modelVersion: req.modelVersion,
-      origin: req.origin,
-      grain: req.grain,
-      strict: req.strict,
-      force: req.force,
-      expectedSha256,
-      unknownItems: req.unknownItems,
-      // Provenance: the batch records who imported it.
-      user: user.userId,
+      ...options,
       onProgress: (p) =>
         ctx.emit({
           type: 'job-progress',
@@ -50,20 +59,22 @@ export async function runImport(ctx: BackendContext, req: ParsedRequestOf<'runIm
           phase: p.phase,
           done: p.bytesDone ?? p.rowsDone ?? 0,
           total: p.bytesTotal ?? null,
+          rows: p.rowsDone ?? 0,
           message: `${p.rowsDone ?? 0} rows · ${Math.round(((p.rowsDone ?? 0) * 1000) / Math.max(1, Date.now() - started))} rows/s`,
         }),
     });
     refreshCurrentRunExceptions(ctx.db);
     ctx.emit({ type: 'job-finished', jobId, job: 'import', ok: true });
     ctx.emit({ type: 'workbook-changed', reason: 'import' });
-    discardStaged(ctx.stagingDir, req.stagedId);
-    return { ...result, batchId: result.batchId ?? null } as ImportOutcome;
+    return result;
   } catch (err) {
     const error = toApiError(err);
     ctx.emit({ type: 'job-finished', jobId, job: 'import', ok: false, error });
-    if (!(err instanceof WorkbenchError) || err.code !== 'INPUT_REJECTED') throw err;
-    const errors = (err as { errors?: ImportOutcome['errors'] }).errors ?? (error.row !== undefined ? [{ row: error.row, column: error.column ?? null, reason: error.message }] : []);
-    return { batchId: null, kind: req.kind, file: path.split(/[\\/]/).pop()!, rowsRead: 0, rowsAccepted: 0, rowsQuarantined: 0, runs: [], errors, warnings: [], refused: error };
+    // A refused file is an outcome (its rows' errors listed); any other failure is the call's.
+    if (!(err instanceof WorkbenchError) || !refusals.includes(err.code)) throw err;
+    const rejected = err instanceof ImportRejectedError ? err : null;
+    const errors = rejected?.errors ?? (error.row !== undefined ? [{ row: error.row, column: error.column ?? null, reason: error.message }] : []);
+    return { batchId: null, kind: options.kind, file: basename(path), rowsRead: rejected?.rowsRead ?? 0, rowsAccepted: 0, rowsQuarantined: rejected?.rowsQuarantined ?? 0, runs: [], errors, warnings: [], refused: error };
   }
 }
 
@@ -89,4 +100,9 @@ export function undoImport(ctx: BackendContext, req: ParsedRequestOf<'undoImport
   ctx.emit({ type: 'job-finished', jobId: `import-undo-${req.batchId}`, job: 'import-undo', ok: true });
   ctx.emit({ type: 'workbook-changed', reason: 'import-undo' });
   return outcome;
+}
+
+/** fwb import --undo: as whoever is signed in on this connection, or nobody (a command run by the workbook's owner). */
+export function undoImportAsCommand(ctx: BackendContext, batchId: number): ImportUndoOutcome {
+  return undoImportBatch(ctx.db, batchId, { user: currentUser(ctx.db)?.userId ?? null, at: ctx.now().toISOString() });
 }

@@ -48,7 +48,7 @@ async function main(init: WorkerInit): Promise<void> {
     }
     void turns.run(async (yieldWhile) => {
       const callCtx: BackendContext = { ...ctx, yieldWhile };
-      const result = message.type === 'hostCall' ? await hostDispatch(callCtx, message.method, message.payload) : await dispatch(callCtx, message.method, message.payload);
+      const result = message.type === 'hostCall' ? await hostDispatch({ path: ctx.path, emit: ctx.emit, now: ctx.now, ctx: callCtx }, message.method, message.payload) : await dispatch(callCtx, message.method, message.payload);
       post({ type: 'reply', id: message.id, result });
     });
   });

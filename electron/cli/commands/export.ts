@@ -5,12 +5,15 @@ import { parseArgs } from 'node:util';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, OVERRIDE_SLICES } from '../../../shared/accuracy';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from '../../../shared/exports';
 import { formatBytes, formatCount } from '../../../shared/format';
-import { openWorkbook } from '../../backend/db/open';
-import { openReadOnly } from '../../backend/db/read-only';
-import type { ExportSelection } from '../../backend/exports/select';
+import type { RequestOf } from '../../../shared/contract';
 import { accuracyFilterFlags, metricFlag } from '../accuracy-flags';
-import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+import { Client } from '../client';
+import { EXIT, positiveInt, UsageError, type CliIo, type ExitCode } from '../io';
+import { showJobProgress } from '../progress';
 import { rejectedInput } from './rejected';
+
+/** What to export: the contract's runExport request but its format. */
+type ExportSelection = Omit<RequestOf<'runExport'>, 'format'>;
 
 const ACCURACY_BY = ['stairstep', 'direction_size', 'trust_map', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
 /** The CLI spells slices with hyphens (model-version), the API with underscores. */
@@ -101,30 +104,26 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<ExitCode
     // Read-only: an export never changes what the workbook holds. Accuracy figures
     // come from a derived cache (accuracy_cells) that may need bringing up to date first.
     const derived = chosen.what === 'accuracy' || chosen.what === 'governance';
-    const { db, close } = derived ? await openWritable(values.db) : await openReadOnly(values.db);
-    const show = progressLine(io);
+    const client = await Client.open({ dbPath: values.db, access: derived ? 'write' : 'read' });
+    const stopProgress = showJobProgress(io, client, (p) => `exporting ${p.done}${p.total ? `/${p.total}` : ''} rows`);
     try {
-      const { exportToFile } = await import('../../backend/exports/export-file');
-      const done = await exportToFile(db, chosen, fmt, values.out, (p) => show(`exporting ${p.rowsDone}${p.total ? `/${p.total}` : ''} rows`), {
+      const done = await client.host<{ title: string; path: string; rows: number; bytes: number; warnings: string[] }>('exportToFile', {
+        request: { ...chosen, format: fmt },
+        outPath: values.out,
         overwrite: values.force,
       });
-      show('');
+      stopProgress();
       if (values.json) io.stdout.write(`${JSON.stringify({ what: chosen.what, format: fmt, title: done.title, path: done.path, rows: done.rows, bytes: done.bytes, warnings: done.warnings })}\n`);
       else io.stdout.write(`${done.title}: ${formatCount(done.rows)} rows written to ${done.path} (${formatBytes(done.bytes)}).\n`);
       for (const w of done.warnings) io.stderr.write(`note: ${w}\n`);
       return EXIT.ok;
     } finally {
-      show('');
-      close();
+      stopProgress();
+      await client.close();
     }
   } catch (err) {
     return rejectedInput(err, io, 'export');
   }
-}
-
-async function openWritable(path: string) {
-  const { db } = await openWorkbook(path);
-  return { db, close: () => db.close() };
 }
 
 export { EXPORT_USAGE };
