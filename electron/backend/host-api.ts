@@ -15,7 +15,7 @@ import { toApiError, WorkbenchError } from './errors';
 import type { BackupOutcome } from './db/backup';
 import type { BackupVerdict, RestoreOutcome } from './db/restore';
 import type { CheckReport } from './audit/check';
-import type { DemoSummary } from './demo/generate';
+import type { DemoSummary } from './demo/seed';
 import { parseWorkerFile } from './imports/read/reader-thread';
 
 /**

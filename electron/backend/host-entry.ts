@@ -23,7 +23,7 @@ export { fieldsOf } from './imports/read/mapping';
 export type { BackupOutcome } from './db/backup';
 export type { RestoreOutcome } from './db/restore';
 export type { CheckReport } from './audit/check';
-export type { DemoSummary } from './demo/generate';
+export type { DemoSummary } from './demo/seed';
 export type { CommandSignIn } from './people/session';
 
 /** A running backend as a host sees it, wherever it runs. */

@@ -6,6 +6,8 @@ import { toApiError } from '../errors';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { generateDemo, type DemoSummary } from './generate';
 
+export type { DemoSummary };
+
 // The demo's clock is fixed so that the same seed gives the same bytes.
 const DEMO_CLOCK = () => new Date('2026-10-31T18:00:00.000Z');
 import { refreshCurrentRunExceptions } from '../exceptions/cache';
