@@ -2,8 +2,7 @@
 // the page: they take paths on disk, which an untrusted renderer must not be able
 // to name. They travel as 'hostCall' messages, which neither the IPC relay nor
 // the browser host ever sends, so the contract's METHOD_NAMES stay the page's
-// whole API. Each is validated with zod like the contract; the heavy parts load
-// on first use, so a host that never calls them never pays for them.
+// whole API. Each is validated with zod like the contract.
 import { z } from 'zod';
 import { getAccuracyOverviewRequest, runExportRequest } from '../../shared/contract';
 import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Result } from '../../shared/domain';
@@ -12,10 +11,15 @@ import { GRAINS } from '../../shared/period';
 import type { BackendContext } from './context';
 import { asBusyError } from './db/busy';
 import { toApiError, WorkbenchError } from './errors';
-import type { BackupOutcome } from './db/backup';
+import { backupWorkbook, type BackupOutcome } from './db/backup';
+// Restore and check (the audit's whole verification) load when called: fwb's other commands never need them.
 import type { BackupVerdict, RestoreOutcome } from './db/restore';
 import type { CheckReport } from './audit/check';
-import type { DemoSummary } from './demo/seed';
+import { writeDemoFile, type DemoSummary } from './demo/seed';
+import { signInForOneCommand } from './people/session';
+import { importPath, undoImportAsCommand } from './imports/handlers';
+import { exportToPath } from './exports/handlers';
+import { accuracyStairstep } from './accuracy/handlers';
 import { parseWorkerFile } from './imports/read/reader-thread';
 
 /**
@@ -60,7 +64,6 @@ export const hostContract = {
   backupWorkbook: {
     request: z.object({ outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
     run: async (scope: HostScope, req: { outPath: string; overwrite: boolean }): Promise<BackupOutcome> => {
-      const { backupWorkbook } = await import('./db/backup');
       const id = jobId('backup');
       return backupWorkbook(workbook(scope).db, req.outPath, {
         overwrite: req.overwrite,
@@ -91,36 +94,36 @@ export const hostContract = {
   generateDemo: {
     request: z.object({ items: z.number().int().min(1), months: z.number().int().min(36), seed: z.number().int() }).strict(),
     run: async (scope: HostScope, req: { items: number; months: number; seed: number }): Promise<DemoSummary & { keptAside?: string }> =>
-      (await import('./demo/seed')).writeDemoFile(scope.path, req, scope.emit),
+      writeDemoFile(scope.path, req, scope.emit),
   },
   /** fwb --user: signs a person in on this connection for one command, with their passphrase where they have one. */
   signInAs: {
     request: z.object({ userId: z.string().min(1).max(1000), passphrase: z.string().max(100_000).optional() }).strict(),
-    run: async (scope: HostScope, req: { userId: string; passphrase?: string }) => (await import('./people/session')).signInForOneCommand(workbook(scope), req.userId, req.passphrase),
+    run: async (scope: HostScope, req: { userId: string; passphrase?: string }) => signInForOneCommand(workbook(scope), req.userId, req.passphrase),
   },
   /** fwb import: a file by its path, as the signed-in person (or nobody), with job events as the app's imports have. */
   importFile: {
     request: importFileRequest,
     run: async (scope: HostScope, req: z.output<typeof importFileRequest>): Promise<ImportOutcome> => {
       const { path, ...options } = req;
-      return (await import('./imports/handlers')).importPath(workbook(scope), path, options);
+      return importPath(workbook(scope), path, options);
     },
   },
   /** fwb import --undo: takes a batch back as the signed-in person (or nobody). */
   undoImport: {
     request: z.object({ batchId: z.number().int().min(1) }).strict(),
-    run: async (scope: HostScope, req: { batchId: number }): Promise<ImportUndoOutcome> => (await import('./imports/handlers')).undoImportAsCommand(workbook(scope), req.batchId),
+    run: async (scope: HostScope, req: { batchId: number }): Promise<ImportUndoOutcome> => undoImportAsCommand(workbook(scope), req.batchId),
   },
   /** fwb export: one export (the contract's runExport request) to a path the host names, its rows as job progress. */
   exportToFile: {
     request: z.object({ request: runExportRequest, outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
     run: async (scope: HostScope, req: { request: z.output<typeof runExportRequest>; outPath: string; overwrite: boolean }) =>
-      (await import('./exports/handlers')).exportToPath(workbook(scope), req.request, req.outPath, req.overwrite),
+      exportToPath(workbook(scope), req.request, req.outPath, req.overwrite),
   },
   /** fwb accuracy --stairstep: the stairstep alone (the screen's overview also computes its charts). */
   accuracyStairstep: {
     request: z.object({ filter: getAccuracyOverviewRequest.shape.filter, metric: getAccuracyOverviewRequest.shape.metric }).strict(),
-    run: async (scope: HostScope, req: z.output<typeof getAccuracyOverviewRequest>): Promise<Stairstep> => (await import('./accuracy/handlers')).accuracyStairstep(workbook(scope), req),
+    run: async (scope: HostScope, req: z.output<typeof getAccuracyOverviewRequest>): Promise<Stairstep> => accuracyStairstep(workbook(scope), req),
   },
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {

@@ -4,6 +4,8 @@ import type { BackendContext } from '../context';
 import type { DemoSeedOptions } from '../worker/protocol';
 import { toApiError } from '../errors';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { openWorkbook } from '../db/open';
+import { moveWorkbookFiles, restoreStamp } from '../db/restore-files';
 import { generateDemo, type DemoSummary } from './generate';
 
 export type { DemoSummary };
@@ -39,8 +41,6 @@ export function seedDemoIfEmpty(ctx: BackendContext, options: DemoSeedOptions): 
  * workbook under the real name. A file already there is kept aside, never destroyed.
  */
 export async function writeDemoFile(target: string, options: { items: number; months: number; seed: number }, emit: BackendContext['emit']): Promise<DemoSummary & { keptAside?: string }> {
-  const { openWorkbook } = await import('../db/open');
-  const { moveWorkbookFiles, restoreStamp } = await import('../db/restore-files');
   const partial = `${target}.partial-${process.pid}`;
   const jobId = `demo-${Date.now().toString(36)}`;
   try {
