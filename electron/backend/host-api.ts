@@ -12,14 +12,14 @@ import type { BackendContext } from './context';
 import { asBusyError } from './db/busy';
 import { toApiError, WorkbenchError } from './errors';
 import { backupWorkbook, type BackupOutcome } from './db/backup';
-// Restore and check (the audit's whole verification) load when called: fwb's other commands never need them.
-import type { BackupVerdict, RestoreOutcome } from './db/restore';
-import type { CheckReport } from './audit/check';
-import { writeDemoFile, type DemoSummary } from './demo/seed';
 import { signInForOneCommand } from './people/session';
 import { importPath, undoImportAsCommand } from './imports/handlers';
 import { exportToPath } from './exports/handlers';
 import { accuracyStairstep } from './accuracy/handlers';
+// The rest load when called: a backup must not wait for the demo recipe or the audit's verification to load.
+import type { BackupVerdict, RestoreOutcome } from './db/restore';
+import type { CheckReport } from './audit/check';
+import type { DemoSummary } from './demo/seed';
 import { parseWorkerFile } from './imports/read/reader-thread';
 
 /**
@@ -94,7 +94,7 @@ export const hostContract = {
   generateDemo: {
     request: z.object({ items: z.number().int().min(1), months: z.number().int().min(36), seed: z.number().int() }).strict(),
     run: async (scope: HostScope, req: { items: number; months: number; seed: number }): Promise<DemoSummary & { keptAside?: string }> =>
-      writeDemoFile(scope.path, req, scope.emit),
+      (await import('./demo/seed')).writeDemoFile(scope.path, req, scope.emit),
   },
   /** fwb --user: signs a person in on this connection for one command, with their passphrase where they have one. */
   signInAs: {

@@ -140,3 +140,23 @@ describe('the browser host', () => {
     }
   });
 });
+
+describe('fwb’s progress line', () => {
+  it('shows the import’s job events while a person watches, and clears them', async () => {
+    const t = tempDir('fwb-progress-');
+    try {
+      const { runCli } = await import('../../electron/cli/main');
+      const file = writeLines(t.dir, 'watched.csv', ['sku,month,fcst', 'A,2026-07-01,10', 'B,2026-07-01,5']);
+      let stderr = '';
+      const status = await runCli(['import', '--db', join(t.dir, 'w.sqlite'), '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', file], {
+        stdout: { write: () => true },
+        stderr: { write: (s: string) => (stderr += s), isTTY: true },
+      });
+      expect(status).toBe(0);
+      expect(stderr).toMatch(/\r\x1b\[2Kwatched\.csv: (hashing|reading|committing) \d+% \(\d+ rows\)/);
+      expect(stderr.endsWith('\r\x1b[2K')).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

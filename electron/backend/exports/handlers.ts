@@ -45,7 +45,7 @@ export async function runExport(ctx: BackendContext, req: ParsedRequestOf<'runEx
     if (format === 'html') {
       const dir = ensureExportsDir(ctx.path);
       const fileName = exportFileName(dir, ctx.path, 'governance-report', format, ctx.now());
-      const done = writeGovernanceHtml(ctx.db, assertExportTarget(join(dir, fileName), { workbookPath: ctx.path }), ctx.now());
+      const done = await writeGovernanceHtml(ctx.db, assertExportTarget(join(dir, fileName), { workbookPath: ctx.path }), ctx.now());
       ctx.emit({ type: 'job-finished', jobId, job: 'export', ok: true });
       return { what: req.what, format, title: done.title, path: done.path, fileName, rows: 7, bytes: done.bytes, warnings: [] };
     }
