@@ -65,10 +65,18 @@ export const hostContract = {
     request: z.object({ outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
     run: async (scope: HostScope, req: { outPath: string; overwrite: boolean }): Promise<BackupOutcome> => {
       const id = jobId('backup');
-      return backupWorkbook(workbook(scope).db, req.outPath, {
-        overwrite: req.overwrite,
-        onProgress: (p) => scope.emit({ type: 'job-progress', jobId: id, job: 'backup', phase: 'backing up', done: p.pagesDone, total: p.pagesTotal, message: `${p.pagesDone}/${p.pagesTotal} pages` }),
-      });
+      try {
+        const done = await backupWorkbook(workbook(scope).db, req.outPath, {
+          overwrite: req.overwrite,
+          onProgress: (p) => scope.emit({ type: 'job-progress', jobId: id, job: 'backup', phase: 'backing up', done: p.pagesDone, total: p.pagesTotal, message: `${p.pagesDone}/${p.pagesTotal} pages` }),
+        });
+        scope.emit({ type: 'job-finished', jobId: id, job: 'backup', ok: true });
+        return done;
+      } catch (err) {
+        // The status line shows a job until it finishes, refused or not.
+        scope.emit({ type: 'job-finished', jobId: id, job: 'backup', ok: false, error: toApiError(err) });
+        throw err;
+      }
     },
   },
   /** File › Restore from backup…: checks the shell's copy of the backup before the shell swaps it in. */

@@ -80,6 +80,16 @@ describe('host-only methods through the host entry, in process', () => {
     expect(events).toContainEqual(expect.objectContaining({ type: 'job-finished', job: 'import', ok: false }));
   });
 
+  it('backs up with the job events the app’s status line shows, finished also when refused', async () => {
+    events.length = 0;
+    const out = join(t.dir, 'kept.sqlite');
+    expect(await backend.hostCall('backupWorkbook', { outPath: out })).toMatchObject({ ok: true, value: { path: out } });
+    expect(events.some((e) => e.type === 'job-progress' && e.job === 'backup' && e.total !== null && e.done <= e.total)).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'job-finished', job: 'backup', ok: true });
+    expect(await backend.hostCall('backupWorkbook', { outPath: out })).toMatchObject({ ok: false, error: { code: 'INPUT_REJECTED' } });
+    expect(events.at(-1)).toMatchObject({ type: 'job-finished', job: 'backup', ok: false, error: { code: 'INPUT_REJECTED' } });
+  });
+
   it('exports to a path by the contract’s rules, refusing what the contract refuses', async () => {
     const out = join(t.dir, 'audit.csv');
     expect(await backend.hostCall('exportToFile', { request: { what: 'audit', format: 'csv', runId: 1 }, outPath: out })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/a run only goes with the plan/) } });

@@ -60,6 +60,9 @@ export async function writeDemoFile(target: string, options: { items: number; mo
     renameSync(partial, target);
     emit({ type: 'job-finished', jobId, job: 'demo', ok: true });
     return { ...summary, ...(keptAside ? { keptAside } : {}) };
+  } catch (err) {
+    emit({ type: 'job-finished', jobId, job: 'demo', ok: false, error: toApiError(err) });
+    throw err;
   } finally {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
   }
