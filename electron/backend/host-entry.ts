@@ -11,6 +11,7 @@ import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import type { Grain } from '../../shared/period';
 import type { BackendContext } from './context';
 import type { HostScope } from './host-api';
+import { BackendStartError } from './worker/host';
 
 export { BackendHost, BackendStartError } from './worker/host';
 export type { DemoSeedOptions, WorkerInit } from './worker/protocol';
@@ -48,15 +49,7 @@ export interface InProcessOptions {
   program?: string;
 }
 
-/** Why a workbook could not be opened, as the ApiError every host reports (BackendStartError's for a worker). */
-export class OpenRefused extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message);
-    this.name = 'OpenRefused';
-  }
-}
-
-/** The backend in this thread, on the workbook at `dbPath`. Rejects with OpenRefused where the file cannot be opened. */
+/** The backend in this thread, on the workbook at `dbPath`. Rejects with BackendStartError, as a worker's start does, where the file cannot be opened. */
 export async function openInProcess(options: InProcessOptions): Promise<Backend> {
   const listeners = new Set<(event: BackendEvent) => void>();
   const emit = (event: BackendEvent) => {
@@ -79,7 +72,7 @@ export async function openInProcess(options: InProcessOptions): Promise<Backend>
         closeDb = () => db.close();
       }
     } catch (err) {
-      throw new OpenRefused(await asApiError(err, options.dbPath));
+      throw new BackendStartError(await asApiError(err, options.dbPath));
     }
   }
   const scope: HostScope = { path: options.dbPath, emit, now, ctx };

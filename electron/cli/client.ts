@@ -22,11 +22,11 @@ export class Client {
   /** Opens the workbook (see InProcessOptions for `access`); a refusal to open is a BackendRefusal. */
   static async open(options: InProcessOptions): Promise<Client> {
     // Loaded here: `fwb --help` and usage errors never load the backend.
-    const { openInProcess, OpenRefused } = await import('../backend/host-entry');
+    const { openInProcess, BackendStartError } = await import('../backend/host-entry');
     try {
       return new Client(await openInProcess({ program: 'fwb', ...options }));
     } catch (err) {
-      throw err instanceof OpenRefused ? new BackendRefusal(err.error) : err;
+      throw err instanceof BackendStartError ? new BackendRefusal(err.error) : err;
     }
   }
 
