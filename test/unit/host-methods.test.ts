@@ -73,6 +73,14 @@ describe('host-only methods through the host entry, in process', () => {
     expect(batches.value.batches.find((b) => b.batchId === r.value.batchId)).toMatchObject({ importedBy: 'mia' });
   });
 
+  it('holds the undo rule for whoever signed in: a planner may not take back someone else’s batch', async () => {
+    expect(await backend.hostCall('signInAs', { userId: 'pia' })).toEqual({ ok: true, value: { signedIn: 'pia' } });
+    expect(await backend.hostCall('undoImport', { batchId: 1 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/Pia is a planner/) } });
+    const batches = (await backend.call('listImportBatches', {})) as { ok: true; value: { batches: { batchId: number; undoneAt: string | null }[] } };
+    expect(batches.value.batches.find((b) => b.batchId === 1)).toMatchObject({ undoneAt: null });
+    expect(await backend.hostCall('signInAs', { userId: 'mia', passphrase: TEST_PASSPHRASE })).toEqual({ ok: true, value: { signedIn: 'mia' } });
+  });
+
   it('reports a refused file in the same shape, its rows read and quarantined counted', async () => {
     const r = (await backend.hostCall('importFile', { path: mixed, kind: 'forecasts', model: 'ets', origin: '2026-06-01', unknownItems: 'create', strict: true, force: true })) as { ok: true; value: ImportOutcome };
     expect(r.value).toMatchObject({ batchId: null, rowsRead: 3, rowsAccepted: 0, rowsQuarantined: 2, refused: { code: 'INPUT_REJECTED' } });

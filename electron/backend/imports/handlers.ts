@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ParsedRequestOf } from '../../../shared/contract';
-import type { ApiErrorCode, ImportOutcome, ImportPreview, ImportUndoOutcome } from '../../../shared/domain';
+import type { ApiErrorCode, ImportOutcome, ImportPreview, ImportUndoOutcome, SessionUser } from '../../../shared/domain';
 import type { BackendContext } from '../context';
 import { toApiError, WorkbenchError } from '../errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
@@ -88,21 +88,25 @@ function toPreview(p: unknown): Omit<ImportPreview, 'size'> {
  * imported a batch may also take it back.
  */
 export function undoImport(ctx: BackendContext, req: ParsedRequestOf<'undoImportBatch'>): ImportUndoOutcome {
-  const user = requireUser(ctx.db);
-  const importedBy = ctx.db.prepare('SELECT imported_by FROM import_batches WHERE batch_id = ?').pluck().get(req.batchId) as string | null | undefined;
-  if (importedBy === undefined) throw new WorkbenchError('NOT_FOUND', `there is no import batch ${req.batchId}`);
-  if (user.role === 'planner' && importedBy !== user.userId) {
-    throw new WorkbenchError('FORBIDDEN', `${user.displayName} is a planner; an analyst, a manager or whoever imported batch ${req.batchId} may undo it.`);
+  return undoAs(ctx, req.batchId, requireUser(ctx.db));
+}
+
+/** One undo by `user`, or by nobody (a command run by the workbook's owner without --user), whatever the way in. */
+function undoAs(ctx: BackendContext, batchId: number, user: SessionUser | null): ImportUndoOutcome {
+  const importedBy = ctx.db.prepare('SELECT imported_by FROM import_batches WHERE batch_id = ?').pluck().get(batchId) as string | null | undefined;
+  if (importedBy === undefined) throw new WorkbenchError('NOT_FOUND', `there is no import batch ${batchId}`);
+  if (user?.role === 'planner' && importedBy !== user.userId) {
+    throw new WorkbenchError('FORBIDDEN', `${user.displayName} is a planner; an analyst, a manager or whoever imported batch ${batchId} may undo it.`);
   }
-  const outcome = undoImportBatch(ctx.db, req.batchId, { user: user.userId, at: ctx.now().toISOString() });
+  const outcome = undoImportBatch(ctx.db, batchId, { user: user?.userId ?? null, at: ctx.now().toISOString() });
   refreshCurrentRunExceptions(ctx.db);
   // A finished job of its own: the status line no longer reports an earlier import's refusal of this file.
-  ctx.emit({ type: 'job-finished', jobId: `import-undo-${req.batchId}`, job: 'import-undo', ok: true });
+  ctx.emit({ type: 'job-finished', jobId: `import-undo-${batchId}`, job: 'import-undo', ok: true });
   ctx.emit({ type: 'workbook-changed', reason: 'import-undo' });
   return outcome;
 }
 
 /** fwb import --undo: as whoever is signed in on this connection, or nobody (a command run by the workbook's owner). */
 export function undoImportAsCommand(ctx: BackendContext, batchId: number): ImportUndoOutcome {
-  return undoImportBatch(ctx.db, batchId, { user: currentUser(ctx.db)?.userId ?? null, at: ctx.now().toISOString() });
+  return undoAs(ctx, batchId, currentUser(ctx.db));
 }
