@@ -5,7 +5,7 @@
 // it in its own thread (openInProcess), since one command's call needs no other
 // thread and a thread's start would cost every command. The rest are the few
 // file helpers a host needs around the backend: staging uploads, the exports
-// folder it serves, the restore swap, the chain head's printed form.
+// folder it serves, the restore swap, the chain head's printed form, an import's field names.
 // Light on purpose: api.ts, host-api.ts and the workbook load on first use.
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import type { Grain } from '../../shared/period';
