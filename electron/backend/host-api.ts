@@ -4,7 +4,7 @@
 // the browser host ever sends, so the contract's METHOD_NAMES stay the page's
 // whole API. Each is validated with zod like the contract.
 import { z } from 'zod';
-import { getAccuracyOverviewRequest, runExportRequest } from '../../shared/contract';
+import type { ParsedRequestOf } from '../../shared/contract';
 import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Result } from '../../shared/domain';
 import type { Stairstep } from '../../shared/accuracy';
 import { GRAINS } from '../../shared/period';
@@ -14,9 +14,9 @@ import { toApiError, WorkbenchError } from './errors';
 import { backupWorkbook, type BackupOutcome } from './db/backup';
 import { signInForOneCommand } from './people/session';
 import { importPath, undoImportAsCommand } from './imports/handlers';
-import { exportToPath } from './exports/handlers';
-import { accuracyStairstep } from './accuracy/handlers';
-// The rest load when called: a backup must not wait for the demo recipe or the audit's verification to load.
+// The rest load when called, with the contract's schemas some requests take: a backup,
+// timed against imports under way, must not wait for the exports, the accuracy
+// engine, the demo recipe or the audit's verification to load.
 import type { BackupVerdict, RestoreOutcome } from './db/restore';
 import type { CheckReport } from './audit/check';
 import type { DemoSummary } from './demo/seed';
@@ -124,14 +124,17 @@ export const hostContract = {
   },
   /** fwb export: one export (the contract's runExport request) to a path the host names, its rows as job progress. */
   exportToFile: {
-    request: z.object({ request: runExportRequest, outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
-    run: async (scope: HostScope, req: { request: z.output<typeof runExportRequest>; outPath: string; overwrite: boolean }) =>
-      exportToPath(workbook(scope), req.request, req.outPath, req.overwrite),
+    request: async () => z.object({ request: (await import('../../shared/contract')).runExportRequest, outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
+    run: async (scope: HostScope, req: { request: ParsedRequestOf<'runExport'>; outPath: string; overwrite: boolean }) =>
+      (await import('./exports/handlers')).exportToPath(workbook(scope), req.request, req.outPath, req.overwrite),
   },
   /** fwb accuracy --stairstep: the stairstep alone (the screen's overview also computes its charts). */
   accuracyStairstep: {
-    request: z.object({ filter: getAccuracyOverviewRequest.shape.filter, metric: getAccuracyOverviewRequest.shape.metric }).strict(),
-    run: async (scope: HostScope, req: z.output<typeof getAccuracyOverviewRequest>): Promise<Stairstep> => accuracyStairstep(workbook(scope), req),
+    request: async () => {
+      const { shape } = (await import('../../shared/contract')).getAccuracyOverviewRequest;
+      return z.object({ filter: shape.filter, metric: shape.metric }).strict();
+    },
+    run: async (scope: HostScope, req: Omit<ParsedRequestOf<'getAccuracyOverview'>, 'seed'>): Promise<Stairstep> => (await import('./accuracy/handlers')).accuracyStairstep(workbook(scope), req),
   },
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {
@@ -147,7 +150,8 @@ export async function hostDispatch(scope: HostScope, method: unknown, payload: u
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown host method: ${String(method).slice(0, 100)}` } };
   }
   const entry = hostContract[method as HostMethodName];
-  const parsed = entry.request.safeParse(payload ?? {});
+  const request: z.ZodType = typeof entry.request === 'function' ? await entry.request() : entry.request;
+  const parsed = request.safeParse(payload ?? {});
   if (!parsed.success) {
     return { ok: false, error: { code: 'INVALID_REQUEST', message: `Invalid request for ${method}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}` } };
   }
