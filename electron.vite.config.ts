@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const __dirname = fileURLToPath(new URL('.', import.meta.url));
 
-// Three build targets with their own settings: main (+ the backend worker), the
+// Three build targets with their own settings: main (+ the backend worker and its parse worker), the
 // sandboxed preload (CommonJS, as sandboxed preloads require) and the renderer.
 export default defineConfig({
   main: {
@@ -16,6 +16,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           worker: resolve(__dirname, 'electron/backend/worker/worker.ts'),
+          // Beside worker.js, so the packaged app reads large imports in the same parse worker as fwb and runs from source.
+          'parse-worker': resolve(__dirname, 'electron/backend/imports/read/parse-worker.ts'),
         },
       },
     },

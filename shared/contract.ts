@@ -165,7 +165,8 @@ const exportSelection = {
   /** The trust map's window: the last this many cycles (as getTrustMap). */
   windowCycles: z.number().int().min(1).max(60).optional(),
 };
-const ACCURACY_EXPORT_BY = ['stairstep', 'direction_size', 'trust_map', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
+/** The accuracy tables an export may hold (and attr:NAME for an item attribute's slice). */
+export const ACCURACY_EXPORT_BY = ['stairstep', 'direction_size', 'trust_map', 'model', ...OVERRIDE_SLICES, ...LINE_SLICES] as readonly string[];
 function exportSelectionRules(r: { what: string; runId?: number; version?: number; batchId?: number; by?: string; metric?: string; filter?: object; format?: string; windowCycles?: number }, ctx: z.RefinementCtx): void {
   if (r.windowCycles !== undefined && r.by !== 'trust_map') ctx.addIssue({ code: 'custom', path: ['windowCycles'], message: 'a window of cycles only goes with the trust map' });
   if (r.what === 'accuracy' && r.by === undefined) ctx.addIssue({ code: 'custom', path: ['by'], message: 'say which accuracy table (by)' });

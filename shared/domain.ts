@@ -213,7 +213,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 /** Progress of a long job (import, export, demo seeding), streamed from the backend. */
 export type BackendEvent =
-  | { type: 'job-progress'; jobId: string; job: string; phase: string; done: number; total: number | null; message?: string }
+  | { type: 'job-progress'; jobId: string; job: string; phase: string; done: number; total: number | null; message?: string; /** Rows read so far, where the job reads rows (import). */ rows?: number }
   | { type: 'job-finished'; jobId: string; job: string; ok: boolean; error?: ApiError }
   | { type: 'workbook-changed'; reason: string }
   /**

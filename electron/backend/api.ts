@@ -14,8 +14,8 @@ import { runOfLine } from './decisions/plan-events';
 import { accuracyCube } from './accuracy/cube';
 import { runDeclared, type MethodDeclaration, type MethodTable } from './declarations';
 import { need } from './derived/registry';
-import { exceptionScoresOf, newestRunExceptions } from './exceptions/cache';
-import { previewImport, runImport, undoImport } from './imports/handlers';
+import { exceptionScoresOf } from './exceptions/cache';
+import { IMPORT_EFFECTS, previewImport, runImport, UNDO_EFFECTS, undoImport } from './imports/handlers';
 import { listImportBatches } from './queries/batches';
 import { getItemDetail } from './review/item-detail';
 import { listItemAttributes } from './review/item-attributes';
@@ -53,22 +53,8 @@ export const handlers: MethodTable = {
   getRunOverview: { kind: 'read', run: (ctx, req) => getRunOverview(ctx, req) },
   listImportBatches: { kind: 'read', run: (ctx) => listImportBatches(ctx) },
   previewImport: { kind: 'read', run: (ctx, req) => previewImport(ctx, req) },
-  runImport: {
-    kind: 'write',
-    job: { kind: 'import', refusalOf: (out) => out.refused },
-    run: (ctx, req) => runImport(ctx, req),
-    refreshes: (_req, db) => newestRunExceptions(db),
-    announces: { 'workbook-changed': (_db, _req, out) => (out.refused ? null : { reason: 'import' }) },
-  },
-  undoImportBatch: {
-    kind: 'write',
-    // A finished job of its own: the status line no longer reports an earlier import's refusal of this file;
-    // a refusal shows in the undo dialog instead.
-    job: { kind: 'import-undo', quietFailure: true },
-    run: (ctx, req) => undoImport(ctx, req),
-    refreshes: (_req, db) => newestRunExceptions(db),
-    announces: { 'workbook-changed': () => ({ reason: 'import-undo' }) },
-  },
+  runImport: { kind: 'write', ...IMPORT_EFFECTS, run: (ctx, req) => runImport(ctx, req) },
+  undoImportBatch: { kind: 'write', ...UNDO_EFFECTS, run: (ctx, req) => undoImport(ctx, req) },
   listQuarantine: { kind: 'read', run: (ctx, req) => listQuarantine(ctx, req) },
   getItemDetail: { kind: 'read', run: (ctx, req) => getItemDetail(ctx, req) },
   getSession: { kind: 'read', run: (ctx) => getSession(ctx) },

@@ -30,6 +30,8 @@ export interface JobProgress {
   done: number;
   total: number | null;
   message?: string;
+  /** Rows read so far, where the job reads rows (import). */
+  rows?: number;
 }
 
 /**

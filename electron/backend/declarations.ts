@@ -15,7 +15,8 @@ import { runJob, type JobKind, type JobOptions } from './jobs';
 type Answer<M extends MethodName> = ResponseOf<M> | Promise<ResponseOf<M>>;
 
 /** Derived data wanted current: always the same, or depending on the request. */
-export type Needs<M extends MethodName> = readonly DerivedNeed[] | ((req: ParsedRequestOf<M>, db: ReadableDb) => readonly DerivedNeed[]);
+export type NeedsOf<Req> = readonly DerivedNeed[] | ((req: Req, db: ReadableDb) => readonly DerivedNeed[]);
+export type Needs<M extends MethodName> = NeedsOf<ParsedRequestOf<M>>;
 
 type EventType = BackendEvent['type'];
 type EventBody<T extends EventType> = Omit<Extract<BackendEvent, { type: T }>, 'type'>;
@@ -25,11 +26,23 @@ type EventBody<T extends EventType> = Omit<Extract<BackendEvent, { type: T }>, '
  * from the request and the answer, or null when this call changed nothing to
  * announce (an import refused as a whole, a bulk accept of no line).
  */
-export type Announces<M extends MethodName> = {
-  [T in EventType]?: (db: ReadableDb, req: ParsedRequestOf<M>, out: ResponseOf<M>) => EventBody<T> | null;
+export type AnnouncesOf<Req, Out> = {
+  [T in EventType]?: (db: ReadableDb, req: Req, out: Out) => EventBody<T> | null;
 };
+export type Announces<M extends MethodName> = AnnouncesOf<ParsedRequestOf<M>, ResponseOf<M>>;
 
 export type JobDeclaration<M extends MethodName> = { kind: JobKind } & JobOptions<ResponseOf<M>>;
+
+/**
+ * What a write does besides answering, apart from the handler: shared where one
+ * change has two ways in (the page's runImport and fwb's import of a path).
+ */
+export interface Effects<Req, Out> {
+  current?: NeedsOf<Req>;
+  job?: { kind: JobKind } & JobOptions<Out>;
+  refreshes?: NeedsOf<Req>;
+  announces: AnnouncesOf<Req, Out>;
+}
 
 interface Common<M extends MethodName> {
   /** Derived data the method reads, brought current by dispatch before it runs. */
@@ -56,7 +69,7 @@ export type MethodDeclaration<M extends MethodName> = ReadMethod<M> | WriteMetho
 
 export type MethodTable = { [M in MethodName]: MethodDeclaration<M> };
 
-const needsOf = <M extends MethodName>(needs: Needs<M> | undefined, req: ParsedRequestOf<M>, db: ReadableDb): readonly DerivedNeed[] =>
+const needsOf = <Req>(needs: NeedsOf<Req> | undefined, req: Req, db: ReadableDb): readonly DerivedNeed[] =>
   needs === undefined ? [] : typeof needs === 'function' ? needs(req, db) : needs;
 
 /**
@@ -65,19 +78,26 @@ const needsOf = <M extends MethodName>(needs: Needs<M> | undefined, req: ParsedR
  * one); the derived data it refreshes; its announcements. A failure announces
  * nothing.
  */
-export async function runDeclared<M extends MethodName>(ctx: BackendContext, declaration: MethodDeclaration<M>, req: ParsedRequestOf<M>): Promise<ResponseOf<M>> {
+export function runDeclared<M extends MethodName>(ctx: BackendContext, declaration: MethodDeclaration<M>, req: ParsedRequestOf<M>): Promise<ResponseOf<M>> {
+  const run = declaration.run as (c: WriteContext, r: ParsedRequestOf<M>) => Answer<M>;
+  const effects: Effects<ParsedRequestOf<M>, ResponseOf<M>> = declaration.kind === 'write' ? declaration : { ...declaration, announces: {} };
+  return carryOut(ctx, effects, run, req, declaration.kind === 'write');
+}
+
+/** The same, for a host's way in to a write the API also offers (host-api.ts): the effects the method declares. */
+export async function carryOut<Req, Out>(ctx: BackendContext, effects: Effects<Req, Out>, run: (ctx: WriteContext, req: Req) => Out | Promise<Out>, req: Req, writes = true): Promise<Out> {
   const { emit, ...rest } = ctx;
-  bringCurrent(ctx.db, needsOf(declaration.current, req, ctx.db));
-  const work = async (progress?: WriteContext['progress']): Promise<ResponseOf<M>> => {
+  bringCurrent(ctx.db, needsOf(effects.current, req, ctx.db));
+  const work = async (progress?: WriteContext['progress']): Promise<Out> => {
     const handlerCtx: WriteContext = progress ? { ...rest, progress } : rest;
-    const out = await (declaration.run as (c: WriteContext, r: ParsedRequestOf<M>) => Answer<M>)(handlerCtx, req);
-    if (declaration.kind === 'write') bringCurrent(ctx.db, needsOf(declaration.refreshes, req, ctx.db));
+    const out = await run(handlerCtx, req);
+    if (writes) bringCurrent(ctx.db, needsOf(effects.refreshes, req, ctx.db));
     return out;
   };
-  const { job } = declaration;
+  const { job } = effects;
   const out = job ? await runJob(emit, job.kind, work, job) : await work();
-  if (declaration.kind === 'write') {
-    for (const [type, make] of Object.entries(declaration.announces) as [EventType, (db: ReadableDb, r: unknown, o: unknown) => object | null][]) {
+  if (writes) {
+    for (const [type, make] of Object.entries(effects.announces) as [EventType, (db: ReadableDb, r: Req, o: Out) => object | null][]) {
       const body = make(ctx.db, req, out);
       if (body) emit({ type, ...body } as BackendEvent);
     }

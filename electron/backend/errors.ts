@@ -29,6 +29,8 @@ export function toApiError(err: unknown): ApiError {
     if (err.hint !== undefined) out.hint = err.hint;
     return out;
   }
+  // A damaged page met mid-call (an export, accuracy): a sentence and the way back, never SQLite's words alone.
+  if (isDamageError(err)) return { code: 'WORKBOOK_DAMAGED', message: `The workbook is damaged (${(err as Error).message}); nothing was written. ${RESTORE_ADVICE}.`, hint: { option: 'restoreBackup' } };
   // Where nobody could say what holds the workbook (db/busy.ts names it where it can), still a sentence, never INTERNAL.
   if (isSqliteBusy(err)) return { code: 'WORKBOOK_BUSY', message: BUSY_SENTENCE };
   const message = err instanceof Error ? err.message : String(err);
@@ -42,3 +44,12 @@ export const BUSY_SENTENCE = 'The workbook is busy: another program is writing t
 export function isSqliteBusy(err: unknown): boolean {
   return err instanceof Error && err.name === 'SqliteError' && /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code));
 }
+
+/** SQLite's error codes for a file whose pages do not hold together (SQLITE_CORRUPT and its extended forms): see db/damage.ts. */
+export function isDamageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_CORRUPT');
+}
+
+/** What to do about damage, in neutral words: each entry point names its own way to restore (hint 'restoreBackup'). */
+export const RESTORE_ADVICE = 'Restore it from a backup; the damaged file is kept aside, not deleted';

@@ -1,44 +1,158 @@
-// Calls only the host may make (the desktop shell's File menu), never the page:
-// they take paths on disk, which an untrusted renderer must not be able to name.
-// They travel as 'hostCall' messages, which neither the IPC relay nor the
-// browser host ever sends, so the contract's METHOD_NAMES stay the page's whole API.
+// Calls only a trusted host may make (the desktop shell's File menu, fwb), never
+// the page: they take paths on disk, which an untrusted renderer must not be able
+// to name. They travel as 'hostCall' messages, which neither the IPC relay nor
+// the browser host ever sends, so the contract's METHOD_NAMES stay the page's
+// whole API. Each is validated with zod like the contract.
 import { z } from 'zod';
-import type { Result } from '../../shared/domain';
+import type { ParsedRequestOf } from '../../shared/contract';
+import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Result } from '../../shared/domain';
+import type { Stairstep } from '../../shared/accuracy';
+import { GRAINS } from '../../shared/period';
 import type { BackendContext } from './context';
 import { asBusyError } from './db/busy';
-import { toApiError } from './errors';
+import { toApiError, WorkbenchError } from './errors';
 import { backupWorkbook, type BackupOutcome } from './db/backup';
-import { verifyRestoreCopy, type BackupVerdict } from './db/restore';
+import { signInForOneCommand } from './people/session';
+import { carryOut } from './declarations';
+import { IMPORT_EFFECTS, importPath, UNDO_EFFECTS, undoImportAsCommand } from './imports/handlers';
+import { runJob } from './jobs';
+// The rest load when called, with the contract's schemas some requests take: a backup,
+// timed against imports under way, must not wait for the exports, the accuracy
+// engine, the demo recipe or the audit's verification to load.
+import type { BackupVerdict, RestoreOutcome } from './db/restore';
+import type { CheckReport } from './audit/check';
+import type { DemoSummary } from './demo/seed';
+import { parseWorkerFile } from './imports/read/reader-thread';
 
-const absolutePath = z.string().min(1).max(4096);
+/**
+ * What a host call runs with: the workbook's path, a way to stream job events,
+ * and the open workbook, or null for calls about files rather than an open
+ * workbook (restore, demo) that the host makes without opening one.
+ */
+export interface HostScope {
+  path: string;
+  emit: BackendContext['emit'];
+  now: () => Date;
+  ctx: BackendContext | null;
+}
+
+// A path on the host's machine: the shell's dialogs give absolute ones, fwb's as typed (relative to where it runs).
+const filePath = z.string().min(1).max(4096);
+
+function workbook(scope: HostScope): BackendContext {
+  if (!scope.ctx) throw new WorkbenchError('INVALID_REQUEST', 'This call needs an open workbook.');
+  return scope.ctx;
+}
+
+const importFileRequest = z
+  .object({
+    path: filePath,
+    kind: z.enum(IMPORT_FILE_KINDS),
+    model: z.string().min(1).max(100).optional(),
+    modelVersion: z.string().max(100).optional(),
+    origin: z.string().max(40).optional(),
+    grain: z.enum(GRAINS).optional(),
+    map: z.record(z.string(), z.string()).optional(),
+    sheet: z.string().max(200).optional(),
+    strict: z.boolean().default(false),
+    force: z.boolean().default(false),
+    unknownItems: z.enum(['create', 'reject']).default('reject'),
+  })
+  .strict();
 
 export const hostContract = {
-  /** File › Back up workbook…: an online backup of the open workbook to `outPath`. */
+  /** File › Back up workbook… and fwb backup: an online backup of the open workbook to `outPath`, its pages as job progress. */
   backupWorkbook: {
-    request: z.object({ outPath: absolutePath, overwrite: z.boolean().default(false) }).strict(),
-    run: (ctx: BackendContext, req: { outPath: string; overwrite: boolean }): Promise<BackupOutcome> => backupWorkbook(ctx.db, req.outPath, { overwrite: req.overwrite }),
+    request: z.object({ outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
+    run: (scope: HostScope, req: { outPath: string; overwrite: boolean }): Promise<BackupOutcome> =>
+      // The status line shows a job until it finishes, refused or not.
+      runJob(scope.emit, 'backup', (progress) =>
+        backupWorkbook(workbook(scope).db, req.outPath, {
+          overwrite: req.overwrite,
+          onProgress: (p) => progress({ phase: 'backing up', done: p.pagesDone, total: p.pagesTotal, message: `${p.pagesDone}/${p.pagesTotal} pages` }),
+        }),
+      ),
   },
   /** File › Restore from backup…: checks the shell's copy of the backup before the shell swaps it in. */
   verifyRestoreCopy: {
-    request: z.object({ path: absolutePath, displayName: z.string().min(1).max(300) }).strict(),
-    run: (_ctx: BackendContext, req: { path: string; displayName: string }): Promise<BackupVerdict> => verifyRestoreCopy(req.path, req.displayName),
+    request: z.object({ path: filePath, displayName: z.string().min(1).max(300) }).strict(),
+    run: async (_scope: HostScope, req: { path: string; displayName: string }): Promise<BackupVerdict> => (await import('./db/restore')).verifyRestoreCopy(req.path, req.displayName),
+  },
+  /** fwb restore: puts the backup `from` in the workbook's place (no workbook open), keeping the current file aside. */
+  restoreWorkbook: {
+    request: z.object({ from: filePath }).strict(),
+    run: async (scope: HostScope, req: { from: string }): Promise<RestoreOutcome> => (await import('./db/restore')).restoreWorkbook(scope.path, req.from),
+  },
+  /** fwb check: integrity, the audit chain, the journal, releases and governed rows; `against` a copy's recorded chain head. */
+  checkWorkbook: {
+    request: z.object({ against: filePath.optional() }).strict(),
+    run: async (scope: HostScope, req: { against?: string }): Promise<CheckReport> => {
+      const against = req.against === undefined ? undefined : await (await import('./audit/against')).readCopyChainHead(req.against);
+      const { checkWorkbook } = await import('./audit/check');
+      return checkWorkbook(workbook(scope).db, { against });
+    },
+  },
+  /** fwb demo: writes the demo workbook at the path (no workbook open), under a temporary name until it is complete. */
+  generateDemo: {
+    request: z.object({ items: z.number().int().min(1), months: z.number().int().min(36), seed: z.number().int() }).strict(),
+    run: async (scope: HostScope, req: { items: number; months: number; seed: number }): Promise<DemoSummary & { keptAside?: string }> =>
+      (await import('./demo/seed')).writeDemoFile(scope.path, req, scope.emit),
+  },
+  /** fwb --user: signs a person in on this connection for one command, with their passphrase where they have one. */
+  signInAs: {
+    request: z.object({ userId: z.string().min(1).max(1000), passphrase: z.string().max(100_000).optional() }).strict(),
+    run: async (scope: HostScope, req: { userId: string; passphrase?: string }) => signInForOneCommand(workbook(scope), req.userId, req.passphrase),
+  },
+  /** fwb import: a file by its path, as the signed-in person (or nobody), with job events as the app's imports have. */
+  importFile: {
+    request: importFileRequest,
+    run: async (scope: HostScope, req: z.output<typeof importFileRequest>): Promise<ImportOutcome> => {
+      const { path, ...options } = req;
+      // The page's runImport and this: one import, with the effects api.ts declares for it (job, rescoring, announcement).
+      return carryOut(workbook(scope), IMPORT_EFFECTS, (ctx) => importPath(ctx, path, options), req);
+    },
+  },
+  /** fwb import --undo: takes a batch back as the signed-in person (or nobody). */
+  undoImport: {
+    request: z.object({ batchId: z.number().int().min(1) }).strict(),
+    run: async (scope: HostScope, req: { batchId: number }): Promise<ImportUndoOutcome> => carryOut(workbook(scope), UNDO_EFFECTS, (ctx) => undoImportAsCommand(ctx, req.batchId), req),
+  },
+  /** fwb export: one export (the contract's runExport request) to a path the host names, its rows as job progress. */
+  exportToFile: {
+    request: async () => z.object({ request: (await import('../../shared/contract')).runExportRequest, outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
+    run: async (scope: HostScope, req: { request: ParsedRequestOf<'runExport'>; outPath: string; overwrite: boolean }) =>
+      (await import('./exports/handlers')).exportToPath(workbook(scope), req.request, req.outPath, req.overwrite),
+  },
+  /** fwb accuracy --stairstep: the stairstep alone (the screen's overview also computes its charts). */
+  accuracyStairstep: {
+    request: async () => {
+      const { shape } = (await import('../../shared/contract')).getAccuracyOverviewRequest;
+      return z.object({ filter: shape.filter, metric: shape.metric }).strict();
+    },
+    run: async (scope: HostScope, req: Omit<ParsedRequestOf<'getAccuracyOverview'>, 'seed'>): Promise<Stairstep> => (await import('./accuracy/handlers')).accuracyStairstep(workbook(scope), req),
+  },
+  /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
+  backendInfo: {
+    request: z.object({}).strict(),
+    run: async (): Promise<{ parseWorker: string | null }> => ({ parseWorker: parseWorkerFile() }),
   },
 } as const;
 
 export type HostMethodName = keyof typeof hostContract;
 
-export async function hostDispatch(ctx: BackendContext, method: unknown, payload: unknown): Promise<Result<unknown>> {
+export async function hostDispatch(scope: HostScope, method: unknown, payload: unknown): Promise<Result<unknown>> {
   if (typeof method !== 'string' || !Object.hasOwn(hostContract, method)) {
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown host method: ${String(method).slice(0, 100)}` } };
   }
   const entry = hostContract[method as HostMethodName];
-  const parsed = entry.request.safeParse(payload ?? {});
+  const request: z.ZodType = typeof entry.request === 'function' ? await entry.request() : entry.request;
+  const parsed = request.safeParse(payload ?? {});
   if (!parsed.success) {
     return { ok: false, error: { code: 'INVALID_REQUEST', message: `Invalid request for ${method}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}` } };
   }
   try {
-    return { ok: true, value: await (entry.run as (ctx: BackendContext, req: unknown) => Promise<unknown>)(ctx, parsed.data) };
+    return { ok: true, value: await (entry.run as (scope: HostScope, req: unknown) => Promise<unknown>)(scope, parsed.data) };
   } catch (err) {
-    return { ok: false, error: toApiError(asBusyError(err, ctx.db)) };
+    return { ok: false, error: toApiError(scope.ctx ? asBusyError(err, scope.ctx.db) : err) };
   }
 }

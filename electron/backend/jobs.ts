@@ -8,7 +8,7 @@ import type { ApiError, BackendEvent } from '../../shared/domain';
 import type { JobProgress } from './context';
 import { toApiError } from './errors';
 
-export type JobKind = 'import' | 'import-undo' | 'export' | 'demo';
+export type JobKind = 'import' | 'import-undo' | 'export' | 'demo' | 'backup';
 
 export interface JobOptions<T> {
   /** A job that returns a refusal as its value (an import rejected as a whole) still ends as failed, with that refusal. */

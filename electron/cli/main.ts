@@ -1,6 +1,5 @@
-// fwb: argument parsing and printing only; the work is done by backend functions.
-import { isDamageError } from '../backend/db/damage';
-import { isSqliteBusy, WorkbenchError } from '../backend/errors';
+// fwb: argument parsing and printing only; the work is done by the backend, through its client (client.ts).
+import { BackendRefusal } from './client';
 import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE } from './usage';
 import { withCliHint } from './hints';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
@@ -47,29 +46,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   try {
     return await command.run(rest, io);
   } catch (caught) {
-    let err = caught;
-    if (isSqliteBusy(err)) {
-      // Another program held the workbook past the wait: say what, where the workbook records it.
-      const { busyErrorAt } = await import('../backend/db/busy');
-      err = busyErrorAt(rest.includes('--db') ? (rest[rest.indexOf('--db') + 1] ?? '') : '');
-    }
+    const err = caught;
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`fwb ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
       return EXIT.usage;
     }
-    if (err instanceof WorkbenchError) {
-      const where = [err.file, err.row !== undefined ? `row ${err.row}` : null, err.column ? `column ${err.column}` : null].filter(Boolean).join(', ');
-      io.stderr.write(`fwb ${name}: ${where ? `${where}: ` : ''}${withCliHint(err.message, err.hint)}\n`);
-      return err.code === 'INPUT_REJECTED' || err.code === 'NOT_A_WORKBOOK' || err.code === 'WORKBOOK_TOO_NEW' ? EXIT.rejected : EXIT.failed;
-    }
-    if (isDamageError(err)) {
-      // A damaged page met while reading (export, accuracy): a sentence and the way back, not SQLite's stack.
-      const db = rest.includes('--db') ? (rest[rest.indexOf('--db') + 1] ?? 'FILE') : 'FILE';
-      io.stderr.write(`fwb ${name}: the workbook is damaged (${(err as Error).message}); nothing was written. Restore it from a backup with fwb restore --db ${db} --from BACKUP; the damaged file is kept aside.\n`);
-      return EXIT.failed;
+    if (err instanceof BackendRefusal && err.error.code !== 'INTERNAL') {
+      const e = err.error;
+      const where = [e.file, e.row !== undefined ? `row ${e.row}` : null, e.column ? `column ${e.column}` : null].filter(Boolean).join(', ');
+      io.stderr.write(`fwb ${name}: ${where ? `${where}: ` : ''}${withCliHint(e.message, e.hint)}\n`);
+      return e.code === 'INPUT_REJECTED' || e.code === 'NOT_A_WORKBOOK' || e.code === 'WORKBOOK_TOO_NEW' ? EXIT.rejected : EXIT.failed;
     }
     // Not an error we know: a sentence for the person, the stack only when asked for (FWB_DEBUG=1).
-    const message = err instanceof Error ? err.message : String(err);
+    const message = err instanceof BackendRefusal ? err.error.message.replace(/^Unexpected backend error: /, '') : err instanceof Error ? err.message : String(err);
     io.stderr.write(`fwb ${name} failed unexpectedly: ${message}. Nothing more was written; this is a fault of fwb, please report it${process.env.FWB_DEBUG === '1' ? '' : ' (FWB_DEBUG=1 prints the details)'}.\n`);
     if (process.env.FWB_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT.failed;

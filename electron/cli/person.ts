@@ -2,10 +2,8 @@
 // it with their passphrase, read from standard input (--passphrase-stdin) or the
 // environment (FWB_PASSPHRASE) — never from the command line, where other
 // programs on the machine can read it.
-import type { BackendContext } from '../backend/context';
-import { findPerson } from '../backend/people/people';
-import { signInForCommand, signInMethodOf } from '../backend/people/session';
-import { WorkbenchError } from '../backend/errors';
+import type { CommandSignIn } from '../backend/host-entry';
+import type { Client } from './client';
 import { UsageError, type CliIo } from './io';
 
 export const PASSPHRASE_ENV = 'FWB_PASSPHRASE';
@@ -25,18 +23,15 @@ async function readStdin(io: CliIo): Promise<string> {
 }
 
 /** Signs `userId` in on this command's connection, asking for their passphrase where they have one; returns their id. */
-export async function actAsPerson(ctx: BackendContext, userId: string, io: CliIo, fromStdin: boolean): Promise<string> {
-  const method = signInMethodOf(ctx.db, userId);
+export async function actAsPerson(client: Client, userId: string, io: CliIo, fromStdin: boolean): Promise<string> {
   const fromEnv = process.env[PASSPHRASE_ENV] || undefined;
   const passphrase = fromStdin ? await readStdin(io) : fromEnv;
-  if (method === 'passphrase' && passphrase === undefined) {
-    const who = findPerson(ctx.db, userId)!;
+  const outcome = await client.host<CommandSignIn>('signInAs', passphrase === undefined ? { userId } : { userId, passphrase });
+  if ('needsPassphrase' in outcome) {
+    const who = outcome.needsPassphrase;
     throw new UsageError(
-      `${userId} (${who.display_name}, ${who.role}) signs in with a passphrase: give it on standard input with --passphrase-stdin, or in the environment variable ${PASSPHRASE_ENV} (never on the command line).`,
+      `${userId} (${who.displayName}, ${who.role}) signs in with a passphrase: give it on standard input with --passphrase-stdin, or in the environment variable ${PASSPHRASE_ENV} (never on the command line).`,
     );
   }
-  if (method === 'new-passphrase') {
-    throw new WorkbenchError('FORBIDDEN', `${userId} has no passphrase yet (the workbook comes from an earlier version): sign in as them once in the app to choose one, then run this again.`);
-  }
-  return (await signInForCommand(ctx, userId, { passphrase })).userId;
+  return outcome.signedIn;
 }

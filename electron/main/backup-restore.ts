@@ -5,7 +5,7 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { BaseWindow, Dialog, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import type { Result } from '../../shared/domain';
-import { discardRestoreCopy, restoreStamp, stageRestoreCopy, swapInRestoredCopy, workbookStillOpen } from '../backend/db/restore-files';
+import { discardRestoreCopy, restoreStamp, stageRestoreCopy, swapInRestoredCopy, workbookStillOpen } from '../backend/host-entry';
 import { WORKBOOK_FILTERS } from './menu';
 import { workbookName, type OpenOptions } from './workbook';
 

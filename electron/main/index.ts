@@ -4,7 +4,7 @@
 import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BackendHost } from '../backend/worker/host';
+import { BackendHost } from '../backend/host-entry';
 import { appLocations } from './app-page';
 import { runApp } from './lifecycle';
 

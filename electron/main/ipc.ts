@@ -5,7 +5,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import { statSync } from 'node:fs';
 import { EVENT_CHANNEL, METHOD_NAMES, STAGE_FILE_CHANNEL, type MethodName, ipcChannel } from '../../shared/methods';
-import { defaultStagingDir, stageCopy } from '../backend/imports/staging';
+import { defaultStagingDir, stageCopy } from '../backend/host-entry';
 import { type AppPage, isAppPageUrl } from './app-page';
 
 export interface BackendRelay {

@@ -10,7 +10,7 @@ import { askForNewWorkbookPath, askForWorkbookToOpen, installApplicationMenu } f
 import { installSecurityGuards } from './security';
 import { createMainWindow, loadAppPage, windowTitle } from './window';
 import { type StartBackend, WorkbookSession, startFailureMessage, workbookName } from './workbook';
-import { discardStagingDir } from '../backend/imports/staging';
+import { discardStagingDir } from '../backend/host-entry';
 import { backupFromMenu, restoreFromMenu, type BackupRestoreDeps } from './backup-restore';
 
 export interface MainElectron {

@@ -3,8 +3,7 @@
 // refused file (too new, not a workbook) leaves the current workbook in place.
 import { basename, resolve } from 'node:path';
 import type { BackendEvent, Result } from '../../shared/domain';
-import { BackendStartError } from '../backend/worker/host';
-import type { WorkerInit } from '../backend/worker/protocol';
+import { BackendStartError, type WorkerInit } from '../backend/host-entry';
 
 export interface Backend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;

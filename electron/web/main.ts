@@ -3,11 +3,8 @@
 // the session token); everything else goes to stderr.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BackendHost, BackendStartError } from '../backend/worker/host';
-import { sourceWorkerUrl } from '../backend/worker/worker-url';
-import { discardStagingDir } from '../backend/imports/staging';
+import { BackendHost, BackendStartError, discardStagingDir, exportsDirFor, sourceWorkerUrl } from '../backend/host-entry';
 import { startWebHost } from './server';
-import { exportsDirFor } from '../backend/exports/folder';
 import { openInBrowser, writeLaunchFile, type LaunchFile } from './launch';
 
 const USAGE = 'usage: npm run web -- --db FILE [--port N] [--seed-demo-if-empty] [--open]';

@@ -10,8 +10,7 @@ import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
-import { defaultStagingDir, stageStream } from '../backend/imports/staging';
-import { exportFileIn, READ_NO_FOLLOW } from '../backend/exports/folder';
+import { defaultStagingDir, exportFileIn, READ_NO_FOLLOW, stageStream } from '../backend/host-entry';
 import { createReadStream, openSync } from 'node:fs';
 
 export interface ApiBackend {

@@ -1,10 +1,11 @@
 // The accuracy engine behind the API. Each reads the cube as it stands: dispatch brings it current first (api.ts declares it).
-import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type AccuracyOverview, type SliceTable, type SourceRanking } from '../../../shared/accuracy';
+import { ATTRIBUTE_SLICE_PREFIX, isAttributeSlice, type AccuracyOptions, type AccuracyOverview, type SliceTable, type SourceRanking, type Stairstep } from '../../../shared/accuracy';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import { periodFromKey } from '../../../shared/period';
 import type { ReadContext, WriteContext } from '../context';
 import type { ReadableDb } from '../db/handles';
 import { attributeSlice } from './attribute-slice';
+import { ensureAccuracyCube } from './cube';
 import { runDriftGuard as guard } from './drift';
 import { overrideGuidance } from './guidance';
 import { runLabels } from './run-labels';
@@ -68,3 +69,9 @@ export const getOverrideGuidance = (ctx: ReadContext, req: ParsedRequestOf<'getO
 export const getTrustMap = (ctx: ReadContext, req: ParsedRequestOf<'getTrustMap'>) => trustMap(ctx.db, req.windowCycles);
 
 export const runDriftGuard = (ctx: WriteContext) => guard(ctx.db, ctx.now());
+
+/** The stairstep alone, for fwb accuracy --stairstep (a host call, outside dispatch: it brings the cube current itself). */
+export function accuracyStairstep(ctx: WriteContext, req: { filter: ParsedRequestOf<'getAccuracyOverview'>['filter']; metric: ParsedRequestOf<'getAccuracyOverview'>['metric'] }): Stairstep {
+  ensureAccuracyCube(ctx.db);
+  return fvaStairstep(ctx.db, req.filter, req.metric);
+}

@@ -4,17 +4,11 @@
 // good — and every way in says so in a sentence with the way back (a backup),
 // never with SQLite's own error and a stack trace.
 import { basename } from 'node:path';
-import { WorkbenchError } from '../errors';
+import { isDamageError, RESTORE_ADVICE, WorkbenchError } from '../errors';
 import type { Db } from './open';
 
-/** SQLite's error codes for a file whose pages do not hold together (SQLITE_CORRUPT and its extended forms). */
-export function isDamageError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_CORRUPT');
-}
-
-/** What to do about it, in neutral words: each entry point names its own way to restore (hint 'restoreBackup'). */
-export const RESTORE_ADVICE = 'Restore it from a backup; the damaged file is kept aside, not deleted';
+// Kept with the errors (errors.ts), which turn a damaged page met mid-call into WORKBOOK_DAMAGED.
+export { isDamageError, RESTORE_ADVICE } from '../errors';
 
 export function damagedWorkbookError(path: string, detail: string): WorkbenchError {
   return new WorkbenchError('WORKBOOK_DAMAGED', `${basename(path)} is damaged (${detail}), so it was not opened for writing and nothing in it was changed. ${RESTORE_ADVICE}`, {

@@ -24,7 +24,7 @@ export async function exportToFile(
   if (selection.what === 'accuracy' || selection.what === 'governance') bringCurrent(db, [need(accuracyCube)]);
   if (format === 'html') {
     // The governance report: one document, not a table.
-    const done = writeGovernanceHtml(db, path);
+    const done = await writeGovernanceHtml(db, path);
     return { path: done.path, rows: 7, bytes: done.bytes, warnings: [], title: done.title, fileStem: 'governance-report' };
   }
   const table = selectTable(db, selection);

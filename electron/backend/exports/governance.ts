@@ -3,7 +3,6 @@
 // what the Export screen previews before the document is written.
 import { writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { ReadableDb } from '../db/handles';
-import { governanceHtml } from '../governance/html';
 import { governanceReport } from '../governance/report';
 import { roundTo } from '../../../shared/format';
 import { steppedDownRoles } from '../../../shared/governance';
@@ -48,9 +47,11 @@ export function governanceHeadlines(db: ReadableDb, now = new Date()): TitledTab
 }
 
 /** Writes the report's HTML to `outPath` (through a partial file, renamed at the end). */
-export function writeGovernanceHtml(db: ReadableDb, outPath: string, now = new Date()): { path: string; title: string; bytes: number } {
+export async function writeGovernanceHtml(db: ReadableDb, outPath: string, now = new Date()): Promise<{ path: string; title: string; bytes: number }> {
   const path = assertWritableTarget(outPath);
   const report = governanceReport(db, now);
+  // Loaded here: its charts' renderer (ECharts) is large, and only this document needs it.
+  const { governanceHtml } = await import('../governance/html');
   const partial = partialPathFor(path);
   try {
     writeFileSync(partial, governanceHtml(report), { encoding: 'utf8', mode: PRIVATE_FILE_MODE, flag: 'wx' });

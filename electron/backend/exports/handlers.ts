@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ExportCell, ExportFormat, ExportOutcome, ExportPreview } from '../../../shared/exports';
-import type { ReadContext } from '../context';
+import type { BackendContext, ReadContext } from '../context';
+import { runJob } from '../jobs';
 import { ensureExportsDir, entryExists, workbookStem } from './folder';
 import { writeGovernanceHtml } from './governance';
 import { selectTable } from './select';
@@ -43,7 +44,7 @@ export async function runExport(ctx: ReadContext, req: ParsedRequestOf<'runExpor
   if (format === 'html') {
     const dir = ensureExportsDir(ctx.path);
     const fileName = exportFileName(dir, ctx.path, 'governance-report', format, ctx.now());
-    const done = writeGovernanceHtml(ctx.db, assertExportTarget(join(dir, fileName), { workbookPath: ctx.path }), ctx.now());
+    const done = await writeGovernanceHtml(ctx.db, assertExportTarget(join(dir, fileName), { workbookPath: ctx.path }), ctx.now());
     return { what: req.what, format, title: done.title, path: done.path, fileName, rows: 7, bytes: done.bytes, warnings: [] };
   }
   // Resolve first, so a wrong run or batch is refused before any folder or file is made.
@@ -57,4 +58,14 @@ export async function runExport(ctx: ReadContext, req: ParsedRequestOf<'runExpor
     ctx.progress?.({ phase: `writing ${format.toUpperCase()}`, done: p.rowsDone, total: p.total, message: `${p.rowsDone} rows` }),
   );
   return { what: req.what, format, title: table.title, path: written.path, fileName, rows: written.rows, bytes: written.bytes, warnings: written.warnings };
+}
+
+/** A host's export to a path it names (fwb export --out): the same request as runExport, its rows as job progress. */
+export async function exportToPath(ctx: BackendContext, req: ParsedRequestOf<'runExport'>, outPath: string, overwrite: boolean) {
+  const { format, ...selection } = req;
+  return runJob(ctx.emit, 'export', async (progress) => {
+    const { exportToFile } = await import('./export-file');
+    const done = await exportToFile(ctx.db, selection, format, outPath, (p) => progress({ phase: 'exporting', done: p.rowsDone, total: p.total ?? null, message: `${p.rowsDone} rows` }), { overwrite });
+    return { what: req.what, format, title: done.title, path: done.path, rows: done.rows, bytes: done.bytes, warnings: done.warnings };
+  });
 }

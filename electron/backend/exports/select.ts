@@ -1,7 +1,7 @@
 // Which table an export request means: the plan of a run (the current run when
 // none is named) or of one of its released versions, the quarantine of a batch,
-// or the audit log. Checked here, not only in the contract, because the CLI
-// calls in without it.
+// or the audit log. Which parts go together is the contract's to say (runExport's
+// schema): every way in, fwb's included, comes through it.
 import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
 import type { ExportKind } from '../../../shared/exports';
 import { accuracyTable, type AccuracySelection } from './accuracy-table';
@@ -32,10 +32,6 @@ const invalid = (message: string) => new WorkbenchError('INVALID_REQUEST', messa
 const withProvenance = (db: ReadableDb, table: TitledTable): TitledTable => ({ ...table, provenance: { chainHead: chainHead(db) } });
 
 export function selectTable(db: ReadableDb, s: ExportSelection): TitledTable {
-  if (s.what !== 'plan' && (s.runId !== undefined || s.version !== undefined)) throw invalid(`A run or version only goes with the plan, not with ${s.what}.`);
-  if (s.what !== 'accuracy' && (s.by !== undefined || s.metric !== undefined || s.filter !== undefined)) throw invalid(`A slice, metric or filter only goes with accuracy, not with ${s.what}.`);
-  if (s.windowCycles !== undefined && s.by !== 'trust_map') throw invalid('A window of cycles only goes with the trust map.');
-  if (s.what !== 'quarantine' && s.batchId !== undefined) throw invalid(`A batch only goes with quarantine, not with ${s.what}.`);
   switch (s.what) {
     case 'plan': {
       const runId = s.runId ?? currentRunId(db);

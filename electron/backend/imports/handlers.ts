@@ -1,14 +1,38 @@
 // The import methods of the API: resolve the staged file, run the pipeline, and
-// report its progress (api.ts declares them jobs: the job events, the scores of
-// the newest run and the announcement come from dispatch).
+// report its progress. What an import does besides (the job events, the scores
+// of the newest run, the announcement) is declared once here, in IMPORT_EFFECTS
+// and UNDO_EFFECTS, and carried out by dispatch (api.ts) for the page and by the
+// host method for fwb's import of a file by its path (host-api.ts) alike.
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ParsedRequestOf } from '../../../shared/contract';
-import type { ImportOutcome, ImportPreview, ImportUndoOutcome } from '../../../shared/domain';
+import type { ApiErrorCode, ImportOutcome, ImportPreview, ImportUndoOutcome, SessionUser } from '../../../shared/domain';
 import type { ReadContext, WriteContext } from '../context';
+import type { Effects } from '../declarations';
 import { toApiError, WorkbenchError } from '../errors';
+import { newestRunExceptions } from '../exceptions/cache';
+import { currentUser, requireUser } from '../people/session';
+import { ImportRejectedError } from './import-errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
-import { requireUser } from '../people/session';
+import type { ImportOptions } from './types';
 import { undoImportBatch } from './undo';
+
+/** An import's side effects: a job (a refused file ends it failed), the newest run rescored, the workbook announced changed unless refused. */
+export const IMPORT_EFFECTS: Effects<unknown, ImportOutcome> = {
+  job: { kind: 'import', refusalOf: (out) => out.refused },
+  refreshes: (_req, db) => newestRunExceptions(db),
+  announces: { 'workbook-changed': (_db, _req, out) => (out.refused ? null : { reason: 'import' }) },
+};
+
+/**
+ * An undo's: a finished job of its own (the status line no longer reports an earlier import's refusal of this
+ * file; a refusal shows in the undo dialog instead), the newest run rescored, the workbook announced changed.
+ */
+export const UNDO_EFFECTS: Effects<unknown, ImportUndoOutcome> = {
+  job: { kind: 'import-undo', quietFailure: true },
+  refreshes: (_req, db) => newestRunExceptions(db),
+  announces: { 'workbook-changed': () => ({ reason: 'import-undo' }) },
+};
 
 export async function previewImport(ctx: ReadContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);
@@ -23,38 +47,43 @@ export async function runImport(ctx: WriteContext, req: ParsedRequestOf<'runImpo
   const user = requireUser(ctx.db);
   const path = stagedPath(ctx.stagingDir, req.stagedId);
   const expectedSha256 = stagedSha256(ctx.stagingDir, req.stagedId);
+  const { stagedId: _staged, ...options } = req;
+  // Provenance: the batch records who imported it.
+  const outcome = await importAs(ctx, path, { ...options, expectedSha256, user: user.userId }, ['INPUT_REJECTED']);
+  if (outcome.batchId !== null) discardStaged(ctx.stagingDir, req.stagedId);
+  return outcome;
+}
+
+/** A host's import of a file by its path (fwb import), as whoever is signed in on this connection, or nobody. */
+export function importPath(ctx: WriteContext, path: string, options: Omit<ImportOptions, 'user' | 'onProgress' | 'expectedSha256'>): Promise<ImportOutcome> {
+  // A request the pipeline finds wrong (a kind, a mapping) is the file's refusal here too: fwb reports both alike.
+  return importAs(ctx, path, { ...options, user: currentUser(ctx.db)?.userId }, ['INPUT_REJECTED', 'INVALID_REQUEST']);
+}
+
+/** One import, its progress reported to the job, and one outcome, a refused file included. */
+async function importAs(ctx: WriteContext, path: string, options: Omit<ImportOptions, 'onProgress'>, refusals: ApiErrorCode[]): Promise<ImportOutcome> {
   const started = Date.now();
+  // Loaded on first use: the pipeline (parsers, exceljs) stays out of the worker's start-up.
   const { importFile } = await import('./import-file');
   try {
-    const result = await importFile(ctx, path, {
-      kind: req.kind,
-      sheet: req.sheet,
-      map: req.map,
-      model: req.model,
-      modelVersion: req.modelVersion,
-      origin: req.origin,
-      grain: req.grain,
-      strict: req.strict,
-      force: req.force,
-      expectedSha256,
-      unknownItems: req.unknownItems,
-      // Provenance: the batch records who imported it.
-      user: user.userId,
+    return await importFile(ctx, path, {
+      ...options,
       onProgress: (p) =>
         ctx.progress?.({
           phase: p.phase,
           done: p.bytesDone ?? p.rowsDone ?? 0,
           total: p.bytesTotal ?? null,
+          rows: p.rowsDone ?? 0,
           message: `${p.rowsDone ?? 0} rows · ${Math.round(((p.rowsDone ?? 0) * 1000) / Math.max(1, Date.now() - started))} rows/s`,
         }),
     });
-    discardStaged(ctx.stagingDir, req.stagedId);
-    return { ...result, batchId: result.batchId ?? null } as ImportOutcome;
   } catch (err) {
     const error = toApiError(err);
-    if (!(err instanceof WorkbenchError) || err.code !== 'INPUT_REJECTED') throw err;
-    const errors = (err as { errors?: ImportOutcome['errors'] }).errors ?? (error.row !== undefined ? [{ row: error.row, column: error.column ?? null, reason: error.message }] : []);
-    return { batchId: null, kind: req.kind, file: path.split(/[\\/]/).pop()!, rowsRead: 0, rowsAccepted: 0, rowsQuarantined: 0, runs: [], errors, warnings: [], refused: error };
+    // A refused file is an outcome (its rows' errors listed); any other failure is the call's.
+    if (!(err instanceof WorkbenchError) || !refusals.includes(err.code)) throw err;
+    const rejected = err instanceof ImportRejectedError ? err : null;
+    const errors = rejected?.errors ?? (error.row !== undefined ? [{ row: error.row, column: error.column ?? null, reason: error.message }] : []);
+    return { batchId: null, kind: options.kind, file: basename(path), rowsRead: rejected?.rowsRead ?? 0, rowsAccepted: 0, rowsQuarantined: rejected?.rowsQuarantined ?? 0, runs: [], errors, warnings: [], refused: error };
   }
 }
 
@@ -68,11 +97,20 @@ function toPreview(p: unknown): Omit<ImportPreview, 'size'> {
  * imported a batch may also take it back.
  */
 export function undoImport(ctx: WriteContext, req: ParsedRequestOf<'undoImportBatch'>): ImportUndoOutcome {
-  const user = requireUser(ctx.db);
-  const importedBy = ctx.db.prepare('SELECT imported_by FROM import_batches WHERE batch_id = ?').pluck().get(req.batchId) as string | null | undefined;
-  if (importedBy === undefined) throw new WorkbenchError('NOT_FOUND', `there is no import batch ${req.batchId}`);
-  if (user.role === 'planner' && importedBy !== user.userId) {
-    throw new WorkbenchError('FORBIDDEN', `${user.displayName} is a planner; an analyst, a manager or whoever imported batch ${req.batchId} may undo it.`);
+  return undoAs(ctx, req.batchId, requireUser(ctx.db));
+}
+
+/** fwb import --undo: as whoever is signed in on this connection, or nobody (a command run by the workbook's owner). */
+export function undoImportAsCommand(ctx: WriteContext, batchId: number): ImportUndoOutcome {
+  return undoAs(ctx, batchId, currentUser(ctx.db));
+}
+
+/** One undo by `user`, or by nobody (a command run by the workbook's owner without --user), whatever the way in. */
+function undoAs(ctx: WriteContext, batchId: number, user: SessionUser | null): ImportUndoOutcome {
+  const importedBy = ctx.db.prepare('SELECT imported_by FROM import_batches WHERE batch_id = ?').pluck().get(batchId) as string | null | undefined;
+  if (importedBy === undefined) throw new WorkbenchError('NOT_FOUND', `there is no import batch ${batchId}`);
+  if (user?.role === 'planner' && importedBy !== user.userId) {
+    throw new WorkbenchError('FORBIDDEN', `${user.displayName} is a planner; an analyst, a manager or whoever imported batch ${batchId} may undo it.`);
   }
-  return undoImportBatch(ctx.db, req.batchId, { user: user.userId, at: ctx.now().toISOString() });
+  return undoImportBatch(ctx.db, batchId, { user: user?.userId ?? null, at: ctx.now().toISOString() });
 }

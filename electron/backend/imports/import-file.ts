@@ -18,7 +18,7 @@ import { throttle } from './import-errors';
 import { detectMapping, KIND_FIELDS, kindRefusal, type Layout, type MappingResult } from './read/mapping';
 import { loadRememberedMapping, sourceKeyOf } from './read/mapping-store';
 import type { OpenedMessage, ProducerInit } from './read/batch-stream';
-import { raise, sourceWorkerAvailable, startProducer } from './read/reader-thread';
+import { raise, parseWorkerAvailable, startProducer } from './read/reader-thread';
 import { IMPORT_FILE_KINDS, type ImportFileKind, type ImportOptions, type ImportProgress, type ImportResult, type RawRecord, type SourceFormat } from './types';
 
 // Measured: 10 000-row batches cost ~1.7× the CPU of 2 000-row ones (more records survive
@@ -95,7 +95,7 @@ export async function importFile(ctx: WriteContext, path: string, options: Impor
   const report = (phase: ImportProgress['phase'], rowsDone: number, bytesDone: number, force = false) => progress({ phase, rowsDone, bytesDone, bytesTotal }, force);
 
   // The reader starts first: a worker's start-up and first batches overlap the hashing.
-  const producer = startProducer(init, options.worker ?? (bytesTotal >= WORKER_MIN_BYTES && sourceWorkerAvailable()));
+  const producer = startProducer(init, options.worker ?? (bytesTotal >= WORKER_MIN_BYTES && parseWorkerAvailable()));
   // While the file is read, others may use the workbook (worker/worker.ts): this import holds no transaction then.
   const yieldWhile = ctx.yieldWhile ?? (<T>(work: () => Promise<T>) => work());
   let committer: Committer | null = null;

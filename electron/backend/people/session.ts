@@ -134,3 +134,19 @@ export async function changePassphrase(ctx: WriteContext, req: ParsedRequestOf<'
 export function signInMethodOf(db: Db, userId: string): Person['signInWith'] | null {
   return listPeople(db).find((p) => p.userId === userId)?.signInWith ?? null;
 }
+
+/** What a command's sign-in came to: signed in, or a person who signs in with a passphrase that was not given. */
+export type CommandSignIn = { signedIn: string } | { needsPassphrase: { displayName: string; role: string } };
+
+/** fwb --user: signs `userId` in for one command, asking for the passphrase back where they have one and none came. */
+export async function signInForOneCommand(ctx: WriteContext, userId: string, passphrase: string | undefined): Promise<CommandSignIn> {
+  const method = signInMethodOf(ctx.db, userId);
+  if (method === 'passphrase' && passphrase === undefined) {
+    const who = findPerson(ctx.db, userId)!;
+    return { needsPassphrase: { displayName: who.display_name, role: who.role } };
+  }
+  if (method === 'new-passphrase') {
+    throw new WorkbenchError('FORBIDDEN', `${userId} has no passphrase yet (the workbook comes from an earlier version): sign in as them once in the app to choose one, then run this again.`);
+  }
+  return { signedIn: (await signInForCommand(ctx, userId, { passphrase })).userId };
+}

@@ -11,6 +11,12 @@ import { toApiError } from '../errors';
 import { seedDemoIfEmpty } from '../demo/seed';
 import { defaultStagingDir } from '../imports/staging';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
+import { useParseWorker } from '../imports/read/reader-thread';
+
+// Built (out/main/worker.js), the parse worker is bundled beside this file (electron.vite.config.ts);
+// from sources, reader-thread.ts finds its own. A variable, so the bundler leaves the name alone.
+const BUILT_PARSE_WORKER = './parse-worker.js';
+if (!import.meta.url.endsWith('.ts')) useParseWorker(new URL(BUILT_PARSE_WORKER, import.meta.url));
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
@@ -42,7 +48,7 @@ async function main(init: WorkerInit): Promise<void> {
     }
     void turns.run(async (yieldWhile) => {
       const callCtx: BackendContext = { ...ctx, yieldWhile };
-      const result = message.type === 'hostCall' ? await hostDispatch(callCtx, message.method, message.payload) : await dispatch(callCtx, message.method, message.payload);
+      const result = message.type === 'hostCall' ? await hostDispatch({ path: ctx.path, emit: ctx.emit, now: ctx.now, ctx: callCtx }, message.method, message.payload) : await dispatch(callCtx, message.method, message.payload);
       post({ type: 'reply', id: message.id, result });
     });
   });

@@ -1,16 +1,11 @@
 // fwb accuracy --db FILE [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--run ID] [--stairstep] [--json]
 // Argument checks and printing only: the figures come from the accuracy engine
 // through the same API the Accuracy screen calls (getAccuracySlice), and the
-// stairstep from the same engine function the screen's overview uses.
+// stairstep from the same engine function the screen's overview uses (a host call).
 import { ACCURACY_USAGE } from '../usage';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dispatch } from '../../backend/api';
-import type { BackendContext } from '../../backend/context';
-import { ensureAccuracyCube } from '../../backend/accuracy/cube';
-import { fvaStairstep } from '../../backend/accuracy/stairstep';
-import { openWorkbook } from '../../backend/db/open';
-import { WorkbenchError } from '../../backend/errors';
+import { BackendRefusal, Client } from '../client';
 import { LEFT_OUT_WHY, METRIC_LABELS, leavesLinesOut, type AccuracyFilter, type Interval, type Metric, type Slice, type SliceTable, type SourceRanking, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
 import { formatInterval, formatMetricValue, formatPoints, leftOutNote, metricDigits } from '../../../shared/accuracy-format';
 import type { RequestOf, ResponseOf } from '../../../shared/contract';
@@ -46,8 +41,8 @@ class Refusal extends Error {
   }
 }
 
-async function call<M extends MethodName>(ctx: BackendContext, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
-  const r = await dispatch(ctx, method, payload);
+async function call<M extends MethodName>(client: Client, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
+  const r = await client.result(method, payload);
   if (r.ok) return r.value as ResponseOf<M>;
   const exit = r.error.code === 'NOT_FOUND' || r.error.code === 'INPUT_REJECTED' ? EXIT.rejected : r.error.code === 'INVALID_REQUEST' ? EXIT.usage : EXIT.failed;
   throw new Refusal(exit, r.error.message);
@@ -204,13 +199,12 @@ export async function accuracyCommand(argv: string[], io: CliIo): Promise<ExitCo
   const runId = filter.runId;
   const byText = values.stairstep ? null : (SLICE_ALIASES[values.by ?? ''] ?? values.by ?? 'category');
 
-  if (!existsSync(values.db)) throw new WorkbenchError('INPUT_REJECTED', 'no such workbook.', { file: values.db });
+  if (!existsSync(values.db)) throw new BackendRefusal({ code: 'INPUT_REJECTED', message: 'no such workbook.', file: values.db });
   // Read-write: the engine brings its cube up to date with the workbook first, as the app does.
-  const { db } = await openWorkbook(values.db);
-  const ctx: BackendContext = { db, path: values.db, now: () => new Date(), emit: () => {}, stagingDir: '' };
+  const client = await Client.open({ dbPath: values.db, access: 'write' });
   try {
     if (runId !== undefined) {
-      const { runs } = await call(ctx, 'listRuns', {});
+      const { runs } = await call(client, 'listRuns', {});
       if (!runs.some((r) => r.runId === runId)) {
         const ids = runs.map((r) => r.runId).sort((a, b) => a - b);
         throw new Refusal(EXIT.rejected, `forecast run ${runId} does not exist (${ids.length === 0 ? 'the workbook has no runs' : `runs: ${ids.length > 20 ? `${ids[0]}–${ids.at(-1)}` : ids.join(', ')}`}).`);
@@ -218,8 +212,7 @@ export async function accuracyCommand(argv: string[], io: CliIo): Promise<ExitCo
     }
 
     if (byText === null) {
-      ensureAccuracyCube(db);
-      const s = fvaStairstep(db, filter, metric);
+      const s = await client.host<Stairstep>('accuracyStairstep', { filter, metric });
       io.stdout.write(values.json ? `${JSON.stringify(stairstepJson(s, filter))}\n` : stairstepText(s, filter));
       return EXIT.ok;
     }
@@ -228,7 +221,7 @@ export async function accuracyCommand(argv: string[], io: CliIo): Promise<ExitCo
     let by: RequestOf<'getAccuracySlice'>['by'];
     if (engineSlice !== undefined) by = engineSlice;
     else {
-      const { attributes } = await call(ctx, 'listItemAttributes', {});
+      const { attributes } = await call(client, 'listItemAttributes', {});
       const names = attributes.map((a) => a.name);
       if (!names.includes(byText)) {
         throw new UsageError(
@@ -237,7 +230,7 @@ export async function accuracyCommand(argv: string[], io: CliIo): Promise<ExitCo
       }
       by = `attr:${byText}`;
     }
-    const result = await call(ctx, 'getAccuracySlice', { filter, metric, by });
+    const result = await call(client, 'getAccuracySlice', { filter, metric, by });
     if (result.by === 'model') {
       const r = result as SourceRanking;
       io.stdout.write(values.json ? `${JSON.stringify(rankingJson(r, filter))}\n` : rankingText(r, filter));
@@ -251,7 +244,7 @@ export async function accuracyCommand(argv: string[], io: CliIo): Promise<ExitCo
     io.stderr.write(`fwb accuracy: ${err.message}\n`);
     return err.exit;
   } finally {
-    db.close();
+    await client.close();
   }
 }
 

@@ -2,10 +2,10 @@
 import { BACKUP_USAGE } from '../usage';
 import { formatBytes } from '../../../shared/format';
 import { parseArgs } from 'node:util';
-import { chainHeadToken } from '../../backend/audit/chain-head';
-import { openReadOnly } from '../../backend/db/read-only';
-import { backupWorkbook } from '../../backend/db/backup';
-import { EXIT, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+import { chainHeadToken, type BackupOutcome } from '../../backend/host-entry';
+import { Client } from '../client';
+import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
+import { showJobProgress } from '../progress';
 import { rejectedInput } from './rejected';
 
 export async function backupCommand(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -18,11 +18,11 @@ export async function backupCommand(argv: string[], io: CliIo): Promise<ExitCode
   if (!values.out) throw new UsageError('--out FILE is required');
   try {
     // Read-only: the online backup reads the workbook, and never migrates or changes it.
-    const { db, close } = await openReadOnly(values.db);
-    const show = progressLine(io);
+    const client = await Client.open({ dbPath: values.db, access: 'read' });
+    const stopProgress = showJobProgress(io, client, (p) => `backing up ${p.done}/${p.total} pages`);
     try {
-      const done = await backupWorkbook(db, values.out, { overwrite: values.force, onProgress: (p) => show(`backing up ${p.pagesDone}/${p.pagesTotal} pages`) });
-      show('');
+      const done = await client.host<BackupOutcome>('backupWorkbook', { outPath: values.out, overwrite: values.force });
+      stopProgress();
       if (values.json) io.stdout.write(`${JSON.stringify({ db: values.db, ...done })}\n`);
       else {
         const head = done.chainHead ? `; audit chain head ${chainHeadToken(done.chainHead, true)}` : '';
@@ -30,8 +30,8 @@ export async function backupCommand(argv: string[], io: CliIo): Promise<ExitCode
       }
       return EXIT.ok;
     } finally {
-      show('');
-      close();
+      stopProgress();
+      await client.close();
     }
   } catch (err) {
     return rejectedInput(err, io, 'backup');

@@ -2,10 +2,8 @@
 // chain, the journal, releases and governed tables against their audit records.
 import { CHECK_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
-import { readCopyChainHead } from '../../backend/audit/against';
-import { chainHeadToken } from '../../backend/audit/chain-head';
-import { checkWorkbook, type CheckReport } from '../../backend/audit/check';
-import { openReadOnly } from '../../backend/db/read-only';
+import { chainHeadToken, type CheckReport } from '../../backend/host-entry';
+import { withClient } from '../client';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 
 const UNVERIFIED_WORDS: Record<string, [string, string]> = {
@@ -29,22 +27,17 @@ function okLine(db: string, r: CheckReport): string {
 export async function checkCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, against: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   if (!values.db) throw new UsageError('--db FILE is required');
-  const against = values.against === undefined ? undefined : await readCopyChainHead(values.against);
+  const { db, against } = values;
   // Read-only: checking must never change the file it checks, nor leave files beside it.
-  const { db, close } = await openReadOnly(values.db);
-  try {
-    const report = checkWorkbook(db, { against });
-    if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
-    else if (report.ok) io.stdout.write(okLine(values.db, report));
-    else {
-      io.stdout.write(`${values.db}: FAILED — ${report.firstProblem!.message}\n`);
-      for (const p of report.problems.slice(1, 10)) io.stdout.write(`  also: ${p.message}\n`);
-      if (report.problems.length > 10) io.stdout.write(`  … ${report.problems.length - 10} more (--json lists up to 100)\n`);
-    }
-    return report.ok ? EXIT.ok : EXIT.failed;
-  } finally {
-    close();
+  const report = await withClient({ dbPath: db, access: 'read' }, (client) => client.host<CheckReport>('checkWorkbook', against === undefined ? {} : { against }));
+  if (values.json) io.stdout.write(`${JSON.stringify(report)}\n`);
+  else if (report.ok) io.stdout.write(okLine(db, report));
+  else {
+    io.stdout.write(`${db}: FAILED — ${report.firstProblem!.message}\n`);
+    for (const p of report.problems.slice(1, 10)) io.stdout.write(`  also: ${p.message}\n`);
+    if (report.problems.length > 10) io.stdout.write(`  … ${report.problems.length - 10} more (--json lists up to 100)\n`);
   }
+  return report.ok ? EXIT.ok : EXIT.failed;
 }
 
 export { CHECK_USAGE };

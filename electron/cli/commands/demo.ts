@@ -1,15 +1,11 @@
 // fwb demo --db FILE [--items N] [--months N] [--seed S] [--force] [--json]
 import { DEMO_USAGE } from '../usage';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openWorkbook } from '../../backend/db/open';
-import { generateDemo } from '../../backend/demo/generate';
-import { moveWorkbookFiles, restoreStamp } from '../../backend/db/restore-files';
-import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
-
-
-// The demo's clock is fixed so that the same seed gives the same bytes.
-const DEMO_CLOCK = () => new Date('2026-10-31T18:00:00.000Z');
+import type { DemoSummary } from '../../backend/host-entry';
+import { withClient } from '../client';
+import { EXIT, positiveInt, UsageError, type CliIo, type ExitCode } from '../io';
+import { showJobProgress } from '../progress';
 
 export async function demoCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({
@@ -37,37 +33,23 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     return EXIT.rejected;
   }
 
-  // Build next to the target and rename at the end: an interrupted run never
-  // leaves a half-written workbook under the real name.
-  const partial = `${target}.partial-${process.pid}`;
-  const show = progressLine(io);
-  try {
-    const { db } = await openWorkbook(partial, { now: DEMO_CLOCK });
-    let summary;
+  // The backend builds it beside the target and renames it at the end, keeping a replaced file aside.
+  const done = await withClient({ dbPath: target, access: 'none' }, async (client) => {
+    const stopProgress = showJobProgress(io, client, (p) => `${p.phase} ${p.done}/${p.total}`);
     try {
-      summary = generateDemo(db, { items, months, seed, onProgress: (p) => show(`${p.phase} ${p.done}/${p.total}`) });
+      return await client.host<DemoSummary & { keptAside?: string }>('generateDemo', { items, months, seed });
     } finally {
-      db.close();
+      stopProgress();
     }
-    // --force replaces the file, but never destroys it: the old one (with its -wal and -shm) is kept aside.
-    let keptAside: string | null = null;
-    if (existsSync(target) && statSync(target).size > 0) {
-      keptAside = `${target}.before-demo-${restoreStamp(new Date())}`;
-      moveWorkbookFiles(target, keptAside);
-    }
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
-    renameSync(partial, target);
-    show('');
-    if (values.json) io.stdout.write(`${JSON.stringify({ db: target, ...summary, ...(keptAside ? { keptAside } : {}) })}\n`);
-    else
-      io.stdout.write(
-        `Demo workbook written to ${target}: ${summary.items} items, ${summary.runs} forecast runs (${summary.forecastLines} lines), ${summary.actuals} actuals, ${summary.decisions} decisions; current run ${summary.currentRunId} at origin ${summary.origin}.\n` +
-          (keptAside ? `The file it replaced is kept as ${keptAside}.\n` : ''),
-      );
-    return EXIT.ok;
-  } finally {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
-  }
+  });
+  const { keptAside, ...summary } = done;
+  if (values.json) io.stdout.write(`${JSON.stringify({ db: target, ...summary, ...(keptAside ? { keptAside } : {}) })}\n`);
+  else
+    io.stdout.write(
+      `Demo workbook written to ${target}: ${summary.items} items, ${summary.runs} forecast runs (${summary.forecastLines} lines), ${summary.actuals} actuals, ${summary.decisions} decisions; current run ${summary.currentRunId} at origin ${summary.origin}.\n` +
+        (keptAside ? `The file it replaced is kept as ${keptAside}.\n` : ''),
+    );
+  return EXIT.ok;
 }
 
 export { DEMO_USAGE };

@@ -3,17 +3,14 @@ import { IMPORT_USAGE } from '../usage';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BackendContext } from '../../backend/context';
-import { openWorkbook } from '../../backend/db/open';
-import { WorkbenchError } from '../../backend/errors';
-import { ImportRejectedError } from '../../backend/imports/import-errors';
-import { fieldsOf } from '../../backend/imports/read/mapping';
-import type { ImportFileKind, ImportResult, ImportRowError } from '../../backend/imports/types';
-import type { ImportNotice, ImportUndoOutcome } from '../../../shared/domain';
+import { fieldsOf } from '../../backend/host-entry';
+import type { ImportFileKind, ImportNotice, ImportOutcome, ImportUndoOutcome } from '../../../shared/domain';
+import { BackendRefusal, Client } from '../client';
+import { showJobProgress } from '../progress';
 import { withCliHint } from '../hints';
 import { formatUndoOutcome } from '../../../shared/format';
 import { GRAINS, type Grain } from '../../../shared/period';
-import { EXIT, positiveInt, progressLine, UsageError, type CliIo, type ExitCode } from '../io';
+import { EXIT, positiveInt, UsageError, type CliIo, type ExitCode } from '../io';
 import { actAsPerson, refusePassphraseInArgv } from '../person';
 
 
@@ -39,35 +36,32 @@ function parseMap(kind: ImportFileKind, entries: string[]): Record<string, strin
   return map;
 }
 
+type RowError = ImportOutcome['errors'][number];
+
 // JSON keeps its stable shape (errors as {row, column, reason}, warnings as text): hints are worded for fwb in the text.
-const rowErrors = (errors: ImportRowError[]) => errors.map((e) => ({ row: e.row, column: e.column, reason: withCliHint(e.reason, e.hint) }));
+const rowErrors = (errors: RowError[]) => errors.map((e) => ({ row: e.row, column: e.column, reason: withCliHint(e.reason, e.hint) }));
 const notes = (warnings: ImportNotice[]) => warnings.map((w) => withCliHint(w.message, w.hint));
 
-function jsonOf(r: ImportResult | null, kind: ImportFileKind, file: string, err?: WorkbenchError) {
-  if (r) return { batchId: r.batchId, kind: r.kind, file: r.file, rowsRead: r.rowsRead, rowsAccepted: r.rowsAccepted, rowsQuarantined: r.rowsQuarantined, runs: r.runs, errors: rowErrors(r.errors), warnings: notes(r.warnings) };
-  const rejected = err instanceof ImportRejectedError ? err : null;
-  return {
-    batchId: null,
-    kind,
-    file,
-    rowsRead: rejected?.rowsRead ?? 0,
-    rowsAccepted: 0,
-    rowsQuarantined: rejected?.rowsQuarantined ?? 0,
-    runs: [],
-    errors: rowErrors(rejected?.errors ?? (err?.row !== undefined ? [{ row: err.row, column: err.column ?? null, reason: err.message }] : [])),
-    warnings: [],
-    refused: { code: err?.code ?? 'INPUT_REJECTED', message: withCliHint(err?.message ?? '', err?.hint) },
-  };
+/** The backend's outcome as fwb prints it: its own fields, the messages worded for the command line. */
+function jsonOf(o: ImportOutcome) {
+  const json = { batchId: o.batchId, kind: o.kind, file: o.file, rowsRead: o.rowsRead, rowsAccepted: o.rowsAccepted, rowsQuarantined: o.rowsQuarantined, runs: o.runs, errors: rowErrors(o.errors), warnings: notes(o.warnings) };
+  return o.refused ? { ...json, refused: { code: o.refused.code, message: withCliHint(o.refused.message, o.refused.hint) } } : json;
 }
 
-function summary(r: ImportResult): string {
+function summary(r: ImportOutcome): string {
   const runs = r.runs.map((x) => `run ${x.runId} ${x.model}${x.modelVersion ? ` ${x.modelVersion}` : ''} (origin ${x.origin}, ${x.lines} lines)`);
   const lines = [`${r.file}: batch ${r.batchId}, ${r.rowsRead} rows read, ${r.rowsAccepted} accepted, ${r.rowsQuarantined} quarantined${runs.length ? `; ${runs.join('; ')}` : ''}`];
   for (const w of notes(r.warnings)) lines.push(`  note: ${w}`);
   return `${lines.join('\n')}\n`;
 }
 
-const errorLine = (file: string, e: ImportRowError) => `${file}:${e.row}:${e.column ?? ''}: ${withCliHint(e.reason, e.hint)}\n`;
+const errorLine = (file: string, e: RowError) => `${file}:${e.row}:${e.column ?? ''}: ${withCliHint(e.reason, e.hint)}\n`;
+
+/** The rows a refusal lists on their own lines: not the one row a refusal itself names (said once, in its own line). */
+function refusedRows(o: ImportOutcome): RowError[] {
+  const only = o.errors.length === 1 ? o.errors[0]! : null;
+  return only && o.refused?.row === only.row && o.refused.message === only.reason ? [] : o.errors;
+}
 
 export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   refusePassphraseInArgv(argv);
@@ -111,48 +105,45 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
   const map = parseMap(kind, values.map ?? []);
   if (values['passphrase-stdin'] && values.user === undefined) throw new UsageError('--passphrase-stdin goes with --user ID');
   // Acting as someone needs a workbook that knows them: never create one just to refuse.
-  if (values.user !== undefined && !existsSync(values.db)) throw new WorkbenchError('NOT_FOUND', `No workbook at ${values.db}, so nobody named by --user works in it yet; import without --user to create one.`);
+  if (values.user !== undefined && !existsSync(values.db)) throw new BackendRefusal({ code: 'NOT_FOUND', message: `No workbook at ${values.db}, so nobody named by --user works in it yet; import without --user to create one.` });
 
-  // Loaded here, not at the top: the pipeline (parsers, exceljs) would slow every other command's start.
-  const { importFile } = await import('../../backend/imports/import-file');
-  const { db } = await openWorkbook(values.db, { grain: values.grain as Grain | undefined });
-  const ctx: BackendContext = { db, path: values.db, now: () => new Date(), emit: () => {}, stagingDir: '', program: 'fwb' };
-  const show = progressLine(io);
+  const client = await Client.open({ dbPath: values.db, access: 'write', grain: values.grain as Grain | undefined });
   let exit: ExitCode = EXIT.ok;
   try {
-    const user = values.user === undefined ? undefined : await actAsPerson(ctx, values.user, io, values['passphrase-stdin']);
+    if (values.user !== undefined) await actAsPerson(client, values.user, io, values['passphrase-stdin']);
     for (const path of positionals) {
       const file = basename(path);
+      const stopProgress = showJobProgress(io, client, (p) => `${file}: ${p.phase} ${p.total ? Math.floor((100 * p.done) / p.total) : 0}% (${p.rows ?? 0} rows)`);
+      let outcome: ImportOutcome;
       try {
-        const result = await importFile(ctx, path, {
+        outcome = await client.host<ImportOutcome>('importFile', {
+          path,
           kind,
           model: values.model,
           modelVersion: values['model-version'],
           origin: values.origin,
-          grain: values.grain as Grain | undefined,
+          grain: values.grain,
           map,
           sheet: values.sheet,
           strict: values.strict,
           force: values.force,
           unknownItems: values['create-items'] ? 'create' : 'reject',
-          user,
-          onProgress: (p) => show(`${file}: ${p.phase} ${p.bytesTotal > 0 ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0}% (${p.rowsDone} rows)`),
         });
-        show('');
-        io.stdout.write(values.json ? `${JSON.stringify(jsonOf(result, kind, file))}\n` : summary(result));
-        if (!values.json) for (const e of result.errors) io.stderr.write(errorLine(file, e));
-      } catch (err) {
-        show('');
-        if (!(err instanceof WorkbenchError) || (err.code !== 'INPUT_REJECTED' && err.code !== 'INVALID_REQUEST')) throw err;
-        exit = EXIT.rejected;
-        if (values.json) io.stdout.write(`${JSON.stringify(jsonOf(null, kind, file, err))}\n`);
-        const rows = err instanceof ImportRejectedError ? err.errors : [];
-        if (rows.length > 0) for (const e of rows) io.stderr.write(errorLine(file, e));
-        io.stderr.write(`fwb import: ${withCliHint(err.message, err.hint)}\n`);
+      } finally {
+        stopProgress();
       }
+      if (values.json) io.stdout.write(`${JSON.stringify(jsonOf(outcome))}\n`);
+      if (outcome.refused) {
+        exit = EXIT.rejected;
+        for (const e of refusedRows(outcome)) io.stderr.write(errorLine(file, e));
+        io.stderr.write(`fwb import: ${withCliHint(outcome.refused.message, outcome.refused.hint)}\n`);
+        continue;
+      }
+      if (!values.json) io.stdout.write(summary(outcome));
+      if (!values.json) for (const e of outcome.errors) io.stderr.write(errorLine(file, e));
     }
   } finally {
-    db.close();
+    await client.close();
   }
   return exit;
 }
@@ -163,23 +154,21 @@ function undoSummary(o: ImportUndoOutcome): string {
 
 /** fwb import --undo BATCH: takes a batch back (see backend/imports/undo.ts). */
 async function undoCommand(dbPath: string, batchId: number, userId: string | undefined, passphraseStdin: boolean, json: boolean, io: CliIo): Promise<ExitCode> {
-  const { undoImportBatch } = await import('../../backend/imports/undo');
-  if (!existsSync(dbPath)) throw new WorkbenchError('NOT_FOUND', `No workbook at ${dbPath}.`);
-  const { db } = await openWorkbook(dbPath);
-  const ctx: BackendContext = { db, path: dbPath, now: () => new Date(), emit: () => {}, stagingDir: '', program: 'fwb' };
+  if (!existsSync(dbPath)) throw new BackendRefusal({ code: 'NOT_FOUND', message: `No workbook at ${dbPath}.` });
+  const client = await Client.open({ dbPath, access: 'write' });
   try {
     // Undoing as someone is acting as them: the same passphrase rule as importing.
-    const user = userId === undefined ? null : await actAsPerson(ctx, userId, io, passphraseStdin);
-    const outcome = undoImportBatch(db, batchId, { user, at: new Date().toISOString() });
+    if (userId !== undefined) await actAsPerson(client, userId, io, passphraseStdin);
+    const outcome = await client.host<ImportUndoOutcome>('undoImport', { batchId });
     io.stdout.write(json ? `${JSON.stringify(outcome)}\n` : undoSummary(outcome));
     return EXIT.ok;
   } catch (err) {
-    if (!(err instanceof WorkbenchError) || (err.code !== 'INPUT_REJECTED' && err.code !== 'NOT_FOUND')) throw err;
-    if (json) io.stdout.write(`${JSON.stringify({ batchId, refused: { code: err.code, message: err.message } })}\n`);
-    io.stderr.write(`fwb import: ${err.message}\n`);
+    if (!(err instanceof BackendRefusal) || (err.error.code !== 'INPUT_REJECTED' && err.error.code !== 'NOT_FOUND')) throw err;
+    if (json) io.stdout.write(`${JSON.stringify({ batchId, refused: { code: err.error.code, message: err.error.message } })}\n`);
+    io.stderr.write(`fwb import: ${err.error.message}\n`);
     return EXIT.rejected;
   } finally {
-    db.close();
+    await client.close();
   }
 }
 

@@ -1,7 +1,8 @@
 // fwb restore --db FILE --from BACKUP [--json]
 import { RESTORE_USAGE } from '../usage';
 import { parseArgs } from 'node:util';
-import { restoreWorkbook } from '../../backend/db/restore';
+import { withClient } from '../client';
+import type { RestoreOutcome } from '../../backend/host-entry';
 import { EXIT, UsageError, type CliIo, type ExitCode } from '../io';
 import { rejectedInput } from './rejected';
 
@@ -22,9 +23,11 @@ export async function restoreCommand(argv: string[], io: CliIo): Promise<ExitCod
   });
   if (!values.db) throw new UsageError('--db FILE is required');
   if (!values.from) throw new UsageError('--from BACKUP is required');
-  let done;
+  let done: RestoreOutcome;
+  const from = values.from;
   try {
-    done = await restoreWorkbook(values.db, values.from);
+    // Nothing open: the restore swaps files, and must be the only one holding the workbook.
+    done = await withClient({ dbPath: values.db, access: 'none' }, (client) => client.host<RestoreOutcome>('restoreWorkbook', { from }));
   } catch (err) {
     return rejectedInput(err, io, 'restore');
   }
