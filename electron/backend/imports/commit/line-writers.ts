@@ -233,7 +233,7 @@ export class HistoryWriter {
         continue;
       }
       const old = this.sales ? this.supersede.run(this.at, itemKey, locationKey, period, q, source, note) : this.supersede.run(this.at, itemKey, locationKey, period, q);
-      const added = this.insertIfNew.run(row).changes;
+      const added = this.insertIfNew.run(...row).changes;
       if (added > 0) this.digest.add(row, 0, this.digestColumns);
       if (added === 0) this.unchanged++;
       else if (old.changes > 0) this.superseded++;
