@@ -1,6 +1,7 @@
 // Bench section "import": 1 M forecast lines from CSV through `fwb import`,
 // against the sqlite3 shell's `.import` of the same file into a bare table
-// (SPEC §8: at most 2×, goal 1.5×).
+// (SPEC §8: at most 2×; issue 14's target: at most 1.0×, validation, provenance
+// and indexes included).
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { BENCH_ORIGIN, writeForecastCsv } from './forecast-csv.mjs';
 import { fmtMb, fmtSeconds, median, timed, which } from './measure.mjs';
 
 const BAR = 2.0;
-const GOAL = 1.5;
+const TARGET = 1.0;
 
 function removeDb(path) {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
@@ -67,7 +68,7 @@ export async function importSection({ root, tmp, runs, log }) {
     // Each pair ran back to back: their ratios show how much background load moved the medians.
     const pairs = fwb.map((r, i) => `${(r.seconds / shell[i].seconds).toFixed(2)}×`).join(', ');
     summary.push(
-      `import 1M lines: fwb ${fmtSeconds(fwbS)} (${fmtMb(fwbMb)}) vs sqlite3 .import ${fmtSeconds(shS)} → ${ratio.toFixed(2)}× (bar ≤ ${BAR.toFixed(1)}×, goal ${GOAL}×: ${ratio <= GOAL ? 'goal met' : ok ? 'bar met' : 'TOO SLOW'}; run by run ${pairs})`,
+      `import 1M lines: fwb ${fmtSeconds(fwbS)} (${fmtMb(fwbMb)}) vs sqlite3 .import ${fmtSeconds(shS)} (${fmtMb(shMb)}) → ${ratio.toFixed(2)}× (target ≤ ${TARGET.toFixed(1)}×, bar ≤ ${BAR.toFixed(1)}×: ${ratio <= TARGET ? 'target met' : ok ? 'bar met, target not' : 'TOO SLOW'}; run by run ${pairs})`,
     );
   }
   return { rows, summary, ok };

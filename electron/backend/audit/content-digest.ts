@@ -127,6 +127,13 @@ function contentSql(table: ContentTable, oneBatch: boolean): string {
   }
 }
 
+/**
+ * Lines of runs of no batch, found from those runs (usually none): the seal of a
+ * new workbook is taken while its first import's lines are staged under runs not
+ * yet created, and reading the lines first would walk all of them (~0.1 s a million).
+ */
+const UNBATCHED_LINES_SQL = `SELECT r.batch_id, ${CONTENT_COLUMNS.lines.map((c) => `l.${c}`).join(', ')} FROM forecast_runs r CROSS JOIN forecast_lines l ON l.run_id = r.run_id WHERE l.line_id > ? AND r.batch_id IS ? ORDER BY l.line_id`;
+
 /** The largest rowid of each table: a batch about to be written knows its rows will all come after these. */
 export type RowidFloor = Record<ContentTable, number>;
 
@@ -144,7 +151,8 @@ const NO_FLOOR: RowidFloor = { runs: 0, lines: 0, actuals: 0, salesInputs: 0 };
  */
 export function tableContent(db: ReadableDb, table: ContentTable, batchId: number | null, floor: RowidFloor = NO_FLOOR): RowsDigest {
   const d = new RowDigest();
-  for (const row of db.prepare(contentSql(table, true)).raw().iterate(floor[table], batchId) as IterableIterator<unknown[]>) d.add(row, 1);
+  const sql = table === 'lines' && batchId === null ? UNBATCHED_LINES_SQL : contentSql(table, true);
+  for (const row of db.prepare(sql).raw().iterate(floor[table], batchId) as IterableIterator<unknown[]>) d.add(row, 1);
   return d.result();
 }
 

@@ -39,6 +39,7 @@ import type { DecisionRecord, LineColumns, ValidatedBatch } from '../validated-b
 import { DecisionWriter } from './decision-writer';
 import { ItemWriter } from './item-writer';
 import { KeyResolver } from './key-resolver';
+import { WalFlusher } from './wal-flush';
 import { ForecastWriter, HistoryWriter, type WrittenRun } from './line-writers';
 import { WorkbenchError } from '../../errors';
 import { keyOfBucket, keyToIso } from '../period-keys';
@@ -108,6 +109,8 @@ export class Committer {
   private touchedAt = Date.now();
   /** This import has the connection's automatic checkpoints off (holdCheckpoints). */
   private holdsCheckpoints = false;
+  /** Flushes the log between chunks, so the final checkpoint finds it on disk already (wal-flush.ts). */
+  private walFlusher: WalFlusher | null = null;
   private readonly bulkKind: boolean;
   readonly errors: ImportRowError[] = [];
   rowsRead = 0;
@@ -140,6 +143,7 @@ export class Committer {
     this.fkWasOn = db.pragma('foreign_keys', { simple: true }) === 1;
     holdCheckpoints(db);
     this.holdsCheckpoints = true;
+    if (!db.memory) this.walFlusher = new WalFlusher(`${db.name}-wal`);
     // Rows a crashed import left: cleared before this one counts on the ids.
     clearAbandonedImports(db);
     this.reservation = this.transaction(() => {
@@ -219,6 +223,7 @@ export class Committer {
    * other calls run meanwhile. ~30 pauses per million lines.
    */
   letOthersIn(): Promise<void> {
+    this.walFlusher?.kick();
     return this.yieldWhile(() => new Promise<void>((resolve) => setTimeout(resolve, CHUNK_GAP_MS)));
   }
 
@@ -505,6 +510,8 @@ export class Committer {
   }
 
   private restoreCheckpoints(checkpointNow: boolean): void {
+    this.walFlusher?.close();
+    this.walFlusher = null;
     if (!this.holdsCheckpoints) return;
     this.holdsCheckpoints = false;
     releaseCheckpoints(this.db, checkpointNow);

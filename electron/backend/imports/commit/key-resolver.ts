@@ -96,9 +96,9 @@ export class KeyResolver {
     return this.createdKeys.has(itemKey);
   }
 
-  private readonly inserts = new Map<number, { run(params: unknown[]): unknown }>();
+  private readonly inserts = new Map<number, { run(...params: unknown[]): unknown }>();
 
-  private insertItems(n: number): { run(params: unknown[]): unknown } {
+  private insertItems(n: number): { run(...params: unknown[]): unknown } {
     let st = this.inserts.get(n);
     if (!st) {
       st = this.db.prepare(`INSERT INTO items (item_key, item_id, name, batch_id) VALUES ${Array(n).fill('(?, ?, ?, ?)').join(', ')}`);
@@ -111,7 +111,8 @@ export class KeyResolver {
     const rows = [...this.pendingItems];
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
-      this.insertItems(chunk.length).run(chunk.flatMap(([id, key]) => [key, id, id, this.batchId]));
+      // Spread: an array argument is read element by element through V8's slow lookup (line-writers.ts).
+      this.insertItems(chunk.length).run(...chunk.flatMap(([id, key]) => [key, id, id, this.batchId]));
     }
     this.pendingItems.clear();
   }

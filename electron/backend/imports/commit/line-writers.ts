@@ -36,7 +36,10 @@ export class BulkInsert {
   next(): void {
     this.pos += this.columns;
     if (++this.n === CHUNK) {
-      this.many.run(this.args);
+      // Spread, not the array: better-sqlite3 reads an array argument element by element
+      // through V8's generic property lookup, which cost more than SQLite's own insert
+      // (measured: 1 M lines 1.3–1.8 s → 0.9 s of CPU).
+      this.many.run(...this.args);
       this.digestRows(CHUNK);
       this.n = 0;
       this.pos = 0;
@@ -230,7 +233,7 @@ export class HistoryWriter {
         continue;
       }
       const old = this.sales ? this.supersede.run(this.at, itemKey, locationKey, period, q, source, note) : this.supersede.run(this.at, itemKey, locationKey, period, q);
-      const added = this.insertIfNew.run(row).changes;
+      const added = this.insertIfNew.run(...row).changes;
       if (added > 0) this.digest.add(row, 0, this.digestColumns);
       if (added === 0) this.unchanged++;
       else if (old.changes > 0) this.superseded++;
