@@ -37,8 +37,10 @@ const repeat = async (n, request, before = () => {}, once = page) => {
 const n = Number(runsText ?? 3);
 // The very first view of a run imported outside the app scores its lines on the spot.
 const cold = await page({ offset: 0 });
-// The first page of a view: count and page, nothing kept from before.
+// The first page of the default view after a write: its count is kept (it reads no line state).
 const warm = await repeat(n, { offset: 0 }, touch);
+// A view whose count follows decisions (by status): counted again after every write.
+const counted = await repeat(n, { offset: 0, filter: { status: 'undecided' } }, touch);
 const grouped = await repeat(n, { offset: 0, groupByItem: true }, touch);
 // Scrolling: only the offset changes, the count (and the grouped layout) are kept.
 const scrolled = await repeat(n, { offset: 50_000 });
@@ -61,5 +63,5 @@ const overview = await repeat(n, { runId, historyBuckets: 24 }, touch, async (r)
   return { seconds, bytes };
 });
 db.close();
-for (const w of [...warm, cold]) delete w.firstItem;
-process.stdout.write(`${JSON.stringify({ cold, warm, grouped, scrolled, scrolledGrouped, detail, overviewComputed, overview })}\n`);
+for (const w of [...warm, ...counted, cold]) delete w.firstItem;
+process.stdout.write(`${JSON.stringify({ cold, warm, counted, grouped, scrolled, scrolledGrouped, detail, overviewComputed, overview })}\n`);

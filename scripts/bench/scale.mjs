@@ -9,6 +9,7 @@
 // timed apart, as the month's new run); next month's actuals (the monthly
 // update); `fwb accuracy --stairstep` (the cube built, then answered); the same
 // again (cube current); Review's first page of the newest run.
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -95,6 +96,11 @@ async function scaleSize({ root, tmp, items, label, log }) {
   steps.push({ what: "Review: first page (scores current)", seconds: p.warm[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
   steps.push({ what: 'Review: run overview', seconds: p.overview[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
   const bytes = statSync(db).size;
+  // FWB_BENCH_KEEP=DIR keeps the workbook there for a closer look (a profile); delete it after.
+  if (process.env.FWB_BENCH_KEEP) {
+    execFileSync('cp', [db, join(process.env.FWB_BENCH_KEEP, `scale-${label}.sqlite`)]);
+    log(`scale ${label}: kept as ${join(process.env.FWB_BENCH_KEEP, `scale-${label}.sqlite`)}`);
+  }
   rmSync(db, { force: true });
   rmSync(`${db}-wal`, { force: true });
   rmSync(`${db}-shm`, { force: true });
