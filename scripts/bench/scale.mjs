@@ -94,7 +94,8 @@ async function scaleSize({ root, tmp, items, label, log }) {
   const p = JSON.parse(probe.stdout.trim().split('\n').at(-1));
   steps.push({ what: "Review: the newest run's very first page (scores computed then)", seconds: p.cold.seconds, peakMb: probe.peakMb, lines: items * LAGS });
   steps.push({ what: "Review: first page (scores current)", seconds: p.warm[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
-  steps.push({ what: 'Review: run overview', seconds: p.overview[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
+  steps.push({ what: "Review: run overview, computed (the run's first open)", seconds: p.overviewComputed[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
+  steps.push({ what: 'Review: item detail', seconds: p.detail[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
   const bytes = statSync(db).size;
   // FWB_BENCH_KEEP=DIR keeps the workbook there for a closer look (a profile); delete it after.
   if (process.env.FWB_BENCH_KEEP) {
