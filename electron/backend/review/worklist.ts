@@ -61,10 +61,13 @@ const LINE_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc O
        LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
        LEFT JOIN actuals act ON act.item_key = l.item_key AND act.location_key = l.location_key AND act.period = l.period AND act.superseded_at IS NULL`;
 
-/** What the sorts and the filter need, without the columns only a page shows. */
-const ORDER_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
-       LEFT JOIN line_exceptions e ON e.line_id = l.line_id
+/** What the sorts and the filter need besides the scores (e). */
+const ITEM_AND_STATE_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
        LEFT JOIN line_state ls ON ls.line_id = l.line_id`;
+
+/** What the sorts and the filter need, without the columns only a page shows. */
+const ORDER_JOINS = `${ITEM_AND_STATE_JOINS}
+       LEFT JOIN line_exceptions e ON e.line_id = l.line_id`;
 
 type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags' | 'lock' | 'policy'> & { period: number; exceptionReasons: string };
 
@@ -144,7 +147,7 @@ function topByScore(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql,
   if (req.sort.column !== 'exception' || req.sort.direction !== 'desc' || total < 20 * req.limit) return null;
   const ids = db
     .prepare(
-      `SELECT l.line_id FROM line_exceptions e CROSS JOIN forecast_lines l ON l.line_id = e.line_id ${ORDER_JOINS.replace('LEFT JOIN line_exceptions e ON e.line_id = l.line_id', '')}
+      `SELECT l.line_id FROM line_exceptions e CROSS JOIN forecast_lines l ON l.line_id = e.line_id ${ITEM_AND_STATE_JOINS}
         WHERE e.run_id = @runId AND ${filter.where} ORDER BY ${order} LIMIT @limit`,
     )
     .pluck()
