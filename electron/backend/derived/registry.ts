@@ -155,3 +155,32 @@ export class DerivedMemo<V> {
     return value;
   }
 }
+
+/**
+ * An in-memory memo kept by the stamps of the sources it is computed from rather
+ * than the write stamp: a write that leaves them still (a decision, for an answer
+ * made of lines and actuals only) keeps it; a change of them on any path renews it.
+ */
+export class SourcesMemo<V> {
+  private readonly byDb = new WeakMap<ReadableDb, Map<string, { stamp: string; value: V }>>();
+  constructor(
+    readonly name: string,
+    private readonly sources: readonly SourceName[],
+    private readonly capacity: number,
+  ) {
+    registered.push({ name, kind: 'memo', sources });
+  }
+
+  get(db: ReadableDb, key: string, compute: () => V): V {
+    let entries = this.byDb.get(db);
+    if (!entries) this.byDb.set(db, (entries = new Map()));
+    const stamp = JSON.stringify(readSourceStamp(db, this.sources));
+    const hit = entries.get(key);
+    entries.delete(key);
+    const value = hit && hit.stamp === stamp ? hit.value : compute();
+    // Most recently used last, so the oldest goes first when full.
+    entries.set(key, { stamp, value });
+    while (entries.size > this.capacity) entries.delete(entries.keys().next().value!);
+    return value;
+  }
+}

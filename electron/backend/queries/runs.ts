@@ -4,7 +4,15 @@ import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../share
 type KeyedPeriod<T> = Omit<T, 'period'> & { period: number };
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ReadContext } from '../context';
+import { SourcesMemo } from '../derived/registry';
 import { WorkbenchError } from '../errors';
+
+/**
+ * A run's overview reads every line of the run and every actual of its items (a
+ * second or more at 1M lines): kept until the lines, the history, the runs or the
+ * items (which come only by import) change, so a decision does not cost it again.
+ */
+const overviews = new SourcesMemo<RunOverview>('run overviews', ['lines', 'history', 'runs', 'imports'], 8);
 
 export function listRuns({ db }: ReadContext): { runs: ForecastRunSummary[] } {
   const runs = db
@@ -24,6 +32,10 @@ export function listRuns({ db }: ReadContext): { runs: ForecastRunSummary[] } {
 }
 
 export function getRunOverview({ db }: ReadContext, req: ParsedRequestOf<'getRunOverview'>): RunOverview {
+  return overviews.get(db, `${req.runId}|${req.historyBuckets}`, () => computeRunOverview({ db }, req));
+}
+
+function computeRunOverview({ db }: Pick<ReadContext, 'db'>, req: ParsedRequestOf<'getRunOverview'>): RunOverview {
   const row = db.prepare('SELECT run_id AS runId, origin, grain FROM forecast_runs WHERE run_id = ?').get(req.runId) as
     | { runId: number; origin: number; grain: Grain }
     | undefined;
@@ -40,12 +52,22 @@ export function getRunOverview({ db }: ReadContext, req: ParsedRequestOf<'getRun
         GROUP BY a.period ORDER BY a.period`,
     )
     .all(firstHistory, row.origin, req.runId) as KeyedPeriod<RunOverview['history'][number]>[];
-  const forecast = db
+  // One pass over the run's lines for both the totals by period and the lags there are.
+  const byPeriodAndLag = db
     .prepare(
-      `SELECT period, min(lag) AS lag, sum(quantity) AS quantity, count(*) AS lines
-         FROM forecast_lines WHERE run_id = ? GROUP BY period ORDER BY period`,
+      `SELECT period, lag, sum(quantity) AS quantity, count(*) AS lines
+         FROM forecast_lines WHERE run_id = ? GROUP BY period, lag ORDER BY period, lag`,
     )
     .all(req.runId) as KeyedPeriod<RunOverview['forecast'][number]>[];
+  const forecast: KeyedPeriod<RunOverview['forecast'][number]>[] = [];
+  for (const cell of byPeriodAndLag) {
+    const last = forecast.at(-1);
+    // Ordered by lag within a period: the first cell of a period holds its lowest lag.
+    if (last?.period === cell.period) {
+      last.quantity += cell.quantity;
+      last.lines += cell.lines;
+    } else forecast.push({ ...cell });
+  }
   const column = (sql: string) => (db.prepare(sql).pluck().all(req.runId) as (string | number)[]);
   return {
     runId: run.runId,
@@ -58,6 +80,6 @@ export function getRunOverview({ db }: ReadContext, req: ParsedRequestOf<'getRun
     owners: column(
       'SELECT DISTINCT i.owner_id FROM forecast_lines l JOIN items i ON i.item_key = l.item_key WHERE l.run_id = ? AND i.owner_id IS NOT NULL ORDER BY 1',
     ) as string[],
-    lags: column('SELECT DISTINCT lag FROM forecast_lines WHERE run_id = ? ORDER BY 1') as number[],
+    lags: [...new Set(byPeriodAndLag.map((c) => c.lag))].sort((a, b) => a - b),
   };
 }

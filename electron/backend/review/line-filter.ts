@@ -38,7 +38,15 @@ function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS
   return Object.hasOwn(ATTRIBUTE_COLUMNS, name);
 }
 
-export function lineFilterSql(db: ReadableDb, runId: number, filter: LineFilter): { where: string; params: Record<string, unknown> } {
+/** The filter's conditions, and whether they read the item (i) or the line's state (ls), so a count can leave out joins nothing reads. */
+export interface LineFilterSql {
+  where: string;
+  params: Record<string, unknown>;
+  readsItem: boolean;
+  readsState: boolean;
+}
+
+export function lineFilterSql(db: ReadableDb, runId: number, filter: LineFilter): LineFilterSql {
   const where = ['l.run_id = @runId'];
   const params: Record<string, unknown> = { runId };
   if (filter.text) {
@@ -72,5 +80,6 @@ export function lineFilterSql(db: ReadableDb, runId: number, filter: LineFilter)
     where.push('l.lag = @lag');
     params.lag = filter.lag;
   }
-  return { where: where.join(' AND '), params };
+  const readsItem = Boolean(filter.text) || filter.category !== undefined || filter.owner !== undefined || filter.attribute !== undefined;
+  return { where: where.join(' AND '), params, readsItem, readsState: filter.status !== undefined };
 }
