@@ -131,6 +131,20 @@ export const hostContract = {
     },
     run: async (scope: HostScope, req: Omit<ParsedRequestOf<'getAccuracyOverview'>, 'seed'>): Promise<Stairstep> => (await import('./accuracy/handlers')).accuracyStairstep(workbook(scope), req),
   },
+  /**
+   * fwb accuracy: whether a read-only look can answer, the workbook being at this
+   * version's schema and its accuracy cube current (otherwise the command opens
+   * it for writing, so the cube is brought up to date first, as the app does).
+   */
+  accuracyCubeCurrent: {
+    request: z.object({}).strict(),
+    run: async (scope: HostScope): Promise<boolean> => {
+      const { db } = workbook(scope);
+      const [{ MIGRATIONS }, { accuracyCube }, { isCurrent, need }] = await Promise.all([import('./db/migrations/index'), import('./accuracy/cube'), import('./derived/registry')]);
+      if (db.prepare('PRAGMA user_version').pluck().get() !== MIGRATIONS.length) return false;
+      return isCurrent(db, [need(accuracyCube)]);
+    },
+  },
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {
     request: z.object({}).strict(),

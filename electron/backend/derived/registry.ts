@@ -184,3 +184,13 @@ export class SourcesMemo<V> {
     return value;
   }
 }
+
+/**
+ * Whether derived tables are current, found without writing a byte: a
+ * read-only look (fwb accuracy) answers from them only when they are, and
+ * otherwise the caller opens the workbook for writing to bring them up to date.
+ */
+export function isCurrent(db: ReadableDb, needs: readonly DerivedNeed[]): boolean {
+  // The stamp records only read (metaStampRecord and the like); their type asks for the writable handle they are written through.
+  return needs.every(({ table, key }) => table.record.read(db as WritableDb, key as never) === stampText(table.format, readSourceStamp(db, table.sources)));
+}

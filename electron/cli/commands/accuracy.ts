@@ -48,6 +48,27 @@ async function call<M extends MethodName>(client: Client, method: M, payload: Re
   throw new Refusal(exit, r.error.message);
 }
 
+/**
+ * A read-only look when the accuracy cube is current: the figures are the cube's
+ * either way, and a look neither writes nor needs the whole-file damage check a
+ * write open makes first (most of a call's time on a big workbook). Otherwise
+ * read-write: the engine brings its cube up to date first, as the app does.
+ */
+async function openForAccuracy(dbPath: string): Promise<Client> {
+  let look: Client | null = null;
+  try {
+    look = await Client.open({ dbPath, access: 'read' });
+  } catch {
+    // Whatever stops a look (not a workbook, damaged, locked) the write open meets again and words for the user.
+  }
+  if (look) {
+    const current = await look.hostResult<boolean>('accuracyCubeCurrent', {});
+    if (current.ok && current.value) return look;
+    await look.close();
+  }
+  return Client.open({ dbPath, access: 'write' });
+}
+
 // ——— printing ———
 
 /** The CLI's tables carry one decimal more than the screen: analysts compare runs closely. */
@@ -200,8 +221,7 @@ export async function accuracyCommand(argv: string[], io: CliIo): Promise<ExitCo
   const byText = values.stairstep ? null : (SLICE_ALIASES[values.by ?? ''] ?? values.by ?? 'category');
 
   if (!existsSync(values.db)) throw new BackendRefusal({ code: 'INPUT_REJECTED', message: 'no such workbook.', file: values.db });
-  // Read-write: the engine brings its cube up to date with the workbook first, as the app does.
-  const client = await Client.open({ dbPath: values.db, access: 'write' });
+  const client = await openForAccuracy(values.db);
   try {
     if (runId !== undefined) {
       const { runs } = await call(client, 'listRuns', {});
