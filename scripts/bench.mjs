@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { accuracySection } from './bench/accuracy.mjs';
+import { accuracyCliSection } from './bench/accuracy-cli.mjs';
 import { firstPageSection } from './bench/first-page.mjs';
 import { importSection } from './bench/import.mjs';
 import { scaleSection } from './bench/scale.mjs';
 import { fmtMb } from './bench/measure.mjs';
 
-const SECTIONS = { import: importSection, 'first-page': firstPageSection, accuracy: accuracySection, scale: scaleSection };
+const SECTIONS = { import: importSection, 'first-page': firstPageSection, accuracy: accuracySection, 'accuracy-cli': accuracyCliSection, scale: scaleSection };
 // Run only when named (`npm run bench -- scale`): it writes a 10M-line workbook and takes long.
 const OPT_IN = new Set(['scale']);
 
