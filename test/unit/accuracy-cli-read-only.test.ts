@@ -1,8 +1,9 @@
 // fwb accuracy answers from a read-only look when the accuracy cube is current
 // (no write open, so no whole-file damage check and no write lock), and opens
 // the workbook for writing only when the cube must be brought up to date first.
-// The figures are the API's either way.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// The figures are the API's either way; a damaged workbook is still refused, never written.
+import Database from 'better-sqlite3';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/backend/api';
@@ -98,5 +99,43 @@ describe('fwb accuracy on a workbook whose cube is current', () => {
     ctx = { db: again, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
     const overview = await ok(ctx, 'getAccuracyOverview', { filter: {}, metric: 'wape' });
     expect(out.n).toBe(overview.stairstep.n);
+  });
+});
+
+describe('fwb accuracy on a damaged workbook whose cube is current', () => {
+  const t = tempDir('fwb-accuracy-damaged-');
+  afterAll(() => t.cleanup());
+
+  it('with its forecast lines damaged is refused with the sentence and the way back, and not written to', async () => {
+    const good = join(t.dir, 'good.sqlite');
+    const damaged = join(t.dir, 'damaged.sqlite');
+    const { db } = await openWorkbook(good, { now: FIXED_NOW });
+    generateDemo(db, { items: 30, seed: 5 });
+    await dispatch({ db, path: good, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir }, 'getAccuracySlice', { by: 'category', metric: 'wape', filter: {} });
+    db.close();
+    expect(await cubeCurrent(good)).toBe(true);
+    // The forecast lines' b-tree broken (its root page's child pointers flipped), as damaged-workbook.test.ts does.
+    const probe = new Database(good, { readonly: true });
+    const pageSize = probe.pragma('page_size', { simple: true }) as number;
+    const root = probe.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'forecast_lines'").pluck().get() as number;
+    probe.close();
+    copyFileSync(good, damaged);
+    const fd = openSync(damaged, 'r+');
+    const bytes = Buffer.alloc(32);
+    readSync(fd, bytes, 0, bytes.length, (root - 1) * pageSize + 8);
+    for (let i = 0; i < bytes.length; i++) bytes[i]! ^= 0x5a;
+    writeSync(fd, bytes, 0, bytes.length, (root - 1) * pageSize + 8);
+    closeSync(fd);
+    const before = readFileSync(damaged);
+
+    let stdout = '';
+    let stderr = '';
+    const status = await runCli(['accuracy', '--db', damaged, '--stairstep', '--json'], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/is damaged.*fwb restore/s);
+    expect(stderr).not.toMatch(/SqliteError|\n\s+at |\.ts:\d+/);
+    expect(readFileSync(damaged).equals(before)).toBe(true);
+    expect(existsSync(`${damaged}-wal`) || existsSync(`${damaged}-shm`)).toBe(false);
   });
 });
