@@ -4,27 +4,12 @@
 // grouped first page, and what the first clicks open, the run's overview and an
 // item's detail (bar 150 ms at 1M lines). Each run and two years of actuals are
 // loaded with `fwb import`, as an analyst would.
-import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { median, timed } from './measure.mjs';
+import { writeCsv } from './write-csv.mjs';
 
 const fmtMs = (s) => `${Math.round(s * 1000)} ms`;
 
-async function writeCsv(path, header, rows) {
-  const out = createWriteStream(path);
-  out.write(`${header}\n`);
-  let chunk = '';
-  for (const line of rows()) {
-    chunk += `${line}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-}
 
 const month = (y, m) => `${y + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, '0')}-01`;
 

@@ -10,10 +10,10 @@
 // update); `fwb accuracy --stairstep` (the cube built, then answered); the same
 // again (cube current); Review's first page of the newest run.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmtMb, timed } from './measure.mjs';
+import { writeCsv } from './write-csv.mjs';
 
 const ORIGINS = 17;
 const LAGS = 3;
@@ -24,20 +24,6 @@ const RSS_BAR_MB = 1.5 * 1024;
 
 const iso = (idx) => `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}-01`;
 
-async function writeCsv(path, header, rows) {
-  const out = createWriteStream(path);
-  out.write(`${header}\n`);
-  let chunk = '';
-  for (const line of rows()) {
-    chunk += `${line}\n`;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-}
 
 // Deterministic demand: level by item, a season, a wobble; forecasts off by a few per cent.
 const level = (i) => 20 + ((i * 7919) % 400);

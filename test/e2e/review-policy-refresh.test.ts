@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ForecastLinePage, ForecastLineRow, PolicySummary, WorkbookInfo } from '../../shared/domain';
-import { appInBrowser, callApi, MARIA, screenshot, worklistReady } from './browser';
+import { appInBrowser, callApi, MARIA, screenshot, showLine, worklistReady } from './browser';
 
 describe('Review follows a policy changed elsewhere', () => {
   const app = appInBrowser({
@@ -25,12 +25,7 @@ describe('Review follows a policy changed elsewhere', () => {
     if (!line) throw new Error('the demo has no open lag-2 line');
 
     // The planner narrows the worklist to that line and selects it.
-    await app.page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
-    await app.page.getByRole('combobox', { name: 'Lag' }).selectOption('2');
-    await app.page.waitForFunction((item: string) => {
-      const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell]')].map((c) => c.textContent);
-      return cells.includes(item) && document.querySelectorAll('[role=row][aria-rowindex]').length === 2;
-    }, line.itemId);
+    await showLine(app.page, line);
     await app.page.locator('[role=row][aria-rowindex="2"]').click();
     await expect(rowCells(app.page).last().innerText()).resolves.not.toBe('frozen');
     await expect(app.page.getByRole('region', { name: 'Decision' }).getByRole('button', { name: 'Accept', exact: true }).isDisabled()).resolves.toBe(false);
@@ -56,12 +51,7 @@ describe('Review follows a policy changed elsewhere', () => {
     const lines = await api<ForecastLinePage>('getRunLines', { runId: currentRunId, limit: 2000, filter: { lag: 3 } });
     const line = lines.rows.find((r: ForecastLineRow) => r.lock === null && r.status === 'undecided');
     if (!line) throw new Error('the demo has no open lag-3 line');
-    await app.page.getByRole('searchbox', { name: 'Filter items' }).fill(line.itemId);
-    await app.page.getByRole('combobox', { name: 'Lag' }).selectOption('3');
-    await app.page.waitForFunction((item: string) => {
-      const cells = [...document.querySelectorAll('[role=row][aria-rowindex="2"] [role=gridcell]')].map((c) => c.textContent);
-      return cells.includes(item) && document.querySelectorAll('[role=row][aria-rowindex]').length === 2;
-    }, line.itemId);
+    await showLine(app.page, line);
     await app.page.locator('[role=row][aria-rowindex="2"]').click();
     await app.page.getByRole('grid', { name: 'Worklist' }).focus();
     await app.page.keyboard.press('o');
