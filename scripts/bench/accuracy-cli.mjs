@@ -11,6 +11,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { figureComparison, REL_TOLERANCE } from './accuracy.mjs';
 import { median, timed } from './measure.mjs';
 
 const PYTHON = process.env.FWB_BENCH_PYTHON ?? '/usr/bin/python3';
@@ -18,7 +19,6 @@ const METRIC = 'wape'; // the command's default, as a user types it
 const PANDAS_REPEATS = 3;
 const CALL_TARGET_SECONDS = 0.25;
 const RATIO_TARGET = 3;
-const REL_TOLERANCE = 1e-6;
 /** The seven calls: the stairstep, then the slices (size: the overridden lines by size of change). */
 const CALLS = [['--stairstep'], ...['planner', 'reason', 'size', 'category', 'lag', 'period'].map((by) => ['--by', by])];
 
@@ -46,22 +46,7 @@ const withCi = (r) => ({ ...r, ci: r.ciLow === null || r.ciLow === undefined ? n
 
 /** Every number the seven calls printed next to pandas': [where, fwb, pandas] pairs that differ, and how many were compared. */
 export function compareCliFigures(calls, pandas) {
-  const bad = [];
-  let compared = 0;
-  const same = (where, a, b) => {
-    compared++;
-    if (a === null || a === undefined || b === null || b === undefined) {
-      if ((a ?? null) !== (b ?? null)) bad.push([where, a, b]);
-      return;
-    }
-    if (Math.abs(a - b) > REL_TOLERANCE * Math.max(Math.abs(a), Math.abs(b), 1e-9)) bad.push([where, a, b]);
-  };
-  const row = (where, f, p, fields) => {
-    if (!p) return bad.push([where, 'present', 'missing']);
-    for (const k of fields) same(`${where}.${k}`, f[k], p[k]);
-    same(`${where}.ci.low`, f.ci?.low, p.ci?.low);
-    same(`${where}.ci.high`, f.ci?.high, p.ci?.high);
-  };
+  const { same, row, bad, counted } = figureComparison();
   const stair = calls.stairstep;
   same('stairstep.n', stair.n, pandas.stairstep.n);
   for (const s of stair.steps) {
@@ -82,7 +67,7 @@ export function compareCliFigures(calls, pandas) {
     if (rows.size !== out.rows.length) bad.push([`${by} rows`, out.rows.length, rows.size]);
     for (const r of out.rows) row(`${by}[${r.key}]`, withCi(r), rows.get(r.key), ['n', 'excluded', 'model', 'final', 'fva', 'improved', 'worsened', 'unchanged']);
   }
-  return { bad, compared };
+  return { bad, compared: counted() };
 }
 
 export async function accuracyCliSection({ root, tmp, runs, log }) {

@@ -23,7 +23,7 @@ const PANDAS_REPEATS = 3;
 const BAR_SECONDS = 1.0;
 const BAR_RATIO = 5;
 const GOAL_RATIO = 10;
-const REL_TOLERANCE = 1e-6;
+export const REL_TOLERANCE = 1e-6;
 
 const ms = (s) => `${Math.round(s * 1000)} ms`;
 const secs = (s) => `${s.toFixed(2)} s`;
@@ -35,8 +35,11 @@ function pandasAvailable() {
   return r.status === 0 ? null : `pandas is not importable by ${PYTHON} (${(r.stderr || '').trim().split('\n').at(-1)}); install it with \`apt-get install python3-pandas\``;
 }
 
-/** Every number of fwb's answer next to pandas': [where, fwb, pandas] pairs that differ beyond the tolerance, and how many were compared. */
-export function compareFigures(fwb, pandas) {
+/**
+ * A comparison of fwb's figures with pandas', number by number within the tolerance: `same` one number, `row` a row's
+ * fields and interval; `bad` collects [where, fwb, pandas] for each that differs.
+ */
+export function figureComparison() {
   const bad = [];
   let compared = 0;
   const same = (where, a, b) => {
@@ -53,6 +56,12 @@ export function compareFigures(fwb, pandas) {
     same(`${where}.ci.low`, f.ci?.low, p.ci?.low);
     same(`${where}.ci.high`, f.ci?.high, p.ci?.high);
   };
+  return { same, row, bad, counted: () => compared };
+}
+
+/** Every number of fwb's answer next to pandas: [where, fwb, pandas] pairs that differ beyond the tolerance, and how many were compared. */
+export function compareFigures(fwb, pandas) {
+  const { same, row, bad, counted } = figureComparison();
   for (const metric of Object.keys(fwb)) {
     const F = fwb[metric];
     const P = pandas[metric];
@@ -72,7 +81,7 @@ export function compareFigures(fwb, pandas) {
     }
     F.directionSize.cells.forEach((c, i) => row(`${metric}.direction×size[${c.label}]`, c, P.directionSize[i], ['n', 'excluded', 'fva', 'improvedShare']));
   }
-  return { bad, compared };
+  return { bad, compared: counted() };
 }
 
 export async function accuracySection({ root, tmp, runs, log }) {
