@@ -17,14 +17,20 @@ export class ImportRejectedError extends WorkbenchError {
   }
 }
 
-/** Calls `report` at most every `ms` milliseconds (and always for `force`), so progress never costs time. */
-export function throttle<T>(report: ((value: T) => void) | undefined, ms = 100): (value: T, force?: boolean) => void {
+/**
+ * Calls `report` at most every `ms` milliseconds (and always for `force`), so progress never costs time; the first
+ * report of a new stage (`stageOf`) always goes through, so a person sees each stage begin however fast the last one was.
+ */
+export function throttle<T>(report: ((value: T) => void) | undefined, ms = 100, stageOf?: (value: T) => unknown): (value: T, force?: boolean) => void {
   if (!report) return () => {};
   let last = -Infinity;
+  let stage: unknown;
   return (value, force = false) => {
     const now = performance.now();
-    if (!force && now - last < ms) return;
+    const next = stageOf?.(value);
+    if (!force && now - last < ms && next === stage) return;
     last = now;
+    stage = next;
     report(value);
   };
 }

@@ -91,7 +91,7 @@ export async function importFile(ctx: WriteContext, path: string, options: Impor
     unknownItems,
     knownItems: unknownItems === 'reject' && (kind === 'forecasts' || kind === 'actuals' || kind === 'sales_inputs') ? new Set(db.prepare('SELECT item_id FROM items').pluck().all() as string[]) : null,
   };
-  const progress = throttle(options.onProgress);
+  const progress = throttle(options.onProgress, 100, (p) => p.phase);
   const report = (phase: ImportProgress['phase'], rowsDone: number, bytesDone: number, force = false) => progress({ phase, rowsDone, bytesDone, bytesTotal }, force);
 
   // The reader starts first: a worker's start-up and first batches overlap the hashing.
