@@ -59,21 +59,21 @@ export class BackendHost {
   }
 
   call(method: string, payload: unknown): Promise<Result<unknown>> {
-    if (this.exited) return Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The backend has stopped.' } });
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.send({ type: 'call', id, method, payload });
-    });
+    return this.request('call', method, payload);
   }
 
   /** A host-only call (backend/host-api.ts): for the shell's own menus, never relayed from the page. */
   hostCall(method: string, payload: unknown): Promise<Result<unknown>> {
+    return this.request('hostCall', method, payload);
+  }
+
+  /** One request to the worker, answered by the message that carries its id. */
+  private request(type: 'call' | 'hostCall', method: string, payload: unknown): Promise<Result<unknown>> {
     if (this.exited) return Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The backend has stopped.' } });
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.send({ type: 'hostCall', id, method, payload });
+      this.send({ type, id, method, payload });
     });
   }
 
