@@ -17,6 +17,7 @@ import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
 import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
 import type { WritableDb } from '../db/handles';
 import { bringCurrent, derivedTable, metaStampRecord, need, type SourceChange } from '../derived/registry';
+import { movedSources } from '../derived/sources';
 import { cubeChangeSince, touchedPeriods } from './cube-change';
 import { LINE_ERROR_TERMS } from './metrics';
 
@@ -280,8 +281,10 @@ function rebuildChangedRuns(db: WritableDb, change: SourceChange): number {
   if (since === null) db.prepare('DELETE FROM accuracy_runs').run();
   const allRuns = db.prepare('SELECT run_id, origin, grain, model_name FROM forecast_runs').all() as RunRow[];
   const earlier = earlierRunsAtOrigin(allRuns);
-  const wanted = runSignatures(db, earlier);
   const known = new Map((db.prepare('SELECT run_id, signature FROM accuracy_runs').all() as { run_id: number; signature: string }[]).map((r) => [r.run_id, r.signature]));
+  // The signatures count every run's lines (a pass over all of them): only worth it when runs or lines moved.
+  const linesMoved = since === null || movedSources(change.built, change.now).some((s) => s === 'runs' || s === 'lines');
+  const wanted = linesMoved ? runSignatures(db, earlier) : known;
   const runPeriods = readRunPeriods(db);
 
   const rebuilds: RunRebuild[] = [];
