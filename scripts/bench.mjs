@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { accuracySection } from './bench/accuracy.mjs';
 import { firstPageSection } from './bench/first-page.mjs';
 import { importSection } from './bench/import.mjs';
+import { monthlySection } from './bench/monthly.mjs';
 import { fmtMb } from './bench/measure.mjs';
 
-const SECTIONS = { import: importSection, 'first-page': firstPageSection, accuracy: accuracySection };
+const SECTIONS = { import: importSection, 'first-page': firstPageSection, accuracy: accuracySection, monthly: monthlySection };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
