@@ -253,7 +253,7 @@ export const accuracyCube = derivedTable({
   refresh: (db, _key, change) => rebuildChangedRuns(db, change),
 });
 
-/** Brings accuracy_cells up to date; returns how many runs were rebuilt. A read-only workbook is left as it is. */
+/** Brings accuracy_cells up to date; returns how many runs had cells rewritten, wholly or in part. A read-only workbook is left as it is. */
 export function ensureAccuracyCube(db: WritableDb): number {
   return bringCurrent(db, [need(accuracyCube)]);
 }
