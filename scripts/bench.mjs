@@ -10,10 +10,18 @@ import { accuracySection } from './bench/accuracy.mjs';
 import { accuracyCliSection } from './bench/accuracy-cli.mjs';
 import { firstPageSection } from './bench/first-page.mjs';
 import { importSection } from './bench/import.mjs';
+import { monthlySection } from './bench/monthly.mjs';
 import { scaleSection } from './bench/scale.mjs';
 import { fmtMb } from './bench/measure.mjs';
 
-const SECTIONS = { import: importSection, 'first-page': firstPageSection, accuracy: accuracySection, 'accuracy-cli': accuracyCliSection, scale: scaleSection };
+const SECTIONS = {
+  import: importSection,
+  'first-page': firstPageSection,
+  accuracy: accuracySection,
+  'accuracy-cli': accuracyCliSection,
+  monthly: monthlySection,
+  scale: scaleSection,
+};
 // Run only when named (`npm run bench -- scale`): it writes a 10M-line workbook and takes long.
 const OPT_IN = new Set(['scale']);
 

@@ -9,6 +9,7 @@ import { GUIDANCE_MIN_SAMPLE, overrideGuidance } from '../../electron/backend/ac
 import { directionSizeTable } from '../../electron/backend/accuracy/slices';
 import { fvaStairstep } from '../../electron/backend/accuracy/stairstep';
 import { trustMap } from '../../electron/backend/accuracy/trust';
+import { overrideScatter } from '../../electron/backend/accuracy/scatter';
 import { dispatch } from '../../electron/backend/api';
 import { verifyAuditChain } from '../../electron/backend/audit/chain';
 import type { BackendContext } from '../../electron/backend/context';
@@ -140,5 +141,27 @@ describe('trust map and drift', () => {
     // An open alert is not raised twice.
     expect(runDriftGuard(db, FIXED_NOW()).raised).toEqual([]);
     expect(trustMap(db).segments.find((s) => s.segment === 'Snacks')!.drift!.drifting).toBe(true);
+  });
+});
+
+describe('the override scatter', () => {
+  // The sample as first written: every overridden line with its actual, in the fixed order, the first N.
+  const reference = (where: string, params: Record<string, string>, limit: number) =>
+    db
+      .prepare(
+        `SELECT fl.line_id FROM line_state ls JOIN forecast_lines fl ON fl.line_id = ls.line_id JOIN forecast_runs r ON r.run_id = fl.run_id JOIN items i ON i.item_key = fl.item_key
+           JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period
+          WHERE ls.final_quantity <> fl.quantity AND a.superseded_at IS NULL AND fl.quantity > 0 ${where}
+          ORDER BY (fl.line_id * 2654435761) % 4294967296 LIMIT ${limit}`,
+      )
+      .pluck()
+      .all(params) as number[];
+
+  it('is the lowest lines in its fixed order, whether the first bound fills it or a wider one must', () => {
+    for (const limit of [5, 60, 400, 100_000]) {
+      expect(overrideScatter(db, {}, limit).map((p) => p.lineId)).toEqual(reference('', {}, limit));
+      expect(overrideScatter(db, { category: 'Snacks' }, limit).map((p) => p.lineId)).toEqual(reference('AND i.category = @category', { category: 'Snacks' }, limit));
+    }
+    expect(reference('', {}, 100_000).length).toBeGreaterThan(400);
   });
 });

@@ -1,8 +1,9 @@
 // Keeps accuracy_cells current: per run, the sums every metric is a ratio of,
 // grouped by the dimensions the engine slices by (migrations 002 and 003 explain
-// the columns). A run is rebuilt when what its figures depend on changes
-// (actuals, sales inputs, items, its lines, the decisions on them, the runs
-// before it at its origin); otherwise queries read the cells as they are. All
+// the columns). A change rebuilds the cells it touches (cube-change.ts): a run's
+// cells of the periods with new actuals or decisions, a whole run when its lines,
+// the runs before it at its origin or its history up to the origin changed, every
+// run when that cannot be told; otherwise queries read the cells as they are. All
 // the arithmetic is SQL.
 //
 // Two splits beyond the slice dimensions keep every count honest:
@@ -17,6 +18,7 @@ import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
 import type { WritableDb } from '../db/handles';
 import { bringCurrent, derivedTable, metaStampRecord, need, type SourceChange } from '../derived/registry';
 import { movedSources } from '../derived/sources';
+import { cubeChangeSince, touchedPeriods } from './cube-change';
 import { LINE_ERROR_TERMS } from './metrics';
 
 /** Items are spread over this many fixed groups; the bootstrap resamples groups of items. */
@@ -33,7 +35,7 @@ interface RunRow {
 }
 
 /** Bumped when the cells' layout or meaning changes, so every run's cells are rebuilt once. */
-const CUBE_FORMAT = 3;
+const CUBE_FORMAT = 4;
 
 /** Runs with a lower id at the same origin bucket (and grain): of the same model, and of other models. */
 interface EarlierRuns {
@@ -107,7 +109,7 @@ const worse = (p: string, s: string) => `sum(abs(${s} - act) > abs(${p} - act))`
 const plannerKeySql = (d: string) => `CASE WHEN ${d}.batch_id IS NOT NULL THEN '${IMPORTED_PLANNER_PREFIX}' || coalesce(${d}.recorded_by, ${d}.decided_by, '') ELSE ${d}.decided_by END`;
 
 /** The run's lines with an actual, each with every forecast and its override: a temp table both cell tables are grouped from. */
-function runLinesSql(grain: Grain, earlier: EarlierRuns | undefined): string {
+function runLinesSql(grain: Grain, earlier: EarlierRuns | undefined, somePeriods: boolean): string {
   const snaivePeriod = seasonsBackSql('fl.period', seasonsForLagSql('fl.lag', grain), grain);
   return `
 CREATE TEMP TABLE accuracy_lines AS
@@ -125,7 +127,7 @@ WITH base AS (
     LEFT JOIN actuals sn ON sn.item_key = fl.item_key AND sn.location_key = fl.location_key AND sn.period = ${snaivePeriod} AND sn.superseded_at IS NULL
     LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
     LEFT JOIN temp.accuracy_scale sc ON sc.item_key = fl.item_key AND sc.location_key = fl.location_key
-   WHERE fl.run_id = @runId
+   WHERE fl.run_id = @runId${somePeriods ? ' AND fl.period IN (SELECT value FROM json_each(@periods))' : ''}
 ),
 l AS (
   SELECT base.*,
@@ -187,8 +189,10 @@ SELECT @runId, period, lag, category, abc_class, owner_id, dir, size_bucket, rea
  * Cumulative sums of the seasonal differences are made once per grain, so each
  * run only looks up the last one at or before its origin.
  */
-function prepareSeasonalDiffs(db: WritableDb, grain: Grain): void {
+function prepareSeasonalDiffs(db: WritableDb, grain: Grain, scoped: boolean): void {
   const prior = seasonsBackSql('a.period', '1', grain);
+  // Only the items whose lines are rebuilt need a scale (temp.accuracy_scope), when that is not all of them.
+  const scope = scoped ? 'AND (a.item_key, a.location_key) IN (SELECT item_key, location_key FROM temp.accuracy_scope)' : '';
   db.exec(`
     DROP TABLE IF EXISTS temp.accuracy_diff_cum;
     CREATE TEMP TABLE accuracy_diff_cum AS
@@ -197,27 +201,32 @@ function prepareSeasonalDiffs(db: WritableDb, grain: Grain): void {
       FROM (SELECT a.item_key, a.location_key, a.period, abs(a.quantity - b.quantity) AS d
               FROM actuals a
               JOIN actuals b ON b.item_key = a.item_key AND b.location_key = a.location_key AND b.period = ${prior} AND b.superseded_at IS NULL
-             WHERE a.superseded_at IS NULL)
+             WHERE a.superseded_at IS NULL ${scope})
     WINDOW w AS (PARTITION BY item_key, location_key ORDER BY period);
     CREATE INDEX temp.accuracy_diff_cum_key ON accuracy_diff_cum (item_key, location_key, period);
     CREATE TEMP TABLE IF NOT EXISTS accuracy_scale (item_key INTEGER, location_key INTEGER, scale REAL, PRIMARY KEY (item_key, location_key)) WITHOUT ROWID;
   `);
 }
 
-function prepareScale(db: WritableDb, runId: number, originBucket: number): void {
+function prepareScale(db: WritableDb, runId: number, originBucket: number, periods: number[] | null): void {
   db.prepare('DELETE FROM temp.accuracy_scale').run();
+  const some = periods ? 'AND period IN (SELECT value FROM json_each(@periods))' : '';
   db.prepare(
     `INSERT INTO temp.accuracy_scale (item_key, location_key, scale)
      SELECT k.item_key, k.location_key,
             (SELECT c.cum / c.cnt FROM temp.accuracy_diff_cum c
               WHERE c.item_key = k.item_key AND c.location_key = k.location_key AND c.period <= @originBucket
               ORDER BY c.period DESC LIMIT 1)
-       FROM (SELECT DISTINCT item_key, location_key FROM forecast_lines WHERE run_id = @runId) k`,
-  ).run({ runId, originBucket });
+       FROM (SELECT DISTINCT item_key, location_key FROM forecast_lines WHERE run_id = @runId ${some}) k`,
+  ).run({ runId, originBucket, ...(periods ? { periods: JSON.stringify(periods) } : {}) });
 }
 
-/** Per run: what its cells depend on besides the workbook-wide inputs, the earlier runs at its origin included. */
-function runSignatures(db: WritableDb, shared: string, earlier: Map<number, EarlierRuns>): Map<number, string> {
+/**
+ * Per run: what its cells depend on that the source ids do not place in a period:
+ * its lines and those of the earlier runs at its origin (bench_once). A run whose
+ * signature differs is rebuilt whole.
+ */
+function runSignatures(db: WritableDb, earlier: Map<number, EarlierRuns>): Map<number, string> {
   const lines = db.prepare('SELECT run_id, count(*) AS n, max(line_id) AS maxLine FROM forecast_lines GROUP BY run_id').all() as { run_id: number; n: number; maxLine: number }[];
   const linesOf = new Map(lines.map((r) => [r.run_id, `${r.n}/${r.maxLine}`]));
   const peers = (runId: number) => {
@@ -225,22 +234,16 @@ function runSignatures(db: WritableDb, shared: string, earlier: Map<number, Earl
     const list = (ids: number[]) => ids.map((id) => `${id}:${linesOf.get(id) ?? '-'}`).join(',');
     return e ? `${list(e.sameModel)};${list(e.otherModels)}` : '';
   };
-  const states = new Map(
-    (
-      db
-        .prepare('SELECT fl.run_id, count(*) AS n, max(ls.decision_id) AS d, total(ls.final_quantity) AS q FROM line_state ls JOIN forecast_lines fl ON fl.line_id = ls.line_id GROUP BY fl.run_id')
-        .all() as { run_id: number; n: number; d: number; q: number }[]
-    ).map((r) => [r.run_id, `${r.n}/${r.d}/${r.q}`]),
-  );
-  return new Map(lines.map((r) => [r.run_id, `${CUBE_FORMAT}|${shared}|${r.n}/${r.maxLine}|${states.get(r.run_id) ?? '-'}|${peers(r.run_id)}`]));
+  return new Map(lines.map((r) => [r.run_id, `${CUBE_FORMAT}|${r.n}/${r.maxLine}|${peers(r.run_id)}`]));
 }
 
 /**
  * The accuracy cube as derived data (derived/registry.ts): its stamp is kept in
  * workbook_meta under the name it always had, so migrations and tools that clear
  * accuracy_signature (006, the bench's cold build) still make it rebuild. Within a
- * refresh, each run's own signature says which runs changed: a decision rebuilds
- * its run only.
+ * refresh, what moved since the stamp it was built at (cube-change.ts) and each
+ * run's own signature say which cells to rewrite: a decision rewrites its line's
+ * run and period only, a month of actuals past every origin that month's cells.
  */
 export const accuracyCube = derivedTable({
   name: 'accuracy cube',
@@ -250,40 +253,92 @@ export const accuracyCube = derivedTable({
   refresh: (db, _key, change) => rebuildChangedRuns(db, change),
 });
 
-/** Brings accuracy_cells up to date; returns how many runs were rebuilt. A read-only workbook is left as it is. */
+/** Brings accuracy_cells up to date; returns how many runs had cells rewritten, wholly or in part. A read-only workbook is left as it is. */
 export function ensureAccuracyCube(db: WritableDb): number {
   return bringCurrent(db, [need(accuracyCube)]);
 }
 
+/** The periods of each run's lines, kept beside the cells (workbook_meta) so a new month finds the runs it touches without reading their lines. */
+const RUN_PERIODS_KEY = 'accuracy_run_periods';
+
+function readRunPeriods(db: WritableDb): Record<string, number[]> {
+  const text = db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(RUN_PERIODS_KEY) as string | undefined;
+  try {
+    return text ? (JSON.parse(text) as Record<string, number[]>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A run's cells to rebuild: all of them, or those of some periods. */
+interface RunRebuild {
+  run: RunRow;
+  periods: number[] | null;
+}
+
 function rebuildChangedRuns(db: WritableDb, change: SourceChange): number {
-  // An import made or undone (values removed and earlier ones current again, with
-  // no new ids the run signatures would see), or no record of the last build:
-  // every run is rebuilt.
-  if (movedSources(change.built, change.now).includes('imports')) db.prepare('DELETE FROM accuracy_runs').run();
-  const shared = JSON.stringify(db.prepare('SELECT (SELECT max(actual_id) FROM actuals), (SELECT max(sales_input_id) FROM sales_inputs), (SELECT max(batch_id) FROM import_batches)').raw().get());
+  const since = cubeChangeSince(db, change);
+  if (since === null) db.prepare('DELETE FROM accuracy_runs').run();
   const allRuns = db.prepare('SELECT run_id, origin, grain, model_name FROM forecast_runs').all() as RunRow[];
   const earlier = earlierRunsAtOrigin(allRuns);
-  const wanted = runSignatures(db, shared, earlier);
   const known = new Map((db.prepare('SELECT run_id, signature FROM accuracy_runs').all() as { run_id: number; signature: string }[]).map((r) => [r.run_id, r.signature]));
-  const runs = allRuns.filter((r) => known.get(r.run_id) !== (wanted.get(r.run_id) ?? 'empty'));
+  // The signatures count every run's lines (a pass over all of them): only worth it when runs or lines moved.
+  const linesMoved = since === null || movedSources(change.built, change.now).some((s) => s === 'runs' || s === 'lines');
+  const wanted = linesMoved ? runSignatures(db, earlier) : known;
+  const runPeriods = readRunPeriods(db);
 
-  // The seasonal differences of the grain the last run needed (workbooks have one grain, so once).
+  const rebuilds: RunRebuild[] = [];
+  for (const run of allRuns) {
+    const periods = runPeriods[run.run_id];
+    if (since === null || known.get(run.run_id) !== (wanted.get(run.run_id) ?? 'empty') || periods === undefined) {
+      rebuilds.push({ run, periods: null });
+      continue;
+    }
+    const touched = touchedPeriods(since, { runId: run.run_id, originBucket: bucketKeyOf(run.origin, run.grain), grain: run.grain }, periods);
+    if (touched === 'all') rebuilds.push({ run, periods: null });
+    else if (touched.length > 0) rebuilds.push({ run, periods: touched });
+  }
+  if (rebuilds.length === 0) return 0;
+
+  // The seasonal differences, per grain (workbooks have one grain, so once): of
+  // every item when a whole run is rebuilt, else only of the items rebuilt.
+  const scoped = rebuilds.every((r) => r.periods !== null);
+  if (scoped) collectScope(db, rebuilds);
   let diffsGrain: Grain | null = null;
-  for (const run of runs) {
+  for (const { run, periods } of rebuilds) {
     if (diffsGrain !== run.grain) {
-      prepareSeasonalDiffs(db, run.grain);
+      prepareSeasonalDiffs(db, run.grain, scoped);
       diffsGrain = run.grain;
     }
-    const originBucket = bucketKeyOf(run.origin, run.grain);
-    prepareScale(db, run.run_id, originBucket);
-    db.prepare('DELETE FROM accuracy_cells WHERE run_id = ?').run(run.run_id);
-    db.prepare('DELETE FROM accuracy_override_cells WHERE run_id = ?').run(run.run_id);
-    db.exec('DROP TABLE IF EXISTS temp.accuracy_lines');
-    db.prepare(runLinesSql(run.grain, earlier.get(run.run_id))).run({ runId: run.run_id, originBucket });
-    db.prepare(LINE_CELLS_SQL).run({ runId: run.run_id });
-    db.prepare(OVERRIDE_CELLS_SQL).run({ runId: run.run_id });
+    buildRunCells(db, run, earlier.get(run.run_id), periods);
     db.prepare('INSERT OR REPLACE INTO accuracy_runs (run_id, signature) VALUES (?, ?)').run(run.run_id, wanted.get(run.run_id) ?? 'empty');
+    if (periods === null) runPeriods[run.run_id] = db.prepare('SELECT DISTINCT period FROM forecast_lines WHERE run_id = ? ORDER BY period').pluck().all(run.run_id) as number[];
   }
-  db.exec('DROP TABLE IF EXISTS temp.accuracy_diff_cum; DROP TABLE IF EXISTS temp.accuracy_lines');
-  return runs.length;
+  const live = Object.fromEntries(allRuns.filter((r) => runPeriods[r.run_id]).map((r) => [r.run_id, runPeriods[r.run_id]]));
+  db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(RUN_PERIODS_KEY, JSON.stringify(live));
+  db.exec('DROP TABLE IF EXISTS temp.accuracy_diff_cum; DROP TABLE IF EXISTS temp.accuracy_lines; DROP TABLE IF EXISTS temp.accuracy_scope');
+  return rebuilds.length;
+}
+
+/** The items and locations of the lines a partial rebuild recomputes (temp.accuracy_scope). */
+function collectScope(db: WritableDb, rebuilds: RunRebuild[]): void {
+  db.exec('DROP TABLE IF EXISTS temp.accuracy_scope; CREATE TEMP TABLE accuracy_scope (item_key INTEGER, location_key INTEGER, PRIMARY KEY (item_key, location_key)) WITHOUT ROWID');
+  const add = db.prepare(
+    'INSERT OR IGNORE INTO temp.accuracy_scope SELECT item_key, location_key FROM forecast_lines WHERE run_id = @runId AND period IN (SELECT value FROM json_each(@periods))',
+  );
+  for (const { run, periods } of rebuilds) add.run({ runId: run.run_id, periods: JSON.stringify(periods) });
+}
+
+/** Rewrites a run's cells: all of them (periods null) or those of some periods, from its lines there. */
+function buildRunCells(db: WritableDb, run: RunRow, earlier: EarlierRuns | undefined, periods: number[] | null): void {
+  const originBucket = bucketKeyOf(run.origin, run.grain);
+  const params = { runId: run.run_id, ...(periods ? { periods: JSON.stringify(periods) } : {}) };
+  const some = periods ? ' AND period IN (SELECT value FROM json_each(@periods))' : '';
+  prepareScale(db, run.run_id, originBucket, periods);
+  db.prepare(`DELETE FROM accuracy_cells WHERE run_id = @runId${some}`).run(params);
+  db.prepare(`DELETE FROM accuracy_override_cells WHERE run_id = @runId${some}`).run(params);
+  db.exec('DROP TABLE IF EXISTS temp.accuracy_lines');
+  db.prepare(runLinesSql(run.grain, earlier, periods !== null)).run({ ...params, originBucket });
+  db.prepare(LINE_CELLS_SQL).run({ runId: run.run_id });
+  db.prepare(OVERRIDE_CELLS_SQL).run({ runId: run.run_id });
 }

@@ -8,23 +8,42 @@ import type { ReadableDb } from '../db/handles';
 
 export const SCATTER_MAX_POINTS = 3000;
 
-export function overrideScatter(db: ReadableDb, filter: AccuracyFilter): OverridePoint[] {
-  const where = lineWhere(filter, ['ls.final_quantity <> fl.quantity', 'a.superseded_at IS NULL', 'fl.quantity > 0']);
-  const rows = db
-    .prepare(
-      `SELECT fl.line_id, i.item_id, fl.period, fl.quantity AS m, ls.final_quantity AS f, a.quantity AS act, ls.reason_code
-         FROM line_state ls
-         JOIN forecast_lines fl ON fl.line_id = ls.line_id
-         JOIN forecast_runs r ON r.run_id = fl.run_id
-         JOIN items i ON i.item_key = fl.item_key
-         JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period
-        ${where.sql}
-        -- A fixed pseudo-random order, so the sample is the same on every call.
-        ORDER BY (fl.line_id * 2654435761) % 4294967296
-        LIMIT ${SCATTER_MAX_POINTS}`,
-    )
-    .all(where.params) as { line_id: number; item_id: string; period: number; m: number; f: number; act: number; reason_code: string | null }[];
-  return rows.map((r) => ({
+/** A fixed pseudo-random order of lines (a hash of the line id below 2^32), so the sample is the same on every call. */
+const sampleOrder = (lineId: string) => `((${lineId} * 2654435761) % 4294967296)`;
+const HASH_RANGE = 4294967296;
+
+type PointRow = { line_id: number; item_id: string; period: number; m: number; f: number; act: number; reason_code: string | null };
+
+export function overrideScatter(db: ReadableDb, filter: AccuracyFilter, maxPoints = SCATTER_MAX_POINTS): OverridePoint[] {
+  // The sample is the maxPoints lines lowest in the order. Rather than
+  // ordering every overridden line of a big workbook (most of the Accuracy
+  // screen's first answer), only the lines whose hash is below a bound are read,
+  // the bound raised fourfold until the sample is full or covers every line: the
+  // lowest lines under a bound are the lowest of all.
+  const where = lineWhere(filter, ['ls.final_quantity <> fl.quantity', 'a.superseded_at IS NULL', 'fl.quantity > 0', `${sampleOrder('ls.line_id')} < @bound`]);
+  const query = db.prepare(
+    `SELECT fl.line_id, i.item_id, fl.period, fl.quantity AS m, ls.final_quantity AS f, a.quantity AS act, ls.reason_code
+       FROM line_state ls
+       CROSS JOIN forecast_lines fl ON fl.line_id = ls.line_id
+       JOIN forecast_runs r ON r.run_id = fl.run_id
+       JOIN items i ON i.item_key = fl.item_key
+       JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period
+      ${where.sql}
+      ORDER BY ${sampleOrder('fl.line_id')}
+      LIMIT ${maxPoints}`,
+  );
+  const decided = db.prepare('SELECT count(*) FROM line_state').pluck().get() as number;
+  let share = Math.min(1, (4 * maxPoints) / Math.max(decided, 1));
+  for (;;) {
+    const bound = share >= 1 ? HASH_RANGE : Math.ceil(share * HASH_RANGE);
+    const rows = query.all({ ...where.params, bound }) as PointRow[];
+    if (rows.length === maxPoints || share >= 1) return rows.map(toPoint);
+    share = Math.min(1, share * 4);
+  }
+}
+
+function toPoint(r: PointRow): OverridePoint {
+  return {
     lineId: r.line_id,
     itemId: r.item_id,
     period: periodFromKey(r.period),
@@ -32,5 +51,5 @@ export function overrideScatter(db: ReadableDb, filter: AccuracyFilter): Overrid
     errorReductionPct: ((Math.abs(r.m - r.act) - Math.abs(r.f - r.act)) / Math.max(r.act, 1)) * 100,
     direction: r.f > r.m ? 'up' : 'down',
     reasonCode: r.reason_code,
-  }));
+  };
 }
