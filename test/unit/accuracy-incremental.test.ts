@@ -2,7 +2,10 @@
 // only the cells it touches, and the cube then equals a cold rebuild of the same
 // workbook row for row. The cold rebuild is made on a copy (VACUUM INTO), so the
 // incremental cube carries on from its own state, errors and all.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import type { BackendContext } from '../../electron/backend/context';
@@ -18,6 +21,7 @@ import { ok } from '../helpers/api';
 import { signInAs } from '../helpers/people';
 import { FIXED_NOW, fillSmallWorkbook, tempDir } from '../helpers/workbook';
 
+const SQLITE3 = '/usr/bin/sqlite3';
 const CELL_TABLES = ['accuracy_cells', 'accuracy_override_cells'] as const;
 
 /** Every cell of both tables, rounded to 10 significant digits (a sum may add its lines in another order), in one order. */
@@ -181,6 +185,71 @@ describe('the cube kept incrementally on the demo workbook', () => {
     db.prepare('UPDATE drift_alerts SET resolved_at = ? WHERE resolved_at IS NULL').run(FIXED_NOW().toISOString());
     undoImportBatch(db, actualsBatch, { user: 'sam.taylor', at: FIXED_NOW().toISOString() });
     await expectSameAsCold();
+  });
+});
+
+describe('rows edited in place by another program', () => {
+  // Edits that keep every id: only migration 008's counts of in-place edits tell the cube they happened.
+  let t: ReturnType<typeof tempDir>;
+  let db: Db;
+  let path: string;
+  beforeAll(async () => {
+    t = tempDir('fwb-acc-edit-');
+    path = join(t.dir, 'demo.sqlite');
+    db = (await openWorkbook(path, { now: FIXED_NOW })).db;
+    generateDemo(db, { items: 60, seed: 11 });
+    ensureAccuracyCube(db);
+  }, 120_000);
+  afterAll(() => {
+    db.close();
+    t.cleanup();
+  });
+
+  /** Runs `sql` as another program would: the sqlite3 shell when the machine has one, else a second connection. */
+  const elsewhere = (sql: string) => {
+    if (existsSync(SQLITE3)) {
+      const run = spawnSync(SQLITE3, [path, sql], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      return;
+    }
+    const other = new Database(path);
+    try {
+      other.exec(sql);
+    } finally {
+      other.close();
+    }
+  };
+  const edits = () => Object.fromEntries(db.prepare('SELECT source, edits FROM source_edits').raw().all() as [string, number][]);
+
+  const cases: [string, string][] = [
+    ['an item moved to another category', "UPDATE items SET category = 'Moved' WHERE item_key = (SELECT min(item_key) FROM items WHERE category IS NOT NULL)"],
+    ['an item given another class and owner', "UPDATE items SET abc_class = 'C', owner_id = NULL WHERE item_key IN (SELECT item_key FROM items WHERE abc_class = 'A' LIMIT 3)"],
+    ['an actual corrected', 'UPDATE actuals SET quantity = quantity + 17 WHERE actual_id = (SELECT max(actual_id) FROM actuals WHERE superseded_at IS NULL)'],
+    ['a sales input corrected', 'UPDATE sales_inputs SET quantity = quantity * 2 WHERE sales_input_id IN (SELECT sales_input_id FROM sales_inputs WHERE superseded_at IS NULL LIMIT 5)'],
+    ['a forecast line corrected', 'UPDATE forecast_lines SET quantity = quantity + 3 WHERE line_id IN (SELECT fl.line_id FROM forecast_lines fl JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period ORDER BY fl.line_id DESC LIMIT 4)'],
+    ['an actual deleted', 'DELETE FROM actuals WHERE actual_id = (SELECT min(actual_id) FROM actuals WHERE superseded_at IS NULL)'],
+  ];
+  for (const [what, sql] of cases) {
+    it(`${what}: the cube follows, whole`, async () => {
+      const before = cubeRows(db);
+      elsewhere(sql);
+      expect(ensureAccuracyCube(db)).toBeGreaterThan(0);
+      const after = cubeRows(db);
+      expect(after).toEqual(await coldCube(db, t.dir));
+      expect(after).not.toEqual(before);
+    });
+  }
+
+  it('the app’s own writes count no edit: an actual superseded by a new one, an import’s upsert that changes nothing', async () => {
+    const ctx: BackendContext = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: join(t.dir, 'staging') };
+    const item = db.prepare('SELECT i.item_id FROM items i JOIN actuals a ON a.item_key = i.item_key ORDER BY a.period DESC LIMIT 1').pluck().get() as string;
+    const period = db.prepare("SELECT printf('%04d-%02d-%02d', max(period) / 10000, max(period) / 100 % 100, max(period) % 100) FROM actuals").pluck().get() as string;
+    const before = edits();
+    await importFile(ctx, writeLines(t.dir, 'restated.csv', ['item_id,period,actual', `${item},${period},4321`]), { kind: 'actuals', user: 'sam.taylor' });
+    expect(db.prepare('SELECT count(*) FROM actuals WHERE superseded_at IS NOT NULL AND quantity <> 4321').pluck().get()).toBeGreaterThan(0);
+    db.prepare('UPDATE items SET category = category, name = name').run();
+    expect(edits()).toEqual(before);
+    await expect(coldCube(db, t.dir)).resolves.toEqual((ensureAccuracyCube(db), cubeRows(db)));
   });
 });
 

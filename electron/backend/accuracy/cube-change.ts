@@ -8,7 +8,8 @@
 // Runs whose lines changed are told apart by their signatures (cube.ts). Where the
 // ids cannot tell what changed — never built, an import undone (values removed,
 // earlier ones current again), items re-imported (their category, class or owner
-// moved), ids gone down — the answer is null and every run is rebuilt.
+// moved), ids gone down, a row edited in place by any program (migration 008) —
+// the answer is null and every run is rebuilt.
 import { parseIsoDate, periodFromKey, type Grain } from '../../../shared/period';
 import type { WritableDb } from '../db/handles';
 import type { SourceChange } from '../derived/registry';
@@ -29,6 +30,9 @@ export function cubeChangeSince(db: WritableDb, { built, now }: SourceChange): C
   const [bi, ni, bh, nh, bd, nd] = [built?.imports, now.imports, built?.history, now.history, built?.decisions, now.decisions];
   if (!bi || !ni || !bh || !nh || !bd || !nd) return null;
   if (bi.undone !== ni.undone) return null;
+  // A row edited in place (migration 008) says nothing of where: rebuild everything.
+  const [br, nr, bl, nl] = [built?.runs, now.runs, built?.lines, now.lines];
+  if (bi.itemEdits !== ni.itemEdits || bh.edits !== nh.edits || br?.edits !== nr?.edits || bl?.edits !== nl?.edits) return null;
   const wentDown = (b: number | null, n: number | null) => (n ?? 0) < (b ?? 0);
   if (wentDown(bi.batch, ni.batch) || wentDown(bh.actual, nh.actual) || wentDown(bh.salesInput, nh.salesInput) || wentDown(bd.decision, nd.decision) || wentDown(bd.approval, nd.approval)) {
     return null;

@@ -7,19 +7,29 @@
 //
 // Rows that change in place without a new id are covered by a neighbour that
 // does move: a line's state changes only with a new decision or approval, an
-// item with an import batch, an undone batch raises the count of undone ones.
+// undone batch raises the count of undone ones; and an item, actual, sales input,
+// line or run edited in place by any program (the sqlite3 shell included) by the
+// count of such edits that migration 008's triggers keep (source_edits).
 import type { ReadableDb } from '../db/handles';
 
 /** Each source: named parts, each one scalar query. */
 const SOURCES = {
   /** Actuals and sales inputs (new values supersede old ones under new ids). */
-  history: { actual: 'SELECT max(actual_id) FROM actuals', salesInput: 'SELECT max(sales_input_id) FROM sales_inputs' },
+  history: {
+    actual: 'SELECT max(actual_id) FROM actuals',
+    salesInput: 'SELECT max(sales_input_id) FROM sales_inputs',
+    edits: "SELECT edits FROM source_edits WHERE source = 'history'",
+  },
   /** The forecast runs that are visible (an import creates its runs last, in one short transaction). */
-  runs: { run: 'SELECT max(run_id) FROM forecast_runs', count: 'SELECT count(*) FROM forecast_runs' },
+  runs: { run: 'SELECT max(run_id) FROM forecast_runs', count: 'SELECT count(*) FROM forecast_runs', edits: "SELECT edits FROM source_edits WHERE source = 'runs'" },
   /** Forecast lines, those an import has staged under runs not created yet included. */
-  lines: { line: 'SELECT max(line_id) FROM forecast_lines' },
-  /** Import batches made and undone (items, their attributes and owners come only by import). */
-  imports: { batch: 'SELECT max(batch_id) FROM import_batches', undone: 'SELECT count(undone_at) FROM import_batches' },
+  lines: { line: 'SELECT max(line_id) FROM forecast_lines', edits: "SELECT edits FROM source_edits WHERE source = 'lines'" },
+  /** Import batches made and undone, and items (which the app changes only by import) edited in place. */
+  imports: {
+    batch: 'SELECT max(batch_id) FROM import_batches',
+    undone: 'SELECT count(undone_at) FROM import_batches',
+    itemEdits: "SELECT edits FROM source_edits WHERE source = 'items'",
+  },
   /** The decisions journal and its approvals, both append-only: line_state follows them. */
   decisions: { decision: 'SELECT max(decision_id) FROM decisions', approval: 'SELECT max(approval_id) FROM approvals' },
   /** Drift alerts raised, and those still open (a restored role resolves them). */

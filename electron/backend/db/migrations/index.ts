@@ -7,6 +7,7 @@ import m004 from './004-accuracy-benchmark-once';
 import m005 from './005-import-undo';
 import m006 from './006-imported-history';
 import m007 from './007-imports-in-progress';
+import m008 from './008-source-edits';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
