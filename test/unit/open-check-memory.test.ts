@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkMemoryFile, CHECK_AT_LEAST_EVERY_DAYS } from '../../electron/backend/db/check-memory';
 import { quickChecksRun } from '../../electron/backend/db/damage';
 import { openWorkbook, type OpenedWorkbook } from '../../electron/backend/db/open';
+import { openReadOnly } from '../../electron/backend/db/read-only';
 import { openInProcess } from '../../electron/backend/host-entry';
 import { BackendHost } from '../../electron/backend/worker/host';
 import { sourceWorkerUrl } from '../../electron/backend/worker/worker-url';
@@ -59,6 +60,14 @@ describe('a write open of a workbook we left as it is', () => {
     expect(await checksDuring(async () => (opened = await openWorkbook(path)))).toBe(0);
     opened.db.prepare("INSERT OR REPLACE INTO workbook_meta (key, value) VALUES ('note', 'written by us')").run();
     opened.close();
+    expect(await checksDuring(() => openAndClose(path))).toBe(0);
+  });
+
+  it('runs none after read-only looks (fwb check, export, accuracy with its cube current), which leave the file as it was', async () => {
+    const { path } = await closedWorkbook('looked-at');
+    const look = await openReadOnly(path);
+    look.db.prepare('SELECT count(*) FROM forecast_lines').get();
+    look.close();
     expect(await checksDuring(() => openAndClose(path))).toBe(0);
   });
 
