@@ -75,14 +75,22 @@ export function fileIdentity(path: string): FileIdentity | null {
   }
 }
 
-const sameIdentity = (a: FileIdentity, b: FileIdentity) => JSON.stringify(a) === JSON.stringify(b);
+const MAIN_FIELDS = ['dev', 'ino', 'size', 'mtimeNs', 'ctimeNs'] as const;
+const WAL_FIELDS = ['ino', 'size', 'mtimeNs', 'ctimeNs'] as const;
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  if (!MAIN_FIELDS.every((k) => a[k] === b[k])) return false;
+  if (a.wal === null || b.wal === null) return a.wal === b.wal;
+  const [wa, wb] = [a.wal, b.wal];
+  return WAL_FIELDS.every((k) => wa[k] === wb[k]);
+}
 
 function isIdentity(x: unknown): x is FileIdentity {
   const o = x as Record<string, unknown> | null;
   const text = (v: unknown) => typeof v === 'string';
-  if (!o || typeof o !== 'object' || !['dev', 'ino', 'size', 'mtimeNs', 'ctimeNs'].every((k) => text(o[k]))) return false;
-  const wal = o.wal as Record<string, unknown> | null;
-  return wal === null || (typeof wal === 'object' && ['ino', 'size', 'mtimeNs', 'ctimeNs'].every((k) => text(wal[k])));
+  if (!o || typeof o !== 'object' || !MAIN_FIELDS.every((k) => text(o[k]))) return false;
+  const wal = o.wal as Record<string, unknown> | null | undefined;
+  return wal === null || (typeof wal === 'object' && WAL_FIELDS.every((k) => text(wal[k])));
 }
 
 /** What the memory file holds, keeping only entries of the right shape; empty where it cannot be read. */
