@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkMemoryFile, CHECK_AT_LEAST_EVERY_DAYS } from '../../electron/backend/db/check-memory';
+import { checkMemoryFile, CHECK_AT_LEAST_EVERY_DAYS, fileIdentity } from '../../electron/backend/db/check-memory';
 import { quickChecksRun } from '../../electron/backend/db/damage';
 import { openWorkbook, type OpenedWorkbook } from '../../electron/backend/db/open';
 import { openReadOnly } from '../../electron/backend/db/read-only';
@@ -17,6 +17,7 @@ import { BackendHost } from '../../electron/backend/worker/host';
 import { sourceWorkerUrl } from '../../electron/backend/worker/worker-url';
 import { fillSmallWorkbook, FIXED_NOW, tempDir } from '../helpers/workbook';
 
+const ROOT = join(import.meta.dirname, '..', '..');
 const t = tempDir('fwb-check-memory-');
 afterAll(() => t.cleanup());
 let n = 0;
@@ -83,13 +84,29 @@ describe('a write open of a workbook we left as it is', () => {
 
   it('fwb (the backend in-process) and the app (in its worker) remember their clean close', async () => {
     const { path } = await closedWorkbook('hosts');
+    // Each session writes (it brings the accuracy cube current), so the file it leaves is one no earlier close remembered.
+    let before = fileIdentity(path);
     const fwb = await openInProcess({ dbPath: path, access: 'write' });
-    expect((await fwb.call('listRuns', {})).ok).toBe(true);
+    expect((await fwb.call('getAccuracyOptions', {})).ok).toBe(true);
     await fwb.close();
+    expect(fileIdentity(path)).not.toEqual(before);
     expect(await checksDuring(() => openAndClose(path))).toBe(0);
 
-    const app = await BackendHost.start(sourceWorkerUrl, { dbPath: path });
+    const other = (await closedWorkbook('hosts-app')).path;
+    before = fileIdentity(other);
+    const app = await BackendHost.start(sourceWorkerUrl, { dbPath: other });
+    expect((await app.call('getAccuracyOptions', {})).ok).toBe(true);
     await app.close();
+    expect(fileIdentity(other)).not.toEqual(before);
+    expect(await checksDuring(() => openAndClose(other))).toBe(0);
+  });
+
+  it('the fwb command, in a process of its own, leaves a workbook the next open need not check', async () => {
+    const { path } = await closedWorkbook('fwb-process');
+    const csv = join(t.dir, `actuals-${n}.csv`);
+    writeFileSync(csv, 'item_id,period,actual\nSKU-1,2026-07-01,123\n');
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', path, '--kind', 'actuals', csv], { encoding: 'utf8', cwd: ROOT });
+    expect(run.status, run.stderr).toBe(0);
     expect(await checksDuring(() => openAndClose(path))).toBe(0);
   });
 
