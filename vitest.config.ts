@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts'],
     pool: 'forks',
+    setupFiles: ['test/helpers/private-cache.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

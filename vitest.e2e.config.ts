@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     pool: 'forks',
+    setupFiles: ['test/helpers/private-cache.ts'],
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -30,7 +30,10 @@ export function toApiError(err: unknown): ApiError {
     return out;
   }
   // A damaged page met mid-call (an export, accuracy): a sentence and the way back, never SQLite's words alone.
-  if (isDamageError(err)) return { code: 'WORKBOOK_DAMAGED', message: `The workbook is damaged (${(err as Error).message}); nothing was written. ${RESTORE_ADVICE}.`, hint: { option: 'restoreBackup' } };
+  if (isDamageError(err)) {
+    noteDamage();
+    return { code: 'WORKBOOK_DAMAGED', message: `The workbook is damaged (${(err as Error).message}); nothing was written. ${RESTORE_ADVICE}.`, hint: { option: 'restoreBackup' } };
+  }
   // Where nobody could say what holds the workbook (db/busy.ts names it where it can), still a sentence, never INTERNAL.
   if (isSqliteBusy(err)) return { code: 'WORKBOOK_BUSY', message: BUSY_SENTENCE };
   const message = err instanceof Error ? err.message : String(err);
@@ -50,6 +53,13 @@ export function isDamageError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_CORRUPT');
 }
+
+let sightings = 0;
+/** Damage found in this thread (a check's finding, a damaged page met mid-call): a session that saw any is not remembered as sound (db/check-memory.ts). */
+export function noteDamage(): void {
+  sightings++;
+}
+export const damageSightings = () => sightings;
 
 /** What to do about damage, in neutral words: each entry point names its own way to restore (hint 'restoreBackup'). */
 export const RESTORE_ADVICE = 'Restore it from a backup; the damaged file is kept aside, not deleted';

@@ -67,9 +67,9 @@ export async function openInProcess(options: InProcessOptions): Promise<Backend>
         closeDb = () => opened.close();
       } else {
         const { openWorkbook } = await import('./db/open');
-        const { db } = await openWorkbook(options.dbPath, { grain: options.grain });
-        ctx = { db, path: options.dbPath, now, emit, stagingDir: '', program: options.program };
-        closeDb = () => db.close();
+        const opened = await openWorkbook(options.dbPath, { grain: options.grain });
+        ctx = { db: opened.db, path: options.dbPath, now, emit, stagingDir: '', program: options.program };
+        closeDb = () => opened.close();
       }
     } catch (err) {
       throw new BackendStartError(await asApiError(err, options.dbPath));

@@ -31,6 +31,7 @@
 // workbooks anchor the chain in the database.
 import { basename } from 'node:path';
 import { isDamageError, quickCheck, readableFinding, RESTORE_ADVICE } from '../db/damage';
+import { noteDamage } from '../errors';
 import type { Db } from '../db/open';
 import { lineStateMismatches } from '../decisions/projection';
 import { compareChainHeads, type CopyChainHead } from './against';
@@ -89,6 +90,7 @@ function integrityCheck(db: Db): string[] {
  * and reading them only makes SQLite throw.
  */
 function damagedReport(db: Db, integrity: string[]): CheckReport {
+  noteDamage();
   const detail = integrity.slice(0, 3).join('; ') + (integrity.length > 3 ? ` (and ${integrity.length - 3} more)` : '');
   // One finding: the file's lines of SQLite's report are in `integrity`.
   const problems: CheckProblem[] = [{ check: 'integrity', message: `${basename(db.name)} is damaged: SQLite's integrity check found ${detail}. ${RESTORE_ADVICE}.` }];

@@ -4,7 +4,7 @@
 // good — and every way in says so in a sentence with the way back (a backup),
 // never with SQLite's own error and a stack trace.
 import { basename } from 'node:path';
-import { isDamageError, RESTORE_ADVICE, WorkbenchError } from '../errors';
+import { isDamageError, noteDamage, RESTORE_ADVICE, WorkbenchError } from '../errors';
 import type { Db } from './open';
 
 // Kept with the errors (errors.ts), which turn a damaged page met mid-call into WORKBOOK_DAMAGED.
@@ -17,12 +17,23 @@ export function damagedWorkbookError(path: string, detail: string): WorkbenchErr
   });
 }
 
+let quickChecks = 0;
+/** How many quick checks this thread ran: tests see with it whether an open checked (db/check-memory.ts). */
+export const quickChecksRun = () => quickChecks;
+
 /**
  * SQLite's quick check (structure of every b-tree, without the slower index
  * cross-check of integrity_check): 'ok', or the first thing it found wrong.
  * A page too broken to read makes SQLite throw rather than answer; that is damage too.
  */
 export function quickCheck(db: Db): string {
+  quickChecks++;
+  const verdict = quickCheckVerdict(db);
+  if (verdict !== 'ok') noteDamage();
+  return verdict;
+}
+
+function quickCheckVerdict(db: Db): string {
   try {
     const rows = db.pragma('quick_check(1)') as { quick_check: string }[];
     return readableFinding(rows[0]?.quick_check ?? 'ok');

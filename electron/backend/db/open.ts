@@ -9,6 +9,7 @@ import { createPrivateFile } from './private-files';
 import { clearAbandonedImports } from '../imports/commit/in-progress';
 import { busyError, isBusyError } from './busy';
 import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage';
+import { CheckedSession } from './check-memory';
 import { BUSY_TIMEOUT_MS, immediateTransactions } from './write-lock';
 import { MIGRATIONS } from './migrations/index';
 import type { Grain } from '../../../shared/period';
@@ -31,6 +32,8 @@ export interface OpenedWorkbook {
   /** Backup taken before migrating, if one was needed. */
   backupPath: string | null;
   migratedFrom: number;
+  /** Closes the connection; a write session closed this way is remembered as sound (db/check-memory.ts), so the next open need not check it. */
+  close(): void;
 }
 
 /** Reads the schema version without writing a byte (no WAL switch, no journal). */
@@ -72,6 +75,8 @@ export function backupPathFor(path: string, fromVersion: number, at: Date): stri
 export async function openWorkbook(path: string, options: OpenOptions = {}): Promise<OpenedWorkbook> {
   const now = options.now ?? (() => new Date());
   const exists = existsSync(path) && statSync(path).size > 0;
+  // Before anything of ours touches the file (the probe below, any pragma): the file as it was.
+  const session = new CheckedSession(path);
   const migrations = options.migrations ?? MIGRATIONS;
   const latest = migrations.length;
   const version = exists ? inspectExisting(path) : 0;
@@ -86,7 +91,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     if (!exists) throw new WorkbenchError('NOT_FOUND', `No workbook at ${path}.`, { file: path });
     const db = new Database(path, { readonly: true, fileMustExist: true });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    return { db, path, backupPath: null, migratedFrom: version };
+    return { db, path, backupPath: null, migratedFrom: version, close: () => db.close() };
   }
 
   // A new workbook is private from its first byte; SQLite gives its -wal and -shm the same mode.
@@ -97,10 +102,15 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
       throw new WorkbenchError('INPUT_REJECTED', `Cannot create the workbook ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (err as Error).message}.`, { file: path });
     }
   }
+  if (!exists) session.created();
   const db = new Database(path);
   try {
     // Before the first write (even the switch to WAL): a damaged file is left exactly as it is.
-    if (exists) assertNotDamaged(db, path);
+    // Skipped only for a file whose identity is still that of the file we last left sound (db/check-memory.ts).
+    if (exists && !session.maySkipCheck()) {
+      assertNotDamaged(db, path);
+      session.checkPassed();
+    }
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -121,7 +131,12 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     } catch (err) {
       if (!isBusyError(err)) throw err;
     }
-    return { db, path, backupPath, migratedFrom: version };
+    const close = () => {
+      if (!db.open) return;
+      db.close(); // as the last connection, SQLite checkpoints and removes the -wal: the file is whole
+      session.closedCleanly();
+    };
+    return { db, path, backupPath, migratedFrom: version, close };
   } catch (err) {
     const out = isBusyError(err) ? busyError(db) : err;
     db.close();

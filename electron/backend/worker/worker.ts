@@ -40,7 +40,7 @@ async function main(init: WorkerInit): Promise<void> {
   port!.on('message', (message: HostToWorker) => {
     if (message.type === 'close') {
       void turns.idle().then(() => {
-        opened.db.close();
+        opened.close();
         post({ type: 'closed' });
         process.exit(0);
       });
