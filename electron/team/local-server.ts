@@ -140,7 +140,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const owner = asRoot ? postgresUser() : null;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // As root the postgres user must pass through the folder to its data (and no further).
-  if (owner) chmodSync(dir, 0o711);
+  if (owner) {
+    chmodSync(dir, 0o711);
+    if (spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', dir]).status !== 0) {
+      throw new TeamError(
+        `As root, fwb runs the PostgreSQL server as the "postgres" OS user, which cannot reach ${dir} (a folder above it is closed to other users): choose a folder it can reach, such as one under /tmp.`,
+      );
+    }
+  }
   const data = join(dir, DATA);
   const passwordPath = join(dir, PASSWORD_FILE);
 
@@ -161,7 +168,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       if (init.status !== 0) {
         const why = init.error?.message ?? lastLines(init.stderr);
         rmSync(data, { recursive: true, force: true });
-        throw new TeamError(`Could not create a PostgreSQL server in ${data}: ${why}.${owner ? ' As root the server runs as the "postgres" OS user, which must be able to reach this folder: choose one under /tmp.' : ''}`);
+        throw new TeamError(`Could not create a PostgreSQL server in ${data}: ${why}.`);
       }
     } finally {
       rmSync(pwfile, { force: true });
@@ -189,9 +196,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   ].join(' ');
   const start = runBinary(bin, 'pg_ctl', ['-D', data, '-o', settings, '-l', log, '-w', '-t', '60', 'start']);
   if (start.status !== 0) {
-    const fromLog = existsSync(log) ? lastLines(readFileSync(log, 'utf8'), 3) : '';
-    const busy = /already in use|could not bind/i.test(fromLog) ? ` Port ${port} is taken: pass another --port.` : '';
-    throw new TeamError(`The PostgreSQL server in ${data} did not start: ${lastLines(start.stderr || start.stdout, 2) || fromLog}.${busy}`);
+    // pg_ctl only says to look at the log: the reason is there.
+    const fromLog = existsSync(log) ? lastLines(readFileSync(log, 'utf8'), 2) : '';
+    const busy = /already in use|could not bind|could not create any TCP\/IP sockets/i.test(fromLog) ? ` Port ${port} is taken: pass another --port.` : '';
+    throw new TeamError(`The PostgreSQL server in ${data} did not start (${log} says: ${fromLog || lastLines(start.stderr || start.stdout, 2)}).${busy}`);
   }
   const passfile = join(dir, PASSFILE);
   writeFileSync(passfile, `127.0.0.1:${port}:*:${LOCAL_ADMIN}:${password.replace(/([:\\])/g, '\\$1')}\n`, { mode: 0o600 });
