@@ -45,7 +45,18 @@ export function connectTarget(given: string): ConnectTarget {
     if (!url.searchParams.has('sslmode') && s.sslmode) url.searchParams.set('sslmode', s.sslmode);
     if (password === undefined && s.password) password = s.password;
   }
+  // Never unencrypted over a network unless asked for: a non-loopback host without an sslmode
+  // (here or in PGSSLMODE) gets sslmode=require, so a server without TLS is refused in a sentence.
+  if (!isLoopback(url.hostname || process.env.PGHOST || 'localhost') && !url.searchParams.has('sslmode') && !process.env.PGSSLMODE) {
+    url.searchParams.set('sslmode', 'require');
+  }
   return { url: url.toString(), shown: shownUrl(url.toString()), password };
+}
+
+/** This machine: a loopback address, localhost, or a Unix socket folder. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h.startsWith('/');
 }
 
 /** Opens a connection, or throws a TeamError that says what to do (never with the password). */
@@ -126,6 +137,11 @@ export function connectionFailure(err: unknown, target: ConnectTarget): TeamErro
       return new TeamError(`The PostgreSQL server at ${where} is starting up or shutting down: try again in a moment.`);
   }
   if (err instanceof TeamError) return err;
+  if (/does not support SSL/i.test(detail)) {
+    return new TeamError(
+      `The server at ${where} does not offer encryption (TLS), which fwb asks for over a network: ask its administrator to turn on SSL, or add ?sslmode=disable to the URL to connect unencrypted on a network you trust.`,
+    );
+  }
   if (/timeout/i.test(detail)) return new TeamError(`The PostgreSQL server at ${where} did not answer in time: check the network, a firewall, or the host and port in ${target.shown}.`);
   return new TeamError(`Could not connect to ${target.shown}: ${detail}.`);
 }

@@ -152,3 +152,36 @@ describe('fwb team init', () => {
     expect(() => requireSupportedServer({ ...facts, versionNum: 140000 })).not.toThrow();
   });
 });
+
+describe('connections over a network', () => {
+  it('ask for encryption unless the URL or PGSSLMODE says otherwise; loopback stays as given', async () => {
+    const { connectTarget } = await import('../../electron/team/connect');
+    const before = process.env.PGSSLMODE;
+    delete process.env.PGSSLMODE;
+    try {
+      expect(new URL(connectTarget('postgres://ana@db.example.com/team').url).searchParams.get('sslmode')).toBe('require');
+      expect(new URL(connectTarget('postgres://ana@10.0.0.7:5433/team?sslmode=verify-full').url).searchParams.get('sslmode')).toBe('verify-full');
+      expect(new URL(connectTarget('postgres://ana@db.example.com/team?sslmode=disable').url).searchParams.get('sslmode')).toBe('disable');
+      for (const local of ['postgres://ana@127.0.0.1:5432/team', 'postgres://ana@localhost/team', 'postgres://ana@[::1]/team']) {
+        expect(new URL(connectTarget(local).url).searchParams.has('sslmode'), local).toBe(false);
+      }
+      process.env.PGSSLMODE = 'disable';
+      expect(new URL(connectTarget('postgres://ana@db.example.com/team').url).searchParams.has('sslmode')).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.PGSSLMODE;
+      else process.env.PGSSLMODE = before;
+    }
+  });
+
+  it('say in a sentence that a server offers no encryption when it was asked for', async () => {
+    const server = await startTestServer();
+    try {
+      const run = fwb(['team', 'init', '--url', `${server.url}?sslmode=require`], { password: server.password });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/does not offer encryption \(TLS\), which fwb asks for over a network: ask its administrator to turn on SSL, or add \?sslmode=disable/);
+      expect(expectNoLeak(run, [server.password])).toEqual([]);
+    } finally {
+      server.cleanup();
+    }
+  });
+});
