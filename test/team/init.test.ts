@@ -146,6 +146,34 @@ describe('fwb team init', () => {
     }
   });
 
+  it('lets two administrators run init at once: one creates, the other finds it made', async () => {
+    await admin.query('CREATE DATABASE twice_at_once');
+    const { spawn } = await import('node:child_process');
+    const { FWB } = await import('./fwb');
+    const once = () =>
+      new Promise<{ code: number | null; out: string }>((done) => {
+        const child = spawn(process.execPath, [FWB, 'team', 'init', '--url', server.urlFor('fwb_admin', 'twice_at_once'), '--json'], {
+          env: { ...process.env, PGPASSWORD: server.password, PGPASSFILE: '/nonexistent' },
+        });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.once('exit', (code) => done({ code, out }));
+      });
+    const runs = await Promise.all([once(), once()]);
+    expect(runs.map((r) => r.code), runs.map((r) => r.out).join('\n')).toEqual([0, 0]);
+    expect(runs.map((r) => JSON.parse(r.out).created).sort()).toEqual([false, true]);
+  });
+
+  it('answers a missing or unknown team command, or a missing --url, as a usage error', () => {
+    for (const args of [['team'], ['team', 'frobnicate'], ['team', 'init']]) {
+      const run = fwb(args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/fwb team init\|add-user\|remove-user\|dev-server/);
+    }
+    expect(fwb(['team', '--help']).stdout).toMatch(/fwb team add-user --url ADMIN_URL --user LOGIN --name "Full Name" --role planner\|manager\|analyst/);
+  });
+
   it('refuses PostgreSQL older than 14', () => {
     const facts = { versionNum: 130012, version: '13.12', login: 'a', database: 'd', superuser: true, createRole: true, createInDatabase: true };
     expect(() => requireSupportedServer(facts)).toThrow(/PostgreSQL 13\.12; the team workbook needs PostgreSQL 14 or newer/);
