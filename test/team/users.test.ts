@@ -185,5 +185,9 @@ describe('fwb team add-user and remove-user', () => {
     const byMember = fwb(['team', 'add-user', '--url', server.urlFor('max'), '--user', 'zoe', '--name', 'Zoe', '--role', 'manager', '--password-stdin'], { password: 'max-secret-3', input: 'zoe\n' });
     expect(byMember.status).toBe(3);
     expect(byMember.stderr).toMatch(/The login "max" may not create roles \(CREATEROLE\), which fwb team add-user needs/);
+    const initByMember = fwb(['team', 'init', '--url', server.urlFor('max')], { password: 'max-secret-3' });
+    expect(initByMember.status).toBe(3);
+    expect(initByMember.stderr).toMatch(/The login "max" may not create roles \(CREATEROLE\) or create schemas in database "postgres", which fwb team init needs/);
+    expect(expectNoLeak(initByMember, ['max-secret-3'])).toEqual([]);
   });
 });
