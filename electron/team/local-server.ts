@@ -52,8 +52,8 @@ export interface LocalServerOptions {
 const INSTALL_HINT =
   'PostgreSQL 14 or newer is needed: on Debian or Ubuntu "apt-get install postgresql", on macOS "brew install postgresql@16", or set FWB_PG_BIN to the folder holding initdb and pg_ctl';
 
-/** The folder with initdb, pg_ctl and postgres, newest major first. */
-export function findServerBinaries(): string {
+/** The folder with initdb, pg_ctl and postgres: of `major` where given and installed (a data folder runs only under its own major), else the newest. */
+export function findServerBinaries(major?: string): string {
   const named = process.env.FWB_PG_BIN;
   if (named) {
     if (!existsSync(join(named, 'pg_ctl'))) throw new TeamError(`FWB_PG_BIN is ${named}, which holds no pg_ctl. ${INSTALL_HINT}.`);
@@ -64,6 +64,7 @@ export function findServerBinaries(): string {
     const majors = readdirSync(debian)
       .filter((v) => /^\d+$/.test(v) && existsSync(join(debian, v, 'bin', 'pg_ctl')))
       .sort((a, b) => Number(b) - Number(a));
+    if (major !== undefined && majors.includes(major)) return join(debian, major, 'bin');
     if (majors.length > 0) return join(debian, majors[0]!, 'bin');
   }
   const onPath = spawnSync('sh', ['-c', 'command -v pg_ctl'], { encoding: 'utf8' });
@@ -135,8 +136,14 @@ function adminUrl(port: number, password?: string): string {
  * the same server again.
  */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const bin = findServerBinaries();
   const dir = resolve(options.dir);
+  const versionFile = join(dir, DATA, 'PG_VERSION');
+  const madeBy = existsSync(versionFile) ? readFileSync(versionFile, 'utf8').trim() : undefined;
+  const bin = findServerBinaries(madeBy);
+  const installed = serverVersion(bin);
+  if (madeBy !== undefined && installed.split('.')[0] !== madeBy) {
+    throw new TeamError(`The server in ${join(dir, DATA)} was made by PostgreSQL ${madeBy}, and this machine runs ${installed}, which cannot open it: install PostgreSQL ${madeBy}'s server (or set FWB_PG_BIN to it), or choose another --dir.`);
+  }
   const owner = asRoot ? postgresUser() : null;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // As root the postgres user must pass through the folder to its data (and no further).
@@ -164,7 +171,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
     if (owner) chownSync(pwfile, owner.uid, owner.gid);
     try {
-      const init = runBinary(bin, 'initdb', ['-D', data, '-U', LOCAL_ADMIN, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', '--no-sync']);
+      const init = runBinary(bin, 'initdb', ['-D', data, '-U', LOCAL_ADMIN, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', ...(options.throwaway ? ['--no-sync'] : [])]);
       if (init.status !== 0) {
         const why = init.error?.message ?? lastLines(init.stderr);
         rmSync(data, { recursive: true, force: true });
@@ -211,5 +218,5 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     stopped = true;
     runBinary(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
   };
-  return { url: adminUrl(port), log, urlWithPassword: adminUrl(port, password), password, passfile, port, dir, version: serverVersion(bin), stop };
+  return { url: adminUrl(port), log, urlWithPassword: adminUrl(port, password), password, passfile, port, dir, version: installed, stop };
 }

@@ -6,6 +6,8 @@
 //   - what the workbook changes in place (policies, reason codes, superseded actuals
 //     and sales inputs) is kept here as rows appended one after another: the row in
 //     force is the latest (highest seq) of its key, so nothing is ever updated;
+//   - users, items and locations are the rows in force, changed only by the administrator's
+//     commands and (in a later version) the write functions, each change with a new seq;
 //   - journal rows carry the client's `uuid` (UNIQUE: pushing the same decision twice
 //     records it once), the laptop's clock as `decided_at_client`, and `based_on_seq`,
 //     the line's latest decision its author had seen.

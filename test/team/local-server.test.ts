@@ -1,6 +1,6 @@
 // The throwaway PostgreSQL the team tests and `fwb team dev-server` start: a real server
 // on 127.0.0.1 with SCRAM passwords, stopped cleanly, and a sentence when there is none to start.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,18 @@ describe('a local PostgreSQL', () => {
       } finally {
         second.stop();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses, in a sentence, a data folder made by a PostgreSQL this machine does not have', async () => {
+    const dir = mkdtempSync(join('/tmp', 'fwb-pg-old-'));
+    try {
+      mkdirSync(join(dir, 'pg'));
+      writeFileSync(join(dir, 'pg', 'PG_VERSION'), '9\n');
+      writeFileSync(join(dir, 'admin-password'), 'x\n', { mode: 0o600 });
+      await expect(startLocalServer({ dir })).rejects.toThrow(/was made by PostgreSQL 9, and this machine runs [\d.]+, which cannot open it: install PostgreSQL 9's server \(or set FWB_PG_BIN to it\), or choose another --dir\./);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
