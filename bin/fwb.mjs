@@ -21,7 +21,7 @@ function newerThan(path, time) {
 function bundleIsCurrent() {
   if (!existsSync(bundle)) return false;
   const builtAt = statSync(bundle).mtimeMs;
-  return !['electron/cli', 'electron/backend', 'shared', 'package.json'].some((p) => newerThan(join(root, p), builtAt));
+  return !['electron/cli', 'electron/backend', 'electron/team', 'shared', 'package.json'].some((p) => newerThan(join(root, p), builtAt));
 }
 
 let runCli;

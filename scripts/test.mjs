@@ -22,6 +22,8 @@ const STEPS = [
   { name: 'lint', label: 'lint', ...npmRun('lint') },
   { name: 'build', label: 'build', ...npmRun('build') },
   { name: 'unit', label: 'unit and integration tests', command: bin('vitest'), args: ['run'] },
+  // Against a real PostgreSQL the tests start (Debian's server; .ci/run installs it).
+  { name: 'team', label: 'team workbook tests (PostgreSQL)', command: bin('vitest'), args: ['run', '-c', 'vitest.team.config.ts'] },
   { name: 'e2e', label: 'browser tests', needs: ['build'], command: bin('vitest'), args: ['run', '-c', 'vitest.e2e.config.ts'] },
 ];
 

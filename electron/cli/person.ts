@@ -15,7 +15,7 @@ export function refusePassphraseInArgv(argv: readonly string[]): void {
   }
 }
 
-async function readStdin(io: CliIo): Promise<string> {
+export async function readStdin(io: CliIo): Promise<string> {
   let text = '';
   for await (const chunk of io.stdin ?? process.stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   // One trailing line break is how `echo` and files end; anything else is part of the passphrase.

@@ -95,3 +95,23 @@ export const RESTORE_USAGE = `fwb restore --db FILE --from BACKUP [--json]
   this version opens and that it passes "fwb check". The current file is kept aside
   as FILE.before-restore-<time>. Close the workbook in the app first (or use its
   File › Restore from backup…).`;
+
+export const TEAM_USAGE = `fwb team init|add-user|remove-user|dev-server --url ADMIN_URL … (a team workbook on PostgreSQL, in progress)
+  fwb team init --url ADMIN_URL [--json]
+      Creates the team workbook in a PostgreSQL database (14 or newer): schema fwb, owned by the
+      role fwb_owner, and the group roles fwb_analyst, fwb_planner, fwb_manager, which may read
+      and not write. Again on the same database: nothing changes. A schema fwb holding tables
+      fwb did not create is refused. Needs an administrator (a superuser, or CREATEROLE and
+      CREATE on the database).
+  fwb team add-user --url ADMIN_URL --user LOGIN --name "Full Name" --role planner|manager|analyst [--password-stdin] [--json]
+      Creates the person's login (its password read from standard input) in the role's group;
+      for someone already in the team --role moves them to another group (--name and
+      --password-stdin optional then). LOGIN: letters, digits and _ . @ -, at most 63 bytes.
+  fwb team remove-user --url ADMIN_URL --user LOGIN [--json]
+      The login can no longer sign in; the person's row and history stay.
+  fwb team dev-server --dir D [--port N] [--json]
+      Starts a local PostgreSQL for a trial (created in D on first use, started again later)
+      on 127.0.0.1 and prints its admin URL; Ctrl-C stops it. Needs PostgreSQL's server
+      programs (Debian: apt-get install postgresql; or FWB_PG_BIN=folder of pg_ctl).
+  The password comes as libpq's come: in the URL, PGPASSWORD, ~/.pgpass (or PGPASSFILE), or a
+  PGSERVICE section of ~/.pg_service.conf; it is never printed.`;

@@ -34,7 +34,7 @@ function ensureBundle(root, log) {
     if (!st.isDirectory()) return st.mtimeMs;
     return Math.max(st.mtimeMs, ...spawnSync('find', [path, '-type', 'f'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map((f) => statSync(f).mtimeMs));
   };
-  const sources = Math.max(...['electron/cli', 'electron/backend', 'shared', 'package.json'].map((p) => newest(join(root, p))));
+  const sources = Math.max(...['electron/cli', 'electron/backend', 'electron/team', 'shared', 'package.json'].map((p) => newest(join(root, p))));
   if (existsSync(bundle) && statSync(bundle).mtimeMs > sources) return;
   log('accuracy-cli: building the command line bundle (out/cli) …');
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root, encoding: 'utf8' });

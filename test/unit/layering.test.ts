@@ -5,6 +5,7 @@
 //   preload   the bridge: shared/ and Electron
 //   cli, main, web: the hosts: their own folder, shared/, and the backend's one host entry
 //   backend   the workbook: itself and shared/
+//   team      the team workbook on PostgreSQL (electron/team): itself and shared/; the cli may use it
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -16,7 +17,7 @@ const SOURCE = /\.(ts|tsx|mts|mjs|js)$/;
 /** The one backend module a host may import: it opens a workbook and answers calls, in process or in the worker. */
 export const HOST_ENTRY = 'electron/backend/host-entry.ts';
 
-type Layer = 'shared' | 'renderer' | 'preload' | 'cli' | 'main' | 'web' | 'backend';
+type Layer = 'shared' | 'renderer' | 'preload' | 'cli' | 'main' | 'web' | 'backend' | 'team';
 
 const LAYERS: [prefix: string, layer: Layer][] = [
   ['shared/', 'shared'],
@@ -26,6 +27,7 @@ const LAYERS: [prefix: string, layer: Layer][] = [
   ['electron/main/', 'main'],
   ['electron/web/', 'web'],
   ['electron/backend/', 'backend'],
+  ['electron/team/', 'team'],
 ];
 
 const HOST_MAY_USE = (own: Layer) => (to: string, toLayer: Layer | null) => toLayer === own || toLayer === 'shared' || to === HOST_ENTRY;
@@ -35,10 +37,11 @@ const ALLOWED: Record<Layer, (to: string, toLayer: Layer | null) => boolean> = {
   shared: (_to, l) => l === 'shared',
   renderer: (_to, l) => l === 'renderer' || l === 'shared',
   preload: (_to, l) => l === 'preload' || l === 'shared',
-  cli: HOST_MAY_USE('cli'),
+  cli: (to, l) => HOST_MAY_USE('cli')(to, l) || l === 'team',
   main: HOST_MAY_USE('main'),
   web: HOST_MAY_USE('web'),
   backend: (_to, l) => l === 'backend' || l === 'shared',
+  team: (_to, l) => l === 'team' || l === 'shared',
 };
 
 /** Packages (not ours) a layer may not import: Node and Electron have no place in the page's code or the shared words. */
@@ -133,6 +136,8 @@ describe('layering', () => {
     expect(ALLOWED.cli(HOST_ENTRY, 'backend')).toBe(true);
     expect(ALLOWED.main('electron/cli/main.ts', 'cli')).toBe(false);
     expect(ALLOWED.backend('electron/main/ipc.ts', 'main')).toBe(false);
+    expect(ALLOWED.team('electron/backend/db/open.ts', 'backend')).toBe(false);
+    expect(ALLOWED.cli('electron/team/init.ts', 'team')).toBe(true);
     expect(FORBIDDEN_PACKAGE.renderer?.test('node:fs')).toBe(true);
   });
 });

@@ -11,12 +11,14 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const node = (code: string) => ({ command: process.execPath, args: ['-e', code] });
 
 describe('npm test', () => {
-  it('is the step runner, and the runner knows the unit and browser suites', () => {
+  it('is the step runner, and the runner knows the unit, team (PostgreSQL) and browser suites', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.test).toBe('node scripts/test.mjs');
     const listed = spawnSync(process.execPath, [join(ROOT, 'scripts', 'test.mjs'), 'no-such-step'], { encoding: 'utf8' });
     expect(listed.status).toBe(2);
-    expect(listed.stderr).toMatch(/steps: typecheck, lint, build, unit, e2e/);
+    expect(listed.stderr).toMatch(/steps: typecheck, lint, build, unit, team, e2e/);
+    // The team suite runs with its own config, which holds the tests of test/team.
+    expect(readFileSync(join(ROOT, 'vitest.team.config.ts'), 'utf8')).toMatch(/test\/team\/\*\*\/\*\.test\.ts/);
   });
 
   it('runs the browser suite after a failed unit suite, and fails', () => {

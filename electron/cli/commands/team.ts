@@ -1,0 +1,141 @@
+// fwb team init | add-user | remove-user | dev-server: setting up a team workbook on PostgreSQL.
+// Parsing and printing only; the work is in electron/team.
+import { parseArgs } from 'node:util';
+import { TeamError, redact } from '../../team/errors';
+import { EXIT, UsageError, positiveInt, type CliIo, type ExitCode } from '../io';
+import { readStdin } from '../person';
+import { TEAM_USAGE } from '../usage';
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** A password is never taken on the command line, where every program of the machine can read it. */
+function refusePasswordInArgv(argv: readonly string[]): void {
+  if (argv.some((a) => a === '--password' || a.startsWith('--password='))) {
+    throw new UsageError('a password is never taken on the command line (other programs can read it there): use --password-stdin');
+  }
+}
+
+function required(values: Values, name: string, what: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} ${what} is required`);
+  return v;
+}
+
+async function init(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parseArgs({ args: argv, options: { url: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const url = required(values, 'url', 'ADMIN_URL');
+  const { initTeam } = await import('../../team/init');
+  const done = await initTeam(url);
+  if (values.json) io.stdout.write(`${JSON.stringify(done)}\n`);
+  else if (done.created) {
+    io.stdout.write(
+      `Team workbook created in database "${done.database}" (PostgreSQL ${done.serverVersion}, schema fwb version ${done.schemaVersion}, owned by ${done.roles[0]}; group roles ${done.roles.slice(1).join(', ')}).\n` +
+        `Next: fwb team add-user --url ADMIN_URL --user LOGIN --name "Full Name" --role planner|manager|analyst --password-stdin\n`,
+    );
+  } else io.stdout.write(`Database "${done.database}" already holds the team workbook (schema fwb version ${done.schemaVersion}): nothing changed.\n`);
+  return EXIT.ok;
+}
+
+async function addUserCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  refusePasswordInArgv(argv);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      user: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const url = required(values, 'url', 'ADMIN_URL');
+  const login = required(values, 'user', 'LOGIN');
+  const role = required(values, 'role', 'planner|manager|analyst');
+  const { addUser, TEAM_ROLES } = await import('../../team/users');
+  if (!(TEAM_ROLES as string[]).includes(role)) throw new UsageError(`--role must be one of ${TEAM_ROLES.join(', ')}, got "${role}"`);
+  const password = values['password-stdin'] ? await readStdin(io) : undefined;
+  const done = await addUser(url, { login, role: role as (typeof TEAM_ROLES)[number], ...(values.name !== undefined ? { name: values.name } : {}), ...(password !== undefined ? { password } : {}) });
+  if (values.json) io.stdout.write(`${JSON.stringify(done)}\n`);
+  else {
+    const what = {
+      created: `created, ${done.role}`,
+      joined: `an existing login of the server, joined the team as ${done.role}`,
+      'role changed': `now ${done.role} (was ${done.previousRole})`,
+      reactivated: `back in the team as ${done.role}`,
+      unchanged: `already ${done.role}`,
+    }[done.change];
+    io.stdout.write(`${done.login} (${done.name}): ${what}${done.passwordSet && done.change !== 'created' ? '; password replaced' : ''}.\n`);
+  }
+  return EXIT.ok;
+}
+
+async function removeUserCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parseArgs({ args: argv, options: { url: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const url = required(values, 'url', 'ADMIN_URL');
+  const login = required(values, 'user', 'LOGIN');
+  const { removeUser } = await import('../../team/users');
+  const done = await removeUser(url, login);
+  if (values.json) io.stdout.write(`${JSON.stringify(done)}\n`);
+  else io.stdout.write(`${done.login} (${done.name}, ${done.role}): ${done.alreadyRemoved ? 'was already removed' : 'can no longer sign in; their decisions keep their name'}.\n`);
+  return EXIT.ok;
+}
+
+async function devServer(argv: string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const dir = required(values, 'dir', 'D');
+  const port = values.port === undefined ? undefined : positiveInt('port', values.port, 0);
+  if (port !== undefined && port > 65535) throw new UsageError(`--port must be at most 65535, got "${values.port}"`);
+  const { startLocalServer } = await import('../../team/local-server');
+  const server = await startLocalServer({ dir, ...(port !== undefined ? { port } : {}) });
+  const stopped = new Promise<void>((resolve) => {
+    // Signal handlers alone do not keep Node running: this timer does, until a signal comes.
+    const alive = setInterval(() => {}, 1 << 30);
+    const stop = () => {
+      io.stderr.write('Stopping the PostgreSQL server…\n');
+      server.stop();
+      clearInterval(alive);
+      resolve();
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
+  });
+  // The URL line is what the person asked for; the password is in it, and nowhere else we print.
+  if (values.json) io.stdout.write(`${JSON.stringify({ url: server.urlWithPassword, port: server.port, dir: server.dir, passfile: server.passfile, version: server.version })}\n`);
+  else io.stdout.write(`PostgreSQL ${server.version} for a trial at ${server.urlWithPassword}\n`);
+  io.stderr.write(
+    `Data in ${server.dir}. For commands without the password in them: PGPASSFILE=${server.passfile} fwb team init --url ${server.url}\nCtrl-C stops the server.\n`,
+  );
+  await stopped;
+  return EXIT.ok;
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<ExitCode>> = {
+  init,
+  'add-user': addUserCommand,
+  'remove-user': removeUserCommand,
+  'dev-server': devServer,
+};
+
+export async function teamCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
+  if (!run) throw new UsageError(sub === undefined ? 'name what to do: init, add-user, remove-user or dev-server' : `unknown team command "${sub}" (init, add-user, remove-user, dev-server)`);
+  try {
+    return await run(rest, io);
+  } catch (err) {
+    if (err instanceof TeamError) {
+      io.stderr.write(`fwb team ${sub}: ${err.message}\n`);
+      return err.kind === 'rejected' ? EXIT.rejected : EXIT.failed;
+    }
+    // The server refused a statement (it says why in its own words): a sentence, never a stack, never a password.
+    const e = err as { severity?: string; code?: string; message?: string };
+    if (typeof e?.severity === 'string' && typeof e.code === 'string') {
+      io.stderr.write(`fwb team ${sub}: the server refused it: ${redact(e.message ?? '', [process.env.PGPASSWORD])} (SQLSTATE ${e.code}). Nothing was changed.\n`);
+      return EXIT.failed;
+    }
+    throw err;
+  }
+}
+
+export { TEAM_USAGE };
