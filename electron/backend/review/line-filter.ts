@@ -24,6 +24,14 @@ const STATUS_SQL: Record<NonNullable<LineFilter['status']>, string> = {
 };
 
 /**
+ * In place of `LEFT JOIN line_state ls`: the state of a line nobody decided, as
+ * that join gives it (every column NULL). A status view counted over it counts
+ * the lines as if none were decided, which decisions do not change (worklist.ts).
+ * Only the columns STATUS_SQL reads.
+ */
+export const UNDECIDED_STATE_SQL = 'JOIN (SELECT NULL AS status, NULL AS source) ls';
+
+/**
  * Item attributes kept in columns of their own, by the name the API uses. Any
  * other name is a key of items.attributes (the imported extra columns); a column
  * wins over an attributes key of the same name. Category and owner have filters
