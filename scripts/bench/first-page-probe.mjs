@@ -32,10 +32,17 @@ const repeat = async (n, request, before = () => {}, once = page) => {
   return out;
 };
 const n = Number(runsText ?? 3);
-// A decision, as a planner makes one: each accepts another line of the run at its furthest lag (past any freeze).
+// A decision, as a planner makes one: each accepts another open line of the run (no actual yet) at its furthest lag (past any freeze).
 const planner = await dispatch(ctx, 'signIn', { userId: 'bench.planner', displayName: 'Bench Planner', role: 'planner' });
 if (!planner.ok) throw new Error(planner.error.message);
-const openLines = db.prepare('SELECT line_id FROM forecast_lines WHERE run_id = ? ORDER BY lag DESC, line_id LIMIT 1000').pluck().all(runId);
+const openLines = db
+  .prepare(
+    `SELECT line_id FROM forecast_lines l WHERE run_id = ?
+        AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL)
+      ORDER BY lag DESC, line_id LIMIT 1000`,
+  )
+  .pluck()
+  .all(runId);
 const decide = async () => {
   const r = await dispatch(ctx, 'decideLine', { lineId: openLines.shift(), action: 'accept' });
   if (!r.ok) throw new Error(`the bench's decision was refused: ${r.error.message}`);
