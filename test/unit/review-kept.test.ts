@@ -124,6 +124,8 @@ describe('what Review keeps across writes', () => {
       { filter: { category }, groupByItem: true },
       { filter: { lag: 2 }, groupByItem: true },
       { filter: { status: 'undecided' }, groupByItem: true },
+      { filter: { status: 'undecided', lag: 2 }, groupByItem: false },
+      { filter: { status: 'closed', lag: 1 }, groupByItem: false },
       ...(['undecided', 'closed', 'decided', 'final', 'pending_approval', 'approved', 'rejected', 'overridden'] as const).flatMap((status) => [
         { filter: { status }, groupByItem: false },
         { filter: { status, category }, groupByItem: false },
@@ -140,8 +142,9 @@ describe('what Review keeps across writes', () => {
 
   /** This connection's answers (memos and kept data as they are) against a fresh connection's and a fresh overview. */
   async function expectSameAsFresh() {
-    const kept = await views(ctx);
+    // The overview first: brought current, its kept cells count the views by status below.
     const overview = await ok(ctx, 'getRunOverview', { runId, historyBuckets: 12 });
+    const kept = await views(ctx);
     const { db: other } = await openWorkbook(path, { now: FIXED_NOW });
     try {
       const fresh = await views({ ...ctx, db: other });
@@ -152,6 +155,7 @@ describe('what Review keeps across writes', () => {
         expect(lines + (groups?.length ?? 0)).toBeLessThanOrEqual(2000); // the whole view on one page
         expect({ filter, total: page.total, lineTotal: page.lineTotal, groups: page.groups }).toEqual({ filter, total: lines + (groups?.length ?? 0), lineTotal: lines, groups });
         expect(page.rows).toEqual(fresh[i]!.rows);
+        expect(fresh[i]!.total).toBe(page.total);
       });
       expect(overview).toEqual(overviewFromScratch(other, runId, 12));
     } finally {
@@ -228,10 +232,15 @@ describe('what Review keeps across writes', () => {
         (r) => !r.frozen && r.lock === null,
       )!;
       await ok(otherCtx, 'decideLine', { lineId: open.lineId, action: 'accept' });
-      // Another program supersedes an actual at the origin and adds one month's actual for an item.
+      // Another program supersedes an actual at the origin, and adds the actual of an open line (closing it).
       const origin = other.prepare('SELECT origin FROM forecast_runs WHERE run_id = ?').pluck().get(runId) as number;
       other.exec(`UPDATE actuals SET superseded_at = 'now' WHERE superseded_at IS NULL AND period = ${origin} AND item_key = (SELECT min(item_key) FROM items);
-        INSERT INTO actuals (item_key, period, quantity, recorded_at) SELECT item_key, period, quantity + 1000, 'now' FROM actuals WHERE superseded_at = 'now' AND period = ${origin};`);
+        INSERT INTO actuals (item_key, period, quantity, recorded_at) SELECT item_key, period, quantity + 1000, 'now' FROM actuals WHERE superseded_at = 'now' AND period = ${origin};
+        INSERT INTO actuals (item_key, location_key, period, quantity, recorded_at)
+          SELECT l.item_key, l.location_key, l.period, 5, 'now' FROM forecast_lines l WHERE l.run_id = ${runId}
+             AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL)
+           ORDER BY l.line_id DESC LIMIT 1;`);
+      expect(other.prepare('SELECT changes()').pluck().get()).toBe(1);
     } finally {
       other.close();
     }
@@ -246,6 +255,16 @@ describe('what Review keeps across writes', () => {
     const prepared = await preparedDuring(db, async () => void (overview = await ok(ctx, 'getRunOverview', { runId: newRun, historyBuckets: 12 })));
     expect(prepared.filter((sql) => /\bFROM (forecast_lines|actuals)\b/.test(sql) && !/max\((line_id|actual_id)\)/.test(sql))).toEqual([]);
     expect(overview).toEqual(overviewFromScratch(db, newRun, 12));
+    // A view by status, on its first open by a connection that has kept nothing in memory, counts none of the run's lines.
+    const { db: other } = await openWorkbook(path, { now: FIXED_NOW });
+    try {
+      let page: Awaited<ReturnType<typeof views>>[number] | undefined;
+      const opening = await preparedDuring(other, async () => void (page = await ok({ ...ctx, db: other }, 'getRunLines', { runId: newRun, offset: 0, limit: 10, filter: { status: 'undecided' } })));
+      expect(opening.filter((sql) => /count\(\*\)\s+FROM forecast_lines|min\(line_id\)/.test(sql))).toEqual([]);
+      expect(page!.total).toBe(countFromScratch(other, newRun, { status: 'undecided' }));
+    } finally {
+      other.close();
+    }
     await expectSameAsFresh();
   });
 });

@@ -9,24 +9,30 @@
 // - new lines of the run, items re-imported (their category or owner), an import
 //   undone or ids gone down rebuild the run's overview;
 // - decisions change none of it.
+// Beside the overview it keeps what Review's views by status count before any
+// decision (review/worklist.ts): each cell's closed lines (actual known), and the
+// run's first and last line id; new actuals recount the cells of their periods.
 import type { RunOverview } from '../../../shared/domain';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 import { REBUILD_ALL_KINDS } from '../accuracy/cube-change';
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { derivedTable, isCurrent, need, type DerivedNeed, type SourceChange } from '../derived/registry';
 import { WorkbenchError } from '../errors';
+import { ACTUAL_KNOWN_SQL } from '../review/line-filter';
 
 /** What is kept per run: every period of history up to the origin, the forecast cells, the categories and owners. */
 interface KeptOverview {
   /** [period key, actual, items] */
   history: [number, number, number][];
-  /** [period key, lag, quantity, lines], ordered by period and lag */
-  forecast: [number, number, number, number][];
+  /** [period key, lag, quantity, lines, closed lines], ordered by period and lag */
+  forecast: [number, number, number, number, number][];
+  /** The run's first and last line id (null: no lines). */
+  lineIds: [number, number] | null;
   categories: string[];
   owners: string[];
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 const dataKey = (runId: number) => `run_overview:${runId}`;
 const stampKey = (runId: number) => `run_overview_stamp:${runId}`;
 
@@ -56,15 +62,27 @@ function historyBetween(db: ReadableDb, runId: number, from: number, to: number)
     .all(from, to, runId) as [number, number, number][];
 }
 
-function computeOverview(db: ReadableDb, run: RunRow): KeptOverview {
-  const forecast = db
-    .prepare('SELECT period, lag, sum(quantity) AS quantity, count(*) AS lines FROM forecast_lines WHERE run_id = ? GROUP BY period, lag ORDER BY period, lag')
+/** Per period and lag of the run's lines (those of `periods` only, when given): quantity, lines, closed lines, first and last line id. */
+function cellsOf(db: ReadableDb, runId: number, periods?: number[]): [number, number, number, number, number, number, number][] {
+  return db
+    .prepare(
+      `SELECT l.period, l.lag, sum(l.quantity), count(*), sum(${ACTUAL_KNOWN_SQL}), min(l.line_id), max(l.line_id)
+         FROM forecast_lines l WHERE l.run_id = @runId ${periods ? 'AND l.period IN (SELECT value FROM json_each(@periods))' : ''}
+        GROUP BY l.period, l.lag ORDER BY l.period, l.lag`,
+    )
     .raw()
-    .all(run.runId) as [number, number, number, number][];
+    .all({ runId, ...(periods ? { periods: JSON.stringify(periods) } : {}) }) as [number, number, number, number, number, number, number][];
+}
+
+function computeOverview(db: ReadableDb, run: RunRow): KeptOverview {
+  const cells = cellsOf(db, run.runId);
+  const forecast = cells.map(([period, lag, quantity, lines, closed]) => [period, lag, quantity, lines, closed] as [number, number, number, number, number]);
+  const lineIds: [number, number] | null = cells.length === 0 ? null : [Math.min(...cells.map((c) => c[5])), Math.max(...cells.map((c) => c[6]))];
   const column = (sql: string) => db.prepare(sql).pluck().all(run.runId) as string[];
   return {
     history: historyBetween(db, run.runId, 0, run.origin),
     forecast,
+    lineIds,
     categories: column('SELECT DISTINCT i.category FROM forecast_lines l JOIN items i ON i.item_key = l.item_key WHERE l.run_id = ? AND i.category IS NOT NULL ORDER BY 1'),
     owners: column('SELECT DISTINCT i.owner_id FROM forecast_lines l JOIN items i ON i.item_key = l.item_key WHERE l.run_id = ? AND i.owner_id IS NOT NULL ORDER BY 1'),
   };
@@ -108,11 +126,19 @@ export const runOverviews = derivedTable<number>({
     else {
       kept = JSON.parse(keptText!) as KeptOverview;
       const periods = touched.filter((p) => p <= run.origin);
-      if (periods.length === 0) return 0;
-      const fresh = historyBetween(db, runId, periods[0]!, periods.at(-1)!).filter(([p]) => periods.includes(p));
-      const history = new Map(kept.history.filter(([p]) => !periods.includes(p)).map((h) => [h[0], h]));
-      for (const h of fresh) history.set(h[0], h);
-      kept.history = [...history.values()].sort((a, b) => a[0] - b[0]);
+      // New actuals of the run's own periods close lines: those cells' closed lines are counted again.
+      const linePeriods = touched.filter((p) => kept.forecast.some((c) => c[0] === p));
+      if (periods.length === 0 && linePeriods.length === 0) return 0;
+      if (periods.length > 0) {
+        const fresh = historyBetween(db, runId, periods[0]!, periods.at(-1)!).filter(([p]) => periods.includes(p));
+        const history = new Map(kept.history.filter(([p]) => !periods.includes(p)).map((h) => [h[0], h]));
+        for (const h of fresh) history.set(h[0], h);
+        kept.history = [...history.values()].sort((a, b) => a[0] - b[0]);
+      }
+      if (linePeriods.length > 0) {
+        const closed = new Map(cellsOf(db, runId, linePeriods).map((c) => [`${c[0]}|${c[1]}`, c[4]]));
+        for (const cell of kept.forecast) if (linePeriods.includes(cell[0])) cell[4] = closed.get(`${cell[0]}|${cell[1]}`) ?? 0;
+      }
     }
     writeMeta(db, dataKey(runId), JSON.stringify(kept));
     return 1;
@@ -126,6 +152,18 @@ export const runOverviewOf = (runId: number): DerivedNeed => need(runOverviews, 
 export function newestRunOverview(db: ReadableDb): DerivedNeed[] {
   const runId = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1').pluck().get() as number | undefined;
   return runId === undefined ? [] : [runOverviewOf(runId)];
+}
+
+/**
+ * What a view by status counts before decisions, kept for the run: per period and
+ * lag its lines and closed lines, and its first and last line id; null unless
+ * kept and current (then the caller counts in SQL).
+ */
+export function keptRunCells(db: ReadableDb, runId: number): { cells: { lag: number; lines: number; closed: number }[]; lineIds: [number, number] | null } | null {
+  const keptText = readMeta(db, dataKey(runId));
+  if (keptText === undefined || !isCurrent(db, [runOverviewOf(runId)])) return null;
+  const kept = JSON.parse(keptText) as KeptOverview;
+  return { cells: kept.forecast.map(([, lag, , lines, closed]) => ({ lag, lines, closed })), lineIds: kept.lineIds };
 }
 
 /**

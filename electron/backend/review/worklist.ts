@@ -19,7 +19,8 @@ import type { ReadableDb } from '../db/handles';
 import { policyResolver } from '../decisions/policy';
 import { DerivedMemo, SourcesMemo } from '../derived/registry';
 import { WorkbenchError } from '../errors';
-import { lineFilterSql, UNDECIDED_STATE_SQL, type LineFilterSql } from './line-filter';
+import { keptRunCells } from '../queries/run-overview';
+import { lineFilterSql, STATUS_BEFORE_DECISIONS, UNDECIDED_STATE_SQL, type LineFilter, type LineFilterSql } from './line-filter';
 
 type RunLinesRequest = ParsedRequestOf<'getRunLines'>;
 
@@ -127,7 +128,7 @@ function flatPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql): 
   if (req.offset === 0) {
     // The first page of a view: the top of the sort (SQLite keeps only the best `limit` rows) and the count.
     const total = filter.readsState
-      ? counts.get(db, `${req.runId}|${filterKey(req)}`, () => statusViewCount(db, req.runId, filter))
+      ? counts.get(db, `${req.runId}|${filterKey(req)}`, () => statusViewCount(db, req.runId, req.filter, filter))
       : stateFreeCounts.get(db, `${req.runId}|${filterKey(req)}`, () => {
           // Only the joins the filter reads: every line has its item (a foreign key); counting
           // the run's index alone is a third of the work at 1M lines.
@@ -160,14 +161,23 @@ function flatPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql): 
  * state changes: counted with it, less counted without it. Exactly the direct count,
  * at the cost of the run's decided lines rather than all of its lines.
  */
-function statusViewCount(db: ReadableDb, runId: number, filter: LineFilterSql): number {
+function statusViewCount(db: ReadableDb, runId: number, request: LineFilter, filter: LineFilterSql): number {
   const itemJoin = filter.readsItem ? 'JOIN items i ON i.item_key = l.item_key' : '';
-  const asUndecided = undecidedStateCounts.get(db, `${runId}|${filter.where}|${JSON.stringify(filter.params)}`, () =>
-    db.prepare(`SELECT count(*) FROM forecast_lines l ${itemJoin} ${UNDECIDED_STATE_SQL} WHERE ${filter.where}`).pluck().get(filter.params) as number,
-  );
-  const range = lineRanges.get(db, String(runId), () =>
-    db.prepare('SELECT min(line_id) AS first, max(line_id) AS last FROM forecast_lines WHERE run_id = ?').get(runId) as { first: number | null; last: number | null },
-  );
+  // A status alone, or with a lag: the run's kept cells count it before decisions (queries/run-overview.ts), even on a first open.
+  const cells = Object.keys(request).every((k) => k === 'status' || k === 'lag') ? keptRunCells(db, runId) : null;
+  const holds = STATUS_BEFORE_DECISIONS[request.status!];
+  const asUndecided = cells
+    ? cells.cells
+        .filter((c) => request.lag === undefined || c.lag === request.lag)
+        .reduce((n, c) => n + (holds === 'open' ? c.lines - c.closed : holds === 'closed' ? c.closed : 0), 0)
+    : undecidedStateCounts.get(db, `${runId}|${filter.where}|${JSON.stringify(filter.params)}`, () =>
+        db.prepare(`SELECT count(*) FROM forecast_lines l ${itemJoin} ${UNDECIDED_STATE_SQL} WHERE ${filter.where}`).pluck().get(filter.params) as number,
+      );
+  const range = cells
+    ? { first: cells.lineIds?.[0] ?? null, last: cells.lineIds?.[1] ?? null }
+    : lineRanges.get(db, String(runId), () =>
+        db.prepare('SELECT min(line_id) AS first, max(line_id) AS last FROM forecast_lines WHERE run_id = ?').get(runId) as { first: number | null; last: number | null },
+      );
   if (range.first === null) return asUndecided;
   // From line_state's own key over the run's range of line ids: only lines someone decided.
   const decidedLines = (state: string) =>
