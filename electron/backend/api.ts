@@ -21,6 +21,7 @@ import { getItemDetail } from './review/item-detail';
 import { listItemAttributes } from './review/item-attributes';
 import { listQuarantine } from './queries/quarantine';
 import { getRunOverview, listRuns } from './queries/runs';
+import { runOverviewOf } from './queries/run-overview';
 import { getRunLines } from './review/worklist';
 import { getWorkbookInfo } from './queries/workbook';
 import { listPendingApprovals, reviewOverride } from './decisions/approvals';
@@ -50,7 +51,7 @@ export const handlers: MethodTable = {
   getWorkbookInfo: { kind: 'read', run: (ctx) => getWorkbookInfo(ctx) },
   listRuns: { kind: 'read', run: (ctx) => listRuns(ctx) },
   getRunLines: { kind: 'read', current: runScores, run: (ctx, req) => getRunLines(ctx, req) },
-  getRunOverview: { kind: 'read', run: (ctx, req) => getRunOverview(ctx, req) },
+  getRunOverview: { kind: 'read', current: (req) => [runOverviewOf(req.runId)], run: (ctx, req) => getRunOverview(ctx, req) },
   listImportBatches: { kind: 'read', run: (ctx) => listImportBatches(ctx) },
   previewImport: { kind: 'read', run: (ctx, req) => previewImport(ctx, req) },
   runImport: { kind: 'write', ...IMPORT_EFFECTS, run: (ctx, req) => runImport(ctx, req) },

@@ -11,9 +11,6 @@ const { dispatch } = await import('../../electron/backend/api.ts');
 const { db } = await openWorkbook(dbPath);
 const ctx = { db, path: dbPath, now: () => new Date(), emit: () => {}, stagingDir: '/nonexistent' };
 const runId = db.prepare('SELECT max(run_id) FROM forecast_runs').pluck().get();
-db.exec('CREATE TEMP TABLE bench_touch (x)');
-// A write, as a decision is one: the backend's per-filter count and grouped layout are recomputed after it.
-const touch = () => db.prepare('INSERT INTO bench_touch VALUES (1)').run();
 const call = async (method, request) => {
   const start = process.hrtime.bigint();
   const result = await dispatch(ctx, method, request);
@@ -29,39 +26,57 @@ const page = async (request) => {
 const repeat = async (n, request, before = () => {}, once = page) => {
   const out = [];
   for (let i = 0; i < n; i++) {
-    before();
+    await before();
     out.push(await once(request));
   }
   return out;
 };
 const n = Number(runsText ?? 3);
+// A decision, as a planner makes one: each accepts another open line of the run (no actual yet) at its furthest lag (past any freeze).
+const planner = await dispatch(ctx, 'signIn', { userId: 'bench.planner', displayName: 'Bench Planner', role: 'planner' });
+if (!planner.ok) throw new Error(planner.error.message);
+const openLines = db
+  .prepare(
+    `SELECT line_id FROM forecast_lines l WHERE run_id = ?
+        AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL)
+      ORDER BY lag DESC, line_id LIMIT 1000`,
+  )
+  .pluck()
+  .all(runId);
+const decide = async () => {
+  const r = await dispatch(ctx, 'decideLine', { lineId: openLines.shift(), action: 'accept' });
+  if (!r.ok) throw new Error(`the bench's decision was refused: ${r.error.message}`);
+};
 // The very first view of a run imported outside the app scores its lines on the spot.
 const cold = await page({ offset: 0 });
-// The first page of the default view after a write: its count is kept (it reads no line state).
-const warm = await repeat(n, { offset: 0 }, touch);
-// A view whose count follows decisions (by status): counted again after every write.
-const counted = await repeat(n, { offset: 0, filter: { status: 'undecided' } }, touch);
-const grouped = await repeat(n, { offset: 0, groupByItem: true }, touch);
+// The first page of the default view after a decision: its count is kept (it reads no line state).
+const warm = await repeat(n, { offset: 0 }, () => decide());
+// A view whose count follows decisions (by status): its first open in this process, then after each decision.
+const countedFirst = await page({ offset: 0, filter: { status: 'undecided' } });
+const counted = await repeat(n, { offset: 0, filter: { status: 'undecided' } }, () => decide());
+// Grouped by item: its first open (the layout computed), then after each decision.
+const groupedFirst = await page({ offset: 0, groupByItem: true });
+const grouped = await repeat(n, { offset: 0, groupByItem: true }, () => decide());
 // Scrolling: only the offset changes, the count (and the grouped layout) are kept.
 const scrolled = await repeat(n, { offset: 50_000 });
 const scrolledGrouped = await repeat(n, { offset: 50_000, groupByItem: true });
 // What a click on the first row opens: the item's detail; and the run's overview, the screen's first call.
 const itemId = warm[0].firstItem;
-const detail = await repeat(n, { runId, itemId }, touch, async (r) => {
+const detail = await repeat(n, { runId, itemId }, () => decide(), async (r) => {
   const { seconds, bytes } = await call('getItemDetail', r);
   return { seconds, bytes };
 });
-// The overview computed (each a different history length, so nothing is kept between them), then
-// asked again after a write that leaves its sources still, as a decision does.
+// The overview on the run's first open (kept in the workbook since its import, nothing in memory), with
+// other history lengths, then again after each decision.
 const overviewComputed = [];
 for (let i = 0; i < n; i++) {
   const { seconds, bytes } = await call('getRunOverview', { runId, historyBuckets: 24 - i });
   overviewComputed.push({ seconds, bytes });
 }
-const overview = await repeat(n, { runId, historyBuckets: 24 }, touch, async (r) => {
+const overview = await repeat(n, { runId, historyBuckets: 24 }, () => decide(), async (r) => {
   const { seconds, bytes } = await call('getRunOverview', r);
   return { seconds, bytes };
 });
 db.close();
-for (const w of [...warm, ...counted, cold]) delete w.firstItem;
-process.stdout.write(`${JSON.stringify({ cold, warm, counted, grouped, scrolled, scrolledGrouped, detail, overviewComputed, overview })}\n`);
+for (const w of [...warm, ...counted, ...grouped, cold, countedFirst, groupedFirst]) delete w.firstItem;
+process.stdout.write(`${JSON.stringify({ cold, warm, countedFirst, counted, groupedFirst, grouped, scrolled, scrolledGrouped, detail, overviewComputed, overview })}\n`);

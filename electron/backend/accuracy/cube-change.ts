@@ -24,7 +24,7 @@ export interface CubeChange {
 }
 
 /** Kinds of import that change what the ids above cannot see: item attributes and owners. */
-const REBUILD_ALL_KINDS = ['items', 'demo'];
+export const REBUILD_ALL_KINDS = ['items', 'demo'];
 
 export function cubeChangeSince(db: WritableDb, { built, now }: SourceChange): CubeChange | null {
   const [bi, ni, bh, nh, bd, nd] = [built?.imports, now.imports, built?.history, now.history, built?.decisions, now.decisions];

@@ -11,26 +11,27 @@ import type { ReadContext, WriteContext } from '../context';
 import type { Effects } from '../declarations';
 import { toApiError, WorkbenchError } from '../errors';
 import { newestRunExceptions } from '../exceptions/cache';
+import { newestRunOverview } from '../queries/run-overview';
 import { currentUser, requireUser } from '../people/session';
 import { ImportRejectedError } from './import-errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
 import type { ImportOptions } from './types';
 import { undoImportBatch } from './undo';
 
-/** An import's side effects: a job (a refused file ends it failed), the newest run rescored, the workbook announced changed unless refused. */
+/** An import's side effects: a job (a refused file ends it failed), the newest run rescored and its overview kept, the workbook announced changed unless refused. */
 export const IMPORT_EFFECTS: Effects<unknown, ImportOutcome> = {
   job: { kind: 'import', refusalOf: (out) => out.refused },
-  refreshes: (_req, db) => newestRunExceptions(db),
+  refreshes: (_req, db) => [...newestRunExceptions(db), ...newestRunOverview(db)],
   announces: { 'workbook-changed': (_db, _req, out) => (out.refused ? null : { reason: 'import' }) },
 };
 
 /**
  * An undo's: a finished job of its own (the status line no longer reports an earlier import's refusal of this
- * file; a refusal shows in the undo dialog instead), the newest run rescored, the workbook announced changed.
+ * file; a refusal shows in the undo dialog instead), the newest run rescored and its overview kept, the workbook announced changed.
  */
 export const UNDO_EFFECTS: Effects<unknown, ImportUndoOutcome> = {
   job: { kind: 'import-undo', quietFailure: true },
-  refreshes: (_req, db) => newestRunExceptions(db),
+  refreshes: (_req, db) => [...newestRunExceptions(db), ...newestRunOverview(db)],
   announces: { 'workbook-changed': () => ({ reason: 'import-undo' }) },
 };
 

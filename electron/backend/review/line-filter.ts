@@ -8,7 +8,7 @@ import { WorkbenchError } from '../errors';
 export type LineFilter = ParsedRequestOf<'getRunLines'>['filter'];
 
 /** The line's actual is known: it is closed to decisions (shared/decision-rules.ts lineLock). */
-const ACTUAL_KNOWN_SQL =
+export const ACTUAL_KNOWN_SQL =
   'EXISTS (SELECT 1 FROM actuals ac WHERE ac.item_key = l.item_key AND ac.location_key = l.location_key AND ac.period = l.period AND ac.superseded_at IS NULL)';
 
 const STATUS_SQL: Record<NonNullable<LineFilter['status']>, string> = {
@@ -22,6 +22,30 @@ const STATUS_SQL: Record<NonNullable<LineFilter['status']>, string> = {
   rejected: "ls.status = 'rejected'",
   overridden: "ls.source IN ('override', 'sales_input')",
 };
+
+/**
+ * What each status view holds among lines nobody decided (STATUS_SQL with no line
+ * state): the open ones, the closed ones, or none. A status view's count before
+ * decisions can then be read from a run's kept counts of lines and closed lines.
+ */
+export const STATUS_BEFORE_DECISIONS: Record<NonNullable<LineFilter['status']>, 'open' | 'closed' | 'none'> = {
+  undecided: 'open',
+  closed: 'closed',
+  decided: 'none',
+  final: 'none',
+  pending_approval: 'none',
+  approved: 'none',
+  rejected: 'none',
+  overridden: 'none',
+};
+
+/**
+ * In place of `LEFT JOIN line_state ls`: the state of a line nobody decided, as
+ * that join gives it (every column NULL). A status view counted over it counts
+ * the lines as if none were decided, which decisions do not change (worklist.ts).
+ * Only the columns STATUS_SQL reads.
+ */
+export const UNDECIDED_STATE_SQL = 'JOIN (SELECT NULL AS status, NULL AS source) ls';
 
 /**
  * Item attributes kept in columns of their own, by the name the API uses. Any

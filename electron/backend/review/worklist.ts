@@ -3,9 +3,13 @@
 // the order of the sort (by default the highest exception of their lines).
 //
 // Scrolling only changes the offset, so what does not depend on it is kept per
-// filter (and sort) until anything is written: the filtered set's count and the
-// grouped layout (each item's place in the list). A page then costs one indexed
-// query for its own rows.
+// filter (and sort): the filtered set's count and the grouped layout (each item's
+// place in the list). A page then costs one indexed query for its own rows. What
+// a decision cannot move is kept across decisions (issue 14, a 1M-line run): the
+// layout of a view that reads no line state (a decision changes a line's status,
+// not its item's place; the page counts its items' decided lines itself), and a
+// status view's count as if nothing were decided, to which the run's decided
+// lines add their own difference.
 import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../../shared/domain';
 import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
 import { lineLock, type LinePolicy } from '../../../shared/decision-rules';
@@ -15,7 +19,8 @@ import type { ReadableDb } from '../db/handles';
 import { policyResolver } from '../decisions/policy';
 import { DerivedMemo, SourcesMemo } from '../derived/registry';
 import { WorkbenchError } from '../errors';
-import { lineFilterSql, type LineFilterSql } from './line-filter';
+import { keptRunCells } from '../queries/run-overview';
+import { lineFilterSql, STATUS_BEFORE_DECISIONS, UNDECIDED_STATE_SQL, type LineFilter, type LineFilterSql } from './line-filter';
 
 type RunLinesRequest = ParsedRequestOf<'getRunLines'>;
 
@@ -71,8 +76,8 @@ const ORDER_JOINS = `${ITEM_AND_STATE_JOINS}
 
 type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags' | 'lock' | 'policy'> & { period: number; exceptionReasons: string };
 
-/** An item's place in the grouped list: its header at `start`, its lines right after. */
-interface GroupSlot extends Omit<ItemGroupHeader, 'index'> {
+/** An item's place in the grouped list: its header at `start`, its lines right after (its decided lines are counted with its page). */
+interface GroupSlot extends Omit<ItemGroupHeader, 'index' | 'decided'> {
   itemKey: number;
   start: number;
 }
@@ -83,7 +88,20 @@ const counts = new DerivedMemo<number>('worklist line counts', 16);
  * while those stand still, so a decision does not cost a count of a 1M-line run.
  */
 const stateFreeCounts = new SourcesMemo<number>('worklist line counts without status', ['lines', 'runs', 'imports'], 16);
+/**
+ * A status view's count as if no line were decided: it reads the lines, their
+ * items and the actuals (closed lines), not the decisions.
+ */
+const undecidedStateCounts = new SourcesMemo<number>('worklist status counts before decisions', ['lines', 'runs', 'imports', 'history'], 16);
+/** The first and last line id of a run: where its decided lines are, in line_state's own order. */
+const lineRanges = new SourcesMemo<{ first: number | null; last: number | null }>('worklist run line ranges', ['lines', 'runs'], 16);
 const layouts = new DerivedMemo<GroupSlot[]>('worklist item layouts', 4);
+/**
+ * The layout of a view that reads no line state: kept while the lines, the items and
+ * the exception scores (their sources) stand still, so a decision does not lay out a
+ * 1M-line run again.
+ */
+const stateFreeLayouts = new SourcesMemo<GroupSlot[]>('worklist item layouts without status', ['lines', 'runs', 'imports', 'history', 'drift'], 4);
 /** The flat list's line ids in order, per run, filter and sort (400 KB for 100 000 lines). */
 const orders = new DerivedMemo<Int32Array>('worklist line orders', 4);
 
@@ -109,12 +127,14 @@ function flatPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql): 
     .join(', ');
   if (req.offset === 0) {
     // The first page of a view: the top of the sort (SQLite keeps only the best `limit` rows) and the count.
-    const total = (filter.readsState ? counts : stateFreeCounts).get(db, `${req.runId}|${filterKey(req)}`, () => {
-      // Only the joins the filter reads: every line has its item (a foreign key), and the
-      // state is LEFT JOINed; counting the run's index alone is a third of the work at 1M lines.
-      const joins = `${filter.readsItem ? 'JOIN items i ON i.item_key = l.item_key' : ''} ${filter.readsState ? 'LEFT JOIN line_state ls ON ls.line_id = l.line_id' : ''}`;
-      return db.prepare(`SELECT count(*) FROM forecast_lines l ${joins} WHERE ${filter.where}`).pluck().get(filter.params) as number;
-    });
+    const total = filter.readsState
+      ? counts.get(db, `${req.runId}|${filterKey(req)}`, () => statusViewCount(db, req.runId, req.filter, filter))
+      : stateFreeCounts.get(db, `${req.runId}|${filterKey(req)}`, () => {
+          // Only the joins the filter reads: every line has its item (a foreign key); counting
+          // the run's index alone is a third of the work at 1M lines.
+          const joins = filter.readsItem ? 'JOIN items i ON i.item_key = l.item_key' : '';
+          return db.prepare(`SELECT count(*) FROM forecast_lines l ${joins} WHERE ${filter.where}`).pluck().get(filter.params) as number;
+        });
     // The top `limit` ids over the sort's own joins first, then the page's columns for those
     // alone: joined before the sort, the page-only columns (sales input, actual) cost a
     // lookup for every line of the run.
@@ -133,6 +153,42 @@ function flatPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql): 
   );
   const pageIds = ids.subarray(req.offset, req.offset + req.limit);
   return { runId: req.runId, total: ids.length, lineTotal: ids.length, offset: req.offset, rows: finishLines(db, linesById(db, [...pageIds])) };
+}
+
+/**
+ * A view that reads line state, counted as the lines' count as if none were decided
+ * (kept across decisions) plus, for the run's lines that have a state, what their
+ * state changes: counted with it, less counted without it. Exactly the direct count,
+ * at the cost of the run's decided lines rather than all of its lines.
+ */
+function statusViewCount(db: ReadableDb, runId: number, request: LineFilter, filter: LineFilterSql): number {
+  const itemJoin = filter.readsItem ? 'JOIN items i ON i.item_key = l.item_key' : '';
+  // A status alone, or with a lag: the run's kept cells count it before decisions (queries/run-overview.ts), even on a first open.
+  const cells = Object.keys(request).every((k) => k === 'status' || k === 'lag') ? keptRunCells(db, runId) : null;
+  const holds = STATUS_BEFORE_DECISIONS[request.status!];
+  const asUndecided = cells
+    ? cells.cells
+        .filter((c) => request.lag === undefined || c.lag === request.lag)
+        .reduce((n, c) => n + (holds === 'open' ? c.lines - c.closed : holds === 'closed' ? c.closed : 0), 0)
+    : undecidedStateCounts.get(db, `${runId}|${filter.where}|${JSON.stringify(filter.params)}`, () =>
+        db.prepare(`SELECT count(*) FROM forecast_lines l ${itemJoin} ${UNDECIDED_STATE_SQL} WHERE ${filter.where}`).pluck().get(filter.params) as number,
+      );
+  const range = cells
+    ? { first: cells.lineIds?.[0] ?? null, last: cells.lineIds?.[1] ?? null }
+    : lineRanges.get(db, String(runId), () =>
+        db.prepare('SELECT min(line_id) AS first, max(line_id) AS last FROM forecast_lines WHERE run_id = ?').get(runId) as { first: number | null; last: number | null },
+      );
+  if (range.first === null) return asUndecided;
+  // From line_state's own key over the run's range of line ids: only lines someone decided.
+  const decidedLines = (state: string) =>
+    db
+      .prepare(
+        `SELECT count(*) FROM line_state d CROSS JOIN forecast_lines l ON l.line_id = d.line_id ${itemJoin} ${state}
+          WHERE d.line_id BETWEEN @first AND @last AND ${filter.where}`,
+      )
+      .pluck()
+      .get({ ...filter.params, first: range.first, last: range.last }) as number;
+  return asUndecided + decidedLines('JOIN line_state ls ON ls.line_id = d.line_id') - decidedLines(UNDECIDED_STATE_SQL);
 }
 
 /**
@@ -173,15 +229,14 @@ function groupLayout(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql
   return db
     .prepare(
       `WITH g AS (
-         SELECT l.item_key, count(*) AS lines, max(coalesce(e.score, 0)) AS maxExceptionScore,
-                sum(coalesce(ls.status, 'undecided') <> 'undecided') AS decided, ${sort.aggregate} AS sortKey
+         SELECT l.item_key, count(*) AS lines, max(coalesce(e.score, 0)) AS maxExceptionScore, ${sort.aggregate} AS sortKey
            FROM forecast_lines l JOIN items i ON i.item_key = l.item_key
            LEFT JOIN line_exceptions e ON e.line_id = l.line_id
-           LEFT JOIN line_state ls ON ls.line_id = l.line_id
+           ${filter.readsState ? 'LEFT JOIN line_state ls ON ls.line_id = l.line_id' : ''}
           WHERE ${filter.where}
           GROUP BY l.item_key)
        SELECT g.item_key AS itemKey, i.item_id AS itemId, i.name AS itemName, i.owner_id AS owner, i.category, i.abc_class AS abcClass,
-              g.lines, g.maxExceptionScore, g.decided,
+              g.lines, g.maxExceptionScore,
               -- The header rows and lines of every item before this one.
               coalesce(sum(g.lines + 1) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS start
          FROM g JOIN items i ON i.item_key = g.item_key
@@ -191,7 +246,7 @@ function groupLayout(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql
 }
 
 function groupedPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql): ForecastLinePage {
-  const slots = layouts.get(db, `${req.runId}|${req.sort.column}|${req.sort.direction}|${filterKey(req)}`, () => groupLayout(db, req, filter));
+  const slots = (filter.readsState ? layouts : stateFreeLayouts).get(db, `${req.runId}|${req.sort.column}|${req.sort.direction}|${filterKey(req)}`, () => groupLayout(db, req, filter));
   const last = slots.at(-1);
   const total = last ? last.start + last.lines + 1 : 0;
   const lineTotal = total - slots.length;
@@ -229,7 +284,9 @@ function groupedPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql
   const groups: ItemGroupHeader[] = [];
   onPage.forEach((slot, k) => {
     const { itemKey: _key, start, ...header } = slot;
-    if (start >= req.offset) groups.push({ index: start, ...header });
+    // Every line of the item in the view is read above: its decided ones are counted from them.
+    const decided = bySlot[k]!.filter((line) => line.status !== 'undecided').length;
+    if (start >= req.offset) groups.push({ index: start, ...header, decided });
     bySlot[k]!.forEach((line, j) => {
       const index = start + 1 + j;
       if (index >= req.offset && index < end) rows.push(line);
