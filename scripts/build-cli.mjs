@@ -13,7 +13,7 @@
 // the top of the file, where ES modules would load every one of them on every
 // start (exceljs, ECharts, the CSV libraries for `fwb accuracy`).
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,7 +46,7 @@ const requiredWhenUsed = {
 // Nothing of an earlier layout (its chunks folder) stays behind to be mistaken for this one.
 rmSync(join(root, 'out', 'cli'), { recursive: true, force: true });
 
-await build({
+const { metafile } = await build({
   absWorkingDir: root,
   entryPoints: { main: 'electron/cli/main.ts', 'parse-worker': 'electron/backend/imports/read/parse-worker.ts' },
   outdir: 'out/cli',
@@ -59,5 +59,11 @@ await build({
   // The `require` the modules above call: Node's own, for this file.
   banner: { js: "import { createRequire as __fwbCreateRequire } from 'node:module';\nconst require = __fwbCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
+  metafile: true,
   logLevel: 'warning',
 });
+
+// The files the bundle was built from, for bin/fwb.mjs to tell whether it is current with one
+// look at each (a scan of the source folders took longer than the rest of its start).
+const sources = Object.keys(metafile.inputs).filter((input) => !input.includes(':') && !input.startsWith('node_modules/'));
+writeFileSync(join(root, 'out', 'cli', 'sources.json'), `${JSON.stringify(['package.json', ...sources.sort()], null, 0)}\n`);
