@@ -2,7 +2,7 @@
 // fwb, the command line. Runs the bundle `npm run build` makes (out/cli) when it
 // is newer than every source file; otherwise the TypeScript sources through tsx,
 // so it also works right after `npm install` and while sources are being edited.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,16 +12,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (process.platform !== 'win32') process.umask(0o077);
 const bundle = join(root, 'out', 'cli', 'main.js');
 
-function newerThan(path, time) {
-  const st = statSync(path);
-  if (st.mtimeMs > time) return true;
-  return st.isDirectory() && readdirSync(path).some((entry) => newerThan(join(path, entry), time));
-}
-
+/** Whether the bundle is newer than every file it was built from (the build lists them in out/cli/sources.json). */
 function bundleIsCurrent() {
-  if (!existsSync(bundle)) return false;
-  const builtAt = statSync(bundle).mtimeMs;
-  return !['electron/cli', 'electron/backend', 'electron/team', 'shared', 'package.json'].some((p) => newerThan(join(root, p), builtAt));
+  const built = statSync(bundle, { throwIfNoEntry: false });
+  if (!built) return false;
+  let sources;
+  try {
+    sources = JSON.parse(readFileSync(join(root, 'out', 'cli', 'sources.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  // A source gone or changed since means the sources are what to run. A new file counts
+  // once a listed one imports it, which changes that one.
+  return sources.every((source) => (statSync(join(root, source), { throwIfNoEntry: false })?.mtimeMs ?? Infinity) <= built.mtimeMs);
 }
 
 let runCli;

@@ -1,31 +1,69 @@
 // Bundles the command line into out/cli with esbuild (part of `npm run build`):
 // `fwb` then starts in a fifth of the time tsx needs to compile the sources on
 // every run. bin/fwb.mjs uses the bundle only while it is newer than the sources.
+//
+// Each fwb call is a process of its own, so what it loads is start-up time. The
+// bundle is one file per entry (main.js, and parse-worker.js for the import's
+// reading thread): Node 20 loads an ES module in a series of asynchronous steps
+// (resolve, read, compile, link), and one file of ~1 MB starts some 100 ms sooner
+// than the fifty-odd chunks code splitting made for one `fwb accuracy`. The
+// bundle keeps the sources' laziness all the same: a module behind a dynamic
+// import (each command, each API handler) runs only when first called. Packages
+// and Node's modules are required at that moment too, rather than imported at
+// the top of the file, where ES modules would load every one of them on every
+// start (exceljs, ECharts, the CSV libraries for `fwb accuracy`).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-/** Dependencies bundled into out/cli rather than loaded from node_modules. */
+/** Dependencies bundled into out/cli rather than loaded from node_modules: every command validates with zod. */
 const BUNDLED = new Set(['zod']);
+const EXTERNAL = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name));
+const isExternal = (specifier) => specifier.startsWith('node:') || EXTERNAL.some((name) => specifier === name || specifier.startsWith(`${name}/`));
 
-await build({
+/**
+ * Each import of a package or of a Node module becomes a small CommonJS module in
+ * the bundle that requires it; esbuild runs that module when the module importing
+ * it first runs, so the package loads then, not at start. (An ES import of it would
+ * be hoisted to the top of the file.) Through require, a package with both builds
+ * gives its CommonJS one (ECharts' dist/echarts.js, csv-stringify's dist/cjs):
+ * the same release of the same code.
+ */
+const requiredWhenUsed = {
+  name: 'required-when-used',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (!isExternal(args.path)) return undefined;
+      return args.namespace === 'required-when-used' ? { path: args.path, external: true } : { path: args.path, namespace: 'required-when-used' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'required-when-used' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+// Nothing of an earlier layout (its chunks folder) stays behind to be mistaken for this one.
+rmSync(join(root, 'out', 'cli'), { recursive: true, force: true });
+
+const { metafile } = await build({
   absWorkingDir: root,
   entryPoints: { main: 'electron/cli/main.ts', 'parse-worker': 'electron/backend/imports/read/parse-worker.ts' },
   outdir: 'out/cli',
   bundle: true,
-  // Commands load lazily (electron/cli/main.ts); split chunks keep that laziness.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Dependencies (better-sqlite3's native module above all) load from node_modules as usual,
-  // except zod: every command validates with it, and from node_modules it is some ninety
-  // files to resolve and load on each start (a tenth of a second), in the bundle one chunk.
-  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name)),
+  plugins: [requiredWhenUsed],
+  // The `require` the modules above call: Node's own, for this file.
+  banner: { js: "import { createRequire as __fwbCreateRequire } from 'node:module';\nconst require = __fwbCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
+  metafile: true,
   logLevel: 'warning',
 });
+
+// The files the bundle was built from, for bin/fwb.mjs to tell whether it is current with one
+// look at each (a scan of the source folders took longer than the rest of its start).
+const sources = Object.keys(metafile.inputs).filter((input) => !input.includes(':') && !input.startsWith('node_modules/'));
+writeFileSync(join(root, 'out', 'cli', 'sources.json'), `${JSON.stringify(['package.json', ...sources.sort()], null, 0)}\n`);

@@ -6,34 +6,28 @@ import { contract, type ParsedRequestOf } from '../../shared/contract';
 import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
-import { asBusyError } from './db/busy';
 import { toApiError } from './errors';
-import { governanceReport } from './governance/report';
-import { getAccuracyOptions, getAccuracyOverview, getAccuracySlice, getOverrideGuidance, getTrustMap, runDriftGuard } from './accuracy/handlers';
 import { runOfLine } from './decisions/plan-events';
 import { accuracyCube } from './accuracy/cube';
 import { runDeclared, type MethodDeclaration, type MethodTable } from './declarations';
 import { need } from './derived/registry';
 import { exceptionScoresOf } from './exceptions/cache';
-import { IMPORT_EFFECTS, previewImport, runImport, UNDO_EFFECTS, undoImport } from './imports/handlers';
-import { listImportBatches } from './queries/batches';
-import { getItemDetail } from './review/item-detail';
-import { listItemAttributes } from './review/item-attributes';
-import { listQuarantine } from './queries/quarantine';
-import { getRunOverview, listRuns } from './queries/runs';
+import { IMPORT_EFFECTS, UNDO_EFFECTS } from './imports/effects';
 import { runOverviewOf } from './queries/run-overview';
-import { getRunLines } from './review/worklist';
-import { getWorkbookInfo } from './queries/workbook';
-import { listPendingApprovals, reviewOverride } from './decisions/approvals';
-import { bulkAccept } from './decisions/bulk';
-import { decideLine } from './decisions/decide';
-import { getLineJournal } from './decisions/line-journal';
-import { listPolicies, restorePolicyRole, savePolicy } from './decisions/policy-admin';
-import { listReasonCodes, saveReasonCode } from './decisions/reason-codes';
-import { listReleases, releaseRun, rollbackRun } from './decisions/releases';
-import { changePassphrase, getSession, signIn, signOut } from './people/session';
-import { undoLastDecision } from './decisions/undo';
-import { previewExport, runExport } from './exports/handlers';
+
+// The handlers' modules load on a method's first call, not with the table: each
+// fwb command is a process of its own, and every module it loads is start-up
+// time (an accuracy answer has no use for the import pipeline or the exports).
+// What dispatch carries out around a method (below) is declared here, loaded.
+const accuracy = () => import('./accuracy/handlers');
+const approvals = () => import('./decisions/approvals');
+const exportsApi = () => import('./exports/handlers');
+const imports = () => import('./imports/handlers');
+const policies = () => import('./decisions/policy-admin');
+const reasonCodes = () => import('./decisions/reason-codes');
+const releases = () => import('./decisions/releases');
+const runs = () => import('./queries/runs');
+const session = () => import('./people/session');
 
 /** The scores of the run a page of the worklist shows. */
 const runScores = (req: { runId: number }) => [exceptionScoresOf(req.runId)];
@@ -48,70 +42,70 @@ const exportNeeds = (req: { what: string }) => (req.what === 'accuracy' || req.w
  * workbook to read only (db/handles.ts).
  */
 export const handlers: MethodTable = {
-  getWorkbookInfo: { kind: 'read', run: (ctx) => getWorkbookInfo(ctx) },
-  listRuns: { kind: 'read', run: (ctx) => listRuns(ctx) },
-  getRunLines: { kind: 'read', current: runScores, run: (ctx, req) => getRunLines(ctx, req) },
-  getRunOverview: { kind: 'read', current: (req) => [runOverviewOf(req.runId)], run: (ctx, req) => getRunOverview(ctx, req) },
-  listImportBatches: { kind: 'read', run: (ctx) => listImportBatches(ctx) },
-  previewImport: { kind: 'read', run: (ctx, req) => previewImport(ctx, req) },
-  runImport: { kind: 'write', ...IMPORT_EFFECTS, run: (ctx, req) => runImport(ctx, req) },
-  undoImportBatch: { kind: 'write', ...UNDO_EFFECTS, run: (ctx, req) => undoImport(ctx, req) },
-  listQuarantine: { kind: 'read', run: (ctx, req) => listQuarantine(ctx, req) },
-  getItemDetail: { kind: 'read', run: (ctx, req) => getItemDetail(ctx, req) },
-  getSession: { kind: 'read', run: (ctx) => getSession(ctx) },
+  getWorkbookInfo: { kind: 'read', run: async (ctx) => (await import('./queries/workbook')).getWorkbookInfo(ctx) },
+  listRuns: { kind: 'read', run: async (ctx) => (await runs()).listRuns(ctx) },
+  getRunLines: { kind: 'read', current: runScores, run: async (ctx, req) => (await import('./review/worklist')).getRunLines(ctx, req) },
+  getRunOverview: { kind: 'read', current: (req) => [runOverviewOf(req.runId)], run: async (ctx, req) => (await runs()).getRunOverview(ctx, req) },
+  listImportBatches: { kind: 'read', run: async (ctx) => (await import('./queries/batches')).listImportBatches(ctx) },
+  previewImport: { kind: 'read', run: async (ctx, req) => (await imports()).previewImport(ctx, req) },
+  runImport: { kind: 'write', ...IMPORT_EFFECTS, run: async (ctx, req) => (await imports()).runImport(ctx, req) },
+  undoImportBatch: { kind: 'write', ...UNDO_EFFECTS, run: async (ctx, req) => (await imports()).undoImport(ctx, req) },
+  listQuarantine: { kind: 'read', run: async (ctx, req) => (await import('./queries/quarantine')).listQuarantine(ctx, req) },
+  getItemDetail: { kind: 'read', run: async (ctx, req) => (await import('./review/item-detail')).getItemDetail(ctx, req) },
+  getSession: { kind: 'read', run: async (ctx) => (await session()).getSession(ctx) },
   // Who is signed in is the calling window's to show (stores/session.ts): nothing else shows it.
-  signIn: { kind: 'write', run: (ctx, req) => signIn(ctx, req), announces: {} },
-  signOut: { kind: 'write', run: (ctx) => signOut(ctx), announces: {} },
-  changePassphrase: { kind: 'write', run: (ctx, req) => changePassphrase(ctx, req), announces: {} },
+  signIn: { kind: 'write', run: async (ctx, req) => (await session()).signIn(ctx, req), announces: {} },
+  signOut: { kind: 'write', run: async (ctx) => (await session()).signOut(ctx), announces: {} },
+  changePassphrase: { kind: 'write', run: async (ctx, req) => (await session()).changePassphrase(ctx, req), announces: {} },
   decideLine: {
     kind: 'write',
-    run: (ctx, req) => decideLine(ctx, req),
+    run: async (ctx, req) => (await import('./decisions/decide')).decideLine(ctx, req),
     announces: { 'plan-changed': (db, _req, out) => ({ reason: 'decision', runId: runOfLine(db, out.lineState.lineId) }) },
   },
   bulkAccept: {
     kind: 'write',
-    run: (ctx, req) => bulkAccept(ctx, req),
+    run: async (ctx, req) => (await import('./decisions/bulk')).bulkAccept(ctx, req),
     announces: { 'plan-changed': (_db, req, out) => (out.accepted > 0 ? { reason: 'bulk-accept', runId: req.runId } : null) },
   },
   undoLastDecision: {
     kind: 'write',
-    run: (ctx, req) => undoLastDecision(ctx, req),
+    run: async (ctx, req) => (await import('./decisions/undo')).undoLastDecision(ctx, req),
     announces: { 'plan-changed': (db, _req, out) => ({ reason: 'undo', runId: runOfLine(db, out.lineState.lineId) }) },
   },
-  listPendingApprovals: { kind: 'read', run: (ctx, req) => listPendingApprovals(ctx, req) },
+  listPendingApprovals: { kind: 'read', run: async (ctx, req) => (await approvals()).listPendingApprovals(ctx, req) },
   reviewOverride: {
     kind: 'write',
-    run: (ctx, req) => reviewOverride(ctx, req),
+    run: async (ctx, req) => (await approvals()).reviewOverride(ctx, req),
     announces: { 'plan-changed': (db, _req, out) => ({ reason: 'approval', runId: runOfLine(db, out.lineState.lineId) }) },
   },
-  listPolicies: { kind: 'read', run: (ctx) => listPolicies(ctx) },
+  listPolicies: { kind: 'read', run: async (ctx) => (await policies()).listPolicies(ctx) },
   // A policy says which lines are frozen, what a decision needs and what waits for a manager: every view of every run's plan refreshes.
-  savePolicy: { kind: 'write', run: (ctx, req) => savePolicy(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
-  restorePolicyRole: { kind: 'write', run: (ctx, req) => restorePolicyRole(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
-  listReasonCodes: { kind: 'read', run: (ctx) => listReasonCodes(ctx) },
-  saveReasonCode: { kind: 'write', run: (ctx, req) => saveReasonCode(ctx, req), announces: { 'workbook-changed': () => ({ reason: 'reason-code' }) } },
-  releaseRun: { kind: 'write', run: (ctx, req) => releaseRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'release', runId: out.runId }) } },
-  rollbackRun: { kind: 'write', run: (ctx, req) => rollbackRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'rollback', runId: out.runId }) } },
-  listReleases: { kind: 'read', run: (ctx, req) => listReleases(ctx, req) },
-  getLineJournal: { kind: 'read', run: (ctx, req) => getLineJournal(ctx, req) },
-  previewExport: { kind: 'read', current: exportNeeds, run: (ctx, req) => previewExport(ctx, req) },
+  savePolicy: { kind: 'write', run: async (ctx, req) => (await policies()).savePolicy(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
+  restorePolicyRole: { kind: 'write', run: async (ctx, req) => (await policies()).restorePolicyRole(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
+  listReasonCodes: { kind: 'read', run: async (ctx) => (await reasonCodes()).listReasonCodes(ctx) },
+  saveReasonCode: { kind: 'write', run: async (ctx, req) => (await reasonCodes()).saveReasonCode(ctx, req), announces: { 'workbook-changed': () => ({ reason: 'reason-code' }) } },
+  releaseRun: { kind: 'write', run: async (ctx, req) => (await releases()).releaseRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'release', runId: out.runId }) } },
+  rollbackRun: { kind: 'write', run: async (ctx, req) => (await releases()).rollbackRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'rollback', runId: out.runId }) } },
+  listReleases: { kind: 'read', run: async (ctx, req) => (await releases()).listReleases(ctx, req) },
+  getLineJournal: { kind: 'read', run: async (ctx, req) => (await import('./decisions/line-journal')).getLineJournal(ctx, req) },
+  previewExport: { kind: 'read', current: exportNeeds, run: async (ctx, req) => (await exportsApi()).previewExport(ctx, req) },
   // Writes a file, never the workbook.
-  runExport: { kind: 'read', current: exportNeeds, job: { kind: 'export' }, run: (ctx, req) => runExport(ctx, req) },
-  listItemAttributes: { kind: 'read', run: (ctx, req) => listItemAttributes(ctx, req) },
-  getAccuracyOptions: { kind: 'read', current: cube, run: (ctx) => getAccuracyOptions(ctx) },
-  getAccuracyOverview: { kind: 'read', current: cube, run: (ctx, req) => getAccuracyOverview(ctx, req) },
+  runExport: { kind: 'read', current: exportNeeds, job: { kind: 'export' }, run: async (ctx, req) => (await exportsApi()).runExport(ctx, req) },
+  listItemAttributes: { kind: 'read', run: async (ctx, req) => (await import('./review/item-attributes')).listItemAttributes(ctx, req) },
+  getAccuracyOptions: { kind: 'read', current: cube, run: async (ctx) => (await accuracy()).getAccuracyOptions(ctx) },
+  getAccuracyOverview: { kind: 'read', current: cube, run: async (ctx, req) => (await accuracy()).getAccuracyOverview(ctx, req) },
   // Item attributes are not in the cube: that slice reads the lines themselves.
-  getAccuracySlice: { kind: 'read', current: (req) => (isAttributeSlice(req.by) ? [] : cube), run: (ctx, req) => getAccuracySlice(ctx, req) },
-  getOverrideGuidance: { kind: 'read', current: cube, run: (ctx, req) => getOverrideGuidance(ctx, req) },
-  getTrustMap: { kind: 'read', current: cube, run: (ctx, req) => getTrustMap(ctx, req) },
+  getAccuracySlice: { kind: 'read', current: (req) => (isAttributeSlice(req.by) ? [] : cube), run: async (ctx, req) => (await accuracy()).getAccuracySlice(ctx, req) },
+  getOverrideGuidance: { kind: 'read', current: cube, run: async (ctx, req) => (await accuracy()).getOverrideGuidance(ctx, req) },
+  getTrustMap: { kind: 'read', current: cube, run: async (ctx, req) => (await accuracy()).getTrustMap(ctx, req) },
   // A drift alert steps a segment's model down (a policy change) and moves exception scores.
   runDriftGuard: {
     kind: 'write',
     current: cube,
-    run: (ctx) => runDriftGuard(ctx),
+    run: async (ctx) => (await accuracy()).runDriftGuard(ctx),
     announces: { 'workbook-changed': (_db, _req, out) => (out.raised.length > 0 ? { reason: 'drift' } : null) },
   },
-  getGovernanceReport: { kind: 'read', current: cube, run: (ctx) => governanceReport(ctx.db, ctx.now()) },
+  getGovernanceReport: { kind: 'read', current: cube, run: async (ctx) => (await import('./governance/report')).governanceReport(ctx.db, ctx.now()) },
 };
 
 export function isMethodName(name: unknown): name is MethodName {
@@ -139,7 +133,8 @@ export async function dispatch(ctx: BackendContext, method: unknown, payload: un
     const value = await runDeclared(ctx, handlers[method] as MethodDeclaration<MethodName>, parsed.data as ParsedRequestOf<MethodName>);
     return { ok: true, value };
   } catch (err) {
-    // SQLite's "database is locked" becomes a sentence naming what holds the workbook.
+    // SQLite's "database is locked" becomes a sentence naming what holds the workbook (loaded when it happens).
+    const { asBusyError } = await import('./db/busy');
     return { ok: false, error: toApiError(asBusyError(err, ctx.db)) };
   }
 }

@@ -3,26 +3,25 @@
 // to name. They travel as 'hostCall' messages, which neither the IPC relay nor
 // the browser host ever sends, so the contract's METHOD_NAMES stay the page's
 // whole API. Each is validated with zod like the contract.
-import { z } from 'zod';
+// The namespace import lets the bundlers leave out the zod modules never used (its ninety locales above all).
+import * as z from 'zod';
 import type { ParsedRequestOf } from '../../shared/contract';
 import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Result } from '../../shared/domain';
 import type { Stairstep } from '../../shared/accuracy';
 import { GRAINS } from '../../shared/period';
 import type { BackendContext } from './context';
-import { asBusyError } from './db/busy';
 import { toApiError, WorkbenchError } from './errors';
-import { backupWorkbook, type BackupOutcome } from './db/backup';
-import { signInForOneCommand } from './people/session';
 import { carryOut } from './declarations';
-import { IMPORT_EFFECTS, importPath, UNDO_EFFECTS, undoImportAsCommand } from './imports/handlers';
+import { IMPORT_EFFECTS, UNDO_EFFECTS } from './imports/effects';
 import { runJob } from './jobs';
-// The rest load when called, with the contract's schemas some requests take: a backup,
-// timed against imports under way, must not wait for the exports, the accuracy
-// engine, the demo recipe or the audit's verification to load.
+// Each call's own modules load when it is made, with the contract's schemas some requests
+// take: a backup, timed against imports under way, must not wait for the exports, the
+// accuracy engine, the demo recipe or the audit's verification to load; fwb accuracy,
+// a process per call, must not wait for the import pipeline, the backup or the people.
+import type { BackupOutcome } from './db/backup';
 import type { BackupVerdict, RestoreOutcome } from './db/restore';
 import type { CheckReport } from './audit/check';
 import type { DemoSummary } from './demo/seed';
-import { parseWorkerFile } from './imports/read/reader-thread';
 
 /**
  * What a host call runs with: the workbook's path, a way to stream job events,
@@ -66,8 +65,8 @@ export const hostContract = {
     request: z.object({ outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
     run: (scope: HostScope, req: { outPath: string; overwrite: boolean }): Promise<BackupOutcome> =>
       // The status line shows a job until it finishes, refused or not.
-      runJob(scope.emit, 'backup', (progress) =>
-        backupWorkbook(workbook(scope).db, req.outPath, {
+      runJob(scope.emit, 'backup', async (progress) =>
+        (await import('./db/backup')).backupWorkbook(workbook(scope).db, req.outPath, {
           overwrite: req.overwrite,
           onProgress: (p) => progress({ phase: 'backing up', done: p.pagesDone, total: p.pagesTotal, message: `${p.pagesDone}/${p.pagesTotal} pages` }),
         }),
@@ -101,7 +100,7 @@ export const hostContract = {
   /** fwb --user: signs a person in on this connection for one command, with their passphrase where they have one. */
   signInAs: {
     request: z.object({ userId: z.string().min(1).max(1000), passphrase: z.string().max(100_000).optional() }).strict(),
-    run: async (scope: HostScope, req: { userId: string; passphrase?: string }) => signInForOneCommand(workbook(scope), req.userId, req.passphrase),
+    run: async (scope: HostScope, req: { userId: string; passphrase?: string }) => (await import('./people/session')).signInForOneCommand(workbook(scope), req.userId, req.passphrase),
   },
   /** fwb import: a file by its path, as the signed-in person (or nobody), with job events as the app's imports have. */
   importFile: {
@@ -109,13 +108,13 @@ export const hostContract = {
     run: async (scope: HostScope, req: z.output<typeof importFileRequest>): Promise<ImportOutcome> => {
       const { path, ...options } = req;
       // The page's runImport and this: one import, with the effects api.ts declares for it (job, rescoring, announcement).
-      return carryOut(workbook(scope), IMPORT_EFFECTS, (ctx) => importPath(ctx, path, options), req);
+      return carryOut(workbook(scope), IMPORT_EFFECTS, async (ctx) => (await import('./imports/handlers')).importPath(ctx, path, options), req);
     },
   },
   /** fwb import --undo: takes a batch back as the signed-in person (or nobody). */
   undoImport: {
     request: z.object({ batchId: z.number().int().min(1) }).strict(),
-    run: async (scope: HostScope, req: { batchId: number }): Promise<ImportUndoOutcome> => carryOut(workbook(scope), UNDO_EFFECTS, (ctx) => undoImportAsCommand(ctx, req.batchId), req),
+    run: async (scope: HostScope, req: { batchId: number }): Promise<ImportUndoOutcome> => carryOut(workbook(scope), UNDO_EFFECTS, async (ctx) => (await import('./imports/handlers')).undoImportAsCommand(ctx, req.batchId), req),
   },
   /** fwb export: one export (the contract's runExport request) to a path the host names, its rows as job progress. */
   exportToFile: {
@@ -148,7 +147,7 @@ export const hostContract = {
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {
     request: z.object({}).strict(),
-    run: async (): Promise<{ parseWorker: string | null }> => ({ parseWorker: parseWorkerFile() }),
+    run: async (): Promise<{ parseWorker: string | null }> => ({ parseWorker: (await import('./imports/read/reader-thread')).parseWorkerFile() }),
   },
 } as const;
 
@@ -167,6 +166,7 @@ export async function hostDispatch(scope: HostScope, method: unknown, payload: u
   try {
     return { ok: true, value: await (entry.run as (scope: HostScope, req: unknown) => Promise<unknown>)(scope, parsed.data) };
   } catch (err) {
+    const { asBusyError } = await import('./db/busy');
     return { ok: false, error: toApiError(scope.ctx ? asBusyError(err, scope.ctx.db) : err) };
   }
 }

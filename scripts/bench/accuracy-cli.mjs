@@ -101,6 +101,8 @@ export async function accuracyCliSection({ root, tmp, runs, log }) {
       return { args, seconds: r.seconds, peakMb: r.peakMb, out: JSON.parse(r.stdout) };
     });
     const total = calls.reduce((s, c) => s + c.seconds, 0);
+    // The floor under each call in this run: Node starting and doing nothing (its own start, with this machine's environment).
+    const nodeAlone = timed(process.execPath, ['-e', '0'], { cwd: root, tmp, node: true }).seconds;
     let pandasSeconds = null;
     if (!pandasMissing) {
       const pandasOut = join(tmp, 'accuracy-cli-pandas.json');
@@ -112,7 +114,7 @@ export async function accuracyCliSection({ root, tmp, runs, log }) {
         match = compareCliFigures(byName, JSON.parse(readFileSync(pandasOut, 'utf8'))[METRIC]);
       }
     }
-    rounds.push({ calls, total, pandasSeconds });
+    rounds.push({ calls, total, nodeAlone, pandasSeconds });
     log(`accuracy-cli: run ${i + 1}: ${calls.map((c) => `${c.args.join(' ').replace('--by ', '')} ${ms(c.seconds)}`).join(', ')}; seven calls ${secs(total)}${pandasSeconds === null ? '' : `; pandas ${secs(pandasSeconds)}`}`);
   }
 
@@ -124,6 +126,7 @@ export async function accuracyCliSection({ root, tmp, runs, log }) {
   let ok = slowest <= CALL_TARGET_SECONDS;
   summary.push(
     `accuracy-cli: each call's wall time (median of ${runs}) against the ${ms(CALL_TARGET_SECONDS)} target: ${CALLS.map((args, k) => `${args.join(' ').replace('--by ', '')} ${ms(perCall[k])}`).join(', ')} → ${ok ? 'all within' : 'OVER'} the target (slowest ${ms(slowest)}; all calls over all runs ${spread(rounds.flatMap((r) => r.calls.map((c) => c.seconds)), ms)}).`,
+    `accuracy-cli: Node's own start in the same runs (\`node -e 0\`, the floor under every call): ${ms(median(rounds.map((r) => r.nodeAlone)))} median (${spread(rounds.map((r) => r.nodeAlone), ms)}).`,
   );
   if (!pandasMissing) {
     const p = median(rounds.map((r) => r.pandasSeconds));

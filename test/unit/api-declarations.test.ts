@@ -42,7 +42,9 @@ describe('the method table', () => {
     for (const m of ['runImport', 'undoImportBatch', 'saveReasonCode', 'runDriftGuard']) expect(announced[m]).toEqual(['workbook-changed']);
   });
 
-  it('keeps one list of the derived data, each piece with the sources it is built from', () => {
+  it('keeps one list of the derived data, each piece with the sources it is built from', async () => {
+    // Each piece registers itself as its module loads; the table loads a handler's module on its first call (api.ts).
+    await import('../../electron/backend/review/worklist');
     const names = derivedData().map((d) => d.name);
     expect(names).toEqual(expect.arrayContaining(['accuracy cube', 'exception scores', 'worklist line counts', 'worklist item layouts', 'worklist line orders']));
     expect(new Set(names).size).toBe(names.length);

@@ -11,7 +11,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { carryOut } from '../../electron/backend/declarations';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
-import { IMPORT_EFFECTS } from '../../electron/backend/imports/handlers';
+import { IMPORT_EFFECTS } from '../../electron/backend/imports/effects';
 import { importFile } from '../../electron/backend/imports/import-file';
 import { getRunLinesRequest, type RequestOf } from '../../shared/contract';
 import { DEMO_PASSPHRASE, type ItemGroupHeader, type RunOverview } from '../../shared/domain';

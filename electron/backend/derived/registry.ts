@@ -7,7 +7,7 @@
 //
 // Derived tables live in the workbook, each declared once with derivedTable()
 // (accuracy/cube.ts, exceptions/cache.ts); derivedData() lists them and the
-// memos. Dispatch brings the ones a method declares up to date before the
+// memos, each as its module loads (api.ts loads a handler's module on its first call). Dispatch brings the ones a method declares up to date before the
 // method runs (api.ts, declarations.ts), in a write context, so reads only read. In-memory memos (DerivedMemo) keep answers
 // that depend on the whole workbook by the write stamp, the finest there is.
 //

@@ -1,39 +1,16 @@
 // The import methods of the API: resolve the staged file, run the pipeline, and
-// report its progress. What an import does besides (the job events, the scores
-// of the newest run, the announcement) is declared once here, in IMPORT_EFFECTS
-// and UNDO_EFFECTS, and carried out by dispatch (api.ts) for the page and by the
-// host method for fwb's import of a file by its path (host-api.ts) alike.
+// report its progress. What an import does besides is declared in effects.ts.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { ApiErrorCode, ImportOutcome, ImportPreview, ImportUndoOutcome, SessionUser } from '../../../shared/domain';
 import type { ReadContext, WriteContext } from '../context';
-import type { Effects } from '../declarations';
 import { toApiError, WorkbenchError } from '../errors';
-import { newestRunExceptions } from '../exceptions/cache';
-import { newestRunOverview } from '../queries/run-overview';
 import { currentUser, requireUser } from '../people/session';
 import { ImportRejectedError } from './import-errors';
 import { discardStaged, stagedPath, stagedSha256 } from './staging';
 import type { ImportOptions } from './types';
 import { undoImportBatch } from './undo';
-
-/** An import's side effects: a job (a refused file ends it failed), the newest run rescored and its overview kept, the workbook announced changed unless refused. */
-export const IMPORT_EFFECTS: Effects<unknown, ImportOutcome> = {
-  job: { kind: 'import', refusalOf: (out) => out.refused },
-  refreshes: (_req, db) => [...newestRunExceptions(db), ...newestRunOverview(db)],
-  announces: { 'workbook-changed': (_db, _req, out) => (out.refused ? null : { reason: 'import' }) },
-};
-
-/**
- * An undo's: a finished job of its own (the status line no longer reports an earlier import's refusal of this
- * file; a refusal shows in the undo dialog instead), the newest run rescored and its overview kept, the workbook announced changed.
- */
-export const UNDO_EFFECTS: Effects<unknown, ImportUndoOutcome> = {
-  job: { kind: 'import-undo', quietFailure: true },
-  refreshes: (_req, db) => [...newestRunExceptions(db), ...newestRunOverview(db)],
-  announces: { 'workbook-changed': () => ({ reason: 'import-undo' }) },
-};
 
 export async function previewImport(ctx: ReadContext, req: ParsedRequestOf<'previewImport'>): Promise<ImportPreview> {
   const path = stagedPath(ctx.stagingDir, req.stagedId);

@@ -1,0 +1,142 @@
+// What `fwb accuracy` loads: only what answering needs. Each call is a process
+// of its own, so every module it loads is start-up time (issue 14, target 1): the
+// accuracy command must not load the import pipeline, the exports, the
+// governance report, the demo recipe, nor the heavy packages (exceljs, ECharts,
+// the CSV readers and writers). Node runs fwb with a hook that writes down every
+// module it loads (ES modules and CommonJS alike): the sources through tsx, where
+// each of our modules is a file of its own; and the fwb command as users start
+// it (bin/fwb.mjs, the bundle in out/cli when current), where the bundle must
+// keep the packages to the commands that use them.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../electron/backend/api';
+import { openWorkbook } from '../../electron/backend/db/open';
+import { generateDemo } from '../../electron/backend/demo/generate';
+import { FIXED_NOW, tempDir } from '../helpers/workbook';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Our modules the accuracy command has no use for (repo path prefixes). */
+const NOT_OURS_TO_LOAD = [
+  'electron/backend/imports/handlers',
+  'electron/backend/imports/import-file',
+  'electron/backend/imports/undo',
+  'electron/backend/imports/read/parse/',
+  'electron/backend/imports/read/batch-stream',
+  'electron/backend/imports/read/reader-thread',
+  'electron/backend/imports/validate/',
+  'electron/backend/imports/commit/committer',
+  'electron/backend/exports/handlers',
+  'electron/backend/exports/write-',
+  'electron/backend/governance/',
+  'electron/backend/demo/',
+  'electron/backend/review/worklist',
+  'electron/backend/decisions/decide',
+  'electron/cli/commands/import',
+  'electron/cli/commands/export',
+];
+/** Packages only other commands use. */
+const HEAVY_PACKAGES = ['exceljs', 'echarts', 'papaparse', 'csv-stringify', 'csv-parse'];
+
+/**
+ * Hooks in Node's module loaders that append each module's file to the file
+ * FWB_TEST_MODULE_LOG names: ES modules as they load, CommonJS as required.
+ */
+const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function load(url, context, nextLoad) {
+  const loaded = await nextLoad(url, context);
+  appendFileSync(process.env.FWB_TEST_MODULE_LOG, url + '\\n');
+  return loaded;
+}
+`;
+const REGISTER = (hooks: string) => `import { appendFileSync } from 'node:fs';
+import Module, { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  const exported = load.call(this, request, parent, isMain);
+  try {
+    if (!request.startsWith('node:')) appendFileSync(process.env.FWB_TEST_MODULE_LOG, pathToFileURL(Module._resolveFilename(request, parent, isMain)).href + '\\n');
+  } catch {}
+  return exported;
+};
+`;
+/** fwb from its TypeScript sources, as bin/fwb.mjs runs them when there is no current bundle. */
+const FROM_SOURCES = `import { runCli } from ${JSON.stringify(pathToFileURL(join(ROOT, 'electron', 'cli', 'main.ts')).href)};
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+`;
+
+/** A loaded module's file as a repo path (node_modules/… for packages). */
+const repoPath = (url: string) => (url.startsWith('file:') ? relative(ROOT, fileURLToPath(url)).split(sep).join('/') : url);
+const packagesIn = (files: string[]) => HEAVY_PACKAGES.filter((name) => files.some((f) => f.startsWith(`node_modules/${name}/`)));
+
+describe('fwb accuracy loads only what it answers with', () => {
+  const t = tempDir('fwb-accuracy-modules-');
+  let path: string;
+  const hooks = join(t.dir, 'hooks.mjs');
+  const register = join(t.dir, 'register.mjs');
+  const fromSources = join(t.dir, 'fwb-from-sources.mjs');
+
+  beforeAll(async () => {
+    path = join(t.dir, 'demo.sqlite');
+    const { db } = await openWorkbook(path, { now: FIXED_NOW });
+    generateDemo(db, { items: 40, seed: 5 });
+    // The cube brought current, as after the app's first look: the command then answers from a read-only look.
+    const r = await dispatch({ db, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir }, 'getAccuracySlice', { by: 'category', metric: 'wape', filter: {} });
+    expect(r.ok).toBe(true);
+    db.close();
+    writeFileSync(hooks, HOOKS);
+    writeFileSync(register, REGISTER(hooks));
+    writeFileSync(fromSources, FROM_SOURCES);
+  });
+  afterAll(() => t.cleanup());
+
+  let calls = 0;
+  /** The files (repo paths) one fwb call loaded, with its exit status: `node ...nodeArgs ...args`. */
+  function loadedBy(nodeArgs: string[], args: string[]): { status: number | null; stderr: string; files: string[] } {
+    const log = join(t.dir, `modules-${++calls}.log`);
+    writeFileSync(log, '');
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, ...nodeArgs, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, FWB_TEST_MODULE_LOG: log } });
+    const files = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean).map(repoPath))];
+    return { status: r.status, stderr: r.stderr, files };
+  }
+  const sources = (...args: string[]) => loadedBy(['--import', 'tsx/esm', fromSources], args);
+  const asInstalled = (...args: string[]) => loadedBy([join(ROOT, 'bin', 'fwb.mjs')], args);
+
+  it.each([
+    ['a slice', ['--by', 'planner']],
+    ['the stairstep', ['--stairstep']],
+  ])('%s, from the sources: the accuracy engine and the workbook, not the import pipeline, the exports nor the heavy packages', (_what, args) => {
+    const { status, stderr, files } = sources('accuracy', '--db', path, '--json', ...args);
+    expect(status, stderr).toBe(0);
+    // The hook sees what the command runs on (so an empty list cannot pass for a slim one).
+    expect(files).toEqual(expect.arrayContaining(['electron/cli/commands/accuracy.ts', 'electron/backend/host-entry.ts', 'electron/backend/accuracy/handlers.ts', 'shared/contract.ts']));
+    expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
+    expect(files.filter((f) => NOT_OURS_TO_LOAD.some((prefix) => f.startsWith(prefix))).sort()).toEqual([]);
+    expect(packagesIn(files)).toEqual([]);
+  });
+
+  it('as installed (bin/fwb.mjs): the packages of other commands stay unloaded', () => {
+    const { status, stderr, files } = asInstalled('accuracy', '--db', path, '--json', '--by', 'reason');
+    expect(status, stderr).toBe(0);
+    expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
+    expect(packagesIn(files)).toEqual([]);
+    // From the bundle (under `npm test`, built first), one file: a chunk is a load of its own (scripts/build-cli.mjs).
+    const bundle = files.filter((f) => f.startsWith('out/cli/'));
+    if (bundle.length > 0) expect(bundle).toEqual(['out/cli/main.js']);
+  });
+
+  it('the hooks would see them: an export to XLSX loads exceljs, and from the sources the exports', () => {
+    const fromSources = sources('export', '--db', path, '--what', 'accuracy', '--by', 'planner', '--format', 'xlsx', '--out', join(t.dir, 'from-sources.xlsx'));
+    expect(fromSources.status, fromSources.stderr).toBe(0);
+    expect(packagesIn(fromSources.files)).toContain('exceljs');
+    expect(fromSources.files).toContain('electron/backend/exports/handlers.ts');
+    const installed = asInstalled('export', '--db', path, '--what', 'accuracy', '--by', 'planner', '--format', 'xlsx', '--out', join(t.dir, 'as-installed.xlsx'));
+    expect(installed.status, installed.stderr).toBe(0);
+    expect(packagesIn(installed.files)).toContain('exceljs');
+  });
+});
