@@ -1,0 +1,365 @@
+// Writes runs' accuracy cells (cube.ts says which runs and periods) in one pass
+// over the items, a chunk of items at a time: each chunk's actuals and sales
+// inputs are read once, in index order, for every run, and each line then finds
+// its actual, naive, seasonal naive, sales input and MASE scale in memory instead
+// of probing the tables for each of them once per run. The sums are added in
+// typed arrays (cell-sums.ts): SQLite's GROUP BY sorted every line of a run and
+// evaluated sixty sums per line, most of the cold build's time. Memory is bounded
+// by a chunk of items and the cells themselves, whatever the number of lines.
+import { SEASON_LENGTH, type Grain } from '../../../shared/period';
+import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
+import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
+import type { WritableDb } from '../db/handles';
+import { CellSums, cellsInKeyOrder } from './cell-sums';
+import { addLineErrorTerms } from './metrics';
+
+/** Items read at a time: their actuals (a few dozen each) and lines stay in memory together. */
+const ITEMS_PER_CHUNK = 1000;
+
+/** One run's cells to write: all of them (periods null) or those of some periods. */
+export interface RunCellsBuild {
+  runId: number;
+  originBucket: number;
+  grain: Grain;
+  /** The SQL of a line's bench_once over `fl` (cube.ts). */
+  benchOnceSql: string;
+  periods: number[] | null;
+}
+
+/** An item's group: a fixed multiplicative hash of its key, so groups do not follow the order items were imported in. */
+export const ITEM_GROUPS = 32;
+export const itemGroupSql = (itemKey: string) => `((${itemKey} * 2654435761) % 4294967296) % ${ITEM_GROUPS}`;
+
+/**
+ * Whom the planner slice credits decision `d` to: its person, or for imported
+ * history 'imported:<the name the file recorded>' (shared/decision-provenance.ts),
+ * so history never counts as the person of the workbook who has that name.
+ */
+const plannerKeySql = (d: string) => `CASE WHEN ${d}.batch_id IS NOT NULL THEN '${IMPORTED_PLANNER_PREFIX}' || coalesce(${d}.recorded_by, ${d}.decided_by, '') ELSE ${d}.decided_by END`;
+
+/** `period` (yyyymmdd) moved back `k` seasons: whole years, or for weeks 364 days each. */
+export function seasonsBack(period: number, k: number, grain: Grain): number {
+  if (grain !== 'week') return period - 10000 * k;
+  const d = new Date(Date.UTC(Math.floor(period / 10000), (Math.floor(period / 100) % 100) - 1, period % 100) - 364 * k * 86_400_000);
+  return d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+}
+
+/** Seasons to go back for a line of lag `lag` so the bucket is at or before the origin (at least one). */
+const seasonsForLag = (lag: number, grain: Grain) => Math.max(1, Math.trunc((lag + SEASON_LENGTH[grain] - 1) / SEASON_LENGTH[grain]));
+
+/** Override size bucket as the cells have always had it: |final − model| × 100 / model against the edges. */
+function sizeBucket(m: number, f: number): number {
+  if (m <= 0) return SIZE_BUCKET_EDGES.length - 1;
+  const pct = (Math.abs(f - m) * 100.0) / m;
+  for (let b = SIZE_BUCKET_EDGES.length - 1; b >= 1; b--) if (pct >= SIZE_BUCKET_EDGES[b]!) return b;
+  return 0;
+}
+
+/** One item and location's current actuals and sales inputs, and its seasonal differences per grain. */
+interface Series {
+  actual: Map<number, number>;
+  periods: number[];
+  sales: Map<number, number> | null;
+  diffs: Map<Grain, { periods: number[]; mean: number[] }>;
+}
+
+/**
+ * MASE's scale for an origin: the mean absolute seasonal difference of the
+ * series' actuals up to the origin's bucket (NULL when there is none). The
+ * running sums are added as SQLite's sum() adds, so the scale is the one the
+ * window query made.
+ */
+function scaleAt(series: Series, grain: Grain, originBucket: number): number | null {
+  let diffs = series.diffs.get(grain);
+  if (!diffs) {
+    diffs = { periods: [], mean: [] };
+    let s = 0;
+    let err = 0;
+    for (const p of series.periods) {
+      const prior = series.actual.get(seasonsBack(p, 1, grain));
+      if (prior === undefined) continue;
+      const d = Math.abs(series.actual.get(p)! - prior);
+      if (diffs.periods.length === 0) s = d;
+      else {
+        const t = s + d;
+        err += Math.abs(s) > Math.abs(d) ? s - t + d : d - t + s;
+        s = t;
+      }
+      diffs.periods.push(p);
+      diffs.mean.push((s + err) / diffs.periods.length);
+    }
+    series.diffs.set(grain, diffs);
+  }
+  // The last difference at or before the origin's bucket.
+  let lo = 0;
+  let hi = diffs.periods.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (diffs.periods[mid]! <= originBucket) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? null : diffs.mean[lo - 1]!;
+}
+
+/** accuracy_cells' sums, in column order after its key columns. */
+const LINE_SUMS = [
+  'n', 'a', 'n_pos', 'n_scaled',
+  ...['m', 'f', 'nv', 'sn', 'si'].flatMap((p) => ['abs', 'e', 'sq', 'ape', 'sape', 'sc'].map((s) => `${p}_${s}`)),
+  'better_nv_sn', 'worse_nv_sn', 'better_sn_m', 'worse_sn_m', 'better_m_f', 'worse_m_f', 'better_m_si', 'worse_m_si',
+  'n_bounded', 'n_inside',
+] as const;
+const LINE_KEYS = ['period', 'lag', 'category', 'abc_class', 'owner_id', 'has_bench', 'has_sales', 'item_group'] as const;
+const OVERRIDE_SUMS = ['n', 'a', 'n_pos', 'n_scaled', ...['m', 'f'].flatMap((p) => ['abs', 'e', 'sq', 'ape', 'sape', 'sc'].map((s) => `${p}_${s}`)), 'better_m_f', 'worse_m_f'] as const;
+const OVERRIDE_KEYS = ['period', 'lag', 'category', 'abc_class', 'owner_id', 'direction', 'size_bucket', 'reason_code', 'decided_by', 'item_group'] as const;
+/** The positions of `names` among `sums`. */
+function positions<N extends string>(sums: readonly string[], names: readonly N[]): Record<N, number> {
+  return Object.fromEntries(names.map((n) => [n, sums.indexOf(n)])) as Record<N, number>;
+}
+const COUNTS = ['n', 'a', 'n_pos', 'n_scaled', 'm_abs', 'f_abs', 'better_m_f', 'worse_m_f'] as const;
+const L = positions(LINE_SUMS, [...COUNTS, 'nv_abs', 'sn_abs', 'si_abs', 'better_nv_sn', 'worse_nv_sn', 'better_sn_m', 'worse_sn_m', 'better_m_si', 'worse_m_si', 'n_bounded', 'n_inside'] as const);
+const O = positions(OVERRIDE_SUMS, COUNTS);
+
+/** An item's slice dimensions, numbered so a cell's key is a number. */
+interface ItemDims {
+  category: string | null;
+  abcClass: string | null;
+  ownerId: string | null;
+  group: number;
+  /** dims number × ITEM_GROUPS + group: below 2^26. */
+  part: number;
+}
+
+/** The cells of one run being built. */
+interface RunCells {
+  build: RunCellsBuild;
+  lines: CellSums<number>;
+  overrides: CellSums<string>;
+  /** (period, lag) pairs (packed as the lines query packs them) numbered, for the cells' numeric keys. */
+  pairs: Map<number, number>;
+  select: ReturnType<WritableDb['prepare']>;
+}
+
+/**
+ * A run's lines of a chunk of items, as few values each as will do (each value
+ * read costs more than the SQL that makes it): the period and lag packed in one
+ * number (a lag is below 2^20 buckets), the final plan, the line's id when it is
+ * overridden (its reason and author are read for those lines only), bench_once
+ * when earlier runs at the origin can hold the line's point.
+ */
+function linesSelectSql(build: RunCellsBuild): string {
+  return `
+SELECT fl.item_key, fl.location_key, fl.period * ${PERIOD_LAG} + fl.lag, fl.quantity, fl.lower, fl.upper, ls.final_quantity,
+       CASE WHEN ls.final_quantity <> fl.quantity THEN fl.line_id END${build.benchOnceSql === '2' ? '' : `, ${build.benchOnceSql}`}
+  FROM forecast_lines fl
+  LEFT JOIN line_state ls ON ls.line_id = fl.line_id
+ WHERE fl.run_id = @runId AND fl.item_key IN (SELECT value FROM json_each(@items))${build.periods ? ' AND fl.period IN (SELECT value FROM json_each(@periods))' : ''}`;
+}
+const PERIOD_LAG = 1_048_576;
+
+/**
+ * The reason and author of overridden lines: those of the latest decision when
+ * it is in force, else of the override whose quantity the plan still carries.
+ */
+function overrideFactsSql(): string {
+  const latestOverride = (what: string) =>
+    `(SELECT ${what} FROM decisions d WHERE d.line_id = ls.line_id AND d.action = 'override' AND d.quantity = ls.final_quantity ORDER BY d.decision_id DESC LIMIT 1)`;
+  return `
+SELECT ls.line_id,
+       CASE WHEN ls.status IN ('final', 'approved') THEN ls.reason_code ELSE ${latestOverride('d.reason_code')} END,
+       CASE WHEN ls.status IN ('final', 'approved') THEN ${plannerKeySql('ld')} ELSE ${latestOverride(plannerKeySql('d'))} END
+  FROM line_state ls
+  LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
+ WHERE ls.line_id IN (SELECT value FROM json_each(@lines))`;
+}
+
+/** The items whose lines the builds read: every item when a run is built whole, else those of the periods rebuilt. */
+function itemsToVisit(db: WritableDb, builds: RunCellsBuild[]): number[] {
+  if (builds.some((b) => b.periods === null)) return db.prepare('SELECT item_key FROM items ORDER BY item_key').pluck().all() as number[];
+  const keys = new Set<number>();
+  const of = db.prepare('SELECT DISTINCT item_key FROM forecast_lines WHERE run_id = @runId AND period IN (SELECT value FROM json_each(@periods))').pluck();
+  for (const b of builds) for (const k of of.all({ runId: b.runId, periods: JSON.stringify(b.periods) }) as number[]) keys.add(k);
+  return [...keys].sort((a, b) => a - b);
+}
+
+/** Rewrites the cells of each build: deletes those it covers, adds them up again from the lines. */
+export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): void {
+  for (const b of builds) {
+    const some = b.periods ? ' AND period IN (SELECT value FROM json_each(@periods))' : '';
+    const params = { runId: b.runId, ...(b.periods ? { periods: JSON.stringify(b.periods) } : {}) };
+    db.prepare(`DELETE FROM accuracy_cells WHERE run_id = @runId${some}`).run(params);
+    db.prepare(`DELETE FROM accuracy_override_cells WHERE run_id = @runId${some}`).run(params);
+  }
+  const runs: RunCells[] = builds.map((build) => ({
+    build,
+    lines: new CellSums<number>(LINE_SUMS.length),
+    overrides: new CellSums<string>(OVERRIDE_SUMS.length),
+    pairs: new Map(),
+    select: db.prepare(linesSelectSql(build)).raw(),
+  }));
+  const selectOverrideFacts = db.prepare(overrideFactsSql()).raw();
+  const dimsNumbers = new Map<string, number>();
+  const items = itemsToVisit(db, builds);
+  const selectItems = db.prepare(`SELECT item_key, category, abc_class, owner_id, ${itemGroupSql('item_key')} FROM items WHERE item_key IN (SELECT value FROM json_each(@items))`).raw();
+  const selectActuals = db.prepare('SELECT item_key, location_key, period, quantity FROM actuals WHERE superseded_at IS NULL AND item_key IN (SELECT value FROM json_each(@items)) ORDER BY item_key, location_key, period').raw();
+  const selectSales = db.prepare('SELECT item_key, location_key, period, quantity FROM sales_inputs WHERE superseded_at IS NULL AND item_key IN (SELECT value FROM json_each(@items))').raw();
+
+  for (let from = 0; from < items.length; from += ITEMS_PER_CHUNK) {
+    const chunk = JSON.stringify(items.slice(from, from + ITEMS_PER_CHUNK));
+    const dims = new Map<number, ItemDims>();
+    for (const [key, category, abcClass, ownerId, group] of selectItems.all({ items: chunk }) as [number, string | null, string | null, string | null, number][]) {
+      const name = JSON.stringify([category, abcClass, ownerId]);
+      let n = dimsNumbers.get(name);
+      if (n === undefined) dimsNumbers.set(name, (n = dimsNumbers.size));
+      dims.set(key, { category, abcClass, ownerId, group, part: n * ITEM_GROUPS + group });
+    }
+    // Series by item, then location: most workbooks have one location.
+    const series = new Map<number, Map<number, Series>>();
+    const seriesOf = (item: number, location: number, make: boolean): Series | undefined => {
+      let byLocation = series.get(item);
+      if (!byLocation) {
+        if (!make) return undefined;
+        series.set(item, (byLocation = new Map()));
+      }
+      let s = byLocation.get(location);
+      if (!s && make) byLocation.set(location, (s = { actual: new Map(), periods: [], sales: null, diffs: new Map() }));
+      return s;
+    };
+    for (const [item, location, period, quantity] of selectActuals.all({ items: chunk }) as [number, number, number, number][]) {
+      const s = seriesOf(item, location, true)!;
+      s.actual.set(period, quantity);
+      s.periods.push(period);
+    }
+    for (const [item, location, period, quantity] of selectSales.all({ items: chunk }) as [number, number, number, number][]) {
+      const s = seriesOf(item, location, false);
+      if (s) (s.sales ??= new Map()).set(period, quantity);
+    }
+    for (const run of runs) addRunLines(run, chunk, dims, seriesOf, selectOverrideFacts);
+  }
+  for (const run of runs) insertRunCells(db, run);
+}
+
+type LineRow = [number, number, number, number, number | null, number | null, number | null, number | null, number?];
+
+function addRunLines(
+  run: RunCells,
+  chunk: string,
+  dims: Map<number, ItemDims>,
+  seriesOf: (item: number, location: number, make: false) => Series | undefined,
+  selectOverrideFacts: ReturnType<WritableDb['prepare']>,
+): void {
+  const { runId, originBucket, grain, periods } = run.build;
+  const { lines: cells, overrides } = run;
+  const params = { runId, items: chunk, ...(periods ? { periods: JSON.stringify(periods) } : {}) };
+  let lastItem = -1;
+  let lastLocation = -1;
+  let s: Series | undefined;
+  let scale: number | null = null;
+  const rows = run.select.all(params) as LineRow[];
+  const overridden = rows.filter((r) => r[7] !== null).map((r) => r[7]);
+  const facts = new Map<number, [string | null, string | null]>();
+  if (overridden.length > 0) for (const [id, reason, by] of selectOverrideFacts.all({ lines: JSON.stringify(overridden) }) as [number, string | null, string | null][]) facts.set(id, [reason, by]);
+  let lastPeriodLag = -1;
+  let period = 0;
+  let lag = 0;
+  let pair = 0;
+  for (const [item, location, periodLag, m, lower, upper, final, overriddenLine, bench] of rows) {
+    const benchOnce = bench ?? 2;
+    if (periodLag !== lastPeriodLag) {
+      period = Math.floor(periodLag / PERIOD_LAG);
+      lag = periodLag - period * PERIOD_LAG;
+      const known = run.pairs.get(periodLag);
+      if (known === undefined) run.pairs.set(periodLag, (pair = run.pairs.size));
+      else pair = known;
+      lastPeriodLag = periodLag;
+    }
+    if (item !== lastItem || location !== lastLocation) {
+      s = seriesOf(item, location, false);
+      scale = s ? scaleAt(s, grain, originBucket) : null;
+      lastItem = item;
+      lastLocation = location;
+    }
+    if (!s) continue;
+    const act = s.actual.get(period);
+    const d = dims.get(item);
+    if (act === undefined || !d) continue;
+    const f = final ?? m;
+    const nv0 = s.actual.get(originBucket);
+    const sn0 = s.actual.get(seasonsBack(period, seasonsForLag(lag, grain), grain));
+    const hb = nv0 !== undefined && sn0 !== undefined;
+    const si = s.sales?.get(period);
+    const hasSales = si !== undefined;
+    const pos = act > 0 ? 1 : 0;
+    const scaled = scale !== null && scale > 0 ? 1 : 0;
+
+    const flags = (((+hb * 2 + +hasSales) * 2 + pos) * 2 + scaled) * 3 + benchOnce;
+    const key = (pair * 67_108_864 + d.part) * 48 + flags;
+    let c = cells.find(key);
+    if (c < 0) c = cells.make(key, [period, lag, d.category, d.abcClass, d.ownerId, +hb, +hasSales, d.group, pos, scaled, benchOnce]);
+    cells.add(c, L.n, 1);
+    cells.add(c, L.a, act);
+    cells.add(c, L.n_pos, pos);
+    cells.add(c, L.n_scaled, scaled);
+    addLineErrorTerms(cells, c, L.m_abs, m, act, scale);
+    addLineErrorTerms(cells, c, L.f_abs, f, act, scale);
+    const mErr = Math.abs(m - act);
+    const fErr = Math.abs(f - act);
+    if (hb) {
+      addLineErrorTerms(cells, c, L.nv_abs, nv0, act, scale);
+      addLineErrorTerms(cells, c, L.sn_abs, sn0, act, scale);
+      const nvErr = Math.abs(nv0 - act);
+      const snErr = Math.abs(sn0 - act);
+      cells.add(c, L.better_nv_sn, snErr < nvErr ? 1 : 0);
+      cells.add(c, L.worse_nv_sn, snErr > nvErr ? 1 : 0);
+      cells.add(c, L.better_sn_m, mErr < snErr ? 1 : 0);
+      cells.add(c, L.worse_sn_m, mErr > snErr ? 1 : 0);
+    }
+    if (hasSales) {
+      addLineErrorTerms(cells, c, L.si_abs, si, act, scale);
+      const siErr = Math.abs(si - act);
+      cells.add(c, L.better_m_si, siErr < mErr ? 1 : 0);
+      cells.add(c, L.worse_m_si, siErr > mErr ? 1 : 0);
+    }
+    cells.add(c, L.better_m_f, fErr < mErr ? 1 : 0);
+    cells.add(c, L.worse_m_f, fErr > mErr ? 1 : 0);
+    const bounded = lower !== null && upper !== null;
+    cells.add(c, L.n_bounded, bounded ? 1 : 0);
+    cells.add(c, L.n_inside, bounded && act >= lower && act <= upper ? 1 : 0);
+
+    if (overriddenLine === null || f === m) continue;
+    const [reason, decidedBy] = facts.get(overriddenLine) ?? [null, null];
+    const dir = f > m ? 1 : -1;
+    const size = sizeBucket(m, f);
+    const overrideKey = `${pair}|${d.part}|${dir}|${size}|${pos}|${scaled}|${reason === null ? '\u0000' : `\u0001${reason}`}|${decidedBy === null ? '\u0000' : `\u0001${decidedBy}`}`;
+    let o = overrides.find(overrideKey);
+    if (o < 0) o = overrides.make(overrideKey, [period, lag, d.category, d.abcClass, d.ownerId, dir, size, reason, decidedBy, d.group, pos, scaled]);
+    overrides.add(o, O.n, 1);
+    overrides.add(o, O.a, act);
+    overrides.add(o, O.n_pos, pos);
+    overrides.add(o, O.n_scaled, scaled);
+    addLineErrorTerms(overrides, o, O.m_abs, m, act, scale);
+    addLineErrorTerms(overrides, o, O.f_abs, f, act, scale);
+    overrides.add(o, O.better_m_f, fErr < mErr ? 1 : 0);
+    overrides.add(o, O.worse_m_f, fErr > mErr ? 1 : 0);
+  }
+}
+
+/** Inserts a run's cells in the order of their keys, as the GROUP BY they replace wrote them. */
+function insertRunCells(db: WritableDb, run: RunCells): void {
+  const write = (table: string, keys: readonly string[], sumNames: readonly string[], sums: CellSums<unknown>, tail: (key: unknown[]) => unknown[], tailNames: string[]) => {
+    const columns = ['run_id', ...keys, ...sumNames, ...tailNames];
+    const insert = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const row: unknown[] = new Array(columns.length);
+    for (const i of cellsInKeyOrder(sums)) {
+      const key = sums.keys[i]!;
+      row[0] = run.build.runId;
+      for (let k = 0; k < keys.length; k++) row[1 + k] = key[k];
+      for (let v = 0; v < sumNames.length; v++) row[1 + keys.length + v] = sums.value(i, v);
+      const extra = tail(key);
+      for (let t = 0; t < extra.length; t++) row[1 + keys.length + sumNames.length + t] = extra[t];
+      insert.run(row);
+    }
+  };
+  // The key columns past the table's own (act > 0, scaled) only split cells; bench_once (the last) is stored last.
+  write('accuracy_cells', LINE_KEYS, LINE_SUMS, run.lines as CellSums<unknown>, (key) => [key.at(-1)], ['bench_once']);
+  write('accuracy_override_cells', OVERRIDE_KEYS, OVERRIDE_SUMS, run.overrides as CellSums<unknown>, () => [], []);
+}
