@@ -55,12 +55,27 @@ function sizeBucket(m: number, f: number): number {
   return 0;
 }
 
-/** One item and location's current actuals and sales inputs, and its seasonal differences per grain. */
+/** One item and location's current actuals (periods ascending) and sales inputs, and its seasonal differences per grain. */
 interface Series {
-  actual: Map<number, number>;
   periods: number[];
+  quantities: number[];
   sales: Map<number, number> | null;
   diffs: Map<Grain, { periods: number[]; mean: number[] }>;
+}
+
+/** The series' actual of `period`, if known. */
+function actualAt(series: Series, period: number): number | undefined {
+  const { periods } = series;
+  let lo = 0;
+  let hi = periods.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = periods[mid]!;
+    if (p === period) return series.quantities[mid];
+    if (p < period) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 /**
@@ -75,10 +90,11 @@ function scaleAt(series: Series, grain: Grain, originBucket: number): number | n
     diffs = { periods: [], mean: [] };
     let s = 0;
     let err = 0;
-    for (const p of series.periods) {
-      const prior = series.actual.get(seasonsBack(p, 1, grain));
+    for (let i = 0; i < series.periods.length; i++) {
+      const p = series.periods[i]!;
+      const prior = actualAt(series, seasonsBack(p, 1, grain));
       if (prior === undefined) continue;
-      const d = Math.abs(series.actual.get(p)! - prior);
+      const d = Math.abs(series.quantities[i]! - prior);
       if (diffs.periods.length === 0) s = d;
       else {
         const t = s + d;
@@ -142,16 +158,14 @@ interface RunCells {
 /**
  * A run's lines of a chunk of items, as few values each as will do (each value
  * read costs more than the SQL that makes it): the period and lag packed in one
- * number (a lag is below 2^20 buckets), the final plan, the line's id when it is
- * overridden (its reason and author are read for those lines only), bench_once
- * when earlier runs at the origin can hold the line's point.
+ * number (a lag is below 2^20 buckets), bench_once only when earlier runs at the
+ * origin can hold the line's point. The final plan is looked up by line id
+ * (FinalPlans), the reason and author of overridden lines only.
  */
 function linesSelectSql(build: RunCellsBuild): string {
   return `
-SELECT fl.item_key, fl.location_key, fl.period * ${PERIOD_LAG} + fl.lag, fl.quantity, fl.lower, fl.upper, ls.final_quantity,
-       CASE WHEN ls.final_quantity <> fl.quantity THEN fl.line_id END${build.benchOnceSql === '2' ? '' : `, ${build.benchOnceSql}`}
+SELECT fl.item_key, fl.location_key, fl.period * ${PERIOD_LAG} + fl.lag, fl.quantity, fl.lower, fl.upper, fl.line_id${build.benchOnceSql === '2' ? '' : `, ${build.benchOnceSql}`}
   FROM forecast_lines fl
-  LEFT JOIN line_state ls ON ls.line_id = fl.line_id
  WHERE fl.run_id = @runId AND fl.item_key IN (SELECT value FROM json_each(@items))${build.periods ? ' AND fl.period IN (SELECT value FROM json_each(@periods))' : ''}`;
 }
 const PERIOD_LAG = 1_048_576;
@@ -181,8 +195,8 @@ function itemsToVisit(db: WritableDb, builds: RunCellsBuild[]): number[] {
   return [...keys].sort((a, b) => a - b);
 }
 
-/** Rewrites the cells of each build: deletes those it covers, adds them up again from the lines. */
-export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): void {
+/** Rewrites the cells of each build: deletes those it covers, adds them up again from the lines. Returns the periods of the lines of each run built whole. */
+export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<number, number[]> {
   for (const b of builds) {
     const some = b.periods ? ' AND period IN (SELECT value FROM json_each(@periods))' : '';
     const params = { runId: b.runId, ...(b.periods ? { periods: JSON.stringify(b.periods) } : {}) };
@@ -197,6 +211,7 @@ export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): void {
     select: db.prepare(linesSelectSql(build)).raw(),
   }));
   const selectOverrideFacts = db.prepare(overrideFactsSql()).raw();
+  const plans = finalPlans(db, builds.some((b) => b.periods === null));
   const dimsNumbers = new Map<string, number>();
   const items = itemsToVisit(db, builds);
   const selectItems = db.prepare(`SELECT item_key, category, abc_class, owner_id, ${itemGroupSql('item_key')} FROM items WHERE item_key IN (SELECT value FROM json_each(@items))`).raw();
@@ -221,24 +236,73 @@ export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): void {
         series.set(item, (byLocation = new Map()));
       }
       let s = byLocation.get(location);
-      if (!s && make) byLocation.set(location, (s = { actual: new Map(), periods: [], sales: null, diffs: new Map() }));
+      if (!s && make) byLocation.set(location, (s = { periods: [], quantities: [], sales: null, diffs: new Map() }));
       return s;
     };
     for (const [item, location, period, quantity] of selectActuals.all({ items: chunk }) as [number, number, number, number][]) {
       const s = seriesOf(item, location, true)!;
-      s.actual.set(period, quantity);
       s.periods.push(period);
+      s.quantities.push(quantity);
     }
     for (const [item, location, period, quantity] of selectSales.all({ items: chunk }) as [number, number, number, number][]) {
       const s = seriesOf(item, location, false);
       if (s) (s.sales ??= new Map()).set(period, quantity);
     }
-    for (const run of runs) addRunLines(run, chunk, dims, seriesOf, selectOverrideFacts);
+    for (const run of runs) addRunLines(run, chunk, dims, seriesOf, selectOverrideFacts, plans);
   }
   for (const run of runs) insertRunCells(db, run);
+  const periodsOf = (run: RunCells) => [...new Set([...run.pairs.keys()].map((pl) => Math.floor(pl / PERIOD_LAG)))].sort((a, b) => a - b);
+  return new Map(runs.filter((r) => r.build.periods === null).map((r) => [r.build.runId, periodsOf(r)]));
 }
 
-type LineRow = [number, number, number, number, number | null, number | null, number | null, number | null, number?];
+type LineRow = [number, number, number, number, number | null, number | null, number, number?];
+
+/** The final plan of lines that have one (line_state): undefined for a line without. */
+interface FinalPlans {
+  /** Makes the plans of `lineIds` (a run's lines of a chunk) ready to look up. */
+  load(lineIds: number[]): void;
+  get(lineId: number): number | undefined;
+}
+
+/**
+ * For a cold build, every line's plan read once in line order into typed arrays
+ * (a probe per line cost more); for a few periods, those of the lines rebuilt.
+ */
+function finalPlans(db: WritableDb, whole: boolean): FinalPlans {
+  if (whole) {
+    const n = db.prepare('SELECT count(*) FROM line_state').pluck().get() as number;
+    const ids = new Float64Array(n);
+    const finals = new Float64Array(n);
+    let i = 0;
+    for (const [id, final] of db.prepare('SELECT line_id, final_quantity FROM line_state ORDER BY line_id').raw().iterate() as Iterable<[number, number]>) {
+      ids[i] = id;
+      finals[i++] = final;
+    }
+    return {
+      load: () => {},
+      get: (lineId) => {
+        let lo = 0;
+        let hi = i - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          const v = ids[mid]!;
+          if (v === lineId) return finals[mid];
+          if (v < lineId) lo = mid + 1;
+          else hi = mid - 1;
+        }
+        return undefined;
+      },
+    };
+  }
+  const select = db.prepare('SELECT line_id, final_quantity FROM line_state WHERE line_id IN (SELECT value FROM json_each(?))').raw();
+  let plans = new Map<number, number>();
+  return {
+    load: (lineIds) => {
+      plans = new Map(select.all(JSON.stringify(lineIds)) as [number, number][]);
+    },
+    get: (lineId) => plans.get(lineId),
+  };
+}
 
 function addRunLines(
   run: RunCells,
@@ -246,6 +310,7 @@ function addRunLines(
   dims: Map<number, ItemDims>,
   seriesOf: (item: number, location: number, make: false) => Series | undefined,
   selectOverrideFacts: ReturnType<WritableDb['prepare']>,
+  plans: FinalPlans,
 ): void {
   const { runId, originBucket, grain, periods } = run.build;
   const { lines: cells, overrides } = run;
@@ -253,16 +318,24 @@ function addRunLines(
   let lastItem = -1;
   let lastLocation = -1;
   let s: Series | undefined;
+  let d: ItemDims | undefined;
   let scale: number | null = null;
+  let naive: number | undefined;
   const rows = run.select.all(params) as LineRow[];
-  const overridden = rows.filter((r) => r[7] !== null).map((r) => r[7]);
+  if (rows.length === 0) return;
+  plans.load(rows.map((r) => r[6]));
+  const overridden: number[] = [];
+  for (const r of rows) {
+    const final = plans.get(r[6]);
+    if (final !== undefined && final !== r[3]) overridden.push(r[6]);
+  }
   const facts = new Map<number, [string | null, string | null]>();
   if (overridden.length > 0) for (const [id, reason, by] of selectOverrideFacts.all({ lines: JSON.stringify(overridden) }) as [number, string | null, string | null][]) facts.set(id, [reason, by]);
   let lastPeriodLag = -1;
   let period = 0;
   let lag = 0;
   let pair = 0;
-  for (const [item, location, periodLag, m, lower, upper, final, overriddenLine, bench] of rows) {
+  for (const [item, location, periodLag, m, lower, upper, lineId, bench] of rows) {
     const benchOnce = bench ?? 2;
     if (periodLag !== lastPeriodLag) {
       period = Math.floor(periodLag / PERIOD_LAG);
@@ -274,17 +347,19 @@ function addRunLines(
     }
     if (item !== lastItem || location !== lastLocation) {
       s = seriesOf(item, location, false);
+      d = dims.get(item);
+      // The naive forecast (the actual at the origin) and the scale are the series' for the whole run.
       scale = s ? scaleAt(s, grain, originBucket) : null;
+      naive = s ? actualAt(s, originBucket) : undefined;
       lastItem = item;
       lastLocation = location;
     }
-    if (!s) continue;
-    const act = s.actual.get(period);
-    const d = dims.get(item);
-    if (act === undefined || !d) continue;
-    const f = final ?? m;
-    const nv0 = s.actual.get(originBucket);
-    const sn0 = s.actual.get(seasonsBack(period, seasonsForLag(lag, grain), grain));
+    if (!s || !d) continue;
+    const act = actualAt(s, period);
+    if (act === undefined) continue;
+    const f = plans.get(lineId) ?? m;
+    const nv0 = naive;
+    const sn0 = actualAt(s, seasonsBack(period, seasonsForLag(lag, grain), grain));
     const hb = nv0 !== undefined && sn0 !== undefined;
     const si = s.sales?.get(period);
     const hasSales = si !== undefined;
@@ -325,8 +400,8 @@ function addRunLines(
     cells.add(c, L.n_bounded, bounded ? 1 : 0);
     cells.add(c, L.n_inside, bounded && act >= lower && act <= upper ? 1 : 0);
 
-    if (overriddenLine === null || f === m) continue;
-    const [reason, decidedBy] = facts.get(overriddenLine) ?? [null, null];
+    if (f === m) continue;
+    const [reason, decidedBy] = facts.get(lineId) ?? [null, null];
     const dir = f > m ? 1 : -1;
     const size = sizeBucket(m, f);
     const overrideKey = `${pair}|${d.part}|${dir}|${size}|${pos}|${scaled}|${reason === null ? '\u0000' : `\u0001${reason}`}|${decidedBy === null ? '\u0000' : `\u0001${decidedBy}`}`;
@@ -343,23 +418,32 @@ function addRunLines(
   }
 }
 
+/** Cells inserted per statement: one call binding many rows costs less than a call per row. */
+const CELLS_PER_INSERT = 32;
+
 /** Inserts a run's cells in the order of their keys, as the GROUP BY they replace wrote them. */
 function insertRunCells(db: WritableDb, run: RunCells): void {
-  const write = (table: string, keys: readonly string[], sumNames: readonly string[], sums: CellSums<unknown>, tail: (key: unknown[]) => unknown[], tailNames: string[]) => {
+  const write = (table: string, keys: readonly string[], sumNames: readonly string[], sums: CellSums<unknown>, tailNames: string[]) => {
     const columns = ['run_id', ...keys, ...sumNames, ...tailNames];
-    const insert = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-    const row: unknown[] = new Array(columns.length);
-    for (const i of cellsInKeyOrder(sums)) {
+    const statement = (rows: number) => db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`);
+    const full = statement(CELLS_PER_INSERT);
+    const order = cellsInKeyOrder(sums);
+    let values: unknown[] = [];
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n]!;
       const key = sums.keys[i]!;
-      row[0] = run.build.runId;
-      for (let k = 0; k < keys.length; k++) row[1 + k] = key[k];
-      for (let v = 0; v < sumNames.length; v++) row[1 + keys.length + v] = sums.value(i, v);
-      const extra = tail(key);
-      for (let t = 0; t < extra.length; t++) row[1 + keys.length + sumNames.length + t] = extra[t];
-      insert.run(row);
+      values.push(run.build.runId);
+      for (let k = 0; k < keys.length; k++) values.push(key[k]);
+      for (let v = 0; v < sumNames.length; v++) values.push(sums.value(i, v));
+      // The key columns past the table's own (act > 0, scaled) only split cells; a column stored after the sums is the key's last.
+      if (tailNames.length > 0) values.push(key.at(-1));
+      const rows = values.length / columns.length;
+      if (rows === CELLS_PER_INSERT || n === order.length - 1) {
+        (rows === CELLS_PER_INSERT ? full : statement(rows)).run(values);
+        values = [];
+      }
     }
   };
-  // The key columns past the table's own (act > 0, scaled) only split cells; bench_once (the last) is stored last.
-  write('accuracy_cells', LINE_KEYS, LINE_SUMS, run.lines as CellSums<unknown>, (key) => [key.at(-1)], ['bench_once']);
-  write('accuracy_override_cells', OVERRIDE_KEYS, OVERRIDE_SUMS, run.overrides as CellSums<unknown>, () => [], []);
+  write('accuracy_cells', LINE_KEYS, LINE_SUMS, run.lines as CellSums<unknown>, ['bench_once']);
+  write('accuracy_override_cells', OVERRIDE_KEYS, OVERRIDE_SUMS, run.overrides as CellSums<unknown>, []);
 }

@@ -149,13 +149,13 @@ function rebuildChangedRuns(db: WritableDb, change: SourceChange): number {
   }
   if (rebuilds.length === 0) return 0;
 
-  writeRunCells(
+  const periodsOfRuns = writeRunCells(
     db,
     rebuilds.map(({ run, periods }) => ({ runId: run.run_id, originBucket: bucketKeyOf(run.origin, run.grain), grain: run.grain, benchOnceSql: benchOnceSql(earlier.get(run.run_id)), periods })),
   );
   for (const { run, periods } of rebuilds) {
     db.prepare('INSERT OR REPLACE INTO accuracy_runs (run_id, signature) VALUES (?, ?)').run(run.run_id, wanted.get(run.run_id) ?? 'empty');
-    if (periods === null) runPeriods[run.run_id] = db.prepare('SELECT DISTINCT period FROM forecast_lines WHERE run_id = ? ORDER BY period').pluck().all(run.run_id) as number[];
+    if (periods === null) runPeriods[run.run_id] = periodsOfRuns.get(run.run_id) ?? [];
   }
   const live = Object.fromEntries(allRuns.filter((r) => runPeriods[r.run_id]).map((r) => [r.run_id, runPeriods[r.run_id]]));
   db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(RUN_PERIODS_KEY, JSON.stringify(live));
