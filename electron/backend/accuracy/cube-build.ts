@@ -141,7 +141,7 @@ interface ItemDims {
   abcClass: string | null;
   ownerId: string | null;
   group: number;
-  /** dims number × ITEM_GROUPS + group: below 2^26. */
+  /** dims number × ITEM_GROUPS + group. */
   part: number;
 }
 
@@ -150,8 +150,10 @@ interface RunCells {
   build: RunCellsBuild;
   lines: CellSums<number>;
   overrides: CellSums<string>;
-  /** (period, lag) pairs (packed as the lines query packs them) numbered, for the cells' numeric keys. */
+  /** (period, lag) pairs (packed as the lines query packs them) numbered. */
   pairs: Map<number, number>;
+  /** Per pair, the offsets of its cells by the rest of their key (item dims and flags): a small number, quick to find. */
+  slots: Map<number, number>[];
   select: ReturnType<WritableDb['prepare']>;
 }
 
@@ -164,7 +166,7 @@ interface RunCells {
  */
 function linesSelectSql(build: RunCellsBuild): string {
   return `
-SELECT fl.item_key, fl.location_key, fl.period * ${PERIOD_LAG} + fl.lag, fl.quantity, fl.lower, fl.upper, fl.line_id${build.benchOnceSql === '2' ? '' : `, ${build.benchOnceSql}`}
+SELECT fl.item_key * @seriesBase + fl.location_key, fl.period * ${PERIOD_LAG} + fl.lag, fl.quantity, fl.lower, fl.upper, fl.line_id${build.benchOnceSql === '2' ? '' : `, ${build.benchOnceSql}`}
   FROM forecast_lines fl
  WHERE fl.run_id = @runId AND fl.item_key IN (SELECT value FROM json_each(@items))${build.periods ? ' AND fl.period IN (SELECT value FROM json_each(@periods))' : ''}`;
 }
@@ -208,6 +210,7 @@ export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<numb
     lines: new CellSums<number>(LINE_SUMS.length),
     overrides: new CellSums<string>(OVERRIDE_SUMS.length),
     pairs: new Map(),
+    slots: [],
     select: db.prepare(linesSelectSql(build)).raw(),
   }));
   const selectOverrideFacts = db.prepare(overrideFactsSql()).raw();
@@ -215,52 +218,47 @@ export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<numb
   const dimsNumbers = new Map<string, number>();
   const items = itemsToVisit(db, builds);
   const selectItems = db.prepare(`SELECT item_key, category, abc_class, owner_id, ${itemGroupSql('item_key')} FROM items WHERE item_key IN (SELECT value FROM json_each(@items))`).raw();
-  const selectActuals = db.prepare('SELECT item_key, location_key, period, quantity FROM actuals WHERE superseded_at IS NULL AND item_key IN (SELECT value FROM json_each(@items)) ORDER BY item_key, location_key, period').raw();
-  const selectSales = db.prepare('SELECT item_key, location_key, period, quantity FROM sales_inputs WHERE superseded_at IS NULL AND item_key IN (SELECT value FROM json_each(@items))').raw();
+  // An item and location as one number (item × seriesBase + location, far below 2^53), one value to read instead of two.
+  const seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
+  const series = (table: string) =>
+    db.prepare(`SELECT item_key * @seriesBase + location_key, period, quantity FROM ${table} WHERE superseded_at IS NULL AND item_key IN (SELECT value FROM json_each(@items)) ORDER BY item_key, location_key, period`).raw();
+  const selectActuals = series('actuals');
+  const selectSales = series('sales_inputs');
 
   for (let from = 0; from < items.length; from += ITEMS_PER_CHUNK) {
     const chunk = JSON.stringify(items.slice(from, from + ITEMS_PER_CHUNK));
     const dims = new Map<number, ItemDims>();
+    const params = { items: chunk, seriesBase };
     for (const [key, category, abcClass, ownerId, group] of selectItems.all({ items: chunk }) as [number, string | null, string | null, string | null, number][]) {
       const name = JSON.stringify([category, abcClass, ownerId]);
       let n = dimsNumbers.get(name);
       if (n === undefined) dimsNumbers.set(name, (n = dimsNumbers.size));
       dims.set(key, { category, abcClass, ownerId, group, part: n * ITEM_GROUPS + group });
     }
-    // Series by item, then location: most workbooks have one location.
-    const series = new Map<number, Map<number, Series>>();
-    const seriesOf = (item: number, location: number, make: boolean): Series | undefined => {
-      let byLocation = series.get(item);
-      if (!byLocation) {
-        if (!make) return undefined;
-        series.set(item, (byLocation = new Map()));
-      }
-      let s = byLocation.get(location);
-      if (!s && make) byLocation.set(location, (s = { periods: [], quantities: [], sales: null, diffs: new Map() }));
-      return s;
-    };
-    for (const [item, location, period, quantity] of selectActuals.all({ items: chunk }) as [number, number, number, number][]) {
-      const s = seriesOf(item, location, true)!;
+    const series = new Map<number, Series>();
+    for (const [key, period, quantity] of selectActuals.all(params) as [number, number, number][]) {
+      let s = series.get(key);
+      if (!s) series.set(key, (s = { periods: [], quantities: [], sales: null, diffs: new Map() }));
       s.periods.push(period);
       s.quantities.push(quantity);
     }
-    for (const [item, location, period, quantity] of selectSales.all({ items: chunk }) as [number, number, number, number][]) {
-      const s = seriesOf(item, location, false);
+    for (const [key, period, quantity] of selectSales.all(params) as [number, number, number][]) {
+      const s = series.get(key);
       if (s) (s.sales ??= new Map()).set(period, quantity);
     }
-    for (const run of runs) addRunLines(run, chunk, dims, seriesOf, selectOverrideFacts, plans);
+    for (const run of runs) addRunLines(run, params, dims, series, selectOverrideFacts, plans);
   }
   for (const run of runs) insertRunCells(db, run);
   const periodsOf = (run: RunCells) => [...new Set([...run.pairs.keys()].map((pl) => Math.floor(pl / PERIOD_LAG)))].sort((a, b) => a - b);
   return new Map(runs.filter((r) => r.build.periods === null).map((r) => [r.build.runId, periodsOf(r)]));
 }
 
-type LineRow = [number, number, number, number, number | null, number | null, number, number?];
+type LineRow = [number, number, number, number | null, number | null, number, number?];
 
 /** The final plan of lines that have one (line_state): undefined for a line without. */
 interface FinalPlans {
-  /** Makes the plans of `lineIds` (a run's lines of a chunk) ready to look up. */
-  load(lineIds: number[]): void;
+  /** Makes the plans of a run's lines of a chunk ready to look up. */
+  load(rows: LineRow[]): void;
   get(lineId: number): number | undefined;
 }
 
@@ -297,8 +295,8 @@ function finalPlans(db: WritableDb, whole: boolean): FinalPlans {
   const select = db.prepare('SELECT line_id, final_quantity FROM line_state WHERE line_id IN (SELECT value FROM json_each(?))').raw();
   let plans = new Map<number, number>();
   return {
-    load: (lineIds) => {
-      plans = new Map(select.all(JSON.stringify(lineIds)) as [number, number][]);
+    load: (rows) => {
+      plans = new Map(select.all(JSON.stringify(rows.map((r) => r[5]))) as [number, number][]);
     },
     get: (lineId) => plans.get(lineId),
   };
@@ -306,28 +304,27 @@ function finalPlans(db: WritableDb, whole: boolean): FinalPlans {
 
 function addRunLines(
   run: RunCells,
-  chunk: string,
+  chunk: { items: string; seriesBase: number },
   dims: Map<number, ItemDims>,
-  seriesOf: (item: number, location: number, make: false) => Series | undefined,
+  series: Map<number, Series>,
   selectOverrideFacts: ReturnType<WritableDb['prepare']>,
   plans: FinalPlans,
 ): void {
   const { runId, originBucket, grain, periods } = run.build;
   const { lines: cells, overrides } = run;
-  const params = { runId, items: chunk, ...(periods ? { periods: JSON.stringify(periods) } : {}) };
-  let lastItem = -1;
-  let lastLocation = -1;
+  const params = { runId, ...chunk, ...(periods ? { periods: JSON.stringify(periods) } : {}) };
+  let lastSeries = -1;
   let s: Series | undefined;
   let d: ItemDims | undefined;
   let scale: number | null = null;
   let naive: number | undefined;
   const rows = run.select.all(params) as LineRow[];
   if (rows.length === 0) return;
-  plans.load(rows.map((r) => r[6]));
+  plans.load(rows);
   const overridden: number[] = [];
   for (const r of rows) {
-    const final = plans.get(r[6]);
-    if (final !== undefined && final !== r[3]) overridden.push(r[6]);
+    const final = plans.get(r[5]);
+    if (final !== undefined && final !== r[2]) overridden.push(r[5]);
   }
   const facts = new Map<number, [string | null, string | null]>();
   if (overridden.length > 0) for (const [id, reason, by] of selectOverrideFacts.all({ lines: JSON.stringify(overridden) }) as [number, string | null, string | null][]) facts.set(id, [reason, by]);
@@ -335,24 +332,27 @@ function addRunLines(
   let period = 0;
   let lag = 0;
   let pair = 0;
-  for (const [item, location, periodLag, m, lower, upper, lineId, bench] of rows) {
+  let slot: Map<number, number> = new Map();
+  for (const [seriesKey, periodLag, m, lower, upper, lineId, bench] of rows) {
     const benchOnce = bench ?? 2;
     if (periodLag !== lastPeriodLag) {
       period = Math.floor(periodLag / PERIOD_LAG);
       lag = periodLag - period * PERIOD_LAG;
       const known = run.pairs.get(periodLag);
-      if (known === undefined) run.pairs.set(periodLag, (pair = run.pairs.size));
-      else pair = known;
+      if (known === undefined) {
+        run.pairs.set(periodLag, (pair = run.pairs.size));
+        run.slots.push(new Map());
+      } else pair = known;
+      slot = run.slots[pair]!;
       lastPeriodLag = periodLag;
     }
-    if (item !== lastItem || location !== lastLocation) {
-      s = seriesOf(item, location, false);
-      d = dims.get(item);
+    if (seriesKey !== lastSeries) {
+      s = series.get(seriesKey);
+      d = dims.get(Math.floor(seriesKey / chunk.seriesBase));
       // The naive forecast (the actual at the origin) and the scale are the series' for the whole run.
       scale = s ? scaleAt(s, grain, originBucket) : null;
       naive = s ? actualAt(s, originBucket) : undefined;
-      lastItem = item;
-      lastLocation = location;
+      lastSeries = seriesKey;
     }
     if (!s || !d) continue;
     const act = actualAt(s, period);
@@ -367,9 +367,9 @@ function addRunLines(
     const scaled = scale !== null && scale > 0 ? 1 : 0;
 
     const flags = (((+hb * 2 + +hasSales) * 2 + pos) * 2 + scaled) * 3 + benchOnce;
-    const key = (pair * 67_108_864 + d.part) * 48 + flags;
-    let c = cells.find(key);
-    if (c < 0) c = cells.make(key, [period, lag, d.category, d.abcClass, d.ownerId, +hb, +hasSales, d.group, pos, scaled, benchOnce]);
+    const key = d.part * 48 + flags;
+    let c = slot.get(key);
+    if (c === undefined) slot.set(key, (c = cells.make(pair * 2 ** 32 + key, [period, lag, d.category, d.abcClass, d.ownerId, +hb, +hasSales, d.group, pos, scaled, benchOnce])));
     cells.add(c, L.n, 1);
     cells.add(c, L.a, act);
     cells.add(c, L.n_pos, pos);
