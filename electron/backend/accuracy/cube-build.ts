@@ -14,7 +14,7 @@ import { CellSums, cellsInKeyOrder } from './cell-sums';
 import { addLineErrorTerms } from './metrics';
 
 /** Items read at a time: their actuals (a few dozen each) and lines stay in memory together. */
-const ITEMS_PER_CHUNK = 1000;
+const ITEMS_PER_CHUNK = 500;
 
 /** One run's cells to write: all of them (periods null) or those of some periods. */
 export interface RunCellsBuild {
@@ -321,9 +321,13 @@ function addRunLines(
   const rows = run.select.all(params) as LineRow[];
   if (rows.length === 0) return;
   plans.load(rows);
+  // Each line's final plan, NaN for a line without one (its plan is the model's).
+  const finals = new Float64Array(rows.length);
   const overridden: number[] = [];
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     const final = plans.get(r[5]);
+    finals[i] = final ?? NaN;
     if (final !== undefined && final !== r[2]) overridden.push(r[5]);
   }
   const facts = new Map<number, [string | null, string | null]>();
@@ -333,7 +337,8 @@ function addRunLines(
   let lag = 0;
   let pair = 0;
   let slot: Map<number, number> = new Map();
-  for (const [seriesKey, periodLag, m, lower, upper, lineId, bench] of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const [seriesKey, periodLag, m, lower, upper, lineId, bench] = rows[i]!;
     const benchOnce = bench ?? 2;
     if (periodLag !== lastPeriodLag) {
       period = Math.floor(periodLag / PERIOD_LAG);
@@ -357,7 +362,8 @@ function addRunLines(
     if (!s || !d) continue;
     const act = actualAt(s, period);
     if (act === undefined) continue;
-    const f = plans.get(lineId) ?? m;
+    const final = finals[i]!;
+    const f = final === final ? final : m;
     const nv0 = naive;
     const sn0 = actualAt(s, seasonsBack(period, seasonsForLag(lag, grain), grain));
     const hb = nv0 !== undefined && sn0 !== undefined;
