@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
-import { seasonsBack } from '../../electron/backend/accuracy/cube-build';
+import { seasonsBack } from '../../electron/backend/accuracy/series';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';

@@ -4,14 +4,16 @@
 // its actual, naive, seasonal naive, sales input and MASE scale in memory instead
 // of probing the tables for each of them once per run. The sums are added in
 // typed arrays (cell-sums.ts): SQLite's GROUP BY sorted every line of a run and
-// evaluated sixty sums per line, most of the cold build's time. Memory is bounded
-// by a chunk of items and the cells themselves, whatever the number of lines.
-import { SEASON_LENGTH, type Grain } from '../../../shared/period';
+// evaluated sixty sums per line, most of the cold build's time. Memory is a chunk
+// of items, the cells, and for a cold build every decided line's final plan (16
+// bytes a line), whatever the number of lines.
+import type { Grain } from '../../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
 import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
 import type { WritableDb } from '../db/handles';
 import { CellSums, cellsInKeyOrder } from './cell-sums';
 import { addLineErrorTerms } from './metrics';
+import { actualAt, scaleAt, seasonsBack, seasonsForLag, type Series } from './series';
 
 /** Items read at a time: their actuals (a few dozen each) and lines stay in memory together. */
 const ITEMS_PER_CHUNK = 500;
@@ -37,84 +39,12 @@ export const itemGroupSql = (itemKey: string) => `((${itemKey} * 2654435761) % 4
  */
 const plannerKeySql = (d: string) => `CASE WHEN ${d}.batch_id IS NOT NULL THEN '${IMPORTED_PLANNER_PREFIX}' || coalesce(${d}.recorded_by, ${d}.decided_by, '') ELSE ${d}.decided_by END`;
 
-/** `period` (yyyymmdd) moved back `k` seasons: whole years, or for weeks 364 days each. */
-export function seasonsBack(period: number, k: number, grain: Grain): number {
-  if (grain !== 'week') return period - 10000 * k;
-  const d = new Date(Date.UTC(Math.floor(period / 10000), (Math.floor(period / 100) % 100) - 1, period % 100) - 364 * k * 86_400_000);
-  return d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
-}
-
-/** Seasons to go back for a line of lag `lag` so the bucket is at or before the origin (at least one). */
-const seasonsForLag = (lag: number, grain: Grain) => Math.max(1, Math.trunc((lag + SEASON_LENGTH[grain] - 1) / SEASON_LENGTH[grain]));
-
 /** Override size bucket as the cells have always had it: |final − model| × 100 / model against the edges. */
 function sizeBucket(m: number, f: number): number {
   if (m <= 0) return SIZE_BUCKET_EDGES.length - 1;
   const pct = (Math.abs(f - m) * 100.0) / m;
   for (let b = SIZE_BUCKET_EDGES.length - 1; b >= 1; b--) if (pct >= SIZE_BUCKET_EDGES[b]!) return b;
   return 0;
-}
-
-/** One item and location's current actuals (periods ascending) and sales inputs, and its seasonal differences per grain. */
-interface Series {
-  periods: number[];
-  quantities: number[];
-  sales: Map<number, number> | null;
-  diffs: Map<Grain, { periods: number[]; mean: number[] }>;
-}
-
-/** The series' actual of `period`, if known. */
-function actualAt(series: Series, period: number): number | undefined {
-  const { periods } = series;
-  let lo = 0;
-  let hi = periods.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const p = periods[mid]!;
-    if (p === period) return series.quantities[mid];
-    if (p < period) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
-}
-
-/**
- * MASE's scale for an origin: the mean absolute seasonal difference of the
- * series' actuals up to the origin's bucket (NULL when there is none). The
- * running sums are added as SQLite's sum() adds, so the scale is the one the
- * window query made.
- */
-function scaleAt(series: Series, grain: Grain, originBucket: number): number | null {
-  let diffs = series.diffs.get(grain);
-  if (!diffs) {
-    diffs = { periods: [], mean: [] };
-    let s = 0;
-    let err = 0;
-    for (let i = 0; i < series.periods.length; i++) {
-      const p = series.periods[i]!;
-      const prior = actualAt(series, seasonsBack(p, 1, grain));
-      if (prior === undefined) continue;
-      const d = Math.abs(series.quantities[i]! - prior);
-      if (diffs.periods.length === 0) s = d;
-      else {
-        const t = s + d;
-        err += Math.abs(s) > Math.abs(d) ? s - t + d : d - t + s;
-        s = t;
-      }
-      diffs.periods.push(p);
-      diffs.mean.push((s + err) / diffs.periods.length);
-    }
-    series.diffs.set(grain, diffs);
-  }
-  // The last difference at or before the origin's bucket.
-  let lo = 0;
-  let hi = diffs.periods.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (diffs.periods[mid]! <= originBucket) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === 0 ? null : diffs.mean[lo - 1]!;
 }
 
 /** accuracy_cells' sums, in column order after its key columns. */
@@ -220,10 +150,10 @@ export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<numb
   const selectItems = db.prepare(`SELECT item_key, category, abc_class, owner_id, ${itemGroupSql('item_key')} FROM items WHERE item_key IN (SELECT value FROM json_each(@items))`).raw();
   // An item and location as one number (item × seriesBase + location, far below 2^53), one value to read instead of two.
   const seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
-  const series = (table: string) =>
+  const seriesSelect = (table: string) =>
     db.prepare(`SELECT item_key * @seriesBase + location_key, period, quantity FROM ${table} WHERE superseded_at IS NULL AND item_key IN (SELECT value FROM json_each(@items)) ORDER BY item_key, location_key, period`).raw();
-  const selectActuals = series('actuals');
-  const selectSales = series('sales_inputs');
+  const selectActuals = seriesSelect('actuals');
+  const selectSales = seriesSelect('sales_inputs');
 
   for (let from = 0; from < items.length; from += ITEMS_PER_CHUNK) {
     const chunk = JSON.stringify(items.slice(from, from + ITEMS_PER_CHUNK));
