@@ -49,6 +49,13 @@ export class CellSums<K> {
     this.sums[at] = t;
   }
 
+  /** Adds a count (a whole number): exact without the compensation, and so the same sum. */
+  count(offset: number, column: number, value: number): void {
+    const at = offset + column;
+    const s = this.sums[at]!;
+    this.sums[at] = s !== s ? value : s + value;
+  }
+
   /** The sum `column` of cell number `cell`: NULL when no value was added. */
   value(cell: number, column: number): number | null {
     const at = cell * this.width + column;
@@ -74,8 +81,13 @@ export function compareSqlValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'number') return -1;
   if (typeof b === 'number') return 1;
-  return Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
+  const x = String(a);
+  const y = String(b);
+  // UTF-16 code units order text as its UTF-8 bytes do, but for surrogate pairs.
+  if (!SURROGATE.test(x) && !SURROGATE.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  return Buffer.compare(Buffer.from(x), Buffer.from(y));
 }
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** The cells' numbers in the order of their key columns (as GROUP BY would write them). */
 export function cellsInKeyOrder(sums: CellSums<unknown>): number[] {

@@ -166,11 +166,19 @@ export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<numb
       dims.set(key, { category, abcClass, ownerId, group, part: n * ITEM_GROUPS + group });
     }
     const series = new Map<number, Series>();
-    for (const [key, period, quantity] of selectActuals.all(params) as [number, number, number][]) {
-      let s = series.get(key);
-      if (!s) series.set(key, (s = { periods: [], quantities: [], sales: null, diffs: new Map() }));
-      s.periods.push(period);
-      s.quantities.push(quantity);
+    // Indexed rather than destructured: this loop and the lines' run once per value read.
+    const actuals = selectActuals.all(params) as [number, number, number][];
+    let s: Series | undefined;
+    let last = -1;
+    for (let i = 0; i < actuals.length; i++) {
+      const r = actuals[i]!;
+      if (r[0] !== last) {
+        last = r[0];
+        s = series.get(last);
+        if (!s) series.set(last, (s = { periods: [], quantities: [], sales: null, diffs: new Map() }));
+      }
+      s!.periods.push(r[1]);
+      s!.quantities.push(r[2]);
     }
     for (const [key, period, quantity] of selectSales.all(params) as [number, number, number][]) {
       const s = series.get(key);
@@ -268,8 +276,13 @@ function addRunLines(
   let pair = 0;
   let slot: Map<number, number> = new Map();
   for (let i = 0; i < rows.length; i++) {
-    const [seriesKey, periodLag, m, lower, upper, lineId, bench] = rows[i]!;
-    const benchOnce = bench ?? 2;
+    const r = rows[i]!;
+    const seriesKey = r[0];
+    const periodLag = r[1];
+    const m = r[2];
+    const lower = r[3];
+    const upper = r[4];
+    const benchOnce = r[6] ?? 2;
     if (periodLag !== lastPeriodLag) {
       period = Math.floor(periodLag / PERIOD_LAG);
       lag = periodLag - period * PERIOD_LAG;
@@ -306,10 +319,10 @@ function addRunLines(
     const key = d.part * 48 + flags;
     let c = slot.get(key);
     if (c === undefined) slot.set(key, (c = cells.make(pair * 2 ** 32 + key, [period, lag, d.category, d.abcClass, d.ownerId, +hb, +hasSales, d.group, pos, scaled, benchOnce])));
-    cells.add(c, L.n, 1);
+    cells.count(c, L.n, 1);
     cells.add(c, L.a, act);
-    cells.add(c, L.n_pos, pos);
-    cells.add(c, L.n_scaled, scaled);
+    cells.count(c, L.n_pos, pos);
+    cells.count(c, L.n_scaled, scaled);
     addLineErrorTerms(cells, c, L.m_abs, m, act, scale);
     addLineErrorTerms(cells, c, L.f_abs, f, act, scale);
     const mErr = Math.abs(m - act);
@@ -319,38 +332,38 @@ function addRunLines(
       addLineErrorTerms(cells, c, L.sn_abs, sn0, act, scale);
       const nvErr = Math.abs(nv0 - act);
       const snErr = Math.abs(sn0 - act);
-      cells.add(c, L.better_nv_sn, snErr < nvErr ? 1 : 0);
-      cells.add(c, L.worse_nv_sn, snErr > nvErr ? 1 : 0);
-      cells.add(c, L.better_sn_m, mErr < snErr ? 1 : 0);
-      cells.add(c, L.worse_sn_m, mErr > snErr ? 1 : 0);
+      cells.count(c, L.better_nv_sn, snErr < nvErr ? 1 : 0);
+      cells.count(c, L.worse_nv_sn, snErr > nvErr ? 1 : 0);
+      cells.count(c, L.better_sn_m, mErr < snErr ? 1 : 0);
+      cells.count(c, L.worse_sn_m, mErr > snErr ? 1 : 0);
     }
     if (hasSales) {
       addLineErrorTerms(cells, c, L.si_abs, si, act, scale);
       const siErr = Math.abs(si - act);
-      cells.add(c, L.better_m_si, siErr < mErr ? 1 : 0);
-      cells.add(c, L.worse_m_si, siErr > mErr ? 1 : 0);
+      cells.count(c, L.better_m_si, siErr < mErr ? 1 : 0);
+      cells.count(c, L.worse_m_si, siErr > mErr ? 1 : 0);
     }
-    cells.add(c, L.better_m_f, fErr < mErr ? 1 : 0);
-    cells.add(c, L.worse_m_f, fErr > mErr ? 1 : 0);
+    cells.count(c, L.better_m_f, fErr < mErr ? 1 : 0);
+    cells.count(c, L.worse_m_f, fErr > mErr ? 1 : 0);
     const bounded = lower !== null && upper !== null;
-    cells.add(c, L.n_bounded, bounded ? 1 : 0);
-    cells.add(c, L.n_inside, bounded && act >= lower && act <= upper ? 1 : 0);
+    cells.count(c, L.n_bounded, bounded ? 1 : 0);
+    cells.count(c, L.n_inside, bounded && act >= lower && act <= upper ? 1 : 0);
 
     if (f === m) continue;
-    const [reason, decidedBy] = facts.get(lineId) ?? [null, null];
+    const [reason, decidedBy] = facts.get(r[5]) ?? [null, null];
     const dir = f > m ? 1 : -1;
     const size = sizeBucket(m, f);
     const overrideKey = `${pair}|${d.part}|${dir}|${size}|${pos}|${scaled}|${reason === null ? '\u0000' : `\u0001${reason}`}|${decidedBy === null ? '\u0000' : `\u0001${decidedBy}`}`;
     let o = overrides.find(overrideKey);
     if (o < 0) o = overrides.make(overrideKey, [period, lag, d.category, d.abcClass, d.ownerId, dir, size, reason, decidedBy, d.group, pos, scaled]);
-    overrides.add(o, O.n, 1);
+    overrides.count(o, O.n, 1);
     overrides.add(o, O.a, act);
-    overrides.add(o, O.n_pos, pos);
-    overrides.add(o, O.n_scaled, scaled);
+    overrides.count(o, O.n_pos, pos);
+    overrides.count(o, O.n_scaled, scaled);
     addLineErrorTerms(overrides, o, O.m_abs, m, act, scale);
     addLineErrorTerms(overrides, o, O.f_abs, f, act, scale);
-    overrides.add(o, O.better_m_f, fErr < mErr ? 1 : 0);
-    overrides.add(o, O.worse_m_f, fErr > mErr ? 1 : 0);
+    overrides.count(o, O.better_m_f, fErr < mErr ? 1 : 0);
+    overrides.count(o, O.worse_m_f, fErr > mErr ? 1 : 0);
   }
 }
 
