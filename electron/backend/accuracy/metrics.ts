@@ -2,6 +2,7 @@
 // accuracy_cells, so a metric over any set of cells is two SUMs and one division.
 // This module names those sums; the SQL that adds them is in the query modules.
 import type { Metric } from '../../../shared/accuracy';
+import type { CellSums } from './cell-sums';
 
 /** Column prefix of each forecast source in accuracy_cells. */
 export const SOURCE_PREFIX = { model: 'm', final: 'f', naive: 'nv', seasonal_naive: 'sn', sales_input: 'si' } as const;
@@ -21,6 +22,22 @@ export const LINE_ERROR_TERMS: Record<'abs' | 'e' | 'sq' | 'ape' | 'sape' | 'sc'
   sape: (f) => `CASE WHEN ${f} = 0 AND act = 0 THEN 0 ELSE 200.0 * abs(${f} - act) / (abs(${f}) + abs(act)) END`,
   sc: (f) => `CASE WHEN scale > 0 THEN abs(${f} - act) / scale END`,
 };
+
+/**
+ * LINE_ERROR_TERMS of one line in numbers, added to six sums of a cell from
+ * `column` on, in the same order and with the same arithmetic: the cube is
+ * built in the backend's code (cube-build.ts), queries over lines stay SQL.
+ */
+export function addLineErrorTerms(sums: CellSums<unknown>, offset: number, column: number, f: number, act: number, scale: number | null): void {
+  const e = f - act;
+  const abs = Math.abs(e);
+  sums.add(offset, column, abs);
+  sums.add(offset, column + 1, e);
+  sums.add(offset, column + 2, e * e);
+  sums.add(offset, column + 3, act > 0 ? (abs * 100.0) / act : null);
+  sums.add(offset, column + 4, f === 0 && act === 0 ? 0 : (200.0 * abs) / (Math.abs(f) + Math.abs(act)));
+  sums.add(offset, column + 5, scale !== null && scale > 0 ? abs / scale : null);
+}
 
 /** The cube's count of the lines a metric can score: every line, those with an actual above 0, those with a MASE scale. */
 export type ScoredCount = 'n' | 'n_pos' | 'n_scaled';
