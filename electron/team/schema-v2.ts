@@ -74,7 +74,10 @@ const seq = `seq bigint NOT NULL UNIQUE DEFAULT nextval('fwb.seq')`;
 const id = 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
 /** What every write function is: the owner's rights, a search path nobody can plant objects in. */
 const definer = 'LANGUAGE plpgsql SECURITY DEFINER SET search_path = fwb, pg_temp';
-const internal = 'LANGUAGE plpgsql SET search_path = fwb, pg_temp';
+// Helpers run only inside the write functions (members may not execute them), whose search
+// path they inherit; every name in them is schema-qualified. A SET clause here would cost a
+// settings save and restore per call, many times per decision.
+const internal = 'LANGUAGE plpgsql';
 
 export const SCHEMA_V2 = /* sql */ `
 -- A decision or review the rules refused, kept so that the same uuid sent again gets the
@@ -103,6 +106,7 @@ CREATE TABLE fwb.line_conflicts (
   ${seq}
 );
 CREATE INDEX line_conflicts_line ON fwb.line_conflicts (line_id);
+CREATE INDEX line_conflicts_decision ON fwb.line_conflicts (decision_id);
 
 CREATE TABLE fwb.conflict_resolutions (
   conflict_id bigint PRIMARY KEY REFERENCES fwb.line_conflicts (conflict_id),
@@ -184,7 +188,7 @@ CREATE FUNCTION fwb.utc_text(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE 
 $$;
 
 -- The policy in force for an item: its category's, else its ABC class's, else all items' (policy.ts governingPolicy).
-CREATE FUNCTION fwb.policy_for(item fwb.items) RETURNS fwb.policies LANGUAGE sql STABLE SET search_path = fwb, pg_temp AS $$
+CREATE FUNCTION fwb.policy_for(item fwb.items) RETURNS fwb.policies LANGUAGE sql STABLE AS $$
   SELECT p.* FROM fwb.policies p
    WHERE (p.segment_type = 'category' AND p.segment_value = item.category)
       OR (p.segment_type = 'abc_class' AND p.segment_value = item.abc_class)
@@ -216,7 +220,7 @@ BEGIN
 END $$;
 
 -- The line's current decision: its latest that is not an undo nor undone (projection.ts).
-CREATE FUNCTION fwb.current_decision(line bigint) RETURNS fwb.decisions LANGUAGE sql STABLE SET search_path = fwb, pg_temp AS $$
+CREATE FUNCTION fwb.current_decision(line bigint) RETURNS fwb.decisions LANGUAGE sql STABLE AS $$
   SELECT d.* FROM fwb.decisions d
    WHERE d.line_id = line AND d.action <> 'undo'
      AND NOT EXISTS (SELECT 1 FROM fwb.decisions u WHERE u.undoes_decision_id = d.decision_id AND u.action = 'undo')
@@ -224,7 +228,7 @@ CREATE FUNCTION fwb.current_decision(line bigint) RETURNS fwb.decisions LANGUAGE
 $$;
 
 -- A decision's status now: its latest verdict, else as written.
-CREATE FUNCTION fwb.decision_status(d fwb.decisions) RETURNS text LANGUAGE sql STABLE SET search_path = fwb, pg_temp AS $$
+CREATE FUNCTION fwb.decision_status(d fwb.decisions) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT coalesce((SELECT a.verdict FROM fwb.approvals a WHERE a.decision_id = d.decision_id ORDER BY a.seq DESC LIMIT 1), d.status)
 $$;
 
@@ -287,7 +291,7 @@ BEGIN
     'model_role', (SELECT a.payload->>'modelRole' FROM fwb.audit_log a WHERE a.entity = 'decision' AND a.entity_id = d.decision_id::text));
 END $$;
 
-CREATE FUNCTION fwb.review_outcome(a fwb.approvals) RETURNS jsonb LANGUAGE sql STABLE SET search_path = fwb, pg_temp AS $$
+CREATE FUNCTION fwb.review_outcome(a fwb.approvals) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object('uuid', a.uuid, 'status', a.verdict, 'reason', NULL, 'seq', a.seq, 'decision_id', a.decision_id,
                             'line_id', (SELECT d.line_id FROM fwb.decisions d WHERE d.decision_id = a.decision_id))
 $$;
@@ -442,8 +446,8 @@ DECLARE
   author text;
   req jsonb;
   req_uuid uuid;
-  outcome jsonb;
-  outcomes jsonb := '[]';
+  -- An array appended in place: concatenating jsonb would copy the whole answer per decision.
+  outcomes jsonb[] := '{}';
 BEGIN
   author := fwb.require_member(ARRAY['planner', 'manager'], 'decide forecast lines');
   IF jsonb_typeof(decisions) IS DISTINCT FROM 'array' THEN
@@ -459,10 +463,9 @@ BEGIN
     IF req_uuid IS NULL THEN
       RAISE EXCEPTION 'Every decision needs its own uuid (got %): nothing of this call was recorded.', coalesce(req->>'uuid', 'none') USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    outcome := coalesce(fwb.stored_outcome('decision', req_uuid, author), fwb.submit_decision(author, req, req_uuid));
-    outcomes := outcomes || jsonb_build_array(outcome);
+    outcomes := outcomes || coalesce(fwb.stored_outcome('decision', req_uuid, author), fwb.submit_decision(author, req, req_uuid));
   END LOOP;
-  RETURN outcomes;
+  RETURN to_jsonb(outcomes);
 END $$;
 
 -- A manager's verdict on a pending override (approvals.ts reviewOverride), idempotent by review_uuid.

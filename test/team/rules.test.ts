@@ -162,6 +162,10 @@ describe('the decision rules in the team database', () => {
     const audit = await admin.query(`SELECT actor, action, payload FROM fwb.audit_log WHERE entity = 'decision' AND entity_id = $1`, [outcome.decision_id]);
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]).toMatchObject({ actor: 'ana', action: 'decision.accept', payload: { decided_by: 'ana', modelRole: 'recommend', modelQuantity: 100 } });
+    // A line may be named by its seq, as a replica knows it.
+    const lineSeq = (await admin.query('SELECT seq FROM fwb.forecast_lines WHERE line_id = $1', [lines.accept])).rows[0].seq;
+    const bySeq = await decideOne('ana', { line_seq: Number(lineSeq), action: 'accept', based_on_seq: Number(outcome.seq) });
+    expect(bySeq).toMatchObject({ status: 'final', line_id: lines.accept });
   });
 
   it('refuses a frozen line and a closed line with the app’s sentences, and records each refusal', async () => {
@@ -273,6 +277,18 @@ describe('the decision rules in the team database', () => {
     expect(v1.status).toBe('approved');
     expect(v2).toEqual(v1);
     expect(await count('SELECT count(*) AS n FROM fwb.approvals WHERE uuid = $1', [reviewUuid])).toBe(1);
+
+    // The same decision sent at once over two connections (a retry racing the first try): still one row.
+    const racing = { uuid: randomUUID(), line_id: lines.idem, action: 'accept', based_on_seq: 1e12 };
+    const second = await server.connectAs('bo', passwordOf('bo'));
+    try {
+      const [a, b] = await Promise.all([submit('bo', [racing]), second.query('SELECT fwb.submit_decisions($1::jsonb) AS out', [JSON.stringify([racing])]).then((r) => r.rows[0].out as Outcome[])]);
+      expect(a[0]!.status).toBe('final');
+      expect(b).toEqual(a);
+    } finally {
+      await second.end();
+    }
+    expect(await count('SELECT count(*) AS n FROM fwb.decisions WHERE uuid = $1', [racing.uuid])).toBe(1);
 
     // A decision without a uuid records nothing of its call.
     await expect(submit('bo', [{ line_id: lines.idem, action: 'accept' }])).rejects.toMatchObject({ code: '22023', message: expect.stringMatching(/Every decision needs its own uuid/) });
