@@ -56,6 +56,8 @@
 //                     stored outcome comes back, refusals included (fwb.refused_submissions)
 //                                                        (team only)
 // Sentences match the single-seat app's word for word where it has one.
+// Times are the server's clock when the row is written (clock_timestamp(), after the lock:
+// not the start of a transaction the client may have held open).
 // Every function holds one advisory lock (the journal's) until its transaction ends, so
 // writes are serialised, seqs grow in commit order, and the audit chain is one line:
 // hash = sha256(prev_hash || '\n' || jsonb_build_array(at as UTC ISO text, actor, action,
@@ -90,7 +92,7 @@ CREATE TABLE fwb.refused_submissions (
   line_id      bigint REFERENCES fwb.forecast_lines (line_id),
   request      jsonb NOT NULL,
   reason       text NOT NULL,
-  refused_at   timestamptz NOT NULL DEFAULT now(),
+  refused_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
   ${seq}
 );
 
@@ -102,7 +104,7 @@ CREATE TABLE fwb.line_conflicts (
   author            text NOT NULL REFERENCES fwb.users (login),
   other_decision_id bigint NOT NULL REFERENCES fwb.decisions (decision_id),
   other_author      text NOT NULL REFERENCES fwb.users (login),
-  opened_at         timestamptz NOT NULL DEFAULT now(),
+  opened_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
   ${seq}
 );
 CREATE INDEX line_conflicts_line ON fwb.line_conflicts (line_id);
@@ -113,7 +115,7 @@ CREATE TABLE fwb.conflict_resolutions (
   how         text NOT NULL CHECK (how IN ('decided_again', 'acknowledged')),
   resolved_by text NOT NULL REFERENCES fwb.users (login),
   decision_id bigint REFERENCES fwb.decisions (decision_id),
-  resolved_at timestamptz NOT NULL DEFAULT now(),
+  resolved_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   ${seq}
 );
 
@@ -172,7 +174,7 @@ CREATE FUNCTION fwb.lock_journal() RETURNS void LANGUAGE sql AS $$ SELECT pg_adv
 -- One audit entry after the newest; call with the journal's lock held.
 CREATE FUNCTION fwb.append_audit(actor text, action text, entity text, entity_id text, payload jsonb) RETURNS text ${internal} AS $$
 DECLARE
-  at timestamptz := now();
+  at timestamptz := clock_timestamp();
   prev text;
   entry_hash text;
 BEGIN
@@ -431,7 +433,7 @@ BEGIN
   END IF;
 
   INSERT INTO fwb.decisions (uuid, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, decided_at_client, based_on_seq, status, undoes_decision_id)
-  VALUES (req_uuid, line.line_id, action, quantity, source, CASE WHEN action = 'override' THEN reason.code END, comment, author, now(), client_at, based_on, status, undone.decision_id)
+  VALUES (req_uuid, line.line_id, action, quantity, source, CASE WHEN action = 'override' THEN reason.code END, comment, author, clock_timestamp(), client_at, based_on, status, undone.decision_id)
   RETURNING * INTO d;
   PERFORM fwb.append_audit(author, 'decision.' || action, 'decision', d.decision_id::text,
     to_jsonb(d) || jsonb_build_object('policySeq', p.seq, 'modelRole', role_in_force, 'modelQuantity', line.quantity));
@@ -517,7 +519,7 @@ BEGIN
     IF lock_reason IS NOT NULL THEN RETURN fwb.refuse('review', review_uuid, author, d.line_id, req, lock_reason); END IF;
   END IF;
   INSERT INTO fwb.approvals (uuid, decision_id, verdict, note, decided_by, decided_at, decided_at_client)
-  VALUES (review_uuid, d.decision_id, verdict, the_note, author, now(), review_override.decided_at_client) RETURNING * INTO a;
+  VALUES (review_uuid, d.decision_id, verdict, the_note, author, clock_timestamp(), review_override.decided_at_client) RETURNING * INTO a;
   PERFORM fwb.append_audit(author, 'approval', 'approval', a.approval_id::text, to_jsonb(a));
   RETURN fwb.review_outcome(a);
 END $$;

@@ -162,6 +162,14 @@ describe('the decision rules in the team database', () => {
     const audit = await admin.query(`SELECT actor, action, payload FROM fwb.audit_log WHERE entity = 'decision' AND entity_id = $1`, [outcome.decision_id]);
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]).toMatchObject({ actor: 'ana', action: 'decision.accept', payload: { decided_by: 'ana', modelRole: 'recommend', modelQuantity: 100 } });
+    // Arrival is when the row is written, not when a transaction the client held open began.
+    await as('bo').query('BEGIN');
+    const began = (await as('bo').query('SELECT now() AS t, pg_sleep(0.3)')).rows[0].t as Date;
+    const held = await decideOne('bo', { line_id: lines.author, action: 'accept' });
+    await as('bo').query('COMMIT');
+    const arrived = (await admin.query('SELECT decided_at FROM fwb.decisions WHERE uuid = $1', [held.uuid])).rows[0].decided_at as Date;
+    expect(arrived.getTime() - began.getTime()).toBeGreaterThanOrEqual(300);
+
     // A line may be named by its seq, as a replica knows it.
     const lineSeq = (await admin.query('SELECT seq FROM fwb.forecast_lines WHERE line_id = $1', [lines.accept])).rows[0].seq;
     const bySeq = await decideOne('ana', { line_seq: Number(lineSeq), action: 'accept', based_on_seq: Number(outcome.seq) });
