@@ -169,7 +169,21 @@ BEGIN
 END $$;
 
 -- Serialises every write of the team's record: seqs grow in commit order, the chain stays one line.
-CREATE FUNCTION fwb.lock_journal() RETURNS void LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(hashtext('fwb journal')) $$;
+-- A client that holds it in a transaction left open would stop everyone's writes: others wait
+-- at most the caller's lock_timeout, else 30 s, and are then told so in a sentence.
+CREATE FUNCTION fwb.lock_journal() RETURNS void ${internal} AS $$
+DECLARE
+  caller_timeout text := current_setting('lock_timeout');
+BEGIN
+  IF caller_timeout = '0' THEN PERFORM set_config('lock_timeout', '30s', true); END IF;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('fwb journal'));
+  EXCEPTION WHEN lock_not_available THEN
+    RAISE EXCEPTION 'The team workbook is busy: another write has held it for longer than %; nothing was recorded, try again in a moment.', current_setting('lock_timeout')
+      USING ERRCODE = 'lock_not_available';
+  END;
+  PERFORM set_config('lock_timeout', caller_timeout, true);
+END $$;
 
 -- One audit entry after the newest; call with the journal's lock held.
 CREATE FUNCTION fwb.append_audit(actor text, action text, entity text, entity_id text, payload jsonb) RETURNS text ${internal} AS $$

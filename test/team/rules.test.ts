@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTeam } from '../../electron/team/init';
+import { TEAM_TABLES } from '../../electron/team/schema-v2';
 import { fwb } from './fwb';
 import { adminClient, startTestServer, type TestServer } from './server';
 
@@ -125,6 +126,35 @@ describe('the decision rules in the team database', () => {
         `SELECT fwb.refuse('decision', gen_random_uuid(), 'bo', NULL, '{}'::jsonb, 'x')`,
       ];
       for (const sql of attempts) await expect(as(login).query(sql), `${login}: ${sql}`).rejects.toMatchObject({ code: '42501' });
+    }
+    // No write privilege on any table or view of the schema, version 2's included.
+    for (const login of ['ana', 'max', 'al'] as const) {
+      const writable = await as(login).query(
+        `SELECT t FROM unnest($1::text[]) t
+          WHERE has_table_privilege('fwb.' || t, 'INSERT') OR has_table_privilege('fwb.' || t, 'UPDATE') OR has_table_privilege('fwb.' || t, 'DELETE') OR has_table_privilege('fwb.' || t, 'TRUNCATE')
+             OR NOT has_table_privilege('fwb.' || t, 'SELECT')`,
+        [[...TEAM_TABLES]],
+      );
+      expect(writable.rows, login).toEqual([]);
+    }
+    expect(await count('SELECT count(*) AS n FROM fwb.decisions')).toBe(0);
+  });
+
+  it('tells a writer in a sentence that another holds the team workbook too long, and records nothing', async () => {
+    await as('ana').query('BEGIN');
+    try {
+      // Ana's write waits, uncommitted, holding the journal.
+      await submit('ana', [{ uuid: randomUUID(), line_id: lines.author, action: 'accept' }]);
+      // The 30 s the function waits by default is not left behind in the caller's transaction.
+      expect((await as('ana').query('SHOW lock_timeout')).rows[0].lock_timeout).toBe('0');
+      await as('bo').query(`SET lock_timeout = '300ms'`);
+      await expect(submit('bo', [{ uuid: randomUUID(), line_id: lines.author, action: 'accept' }])).rejects.toMatchObject({
+        code: '55P03',
+        message: 'The team workbook is busy: another write has held it for longer than 300ms; nothing was recorded, try again in a moment.',
+      });
+    } finally {
+      await as('ana').query('ROLLBACK');
+      await as('bo').query('RESET lock_timeout');
     }
     expect(await count('SELECT count(*) AS n FROM fwb.decisions')).toBe(0);
   });
