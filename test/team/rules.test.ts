@@ -181,6 +181,32 @@ describe('the decision rules in the team database', () => {
     expect(await count('SELECT count(*) AS n FROM fwb.decisions')).toBe(0);
   });
 
+  it('holds the role fwb.users names, whatever group a login was put in by hand, and stops a removed person’s open session', async () => {
+    const pending = await decideOne('bo', { line_id: lines.author, action: 'override', quantity: 300, reason_code: 'promotion', comment: 'Big order' });
+    expect(pending.status).toBe('pending_approval');
+    await admin.query('GRANT fwb_manager TO ana');
+    try {
+      await expect(review('ana', pending.uuid, 'approved')).rejects.toMatchObject({
+        code: '42501',
+        message: 'Only managers may approve or reject overrides; Ana Lima (login "ana") is a planner.',
+      });
+    } finally {
+      await admin.query('REVOKE fwb_manager FROM ana');
+    }
+    const add = fwb(['team', 'add-user', '--url', server.url, '--user', 'cy', '--name', 'Cy Park', '--role', 'planner', '--password-stdin'], { password: server.password, input: 'cy-secret-7\n' });
+    expect(add.status, add.stderr).toBe(0);
+    const cy = await server.connectAs('cy', 'cy-secret-7');
+    try {
+      const removed = fwb(['team', 'remove-user', '--url', server.url, '--user', 'cy'], { password: server.password });
+      expect(removed.status, removed.stderr).toBe(0);
+      // Her session opened before the removal is still connected; it decides nothing.
+      await expect(cy.query('SELECT fwb.submit_decisions($1::jsonb)', [JSON.stringify([{ uuid: randomUUID(), line_id: lines.author, action: 'accept' }])])).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await cy.end();
+    }
+    expect(await count(`SELECT count(*) AS n FROM fwb.decisions WHERE decided_by IN ('ana', 'cy')`)).toBe(0);
+  });
+
   it('records a decision as the session login whatever author it names, at the server’s time, keeping the laptop’s clock apart', async () => {
     const before = (await admin.query('SELECT now() AS t')).rows[0].t as Date;
     const outcome = await decideOne('ana', { line_id: lines.accept, action: 'accept', decided_by: 'max', author: 'max', decided_at: '2001-01-01T00:00:00Z', decided_at_client: '2026-01-20T09:15:00Z' });
