@@ -319,7 +319,7 @@ DECLARE
   stale boolean;
   opened bigint;
 BEGIN
-  stale := EXISTS (SELECT 1 FROM fwb.decisions o WHERE o.line_id = d.line_id AND o.seq < d.seq AND o.seq > coalesce(d.based_on_seq, 0) AND o.decided_by IS DISTINCT FROM d.decided_by);
+  stale := EXISTS (SELECT 1 FROM fwb.decisions o WHERE o.line_id = d.line_id AND o.seq < d.seq AND o.seq > coalesce(d.based_on_seq, 0) AND o.decided_by <> d.decided_by);
   -- Deciding again settles the conflicts one was part of; a decision made having seen them all settles every one.
   FOR c IN SELECT * FROM fwb.open_conflicts oc WHERE oc.line_id = d.line_id AND (NOT stale OR d.decided_by IN (oc.author, oc.other_author)) ORDER BY oc.conflict_id LOOP
     INSERT INTO fwb.conflict_resolutions (conflict_id, how, resolved_by, decision_id) VALUES (c.conflict_id, 'decided_again', d.decided_by, d.decision_id);
@@ -329,7 +329,7 @@ BEGIN
   -- One conflict per other author whose decision this one had not seen (their latest unseen).
   FOR c IN
     SELECT DISTINCT ON (o.decided_by) o.decision_id, o.decided_by FROM fwb.decisions o
-     WHERE o.line_id = d.line_id AND o.seq < d.seq AND o.seq > coalesce(d.based_on_seq, 0) AND o.decided_by IS DISTINCT FROM d.decided_by AND o.decided_by IS NOT NULL
+     WHERE o.line_id = d.line_id AND o.seq < d.seq AND o.seq > coalesce(d.based_on_seq, 0) AND o.decided_by <> d.decided_by
      ORDER BY o.decided_by, o.seq DESC
   LOOP
     INSERT INTO fwb.line_conflicts (line_id, decision_id, author, other_decision_id, other_author)
@@ -395,6 +395,10 @@ BEGIN
   ELSIF action = 'override' THEN
     IF jsonb_typeof(req->'quantity') IS DISTINCT FROM 'number' THEN
       RETURN fwb.refuse('decision', req_uuid, author, line.line_id, req, 'An override needs its quantity, a number of at least 0.');
+    END IF;
+    -- Read as numeric first: a JSON number beyond double precision must be a refusal, not an error of the whole call.
+    IF abs((req->>'quantity')::numeric) > 1e15 THEN
+      RETURN fwb.refuse('decision', req_uuid, author, line.line_id, req, 'An override quantity above 1,000,000,000,000,000 is beyond any plan; check the number.');
     END IF;
     quantity := (req->>'quantity')::double precision;
     IF quantity < 0 THEN

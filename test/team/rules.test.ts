@@ -267,6 +267,12 @@ describe('the decision rules in the team database', () => {
     expect(accept.reason).toBe('An accept takes no reason code; reasons explain overrides.');
     const unknownLine = await decideOne('ana', { line_id: 999_999, action: 'accept' });
     expect(unknownLine.reason).toBe('Forecast line 999999 does not exist in the team workbook.');
+    const huge = await decideOne('ana', { line_id: line, action: 'override', quantity: 1e300, reason_code: 'promotion' });
+    expect(huge.reason).toBe('An override quantity above 1,000,000,000,000,000 is beyond any plan; check the number.');
+    const malformed = await decideOne('ana', { line_id: 'line seven', action: 'accept' });
+    expect(malformed.reason).toMatch(/^The decision [0-9a-f-]{36} is malformed \(invalid input syntax for type bigint: "line seven"\): line_id, line_seq and based_on_seq are integers, decided_at_client a time\.$/);
+    const badClock = await decideOne('ana', { line_id: line, action: 'accept', decided_at_client: 'yesterday-ish' });
+    expect(badClock.reason).toMatch(/is malformed \(invalid input syntax for type timestamp with time zone: "yesterday-ish"\)/);
     const badAction = await decideOne('ana', { line_id: line, action: 'delete' });
     expect(badAction.reason).toBe('"delete" is not a decision: the action is accept, override or undo.');
     expect(await count('SELECT count(*) AS n FROM fwb.decisions WHERE line_id = $1', [line])).toBe(0);
