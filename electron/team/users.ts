@@ -5,7 +5,7 @@
 import { GROUP_ROLES, actAsOwner, lockTeamAdmin, requireAdmin, requireSupportedServer, requireTeamSchema, serverFacts, type TeamRole } from './admin';
 import { withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
-import { SCHEMA_V1_TABLES } from './schema-v1';
+import { TEAM_TABLES } from './schema-v2';
 import { scramVerifier } from './scram';
 
 export const TEAM_ROLES = Object.keys(GROUP_ROLES) as TeamRole[];
@@ -80,7 +80,7 @@ export async function addUser(url: string, request: AddUserRequest): Promise<Add
     await client.query('BEGIN');
     try {
       await lockTeamAdmin(client);
-      await requireTeamSchema(client, SCHEMA_V1_TABLES);
+      await requireTeamSchema(client, TEAM_TABLES);
       const { login } = request;
       const who = client.escapeIdentifier(login);
       const existing = await roleOf(client, login);
@@ -148,7 +148,7 @@ export async function removeUser(url: string, login: string): Promise<RemoveUser
     await client.query('BEGIN');
     try {
       await lockTeamAdmin(client);
-      await requireTeamSchema(client, SCHEMA_V1_TABLES);
+      await requireTeamSchema(client, TEAM_TABLES);
       const member = (await client.query<{ display_name: string; role: TeamRole; active: boolean }>('SELECT display_name, role, active FROM fwb.users WHERE login = $1', [login])).rows[0];
       if (!member) throw new TeamError(`"${login}" is not a person of this team (fwb.users has no such login): nothing was changed.`, 'rejected');
       if (await roleOf(client, login)) {

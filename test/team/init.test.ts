@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireSupportedServer } from '../../electron/team/admin';
-import { SCHEMA_V1_TABLES } from '../../electron/team/schema-v1';
+import { SCHEMA_V2_TABLES, TEAM_TABLES } from '../../electron/team/schema-v2';
 import { expectNoLeak, fwb } from './fwb';
 import { adminClient, startTestServer, type TestServer } from './server';
 
@@ -35,12 +35,13 @@ describe('fwb team init', () => {
   it('creates schema fwb, its owner and the group roles; a second run changes nothing', async () => {
     const first = fwb(['team', 'init', '--url', server.url, '--json'], { password: server.password });
     expect(first.status, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ created: true, schemaVersion: 1, database: 'postgres', admin: 'fwb_admin' });
+    expect(JSON.parse(first.stdout)).toMatchObject({ created: true, schemaVersion: 2, database: 'postgres', admin: 'fwb_admin' });
 
     const tables = await admin.query<{ relname: string; owner: string }>(
       `SELECT c.relname, pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'fwb' AND c.relkind = 'r'`,
     );
-    expect(tables.rows.map((r) => r.relname).sort()).toEqual([...SCHEMA_V1_TABLES].sort());
+    expect(tables.rows.map((r) => r.relname).sort()).toEqual(TEAM_TABLES.filter((t) => t !== 'open_conflicts').sort());
+    expect(SCHEMA_V2_TABLES).toContain('open_conflicts');
     expect(new Set(tables.rows.map((r) => r.owner))).toEqual(new Set(['fwb_owner']));
     const roles = await admin.query(`SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname IN ('fwb_owner', 'fwb_analyst', 'fwb_planner', 'fwb_manager') ORDER BY rolname`);
     expect(roles.rows).toEqual(['fwb_analyst', 'fwb_manager', 'fwb_owner', 'fwb_planner'].map((rolname) => ({ rolname, rolcanlogin: false })));
@@ -51,14 +52,14 @@ describe('fwb team init', () => {
     );
     expect(seqless.rows).toEqual([]);
     const uuids = await admin.query(`SELECT table_name FROM information_schema.columns WHERE table_schema = 'fwb' AND column_name = 'uuid' ORDER BY 1`);
-    expect(uuids.rows.map((r) => r.table_name)).toEqual(['approvals', 'decisions', 'import_batches', 'releases']);
+    expect(uuids.rows.map((r) => r.table_name)).toEqual(['approvals', 'decisions', 'import_batches', 'refused_submissions', 'releases']);
     const journal = await admin.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'fwb' AND table_name = 'decisions' AND column_name IN ('decided_at_client', 'based_on_seq')`);
     expect(journal.rowCount).toBe(2);
 
     const before = await catalogSnapshot(admin);
     const again = fwb(['team', 'init', '--url', server.url], { password: server.password });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/already holds the team workbook \(schema fwb version 1\): nothing changed/);
+    expect(again.stdout).toMatch(/already holds the team workbook \(schema fwb version 2\): nothing changed/);
     expect(await catalogSnapshot(admin)).toBe(before);
   });
 

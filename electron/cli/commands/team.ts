@@ -32,6 +32,8 @@ async function init(argv: string[], io: CliIo): Promise<ExitCode> {
       `Team workbook created in database "${done.database}" (PostgreSQL ${done.serverVersion}, schema fwb version ${done.schemaVersion}, owned by ${done.roles[0]}; group roles ${done.roles.slice(1).join(', ')}).\n` +
         `Next: fwb team add-user --url ADMIN_URL --user LOGIN --name "Full Name" --role planner|manager|analyst --password-stdin\n`,
     );
+  } else if (done.upgradedFrom !== undefined) {
+    io.stdout.write(`Team workbook in database "${done.database}" upgraded from schema fwb version ${done.upgradedFrom} to ${done.schemaVersion}.\n`);
   } else io.stdout.write(`Database "${done.database}" already holds the team workbook (schema fwb version ${done.schemaVersion}): nothing changed.\n`);
   return EXIT.ok;
 }
