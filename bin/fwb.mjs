@@ -3,10 +3,14 @@
 // is newer than every source file; otherwise the TypeScript sources through tsx,
 // so it also works right after `npm install` and while sources are being edited.
 import { readFileSync, statSync } from 'node:fs';
+import module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Each fwb command is a process of its own: Node (22.1+) keeps the compiled bundle in its
+// compile cache, so later calls skip compiling it again (absent on older Node: no cache).
+module.enableCompileCache?.();
 // Everything fwb creates holds the plan: private to the user (files 0600, folders 0700),
 // also while a file is still being written under its temporary name.
 if (process.platform !== 'win32') process.umask(0o077);
