@@ -6,45 +6,10 @@ import { SEASON_LENGTH, bucketKeyOf, type Grain } from '../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../shared/accuracy';
 import { IMPORTED_PLANNER_PREFIX } from '../../shared/decision-provenance';
 import type { Db } from '../../electron/backend/db/open';
-import { itemGroupSql, seasonsBackSql } from '../../electron/backend/accuracy/cube';
+import { benchOnceSql, earlierRunsAtOrigin, itemGroupSql, seasonsBackSql, type EarlierRuns, type RunRow } from '../../electron/backend/accuracy/cube';
 import { LINE_ERROR_TERMS } from '../../electron/backend/accuracy/metrics';
 
 type WritableDb = Db;
-
-interface RunRow {
-  run_id: number;
-  origin: number;
-  grain: Grain;
-  model_name: string;
-}
-
-interface EarlierRuns {
-  sameModel: number[];
-  otherModels: number[];
-}
-
-function earlierRunsAtOrigin(runs: RunRow[]): Map<number, EarlierRuns> {
-  const out = new Map<number, EarlierRuns>();
-  for (const run of runs) {
-    const bucket = bucketKeyOf(run.origin, run.grain);
-    const earlier = runs.filter((r) => r.run_id < run.run_id && r.grain === run.grain && bucketKeyOf(r.origin, r.grain) === bucket);
-    out.set(run.run_id, {
-      sameModel: earlier.filter((r) => r.model_name === run.model_name).map((r) => r.run_id),
-      otherModels: earlier.filter((r) => r.model_name !== run.model_name).map((r) => r.run_id),
-    });
-  }
-  return out;
-}
-
-/** A line's bench_once (migration 003): 0 when an earlier run of its model holds its point, 1 when only one of another model does, else 2. */
-function benchOnceSql(earlier: EarlierRuns | undefined): string {
-  const heldBy = (runs: number[]) =>
-    `EXISTS (SELECT 1 FROM forecast_lines o WHERE o.run_id IN (${runs.join(', ')}) AND o.item_key = fl.item_key AND o.location_key = fl.location_key AND o.period = fl.period)`;
-  const cases: string[] = [];
-  if (earlier && earlier.sameModel.length > 0) cases.push(`WHEN ${heldBy(earlier.sameModel)} THEN 0`);
-  if (earlier && earlier.otherModels.length > 0) cases.push(`WHEN ${heldBy(earlier.otherModels)} THEN 1`);
-  return cases.length > 0 ? `CASE ${cases.join(' ')} ELSE 2 END` : '2';
-}
 
 /** Seasons to go back for a line of lag `lag` so the bucket is at or before the origin (at least one). */
 function seasonsForLagSql(lag: string, grain: Grain): string {

@@ -16,20 +16,11 @@ import { periodFromKey } from '../../shared/period';
 import { writeLines } from '../fixtures/import/v_harness';
 import { buildCubeTheOldWay } from '../helpers/accuracy-cube-old-sql';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { cubeRows as cubeRowsTo } from '../helpers/cube-rows';
 
-const CELL_TABLES = ['accuracy_cells', 'accuracy_override_cells'] as const;
 const EMPTY_CUBE = "DELETE FROM accuracy_cells; DELETE FROM accuracy_override_cells; DELETE FROM accuracy_runs; DELETE FROM workbook_meta WHERE key LIKE 'accuracy_%';";
 
-/** Every cell of both tables, sums to 12 significant digits (a sum may add its lines in another order), in one order. */
-function cubeRows(db: Db): Record<string, string[]> {
-  const rows: Record<string, string[]> = {};
-  for (const table of CELL_TABLES) {
-    rows[table] = (db.prepare(`SELECT * FROM ${table}`).raw().all() as unknown[][])
-      .map((r) => JSON.stringify(r.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))))
-      .sort();
-  }
-  return rows;
-}
+const cubeRows = (db: Db) => cubeRowsTo(db, 12);
 
 /** The cube `build` makes on a copy of the workbook as it is. */
 async function cubeOfCopy(db: Db, path: string, build: (copy: Db) => void): Promise<{ rows: Record<string, string[]>; copy: Db }> {

@@ -20,20 +20,11 @@ import { writeLines } from '../fixtures/import/v_harness';
 import { ok } from '../helpers/api';
 import { signInAs } from '../helpers/people';
 import { FIXED_NOW, fillSmallWorkbook, tempDir } from '../helpers/workbook';
+import { CELL_TABLES, cubeRows as cubeRowsTo } from '../helpers/cube-rows';
 
 const SQLITE3 = '/usr/bin/sqlite3';
-const CELL_TABLES = ['accuracy_cells', 'accuracy_override_cells'] as const;
 
-/** Every cell of both tables, rounded to 10 significant digits (a sum may add its lines in another order), in one order. */
-function cubeRows(db: Db): Record<string, string[]> {
-  const rows: Record<string, string[]> = {};
-  for (const table of CELL_TABLES) {
-    rows[table] = (db.prepare(`SELECT * FROM ${table}`).raw().all() as unknown[][])
-      .map((r) => JSON.stringify(r.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v))))
-      .sort();
-  }
-  return rows;
-}
+const cubeRows = (db: Db) => cubeRowsTo(db, 10);
 
 let copies = 0;
 /** The cube a cold build makes of the workbook as it is now, on a copy of it. */

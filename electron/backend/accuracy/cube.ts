@@ -22,7 +22,7 @@ import { cubeChangeSince, touchedPeriods } from './cube-change';
 /** Items are spread over ITEM_GROUPS fixed groups (itemGroupSql); the bootstrap resamples groups of items. */
 export { ITEM_GROUPS, itemGroupSql } from './cube-build';
 
-interface RunRow {
+export interface RunRow {
   run_id: number;
   origin: number;
   grain: Grain;
@@ -33,12 +33,12 @@ interface RunRow {
 const CUBE_FORMAT = 4;
 
 /** Runs with a lower id at the same origin bucket (and grain): of the same model, and of other models. */
-interface EarlierRuns {
+export interface EarlierRuns {
   sameModel: number[];
   otherModels: number[];
 }
 
-function earlierRunsAtOrigin(runs: RunRow[]): Map<number, EarlierRuns> {
+export function earlierRunsAtOrigin(runs: RunRow[]): Map<number, EarlierRuns> {
   const out = new Map<number, EarlierRuns>();
   for (const run of runs) {
     const bucket = bucketKeyOf(run.origin, run.grain);
@@ -52,7 +52,7 @@ function earlierRunsAtOrigin(runs: RunRow[]): Map<number, EarlierRuns> {
 }
 
 /** A line's bench_once (migration 003): 0 when an earlier run of its model holds its point, 1 when only one of another model does, else 2. */
-function benchOnceSql(earlier: EarlierRuns | undefined): string {
+export function benchOnceSql(earlier: EarlierRuns | undefined): string {
   const heldBy = (runs: number[]) =>
     `EXISTS (SELECT 1 FROM forecast_lines o WHERE o.run_id IN (${runs.join(', ')}) AND o.item_key = fl.item_key AND o.location_key = fl.location_key AND o.period = fl.period)`;
   const cases: string[] = [];
