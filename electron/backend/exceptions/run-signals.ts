@@ -1,0 +1,143 @@
+// What a run's exception scores are computed from, read column by column: the
+// per-item signals (history, run-rate, recent error, drift) once, into typed
+// arrays, then the lines in chunks of consecutive line ids (a run's lines are
+// written together, so this reads the table in storage order, with no index
+// look-up per line), so no per-line object outlives its chunk and a 10M-line run
+// fits in memory.
+import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
+import type { ReadableDb } from '../db/handles';
+
+/** Per item and location of the run, in (item_key, location_key) order; NaN where SQL has NULL. */
+export interface RunItemSignals {
+  count: number;
+  /** The run's first and last line id (0, -1: no lines). */
+  firstLine: number;
+  lastLine: number;
+  itemKey: Float64Array;
+  locationKey: Float64Array;
+  /** The run's lines of the item at the location. */
+  lines: Float64Array;
+  runRate: Float64Array;
+  history: Float64Array;
+  errAbs: Float64Array;
+  errAct: Float64Array;
+  drift: Uint8Array;
+}
+
+/** [larger of model quantity and sales input, item_key, location_key] */
+export type ModelOrInputRow = [number, number, number];
+
+const LINE_IDS_PER_CHUNK = 32_768;
+export const SALES_INPUT_JOIN =
+  'LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL';
+
+/** The signals of each of the run's items; null when the run does not exist. */
+export function runItemSignals(db: ReadableDb, runId: number): RunItemSignals | null {
+  const run = db.prepare('SELECT origin, grain, model_name FROM forecast_runs WHERE run_id = ?').get(runId) as
+    | { origin: number; grain: Grain; model_name: string }
+    | undefined;
+  if (!run) return null;
+  const origin = periodFromKey(run.origin);
+  const params = {
+    runId,
+    origin: run.origin,
+    rateFrom: periodKey(addBuckets(origin, -2, run.grain)),
+    errFrom: periodKey(addBuckets(origin, -6, run.grain)),
+    model: run.model_name,
+  };
+  const rows = db
+    .prepare(
+      `WITH run_items AS (SELECT item_key, location_key, count(*) AS lines, min(line_id) AS first_line, max(line_id) AS last_line FROM forecast_lines WHERE run_id = @runId GROUP BY item_key, location_key),
+       hist AS (
+         SELECT a.item_key, a.location_key, count(*) AS history,
+                avg(CASE WHEN a.period >= @rateFrom THEN a.quantity END) AS run_rate
+           FROM actuals a JOIN run_items USING (item_key, location_key)
+          WHERE a.superseded_at IS NULL AND a.period <= @origin
+          GROUP BY a.item_key, a.location_key),
+       err AS (
+         SELECT l.item_key, l.location_key, sum(abs(l.quantity - a.quantity)) AS err_abs, sum(a.quantity) AS err_act
+           FROM forecast_runs r
+           JOIN forecast_lines l ON l.run_id = r.run_id
+           JOIN actuals a ON a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL
+          WHERE r.model_name = @model AND r.origin < @origin AND r.origin >= @errFrom AND l.period <= @origin
+            AND (l.item_key, l.location_key) IN (SELECT item_key, location_key FROM run_items)
+          GROUP BY l.item_key, l.location_key),
+       drifting AS (
+         SELECT i.item_key FROM items i JOIN drift_alerts d
+             ON d.resolved_at IS NULL AND ((d.segment_type = 'category' AND d.segment_value = i.category)
+                                        OR (d.segment_type = 'abc_class' AND d.segment_value = i.abc_class)
+                                        OR d.segment_type = 'all'))
+       SELECT ri.item_key, ri.location_key, ri.lines, ri.first_line, ri.last_line, h.run_rate, coalesce(h.history, 0), e.err_abs, e.err_act, (ri.item_key IN (SELECT item_key FROM drifting))
+         FROM run_items ri
+         LEFT JOIN hist h ON h.item_key = ri.item_key AND h.location_key = ri.location_key
+         LEFT JOIN err e ON e.item_key = ri.item_key AND e.location_key = ri.location_key
+        ORDER BY ri.item_key, ri.location_key`,
+    )
+    .raw()
+    .all(params) as [number, number, number, number, number, number | null, number, number | null, number | null, number][];
+  const count = rows.length;
+  const signals: RunItemSignals = {
+    count,
+    firstLine: 0,
+    lastLine: -1,
+    itemKey: new Float64Array(count),
+    locationKey: new Float64Array(count),
+    lines: new Float64Array(count),
+    runRate: new Float64Array(count),
+    history: new Float64Array(count),
+    errAbs: new Float64Array(count),
+    errAct: new Float64Array(count),
+    drift: new Uint8Array(count),
+  };
+  rows.forEach(([itemKey, locationKey, lines, firstLine, lastLine, runRate, history, errAbs, errAct, drift], i) => {
+    signals.itemKey[i] = itemKey;
+    signals.locationKey[i] = locationKey;
+    signals.lines[i] = lines;
+    if (i === 0 || firstLine < signals.firstLine) signals.firstLine = firstLine;
+    if (lastLine > signals.lastLine) signals.lastLine = lastLine;
+    signals.runRate[i] = runRate ?? NaN;
+    signals.history[i] = history;
+    signals.errAbs[i] = errAbs ?? NaN;
+    signals.errAct[i] = errAct ?? NaN;
+    signals.drift[i] = drift;
+  });
+  return signals;
+}
+
+/** The index of the run's item at `itemKey`, `locationKey` (items are in key order). */
+export function itemIndexOf(items: RunItemSignals, itemKey: number, locationKey: number): number {
+  let [lo, hi] = [0, items.count];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const [k, l] = [items.itemKey[mid]!, items.locationKey[mid]!];
+    if (k < itemKey || (k === itemKey && l < locationKey)) lo = mid + 1;
+    else hi = mid;
+  }
+  // The run's lines were counted per item in the same transaction: a line of no item there is a bug.
+  if (lo < items.count && items.itemKey[lo] === itemKey && items.locationKey[lo] === locationKey) return lo;
+  throw new Error(`Scoring found a line of item ${itemKey} at location ${locationKey} that the run's items lack.`);
+}
+
+/** The run's lines, LINE_IDS_PER_CHUNK ids at a time, as `read` returns them; checks that every line came. */
+function* chunked<Row>(items: RunItemSignals, read: (fromId: number, toId: number) => Row[]): Generator<Row[]> {
+  let expected = 0;
+  for (let i = 0; i < items.count; i++) expected += items.lines[i]!;
+  let seen = 0;
+  for (let from = items.firstLine; from <= items.lastLine; from += LINE_IDS_PER_CHUNK) {
+    const rows = read(from, Math.min(from + LINE_IDS_PER_CHUNK - 1, items.lastLine));
+    seen += rows.length;
+    yield rows;
+  }
+  // Both reads run in one transaction: a mismatch is a bug, never the user's data.
+  if (seen !== expected) throw new Error(`Scoring read ${seen} lines of run where ${expected} were counted.`);
+}
+
+// Rows come in no promised order (each names its item), so no ORDER BY; `+l.run_id` keeps SQLite on the
+// line id range (the table in storage order) rather than the run's index, which would look up each line.
+const LINES_BETWEEN = `FROM forecast_lines l ${SALES_INPUT_JOIN} WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`;
+
+/** Each line's larger of model quantity and sales input, chunk by chunk. */
+export function lineModelOrInput(db: ReadableDb, runId: number, items: RunItemSignals): Generator<ModelOrInputRow[]> {
+  const read = db.prepare(`SELECT max(l.quantity, coalesce(s.quantity, 0)), l.item_key, l.location_key ${LINES_BETWEEN}`).raw();
+  return chunked(items, (from, to) => read.all(from, to, runId) as ModelOrInputRow[]);
+}
