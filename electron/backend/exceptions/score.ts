@@ -187,6 +187,26 @@ export function scoreSignals(row: SignalRow, reference = 0): LineException {
 
 // As JSON.stringify writes a number.
 const jsonNumber = (x: number) => (Number.isFinite(x) ? String(x) : 'null');
+
+/**
+ * jsonNumber of a number rounded to 1 / `scale` (a contribution, a weight, units), its
+ * text kept by the rounded integer: a run's reasons repeat a few thousand such numbers,
+ * and writing a double as text costs more than the reasons' other work together.
+ */
+function roundedText(x: number, scale: number, kept: Map<number, string>): string {
+  const n = Math.round(x * scale);
+  // Kept only where the number is exactly that integer over `scale`, so the text is the one String(x) gives.
+  if (n / scale !== x || n > 0x3fffffff || n < -0x3fffffff) return jsonNumber(x);
+  let text = kept.get(n);
+  if (text === undefined) {
+    text = String(x);
+    if (kept.size >= 100_000) kept.clear();
+    kept.set(n, text);
+  }
+  return text;
+}
+const [tenths, hundredths, thousandths] = [new Map<number, string>(), new Map<number, string>(), new Map<number, string>()];
+
 const REASON_OPENINGS = KINDS.map((kind) => `{"kind":"${kind}","value":`);
 
 /** The reasons of the line last scored as JSON, as JSON.stringify writes them, without building them as objects. */
@@ -195,7 +215,11 @@ function scoredReasonsJson(): string {
   let text = '[';
   for (let i = 0; i < scored.count; i++) {
     const units = scored.units[i]!;
-    text += `${i ? ',' : ''}${REASON_OPENINGS[scored.kind[i]!]}${jsonNumber(scored.value[i]!)},"contribution":${jsonNumber(scored.contribution[i]!)}${Number.isNaN(units) ? '' : `,"units":${jsonNumber(units)}`}}`;
+    const kind = scored.kind[i]!;
+    // Values of flags (a count of buckets, 1) and of the damping weight (to 0.001) repeat; ratios do not.
+    const value = kind >= FIRST_FLAG ? roundedText(scored.value[i]!, 1000, thousandths) : jsonNumber(scored.value[i]!);
+    const contribution = roundedText(scored.contribution[i]!, 10, tenths);
+    text += `${i ? ',' : ''}${REASON_OPENINGS[kind]}${value},"contribution":${contribution}${Number.isNaN(units) ? '' : `,"units":${roundedText(units, 100, hundredths)}`}}`;
   }
   return `${text}]`;
 }
