@@ -7,8 +7,8 @@
 // A run is scored column by column (run-signals.ts): its items' signals in typed
 // arrays, one line's signals and reasons in reused typed arrays, never as objects.
 import type { ExceptionReason } from '../../../shared/domain';
-import type { ReadableDb } from '../db/handles';
-import { itemIndexOf, lineModelOrInput, runItemSignals } from './run-signals';
+import type { WritableDb } from '../db/handles';
+import { forEachLineVolume, itemIndexOf, runItemSignals } from './run-signals';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -240,7 +240,7 @@ export interface RunScorer {
  * The scorer of a run, or null when the run does not exist. Reads the lines once
  * for the run's typical volume (the median needs them all) before any is scored.
  */
-export function runScorer(db: ReadableDb, runId: number): RunScorer | null {
+export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   const items = runItemSignals(db, runId);
   if (!items) return null;
   let lines = 0;
@@ -248,14 +248,12 @@ export function runScorer(db: ReadableDb, runId: number): RunScorer | null {
   const volumes = new Float64Array(lines);
   let at = 0;
   let i = -1;
-  for (const rows of lineModelOrInput(db, runId, items)) {
-    for (const row of rows) {
-      // An item's lines come together (written together): the item is looked up when it changes.
-      if (i < 0 || row[1] !== items.itemKey[i] || row[2] !== items.locationKey[i]) i = itemIndexOf(items, row[1], row[2]);
-      const runRate = items.runRate[i]!;
-      volumes[at++] = Number.isNaN(runRate) ? Math.max(row[0], 0) : Math.max(row[0], runRate);
-    }
-  }
+  forEachLineVolume(db, runId, items, (modelOrInput, itemKey, locationKey) => {
+    // An item's lines come together (written together): the item is looked up when it changes.
+    if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) i = itemIndexOf(items, itemKey, locationKey);
+    const runRate = items.runRate[i]!;
+    volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
+  });
   const reference = medianVolume(volumes.sort());
   i = -1;
   let [runRate, errAbs, errAct]: (number | null)[] = [];
