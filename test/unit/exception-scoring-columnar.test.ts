@@ -1,8 +1,8 @@
-// The columnar scoring of a run (exceptions/score.ts, run-signals.ts) writes, line
+// The column-by-column scoring of a run (exceptions/score.ts, run-signals.ts) writes, line
 // for line, the score and reasons the previous per-line scoring computed
 // (test/helpers/exception-oracle.ts), on the demo workbook and on a generated run
 // with the edge cases: no actuals, zero history, ties in score, several locations,
-// missing intervals, sales inputs, drift, damping, and more lines than one chunk.
+// missing intervals, sales inputs, drift, damping, and line ids interleaved with another run's.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WritableDb } from '../../electron/backend/db/handles';
@@ -54,7 +54,7 @@ describe('columnar exception scoring', () => {
     }
   });
 
-  it('scores a generated run with every edge case exactly as the per-line scoring did, across chunks', async () => {
+  it('scores a generated run with every edge case exactly as the per-line scoring did, its line ids interleaved with another run’s', async () => {
     const t = tempDir('fwb-exc-columnar-');
     const { db } = await openWorkbook(join(t.dir, 'gen.sqlite'), { now: FIXED_NOW });
     try {
@@ -96,7 +96,7 @@ describe('columnar exception scoring', () => {
         return current;
       })();
       const want = oracle(db, runId);
-      expect(want.length).toBeGreaterThan(40_000); // more than one chunk of items
+      expect(want.length).toBeGreaterThan(40_000);
       const got = rescored(db, runId);
       expect(got.length).toBe(want.length);
       const firstDifference = got.findIndex((g, i) => JSON.stringify(g) !== JSON.stringify(want[i]));
