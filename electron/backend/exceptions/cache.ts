@@ -3,7 +3,37 @@
 // on has moved (derived/registry.ts), the stamp kept in exception_runs beside them.
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { derivedTable, need, type DerivedNeed } from '../derived/registry';
-import { computeRunExceptions, SCORING_VERSION } from './score';
+import { SALES_INPUT_JOIN } from './run-signals';
+import { runScorer, SCORING_VERSION, type RunScorer } from './score';
+
+/**
+ * Page cache while a run's scores are written: the (run_id, score) index takes them
+ * in score order, which is random in line order, and with SQLite's default 2 MB
+ * nearly every insert would miss a page. 64 MB holds the index of a 1M-line run.
+ */
+const WRITE_CACHE_KIB = 65_536;
+
+/**
+ * The run being scored, which the SQL functions below ask. A run's scores are
+ * written by one INSERT … SELECT that calls them per line, so no line crosses into
+ * JavaScript as a row nor comes back as an insert (a third of the time at 1M lines).
+ */
+let scoring: RunScorer | null = null;
+const withScoringFunctions = new WeakSet<WritableDb>();
+
+function scoringNow(): RunScorer {
+  if (!scoring) throw new Error('An exception score was asked outside the rescoring of a run.');
+  return scoring;
+}
+
+function registerScoringFunctions(db: WritableDb): void {
+  if (withScoringFunctions.has(db)) return;
+  db.function('fwb_exception_reasons', (lineId: number, f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number) =>
+    scoringNow().reasonsOf(lineId, f, lower, upper, si, itemKey, locationKey),
+  );
+  db.function('fwb_exception_score', (lineId: number) => scoringNow().scoreOf(lineId));
+  withScoringFunctions.add(db);
+}
 
 export const exceptionScores = derivedTable<number>({
   name: 'exception scores',
@@ -16,11 +46,29 @@ export const exceptionScores = derivedTable<number>({
     write: (db, runId, stamp) => void db.prepare('INSERT OR REPLACE INTO exception_runs (run_id, signature) VALUES (?, ?)').run(runId, stamp),
   },
   refresh(db: WritableDb, runId: number) {
-    if (!db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(runId)) return null;
-    const scores = computeRunExceptions(db, runId);
-    const insert = db.prepare('INSERT INTO line_exceptions (line_id, run_id, score, reasons) VALUES (?, ?, ?, ?)');
-    db.prepare('DELETE FROM line_exceptions WHERE run_id = ?').run(runId);
-    for (const e of scores) insert.run(e.lineId, runId, e.score, JSON.stringify(e.reasons));
+    const scorer = runScorer(db, runId);
+    if (!scorer) return null;
+    registerScoringFunctions(db);
+    const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+    db.pragma(`cache_size = ${Math.min(cacheSize, -WRITE_CACHE_KIB)}`);
+    try {
+      db.prepare('DELETE FROM line_exceptions WHERE run_id = ?').run(runId);
+      scoring = scorer;
+      // The reasons column first: SQLite computes a row's columns in order, and the score is the one its reasons were scored with.
+      // `+l.run_id`: the run's line id range read in storage order, not a look-up per line through the run's index.
+      const written = db
+        .prepare(
+          `INSERT INTO line_exceptions (line_id, run_id, reasons, score)
+           SELECT l.line_id, l.run_id, fwb_exception_reasons(l.line_id, l.quantity, l.lower, l.upper, s.quantity, l.item_key, l.location_key), fwb_exception_score(l.line_id)
+             FROM forecast_lines l ${SALES_INPUT_JOIN}
+            WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
+        )
+        .run(scorer.firstLine, scorer.lastLine, runId).changes;
+      if (written !== scorer.lines) throw new Error(`Rescoring run ${runId} wrote ${written} of its ${scorer.lines} lines.`);
+    } finally {
+      scoring = null;
+      db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
+    }
     return 1;
   },
 });

@@ -4,9 +4,11 @@
 // Ratios alone put a 3-unit line jumping +140 % above a 3 000-unit line off by
 // 40 %, so every signal is weighted by the line's volume against the run's
 // typical line (the median): big-unit disagreements come first.
+// A run is scored column by column (run-signals.ts): its items' signals in typed
+// arrays, one line's signals and reasons in reused typed arrays, never as objects.
 import type { ExceptionReason } from '../../../shared/domain';
-import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
-import type { ReadableDb } from '../db/handles';
+import type { WritableDb } from '../db/handles';
+import { forEachLineVolume, itemIndexOf, runItemSignals } from './run-signals';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -52,114 +54,226 @@ export function lineVolume(row: Pick<SignalRow, 'f' | 'run_rate' | 'si'>): numbe
   return Math.max(row.f, row.run_rate ?? 0, row.si ?? 0);
 }
 
-/** The run's typical line volume, against which each line's volume is weighed: the median, at least 1 unit. */
-export function volumeReference(volumes: readonly number[]): number {
-  if (!volumes.length) return 1;
-  const sorted = [...volumes].sort((a, b) => a - b);
+/** The median of volumes already sorted ascending, at least 1 unit (1 when there are none). */
+export function medianVolume(sorted: ArrayLike<number>): number {
+  if (!sorted.length) return 1;
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return Math.max(median, 1);
 }
 
-/**
- * Scores one line. `reference` is the run's typical line volume (volumeReference);
- * a line below it has every signal weighted by volume / reference, so a tiny line's
- * big percentages cannot outrank a large line's moderate ones. Left out (or 0),
- * nothing is damped.
- */
-export function scoreSignals(row: SignalRow, reference = 0): LineException {
-  const values: Partial<Record<keyof typeof SIGNALS, number>> = {};
-  const units: Partial<Record<keyof typeof SIGNALS, number>> = {};
-  const base = Math.max(row.f, 1);
-  if (row.si !== null) {
-    values.sales_input = (row.si - row.f) / base;
-    units.sales_input = row.si - row.f;
-  }
-  if (row.run_rate !== null && row.history >= 3) {
-    values.run_rate_jump = (row.f - row.run_rate) / Math.max(row.run_rate, 1);
-    units.run_rate_jump = row.f - row.run_rate;
-  }
-  if (row.lower !== null && row.upper !== null) {
-    values.interval_width = (row.upper - row.lower) / base;
-    units.interval_width = row.upper - row.lower;
-  }
-  if (row.err_act !== null && row.err_act > 0 && row.err_abs !== null) values.recent_error = row.err_abs / row.err_act;
-  if (row.history < 6) values.new_item = row.history;
-  if (row.drift > 0) values.drift = 1;
+/** The run's typical line volume, against which each line's volume is weighed: the median, at least 1 unit. */
+export function volumeReference(volumes: readonly number[]): number {
+  return medianVolume(Float64Array.from(volumes).sort());
+}
 
-  const volume = lineVolume(row);
-  const factor = reference > 0 ? Math.min(1, volume / reference) : 1;
-  let score = 0;
-  let undamped = 0;
-  const reasons: ExceptionReason[] = [];
-  for (const [kind, value] of Object.entries(values) as [keyof typeof SIGNALS, number][]) {
-    const s = SIGNALS[kind];
-    const strength = kind === 'new_item' || kind === 'drift' ? 1 : Math.min(Math.abs(value) / s.full, 1);
-    const contribution = strength * s.weight * factor;
-    undamped += strength * s.weight;
-    score += contribution;
-    if (kind === 'new_item' || kind === 'drift' || Math.abs(value) >= s.notable) {
-      reasons.push(units[kind] === undefined ? { kind, value, contribution } : { kind, value, contribution, units: round2(units[kind]!) });
-    }
+type ReasonKind = ExceptionReason['kind'];
+/** The signals in the order they are weighed and named (ties in contribution keep it); 'low_volume' last. */
+const KINDS: ReasonKind[] = [...(Object.keys(SIGNALS) as (keyof typeof SIGNALS)[]), 'low_volume'];
+const LOW_VOLUME = KINDS.length - 1;
+const WEIGHTS = KINDS.slice(0, LOW_VOLUME).map((k) => SIGNALS[k as keyof typeof SIGNALS]);
+/** new_item and drift count in full whenever they fire. */
+const FIRST_FLAG = KINDS.indexOf('new_item');
+
+/**
+ * One line's score and reasons, as columns reused line after line: scoring a run's
+ * million lines allocates nothing per line. Reasons 0..count-1, strongest first.
+ */
+const scored = {
+  score: 0,
+  count: 0,
+  kind: new Uint8Array(KINDS.length),
+  value: new Float64Array(KINDS.length),
+  contribution: new Float64Array(KINDS.length),
+  /** NaN: the reason has no units. */
+  units: new Float64Array(KINDS.length),
+};
+// The signals that fire on the line, in KINDS order, before weighing.
+const firing = { count: 0, kind: new Uint8Array(LOW_VOLUME), value: new Float64Array(LOW_VOLUME), units: new Float64Array(LOW_VOLUME) };
+
+function fire(kind: number, value: number, units: number): void {
+  const i = firing.count++;
+  firing.kind[i] = kind;
+  firing.value[i] = value;
+  firing.units[i] = units;
+}
+
+/** Places a reason among those kept, strongest first; an equal one stays after those named before it. */
+function keepReason(kind: number, value: number, contribution: number, units: number): void {
+  let j = scored.count++;
+  while (j > 0 && scored.contribution[j - 1]! < contribution) {
+    scored.kind[j] = scored.kind[j - 1]!;
+    scored.value[j] = scored.value[j - 1]!;
+    scored.contribution[j] = scored.contribution[j - 1]!;
+    scored.units[j] = scored.units[j - 1]!;
+    j--;
   }
-  // Contributions in points of the 0–100 score, as the score itself.
-  for (const r of reasons) r.contribution = toScore(r.contribution);
-  reasons.sort((a, b) => b.contribution - a.contribution);
-  // Said first: it is why a line with loud percentages sits low in the list.
-  if (factor < DAMPING_WORTH_NAMING && reasons.length) {
-    reasons.unshift({ kind: 'low_volume', value: Math.round(factor * 1000) / 1000, contribution: toScore(score - undamped), units: round2(volume) });
-  }
-  return { lineId: row.line_id, score: toScore(score), reasons };
+  scored.kind[j] = kind;
+  scored.value[j] = value;
+  scored.contribution[j] = contribution;
+  scored.units[j] = units;
 }
 
 /**
- * Computes every line's signals in one SQL pass (per-item aggregates joined to
- * the run's lines) and scores them.
+ * Scores one line into `scored`. `reference` is the run's typical line volume (volumeReference);
+ * a line below it has every signal weighted by volume / reference, so a tiny line's
+ * big percentages cannot outrank a large line's moderate ones. 0: nothing is damped.
  */
-export function computeRunExceptions(db: ReadableDb, runId: number): LineException[] {
-  const run = db.prepare('SELECT origin, grain, model_name FROM forecast_runs WHERE run_id = ?').get(runId) as
-    | { origin: number; grain: Grain; model_name: string }
-    | undefined;
-  if (!run) return [];
-  const origin = periodFromKey(run.origin);
-  const params = {
-    runId,
-    origin: run.origin,
-    rateFrom: periodKey(addBuckets(origin, -2, run.grain)),
-    errFrom: periodKey(addBuckets(origin, -6, run.grain)),
-    model: run.model_name,
+function scoreLine(
+  f: number,
+  lower: number | null,
+  upper: number | null,
+  si: number | null,
+  runRate: number | null,
+  history: number,
+  errAbs: number | null,
+  errAct: number | null,
+  drift: number,
+  reference: number,
+): void {
+  firing.count = 0;
+  const base = Math.max(f, 1);
+  if (si !== null) fire(0, (si - f) / base, si - f);
+  if (runRate !== null && history >= 3) fire(1, (f - runRate) / Math.max(runRate, 1), f - runRate);
+  if (lower !== null && upper !== null) fire(2, (upper - lower) / base, upper - lower);
+  if (errAct !== null && errAct > 0 && errAbs !== null) fire(3, errAbs / errAct, NaN);
+  if (history < 6) fire(4, history, NaN);
+  if (drift > 0) fire(5, 1, NaN);
+
+  const volume = Math.max(f, runRate ?? 0, si ?? 0);
+  const factor = reference > 0 ? Math.min(1, volume / reference) : 1;
+  let score = 0;
+  let undamped = 0;
+  scored.count = 0;
+  for (let i = 0; i < firing.count; i++) {
+    const kind = firing.kind[i]!;
+    const value = firing.value[i]!;
+    const s = WEIGHTS[kind]!;
+    const flag = kind >= FIRST_FLAG;
+    const strength = flag ? 1 : Math.min(Math.abs(value) / s.full, 1);
+    const contribution = strength * s.weight * factor;
+    undamped += strength * s.weight;
+    score += contribution;
+    // Contributions in points of the 0–100 score, as the score itself.
+    if (flag || Math.abs(value) >= s.notable) keepReason(kind, value, toScore(contribution), Number.isNaN(firing.units[i]!) ? NaN : round2(firing.units[i]!));
+  }
+  // Said first: it is why a line with loud percentages sits low in the list.
+  if (factor < DAMPING_WORTH_NAMING && scored.count) {
+    for (let j = scored.count; j > 0; j--) {
+      scored.kind[j] = scored.kind[j - 1]!;
+      scored.value[j] = scored.value[j - 1]!;
+      scored.contribution[j] = scored.contribution[j - 1]!;
+      scored.units[j] = scored.units[j - 1]!;
+    }
+    scored.count++;
+    scored.kind[0] = LOW_VOLUME;
+    scored.value[0] = Math.round(factor * 1000) / 1000;
+    scored.contribution[0] = toScore(score - undamped);
+    scored.units[0] = round2(volume);
+  }
+  scored.score = toScore(score);
+}
+
+/** Scores one line (see scoreLine): its score and reasons as values. */
+export function scoreSignals(row: SignalRow, reference = 0): LineException {
+  scoreLine(row.f, row.lower, row.upper, row.si, row.run_rate, row.history, row.err_abs, row.err_act, row.drift, reference);
+  const reasons: ExceptionReason[] = [];
+  for (let i = 0; i < scored.count; i++) {
+    const [kind, value, contribution, units] = [KINDS[scored.kind[i]!]!, scored.value[i]!, scored.contribution[i]!, scored.units[i]!];
+    reasons.push(Number.isNaN(units) ? { kind, value, contribution } : { kind, value, contribution, units });
+  }
+  return { lineId: row.line_id, score: scored.score, reasons };
+}
+
+// As JSON.stringify writes a number.
+const jsonNumber = (x: number) => (Number.isFinite(x) ? String(x) : 'null');
+
+/**
+ * jsonNumber of a number rounded to 1 / `scale` (a contribution, a weight, units), its
+ * text kept by the rounded integer: a run's reasons repeat a few thousand such numbers,
+ * and writing a double as text costs more than the reasons' other work together.
+ */
+function roundedText(x: number, scale: number, kept: Map<number, string>): string {
+  const n = Math.round(x * scale);
+  // Kept only where the number is exactly that integer over `scale`, so the text is the one String(x) gives.
+  if (n / scale !== x || n > 0x3fffffff || n < -0x3fffffff) return jsonNumber(x);
+  let text = kept.get(n);
+  if (text === undefined) {
+    text = String(x);
+    if (kept.size >= 100_000) kept.clear();
+    kept.set(n, text);
+  }
+  return text;
+}
+const [tenths, hundredths, thousandths] = [new Map<number, string>(), new Map<number, string>(), new Map<number, string>()];
+
+const REASON_OPENINGS = KINDS.map((kind) => `{"kind":"${kind}","value":`);
+
+/** The reasons of the line last scored as JSON, as JSON.stringify writes them, without building them as objects. */
+function scoredReasonsJson(): string {
+  if (scored.count === 0) return '[]';
+  let text = '[';
+  for (let i = 0; i < scored.count; i++) {
+    const units = scored.units[i]!;
+    const kind = scored.kind[i]!;
+    // Values of flags (a count of buckets, 1) and of the damping weight (to 0.001) repeat; ratios do not.
+    const value = kind >= FIRST_FLAG ? roundedText(scored.value[i]!, 1000, thousandths) : jsonNumber(scored.value[i]!);
+    const contribution = roundedText(scored.contribution[i]!, 10, tenths);
+    text += `${i ? ',' : ''}${REASON_OPENINGS[kind]}${value},"contribution":${contribution}${Number.isNaN(units) ? '' : `,"units":${roundedText(units, 100, hundredths)}`}}`;
+  }
+  return `${text}]`;
+}
+
+/** Scores a run's lines one at a time as SQL hands them over (exceptions/cache.ts), its items' signals and typical volume read first. */
+export interface RunScorer {
+  /** The run's first and last line id (0, -1: no lines) and its number of lines. */
+  firstLine: number;
+  lastLine: number;
+  lines: number;
+  /** Scores a line; returns its reasons as JSON, as JSON.stringify writes them. */
+  reasonsOf(lineId: number, f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number): string;
+  /** The score of the line reasonsOf scored last (`lineId`, checked). */
+  scoreOf(lineId: number): number;
+}
+
+/**
+ * The scorer of a run, or null when the run does not exist. Reads the lines once
+ * for the run's typical volume (the median needs them all) before any is scored.
+ */
+export function runScorer(db: WritableDb, runId: number): RunScorer | null {
+  const items = runItemSignals(db, runId);
+  if (!items) return null;
+  let lines = 0;
+  for (let i = 0; i < items.count; i++) lines += items.lines[i]!;
+  const volumes = new Float64Array(lines);
+  let at = 0;
+  let i = -1;
+  forEachLineVolume(db, runId, items, (modelOrInput, itemKey, locationKey) => {
+    // An item's lines come together (written together): the item is looked up when it changes.
+    if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) i = itemIndexOf(items, itemKey, locationKey);
+    const runRate = items.runRate[i]!;
+    volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
+  });
+  const reference = medianVolume(volumes.sort());
+  i = -1;
+  let [runRate, errAbs, errAct]: (number | null)[] = [];
+  let scoredLine = NaN;
+  return {
+    firstLine: items.firstLine,
+    lastLine: items.lastLine,
+    lines,
+    reasonsOf(lineId, f, lower, upper, si, itemKey, locationKey) {
+      if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) {
+        i = itemIndexOf(items, itemKey, locationKey);
+        [runRate, errAbs, errAct] = [items.runRate[i]!, items.errAbs[i]!, items.errAct[i]!].map((x) => (Number.isNaN(x) ? null : x));
+      }
+      scoreLine(f, lower, upper, si, runRate ?? null, items.history[i]!, errAbs ?? null, errAct ?? null, items.drift[i]!, reference);
+      scoredLine = lineId;
+      return scoredReasonsJson();
+    },
+    scoreOf(lineId) {
+      if (lineId !== scoredLine) throw new Error(`The score of line ${lineId} was asked before its reasons.`);
+      return scored.score;
+    },
   };
-  const rows = db
-    .prepare(
-      `WITH run_items AS (SELECT DISTINCT item_key, location_key FROM forecast_lines WHERE run_id = @runId),
-       hist AS (
-         SELECT a.item_key, a.location_key, count(*) AS history,
-                avg(CASE WHEN a.period >= @rateFrom THEN a.quantity END) AS run_rate
-           FROM actuals a JOIN run_items USING (item_key, location_key)
-          WHERE a.superseded_at IS NULL AND a.period <= @origin
-          GROUP BY a.item_key, a.location_key),
-       err AS (
-         SELECT l.item_key, l.location_key, sum(abs(l.quantity - a.quantity)) AS err_abs, sum(a.quantity) AS err_act
-           FROM forecast_runs r
-           JOIN forecast_lines l ON l.run_id = r.run_id
-           JOIN actuals a ON a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL
-          WHERE r.model_name = @model AND r.origin < @origin AND r.origin >= @errFrom AND l.period <= @origin
-            AND (l.item_key, l.location_key) IN (SELECT item_key, location_key FROM run_items)
-          GROUP BY l.item_key, l.location_key),
-       drifting AS (
-         SELECT i.item_key FROM items i JOIN drift_alerts d
-             ON d.resolved_at IS NULL AND ((d.segment_type = 'category' AND d.segment_value = i.category)
-                                        OR (d.segment_type = 'abc_class' AND d.segment_value = i.abc_class)
-                                        OR d.segment_type = 'all'))
-       SELECT l.line_id, l.quantity AS f, l.lower, l.upper, s.quantity AS si, h.run_rate, coalesce(h.history, 0) AS history,
-              e.err_abs, e.err_act, (l.item_key IN (SELECT item_key FROM drifting)) AS drift
-         FROM forecast_lines l
-         LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
-         LEFT JOIN hist h ON h.item_key = l.item_key AND h.location_key = l.location_key
-         LEFT JOIN err e ON e.item_key = l.item_key AND e.location_key = l.location_key
-        WHERE l.run_id = @runId`,
-    )
-    .all(params) as SignalRow[];
-  const reference = volumeReference(rows.map(lineVolume));
-  return rows.map((row) => scoreSignals(row, reference));
 }
