@@ -98,6 +98,8 @@ function touchedHistory(db: WritableDb, runId: number, { built, now }: SourceCha
   if (!bi || !ni || !bh || !nh || !bl || !nl) return 'all';
   const wentDown = (b: number | null, n: number | null) => (n ?? 0) < (b ?? 0);
   if (bi.undone !== ni.undone || wentDown(bi.batch, ni.batch) || wentDown(bh.actual, nh.actual) || wentDown(bl.line, nl.line)) return 'all';
+  // A line edited or deleted in place by another program: its id does not say which run's.
+  if (bl.edits !== nl.edits) return 'all';
   if (ni.batch !== bi.batch) {
     const kinds = db.prepare('SELECT DISTINCT kind FROM import_batches WHERE batch_id > ?').pluck().all(bi.batch ?? 0) as string[];
     if (kinds.some((k) => REBUILD_ALL_KINDS.includes(k))) return 'all';
