@@ -12,6 +12,7 @@ import { accuracyCube } from './accuracy/cube';
 import { runDeclared, type MethodDeclaration, type MethodTable } from './declarations';
 import { need } from './derived/registry';
 import { exceptionScoresOf } from './exceptions/cache';
+import { defaultGroupLayoutOf } from './review/group-layout';
 import { IMPORT_EFFECTS, UNDO_EFFECTS } from './imports/effects';
 import { runOverviewOf } from './queries/run-overview';
 
@@ -29,8 +30,8 @@ const releases = () => import('./decisions/releases');
 const runs = () => import('./queries/runs');
 const session = () => import('./people/session');
 
-/** The scores of the run a page of the worklist shows. */
-const runScores = (req: { runId: number }) => [exceptionScoresOf(req.runId)];
+/** The scores of the run a page of the worklist shows (and its default grouped layout, laid out from them). */
+const runScores = (req: { runId: number }) => [exceptionScoresOf(req.runId), defaultGroupLayoutOf(req.runId)];
 const cube = [need(accuracyCube)];
 /** Exports of accuracy figures and of the governance report read the cube. */
 const exportNeeds = (req: { what: string }) => (req.what === 'accuracy' || req.what === 'governance' ? cube : []);

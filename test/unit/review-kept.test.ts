@@ -140,6 +140,24 @@ describe('what Review keeps across writes', () => {
   const views = (c: BackendContext) =>
     Promise.all(VIEWS.map((v) => ok(c, 'getRunLines', { runId, offset: 0, limit: 2000, sort: { column: 'exception', direction: 'desc' }, ...v })));
 
+  /**
+   * The default grouped view (no filter, highest exception first) on its first open by a
+   * connection that has kept nothing in memory, as a new process opens it: read from the
+   * layout kept in the workbook (no statement groups the run's lines by item), and the
+   * same headers as laid out from scratch.
+   */
+  async function expectKeptLayoutRead(run = runId) {
+    const { db: other } = await openWorkbook(path, { now: FIXED_NOW });
+    try {
+      let page: Awaited<ReturnType<typeof views>>[number] | undefined;
+      const opening = await preparedDuring(other, async () => void (page = await ok({ ...ctx, db: other }, 'getRunLines', { runId: run, offset: 0, limit: 2000, groupByItem: true })));
+      expect(opening.filter((sql) => /GROUP BY l\.item_key/.test(sql))).toEqual([]);
+      expect(page!.groups).toEqual(groupsFromScratch(other, run, {}));
+    } finally {
+      other.close();
+    }
+  }
+
   /** This connection's answers (memos and kept data as they are) against a fresh connection's and a fresh overview. */
   async function expectSameAsFresh() {
     // The overview first: brought current, its kept cells count the views by status below.
@@ -161,6 +179,7 @@ describe('what Review keeps across writes', () => {
     } finally {
       other.close();
     }
+    await expectKeptLayoutRead();
   }
 
   it('answers as a fresh computation at the start', async () => {
@@ -247,6 +266,29 @@ describe('what Review keeps across writes', () => {
     await expectSameAsFresh();
   });
 
+  it('after another program renames an item and deletes a line in SQL, the kept layout follows', async () => {
+    await views(ctx);
+    const { db: other } = await openWorkbook(path, { now: FIXED_NOW });
+    try {
+      // The item listed first (the highest score) takes the last id in the sort's ties.
+      const first = (await ok({ ...ctx, db: other }, 'getRunLines', { runId, offset: 0, limit: 10, groupByItem: true })).groups![0]!;
+      other.prepare("UPDATE items SET item_id = 'ZZZ-' || item_id, name = 'Renamed elsewhere' WHERE item_id = ?").run(first.itemId);
+      await expectSameAsFresh();
+      // A line nobody decided, of the item listed last, taken out of the run (its score goes with it).
+      const last = other.prepare('SELECT item_key FROM forecast_lines WHERE run_id = ? GROUP BY item_key ORDER BY item_key DESC LIMIT 1').pluck().get(runId) as number;
+      const moved = other
+        .prepare(
+          `DELETE FROM forecast_lines WHERE line_id = (SELECT max(l.line_id) FROM forecast_lines l WHERE l.run_id = ? AND l.item_key = ?
+              AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.line_id = l.line_id) AND NOT EXISTS (SELECT 1 FROM release_lines r WHERE r.line_id = l.line_id))`,
+        )
+        .run(runId, last).changes;
+      expect(moved).toBe(1);
+    } finally {
+      other.close();
+    }
+    await expectSameAsFresh();
+  });
+
   it('a new run imported with its effects opens on its overview without reading its lines or the actuals', async () => {
     const file = writeLines(t.dir, 'run.csv', ['item_id,period,forecast', ...items.slice(0, 30).flatMap((id, i) => [`${id},2027-01-01,${10 + i}`, `${id},2027-02-01,${11 + i}`])]);
     const out = await carryOut(ctx, IMPORT_EFFECTS, (c) => importFile(c, file, { kind: 'forecasts', origin: '2026-12-01', model: 'Challenger', user: 'sam.taylor' }), {});
@@ -265,6 +307,8 @@ describe('what Review keeps across writes', () => {
     } finally {
       other.close();
     }
+    // Its grouped view too: laid out with its scores by the import's effects, read on a first open.
+    await expectKeptLayoutRead(newRun);
     await expectSameAsFresh();
   });
 });

@@ -3,6 +3,7 @@
 // on has moved (derived/registry.ts), the stamp kept in exception_runs beside them.
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { derivedTable, need, type DerivedNeed } from '../derived/registry';
+import { defaultGroupLayoutOf } from '../review/group-layout';
 import { SALES_INPUT_JOIN } from './run-signals';
 import { runScorer, SCORING_VERSION, type RunScorer } from './score';
 
@@ -76,8 +77,8 @@ export const exceptionScores = derivedTable<number>({
 /** The scores of a run, wanted current. */
 export const exceptionScoresOf = (runId: number): DerivedNeed => need(exceptionScores, runId);
 
-/** After new data arrives: the newest run's scores, so its first page is not the one paying. */
+/** After new data arrives: the newest run's scores and its default grouped layout, so its first page is not the one paying. */
 export function newestRunExceptions(db: ReadableDb): DerivedNeed[] {
   const runId = db.prepare('SELECT run_id FROM forecast_runs ORDER BY origin DESC, run_id DESC LIMIT 1').pluck().get() as number | undefined;
-  return runId === undefined ? [] : [exceptionScoresOf(runId)];
+  return runId === undefined ? [] : [exceptionScoresOf(runId), defaultGroupLayoutOf(runId)];
 }

@@ -9,7 +9,8 @@
 // layout of a view that reads no line state (a decision changes a line's status,
 // not its item's place; the page counts its items' decided lines itself), and a
 // status view's count as if nothing were decided, to which the run's decided
-// lines add their own difference.
+// lines add their own difference. The default grouped view's layout is also kept
+// in the workbook (group-layout.ts), so its first open in a process reads it.
 import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../../shared/domain';
 import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
 import { lineLock, type LinePolicy } from '../../../shared/decision-rules';
@@ -20,6 +21,7 @@ import { policyResolver } from '../decisions/policy';
 import { DerivedMemo, SourcesMemo } from '../derived/registry';
 import { WorkbenchError } from '../errors';
 import { keptRunCells } from '../queries/run-overview';
+import { DEFAULT_GROUP_SORT, groupLayout, keptDefaultLayout, type GroupSlot } from './group-layout';
 import { lineFilterSql, STATUS_BEFORE_DECISIONS, UNDECIDED_STATE_SQL, type LineFilter, type LineFilterSql } from './line-filter';
 
 type RunLinesRequest = ParsedRequestOf<'getRunLines'>;
@@ -36,22 +38,6 @@ const SORT_SQL: Record<RunLineSortColumn, string> = {
   upper: 'l.upper, i.item_id, l.period, l.line_id',
   category: 'i.category, i.item_id, l.period, l.line_id',
   width: '(l.upper - l.lower), i.item_id, l.period, l.line_id',
-};
-
-/**
- * Grouped by item: what orders the items for each sort, an aggregate over the
- * item's filtered lines (l, e) or the item itself (i, after grouping).
- */
-const GROUP_SORT_SQL: Record<RunLineSortColumn, { aggregate: string; order: string }> = {
-  exception: { aggregate: 'max(coalesce(e.score, 0))', order: 'g.sortKey' },
-  item: { aggregate: 'NULL', order: 'i.item_id' },
-  period: { aggregate: 'min(l.period)', order: 'g.sortKey' },
-  lag: { aggregate: 'min(l.lag)', order: 'g.sortKey' },
-  quantity: { aggregate: 'sum(l.quantity)', order: 'g.sortKey' },
-  lower: { aggregate: 'sum(l.lower)', order: 'g.sortKey' },
-  upper: { aggregate: 'sum(l.upper)', order: 'g.sortKey' },
-  category: { aggregate: 'NULL', order: 'i.category' },
-  width: { aggregate: 'max(l.upper - l.lower)', order: 'g.sortKey' },
 };
 
 const LINE_COLUMNS = `l.line_id AS lineId, i.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
@@ -75,12 +61,6 @@ const ORDER_JOINS = `${ITEM_AND_STATE_JOINS}
        LEFT JOIN line_exceptions e ON e.line_id = l.line_id`;
 
 type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags' | 'lock' | 'policy'> & { period: number; exceptionReasons: string };
-
-/** An item's place in the grouped list: its header at `start`, its lines right after (its decided lines are counted with its page). */
-interface GroupSlot extends Omit<ItemGroupHeader, 'index' | 'decided'> {
-  itemKey: number;
-  start: number;
-}
 
 const counts = new DerivedMemo<number>('worklist line counts', 16);
 /**
@@ -219,34 +199,14 @@ function linesById(db: ReadableDb, ids: number[]): RawLine[] {
     .all({ ids: JSON.stringify(ids) }) as RawLine[];
 }
 
-/** Each item's place in the grouped list, in the sort's order: ordered and positioned in SQL. */
-function groupLayout(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql): GroupSlot[] {
-  const direction = req.sort.direction === 'desc' ? 'DESC' : 'ASC';
-  const sort = GROUP_SORT_SQL[req.sort.column];
-  const order = `${sort.order} ${direction}, i.item_id ${direction}`;
-  // Aggregate per item first (grouping follows the (run_id, item_key) index), then
-  // join the items' own columns to the groups only, and order those.
-  return db
-    .prepare(
-      `WITH g AS (
-         SELECT l.item_key, count(*) AS lines, max(coalesce(e.score, 0)) AS maxExceptionScore, ${sort.aggregate} AS sortKey
-           FROM forecast_lines l JOIN items i ON i.item_key = l.item_key
-           LEFT JOIN line_exceptions e ON e.line_id = l.line_id
-           ${filter.readsState ? 'LEFT JOIN line_state ls ON ls.line_id = l.line_id' : ''}
-          WHERE ${filter.where}
-          GROUP BY l.item_key)
-       SELECT g.item_key AS itemKey, i.item_id AS itemId, i.name AS itemName, i.owner_id AS owner, i.category, i.abc_class AS abcClass,
-              g.lines, g.maxExceptionScore,
-              -- The header rows and lines of every item before this one.
-              coalesce(sum(g.lines + 1) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS start
-         FROM g JOIN items i ON i.item_key = g.item_key
-        ORDER BY ${order}`,
-    )
-    .all(filter.params) as GroupSlot[];
-}
-
 function groupedPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql): ForecastLinePage {
-  const slots = (filter.readsState ? layouts : stateFreeLayouts).get(db, `${req.runId}|${req.sort.column}|${req.sort.direction}|${filterKey(req)}`, () => groupLayout(db, req, filter));
+  // The default view (no filter, highest exception first) on its first open in a process: its layout as kept in the workbook.
+  const isDefault = Object.keys(req.filter).length === 0 && req.sort.column === DEFAULT_GROUP_SORT.column && req.sort.direction === DEFAULT_GROUP_SORT.direction;
+  const slots = (filter.readsState ? layouts : stateFreeLayouts).get(
+    db,
+    `${req.runId}|${req.sort.column}|${req.sort.direction}|${filterKey(req)}`,
+    () => (isDefault ? keptDefaultLayout(db, req.runId) : null) ?? groupLayout(db, req.sort, filter),
+  );
   const last = slots.at(-1);
   const total = last ? last.start + last.lines + 1 : 0;
   const lineTotal = total - slots.length;

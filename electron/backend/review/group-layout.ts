@@ -1,0 +1,116 @@
+// The grouped worklist's layout: each item's place in the list (its header row's
+// position, its lines right after), the items in the order of the sort. Laid out
+// in SQL per view; the default view's (no filter, highest exception first) is also
+// kept in the workbook per run as derived data beside the exception scores, laid
+// out in the same refresh, so a first open in a new process reads it instead of
+// grouping and ordering a 1M-line run (issue 14).
+import type { ItemGroupHeader } from '../../../shared/domain';
+import type { RunLineSortColumn } from '../../../shared/contract';
+import type { ReadableDb, WritableDb } from '../db/handles';
+import { derivedTable, isCurrent, need, type DerivedNeed } from '../derived/registry';
+import { movedSources } from '../derived/sources';
+import type { LineFilterSql } from './line-filter';
+
+/** An item's place in the grouped list: its header at `start`, its lines right after (its decided lines are counted with its page). */
+export interface GroupSlot extends Omit<ItemGroupHeader, 'index' | 'decided'> {
+  itemKey: number;
+  start: number;
+}
+
+/**
+ * Grouped by item: what orders the items for each sort, an aggregate over the
+ * item's filtered lines (l, e) or the item itself (i, after grouping).
+ */
+const GROUP_SORT_SQL: Record<RunLineSortColumn, { aggregate: string; order: string }> = {
+  exception: { aggregate: 'max(coalesce(e.score, 0))', order: 'g.sortKey' },
+  item: { aggregate: 'NULL', order: 'i.item_id' },
+  period: { aggregate: 'min(l.period)', order: 'g.sortKey' },
+  lag: { aggregate: 'min(l.lag)', order: 'g.sortKey' },
+  quantity: { aggregate: 'sum(l.quantity)', order: 'g.sortKey' },
+  lower: { aggregate: 'sum(l.lower)', order: 'g.sortKey' },
+  upper: { aggregate: 'sum(l.upper)', order: 'g.sortKey' },
+  category: { aggregate: 'NULL', order: 'i.category' },
+  width: { aggregate: 'max(l.upper - l.lower)', order: 'g.sortKey' },
+};
+
+/** Each item's place in the grouped list, in the sort's order: ordered and positioned in SQL. */
+export function groupLayout(db: ReadableDb, sort: { column: RunLineSortColumn; direction: 'asc' | 'desc' }, filter: LineFilterSql): GroupSlot[] {
+  const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
+  const by = GROUP_SORT_SQL[sort.column];
+  const order = `${by.order} ${direction}, i.item_id ${direction}`;
+  // Aggregate per item first (grouping follows the (run_id, item_key) index), then
+  // join the items' own columns to the groups only, and order those.
+  return db
+    .prepare(
+      `WITH g AS (
+         SELECT l.item_key, count(*) AS lines, max(coalesce(e.score, 0)) AS maxExceptionScore, ${by.aggregate} AS sortKey
+           FROM forecast_lines l JOIN items i ON i.item_key = l.item_key
+           LEFT JOIN line_exceptions e ON e.line_id = l.line_id
+           ${filter.readsState ? 'LEFT JOIN line_state ls ON ls.line_id = l.line_id' : ''}
+          WHERE ${filter.where}
+          GROUP BY l.item_key)
+       SELECT g.item_key AS itemKey, i.item_id AS itemId, i.name AS itemName, i.owner_id AS owner, i.category, i.abc_class AS abcClass,
+              g.lines, g.maxExceptionScore,
+              -- The header rows and lines of every item before this one.
+              coalesce(sum(g.lines + 1) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS start
+         FROM g JOIN items i ON i.item_key = g.item_key
+        ORDER BY ${order}`,
+    )
+    .all(filter.params) as GroupSlot[];
+}
+
+/** The default view's sort: highest exception first (getRunLinesRequest's default). */
+export const DEFAULT_GROUP_SORT = { column: 'exception', direction: 'desc' } as const;
+
+/** A slot as kept: [item key, item id, name, owner, category, ABC class, lines, top score]; `start` follows from the order. */
+type KeptSlot = [number, string, string, string | null, string | null, string | null, number, number];
+
+const FORMAT = 1;
+const dataKey = (runId: number) => `group_layout:${runId}`;
+const stampKey = (runId: number) => `group_layout_stamp:${runId}`;
+const readMeta = (db: ReadableDb, key: string) => db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(key) as string | undefined;
+const writeMeta = (db: WritableDb, key: string, value: string) => void db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(key, value);
+
+export const defaultGroupLayouts = derivedTable<number>({
+  name: 'default grouped layouts',
+  // The run's lines and items, and their exception scores (whose sources these include).
+  sources: ['lines', 'runs', 'imports', 'history', 'drift'],
+  format: FORMAT,
+  record: { read: (db, runId) => readMeta(db, stampKey(runId)), write: (db, runId, stamp) => writeMeta(db, stampKey(runId), stamp) },
+  refresh(db, runId, change) {
+    if (!db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(runId)) {
+      db.prepare('DELETE FROM workbook_meta WHERE key IN (?, ?)').run(dataKey(runId), stampKey(runId));
+      return null;
+    }
+    // Only new lines moved (another run's import): kept unless one of them is this run's.
+    const moved = movedSources(change.built, change.now);
+    const builtLines = change.built?.lines;
+    if (
+      readMeta(db, dataKey(runId)) !== undefined &&
+      moved.length === 1 &&
+      moved[0] === 'lines' &&
+      builtLines?.edits === change.now.lines?.edits &&
+      !db.prepare('SELECT 1 FROM forecast_lines WHERE line_id > ? AND run_id = ? LIMIT 1').get(builtLines?.line ?? 0, runId)
+    )
+      return 0;
+    const slots = groupLayout(db, DEFAULT_GROUP_SORT, { where: 'l.run_id = @runId', params: { runId }, readsItem: false, readsState: false });
+    const kept: KeptSlot[] = slots.map((s) => [s.itemKey, s.itemId, s.itemName, s.owner, s.category, s.abcClass, s.lines, s.maxExceptionScore]);
+    writeMeta(db, dataKey(runId), JSON.stringify(kept));
+    return 1;
+  },
+});
+
+/** The default grouped layout of a run, wanted current. */
+export const defaultGroupLayoutOf = (runId: number): DerivedNeed => need(defaultGroupLayouts, runId);
+
+/** The default grouped layout of a run as kept; null unless kept and current (then the caller lays it out in SQL). */
+export function keptDefaultLayout(db: ReadableDb, runId: number): GroupSlot[] | null {
+  const text = readMeta(db, dataKey(runId));
+  if (text === undefined || !isCurrent(db, [defaultGroupLayoutOf(runId)])) return null;
+  let start = 0;
+  return (JSON.parse(text) as KeptSlot[]).map(([itemKey, itemId, itemName, owner, category, abcClass, lines, maxExceptionScore]) => {
+    const slot = { itemKey, itemId, itemName, owner, category, abcClass, lines, maxExceptionScore, start };
+    start += lines + 1;
+    return slot;
+  });
+}
