@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { PUBLISHED_TABLES, PULLED_TABLE_NAMES, type Cell, type Publication, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink, type TeamRole } from '../../shared/team-sync';
 import { requireTeamSchema } from './admin';
 import { connectTarget, withTeam, type TeamClient } from './connect';
-import { TeamError, shownUrl } from './errors';
+import { TeamError } from './errors';
 import { TEAM_TABLES } from './schema-v2';
 
 /** The workbook, as join needs it (electron/backend/team-replica through the host calls). */
@@ -46,6 +46,13 @@ export interface JoinOutcome {
 }
 
 export const PULL_PAGE_ROWS = 5_000;
+
+/** The URL as the workbook keeps and shows it: no password at all (not even a mask), which libpq's conventions supply. */
+function urlWithoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
+}
 
 /** Team-wide: a dated name for the team database, stable as long as the database is. */
 async function teamIdentity(client: TeamClient): Promise<string> {
@@ -92,7 +99,7 @@ function describeRows(rows: ReplicaState['rows']): string {
 
 /** Links the workbook behind `replica` to the team at `url` (a member's login), publishing or pulling as TEAM.md says. */
 export async function joinTeam(url: string, replica: ReplicaPort, workbookName: string, { pageRows = PULL_PAGE_ROWS } = {}): Promise<JoinOutcome> {
-  const shown = shownUrl(connectTarget(url).url);
+  const shown = urlWithoutPassword(connectTarget(url).url);
   return withTeam(url, async (client) => {
     await requireTeamSchema(client, TEAM_TABLES);
     const me = await whoAmI(client);

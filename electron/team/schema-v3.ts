@@ -41,6 +41,11 @@ DECLARE
   who text;
 BEGIN
   who := fwb.require_member(ARRAY['analyst'], 'publish items, forecasts and actuals');
+  -- Only tables this function made are read by publish_batch: a caller's own table of the same name is refused.
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname LIKE 'fwb\\_stage\\_%' AND c.relnamespace = pg_catalog.pg_my_temp_schema()
+              AND (c.relowner <> 'fwb_owner'::regrole OR c.relkind <> 'r')) THEN
+    RAISE EXCEPTION 'This session holds its own temporary fwb_stage_… table: drop it (or use a new session) and publish again.' USING ERRCODE = 'insufficient_privilege';
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname = 'fwb_stage_lines' AND c.relnamespace = pg_catalog.pg_my_temp_schema()) THEN
 ${Object.entries(PUBLISHED_TABLES)
   .map(([t, cols]) => `    CREATE TEMP TABLE ${t} (${cols.map(([n, type]) => `${n} ${type}`).join(', ')}) ON COMMIT DROP;\n    EXECUTE format('GRANT INSERT ON pg_temp.${t} TO %I', who);`)
@@ -57,7 +62,10 @@ DECLARE
   through bigint;
 BEGIN
   who := fwb.require_member(ARRAY['analyst'], 'publish items, forecasts and actuals');
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname = 'fwb_stage_lines' AND c.relnamespace = pg_catalog.pg_my_temp_schema()) THEN
+  IF (SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relname LIKE 'fwb\\_stage\\_%' AND c.relnamespace = pg_catalog.pg_my_temp_schema()
+        AND c.relowner = 'fwb_owner'::regrole AND c.relkind = 'r') <> ${Object.keys(PUBLISHED_TABLES).length}
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname LIKE 'fwb\\_stage\\_%' AND c.relnamespace = pg_catalog.pg_my_temp_schema()
+        AND (c.relowner <> 'fwb_owner'::regrole OR c.relkind <> 'r')) THEN
     RAISE EXCEPTION 'Nothing is staged: call fwb.stage_publication() and COPY the rows in the same transaction first.' USING ERRCODE = 'invalid_parameter_value';
   END IF;
   PERFORM fwb.lock_journal();

@@ -111,6 +111,18 @@ describe('fwb team join', () => {
     } finally {
       await ana.end();
     }
+    // An analyst's publication reads only the staging tables the function made, never a table of the caller's own.
+    const al = await server.connectAs('al', passwordOf('al'));
+    try {
+      await expect(al.query('SELECT fwb.publish_batch()')).rejects.toMatchObject({ code: '22023', message: expect.stringMatching(/Nothing is staged/) });
+      await al.query('BEGIN');
+      await al.query('CREATE TEMP TABLE fwb_stage_lines (line_id bigint) ON COMMIT DROP');
+      await expect(al.query('SELECT fwb.stage_publication()')).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/holds its own temporary fwb_stage_/) });
+      await al.query('ROLLBACK');
+    } finally {
+      await al.end();
+    }
+    expect(await teamCount('items')).toBe(0);
   });
 
   it('publishes the analyst’s demo workbook into the empty team, keeping its ids', async () => {
@@ -191,12 +203,17 @@ describe('fwb team join', () => {
     process.env.PGPASSWORD = passwordOf('ana');
     try {
       await expect(joinTeam(urlOf('ana'), port, 'paged.db', { pageRows: 400 })).rejects.toThrow(/connection lost/);
+      // A password in the URL is used, and kept nowhere in the workbook.
+      expect((await host<{ link: { url: string } }>('teamReplicaState', {})).link.url).toBe(urlOf('ana'));
       const state = await host<{ marks: Record<string, number> }>('teamReplicaState', {});
       // Each page written with its mark: the marks are those of the last page written of each table.
       for (const page of pages) expect(state.marks[page.table]).toBeGreaterThanOrEqual(page.lastSeq);
       expect(state.marks.forecast_lines ?? 0).toBeGreaterThan(0);
       stopAfter = Infinity;
-      const resumed = await joinTeam(urlOf('ana'), port, 'paged.db', { pageRows: 400 });
+      delete process.env.PGPASSWORD;
+      const withPassword = urlOf('ana').replace('ana@', `ana:${passwordOf('ana')}@`);
+      const resumed = await joinTeam(withPassword, port, 'paged.db', { pageRows: 400 });
+      expect(resumed.url).not.toContain(passwordOf('ana'));
       expect(resumed.how).toBe('resumed');
     } finally {
       if (before === undefined) delete process.env.PGPASSWORD;
