@@ -9,6 +9,7 @@ import type { ParsedRequestOf } from '../../shared/contract';
 import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Result } from '../../shared/domain';
 import type { Stairstep } from '../../shared/accuracy';
 import { GRAINS } from '../../shared/period';
+import { PULLED_TABLE_NAMES, type Publication, type PulledPage, type PulledTable, type ReplicaState, type TeamLink } from '../../shared/team-sync';
 import type { BackendContext } from './context';
 import { toApiError, WorkbenchError } from './errors';
 import { carryOut } from './declarations';
@@ -143,6 +144,37 @@ export const hostContract = {
       if (db.prepare('PRAGMA user_version').pluck().get() !== MIGRATIONS.length) return false;
       return isCurrent(db, [need(accuracyCube)]);
     },
+  },
+  /** fwb team join: what the workbook holds and the team it is linked to, if any. */
+  teamReplicaState: {
+    request: z.object({}).strict(),
+    run: async (scope: HostScope): Promise<ReplicaState> => (await import('./team-replica/state')).replicaState(workbook(scope).db),
+  },
+  /** fwb team join, the first workbook of a team: the rows it publishes, read in one snapshot. */
+  teamPublication: {
+    request: z.object({}).strict(),
+    run: async (scope: HostScope): Promise<Publication> => (await import('./team-replica/publication')).publicationRows(workbook(scope).db),
+  },
+  /** fwb team join: links the workbook (the URL without a password) with the seq it holds of each table. */
+  recordTeamLink: {
+    request: z
+      .object({
+        link: z.object({ url: z.string().min(1).max(4096), teamId: z.string().min(1).max(500), login: z.string().min(1).max(200), role: z.enum(['planner', 'manager', 'analyst']), linkedHow: z.enum(['published', 'pulled', 'empty']), linkedAt: z.string().min(1).max(40) }).strict(),
+        marks: z.record(z.string(), z.number().int().min(0)),
+      })
+      .strict(),
+    run: async (scope: HostScope, req: { link: TeamLink; marks: Record<string, number> }) => (await import('./team-replica/state')).recordTeamLink(workbook(scope).db, req.link, req.marks),
+  },
+  /** fwb team join and sync: one page of the team's rows, written with its high-water mark in one transaction. */
+  applyTeamPage: {
+    request: z
+      .object({
+        table: z.enum(PULLED_TABLE_NAMES as [PulledTable, ...PulledTable[]]),
+        rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]))),
+        lastSeq: z.number().int().min(0),
+      })
+      .strict(),
+    run: async (scope: HostScope, req: PulledPage) => (await import('./team-replica/pull')).applyPulledPage(workbook(scope).db, req),
   },
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {

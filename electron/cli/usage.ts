@@ -96,7 +96,7 @@ export const RESTORE_USAGE = `fwb restore --db FILE --from BACKUP [--json]
   as FILE.before-restore-<time>. Close the workbook in the app first (or use its
   File › Restore from backup…).`;
 
-export const TEAM_USAGE = `fwb team init|add-user|remove-user|dev-server --url ADMIN_URL … (a team workbook on PostgreSQL, in progress)
+export const TEAM_USAGE = `fwb team init|add-user|remove-user|dev-server|join … (a team workbook on PostgreSQL, in progress)
   fwb team init --url ADMIN_URL [--json]
       Creates the team workbook in a PostgreSQL database (14 or newer): schema fwb, owned by the
       role fwb_owner, and the group roles fwb_analyst, fwb_planner, fwb_manager, which may read
@@ -113,5 +113,10 @@ export const TEAM_USAGE = `fwb team init|add-user|remove-user|dev-server --url A
       Starts a local PostgreSQL for a trial (created in D on first use, started again later)
       on 127.0.0.1 and prints its admin URL; Ctrl-C stops it. Needs PostgreSQL's server
       programs (Debian: apt-get install postgresql; or FWB_PG_BIN=folder of pg_ctl).
+  fwb team join --db FILE --url MEMBER_URL [--json]
+      Links the workbook FILE (created when missing) to the team workbook as the URL's login:
+      the first workbook of an empty team publishes its items, forecasts and actuals (analysts
+      only), an empty workbook pulls everything; anything else is refused with the reason.
+      Again on a linked workbook: it pulls what it has not yet.
   The password comes as libpq's come: in the URL, PGPASSWORD, ~/.pgpass (or PGPASSFILE), or a
   PGSERVICE section of ~/.pg_service.conf; it is never printed.`;

@@ -3,7 +3,7 @@
 // wrong password and a server that does not answer are each refused with a sentence.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireSupportedServer } from '../../electron/team/admin';
+import { SCHEMA_VERSION, requireSupportedServer } from '../../electron/team/admin';
 import { SCHEMA_V2_TABLES, TEAM_TABLES } from '../../electron/team/schema-v2';
 import { expectNoLeak, fwb } from './fwb';
 import { adminClient, startTestServer, type TestServer } from './server';
@@ -35,7 +35,7 @@ describe('fwb team init', () => {
   it('creates schema fwb, its owner and the group roles; a second run changes nothing', async () => {
     const first = fwb(['team', 'init', '--url', server.url, '--json'], { password: server.password });
     expect(first.status, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ created: true, schemaVersion: 2, database: 'postgres', admin: 'fwb_admin' });
+    expect(JSON.parse(first.stdout)).toMatchObject({ created: true, schemaVersion: SCHEMA_VERSION, database: 'postgres', admin: 'fwb_admin' });
 
     const tables = await admin.query<{ relname: string; owner: string }>(
       `SELECT c.relname, pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'fwb' AND c.relkind = 'r'`,
@@ -59,7 +59,7 @@ describe('fwb team init', () => {
     const before = await catalogSnapshot(admin);
     const again = fwb(['team', 'init', '--url', server.url], { password: server.password });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/already holds the team workbook \(schema fwb version 2\): nothing changed/);
+    expect(again.stdout).toMatch(new RegExp(`already holds the team workbook \\(schema fwb version ${SCHEMA_VERSION}\\): nothing changed`));
     expect(await catalogSnapshot(admin)).toBe(before);
   });
 

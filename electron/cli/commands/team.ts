@@ -112,17 +112,63 @@ async function devServer(argv: string[], io: CliIo): Promise<ExitCode> {
   return EXIT.ok;
 }
 
+async function join(argv: string[], io: CliIo): Promise<ExitCode> {
+  refusePasswordInArgv(argv);
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
+  const dbPath = required(values, 'db', 'FILE');
+  const url = required(values, 'url', 'MEMBER_URL');
+  const [{ joinTeam }, { withClient }, { basename }] = await Promise.all([import('../../team/join'), import('../client'), import('node:path')]);
+  // A file that does not exist yet is created: an empty workbook, which pulls the team's data.
+  const done = await withClient({ dbPath, access: 'write' }, (client) =>
+    joinTeam(
+      url,
+      {
+        state: () => client.host('teamReplicaState', {}),
+        publication: () => client.host('teamPublication', {}),
+        link: (link, marks) => client.host('recordTeamLink', { link, marks }),
+        applyPage: (page) => client.host('applyTeamPage', page),
+      },
+      basename(dbPath),
+    ),
+  );
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(done)}\n`);
+    return EXIT.ok;
+  }
+  const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
+  const who = `as ${done.login} (${done.role})`;
+  if (done.how === 'published' && done.published) {
+    const p = done.published;
+    io.stdout.write(`${dbPath} published to the team workbook at ${done.url} ${who}: ${n(p.items)} items, ${n(p.runs)} forecast runs with ${n(p.lines)} lines, ${n(p.actuals)} actuals in ${n(p.batches)} batches; it is now the team's replica.\n`);
+    if (p.ownersNotInTeam.length > 0) {
+      io.stdout.write(`  Items owned by ${p.ownersNotInTeam.join(', ')} were published without an owner: none of them is a login of the team (fwb team add-user adds them).\n`);
+    }
+    const left = done.notPublished;
+    if (left && (left.salesInputs > 0 || left.decisions > 0)) {
+      io.stdout.write(`  Not published (this version publishes items, forecasts and actuals only): ${n(left.salesInputs)} sales inputs, ${n(left.decisions)} decisions stay in this workbook alone.\n`);
+    }
+  } else if (done.how === 'empty') io.stdout.write(`${dbPath} joined the team workbook at ${done.url} ${who}; the team holds no data yet.\n`);
+  else {
+    const p = done.pulled;
+    io.stdout.write(
+      `${dbPath} ${done.how === 'resumed' ? 'caught up with' : 'joined'} the team workbook at ${done.url} ${who}: pulled ${n(p.items)} items, ${n(p.forecast_runs)} forecast runs with ${n(p.forecast_lines)} lines, ${n(p.actuals)} actuals, ${n(p.users)} people.\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
 const SUBCOMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<ExitCode>> = {
   init,
   'add-user': addUserCommand,
   'remove-user': removeUserCommand,
   'dev-server': devServer,
+  join,
 };
 
 export async function teamCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
-  if (!run) throw new UsageError(sub === undefined ? 'name what to do: init, add-user, remove-user or dev-server' : `unknown team command "${sub}" (init, add-user, remove-user, dev-server)`);
+  if (!run) throw new UsageError(sub === undefined ? 'name what to do: init, add-user, remove-user, dev-server or join' : `unknown team command "${sub}" (init, add-user, remove-user, dev-server, join)`);
   try {
     return await run(rest, io);
   } catch (err) {

@@ -1,0 +1,46 @@
+// What a workbook holds as a team's replica: its link (migration 009's team_link) and
+// how much data of its own it has, which decides whether joining publishes, pulls or
+// is refused (electron/team/join.ts).
+import type { ReplicaState, TeamLink } from '../../../shared/team-sync';
+import type { Db } from '../db/open';
+
+export function replicaState(db: Db): ReplicaState {
+  const count = (sql: string) => Number(db.prepare(sql).pluck().get());
+  return {
+    link: teamLinkOf(db),
+    rows: {
+      batches: count('SELECT count(*) FROM import_batches WHERE undone_at IS NULL'),
+      items: count('SELECT count(*) FROM items'),
+      runs: count('SELECT count(*) FROM forecast_runs'),
+      actuals: count('SELECT count(*) FROM actuals'),
+      salesInputs: count('SELECT count(*) FROM sales_inputs'),
+      decisions: count('SELECT count(*) FROM decisions'),
+    },
+    marks: syncMarks(db),
+  };
+}
+
+export function teamLinkOf(db: Db): TeamLink | null {
+  const row = db.prepare('SELECT url, team_id, login, role, linked_how, linked_at FROM team_link WHERE singleton = 1').get() as
+    | { url: string; team_id: string; login: string; role: TeamLink['role']; linked_how: TeamLink['linkedHow']; linked_at: string }
+    | undefined;
+  return row ? { url: row.url, teamId: row.team_id, login: row.login, role: row.role, linkedHow: row.linked_how, linkedAt: row.linked_at } : null;
+}
+
+/** Links the workbook, with the seq its replica holds of every table (0: nothing pulled yet). Refuses a URL with a password. */
+export function recordTeamLink(db: Db, link: TeamLink, marks: Record<string, number>): void {
+  if (/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(link.url)) throw new Error('A team link is kept without its password.');
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO team_link (singleton, url, team_id, login, role, linked_how, linked_at) VALUES (1, ?, ?, ?, ?, ?, ?)`,
+    ).run(link.url, link.teamId, link.login, link.role, link.linkedHow, link.linkedAt);
+    const mark = db.prepare('INSERT INTO team_sync (table_name, last_seq) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET last_seq = excluded.last_seq');
+    for (const [table, seq] of Object.entries(marks)) mark.run(table, seq);
+  })();
+}
+
+/** The highest seq this replica holds, per pulled table. */
+export function syncMarks(db: Db): Record<string, number> {
+  const rows = db.prepare('SELECT table_name, last_seq FROM team_sync').all() as { table_name: string; last_seq: number }[];
+  return Object.fromEntries(rows.map((r) => [r.table_name, r.last_seq]));
+}

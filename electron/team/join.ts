@@ -1,0 +1,234 @@
+// fwb team join: a workbook becomes a replica of a team workbook (TEAM.md "On the laptop").
+//   - the first workbook of an empty team publishes its items, runs, lines and actuals
+//     (analysts only: the database refuses anyone else), keeping its ids;
+//   - an empty workbook pulls everything, page by page by seq;
+//   - anything else is refused with the reason, and nothing changes on either side.
+// The workbook is reached through a port the host wires to the backend's host calls, so
+// this module holds the PostgreSQL side only (no SQL of the workbook here).
+import copyStreams from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PUBLISHED_TABLES, PULLED_TABLE_NAMES, type Cell, type Publication, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink, type TeamRole } from '../../shared/team-sync';
+import { requireTeamSchema } from './admin';
+import { connectTarget, withTeam, type TeamClient } from './connect';
+import { TeamError } from './errors';
+import { TEAM_TABLES } from './schema-v2';
+
+/** The workbook, as join needs it (electron/backend/team-replica through the host calls). */
+export interface ReplicaPort {
+  state(): Promise<ReplicaState>;
+  publication(): Promise<Publication>;
+  link(link: TeamLink, marks: Record<string, number>): Promise<void>;
+  applyPage(page: PulledPage): Promise<void>;
+}
+
+export interface PublishCounts {
+  batches: number;
+  locations: number;
+  items: number;
+  runs: number;
+  lines: number;
+  actuals: number;
+  ownersNotInTeam: string[];
+  throughSeq: number;
+}
+
+export interface JoinOutcome {
+  how: 'published' | 'pulled' | 'empty' | 'resumed';
+  login: string;
+  role: TeamRole;
+  url: string;
+  published?: PublishCounts;
+  /** Rows pulled, per table. */
+  pulled: Partial<Record<PulledTable, number>>;
+  /** What the workbook holds that this version does not publish yet. */
+  notPublished?: { salesInputs: number; decisions: number };
+}
+
+export const PULL_PAGE_ROWS = 5_000;
+
+/** The URL as the workbook keeps and shows it: no password at all (not even a mask), which libpq's conventions supply. */
+function urlWithoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
+}
+
+/** Team-wide: a dated name for the team database, stable as long as the database is. */
+async function teamIdentity(client: TeamClient): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT current_database() || '@' || to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS id FROM fwb.schema_version WHERE version = 1`,
+  );
+  return rows[0]!.id;
+}
+
+async function whoAmI(client: TeamClient): Promise<{ login: string; role: TeamRole; name: string }> {
+  const { rows } = await client.query<{ login: string; role: TeamRole; display_name: string; active: boolean }>(
+    'SELECT session_user AS login, u.role, u.display_name, u.active FROM (SELECT 1) one LEFT JOIN fwb.users u ON u.login = session_user',
+  );
+  const me = rows[0]!;
+  if (!me.role) throw new TeamError(`The login "${me.login}" is not a person of this team: ask the team's administrator to add it (fwb team add-user), then join again.`, 'rejected');
+  if (!me.active) throw new TeamError(`${me.display_name} (login "${me.login}") was removed from the team and may not join a workbook to it.`, 'rejected');
+  return { login: me.login, role: me.role, name: me.display_name };
+}
+
+async function teamHoldsData(client: TeamClient): Promise<boolean> {
+  const { rows } = await client.query<{ yes: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM fwb.import_batches) OR EXISTS (SELECT 1 FROM fwb.items) OR EXISTS (SELECT 1 FROM fwb.forecast_runs)
+         OR EXISTS (SELECT 1 FROM fwb.actuals) OR EXISTS (SELECT 1 FROM fwb.decisions) AS yes`,
+  );
+  return rows[0]!.yes;
+}
+
+function holdsData(state: ReplicaState): boolean {
+  return Object.values(state.rows).some((n) => n > 0);
+}
+
+function describeRows(rows: ReplicaState['rows']): string {
+  const parts = [
+    [rows.items, 'item'],
+    [rows.runs, 'forecast run'],
+    [rows.actuals, 'actual'],
+    [rows.salesInputs, 'sales input'],
+    [rows.decisions, 'decision'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${(n as number).toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(', ') : `${rows.batches} import batches`;
+}
+
+/** Links the workbook behind `replica` to the team at `url` (a member's login), publishing or pulling as TEAM.md says. */
+export async function joinTeam(url: string, replica: ReplicaPort, workbookName: string, { pageRows = PULL_PAGE_ROWS } = {}): Promise<JoinOutcome> {
+  const shown = urlWithoutPassword(connectTarget(url).url);
+  return withTeam(url, async (client) => {
+    await requireTeamSchema(client, TEAM_TABLES);
+    const me = await whoAmI(client);
+    const teamId = await teamIdentity(client);
+    const state = await replica.state();
+    const link = (how: TeamLink['linkedHow']): TeamLink => ({ url: shown, teamId, login: me.login, role: me.role, linkedHow: how, linkedAt: new Date().toISOString() });
+
+    if (state.link) {
+      if (state.link.teamId !== teamId) {
+        throw new TeamError(`${workbookName} is already linked to another team workbook (${state.link.url}): a workbook is the replica of one team; join with another workbook.`, 'rejected');
+      }
+      if (state.link.login !== me.login) {
+        throw new TeamError(`${workbookName} is linked to this team as login "${state.link.login}", not "${me.login}": join with that login's URL, or with a workbook of your own.`, 'rejected');
+      }
+      // Joined before (perhaps a pull that was stopped): it only catches up.
+      return { how: 'resumed', login: me.login, role: me.role, url: shown, pulled: await pullAll(client, replica, pageRows) };
+    }
+
+    const teamHasData = await teamHoldsData(client);
+    const workbookHasData = holdsData(state);
+    if (workbookHasData && teamHasData) {
+      throw new TeamError(
+        `${workbookName} holds data of its own (${describeRows(state.rows)}) and the team workbook at ${shown} already holds the team's: only an empty workbook joins a team that has data (it pulls everything), and only the first workbook of an empty team publishes. Join with a new, empty workbook; nothing was changed.`,
+        'rejected',
+      );
+    }
+    if (!workbookHasData) {
+      // Linked first with nothing pulled: a pull stopped halfway resumes by joining again.
+      await replica.link(link(teamHasData ? 'pulled' : 'empty'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, 0])));
+      return { how: teamHasData ? 'pulled' : 'empty', login: me.login, role: me.role, url: shown, pulled: await pullAll(client, replica, pageRows) };
+    }
+
+    const published = await publish(client, await replica.publication(), workbookName);
+    // Everything of the shared tables up to the publication is this workbook's own; users were not published by it.
+    await replica.link(link('published'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, t === 'users' ? 0 : published.throughSeq])));
+    return {
+      how: 'published',
+      login: me.login,
+      role: me.role,
+      url: shown,
+      published,
+      pulled: await pullAll(client, replica, pageRows),
+      notPublished: { salesInputs: state.rows.salesInputs, decisions: state.rows.decisions },
+    };
+  });
+}
+
+/** COPY's text format: tab-separated, \N for null, backslash escapes. */
+function copyText(cell: Cell): string {
+  if (cell === null) return '\\N';
+  const text = typeof cell === 'object' ? JSON.stringify(cell) : typeof cell === 'boolean' ? (cell ? 't' : 'f') : String(cell);
+  return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+function* copyLines(rows: Cell[][]): Generator<string> {
+  const CHUNK = 1_000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    yield rows.slice(i, i + CHUNK).map((r) => `${r.map(copyText).join('\t')}\n`).join('');
+  }
+}
+
+async function publish(client: TeamClient, publication: Publication, workbookName: string): Promise<PublishCounts> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT fwb.stage_publication()');
+    for (const table of Object.keys(PUBLISHED_TABLES) as PublishedTable[]) {
+      const columns = PUBLISHED_TABLES[table].map(([name]) => name).join(', ');
+      await pipeline(Readable.from(copyLines(publication[table])), client.query(copyStreams.from(`COPY pg_temp.${table} (${columns}) FROM STDIN`)));
+    }
+    const { rows } = await client.query<{ out: PublishCounts }>('SELECT fwb.publish_batch($1::jsonb) AS out', [JSON.stringify({ workbook: workbookName })]);
+    await client.query('COMMIT');
+    return rows[0]!.out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw publishFailure(err, workbookName);
+  }
+}
+
+function publishFailure(err: unknown, workbookName: string): Error {
+  const e = err as { code?: string; message?: string };
+  if (err instanceof TeamError) return err;
+  if (e.code === '42501') {
+    return new TeamError(`${workbookName} holds data and the team workbook is empty, so joining would publish it, which the team database refused: ${e.message} Ask the team's analyst to publish first, then join with an empty workbook.`, 'rejected');
+  }
+  if (e.code && /^(22|23|55|P0)/.test(e.code)) return new TeamError(`The team database refused ${workbookName}'s data: ${e.message ?? ''} Nothing was published.`, 'rejected');
+  return err as Error;
+}
+
+/** Pulls every table after the replica's marks, in one snapshot of the team's record, page by page. */
+async function pullAll(client: TeamClient, replica: ReplicaPort, pageRows: number): Promise<Partial<Record<PulledTable, number>>> {
+  const { marks } = await replica.state();
+  const pulled: Partial<Record<PulledTable, number>> = {};
+  // One snapshot: a line pulled never names an item the pull has not seen.
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    for (const table of PULLED_TABLE_NAMES) {
+      let after = marks[table] ?? 0;
+      let total = 0;
+      for (;;) {
+        const { rows } = await client.query<{ row: Cell[]; seq: string }>(PULL_SQL[table], [after, pageRows]);
+        if (rows.length === 0) break;
+        const lastSeq = Number(rows[rows.length - 1]!.seq);
+        await replica.applyPage({ table, rows: rows.map((r) => r.row), lastSeq });
+        total += rows.length;
+        after = lastSeq;
+        if (rows.length < pageRows) break;
+      }
+      pulled[table] = total;
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+  return pulled;
+}
+
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** Each pulled table's row as a JSON array in PULLED_TABLES' order (bigints as numbers), with its seq. */
+const SELECT_ROW: Record<PulledTable, string> = {
+  users: `login, display_name, role, ${iso('created_at')}`,
+  import_batches: `batch_id, kind, file_name, file_size, sha256, source, model_name, model_version, options, rows_read, rows_accepted, rows_quarantined, imported_by, ${iso('coalesce(imported_at_client, imported_at)')}`,
+  locations: 'location_key, location_id, name',
+  items: 'item_key, item_id, name, category, brand, family, abc_class, owner_id, unit, attributes, introduced_period, batch_id',
+  forecast_runs: `run_id, model_name, model_version, origin, grain, interval_level, batch_id, ${iso('created_at')}`,
+  forecast_lines: 'line_id, run_id, item_key, location_key, period, lag, quantity, lower, upper',
+  actuals: `actual_id, item_key, location_key, period, quantity, batch_id, ${iso('recorded_at')}`,
+};
+const PULL_SQL = Object.fromEntries(
+  PULLED_TABLE_NAMES.map((t) => [t, `SELECT json_build_array(${SELECT_ROW[t]}) AS row, seq FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2`]),
+) as Record<PulledTable, string>;
+

@@ -1,0 +1,79 @@
+// The words a workbook and the team database share when a workbook joins a team
+// (electron/team/join.ts on the PostgreSQL side, electron/backend/team-replica on the
+// workbook's): which rows travel, in which columns, in which order. One place, so the
+// staging tables the server creates and the rows the workbook sends cannot drift apart.
+
+/** A column a publication stages: its name, and its PostgreSQL type in the staging table. */
+export type StagedColumn = readonly [name: string, pgType: string];
+
+/** What the first workbook of a team publishes, table by table, in the order it is copied (parents first). */
+export const PUBLISHED_TABLES = {
+  fwb_stage_batches: [
+    ['batch_id', 'bigint'], ['uuid', 'uuid'], ['kind', 'text'], ['file_name', 'text'], ['file_size', 'bigint'], ['sha256', 'text'],
+    ['source', 'text'], ['model_name', 'text'], ['model_version', 'text'], ['options', 'jsonb'], ['rows_read', 'integer'],
+    ['rows_accepted', 'integer'], ['rows_quarantined', 'integer'], ['recorded_by', 'text'], ['imported_at_client', 'timestamptz'],
+  ],
+  fwb_stage_locations: [['location_key', 'bigint'], ['location_id', 'text'], ['name', 'text']],
+  fwb_stage_items: [
+    ['item_key', 'bigint'], ['item_id', 'text'], ['name', 'text'], ['category', 'text'], ['brand', 'text'], ['family', 'text'],
+    ['abc_class', 'text'], ['owner_id', 'text'], ['unit', 'text'], ['attributes', 'jsonb'], ['introduced_period', 'integer'], ['batch_id', 'bigint'],
+  ],
+  fwb_stage_runs: [['run_id', 'bigint'], ['model_name', 'text'], ['model_version', 'text'], ['origin', 'integer'], ['grain', 'text'], ['interval_level', 'double precision'], ['batch_id', 'bigint']],
+  fwb_stage_lines: [
+    ['line_id', 'bigint'], ['run_id', 'bigint'], ['item_key', 'bigint'], ['location_key', 'bigint'], ['period', 'integer'], ['lag', 'integer'],
+    ['quantity', 'double precision'], ['lower', 'double precision'], ['upper', 'double precision'],
+  ],
+  fwb_stage_actuals: [['actual_id', 'bigint'], ['item_key', 'bigint'], ['location_key', 'bigint'], ['period', 'integer'], ['quantity', 'double precision'], ['batch_id', 'bigint'], ['superseded', 'boolean']],
+} as const satisfies Record<string, readonly StagedColumn[]>;
+export type PublishedTable = keyof typeof PUBLISHED_TABLES;
+
+/** A cell as it travels: JSON values; objects are jsonb columns. */
+export type Cell = string | number | boolean | null | Record<string, unknown>;
+
+/** The workbook's rows to publish: per staging table, rows in PUBLISHED_TABLES' column order. */
+export type Publication = Record<PublishedTable, Cell[][]>;
+
+/** The kinds of import batch the first publication carries (sales inputs and decisions come later). */
+export const PUBLISHED_BATCH_KINDS = ['items', 'forecasts', 'actuals', 'demo'] as const;
+
+/** The team's tables a replica pulls, in the order they are pulled (parents first), with the workbook's columns each fills. */
+export const PULLED_TABLES = {
+  users: ['user_id', 'display_name', 'role', 'created_at'],
+  import_batches: ['batch_id', 'kind', 'file_name', 'file_size', 'sha256', 'source', 'model_name', 'model_version', 'options', 'rows_read', 'rows_accepted', 'rows_quarantined', 'imported_by', 'imported_at'],
+  locations: ['location_key', 'location_id', 'name'],
+  items: ['item_key', 'item_id', 'name', 'category', 'brand', 'family', 'abc_class', 'owner_id', 'unit', 'attributes', 'introduced_period', 'batch_id'],
+  forecast_runs: ['run_id', 'model_name', 'model_version', 'origin', 'grain', 'interval_level', 'batch_id', 'created_at'],
+  forecast_lines: ['line_id', 'run_id', 'item_key', 'location_key', 'period', 'lag', 'quantity', 'lower', 'upper'],
+  actuals: ['actual_id', 'item_key', 'location_key', 'period', 'quantity', 'batch_id', 'recorded_at'],
+} as const;
+export type PulledTable = keyof typeof PULLED_TABLES;
+export const PULLED_TABLE_NAMES = Object.keys(PULLED_TABLES) as PulledTable[];
+
+/** One page of a pull: rows of one table (in PULLED_TABLES' column order) and the highest seq among them. */
+export interface PulledPage {
+  table: PulledTable;
+  rows: Cell[][];
+  lastSeq: number;
+}
+
+export type TeamRole = 'planner' | 'manager' | 'analyst';
+
+/** The team a workbook is a replica of. */
+export interface TeamLink {
+  /** Without a password. */
+  url: string;
+  teamId: string;
+  login: string;
+  role: TeamRole;
+  linkedHow: 'published' | 'pulled' | 'empty';
+  linkedAt: string;
+}
+
+/** What a workbook holds, for the join's choice between publishing, pulling and refusing. */
+export interface ReplicaState {
+  link: TeamLink | null;
+  /** Rows of the workbook's own data (batches, items, runs, actuals, sales inputs, decisions): 0 is an empty workbook. */
+  rows: { batches: number; items: number; runs: number; actuals: number; salesInputs: number; decisions: number };
+  /** The highest seq the replica holds, per pulled table (none before it joins). */
+  marks: Record<string, number>;
+}
