@@ -18,6 +18,7 @@ import { bringCurrent, derivedTable, metaStampRecord, need, type SourceChange } 
 import { movedSources } from '../derived/sources';
 import { writeRunCells } from './cube-build';
 import { cubeChangeSince, touchedPeriods } from './cube-change';
+import { readMeta, writeMeta } from '../db/meta';
 
 /** Items are spread over ITEM_GROUPS fixed groups (itemGroupSql); the bootstrap resamples groups of items. */
 export { ITEM_GROUPS, itemGroupSql } from './cube-build';
@@ -111,7 +112,7 @@ export function ensureAccuracyCube(db: WritableDb): number {
 const RUN_PERIODS_KEY = 'accuracy_run_periods';
 
 function readRunPeriods(db: WritableDb): Record<string, number[]> {
-  const text = db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(RUN_PERIODS_KEY) as string | undefined;
+  const text = readMeta(db, RUN_PERIODS_KEY);
   try {
     return text ? (JSON.parse(text) as Record<string, number[]>) : {};
   } catch {
@@ -158,6 +159,6 @@ function rebuildChangedRuns(db: WritableDb, change: SourceChange): number {
     if (periods === null) runPeriods[run.run_id] = periodsOfRuns.get(run.run_id) ?? [];
   }
   const live = Object.fromEntries(allRuns.filter((r) => runPeriods[r.run_id]).map((r) => [r.run_id, runPeriods[r.run_id]]));
-  db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(RUN_PERIODS_KEY, JSON.stringify(live));
+  writeMeta(db, RUN_PERIODS_KEY, JSON.stringify(live));
   return rebuilds.length;
 }

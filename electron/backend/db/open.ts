@@ -12,6 +12,7 @@ import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage'
 import { CheckedSession } from './check-memory';
 import { BUSY_TIMEOUT_MS, immediateTransactions } from './write-lock';
 import { MIGRATIONS } from './migrations/index';
+import { readMeta } from './meta';
 import type { Grain } from '../../../shared/period';
 
 export type Db = Database.Database;
@@ -165,10 +166,7 @@ function initialiseMeta(db: Db, path: string, grain: Grain, at: Date): void {
   })();
 }
 
-export function readMeta(db: ReadableDb, key: string): string | null {
-  const row = db.prepare('SELECT value FROM workbook_meta WHERE key = ?').get(key) as { value: string } | undefined;
-  return row?.value ?? null;
-}
+export { readMeta };
 
 export function workbookGrain(db: ReadableDb): Grain {
   return (readMeta(db, 'grain') as Grain | null) ?? 'month';

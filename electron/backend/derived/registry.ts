@@ -14,6 +14,7 @@
 // A migration that changes what derived data means clears its recorded stamps
 // (as 006 did with accuracy_signature and accuracy_runs) or its entry's format goes up.
 import type { ReadableDb, WritableDb } from '../db/handles';
+import { readMeta, writeMeta } from '../db/meta';
 import { readSourceStamp, writeStamp, type SourceName, type SourceStamp } from './sources';
 
 /** What a refresh is told: the stamp the data was built at (null: never, or by an older format) and the stamp now. */
@@ -63,11 +64,12 @@ export function need<K>(table: DerivedTable<K>, ...key: K extends void ? [] : [K
   return { table: table as DerivedTable<never>, key: key[0] };
 }
 
-/** A stamp recorded in workbook_meta under a fixed key (one per workbook). */
-export function metaStampRecord(metaKey: string): StampRecord<void> {
+/** A stamp recorded in workbook_meta: under a fixed key (one per workbook), or under one key per entry's key (one per run). */
+export function metaStampRecord<K = void>(metaKey: string | ((key: K) => string)): StampRecord<K> {
+  const keyOf = typeof metaKey === 'string' ? () => metaKey : metaKey;
   return {
-    read: (db) => db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(metaKey) as string | undefined,
-    write: (db, _key, stamp) => void db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(metaKey, stamp),
+    read: (db, key) => readMeta(db, keyOf(key)) ?? undefined,
+    write: (db, key, stamp) => writeMeta(db, keyOf(key), stamp),
   };
 }
 

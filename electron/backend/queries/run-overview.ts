@@ -16,7 +16,8 @@ import type { RunOverview } from '../../../shared/domain';
 import { addBuckets, periodFromKey, periodKey, type Grain } from '../../../shared/period';
 import { REBUILD_ALL_KINDS } from '../accuracy/cube-change';
 import type { ReadableDb, WritableDb } from '../db/handles';
-import { derivedTable, isCurrent, need, type DerivedNeed, type SourceChange } from '../derived/registry';
+import { deleteMeta, readMeta, writeMeta } from '../db/meta';
+import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed, type SourceChange } from '../derived/registry';
 import { WorkbenchError } from '../errors';
 import { ACTUAL_KNOWN_SQL } from '../review/line-filter';
 
@@ -36,8 +37,6 @@ const FORMAT = 2;
 const dataKey = (runId: number) => `run_overview:${runId}`;
 const stampKey = (runId: number) => `run_overview_stamp:${runId}`;
 
-const readMeta = (db: ReadableDb, key: string) => db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(key) as string | undefined;
-const writeMeta = (db: WritableDb, key: string, value: string) => void db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(key, value);
 
 interface RunRow {
   runId: number;
@@ -114,15 +113,15 @@ export const runOverviews = derivedTable<number>({
   name: 'run overviews',
   sources: ['lines', 'runs', 'imports', 'history'],
   format: FORMAT,
-  record: { read: (db, runId) => readMeta(db, stampKey(runId)), write: (db, runId, stamp) => writeMeta(db, stampKey(runId), stamp) },
+  record: metaStampRecord(stampKey),
   refresh(db, runId, change) {
     const run = runRow(db, runId);
     if (!run) {
-      db.prepare('DELETE FROM workbook_meta WHERE key IN (?, ?)').run(dataKey(runId), stampKey(runId));
+      deleteMeta(db, dataKey(runId), stampKey(runId));
       return null;
     }
     const keptText = readMeta(db, dataKey(runId));
-    const touched = keptText === undefined ? 'all' : touchedHistory(db, runId, change);
+    const touched = keptText === null ? 'all' : touchedHistory(db, runId, change);
     let kept: KeptOverview;
     if (touched === 'all') kept = computeOverview(db, run);
     else {
@@ -163,7 +162,7 @@ export function newestRunOverview(db: ReadableDb): DerivedNeed[] {
  */
 export function keptRunCells(db: ReadableDb, runId: number): { cells: { lag: number; lines: number; closed: number }[]; lineIds: [number, number] | null } | null {
   const keptText = readMeta(db, dataKey(runId));
-  if (keptText === undefined || !isCurrent(db, [runOverviewOf(runId)])) return null;
+  if (keptText === null || !isCurrent(db, [runOverviewOf(runId)])) return null;
   const kept = JSON.parse(keptText) as KeptOverview;
   return { cells: kept.forecast.map(([, lag, , lines, closed]) => ({ lag, lines, closed })), lineIds: kept.lineIds };
 }
@@ -177,7 +176,7 @@ export function runOverview(db: ReadableDb, runId: number, historyBuckets: numbe
   const row = runRow(db, runId);
   if (!row) throw new WorkbenchError('NOT_FOUND', `Forecast run ${runId} does not exist.`);
   const keptText = readMeta(db, dataKey(runId));
-  const kept = keptText !== undefined && isCurrent(db, [runOverviewOf(runId)]) ? (JSON.parse(keptText) as KeptOverview) : computeOverview(db, row);
+  const kept = keptText !== null && isCurrent(db, [runOverviewOf(runId)]) ? (JSON.parse(keptText) as KeptOverview) : computeOverview(db, row);
   const origin = periodFromKey(row.origin);
   const firstHistory = periodKey(addBuckets(origin, -(historyBuckets - 1), row.grain));
   const forecast: RunOverview['forecast'] = [];

@@ -6,8 +6,9 @@
 // grouping and ordering a 1M-line run (issue 14).
 import type { ItemGroupHeader } from '../../../shared/domain';
 import type { RunLineSortColumn } from '../../../shared/contract';
-import type { ReadableDb, WritableDb } from '../db/handles';
-import { derivedTable, isCurrent, need, type DerivedNeed } from '../derived/registry';
+import type { ReadableDb } from '../db/handles';
+import { deleteMeta, readMeta, writeMeta } from '../db/meta';
+import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed } from '../derived/registry';
 import { movedSources } from '../derived/sources';
 import type { LineFilterSql } from './line-filter';
 
@@ -80,25 +81,23 @@ interface KeptLayout {
 const FORMAT = 2;
 const dataKey = (runId: number) => `group_layout:${runId}`;
 const stampKey = (runId: number) => `group_layout_stamp:${runId}`;
-const readMeta = (db: ReadableDb, key: string) => db.prepare('SELECT value FROM workbook_meta WHERE key = ?').pluck().get(key) as string | undefined;
-const writeMeta = (db: WritableDb, key: string, value: string) => void db.prepare('INSERT OR REPLACE INTO workbook_meta (key, value) VALUES (?, ?)').run(key, value);
 
 export const defaultGroupLayouts = derivedTable<number>({
   name: 'default grouped layouts',
   // The run's lines and items, and their exception scores (whose sources these include).
   sources: ['lines', 'runs', 'imports', 'history', 'drift'],
   format: FORMAT,
-  record: { read: (db, runId) => readMeta(db, stampKey(runId)), write: (db, runId, stamp) => writeMeta(db, stampKey(runId), stamp) },
+  record: metaStampRecord(stampKey),
   refresh(db, runId, change) {
     if (!db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(runId)) {
-      db.prepare('DELETE FROM workbook_meta WHERE key IN (?, ?)').run(dataKey(runId), stampKey(runId));
+      deleteMeta(db, dataKey(runId), stampKey(runId));
       return null;
     }
     // Only new lines moved (another run's import): kept unless one of them is this run's.
     const moved = movedSources(change.built, change.now);
     const builtLines = change.built?.lines;
     if (
-      readMeta(db, dataKey(runId)) !== undefined &&
+      readMeta(db, dataKey(runId)) !== null &&
       moved.length === 1 &&
       moved[0] === 'lines' &&
       builtLines?.edits === change.now.lines?.edits &&
@@ -127,7 +126,7 @@ export const defaultGroupLayoutOf = (runId: number): DerivedNeed => need(default
 /** The default grouped layout of a run as kept; null unless kept and current (then the caller lays it out in SQL). */
 export function keptDefaultLayout(db: ReadableDb, runId: number): GroupSlot[] | null {
   const text = readMeta(db, dataKey(runId));
-  if (text === undefined || !isCurrent(db, [defaultGroupLayoutOf(runId)])) return null;
+  if (text === null || !isCurrent(db, [defaultGroupLayoutOf(runId)])) return null;
   const k = JSON.parse(text) as KeptLayout;
   const slots: GroupSlot[] = new Array(k.itemKey.length);
   let start = 0;
