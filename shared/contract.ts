@@ -8,6 +8,7 @@ import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
+import { candidatePolicy, policySegment, type PolicySimulation, type PolicySuggestion } from './policy-lab';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
 
 const empty = z.object({}).strict();
@@ -216,6 +217,19 @@ export const getAccuracySliceRequest = z
     seed: accuracySeed,
   })
   .strict();
+// ——— Policy lab (issue 16) ———
+export const simulatePolicyRequest = z.object({ policy: candidatePolicy, metric: z.enum(METRICS).default('wape'), filter: accuracyFilter, seed: accuracySeed }).strict();
+export const suggestPolicyRequest = z
+  .object({
+    by: policySegment.shape.by.default('all'),
+    /** One segment's value; every value of `by` when left out. */
+    value: z.string().max(200).optional(),
+    holdoutCycles: z.number().int().min(1).max(60).default(3),
+    metric: z.enum(METRICS).default('wape'),
+    filter: accuracyFilter,
+    seed: accuracySeed,
+  })
+  .strict();
 export const getOverrideGuidanceRequest = z.object({ lineId: id, quantity: quantity, reasonCode: z.string().max(40).optional() }).strict();
 
 export const contract = {
@@ -270,6 +284,10 @@ export const contract = {
   getTrustMap: { request: z.object({ windowCycles: z.number().int().min(1).max(60).default(9) }).strict(), response: {} as TrustMap },
   runDriftGuard: { request: empty, response: {} as { raised: DriftStatus[]; segments: DriftStatus[] } },
   getGovernanceReport: { request: empty, response: {} as GovernanceReport },
+  /** Replays past final plans under a candidate policy (read-only). */
+  simulatePolicy: { request: simulatePolicyRequest, response: {} as PolicySimulation },
+  /** Fits levers per segment on older cycles and reports them on the newest ones it did not see (read-only). */
+  suggestPolicy: { request: suggestPolicyRequest, response: {} as PolicySuggestion },
 } satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;

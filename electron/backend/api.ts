@@ -107,6 +107,9 @@ export const handlers: MethodTable = {
     announces: { 'workbook-changed': (_db, _req, out) => (out.raised.length > 0 ? { reason: 'drift' } : null) },
   },
   getGovernanceReport: { kind: 'read', current: cube, run: async (ctx) => (await import('./governance/report')).governanceReport(ctx.db, ctx.now()) },
+  // Today's stairstep, next to the replayed one, is the cube's.
+  simulatePolicy: { kind: 'read', current: cube, run: async (ctx, req) => (await import('./policy-lab/handlers')).simulatePolicy(ctx, req) },
+  suggestPolicy: { kind: 'read', run: async (ctx, req) => (await import('./policy-lab/handlers')).suggestPolicy(ctx, req) },
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -39,7 +39,7 @@ export function itemAttributeNames(db: ReadableDb): string[] {
  * absolute seasonal difference of the item's actuals up to the bucket of the
  * run's origin. Only built when the metric is MASE.
  */
-function scaleCte(db: ReadableDb, filter: AccuracyFilter): string {
+export function scaleCte(db: ReadableDb, filter: AccuracyFilter): string {
   const grain = workbookGrain(db);
   const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
   if (runs.length === 0) return 'scale (run_id, item_key, location_key, scale) AS (SELECT NULL, NULL, NULL, NULL WHERE 0)';

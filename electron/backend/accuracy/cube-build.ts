@@ -39,8 +39,8 @@ export const itemGroupSql = (itemKey: string) => `((${itemKey} * 2654435761) % 4
  */
 const plannerKeySql = (d: string) => `CASE WHEN ${d}.batch_id IS NOT NULL THEN '${IMPORTED_PLANNER_PREFIX}' || coalesce(${d}.recorded_by, ${d}.decided_by, '') ELSE ${d}.decided_by END`;
 
-/** Override size bucket as the cells have always had it: |final − model| × 100 / model against the edges. */
-function sizeBucket(m: number, f: number): number {
+/** Override size bucket as the cells have always had it (and the policy lab replays it): |final − model| × 100 / model against the edges. */
+export function sizeBucket(m: number, f: number): number {
   if (m <= 0) return SIZE_BUCKET_EDGES.length - 1;
   const pct = (Math.abs(f - m) * 100.0) / m;
   for (let b = SIZE_BUCKET_EDGES.length - 1; b >= 1; b--) if (pct >= SIZE_BUCKET_EDGES[b]!) return b;

@@ -1,0 +1,168 @@
+// The facts the policy lab replays, one entry per forecast line with a known
+// actual: read once with one SQL query into typed arrays, so applying levers is
+// a tight loop over numbers. The figures the accuracy engine keeps in its cube
+// are sums of exactly these per-line facts (the same join as the attribute
+// slice: current actual, final plan from line_state, the benchmarks of
+// cube-build.ts), so a replay with no lever reproduces today's figures.
+import { SEASON_LENGTH, bucketKeyOf, type Grain } from '../../../shared/period';
+import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
+import type { ReadableDb } from '../db/handles';
+import { workbookGrain } from '../db/open';
+import { WorkbenchError } from '../errors';
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../review/line-filter';
+import { itemGroupSql, seasonsBackSql } from '../accuracy/cube';
+import { scaleCte } from '../accuracy/attribute-slice';
+import { lineWhere } from '../accuracy/filter';
+import { policyResolver } from '../decisions/policy';
+
+/** The item dimensions a segment can name: 'category', 'abc_class' or 'attr:<name>'. */
+export type SegmentBy = 'category' | 'abc_class' | `attr:${string}`;
+
+export interface LineFacts {
+  count: number;
+  lineId: Float64Array;
+  runId: Int32Array;
+  period: Int32Array;
+  /** The bucket of the line's run's origin (yyyymmdd): what was known when the line was planned. */
+  originBucket: Int32Array;
+  model: Float64Array;
+  final: Float64Array;
+  actual: Float64Array;
+  /** NaN where the line has no sales input. */
+  sales: Float64Array;
+  /** MASE's in-sample scale; NaN where there is none (only read for MASE). */
+  scale: Float64Array;
+  /** The bootstrap's item group (accuracy_cells.item_group). */
+  group: Uint8Array;
+  /** Both benchmarks exist: the stairstep's lines. */
+  hasBench: Uint8Array;
+  /** The workbook's approval thresholds for the line's item (NaN: none). */
+  approvalPct: Float64Array;
+  approvalUnits: Float64Array;
+  /** Per dimension asked for: each line's value as an index into `values` (-1: none). */
+  dims: Map<SegmentBy, { codes: Int32Array; values: string[] }>;
+}
+
+function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS {
+  return Object.hasOwn(ATTRIBUTE_COLUMNS, name);
+}
+
+/** The SQL of a dimension over items `i`; throws INVALID_REQUEST for an attribute no item has. */
+function dimensionSql(db: ReadableDb, by: SegmentBy, params: Record<string, unknown>, n: number): string {
+  if (by === 'category') return 'i.category';
+  if (by === 'abc_class') return 'i.abc_class';
+  const name = by.slice('attr:'.length);
+  if (isAttributeColumn(name)) return `i.${ATTRIBUTE_COLUMNS[name]}`;
+  if (!db.prepare('SELECT 1 FROM items, json_each(items.attributes) a WHERE a.key = ? LIMIT 1').get(name)) {
+    throw new WorkbenchError('INVALID_REQUEST', `No item has an attribute named “${name}”: a segment can be all, category, abc_class or an item attribute.`);
+  }
+  params[`attr${n}`] = name;
+  return `(SELECT ${ATTRIBUTE_TEXT_SQL} FROM json_each(i.attributes) a WHERE a.key = @attr${n})`;
+}
+
+export function readLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, dimensions: SegmentBy[]): LineFacts {
+  const grain: Grain = workbookGrain(db);
+  const season = SEASON_LENGTH[grain];
+  const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
+  const where = lineWhere(filter);
+  const params: Record<string, unknown> = { ...where.params };
+  const dims = [...new Set(dimensions)];
+  const dimSql = dims.map((d, n) => `${dimensionSql(db, d, params, n)} AS d${n}`);
+  const needsScale = metric === 'mase';
+  const buckets = runs.length === 0 ? '(NULL, NULL)' : runs.map((r) => `(${r.run_id}, ${bucketKeyOf(r.origin, r.grain)})`).join(', ');
+  // MASE's scale brings its own origin_bucket (the same runs and buckets).
+  // Per item first: its group and dimensions, once per item rather than per line.
+  const sql = `
+WITH ${needsScale ? `${scaleCte(db, filter)},` : `origin_bucket (run_id, ob) AS (VALUES ${buckets}),`}
+  item_facts AS MATERIALIZED (
+    SELECT i.item_key, ${itemGroupSql('i.item_key')} AS grp, i.category AS category, i.abc_class AS abc${dimSql.map((s) => `, ${s}`).join('')} FROM items i)
+SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_quantity, fl.quantity), a.quantity, si.quantity,
+       ${needsScale ? 'sc.scale' : 'NULL'}, it.grp,
+       EXISTS (SELECT 1 FROM actuals nv WHERE nv.item_key = fl.item_key AND nv.location_key = fl.location_key AND nv.period = o.ob AND nv.superseded_at IS NULL)
+         AND EXISTS (SELECT 1 FROM actuals sn WHERE sn.item_key = fl.item_key AND sn.location_key = fl.location_key AND sn.superseded_at IS NULL
+                        AND sn.period = ${seasonsBackSql('fl.period', `max(1, (fl.lag + ${season - 1}) / ${season})`, grain)}),
+       it.category, it.abc${dims.map((_, n) => `, it.d${n}`).join('')}
+  FROM forecast_lines fl
+  JOIN forecast_runs r ON r.run_id = fl.run_id
+  JOIN origin_bucket o ON o.run_id = fl.run_id
+  JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
+  JOIN items i ON i.item_key = fl.item_key
+  JOIN item_facts it ON it.item_key = fl.item_key
+  LEFT JOIN line_state ls ON ls.line_id = fl.line_id
+  LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
+  ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
+ ${where.sql}
+ ORDER BY fl.line_id`;
+  const rows = db.prepare(sql).raw().all(params) as (number | string | null)[][];
+  const count = rows.length;
+  const facts: LineFacts = {
+    count,
+    lineId: new Float64Array(count),
+    runId: new Int32Array(count),
+    period: new Int32Array(count),
+    originBucket: new Int32Array(count),
+    model: new Float64Array(count),
+    final: new Float64Array(count),
+    actual: new Float64Array(count),
+    sales: new Float64Array(count),
+    scale: new Float64Array(count),
+    group: new Uint8Array(count),
+    hasBench: new Uint8Array(count),
+    approvalPct: new Float64Array(count),
+    approvalUnits: new Float64Array(count),
+    dims: new Map(dims.map((d) => [d, { codes: new Int32Array(count), values: [] }])),
+  };
+  const resolve = policyResolver(db);
+  const thresholds = new Map<string, [number, number]>();
+  const dimCodes = dims.map((d) => ({ column: facts.dims.get(d)!, index: new Map<string, number>() }));
+  for (let i = 0; i < count; i++) {
+    const r = rows[i]!;
+    facts.lineId[i] = r[0] as number;
+    facts.runId[i] = r[1] as number;
+    facts.period[i] = r[2] as number;
+    facts.originBucket[i] = r[3] as number;
+    facts.model[i] = r[4] as number;
+    facts.final[i] = r[5] as number;
+    facts.actual[i] = r[6] as number;
+    facts.sales[i] = r[7] === null ? NaN : (r[7] as number);
+    facts.scale[i] = r[8] === null ? NaN : (r[8] as number);
+    facts.group[i] = r[9] as number;
+    facts.hasBench[i] = r[10] as number;
+    const category = r[11] as string | null;
+    const abcClass = r[12] as string | null;
+    const key = `${category}\u0000${abcClass}`;
+    let t = thresholds.get(key);
+    if (!t) {
+      const p = resolve({ category, abcClass });
+      thresholds.set(key, (t = [p.approvalPct ?? NaN, p.approvalUnits ?? NaN]));
+    }
+    facts.approvalPct[i] = t[0];
+    facts.approvalUnits[i] = t[1];
+    for (let d = 0; d < dimCodes.length; d++) {
+      const raw = r[13 + d];
+      const { column, index } = dimCodes[d]!;
+      if (raw === null || raw === undefined) {
+        column.codes[i] = -1;
+        continue;
+      }
+      const text = String(raw);
+      let code = index.get(text);
+      if (code === undefined) {
+        index.set(text, (code = column.values.length));
+        column.values.push(text);
+      }
+      column.codes[i] = code;
+    }
+  }
+  return facts;
+}
+
+/** The item id of some lines (for the flipped lines the answer names). */
+export function itemIdsOfLines(db: ReadableDb, lineIds: number[]): Map<number, string> {
+  if (lineIds.length === 0) return new Map();
+  const rows = db
+    .prepare('SELECT fl.line_id, i.item_id FROM forecast_lines fl JOIN items i ON i.item_key = fl.item_key WHERE fl.line_id IN (SELECT value FROM json_each(?))')
+    .raw()
+    .all(JSON.stringify(lineIds)) as [number, string][];
+  return new Map(rows);
+}

@@ -1,0 +1,43 @@
+// Replays the team's history under a candidate policy (issue 16 item 1): every
+// past final plan recomputed line by line, and its figures next to today's.
+// Today's stairstep is the engine's own (the cube); the simulated one is the
+// same with its final step replayed from the line facts.
+import type { AccuracyFilter, Metric, Stairstep } from '../../../shared/accuracy';
+import type { CandidatePolicy, PolicySimulation } from '../../../shared/policy-lab';
+import { CI_METHOD, bootstrapWeights } from '../accuracy/bootstrap';
+import { fvaStairstep } from '../accuracy/stairstep';
+import type { ReadableDb } from '../db/handles';
+import { changeSlices, directionSizeOf, finalStepOf, flippedLines, workloadOf } from './figures';
+import { dimensionsOf, replayPolicy } from './levers';
+import { readLineFacts } from './line-facts';
+
+export interface SimulationRequest {
+  policy: CandidatePolicy;
+  metric: Metric;
+  filter: AccuracyFilter;
+  seed?: number | undefined;
+}
+
+export function simulatePolicy(db: ReadableDb, req: SimulationRequest): PolicySimulation {
+  const { policy, metric, filter } = req;
+  const weights = bootstrapWeights(req.seed);
+  const facts = readLineFacts(db, filter, metric, dimensionsOf(policy.rules));
+  const replay = replayPolicy(facts, policy);
+  const baseline = fvaStairstep(db, filter, metric, req.seed);
+  const simulatedFinal = finalStepOf(facts, replay.plan, metric, weights);
+  const simulated: Stairstep = { ...baseline, steps: baseline.steps.map((s) => (s.source === 'final' ? simulatedFinal : s)) };
+  const slices = changeSlices(facts, replay, policy, metric, weights);
+  return {
+    metric,
+    policy,
+    lines: facts.count,
+    stairstep: { baseline, simulated },
+    change: slices.change,
+    directionSize: { baseline: directionSizeOf(facts, facts.final, metric, weights), simulated: directionSizeOf(facts, replay.plan, metric, weights) },
+    changeByDirectionSize: slices.byDirectionSize,
+    changeByRule: slices.byRule,
+    workload: workloadOf(facts, replay, policy),
+    flips: flippedLines(db, facts, replay),
+    ciMethod: CI_METHOD,
+  };
+}
