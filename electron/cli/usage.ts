@@ -120,3 +120,28 @@ export const TEAM_USAGE = `fwb team init|add-user|remove-user|dev-server|join �
       Again on a linked workbook: it pulls what it has not yet.
   The password comes as libpq's come: in the URL, PGPASSWORD, ~/.pgpass (or PGPASSFILE), or a
   PGSERVICE section of ~/.pg_service.conf; it is never printed.`;
+
+export const SIMULATE_USAGE = `fwb simulate --db FILE [--metric M] [--segment TYPE=VALUE] [--min-change PCT] [--damp-up K] [--damp-down K] [--cap PCT] [--model-decides] [--suggest --holdout-cycles N] [--json]
+  The policy lab, read-only: replays every past final plan under a candidate policy, line by
+  line, and shows its accuracy next to today's (stairstep, direction × size, FVA of the change
+  with its 95 % interval), the workload and the lines whose outcome flips. Nothing is written.
+  --segment TYPE=VALUE  the lines the levers apply to: all (default), category=NAME, abc-class=A|B|C,
+                        or any item attribute (brand=NAME, a key of the imported attributes);
+                        other lines keep today's plan
+  --min-change PCT      an override changing the model by less than PCT % is not applied
+  --damp-up K           upward overrides count K times (final = model + K × (override − model)), 0 to 2
+  --damp-down K         the same for downward overrides
+  --cap PCT             an applied change is at most PCT % of the model
+  --model-decides       no override is applied: the model decides alone
+  --adopt-sales-input   where the segment's sales input beat the model on earlier cycles (actuals
+                        known at the line's origin, at least 30 lines), the sales input is proposed
+  --approval-pct PCT, --approval-units N
+                        approval thresholds instead of the workbook's: what would have waited
+  --suggest             instead of levers: fit them per segment (--segment TYPE, or TYPE=VALUE for
+                        one) on older cycles and report them on the newest cycles the fit did not see;
+                        a segment with fewer than 30 overrides is "too few to tell"
+  --holdout-cycles N    with --suggest: how many of the newest cycles to hold out (default 3)
+  --metric M            wape (default), mae, bias, mape, smape, mase, rmse
+  --run ID, --lag N, --from PERIOD, --to PERIOD   only these lines (as fwb accuracy)
+  --json                one JSON object on stdout (the API's answer)
+  Exit 0 done, 1 failed, 2 usage error, 3 input rejected.`;

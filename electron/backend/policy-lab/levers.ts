@@ -9,6 +9,7 @@
 // 5. the change is capped at capPct % of the model (a model of 0 has no % to cap by);
 // 6. a plan is never below 0.
 import { SALES_EVIDENCE_MIN, type CandidatePolicy, type PolicyLevers, type PolicyRule } from '../../../shared/policy-lab';
+import { WorkbenchError } from '../errors';
 import type { LineFacts, SegmentBy } from './line-facts';
 
 export function appliedPlan(levers: PolicyLevers, model: number, proposed: number): number {
@@ -39,7 +40,11 @@ export function ruleOfLines(facts: LineFacts, policy: CandidatePolicy): Int16Arr
     if (rule.segment.by === 'all') return () => true;
     const dim = facts.dims.get(rule.segment.by)!;
     const code = dim.values.indexOf(rule.segment.value);
-    return (i: number) => code >= 0 && dim.codes[i] === code;
+    if (code < 0) {
+      const name = rule.segment.by === 'abc_class' ? 'ABC class' : rule.segment.by.replace(/^attr:/, '');
+      throw new WorkbenchError('INVALID_REQUEST', `No line with a known actual is in ${name} “${rule.segment.value}”. Values: ${[...dim.values].sort().slice(0, 30).join(', ') || '(none)'}.`);
+    }
+    return (i: number) => dim.codes[i] === code;
   });
   for (let i = 0; i < facts.count; i++) {
     for (let r = 0; r < matchers.length; r++) {

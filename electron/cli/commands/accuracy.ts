@@ -54,7 +54,7 @@ async function call<M extends MethodName>(client: Client, method: M, payload: Re
  * write open makes first (most of a call's time on a big workbook). Otherwise
  * read-write: the engine brings its cube up to date first, as the app does.
  */
-async function openForAccuracy(dbPath: string): Promise<Client> {
+export async function openForAccuracy(dbPath: string): Promise<Client> {
   let look: Client | null = null;
   try {
     look = await Client.open({ dbPath, access: 'read' });
@@ -75,7 +75,7 @@ async function openForAccuracy(dbPath: string): Promise<Client> {
 const digitsOf = (metric: Metric) => metricDigits(metric) + 1;
 
 /** An aligned text table: the first column left-aligned, the others right-aligned unless named in `left`. */
-function table(headers: string[], rows: string[][], left = new Set([0])): string {
+export function table(headers: string[], rows: string[][], left = new Set([0])): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
