@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
+import { refreshLineState } from '../../electron/backend/decisions/projection';
 import { runCli } from '../../electron/cli/main';
 import type { Metric, StairstepStep } from '../../shared/accuracy';
 import type { PolicyLevers, PolicyRule, PolicySimulation } from '../../shared/policy-lab';
@@ -257,5 +258,18 @@ describe('policy lab: the simulator on a workbook with planted behaviour', () =>
         });
       }
     });
+  });
+
+  // Last: it writes to the workbook.
+  it('a decision written after a simulation is in the next one (the kept facts are renewed by any write)', async () => {
+    const before = await simulate(all({ dampUp: 0.5 }));
+    const line = lines.find((l) => l.final === l.model)!;
+    ctx.db.prepare("INSERT INTO decisions (line_id, action, quantity, source, reason_code, decided_by, decided_at, status) VALUES (?, 'override', ?, 'override', 'promotion', 'ana', ?, 'final')").run(line.lineId, line.model * 3, FIXED_NOW().toISOString());
+    refreshLineState(ctx.db, line.lineId);
+    const after = await simulate(all({ dampUp: 0.5 }));
+    expect(after.workload.baseline.decisions).toBe(before.workload.baseline.decisions + 1);
+    const now = readLines(ctx);
+    expect(after.change.before).toBeCloseTo(wape(now, (l) => l.final), 9);
+    expect(after.change.after).toBeCloseTo(wape(now, (l) => expectedPlan(l, { dampUp: 0.5 })), 9);
   });
 });

@@ -14,6 +14,7 @@ import { itemGroupSql, seasonsBackSql } from '../accuracy/cube';
 import { scaleCte } from '../accuracy/attribute-slice';
 import { lineWhere } from '../accuracy/filter';
 import { policyResolver } from '../decisions/policy';
+import { DerivedMemo } from '../derived/registry';
 
 /** The item dimensions a segment can name: 'category', 'abc_class' or 'attr:<name>'. */
 export type SegmentBy = 'category' | 'abc_class' | `attr:${string}`;
@@ -60,7 +61,20 @@ function dimensionSql(db: ReadableDb, by: SegmentBy, params: Record<string, unkn
   return `(SELECT ${ATTRIBUTE_TEXT_SQL} FROM json_each(i.attributes) a WHERE a.key = @attr${n})`;
 }
 
+/**
+ * The facts of the last few questions, kept until anything is written: moving a
+ * lever replays them (a loop over typed arrays) instead of reading them again,
+ * which is most of an answer's time. Keyed by what the query reads: the filter,
+ * whether MASE's scale is needed, the dimensions.
+ */
+const memo = new DerivedMemo<LineFacts>('policy lab line facts', 2);
+
 export function readLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, dimensions: SegmentBy[]): LineFacts {
+  const dims = [...new Set(dimensions)].sort();
+  return memo.get(db, JSON.stringify([filter, metric === 'mase', dims]), () => queryLineFacts(db, filter, metric, dims));
+}
+
+function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, dimensions: SegmentBy[]): LineFacts {
   const grain: Grain = workbookGrain(db);
   const season = SEASON_LENGTH[grain];
   const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];

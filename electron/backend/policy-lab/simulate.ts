@@ -7,6 +7,7 @@ import type { CandidatePolicy, PolicySimulation } from '../../../shared/policy-l
 import { CI_METHOD, bootstrapWeights } from '../accuracy/bootstrap';
 import { fvaStairstep } from '../accuracy/stairstep';
 import type { ReadableDb } from '../db/handles';
+import { DerivedMemo } from '../derived/registry';
 import { changeSlices, directionSizeOf, finalStepOf, flippedLines, workloadOf } from './figures';
 import { dimensionsOf, replayPolicy } from './levers';
 import { readLineFacts } from './line-facts';
@@ -18,12 +19,15 @@ export interface SimulationRequest {
   seed?: number | undefined;
 }
 
+/** Today's stairstep does not move with the levers: kept until anything is written, as the line facts are. */
+const todaysStairstep = new DerivedMemo<Stairstep>('policy lab stairstep of today', 4);
+
 export function simulatePolicy(db: ReadableDb, req: SimulationRequest): PolicySimulation {
   const { policy, metric, filter } = req;
   const weights = bootstrapWeights(req.seed);
   const facts = readLineFacts(db, filter, metric, dimensionsOf(policy.rules));
   const replay = replayPolicy(facts, policy);
-  const baseline = fvaStairstep(db, filter, metric, req.seed);
+  const baseline = todaysStairstep.get(db, JSON.stringify([filter, metric, req.seed ?? null]), () => fvaStairstep(db, filter, metric, req.seed));
   const simulatedFinal = finalStepOf(facts, replay.plan, metric, weights);
   const simulated: Stairstep = { ...baseline, steps: baseline.steps.map((s) => (s.source === 'final' ? simulatedFinal : s)) };
   const slices = changeSlices(facts, replay, policy, metric, weights);
