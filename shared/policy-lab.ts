@@ -116,6 +116,9 @@ export interface PolicySimulation {
   changeByDirectionSize: SliceChangeRow[];
   /** The FVA of the change per rule (and the lines no rule holds). */
   changeByRule: SliceChangeRow[];
+  /** The FVA of the change on the lines off the model today, per planner who overrode and per reason. */
+  changeByPlanner: SliceChangeRow[];
+  changeByReason: SliceChangeRow[];
   workload: { baseline: PolicyWorkload; simulated: PolicyWorkload };
   flips: { toWorse: number; toBetter: number; lines: FlippedLine[] };
   ciMethod: string;

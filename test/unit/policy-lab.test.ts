@@ -12,7 +12,7 @@ import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { refreshLineState } from '../../electron/backend/decisions/projection';
 import { runCli } from '../../electron/cli/main';
-import type { Metric, StairstepStep } from '../../shared/accuracy';
+import type { Metric, SliceTable, StairstepStep } from '../../shared/accuracy';
 import type { PolicyLevers, PolicyRule, PolicySimulation } from '../../shared/policy-lab';
 import { ok, refused } from '../helpers/api';
 import { fillPlantedWorkbook } from '../helpers/planted-workbook';
@@ -28,6 +28,7 @@ interface Line {
   sales: number | null;
   category: string;
   brand: string;
+  reason: string | null;
 }
 
 /** Every forecast line with its current actual, today's plan and sales input, straight from the tables. */
@@ -35,7 +36,7 @@ function readLines(ctx: BackendContext): Line[] {
   return ctx.db
     .prepare(
       `SELECT fl.line_id AS lineId, r.origin, fl.period, fl.quantity AS model, coalesce(ls.final_quantity, fl.quantity) AS final, a.quantity AS actual,
-              si.quantity AS sales, i.category, i.brand
+              si.quantity AS sales, i.category, i.brand, ls.reason_code AS reason
          FROM forecast_lines fl
          JOIN forecast_runs r ON r.run_id = fl.run_id
          JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
@@ -151,6 +152,25 @@ describe('policy lab: the simulator on a workbook with planted behaviour', () =>
     expect(sim.workload.simulated.salesInputsAdopted).toBe(adopted);
     // The sales input is close to the actual in Beverages: adopting it helps.
     expect(sim.change.fva!).toBeGreaterThan(0);
+  });
+
+  it('the change per planner and per reason: today’s side is the engine’s override slice, the simulated side a recomputation', async () => {
+    const sim = await simulate(all({ dampUp: 0.5 }));
+    for (const by of ['planner', 'reason'] as const) {
+      const engine = (await ok(ctx, 'getAccuracySlice', { by, metric: 'wape' })) as SliceTable;
+      const rows = by === 'planner' ? sim.changeByPlanner : sim.changeByReason;
+      expect(rows.map((r) => [r.key, r.label, r.n]).sort()).toEqual(engine.rows.map((r) => [r.key, r.label, r.n]).sort());
+      for (const row of rows) {
+        const e = engine.rows.find((r) => r.key === row.key)!;
+        expect(row.before).toBeCloseTo(e.final!, 9);
+      }
+    }
+    const promotion = sim.changeByReason.find((r) => r.key === 'promotion')!;
+    const promoted = lines.filter((l) => l.final !== l.model && l.reason === 'promotion');
+    expect(promotion.after).toBeCloseTo(wape(promoted, (l) => expectedPlan(l, { dampUp: 0.5 })), 9);
+    // The blind tweaks carry "promotion": damping them helps; the informed cuts ("lost business") are left alone.
+    expect(promotion.fva!).toBeGreaterThan(0);
+    expect(sim.changeByReason.find((r) => r.key === 'lost_business')!.touched).toBe(0);
   });
 
   it('approval thresholds: what would have waited for a manager', async () => {

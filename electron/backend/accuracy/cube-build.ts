@@ -102,17 +102,20 @@ SELECT fl.item_key * @seriesBase + fl.location_key, fl.period * ${PERIOD_LAG} + 
 }
 const PERIOD_LAG = 1_048_576;
 
+const latestOverride = (what: string) =>
+  `(SELECT ${what} FROM decisions d WHERE d.line_id = ls.line_id AND d.action = 'override' AND d.quantity = ls.final_quantity ORDER BY d.decision_id DESC LIMIT 1)`;
+
 /**
- * The reason and author of overridden lines: those of the latest decision when
- * it is in force, else of the override whose quantity the plan still carries.
+ * The reason and author of an overridden line (line_state ls, its decision ld):
+ * those of the latest decision when it is in force, else of the override whose
+ * quantity the plan still carries. Also what the policy lab slices by.
  */
+export const OVERRIDE_REASON_SQL = `CASE WHEN ls.status IN ('final', 'approved') THEN ls.reason_code ELSE ${latestOverride('d.reason_code')} END`;
+export const OVERRIDE_PLANNER_SQL = `CASE WHEN ls.status IN ('final', 'approved') THEN ${plannerKeySql('ld')} ELSE ${latestOverride(plannerKeySql('d'))} END`;
+
 function overrideFactsSql(): string {
-  const latestOverride = (what: string) =>
-    `(SELECT ${what} FROM decisions d WHERE d.line_id = ls.line_id AND d.action = 'override' AND d.quantity = ls.final_quantity ORDER BY d.decision_id DESC LIMIT 1)`;
   return `
-SELECT ls.line_id,
-       CASE WHEN ls.status IN ('final', 'approved') THEN ls.reason_code ELSE ${latestOverride('d.reason_code')} END,
-       CASE WHEN ls.status IN ('final', 'approved') THEN ${plannerKeySql('ld')} ELSE ${latestOverride(plannerKeySql('d'))} END
+SELECT ls.line_id, ${OVERRIDE_REASON_SQL}, ${OVERRIDE_PLANNER_SQL}
   FROM line_state ls
   LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
  WHERE ls.line_id IN (SELECT value FROM json_each(@lines))`;

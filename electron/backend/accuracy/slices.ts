@@ -45,7 +45,8 @@ const KEY_SQL: Record<LineSlice, string> = {
 /** Slices whose rows read in their natural order rather than by sample size. */
 const ORDERED: ReadonlySet<LineSlice> = new Set(['size', 'lag', 'period', 'model_version', 'run', 'direction']);
 
-function labeller(db: ReadableDb, by: LineSlice): (key: string | number | null) => string {
+/** How a slice names its keys (also the policy lab's slices by planner and reason). */
+export function labeller(db: ReadableDb, by: LineSlice): (key: string | number | null) => string {
   const none = (k: string | number | null) => (k === null || k === '' ? '(none)' : String(k));
   if (by === 'planner' || by === 'owner') {
     const names = new Map((db.prepare('SELECT user_id, display_name FROM users').all() as { user_id: string; display_name: string }[]).map((u) => [u.user_id, u.display_name]));

@@ -8,9 +8,10 @@ import { periodFromKey } from '../../../shared/period';
 import type { CandidatePolicy, FlippedLine, PolicyWorkload, SliceChangeRow } from '../../../shared/policy-lab';
 import { CI_METHOD } from '../accuracy/bootstrap';
 import { sizeBucket } from '../accuracy/cube-build';
+import { labeller } from '../accuracy/slices';
 import type { ReadableDb } from '../db/handles';
 import { Comparison, LINE_TERMS } from './comparison';
-import { itemIdsOfLines, type LineFacts } from './line-facts';
+import { itemIdsOfLines, type Dictionary, type LineFacts } from './line-facts';
 import type { Replay } from './levers';
 
 /** Which lines a figure covers (null: every line). */
@@ -58,6 +59,26 @@ export function directionSizeOf(facts: LineFacts, plan: Float64Array, metric: Me
 
 function changeRows(keys: { key: string; label: string }[], cs: Comparison[], metric: Metric, weights: Uint8Array[]): SliceChangeRow[] {
   return cs.flatMap((c, k) => (c.lines === 0 ? [] : [{ ...keys[k]!, ...c.result(metric, weights), touched: c.touched }]));
+}
+
+/**
+ * The FVA of the change per value of a dictionary (who overrode, or why) over the
+ * lines off the model today, largest first, named as the engine's slices name them.
+ */
+export function changeByOverride(db: ReadableDb, facts: LineFacts, replay: Replay, by: 'planner' | 'reason', metric: Metric, weights: Uint8Array[]): SliceChangeRow[] {
+  const dictionary: Dictionary = facts[by];
+  const cs = Array.from({ length: dictionary.values.length + 1 }, () => new Comparison(LINE_TERMS[metric]));
+  for (let i = 0; i < facts.count; i++) {
+    const f = facts.final[i]!;
+    if (f === facts.model[i]!) continue;
+    const code = dictionary.codes[i]!;
+    const c = cs[code < 0 ? dictionary.values.length : code]!;
+    c.add(facts.group[i]!, f, replay.plan[i]!, facts.actual[i]!, facts.scale[i]!);
+    if (replay.plan[i] !== f) c.touched++;
+  }
+  const label = labeller(db, by);
+  const keys = [...dictionary.values.map((v) => ({ key: v, label: label(v) })), { key: '', label: '(none)' }];
+  return changeRows(keys, cs, metric, weights).sort((x, y) => y.n - x.n || x.key.localeCompare(y.key));
 }
 
 /** The FVA of the change (today's plan → the replayed one) per direction × size of today's override, and per rule. */

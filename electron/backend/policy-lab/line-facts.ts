@@ -11,6 +11,7 @@ import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../review/line-filter';
 import { itemGroupSql, seasonsBackSql } from '../accuracy/cube';
+import { OVERRIDE_PLANNER_SQL, OVERRIDE_REASON_SQL } from '../accuracy/cube-build';
 import { scaleCte } from '../accuracy/attribute-slice';
 import { lineWhere } from '../accuracy/filter';
 import { policyResolver } from '../decisions/policy';
@@ -41,7 +42,38 @@ export interface LineFacts {
   approvalPct: Float64Array;
   approvalUnits: Float64Array;
   /** Per dimension asked for: each line's value as an index into `values` (-1: none). */
-  dims: Map<SegmentBy, { codes: Int32Array; values: string[] }>;
+  dims: Map<SegmentBy, Dictionary>;
+  /** Of lines off the model today: who overrode (the cube's planner key) and why; -1 elsewhere. */
+  planner: Dictionary;
+  reason: Dictionary;
+}
+
+/** Text values of one column, each line's as a number. */
+export interface Dictionary {
+  codes: Int32Array;
+  values: string[];
+}
+
+function dictionaryColumn(count: number): Dictionary & { code(i: number, raw: unknown): void } {
+  const index = new Map<string, number>();
+  const column = {
+    codes: new Int32Array(count),
+    values: [] as string[],
+    code(i: number, raw: unknown) {
+      if (raw === null || raw === undefined) {
+        column.codes[i] = -1;
+        return;
+      }
+      const text = String(raw);
+      let code = index.get(text);
+      if (code === undefined) {
+        index.set(text, (code = column.values.length));
+        column.values.push(text);
+      }
+      column.codes[i] = code;
+    },
+  };
+  return column;
 }
 
 function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS {
@@ -95,6 +127,8 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
        EXISTS (SELECT 1 FROM actuals nv WHERE nv.item_key = fl.item_key AND nv.location_key = fl.location_key AND nv.period = o.ob AND nv.superseded_at IS NULL)
          AND EXISTS (SELECT 1 FROM actuals sn WHERE sn.item_key = fl.item_key AND sn.location_key = fl.location_key AND sn.superseded_at IS NULL
                         AND sn.period = ${seasonsBackSql('fl.period', `max(1, (fl.lag + ${season - 1}) / ${season})`, grain)}),
+       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
+       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END,
        it.category, it.abc${dims.map((_, n) => `, it.d${n}`).join('')}
   FROM forecast_lines fl
   JOIN forecast_runs r ON r.run_id = fl.run_id
@@ -103,6 +137,7 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
   JOIN items i ON i.item_key = fl.item_key
   JOIN item_facts it ON it.item_key = fl.item_key
   LEFT JOIN line_state ls ON ls.line_id = fl.line_id
+  LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
   LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
   ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
  ${where.sql}
@@ -124,11 +159,19 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     hasBench: new Uint8Array(count),
     approvalPct: new Float64Array(count),
     approvalUnits: new Float64Array(count),
-    dims: new Map(dims.map((d) => [d, { codes: new Int32Array(count), values: [] }])),
+    dims: new Map(),
+    planner: dictionaryColumn(count),
+    reason: dictionaryColumn(count),
   };
+  const planner = facts.planner as ReturnType<typeof dictionaryColumn>;
+  const reason = facts.reason as ReturnType<typeof dictionaryColumn>;
+  const dimColumns = dims.map((d) => {
+    const column = dictionaryColumn(count);
+    facts.dims.set(d, column);
+    return column;
+  });
   const resolve = policyResolver(db);
   const thresholds = new Map<string, [number, number]>();
-  const dimCodes = dims.map((d) => ({ column: facts.dims.get(d)!, index: new Map<string, number>() }));
   for (let i = 0; i < count; i++) {
     const r = rows[i]!;
     facts.lineId[i] = r[0] as number;
@@ -142,8 +185,10 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     facts.scale[i] = r[8] === null ? NaN : (r[8] as number);
     facts.group[i] = r[9] as number;
     facts.hasBench[i] = r[10] as number;
-    const category = r[11] as string | null;
-    const abcClass = r[12] as string | null;
+    planner.code(i, r[11]);
+    reason.code(i, r[12]);
+    const category = r[13] as string | null;
+    const abcClass = r[14] as string | null;
     const key = `${category}\u0000${abcClass}`;
     let t = thresholds.get(key);
     if (!t) {
@@ -152,21 +197,7 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     }
     facts.approvalPct[i] = t[0];
     facts.approvalUnits[i] = t[1];
-    for (let d = 0; d < dimCodes.length; d++) {
-      const raw = r[13 + d];
-      const { column, index } = dimCodes[d]!;
-      if (raw === null || raw === undefined) {
-        column.codes[i] = -1;
-        continue;
-      }
-      const text = String(raw);
-      let code = index.get(text);
-      if (code === undefined) {
-        index.set(text, (code = column.values.length));
-        column.values.push(text);
-      }
-      column.codes[i] = code;
-    }
+    for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, r[15 + d]);
   }
   return facts;
 }

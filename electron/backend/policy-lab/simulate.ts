@@ -8,7 +8,7 @@ import { CI_METHOD, bootstrapWeights } from '../accuracy/bootstrap';
 import { fvaStairstep } from '../accuracy/stairstep';
 import type { ReadableDb } from '../db/handles';
 import { DerivedMemo } from '../derived/registry';
-import { changeSlices, directionSizeOf, finalStepOf, flippedLines, workloadOf } from './figures';
+import { changeByOverride, changeSlices, directionSizeOf, finalStepOf, flippedLines, workloadOf } from './figures';
 import { dimensionsOf, replayPolicy } from './levers';
 import { readLineFacts } from './line-facts';
 
@@ -40,6 +40,8 @@ export function simulatePolicy(db: ReadableDb, req: SimulationRequest): PolicySi
     directionSize: { baseline: directionSizeOf(facts, facts.final, metric, weights), simulated: directionSizeOf(facts, replay.plan, metric, weights) },
     changeByDirectionSize: slices.byDirectionSize,
     changeByRule: slices.byRule,
+    changeByPlanner: changeByOverride(db, facts, replay, 'planner', metric, weights),
+    changeByReason: changeByOverride(db, facts, replay, 'reason', metric, weights),
     workload: workloadOf(facts, replay, policy),
     flips: flippedLines(db, facts, replay),
     ciMethod: CI_METHOD,

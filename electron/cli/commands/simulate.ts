@@ -114,6 +114,11 @@ function simulationText(s: PolicySimulation): string {
     out.push('');
     out.push(table(['rule', 'n', 'today', 'simulated', 'FVA', '95 % CI', 'lines touched'], s.changeByRule.map((r) => [r.label, formatCount(r.n), formatMetricValue(m, r.before, d), formatMetricValue(m, r.after, d), formatPoints(m, r.fva, d), formatInterval(m, r.ci, d), formatCount(r.touched)])));
   }
+  for (const [what, rows] of [['planner', s.changeByPlanner], ['reason', s.changeByReason]] as const) {
+    if (rows.length === 0) continue;
+    out.push('');
+    out.push(table([`today's overrides by ${what}`, 'n', 'today', 'simulated', 'FVA', '95 % CI', 'lines touched'], rows.map((r) => [r.label, formatCount(r.n), formatMetricValue(m, r.before, d), formatMetricValue(m, r.after, d), formatPoints(m, r.fva, d), formatInterval(m, r.ci, d), formatCount(r.touched)])));
+  }
   out.push('');
   const w = s.workload;
   out.push(
