@@ -98,10 +98,13 @@ export function changeSlices(facts: LineFacts, replay: Replay, policy: Candidate
     const touched = p !== f ? 1 : 0;
     const cell = f === m ? cells : cellOf(m, f);
     const rule = replay.ruleOf[i]! < 0 ? policy.rules.length : replay.ruleOf[i]!;
-    for (const c of [all, byCell[cell]!, byRule[rule]!]) {
-      c.add(g, f, p, act, sc);
-      c.touched += touched;
-    }
+    // Three adds written out: an array of them per line would be 100,000 allocations.
+    all.add(g, f, p, act, sc);
+    all.touched += touched;
+    byCell[cell]!.add(g, f, p, act, sc);
+    byCell[cell]!.touched += touched;
+    byRule[rule]!.add(g, f, p, act, sc);
+    byRule[rule]!.touched += touched;
   }
   const cellKeys = Array.from({ length: cells + 1 }, (_, cell) =>
     cell === cells ? { key: 'none', label: 'Not overridden today' } : { key: `${cell < SIZE_BUCKET_LABELS.length ? 'up' : 'down'}:${cell % SIZE_BUCKET_LABELS.length}`, label: cellLabel(cell) },
