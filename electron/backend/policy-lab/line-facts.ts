@@ -2,15 +2,18 @@
 // actual: read once with one SQL query into typed arrays, so applying levers is
 // a tight loop over numbers. The figures the accuracy engine keeps in its cube
 // are sums of exactly these per-line facts (the same join as the attribute
-// slice: current actual, final plan from line_state, the benchmarks of
-// cube-build.ts), so a replay with no lever reproduces today's figures.
-import { SEASON_LENGTH, bucketKeyOf, type Grain } from '../../../shared/period';
+// slice: current actual, final plan from line_state; whether both benchmarks
+// exist, found as cube-build.ts finds them, from the periods of each series'
+// current actuals held in memory rather than two index probes per line), so a
+// replay with no lever reproduces today's figures.
+import { bucketKeyOf, type Grain } from '../../../shared/period';
 import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
 import type { ReadableDb } from '../db/handles';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../review/line-filter';
-import { itemGroupSql, seasonsBackSql } from '../accuracy/cube';
+import { itemGroupSql } from '../accuracy/cube';
+import { seasonsBack, seasonsForLag } from '../accuracy/series';
 import { OVERRIDE_PLANNER_SQL, OVERRIDE_REASON_SQL } from '../accuracy/cube-build';
 import { scaleCte } from '../accuracy/attribute-slice';
 import { lineWhere } from '../accuracy/filter';
@@ -108,7 +111,6 @@ export function readLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Me
 
 function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, dimensions: SegmentBy[]): LineFacts {
   const grain: Grain = workbookGrain(db);
-  const season = SEASON_LENGTH[grain];
   const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
   const where = lineWhere(filter);
   const params: Record<string, unknown> = { ...where.params };
@@ -124,9 +126,7 @@ WITH ${needsScale ? `${scaleCte(db, filter)},` : `origin_bucket (run_id, ob) AS 
     SELECT i.item_key, ${itemGroupSql('i.item_key')} AS grp, i.category AS category, i.abc_class AS abc${dimSql.map((s) => `, ${s}`).join('')} FROM items i)
 SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_quantity, fl.quantity), a.quantity, si.quantity,
        ${needsScale ? 'sc.scale' : 'NULL'}, it.grp,
-       EXISTS (SELECT 1 FROM actuals nv WHERE nv.item_key = fl.item_key AND nv.location_key = fl.location_key AND nv.period = o.ob AND nv.superseded_at IS NULL)
-         AND EXISTS (SELECT 1 FROM actuals sn WHERE sn.item_key = fl.item_key AND sn.location_key = fl.location_key AND sn.superseded_at IS NULL
-                        AND sn.period = ${seasonsBackSql('fl.period', `max(1, (fl.lag + ${season - 1}) / ${season})`, grain)}),
+       fl.item_key * @seriesBase + fl.location_key, fl.lag,
        CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
        CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END,
        it.category, it.abc${dims.map((_, n) => `, it.d${n}`).join('')}
@@ -142,6 +142,14 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
   ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
  ${where.sql}
  ORDER BY fl.line_id`;
+  // An item and location as one number (as the cube builds them), and the periods of its current actuals.
+  params.seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
+  const actualPeriods = new Map<number, Set<number>>();
+  for (const [series, period] of db.prepare('SELECT item_key * ? + location_key, period FROM actuals WHERE superseded_at IS NULL').raw().iterate(params.seriesBase) as Iterable<[number, number]>) {
+    let set = actualPeriods.get(series);
+    if (!set) actualPeriods.set(series, (set = new Set()));
+    set.add(period);
+  }
   const rows = db.prepare(sql).raw().all(params) as (number | string | null)[][];
   const count = rows.length;
   const facts: LineFacts = {
@@ -184,11 +192,13 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     facts.sales[i] = r[7] === null ? NaN : (r[7] as number);
     facts.scale[i] = r[8] === null ? NaN : (r[8] as number);
     facts.group[i] = r[9] as number;
-    facts.hasBench[i] = r[10] as number;
-    planner.code(i, r[11]);
-    reason.code(i, r[12]);
-    const category = r[13] as string | null;
-    const abcClass = r[14] as string | null;
+    // Both benchmarks, as the cube has them: the actual of the origin's bucket, and of the period whole seasons back.
+    const periods = actualPeriods.get(r[10] as number);
+    facts.hasBench[i] = periods !== undefined && periods.has(facts.originBucket[i]!) && periods.has(seasonsBack(facts.period[i]!, seasonsForLag(r[11] as number, grain), grain)) ? 1 : 0;
+    planner.code(i, r[12]);
+    reason.code(i, r[13]);
+    const category = r[14] as string | null;
+    const abcClass = r[15] as string | null;
     const key = `${category}\u0000${abcClass}`;
     let t = thresholds.get(key);
     if (!t) {
@@ -197,7 +207,7 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     }
     facts.approvalPct[i] = t[0];
     facts.approvalUnits[i] = t[1];
-    for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, r[15 + d]);
+    for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, r[16 + d]);
   }
   return facts;
 }
