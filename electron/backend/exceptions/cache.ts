@@ -2,6 +2,7 @@
 // first page of a big run is fast: per run, rescored when what the scores depend
 // on has moved (derived/registry.ts), the stamp kept in exception_runs beside them.
 import type { ReadableDb, WritableDb } from '../db/handles';
+import { onlyActualsAfter } from '../derived/actuals-after';
 import { derivedTable, need, type DerivedNeed } from '../derived/registry';
 import { defaultGroupLayoutOf } from '../review/group-layout';
 import { SALES_INPUT_JOIN } from './run-signals';
@@ -46,7 +47,11 @@ export const exceptionScores = derivedTable<number>({
     read: (db, runId) => db.prepare('SELECT signature FROM exception_runs WHERE run_id = ?').pluck().get(runId) as string | undefined,
     write: (db, runId, stamp) => void db.prepare('INSERT OR REPLACE INTO exception_runs (run_id, signature) VALUES (?, ?)').run(runId, stamp),
   },
-  refresh(db: WritableDb, runId: number) {
+  refresh(db: WritableDb, runId: number, change) {
+    const origin = db.prepare('SELECT origin FROM forecast_runs WHERE run_id = ?').pluck().get(runId) as number | undefined;
+    if (origin === undefined) return null;
+    // A run's scores read actuals up to its origin only (run-signals.ts): next month's actuals leave them as they are.
+    if (onlyActualsAfter(db, change, origin)) return 0;
     const scorer = runScorer(db, runId);
     if (!scorer) return null;
     registerScoringFunctions(db);
