@@ -2,9 +2,14 @@
 // monthly cycle (monthly.mjs). Prints one JSON line.
 //
 //   prepare DB   makes the bench workbook one in use: sealed, as the app's first
-//                write seals a workbook made outside it, the newest run's overview
-//                kept as its import keeps it (both untimed by the section),
+//                write seals a workbook made outside it, the newest run's exception
+//                scores, grouped layout and overview kept as the import that brought
+//                the run keeps them (imports/effects.ts; all untimed by the section),
 //                and its accuracy cube built (timed: a cold build).
+//   open DB      opens the workbook for writing and closes it, as the app's last
+//                session on it did (untimed): fwb then knows the file as one it
+//                left sound (db/check-memory.ts) and its next write open skips
+//                the whole-file check, as it does for a user's workbook.
 //   screen DB    times the Accuracy screen's first answer as the API serves it:
 //                the calls the screen makes on opening (options, overview, the
 //                default slice), dispatch bringing the cube current first.
@@ -15,16 +20,21 @@ const [mode, dbPath] = process.argv.slice(2);
 const { openWorkbook } = await import('../../electron/backend/db/open.ts');
 const seconds = (start) => Number(process.hrtime.bigint() - start) / 1e9;
 
-const { db } = await openWorkbook(dbPath);
-if (mode === 'prepare') {
+const opened = await openWorkbook(dbPath);
+const { db } = opened;
+if (mode === 'open') {
+  opened.close();
+  process.stdout.write(`${JSON.stringify({ opened: dbPath })}\n`);
+} else if (mode === 'prepare') {
   const { ensureSealed } = await import('../../electron/backend/audit/seal.ts');
   const { ensureAccuracyCube } = await import('../../electron/backend/accuracy/cube.ts');
   db.transaction(() => ensureSealed(db, new Date().toISOString()))();
-  // The newest run's overview, as the import that brought it keeps it (queries/run-overview.ts): untimed, so the
-  // month's import below updates it as it would in a workbook in use instead of building it the first time.
+  // The newest run's scores, layout and overview, as the import that brought it keeps them (IMPORT_EFFECTS): untimed, so
+  // the month's import below updates them as it would in a workbook in use instead of building them the first time.
   const { bringCurrent } = await import('../../electron/backend/derived/registry.ts');
   const { newestRunOverview } = await import('../../electron/backend/queries/run-overview.ts');
-  bringCurrent(db, newestRunOverview(db));
+  const { newestRunExceptions } = await import('../../electron/backend/exceptions/cache.ts');
+  bringCurrent(db, [...newestRunExceptions(db), ...newestRunOverview(db)]);
   const start = process.hrtime.bigint();
   const runs = ensureAccuracyCube(db);
   const s = seconds(start);

@@ -256,9 +256,22 @@ describe('two writers on one workbook', () => {
     const cli = fwbAsync('import', '--db', path, '--kind', 'forecasts', '--model', 'Big', '--origin', '2026-06-01', '--create-items', '--json', file);
     children.push(cli.child);
     await until(() => importWriting(path) || cli.child.exitCode !== null, 'fwb is writing');
+    // Held mid-way while the backup is taken: on a loaded machine the import could
+    // otherwise finish before the backup's own process has started, and the copy
+    // would rightly hold all of it (the race this test once lost).
+    expect(cli.child.kill('SIGSTOP')).toBe(true);
     const copy = join(t.dir, 'copy.sqlite');
-    expect(fwbSync('backup', '--db', path, '--out', copy)).toMatchObject({ status: 0 });
+    try {
+      // Under way, its run not created yet (its lines so far are staged, seen by nobody): what the backup is taken during.
+      expect(peek<number>(path, "SELECT count(*) FROM forecast_runs WHERE model_name = 'Big'")).toBe(0);
+      expect(peek<number>(path, 'SELECT count(*) FROM imports_in_progress')).toBe(1);
+      expect(fwbSync('backup', '--db', path, '--out', copy)).toMatchObject({ status: 0 });
+    } finally {
+      cli.child.kill('SIGCONT');
+    }
     expect((await cli.exited).status).toBe(0);
+    // The import went on to the end after the backup.
+    expect(raw(path)).not.toBe(before);
     expect(raw(copy)).toBe(before);
     expect(peek<number>(copy, 'SELECT count(*) FROM imports_in_progress')).toBe(0);
     expect(fwbSync('check', '--db', copy)).toMatchObject({ status: 0 });

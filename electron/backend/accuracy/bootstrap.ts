@@ -42,8 +42,21 @@ function poisson1(random: () => number): number {
   return k;
 }
 
-/** Poisson(1) weights, one per item group and resample; shared by every comparison of one request. */
+/** Weights already drawn, by seed, resamples and groups: the same for every request that names them (the screen's first answer asks three times). */
+const drawn = new Map<string, Uint8Array[]>();
+
+/** Poisson(1) weights, one per item group and resample; shared by every comparison of one request, and by every request with the same seed: never changed by a caller. */
 export function bootstrapWeights(seed = DEFAULT_SEED, resamples = BOOTSTRAP_RESAMPLES, groups = ITEM_GROUPS): Uint8Array[] {
+  const key = `${seed}:${resamples}:${groups}`;
+  let weights = drawn.get(key);
+  if (!weights) {
+    if (drawn.size >= 16) drawn.clear();
+    drawn.set(key, (weights = drawWeights(seed, resamples, groups)));
+  }
+  return weights;
+}
+
+function drawWeights(seed: number, resamples: number, groups: number): Uint8Array[] {
   const random = seededRandom(seed);
   const rows: Uint8Array[] = [];
   for (let b = 0; b < resamples; b++) {

@@ -17,10 +17,12 @@ type PointRow = { line_id: number; item_id: string; period: number; m: number; f
 export function overrideScatter(db: ReadableDb, filter: AccuracyFilter, maxPoints = SCATTER_MAX_POINTS): OverridePoint[] {
   // The sample is the maxPoints lines lowest in the order. Rather than
   // ordering every overridden line of a big workbook (most of the Accuracy
-  // screen's first answer), only the lines whose hash is below a bound are read,
-  // the bound raised fourfold until the sample is full or covers every line: the
-  // lowest lines under a bound are the lowest of all.
-  const where = lineWhere(filter, ['ls.final_quantity <> fl.quantity', 'a.superseded_at IS NULL', 'fl.quantity > 0', `${sampleOrder('ls.line_id')} < @bound`]);
+  // screen's first answer), the order is read range by range from its low end,
+  // each range twice as wide as the one before, until the sample is full or the
+  // ranges cover every line: the lowest lines of the ranges read are the lowest
+  // of all. No line is read twice, so starting narrow costs nothing when it falls short.
+  const order = sampleOrder('ls.line_id');
+  const where = lineWhere(filter, ['ls.final_quantity <> fl.quantity', 'a.superseded_at IS NULL', 'fl.quantity > 0', `${order} >= @from`, `${order} < @bound`]);
   const query = db.prepare(
     `SELECT fl.line_id, i.item_id, fl.period, fl.quantity AS m, ls.final_quantity AS f, a.quantity AS act, ls.reason_code
        FROM line_state ls
@@ -33,12 +35,17 @@ export function overrideScatter(db: ReadableDb, filter: AccuracyFilter, maxPoint
       LIMIT ${maxPoints}`,
   );
   const decided = db.prepare('SELECT count(*) FROM line_state').pluck().get() as number;
-  let share = Math.min(1, (4 * maxPoints) / Math.max(decided, 1));
+  // The first range holds twice the sample's worth of decided lines: enough where most decided lines are overrides with actuals.
+  let share = Math.min(1, (2 * maxPoints) / Math.max(decided, 1));
+  let from = 0;
+  const rows: PointRow[] = [];
   for (;;) {
     const bound = share >= 1 ? HASH_RANGE : Math.ceil(share * HASH_RANGE);
-    const rows = query.all({ ...where.params, bound }) as PointRow[];
-    if (rows.length === maxPoints || share >= 1) return rows.map(toPoint);
-    share = Math.min(1, share * 4);
+    // Ranges come in ascending order, each in the order: together, still in the order.
+    for (const row of query.all({ ...where.params, from, bound }) as PointRow[]) rows.push(row);
+    if (rows.length >= maxPoints || bound >= HASH_RANGE) return rows.slice(0, maxPoints).map(toPoint);
+    from = bound;
+    share = Math.min(1, share * 2);
   }
 }
 

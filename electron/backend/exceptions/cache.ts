@@ -2,6 +2,8 @@
 // first page of a big run is fast: per run, rescored when what the scores depend
 // on has moved (derived/registry.ts), the stamp kept in exception_runs beside them.
 import type { ReadableDb, WritableDb } from '../db/handles';
+import { withPageCache } from '../db/page-cache';
+import { onlyActualsAfter } from '../derived/actuals-after';
 import { derivedTable, need, type DerivedNeed } from '../derived/registry';
 import { defaultGroupLayoutOf } from '../review/group-layout';
 import { SALES_INPUT_JOIN } from './run-signals';
@@ -46,30 +48,33 @@ export const exceptionScores = derivedTable<number>({
     read: (db, runId) => db.prepare('SELECT signature FROM exception_runs WHERE run_id = ?').pluck().get(runId) as string | undefined,
     write: (db, runId, stamp) => void db.prepare('INSERT OR REPLACE INTO exception_runs (run_id, signature) VALUES (?, ?)').run(runId, stamp),
   },
-  refresh(db: WritableDb, runId: number) {
+  refresh(db: WritableDb, runId: number, change) {
+    const origin = db.prepare('SELECT origin FROM forecast_runs WHERE run_id = ?').pluck().get(runId) as number | undefined;
+    if (origin === undefined) return null;
+    // A run's scores read actuals up to its origin only (run-signals.ts): next month's actuals leave them as they are.
+    if (onlyActualsAfter(db, change, origin)) return 0;
     const scorer = runScorer(db, runId);
     if (!scorer) return null;
     registerScoringFunctions(db);
-    const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-    db.pragma(`cache_size = ${Math.min(cacheSize, -WRITE_CACHE_KIB)}`);
-    try {
-      db.prepare('DELETE FROM line_exceptions WHERE run_id = ?').run(runId);
-      scoring = scorer;
-      // The reasons column first: SQLite computes a row's columns in order, and the score is the one its reasons were scored with.
-      // `+l.run_id`: the run's line id range read in storage order, not a look-up per line through the run's index.
-      const written = db
-        .prepare(
-          `INSERT INTO line_exceptions (line_id, run_id, reasons, score)
-           SELECT l.line_id, l.run_id, fwb_exception_reasons(l.line_id, l.quantity, l.lower, l.upper, s.quantity, l.item_key, l.location_key), fwb_exception_score(l.line_id)
-             FROM forecast_lines l ${SALES_INPUT_JOIN}
-            WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
-        )
-        .run(scorer.firstLine, scorer.lastLine, runId).changes;
-      if (written !== scorer.lines) throw new Error(`Rescoring run ${runId} wrote ${written} of its ${scorer.lines} lines.`);
-    } finally {
-      scoring = null;
-      db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
-    }
+    withPageCache(db, WRITE_CACHE_KIB, () => {
+      try {
+        db.prepare('DELETE FROM line_exceptions WHERE run_id = ?').run(runId);
+        scoring = scorer;
+        // The reasons column first: SQLite computes a row's columns in order, and the score is the one its reasons were scored with.
+        // `+l.run_id`: the run's line id range read in storage order, not a look-up per line through the run's index.
+        const written = db
+          .prepare(
+            `INSERT INTO line_exceptions (line_id, run_id, reasons, score)
+             SELECT l.line_id, l.run_id, fwb_exception_reasons(l.line_id, l.quantity, l.lower, l.upper, s.quantity, l.item_key, l.location_key), fwb_exception_score(l.line_id)
+               FROM forecast_lines l ${SALES_INPUT_JOIN}
+              WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
+          )
+          .run(scorer.firstLine, scorer.lastLine, runId).changes;
+        if (written !== scorer.lines) throw new Error(`Rescoring run ${runId} wrote ${written} of its ${scorer.lines} lines.`);
+      } finally {
+        scoring = null;
+      }
+    });
     return 1;
   },
 });

@@ -8,6 +8,7 @@ import type { ItemGroupHeader } from '../../../shared/domain';
 import type { RunLineSortColumn } from '../../../shared/contract';
 import type { ReadableDb } from '../db/handles';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
+import { onlyActualsAfter } from '../derived/actuals-after';
 import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed } from '../derived/registry';
 import { movedSources } from '../derived/sources';
 import type { LineFilterSql } from './line-filter';
@@ -89,15 +90,19 @@ export const defaultGroupLayouts = derivedTable<number>({
   format: FORMAT,
   record: metaStampRecord(stampKey),
   refresh(db, runId, change) {
-    if (!db.prepare('SELECT 1 FROM forecast_runs WHERE run_id = ?').get(runId)) {
+    const origin = db.prepare('SELECT origin FROM forecast_runs WHERE run_id = ?').pluck().get(runId) as number | undefined;
+    if (origin === undefined) {
       deleteMeta(db, dataKey(runId), stampKey(runId));
       return null;
     }
+    const kept = readMeta(db, dataKey(runId)) !== null;
+    // Made of the run's lines, items and scores: actuals after its origin leave all three as they are (exceptions/cache.ts).
+    if (kept && onlyActualsAfter(db, change, origin)) return 0;
     // Only new lines moved (another run's import): kept unless one of them is this run's.
     const moved = movedSources(change.built, change.now);
     const builtLines = change.built?.lines;
     if (
-      readMeta(db, dataKey(runId)) !== null &&
+      kept &&
       moved.length === 1 &&
       moved[0] === 'lines' &&
       builtLines?.edits === change.now.lines?.edits &&
@@ -105,7 +110,7 @@ export const defaultGroupLayouts = derivedTable<number>({
     )
       return 0;
     const slots = groupLayout(db, DEFAULT_GROUP_SORT, { where: 'l.run_id = @runId', params: { runId }, readsItem: false, readsState: false });
-    const kept: KeptLayout = {
+    const layout: KeptLayout = {
       itemKey: slots.map((s) => s.itemKey),
       itemId: slots.map((s) => s.itemId),
       itemName: slots.map((s) => s.itemName),
@@ -115,7 +120,7 @@ export const defaultGroupLayouts = derivedTable<number>({
       lines: slots.map((s) => s.lines),
       maxExceptionScore: slots.map((s) => s.maxExceptionScore),
     };
-    writeMeta(db, dataKey(runId), JSON.stringify(kept));
+    writeMeta(db, dataKey(runId), JSON.stringify(layout));
     return 1;
   },
 });

@@ -41,6 +41,7 @@ import { ItemWriter } from './item-writer';
 import { KeyResolver } from './key-resolver';
 import { WalFlusher } from './wal-flush';
 import { ForecastWriter, HistoryWriter, type WrittenRun } from './line-writers';
+import { withPageCache } from '../../db/page-cache';
 import { WorkbenchError } from '../../errors';
 import { keyOfBucket, keyToIso } from '../period-keys';
 import { ImportRejectedError } from '../import-errors';
@@ -74,6 +75,8 @@ const MAX_ERRORS = 100;
 export const CHUNK_ROWS = 32_768;
 /** The lock left free after each chunk: several tries of a waiting writer (write-lock.ts). */
 const CHUNK_GAP_MS = 5;
+/** Page cache while the held rows are written (db/page-cache.ts): the index of current actuals at 1M lines fits. */
+const HELD_WRITE_CACHE_KIB = 65_536;
 
 export class Committer {
   private readonly db: Db;
@@ -373,7 +376,11 @@ export class Committer {
       this.writeQuarantine();
       if (!this.staged) {
         if (plan.kind === 'actuals' || plan.kind === 'sales_inputs') this.history = new HistoryWriter(this.db, plan.kind, this.keys, this.batchId, this.at);
-        for (const b of this.kept) this.apply(b);
+        // A month of every item lands all over the index of current values: its pages kept in memory while written.
+        withPageCache(this.db, HELD_WRITE_CACHE_KIB, () => {
+          for (const b of this.kept) this.apply(b);
+          this.history?.finish();
+        });
         this.kept = [];
       }
       if (this.forecasts) {
@@ -390,7 +397,6 @@ export class Committer {
         if (this.refused) this.refuse();
         this.writeQuarantine();
       }
-      this.history?.finish();
       warnings.push(...this.describeChanges());
 
       const models = [...new Set(runs.map((r) => r.spec.model))];
