@@ -3,7 +3,7 @@
 // on has moved (derived/registry.ts), the stamp kept in exception_runs beside them.
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { derivedTable, need, type DerivedNeed } from '../derived/registry';
-import { defaultGroupLayoutOf } from '../review/group-layout';
+import { defaultGroupLayoutOf, offerScoredItems } from '../review/group-layout';
 import { SALES_INPUT_JOIN } from './run-signals';
 import { runScorer, SCORING_VERSION, type RunScorer } from './score';
 
@@ -84,6 +84,8 @@ export const exceptionScores = derivedTable<number>({
         .run(scorer.firstLine, scorer.lastLine, runId).changes;
       if (written !== scorer.lines) throw new Error(`Rescoring run ${runId} wrote ${written} of its ${scorer.lines} lines.`);
       if (rebuildIndex) db.exec(SCORE_INDEX.create);
+      // The run's items' highest scores, for its default grouped layout, laid out next without reading the lines again.
+      offerScoredItems(db, runId, scorer.itemScores());
     } finally {
       scoring = null;
       db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
