@@ -2,12 +2,13 @@
 // written (queries/run-overview-thread.ts, issue 14) is the overview computed in
 // place, number for number; one read at another state of the file is never kept.
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WritableDb } from '../../electron/backend/db/handles';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { readMeta } from '../../electron/backend/db/meta';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { bringCurrent } from '../../electron/backend/derived/registry';
+import { newestRunExceptions } from '../../electron/backend/exceptions/cache';
 import { readSourceStamp } from '../../electron/backend/derived/sources';
 import { newestRunOverview, overviewOfRun, runOverviews } from '../../electron/backend/queries/run-overview';
 import { overviewThreadFrom, startOverviewThread, takeOverviewFromThread } from '../../electron/backend/queries/run-overview-thread';
@@ -25,10 +26,26 @@ describe('a run overview computed on another thread', () => {
     overviewThreadFrom(1);
   });
   afterEach(() => {
+    vi.restoreAllMocks();
     overviewThreadFrom(100_000);
     db.close();
     t.cleanup();
   });
+
+  /** The statements prepared on this connection while `f` runs. */
+  function prepared(f: () => void): string[] {
+    const seen: string[] = [];
+    const original = db.prepare.bind(db);
+    vi.spyOn(db, 'prepare').mockImplementation(((sql: string) => {
+      seen.push(sql);
+      return original(sql);
+    }) as typeof db.prepare);
+    f();
+    vi.restoreAllMocks();
+    return seen;
+  }
+  // The overview's cells: its one pass over every line of the run.
+  const readsCells = (sql: string) => sql.includes('GROUP BY l.period, l.lag');
 
   it('is the overview computed in place, and is what an import’s warm-up keeps', () => {
     const all = db.prepare('SELECT run_id FROM forecast_runs ORDER BY run_id').pluck().all() as number[];
@@ -46,9 +63,17 @@ describe('a run overview computed on another thread', () => {
     }
     expect(closed).toBeGreaterThan(0); // lines whose actual is known were counted somewhere
     const inPlace = overviewOfRun(db, runId);
-    // Through the registry, as an import's effects bring it current: kept as computed in place.
+    // Through the registry, as an import's effects bring it current (the scores beside it): kept as computed in place,
+    // and not computed on this connection.
     db.prepare("DELETE FROM workbook_meta WHERE key LIKE 'run_overview%'").run();
-    expect(bringCurrent(db, newestRunOverview(db))).toBe(1);
+    db.prepare('DELETE FROM exception_runs').run();
+    let sql = prepared(() => expect(bringCurrent(db, [...newestRunExceptions(db), ...newestRunOverview(db)])).toBeGreaterThanOrEqual(2));
+    expect(sql.some(readsCells)).toBe(false);
+    expect(JSON.parse(readMeta(db, `run_overview:${runId}`)!)).toEqual(inPlace);
+    // Wanted alone (a run opened), there is nothing to do beside it: computed here.
+    db.prepare("DELETE FROM workbook_meta WHERE key LIKE 'run_overview%'").run();
+    sql = prepared(() => expect(bringCurrent(db, newestRunOverview(db))).toBe(1));
+    expect(sql.some(readsCells)).toBe(true);
     expect(JSON.parse(readMeta(db, `run_overview:${runId}`)!)).toEqual(inPlace);
   });
 

@@ -126,8 +126,9 @@ function bringOneCurrent(db: WritableDb, table: DerivedTable<never>, key: unknow
  */
 export function bringCurrent(db: WritableDb, needs: readonly DerivedNeed[]): number {
   if (db.readonly) return 0;
-  // Inside a caller's transaction nothing it has not committed is visible to another thread.
-  if (!db.inTransaction) {
+  // Inside a caller's transaction nothing it has not committed is visible to another thread;
+  // and with nothing else to bring current, another thread would only add its start.
+  if (!db.inTransaction && needs.length > 1) {
     for (const { table, key } of needs) {
       if (!table.ahead) continue;
       const recorded = table.record.read(db, key as never);
