@@ -41,6 +41,13 @@ export interface DerivedTable<K = void> {
    * run does not exist), so no stamp is recorded.
    */
   refresh(db: WritableDb, key: K, change: SourceChange): number | null;
+  /**
+   * Optional: starts, before any refresh of the same bringCurrent, work that can go on
+   * beside the others on another thread (a big run's overview while its scores are
+   * written); its refresh then takes the result, or computes it itself. Told the same
+   * change as the refresh; called only when the entry is stale.
+   */
+  ahead?(db: WritableDb, key: K, change: SourceChange): void;
 }
 
 /** Every piece of derived data the backend keeps, as each registered itself: the one list of it. */
@@ -119,6 +126,16 @@ function bringOneCurrent(db: WritableDb, table: DerivedTable<never>, key: unknow
  */
 export function bringCurrent(db: WritableDb, needs: readonly DerivedNeed[]): number {
   if (db.readonly) return 0;
+  // Inside a caller's transaction nothing it has not committed is visible to another thread;
+  // and with nothing else to bring current, another thread would only add its start.
+  if (!db.inTransaction && needs.length > 1) {
+    for (const { table, key } of needs) {
+      if (!table.ahead) continue;
+      const recorded = table.record.read(db, key as never);
+      const now = readSourceStamp(db, table.sources);
+      if (recorded !== stampText(table.format, now)) table.ahead(db, key as never, { built: parseStamp(recorded, table.format), now });
+    }
+  }
   let rebuilt = 0;
   for (const { table, key } of needs) rebuilt += bringOneCurrent(db, table, key);
   return rebuilt;

@@ -234,6 +234,15 @@ export interface RunScorer {
   reasonsOf(lineId: number, f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number): string;
   /** The score of the line reasonsOf scored last (`lineId`, checked). */
   scoreOf(lineId: number): number;
+  /** Per item of the run (all its locations together), once every line is scored: its lines and highest score, in item key order. */
+  itemScores(): ScoredItems;
+}
+
+/** The run's items as scored: what the default grouped layout orders them by (review/group-layout.ts). */
+export interface ScoredItems {
+  itemKey: Float64Array;
+  lines: Float64Array;
+  maxScore: Float64Array;
 }
 
 /**
@@ -258,6 +267,8 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   i = -1;
   let [runRate, errAbs, errAct]: (number | null)[] = [];
   let scoredLine = NaN;
+  // Per item and location: the highest score of its lines (scores are at least 0).
+  const maxScore = new Float64Array(items.count);
   return {
     firstLine: items.firstLine,
     lastLine: items.lastLine,
@@ -269,11 +280,25 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
       }
       scoreLine(f, lower, upper, si, runRate ?? null, items.history[i]!, errAbs ?? null, errAct ?? null, items.drift[i]!, reference);
       scoredLine = lineId;
+      if (scored.score > maxScore[i]!) maxScore[i] = scored.score;
       return scoredReasonsJson();
     },
     scoreOf(lineId) {
       if (lineId !== scoredLine) throw new Error(`The score of line ${lineId} was asked before its reasons.`);
       return scored.score;
+    },
+    itemScores() {
+      // Locations of an item are adjacent in (item_key, location_key) order.
+      let n = 0;
+      for (let k = 0; k < items.count; k++) if (k === 0 || items.itemKey[k] !== items.itemKey[k - 1]) n++;
+      const out: ScoredItems = { itemKey: new Float64Array(n), lines: new Float64Array(n), maxScore: new Float64Array(n) };
+      let g = -1;
+      for (let k = 0; k < items.count; k++) {
+        if (k === 0 || items.itemKey[k] !== items.itemKey[k - 1]) out.itemKey[++g] = items.itemKey[k]!;
+        out.lines[g] = out.lines[g]! + items.lines[k]!;
+        if (maxScore[k]! > out.maxScore[g]!) out.maxScore[g] = maxScore[k]!;
+      }
+      return out;
     },
   };
 }

@@ -19,6 +19,7 @@ import type { ReadableDb, WritableDb } from '../db/handles';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed, type SourceChange } from '../derived/registry';
 import { WorkbenchError } from '../errors';
+import { startOverviewThread, takeOverviewFromThread } from './run-overview-thread';
 import { ACTUAL_KNOWN_SQL } from '../review/line-filter';
 
 /** What is kept per run: every period of history up to the origin, the forecast cells, the categories and owners. */
@@ -61,6 +62,12 @@ function historyBetween(db: ReadableDb, runId: number, from: number, to: number)
     .all(from, to, runId) as [number, number, number][];
 }
 
+/** The overview of `runId` as kept (a run's overview thread computes it with this); null when the run does not exist. */
+export function overviewOfRun(db: ReadableDb, runId: number): KeptOverview | null {
+  const run = runRow(db, runId);
+  return run ? computeOverview(db, run) : null;
+}
+
 /** Per period and lag of the run's lines (those of `periods` only, when given): quantity, lines, closed lines, first and last line id. */
 function cellsOf(db: ReadableDb, runId: number, periods?: number[]): [number, number, number, number, number, number, number][] {
   return db
@@ -73,7 +80,7 @@ function cellsOf(db: ReadableDb, runId: number, periods?: number[]): [number, nu
     .all({ runId, ...(periods ? { periods: JSON.stringify(periods) } : {}) }) as [number, number, number, number, number, number, number][];
 }
 
-function computeOverview(db: ReadableDb, run: RunRow): KeptOverview {
+export function computeOverview(db: ReadableDb, run: RunRow): KeptOverview {
   const cells = cellsOf(db, run.runId);
   const forecast = cells.map(([period, lag, quantity, lines, closed]) => [period, lag, quantity, lines, closed] as [number, number, number, number, number]);
   const lineIds: [number, number] | null = cells.length === 0 ? null : [Math.min(...cells.map((c) => c[5])), Math.max(...cells.map((c) => c[6]))];
@@ -114,6 +121,11 @@ export const runOverviews = derivedTable<number>({
   sources: ['lines', 'runs', 'imports', 'history'],
   format: FORMAT,
   record: metaStampRecord(stampKey),
+  // Built anew (no overview kept, or what moved asks for all of it): on another thread while the run's scores are written.
+  ahead(db, runId, change) {
+    if (!runRow(db, runId)) return;
+    if (readMeta(db, dataKey(runId)) === null || touchedHistory(db, runId, change) === 'all') startOverviewThread(db, runId, runOverviews.sources);
+  },
   refresh(db, runId, change) {
     const run = runRow(db, runId);
     if (!run) {
@@ -123,7 +135,7 @@ export const runOverviews = derivedTable<number>({
     const keptText = readMeta(db, dataKey(runId));
     const touched = keptText === null ? 'all' : touchedHistory(db, runId, change);
     let kept: KeptOverview;
-    if (touched === 'all') kept = computeOverview(db, run);
+    if (touched === 'all') kept = takeOverviewFromThread<KeptOverview>(db, runId, change.now) ?? computeOverview(db, run);
     else {
       kept = JSON.parse(keptText!) as KeptOverview;
       const periods = touched.filter((p) => p <= run.origin);

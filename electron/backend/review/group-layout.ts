@@ -6,11 +6,12 @@
 // grouping and ordering a 1M-line run (issue 14).
 import type { ItemGroupHeader } from '../../../shared/domain';
 import type { RunLineSortColumn } from '../../../shared/contract';
-import type { ReadableDb } from '../db/handles';
+import type { ReadableDb, WritableDb } from '../db/handles';
+import type { ScoredItems } from '../exceptions/score';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta';
 import { onlyActualsAfter } from '../derived/actuals-after';
-import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed } from '../derived/registry';
-import { movedSources } from '../derived/sources';
+import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed, type SourceChange } from '../derived/registry';
+import { movedSources, readSourceStamp } from '../derived/sources';
 import type { LineFilterSql } from './line-filter';
 
 /** An item's place in the grouped list: its header at `start`, its lines right after (its decided lines are counted with its page). */
@@ -61,6 +62,51 @@ export function groupLayout(db: ReadableDb, sort: { column: RunLineSortColumn; d
     .all(filter.params) as GroupSlot[];
 }
 
+/**
+ * What a run's scoring left for its default layout: its items' lines and highest score, in
+ * temporary tables of this connection, written in the scoring's own transaction (so taken
+ * back with it), with the stamp of the layout's sources then.
+ */
+function ensureScoredTables(db: WritableDb): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS fwb_scored_run (run_id INTEGER PRIMARY KEY, stamp TEXT NOT NULL);
+           CREATE TEMP TABLE IF NOT EXISTS fwb_scored_items (item_key INTEGER PRIMARY KEY, lines INTEGER NOT NULL, max_score REAL NOT NULL)`);
+}
+
+/** Called by the scoring of a run (exceptions/cache.ts) inside its transaction, once its scores are written. */
+export function offerScoredItems(db: WritableDb, runId: number, items: ScoredItems): void {
+  ensureScoredTables(db);
+  db.exec('DELETE FROM temp.fwb_scored_run; DELETE FROM temp.fwb_scored_items');
+  const insert = db.prepare('INSERT INTO temp.fwb_scored_items (item_key, lines, max_score) VALUES (?, ?, ?)');
+  for (let g = 0; g < items.itemKey.length; g++) insert.run(items.itemKey[g], items.lines[g], items.maxScore[g]);
+  db.prepare('INSERT INTO temp.fwb_scored_run (run_id, stamp) VALUES (?, ?)').run(runId, JSON.stringify(readSourceStamp(db, LAYOUT_SOURCES)));
+}
+
+/**
+ * The default layout from what the run's scoring left, when nothing the layout is made of
+ * moved since (null: lay it out from the lines): the same order and columns as the query
+ * above, which aggregates the same lines and highest scores from the lines. Taken once.
+ */
+function layoutOfScored(db: WritableDb, runId: number, now: SourceChange['now']): GroupSlot[] | null {
+  ensureScoredTables(db);
+  try {
+    const stamp = db.prepare('SELECT stamp FROM temp.fwb_scored_run WHERE run_id = ?').pluck().get(runId) as string | undefined;
+    if (stamp !== JSON.stringify(now)) return null;
+    const order = 'g.sortKey DESC, i.item_id DESC';
+    return db
+      .prepare(
+        `WITH g AS (SELECT item_key, lines, max_score AS maxExceptionScore, max_score AS sortKey FROM temp.fwb_scored_items)
+         SELECT g.item_key AS itemKey, i.item_id AS itemId, i.name AS itemName, i.owner_id AS owner, i.category, i.abc_class AS abcClass,
+                g.lines, g.maxExceptionScore,
+                coalesce(sum(g.lines + 1) OVER (ORDER BY ${order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS start
+           FROM g JOIN items i ON i.item_key = g.item_key
+          ORDER BY ${order}`,
+      )
+      .all() as GroupSlot[];
+  } finally {
+    db.exec('DELETE FROM temp.fwb_scored_run; DELETE FROM temp.fwb_scored_items');
+  }
+}
+
 /** The default view's sort: highest exception first (getRunLinesRequest's default). */
 export const DEFAULT_GROUP_SORT = { column: 'exception', direction: 'desc' } as const;
 
@@ -83,10 +129,12 @@ const FORMAT = 2;
 const dataKey = (runId: number) => `group_layout:${runId}`;
 const stampKey = (runId: number) => `group_layout_stamp:${runId}`;
 
+// The run's lines and items, and their exception scores (whose sources these include).
+const LAYOUT_SOURCES = ['lines', 'runs', 'imports', 'history', 'drift'] as const;
+
 export const defaultGroupLayouts = derivedTable<number>({
   name: 'default grouped layouts',
-  // The run's lines and items, and their exception scores (whose sources these include).
-  sources: ['lines', 'runs', 'imports', 'history', 'drift'],
+  sources: LAYOUT_SOURCES,
   format: FORMAT,
   record: metaStampRecord(stampKey),
   refresh(db, runId, change) {
@@ -109,7 +157,9 @@ export const defaultGroupLayouts = derivedTable<number>({
       !db.prepare('SELECT 1 FROM forecast_lines WHERE line_id > ? AND run_id = ? LIMIT 1').get(builtLines?.line ?? 0, runId)
     )
       return 0;
-    const slots = groupLayout(db, DEFAULT_GROUP_SORT, { where: 'l.run_id = @runId', params: { runId }, readsItem: false, readsState: false });
+    const slots =
+      layoutOfScored(db, runId, change.now) ??
+      groupLayout(db, DEFAULT_GROUP_SORT, { where: 'l.run_id = @runId', params: { runId }, readsItem: false, readsState: false });
     const layout: KeptLayout = {
       itemKey: slots.map((s) => s.itemKey),
       itemId: slots.map((s) => s.itemId),

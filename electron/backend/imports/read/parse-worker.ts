@@ -4,6 +4,7 @@
 // buffer the whole file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from '../validated-batch';
+import type { OverviewTask } from '../../queries/run-overview-thread';
 import { errorData, produce, type ProducerInit, type ProducerMessage } from './batch-stream';
 
 const CREDITS = 64;
@@ -40,4 +41,15 @@ async function run(init: ProducerInit): Promise<void> {
   }
 }
 
-void run((workerData as { init: ProducerInit }).init);
+// The same thread also computes a big run's overview beside the import's scoring (queries/run-overview-thread.ts).
+if ((workerData as { task?: string }).task === 'run-overview') {
+  const task = workerData as OverviewTask;
+  Promise.all([import('../../queries/run-overview-thread'), import('../../queries/run-overview')])
+    .then(([thread, overview]) => thread.answerInThread(task, overview.overviewOfRun))
+    // Not loaded: no answer, and the refresh, told at once, computes the overview itself.
+    .catch(() => {
+      task.port.close();
+      Atomics.store(task.done, 0, 1);
+      Atomics.notify(task.done, 0);
+    });
+} else void run((workerData as { init: ProducerInit }).init);
