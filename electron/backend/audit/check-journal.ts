@@ -58,6 +58,8 @@ export function checkJournal(db: ReadableDb, f: Findings): number {
       .prepare(
         `SELECT a.audit_id AS auditId, a.entity_id AS entityId FROM audit_log a
           WHERE a.entity = '${t.entity}' AND NOT EXISTS (SELECT 1 FROM ${t.table} j WHERE j.${t.key} = CAST(a.entity_id AS INTEGER) AND CAST(j.${t.key} AS TEXT) = a.entity_id)
+            -- A team's answer took it out (migration 10): refused, or replaced by the server's own row.
+            AND NOT EXISTS (SELECT 1 FROM team_withdrawn w WHERE w.entity = '${t.entity}' AND CAST(w.local_id AS TEXT) = a.entity_id)
           ORDER BY a.audit_id`,
       )
       .iterate() as IterableIterator<{ auditId: number; entityId: string }>;

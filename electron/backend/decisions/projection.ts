@@ -9,6 +9,9 @@
 // - the final quantity is that decision's quantity when it is final or approved,
 //   else the quantity in force before it (the latest earlier final or approved
 //   decision, else the model): a pending or rejected override does not move the plan.
+// "Latest" is the journal's order (journal_order, migration 10): decision_id's in a
+// single-seat workbook; in a team's replica the server's arrival order, then what is
+// not sent yet, so every replica derives the same plan from the same journal.
 import type { ReadableDb } from '../db/handles';
 import type { LineState, LineStatus, PlanSource } from '../../../shared/domain';
 import type { Db } from '../db/open';
@@ -24,7 +27,7 @@ function derivedSql(scope: Scope): string {
   const where = scope === 'line' ? 'WHERE d.line_id = @lineId' : '';
   return `
   journal AS (
-    SELECT d.decision_id, d.line_id, d.action, d.quantity, d.source, d.reason_code, d.decided_by, d.decided_at, d.status AS written_status,
+    SELECT d.decision_id, d.journal_order, d.line_id, d.action, d.quantity, d.source, d.reason_code, d.decided_by, d.decided_at, d.status AS written_status,
            EXISTS (SELECT 1 FROM decisions u WHERE u.undoes_decision_id = d.decision_id AND u.action = 'undo') AS undone
       FROM decisions d ${join} ${where}
   ),
@@ -35,9 +38,9 @@ function derivedSql(scope: Scope): string {
   ),
   ranked AS (
     SELECT live.*,
-           row_number() OVER (PARTITION BY line_id ORDER BY decision_id DESC) AS rn,
-           max(CASE WHEN status IN ('final', 'approved') THEN decision_id END)
-             OVER (PARTITION BY line_id ORDER BY decision_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_effective_id
+           row_number() OVER (PARTITION BY line_id ORDER BY journal_order DESC) AS rn,
+           max(CASE WHEN status IN ('final', 'approved') THEN journal_order END)
+             OVER (PARTITION BY line_id ORDER BY journal_order ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_effective_order
       FROM live
   ),
   derived AS (
@@ -57,7 +60,7 @@ function derivedSql(scope: Scope): string {
       FROM (SELECT DISTINCT line_id FROM journal) t
       JOIN forecast_lines fl ON fl.line_id = t.line_id
       LEFT JOIN ranked r ON r.line_id = t.line_id AND r.rn = 1
-      LEFT JOIN decisions p ON p.decision_id = r.prev_effective_id
+      LEFT JOIN decisions p ON p.line_id = t.line_id AND p.journal_order = r.prev_effective_order
   )`;
 }
 

@@ -17,7 +17,9 @@ import { openingRun } from '../review/opening-run';
 const signedIn = new WeakMap<ReadableDb, string>();
 
 export function currentUser(db: ReadableDb): SessionUser | null {
-  const id = signedIn.get(db);
+  // A team's replica acts as the login it was linked with (TEAM.md: identity is the login), never a name picked at sign-in.
+  const login = db.prepare('SELECT login FROM team_link WHERE singleton = 1').pluck().get() as string | undefined;
+  const id = login ?? signedIn.get(db);
   const row = id === undefined ? undefined : findPerson(db, id);
   return row ? toUser(row) : null;
 }
