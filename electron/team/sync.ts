@@ -52,7 +52,7 @@ export async function syncTeam(replica: SyncPort, workbookName: string, { url, b
       throw new TeamError(`${workbookName} is the replica of login "${link.login}", not "${me}": sync it with that login (its password through PGPASSWORD, ~/.pgpass or PGSERVICE).`, 'rejected');
     }
     const before = new Set((await replica.ledger()).refusals.map((r) => r.uuid));
-    const pushed = await push(client, replica, batch);
+    const pushed = await push(client, replica, batch, me, link.role);
     const journal: SyncOutcome['pulled'] = {};
     const data = await pullAll(client, replica, pageRows, async (c, marks) => {
       for (const table of JOURNAL_TABLE_NAMES) journal[table] = await pullJournal(c, replica, table, marks[table] ?? 0, pageRows);
@@ -75,12 +75,14 @@ export async function syncTeam(replica: SyncPort, workbookName: string, { url, b
 }
 
 /** The server's refusal of the whole call (a role that may not do it): every row of it is refused with the server's sentence. */
-function refusedByRole(err: unknown): string | null {
+function refusedByRole(err: unknown, what: string, login: string, role: string): string | null {
   const e = err as { code?: string; message?: string };
-  return e.code === '42501' && typeof e.message === 'string' ? e.message : null;
+  if (e.code !== '42501' || typeof e.message !== 'string') return null;
+  // The function's own sentence when it has one; PostgreSQL's grant check has none of ours.
+  return /^permission denied/.test(e.message) ? `Only ${what}; login "${login}" is a ${role} of this team, and the team's server refused it (${e.message}).` : e.message;
 }
 
-async function push(client: TeamClient, replica: SyncPort, batch: number): Promise<SyncOutcome['pushed']> {
+async function push(client: TeamClient, replica: SyncPort, batch: number, login: string, role: string): Promise<SyncOutcome['pushed']> {
   const { decisions, reviews } = await replica.outbox();
   for (let i = 0; i < decisions.length; i += batch) {
     const chunk = decisions.slice(i, i + batch);
@@ -89,7 +91,7 @@ async function push(client: TeamClient, replica: SyncPort, batch: number): Promi
       const { rows } = await client.query<{ out: { uuid: string; status: TeamOutcome['status']; reason: string | null; seq: number | null }[] }>('SELECT fwb.submit_decisions($1::jsonb) AS out', [JSON.stringify(chunk)]);
       outcomes = rows[0]!.out.map((o) => ({ kind: 'decision', uuid: o.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq) }));
     } catch (err) {
-      const why = refusedByRole(err);
+      const why = refusedByRole(err, 'planners and managers may decide forecast lines', login, role);
       if (why === null) throw err;
       outcomes = chunk.map((d) => ({ kind: 'decision', uuid: d.uuid, status: 'refused', reason: why, seq: null }));
     }
@@ -105,7 +107,7 @@ async function push(client: TeamClient, replica: SyncPort, batch: number): Promi
       const o = rows[0]!.out;
       outcome = { kind: 'review', uuid: r.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq) };
     } catch (err) {
-      const why = refusedByRole(err);
+      const why = refusedByRole(err, 'managers may approve or reject overrides', login, role);
       if (why === null) throw err;
       outcome = { kind: 'review', uuid: r.uuid, status: 'refused', reason: why, seq: null };
     }

@@ -182,7 +182,7 @@ describe('fwb sync', () => {
       db.close();
     }
     const refused = sync('ben');
-    expect(refused.refused).toEqual([{ uuid: '8f0e4c1a-3b6d-4e8f-9a2b-1c3d5e7f9a0b', kind: 'review', lineId: two.line_id, reason: expect.stringMatching(/Only managers may approve or reject overrides; Ben Ode \(login "ben"\) is a planner/), refusedAt: expect.any(String) }]);
+    expect(refused.refused).toEqual([{ uuid: '8f0e4c1a-3b6d-4e8f-9a2b-1c3d5e7f9a0b', kind: 'review', lineId: two.line_id, reason: expect.stringMatching(/^Only managers may approve or reject overrides; login "ben" is a planner of this team, and the team's server refused it/), refusedAt: expect.any(String) }]);
     expect(await teamCount('SELECT count(*) AS n FROM fwb.approvals a JOIN fwb.decisions d USING (decision_id) WHERE d.line_id = $1', [two.line_id])).toBe(0);
     expect(read('ben', 'SELECT status FROM line_state WHERE line_id = ?', two.line_id)).toEqual([{ status: 'pending_approval' }]);
   });

@@ -9,8 +9,9 @@
 import type { Cell } from '../../../shared/team-sync';
 import { JOURNAL_TABLES, type JournalPage } from '../../../shared/team-journal';
 import { appendAudit } from '../audit/chain';
-import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, type ApprovalRow, type DecisionRow } from '../audit/payloads';
+import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, reasonCodeRecord, type ApprovalRow, type DecisionRow, type PolicyRow, type ReasonCodeRow } from '../audit/payloads';
 import type { Db } from '../db/open';
+import { nextJournalId } from '../decisions/journal';
 import { refreshLineState } from '../decisions/projection';
 import { keepRefusal, withdraw } from './outbox';
 
@@ -36,10 +37,10 @@ function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): void {
   const id = Number(
     db
       .prepare(
-        `INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq).lastInsertRowid,
+      .run(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq).lastInsertRowid,
   );
   const row = db.prepare('SELECT * FROM decisions WHERE decision_id = ?').get(id) as DecisionRow;
   appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(id), payload: decisionAuditPayload(row) });
@@ -58,8 +59,8 @@ function applyApproval(db: Db, r: Row, touched: Set<number>): void {
   }
   const id = Number(
     db
-      .prepare('INSERT INTO approvals (decision_id, verdict, note, decided_by, decided_at, sync_uuid, team_seq) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(decision.decision_id, r.verdict, r.note, r.decided_by, r.decided_at, uuid, r.seq).lastInsertRowid,
+      .prepare('INSERT INTO approvals (approval_id, decision_id, verdict, note, decided_by, decided_at, sync_uuid, team_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(nextJournalId(db, 'approval'), decision.decision_id, r.verdict, r.note, r.decided_by, r.decided_at, uuid, r.seq).lastInsertRowid,
   );
   const row = db.prepare('SELECT * FROM approvals WHERE approval_id = ?').get(id) as ApprovalRow;
   appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: 'approval', entity: 'approval', entityId: String(id), payload: approvalAuditPayload(row) });
@@ -97,6 +98,11 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
             `INSERT INTO reason_codes (code, label, comment_required, active, sort_order) VALUES (@code, @label, @comment_required, @active, @sort_order)
              ON CONFLICT (code) DO UPDATE SET label = excluded.label, comment_required = excluded.comment_required, active = excluded.active, sort_order = excluded.sort_order`,
           ).run(r);
+          {
+            // Audited as a change made here is (fwb check compares the row with its latest entry).
+            const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(r.code) as ReasonCodeRow;
+            appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: row.code, payload: { ...reasonCodeRecord(row), updatedBy: null, updatedAt: at, from: 'team' } });
+          }
           break;
         case 'policies':
           db.prepare(
@@ -106,6 +112,10 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
                freeze_lags = excluded.freeze_lags, comment_pct = excluded.comment_pct, drift_threshold_pts = excluded.drift_threshold_pts, stepped_down_at = excluded.stepped_down_at,
                updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
           ).run(r);
+          {
+            const row = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(r.segment_type, r.segment_value) as PolicyRow;
+            appendAudit(db, { at, actor: row.updated_by, action: 'policy.change', entity: 'policy', entityId: String(row.policy_id), payload: policyAuditPayload(row) });
+          }
           break;
         case 'decisions':
           applyDecision(db, r, touched, at);
