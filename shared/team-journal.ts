@@ -29,9 +29,16 @@ export interface UnsentReview {
   decided_at_client: string;
 }
 
+/** An author's acknowledgement of a line's conflict, not yet sent (fwb.acknowledge_conflict). */
+export interface UnsentAcknowledgement {
+  ack_id: number;
+  line_id: number;
+}
+
 export interface Outbox {
   decisions: UnsentDecision[];
   reviews: UnsentReview[];
+  acknowledgements: UnsentAcknowledgement[];
 }
 
 /** The server's answer to one pushed row (fwb.decision_outcome, review_outcome, refuse). */

@@ -212,6 +212,16 @@ export const hostContract = {
       .strict(),
     run: async (scope: HostScope, req: JournalPage) => (await import('./team-replica/journal-pull')).applyJournalPage(workbook(scope).db, req, scope.now),
   },
+  /** fwb sync --acknowledge LINE: the login has seen the line's conflict (sent by the sync). */
+  acknowledgeTeamConflict: {
+    request: z.object({ lineId: z.number().int().min(1) }).strict(),
+    run: async (scope: HostScope, req: { lineId: number }) => (await import('./team-replica/outbox')).acknowledgeConflict(workbook(scope).db, req.lineId, scope.now),
+  },
+  /** fwb sync: acknowledgements the server took. */
+  markTeamAcknowledged: {
+    request: z.object({ ackIds: z.array(z.number().int().min(1)) }).strict(),
+    run: async (scope: HostScope, req: { ackIds: number[] }) => (await import('./team-replica/outbox')).markAcknowledged(workbook(scope).db, req.ackIds, scope.now),
+  },
   /** fwb sync: what is unsent, the refusals kept for the login and its open conflicts. */
   teamSyncLedger: {
     request: z.object({}).strict(),

@@ -121,11 +121,12 @@ export const TEAM_USAGE = `fwb team init|add-user|remove-user|dev-server|join â€
   The password comes as libpq's come: in the URL, PGPASSWORD, ~/.pgpass (or PGPASSFILE), or a
   PGSERVICE section of ~/.pg_service.conf; it is never printed.`;
 
-export const SYNC_USAGE = `fwb sync --db FILE [--json]
+export const SYNC_USAGE = `fwb sync --db FILE [--acknowledge LINE]â€¦ [--json]
   Sends what this team replica has not sent (decisions, then a manager's approvals and
   rejections), then pulls what the team recorded since the last sync. The team's server
   decides with its own clock and policy: a decision it refuses is kept with its reason and
   listed; lines two people decided without seeing each other's decision are listed as in
   conflict. Safe to run again at any point: nothing is recorded twice. The password follows
   libpq's conventions (PGPASSWORD, ~/.pgpass, PGSERVICE), never the command line.
+  --acknowledge LINE  you have seen the line's conflict: it closes for both authors (sent by this sync)
   --json   counts pushed and pulled per kind, the refusals with reasons, the lines in conflict`;

@@ -19,6 +19,7 @@ export interface SyncPort {
   state(): Promise<ReplicaState>;
   outbox(): Promise<Outbox>;
   recordOutcomes(outcomes: TeamOutcome[]): Promise<{ refused: TeamRefusal[] }>;
+  markAcknowledged(ackIds: number[]): Promise<void>;
   applyPage(page: PulledPage): Promise<void>;
   applyJournalPage(page: JournalPage): Promise<void>;
   ledger(): Promise<SyncLedger>;
@@ -28,7 +29,7 @@ export interface SyncOutcome {
   login: string;
   role: string;
   url: string;
-  pushed: { decisions: number; reviews: number };
+  pushed: { decisions: number; reviews: number; acknowledgements: number };
   pulled: Partial<Record<PulledTable | JournalTable, number>>;
   /** Rows the server refused during this sync, with its reasons (kept in the workbook for their author). */
   refused: TeamRefusal[];
@@ -83,7 +84,7 @@ function refusedByRole(err: unknown, what: string, login: string, role: string):
 }
 
 async function push(client: TeamClient, replica: SyncPort, batch: number, login: string, role: string): Promise<SyncOutcome['pushed']> {
-  const { decisions, reviews } = await replica.outbox();
+  const { decisions, reviews, acknowledgements } = await replica.outbox();
   for (let i = 0; i < decisions.length; i += batch) {
     const chunk = decisions.slice(i, i + batch);
     let outcomes: TeamOutcome[];
@@ -113,7 +114,10 @@ async function push(client: TeamClient, replica: SyncPort, batch: number, login:
     }
     await replica.recordOutcomes([outcome]);
   }
-  return { decisions: decisions.length, reviews: reviews.length };
+  // Acknowledgements: each closes the login's open conflicts of the line (none left open is not an error).
+  for (const a of acknowledgements) await client.query('SELECT fwb.acknowledge_conflict($1::bigint)', [a.line_id]);
+  if (acknowledgements.length > 0) await replica.markAcknowledged(acknowledgements.map((a) => a.ack_id));
+  return { decisions: decisions.length, reviews: reviews.length, acknowledgements: acknowledgements.length };
 }
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

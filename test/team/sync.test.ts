@@ -103,7 +103,7 @@ describe('fwb sync', () => {
     expect(read('ana', 'SELECT count(*) AS n FROM decisions WHERE sync_uuid IS NOT NULL AND team_seq IS NULL')).toEqual([{ n: 1 }]);
 
     const first = sync('ana');
-    expect(first.pushed).toEqual({ decisions: 1, reviews: 0 });
+    expect(first.pushed).toEqual({ decisions: 1, reviews: 0, acknowledgements: 0 });
     expect(first.conflicts).toEqual([]);
     const second = sync('ben');
     expect(second.pushed.decisions).toBe(1);
@@ -127,6 +127,27 @@ describe('fwb sync', () => {
     expect(read('ben', 'SELECT source, decided_by FROM line_state WHERE line_id = ?', line.line_id)).toEqual([{ source: 'model', decided_by: 'ana' }]);
   });
 
+  it('closes a conflict for both authors when one acknowledges it', async () => {
+    const line = open[10]!;
+    await onReplica('ana', (b) => call(b, 'decideLine', { lineId: line.line_id, action: 'override', percent: 8, reasonCode: 'promotion' }));
+    await onReplica('ben', (b) => call(b, 'decideLine', { lineId: line.line_id, action: 'override', percent: -8, reasonCode: 'lost_business' }));
+    sync('ana');
+    expect(sync('ben').conflicts.map((c: { lineId: number }) => c.lineId)).toEqual([line.line_id]);
+    // Nobody acknowledges a conflict that is not theirs, nor one the replica has not seen.
+    const early = fwb(['sync', '--db', dbOf('max'), '--acknowledge', String(line.line_id)], { password: passwordOf('max') });
+    expect(early.status).toBe(1);
+    expect(early.stderr).toMatch(new RegExp(`Line ${line.line_id} has no open conflict of max's to acknowledge`));
+    const acked = fwb(['sync', '--db', dbOf('ben'), '--acknowledge', String(line.line_id), '--json'], { password: passwordOf('ben') });
+    expect(acked.status, acked.stderr).toBe(0);
+    const out = JSON.parse(acked.stdout);
+    expect(out.pushed.acknowledgements).toBe(1);
+    expect(out.conflicts).toEqual([]);
+    expect(sync('ana').conflicts).toEqual([]);
+    expect(await teamCount("SELECT count(*) AS n FROM fwb.conflict_resolutions r JOIN fwb.line_conflicts c USING (conflict_id) WHERE c.line_id = $1 AND r.how = 'acknowledged' AND r.resolved_by = 'ben'", [line.line_id])).toBe(1);
+    // Both decisions stay; Ben's, the later arrival, is the plan on every replica.
+    for (const login of ['ana', 'ben'] as const) expect(read(login, 'SELECT decided_by FROM line_state WHERE line_id = ?', line.line_id)).toEqual([{ decided_by: 'ben' }]);
+  });
+
   it('keeps a decision the server refuses with its reason, lists it, and leaves it out of the plan', async () => {
     const line = open[1]!;
     await onReplica('ana', (b) => call(b, 'decideLine', { lineId: line.line_id, action: 'override', percent: 5, reasonCode: 'promotion' }));
@@ -142,6 +163,8 @@ describe('fwb sync', () => {
       expect(await teamCount('SELECT count(*) AS n FROM fwb.decisions WHERE line_id = $1', [line.line_id])).toBe(0);
       const plain = fwb(['sync', '--db', dbOf('ana')], { password: passwordOf('ana') });
       expect(plain.status, plain.stderr).toBe(0);
+      expect(plain.stdout).toMatch(/synced with the team workbook at postgres:\/\/ana@.* as ana \(planner\): sent 0 decisions, 0 reviews and 0 acknowledgements/);
+      expect(plain.stdout).toMatch(/1 row refused by the team at earlier syncs is kept in this workbook with the reasons\./);
       // The pulled policy is in force on the replica too: the same decision is refused there now.
       await expect(onReplica('ana', (b) => call(b, 'decideLine', { lineId: line.line_id, action: 'accept' }))).rejects.toThrow(/Line is frozen/);
     } finally {
@@ -166,7 +189,7 @@ describe('fwb sync', () => {
       await call(b, 'reviewOverride', { decisionId: pending.decisionId, verdict: 'approved' });
     });
     const byMax = sync('max');
-    expect(byMax.pushed).toEqual({ decisions: 0, reviews: 1 });
+    expect(byMax.pushed).toEqual({ decisions: 0, reviews: 1, acknowledgements: 0 });
     expect(byMax.refused).toEqual([]);
     const back = sync('ana');
     expect(back.pulled.approvals).toBe(1);
@@ -188,7 +211,7 @@ describe('fwb sync', () => {
   });
 
   it('records each decision once when a push is killed with SIGKILL, or its answer is lost after the server committed, and sent again', async () => {
-    const lines = open.slice(10).map((l) => l.line_id);
+    const lines = open.slice(12).map((l) => l.line_id);
     await onReplica('ben', (b) => call(b, 'bulkAccept', { runId: open[0]!.run_id, lineIds: lines }));
     const before = await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE decided_by = 'ben'");
     // One decision per call, so the push is many calls; killed once some (not all) are on the server.
@@ -232,6 +255,7 @@ describe('fwb sync', () => {
           }
           return host('recordTeamOutcomes', { outcomes });
         },
+        markAcknowledged: (ackIds) => host('markTeamAcknowledged', { ackIds }),
         applyPage: (page) => host('applyTeamPage', page),
         applyJournalPage: (page) => host('applyTeamJournalPage', page),
         ledger: () => host('teamSyncLedger', {}),

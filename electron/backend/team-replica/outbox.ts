@@ -5,11 +5,12 @@
 // recorded it with another status (its own row then comes back by the pull). Each call
 // is one transaction, so an answer is recorded entirely or not at all; a push stopped
 // before it was recorded sends the same uuids again and gets the stored answers.
-import type { Outbox, SyncLedger, TeamOutcome, TeamRefusal, UnsentDecision, UnsentReview } from '../../../shared/team-journal';
+import type { Outbox, SyncLedger, TeamOutcome, TeamRefusal, UnsentAcknowledgement, UnsentDecision, UnsentReview } from '../../../shared/team-journal';
 import { appendAudit } from '../audit/chain';
 import type { ReadableDb } from '../db/handles';
 import type { Db } from '../db/open';
 import { refreshLineState } from '../decisions/projection';
+import { WorkbenchError } from '../errors';
 
 export function outbox(db: ReadableDb): Outbox {
   const decisions = db
@@ -29,7 +30,31 @@ export function outbox(db: ReadableDb): Outbox {
         ORDER BY a.approval_id`,
     )
     .all() as UnsentReview[];
-  return { decisions, reviews };
+  const acknowledgements = db.prepare('SELECT ack_id, line_id FROM team_acknowledgements WHERE sent_at IS NULL ORDER BY ack_id').all() as UnsentAcknowledgement[];
+  return { decisions, reviews, acknowledgements };
+}
+
+/** The login has seen a line's conflict: kept until the next sync sends it. Only a conflict of the login's own, still open. */
+export function acknowledgeConflict(db: Db, lineId: number, now: () => Date): { lineId: number } {
+  const login = db.prepare('SELECT login FROM team_link WHERE singleton = 1').pluck().get() as string | undefined;
+  if (!login) throw new WorkbenchError('INVALID_REQUEST', 'This workbook is not linked to a team workbook: there are no conflicts to acknowledge.');
+  const open = db.prepare('SELECT 1 FROM team_conflicts WHERE line_id = ? AND resolved_how IS NULL AND ? IN (author, other_author)').get(lineId, login);
+  if (!open) throw new WorkbenchError('NOT_FOUND', `Line ${lineId} has no open conflict of ${login}'s to acknowledge (sync first to see the latest).`);
+  const at = now().toISOString();
+  db.transaction(() => {
+    db.prepare('INSERT INTO team_acknowledgements (line_id, made_at) VALUES (?, ?)').run(lineId, at);
+    appendAudit(db, { at, actor: login, action: 'team.acknowledge', entity: 'line', entityId: String(lineId), payload: { lineId } });
+  }).immediate();
+  return { lineId };
+}
+
+/** Acknowledgements the server took. */
+export function markAcknowledged(db: Db, ackIds: readonly number[], now: () => Date): void {
+  const mark = db.prepare('UPDATE team_acknowledgements SET sent_at = ? WHERE ack_id = ? AND sent_at IS NULL');
+  const at = now().toISOString();
+  db.transaction(() => {
+    for (const id of ackIds) mark.run(at, id);
+  }).immediate();
 }
 
 interface LocalRow {

@@ -19,6 +19,7 @@
 //   asked, shown to their author; never silently dropped.
 // team_conflicts: lines two people decided without seeing each other's decision, as the
 //   server flagged them, open until resolved.
+// team_acknowledgements: an author's "I have seen this conflict", kept until sent.
 export default /* sql */ `
 ALTER TABLE decisions ADD COLUMN sync_uuid TEXT;
 ALTER TABLE decisions ADD COLUMN team_seq INTEGER;
@@ -68,6 +69,14 @@ CREATE TABLE team_conflicts (
   resolved_at         TEXT
 );
 CREATE INDEX team_conflicts_open ON team_conflicts (line_id) WHERE resolved_how IS NULL;
+
+-- A conflict its author has seen: sent by the next sync (fwb.acknowledge_conflict), then sent_at is set.
+CREATE TABLE team_acknowledgements (
+  ack_id  INTEGER PRIMARY KEY,
+  line_id INTEGER NOT NULL REFERENCES forecast_lines (line_id),
+  made_at TEXT NOT NULL,
+  sent_at TEXT
+);
 
 -- Append-only still: only the server's seq is written back, once.
 DROP TRIGGER decisions_append_only_update;
