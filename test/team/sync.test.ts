@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInProcess, type Backend } from '../../electron/backend/host-entry';
+import { startLocalServer, type LocalServer } from '../../electron/team/local-server';
 import { syncTeam, type SyncPort } from '../../electron/team/sync';
 import { FWB, expectNoLeak, fwb } from './fwb';
 import { adminClient, startTestServer, type TestServer } from './server';
@@ -88,8 +89,10 @@ describe('fwb sync', () => {
     );
     expect(open.length).toBeGreaterThan(20);
   }, 180_000);
+  let restarted: LocalServer | undefined;
   afterAll(async () => {
-    await admin?.end();
+    await admin?.end().catch(() => {});
+    restarted?.stop();
     server?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -273,6 +276,27 @@ describe('fwb sync', () => {
       }
     });
     expect(await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE decided_by = 'max'")).toBe(maxBefore + more.length);
+  });
+
+  it('keeps decisions unsent while the server is down, says so in a sentence, and sends them once it is back', async () => {
+    const line = open[11]!;
+    await admin.end();
+    server.stop();
+    await onReplica('ana', (b) => call(b, 'decideLine', { lineId: line.line_id, action: 'override', percent: 12, reasonCode: 'promotion' }));
+    const offline = fwb(['sync', '--db', dbOf('ana')], { password: passwordOf('ana') });
+    expect(offline.status).toBe(1);
+    expect(offline.stderr).toMatch(/^fwb sync: No PostgreSQL server answers at 127\.0\.0\.1:\d+ \(connection refused\).* Nothing unsent was lost: it stays in the workbook and goes with the next sync\.\n$/);
+    expect(expectNoLeak(offline, [passwordOf('ana')])).toEqual([]);
+    expect(read('ana', 'SELECT count(*) AS n FROM decisions WHERE sync_uuid IS NOT NULL AND team_seq IS NULL')).toEqual([{ n: 1 }]);
+    // The replica stays usable offline: its plan shows the unsent decision.
+    expect(read('ana', 'SELECT decided_by, final_quantity FROM line_state WHERE line_id = ?', line.line_id)).toEqual([{ decided_by: 'ana', final_quantity: Math.round(line.quantity * 1.12 * 1e6) / 1e6 }]);
+
+    restarted = await startLocalServer({ dir: server.dir, port: server.port, throwaway: true });
+    admin = await adminClient(server);
+    const back = sync('ana');
+    expect(back.pushed.decisions).toBe(1);
+    expect(back.unsent).toEqual({ decisions: 0, reviews: 0 });
+    expect(await teamCount('SELECT count(*) AS n FROM fwb.decisions WHERE line_id = $1', [line.line_id])).toBe(1);
   });
 
   it('brings every replica to the same plan, and fwb check is ok on each', async () => {
