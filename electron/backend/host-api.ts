@@ -10,6 +10,7 @@ import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Res
 import type { Stairstep } from '../../shared/accuracy';
 import { GRAINS } from '../../shared/period';
 import { PULLED_TABLE_NAMES, type Publication, type PulledPage, type PulledTable, type ReplicaState, type TeamLink } from '../../shared/team-sync';
+import { JOURNAL_TABLE_NAMES, type JournalPage, type JournalTable, type Outbox, type SyncLedger, type TeamOutcome } from '../../shared/team-journal';
 import type { BackendContext } from './context';
 import { toApiError, WorkbenchError } from './errors';
 import { carryOut } from './declarations';
@@ -175,6 +176,56 @@ export const hostContract = {
       })
       .strict(),
     run: async (scope: HostScope, req: PulledPage) => (await import('./team-replica/pull')).applyPulledPage(workbook(scope).db, req),
+  },
+  /** fwb sync: the replica's unsent decisions and reviews, in the order they were made. */
+  teamOutbox: {
+    request: z.object({}).strict(),
+    run: async (scope: HostScope): Promise<Outbox> => (await import('./team-replica/outbox')).outbox(workbook(scope).db),
+  },
+  /** fwb sync: the server's answers to pushed rows, recorded in one transaction. */
+  recordTeamOutcomes: {
+    request: z
+      .object({
+        outcomes: z.array(
+          z
+            .object({
+              kind: z.enum(['decision', 'review']),
+              uuid: z.string().min(1).max(100),
+              status: z.enum(['final', 'pending_approval', 'approved', 'rejected', 'refused']),
+              reason: z.string().max(10_000).nullable(),
+              seq: z.number().int().min(0).nullable(),
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
+    run: async (scope: HostScope, req: { outcomes: TeamOutcome[] }) => (await import('./team-replica/outbox')).recordOutcomes(workbook(scope).db, req.outcomes, scope.now),
+  },
+  /** fwb sync: one page of the team's journal (decisions, approvals, refusals, conflicts, policies, reason codes) with its mark. */
+  applyTeamJournalPage: {
+    request: z
+      .object({
+        table: z.enum(JOURNAL_TABLE_NAMES as [JournalTable, ...JournalTable[]]),
+        rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]))),
+        lastSeq: z.number().int().min(0),
+      })
+      .strict(),
+    run: async (scope: HostScope, req: JournalPage) => (await import('./team-replica/journal-pull')).applyJournalPage(workbook(scope).db, req, scope.now),
+  },
+  /** fwb sync --acknowledge LINE: the login has seen the line's conflict (sent by the sync). */
+  acknowledgeTeamConflict: {
+    request: z.object({ lineId: z.number().int().min(1) }).strict(),
+    run: async (scope: HostScope, req: { lineId: number }) => (await import('./team-replica/outbox')).acknowledgeConflict(workbook(scope).db, req.lineId, scope.now),
+  },
+  /** fwb sync: acknowledgements the server took. */
+  markTeamAcknowledged: {
+    request: z.object({ ackIds: z.array(z.number().int().min(1)) }).strict(),
+    run: async (scope: HostScope, req: { ackIds: number[] }) => (await import('./team-replica/outbox')).markAcknowledged(workbook(scope).db, req.ackIds, scope.now),
+  },
+  /** fwb sync: what is unsent, the refusals kept for the login and its open conflicts. */
+  teamSyncLedger: {
+    request: z.object({}).strict(),
+    run: async (scope: HostScope): Promise<SyncLedger> => (await import('./team-replica/outbox')).syncLedger(workbook(scope).db),
   },
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {

@@ -1,6 +1,6 @@
 // fwb: argument parsing and printing only; the work is done by the backend, through its client (client.ts).
 import { BackendRefusal } from './client';
-import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE, SIMULATE_USAGE, TEAM_USAGE } from './usage';
+import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE, SIMULATE_USAGE, SYNC_USAGE, TEAM_USAGE } from './usage';
 import { withCliHint } from './hints';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 
@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo)
   export: { usage: EXPORT_USAGE, run: async (argv, io) => (await import('./commands/export')).exportCommand(argv, io) },
   backup: { usage: BACKUP_USAGE, run: async (argv, io) => (await import('./commands/backup')).backupCommand(argv, io) },
   restore: { usage: RESTORE_USAGE, run: async (argv, io) => (await import('./commands/restore')).restoreCommand(argv, io) },
+  sync: { usage: SYNC_USAGE, run: async (argv, io) => (await import('./commands/sync')).syncCommand(argv, io) },
   team: { usage: TEAM_USAGE, run: async (argv, io) => (await import('./commands/team')).teamCommand(argv, io) },
 };
 

@@ -145,3 +145,12 @@ export const SIMULATE_USAGE = `fwb simulate --db FILE [--metric M] [--segment TY
   --run ID, --lag N, --from PERIOD, --to PERIOD   only these lines (as fwb accuracy)
   --json                one JSON object on stdout (the API's answer)
   Exit 0 done, 1 failed, 2 usage error, 3 input rejected.`;
+export const SYNC_USAGE = `fwb sync --db FILE [--acknowledge LINE]… [--json]
+  Sends what this team replica has not sent (decisions, then a manager's approvals and
+  rejections), then pulls what the team recorded since the last sync. The team's server
+  decides with its own clock and policy: a decision it refuses is kept with its reason and
+  listed; lines two people decided without seeing each other's decision are listed as in
+  conflict. Safe to run again at any point: nothing is recorded twice. The password follows
+  libpq's conventions (PGPASSWORD, ~/.pgpass, PGSERVICE), never the command line.
+  --acknowledge LINE  you have seen the line's conflict: it closes for both authors (sent by this sync)
+  --json   counts pushed and pulled per kind, the refusals with reasons, the lines in conflict`;

@@ -188,8 +188,11 @@ function publishFailure(err: unknown, workbookName: string): Error {
   return err as Error;
 }
 
-/** Pulls every table after the replica's marks, in one snapshot of the team's record, page by page. */
-async function pullAll(client: TeamClient, replica: ReplicaPort, pageRows: number): Promise<Partial<Record<PulledTable, number>>> {
+/**
+ * Pulls every table after the replica's marks, in one snapshot of the team's record, page by page;
+ * `more` pulls further tables (fwb sync's journal) in the same snapshot.
+ */
+export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'state' | 'applyPage'>, pageRows: number, more?: (client: TeamClient, marks: Record<string, number>) => Promise<void>): Promise<Partial<Record<PulledTable, number>>> {
   const { marks } = await replica.state();
   const pulled: Partial<Record<PulledTable, number>> = {};
   // One snapshot: a line pulled never names an item the pull has not seen.
@@ -209,6 +212,7 @@ async function pullAll(client: TeamClient, replica: ReplicaPort, pageRows: numbe
       }
       pulled[table] = total;
     }
+    if (more) await more(client, marks);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -27,6 +27,8 @@ const JOURNAL = [
 /** Each decision and approval row must equal the payload its audit entry recorded; returns the rows checked. */
 export function checkJournal(db: ReadableDb, f: Findings): number {
   let checked = 0;
+  // A workbook from before migration 10, read as it is, has no team_withdrawn.
+  const withdrawn = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'team_withdrawn'").get() !== undefined;
   for (const t of JOURNAL) {
     // The latest audit entry for the row: a row is written once, so there is one.
     const rows = db
@@ -58,6 +60,8 @@ export function checkJournal(db: ReadableDb, f: Findings): number {
       .prepare(
         `SELECT a.audit_id AS auditId, a.entity_id AS entityId FROM audit_log a
           WHERE a.entity = '${t.entity}' AND NOT EXISTS (SELECT 1 FROM ${t.table} j WHERE j.${t.key} = CAST(a.entity_id AS INTEGER) AND CAST(j.${t.key} AS TEXT) = a.entity_id)
+            -- A team's answer took it out (migration 10): refused, or replaced by the server's own row.
+            ${withdrawn ? `AND NOT EXISTS (SELECT 1 FROM team_withdrawn w WHERE w.entity = '${t.entity}' AND CAST(w.local_id AS TEXT) = a.entity_id)` : ''}
           ORDER BY a.audit_id`,
       )
       .iterate() as IterableIterator<{ auditId: number; entityId: string }>;

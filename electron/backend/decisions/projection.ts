@@ -9,6 +9,9 @@
 // - the final quantity is that decision's quantity when it is final or approved,
 //   else the quantity in force before it (the latest earlier final or approved
 //   decision, else the model): a pending or rejected override does not move the plan.
+// "Latest" is the journal's order (journal_order, migration 10): decision_id's in a
+// single-seat workbook; in a team's replica the server's arrival order, then what is
+// not sent yet, so every replica derives the same plan from the same journal.
 import type { ReadableDb } from '../db/handles';
 import type { LineState, LineStatus, PlanSource } from '../../../shared/domain';
 import type { Db } from '../db/open';
@@ -18,13 +21,25 @@ type Scope = 'all' | 'run' | 'line';
 
 const COLUMNS = 'line_id, decision_id, final_quantity, source, status, decided_by, decided_at, reason_code';
 
+const journalOrders = new WeakMap<ReadableDb, string>();
+/** The journal's order column: journal_order from migration 10 on; `fwb check` also reads older workbooks as they are, unmigrated. */
+function journalOrder(db: ReadableDb): string {
+  let column = journalOrders.get(db);
+  if (column === undefined) {
+    const has = db.prepare("SELECT 1 FROM pragma_table_xinfo('decisions') WHERE name = 'journal_order'").get() !== undefined;
+    journalOrders.set(db, (column = has ? 'journal_order' : 'decision_id'));
+  }
+  return column;
+}
+
 /** The derived line_state rows (COLUMNS, plus effective_decision_id) for lines that have any decision. */
-function derivedSql(scope: Scope): string {
+function derivedSql(db: ReadableDb, scope: Scope): string {
+  const order = journalOrder(db);
   const join = scope === 'run' ? 'JOIN forecast_lines sl ON sl.line_id = d.line_id AND sl.run_id = @runId' : '';
   const where = scope === 'line' ? 'WHERE d.line_id = @lineId' : '';
   return `
   journal AS (
-    SELECT d.decision_id, d.line_id, d.action, d.quantity, d.source, d.reason_code, d.decided_by, d.decided_at, d.status AS written_status,
+    SELECT d.decision_id, d.${order} AS journal_order, d.line_id, d.action, d.quantity, d.source, d.reason_code, d.decided_by, d.decided_at, d.status AS written_status,
            EXISTS (SELECT 1 FROM decisions u WHERE u.undoes_decision_id = d.decision_id AND u.action = 'undo') AS undone
       FROM decisions d ${join} ${where}
   ),
@@ -35,9 +50,9 @@ function derivedSql(scope: Scope): string {
   ),
   ranked AS (
     SELECT live.*,
-           row_number() OVER (PARTITION BY line_id ORDER BY decision_id DESC) AS rn,
-           max(CASE WHEN status IN ('final', 'approved') THEN decision_id END)
-             OVER (PARTITION BY line_id ORDER BY decision_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_effective_id
+           row_number() OVER (PARTITION BY line_id ORDER BY journal_order DESC) AS rn,
+           max(CASE WHEN status IN ('final', 'approved') THEN journal_order END)
+             OVER (PARTITION BY line_id ORDER BY journal_order ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_effective_order
       FROM live
   ),
   derived AS (
@@ -57,7 +72,7 @@ function derivedSql(scope: Scope): string {
       FROM (SELECT DISTINCT line_id FROM journal) t
       JOIN forecast_lines fl ON fl.line_id = t.line_id
       LEFT JOIN ranked r ON r.line_id = t.line_id AND r.rn = 1
-      LEFT JOIN decisions p ON p.decision_id = r.prev_effective_id
+      LEFT JOIN decisions p ON p.line_id = t.line_id AND p.${order} = r.prev_effective_order
   )`;
 }
 
@@ -66,16 +81,16 @@ export function rebuildLineState(db: Db, runId?: number): number {
   return db.transaction(() => {
     if (runId === undefined) {
       db.prepare('DELETE FROM line_state').run();
-      return db.prepare(`WITH ${derivedSql('all')} INSERT INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run().changes;
+      return db.prepare(`WITH ${derivedSql(db, 'all')} INSERT INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run().changes;
     }
     db.prepare('DELETE FROM line_state WHERE line_id IN (SELECT line_id FROM forecast_lines WHERE run_id = ?)').run(runId);
-    return db.prepare(`WITH ${derivedSql('run')} INSERT INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ runId }).changes;
+    return db.prepare(`WITH ${derivedSql(db, 'run')} INSERT INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ runId }).changes;
   })();
 }
 
 /** Re-derives one line after a journal write; call inside that write's transaction. */
 export function refreshLineState(db: Db, lineId: number): LineState {
-  const changes = db.prepare(`WITH ${derivedSql('line')} INSERT OR REPLACE INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ lineId }).changes;
+  const changes = db.prepare(`WITH ${derivedSql(db, 'line')} INSERT OR REPLACE INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ lineId }).changes;
   if (changes === 0) db.prepare('DELETE FROM line_state WHERE line_id = ?').run(lineId);
   return readLineState(db, lineId);
 }
@@ -120,7 +135,7 @@ export function lineStateMismatches(db: Db, limit: number): { lines: number[]; t
   const cached = `SELECT ${COLUMNS} FROM line_state`;
   const rows = db
     .prepare(
-      `WITH ${derivedSql('all')},
+      `WITH ${derivedSql(db, 'all')},
        diff AS (
          SELECT line_id FROM (SELECT ${COLUMNS} FROM derived EXCEPT ${cached})
          UNION
@@ -140,7 +155,7 @@ export function lineStateMismatches(db: Db, limit: number): { lines: number[]; t
 export function snapshotRunPlan(db: Db, runId: number, releaseId: number): number {
   return db
     .prepare(
-      `WITH ${derivedSql('run')}
+      `WITH ${derivedSql(db, 'run')}
        INSERT INTO release_lines (release_id, line_id, final_quantity, source, decision_id)
        SELECT @releaseId, fl.line_id, coalesce(d.final_quantity, fl.quantity), coalesce(d.source, 'model'), d.effective_decision_id
          FROM forecast_lines fl LEFT JOIN derived d ON d.line_id = fl.line_id

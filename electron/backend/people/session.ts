@@ -16,8 +16,18 @@ import { openingRun } from '../review/opening-run';
 /** Per open connection of this process: a new launch opens a new connection, and nobody is signed in on it. */
 const signedIn = new WeakMap<ReadableDb, string>();
 
+const hasTeamLink = new WeakMap<ReadableDb, boolean>();
+/** The login a team's replica is linked as; none in a single-seat workbook (nor one read as it is, from before migration 9). */
+function teamLogin(db: ReadableDb): string | undefined {
+  let has = hasTeamLink.get(db);
+  if (has === undefined) hasTeamLink.set(db, (has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'team_link'").get() !== undefined));
+  return has ? (db.prepare('SELECT login FROM team_link WHERE singleton = 1').pluck().get() as string | undefined) : undefined;
+}
+
 export function currentUser(db: ReadableDb): SessionUser | null {
-  const id = signedIn.get(db);
+  // A team's replica acts as the login it was linked with (TEAM.md: identity is the login), never a name picked at sign-in.
+  const login = teamLogin(db);
+  const id = login ?? signedIn.get(db);
   const row = id === undefined ? undefined : findPerson(db, id);
   return row ? toUser(row) : null;
 }

@@ -4,6 +4,9 @@
 // Rows keep the server's ids. An actual the team recorded for a key the replica has a
 // value of supersedes that value, as a later import of the same key does in a workbook.
 import { PULLED_TABLES, type Cell, type PulledPage, type PulledTable } from '../../../shared/team-sync';
+import { appendAudit } from '../audit/chain';
+import { isSealed } from '../audit/seal';
+import { userAuditPayload, type UserRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 
 const JSON_COLUMNS = new Set(['options', 'attributes']);
@@ -43,6 +46,12 @@ export function applyPulledPage(db: Db, page: PulledPage): { written: number } {
       const values = row.map((cell, i) => sqliteValue(columns[i]!, cell));
       if (page.table === 'actuals') supersede.run(values[6], values[1], values[2], values[3]);
       write.run(values);
+      // A person of the team, audited as a change made here is (fwb check compares each user with its latest entry);
+      // a workbook not sealed yet records it in its seal, with everything else pulled before its first entry.
+      if (page.table === 'users' && isSealed(db)) {
+        const user = db.prepare('SELECT * FROM users WHERE user_id = ?').get(values[0]) as UserRow;
+        appendAudit(db, { at: new Date().toISOString(), actor: null, action: 'user.team', entity: 'user', entityId: user.user_id, payload: userAuditPayload(user) });
+      }
     }
     mark.run(page.table, page.lastSeq);
   })();

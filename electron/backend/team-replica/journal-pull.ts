@@ -1,0 +1,144 @@
+// A page of the team's journal written into the replica, in one transaction with the
+// table's mark (as pull.ts does for the data tables). Rows are matched by uuid: the
+// replica's own row, sent before, takes its server seq (a push whose answer was lost is
+// settled here too); anyone else's is appended under a local id, with its audit entry
+// in the replica's chain, as every journal row has one. The lines touched are derived
+// again before the page commits, so the plan on the replica is the team's.
+// Policies and reason codes: each pulled row is a version; applied in seq order, the
+// latest of a segment or code is the one the replica keeps, as the server holds it in force.
+import type { Cell } from '../../../shared/team-sync';
+import { JOURNAL_TABLES, type JournalPage } from '../../../shared/team-journal';
+import { appendAudit } from '../audit/chain';
+import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, reasonCodeRecord, type ApprovalRow, type DecisionRow, type PolicyRow, type ReasonCodeRow } from '../audit/payloads';
+import type { Db } from '../db/open';
+import { nextJournalId } from '../decisions/journal';
+import { refreshLineState } from '../decisions/projection';
+import { keepRefusal, withdraw } from './outbox';
+
+type Row = Record<string, Cell>;
+
+const localDecision = (db: Db, uuid: string | null) =>
+  uuid === null ? undefined : (db.prepare('SELECT decision_id, line_id, status, team_seq FROM decisions WHERE sync_uuid = ?').get(uuid) as { decision_id: number; line_id: number; status: string; team_seq: number | null } | undefined);
+
+function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): void {
+  const uuid = String(r.uuid);
+  const mine = localDecision(db, uuid);
+  if (mine) {
+    if (mine.team_seq !== null) return;
+    if (mine.status === r.status) {
+      db.prepare('UPDATE decisions SET team_seq = ? WHERE decision_id = ?').run(r.seq, mine.decision_id);
+      touched.add(mine.line_id);
+      return;
+    }
+    // Sent, but the server recorded another status: its row replaces the replica's.
+    withdraw(db, 'decision', { id: mine.decision_id, line_id: mine.line_id, status: mine.status, request: '{}' }, uuid, 'restated', at, null);
+  }
+  const undoes = r.undoes_uuid === null ? null : (localDecision(db, String(r.undoes_uuid))?.decision_id ?? null);
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq).lastInsertRowid,
+  );
+  const row = db.prepare('SELECT * FROM decisions WHERE decision_id = ?').get(id) as DecisionRow;
+  appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(id), payload: decisionAuditPayload(row) });
+  touched.add(Number(r.line_id));
+}
+
+function applyApproval(db: Db, r: Row, touched: Set<number>): void {
+  const uuid = String(r.uuid);
+  const mine = db.prepare('SELECT approval_id, team_seq FROM approvals WHERE sync_uuid = ?').get(uuid) as { approval_id: number; team_seq: number | null } | undefined;
+  const decision = localDecision(db, r.decision_uuid === null ? null : String(r.decision_uuid));
+  if (!decision) throw new Error(`The team's approval ${uuid} names decision ${String(r.decision_uuid)}, which this replica has not pulled.`);
+  touched.add(decision.line_id);
+  if (mine) {
+    if (mine.team_seq === null) db.prepare('UPDATE approvals SET team_seq = ? WHERE approval_id = ?').run(r.seq, mine.approval_id);
+    return;
+  }
+  const id = Number(
+    db
+      .prepare('INSERT INTO approvals (approval_id, decision_id, verdict, note, decided_by, decided_at, sync_uuid, team_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(nextJournalId(db, 'approval'), decision.decision_id, r.verdict, r.note, r.decided_by, r.decided_at, uuid, r.seq).lastInsertRowid,
+  );
+  const row = db.prepare('SELECT * FROM approvals WHERE approval_id = ?').get(id) as ApprovalRow;
+  appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: 'approval', entity: 'approval', entityId: String(id), payload: approvalAuditPayload(row) });
+}
+
+/** A refusal of this login's row: kept for its author; the row leaves the journal if a lost answer left it there. */
+function applyRefusal(db: Db, r: Row, touched: Set<number>, at: string): void {
+  const uuid = String(r.uuid);
+  const kind = r.kind === 'review' ? 'review' : 'decision';
+  const reason = String(r.reason);
+  keepRefusal(db, { uuid, kind, lineId: r.line_id === null ? null : Number(r.line_id), reason, refusedAt: String(r.refused_at), submittedBy: String(r.submitted_by), request: JSON.stringify(r.request), seq: Number(r.seq) });
+  const row =
+    kind === 'decision'
+      ? (db.prepare("SELECT decision_id AS id, line_id, status, '{}' AS request FROM decisions WHERE sync_uuid = ? AND team_seq IS NULL").get(uuid) as { id: number; line_id: number; status: string; request: string } | undefined)
+      : (db.prepare("SELECT a.approval_id AS id, d.line_id, a.verdict AS status, '{}' AS request FROM approvals a JOIN decisions d USING (decision_id) WHERE a.sync_uuid = ? AND a.team_seq IS NULL").get(uuid) as
+          | { id: number; line_id: number; status: string; request: string }
+          | undefined);
+  if (row) for (const l of withdraw(db, kind, row, uuid, 'refused', at, reason)) touched.add(l);
+}
+
+export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { written: number } {
+  const columns = JOURNAL_TABLES[page.table];
+  const mark = db.prepare(
+    'INSERT INTO team_sync (table_name, last_seq) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)',
+  );
+  const at = now().toISOString();
+  db.transaction(() => {
+    const touched = new Set<number>();
+    for (const cells of page.rows) {
+      if (cells.length !== columns.length) throw new Error(`A pulled row of ${page.table} has ${cells.length} columns, not ${columns.length}.`);
+      const r: Row = Object.fromEntries(columns.map((c, i) => [c, typeof cells[i] === 'boolean' ? (cells[i] ? 1 : 0) : cells[i]!]));
+      switch (page.table) {
+        case 'reason_codes':
+          db.prepare(
+            `INSERT INTO reason_codes (code, label, comment_required, active, sort_order) VALUES (@code, @label, @comment_required, @active, @sort_order)
+             ON CONFLICT (code) DO UPDATE SET label = excluded.label, comment_required = excluded.comment_required, active = excluded.active, sort_order = excluded.sort_order`,
+          ).run(r);
+          {
+            // Audited as a change made here is (fwb check compares the row with its latest entry).
+            const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(r.code) as ReasonCodeRow;
+            appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: row.code, payload: { ...reasonCodeRecord(row), updatedBy: null, updatedAt: at, from: 'team' } });
+          }
+          break;
+        case 'policies':
+          db.prepare(
+            `INSERT INTO policies (segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, stepped_down_at, updated_by, updated_at)
+             VALUES (@segment_type, @segment_value, @model_role, @approval_pct, @approval_units, @freeze_lags, @comment_pct, @drift_threshold_pts, @stepped_down_at, @updated_by, @updated_at)
+             ON CONFLICT (segment_type, segment_value) DO UPDATE SET model_role = excluded.model_role, approval_pct = excluded.approval_pct, approval_units = excluded.approval_units,
+               freeze_lags = excluded.freeze_lags, comment_pct = excluded.comment_pct, drift_threshold_pts = excluded.drift_threshold_pts, stepped_down_at = excluded.stepped_down_at,
+               updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+          ).run(r);
+          {
+            const row = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(r.segment_type, r.segment_value) as PolicyRow;
+            appendAudit(db, { at, actor: row.updated_by, action: 'policy.change', entity: 'policy', entityId: String(row.policy_id), payload: policyAuditPayload(row) });
+          }
+          break;
+        case 'decisions':
+          applyDecision(db, r, touched, at);
+          break;
+        case 'approvals':
+          applyApproval(db, r, touched);
+          break;
+        case 'refused_submissions':
+          applyRefusal(db, r, touched, at);
+          break;
+        case 'line_conflicts':
+          db.prepare(
+            `INSERT INTO team_conflicts (conflict_id, line_id, decision_uuid, author, other_decision_uuid, other_author, opened_at)
+             VALUES (@conflict_id, @line_id, @decision_uuid, @author, @other_decision_uuid, @other_author, @opened_at) ON CONFLICT (conflict_id) DO NOTHING`,
+          ).run(r);
+          break;
+        case 'conflict_resolutions':
+          db.prepare('UPDATE team_conflicts SET resolved_how = @how, resolved_by = @resolved_by, resolved_at = @resolved_at WHERE conflict_id = @conflict_id').run(r);
+          break;
+      }
+    }
+    for (const line of touched) refreshLineState(db, line);
+    mark.run(page.table, page.lastSeq);
+  }).immediate();
+  return { written: page.rows.length };
+}

@@ -1,0 +1,63 @@
+// fwb sync: push, then pull, for a workbook linked to a team (fwb team join).
+// Parsing and printing only; the work is in electron/team/sync.ts and the backend's host calls.
+import { parseArgs } from 'node:util';
+import { TeamError, redact } from '../../team/errors';
+import { EXIT, UsageError, positiveInt, type CliIo, type ExitCode } from '../io';
+
+export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> {
+  if (argv.some((a) => a === '--password' || a.startsWith('--password=') || a === '--url' || a.startsWith('--url='))) {
+    throw new UsageError('fwb sync takes the team URL from the workbook and the password from PGPASSWORD, ~/.pgpass or PGSERVICE, never the command line');
+  }
+  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, acknowledge: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } }, strict: true });
+  const acknowledge = (values.acknowledge ?? []).map((v) => positiveInt('acknowledge', v, 1));
+  const dbPath = values.db;
+  if (typeof dbPath !== 'string' || dbPath === '') throw new UsageError('--db FILE is required');
+  const [{ syncTeam }, { withClient }, { basename }, { existsSync }] = await Promise.all([import('../../team/sync'), import('../client'), import('node:path'), import('node:fs')]);
+  if (!existsSync(dbPath)) throw new UsageError(`${dbPath} does not exist: a team replica is made by fwb team join --db ${dbPath} --url MEMBER_URL`);
+  try {
+    const done = await withClient({ dbPath, access: 'write' }, async (client) => {
+      for (const lineId of acknowledge) await client.host('acknowledgeTeamConflict', { lineId });
+      return syncTeam(
+        {
+          state: () => client.host('teamReplicaState', {}),
+          outbox: () => client.host('teamOutbox', {}),
+          recordOutcomes: (outcomes) => client.host('recordTeamOutcomes', { outcomes }),
+          markAcknowledged: (ackIds) => client.host('markTeamAcknowledged', { ackIds }),
+          applyPage: (page) => client.host('applyTeamPage', page),
+          applyJournalPage: (page) => client.host('applyTeamJournalPage', page),
+          ledger: () => client.host('teamSyncLedger', {}),
+        },
+        basename(dbPath),
+        // Decisions per call to the server; tests set it small to stop a push between calls.
+        process.env.FWB_SYNC_BATCH ? { batch: Math.max(1, Number.parseInt(process.env.FWB_SYNC_BATCH, 10) || 1) } : {},
+      );
+    });
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(done)}\n`);
+      return EXIT.ok;
+    }
+    const n = (x: number | undefined, what: string) => `${(x ?? 0).toLocaleString('en-US')} ${what}${x === 1 ? '' : 's'}`;
+    const p = done.pulled;
+    io.stdout.write(
+      `${dbPath} synced with the team workbook at ${done.url} as ${done.login} (${done.role}): sent ${n(done.pushed.decisions, 'decision')}, ${n(done.pushed.reviews, 'review')} and ${n(done.pushed.acknowledgements, 'acknowledgement')}; ` +
+        `received ${n(p.decisions, 'decision')}, ${n(p.approvals, 'review')}, ${n(p.policies, 'policy version')}, ${n(p.forecast_lines, 'forecast line')}, ${n(p.actuals, 'actual')}.\n`,
+    );
+    for (const r of done.refused) io.stdout.write(`  Refused by the team (${r.kind}${r.lineId !== null ? ` on line ${r.lineId}` : ''}): ${r.reason} It is kept in this workbook, not in the team's plan.\n`);
+    const earlier = done.refusedBefore;
+    if (earlier > 0) io.stdout.write(`  ${n(earlier, 'row')} refused by the team at earlier syncs ${earlier === 1 ? 'is' : 'are'} kept in this workbook with the reasons.\n`);
+    for (const c of done.conflicts) io.stdout.write(`  Line ${c.lineId} is in conflict: ${c.authors.join(' and ')} decided it without seeing each other's decision; decide it again, or acknowledge it (fwb sync --db FILE --acknowledge LINE), to settle it.\n`);
+    if (done.unsent.decisions + done.unsent.reviews > 0) io.stdout.write(`  Still unsent: ${n(done.unsent.decisions, 'decision')}, ${n(done.unsent.reviews, 'review')}.\n`);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof TeamError) {
+      io.stderr.write(`fwb sync: ${err.message}${err.kind === 'failed' ? ' Nothing unsent was lost: it stays in the workbook and goes with the next sync.' : ''}\n`);
+      return err.kind === 'rejected' ? EXIT.rejected : EXIT.failed;
+    }
+    const e = err as { severity?: string; code?: string; message?: string };
+    if (typeof e?.severity === 'string' && typeof e.code === 'string') {
+      io.stderr.write(`fwb sync: the team's server refused it: ${redact(e.message ?? '', [process.env.PGPASSWORD])} (SQLSTATE ${e.code}). What was answered before is recorded; sync again to send the rest.\n`);
+      return EXIT.failed;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,149 @@
+// fwb sync: a replica sends what it has not sent, then pulls what it has not got
+// (TEAM.md "Offline first"). Push: unsent decisions in the order they were made, in
+// batches, through fwb.submit_decisions; unsent reviews through fwb.review_override.
+// Each row carries its uuid, so a push stopped anywhere (the process killed, the answer
+// lost) and sent again records each row once: the server answers a known uuid with
+// what it stored. Each batch's answers are recorded in the replica in one transaction.
+// Pull: the data tables (join.ts) and the journal (shared/team-journal.ts) in one
+// snapshot, page by page, each page with its mark.
+// The workbook is reached through a port the host wires to the backend's host calls.
+import type { JournalPage, JournalTable, Outbox, SyncLedger, TeamConflict, TeamOutcome, TeamRefusal } from '../../shared/team-journal';
+import { JOURNAL_TABLE_NAMES } from '../../shared/team-journal';
+import type { Cell, PulledPage, PulledTable, ReplicaState } from '../../shared/team-sync';
+import { withTeam, type TeamClient } from './connect';
+import { TeamError } from './errors';
+import { PULL_PAGE_ROWS, pullAll } from './join';
+
+/** The workbook, as sync needs it. */
+export interface SyncPort {
+  state(): Promise<ReplicaState>;
+  outbox(): Promise<Outbox>;
+  recordOutcomes(outcomes: TeamOutcome[]): Promise<{ refused: TeamRefusal[] }>;
+  markAcknowledged(ackIds: number[]): Promise<void>;
+  applyPage(page: PulledPage): Promise<void>;
+  applyJournalPage(page: JournalPage): Promise<void>;
+  ledger(): Promise<SyncLedger>;
+}
+
+export interface SyncOutcome {
+  login: string;
+  role: string;
+  url: string;
+  pushed: { decisions: number; reviews: number; acknowledgements: number };
+  pulled: Partial<Record<PulledTable | JournalTable, number>>;
+  /** Rows the server refused during this sync, with its reasons (kept in the workbook for their author). */
+  refused: TeamRefusal[];
+  /** Every refusal the workbook keeps for this login. */
+  refusedBefore: number;
+  /** Lines in conflict for this login: two people decided them without seeing each other's decision. */
+  conflicts: TeamConflict[];
+  unsent: { decisions: number; reviews: number };
+}
+
+export const PUSH_BATCH = 500;
+
+/** Sends the replica's unsent rows and pulls the team's new ones. The replica must be linked (fwb team join). */
+export async function syncTeam(replica: SyncPort, workbookName: string, { url, batch = PUSH_BATCH, pageRows = PULL_PAGE_ROWS }: { url?: string; batch?: number; pageRows?: number } = {}): Promise<SyncOutcome> {
+  const state = await replica.state();
+  const link = state.link;
+  if (!link) throw new TeamError(`${workbookName} is not linked to a team workbook: link it first with fwb team join --db ${workbookName} --url MEMBER_URL.`, 'rejected');
+  return withTeam(url ?? link.url, async (client) => {
+    const me = (await client.query<{ login: string }>('SELECT session_user AS login')).rows[0]!.login;
+    if (me !== link.login) {
+      throw new TeamError(`${workbookName} is the replica of login "${link.login}", not "${me}": sync it with that login (its password through PGPASSWORD, ~/.pgpass or PGSERVICE).`, 'rejected');
+    }
+    const before = new Set((await replica.ledger()).refusals.map((r) => r.uuid));
+    const pushed = await push(client, replica, batch, me, link.role);
+    const journal: SyncOutcome['pulled'] = {};
+    const data = await pullAll(client, replica, pageRows, async (c, marks) => {
+      for (const table of JOURNAL_TABLE_NAMES) journal[table] = await pullJournal(c, replica, table, marks[table] ?? 0, pageRows);
+    });
+    const pulled: SyncOutcome['pulled'] = { ...data, ...journal };
+    const ledger = await replica.ledger();
+    return {
+      login: me,
+      role: link.role,
+      url: link.url,
+      pushed,
+      pulled,
+      // Refused by this push, or found refused by the pull (a push whose answer was lost).
+      refused: ledger.refusals.filter((r) => !before.has(r.uuid)),
+      refusedBefore: before.size,
+      conflicts: ledger.conflicts,
+      unsent: ledger.unsent,
+    };
+  });
+}
+
+/** The server's refusal of the whole call (a role that may not do it): every row of it is refused with the server's sentence. */
+function refusedByRole(err: unknown, what: string, login: string, role: string): string | null {
+  const e = err as { code?: string; message?: string };
+  if (e.code !== '42501' || typeof e.message !== 'string') return null;
+  // The function's own sentence when it has one; PostgreSQL's grant check has none of ours.
+  return /^permission denied/.test(e.message) ? `Only ${what}; login "${login}" is a ${role} of this team, and the team's server refused it (${e.message}).` : e.message;
+}
+
+async function push(client: TeamClient, replica: SyncPort, batch: number, login: string, role: string): Promise<SyncOutcome['pushed']> {
+  const { decisions, reviews, acknowledgements } = await replica.outbox();
+  for (let i = 0; i < decisions.length; i += batch) {
+    const chunk = decisions.slice(i, i + batch);
+    let outcomes: TeamOutcome[];
+    try {
+      const { rows } = await client.query<{ out: { uuid: string; status: TeamOutcome['status']; reason: string | null; seq: number | null }[] }>('SELECT fwb.submit_decisions($1::jsonb) AS out', [JSON.stringify(chunk)]);
+      outcomes = rows[0]!.out.map((o) => ({ kind: 'decision', uuid: o.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq) }));
+    } catch (err) {
+      const why = refusedByRole(err, 'planners and managers may decide forecast lines', login, role);
+      if (why === null) throw err;
+      outcomes = chunk.map((d) => ({ kind: 'decision', uuid: d.uuid, status: 'refused', reason: why, seq: null }));
+    }
+    await replica.recordOutcomes(outcomes);
+  }
+  for (const r of reviews) {
+    let outcome: TeamOutcome;
+    try {
+      const { rows } = await client.query<{ out: { uuid: string; status: TeamOutcome['status']; reason: string | null; seq: number | null } }>(
+        'SELECT fwb.review_override($1::uuid, $2::uuid, $3, $4, $5::timestamptz) AS out',
+        [r.uuid, r.decision_uuid, r.verdict, r.note, r.decided_at_client],
+      );
+      const o = rows[0]!.out;
+      outcome = { kind: 'review', uuid: r.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq) };
+    } catch (err) {
+      const why = refusedByRole(err, 'managers may approve or reject overrides', login, role);
+      if (why === null) throw err;
+      outcome = { kind: 'review', uuid: r.uuid, status: 'refused', reason: why, seq: null };
+    }
+    await replica.recordOutcomes([outcome]);
+  }
+  // Acknowledgements: each closes the login's open conflicts of the line (none left open is not an error).
+  for (const a of acknowledgements) await client.query('SELECT fwb.acknowledge_conflict($1::bigint)', [a.line_id]);
+  if (acknowledgements.length > 0) await replica.markAcknowledged(acknowledgements.map((a) => a.ack_id));
+  return { decisions: decisions.length, reviews: reviews.length, acknowledgements: acknowledgements.length };
+}
+
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const uuidOf = (id: string) => `(SELECT x.uuid::text FROM fwb.decisions x WHERE x.decision_id = t.${id})`;
+/** Each journal table's rows after a seq, as JSON arrays in JOURNAL_TABLES' order. Refusals: only the login's own. */
+const JOURNAL_SQL: Record<JournalTable, string> = {
+  reason_codes: 'SELECT json_build_array(code, label, comment_required, active, sort_order) AS row, t.seq FROM fwb.reason_codes t',
+  policies: `SELECT json_build_array(segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, ${iso('stepped_down_at')}, updated_by, ${iso('updated_at')}) AS row, t.seq FROM fwb.policies t`,
+  decisions: `SELECT json_build_array(uuid, line_id, action, quantity, source, reason_code, comment, decided_by, ${iso('decided_at')}, status, ${uuidOf('undoes_decision_id')}, based_on_seq, seq) AS row, t.seq FROM fwb.decisions t`,
+  approvals: `SELECT json_build_array(uuid, ${uuidOf('decision_id')}, verdict, note, decided_by, ${iso('decided_at')}, seq) AS row, t.seq FROM fwb.approvals t`,
+  refused_submissions: `SELECT json_build_array(uuid, kind, submitted_by, line_id, request, reason, ${iso('refused_at')}, seq) AS row, t.seq FROM fwb.refused_submissions t`,
+  line_conflicts: `SELECT json_build_array(conflict_id, line_id, ${uuidOf('decision_id')}, author, ${uuidOf('other_decision_id')}, other_author, ${iso('opened_at')}) AS row, t.seq FROM fwb.line_conflicts t`,
+  conflict_resolutions: `SELECT json_build_array(conflict_id, how, resolved_by, ${iso('resolved_at')}) AS row, t.seq FROM fwb.conflict_resolutions t`,
+};
+
+async function pullJournal(client: TeamClient, replica: SyncPort, table: JournalTable, after: number, pageRows: number): Promise<number> {
+  const mine = table === 'refused_submissions' ? 'AND t.submitted_by = session_user' : '';
+  let total = 0;
+  for (;;) {
+    const { rows } = await client.query<{ row: Cell[]; seq: string }>(`${JOURNAL_SQL[table]} WHERE t.seq > $1 ${mine} ORDER BY t.seq LIMIT $2`, [after, pageRows]);
+    if (rows.length === 0) break;
+    const lastSeq = Number(rows[rows.length - 1]!.seq);
+    await replica.applyJournalPage({ table, rows: rows.map((r) => r.row), lastSeq });
+    total += rows.length;
+    after = lastSeq;
+    if (rows.length < pageRows) break;
+  }
+  return total;
+}

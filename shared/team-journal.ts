@@ -1,0 +1,93 @@
+// The words a replica and the team database share when they sync the journal
+// (electron/team/sync.ts on the PostgreSQL side, electron/backend/team-replica on the
+// workbook's): what is pushed, what the server answers, and which journal tables are
+// pulled in which columns. Rows are matched across replicas by their uuid (a replica's
+// decision ids are its own); shared/team-sync.ts holds the data tables join pulls.
+import type { Cell } from './team-sync';
+
+/** A decision made in the replica and not yet sent, as fwb.submit_decisions takes it. */
+export interface UnsentDecision {
+  uuid: string;
+  line_id: number;
+  action: 'accept' | 'override' | 'undo';
+  quantity: number | null;
+  source: string;
+  reason_code: string | null;
+  comment: string | null;
+  decided_at_client: string;
+  based_on_seq: number | null;
+  /** An undo: the uuid of the decision it takes back. */
+  undoes: string | null;
+}
+
+/** A manager's verdict made in the replica and not yet sent (fwb.review_override). */
+export interface UnsentReview {
+  uuid: string;
+  decision_uuid: string | null;
+  verdict: 'approved' | 'rejected';
+  note: string | null;
+  decided_at_client: string;
+}
+
+/** An author's acknowledgement of a line's conflict, not yet sent (fwb.acknowledge_conflict). */
+export interface UnsentAcknowledgement {
+  ack_id: number;
+  line_id: number;
+}
+
+export interface Outbox {
+  decisions: UnsentDecision[];
+  reviews: UnsentReview[];
+  acknowledgements: UnsentAcknowledgement[];
+}
+
+/** The server's answer to one pushed row (fwb.decision_outcome, review_outcome, refuse). */
+export interface TeamOutcome {
+  kind: 'decision' | 'review';
+  uuid: string;
+  status: 'final' | 'pending_approval' | 'approved' | 'rejected' | 'refused';
+  reason: string | null;
+  seq: number | null;
+}
+
+/** The journal's tables a replica pulls after the data tables, in this order, each row in these columns. */
+export const JOURNAL_TABLES = {
+  reason_codes: ['code', 'label', 'comment_required', 'active', 'sort_order'],
+  policies: ['segment_type', 'segment_value', 'model_role', 'approval_pct', 'approval_units', 'freeze_lags', 'comment_pct', 'drift_threshold_pts', 'stepped_down_at', 'updated_by', 'updated_at'],
+  decisions: ['uuid', 'line_id', 'action', 'quantity', 'source', 'reason_code', 'comment', 'decided_by', 'decided_at', 'status', 'undoes_uuid', 'based_on_seq', 'seq'],
+  approvals: ['uuid', 'decision_uuid', 'verdict', 'note', 'decided_by', 'decided_at', 'seq'],
+  refused_submissions: ['uuid', 'kind', 'submitted_by', 'line_id', 'request', 'reason', 'refused_at', 'seq'],
+  line_conflicts: ['conflict_id', 'line_id', 'decision_uuid', 'author', 'other_decision_uuid', 'other_author', 'opened_at'],
+  conflict_resolutions: ['conflict_id', 'how', 'resolved_by', 'resolved_at'],
+} as const;
+export type JournalTable = keyof typeof JOURNAL_TABLES;
+export const JOURNAL_TABLE_NAMES = Object.keys(JOURNAL_TABLES) as JournalTable[];
+
+export interface JournalPage {
+  table: JournalTable;
+  rows: Cell[][];
+  lastSeq: number;
+}
+
+/** A row the server refused, as the replica keeps it for its author. */
+export interface TeamRefusal {
+  uuid: string;
+  kind: 'decision' | 'review';
+  lineId: number | null;
+  reason: string;
+  refusedAt: string;
+}
+
+/** A line two people decided without seeing each other's decision, still open. */
+export interface TeamConflict {
+  lineId: number;
+  authors: string[];
+  openedAt: string;
+}
+
+/** What the replica holds of the sync's results, for its report. */
+export interface SyncLedger {
+  unsent: { decisions: number; reviews: number };
+  refusals: TeamRefusal[];
+  conflicts: TeamConflict[];
+}
