@@ -198,5 +198,22 @@ describe('a team replica: grain, a killed pull, fwb check --team', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`team FAILED — The team's audit chain on the server is broken at seq ${seq}: the team's audit entry at seq ${seq} \\(publish by al\\) no longer gives its recorded hash, so it was changed on the server after it was written\\.`));
     expect(expectNoLeak(run, [passwordOf('ana'), server.password])).toEqual([]);
+
+    // The superuser then recomputes every hash from the changed entry on: the server's chain holds again,
+    // and only the replica's earlier copy tells that it was rewritten.
+    await admin.query('BEGIN');
+    await admin.query('SET LOCAL session_replication_role = replica');
+    await admin.query(`DO $$ DECLARE r record; prev text := repeat('0', 64); h text; BEGIN
+      FOR r IN SELECT * FROM fwb.audit_log ORDER BY audit_id LOOP
+        h := encode(sha256(convert_to(prev || E'\\n' || jsonb_build_array(fwb.utc_text(r.at), r.actor, r.action, r.entity, r.entity_id, r.payload)::text, 'UTF8')), 'hex');
+        UPDATE fwb.audit_log SET prev_hash = prev, hash = h WHERE audit_id = r.audit_id;
+        prev := h;
+      END LOOP; END $$`);
+    await admin.query('COMMIT');
+    const rewritten = checkTeam(join(dir, 'weekly-planner.db'));
+    expect(rewritten.status).toBe(1);
+    expect(rewritten.stdout).toMatch(
+      new RegExp(`team FAILED — The team's audit chain on the server was rewritten at seq ${seq} after weekly-planner\\.db pulled it \\(its payload is .* in weekly-planner\\.db and .* on the server\\): both still hash, so someone with the server's superuser recomputed the chain`),
+    );
   });
 });
