@@ -187,7 +187,10 @@ export const hostContract = {
   /** fwb team join and sync, after a pull that wrote rows: the derived data an import refreshes, brought current once. */
   finishTeamPull: {
     request: z.object({}).strict(),
-    run: async (scope: HostScope): Promise<void> => carryOut(workbook(scope), (await import('./team-replica/effects')).TEAM_PULL_EFFECTS, () => undefined, {}),
+    run: async (scope: HostScope): Promise<void> => {
+      (await import('./team-replica/pull')).endPull(workbook(scope).db);
+      return carryOut(workbook(scope), (await import('./team-replica/effects')).TEAM_PULL_EFFECTS, () => undefined, {});
+    },
   },
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {

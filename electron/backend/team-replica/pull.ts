@@ -62,7 +62,27 @@ function statementsOf(db: Db): Statements {
   return s;
 }
 
+/**
+ * A pull's checkpoints are held until its end, as an import's are (imports/commit/committer.ts): a page is
+ * megabytes, and a checkpoint after each page's commit would copy the growing log into the file again and
+ * again. Per connection and in memory only: a pull stopped midway leaves the log to SQLite's next checkpoint.
+ */
+const heldCheckpoints = new WeakMap<Db, number>();
+
+/** After a pull's last page: automatic checkpoints as they were, and one now (PASSIVE: it never waits for a reader). */
+export function endPull(db: Db): void {
+  const autocheckpoint = heldCheckpoints.get(db);
+  if (autocheckpoint === undefined) return;
+  heldCheckpoints.delete(db);
+  db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+  db.pragma('wal_checkpoint(PASSIVE)');
+}
+
 export function applyPulledPage(db: Db, page: PulledPage): { written: number } {
+  if (!heldCheckpoints.has(db)) {
+    heldCheckpoints.set(db, db.pragma('wal_autocheckpoint', { simple: true }) as number);
+    db.pragma('wal_autocheckpoint = 0');
+  }
   const columns = PULLED_TABLES[page.table];
   const width = columns.length;
   const st = statementsOf(db);
