@@ -12,6 +12,7 @@ import { firstPageSection } from './bench/first-page.mjs';
 import { importSection } from './bench/import.mjs';
 import { monthlySection } from './bench/monthly.mjs';
 import { scaleSection } from './bench/scale.mjs';
+import { teamSection } from './bench/team.mjs';
 import { fmtMb } from './bench/measure.mjs';
 
 const SECTIONS = {
@@ -21,6 +22,8 @@ const SECTIONS = {
   'accuracy-cli': accuracyCliSection,
   monthly: monthlySection,
   scale: scaleSection,
+  // Run by default: without PostgreSQL's server binaries it says so in a line and passes.
+  team: teamSection,
 };
 // Run only when named (`npm run bench -- scale`): it writes a 10M-line workbook and takes long.
 const OPT_IN = new Set(['scale']);

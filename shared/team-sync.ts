@@ -2,6 +2,7 @@
 // (electron/team/join.ts on the PostgreSQL side, electron/backend/team-replica on the
 // workbook's): which rows travel, in which columns, in which order. One place, so the
 // staging tables the server creates and the rows the workbook sends cannot drift apart.
+import type { Grain } from './period';
 
 /** A column a publication stages: its name, and its PostgreSQL type in the staging table. */
 export type StagedColumn = readonly [name: string, pgType: string];
@@ -30,8 +31,12 @@ export type PublishedTable = keyof typeof PUBLISHED_TABLES;
 /** A cell as it travels: JSON values; objects are jsonb columns. */
 export type Cell = string | number | boolean | null | Record<string, unknown>;
 
-/** The workbook's rows to publish: per staging table, rows in PUBLISHED_TABLES' column order. */
-export type Publication = Record<PublishedTable, Cell[][]>;
+/** A page of the workbook's rows to publish, in PUBLISHED_TABLES' column order, by the table's key (its first column). */
+export interface PublicationPage {
+  rows: Cell[][];
+  /** The key to ask for rows after next; null when this page was the last. */
+  last: number | null;
+}
 
 /** The kinds of import batch the first publication carries (sales inputs and decisions come later). */
 export const PUBLISHED_BATCH_KINDS = ['items', 'forecasts', 'actuals', 'demo'] as const;
@@ -45,6 +50,8 @@ export const PULLED_TABLES = {
   forecast_runs: ['run_id', 'model_name', 'model_version', 'origin', 'grain', 'interval_level', 'batch_id', 'created_at'],
   forecast_lines: ['line_id', 'run_id', 'item_key', 'location_key', 'period', 'lag', 'quantity', 'lower', 'upper'],
   actuals: ['actual_id', 'item_key', 'location_key', 'period', 'quantity', 'batch_id', 'recorded_at'],
+  /** The team's audit chain, into the workbook's team_audit_log (not its own audit_log): `fwb check --team` compares it with the server's. */
+  audit_log: ['seq', 'audit_id', 'at', 'actor', 'action', 'entity', 'entity_id', 'payload', 'prev_hash', 'hash'],
 } as const;
 export type PulledTable = keyof typeof PULLED_TABLES;
 export const PULLED_TABLE_NAMES = Object.keys(PULLED_TABLES) as PulledTable[];
@@ -76,4 +83,6 @@ export interface ReplicaState {
   rows: { batches: number; items: number; runs: number; actuals: number; salesInputs: number; decisions: number };
   /** The highest seq the replica holds, per pulled table (none before it joins). */
   marks: Record<string, number>;
+  /** The workbook's grain: an empty workbook pulls only a team whose runs have it. */
+  grain: Grain;
 }

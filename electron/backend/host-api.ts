@@ -9,7 +9,7 @@ import type { ParsedRequestOf } from '../../shared/contract';
 import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Result } from '../../shared/domain';
 import type { Stairstep } from '../../shared/accuracy';
 import { GRAINS } from '../../shared/period';
-import { PULLED_TABLE_NAMES, type Publication, type PulledPage, type PulledTable, type ReplicaState, type TeamLink } from '../../shared/team-sync';
+import { PULLED_TABLE_NAMES, PUBLISHED_TABLES, type PublicationPage, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink } from '../../shared/team-sync';
 import { JOURNAL_TABLE_NAMES, type JournalPage, type JournalTable, type Outbox, type SyncLedger, type TeamOutcome } from '../../shared/team-journal';
 import type { BackendContext } from './context';
 import { toApiError, WorkbenchError } from './errors';
@@ -151,10 +151,13 @@ export const hostContract = {
     request: z.object({}).strict(),
     run: async (scope: HostScope): Promise<ReplicaState> => (await import('./team-replica/state')).replicaState(workbook(scope).db),
   },
-  /** fwb team join, the first workbook of a team: the rows it publishes, read in one snapshot. */
-  teamPublication: {
-    request: z.object({}).strict(),
-    run: async (scope: HostScope): Promise<Publication> => (await import('./team-replica/publication')).publicationRows(workbook(scope).db),
+  /** fwb team join, the first workbook of a team: a page of the rows it publishes, those of `table` after key `after`. */
+  teamPublicationPage: {
+    request: z
+      .object({ table: z.enum(Object.keys(PUBLISHED_TABLES) as [PublishedTable, ...PublishedTable[]]), after: z.number().int(), limit: z.number().int().min(1).max(100_000) })
+      .strict(),
+    run: async (scope: HostScope, req: { table: PublishedTable; after: number; limit: number }): Promise<PublicationPage> =>
+      (await import('./team-replica/publication')).publicationPage(workbook(scope).db, req.table, req.after, req.limit),
   },
   /** fwb team join: links the workbook (the URL without a password) with the seq it holds of each table. */
   recordTeamLink: {
@@ -176,6 +179,19 @@ export const hostContract = {
       })
       .strict(),
     run: async (scope: HostScope, req: PulledPage) => (await import('./team-replica/pull')).applyPulledPage(workbook(scope).db, req),
+  },
+  /** fwb check --team: a page of the replica's copy of the team's audit chain, the entries after seq `after`. */
+  teamAuditCopy: {
+    request: z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(100_000) }).strict(),
+    run: async (scope: HostScope, req: { after: number; limit: number }) => (await import('./team-replica/audit-copy')).teamAuditCopy(workbook(scope).db, req.after, req.limit),
+  },
+  /** fwb team join and sync, after a pull that wrote rows: the derived data an import refreshes, brought current once. */
+  finishTeamPull: {
+    request: z.object({}).strict(),
+    run: async (scope: HostScope): Promise<void> => {
+      (await import('./team-replica/pull')).endPull(workbook(scope).db);
+      return carryOut(workbook(scope), (await import('./team-replica/effects')).TEAM_PULL_EFFECTS, () => undefined, {});
+    },
   },
   /** fwb sync: the replica's unsent decisions and reviews, in the order they were made. */
   teamOutbox: {

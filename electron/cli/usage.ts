@@ -1,7 +1,7 @@
 // Usage text of every fwb command, apart from the commands themselves so that
 // `fwb --help` and each command load only what they need.
 
-export const CHECK_USAGE = `fwb check --db FILE [--against COPY] [--json]
+export const CHECK_USAGE = `fwb check --db FILE [--against COPY] [--team] [--json]
   Verifies the workbook: SQLite integrity, foreign keys, the hash-chained audit log,
   that every decision, approval and release matches its audit entry, and that users,
   policies, reason codes, import batches and the rows each batch wrote match what the
@@ -9,7 +9,10 @@ export const CHECK_USAGE = `fwb check --db FILE [--against COPY] [--json]
   broken entry is named).
   --against COPY  a backup (.sqlite) or a plan or accuracy export (.csv, .xlsx): its
                   recorded audit chain head must still be in the workbook's chain, so a
-                  chain rewritten since the copy was made shows`;
+                  chain rewritten since the copy was made shows
+  --team          for a team's replica, also: the team's audit chain on the server (every
+                  entry's hash recomputed) and that the replica's copy of it is a prefix
+                  of it; the password as for fwb team join (PGPASSWORD, ~/.pgpass, PGSERVICE)`;
 
 export const DEMO_USAGE = `fwb demo --db FILE [--items N] [--months N] [--seed S] [--force] [--json]
   Writes a realistic, deterministic demo workbook (same seed, same data).

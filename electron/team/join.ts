@@ -8,18 +8,22 @@
 import copyStreams from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PUBLISHED_TABLES, PULLED_TABLE_NAMES, type Cell, type Publication, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink, type TeamRole } from '../../shared/team-sync';
+import { PUBLISHED_TABLES, PULLED_TABLE_NAMES, type Cell, type PublicationPage, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink, type TeamRole } from '../../shared/team-sync';
 import { requireTeamSchema } from './admin';
 import { connectTarget, withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
 import { TEAM_TABLES } from './schema-v2';
+import type { Grain } from '../../shared/period';
 
 /** The workbook, as join needs it (electron/backend/team-replica through the host calls). */
 export interface ReplicaPort {
   state(): Promise<ReplicaState>;
-  publication(): Promise<Publication>;
+  /** The workbook's rows of `table` to publish after key `after` (PUBLISHED_TABLES' order), at most `limit`. */
+  publicationPage(table: PublishedTable, after: number, limit: number): Promise<PublicationPage>;
   link(link: TeamLink, marks: Record<string, number>): Promise<void>;
   applyPage(page: PulledPage): Promise<void>;
+  /** After a pull that wrote rows: the workbook's derived data brought current once (not per page). */
+  finishPull(): Promise<void>;
 }
 
 export interface PublishCounts {
@@ -45,7 +49,10 @@ export interface JoinOutcome {
   notPublished?: { salesInputs: number; decisions: number };
 }
 
-export const PULL_PAGE_ROWS = 5_000;
+/** Rows per page of a pull: large enough that the per-page costs (a round trip, a SQLite transaction) vanish in the rows' own. */
+export const PULL_PAGE_ROWS = 20_000;
+/** Rows per page read from the workbook for a publication's COPY: memory stays flat however large the workbook. */
+export const PUBLISH_PAGE_ROWS = 10_000;
 
 /** The URL as the workbook keeps and shows it: no password at all (not even a mask), which libpq's conventions supply. */
 function urlWithoutPassword(url: string): string {
@@ -70,6 +77,20 @@ async function whoAmI(client: TeamClient): Promise<{ login: string; role: TeamRo
   if (!me.role) throw new TeamError(`The login "${me.login}" is not a person of this team: ask the team's administrator to add it (fwb team add-user), then join again.`, 'rejected');
   if (!me.active) throw new TeamError(`${me.display_name} (login "${me.login}") was removed from the team and may not join a workbook to it.`, 'rejected');
   return { login: me.login, role: me.role, name: me.display_name };
+}
+
+/** The team's grain: that of its first forecast run (null while it has none). */
+async function grainOf(client: TeamClient): Promise<Grain | null> {
+  const { rows } = await client.query<{ grain: Grain }>('SELECT grain FROM fwb.forecast_runs ORDER BY seq LIMIT 1');
+  return rows[0]?.grain ?? null;
+}
+
+/** The grain a workbook created to join the team at `url` is created with: the team's runs' (month while the team has none). */
+export async function teamGrain(url: string): Promise<Grain> {
+  return withTeam(url, async (client) => {
+    await requireTeamSchema(client, TEAM_TABLES);
+    return (await grainOf(client)) ?? 'month';
+  });
 }
 
 async function teamHoldsData(client: TeamClient): Promise<boolean> {
@@ -127,14 +148,21 @@ export async function joinTeam(url: string, replica: ReplicaPort, workbookName: 
       );
     }
     if (!workbookHasData) {
+      const grain = teamHasData ? await grainOf(client) : null;
+      if (grain !== null && grain !== state.grain) {
+        throw new TeamError(
+          `${workbookName} is a workbook of ${state.grain}ly periods and the team's forecasts are ${grain}ly: a replica keeps the team's grain. Join with a file that does not exist yet (fwb team join creates it with the team's grain); nothing was changed.`,
+          'rejected',
+        );
+      }
       // Linked first with nothing pulled: a pull stopped halfway resumes by joining again.
       await replica.link(link(teamHasData ? 'pulled' : 'empty'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, 0])));
       return { how: teamHasData ? 'pulled' : 'empty', login: me.login, role: me.role, url: shown, pulled: await pullAll(client, replica, pageRows) };
     }
 
-    const published = await publish(client, await replica.publication(), workbookName);
-    // Everything of the shared tables up to the publication is this workbook's own; users were not published by it.
-    await replica.link(link('published'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, t === 'users' ? 0 : published.throughSeq])));
+    const published = await publish(client, replica, workbookName);
+    // Everything of the shared tables up to the publication is this workbook's own; users and the team's audit entries were not published by it.
+    await replica.link(link('published'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, t === 'users' || t === 'audit_log' ? 0 : published.throughSeq])));
     return {
       how: 'published',
       login: me.login,
@@ -154,20 +182,24 @@ function copyText(cell: Cell): string {
   return text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-function* copyLines(rows: Cell[][]): Generator<string> {
-  const CHUNK = 1_000;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    yield rows.slice(i, i + CHUNK).map((r) => `${r.map(copyText).join('\t')}\n`).join('');
+/** A table's rows as COPY text, one chunk per page read from the workbook: the next page is read only when COPY wants more. */
+async function* copyLines(replica: ReplicaPort, table: PublishedTable): AsyncGenerator<string> {
+  let after = Number.MIN_SAFE_INTEGER;
+  for (;;) {
+    const page = await replica.publicationPage(table, after, PUBLISH_PAGE_ROWS);
+    if (page.rows.length > 0) yield page.rows.map((r) => `${r.map(copyText).join('\t')}\n`).join('');
+    if (page.last === null) return;
+    after = page.last;
   }
 }
 
-async function publish(client: TeamClient, publication: Publication, workbookName: string): Promise<PublishCounts> {
+async function publish(client: TeamClient, replica: ReplicaPort, workbookName: string): Promise<PublishCounts> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT fwb.stage_publication()');
     for (const table of Object.keys(PUBLISHED_TABLES) as PublishedTable[]) {
       const columns = PUBLISHED_TABLES[table].map(([name]) => name).join(', ');
-      await pipeline(Readable.from(copyLines(publication[table])), client.query(copyStreams.from(`COPY pg_temp.${table} (${columns}) FROM STDIN`)));
+      await pipeline(Readable.from(copyLines(replica, table)), client.query(copyStreams.from(`COPY pg_temp.${table} (${columns}) FROM STDIN`)));
     }
     const { rows } = await client.query<{ out: PublishCounts }>('SELECT fwb.publish_batch($1::jsonb) AS out', [JSON.stringify({ workbook: workbookName })]);
     await client.query('COMMIT');
@@ -192,7 +224,7 @@ function publishFailure(err: unknown, workbookName: string): Error {
  * Pulls every table after the replica's marks, in one snapshot of the team's record, page by page;
  * `more` pulls further tables (fwb sync's journal) in the same snapshot.
  */
-export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'state' | 'applyPage'>, pageRows: number, more?: (client: TeamClient, marks: Record<string, number>) => Promise<void>): Promise<Partial<Record<PulledTable, number>>> {
+export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'state' | 'applyPage' | 'finishPull'>, pageRows: number, more?: (client: TeamClient, marks: Record<string, number>) => Promise<void>): Promise<Partial<Record<PulledTable, number>>> {
   const { marks } = await replica.state();
   const pulled: Partial<Record<PulledTable, number>> = {};
   // One snapshot: a line pulled never names an item the pull has not seen.
@@ -214,6 +246,8 @@ export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'st
     }
     if (more) await more(client, marks);
     await client.query('COMMIT');
+    // Once for the whole pull: what an import refreshes after it (the newest run's scores and overview).
+    if (Object.values(pulled).some((n) => n > 0)) await replica.finishPull();
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
@@ -221,6 +255,8 @@ export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'st
   return pulled;
 }
 
+/** An audit entry's time as fwb.utc_text renders it for the chain's hash. */
+export const AUDIT_AT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /** Each pulled table's row as a JSON array in PULLED_TABLES' order (bigints as numbers), with its seq. */
 const SELECT_ROW: Record<PulledTable, string> = {
@@ -231,6 +267,8 @@ const SELECT_ROW: Record<PulledTable, string> = {
   forecast_runs: `run_id, model_name, model_version, origin, grain, interval_level, batch_id, ${iso('created_at')}`,
   forecast_lines: 'line_id, run_id, item_key, location_key, period, lag, quantity, lower, upper',
   actuals: `actual_id, item_key, location_key, period, quantity, batch_id, ${iso('recorded_at')}`,
+  // The time as the chain hashes it (fwb.utc_text, microseconds; members may not call it), so the copy compares entry by entry.
+  audit_log: `seq, audit_id, ${AUDIT_AT}, actor, action, entity, entity_id, payload, prev_hash, hash`,
 };
 const PULL_SQL = Object.fromEntries(
   PULLED_TABLE_NAMES.map((t) => [t, `SELECT json_build_array(${SELECT_ROW[t]}) AS row, seq FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2`]),

@@ -21,6 +21,8 @@ export interface SyncPort {
   recordOutcomes(outcomes: TeamOutcome[]): Promise<{ refused: TeamRefusal[] }>;
   markAcknowledged(ackIds: number[]): Promise<void>;
   applyPage(page: PulledPage): Promise<void>;
+  /** After a pull that wrote data rows: the derived data an import refreshes, brought current once. */
+  finishPull(): Promise<void>;
   applyJournalPage(page: JournalPage): Promise<void>;
   ledger(): Promise<SyncLedger>;
 }

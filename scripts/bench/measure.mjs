@@ -17,12 +17,12 @@ export function which(cmd) {
 
 /**
  * Runs `cmd args` once; returns { seconds, peakMb, stdout, stderr, status }.
- * `node: true` marks a node child, for the RSS fallback.
+ * `node: true` marks a node child, for the RSS fallback; `env` adds to its environment.
  */
-export function timed(cmd, args, { cwd, tmp, node = false } = {}) {
+export function timed(cmd, args, { cwd, tmp, node = false, env: extraEnv = {} } = {}) {
   const gnuTime = existsSync(GNU_TIME);
   let argv = [cmd, ...args];
-  const env = { ...process.env };
+  const env = { ...process.env, ...extraEnv };
   const rssFile = join(tmp, `rss-${process.pid}.txt`);
   if (gnuTime) argv = [GNU_TIME, '-f', '%M', ...argv];
   else if (node) {

@@ -191,7 +191,8 @@ describe('fwb team join', () => {
     let stopAfter = 7;
     const port: ReplicaPort = {
       state: () => host('teamReplicaState', {}),
-      publication: () => host('teamPublication', {}),
+      publicationPage: (table, after, limit) => host('teamPublicationPage', { table, after, limit }),
+      finishPull: () => host('finishTeamPull', {}),
       link: (link, marks) => host('recordTeamLink', { link, marks }),
       async applyPage(page) {
         if (pages.length === stopAfter) throw new Error('connection lost (test)');

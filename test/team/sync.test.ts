@@ -260,6 +260,7 @@ describe('fwb sync', () => {
         },
         markAcknowledged: (ackIds) => host('markTeamAcknowledged', { ackIds }),
         applyPage: (page) => host('applyTeamPage', page),
+        finishPull: () => host('finishTeamPull', {}),
         applyJournalPage: (page) => host('applyTeamJournalPage', page),
         ledger: () => host('teamSyncLedger', {}),
       };

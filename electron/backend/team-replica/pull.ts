@@ -3,57 +3,125 @@
 // a killed process) resumes after the last page written and never writes a row twice.
 // Rows keep the server's ids. An actual the team recorded for a key the replica has a
 // value of supersedes that value, as a later import of the same key does in a workbook.
+// Rows go in through one prepared multi-row INSERT per CHUNK rows (as an import's lines
+// do, imports/commit/line-writers.ts): a million pulled lines cost about what their
+// import costs. Actuals go row by row: each may supersede the one before it in the page.
 import { PULLED_TABLES, type Cell, type PulledPage, type PulledTable } from '../../../shared/team-sync';
 import { appendAudit } from '../audit/chain';
 import { isSealed } from '../audit/seal';
 import { userAuditPayload, type UserRow } from '../audit/payloads';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 
-const JSON_COLUMNS = new Set(['options', 'attributes']);
+type Prepared = Statement<unknown[]>;
 
-/** How each table's row is written. Users and locations are the rows in force: a later row of the same key replaces the earlier. */
-const WRITE: Record<PulledTable, string> = {
-  users: `INSERT INTO users (user_id, display_name, role, created_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role`,
-  import_batches: insert('import_batches'),
-  locations: `INSERT INTO locations (location_key, location_id, name) VALUES (?, ?, ?)
-              ON CONFLICT (location_key) DO UPDATE SET location_id = excluded.location_id, name = excluded.name`,
-  items: `${insert('items')} ON CONFLICT (item_key) DO UPDATE SET item_id = excluded.item_id, name = excluded.name, category = excluded.category,
+const JSON_COLUMNS = new Set(['options', 'attributes', 'payload']);
+const CHUNK = 500;
+
+/** Where each pulled table's rows go in the workbook: its own table, but for the team's audit entries, kept apart from the workbook's own chain. */
+const TARGET: Record<PulledTable, string> = { ...(Object.fromEntries(Object.keys(PULLED_TABLES).map((t) => [t, t])) as Record<PulledTable, string>), audit_log: 'team_audit_log' };
+
+/** What follows a table's VALUES: users, locations and items are the rows in force, so a later row of the same key replaces the earlier. */
+const ON_CONFLICT: Partial<Record<PulledTable, string>> = {
+  users: 'ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role',
+  locations: 'ON CONFLICT (location_key) DO UPDATE SET location_id = excluded.location_id, name = excluded.name',
+  items: `ON CONFLICT (item_key) DO UPDATE SET item_id = excluded.item_id, name = excluded.name, category = excluded.category,
           brand = excluded.brand, family = excluded.family, abc_class = excluded.abc_class, owner_id = excluded.owner_id, unit = excluded.unit,
           attributes = excluded.attributes, introduced_period = excluded.introduced_period, batch_id = excluded.batch_id`,
-  forecast_runs: insert('forecast_runs'),
-  forecast_lines: insert('forecast_lines'),
-  actuals: insert('actuals'),
 };
 
-function insert(table: PulledTable): string {
+function insertSql(table: PulledTable, rows: number): string {
   const columns = PULLED_TABLES[table];
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  return `INSERT INTO ${TARGET[table]} (${columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(',')} ${ON_CONFLICT[table] ?? ''}`;
+}
+
+interface Statements {
+  insert(table: PulledTable, rows: number): Prepared;
+  supersede: Prepared;
+  mark: Prepared;
+}
+
+/** Prepared once per connection: a 500-row statement is worth keeping. */
+const prepared = new WeakMap<Db, Statements>();
+function statementsOf(db: Db): Statements {
+  let s = prepared.get(db);
+  if (!s) {
+    const inserts = new Map<string, Prepared>();
+    s = {
+      insert(table, rows) {
+        const key = `${table}:${rows}`;
+        let st = inserts.get(key);
+        if (!st) inserts.set(key, (st = db.prepare<unknown[]>(insertSql(table, rows))));
+        return st;
+      },
+      supersede: db.prepare<unknown[]>(`UPDATE actuals SET superseded_at = ? WHERE item_key = ? AND location_key = ? AND period = ? AND superseded_at IS NULL`),
+      mark: db.prepare<unknown[]>(
+        `INSERT INTO team_sync (table_name, last_seq) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)`,
+      ),
+    };
+    prepared.set(db, s);
+  }
+  return s;
+}
+
+/**
+ * A pull's checkpoints are held until its end, as an import's are (imports/commit/committer.ts): a page is
+ * megabytes, and a checkpoint after each page's commit would copy the growing log into the file again and
+ * again. Per connection and in memory only: a pull stopped midway leaves the log to SQLite's next checkpoint.
+ */
+const heldCheckpoints = new WeakMap<Db, number>();
+
+/** After a pull's last page: automatic checkpoints as they were, and one now (PASSIVE: it never waits for a reader). */
+export function endPull(db: Db): void {
+  const autocheckpoint = heldCheckpoints.get(db);
+  if (autocheckpoint === undefined) return;
+  heldCheckpoints.delete(db);
+  db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+  db.pragma('wal_checkpoint(PASSIVE)');
 }
 
 export function applyPulledPage(db: Db, page: PulledPage): { written: number } {
+  if (!heldCheckpoints.has(db)) {
+    heldCheckpoints.set(db, db.pragma('wal_autocheckpoint', { simple: true }) as number);
+    db.pragma('wal_autocheckpoint = 0');
+  }
   const columns = PULLED_TABLES[page.table];
-  const write = db.prepare(WRITE[page.table]);
-  const supersede = db.prepare(
-    `UPDATE actuals SET superseded_at = ? WHERE item_key = ? AND location_key = ? AND period = ? AND superseded_at IS NULL`,
-  );
-  const mark = db.prepare(
-    `INSERT INTO team_sync (table_name, last_seq) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)`,
-  );
+  const width = columns.length;
+  const st = statementsOf(db);
+  const values: (string | number | null)[] = new Array(page.rows.length * width);
+  page.rows.forEach((row, r) => {
+    if (row.length !== width) throw new Error(`A pulled row of ${page.table} has ${row.length} columns, not ${width}.`);
+    for (let c = 0; c < width; c++) values[r * width + c] = sqliteValue(columns[c]!, row[c]!);
+  });
   db.transaction(() => {
-    for (const row of page.rows) {
-      if (row.length !== columns.length) throw new Error(`A pulled row of ${page.table} has ${row.length} columns, not ${columns.length}.`);
-      const values = row.map((cell, i) => sqliteValue(columns[i]!, cell));
-      if (page.table === 'actuals') supersede.run(values[6], values[1], values[2], values[3]);
-      write.run(values);
+    if (page.table === 'actuals') {
+      const one = st.insert('actuals', 1);
+      for (let r = 0; r < page.rows.length; r++) {
+        const v = values.slice(r * width, (r + 1) * width);
+        st.supersede.run(v[6], v[1], v[2], v[3]);
+        one.run(v);
+      }
+    } else {
+      let r = 0;
+      if (page.rows.length >= CHUNK) {
+        const many = st.insert(page.table, CHUNK);
+        // Spread, not the array: better-sqlite3 reads an array argument through V8's generic lookup (line-writers.ts).
+        for (; r + CHUNK <= page.rows.length; r += CHUNK) many.run(...values.slice(r * width, (r + CHUNK) * width));
+      }
+      const one = st.insert(page.table, 1);
+      for (; r < page.rows.length; r++) one.run(values.slice(r * width, (r + 1) * width));
       // A person of the team, audited as a change made here is (fwb check compares each user with its latest entry);
       // a workbook not sealed yet records it in its seal, with everything else pulled before its first entry.
       if (page.table === 'users' && isSealed(db)) {
-        const user = db.prepare('SELECT * FROM users WHERE user_id = ?').get(values[0]) as UserRow;
-        appendAudit(db, { at: new Date().toISOString(), actor: null, action: 'user.team', entity: 'user', entityId: user.user_id, payload: userAuditPayload(user) });
+        const read = db.prepare('SELECT * FROM users WHERE user_id = ?');
+        for (const row of page.rows) {
+          const user = read.get(sqliteValue(columns[0]!, row[0]!)) as UserRow;
+          appendAudit(db, { at: new Date().toISOString(), actor: null, action: 'user.team', entity: 'user', entityId: user.user_id, payload: userAuditPayload(user) });
+        }
       }
     }
-    mark.run(page.table, page.lastSeq);
+    st.mark.run(page.table, page.lastSeq);
   })();
   return { written: page.rows.length };
 }

@@ -2,7 +2,7 @@
 // how much data of its own it has, which decides whether joining publishes, pulls or
 // is refused (electron/team/join.ts).
 import type { ReplicaState, TeamLink } from '../../../shared/team-sync';
-import type { Db } from '../db/open';
+import { workbookGrain, type Db } from '../db/open';
 
 export function replicaState(db: Db): ReplicaState {
   const count = (sql: string) => Number(db.prepare(sql).pluck().get());
@@ -17,6 +17,7 @@ export function replicaState(db: Db): ReplicaState {
       decisions: count('SELECT count(*) FROM decisions'),
     },
     marks: syncMarks(db),
+    grain: workbookGrain(db),
   };
 }
 

@@ -24,6 +24,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
           recordOutcomes: (outcomes) => client.host('recordTeamOutcomes', { outcomes }),
           markAcknowledged: (ackIds) => client.host('markTeamAcknowledged', { ackIds }),
           applyPage: (page) => client.host('applyTeamPage', page),
+          finishPull: () => client.host('finishTeamPull', {}),
           applyJournalPage: (page) => client.host('applyTeamJournalPage', page),
           ledger: () => client.host('teamSyncLedger', {}),
         },

@@ -112,23 +112,32 @@ async function devServer(argv: string[], io: CliIo): Promise<ExitCode> {
   return EXIT.ok;
 }
 
+/** FWB_TEAM_PAGE_ROWS: rows per page of a pull (default join.ts's PULL_PAGE_ROWS), for tuning and for tests that stop a pull between pages. */
+function pageRows(): { pageRows?: number } {
+  const n = Number(process.env.FWB_TEAM_PAGE_ROWS);
+  return Number.isInteger(n) && n > 0 ? { pageRows: n } : {};
+}
+
 async function join(argv: string[], io: CliIo): Promise<ExitCode> {
   refusePasswordInArgv(argv);
   const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true });
   const dbPath = required(values, 'db', 'FILE');
   const url = required(values, 'url', 'MEMBER_URL');
-  const [{ joinTeam }, { withClient }, { basename }] = await Promise.all([import('../../team/join'), import('../client'), import('node:path')]);
-  // A file that does not exist yet is created: an empty workbook, which pulls the team's data.
-  const done = await withClient({ dbPath, access: 'write' }, (client) =>
+  const [{ joinTeam, teamGrain }, { withClient }, { basename }, { existsSync }] = await Promise.all([import('../../team/join'), import('../client'), import('node:path'), import('node:fs')]);
+  // A file that does not exist yet is created: an empty workbook of the team's grain, which pulls the team's data.
+  const grain = existsSync(dbPath) ? undefined : await teamGrain(url);
+  const done = await withClient({ dbPath, access: 'write', ...(grain ? { grain } : {}) }, (client) =>
     joinTeam(
       url,
       {
         state: () => client.host('teamReplicaState', {}),
-        publication: () => client.host('teamPublication', {}),
+        publicationPage: (table, after, limit) => client.host('teamPublicationPage', { table, after, limit }),
         link: (link, marks) => client.host('recordTeamLink', { link, marks }),
         applyPage: (page) => client.host('applyTeamPage', page),
+        finishPull: () => client.host('finishTeamPull', {}),
       },
       basename(dbPath),
+      pageRows(),
     ),
   );
   if (values.json) {
