@@ -9,6 +9,7 @@ import m006 from './006-imported-history';
 import m007 from './007-imports-in-progress';
 import m008 from './008-source-edits';
 import m009 from './009-team-link';
+import m010 from './010-accuracy-override-rollup';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
