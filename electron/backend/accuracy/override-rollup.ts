@@ -58,16 +58,17 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
     const keyAt = KEY_COLUMNS.map((k) => (keys.includes(k) ? at(k) : -1));
     const rollup = new CellSums<string>(SUMS.length);
     // The slice's key values numbered, so a rollup row's key is a short string of numbers.
-    const keyIds = new Map<string, number>();
+    const keyIds = new Map<unknown, number>();
+    const own = keyAt.filter((j) => j >= 0);
     for (let i = 0; i < cells.size; i++) {
       const k = cells.keys[i]!;
-      const keyValues = keyAt.map((j) => (j < 0 ? null : k[j]));
-      const keyText = JSON.stringify(keyValues);
-      let keyId = keyIds.get(keyText);
-      if (keyId === undefined) keyIds.set(keyText, (keyId = keyIds.size));
+      // One key column is its own Map key (NULL and the text 'null' apart); two are numbers (direction, size bucket) as text.
+      const keyOf = own.length === 1 ? k[own[0]!] : own.map((j) => k[j]).join(',');
+      let keyId = keyIds.get(keyOf);
+      if (keyId === undefined) keyIds.set(keyOf, (keyId = keyIds.size));
       const id = `${k[period]},${k[lag]},${keyId},${k[group]},${k[pos]},${k[scaled]}`;
       let o = rollup.find(id);
-      if (o < 0) o = rollup.make(id, [k[period], k[lag], ...keyValues, k[group], k[pos], k[scaled]]);
+      if (o < 0) o = rollup.make(id, [k[period], k[lag], ...keyAt.map((j) => (j < 0 ? null : k[j])), k[group], k[pos], k[scaled]]);
       for (let v = 0; v < SUMS.length; v++) rollup.add(o, v, cells.value(i, sumsAt[v]!));
     }
     let values: unknown[] = [];
