@@ -128,7 +128,7 @@ export const hostContract = {
   /** fwb accuracy --stairstep: the stairstep alone (the screen's overview also computes its charts). */
   accuracyStairstep: {
     request: async () => {
-      const { shape } = (await import('../../shared/contract')).getAccuracyOverviewRequest;
+      const { shape } = (await import('../../shared/contract-accuracy')).getAccuracyOverviewRequest;
       return z.object({ filter: shape.filter, metric: shape.metric }).strict();
     },
     run: async (scope: HostScope, req: Omit<ParsedRequestOf<'getAccuracyOverview'>, 'seed'>): Promise<Stairstep> => (await import('./accuracy/handlers')).accuracyStairstep(workbook(scope), req),
