@@ -5,13 +5,13 @@ import * as z from 'zod';
 import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type ImportUndoOutcome, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS } from './period';
 import { accuracyFilter, getAccuracyOverviewRequest, getAccuracySliceRequest, isoDate } from './contract-accuracy';
-
-export { getAccuracyOverviewRequest, getAccuracySliceRequest };
 import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
+
+export { getAccuracyOverviewRequest, getAccuracySliceRequest };
 
 const empty = z.object({}).strict();
 
