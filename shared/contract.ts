@@ -3,13 +3,16 @@
 // The namespace import lets the bundlers leave out the zod modules never used (its ninety locales above all).
 import * as z from 'zod';
 import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type ImportUndoOutcome, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
-import { GRAINS, parseIsoDate } from './period';
+import { GRAINS } from './period';
+import { accuracyFilter, accuracySeed, getAccuracyOverviewRequest, getAccuracySliceRequest, isoDate } from './contract-accuracy';
 import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { candidatePolicy, policySegment, type PolicySimulation, type PolicySuggestion } from './policy-lab';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
+
+export { getAccuracyOverviewRequest, getAccuracySliceRequest };
 
 const empty = z.object({}).strict();
 
@@ -45,7 +48,6 @@ export const getRunLinesRequest = z
 
 const stagedId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a staged file id');
 const columnMap = z.record(z.string().min(1).max(60), z.string().min(1).max(300)).refine((m) => Object.keys(m).length <= 40, 'too many mappings');
-const isoDate = z.string().refine((d) => parseIsoDate(d) !== null, 'expected a real date as YYYY-MM-DD');
 
 export const previewImportRequest = z
   .object({ stagedId, kind: z.enum(IMPORT_FILE_KINDS), sheet: z.string().max(100).optional(), map: columnMap.optional() })
@@ -191,32 +193,7 @@ export const runExportRequest = z
   .superRefine(exportSelectionRules);
 
 
-// ——— Accuracy ———
-const accuracyFilter = z
-  .object({
-    runId: z.number().int().positive().optional(),
-    model: z.string().min(1).max(100).optional(),
-    fromPeriod: isoDate.optional(),
-    toPeriod: isoDate.optional(),
-    lag: z.number().int().min(0).max(10_000).optional(),
-    category: z.string().max(200).optional(),
-    abcClass: z.enum(['A', 'B', 'C']).optional(),
-    owner: z.string().max(200).optional(),
-  })
-  .strict()
-  .default({});
-const accuracySeed = z.number().int().min(0).max(2 ** 31).optional();
-
-export const getAccuracyOverviewRequest = z.object({ filter: accuracyFilter, metric: z.enum(METRICS).default('wape'), seed: accuracySeed }).strict();
-export const getAccuracySliceRequest = z
-  .object({
-    filter: accuracyFilter,
-    metric: z.enum(METRICS).default('wape'),
-    // An engine slice, or `attr:<name>` for any item attribute (brand, family, a key of the imported attributes; checked by the backend).
-    by: z.union([z.enum(['model', ...OVERRIDE_SLICES, ...LINE_SLICES]), z.templateLiteral([ATTRIBUTE_SLICE_PREFIX, z.string().min(1).max(100)])]),
-    seed: accuracySeed,
-  })
-  .strict();
+// ——— Accuracy ——— (the screen's and fwb accuracy's requests: contract-accuracy.ts)
 // ——— Policy lab (issue 16) ———
 export const simulatePolicyRequest = z.object({ policy: candidatePolicy, metric: z.enum(METRICS).default('wape'), filter: accuracyFilter, seed: accuracySeed }).strict();
 export const suggestPolicyRequest = z

@@ -2,7 +2,8 @@
 // besides answering. Every way in (IPC, HTTP, CLI) goes through dispatch(),
 // which validates the payload first and then carries the declaration out.
 import { isAttributeSlice } from '../../shared/accuracy';
-import { contract, type ParsedRequestOf } from '../../shared/contract';
+import type { ParsedRequestOf } from '../../shared/contract';
+import { ACCURACY_REQUESTS } from '../../shared/contract-accuracy';
 import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
@@ -121,7 +122,9 @@ export async function dispatch(ctx: BackendContext, method: unknown, payload: un
   if (!isMethodName(method)) {
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method: ${String(method).slice(0, 100)}` } };
   }
-  const parsed = contract[method].request.safeParse(payload ?? {});
+  // An accuracy call's schema alone; the whole contract (every method's schemas, made as it loads) for the others.
+  const request = Object.hasOwn(ACCURACY_REQUESTS, method) ? ACCURACY_REQUESTS[method as keyof typeof ACCURACY_REQUESTS] : (await import('../../shared/contract')).contract[method].request;
+  const parsed = request.safeParse(payload ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(request)', message: i.message }));
     return {

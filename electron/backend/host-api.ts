@@ -2,7 +2,8 @@
 // the page: they take paths on disk, which an untrusted renderer must not be able
 // to name. They travel as 'hostCall' messages, which neither the IPC relay nor
 // the browser host ever sends, so the contract's METHOD_NAMES stay the page's
-// whole API. Each is validated with zod like the contract.
+// whole API. Each is validated with zod like the contract; each request's schema
+// is made when the call is first made (fwb accuracy, a process per call, makes two).
 // The namespace import lets the bundlers leave out the zod modules never used (its ninety locales above all).
 import * as z from 'zod';
 import type { ParsedRequestOf } from '../../shared/contract';
@@ -38,33 +39,34 @@ export interface HostScope {
 }
 
 // A path on the host's machine: the shell's dialogs give absolute ones, fwb's as typed (relative to where it runs).
-const filePath = z.string().min(1).max(4096);
+const filePath = () => z.string().min(1).max(4096);
 
 function workbook(scope: HostScope): BackendContext {
   if (!scope.ctx) throw new WorkbenchError('INVALID_REQUEST', 'This call needs an open workbook.');
   return scope.ctx;
 }
 
-const importFileRequest = z
-  .object({
-    path: filePath,
-    kind: z.enum(IMPORT_FILE_KINDS),
-    model: z.string().min(1).max(100).optional(),
-    modelVersion: z.string().max(100).optional(),
-    origin: z.string().max(40).optional(),
-    grain: z.enum(GRAINS).optional(),
-    map: z.record(z.string(), z.string()).optional(),
-    sheet: z.string().max(200).optional(),
-    strict: z.boolean().default(false),
-    force: z.boolean().default(false),
-    unknownItems: z.enum(['create', 'reject']).default('reject'),
-  })
-  .strict();
+const importFileRequest = () =>
+  z
+    .object({
+      path: filePath(),
+      kind: z.enum(IMPORT_FILE_KINDS),
+      model: z.string().min(1).max(100).optional(),
+      modelVersion: z.string().max(100).optional(),
+      origin: z.string().max(40).optional(),
+      grain: z.enum(GRAINS).optional(),
+      map: z.record(z.string(), z.string()).optional(),
+      sheet: z.string().max(200).optional(),
+      strict: z.boolean().default(false),
+      force: z.boolean().default(false),
+      unknownItems: z.enum(['create', 'reject']).default('reject'),
+    })
+    .strict();
 
 export const hostContract = {
   /** File › Back up workbook… and fwb backup: an online backup of the open workbook to `outPath`, its pages as job progress. */
   backupWorkbook: {
-    request: z.object({ outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
+    request: () => z.object({ outPath: filePath(), overwrite: z.boolean().default(false) }).strict(),
     run: (scope: HostScope, req: { outPath: string; overwrite: boolean }): Promise<BackupOutcome> =>
       // The status line shows a job until it finishes, refused or not.
       runJob(scope.emit, 'backup', async (progress) =>
@@ -76,17 +78,17 @@ export const hostContract = {
   },
   /** File › Restore from backup…: checks the shell's copy of the backup before the shell swaps it in. */
   verifyRestoreCopy: {
-    request: z.object({ path: filePath, displayName: z.string().min(1).max(300) }).strict(),
+    request: () => z.object({ path: filePath(), displayName: z.string().min(1).max(300) }).strict(),
     run: async (_scope: HostScope, req: { path: string; displayName: string }): Promise<BackupVerdict> => (await import('./db/restore')).verifyRestoreCopy(req.path, req.displayName),
   },
   /** fwb restore: puts the backup `from` in the workbook's place (no workbook open), keeping the current file aside. */
   restoreWorkbook: {
-    request: z.object({ from: filePath }).strict(),
+    request: () => z.object({ from: filePath() }).strict(),
     run: async (scope: HostScope, req: { from: string }): Promise<RestoreOutcome> => (await import('./db/restore')).restoreWorkbook(scope.path, req.from),
   },
   /** fwb check: integrity, the audit chain, the journal, releases and governed rows; `against` a copy's recorded chain head. */
   checkWorkbook: {
-    request: z.object({ against: filePath.optional() }).strict(),
+    request: () => z.object({ against: filePath().optional() }).strict(),
     run: async (scope: HostScope, req: { against?: string }): Promise<CheckReport> => {
       const against = req.against === undefined ? undefined : await (await import('./audit/against')).readCopyChainHead(req.against);
       const { checkWorkbook } = await import('./audit/check');
@@ -95,19 +97,19 @@ export const hostContract = {
   },
   /** fwb demo: writes the demo workbook at the path (no workbook open), under a temporary name until it is complete. */
   generateDemo: {
-    request: z.object({ items: z.number().int().min(1), months: z.number().int().min(36), seed: z.number().int() }).strict(),
+    request: () => z.object({ items: z.number().int().min(1), months: z.number().int().min(36), seed: z.number().int() }).strict(),
     run: async (scope: HostScope, req: { items: number; months: number; seed: number }): Promise<DemoSummary & { keptAside?: string }> =>
       (await import('./demo/seed')).writeDemoFile(scope.path, req, scope.emit),
   },
   /** fwb --user: signs a person in on this connection for one command, with their passphrase where they have one. */
   signInAs: {
-    request: z.object({ userId: z.string().min(1).max(1000), passphrase: z.string().max(100_000).optional() }).strict(),
+    request: () => z.object({ userId: z.string().min(1).max(1000), passphrase: z.string().max(100_000).optional() }).strict(),
     run: async (scope: HostScope, req: { userId: string; passphrase?: string }) => (await import('./people/session')).signInForOneCommand(workbook(scope), req.userId, req.passphrase),
   },
   /** fwb import: a file by its path, as the signed-in person (or nobody), with job events as the app's imports have. */
   importFile: {
     request: importFileRequest,
-    run: async (scope: HostScope, req: z.output<typeof importFileRequest>): Promise<ImportOutcome> => {
+    run: async (scope: HostScope, req: z.output<ReturnType<typeof importFileRequest>>): Promise<ImportOutcome> => {
       const { path, ...options } = req;
       // The page's runImport and this: one import, with the effects api.ts declares for it (job, rescoring, announcement).
       return carryOut(workbook(scope), IMPORT_EFFECTS, async (ctx) => (await import('./imports/handlers')).importPath(ctx, path, options), req);
@@ -115,19 +117,19 @@ export const hostContract = {
   },
   /** fwb import --undo: takes a batch back as the signed-in person (or nobody). */
   undoImport: {
-    request: z.object({ batchId: z.number().int().min(1) }).strict(),
+    request: () => z.object({ batchId: z.number().int().min(1) }).strict(),
     run: async (scope: HostScope, req: { batchId: number }): Promise<ImportUndoOutcome> => carryOut(workbook(scope), UNDO_EFFECTS, async (ctx) => (await import('./imports/handlers')).undoImportAsCommand(ctx, req.batchId), req),
   },
   /** fwb export: one export (the contract's runExport request) to a path the host names, its rows as job progress. */
   exportToFile: {
-    request: async () => z.object({ request: (await import('../../shared/contract')).runExportRequest, outPath: filePath, overwrite: z.boolean().default(false) }).strict(),
+    request: async () => z.object({ request: (await import('../../shared/contract')).runExportRequest, outPath: filePath(), overwrite: z.boolean().default(false) }).strict(),
     run: async (scope: HostScope, req: { request: ParsedRequestOf<'runExport'>; outPath: string; overwrite: boolean }) =>
       (await import('./exports/handlers')).exportToPath(workbook(scope), req.request, req.outPath, req.overwrite),
   },
   /** fwb accuracy --stairstep: the stairstep alone (the screen's overview also computes its charts). */
   accuracyStairstep: {
     request: async () => {
-      const { shape } = (await import('../../shared/contract')).getAccuracyOverviewRequest;
+      const { shape } = (await import('../../shared/contract-accuracy')).getAccuracyOverviewRequest;
       return z.object({ filter: shape.filter, metric: shape.metric }).strict();
     },
     run: async (scope: HostScope, req: Omit<ParsedRequestOf<'getAccuracyOverview'>, 'seed'>): Promise<Stairstep> => (await import('./accuracy/handlers')).accuracyStairstep(workbook(scope), req),
@@ -138,7 +140,7 @@ export const hostContract = {
    * it for writing, so the cube is brought up to date first, as the app does).
    */
   accuracyCubeCurrent: {
-    request: z.object({}).strict(),
+    request: () => z.object({}).strict(),
     run: async (scope: HostScope): Promise<boolean> => {
       const { db } = workbook(scope);
       const [{ MIGRATIONS }, { accuracyCube }, { isCurrent, need }] = await Promise.all([import('./db/migrations/index'), import('./accuracy/cube'), import('./derived/registry')]);
@@ -148,12 +150,13 @@ export const hostContract = {
   },
   /** fwb team join: what the workbook holds and the team it is linked to, if any. */
   teamReplicaState: {
-    request: z.object({}).strict(),
+    request: () => z.object({}).strict(),
     run: async (scope: HostScope): Promise<ReplicaState> => (await import('./team-replica/state')).replicaState(workbook(scope).db),
   },
   /** fwb team join, the first workbook of a team: a page of the rows it publishes, those of `table` after key `after`. */
   teamPublicationPage: {
-    request: z
+    request: () =>
+      z
       .object({ table: z.enum(Object.keys(PUBLISHED_TABLES) as [PublishedTable, ...PublishedTable[]]), after: z.number().int(), limit: z.number().int().min(1).max(100_000) })
       .strict(),
     run: async (scope: HostScope, req: { table: PublishedTable; after: number; limit: number }): Promise<PublicationPage> =>
@@ -161,33 +164,35 @@ export const hostContract = {
   },
   /** fwb team join: links the workbook (the URL without a password) with the seq it holds of each table. */
   recordTeamLink: {
-    request: z
-      .object({
-        link: z.object({ url: z.string().min(1).max(4096), teamId: z.string().min(1).max(500), login: z.string().min(1).max(200), role: z.enum(['planner', 'manager', 'analyst']), linkedHow: z.enum(['published', 'pulled', 'empty']), linkedAt: z.string().min(1).max(40) }).strict(),
-        marks: z.record(z.string(), z.number().int().min(0)),
-      })
-      .strict(),
+    request: () =>
+      z
+        .object({
+          link: z.object({ url: z.string().min(1).max(4096), teamId: z.string().min(1).max(500), login: z.string().min(1).max(200), role: z.enum(['planner', 'manager', 'analyst']), linkedHow: z.enum(['published', 'pulled', 'empty']), linkedAt: z.string().min(1).max(40) }).strict(),
+          marks: z.record(z.string(), z.number().int().min(0)),
+        })
+        .strict(),
     run: async (scope: HostScope, req: { link: TeamLink; marks: Record<string, number> }) => (await import('./team-replica/state')).recordTeamLink(workbook(scope).db, req.link, req.marks),
   },
   /** fwb team join and sync: one page of the team's rows, written with its high-water mark in one transaction. */
   applyTeamPage: {
-    request: z
-      .object({
-        table: z.enum(PULLED_TABLE_NAMES as [PulledTable, ...PulledTable[]]),
-        rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]))),
-        lastSeq: z.number().int().min(0),
-      })
-      .strict(),
+    request: () =>
+      z
+        .object({
+          table: z.enum(PULLED_TABLE_NAMES as [PulledTable, ...PulledTable[]]),
+          rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]))),
+          lastSeq: z.number().int().min(0),
+        })
+        .strict(),
     run: async (scope: HostScope, req: PulledPage) => (await import('./team-replica/pull')).applyPulledPage(workbook(scope).db, req),
   },
   /** fwb check --team: a page of the replica's copy of the team's audit chain, the entries after seq `after`. */
   teamAuditCopy: {
-    request: z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(100_000) }).strict(),
+    request: () => z.object({ after: z.number().int().min(0), limit: z.number().int().min(1).max(100_000) }).strict(),
     run: async (scope: HostScope, req: { after: number; limit: number }) => (await import('./team-replica/audit-copy')).teamAuditCopy(workbook(scope).db, req.after, req.limit),
   },
   /** fwb team join and sync, after a pull that wrote rows: the derived data an import refreshes, brought current once. */
   finishTeamPull: {
-    request: z.object({}).strict(),
+    request: () => z.object({}).strict(),
     run: async (scope: HostScope): Promise<void> => {
       (await import('./team-replica/pull')).endPull(workbook(scope).db);
       return carryOut(workbook(scope), (await import('./team-replica/effects')).TEAM_PULL_EFFECTS, () => undefined, {});
@@ -195,12 +200,13 @@ export const hostContract = {
   },
   /** fwb sync: the replica's unsent decisions and reviews, in the order they were made. */
   teamOutbox: {
-    request: z.object({}).strict(),
+    request: () => z.object({}).strict(),
     run: async (scope: HostScope): Promise<Outbox> => (await import('./team-replica/outbox')).outbox(workbook(scope).db),
   },
   /** fwb sync: the server's answers to pushed rows, recorded in one transaction. */
   recordTeamOutcomes: {
-    request: z
+    request: () =>
+      z
       .object({
         outcomes: z.array(
           z
@@ -219,7 +225,8 @@ export const hostContract = {
   },
   /** fwb sync: one page of the team's journal (decisions, approvals, refusals, conflicts, policies, reason codes) with its mark. */
   applyTeamJournalPage: {
-    request: z
+    request: () =>
+      z
       .object({
         table: z.enum(JOURNAL_TABLE_NAMES as [JournalTable, ...JournalTable[]]),
         rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]))),
@@ -230,22 +237,22 @@ export const hostContract = {
   },
   /** fwb sync --acknowledge LINE: the login has seen the line's conflict (sent by the sync). */
   acknowledgeTeamConflict: {
-    request: z.object({ lineId: z.number().int().min(1) }).strict(),
+    request: () => z.object({ lineId: z.number().int().min(1) }).strict(),
     run: async (scope: HostScope, req: { lineId: number }) => (await import('./team-replica/outbox')).acknowledgeConflict(workbook(scope).db, req.lineId, scope.now),
   },
   /** fwb sync: acknowledgements the server took. */
   markTeamAcknowledged: {
-    request: z.object({ ackIds: z.array(z.number().int().min(1)) }).strict(),
+    request: () => z.object({ ackIds: z.array(z.number().int().min(1)) }).strict(),
     run: async (scope: HostScope, req: { ackIds: number[] }) => (await import('./team-replica/outbox')).markAcknowledged(workbook(scope).db, req.ackIds, scope.now),
   },
   /** fwb sync: what is unsent, the refusals kept for the login and its open conflicts. */
   teamSyncLedger: {
-    request: z.object({}).strict(),
+    request: () => z.object({}).strict(),
     run: async (scope: HostScope): Promise<SyncLedger> => (await import('./team-replica/outbox')).syncLedger(workbook(scope).db),
   },
   /** How this backend runs, for the host's diagnostics: the file large imports are parsed in (null: the backend's own thread). */
   backendInfo: {
-    request: z.object({}).strict(),
+    request: () => z.object({}).strict(),
     run: async (): Promise<{ parseWorker: string | null }> => ({ parseWorker: (await import('./imports/read/reader-thread')).parseWorkerFile() }),
   },
 } as const;

@@ -13,6 +13,7 @@ import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
 import type { WritableDb } from '../db/handles';
 import { CellSums, cellsInKeyOrder } from './cell-sums';
 import { addLineErrorTerms } from './metrics';
+import { writeOverrideRollup } from './override-rollup';
 import { actualAt, scaleAt, seasonsBack, seasonsForLag, type Series } from './series';
 
 /** Items read at a time: their actuals (a few dozen each) and lines stay in memory together. */
@@ -137,6 +138,7 @@ export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<numb
     const params = { runId: b.runId, ...(b.periods ? { periods: JSON.stringify(b.periods) } : {}) };
     db.prepare(`DELETE FROM accuracy_cells WHERE run_id = @runId${some}`).run(params);
     db.prepare(`DELETE FROM accuracy_override_cells WHERE run_id = @runId${some}`).run(params);
+    db.prepare(`DELETE FROM accuracy_override_rollup WHERE run_id = @runId${some}`).run(params);
   }
   const runs: RunCells[] = builds.map((build) => ({
     build,
@@ -398,4 +400,6 @@ function insertRunCells(db: WritableDb, run: RunCells): void {
   };
   write('accuracy_cells', LINE_KEYS, LINE_SUMS, run.lines as CellSums<unknown>, ['bench_once']);
   write('accuracy_override_cells', OVERRIDE_KEYS, OVERRIDE_SUMS, run.overrides as CellSums<unknown>, []);
+  // The override slices' rollup (override-rollup.ts), from the same cells: one change keeps both current.
+  writeOverrideRollup(db, run.build.runId, run.overrides as CellSums<unknown>, [...OVERRIDE_KEYS, 'pos', 'scaled'], OVERRIDE_SUMS);
 }

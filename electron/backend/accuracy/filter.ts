@@ -32,11 +32,16 @@ function filterWhere(filter: AccuracyFilter, columns: FilterColumns, extra: stri
   return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
-/** 'lines': accuracy_cells, every line with an actual; 'overrides': accuracy_override_cells, the overridden ones. */
-export type CellTable = 'lines' | 'overrides';
+/**
+ * 'lines': accuracy_cells, every line with an actual; 'overrides': accuracy_override_cells,
+ * the overridden ones; 'override-rollup': their sums per slice key (override-rollup.ts).
+ */
+export type CellTable = 'lines' | 'overrides' | 'override-rollup';
+
+const CELL_TABLE_NAMES: Record<CellTable, string> = { lines: 'accuracy_cells', overrides: 'accuracy_override_cells', 'override-rollup': 'accuracy_override_rollup' };
 
 export function cellWhere(filter: AccuracyFilter, extra: string[] = [], table: CellTable = 'lines'): CellWhere {
-  const cells = table === 'lines' ? 'accuracy_cells' : 'accuracy_override_cells';
+  const cells = CELL_TABLE_NAMES[table];
   return { from: `FROM ${cells} c JOIN forecast_runs r ON r.run_id = c.run_id`, ...filterWhere(filter, CELL_COLUMNS, extra) };
 }
 

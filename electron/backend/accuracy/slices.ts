@@ -24,6 +24,7 @@ import type { ReadableDb } from '../db/handles';
 import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
 import { benchmarkCells, cellWhere } from './filter';
 import { comparisonGroups, groupedSums, type KeyedSums } from './grouped-sums';
+import { overrideSliceWhere, type OverrideSource } from './override-rollup';
 import { METRIC_TERMS, fvaOf, metricValue, scoredSum } from './metrics';
 
 type LineSlice = Exclude<Slice, 'model'>;
@@ -113,9 +114,10 @@ export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, lab
   };
 }
 
-export function accuracySlice(db: ReadableDb, filter: AccuracyFilter, metric: Metric, by: LineSlice, seed?: number): SliceTable {
+/** `source`: 'cells' reads the override cells even where their rollup could answer (the rollup's oracle in tests). */
+export function accuracySlice(db: ReadableDb, filter: AccuracyFilter, metric: Metric, by: LineSlice, seed?: number, source?: OverrideSource): SliceTable {
   const overridesOnly = isOverrideSlice(by);
-  const where = cellWhere(filter, [], overridesOnly ? 'overrides' : 'lines');
+  const where = overridesOnly ? overrideSliceWhere(filter, by, source) : cellWhere(filter);
   const entries = groupedSums(db, comparisonColumns(metric), where, KEY_SQL[by]);
   const weights = bootstrapWeights(seed);
   const label = labeller(db, by);
@@ -151,8 +153,8 @@ export function sourceRanking(db: ReadableDb, filter: AccuracyFilter, metric: Me
 }
 
 /** Direction × size of overrides: where human adjustments add value and where they destroy it. */
-export function directionSizeTable(db: ReadableDb, filter: AccuracyFilter, metric: Metric, seed?: number): DirectionSizeTable {
-  const entries = groupedSums(db, comparisonColumns(metric), cellWhere(filter, [], 'overrides'), "c.direction || ':' || c.size_bucket");
+export function directionSizeTable(db: ReadableDb, filter: AccuracyFilter, metric: Metric, seed?: number, source?: OverrideSource): DirectionSizeTable {
+  const entries = groupedSums(db, comparisonColumns(metric), overrideSliceWhere(filter, 'direction_size', source), "c.direction || ':' || c.size_bucket");
   const weights = bootstrapWeights(seed);
   const cells: DirectionSizeCell[] = [];
   for (const direction of ['up', 'down'] as const) {
