@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { readSourceStamp, type SourceName, type SourceStamp } from '../derived/sources';
-import { parseWorkerFile } from '../imports/read/reader-thread';
+import { parseWorkerFile } from '../imports/read/worker-file';
 
 /** What the thread is handed. */
 export interface OverviewTask {
