@@ -10,6 +10,7 @@ import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type Acc
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { candidatePolicy, policySegment, type PolicySimulation, type PolicySuggestion } from './policy-lab';
+import { VALUE_GROUPINGS, type ValueReport } from './value';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
 
 export { getAccuracyOverviewRequest, getAccuracySliceRequest };
@@ -265,6 +266,8 @@ export const contract = {
   simulatePolicy: { request: simulatePolicyRequest, response: {} as PolicySimulation },
   /** Fits levers per segment on older cycles and reports them on the newest ones it did not see (read-only). */
   suggestPolicy: { request: suggestPolicyRequest, response: {} as PolicySuggestion },
+  /** The value of planning in business terms (cycle time, touch rate, exception hit rate, consistency, value per hour, escalation), per run or planner. */
+  getValueMeasures: { request: z.object({ by: z.enum(VALUE_GROUPINGS).default('run') }).strict(), response: {} as ValueReport },
 } satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;
 
 export type Contract = typeof contract;

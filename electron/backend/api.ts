@@ -7,6 +7,7 @@ import { ACCURACY_REQUESTS } from '../../shared/contract-accuracy';
 import type { Result } from '../../shared/domain';
 import { METHOD_NAMES, type MethodName } from '../../shared/methods';
 import type { BackendContext } from './context';
+import type { ReadableDb } from './db/handles';
 import { toApiError } from './errors';
 import { runOfLine } from './decisions/plan-events';
 import { accuracyCube } from './accuracy/cube';
@@ -34,6 +35,7 @@ const session = () => import('./people/session');
 /** The scores of the run a page of the worklist shows (and its default grouped layout, laid out from them). */
 const runScores = (req: { runId: number }) => [exceptionScoresOf(req.runId), defaultGroupLayoutOf(req.runId)];
 const cube = [need(accuracyCube)];
+const allRunIds = (db: ReadableDb) => db.prepare('SELECT run_id FROM forecast_runs ORDER BY run_id').pluck().all() as number[];
 /** Exports of accuracy figures and of the governance report read the cube. */
 const exportNeeds = (req: { what: string }) => (req.what === 'accuracy' || req.what === 'governance' ? cube : []);
 
@@ -111,6 +113,8 @@ export const handlers: MethodTable = {
   // Today's stairstep, next to the replayed one, is the cube's.
   simulatePolicy: { kind: 'read', current: cube, run: async (ctx, req) => (await import('./policy-lab/handlers')).simulatePolicy(ctx, req) },
   suggestPolicy: { kind: 'read', run: async (ctx, req) => (await import('./policy-lab/handlers')).suggestPolicy(ctx, req) },
+  // The top exceptions are read from every run's scores.
+  getValueMeasures: { kind: 'read', current: (_req, db) => allRunIds(db).map(exceptionScoresOf), run: async (ctx, req) => (await import('./value/report')).valueReport(ctx.db, req.by, ctx.now()) },
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -1,0 +1,143 @@
+// The value of planning in business terms (issue 16 item 4): a hand-built
+// workbook with known timestamps (decisions made through the API on a clock the
+// test sets), each measure recomputed here by hand.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendContext } from '../../electron/backend/context';
+import type { ValueReport } from '../../shared/value';
+import { ok } from '../helpers/api';
+import { signInAs } from '../helpers/people';
+import { smallWorkbook, tempDir } from '../helpers/workbook';
+
+const HOUR = 3_600_000;
+
+/** Builds the workbook: run 1 (9 lines, released), run 2 (3 lines, open); returns the ctx. */
+export async function valueWorkbook(dir: string): Promise<{ ctx: BackendContext; path: string; clock: { at: string } }> {
+  const built = await smallWorkbook(dir);
+  const clock = { at: '2026-11-02T08:00:00.000Z' };
+  const ctx: BackendContext = { ...built.ctx, now: () => new Date(clock.at) };
+  const db = ctx.db;
+  const key = (id: string) => db.prepare('SELECT item_key FROM items WHERE item_id = ?').pluck().get(id) as number;
+  // A second run imported at 08:00 on 2 November.
+  const batch = db.prepare("INSERT INTO import_batches (kind, file_name, rows_read, rows_accepted, imported_at) VALUES ('forecasts', 'run2.csv', 3, 3, '2026-11-02T08:00:00.000Z')").run().lastInsertRowid;
+  const run2 = db.prepare("INSERT INTO forecast_runs (model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES ('TestModel', '1.0', 20260701, 'month', 80, ?, '2026-11-02T08:00:00.000Z')").run(batch).lastInsertRowid;
+  const line = db.prepare('INSERT INTO forecast_lines (run_id, item_key, period, lag, quantity, lower, upper) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  [124, 126, 127].forEach((q, i) => line.run(run2, key('SKU-1'), 20260801 + 100 * i, i + 1, q, q * 0.8, q * 1.25));
+
+  const lineOf = (run: number, item: string, lag: number) =>
+    db.prepare('SELECT l.line_id FROM forecast_lines l JOIN items i USING (item_key) WHERE l.run_id = ? AND i.item_id = ? AND l.lag = ?').pluck().get(run, item, lag) as number;
+  const at = (hhmm: string) => (clock.at = `2026-11-02T${hhmm}:00.000Z`);
+  const override = (run: number, item: string, lag: number, quantity: number) =>
+    ok(ctx, 'decideLine', { lineId: lineOf(run, item, lag), action: 'override', quantity, reasonCode: 'promotion', comment: 'planted for the value test' });
+  const ana = () => signInAs(ctx, { userId: 'ana', displayName: 'Ana', role: 'planner' });
+  const ben = () => signInAs(ctx, { userId: 'ben', displayName: 'Ben', role: 'planner' });
+
+  await signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
+  await ana();
+  at('09:00'); await override(1, 'SKU-1', 1, 130);
+  await ben();
+  at('09:02'); await override(1, 'SKU-2', 1, 240);
+  await ana();
+  at('09:05'); await override(1, 'SKU-3', 1, 300);
+  await ben();
+  at('09:10'); const waited = await override(1, 'SKU-2', 2, 300); // +35 %: over the 25 % approval threshold
+  at('09:12'); await override(1, 'SKU-1', 3, 110);
+  await ana();
+  at('10:00'); await ok(ctx, 'decideLine', { lineId: lineOf(1, 'SKU-1', 2), action: 'accept' });
+  at('10:02'); await override(1, 'SKU-3', 2, 350);
+  at('10:03'); await ok(ctx, 'undoLastDecision', { runId: 1 });
+  at('10:10'); await override(Number(run2), 'SKU-1', 1, 126);
+  // The actuals arrive after the decisions (a decision on a line whose actual is known is refused).
+  const actual = db.prepare("INSERT INTO actuals (item_key, period, quantity, recorded_at) VALUES (?, ?, ?, '2026-10-31T18:00:00.000Z')");
+  const known: [string, number, number][] = [
+    ['SKU-1', 20260701, 128], ['SKU-1', 20260801, 125], ['SKU-1', 20260901, 115],
+    ['SKU-2', 20260701, 235], ['SKU-2', 20260801, 240], ['SKU-2', 20260901, 220],
+    ['SKU-3', 20260701, 310], ['SKU-3', 20260801, 330], ['SKU-3', 20260901, 320],
+  ];
+  for (const [item, period, q] of known) actual.run(key(item), period, q);
+  await signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
+  at('11:00'); await ok(ctx, 'reviewOverride', { decisionId: waited.decision.decisionId, verdict: 'rejected', note: 'no promotion planned' });
+  at('12:00'); await ok(ctx, 'releaseRun', { runId: 1 });
+  at('14:00');
+  return { ctx, path: built.path, clock };
+}
+
+describe('value measures (getValueMeasures)', () => {
+  const t = tempDir('fwb-value-');
+  let ctx: BackendContext;
+  let byRun: ValueReport;
+  let byPlanner: ValueReport;
+
+  beforeAll(async () => {
+    ({ ctx } = await valueWorkbook(t.dir));
+    byRun = await ok(ctx, 'getValueMeasures', { by: 'run' });
+    byPlanner = await ok(ctx, 'getValueMeasures', { by: 'planner' });
+  });
+  afterAll(() => {
+    ctx.db.close();
+    t.cleanup();
+  });
+
+  it('cycle time: first import to first release; the open run counts the hours so far', () => {
+    const [r1, r2] = byRun.rows;
+    expect(r1).toMatchObject({ runId: 1, origin: '2026-06-01' });
+    // Imported 2026-10-31 18:00, released 2026-11-02 12:00.
+    expect(r1!.cycle).toEqual({ startedAt: '2026-10-31T18:00:00.000Z', releasedAt: '2026-11-02T12:00:00.000Z', hours: 42, open: false });
+    // Imported 08:00, not released, the clock at 14:00.
+    expect(r2!.cycle).toMatchObject({ releasedAt: null, hours: 6, open: true });
+    expect(byRun.overall.cycle).toMatchObject({ hours: 42, open: true });
+    expect(byPlanner.rows[0]!.cycle).toBeNull();
+  });
+
+  it('touch rate: lines whose standing decision is an override (the undone one is not)', () => {
+    expect(byRun.rows.map((r) => r.touch)).toEqual([
+      { lines: 9, overridden: 5, rate: 5 / 9 },
+      { lines: 3, overridden: 1, rate: 1 / 3 },
+    ]);
+    expect(byRun.overall.touch).toEqual({ lines: 12, overridden: 6, rate: 0.5 });
+    // Ana's standing decisions: three overrides and an accept; Ben's: three overrides.
+    expect(byPlanner.rows.map((r) => [r.userId, r.touch])).toEqual([
+      ['ana', { lines: 4, overridden: 3, rate: 0.75 }],
+      ['ben', { lines: 3, overridden: 3, rate: 1 }],
+    ]);
+  });
+
+  it('escalation: overrides that waited for approval, and the rejected ones', () => {
+    // Seven overrides made (the undone one too), Ben's +35 % waited and was rejected.
+    expect(byRun.overall.escalation).toEqual({ overrides: 7, needingApproval: 1, rejected: 1, rate: 1 / 7, rejectedRate: 1 });
+    expect(byPlanner.rows.map((r) => r.escalation.needingApproval)).toEqual([0, 1]);
+    expect(byRun.rows.map((r) => r.escalation.overrides)).toEqual([6, 1]);
+  });
+
+  it('value per hour: error units avoided over the capped gaps between a planner’s decisions', () => {
+    // |model − actual| − |override − actual|: 121→130 (128): 7 − 2; 321→300 (310): 11 − 10; 221→240 (235): 14 − 5;
+    // 222→300 (240): 18 − 60; 123→110 (115): 8 − 5; run 2 124→126 (125): 1 − 1.
+    const units = { ana: 5 + 1 + 0, ben: 9 - 42 + 3 };
+    // Ana 09:00, 09:05, 10:00 (55 min, capped at 15), 10:02, 10:03 (undo), 10:10 (run 2): 5 + 15 + 2 + 1 + 7 min; Ben 09:02, 09:10, 09:12: 8 + 2 min.
+    const hours = { ana: 30 / 60, ben: 10 / 60 };
+    expect(byRun.overall.valuePerHour.unitsAvoided).toBe(units.ana + units.ben);
+    expect(byRun.overall.valuePerHour.hours).toBeCloseTo(hours.ana + hours.ben, 10);
+    expect(byRun.overall.valuePerHour.perHour).toBeCloseTo((units.ana + units.ben) / (hours.ana + hours.ben), 10);
+    expect(byRun.overall.valuePerHour).toMatchObject({ decisions: 9, known: 6 });
+    const [ana, ben] = byPlanner.rows;
+    expect(ana!.valuePerHour.perHour).toBeCloseTo(units.ana / hours.ana, 10);
+    expect(ben!.valuePerHour.perHour).toBeCloseTo(units.ben / hours.ben, 10);
+    expect(byRun.rows[0]!.valuePerHour.hours).toBeCloseTo(33 / 60, 10);
+    expect(byRun.rows[1]!.valuePerHour.hours).toBeCloseTo(7 / 60, 10);
+  });
+
+  it('exception hit rate: the run’s top 10 % by score (rounded up), overridden, and how often that helped', () => {
+    const scores = ctx.db.prepare('SELECT run_id, line_id, score FROM line_exceptions ORDER BY run_id, score DESC, line_id').all() as { run_id: number; line_id: number; score: number }[];
+    const plan = ctx.db.prepare("SELECT s.line_id, d.action, d.quantity, l.quantity AS model, a.quantity AS actual FROM line_state s JOIN decisions d USING (decision_id) JOIN forecast_lines l ON l.line_id = s.line_id JOIN items i USING (item_key) LEFT JOIN actuals a ON a.item_key = l.item_key AND a.period = l.period").all() as { line_id: number; action: string; quantity: number; model: number; actual: number }[];
+    const overridden = new Map(plan.filter((p) => p.action === 'override').map((p) => [p.line_id, p]));
+    for (const [run, n] of [[1, 9], [2, 3]] as const) {
+      // ceil(10 % of 9) = 1, ceil(10 % of 3) = 1: each run's single highest score.
+      const top = scores.filter((s) => s.run_id === run && s.score > 0).slice(0, 1);
+      const acted = top.filter((s) => overridden.has(s.line_id));
+      const helped = acted.filter((s) => { const p = overridden.get(s.line_id)!; return Math.abs(p.quantity - p.actual) < Math.abs(p.model - p.actual); });
+      const row = byRun.rows.find((r) => r.runId === run)!;
+      expect(n).toBe(row.touch.lines);
+      expect(row.exceptions).toEqual({ top: top.length, acted: acted.length, hitRate: top.length ? acted.length / top.length : null, known: acted.length, helped: helped.length, helpRate: acted.length ? helped.length / acted.length : null });
+    }
+    expect(byRun.overall.exceptions.top).toBe(2);
+  });
+});
