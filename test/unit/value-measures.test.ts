@@ -41,17 +41,18 @@ export async function valueWorkbook(dir: string): Promise<{ ctx: BackendContext;
   await ben();
   at('09:10'); const waited = await override(1, 'SKU-2', 2, 300); // +35 %: over the 25 % approval threshold
   at('09:12'); await override(1, 'SKU-1', 3, 110);
+  at('09:13'); await override(1, 'SKU-2', 3, 230);
   await ana();
   at('10:00'); await ok(ctx, 'decideLine', { lineId: lineOf(1, 'SKU-1', 2), action: 'accept' });
   at('10:02'); await override(1, 'SKU-3', 2, 350);
   at('10:03'); await ok(ctx, 'undoLastDecision', { runId: 1 });
-  at('10:10'); await override(Number(run2), 'SKU-1', 1, 126);
+  at('10:10'); await override(Number(run2), 'SKU-1', 3, 120);
   // The actuals arrive after the decisions (a decision on a line whose actual is known is refused).
   const actual = db.prepare("INSERT INTO actuals (item_key, period, quantity, recorded_at) VALUES (?, ?, ?, '2026-10-31T18:00:00.000Z')");
   const known: [string, number, number][] = [
     ['SKU-1', 20260701, 128], ['SKU-1', 20260801, 125], ['SKU-1', 20260901, 115],
     ['SKU-2', 20260701, 235], ['SKU-2', 20260801, 240], ['SKU-2', 20260901, 220],
-    ['SKU-3', 20260701, 310], ['SKU-3', 20260801, 330], ['SKU-3', 20260901, 320],
+    ['SKU-3', 20260701, 310], ['SKU-3', 20260801, 330], ['SKU-3', 20260901, 320], ['SKU-1', 20261001, 118],
   ];
   for (const [item, period, q] of known) actual.run(key(item), period, q);
   await signInAs(ctx, { displayName: 'Maria Lopez', role: 'manager' });
@@ -90,38 +91,38 @@ describe('value measures (getValueMeasures)', () => {
 
   it('touch rate: lines whose standing decision is an override (the undone one is not)', () => {
     expect(byRun.rows.map((r) => r.touch)).toEqual([
-      { lines: 9, overridden: 5, rate: 5 / 9 },
+      { lines: 9, overridden: 6, rate: 6 / 9 },
       { lines: 3, overridden: 1, rate: 1 / 3 },
     ]);
-    expect(byRun.overall.touch).toEqual({ lines: 12, overridden: 6, rate: 0.5 });
-    // Ana's standing decisions: three overrides and an accept; Ben's: three overrides.
+    expect(byRun.overall.touch).toEqual({ lines: 12, overridden: 7, rate: 7 / 12 });
+    // Ana's standing decisions: three overrides and an accept; Ben's: four overrides.
     expect(byPlanner.rows.map((r) => [r.userId, r.touch])).toEqual([
       ['ana', { lines: 4, overridden: 3, rate: 0.75 }],
-      ['ben', { lines: 3, overridden: 3, rate: 1 }],
+      ['ben', { lines: 4, overridden: 4, rate: 1 }],
     ]);
   });
 
   it('escalation: overrides that waited for approval, and the rejected ones', () => {
-    // Seven overrides made (the undone one too), Ben's +35 % waited and was rejected.
-    expect(byRun.overall.escalation).toEqual({ overrides: 7, needingApproval: 1, rejected: 1, rate: 1 / 7, rejectedRate: 1 });
+    // Eight overrides made (the undone one too), Ben's +35 % waited and was rejected.
+    expect(byRun.overall.escalation).toEqual({ overrides: 8, needingApproval: 1, rejected: 1, rate: 1 / 8, rejectedRate: 1 });
     expect(byPlanner.rows.map((r) => r.escalation.needingApproval)).toEqual([0, 1]);
-    expect(byRun.rows.map((r) => r.escalation.overrides)).toEqual([6, 1]);
+    expect(byRun.rows.map((r) => r.escalation.overrides)).toEqual([7, 1]);
   });
 
   it('value per hour: error units avoided over the capped gaps between a planner’s decisions', () => {
     // |model − actual| − |override − actual|: 121→130 (128): 7 − 2; 321→300 (310): 11 − 10; 221→240 (235): 14 − 5;
-    // 222→300 (240): 18 − 60; 123→110 (115): 8 − 5; run 2 124→126 (125): 1 − 1.
-    const units = { ana: 5 + 1 + 0, ben: 9 - 42 + 3 };
-    // Ana 09:00, 09:05, 10:00 (55 min, capped at 15), 10:02, 10:03 (undo), 10:10 (run 2): 5 + 15 + 2 + 1 + 7 min; Ben 09:02, 09:10, 09:12: 8 + 2 min.
-    const hours = { ana: 30 / 60, ben: 10 / 60 };
+    // 222→300 (240): 18 − 60; 123→110 (115): 8 − 5; 223→230 (220): 3 − 10; run 2 127→120 (118): 9 − 2.
+    const units = { ana: 5 + 1 + 7, ben: 9 - 42 + 3 - 7 };
+    // Ana 09:00, 09:05, 10:00 (55 min, capped at 15), 10:02, 10:03 (undo), 10:10 (run 2): 5 + 15 + 2 + 1 + 7 min; Ben 09:02, 09:10, 09:12, 09:13: 8 + 2 + 1 min.
+    const hours = { ana: 30 / 60, ben: 11 / 60 };
     expect(byRun.overall.valuePerHour.unitsAvoided).toBe(units.ana + units.ben);
     expect(byRun.overall.valuePerHour.hours).toBeCloseTo(hours.ana + hours.ben, 10);
     expect(byRun.overall.valuePerHour.perHour).toBeCloseTo((units.ana + units.ben) / (hours.ana + hours.ben), 10);
-    expect(byRun.overall.valuePerHour).toMatchObject({ decisions: 9, known: 6 });
+    expect(byRun.overall.valuePerHour).toMatchObject({ decisions: 10, known: 7 });
     const [ana, ben] = byPlanner.rows;
     expect(ana!.valuePerHour.perHour).toBeCloseTo(units.ana / hours.ana, 10);
     expect(ben!.valuePerHour.perHour).toBeCloseTo(units.ben / hours.ben, 10);
-    expect(byRun.rows[0]!.valuePerHour.hours).toBeCloseTo(33 / 60, 10);
+    expect(byRun.rows[0]!.valuePerHour.hours).toBeCloseTo(34 / 60, 10);
     expect(byRun.rows[1]!.valuePerHour.hours).toBeCloseTo(7 / 60, 10);
   });
 
@@ -138,6 +139,31 @@ describe('value measures (getValueMeasures)', () => {
       expect(n).toBe(row.touch.lines);
       expect(row.exceptions).toEqual({ top: top.length, acted: acted.length, hitRate: top.length ? acted.length / top.length : null, known: acted.length, helped: helped.length, helpRate: acted.length ? helped.length / acted.length : null });
     }
-    expect(byRun.overall.exceptions.top).toBe(2);
+    // Not vacuous: each run's top exception was overridden; run 2's override helped, run 1's (223→230, actual 220) did not.
+    expect(byRun.overall.exceptions).toEqual({ top: 2, acted: 2, hitRate: 1, known: 2, helped: 1, helpRate: 0.5 });
+    // Per planner, the top exceptions of the items they own: Ana SKU-1 (run 2's), Ben SKU-2 (run 1's).
+    expect(byPlanner.rows.map((r) => [r.userId, r.exceptions.top, r.exceptions.helped])).toEqual([['ana', 1, 1], ['ben', 1, 0]]);
+  });
+
+  it('decision consistency: the interquartile range of the signed override % among planners facing similar exceptions', () => {
+    // The lines here carry no exception signal and score under 25, so "similar" is the category alone (checked first).
+    const scored = ctx.db.prepare('SELECT max(score) AS top, group_concat(DISTINCT reasons) AS reasons FROM line_exceptions').get() as { top: number; reasons: string };
+    expect(scored.top).toBeLessThan(25);
+    expect(scored.reasons).toBe('[]');
+    // Only Beverages was overridden by two planners: Ana 121→130 and (run 2) 127→120, Ben 123→110. Snacks (Ben) and Household (Ana) have one each.
+    const pct = (model: number, o: number) => ((o - model) / model) * 100;
+    const [a1, b1, a2] = [pct(121, 130), pct(123, 110), pct(127, 120)];
+    const sorted = [a1, b1, a2].sort((x, y) => x - y);
+    // Linear interpolation: q25 halfway between the 1st and 2nd, q75 halfway between the 2nd and 3rd.
+    const iqr3 = (sorted[1]! + sorted[2]!) / 2 - (sorted[0]! + sorted[1]!) / 2;
+    expect(byRun.overall.consistency.groups).toBe(1);
+    expect(byRun.overall.consistency.overrides).toBe(3);
+    expect(byRun.overall.consistency.iqrPct).toBeCloseTo(iqr3, 10);
+    // Run 1 alone: Ana's +7.4 % and Ben's −10.6 %: q25 and q75 a quarter in from either end.
+    expect(byRun.rows[0]!.consistency.iqrPct).toBeCloseTo((a1 - b1) / 2, 10);
+    expect(byRun.rows[1]!.consistency).toEqual({ groups: 0, overrides: 0, iqrPct: null, medianDistancePct: null });
+    // Per planner: the median distance from the group's median (Ana's run-2 override is that median).
+    expect(byPlanner.rows[0]!.consistency.medianDistancePct).toBeCloseTo((Math.abs(a1 - a2) + 0) / 2, 10);
+    expect(byPlanner.rows[1]!.consistency.medianDistancePct).toBeCloseTo(Math.abs(b1 - a2), 10);
   });
 });
