@@ -1,6 +1,6 @@
 // fwb: argument parsing and printing only; the work is done by the backend, through its client (client.ts).
 import { BackendRefusal } from './client';
-import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE, SIMULATE_USAGE, SYNC_USAGE, TEAM_USAGE } from './usage';
+import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE, SIMULATE_USAGE, SYNC_USAGE, TEAM_USAGE, VALUE_USAGE } from './usage';
 import { withCliHint } from './hints';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
 
@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo)
   import: { usage: IMPORT_USAGE, run: async (argv, io) => (await import('./commands/import')).importCommand(argv, io) },
   accuracy: { usage: ACCURACY_USAGE, run: async (argv, io) => (await import('./commands/accuracy')).accuracyCommand(argv, io) },
   simulate: { usage: SIMULATE_USAGE, run: async (argv, io) => (await import('./commands/simulate')).simulateCommand(argv, io) },
+  value: { usage: VALUE_USAGE, run: async (argv, io) => (await import('./commands/value')).valueCommand(argv, io) },
   check: { usage: CHECK_USAGE, run: async (argv, io) => (await import('./commands/check')).checkCommand(argv, io) },
   export: { usage: EXPORT_USAGE, run: async (argv, io) => (await import('./commands/export')).exportCommand(argv, io) },
   backup: { usage: BACKUP_USAGE, run: async (argv, io) => (await import('./commands/backup')).backupCommand(argv, io) },

@@ -157,3 +157,13 @@ export const SYNC_USAGE = `fwb sync --db FILE [--acknowledge LINE]… [--json]
   libpq's conventions (PGPASSWORD, ~/.pgpass, PGSERVICE), never the command line.
   --acknowledge LINE  you have seen the line's conflict: it closes for both authors (sent by this sync)
   --json   counts pushed and pulled per kind, the refusals with reasons, the lines in conflict`;
+
+export const VALUE_USAGE = `fwb value --db FILE [--by planner|run] [--json]
+  The value of planning in business terms, read-only: cycle time (first import to release; open
+  runs with the hours so far), touch rate, exception hit rate (the run's top 10 % by exception
+  score overridden, and how often that helped), decision consistency (interquartile range of the
+  signed override % among planners facing similar exceptions), error units avoided per hour of
+  decisions (gaps capped at 15 min) and escalation (overrides that waited for approval, rejected).
+  --by run      per run in origin order: the measures over time (default)
+  --by planner  per planner
+  --json        the API's answer (getValueMeasures), with every definition`;
