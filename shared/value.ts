@@ -13,7 +13,7 @@ export const DECISION_GAP_CAP_MINUTES = 15;
 export const SCORE_BUCKETS = [25, 50, 75] as const;
 
 export const VALUE_DEFINITIONS = {
-  cycleTime: 'hours from the run’s first import to its first release; a run not released is open, with the hours so far',
+  cycleTime: 'hours from the run’s first import to its first release; a run not released is open, with the hours so far; over all runs, the median of the released runs’ (open: some run is not released yet)',
   touchRate: 'lines whose standing decision is an override (not undone, whatever the approval) ÷ lines (per planner: ÷ the lines whose standing decision is theirs)',
   exceptionHitRate: `the top exceptions are the run’s highest-scoring ${TOP_EXCEPTION_SHARE * 100} % of lines (rounded up, score above 0); hit rate = those overridden ÷ those (per planner: on the items they own); helped = overridden top exceptions with a known actual whose override is nearer the actual than the model ÷ those with a known actual`,
   consistency:

@@ -11,8 +11,9 @@ import { table } from './accuracy';
 const pct = (x: number | null) => (x === null ? '–' : formatPercent(x * 100, 1));
 const num = (x: number | null, digits = 1) => (x === null ? '–' : formatNumber(x, digits));
 
-function cells(m: ValueMeasures): string[] {
-  const cycle = m.cycle === null ? '–' : m.cycle.hours === null ? '–' : `${num(m.cycle.hours)} h${m.cycle.open ? ' (open)' : ''}`;
+function cells(m: ValueMeasures, overall = false): string[] {
+  const hours = m.cycle?.hours ?? null;
+  const cycle = m.cycle === null || hours === null ? '–' : overall ? `median ${num(hours)} h${m.cycle.open ? ', some open' : ''}` : `${num(hours)} h${m.cycle.open ? ' (open)' : ''}`;
   return [
     cycle,
     `${pct(m.touch.rate)} of ${formatCount(m.touch.lines)}`,
@@ -26,7 +27,7 @@ function cells(m: ValueMeasures): string[] {
 
 function reportText(r: ValueReport): string {
   const headers = [r.by === 'run' ? 'run (origin order)' : 'planner', 'cycle time', 'touch rate', 'top exceptions acted', 'acting helped', 'consistency', 'units avoided / h', 'escalation'];
-  const rows = [...r.rows.map((row) => [row.label, ...cells(row)]), ['all', ...cells(r.overall)]];
+  const rows = [...r.rows.map((row) => [row.label, ...cells(row)]), ['all', ...cells(r.overall, true)]];
   const defs = Object.entries(r.definitions).map(([k, v]) => `  ${k}: ${v}`);
   return `Value of planning, per ${r.by}\n\n${table(headers, rows)}\n\nDefinitions:\n${defs.join('\n')}\n`;
 }
