@@ -54,11 +54,11 @@ export function runFacts(db: ReadableDb): RunFact[] {
 export function lineFacts(db: ReadableDb): LineFact[] {
   return db
     .prepare(
-      `WITH ranked AS (
-         SELECT e.line_id, e.score,
-                row_number() OVER (PARTITION BY e.run_id ORDER BY e.score DESC, e.line_id) AS rn,
-                (SELECT count(*) FROM forecast_lines c WHERE c.run_id = e.run_id) AS n
-           FROM line_exceptions e
+      `WITH run_lines AS (SELECT run_id, count(*) AS n FROM forecast_lines GROUP BY run_id),
+       ranked AS (
+         SELECT e.line_id, e.score, r.n,
+                row_number() OVER (PARTITION BY e.run_id ORDER BY e.score DESC, e.line_id) AS rn
+           FROM line_exceptions e JOIN run_lines r ON r.run_id = e.run_id
        ),
        tops AS (SELECT line_id FROM ranked WHERE score > 0 AND rn - 1 < @share * n),
        wanted AS (SELECT line_id FROM line_state UNION SELECT line_id FROM tops)
