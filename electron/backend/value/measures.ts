@@ -48,7 +48,11 @@ export function overrideFacts(lines: readonly LineFact[]): OverrideFact[] {
 /** Groups of similar exceptions overridden by at least two planners: their overrides' signed %. */
 export function comparableGroups(overrides: readonly OverrideFact[]): Map<string, OverrideFact[]> {
   const groups = new Map<string, OverrideFact[]>();
-  for (const o of overrides) groups.set(o.group, [...(groups.get(o.group) ?? []), o]);
+  for (const o of overrides) {
+    const g = groups.get(o.group);
+    if (g) g.push(o);
+    else groups.set(o.group, [o]);
+  }
   for (const [k, g] of groups) if (new Set(g.map((o) => o.planner)).size < 2) groups.delete(k);
   return groups;
 }
