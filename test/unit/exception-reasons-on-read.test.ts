@@ -10,7 +10,8 @@ import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { ok } from '../helpers/api';
 import { oracleRunExceptions } from '../helpers/exception-oracle';
-import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { MIGRATIONS } from '../../electron/backend/db/migrations/index';
+import { FIXED_NOW, fillSmallWorkbook, tempDir } from '../helpers/workbook';
 
 describe('exception reasons worked out on read', () => {
   it('serves every line of every run the oracle’s score and reasons, flat and grouped, from a row without reasons', async () => {
@@ -46,6 +47,30 @@ describe('exception reasons worked out on read', () => {
         for (const r of lines) expect(JSON.stringify(r.exceptionReasons)).toBe(served.get(r.lineId)!.reasons);
       }
       expect([...kinds].sort()).toEqual(['drift', 'interval_width', 'low_volume', 'new_item', 'recent_error', 'run_rate_jump', 'sales_input']);
+    } finally {
+      db.close();
+      t.cleanup();
+    }
+  });
+
+  it('converts a workbook that kept reasons per line: its runs are rescored on first read, with the oracle’s reasons', async () => {
+    const t = tempDir('fwb-exc-reasons-');
+    const path = join(t.dir, 'old.sqlite');
+    const old = await openWorkbook(path, { now: FIXED_NOW, migrations: MIGRATIONS.slice(0, 12) });
+    const { runId } = fillSmallWorkbook(old.db);
+    // Kept as before migration 013: a score and the reasons' text per line, stamped current.
+    old.db.prepare(`INSERT INTO line_exceptions (line_id, run_id, score, reasons) SELECT line_id, run_id, 1, '[{"kind":"drift","value":1,"contribution":9.1}]' FROM forecast_lines`).run();
+    old.db.prepare("INSERT INTO exception_runs (run_id, signature) VALUES (?, 'kept before 013')").run(runId);
+    old.db.close();
+    const { db } = await openWorkbook(path, { now: FIXED_NOW });
+    const ctx: BackendContext = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
+    try {
+      expect(db.prepare('SELECT count(*) FROM line_exceptions').pluck().get()).toBe(0);
+      const page = await ok(ctx, 'getRunLines', { runId, offset: 0, limit: 100, filter: {} });
+      const want = oracleRunExceptions(db, runId);
+      expect(page.rows.length).toBe(want.length);
+      const served = new Map(page.rows.map((r) => [r.lineId, { score: r.exceptionScore, reasons: r.exceptionReasons }]));
+      for (const w of want) expect(served.get(w.lineId)).toEqual({ score: w.score, reasons: w.reasons });
     } finally {
       db.close();
       t.cleanup();
