@@ -9,6 +9,7 @@ import type { WritableDb } from '../../electron/backend/db/handles';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { exceptionScores } from '../../electron/backend/exceptions/cache';
+import { keptRunExceptions } from '../../electron/backend/exceptions/reasons';
 import type { SourceChange } from '../../electron/backend/derived/registry';
 import { oracleRunExceptions } from '../helpers/exception-oracle';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
@@ -19,8 +20,9 @@ function rescore(db: WritableDb, runId: number): void {
   db.transaction(() => exceptionScores.refresh(db, runId, { built: null, now: {} } as unknown as SourceChange))();
 }
 
+// Read as every reader reads them: the kept score, the reasons worked out from the kept inputs (exceptions/reasons.ts).
 const kept = (db: WritableDb, runId: number) =>
-  db.prepare('SELECT line_id AS lineId, score, reasons FROM line_exceptions WHERE run_id = ? ORDER BY line_id').all(runId);
+  keptRunExceptions(db, runId).map((e) => ({ lineId: e.lineId, score: e.score, reasons: JSON.stringify(e.reasons) }));
 const oracle = (db: WritableDb, runId: number) =>
   oracleRunExceptions(db, runId)
     .map((e) => ({ lineId: e.lineId, score: e.score, reasons: JSON.stringify(e.reasons) }))

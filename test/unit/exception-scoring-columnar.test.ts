@@ -9,6 +9,7 @@ import type { WritableDb } from '../../electron/backend/db/handles';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { exceptionScores } from '../../electron/backend/exceptions/cache';
+import { keptRunExceptions } from '../../electron/backend/exceptions/reasons';
 import type { SourceChange } from '../../electron/backend/derived/registry';
 import { oracleRunExceptions } from '../helpers/exception-oracle';
 import { FIXED_NOW, fillSmallWorkbook, tempDir } from '../helpers/workbook';
@@ -16,11 +17,8 @@ import { FIXED_NOW, fillSmallWorkbook, tempDir } from '../helpers/workbook';
 /** Rescores the run as the derived table does and returns what it wrote, by line. */
 function rescored(db: WritableDb, runId: number) {
   db.transaction(() => exceptionScores.refresh(db, runId, { built: null, now: {} } as unknown as SourceChange))();
-  return db.prepare('SELECT line_id AS lineId, score, reasons FROM line_exceptions WHERE run_id = ? ORDER BY line_id').all(runId) as {
-    lineId: number;
-    score: number;
-    reasons: string;
-  }[];
+  // Read as every reader reads them: the kept score, the reasons worked out from the kept inputs (exceptions/reasons.ts).
+  return keptRunExceptions(db, runId).map((e) => ({ lineId: e.lineId, score: e.score, reasons: JSON.stringify(e.reasons) }));
 }
 
 /** What the previous scoring wrote for the run, by line. */

@@ -14,6 +14,7 @@ import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { bringCurrent, isCurrent, type DerivedNeed } from '../../electron/backend/derived/registry';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { exceptionScoresOf } from '../../electron/backend/exceptions/cache';
+import { keptRunExceptions } from '../../electron/backend/exceptions/reasons';
 import { IMPORT_EFFECTS, UNDO_EFFECTS } from '../../electron/backend/imports/effects';
 import { importFile } from '../../electron/backend/imports/import-file';
 import { undoImportBatch } from '../../electron/backend/imports/undo';
@@ -49,7 +50,8 @@ describe('what an actuals import leaves kept for the newest run', () => {
   });
 
   const kept = (): DerivedNeed[] => [exceptionScoresOf(runId), defaultGroupLayoutOf(runId), runOverviewOf(runId)];
-  const scores = () => db.prepare('SELECT line_id AS lineId, score, reasons FROM line_exceptions WHERE run_id = ? ORDER BY line_id').all(runId) as { lineId: number; score: number; reasons: string }[];
+  // Read as every reader reads them: the kept score, the reasons worked out from the kept inputs (exceptions/reasons.ts).
+  const scores = () => keptRunExceptions(db, runId).map((e) => ({ lineId: e.lineId, score: e.score, reasons: JSON.stringify(e.reasons) }));
 
   /** A kept value of workbook_meta built again with nothing kept (its data and stamp gone), in a savepoint taken back after. */
   function fromScratch(key: string, need: DerivedNeed): unknown {

@@ -45,11 +45,31 @@ function scoringNow(): RunScorer {
 
 function registerScoringFunctions(db: WritableDb): void {
   if (withScoringFunctions.has(db)) return;
-  db.function('fwb_exception_reasons', (lineId: number, f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number) =>
-    scoringNow().reasonsOf(lineId, f, lower, upper, si, itemKey, locationKey),
+  db.function('fwb_exception_score', (f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number) =>
+    scoringNow().scoreOf(f, lower, upper, si, itemKey, locationKey),
   );
-  db.function('fwb_exception_score', (lineId: number) => scoringNow().scoreOf(lineId));
   withScoringFunctions.add(db);
+}
+
+/**
+ * What the reasons of the run's lines are worked out from when read (exceptions/reasons.ts), besides the lines
+ * themselves: its items' signals and its typical volume. A few thousand rows where the reasons' text was a million.
+ */
+function keepReasonInputs(db: WritableDb, runId: number, scorer: RunScorer): void {
+  db.prepare('DELETE FROM exception_items WHERE run_id = ?').run(runId);
+  const insert = db.prepare(
+    'INSERT INTO exception_items (run_id, item_key, location_key, run_rate, history, err_abs, err_act, drift) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const { items } = scorer;
+  const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+  for (let i = 0; i < items.count; i++) {
+    insert.run(runId, items.itemKey[i], items.locationKey[i], orNull(items.runRate[i]!), items.history[i], orNull(items.errAbs[i]!), orNull(items.errAct[i]!), items.drift[i]);
+  }
+  // The signature is written by the registry once the refresh is done (record.write), beside this.
+  db.prepare("INSERT INTO exception_runs (run_id, signature, reference) VALUES (?, '', ?) ON CONFLICT (run_id) DO UPDATE SET reference = excluded.reference").run(
+    runId,
+    scorer.reference,
+  );
 }
 
 export const exceptionScores = derivedTable<number>({
@@ -60,7 +80,9 @@ export const exceptionScores = derivedTable<number>({
   format: SCORING_VERSION,
   record: {
     read: (db, runId) => db.prepare('SELECT signature FROM exception_runs WHERE run_id = ?').pluck().get(runId) as string | undefined,
-    write: (db, runId, stamp) => void db.prepare('INSERT OR REPLACE INTO exception_runs (run_id, signature) VALUES (?, ?)').run(runId, stamp),
+    // An upsert: the run's typical volume, written by the refresh (keepReasonInputs), stays.
+    write: (db, runId, stamp) =>
+      void db.prepare('INSERT INTO exception_runs (run_id, signature) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET signature = excluded.signature').run(runId, stamp),
   },
   refresh(db: WritableDb, runId: number, change) {
     const origin = db.prepare('SELECT origin FROM forecast_runs WHERE run_id = ?').pluck().get(runId) as number | undefined;
@@ -77,18 +99,19 @@ export const exceptionScores = derivedTable<number>({
         const rebuildIndex = scorer.lines > 0 && runOutweighsTheRest(db, scorer.lines);
         if (rebuildIndex) db.exec(`DROP INDEX ${SCORE_INDEX.name}`);
         scoring = scorer;
-        // The reasons column first: SQLite computes a row's columns in order, and the score is the one its reasons were scored with.
+        // Only the score per line: the reasons are worked out when a page reads them (exceptions/reasons.ts).
         // `+l.run_id`: the run's line id range read in storage order, not a look-up per line through the run's index.
         const written = db
           .prepare(
-            `INSERT INTO line_exceptions (line_id, run_id, reasons, score)
-             SELECT l.line_id, l.run_id, fwb_exception_reasons(l.line_id, l.quantity, l.lower, l.upper, s.quantity, l.item_key, l.location_key), fwb_exception_score(l.line_id)
+            `INSERT INTO line_exceptions (line_id, run_id, score)
+             SELECT l.line_id, l.run_id, fwb_exception_score(l.quantity, l.lower, l.upper, s.quantity, l.item_key, l.location_key)
                FROM forecast_lines l ${SALES_INPUT_JOIN}
               WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
           )
           .run(scorer.firstLine, scorer.lastLine, runId).changes;
         if (written !== scorer.lines) throw new Error(`Rescoring run ${runId} wrote ${written} of its ${scorer.lines} lines.`);
         if (rebuildIndex) db.exec(SCORE_INDEX.create);
+        keepReasonInputs(db, runId, scorer);
         // The run's items' highest scores, for its default grouped layout, laid out next without reading the lines again.
         offerScoredItems(db, runId, scorer.itemScores());
       } finally {

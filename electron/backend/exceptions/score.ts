@@ -8,7 +8,7 @@
 // arrays, one line's signals and reasons in reused typed arrays, never as objects.
 import type { ExceptionReason } from '../../../shared/domain';
 import type { WritableDb } from '../db/handles';
-import { forEachLineVolume, itemIndexOf, runItemSignals } from './run-signals';
+import { forEachLineVolume, itemIndexOf, runItemSignals, type RunItemSignals } from './run-signals';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -26,7 +26,7 @@ export const SCORING_VERSION = 2;
 /** Below this volume factor the line says it was damped (reason 'low_volume'). */
 const DAMPING_WORTH_NAMING = 0.9;
 
-interface SignalRow {
+export interface SignalRow {
   line_id: number;
   f: number;
   lower: number | null;
@@ -185,55 +185,18 @@ export function scoreSignals(row: SignalRow, reference = 0): LineException {
   return { lineId: row.line_id, score: scored.score, reasons };
 }
 
-// As JSON.stringify writes a number.
-const jsonNumber = (x: number) => (Number.isFinite(x) ? String(x) : 'null');
-
-/**
- * jsonNumber of a number rounded to 1 / `scale` (a contribution, a weight, units), its
- * text kept by the rounded integer: a run's reasons repeat a few thousand such numbers,
- * and writing a double as text costs more than the reasons' other work together.
- */
-function roundedText(x: number, scale: number, kept: Map<number, string>): string {
-  const n = Math.round(x * scale);
-  // Kept only where the number is exactly that integer over `scale`, so the text is the one String(x) gives.
-  if (n / scale !== x || n > 0x3fffffff || n < -0x3fffffff) return jsonNumber(x);
-  let text = kept.get(n);
-  if (text === undefined) {
-    text = String(x);
-    if (kept.size >= 100_000) kept.clear();
-    kept.set(n, text);
-  }
-  return text;
-}
-const [tenths, hundredths, thousandths] = [new Map<number, string>(), new Map<number, string>(), new Map<number, string>()];
-
-const REASON_OPENINGS = KINDS.map((kind) => `{"kind":"${kind}","value":`);
-
-/** The reasons of the line last scored as JSON, as JSON.stringify writes them, without building them as objects. */
-function scoredReasonsJson(): string {
-  if (scored.count === 0) return '[]';
-  let text = '[';
-  for (let i = 0; i < scored.count; i++) {
-    const units = scored.units[i]!;
-    const kind = scored.kind[i]!;
-    // Values of flags (a count of buckets, 1) and of the damping weight (to 0.001) repeat; ratios do not.
-    const value = kind >= FIRST_FLAG ? roundedText(scored.value[i]!, 1000, thousandths) : jsonNumber(scored.value[i]!);
-    const contribution = roundedText(scored.contribution[i]!, 10, tenths);
-    text += `${i ? ',' : ''}${REASON_OPENINGS[kind]}${value},"contribution":${contribution}${Number.isNaN(units) ? '' : `,"units":${roundedText(units, 100, hundredths)}`}}`;
-  }
-  return `${text}]`;
-}
-
 /** Scores a run's lines one at a time as SQL hands them over (exceptions/cache.ts), its items' signals and typical volume read first. */
 export interface RunScorer {
   /** The run's first and last line id (0, -1: no lines) and its number of lines. */
   firstLine: number;
   lastLine: number;
   lines: number;
-  /** Scores a line; returns its reasons as JSON, as JSON.stringify writes them. */
-  reasonsOf(lineId: number, f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number): string;
-  /** The score of the line reasonsOf scored last (`lineId`, checked). */
-  scoreOf(lineId: number): number;
+  /** The run's typical line volume (volumeReference), which the reasons are worked out against when read (exceptions/reasons.ts). */
+  reference: number;
+  /** The items' signals the lines are scored with, kept for the reasons read later. */
+  items: RunItemSignals;
+  /** Scores a line; its reasons are worked out when read, from the same inputs (exceptions/reasons.ts). */
+  scoreOf(f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number): number;
   /** Per item of the run (all its locations together), once every line is scored: its lines and highest score, in item key order. */
   itemScores(): ScoredItems;
 }
@@ -266,25 +229,21 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   const reference = medianVolume(volumes.sort());
   i = -1;
   let [runRate, errAbs, errAct]: (number | null)[] = [];
-  let scoredLine = NaN;
   // Per item and location: the highest score of its lines (scores are at least 0).
   const maxScore = new Float64Array(items.count);
   return {
     firstLine: items.firstLine,
     lastLine: items.lastLine,
     lines,
-    reasonsOf(lineId, f, lower, upper, si, itemKey, locationKey) {
+    reference,
+    items,
+    scoreOf(f, lower, upper, si, itemKey, locationKey) {
       if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) {
         i = itemIndexOf(items, itemKey, locationKey);
         [runRate, errAbs, errAct] = [items.runRate[i]!, items.errAbs[i]!, items.errAct[i]!].map((x) => (Number.isNaN(x) ? null : x));
       }
       scoreLine(f, lower, upper, si, runRate ?? null, items.history[i]!, errAbs ?? null, errAct ?? null, items.drift[i]!, reference);
-      scoredLine = lineId;
       if (scored.score > maxScore[i]!) maxScore[i] = scored.score;
-      return scoredReasonsJson();
-    },
-    scoreOf(lineId) {
-      if (lineId !== scoredLine) throw new Error(`The score of line ${lineId} was asked before its reasons.`);
       return scored.score;
     },
     itemScores() {

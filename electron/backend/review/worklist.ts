@@ -11,7 +11,7 @@
 // status view's count as if nothing were decided, to which the run's decided
 // lines add their own difference. The default grouped view's layout is also kept
 // in the workbook (group-layout.ts), so its first open in a process reads it.
-import type { ExceptionReason, ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../../shared/domain';
+import type { ForecastLinePage, ForecastLineRow, ItemGroupHeader } from '../../../shared/domain';
 import type { ParsedRequestOf, RunLineSortColumn } from '../../../shared/contract';
 import { lineLock, type LinePolicy } from '../../../shared/decision-rules';
 import { periodFromKey } from '../../../shared/period';
@@ -19,6 +19,7 @@ import type { ReadContext } from '../context';
 import type { ReadableDb } from '../db/handles';
 import { policyResolver } from '../decisions/policy';
 import { DerivedMemo, SourcesMemo } from '../derived/registry';
+import { EXCEPTION_REASON_COLUMNS, EXCEPTION_REASON_JOINS, exceptionReasonsOf, type ExceptionReasonInputs } from '../exceptions/reasons';
 import { WorkbenchError } from '../errors';
 import { keptRunCells } from '../queries/run-overview';
 import { DEFAULT_GROUP_SORT, groupLayout, keptDefaultLayout, type GroupSlot } from './group-layout';
@@ -42,12 +43,12 @@ const SORT_SQL: Record<RunLineSortColumn, string> = {
 
 const LINE_COLUMNS = `l.line_id AS lineId, i.item_id AS itemId, i.name AS itemName, i.category, i.abc_class AS abcClass,
        i.owner_id AS owner, loc.location_id AS locationId, l.period, l.lag, l.quantity, l.lower, l.upper,
-       coalesce(e.score, 0) AS exceptionScore, coalesce(e.reasons, '[]') AS exceptionReasons, s.quantity AS salesInput,
+       coalesce(e.score, 0) AS exceptionScore, ${EXCEPTION_REASON_COLUMNS}, s.quantity AS salesInput,
        coalesce(ls.status, 'undecided') AS status, coalesce(ls.final_quantity, l.quantity) AS finalQuantity,
        coalesce(ls.source, 'model') AS planSource, ls.reason_code AS reasonCode, ls.decided_by AS decidedBy, act.quantity AS actual`;
 
 const LINE_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locations loc ON loc.location_key = l.location_key
-       LEFT JOIN line_exceptions e ON e.line_id = l.line_id
+       ${EXCEPTION_REASON_JOINS}
        LEFT JOIN line_state ls ON ls.line_id = l.line_id
        LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL
        LEFT JOIN actuals act ON act.item_key = l.item_key AND act.location_key = l.location_key AND act.period = l.period AND act.superseded_at IS NULL`;
@@ -60,7 +61,7 @@ const ITEM_AND_STATE_JOINS = `JOIN items i ON i.item_key = l.item_key JOIN locat
 const ORDER_JOINS = `${ITEM_AND_STATE_JOINS}
        LEFT JOIN line_exceptions e ON e.line_id = l.line_id`;
 
-type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags' | 'lock' | 'policy'> & { period: number; exceptionReasons: string };
+type RawLine = Omit<ForecastLineRow, 'period' | 'exceptionReasons' | 'frozen' | 'freezeLags' | 'lock' | 'policy'> & { period: number } & ExceptionReasonInputs;
 
 const counts = new DerivedMemo<number>('worklist line counts', 16);
 /**
@@ -261,7 +262,7 @@ function groupedPage(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql
  */
 function finishLines(db: ReadableDb, rows: (RawLine & { groupOrder?: number })[]): ForecastLineRow[] {
   const policyOf = policyResolver(db);
-  return rows.map(({ groupOrder: _order, ...r }) => {
+  return rows.map(({ groupOrder: _order, keptScore, keptReference, keptRunRate, keptHistory, keptErrAbs, keptErrAct, keptDrift, ...r }) => {
     const p = policyOf({ category: r.category, abcClass: r.abcClass });
     const policy: LinePolicy = {
       segmentType: p.segmentType,
@@ -275,7 +276,7 @@ function finishLines(db: ReadableDb, rows: (RawLine & { groupOrder?: number })[]
     return {
       ...r,
       period,
-      exceptionReasons: JSON.parse(r.exceptionReasons) as ExceptionReason[],
+      exceptionReasons: exceptionReasonsOf({ ...r, keptScore, keptReference, keptRunRate, keptHistory, keptErrAbs, keptErrAct, keptDrift }),
       frozen: r.lag <= p.freezeLags,
       freezeLags: p.freezeLags,
       lock: lineLock({ lag: r.lag, period, actual: r.actual }, p),
