@@ -1,6 +1,9 @@
 // What the value measures read from the workbook, in SQL: the runs' cycles, the
 // lines that carry a decision or are a top exception, the journal's decisions.
+import type { ExceptionReason } from '../../../shared/domain';
 import type { ReadableDb } from '../db/handles';
+import { EXCEPTION_REASON_COLUMNS, EXCEPTION_REASON_JOINS, exceptionReasonsOf, type ExceptionReasonInputs } from '../exceptions/reasons';
+import { SALES_INPUT_JOIN } from '../exceptions/run-signals';
 import { TOP_EXCEPTION_SHARE } from '../../../shared/value';
 
 export interface RunFact {
@@ -18,7 +21,8 @@ export interface LineFact {
   category: string | null;
   owner_id: string | null;
   score: number | null;
-  reasons: string | null;
+  /** The reasons behind its exception score, strongest first (none when not scored). */
+  reasons: ExceptionReason[];
   is_top: 0 | 1;
   /** The line's standing decision (line_state), when it has one. */
   action: string | null;
@@ -52,7 +56,7 @@ export function runFacts(db: ReadableDb): RunFact[] {
 
 /** Lines with a standing decision or among their run's top exceptions (the highest scores, ties by line). */
 export function lineFacts(db: ReadableDb): LineFact[] {
-  return db
+  const rows = db
     .prepare(
       `WITH run_lines AS (SELECT run_id, count(*) AS n FROM forecast_lines GROUP BY run_id),
        ranked AS (
@@ -62,20 +66,37 @@ export function lineFacts(db: ReadableDb): LineFact[] {
        ),
        tops AS (SELECT line_id FROM ranked WHERE score > 0 AND rn - 1 < @share * n),
        wanted AS (SELECT line_id FROM line_state UNION SELECT line_id FROM tops)
-       SELECT l.line_id, l.run_id, l.quantity AS model, i.category, i.owner_id, e.score, e.reasons,
+       SELECT l.line_id, l.run_id, l.quantity AS model, i.category, i.owner_id, e.score,
+              l.line_id AS lineId, l.quantity, l.lower, l.upper, s.quantity AS salesInput, ${EXCEPTION_REASON_COLUMNS},
               (l.line_id IN (SELECT line_id FROM tops)) AS is_top,
               d.action, CASE WHEN d.action = 'override' THEN d.quantity END AS override, d.decided_by,
               a.quantity AS actual
          FROM wanted w
          JOIN forecast_lines l ON l.line_id = w.line_id
          JOIN items i ON i.item_key = l.item_key
-         LEFT JOIN line_exceptions e ON e.line_id = l.line_id
-         LEFT JOIN line_state s ON s.line_id = l.line_id
-         LEFT JOIN decisions d ON d.decision_id = s.decision_id
+         ${SALES_INPUT_JOIN}
+         ${EXCEPTION_REASON_JOINS}
+         LEFT JOIN line_state ls ON ls.line_id = l.line_id
+         LEFT JOIN decisions d ON d.decision_id = ls.decision_id
          LEFT JOIN actuals a ON a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL
         ORDER BY l.line_id`,
     )
-    .all({ share: TOP_EXCEPTION_SHARE }) as LineFact[];
+    .all({ share: TOP_EXCEPTION_SHARE }) as (Omit<LineFact, 'reasons'> & ExceptionReasonInputs)[];
+  // The reasons are worked out on read, as Review's pages do (exceptions/reasons.ts).
+  return rows.map((r) => ({
+    line_id: r.line_id,
+    run_id: r.run_id,
+    model: r.model,
+    category: r.category,
+    owner_id: r.owner_id,
+    score: r.score,
+    reasons: exceptionReasonsOf(r),
+    is_top: r.is_top,
+    action: r.action,
+    override: r.override,
+    decided_by: r.decided_by,
+    actual: r.actual,
+  }));
 }
 
 /** Every decision a person made, in the order they made them. */

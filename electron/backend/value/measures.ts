@@ -1,5 +1,6 @@
 // The value measures from the facts (facts.ts), for any set of runs or one
 // planner; the definitions are shared/value.ts's VALUE_DEFINITIONS.
+import type { ExceptionReason } from '../../../shared/domain';
 import { DECISION_GAP_CAP_MINUTES, SCORE_BUCKETS, type ValueMeasures } from '../../../shared/value';
 import type { DecisionFact, LineFact, RunFact } from './facts';
 import { interquartileRange, median, ratio } from './stats';
@@ -22,10 +23,9 @@ export function timeDecisions(decisions: readonly DecisionFact[]): TimedDecision
 }
 
 /** The line's signal contributing most to its exception score, or "none". */
-function topSignal(reasons: string | null): string {
-  if (!reasons) return 'none';
-  let best: { kind: string; contribution: number } | null = null;
-  for (const r of JSON.parse(reasons) as { kind: string; contribution: number }[]) if (!best || r.contribution > best.contribution) best = r;
+function topSignal(reasons: readonly ExceptionReason[]): string {
+  let best: ExceptionReason | null = null;
+  for (const r of reasons) if (!best || r.contribution > best.contribution) best = r;
   return best?.kind ?? 'none';
 }
 
