@@ -12,6 +12,7 @@ import m009 from './009-team-link';
 import m010 from './010-team-journal';
 import m011 from './011-team-audit';
 import m012 from './012-accuracy-override-rollup';
+import m014 from './014-policy-lab-adoptions'; // issue 16's policy lab: the coordinator renumbers it after 013
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m014];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
