@@ -171,7 +171,7 @@ describe('the policy lab on the demo workbook', () => {
     expect(adoptions[0]!.figures.change).toEqual(api.change);
     expect(adoptions[0]!.adoptedBy).toBe('maria.lopez');
     await expect(adopted.innerText()).resolves.toBe(`Adopted as version 1: it applies to runs imported after run ${adoptions[0]!.afterRunId}. Recorded in the audit log with the simulated FVA ${fva(api.change.fva)} points.`);
-    await app.page.getByText(/^In force: version 1, adopted by maria\.lopez on /).waitFor();
+    await app.page.getByText(/^In force: version 1, adopted by Maria Lopez on /).waitFor();
     await shot(app, 'policy-lab-demo');
     expect(app.problems).toEqual([]);
   });

@@ -9,6 +9,7 @@ import type { PolicyLevers } from '../../../shared/policy-lab';
 import { useAppStore } from '../../stores/app';
 import { errorText, isManager, useSessionUser } from '../../stores/governance';
 import { usePolicyLabStore } from '../../stores/policy-lab';
+import { useSessionStore } from '../../stores/session';
 import { PolicyLabEditor } from './PolicyLabEditor';
 import { labFva, labInterval, PolicyLabResults } from './PolicyLabResults';
 
@@ -96,11 +97,13 @@ function Adopt() {
     if (workbookPath) void loadAdoptions();
   }, [workbookPath, loadAdoptions]);
   const inForce = adoptions[0];
+  const people = useSessionStore((s) => s.session?.users);
+  const nameOf = (userId: string) => people?.find((p) => p.userId === userId)?.displayName ?? userId;
   return (
     <div className="policy-lab-adopt">
       <span className="muted">
         {inForce
-          ? `In force: version ${inForce.version}, adopted by ${inForce.adoptedBy} on ${formatTimestamp(inForce.adoptedAt)} UTC, for runs after run ${inForce.afterRunId ?? '–'}.`
+          ? `In force: version ${inForce.version}, adopted by ${nameOf(inForce.adoptedBy)} on ${formatTimestamp(inForce.adoptedAt)} UTC, for runs after run ${inForce.afterRunId ?? '–'}.`
           : 'No policy adopted from the lab yet: overrides apply as planners enter them.'}
       </span>
       <span className="spacer" />
