@@ -9,7 +9,7 @@ import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
-import { candidatePolicy, policySegment, type PolicySimulation, type PolicySuggestion } from './policy-lab';
+import { candidatePolicy, policySegment, type AdoptedPolicy, type PolicySimulation, type PolicySuggestion } from './policy-lab';
 import { VALUE_GROUPINGS, type ValueReport } from './value';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
 
@@ -208,6 +208,7 @@ export const suggestPolicyRequest = z
     seed: accuracySeed,
   })
   .strict();
+export const adoptPolicyRequest = z.object({ policy: candidatePolicy, metric: z.enum(METRICS).default('wape'), note: z.string().max(500).optional() }).strict();
 export const getOverrideGuidanceRequest = z.object({ lineId: id, quantity: quantity, reasonCode: z.string().max(40).optional() }).strict();
 
 export const contract = {
@@ -264,6 +265,8 @@ export const contract = {
   getGovernanceReport: { request: empty, response: {} as GovernanceReport },
   /** Replays past final plans under a candidate policy (read-only). */
   simulatePolicy: { request: simulatePolicyRequest, response: {} as PolicySimulation },
+  adoptPolicy: { request: adoptPolicyRequest, response: {} as AdoptedPolicy },
+  listPolicyAdoptions: { request: empty, response: {} as { adoptions: AdoptedPolicy[] } },
   /** Fits levers per segment on older cycles and reports them on the newest ones it did not see (read-only). */
   suggestPolicy: { request: suggestPolicyRequest, response: {} as PolicySuggestion },
   /** The value of planning in business terms (cycle time, touch rate, exception hit rate, consistency, value per hour, escalation), per run or planner. */

@@ -154,3 +154,24 @@ export interface PolicySuggestion {
   policy: CandidatePolicy;
   ciMethod: string;
 }
+
+/** A version of the override policy adopted from the lab, with the figures the lab showed for it. */
+export interface AdoptedPolicy {
+  version: number;
+  policy: CandidatePolicy;
+  metric: Metric;
+  figures: {
+    lines: number;
+    change: PlanComparison;
+    finalToday: number | null;
+    finalSimulated: number | null;
+    workload: { baseline: PolicyWorkload; simulated: PolicyWorkload };
+    flips: { toWorse: number; toBetter: number };
+    ciMethod: string;
+  };
+  /** The newest run when it was adopted: the rules apply to runs imported after it (null: to every run). */
+  afterRunId: number | null;
+  note: string | null;
+  adoptedBy: string;
+  adoptedAt: string;
+}

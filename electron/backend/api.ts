@@ -112,6 +112,9 @@ export const handlers: MethodTable = {
   getGovernanceReport: { kind: 'read', current: cube, run: async (ctx) => (await import('./governance/report')).governanceReport(ctx.db, ctx.now()) },
   // Today's stairstep, next to the replayed one, is the cube's.
   simulatePolicy: { kind: 'read', current: cube, run: async (ctx, req) => (await import('./policy-lab/handlers')).simulatePolicy(ctx, req) },
+  // Adoption stores the backend's own simulation beside the rules, so it needs the cube as simulatePolicy does.
+  adoptPolicy: { kind: 'write', current: cube, run: async (ctx, req) => (await import('./policy-lab/adopt')).adoptPolicy(ctx, req), announces: { 'plan-changed': () => ({ reason: 'policy', runId: null }) } },
+  listPolicyAdoptions: { kind: 'read', run: async (ctx) => (await import('./policy-lab/adopt')).listPolicyAdoptions(ctx) },
   suggestPolicy: { kind: 'read', run: async (ctx, req) => (await import('./policy-lab/handlers')).suggestPolicy(ctx, req) },
   // The top exceptions are read from every run's scores.
   getValueMeasures: { kind: 'read', current: (_req, db) => allRunIds(db).map(exceptionScoresOf), run: async (ctx, req) => (await import('./value/report')).valueReport(ctx.db, req.by, ctx.now()) },

@@ -70,7 +70,7 @@ export const draftOf = (p: PolicySummary): PolicyDraft => ({
 // ——— Policies and reason codes ———
 
 /** The Governance screen's two views: the controls a manager sets, and the report on how the model is used. */
-export type GovernanceView = 'controls' | 'report';
+export type GovernanceView = 'controls' | 'lab' | 'report';
 
 interface GovernanceState {
   view: GovernanceView;

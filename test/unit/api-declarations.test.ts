@@ -19,7 +19,7 @@ import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const WRITES = [
   'runImport', 'undoImportBatch', 'signIn', 'signOut', 'changePassphrase', 'decideLine', 'bulkAccept', 'undoLastDecision', 'reviewOverride',
-  'savePolicy', 'restorePolicyRole', 'saveReasonCode', 'releaseRun', 'rollbackRun', 'runDriftGuard',
+  'savePolicy', 'restorePolicyRole', 'saveReasonCode', 'releaseRun', 'rollbackRun', 'runDriftGuard', 'adoptPolicy',
 ];
 const JOBS = { runImport: 'import', undoImportBatch: 'import-undo', runExport: 'export' };
 
@@ -38,7 +38,7 @@ describe('the method table', () => {
 
   it('says what each write announces: every plan change, import, policy and reason code', () => {
     const announced = Object.fromEntries(METHOD_NAMES.flatMap((m) => { const h = handlers[m]; return h.kind === 'write' ? [[m, Object.keys(h.announces)]] : []; }));
-    for (const m of ['decideLine', 'bulkAccept', 'undoLastDecision', 'reviewOverride', 'releaseRun', 'rollbackRun', 'savePolicy', 'restorePolicyRole']) expect(announced[m]).toEqual(['plan-changed']);
+    for (const m of ['decideLine', 'bulkAccept', 'undoLastDecision', 'reviewOverride', 'releaseRun', 'rollbackRun', 'savePolicy', 'restorePolicyRole', 'adoptPolicy']) expect(announced[m]).toEqual(['plan-changed']);
     for (const m of ['runImport', 'undoImportBatch', 'saveReasonCode', 'runDriftGuard']) expect(announced[m]).toEqual(['workbook-changed']);
   });
 

@@ -8,12 +8,14 @@ import { isManager, useGovernanceStore, useSessionUser, type GovernanceView } fr
 import { ApprovalsPanel } from '../review/ApprovalsPanel';
 import { GovernanceReportPanel } from './GovernanceReportPanel';
 import { PlanVersionsPanel } from './PlanVersionsPanel';
+import { PolicyLabPanel } from './PolicyLabPanel';
 import { PoliciesPanel } from './PoliciesPanel';
 import { ReasonCodesPanel } from './ReasonCodesPanel';
 
 const VIEWS: { view: GovernanceView; label: string }[] = [
   { view: 'controls', label: 'Policies and approvals' },
   { view: 'report', label: 'Report' },
+  { view: 'lab', label: 'Policy lab' },
 ];
 
 function ViewTabs({ view, onView }: { view: GovernanceView; onView: (view: GovernanceView) => void }) {
@@ -91,7 +93,7 @@ export function GovernanceScreen() {
         </div>
       )}
       <div className="view-panel" role="tabpanel" id={`governance-view-${view}`} aria-labelledby={`governance-tab-${view}`}>
-        {view === 'controls' ? <Controls manager={manager} loaded={loaded} signedIn={user !== null} /> : <GovernanceReportPanel />}
+        {view === 'controls' ? <Controls manager={manager} loaded={loaded} signedIn={user !== null} /> : view === 'lab' ? <PolicyLabPanel /> : <GovernanceReportPanel />}
       </div>
     </section>
   );

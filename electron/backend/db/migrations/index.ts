@@ -13,6 +13,7 @@ import m010 from './010-team-journal';
 import m011 from './011-team-audit';
 import m012 from './012-accuracy-override-rollup';
 import m013 from './013-exception-reasons-on-read';
+import m014 from './014-policy-lab-adoptions';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
