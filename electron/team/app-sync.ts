@@ -71,8 +71,12 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
   };
 
   async function once(): Promise<void> {
-    const state = await port.state();
-    if (!state.link) return;
+    try {
+      // A single-seat workbook never reaches a server; nor one the host is closing.
+      if (stopped || !(await port.state()).link) return;
+    } catch {
+      return;
+    }
     syncing = true;
     try {
       const { syncTeam } = await import('./sync');
