@@ -25,7 +25,8 @@ export const useTeamStore = create<TeamState>((set, get) => {
   const take = (next: TeamStatus) => {
     const before = get().status?.lastSync?.at;
     set({ status: next });
-    if (next.lastSync && next.lastSync.at !== before && next.lastSync.pulled > 0 && before !== undefined) {
+    // Also the first sync on open: it may land after the screens loaded what the workbook held before it.
+    if (next.lastSync && next.lastSync.at !== before && next.lastSync.pulled > 0) {
       useAppStore.getState().handleEvent({ type: 'workbook-changed', reason: 'team-sync' });
     }
   };

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../electron/team/local-server';
-import { ROOT, callApi, launchBrowser, startHost, watchConsole, type RunningHost } from '../e2e/browser';
+import { ROOT, callApi, launchBrowser, startHost, watchConsole, worklistReady, type RunningHost } from '../e2e/browser';
 import { fwb } from './fwb';
 import { adminClient, startTestServer, type TestServer } from './server';
 
@@ -138,6 +138,9 @@ describe('the team sync in the browser host', () => {
     await ana.getByRole('button', { name: 'Sync now' }).click();
     await expect.poll(() => teamStatus(ana).textContent(), { timeout: 10_000 }).toBe('syncing…');
     expect(await ana.getByRole('button', { name: 'Sync now' }).isDisabled()).toBe(true);
+    // The sync waiting on the server never holds the page: the worklist answers meanwhile.
+    await worklistReady(ana);
+    expect(await teamStatus(ana).textContent()).toBe('syncing…');
     await shot(ana, 'team-status-syncing');
     await holder.query('COMMIT');
     await holder.end();
