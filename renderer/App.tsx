@@ -4,6 +4,7 @@ import { AppFrame } from './components/AppFrame';
 import { screenForShortcut } from './components/NavBar';
 import { useAppStore, type Screen } from './stores/app';
 import { useSessionStore } from './stores/session';
+import { isSyncShortcut, useTeamStore } from './stores/team';
 import { AccuracyScreen } from './screens/accuracy/AccuracyScreen';
 import { ExportScreen } from './screens/export/ExportScreen';
 import { GovernanceScreen } from './screens/governance/GovernanceScreen';
@@ -26,8 +27,14 @@ export function App() {
   useEffect(() => {
     void loadWorkbook();
     void useSessionStore.getState().load();
+    void useTeamStore.getState().refresh();
     const unsubscribe = api.onEvent(handleEvent);
     const onKey = (event: KeyboardEvent) => {
+      if (isSyncShortcut(event)) {
+        event.preventDefault();
+        void useTeamStore.getState().syncNow();
+        return;
+      }
       const target = screenForShortcut(event);
       if (target) {
         event.preventDefault();

@@ -3,6 +3,7 @@
 import type { RequestOf, ResponseOf } from '../shared/contract';
 import type { BackendEvent, Result, StagedFile } from '../shared/domain';
 import type { MethodName } from '../shared/methods';
+import type { TeamPageMethod, TeamStatus } from '../shared/team-status';
 
 export type Transport = 'desktop' | 'browser';
 
@@ -14,6 +15,8 @@ export interface WorkbenchClient {
   stageFile(file: File): Promise<Result<StagedFile>>;
   /** Browser host only: a finished export from the workbook's exports folder, by file name (the desktop app has it on disk already). */
   fetchExport(fileName: string): Promise<Result<Blob>>;
+  /** The host's team sync of a linked workbook (shared/team-status.ts): its status, or a sync now. */
+  team(method: TeamPageMethod): Promise<Result<TeamStatus>>;
 }
 
 type Bridge = {
@@ -75,28 +78,35 @@ function desktopClient(bridge: Bridge): WorkbenchClient {
     onEvent: (listener) => bridge.onEvent(listener),
     stageFile: (file) => bridge.stageFile(file),
     fetchExport: async () => ({ ok: false, error: { code: 'INVALID_REQUEST', message: 'The desktop app writes exports straight to disk.' } }),
+    // The seam for Electron's main process: it exposes these once it runs the team sync (electron/team/app-sync.ts).
+    team: (method) =>
+      typeof bridge[method] === 'function'
+        ? (bridge[method] as () => Promise<Result<TeamStatus>>)()
+        : Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The desktop app does not sync team workbooks yet: use fwb sync or the browser host.' } }),
   };
 }
 
 function browserClient(): WorkbenchClient {
   const session = browserSession();
   const unauthorized = (problem: string | undefined) => ({ ok: false as const, error: { code: 'UNAUTHORIZED' as const, message: problem ?? NO_TOKEN } });
+  async function post(method: string, payload: unknown): Promise<Result<unknown>> {
+    const { token, problem } = await session;
+    if (!token) return unauthorized(problem);
+    try {
+      const response = await fetch(`/api/call/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(payload ?? {}),
+      });
+      return (await response.json()) as Result<unknown>;
+    } catch (err) {
+      return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: `The browser host does not answer: ${(err as Error).message}` } };
+    }
+  }
   return {
     transport: 'browser',
-    async call(method, payload) {
-      const { token, problem } = await session;
-      if (!token) return unauthorized(problem);
-      try {
-        const response = await fetch(`/api/call/${method}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify(payload ?? {}),
-        });
-        return (await response.json()) as Result<never>;
-      } catch (err) {
-        return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: `The browser host does not answer: ${(err as Error).message}` } };
-      }
-    },
+    call: (method, payload) => post(method, payload) as Promise<Result<never>>,
+    team: (method) => post(method, {}) as Promise<Result<TeamStatus>>,
     async stageFile(file) {
       const { token, problem } = await session;
       if (!token) return unauthorized(problem);

@@ -1,9 +1,10 @@
 // `npm run web -- --db FILE [--port N]`: the browser host. Prints exactly one line
 // on stdout, an address that opens the app once (a one-time launch code, never
 // the session token); everything else goes to stderr.
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackendHost, BackendStartError, discardStagingDir, exportsDirFor, sourceWorkerUrl } from '../backend/host-entry';
+import { startTeamSync } from '../team/app-sync';
 import { startWebHost } from './server';
 import { openInBrowser, writeLaunchFile, type LaunchFile } from './launch';
 
@@ -47,7 +48,12 @@ async function main(): Promise<number> {
     return 1;
   }
   const rendererDir = resolve(args['renderer-dir'] ?? new URL('../../out/renderer', import.meta.url).pathname);
-  const host = await startWebHost({ backend, rendererDir, port, exportsDir: exportsDirFor(resolve(args.db)) });
+  // A linked workbook syncs on open, every 30 s and on demand; a single-seat one never reaches a server.
+  const team = startTeamSync(backend, {
+    workbookName: basename(args.db),
+    everyS: process.env.FWB_SYNC_EVERY_S ? Math.max(1, Number(process.env.FWB_SYNC_EVERY_S) || 30) : undefined,
+  });
+  const host = await startWebHost({ backend, rendererDir, port, exportsDir: exportsDirFor(resolve(args.db)), team });
   process.stdout.write(`Forecast Workbench at ${host.launchUrl()}\n`);
   // The browser gets a private launch file with its own one-time code: nothing in its arguments opens the app.
   let launchFile: LaunchFile | null = null;
@@ -61,6 +67,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  team.stop();
   await host.close();
   await backend.close();
   discardStagingDir();

@@ -12,6 +12,7 @@ import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import { defaultStagingDir, exportFileIn, READ_NO_FOLLOW, stageStream } from '../backend/host-entry';
 import { createReadStream, openSync } from 'node:fs';
+import { isTeamPageMethod, type TeamStatus } from '../../shared/team-status';
 
 export interface ApiBackend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;
@@ -27,6 +28,8 @@ export interface WebHostOptions {
   stagingDir?: string;
   /** The workbook's exports folder (backend/exports/folder.ts): finished exports are downloaded from here, by name. */
   exportsDir?: string;
+  /** The host's team sync (electron/team/app-sync.ts): answers the page's teamStatus and syncNow. */
+  team?: { status(): Promise<TeamStatus>; syncNow(): Promise<TeamStatus> };
 }
 
 export interface WebHost {
@@ -224,7 +227,18 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendError(res, 400, { code: 'INVALID_REQUEST', message: `Request body is not valid JSON: ${(err as Error).message}` });
       return;
     }
-    const result = await options.backend.call(match[1]!, payload);
+    const method = match[1]!;
+    if (isTeamPageMethod(method)) {
+      // The host's own calls, not the backend's: the sync reaches the team's server from here.
+      const team = options.team;
+      if (!team) {
+        sendJson(res, 200, { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'This host does not sync team workbooks.' } });
+        return;
+      }
+      sendJson(res, 200, { ok: true, value: await (method === 'syncNow' ? team.syncNow() : team.status()) });
+      return;
+    }
+    const result = await options.backend.call(method, payload);
     // A refused call is an answer, not a transport failure: the Result says why,
     // exactly as over IPC. HTTP errors are kept for auth, routing and bad bodies.
     sendJson(res, 200, result);

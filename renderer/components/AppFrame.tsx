@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { api } from '../api';
 import { useAppStore } from '../stores/app';
 import { useSessionStore } from '../stores/session';
+import { useTeamStore } from '../stores/team';
 import { SignInDialog } from './SignInDialog';
 import { NavBar } from './NavBar';
 import { StatusBar } from './StatusBar';
@@ -11,6 +12,8 @@ export function AppFrame({ children }: { children: ReactNode }) {
   const error = useAppStore((s) => s.error);
   const user = useSessionStore((s) => s.session?.user);
   const setChoosing = useSessionStore((s) => s.setChoosing);
+  // A team's replica: the person is the link's login, so there is nobody to switch to.
+  const teamLogin = useTeamStore((s) => (s.status?.linked ? s.status.login : null));
   return (
     <div className="app">
       <header className="app-header">
@@ -24,9 +27,15 @@ export function AppFrame({ children }: { children: ReactNode }) {
           {workbook ? workbook.name : error ? 'No workbook open' : 'Opening workbook…'}
         </span>
         <span className="spacer" />
+        {teamLogin !== null ? (
+          <span className="user" aria-label={`Team login ${teamLogin}${user ? `, ${user.displayName}, ${user.role}` : ''}`} title="This workbook is linked to a team workbook: you work as its login.">
+            {user ? `${user.displayName} · ${user.role}` : teamLogin} · team login {teamLogin}
+          </span>
+        ) : (
         <button type="button" className="user" onClick={() => setChoosing(true)} aria-label={user ? `Signed in as ${user.displayName}, ${user.role}; switch user` : 'Choose who you are'}>
           {user ? `${user.displayName} · ${user.role}` : 'Who are you?'}
         </button>
+        )}
         <span className="transport" title="How this window reaches the backend">
           {api.transport === 'desktop' ? 'Desktop' : 'Browser host'}
         </span>

@@ -1,5 +1,6 @@
 import { formatCount, formatPeriod, NO_VALUE } from '../../shared/format';
 import { useAppStore } from '../stores/app';
+import { TeamStatusSegment } from './TeamStatusSegment';
 
 export function StatusBar() {
   const workbook = useAppStore((s) => s.workbook);
@@ -23,6 +24,7 @@ export function StatusBar() {
         <span>{error ? 'Not connected to the backend' : 'Connecting to the backend…'}</span>
       )}
       <span className="spacer" />
+      <TeamStatusSegment />
       <span role="status" aria-live="polite" className="job-status">
         {running && job
           ? `${job.job}: ${job.phase} ${job.total ? `${Math.round((100 * job.done) / job.total)} %` : formatCount(job.done)}`

@@ -40,8 +40,8 @@ async function sessionToken(printedUrl: string): Promise<string> {
  * helper trades it for the session token and gives pages `/?token=…`, which the
  * page takes as it is (and moves out of the address bar).
  */
-export function startHost(db: string, extraArgs: string[] = [], options: { tradeLaunchCode?: boolean } = {}): Promise<RunningHost> {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'web.mjs'), '--db', db, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startHost(db: string, extraArgs: string[] = [], options: { tradeLaunchCode?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunningHost> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'web.mjs'), '--db', db, ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (c) => (stderr += c));

@@ -5,7 +5,7 @@
 //   preload   the bridge: shared/ and Electron
 //   cli, main, web: the hosts: their own folder, shared/, and the backend's one host entry
 //   backend   the workbook: itself and shared/
-//   team      the team workbook on PostgreSQL (electron/team): itself and shared/; the cli may use it
+//   team      the team workbook on PostgreSQL (electron/team): itself and shared/; the cli and the browser host may use it
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -39,7 +39,8 @@ const ALLOWED: Record<Layer, (to: string, toLayer: Layer | null) => boolean> = {
   preload: (_to, l) => l === 'preload' || l === 'shared',
   cli: (to, l) => HOST_MAY_USE('cli')(to, l) || l === 'team',
   main: HOST_MAY_USE('main'),
-  web: HOST_MAY_USE('web'),
+  // The browser host runs a linked workbook's sync (electron/team/app-sync.ts), as the cli runs fwb sync.
+  web: (to, l) => HOST_MAY_USE('web')(to, l) || l === 'team',
   backend: (_to, l) => l === 'backend' || l === 'shared',
   team: (_to, l) => l === 'team' || l === 'shared',
 };
@@ -138,6 +139,8 @@ describe('layering', () => {
     expect(ALLOWED.backend('electron/main/ipc.ts', 'main')).toBe(false);
     expect(ALLOWED.team('electron/backend/db/open.ts', 'backend')).toBe(false);
     expect(ALLOWED.cli('electron/team/init.ts', 'team')).toBe(true);
+    expect(ALLOWED.web('electron/team/app-sync.ts', 'team')).toBe(true);
+    expect(ALLOWED.renderer('electron/team/app-sync.ts', 'team')).toBe(false);
     expect(FORBIDDEN_PACKAGE.renderer?.test('node:fs')).toBe(true);
   });
 });

@@ -1,0 +1,37 @@
+// The seam for a team workbook's password in the desktop app (issue 15.3): kept in the OS
+// keychain through Electron's safeStorage, in a file of the user's data folder that holds
+// only the encrypted bytes, never in the workbook, an argument, a log or an error.
+// Not wired yet: the desktop app does not run the team sync (electron/team/app-sync.ts
+// runs in the browser host); when it does, main hands the password from here to the
+// connection (connect.ts takes PGPASSWORD and libpq's other conventions today).
+import type { SafeStorage } from 'electron';
+
+export interface TeamPasswordStore {
+  /** The password for the team workbook at `url` (without a password), or null when none is kept. */
+  get(url: string): string | null;
+  set(url: string, password: string): void;
+  forget(url: string): void;
+}
+
+/** A store of encrypted passwords, keyed by URL; `load`/`save` read and write the user's data file. */
+export function keychainPasswords(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>, load: () => Record<string, string>, save: (all: Record<string, string>) => void): TeamPasswordStore {
+  const ready = () => {
+    if (!safeStorage.isEncryptionAvailable()) throw new Error('This computer offers no keychain to keep the team password in: set PGPASSWORD or use ~/.pgpass instead.');
+  };
+  return {
+    get(url) {
+      const stored = load()[url];
+      if (stored === undefined || !safeStorage.isEncryptionAvailable()) return null;
+      return safeStorage.decryptString(Buffer.from(stored, 'base64'));
+    },
+    set(url, password) {
+      ready();
+      save({ ...load(), [url]: safeStorage.encryptString(password).toString('base64') });
+    },
+    forget(url) {
+      const all = load();
+      delete all[url];
+      save(all);
+    },
+  };
+}

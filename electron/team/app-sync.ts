@@ -1,0 +1,132 @@
+// The host's team sync for an open workbook (issue 15.3): on open, every 30 s while the
+// server answers (the wait doubling to 5 min while it does not), and on demand (syncNow).
+// The workbook is reached only through the backend's host calls, each one short, as
+// fwb sync does: the backend's write queue is shared with the page, which stays usable.
+// The password comes from libpq's conventions (connect.ts), never from the page.
+import type { Result } from '../../shared/domain';
+import type { Outbox, SyncLedger, TeamOutcome } from '../../shared/team-journal';
+import { OFFLINE_RETRY_CAP_S, SYNC_EVERY_S, type TeamStatus } from '../../shared/team-status';
+import type { JournalPage } from '../../shared/team-journal';
+import type { PulledPage, ReplicaState } from '../../shared/team-sync';
+import { TeamError, redact } from './errors';
+import type { SyncPort } from './sync';
+
+export interface HostCalls {
+  hostCall(method: string, payload: unknown): Promise<Result<unknown>>;
+}
+
+export interface TeamSyncService {
+  status(): Promise<TeamStatus>;
+  syncNow(): Promise<TeamStatus>;
+  stop(): void;
+}
+
+async function host<T>(backend: HostCalls, method: string, payload: unknown): Promise<T> {
+  const r = await backend.hostCall(method, payload);
+  if (!r.ok) throw new TeamError(`The workbook refused ${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
+export function replicaPort(backend: HostCalls): SyncPort {
+  return {
+    state: () => host<ReplicaState>(backend, 'teamReplicaState', {}),
+    outbox: () => host<Outbox>(backend, 'teamOutbox', {}),
+    recordOutcomes: (outcomes: TeamOutcome[]) => host(backend, 'recordTeamOutcomes', { outcomes }),
+    markAcknowledged: (ackIds: number[]) => host(backend, 'markTeamAcknowledged', { ackIds }),
+    applyPage: (page: PulledPage) => host(backend, 'applyTeamPage', page),
+    finishPull: () => host(backend, 'finishTeamPull', {}),
+    applyJournalPage: (page: JournalPage) => host(backend, 'applyTeamJournalPage', page),
+    ledger: () => host<SyncLedger>(backend, 'teamSyncLedger', {}),
+  };
+}
+
+export interface TeamSyncOptions {
+  workbookName: string;
+  /** Seconds between syncs while online (tests shorten it). */
+  everyS?: number;
+  capS?: number;
+  /** Told after each sync that finished, e.g. to tell the page its data changed. */
+  onSynced?(pulled: number): void;
+}
+
+/** Starts syncing a linked workbook (a single-seat workbook: nothing runs, status says not linked). */
+export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): TeamSyncService {
+  const everyMs = (options.everyS ?? SYNC_EVERY_S) * 1000;
+  const capMs = (options.capS ?? OFFLINE_RETRY_CAP_S) * 1000;
+  const port = replicaPort(backend);
+  let syncing = false;
+  let lastSync: TeamStatus['lastSync'] = null;
+  let offline: string | null = null;
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+
+  const schedule = () => {
+    if (stopped) return;
+    clearTimeout(timer);
+    const wait = offline === null ? everyMs : Math.min(capMs, everyMs * 2 ** Math.min(failures - 1, 10));
+    timer = setTimeout(() => void runOnce(), wait);
+    timer.unref?.();
+  };
+
+  async function once(): Promise<void> {
+    try {
+      // A single-seat workbook never reaches a server; nor one the host is closing.
+      if (stopped || !(await port.state()).link) return;
+    } catch {
+      return;
+    }
+    syncing = true;
+    try {
+      const { syncTeam } = await import('./sync');
+      const done = await syncTeam(port, options.workbookName);
+      const pulled = Object.values(done.pulled).reduce((a: number, b) => a + (b ?? 0), 0);
+      lastSync = { at: new Date().toISOString(), ok: true, pushed: done.pushed.decisions + done.pushed.reviews + done.pushed.acknowledgements, pulled };
+      offline = null;
+      failures = 0;
+      options.onSynced?.(pulled);
+    } catch (err) {
+      failures += 1;
+      lastSync = { at: new Date().toISOString(), ok: false, pushed: 0, pulled: 0 };
+      offline = whyOffline(err);
+    } finally {
+      syncing = false;
+    }
+  }
+
+  function runOnce(): Promise<void> {
+    // One sync at a time: a request while one runs waits for it and then syncs again.
+    running = running.then(once).finally(schedule);
+    return running;
+  }
+
+  async function status(): Promise<TeamStatus> {
+    const state = await port.state();
+    const link = state.link;
+    if (!link) return { linked: false, login: null, role: null, url: null, unsent: { decisions: 0, reviews: 0 }, syncing: false, lastSync: null, offline: null, conflicts: [], refusals: [] };
+    const ledger = await port.ledger();
+    return { linked: true, login: link.login, role: link.role, url: link.url, unsent: ledger.unsent, syncing, lastSync, offline, conflicts: ledger.conflicts, refusals: ledger.refusals };
+  }
+
+  void runOnce();
+  return {
+    status,
+    async syncNow() {
+      await runOnce();
+      return status();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The reason a sync did not finish, in one sentence without a password. */
+function whyOffline(err: unknown): string {
+  if (err instanceof TeamError) return err.message;
+  const e = err as { code?: string; message?: string };
+  const text = redact(String(e?.message ?? err), [process.env.PGPASSWORD]);
+  return e?.code ? `the team's server refused the sync: ${text} (SQLSTATE ${e.code}); what was answered before is recorded, the rest goes with the next sync.` : `the sync stopped: ${text}; the rest goes with the next sync.`;
+}

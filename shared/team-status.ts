@@ -1,0 +1,31 @@
+// What the page is told of a linked workbook's team sync. The sync itself runs in the
+// host (the browser host, the desktop app's main process), never in the backend or the
+// page: the backend does not reach the team's server (layering rule), the page never
+// holds a connection. These two calls are the host's, beside the contract's methods.
+import type { TeamConflict, TeamRefusal } from './team-journal';
+import type { TeamRole } from './team-sync';
+
+export const TEAM_PAGE_METHODS = ['teamStatus', 'syncNow'] as const;
+export type TeamPageMethod = (typeof TEAM_PAGE_METHODS)[number];
+export const isTeamPageMethod = (m: string): m is TeamPageMethod => (TEAM_PAGE_METHODS as readonly string[]).includes(m);
+
+export interface TeamStatus {
+  linked: boolean;
+  login: string | null;
+  role: TeamRole | null;
+  /** The server's address, without a password. */
+  url: string | null;
+  unsent: { decisions: number; reviews: number };
+  syncing: boolean;
+  /** The last sync that finished: when (ISO) and how. */
+  lastSync: { at: string; ok: boolean; pushed: number; pulled: number } | null;
+  /** Set while the server does not answer: the reason in one sentence. */
+  offline: string | null;
+  conflicts: TeamConflict[];
+  /** Refusals the workbook keeps for this login, newest last. */
+  refusals: TeamRefusal[];
+}
+
+/** Seconds between syncs while the server answers (TEAM.md); offline, the wait doubles up to the cap. */
+export const SYNC_EVERY_S = 30;
+export const OFFLINE_RETRY_CAP_S = 300;
