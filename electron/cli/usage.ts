@@ -156,7 +156,12 @@ export const SYNC_USAGE = `fwb sync --db FILE [--acknowledge LINE]… [--json]
   conflict. Safe to run again at any point: nothing is recorded twice. The password follows
   libpq's conventions (PGPASSWORD, ~/.pgpass, PGSERVICE), never the command line.
   --acknowledge LINE  you have seen the line's conflict: it closes for both authors (sent by this sync)
-  --json   counts pushed and pulled per kind, the refusals with reasons, the lines in conflict`;
+  --json   counts pushed and pulled per kind, the refusals with reasons, the lines in conflict
+  Exit 0 done; 1 failed (server unreachable or stopped: what was not answered stays unsent);
+  2 usage error; 3 input rejected: the team refused rows sent by this sync (everything else
+  was sent and pulled, and the refused rows are kept with their reasons), or the workbook
+  is not linked or is another login's. Refusals told by an earlier sync do not count again,
+  so a script stops on a refusal once, and a plain retry is 0.`;
 
 export const VALUE_USAGE = `fwb value --db FILE [--by planner|run] [--json]
   The value of planning in business terms, read-only: cycle time (first import to release; open

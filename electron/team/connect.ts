@@ -145,3 +145,19 @@ export function connectionFailure(err: unknown, target: ConnectTarget): TeamErro
   if (/timeout/i.test(detail)) return new TeamError(`The PostgreSQL server at ${where} did not answer in time: check the network, a firewall, or the host and port in ${target.shown}.`);
   return new TeamError(`Could not connect to ${target.shown}: ${detail}.`);
 }
+
+/**
+ * A connection lost after it was open (the server stopped, crashed or was restarted, the
+ * network cut) as a sentence, or null for any other failure. pg says "Connection terminated
+ * unexpectedly" (or, for a query after that, "… is not queryable") with no code; a server
+ * shutting down sends 57P01–57P03 first.
+ */
+export function lostConnection(err: unknown, url: string): TeamError | null {
+  const e = err as { code?: string; message?: string };
+  const lost = /^Connection terminated|connection error and is not queryable/i.test(e?.message ?? '') || ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', '57P01', '57P02', '57P03'].includes(e?.code ?? '') || (e?.code ?? '').startsWith('08');
+  if (!lost) return null;
+  const target = connectTarget(url);
+  const { where } = describeTarget(target);
+  const detail = redact((e.message ?? String(err)).replace(/\.$/, ''), [target.password, process.env.PGPASSWORD]);
+  return new TeamError(`The team's server at ${where} stopped answering in the middle of the sync (${detail.charAt(0).toLowerCase()}${detail.slice(1)}). What it answered before is recorded in the workbook; sync again once the server is back.`);
+}

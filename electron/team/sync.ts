@@ -10,7 +10,7 @@
 import type { JournalPage, JournalTable, Outbox, SyncLedger, TeamConflict, TeamOutcome, TeamRefusal } from '../../shared/team-journal';
 import { JOURNAL_TABLE_NAMES } from '../../shared/team-journal';
 import type { Cell, PulledPage, PulledTable, ReplicaState } from '../../shared/team-sync';
-import { withTeam, type TeamClient } from './connect';
+import { lostConnection, withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
 import { PULL_PAGE_ROWS, pullAll } from './join';
 
@@ -49,7 +49,17 @@ export async function syncTeam(replica: SyncPort, workbookName: string, { url, b
   const state = await replica.state();
   const link = state.link;
   if (!link) throw new TeamError(`${workbookName} is not linked to a team workbook: link it first with fwb team join --db ${workbookName} --url MEMBER_URL.`, 'rejected');
-  return withTeam(url ?? link.url, async (client) => {
+  const teamUrl = url ?? link.url;
+  try {
+    return await syncWith(replica, workbookName, link, teamUrl, batch, pageRows);
+  } catch (err) {
+    // Each batch's answers and each pulled page are written with their marks, so a sync cut anywhere is finished by the next.
+    throw lostConnection(err, teamUrl) ?? err;
+  }
+}
+
+async function syncWith(replica: SyncPort, workbookName: string, link: NonNullable<ReplicaState['link']>, teamUrl: string, batch: number, pageRows: number): Promise<SyncOutcome> {
+  return withTeam(teamUrl, async (client) => {
     const me = (await client.query<{ login: string }>('SELECT session_user AS login')).rows[0]!.login;
     if (me !== link.login) {
       throw new TeamError(`${workbookName} is the replica of login "${link.login}", not "${me}": sync it with that login (its password through PGPASSWORD, ~/.pgpass or PGSERVICE).`, 'rejected');

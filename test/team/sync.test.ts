@@ -32,9 +32,10 @@ describe('fwb sync', () => {
   let admin: pg.Client;
   let dir: string;
   const dbOf = (login: Login) => join(dir, `${login}.db`);
-  const sync = (login: Login) => {
+  /** fwb sync --json; exit 3 expected when the team refuses rows this sync sends. */
+  const sync = (login: Login, status = 0) => {
     const run = fwb(['sync', '--db', dbOf(login), '--json'], { password: passwordOf(login) });
-    expect(run.status, run.stderr).toBe(0);
+    expect(run.status, run.stderr).toBe(status);
     expect(expectNoLeak(run, [passwordOf(login)])).toEqual([]);
     return JSON.parse(run.stdout);
   };
@@ -157,7 +158,8 @@ describe('fwb sync', () => {
     // Meanwhile a freeze window opened on the server, which the replica has not seen.
     await admin.query(`INSERT INTO fwb.policies (segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts) VALUES ('all', '*', 'assist', 25, 1000, 99, 20, 5)`);
     try {
-      const out = sync('ana');
+      // Refused rows are input rejected: exit 3, although the sync sent and pulled the rest.
+      const out = sync('ana', 3);
       expect(out.refused).toEqual([{ uuid: expect.any(String), kind: 'decision', lineId: line.line_id, reason: expect.stringMatching(/^Line is frozen: lag \d+ is inside the freeze window of 99/), refusedAt: expect.any(String) }]);
       // The refusal stays with its author, listed again by the next sync's ledger.
       expect(read('ana', 'SELECT kind, line_id, reason FROM team_refusals WHERE sync_uuid = ?', out.refused[0].uuid)).toEqual([{ kind: 'decision', line_id: line.line_id, reason: out.refused[0].reason }]);
@@ -207,7 +209,7 @@ describe('fwb sync', () => {
     } finally {
       db.close();
     }
-    const refused = sync('ben');
+    const refused = sync('ben', 3);
     expect(refused.refused).toEqual([{ uuid: '8f0e4c1a-3b6d-4e8f-9a2b-1c3d5e7f9a0b', kind: 'review', lineId: two.line_id, reason: expect.stringMatching(/^Only managers may approve or reject overrides; login "ben" is a planner of this team, and the team's server refused it/), refusedAt: expect.any(String) }]);
     expect(await teamCount('SELECT count(*) AS n FROM fwb.approvals a JOIN fwb.decisions d USING (decision_id) WHERE d.line_id = $1', [two.line_id])).toBe(0);
     expect(read('ben', 'SELECT status FROM line_state WHERE line_id = ?', two.line_id)).toEqual([{ status: 'pending_approval' }]);

@@ -335,7 +335,6 @@ describe('demo workbook', () => {
     const fmt = (s: Slice) => `n=${s.n} meanΔ=${s.meanDelta.toFixed(2)} FVA=${s.fvaPts.toFixed(2)}pts`;
     console.info(
       [
-        `demo 500 items: ${ms.toFixed(0)} ms`,
         `WAPE model ${r.modelWape.toFixed(1)} | naive ${r.naiveWape.toFixed(1)} | seasonal naive ${r.seasonalNaiveWape.toFixed(1)}`,
         `80% interval coverage ${(100 * r.coverage).toFixed(1)} %`,
         `small (<10%) ${fmt(r.small)}`,

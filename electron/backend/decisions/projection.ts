@@ -89,6 +89,13 @@ export function rebuildLineState(db: Db, runId?: number): number {
 }
 
 /** Re-derives one line after a journal write; call inside that write's transaction. */
+/** Brings many lines' line_state current with one compiled statement (a team pull touches thousands; compiling the derivation per line was most of its time). */
+export function refreshLineStates(db: Db, lineIds: Iterable<number>): void {
+  const upsert = db.prepare(`WITH ${derivedSql(db, 'line')} INSERT OR REPLACE INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`);
+  const drop = db.prepare('DELETE FROM line_state WHERE line_id = ?');
+  for (const lineId of lineIds) if (upsert.run({ lineId }).changes === 0) drop.run(lineId);
+}
+
 export function refreshLineState(db: Db, lineId: number): LineState {
   const changes = db.prepare(`WITH ${derivedSql(db, 'line')} INSERT OR REPLACE INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ lineId }).changes;
   if (changes === 0) db.prepare('DELETE FROM line_state WHERE line_id = ?').run(lineId);

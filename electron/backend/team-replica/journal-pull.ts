@@ -10,15 +10,26 @@ import type { Cell } from '../../../shared/team-sync';
 import { JOURNAL_TABLES, type JournalPage } from '../../../shared/team-journal';
 import { appendAudit } from '../audit/chain';
 import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, reasonCodeRecord, type ApprovalRow, type DecisionRow, type PolicyRow, type ReasonCodeRow } from '../audit/payloads';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { nextJournalId } from '../decisions/journal';
-import { refreshLineState } from '../decisions/projection';
+import { refreshLineStates } from '../decisions/projection';
 import { keepRefusal, withdraw } from './outbox';
 
 type Row = Record<string, Cell>;
 
+// A pull runs these once per pulled row: compiled once per connection, not per row.
+const statements = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
+function cached(db: Db, sql: string): Statement<unknown[]> {
+  let byDb = statements.get(db);
+  if (!byDb) statements.set(db, (byDb = new Map()));
+  let st = byDb.get(sql);
+  if (!st) byDb.set(sql, (st = db.prepare<unknown[]>(sql)));
+  return st;
+}
+
 const localDecision = (db: Db, uuid: string | null) =>
-  uuid === null ? undefined : (db.prepare('SELECT decision_id, line_id, status, team_seq FROM decisions WHERE sync_uuid = ?').get(uuid) as { decision_id: number; line_id: number; status: string; team_seq: number | null } | undefined);
+  uuid === null ? undefined : (cached(db, 'SELECT decision_id, line_id, status, team_seq FROM decisions WHERE sync_uuid = ?').get(uuid) as { decision_id: number; line_id: number; status: string; team_seq: number | null } | undefined);
 
 function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): void {
   const uuid = String(r.uuid);
@@ -26,7 +37,7 @@ function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): void {
   if (mine) {
     if (mine.team_seq !== null) return;
     if (mine.status === r.status) {
-      db.prepare('UPDATE decisions SET team_seq = ? WHERE decision_id = ?').run(r.seq, mine.decision_id);
+      cached(db, 'UPDATE decisions SET team_seq = ? WHERE decision_id = ?').run(r.seq, mine.decision_id);
       touched.add(mine.line_id);
       return;
     }
@@ -35,14 +46,13 @@ function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): void {
   }
   const undoes = r.undoes_uuid === null ? null : (localDecision(db, String(r.undoes_uuid))?.decision_id ?? null);
   const id = Number(
-    db
-      .prepare(
-        `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
+    cached(
+      db,
+      `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq).lastInsertRowid,
+    ).run(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq).lastInsertRowid,
   );
-  const row = db.prepare('SELECT * FROM decisions WHERE decision_id = ?').get(id) as DecisionRow;
+  const row = cached(db, 'SELECT * FROM decisions WHERE decision_id = ?').get(id) as DecisionRow;
   appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(id), payload: decisionAuditPayload(row) });
   touched.add(Number(r.line_id));
 }
@@ -127,17 +137,18 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
           applyRefusal(db, r, touched, at);
           break;
         case 'line_conflicts':
-          db.prepare(
+          cached(
+            db,
             `INSERT INTO team_conflicts (conflict_id, line_id, decision_uuid, author, other_decision_uuid, other_author, opened_at)
              VALUES (@conflict_id, @line_id, @decision_uuid, @author, @other_decision_uuid, @other_author, @opened_at) ON CONFLICT (conflict_id) DO NOTHING`,
           ).run(r);
           break;
         case 'conflict_resolutions':
-          db.prepare('UPDATE team_conflicts SET resolved_how = @how, resolved_by = @resolved_by, resolved_at = @resolved_at WHERE conflict_id = @conflict_id').run(r);
+          cached(db, 'UPDATE team_conflicts SET resolved_how = @how, resolved_by = @resolved_by, resolved_at = @resolved_at WHERE conflict_id = @conflict_id').run(r);
           break;
       }
     }
-    for (const line of touched) refreshLineState(db, line);
+    refreshLineStates(db, touched);
     mark.run(page.table, page.lastSeq);
   }).immediate();
   return { written: page.rows.length };

@@ -4,6 +4,12 @@ import { parseArgs } from 'node:util';
 import { TeamError, redact } from '../../team/errors';
 import { EXIT, UsageError, positiveInt, type CliIo, type ExitCode } from '../io';
 
+/** FWB_TEAM_PAGE_ROWS: rows per page of the pull (default join.ts's PULL_PAGE_ROWS), as for fwb team join. */
+function pageRows(): { pageRows?: number } {
+  const n = Number(process.env.FWB_TEAM_PAGE_ROWS);
+  return Number.isInteger(n) && n > 0 ? { pageRows: n } : {};
+}
+
 export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   if (argv.some((a) => a === '--password' || a.startsWith('--password=') || a === '--url' || a.startsWith('--url='))) {
     throw new UsageError('fwb sync takes the team URL from the workbook and the password from PGPASSWORD, ~/.pgpass or PGSERVICE, never the command line');
@@ -29,13 +35,16 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
           ledger: () => client.host('teamSyncLedger', {}),
         },
         basename(dbPath),
-        // Decisions per call to the server; tests set it small to stop a push between calls.
-        process.env.FWB_SYNC_BATCH ? { batch: Math.max(1, Number.parseInt(process.env.FWB_SYNC_BATCH, 10) || 1) } : {},
+        // Decisions per call to the server, rows per pulled page (as fwb team join's): tests set them small to stop a sync between calls.
+        { ...(process.env.FWB_SYNC_BATCH ? { batch: Math.max(1, Number.parseInt(process.env.FWB_SYNC_BATCH, 10) || 1) } : {}), ...pageRows() },
       );
     });
+    // Rows the team refused during this sync are input rejected (exit 3), although the rest was sent and pulled:
+    // a script must not take a refused decision for a recorded one. Refusals of earlier syncs were told then (exit 0).
+    const exit = done.refused.length > 0 ? EXIT.rejected : EXIT.ok;
     if (values.json) {
       io.stdout.write(`${JSON.stringify(done)}\n`);
-      return EXIT.ok;
+      return exit;
     }
     const n = (x: number | undefined, what: string) => `${(x ?? 0).toLocaleString('en-US')} ${what}${x === 1 ? '' : 's'}`;
     const p = done.pulled;
@@ -48,7 +57,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     if (earlier > 0) io.stdout.write(`  ${n(earlier, 'row')} refused by the team at earlier syncs ${earlier === 1 ? 'is' : 'are'} kept in this workbook with the reasons.\n`);
     for (const c of done.conflicts) io.stdout.write(`  Line ${c.lineId} is in conflict: ${c.authors.join(' and ')} decided it without seeing each other's decision; decide it again, or acknowledge it (fwb sync --db FILE --acknowledge LINE), to settle it.\n`);
     if (done.unsent.decisions + done.unsent.reviews > 0) io.stdout.write(`  Still unsent: ${n(done.unsent.decisions, 'decision')}, ${n(done.unsent.reviews, 'review')}.\n`);
-    return EXIT.ok;
+    return exit;
   } catch (err) {
     if (err instanceof TeamError) {
       io.stderr.write(`fwb sync: ${err.message}${err.kind === 'failed' ? ' Nothing unsent was lost: it stays in the workbook and goes with the next sync.' : ''}\n`);
