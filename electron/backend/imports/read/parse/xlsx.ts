@@ -104,8 +104,45 @@ async function* batches(
   if (batch.length > 0) yield batch;
 }
 
-/** Rows of the wanted sheet (or the workbook's first), in order. */
+/** exceljs reached a worksheet before it had read xl/workbook.xml (see sheetRows). */
+class WorkbookPartLost extends Error {}
+const READ_ATTEMPTS = 3;
+
+/**
+ * Rows of the wanted sheet (or the workbook's first), in order. exceljs's streaming
+ * reader sometimes reaches a worksheet zipped before xl/workbook.xml without having
+ * read that part (a race in its single pass over the zip, exceljs issue #3064; seen
+ * here under heavy load): the file is read again, at most three times, which is safe
+ * because the failure comes before any row of the sheet. A file that has no readable
+ * workbook part at all is refused in a sentence.
+ */
 async function* sheetRows(
+  path: string,
+  wanted: string | undefined,
+  progress: { bytesRead: number },
+  info: { sheet: string; date1904: boolean },
+): AsyncGenerator<SheetRow> {
+  for (let attempt = 1; ; attempt++) {
+    let yielded = false;
+    try {
+      for await (const row of sheetRowsOnce(path, wanted, progress, info)) {
+        yielded = true;
+        yield row;
+      }
+      return;
+    } catch (err) {
+      if (!(err instanceof WorkbookPartLost)) throw err;
+      if (!yielded && attempt < READ_ATTEMPTS) continue;
+      throw new WorkbenchError(
+        'INPUT_REJECTED',
+        `${basename(path)} is not a valid XLSX workbook (its workbook part, xl/workbook.xml, is missing or unreadable): open it in Excel or LibreOffice, save it again as .xlsx and import that file`,
+        { file: path },
+      );
+    }
+  }
+}
+
+async function* sheetRowsOnce(
   path: string,
   wanted: string | undefined,
   progress: { bytesRead: number },
@@ -140,6 +177,8 @@ async function* sheetRows(
     }
   } catch (err) {
     if (err instanceof WorkbenchError) throw err;
+    // exceljs reads `this.model.sheets` of a workbook part it has not read (sheetRows tries again).
+    if (err instanceof TypeError && /\(reading 'sheets'\)|'sheets' of undefined/.test(err.message)) throw new WorkbookPartLost(err.message);
     // unzipper says 'FILE_ENDED' for a cut-off archive; the rest are zip/XML parser messages.
     const why = err instanceof Error ? err.message : String(err);
     const detail = why === 'FILE_ENDED' ? 'the zip archive is truncated or damaged' : `could not read it: ${why}`;
