@@ -31,8 +31,8 @@ const ENGINE_SLICES: Record<string, Slice> = {
 };
 const SLICE_ALIASES: Record<string, string> = { model_version: 'model-version', abc_class: 'abc-class' };
 
-/** A dispatch error the command reports itself: its exit code and message. */
-class Refusal extends Error {
+/** A dispatch error the command reports itself: its exit code and message (fwb accuracy and fwb simulate). */
+export class Refusal extends Error {
   constructor(
     readonly exit: ExitCode,
     message: string,
@@ -41,11 +41,12 @@ class Refusal extends Error {
   }
 }
 
-async function call<M extends MethodName>(client: Client, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
+/** The method's answer, or a Refusal with its exit code; `say` rewords the backend's message for the command's user. */
+export async function call<M extends MethodName>(client: Client, method: M, payload: RequestOf<M>, say: (message: string) => string = (m) => m): Promise<ResponseOf<M>> {
   const r = await client.result(method, payload);
   if (r.ok) return r.value as ResponseOf<M>;
   const exit = r.error.code === 'NOT_FOUND' || r.error.code === 'INPUT_REJECTED' ? EXIT.rejected : r.error.code === 'INVALID_REQUEST' ? EXIT.usage : EXIT.failed;
-  throw new Refusal(exit, r.error.message);
+  throw new Refusal(exit, say(r.error.message));
 }
 
 /**

@@ -5,31 +5,15 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { METRIC_LABELS, type Metric } from '../../../shared/accuracy';
 import { formatInterval, formatMetricValue, formatPoints, metricDigits } from '../../../shared/accuracy-format';
-import type { RequestOf, ResponseOf } from '../../../shared/contract';
 import { formatCount, formatQuantity } from '../../../shared/format';
-import type { MethodName } from '../../../shared/methods';
 import type { PlanComparison, PolicyLevers, PolicySegment, PolicySimulation, PolicySuggestion } from '../../../shared/policy-lab';
 import { accuracyFilterFlags, metricFlag } from '../accuracy-flags';
-import { BackendRefusal, type Client } from '../client';
+import { BackendRefusal } from '../client';
 import { EXIT, UsageError, positiveInt, type CliIo, type ExitCode } from '../io';
-import { openForAccuracy, table } from './accuracy';
+import { call, openForAccuracy, Refusal, table } from './accuracy';
 
-class Refusal extends Error {
-  constructor(
-    readonly exit: ExitCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function call<M extends MethodName>(client: Client, method: M, payload: RequestOf<M>): Promise<ResponseOf<M>> {
-  const r = await client.result(method, payload);
-  if (r.ok) return r.value as ResponseOf<M>;
-  // A segment or attribute the workbook does not have, or too many held-out cycles, is the caller's to change.
-  const exit = r.error.code === 'INVALID_REQUEST' ? EXIT.usage : r.error.code === 'NOT_FOUND' || r.error.code === 'INPUT_REJECTED' ? EXIT.rejected : EXIT.failed;
-  throw new Refusal(exit, r.error.message.replace(/^Invalid request for \w+: /, ''));
-}
+// A segment or attribute the workbook does not have, or too many held-out cycles, is the caller's to change: said without the method's name.
+const bare = (message: string) => message.replace(/^Invalid request for \w+: /, '');
 
 function numberFlag(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -244,11 +228,11 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<ExitCo
   const client = await openForAccuracy(values.db);
   try {
     if (values.suggest) {
-      const s = await call(client, 'suggestPolicy', { by: segment.by, ...(segment.value !== undefined ? { value: segment.value } : {}), holdoutCycles, metric, filter });
+      const s = await call(client, 'suggestPolicy', { by: segment.by, ...(segment.value !== undefined ? { value: segment.value } : {}), holdoutCycles, metric, filter }, bare);
       io.stdout.write(values.json ? `${JSON.stringify({ ...s, filter })}\n` : suggestionText(s));
     } else {
       const rule = { segment: { by: segment.by, value: segment.value ?? '*' }, levers };
-      const s = await call(client, 'simulatePolicy', { policy: { rules: [rule] }, metric, filter });
+      const s = await call(client, 'simulatePolicy', { policy: { rules: [rule] }, metric, filter }, bare);
       io.stdout.write(values.json ? `${JSON.stringify({ ...s, filter })}\n` : simulationText(s));
     }
     return EXIT.ok;
