@@ -50,7 +50,9 @@ export const IMPORT_USAGE = `fwb import --db FILE --kind items|forecasts|actuals
                          a person of the workbook; a manager or analyst gives their passphrase with
                          --passphrase-stdin or FWB_PASSPHRASE; a planner imports sales inputs only
   --passphrase-stdin     read the --user's passphrase from standard input (never give it as an argument)
-  --json                 one JSON object per file on stdout`;
+  --json                 one JSON object per file on stdout
+  Exit 0 done (bad rows quarantined and listed), 1 failed, 2 usage error, 3 a file refused or
+  none of its rows accepted (its batch and quarantine are kept; the other files still import).`;
 
 export const ACCURACY_USAGE = `fwb accuracy --db FILE [--by SLICE] [--metric M] [--lag N] [--from PERIOD] [--to PERIOD] [--run ID] [--stairstep] [--json]
   Forecast accuracy and forecast value added over the lines whose actual is known.

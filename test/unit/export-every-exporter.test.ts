@@ -84,7 +84,8 @@ describe('every exporter', () => {
     writeFileSync(file, 'item_id,period,forecast,comment\r\nSKU-9,2027-01-01,x,"two\nlines"\r\nSKU-9,2027-02-01,5,"ok\rthen"\r\n');
     const quiet = { stdout: { write: () => true }, stderr: { write: () => true } };
     ctx.db.close();
-    expect(await runCli(['import', '--db', path, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-12-01', file], quiet)).toBe(0);
+    // Both rows are quarantined (SKU-9 is unknown): exit 3, the batch and its quarantine kept.
+    expect(await runCli(['import', '--db', path, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-12-01', file], quiet)).toBe(3);
     ctx = { ...ctx, db: (await openWorkbook(path, { now: FIXED_NOW })).db };
     batchId = ctx.db.prepare('SELECT max(batch_id) FROM quarantine_rows').pluck().get() as number;
   }, 120_000);

@@ -53,6 +53,21 @@ describe('fwb import', () => {
     expect(r.stderr).toBe("mixed.csv:3:month: period 2026-08-15 is not the first day of a month\nmixed.csv:4:fcst: not a number: 'x'\n");
   });
 
+  it('exits 3 when no row of a file was accepted, saying where its rows went, and still imports the other files', async () => {
+    const allBad = writeLines(t.dir, 'all-bad.csv', ['sku,month,fcst', 'A,2026-09-15,10', 'B,2026-09-01,y']);
+    const db = join(t.dir, 'all-bad.sqlite');
+    const r = await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', allBad, good);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toMatch(/^all-bad\.csv: batch 1, 2 rows read, 0 accepted, 2 quarantined\n/m);
+    expect(r.stdout).toMatch(/^good\.csv: batch 2, 2 rows read, 2 accepted, 0 quarantined/m);
+    expect(r.stderr).toContain('all-bad.csv:2:month: period 2026-09-15 is not the first day of a month\n');
+    expect(r.stderr).toContain('fwb import: no row of all-bad.csv was accepted: its 2 rows are in quarantine (batch 1). See them with fwb export --db');
+    expect(r.stderr).toContain('--what quarantine --batch 1');
+    const json = await cli('--db', join(t.dir, 'all-bad-json.sqlite'), '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', '--json', allBad);
+    expect(json.status).toBe(3);
+    expect(jsonLines(json.stdout)[0]).toMatchObject({ rowsRead: 2, rowsAccepted: 0, rowsQuarantined: 2 });
+  });
+
   it('exits 3 when a file is refused: strict mode with a bad row, or a file imported before', async () => {
     const db = join(t.dir, 'strict.sqlite');
     const strict = fwb('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--create-items', '--strict', '--json', mixed);
@@ -91,7 +106,7 @@ describe('fwb import', () => {
   it('quarantines rows of unknown items by default; --create-items creates them', async () => {
     const db = join(t.dir, 'unknown.sqlite');
     const byDefault = await cli('--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2026-06-01', '--json', good);
-    expect(byDefault.status).toBe(0);
+    expect(byDefault.status).toBe(3);
     expect(jsonLines(byDefault.stdout)[0]).toMatchObject({
       rowsAccepted: 0,
       rowsQuarantined: 2,

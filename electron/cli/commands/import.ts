@@ -55,6 +55,11 @@ function summary(r: ImportOutcome): string {
   return `${lines.join('\n')}\n`;
 }
 
+function nothingAccepted(db: string, o: ImportOutcome): string {
+  const rows = o.rowsQuarantined === 1 ? 'its one row is' : `its ${o.rowsQuarantined} rows are`;
+  return `no row of ${o.file} was accepted: ${rows} in quarantine (batch ${o.batchId}). See them with fwb export --db ${db} --what quarantine --batch ${o.batchId} --format csv --out FILE, fix the file and import it again.`;
+}
+
 const errorLine = (file: string, e: RowError) => `${file}:${e.row}:${e.column ?? ''}: ${withCliHint(e.reason, e.hint)}\n`;
 
 /** The rows a refusal lists on their own lines: not the one row a refusal itself names (said once, in its own line). */
@@ -141,6 +146,12 @@ export async function importCommand(argv: string[], io: CliIo): Promise<ExitCode
       }
       if (!values.json) io.stdout.write(summary(outcome));
       if (!values.json) for (const e of outcome.errors) io.stderr.write(errorLine(file, e));
+      // A file none of whose rows went in is a rejection a script must notice, though its batch
+      // (and quarantine) is kept; a file with some rows in is done, its bad rows listed above.
+      if (outcome.rowsRead > 0 && outcome.rowsAccepted === 0) {
+        exit = EXIT.rejected;
+        io.stderr.write(`fwb import: ${nothingAccepted(values.db, outcome)}\n`);
+      }
     }
   } finally {
     await client.close();
