@@ -26,7 +26,7 @@ const V1: CandidatePolicy = {
     { segment: { by: 'category', value: 'Snacks' }, levers: { modelDecides: true } },
   ],
 };
-const V2: CandidatePolicy = { rules: [{ segment: { by: 'all' }, levers: { dampUp: 0.25 } }] };
+const V2: CandidatePolicy = { rules: [{ segment: { by: 'all', value: '*' }, levers: { dampUp: 0.25 } }] };
 const HOUSEHOLD = ['A', 'C', 'D', 'E'];
 const MODEL = 100;
 const HEADER = 'item,period,final,reason,comment,decided_by,decided_at,model,origin';
