@@ -9,7 +9,7 @@ import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
-import { candidatePolicy, policySegment, type AdoptedPolicy, type PolicySimulation, type PolicySuggestion } from './policy-lab';
+import { candidatePolicy, policySegment, type AdoptedPolicy, type OverridePolicyPreview, type PolicySimulation, type PolicySuggestion } from './policy-lab';
 import { VALUE_GROUPINGS, type ValueReport } from './value';
 import { MODEL_ROLES, USER_ROLES, type BulkAcceptOutcome, type DecideOutcome, type LineJournal, type PendingApproval, type PolicySummary, type ReasonCode, type ReleaseOutcome, type ReleaseSummary, type ReviewOutcome, type Session, type UndoOutcome } from './domain';
 
@@ -253,6 +253,8 @@ export const contract = {
   },
   listReleases: { request: z.object({ runId: id }).strict(), response: {} as { runId: number; releases: ReleaseSummary[] } },
   getLineJournal: { request: z.object({ lineId: id }).strict(), response: {} as LineJournal },
+  /** What the adopted policy (Policy lab) will make of an override before it is saved (issue 16, item 3). */
+  previewOverride: { request: z.object({ lineId: id, quantity: quantity }).strict(), response: {} as OverridePolicyPreview },
   listItemAttributes: { request: z.object({ runId: id.optional() }).strict(), response: {} as { attributes: ItemAttributeFacet[] } },
   previewExport: { request: previewExportRequest, response: {} as ExportPreview },
   runExport: { request: runExportRequest, response: {} as ExportOutcome },

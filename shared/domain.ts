@@ -401,6 +401,10 @@ export interface DecisionRecord {
   /** As written; the effective status (approved / rejected) is in LineState. */
   status: 'final' | 'pending_approval';
   undoesDecisionId: number | null;
+  /** Set only where an adopted policy changed the override: what the planner asked for (`quantity` is what applies). */
+  askedQuantity?: number;
+  /** The adopted policy version that changed it. */
+  policyVersion?: number | null;
 }
 
 /** A line of the final plan, derived from the journal. */

@@ -175,3 +175,37 @@ export interface AdoptedPolicy {
   adoptedBy: string;
   adoptedAt: string;
 }
+
+/**
+ * What an adopted policy does to an override a planner is about to make (issue 16,
+ * item 3: the planner's side), answered by the backend before the save and applied
+ * by the same rule at the save. `applies` is null where no adopted version governs
+ * the line (none adopted, a run at or before the version's after-run, or no rule
+ * holds the item): the override then applies as asked.
+ */
+export interface OverridePolicyPreview {
+  applies: {
+    version: number;
+    adoptedBy: string;
+    adoptedByName: string | null;
+    adoptedAt: string;
+    afterRunId: number | null;
+    /** The first run the version governs (the one after afterRunId), when it exists. */
+    sinceRunId: number | null;
+    rule: PolicyRule;
+    asked: number;
+    /** What the plan would take: the model where the override is below the minimum change or the model decides. */
+    applied: number;
+    /** Signed % of the model (null for a model of 0). */
+    askedPct: number | null;
+    appliedPct: number | null;
+    /** The model decides alone: the override is refused at save. */
+    refused: boolean;
+    /** The applied value differs from the asked one. */
+    changed: boolean;
+    /** Why the applied override would wait for a manager (the rule's thresholds where it sets them), or null. */
+    approval: string | null;
+    /** The sentence the editor shows. */
+    text: string;
+  } | null;
+}

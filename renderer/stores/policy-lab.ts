@@ -50,6 +50,9 @@ interface PolicyLabState {
   adoptError: ApiError | null;
   /** The version this window adopted last, for its confirmation. */
   adopted: AdoptedPolicy | null;
+  /** The version a planner's "see why" opened from Review: its rules and the figures stored beside it. */
+  shownVersion: number | null;
+  showAdoption(version: number | null): void;
   loadAdoptions(): Promise<void>;
   /** Adopts the editor's rules (a manager's decision; the backend refuses anyone else). */
   adopt(note: string): Promise<void>;
@@ -93,6 +96,10 @@ export const usePolicyLabStore = create<PolicyLabState>((set, get) => {
     adopting: false,
     adoptError: null,
     adopted: null,
+    shownVersion: null,
+    showAdoption(version) {
+      set({ shownVersion: version });
+    },
     async loadAdoptions() {
       const result = await api.call('listPolicyAdoptions', {});
       if (result.ok) set({ adoptions: result.value.adoptions });

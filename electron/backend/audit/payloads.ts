@@ -21,6 +21,10 @@ export interface DecisionRow {
   batch_id: number | null;
   /** An imported decision's decider as the history file named them (text, not a person of the workbook); absent before migration 6. */
   recorded_by?: string | null;
+  /** What the planner asked for where an adopted policy changed the override (`quantity` applies); absent before migration 15. */
+  asked_quantity?: number | null;
+  /** The adopted policy version that changed it. */
+  policy_version?: number | null;
 }
 
 export interface DecisionAuditPayload {
@@ -37,6 +41,9 @@ export interface DecisionAuditPayload {
   undoesDecisionId: number | null;
   batchId: number | null;
   recordedBy: string | null;
+  /** Only on an override an adopted policy changed (migration 15): every other entry reads as before. */
+  askedQuantity?: number;
+  policyVersion?: number | null;
 }
 
 /**
@@ -61,6 +68,7 @@ export function decisionAuditPayload(row: DecisionRow): DecisionAuditPayload {
     undoesDecisionId: row.undoes_decision_id ?? null,
     batchId: row.batch_id ?? null,
     recordedBy: row.recorded_by ?? null,
+    ...(row.asked_quantity !== null && row.asked_quantity !== undefined ? { askedQuantity: row.asked_quantity, policyVersion: row.policy_version ?? null } : {}),
   };
 }
 

@@ -1,12 +1,15 @@
 // decideLine: accept a line, or override it (to a quantity, by a percent of the
 // model, or to the sales input) with a reason. Every rule is enforced here, not
-// in the renderer: freeze, reason, comment, approval threshold.
+// in the renderer: freeze, reason, comment, approval threshold, and the policy a
+// manager adopted in the lab (adopted-policy.ts): the decision's quantity is what
+// applies, the planner's own figure is kept beside it where the policy changed it.
 import type { ParsedRequestOf } from '../../../shared/contract';
 import type { DecideOutcome, PlanSource } from '../../../shared/domain';
 import type { WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { appendDecision } from './journal';
+import { enforceOverride, governingAdoption } from './adopted-policy';
 import { commentRequirement, needsApproval } from '../../../shared/decision-rules';
 import { assertOpenForDecision, loadLine, type LineFacts } from './lines';
 import { governingPolicy, type ResolvedPolicy } from './policy';
@@ -81,19 +84,25 @@ export function decideLine(ctx: WriteContext, req: DecideRequest): DecideOutcome
         });
         return { decision, lineState: refreshLineState(db, line.lineId) };
       }
-      const { quantity, source } = overrideTarget(db, line, req);
-      const { code, comment } = checkReasonAndComment(db, line, policy, req, quantity);
+      const { quantity: asked, source } = overrideTarget(db, line, req);
+      const enforced = enforceOverride(governingAdoption(db, line), line.modelQuantity, asked, policy);
+      const quantity = enforced.applied;
+      // The comment explains the planner's own figure, so it is judged on what was asked.
+      const { code, comment } = checkReasonAndComment(db, line, policy, req, asked);
       const decision = appendDecision(db, {
         lineId: line.lineId,
         action: 'override',
         quantity,
+        askedQuantity: enforced.askedKept,
+        policyVersion: enforced.policyVersion,
         source,
         reasonCode: code,
         comment,
         decidedBy: user.userId,
         decidedAt,
         // Over the threshold it waits for a manager and does not move the plan until approved.
-        status: needsApproval(policy, line.modelQuantity, quantity) ? 'pending_approval' : 'final',
+        // An override the policy brought back to the model changes nothing, so nothing waits.
+        status: quantity !== line.modelQuantity && needsApproval(enforced.thresholds, line.modelQuantity, quantity) ? 'pending_approval' : 'final',
       });
       return { decision, lineState: refreshLineState(db, line.lineId) };
     })

@@ -21,12 +21,19 @@ export interface NewDecision {
   decidedAt: string;
   status: 'final' | 'pending_approval';
   undoesDecisionId?: number | null;
+  /** What the planner asked for where an adopted policy changed it (`quantity` is what applies). */
+  askedQuantity?: number | null;
+  /** The adopted policy version that changed it. */
+  policyVersion?: number | null;
 }
 
 type StoredDecision = DecisionRow & { undoes_decision_id: number | null };
 
 export function toDecisionRecord(r: StoredDecision): DecisionRecord {
+  // Only an override an adopted policy changed carries what was asked, so every other record reads as before.
+  const asked = r.asked_quantity !== null && r.asked_quantity !== undefined ? { askedQuantity: r.asked_quantity, policyVersion: r.policy_version ?? null } : {};
   return {
+    ...asked,
     decisionId: r.decision_id,
     lineId: r.line_id,
     action: r.action as DecisionAction,
@@ -68,10 +75,10 @@ export function appendDecision(db: Db, d: NewDecision): DecisionRecord {
   const uuid = d.action === 'auto_final' ? null : teamUuid(db);
   const info = db
     .prepare(
-      `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, based_on_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE ${BASED_ON_SEQ} END)`,
+      `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, based_on_seq, asked_quantity, policy_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE ${BASED_ON_SEQ} END, ?, ?)`,
     )
-    .run(nextJournalId(db, 'decision'), d.lineId, d.action, d.quantity, d.source, d.reasonCode, d.comment, d.decidedBy, d.decidedAt, d.status, d.undoesDecisionId ?? null, uuid, uuid, d.lineId);
+    .run(nextJournalId(db, 'decision'), d.lineId, d.action, d.quantity, d.source, d.reasonCode, d.comment, d.decidedBy, d.decidedAt, d.status, d.undoesDecisionId ?? null, uuid, uuid, d.lineId, d.askedQuantity ?? null, d.policyVersion ?? null);
   // The payload is built from the row as stored, exactly what `fwb check` will read.
   const row = readDecision(db, Number(info.lastInsertRowid))!;
   appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(row.decision_id), payload: decisionAuditPayload(row) });

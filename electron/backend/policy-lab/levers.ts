@@ -10,7 +10,9 @@
 // 6. a plan is never below 0.
 import { SALES_EVIDENCE_MIN, type CandidatePolicy, type PolicyLevers, type PolicyRule } from '../../../shared/policy-lab';
 import { WorkbenchError } from '../errors';
+import type { ReadableDb } from '../db/handles';
 import type { LineFacts, SegmentBy } from './line-facts';
+import { dimensionSql } from './segment-sql';
 
 export function appliedPlan(levers: PolicyLevers, model: number, proposed: number): number {
   if (levers.modelDecides) return model;
@@ -31,6 +33,36 @@ export function appliedPlan(levers: PolicyLevers, model: number, proposed: numbe
 /** The item dimensions a policy's rules name (for readLineFacts). */
 export function dimensionsOf(rules: PolicyRule[]): SegmentBy[] {
   return rules.map((r) => r.segment.by).filter((by): by is SegmentBy => by !== 'all');
+}
+
+/**
+ * The first rule whose segment holds one item (-1: none), by the same rules as
+ * ruleOfLines: a line being decided now, not one of the replayed history. A rule
+ * naming an attribute no item has holds no item.
+ */
+export function ruleOfItem(db: ReadableDb, policy: CandidatePolicy, itemKey: number): number {
+  return policy.rules.findIndex((rule) => {
+    if (rule.segment.by === 'all') return true;
+    const params: Record<string, unknown> = { itemKey };
+    let sql: string;
+    try {
+      sql = dimensionSql(db, rule.segment.by, params, 0);
+    } catch {
+      return false;
+    }
+    const value = db.prepare(`SELECT ${sql} AS v FROM items i WHERE i.item_key = @itemKey`).pluck().get(params) as string | null | undefined;
+    return value !== null && value !== undefined && String(value) === rule.segment.value;
+  });
+}
+
+/**
+ * The approval thresholds of a line under a rule: the rule's own pair where it
+ * sets either (the other then none), else the workbook's policy of the item —
+ * as the lab counts what would have waited.
+ */
+export function ruleApprovalThresholds<T extends { approvalPct: number | null; approvalUnits: number | null }>(levers: PolicyLevers, workbook: T): T {
+  if (levers.approvalPct === undefined && levers.approvalUnits === undefined) return workbook;
+  return { ...workbook, approvalPct: levers.approvalPct ?? null, approvalUnits: levers.approvalUnits ?? null };
 }
 
 /** Per line, the index of the first rule whose segment holds it (-1: none). */

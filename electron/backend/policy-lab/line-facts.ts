@@ -10,8 +10,7 @@ import { bucketKeyOf, type Grain } from '../../../shared/period';
 import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
 import type { ReadableDb } from '../db/handles';
 import { workbookGrain } from '../db/open';
-import { WorkbenchError } from '../errors';
-import { ATTRIBUTE_COLUMNS, ATTRIBUTE_TEXT_SQL } from '../review/line-filter';
+import { dimensionSql } from './segment-sql';
 import { itemGroupSql } from '../accuracy/cube';
 import { seasonsBack, seasonsForLag } from '../accuracy/series';
 import { OVERRIDE_PLANNER_SQL, OVERRIDE_REASON_SQL } from '../accuracy/cube-build';
@@ -77,23 +76,6 @@ function dictionaryColumn(count: number): Dictionary & { code(i: number, raw: un
     },
   };
   return column;
-}
-
-function isAttributeColumn(name: string): name is keyof typeof ATTRIBUTE_COLUMNS {
-  return Object.hasOwn(ATTRIBUTE_COLUMNS, name);
-}
-
-/** The SQL of a dimension over items `i`; throws INVALID_REQUEST for an attribute no item has. */
-function dimensionSql(db: ReadableDb, by: SegmentBy, params: Record<string, unknown>, n: number): string {
-  if (by === 'category') return 'i.category';
-  if (by === 'abc_class') return 'i.abc_class';
-  const name = by.slice('attr:'.length);
-  if (isAttributeColumn(name)) return `i.${ATTRIBUTE_COLUMNS[name]}`;
-  if (!db.prepare('SELECT 1 FROM items, json_each(items.attributes) a WHERE a.key = ? LIMIT 1').get(name)) {
-    throw new WorkbenchError('INVALID_REQUEST', `No item has an attribute named “${name}”: a segment can be all, category, abc_class or an item attribute.`);
-  }
-  params[`attr${n}`] = name;
-  return `(SELECT ${ATTRIBUTE_TEXT_SQL} FROM json_each(i.attributes) a WHERE a.key = @attr${n})`;
 }
 
 /**

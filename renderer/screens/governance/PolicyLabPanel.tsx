@@ -10,6 +10,7 @@ import { useAppStore } from '../../stores/app';
 import { errorText, isManager, useSessionUser } from '../../stores/governance';
 import { usePolicyLabStore } from '../../stores/policy-lab';
 import { useSessionStore } from '../../stores/session';
+import { AdoptionRecord } from './AdoptionRecord';
 import { PolicyLabEditor } from './PolicyLabEditor';
 import { labFva, labInterval, PolicyLabResults } from './PolicyLabResults';
 
@@ -134,7 +135,8 @@ function Adopt() {
 export function PolicyLabPanel() {
   const revision = useAppStore((s) => s.revision);
   const workbookPath = useAppStore((s) => s.workbook?.path);
-  const { simulation, computing, error, metric, setMetric, simulate } = usePolicyLabStore();
+  const { simulation, computing, error, metric, setMetric, simulate, adoptions, shownVersion } = usePolicyLabStore();
+  const shown = shownVersion === null ? undefined : adoptions.find((a) => a.version === shownVersion);
   useEffect(() => {
     if (workbookPath) void simulate();
   }, [workbookPath, revision, simulate]);
@@ -158,6 +160,7 @@ export function PolicyLabPanel() {
           {computing ? 'Computing…' : simulation ? `Simulated over ${formatCount(simulation.lines)} lines` : ''}
         </span>
       </div>
+      {shown && <AdoptionRecord adoption={shown} />}
       <PolicyLabEditor />
       <Adopt />
       {error && (

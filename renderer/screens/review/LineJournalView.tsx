@@ -62,7 +62,12 @@ export function LineJournalView() {
 
 /** One journal row in words; imported history is named as imported, never as decided by the name its file recorded. */
 function decisionText(d: LineJournalDecision): string {
-  const action = d.action === 'undo' ? 'undid a decision' : d.action === 'accept' ? 'accepted the model' : d.action === 'auto_final' ? 'let the model decide' : `overrode to ${formatQuantity(d.quantity)}`;
+  // Where an adopted policy changed the override, both figures: what was asked (accountability) and what the plan took.
+  const override =
+    d.askedQuantity !== undefined
+      ? `overrode: asked ${formatQuantity(d.askedQuantity)}, applied ${formatQuantity(d.quantity)} under policy v${d.policyVersion ?? '–'}`
+      : `overrode to ${formatQuantity(d.quantity)}`;
+  const action = d.action === 'undo' ? 'undid a decision' : d.action === 'accept' ? 'accepted the model' : d.action === 'auto_final' ? 'let the model decide' : override;
   const detail = `${d.reasonLabel ? ` · ${d.reasonLabel}` : ''}${d.comment ? ` · “${d.comment}”` : ''}${d.status === 'pending_approval' ? ' · needs approval' : ''}`;
   if (d.imported) return `${action[0]!.toUpperCase()}${action.slice(1)}${detail} · ${importedDecisionText(d.imported)}`;
   return `${decidedByText(d)} ${action}${detail}`;

@@ -9,6 +9,7 @@ import { formatPercent } from '../../../shared/format';
 import { useReviewStore } from '../../stores/review';
 import { useSessionStore } from '../../stores/session';
 import { OverrideGuidance } from './OverrideGuidance';
+import { PolicyPreviewNote, useOverridePreview } from './PolicyPreview';
 
 export function focusWorklist(): void {
   document.querySelector<HTMLElement>('[role=grid][aria-label=Worklist]')?.focus();
@@ -35,7 +36,9 @@ export function OverrideEditor({ row, editor }: { row: ForecastLineRow; editor: 
   const chosenReason = reasonCodes.find((r) => r.code === reason) ?? null;
   // What the save will require, decided as the backend decides it at save.
   const commentNeed = validQuantity ? commentRequirement(row.policy, row.quantity, q, chosenReason) : null;
-  const approvalNeed = changes ? approvalThresholdsPassed(row.policy, row.quantity, q) : null;
+  // Under an adopted policy the backend says what applies and whether that waits (its rule may set its own thresholds).
+  const applies = useOverridePreview(row.lineId, quantity, row.quantity);
+  const approvalNeed = applies ? applies.approval : changes ? approvalThresholdsPassed(row.policy, row.quantity, q) : null;
 
   async function save(event?: FormEvent) {
     event?.preventDefault();
@@ -101,6 +104,7 @@ export function OverrideEditor({ row, editor }: { row: ForecastLineRow; editor: 
         <input aria-label="Comment" aria-required={commentNeed !== null} aria-describedby={commentNeed ? 'override-comment-why' : undefined} value={comment} onChange={(e) => setComment(e.target.value)} />
       </label>
       <div className="override-rules" aria-live="polite">
+        {applies && <PolicyPreviewNote applies={applies} />}
         {commentNeed && <p id="override-comment-why">{commentNeed}</p>}
         {approvalNeed && (
           <p className="approval-warning" role="note">

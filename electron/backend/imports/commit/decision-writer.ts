@@ -14,6 +14,8 @@ import { segmentLabel } from '../../../../shared/decision-rules';
 import { decisionAuditAction, decisionAuditPayload, type DecisionRow } from '../../audit/payloads';
 import type { Db } from '../../db/open';
 import { governingPolicy } from '../../decisions/policy';
+import { enforceOverride, governingAdoption } from '../../decisions/adopted-policy';
+import { WorkbenchError } from '../../errors';
 import { refreshLineState } from '../../decisions/projection';
 import type { AuditAppender } from '../../audit/bulk-appender';
 import type { DecisionRecord } from '../validated-batch';
@@ -89,8 +91,8 @@ export class DecisionWriter {
           WHERE d.line_id = ? AND d.batch_id IS NULL ORDER BY d.decision_id DESC LIMIT 1`,
       ),
       insert: db.prepare(
-        `INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, recorded_by, decided_at, status, batch_id)
-         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, 'final', ?)`,
+        `INSERT INTO decisions (line_id, action, quantity, source, reason_code, comment, decided_by, recorded_by, decided_at, status, batch_id, asked_quantity, policy_version)
+         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, 'final', ?, ?, ?)`,
       ),
     };
   }
@@ -155,10 +157,19 @@ export class DecisionWriter {
       if (reason === null) return this.reject(d, d.reasonColumn, `unknown reason code '${d.reason}' (known: ${this.reasonList})`);
       if (reason.comment_required === 1 && d.comment === null) return this.reject(d, d.reasonColumn, `reason '${reason.code}' needs a comment`);
     }
+    let enforced = { applied: d.final, askedKept: null as number | null, policyVersion: null as number | null };
+    if (override) {
+      try {
+        enforced = enforceOverride(governingAdoption(this.db, line), line.quantity, d.final, { approvalPct: null, approvalUnits: null });
+      } catch (e) {
+        if (e instanceof WorkbenchError) return this.reject(d, d.finalColumn, e.message);
+        throw e;
+      }
+    }
     const fields = {
       line_id: line.lineId,
       action: override ? 'override' : 'accept',
-      quantity: override ? d.final : line.quantity,
+      quantity: override ? enforced.applied : line.quantity,
       source: override ? 'override' : 'model',
       reason_code: reason?.code ?? null,
       comment: d.comment,
@@ -168,8 +179,10 @@ export class DecisionWriter {
       status: 'final',
       undoes_decision_id: null,
       batch_id: this.batchId,
+      asked_quantity: enforced.askedKept,
+      policy_version: enforced.policyVersion,
     };
-    const info = this.st.insert.run(fields.line_id, fields.action, fields.quantity, fields.source, fields.reason_code, fields.comment, fields.recorded_by, fields.decided_at, this.batchId);
+    const info = this.st.insert.run(fields.line_id, fields.action, fields.quantity, fields.source, fields.reason_code, fields.comment, fields.recorded_by, fields.decided_at, this.batchId, fields.asked_quantity, fields.policy_version);
     const row: DecisionRow = { decision_id: Number(info.lastInsertRowid), ...fields };
     this.touched.add(line.lineId);
     this.audit({ at: decidedAt, actor: this.importer, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(row.decision_id), payload: decisionAuditPayload(row) });
