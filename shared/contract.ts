@@ -8,6 +8,7 @@ import { accuracyFilter, accuracySeed, getAccuracyOverviewRequest, getAccuracySl
 import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
+import type { TeamAnswers } from './team-journal';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { candidatePolicy, policySegment, type AdoptedPolicy, type PolicySimulation, type PolicySuggestion } from './policy-lab';
 import { VALUE_GROUPINGS, type ValueReport } from './value';
@@ -253,6 +254,8 @@ export const contract = {
   },
   listReleases: { request: z.object({ runId: id }).strict(), response: {} as { runId: number; releases: ReleaseSummary[] } },
   getLineJournal: { request: z.object({ lineId: id }).strict(), response: {} as LineJournal },
+  // A linked workbook's refusals and open conflicts for its login (Review's Team panel).
+  listTeamAnswers: { request: empty, response: {} as TeamAnswers },
   listItemAttributes: { request: z.object({ runId: id.optional() }).strict(), response: {} as { attributes: ItemAttributeFacet[] } },
   previewExport: { request: previewExportRequest, response: {} as ExportPreview },
   runExport: { request: runExportRequest, response: {} as ExportOutcome },

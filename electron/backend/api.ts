@@ -92,6 +92,7 @@ export const handlers: MethodTable = {
   rollbackRun: { kind: 'write', run: async (ctx, req) => (await releases()).rollbackRun(ctx, req), announces: { 'plan-changed': (_db, _req, out) => ({ reason: 'rollback', runId: out.runId }) } },
   listReleases: { kind: 'read', run: async (ctx, req) => (await releases()).listReleases(ctx, req) },
   getLineJournal: { kind: 'read', run: async (ctx, req) => (await import('./decisions/line-journal')).getLineJournal(ctx, req) },
+  listTeamAnswers: { kind: 'read', run: async (ctx) => (await import('./team-replica/answers')).teamAnswers(ctx.db) },
   previewExport: { kind: 'read', current: exportNeeds, run: async (ctx, req) => (await exportsApi()).previewExport(ctx, req) },
   // Writes a file, never the workbook.
   runExport: { kind: 'read', current: exportNeeds, job: { kind: 'export' }, run: async (ctx, req) => (await exportsApi()).runExport(ctx, req) },
