@@ -2,16 +2,18 @@
 // offline with its reason, syncing, lines in conflict (a button that lists them), and
 // Sync now (Ctrl+Shift+S). A single-seat workbook shows nothing here.
 import { formatCount, formatPeriod } from '../../shared/format';
+import type { Grain } from '../../shared/period';
 import type { TeamAnswers } from '../../shared/team-journal';
+import { useAppStore } from '../stores/app';
 import { useTeamStore } from '../stores/team';
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** A line as the Team panel names it (item and period), else by its id until the answers are read. */
-function lineName(answers: TeamAnswers | null, lineId: number): string {
+function lineName(answers: TeamAnswers | null, lineId: number, grain: Grain): string {
   const c = answers?.conflicts.find((x) => x.lineId === lineId);
-  return c?.itemId ? `${c.itemId} ${c.period ? formatPeriod(c.period) : ''} lag ${c.lag}` : `Line ${lineId}`;
+  return c?.itemId ? `${c.itemId} ${c.period ? formatPeriod(c.period, grain) : ''} lag ${c.lag}` : `Line ${lineId}`;
 }
 
 export function TeamStatusSegment() {
@@ -22,6 +24,7 @@ export function TeamStatusSegment() {
   const setShowConflicts = useTeamStore((s) => s.setShowConflicts);
   const openLine = useTeamStore((s) => s.openLine);
   const answers = useTeamStore((s) => s.answers);
+  const grain = useAppStore((s) => s.workbook?.grain ?? 'month');
   if (!status?.linked) return null;
   const unsent = status.unsent.decisions + status.unsent.reviews;
   const toSend = `${formatCount(unsent)} to send`;
@@ -58,7 +61,7 @@ export function TeamStatusSegment() {
             {status.conflicts.map((c) => (
               <li key={c.lineId}>
                 <button type="button" className="link" title="Open the line in Review" onClick={() => openLine(c.lineId)}>
-                  {lineName(answers, c.lineId)}
+                  {lineName(answers, c.lineId, grain)}
                 </button>
                 : {c.authors.join(' and ')} (since {clock(c.openedAt)})
               </li>

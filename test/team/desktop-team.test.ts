@@ -159,5 +159,8 @@ describe('the desktop app’s team workbook', () => {
     }
     for (const text of asked) expect(text).not.toContain(PASSWORD.ana);
     expect(bytesOnDisk()).not.toContain(PASSWORD.ana);
+    // The disconnect is in the audit chain, which still holds.
+    const check = fwb(['check', '--db', anaDb()]);
+    expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
   }, 60_000);
 });
