@@ -10,10 +10,10 @@ import { useTeamStore } from '../stores/team';
 const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
-/** A line as the Team panel names it (item and period), else by its id until the answers are read. */
+/** A line as the Team panel names it (item, period, lag), else by its id until the answers are read. */
 function lineName(answers: TeamAnswers | null, lineId: number, grain: Grain): string {
   const c = answers?.conflicts.find((x) => x.lineId === lineId);
-  return c?.itemId ? `${c.itemId} ${c.period ? formatPeriod(c.period, grain) : ''} lag ${c.lag}` : `Line ${lineId}`;
+  return c?.itemId ? `${c.itemId} · ${c.period ? formatPeriod(c.period, grain) : ''} · lag ${c.lag}` : `line ${lineId}`;
 }
 
 export function TeamStatusSegment() {
@@ -60,8 +60,8 @@ export function TeamStatusSegment() {
           <ul>
             {status.conflicts.map((c) => (
               <li key={c.lineId}>
-                <button type="button" className="link" title="Open the line in Review" onClick={() => openLine(c.lineId)}>
-                  {lineName(answers, c.lineId, grain)}
+                <button type="button" className="link" title={`Open ${lineName(answers, c.lineId, grain)} in Review`} onClick={() => openLine(c.lineId)}>
+                  Line {c.lineId}
                 </button>
                 : {c.authors.join(' and ')} (since {clock(c.openedAt)})
               </li>

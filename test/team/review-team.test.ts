@@ -141,12 +141,14 @@ describe('Review’s Team drawer', () => {
     await page.keyboard.press('Alt+3');
     await page.getByRole('heading', { name: 'Review', level: 2 }).waitFor({ state: 'detached' });
     await page.getByRole('contentinfo', { name: 'Status bar' }).getByRole('button', { name: /1 line in conflict/ }).click();
-    const entry = page.getByRole('dialog', { name: 'Lines in conflict' }).getByRole('button', { name: new RegExp(conflicted.item_id) });
+    const entry = page.getByRole('dialog', { name: 'Lines in conflict' }).getByRole('button', { name: `Line ${conflicted.line_id}` });
+    expect(await entry.getAttribute('title')).toMatch(new RegExp(`^Open ${conflicted.item_id} · \\w{3} \\d{4} · lag ${conflicted.lag} in Review$`));
     await entry.click();
     await expect.poll(() => page.getByRole('searchbox', { name: 'Filter items' }).inputValue(), { timeout: 10_000 }).toBe(conflicted.item_id);
     const conflictIndex = await indexOf(conflicted);
     await expect.poll(() => selectedRowIndex(page), { timeout: 10_000 }).toBe(String(conflictIndex + 2));
-    await page.getByText(`${conflicted.item_id}: units per month`).waitFor({ timeout: 10_000 });
+    // The item's detail beside it is the opened line's item's, not the one shown before.
+    await expect.poll(() => page.getByRole('complementary', { name: 'Item detail' }).locator('header h3').textContent(), { timeout: 10_000 }).toMatch(new RegExp(`^${conflicted.item_id} · `));
     await page.screenshot({ path: join(SHOTS, 'review-team-opened.png') });
     expect(problems).toEqual([]);
   }, 120_000);
