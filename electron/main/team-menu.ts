@@ -50,12 +50,18 @@ export class DesktopTeam {
     this.backend = null;
   }
 
-  status(): Promise<TeamStatus> {
-    return this.sync ? this.sync.status() : Promise.resolve(NOT_LINKED);
+  async status(): Promise<TeamStatus> {
+    return this.sync ? this.withDesktopAdvice(await this.sync.status()) : NOT_LINKED;
   }
 
-  syncNow(): Promise<TeamStatus> {
-    return this.sync ? this.sync.syncNow() : Promise.resolve(NOT_LINKED);
+  async syncNow(): Promise<TeamStatus> {
+    return this.sync ? this.withDesktopAdvice(await this.sync.syncNow()) : NOT_LINKED;
+  }
+
+  /** A missing password is told the desktop app's way too: connecting again keeps it in the keychain. */
+  private withDesktopAdvice(status: TeamStatus): TeamStatus {
+    if (!status.offline || !/asks login .* for a password and none was found/.test(status.offline)) return status;
+    return { ...status, offline: `${status.offline.replace(/\.$/, '')}; or choose File › Connect to Team Workbook… with the same address to keep your password in this computer’s keychain.` };
   }
 
   /** File › Connect to team workbook…: links the open workbook, then syncs it from then on. */

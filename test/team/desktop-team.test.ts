@@ -99,6 +99,14 @@ describe('the desktop app’s team workbook', () => {
     }
     expect(JSON.stringify(status)).not.toContain(PASSWORD.ana);
     expect(bytesOnDisk()).not.toContain(PASSWORD.ana);
+
+    // A keychain that lost the password: offline, told how to keep it again; connecting again resumes the link.
+    passwords.forget(done.url);
+    const lost = await team.syncNow();
+    expect(lost.offline).toMatch(/asks login "ana" for a password and none was found: .*File › Connect to Team Workbook… with the same address/);
+    const again = await team.connect({ url: server.urlFor('ana'), password: PASSWORD.ana });
+    expect(again).toMatchObject({ ok: true, how: 'resumed', message: expect.stringMatching(/caught up with the team workbook/) });
+    expect(await team.syncNow()).toMatchObject({ offline: null, lastSync: { ok: true } });
   }, 120_000);
 
   it('answers the page’s teamStatus, syncNow and Connect over IPC, only to the app’s own page', async () => {
