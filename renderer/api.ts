@@ -3,7 +3,7 @@
 import type { RequestOf, ResponseOf } from '../shared/contract';
 import type { BackendEvent, Result, StagedFile } from '../shared/domain';
 import type { MethodName } from '../shared/methods';
-import type { TeamPageMethod, TeamStatus } from '../shared/team-status';
+import type { TeamConnectAnswer, TeamPageMethod, TeamStatus } from '../shared/team-status';
 
 export type Transport = 'desktop' | 'browser';
 
@@ -17,6 +17,10 @@ export interface WorkbenchClient {
   fetchExport(fileName: string): Promise<Result<Blob>>;
   /** The host's team sync of a linked workbook (shared/team-status.ts): its status, or a sync now. */
   team(method: TeamPageMethod): Promise<Result<TeamStatus>>;
+  /** Desktop only: File › Connect to Team Workbook…'s answer (main keeps the password in the OS keychain and links the workbook). */
+  teamConnect(request: { url: string; password: string }): Promise<Result<TeamConnectAnswer>>;
+  /** Desktop only: the File menu asks for the Connect dialog. Returns the unsubscribe. */
+  onTeamConnectRequest(listener: () => void): () => void;
 }
 
 type Bridge = {
@@ -83,6 +87,11 @@ function desktopClient(bridge: Bridge): WorkbenchClient {
       typeof bridge[method] === 'function'
         ? (bridge[method] as () => Promise<Result<TeamStatus>>)()
         : Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The desktop app does not sync team workbooks yet: use fwb sync or the browser host.' } }),
+    teamConnect: (request) =>
+      typeof bridge.teamConnect === 'function'
+        ? (bridge.teamConnect as (r: unknown) => Promise<Result<TeamConnectAnswer>>)(request)
+        : Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'This app cannot connect to a team workbook: use fwb team join.' } }),
+    onTeamConnectRequest: (listener) => (typeof bridge.onTeamConnectRequest === 'function' ? (bridge.onTeamConnectRequest as (l: () => void) => () => void)(listener) : () => {}),
   };
 }
 
@@ -107,6 +116,9 @@ function browserClient(): WorkbenchClient {
     transport: 'browser',
     call: (method, payload) => post(method, payload) as Promise<Result<never>>,
     team: (method) => post(method, {}) as Promise<Result<TeamStatus>>,
+    // The browser host takes the password from libpq's conventions: a workbook is linked with fwb team join.
+    teamConnect: async () => ({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The browser host links no workbook: run fwb team join --db FILE --url MEMBER_URL, then open it here.' } }),
+    onTeamConnectRequest: () => () => {},
     async stageFile(file) {
       const { token, problem } = await session;
       if (!token) return unauthorized(problem);

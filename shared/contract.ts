@@ -8,6 +8,7 @@ import { accuracyFilter, accuracySeed, getAccuracyOverviewRequest, getAccuracySl
 import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
+import type { TeamAnswers } from './team-journal';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportOutcome, type ExportPreview } from './exports';
 import { candidatePolicy, policySegment, type AdoptedPolicy, type OverridePolicyPreview, type PolicySimulation, type PolicySuggestion } from './policy-lab';
 import { VALUE_GROUPINGS, type ValueReport } from './value';
@@ -255,6 +256,8 @@ export const contract = {
   getLineJournal: { request: z.object({ lineId: id }).strict(), response: {} as LineJournal },
   /** What the adopted policy (Policy lab) will make of an override before it is saved (issue 16, item 3). */
   previewOverride: { request: z.object({ lineId: id, quantity: quantity }).strict(), response: {} as OverridePolicyPreview },
+  // A linked workbook's refusals and open conflicts for its login (Review's Team panel).
+  listTeamAnswers: { request: empty, response: {} as TeamAnswers },
   listItemAttributes: { request: z.object({ runId: id.optional() }).strict(), response: {} as { attributes: ItemAttributeFacet[] } },
   previewExport: { request: previewExportRequest, response: {} as ExportPreview },
   runExport: { request: runExportRequest, response: {} as ExportOutcome },

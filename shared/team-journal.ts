@@ -91,3 +91,49 @@ export interface SyncLedger {
   refusals: TeamRefusal[];
   conflicts: TeamConflict[];
 }
+
+/** Where a line of the team's answers is: what Review shows to open it. */
+export interface TeamLinePlace {
+  lineId: number | null;
+  runId: number | null;
+  itemId: string | null;
+  itemName: string | null;
+  locationId: string | null;
+  /** The period's first day (ISO), or null when the line is unknown here. */
+  period: string | null;
+  lag: number | null;
+}
+
+/** A refusal as Review lists it: the line, what was asked, the server's reason, when. */
+export interface TeamRefusalRow extends TeamLinePlace {
+  uuid: string;
+  kind: 'decision' | 'review';
+  /** What was asked: a decision's action, quantity, reason code and comment; a review's verdict and note. */
+  asked: { action: string | null; quantity: number | null; reasonCode: string | null; comment: string | null; verdict: string | null; note: string | null };
+  reason: string;
+  refusedAt: string;
+}
+
+/** One side of a conflict: who decided what, and when. */
+export interface TeamConflictSide {
+  author: string;
+  action: string | null;
+  quantity: number | null;
+  reasonCode: string | null;
+  decidedAt: string | null;
+}
+
+/** An open conflict as Review lists it: the line and both authors with their values (the earlier arrival first). */
+export interface TeamConflictRow extends TeamLinePlace {
+  lineId: number;
+  openedAt: string;
+  sides: TeamConflictSide[];
+}
+
+/** listTeamAnswers: what the team answered this login (a single-seat workbook: linked false, nothing). */
+export interface TeamAnswers {
+  linked: boolean;
+  login: string | null;
+  refusals: TeamRefusalRow[];
+  conflicts: TeamConflictRow[];
+}

@@ -29,3 +29,13 @@ export interface TeamStatus {
 /** Seconds between syncs while the server answers (TEAM.md); offline, the wait doubles up to the cap. */
 export const SYNC_EVERY_S = 30;
 export const OFFLINE_RETRY_CAP_S = 300;
+
+/** The desktop app's IPC channels for the team calls (electron/main/team-menu.ts, the preload's bridge). */
+export const teamPageChannel = (method: TeamPageMethod) => `workbench:team:${method}`;
+/** The Connect dialog's answer: { url, password } → ConnectAnswer (the password goes to the keychain). */
+export const TEAM_CONNECT_CHANNEL = 'workbench:team:connect';
+/** Main → page: File › Connect to team workbook… was chosen; the page shows its dialog. */
+export const TEAM_CONNECT_REQUEST_CHANNEL = 'workbench:team:connect-requested';
+
+/** What the desktop app answers a Connect dialog. */
+export type TeamConnectAnswer = { ok: true; how: string; login: string; role: string; url: string; message: string } | { ok: false; message: string };

@@ -93,6 +93,7 @@ export const handlers: MethodTable = {
   listReleases: { kind: 'read', run: async (ctx, req) => (await releases()).listReleases(ctx, req) },
   getLineJournal: { kind: 'read', run: async (ctx, req) => (await import('./decisions/line-journal')).getLineJournal(ctx, req) },
   previewOverride: { kind: 'read', run: async (ctx, req) => (await import('./decisions/override-preview')).previewOverride(ctx, req) },
+  listTeamAnswers: { kind: 'read', run: async (ctx) => (await import('./team-replica/answers')).teamAnswers(ctx.db) },
   previewExport: { kind: 'read', current: exportNeeds, run: async (ctx, req) => (await exportsApi()).previewExport(ctx, req) },
   // Writes a file, never the workbook.
   runExport: { kind: 'read', current: exportNeeds, job: { kind: 'export' }, run: async (ctx, req) => (await exportsApi()).runExport(ctx, req) },

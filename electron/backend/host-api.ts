@@ -173,6 +173,11 @@ export const hostContract = {
         .strict(),
     run: async (scope: HostScope, req: { link: TeamLink; marks: Record<string, number> }) => (await import('./team-replica/state')).recordTeamLink(workbook(scope).db, req.link, req.marks),
   },
+  /** File › Disconnect: the workbook becomes single-seat; unsent decisions refuse it unless kept knowingly. */
+  unlinkTeam: {
+    request: () => z.object({ keepUnsent: z.boolean().default(false) }).strict(),
+    run: async (scope: HostScope, req: { keepUnsent: boolean }) => (await import('./team-replica/state')).unlinkTeam(workbook(scope).db, req, scope.now),
+  },
   /** fwb team join and sync: one page of the team's rows, written with its high-water mark in one transaction. */
   applyTeamPage: {
     request: () =>

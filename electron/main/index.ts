@@ -1,7 +1,7 @@
 // Entry of the Electron main process (out/main/index.js). Thin on purpose: the
 // lifecycle, window, security guard, IPC and menu live in their own modules and
 // take Electron as a parameter.
-import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackendHost } from '../backend/host-entry';
@@ -12,7 +12,7 @@ import { runApp } from './lifecycle';
 const locations = appLocations(dirname(fileURLToPath(import.meta.url)));
 
 runApp(
-  { app, BrowserWindow, dialog, ipcMain, Menu, session, shell },
+  { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, safeStorage },
   { locations, startBackend: (init) => BackendHost.start(locations.workerUrl, { ...init, program: 'the desktop app' }) },
 ).catch((err: unknown) => {
   // A sentence, never a stack: the person can do nothing with one.

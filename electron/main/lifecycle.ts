@@ -3,7 +3,7 @@
 // tests can drive it with a fake.
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { App, BrowserWindow, Dialog, IpcMain, Menu, Session, Shell } from 'electron';
+import type { App, BrowserWindow, Dialog, IpcMain, Menu, SafeStorage, Session, Shell } from 'electron';
 import { type AppLocations, type AppPage, appPageFrom } from './app-page';
 import { forwardBackendEvents, registerIpcHandlers } from './ipc';
 import { askForNewWorkbookPath, askForWorkbookToOpen, installApplicationMenu } from './menu';
@@ -12,6 +12,7 @@ import { createMainWindow, loadAppPage, windowTitle } from './window';
 import { type StartBackend, WorkbookSession, startFailureMessage, workbookName } from './workbook';
 import { discardStagingDir } from '../backend/host-entry';
 import { backupFromMenu, restoreFromMenu, type BackupRestoreDeps } from './backup-restore';
+import { DesktopTeam, TEAM_CONNECT_REQUEST_CHANNEL, disconnectFromMenu, registerTeamIpc, syncEveryS, syncTeamFromMenu, teamPasswords } from './team-menu';
 
 export interface MainElectron {
   app: App;
@@ -21,6 +22,8 @@ export interface MainElectron {
   Menu: typeof Menu;
   session: { defaultSession: Session };
   shell: Pick<Shell, 'showItemInFolder'>;
+  /** The OS keychain for a team workbook's password (team-password.ts); absent: libpq's conventions only. */
+  safeStorage?: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>;
 }
 
 export interface RunOptions {
@@ -55,8 +58,18 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
   const page = appPageFrom(options.env ?? process.env, app.isPackaged, options.locations.rendererIndex);
 
   let window: BrowserWindow | null = null;
-  const workbook = new WorkbookSession(options.startBackend, (backend) => forwardBackendEvents(backend, () => window));
+  // A linked workbook syncs from main (team-menu.ts); its password is kept in the OS keychain.
+  const team = new DesktopTeam({ passwords: teamPasswords(electron.safeStorage, () => app.getPath('userData')), everyS: syncEveryS(options.env ?? process.env) });
+  const workbook = new WorkbookSession(options.startBackend, (backend, path) => {
+    const stopForwarding = forwardBackendEvents(backend, () => window);
+    if (backend.hostCall) team.attach(backend as Required<typeof backend>, basename(path));
+    return () => {
+      team.detach(backend); // only if still this workbook's: a switch attaches the new one first
+      stopForwarding();
+    };
+  });
   registerIpcHandlers(electron.ipcMain, { page, backend: () => workbook.backend() });
+  registerTeamIpc(electron.ipcMain, page, () => team);
 
   const showWindow = () => {
     const title = windowTitle(workbookName(workbook.path ?? 'workbook'));
@@ -198,6 +211,10 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
         if (workbook.path) electron.shell.showItemInFolder(workbook.path);
       },
       showAbout: () => app.showAboutPanel(),
+      syncTeamNow: () => void syncTeamFromMenu(dialog, team),
+      // The dialog is the page's (a URL field and a password field): main only tells it to open.
+      connectTeam: () => window?.webContents.send(TEAM_CONNECT_REQUEST_CHANNEL),
+      disconnectTeam: () => void disconnectFromMenu(dialog, () => window, team),
     },
   });
 

@@ -9,6 +9,10 @@ export interface MenuActions {
   backupWorkbook(): void;
   restoreFromBackup(): void;
   showAbout(): void;
+  /** The team workbook (team-menu.ts): sync now, connect the open workbook, disconnect it. */
+  syncTeamNow?(): void;
+  connectTeam?(): void;
+  disconnectTeam?(): void;
 }
 
 export interface MenuOptions {
@@ -29,6 +33,11 @@ export function menuTemplate({ platform, isPackaged, actions }: MenuOptions): Me
       { label: 'Restore from Backup…', click: () => actions.restoreFromBackup() },
       { type: 'separator' },
       { label: mac ? 'Reveal Workbook in Finder' : 'Reveal Workbook File', click: () => actions.revealWorkbook() },
+      { type: 'separator' },
+      // The team workbook: a single-seat workbook's Sync now says it is not linked.
+      { label: 'Sync Now', accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.syncTeamNow?.() },
+      { label: 'Connect to Team Workbook…', click: () => actions.connectTeam?.() },
+      { label: 'Disconnect from Team Workbook…', click: () => actions.disconnectTeam?.() },
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit', label: 'Quit' },
     ],

@@ -1,9 +1,8 @@
 // The seam for a team workbook's password in the desktop app (issue 15.3): kept in the OS
 // keychain through Electron's safeStorage, in a file of the user's data folder that holds
 // only the encrypted bytes, never in the workbook, an argument, a log or an error.
-// Not wired yet: the desktop app does not run the team sync (electron/team/app-sync.ts
-// runs in the browser host); when it does, main hands the password from here to the
-// connection (connect.ts takes PGPASSWORD and libpq's other conventions today).
+// Main's team sync and File › Connect (team-menu.ts, team-connect.ts) take the password from
+// here first, then libpq's conventions (connect.ts).
 import type { SafeStorage } from 'electron';
 
 export interface TeamPasswordStore {

@@ -32,8 +32,8 @@ export class WorkbookSession {
 
   constructor(
     private readonly startBackend: StartBackend,
-    /** Wires a new backend's events to the window; returns the unsubscribe. */
-    private readonly subscribe: (backend: Backend) => () => void,
+    /** Wires a new backend's events to the window (and its team sync); returns the unsubscribe. */
+    private readonly subscribe: (backend: Backend, path: string) => () => void,
   ) {}
 
   get path(): string | null {
@@ -53,7 +53,7 @@ export class WorkbookSession {
       if (this.current?.path === dbPath) return;
       const backend = await this.startBackend({ dbPath, seedDemoIfEmpty: options.seedDemoIfEmpty });
       const previous = this.current;
-      this.current = { path: dbPath, backend, stopForwarding: this.subscribe(backend) };
+      this.current = { path: dbPath, backend, stopForwarding: this.subscribe(backend, dbPath) };
       if (previous) await closeQuietly(previous);
     });
   }

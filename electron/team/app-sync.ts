@@ -9,6 +9,7 @@ import { OFFLINE_RETRY_CAP_S, SYNC_EVERY_S, type TeamStatus } from '../../shared
 import type { JournalPage } from '../../shared/team-journal';
 import type { PulledPage, ReplicaState } from '../../shared/team-sync';
 import { TeamError, redact } from './errors';
+import { urlWithPassword } from './url';
 import type { SyncPort } from './sync';
 
 export interface HostCalls {
@@ -47,6 +48,11 @@ export interface TeamSyncOptions {
   capS?: number;
   /** Told after each sync that finished, e.g. to tell the page its data changed. */
   onSynced?(pulled: number): void;
+  /**
+   * The password for the link's URL, where the host keeps one itself (the desktop app: the OS
+   * keychain); null or absent: libpq's conventions (PGPASSWORD, ~/.pgpass, PGSERVICE).
+   */
+  password?(url: string): string | null;
 }
 
 /** Starts syncing a linked workbook (a single-seat workbook: nothing runs, status says not linked). */
@@ -61,6 +67,8 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
+  /** The keychain's password of the sync under way, taken out of any reason shown. */
+  let secret: string | null = null;
 
   const schedule = () => {
     if (stopped) return;
@@ -71,16 +79,20 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
   };
 
   async function once(): Promise<void> {
+    let url: string;
     try {
       // A single-seat workbook never reaches a server; nor one the host is closing.
-      if (stopped || !(await port.state()).link) return;
+      const link = stopped ? null : (await port.state()).link;
+      if (!link) return;
+      url = link.url;
     } catch {
       return;
     }
     syncing = true;
     try {
       const { syncTeam } = await import('./sync');
-      const done = await syncTeam(port, options.workbookName);
+      secret = options.password?.(url) ?? null;
+      const done = await syncTeam(port, options.workbookName, secret !== null ? { url: urlWithPassword(url, secret) } : {});
       const pulled = Object.values(done.pulled).reduce((a: number, b) => a + (b ?? 0), 0);
       lastSync = { at: new Date().toISOString(), ok: true, pushed: done.pushed.decisions + done.pushed.reviews + done.pushed.acknowledgements, pulled };
       offline = null;
@@ -89,7 +101,7 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
     } catch (err) {
       failures += 1;
       lastSync = { at: new Date().toISOString(), ok: false, pushed: 0, pulled: 0 };
-      offline = whyOffline(err);
+      offline = whyOffline(err, secret);
     } finally {
       syncing = false;
     }
@@ -124,9 +136,9 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
 }
 
 /** The reason a sync did not finish, in one sentence without a password. */
-function whyOffline(err: unknown): string {
-  if (err instanceof TeamError) return err.message;
+function whyOffline(err: unknown, secret: string | null): string {
+  if (err instanceof TeamError) return redact(err.message, [secret ?? undefined]);
   const e = err as { code?: string; message?: string };
-  const text = redact(String(e?.message ?? err), [process.env.PGPASSWORD]);
+  const text = redact(String(e?.message ?? err), [process.env.PGPASSWORD, secret ?? undefined]);
   return e?.code ? `the team's server refused the sync: ${text} (SQLSTATE ${e.code}); what was answered before is recorded, the rest goes with the next sync.` : `the sync stopped: ${text}; the rest goes with the next sync.`;
 }

@@ -4,6 +4,7 @@ import { useAppStore } from '../stores/app';
 import { useSessionStore } from '../stores/session';
 import { useTeamStore } from '../stores/team';
 import { SignInDialog } from './SignInDialog';
+import { TeamConnectDialog } from './TeamConnectDialog';
 import { NavBar } from './NavBar';
 import { StatusBar } from './StatusBar';
 
@@ -51,6 +52,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
       </main>
       <StatusBar />
       <SignInDialog />
+      <TeamConnectDialog />
     </div>
   );
 }

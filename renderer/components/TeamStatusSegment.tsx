@@ -1,11 +1,20 @@
 // The status bar's team segment of a linked workbook: what is unsent, the last sync,
 // offline with its reason, syncing, lines in conflict (a button that lists them), and
 // Sync now (Ctrl+Shift+S). A single-seat workbook shows nothing here.
-import { formatCount } from '../../shared/format';
+import { formatCount, formatPeriod } from '../../shared/format';
+import type { Grain } from '../../shared/period';
+import type { TeamAnswers } from '../../shared/team-journal';
+import { useAppStore } from '../stores/app';
 import { useTeamStore } from '../stores/team';
 
 const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** A line as the Team panel names it (item, period, lag), else by its id until the answers are read. */
+function lineName(answers: TeamAnswers | null, lineId: number, grain: Grain): string {
+  const c = answers?.conflicts.find((x) => x.lineId === lineId);
+  return c?.itemId ? `${c.itemId} · ${c.period ? formatPeriod(c.period, grain) : ''} · lag ${c.lag}` : `line ${lineId}`;
+}
 
 export function TeamStatusSegment() {
   const status = useTeamStore((s) => s.status);
@@ -13,6 +22,9 @@ export function TeamStatusSegment() {
   const showConflicts = useTeamStore((s) => s.showConflicts);
   const syncNow = useTeamStore((s) => s.syncNow);
   const setShowConflicts = useTeamStore((s) => s.setShowConflicts);
+  const openLine = useTeamStore((s) => s.openLine);
+  const answers = useTeamStore((s) => s.answers);
+  const grain = useAppStore((s) => s.workbook?.grain ?? 'month');
   if (!status?.linked) return null;
   const unsent = status.unsent.decisions + status.unsent.reviews;
   const toSend = `${formatCount(unsent)} to send`;
@@ -48,7 +60,10 @@ export function TeamStatusSegment() {
           <ul>
             {status.conflicts.map((c) => (
               <li key={c.lineId}>
-                Line {c.lineId}: {c.authors.join(' and ')} (since {clock(c.openedAt)})
+                <button type="button" className="link" title={`Open ${lineName(answers, c.lineId, grain)} in Review`} onClick={() => openLine(c.lineId)}>
+                  Line {c.lineId}
+                </button>
+                : {c.authors.join(' and ')} (since {clock(c.openedAt)})
               </li>
             ))}
           </ul>

@@ -104,6 +104,8 @@ interface ReviewState {
   bulkAccept(): Promise<void>;
   nextException(): void;
   refreshLoaded(): Promise<void>;
+  /** Opens one line (from the Team panel, the status bar's conflict list): its run, its item's lines, the line selected. */
+  openLine(line: { lineId: number; runId: number | null; itemId: string | null }): Promise<void>;
 }
 
 /** The form's filter as the API takes it: empty fields mean no condition. */
@@ -162,6 +164,15 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       }
     }
     set({ rows, groups, total, lineTotal: result.value.lineTotal ?? total, itemTotal: result.value.itemTotal ?? null, error: null });
+    // A line asked for by openLine: selected once its page is here.
+    if (lineToOpen !== null) {
+      const found = [...rows].find(([, row]) => row.lineId === lineToOpen);
+      if (found) {
+        lineToOpen = null;
+        get().select(found[0]);
+        return;
+      }
+    }
     // The selection never rests on a header: step on to the line beside it.
     const selected = get().selectedIndex;
     if (groups.has(selected)) {
@@ -186,6 +197,24 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     if (get().detail?.item.itemId === row.itemId && get().detail?.runId === runId) return;
     const result = await api.call('getItemDetail', { runId, itemId: row.itemId, locationId: row.locationId });
     if (result.ok && get().selectedRow()?.itemId === row.itemId) set({ detail: result.value });
+  }
+
+  /** The line openLine asked for, and the line still to select once its page is here. */
+  let opening: { lineId: number; runId: number | null; itemId: string | null } | null = null;
+  let lineToOpen: number | null = null;
+
+  /** Shows a run: its lines, overview and attributes; with a line being opened, that line's item's lines. */
+  async function showRun(runId: number): Promise<void> {
+    // Switching runs clears the filters; the first run chosen keeps what was typed while it loaded.
+    const filter = opening ? { ...NO_FILTER, text: opening.itemId ?? '' } : get().runId === null ? get().filter : NO_FILTER;
+    lineToOpen = opening?.lineId ?? null;
+    // Ungrouped, so the opened line is on the first page of its item's lines.
+    set({ runId, overview: null, filter, attributes: [], ...(opening ? { groupByItem: false } : {}) });
+    requery();
+    const [overview, attributes] = await Promise.all([api.call('getRunOverview', { runId }), api.call('listItemAttributes', { runId })]);
+    if (get().runId !== runId) return;
+    if (overview.ok) set({ overview: overview.value });
+    if (attributes.ok) set({ attributes: attributes.value.attributes });
   }
 
   function requery(): void {
@@ -354,18 +383,14 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       set({ runs });
       const keep = get().runId;
       const next = runs.find((r) => r.runId === keep)?.runId ?? runs.find((r) => r.runId === preferredRunId)?.runId ?? runs[0]?.runId;
-      if (next !== undefined) await get().selectRun(next);
+      if (next !== undefined) await showRun(runs.find((r) => r.runId === opening?.runId)?.runId ?? next);
     },
     async selectRun(runId) {
-      // Switching runs clears the filters; the first run chosen keeps what was typed while it loaded.
-      set({ runId, overview: null, filter: get().runId === null ? get().filter : NO_FILTER, attributes: [] });
-      requery();
-      const [overview, attributes] = await Promise.all([api.call('getRunOverview', { runId }), api.call('listItemAttributes', { runId })]);
-      if (get().runId !== runId) return;
-      if (overview.ok) set({ overview: overview.value });
-      if (attributes.ok) set({ attributes: attributes.value.attributes });
+      opening = null;
+      await showRun(runId);
     },
     setSort(column) {
+      opening = null;
       const { sort } = get();
       // Numbers worth a look come biggest first; names and dates start at the top of the alphabet.
       const firstDirection = column === 'exception' || column === 'quantity' || column === 'width' ? 'desc' : 'asc';
@@ -373,6 +398,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
       requery();
     },
     setFilter(patch) {
+      opening = null;
       const before = get().filter;
       const filter = { ...before, ...patch };
       set({ filter });
@@ -381,6 +407,7 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     },
     setGroupByItem(on) {
       if (get().groupByItem === on) return;
+      opening = null;
       set({ groupByItem: on });
       requery();
     },
@@ -408,6 +435,13 @@ export const useReviewStore = create<ReviewState>((set, get) => {
     },
     selectedRow() {
       return get().rows.get(get().selectedIndex);
+    },
+    async openLine(line) {
+      // Kept until the person picks another run or filter: the Review screen, mounting after a
+      // jump from another screen, loads its runs again and must land on this line too.
+      opening = line;
+      const runId = line.runId ?? get().runId;
+      if (runId !== null) await showRun(runId);
     },
   };
 });

@@ -3,8 +3,10 @@
 // and tells the screens to reload when a sync brought rows in.
 import { create } from 'zustand';
 import type { TeamStatus } from '../../shared/team-status';
+import type { TeamAnswers } from '../../shared/team-journal';
 import { api } from '../api';
 import { useAppStore } from './app';
+import { useReviewStore } from './review';
 
 interface TeamState {
   status: TeamStatus | null;
@@ -15,6 +17,11 @@ interface TeamState {
   refresh(): Promise<void>;
   syncNow(): Promise<void>;
   setShowConflicts(open: boolean): void;
+  /** The refusals and open conflicts with their lines and values (Review's Team panel), read from the workbook. */
+  answers: TeamAnswers | null;
+  loadAnswers(): Promise<void>;
+  /** Opens a line of the team's answers in Review. */
+  openLine(lineId: number): void;
 }
 
 const POLL_MS = 3000;
@@ -25,6 +32,9 @@ export const useTeamStore = create<TeamState>((set, get) => {
   const take = (next: TeamStatus) => {
     const before = get().status?.lastSync?.at;
     set({ status: next });
+    // New refusals or conflicts (or settled ones): the Team panel reads them again.
+    const shown = get().answers;
+    if (next.linked && (!shown || shown.refusals.length !== next.refusals.length || shown.conflicts.length !== next.conflicts.length)) void get().loadAnswers();
     // Also the first sync on open: it may land after the screens loaded what the workbook held before it.
     if (next.lastSync && next.lastSync.at !== before && next.lastSync.pulled > 0) {
       useAppStore.getState().handleEvent({ type: 'workbook-changed', reason: 'team-sync' });
@@ -48,13 +58,23 @@ export const useTeamStore = create<TeamState>((set, get) => {
       const r = await api.team('syncNow');
       set({ requested: false });
       if (r.ok) {
-        const before = get().status?.lastSync?.at;
-        set({ status: r.value });
-        if (r.value.lastSync?.at !== before && (r.value.lastSync?.pulled ?? 0) > 0) useAppStore.getState().handleEvent({ type: 'workbook-changed', reason: 'team-sync' });
+        take(r.value);
       }
     },
     setShowConflicts(open) {
       set({ showConflicts: open });
+    },
+    answers: null,
+    async loadAnswers() {
+      const r = await api.call('listTeamAnswers', {});
+      if (r.ok) set({ answers: r.value });
+    },
+    openLine(lineId) {
+      const answers = get().answers;
+      const line = answers?.conflicts.find((c) => c.lineId === lineId) ?? answers?.refusals.find((r) => r.lineId === lineId);
+      set({ showConflicts: false });
+      useAppStore.getState().setScreen('review');
+      void useReviewStore.getState().openLine({ lineId, runId: line?.runId ?? null, itemId: line?.itemId ?? null });
     },
   };
 });

@@ -14,6 +14,7 @@ import { type AppLocations, type AppPage, appPageFrom, isAllowedNavigation, isAl
 import { isTrustedSender } from '../../electron/main/ipc';
 import { type MainElectron, type RunningApp, runApp } from '../../electron/main/lifecycle';
 import { menuTemplate } from '../../electron/main/menu';
+import { TEAM_CONNECT_CHANNEL, TEAM_PAGE_METHODS, teamPageChannel } from '../../shared/team-status';
 import { secureWebPreferences, withContentSecurityPolicy } from '../../electron/main/security';
 import type { Backend, StartBackend } from '../../electron/main/workbook';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
@@ -219,7 +220,9 @@ describe('the web-contents-created guard', () => {
 describe('IPC', () => {
   it('registers one handler per contract method and no other channel', async () => {
     const { electron } = await startShell();
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...METHOD_NAMES.map(ipcChannel), STAGE_FILE_CHANNEL].sort());
+    // Beside the contract: staging, and the team sync main runs itself (issue 15.3: teamStatus, syncNow, Connect).
+    const team = [...TEAM_PAGE_METHODS.map(teamPageChannel), TEAM_CONNECT_CHANNEL];
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([...METHOD_NAMES.map(ipcChannel), STAGE_FILE_CHANNEL, ...team].sort());
   });
 
   it('answers a foreign frame with FORBIDDEN without reaching the backend', async () => {
@@ -275,7 +278,7 @@ describe('the preload', () => {
     await import('../../electron/preload/index');
     const api = electron.contextBridge.exposed.workbench as Record<string, unknown>;
     expect(Object.keys(electron.contextBridge.exposed)).toEqual(['workbench']);
-    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'stageFile', 'transport'].sort());
+    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'stageFile', 'transport', ...TEAM_PAGE_METHODS, 'teamConnect', 'onTeamConnectRequest'].sort());
     expect(api.transport).toBe('desktop');
     for (const [key, value] of Object.entries(api)) {
       if (key !== 'transport') expect(typeof value, key).toBe('function');
@@ -315,7 +318,7 @@ describe('the preload', () => {
     };
     new Function('require', 'module', 'exports', code)(sandboxRequire, { exports: {} }, {});
     const api = fake.contextBridge.exposed.workbench as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'stageFile', 'transport'].sort());
+    expect(Object.keys(api).sort()).toEqual([...METHOD_NAMES, 'onEvent', 'stageFile', 'transport', ...TEAM_PAGE_METHODS, 'teamConnect', 'onTeamConnectRequest'].sort());
   });
 });
 

@@ -5,7 +5,7 @@
 //   preload   the bridge: shared/ and Electron
 //   cli, main, web: the hosts: their own folder, shared/, and the backend's one host entry
 //   backend   the workbook: itself and shared/
-//   team      the team workbook on PostgreSQL (electron/team): itself and shared/; the cli and the browser host may use it
+//   team      the team workbook on PostgreSQL (electron/team): itself and shared/; the cli, the browser host and main may use it
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -38,7 +38,8 @@ const ALLOWED: Record<Layer, (to: string, toLayer: Layer | null) => boolean> = {
   renderer: (_to, l) => l === 'renderer' || l === 'shared',
   preload: (_to, l) => l === 'preload' || l === 'shared',
   cli: (to, l) => HOST_MAY_USE('cli')(to, l) || l === 'team',
-  main: HOST_MAY_USE('main'),
+  // The desktop app runs a linked workbook's sync and File › Connect (electron/main/team-menu.ts), as the browser host does.
+  main: (to, l) => HOST_MAY_USE('main')(to, l) || l === 'team',
   // The browser host runs a linked workbook's sync (electron/team/app-sync.ts), as the cli runs fwb sync.
   web: (to, l) => HOST_MAY_USE('web')(to, l) || l === 'team',
   backend: (_to, l) => l === 'backend' || l === 'shared',

@@ -3,6 +3,8 @@
 // is refused (electron/team/join.ts).
 import type { ReplicaState, TeamLink } from '../../../shared/team-sync';
 import { workbookGrain, type Db } from '../db/open';
+import { appendAudit } from '../audit/chain';
+import { WorkbenchError } from '../errors';
 
 export function replicaState(db: Db): ReplicaState {
   const count = (sql: string) => Number(db.prepare(sql).pluck().get());
@@ -45,3 +47,44 @@ export function syncMarks(db: Db): Record<string, number> {
   const rows = db.prepare('SELECT table_name, last_seq FROM team_sync').all() as { table_name: string; last_seq: number }[];
   return Object.fromEntries(rows.map((r) => [r.table_name, r.last_seq]));
 }
+
+export interface UnlinkOutcome {
+  /** The team URL the workbook was linked to (without a password), or null if it was single-seat. */
+  url: string | null;
+  login: string | null;
+  /** Decisions and reviews made here that the team never received: they stay in this workbook only. */
+  unsent: { decisions: number; reviews: number };
+}
+
+/**
+ * Disconnect: the workbook becomes single-seat again. The link and its marks (team_link,
+ * team_sync) are emptied, so nothing reaches for the server and the person is the signed-in
+ * one again; everything pulled, the journal with its team seqs, the refusals, conflicts and
+ * the audit copy stay as the record of what the team said. Unsent decisions would then never
+ * reach the team, so they refuse the unlink unless `keepUnsent` says the person confirmed it.
+ * A disconnected workbook holds data, so it cannot join a team again: connect a new one.
+ */
+export function unlinkTeam(db: Db, { keepUnsent }: { keepUnsent: boolean }, now: () => Date): UnlinkOutcome {
+  return db.transaction((): UnlinkOutcome => {
+    const link = teamLinkOf(db);
+    const count = (sql: string) => Number(db.prepare(sql).pluck().get());
+    const unsent = {
+      decisions: count('SELECT count(*) FROM decisions WHERE sync_uuid IS NOT NULL AND team_seq IS NULL'),
+      reviews: count('SELECT count(*) FROM approvals WHERE sync_uuid IS NOT NULL AND team_seq IS NULL'),
+    };
+    if (!link) return { url: null, login: null, unsent };
+    if (!keepUnsent && unsent.decisions + unsent.reviews > 0) {
+      const what = [plural(unsent.decisions, 'decision'), plural(unsent.reviews, 'review')].filter(Boolean).join(' and ');
+      throw new WorkbenchError(
+        'INPUT_REJECTED',
+        `${what} made here ${unsent.decisions + unsent.reviews === 1 ? 'has' : 'have'} not been sent to the team: sync first (File › Sync now), or confirm that they stay in this workbook only and never reach the team.`,
+      );
+    }
+    db.prepare('DELETE FROM team_sync').run();
+    db.prepare('DELETE FROM team_link').run();
+    appendAudit(db, { at: now().toISOString(), actor: link.login, action: 'team.disconnect', entity: 'team_link', entityId: link.teamId, payload: { url: link.url, login: link.login, unsentKept: unsent } });
+    return { url: link.url, login: link.login, unsent };
+  })();
+}
+
+const plural = (n: number, what: string) => (n === 0 ? '' : `${n} ${what}${n === 1 ? '' : 's'}`);

@@ -5,10 +5,12 @@ import { useAppStore } from '../../stores/app';
 import { useApprovalsStore } from '../../stores/approvals';
 import { useReviewStore } from '../../stores/review';
 import { useSessionStore } from '../../stores/session';
+import { useTeamStore } from '../../stores/team';
 import { ApprovalsPanel } from './ApprovalsPanel';
 import { AttributeFilter } from './AttributeFilter';
 import { BulkAccept } from './BulkAccept';
 import { ReleaseBar } from './ReleaseBar';
+import { TeamAnswersPanel } from './TeamAnswersPanel';
 import { RunOverviewChart } from './RunOverviewChart';
 import { ItemDetailPanel } from './ItemDetailPanel';
 import { WorklistGrid } from './WorklistGrid';
@@ -75,6 +77,13 @@ export function ReviewScreen() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // A linked workbook: the team's answers to this login, read again on every change of the workbook.
+  const linked = useTeamStore((s) => s.status?.linked === true);
+  const answers = useTeamStore((s) => s.answers);
+  useEffect(() => {
+    if (linked) void useTeamStore.getState().loadAnswers();
+  }, [linked, revision, planRevision]);
+
   const run = runs.find((r) => r.runId === runId);
   return (
     <section className="screen review" aria-labelledby="review-title">
@@ -137,6 +146,18 @@ export function ReviewScreen() {
             </summary>
             <ApprovalsPanel runId={runId} />
           </details>
+          {linked && (
+            <details className="approvals-drawer team-drawer">
+              <summary>
+                Team: conflicts and refusals
+                <span className="count">
+                  {' '}
+                  ({formatCount(answers?.conflicts.length ?? 0)} in conflict · {formatCount(answers?.refusals.length ?? 0)} refused)
+                </span>
+              </summary>
+              <TeamAnswersPanel />
+            </details>
+          )}
           <details className="approvals-drawer overview-drawer" open={overviewOpen} onToggle={(e) => setOverviewOpen((e.currentTarget as HTMLDetailsElement).open)}>
             <summary>Run overview: total demand, actuals and model forecast</summary>
             {overviewOpen && overview && run && <RunOverviewChart overview={overview} grain={run.grain} />}
