@@ -237,3 +237,19 @@ describe('accuracy', () => {
     expect(step('final').fva).toBeCloseTo(model - applied, 9);
   });
 });
+
+describe('the policy lab on a run the policy already governs', () => {
+  it('replays from what the planner asked, so the policy in force changes nothing there and is not applied twice', async () => {
+    const run = runId(20260601);
+    const household = { rules: [V1.rules[0]!] };
+    const same = await ok(ctx, 'simulatePolicy', { policy: household, metric: 'wape', filter: { runId: run } });
+    // C was asked 120 and applied as 110: damping the applied 110 again would plan 105.
+    expect(same.change.unchanged).toBe(same.change.n);
+    expect(same.stairstep.simulated.steps.find((s) => s.source === 'final')!.value).toBeCloseTo(same.stairstep.baseline.steps.find((s) => s.source === 'final')!.value!, 9);
+    // Another damping still changes the run: it acts on the asked figure too.
+    const quarter = await ok(ctx, 'simulatePolicy', { policy: { rules: [{ segment: { by: 'category', value: 'Household' }, levers: { dampUp: 0.25 } }] }, metric: 'wape', filter: { runId: run } });
+    const cLine = lineId(20260601, 'C', 20260801);
+    expect(decided(cLine)).toMatchObject({ quantity: 110, asked: 120 });
+    expect(quarter.change.unchanged).toBeLessThan(quarter.change.n);
+  });
+});

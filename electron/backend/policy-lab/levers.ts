@@ -147,7 +147,7 @@ export function replayPolicy(facts: LineFacts, policy: CandidatePolicy): Replay 
       continue;
     }
     const levers = policy.rules[r]!.levers;
-    let proposed = facts.final[i]!;
+    let proposed = facts.asked[i]!;
     if (beaten[i] === 1 && !levers.modelDecides) {
       proposed = facts.sales[i]!;
       salesAdopted[i] = 1;

@@ -31,6 +31,12 @@ export interface LineFacts {
   originBucket: Int32Array;
   model: Float64Array;
   final: Float64Array;
+  /**
+   * What the planner asked for: the final plan, except where an adopted policy changed the
+   * override in force (decisions.asked_quantity). A replay starts from it, so the policy in
+   * force is not applied on top of itself.
+   */
+  asked: Float64Array;
   actual: Float64Array;
   /** NaN where the line has no sales input. */
   sales: Float64Array;
@@ -111,7 +117,8 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
        fl.item_key * @seriesBase + fl.location_key, fl.lag,
        CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
        CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END,
-       it.category, it.abc${dims.map((_, n) => `, it.d${n}`).join('')}
+       it.category, it.abc,
+       CASE WHEN ld.asked_quantity IS NOT NULL AND ls.final_quantity = ld.quantity THEN ld.asked_quantity END${dims.map((_, n) => `, it.d${n}`).join('')}
   FROM forecast_lines fl
   JOIN forecast_runs r ON r.run_id = fl.run_id
   JOIN origin_bucket o ON o.run_id = fl.run_id
@@ -142,6 +149,7 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     originBucket: new Int32Array(count),
     model: new Float64Array(count),
     final: new Float64Array(count),
+    asked: new Float64Array(count),
     actual: new Float64Array(count),
     sales: new Float64Array(count),
     scale: new Float64Array(count),
@@ -170,6 +178,7 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     facts.originBucket[i] = r[3] as number;
     facts.model[i] = r[4] as number;
     facts.final[i] = r[5] as number;
+    facts.asked[i] = r[16] === null ? facts.final[i]! : (r[16] as number);
     facts.actual[i] = r[6] as number;
     facts.sales[i] = r[7] === null ? NaN : (r[7] as number);
     facts.scale[i] = r[8] === null ? NaN : (r[8] as number);
@@ -189,7 +198,7 @@ SELECT fl.line_id, fl.run_id, fl.period, o.ob, fl.quantity, coalesce(ls.final_qu
     }
     facts.approvalPct[i] = t[0];
     facts.approvalUnits[i] = t[1];
-    for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, r[16 + d]);
+    for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, r[17 + d]);
   }
   return facts;
 }

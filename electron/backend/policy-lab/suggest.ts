@@ -56,14 +56,14 @@ function fitLevers(facts: LineFacts, lines: number[], metric: Metric) {
     den += terms.den(act, sc);
     const f = facts.final[i]!;
     today += terms.num(f, act, sc);
-    if (f === facts.model[i]!) fixed += terms.num(f, act, sc);
+    if (facts.asked[i] === facts.model[i]!) fixed += terms.num(f, act, sc);
     else overridden.push(i);
   }
   const before = metricValue(metric, today, den);
   let best = { levers: TODAY as PolicyLevers, value: before };
   for (const levers of gridLevers()) {
     let num = fixed;
-    for (const i of overridden) num += terms.num(appliedPlan(levers, facts.model[i]!, facts.final[i]!), facts.actual[i]!, facts.scale[i]!);
+    for (const i of overridden) num += terms.num(appliedPlan(levers, facts.model[i]!, facts.asked[i]!), facts.actual[i]!, facts.scale[i]!);
     const value = metricValue(metric, num, den);
     // Only a real improvement moves away from what came first (today's levers, then small changes).
     if (score(metric, value) < score(metric, best.value) - 1e-9 * Math.abs(score(metric, best.value))) best = { levers, value };
@@ -119,7 +119,7 @@ export function suggestPolicy(db: ReadableDb, req: SuggestRequest): PolicySugges
     const label = by === 'all' ? 'All lines' : `${by.replace(/^attr:/, '')} = ${value}`;
     const train = training.get(value)!;
     const test = holdout.get(value)!;
-    const overrides = (lines: number[]) => lines.reduce((n, i) => n + (facts.final[i] !== facts.model[i] ? 1 : 0), 0);
+    const overrides = (lines: number[]) => lines.reduce((n, i) => n + (facts.asked[i] !== facts.model[i] ? 1 : 0), 0);
     const trainingOverrides = overrides(train);
     const holdoutOverrides = overrides(test);
     if (trainingOverrides < SUGGEST_MIN_OVERRIDES) {
@@ -137,7 +137,7 @@ export function suggestPolicy(db: ReadableDb, req: SuggestRequest): PolicySugges
     }
     const fit = fitLevers(facts, train, metric);
     rules.push({ segment, levers: fit.levers });
-    const result = compare(facts, test, (i) => appliedPlan(fit.levers, facts.model[i]!, facts.final[i]!), metric, weights);
+    const result = compare(facts, test, (i) => appliedPlan(fit.levers, facts.model[i]!, facts.asked[i]!), metric, weights);
     return {
       segment,
       label,
