@@ -110,3 +110,52 @@ describe('the scores an import leaves for the newest run', () => {
     expectOracleScores();
   });
 });
+
+describe('the scores of a first import into an empty workbook', () => {
+  it('are the oracle’s for a run whose items the import created, with no actuals nor sales inputs', async () => {
+    const t = tempDir('fwb-exc-first-');
+    const path = join(t.dir, 'empty.sqlite');
+    const { db } = await openWorkbook(path, { now: FIXED_NOW });
+    try {
+      const ctx: BackendContext = { db, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
+      const rows: string[] = [];
+      for (let n = 0; n < 120; n++) {
+        for (let h = 1; h <= 12; h++) {
+          // Zeros, ties, lines with no interval and lines with a wide one, tiny and large items.
+          const q = n % 17 === 0 ? 0 : n % 3 === 0 ? 50 : ((n * 53 + h * 29) % 900) / (n % 5 === 0 ? 100 : 1);
+          const interval = n % 4 === 0 ? ',' : `${q * 0.5},${q * (1 + (h % 3))}`;
+          rows.push(`SKU-${n},2025-${String(h).padStart(2, '0')}-01,${q},${interval}`);
+        }
+      }
+      rows.push('SKU-1,2025-13-01,5,,');
+      const out = (await carryOut(
+        ctx,
+        IMPORT_EFFECTS,
+        (c) =>
+          importFile(c, writeLines(t.dir, 'first.csv', ['item_id,period,forecast,lower,upper', ...rows]), {
+            kind: 'forecasts',
+            model: 'First',
+            origin: '2024-12-01',
+            unknownItems: 'create',
+          }),
+        {},
+      )) as ImportOutcome;
+      expect(out.refused).toBeFalsy();
+      expect([out.rowsAccepted, out.rowsQuarantined]).toEqual([1440, 1]);
+      expect(db.prepare('SELECT count(*) FROM sales_inputs').pluck().get()).toBe(0);
+      const runId = out.runs[0]!.runId;
+      const kept = keptRunExceptions(db, runId).map((e) => ({ lineId: e.lineId, score: e.score, reasons: JSON.stringify(e.reasons) }));
+      const oracle = oracleRunExceptions(db, runId)
+        .map((e) => ({ lineId: e.lineId, score: e.score, reasons: JSON.stringify(e.reasons) }))
+        .sort((a, b) => a.lineId - b.lineId);
+      expect(kept.length).toBe(1440);
+      expect(kept).toEqual(oracle);
+      // Damped lines and undamped ones, so the run's typical volume is part of what is compared.
+      expect(kept.some((k) => k.reasons.includes('"low_volume"'))).toBe(true);
+      expect(kept.some((k) => !k.reasons.includes('"low_volume"'))).toBe(true);
+    } finally {
+      db.close();
+      t.cleanup();
+    }
+  });
+});

@@ -142,13 +142,15 @@ export function forEachRunLine(db: WritableDb, runId: number, items: RunItemSign
   }
   let expected = 0;
   for (let i = 0; i < items.count; i++) expected += items.lines[i]!;
+  // A workbook without sales inputs (a first import, most workbooks) is read without a look-up per line for one.
+  const salesInputs = db.prepare('SELECT EXISTS (SELECT 1 FROM sales_inputs WHERE superseded_at IS NULL)').pluck().get() === 1;
   visiting = visit;
   try {
     // `+l.run_id`: the run's line id range read in storage order rather than through the run's index.
     const seen = db
       .prepare(
-        `SELECT fwb_each_run_line(l.line_id, l.quantity, l.lower, l.upper, s.quantity, l.item_key, l.location_key)
-           FROM forecast_lines l ${SALES_INPUT_JOIN} WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
+        `SELECT fwb_each_run_line(l.line_id, l.quantity, l.lower, l.upper, ${salesInputs ? 's.quantity' : 'NULL'}, l.item_key, l.location_key)
+           FROM forecast_lines l ${salesInputs ? SALES_INPUT_JOIN : ''} WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
       )
       .pluck()
       .get(items.firstLine, items.lastLine, runId) as number;
