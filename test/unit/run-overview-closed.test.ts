@@ -21,7 +21,7 @@ const cellsByLookUp = (db: ReadableDb, runId: number) =>
          FROM forecast_lines l WHERE l.run_id = ? GROUP BY l.period, l.lag ORDER BY l.period, l.lag`,
     )
     .raw()
-    .all(runId);
+    .all(runId) as [number, number, number, number, number][];
 
 describe('the closed lines of a run’s overview', () => {
   it('are counted as a look-up per line counts them, whether actuals reach the run or not', async () => {
@@ -42,7 +42,7 @@ describe('the closed lines of a run’s overview', () => {
       line.run(back, item, month(2), 1, 5);
       line.run(back, item, lastActual, 0, 7);
       const runs = db.prepare('SELECT run_id FROM forecast_runs ORDER BY run_id').pluck().all() as number[];
-      const closedIn = (runId: number) => cellsByLookUp(db, runId).reduce((n, c) => n + ((c as number[])[4] ?? 0), 0);
+      const closedIn = (runId: number) => cellsByLookUp(db, runId).reduce((n, c) => n + c[4], 0);
       // Both kinds are there: runs with closed lines and runs without.
       expect(runs.some((r) => closedIn(r) > 0)).toBe(true);
       expect(closedIn(after)).toBe(0);
