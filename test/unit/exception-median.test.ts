@@ -1,8 +1,9 @@
-// The run's typical volume (exceptions/score.ts) is the median of its lines' volumes:
+// The run's typical volume (exceptions/median.ts, score.ts) is the median of its lines' volumes:
 // found by selection rather than by sorting them all, it must be the value the sort
 // gives, for every length, order and run of ties.
 import { describe, expect, it } from 'vitest';
-import { medianVolume, medianVolumeOf } from '../../electron/backend/exceptions/score';
+import { medianVolumeOf } from '../../electron/backend/exceptions/median';
+import { medianVolume } from '../../electron/backend/exceptions/score';
 
 const bySorting = (xs: number[]) => medianVolume(Float64Array.from(xs).sort());
 

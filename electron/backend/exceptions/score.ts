@@ -8,6 +8,7 @@
 // arrays, one line's signals and reasons in reused typed arrays, never as objects.
 import type { ExceptionReason } from '../../../shared/domain';
 import type { WritableDb } from '../db/handles';
+import { medianVolumeOf } from './median';
 import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals } from './run-signals';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
@@ -60,52 +61,6 @@ export function medianVolume(sorted: ArrayLike<number>): number {
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return Math.max(median, 1);
-}
-
-/**
- * Puts the `k`-th smallest of `a` at `a[k]`, the smaller before it and the larger after (Hoare's selection):
- * the median of a run's volumes without sorting them all (a tenth of a second at 1M lines). Falls back to a
- * sort when the partitions shrink too slowly, so no input makes it quadratic.
- */
-function selectKth(a: Float64Array, k: number): void {
-  let [lo, hi] = [0, a.length - 1];
-  let budget = 2 * Math.ceil(Math.log2(a.length + 1)) + 8;
-  while (lo < hi) {
-    if (budget-- === 0) {
-      a.subarray(lo, hi + 1).sort();
-      return;
-    }
-    // Median of three as the pivot.
-    const mid = (lo + hi) >> 1;
-    const [x, y, z] = [a[lo]!, a[mid]!, a[hi]!];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let [i, j] = [lo, hi];
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i++] = a[j]!;
-        a[j--] = t;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
-
-/** The median of `volumes` as medianVolume gives it once they are sorted, at least 1 unit; reorders them. */
-export function medianVolumeOf(volumes: Float64Array): number {
-  const n = volumes.length;
-  if (!n) return 1;
-  const mid = n >> 1;
-  selectKth(volumes, mid);
-  if (n % 2) return Math.max(volumes[mid]!, 1);
-  // The one below the middle is the largest of those before it.
-  let below = volumes[0]!;
-  for (let i = 1; i < mid; i++) if (volumes[i]! > below) below = volumes[i]!;
-  return Math.max((below + volumes[mid]!) / 2, 1);
 }
 
 /** The run's typical line volume, against which each line's volume is weighed: the median, at least 1 unit. */
