@@ -6,7 +6,6 @@ import { withPageCache } from '../db/page-cache';
 import { onlyActualsAfter } from '../derived/actuals-after';
 import { derivedTable, need, type DerivedNeed } from '../derived/registry';
 import { defaultGroupLayoutOf, offerScoredItems } from '../review/group-layout';
-import { SALES_INPUT_JOIN } from './run-signals';
 import { runScorer, SCORING_VERSION, type RunScorer } from './score';
 
 /**
@@ -31,9 +30,9 @@ function runOutweighsTheRest(db: WritableDb, lines: number): boolean {
 }
 
 /**
- * The run being scored, which the SQL functions below ask. A run's scores are
- * written by one INSERT … SELECT that calls them per line, so no line crosses into
- * JavaScript as a row nor comes back as an insert (a third of the time at 1M lines).
+ * The run being scored, which the SQL function below asks. A run's scores are
+ * written by one INSERT … SELECT that asks each line's score, computed beforehand
+ * (score.ts), so no line crosses into JavaScript as a row nor comes back as an insert.
  */
 let scoring: RunScorer | null = null;
 const withScoringFunctions = new WeakSet<WritableDb>();
@@ -45,9 +44,7 @@ function scoringNow(): RunScorer {
 
 function registerScoringFunctions(db: WritableDb): void {
   if (withScoringFunctions.has(db)) return;
-  db.function('fwb_exception_score', (f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number) =>
-    scoringNow().scoreOf(f, lower, upper, si, itemKey, locationKey),
-  );
+  db.function('fwb_exception_score_of_line', (lineId: number) => scoringNow().scoreOfLine(lineId));
   withScoringFunctions.add(db);
 }
 
@@ -104,8 +101,8 @@ export const exceptionScores = derivedTable<number>({
         const written = db
           .prepare(
             `INSERT INTO line_exceptions (line_id, run_id, score)
-             SELECT l.line_id, l.run_id, fwb_exception_score(l.quantity, l.lower, l.upper, s.quantity, l.item_key, l.location_key)
-               FROM forecast_lines l ${SALES_INPUT_JOIN}
+             SELECT l.line_id, l.run_id, fwb_exception_score_of_line(l.line_id)
+               FROM forecast_lines l
               WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
           )
           .run(scorer.firstLine, scorer.lastLine, runId).changes;

@@ -1,6 +1,6 @@
 // What a run's exception scores are computed from, read column by column: the
 // per-item signals (history, run-rate, recent error, drift) once, into typed
-// arrays, then each line's volume handed over by a SQL aggregate walking the
+// arrays, then each line's inputs handed over by a SQL aggregate walking the
 // run's line id range (a run's lines are written together, so the table is read
 // in storage order, with no index look-up per line): no line becomes a row
 // object, and a 10M-line run fits in memory.
@@ -115,37 +115,42 @@ export function itemIndexOf(items: RunItemSignals, itemKey: number, locationKey:
   throw new Error(`Scoring found a line of item ${itemKey} at location ${locationKey} that the run's items lack.`);
 }
 
-/** Receives a line's larger of model quantity and sales input, and its item. */
-export type LineVolumeVisitor = (modelOrInput: number, itemKey: number, locationKey: number) => void;
-let visiting: LineVolumeVisitor | null = null;
-const withVolumeAggregate = new WeakSet<WritableDb>();
+/**
+ * Receives each line of the run with what its score is computed from: its id, model quantity, interval
+ * (null: none), sales input (null: none) and item.
+ */
+export type RunLineVisitor = (lineId: number, f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number) => void;
+let visiting: RunLineVisitor | null = null;
+const withLineAggregate = new WeakSet<WritableDb>();
 
 /**
- * Hands `visit` each line of the run (in no promised order), through a SQL
- * aggregate: half the time of reading the lines as rows. Checks that every line came.
+ * Hands `visit` each line of the run in line id order (the run's line id range read in storage order),
+ * through a SQL aggregate: half the time of reading the lines as rows. Checks that every line came.
  */
-export function forEachLineVolume(db: WritableDb, runId: number, items: RunItemSignals, visit: LineVolumeVisitor): void {
-  if (!withVolumeAggregate.has(db)) {
-    db.aggregate('fwb_each_line_volume', {
+export function forEachRunLine(db: WritableDb, runId: number, items: RunItemSignals, visit: RunLineVisitor): void {
+  if (!withLineAggregate.has(db)) {
+    db.aggregate('fwb_each_run_line', {
       start: 0,
-      // Three arguments after the running count (better-sqlite3 counts them from the function; its types know of one).
-      step: ((lines: number, modelOrInput: number, itemKey: number, locationKey: number) => {
-        if (!visiting) throw new Error('A line volume was handed over outside the rescoring of a run.');
-        visiting(modelOrInput, itemKey, locationKey);
+      // Seven arguments after the running count (better-sqlite3 counts them from the function; its types know of one).
+      step: ((lines: number, lineId: number, f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number) => {
+        if (!visiting) throw new Error('A line was handed over outside the rescoring of a run.');
+        visiting(lineId, f, lower, upper, si, itemKey, locationKey);
         return lines + 1;
-      }) as (lines: number, modelOrInput: number) => number,
+      }) as (lines: number, lineId: number) => number,
     });
-    withVolumeAggregate.add(db);
+    withLineAggregate.add(db);
   }
   let expected = 0;
   for (let i = 0; i < items.count; i++) expected += items.lines[i]!;
+  // A workbook without sales inputs (a first import, most workbooks) is read without a look-up per line for one.
+  const salesInputs = db.prepare('SELECT EXISTS (SELECT 1 FROM sales_inputs WHERE superseded_at IS NULL)').pluck().get() === 1;
   visiting = visit;
   try {
     // `+l.run_id`: the run's line id range read in storage order rather than through the run's index.
     const seen = db
       .prepare(
-        `SELECT fwb_each_line_volume(max(l.quantity, coalesce(s.quantity, 0)), l.item_key, l.location_key)
-           FROM forecast_lines l ${SALES_INPUT_JOIN} WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
+        `SELECT fwb_each_run_line(l.line_id, l.quantity, l.lower, l.upper, ${salesInputs ? 's.quantity' : 'NULL'}, l.item_key, l.location_key)
+           FROM forecast_lines l ${salesInputs ? SALES_INPUT_JOIN : ''} WHERE l.line_id BETWEEN ? AND ? AND +l.run_id = ?`,
       )
       .pluck()
       .get(items.firstLine, items.lastLine, runId) as number;

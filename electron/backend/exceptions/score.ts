@@ -8,7 +8,8 @@
 // arrays, one line's signals and reasons in reused typed arrays, never as objects.
 import type { ExceptionReason } from '../../../shared/domain';
 import type { WritableDb } from '../db/handles';
-import { forEachLineVolume, itemIndexOf, runItemSignals, type RunItemSignals } from './run-signals';
+import { medianVolumeOf } from './median';
+import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals } from './run-signals';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -185,7 +186,11 @@ export function scoreSignals(row: SignalRow, reference = 0): LineException {
   return { lineId: row.line_id, score: scored.score, reasons };
 }
 
-/** Scores a run's lines one at a time as SQL hands them over (exceptions/cache.ts), its items' signals and typical volume read first. */
+/**
+ * A run's lines scored in one read of them (exceptions/cache.ts writes the scores): its items' signals and
+ * typical volume read first, each line's score then computed from inputs held in typed arrays, so no line's
+ * score costs a call from SQL into JavaScript with its six inputs (about a second of a 1M-line import's warm-ups).
+ */
 export interface RunScorer {
   /** The run's first and last line id (0, -1: no lines) and its number of lines. */
   firstLine: number;
@@ -195,9 +200,9 @@ export interface RunScorer {
   reference: number;
   /** The items' signals the lines are scored with, kept for the reasons read later. */
   items: RunItemSignals;
-  /** Scores a line; its reasons are worked out when read, from the same inputs (exceptions/reasons.ts). */
-  scoreOf(f: number, lower: number | null, upper: number | null, si: number | null, itemKey: number, locationKey: number): number;
-  /** Per item of the run (all its locations together), once every line is scored: its lines and highest score, in item key order. */
+  /** The score of the run's line `lineId`; its reasons are worked out when read, from the same inputs (exceptions/reasons.ts). */
+  scoreOfLine(lineId: number): number;
+  /** Per item of the run (all its locations together): its lines and highest score, in item key order. */
   itemScores(): ScoredItems;
 }
 
@@ -208,43 +213,88 @@ export interface ScoredItems {
   maxScore: Float64Array;
 }
 
+/** The index of `lineId` among ascending `lineIds`, looked for from `hint` first (lines are asked in id order); -1 when absent. */
+function lineIndexOf(lineIds: Float64Array, lineId: number, hint: number): number {
+  if (hint < lineIds.length && lineIds[hint] === lineId) return hint;
+  let [lo, hi] = [0, lineIds.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineIds[mid]! < lineId) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < lineIds.length && lineIds[lo] === lineId ? lo : -1;
+}
+
 /**
- * The scorer of a run, or null when the run does not exist. Reads the lines once
- * for the run's typical volume (the median needs them all) before any is scored.
+ * The scorer of a run, or null when the run does not exist. Reads the lines once: their volumes give the run's
+ * typical volume (the median needs them all) and their inputs are kept to score every line once it is known.
  */
 export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   const items = runItemSignals(db, runId);
   if (!items) return null;
   let lines = 0;
   for (let i = 0; i < items.count; i++) lines += items.lines[i]!;
+  // Per line, in line id order; NaN where SQL has NULL (SQLite keeps no NaN, so NaN means NULL only).
+  const lineIds = new Float64Array(lines);
+  const model = new Float64Array(lines);
+  const lower = new Float64Array(lines);
+  const upper = new Float64Array(lines);
+  const salesInput = new Float64Array(lines);
+  const itemOf = new Int32Array(lines);
   const volumes = new Float64Array(lines);
   let at = 0;
   let i = -1;
-  forEachLineVolume(db, runId, items, (modelOrInput, itemKey, locationKey) => {
+  forEachRunLine(db, runId, items, (lineId, f, lo, up, si, itemKey, locationKey) => {
     // An item's lines come together (written together): the item is looked up when it changes.
     if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) i = itemIndexOf(items, itemKey, locationKey);
+    if (at > 0 && lineId <= lineIds[at - 1]!) throw new Error(`Scoring read run ${runId}'s lines out of id order, at line ${lineId}.`);
+    lineIds[at] = lineId;
+    model[at] = f;
+    lower[at] = lo ?? NaN;
+    upper[at] = up ?? NaN;
+    salesInput[at] = si ?? NaN;
+    itemOf[at] = i;
+    // The larger of the model and the sales input, then of that and the item's run-rate (lineVolume).
+    const modelOrInput = Math.max(f, si ?? 0);
     const runRate = items.runRate[i]!;
     volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
   });
-  const reference = medianVolume(volumes.sort());
-  i = -1;
-  let [runRate, errAbs, errAct]: (number | null)[] = [];
+  const reference = medianVolumeOf(volumes);
+  // The volumes are no longer needed once their median is known: their array takes the scores.
+  const scores = volumes;
   // Per item and location: the highest score of its lines (scores are at least 0).
   const maxScore = new Float64Array(items.count);
+  const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+  for (let k = 0; k < lines; k++) {
+    const it = itemOf[k]!;
+    scoreLine(
+      model[k]!,
+      orNull(lower[k]!),
+      orNull(upper[k]!),
+      orNull(salesInput[k]!),
+      orNull(items.runRate[it]!),
+      items.history[it]!,
+      orNull(items.errAbs[it]!),
+      orNull(items.errAct[it]!),
+      items.drift[it]!,
+      reference,
+    );
+    scores[k] = scored.score;
+    if (scored.score > maxScore[it]!) maxScore[it] = scored.score;
+  }
+  let next = 0;
   return {
     firstLine: items.firstLine,
     lastLine: items.lastLine,
     lines,
     reference,
     items,
-    scoreOf(f, lower, upper, si, itemKey, locationKey) {
-      if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) {
-        i = itemIndexOf(items, itemKey, locationKey);
-        [runRate, errAbs, errAct] = [items.runRate[i]!, items.errAbs[i]!, items.errAct[i]!].map((x) => (Number.isNaN(x) ? null : x));
-      }
-      scoreLine(f, lower, upper, si, runRate ?? null, items.history[i]!, errAbs ?? null, errAct ?? null, items.drift[i]!, reference);
-      if (scored.score > maxScore[i]!) maxScore[i] = scored.score;
-      return scored.score;
+    scoreOfLine(lineId) {
+      const k = lineIndexOf(lineIds, lineId, next);
+      // Read in the same transaction as the lines were: a line not among them is a bug.
+      if (k < 0) throw new Error(`Scoring was asked for line ${lineId}, which run ${runId}'s lines read before lack.`);
+      next = k + 1;
+      return scores[k]!;
     },
     itemScores() {
       // Locations of an item are adjacent in (item_key, location_key) order.
