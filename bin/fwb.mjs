@@ -2,11 +2,14 @@
 // fwb, the command line. Runs the bundle `npm run build` makes (out/cli) when it
 // is newer than every source file; otherwise the TypeScript sources through tsx,
 // so it also works right after `npm install` and while sources are being edited.
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import module, { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// Node's modules by getBuiltinModule, not imported: an ES import of node:fs builds its
+// ES facade, which reads every export, and so loads Node's whole streams stack.
+const { readFileSync, renameSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const module = process.getBuiltinModule('node:module');
+const { dirname, join } = process.getBuiltinModule('node:path');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
+const vm = process.getBuiltinModule('node:vm');
+const { createRequire } = module;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Node (22.1+) keeps what it compiles of the packages fwb requires and, without a current

@@ -39,13 +39,22 @@ const NOT_OURS_TO_LOAD = [
   'electron/cli/commands/export',
   // The whole contract: an accuracy call is validated with its own schemas (shared/contract-accuracy.ts).
   'shared/contract.ts',
+  // The hosts' file helpers and the worker host: fwb's backend runs in its own thread (backend/in-process.ts).
+  'electron/backend/host-entry.ts',
+  'electron/backend/worker/host.ts',
+  'electron/backend/imports/staging.ts',
+  'electron/backend/exports/folder.ts',
+  'electron/backend/db/restore-files.ts',
 ];
+/** Node's modules only other work needs: the staging's streams (checked as installed: tsx itself loads them). */
+const NOT_NODES_TO_LOAD = ['node:stream', 'node:stream/promises'];
 /** Packages only other commands use. */
 const HEAVY_PACKAGES = ['exceljs', 'echarts', 'papaparse', 'csv-stringify', 'csv-parse'];
 
 /**
  * Hooks in Node's module loaders that append each module's file to the file
- * FWB_TEST_MODULE_LOG names: ES modules as they load, CommonJS as required.
+ * FWB_TEST_MODULE_LOG names: ES modules as they load, CommonJS as required (Node's
+ * own modules by their node: names).
  */
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function load(url, context, nextLoad) {
@@ -62,7 +71,7 @@ const load = Module._load;
 Module._load = function (request, parent, isMain) {
   const exported = load.call(this, request, parent, isMain);
   try {
-    if (!request.startsWith('node:')) appendFileSync(process.env.FWB_TEST_MODULE_LOG, pathToFileURL(Module._resolveFilename(request, parent, isMain)).href + '\\n');
+    appendFileSync(process.env.FWB_TEST_MODULE_LOG, (request.startsWith('node:') ? request : pathToFileURL(Module._resolveFilename(request, parent, isMain)).href) + '\\n');
   } catch {}
   return exported;
 };
@@ -116,7 +125,7 @@ describe('fwb accuracy loads only what it answers with', () => {
     const { status, stderr, files } = sources('accuracy', '--db', path, '--json', ...args);
     expect(status, stderr).toBe(0);
     // The hook sees what the command runs on (so an empty list cannot pass for a slim one).
-    expect(files).toEqual(expect.arrayContaining(['electron/cli/commands/accuracy.ts', 'electron/backend/host-entry.ts', 'electron/backend/accuracy/handlers.ts', 'shared/contract-accuracy.ts']));
+    expect(files).toEqual(expect.arrayContaining(['electron/cli/commands/accuracy.ts', 'electron/backend/in-process.ts', 'electron/backend/accuracy/handlers.ts', 'shared/contract-accuracy.ts']));
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(files.filter((f) => NOT_OURS_TO_LOAD.some((prefix) => f.startsWith(prefix))).sort()).toEqual([]);
     expect(packagesIn(files)).toEqual([]);
@@ -127,6 +136,8 @@ describe('fwb accuracy loads only what it answers with', () => {
     expect(status, stderr).toBe(0);
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(packagesIn(files)).toEqual([]);
+    expect(files).toContain('node:fs');
+    expect(files.filter((f) => NOT_NODES_TO_LOAD.includes(f))).toEqual([]);
     // From the bundle (under `npm test`, built first), which bin/fwb.mjs compiles itself (to keep its code cache):
     // no file of out/cli is a module load of its own (a chunk would be, scripts/build-cli.mjs).
     expect(files.filter((f) => f.startsWith('out/cli/'))).toEqual([]);
