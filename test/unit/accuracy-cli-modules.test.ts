@@ -46,8 +46,8 @@ const NOT_OURS_TO_LOAD = [
   'electron/backend/exports/folder.ts',
   'electron/backend/db/restore-files.ts',
 ];
-/** Node's modules only other work needs: the staging's streams (checked as installed: tsx itself loads them). */
-const NOT_NODES_TO_LOAD = ['node:stream', 'node:stream/promises'];
+/** Node's modules only other work needs: the staging's streams, hashing and random ids (checked as installed: tsx itself loads them). */
+const NOT_NODES_TO_LOAD = ['node:stream', 'node:stream/promises', 'node:crypto'];
 /** Packages only other commands use. */
 const HEAVY_PACKAGES = ['exceljs', 'echarts', 'papaparse', 'csv-stringify', 'csv-parse'];
 
