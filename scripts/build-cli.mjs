@@ -56,6 +56,10 @@ const main = await build({
   ...shared,
   entryPoints: { main: 'electron/cli/main.ts' },
   format: 'cjs',
+  // Smaller to read and to check against its code cache on every call (0.74 MB instead of 1.2 MB);
+  // names kept, for the errors and classes that say theirs; main.cjs.map maps it back.
+  minify: true,
+  keepNames: true,
   outExtension: { '.js': '.cjs' },
   define: { 'import.meta.url': '__fwbBundleUrl' },
   // The bundle's code is ES modules' (strict), so the directive comes before the banner's line.
