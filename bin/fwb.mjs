@@ -65,7 +65,8 @@ async function runBundle(built, argv) {
   });
   const loaded = { exports: {} };
   script.runInThisContext().call(loaded.exports, loaded.exports, createRequire(bundle), loaded, bundle, cliDir);
-  const code = await loaded.exports.runCli(argv, { stdout: process.stdout, stderr: process.stderr });
+  // Its output goes straight to the process's descriptors (cli/io.ts, processIo), not through process.stdout.
+  const code = await loaded.exports.runCli(argv);
   if (cachePath && (cachedData === undefined || script.cachedDataRejected)) {
     try {
       const temporary = `${cachePath}.${process.pid}.tmp`;
@@ -85,5 +86,5 @@ else {
   const { register } = await import('tsx/esm/api');
   register();
   const { runCli } = await import('../electron/cli/main.ts');
-  process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = await runCli(argv);
 }

@@ -13,7 +13,7 @@
 // the top of the file, where ES modules would load every one of them on every
 // start (exceljs, ECharts, the CSV libraries for `fwb accuracy`). In the CommonJS
 // main.cjs that is esbuild's own way with them; the plugin below makes it so in the
-// worker's ES module too.
+// worker's ES module.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -48,13 +48,18 @@ const requiredWhenUsed = {
 // Nothing of an earlier layout (its chunks folder) stays behind to be mistaken for this one.
 rmSync(join(root, 'out', 'cli'), { recursive: true, force: true });
 
-const shared = { absWorkingDir: root, outdir: 'out/cli', bundle: true, splitting: false, platform: 'node', target: 'node20', plugins: [requiredWhenUsed], sourcemap: 'linked', metafile: true, logLevel: 'warning' };
+const shared = { absWorkingDir: root, outdir: 'out/cli', bundle: true, splitting: false, platform: 'node', target: 'node20', sourcemap: 'linked', metafile: true, logLevel: 'warning' };
 // The command line is CommonJS, compiled by bin/fwb.mjs itself so that it can keep V8's
 // code cache of what a command ran (Node's compile cache keeps only a file's top level).
 // `import.meta.url` (the worker files' places) is the bundle's own file URL there.
+// Packages and Node's modules stay plain externals: esbuild requires each where the module
+// importing it first runs, and names taken from them are read off the module itself (the
+// plugin's wrapper would copy every property of each, and copying node:util's loads its
+// diff, whose colours make process.stderr, and with it Node's streams).
 const main = await build({
   ...shared,
   entryPoints: { main: 'electron/cli/main.ts' },
+  external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
   format: 'cjs',
   // Smaller to read and to check against its code cache on every call (0.74 MB instead of 1.2 MB);
   // names kept, for the errors and classes that say theirs; main.cjs.map maps it back.
@@ -69,6 +74,7 @@ const main = await build({
 const worker = await build({
   ...shared,
   entryPoints: { 'parse-worker': 'electron/backend/imports/read/parse-worker.ts' },
+  plugins: [requiredWhenUsed],
   format: 'esm',
   // The `require` the modules above call: Node's own, for this file.
   banner: { js: "import { createRequire as __fwbCreateRequire } from 'node:module';\nconst require = __fwbCreateRequire(import.meta.url);" },

@@ -143,6 +143,31 @@ describe('fwb accuracy loads only what it answers with', () => {
     expect(files.filter((f) => f.startsWith('out/cli/'))).toEqual([]);
   });
 
+  /** Node's own internal modules one process loaded (process.moduleLoadList at its exit), without loader hooks: their thread loads Node's streams itself. */
+  function nodeInternals(args: string[]): { status: number | null; stderr: string; internals: string[] } {
+    const list = join(t.dir, `internals-${++calls}.txt`);
+    const preload = join(t.dir, 'internals.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
+    const r = spawnSync(process.execPath, ['--require', preload, ...args], { encoding: 'utf8', cwd: ROOT });
+    const internals = readFileSync(list, 'utf8').split('\n').filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+    return { status: r.status, stderr: r.stderr, internals };
+  }
+  /** Node's stream modules a process loaded beyond those every Node process loads (`node -e 0`). */
+  const streams = (internals: string[]) => {
+    const always = new Set(nodeInternals(['-e', '0']).internals);
+    return internals.filter((m) => m.startsWith('internal/streams/') && !always.has(m));
+  };
+
+  it("as installed: not even Node's streams (the answer goes straight to standard output; worker threads and hashing load when used)", () => {
+    const { status, stderr, internals } = nodeInternals([join(ROOT, 'bin', 'fwb.mjs'), 'accuracy', '--db', path, '--json', '--by', 'category']);
+    expect(status, stderr).toBe(0);
+    expect(internals).toContain('internal/util/parse_args/parse_args');
+    expect(streams(internals)).toEqual([]);
+    expect(internals.filter((m) => m === 'worker_threads' || m === 'crypto')).toEqual([]);
+    // The list would show them: a process that makes its standard output a stream loads them.
+    expect(streams(nodeInternals(['-e', 'process.stdout.write("")']).internals).length).toBeGreaterThan(0);
+  });
+
   it('the hooks would see them: an export to XLSX loads exceljs, and from the sources the exports', () => {
     const fromSources = sources('export', '--db', path, '--what', 'accuracy', '--by', 'planner', '--format', 'xlsx', '--out', join(t.dir, 'from-sources.xlsx'));
     expect(fromSources.status, fromSources.stderr).toBe(0);
