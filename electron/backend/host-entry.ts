@@ -2,18 +2,13 @@
 // host, fwb). A host gets a Backend: `call` for the contract's methods (api.ts),
 // `hostCall` for the trusted host's own (host-api.ts), `onEvent` for job events.
 // The app and the browser host run it in a worker thread (BackendHost); fwb runs
-// it in its own thread (openInProcess), since one command's call needs no other
-// thread and a thread's start would cost every command. The rest are the few
-// file helpers a host needs around the backend: staging uploads, the exports
-// folder it serves, the restore swap, the chain head's printed form, an import's field names.
+// it in its own thread (openInProcess, from in-process.ts, which fwb imports
+// directly so as to load none of the rest). The rest are the few file helpers a
+// host needs around the backend: staging uploads, the exports folder it serves,
+// the restore swap, the chain head's printed form, an import's field names.
 // Light on purpose: api.ts, host-api.ts and the workbook load on first use.
-import type { ApiError, BackendEvent, Result } from '../../shared/domain';
-import type { Grain } from '../../shared/period';
-import type { BackendContext } from './context';
-import type { HostScope } from './host-api';
-import { BackendStartError } from './worker/host';
-
 export { BackendHost, BackendStartError } from './worker/host';
+export { openInProcess, type Backend, type InProcessOptions } from './in-process';
 export type { DemoSeedOptions, WorkerInit } from './worker/protocol';
 export { sourceWorkerUrl } from './worker/worker-url';
 export { defaultStagingDir, discardStagingDir, stageCopy, stageStream } from './imports/staging';
@@ -27,78 +22,3 @@ export type { CheckReport } from './audit/check';
 export type { DemoSummary } from './demo/seed';
 export type { CommandSignIn } from './people/session';
 
-/** A running backend as a host sees it, wherever it runs. */
-export interface Backend {
-  call(method: string, payload: unknown): Promise<Result<unknown>>;
-  hostCall(method: string, payload: unknown): Promise<Result<unknown>>;
-  onEvent(listener: (event: BackendEvent) => void): () => void;
-  close(): Promise<void>;
-}
-
-export interface InProcessOptions {
-  dbPath: string;
-  /**
-   * 'write' opens (and migrates) the workbook; 'read' only looks, never changing
-   * the file nor leaving files beside it; 'none' opens nothing, for host calls
-   * about files (restore, demo).
-   */
-  access: 'write' | 'read' | 'none';
-  /** Grain of a workbook this creates. */
-  grain?: Grain;
-  /** Who this is, for others' busy messages. */
-  program?: string;
-}
-
-/** The backend in this thread, on the workbook at `dbPath`. Rejects with BackendStartError, as a worker's start does, where the file cannot be opened. */
-export async function openInProcess(options: InProcessOptions): Promise<Backend> {
-  const listeners = new Set<(event: BackendEvent) => void>();
-  const emit = (event: BackendEvent) => {
-    for (const listener of listeners) listener(event);
-  };
-  const now = () => new Date();
-  let ctx: BackendContext | null = null;
-  let closeDb = () => {};
-  if (options.access !== 'none') {
-    try {
-      if (options.access === 'read') {
-        const { openReadOnly } = await import('./db/read-only');
-        const opened = await openReadOnly(options.dbPath);
-        ctx = { db: opened.db, path: options.dbPath, now, emit, stagingDir: '', program: options.program };
-        closeDb = () => opened.close();
-      } else {
-        const { openWorkbook } = await import('./db/open');
-        const opened = await openWorkbook(options.dbPath, { grain: options.grain });
-        ctx = { db: opened.db, path: options.dbPath, now, emit, stagingDir: '', program: options.program };
-        closeDb = () => opened.close();
-      }
-    } catch (err) {
-      throw new BackendStartError(await asApiError(err, options.dbPath));
-    }
-  }
-  const scope: HostScope = { path: options.dbPath, emit, now, ctx };
-  return {
-    async call(method, payload) {
-      if (!ctx) return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'No workbook is open.' } };
-      const { dispatch } = await import('./api');
-      return dispatch(ctx, method, payload);
-    },
-    async hostCall(method, payload) {
-      const { hostDispatch } = await import('./host-api');
-      return hostDispatch(scope, method, payload);
-    },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      closeDb();
-    },
-  };
-}
-
-/** An error met opening a workbook, as a sentence: SQLite's "locked" names what holds the file where it can. */
-async function asApiError(err: unknown, path: string): Promise<ApiError> {
-  const { isSqliteBusy, toApiError } = await import('./errors');
-  if (isSqliteBusy(err)) return toApiError((await import('./db/busy')).busyErrorAt(path));
-  return toApiError(err);
-}

@@ -6,7 +6,7 @@
 import type { RequestOf, ResponseOf } from '../../shared/contract';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import type { MethodName } from '../../shared/methods';
-import type { Backend, InProcessOptions } from '../backend/host-entry';
+import type { Backend, InProcessOptions } from '../backend/in-process';
 
 /** The backend said no: its ApiError, for fwb to word and give an exit code. */
 export class BackendRefusal extends Error {
@@ -21,8 +21,9 @@ export class Client {
 
   /** Opens the workbook (see InProcessOptions for `access`); a refusal to open is a BackendRefusal. */
   static async open(options: InProcessOptions): Promise<Client> {
-    // Loaded here: `fwb --help` and usage errors never load the backend.
-    const { openInProcess, BackendStartError } = await import('../backend/host-entry');
+    // Loaded here: `fwb --help` and usage errors never load the backend. The in-process
+    // entry, not host-entry.ts: none of the worker host and the hosts' file helpers.
+    const { openInProcess, BackendStartError } = await import('../backend/in-process');
     try {
       return new Client(await openInProcess({ program: 'fwb', ...options }));
     } catch (err) {

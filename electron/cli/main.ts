@@ -2,7 +2,7 @@
 import { BackendRefusal } from './client';
 import { ACCURACY_USAGE, BACKUP_USAGE, CHECK_USAGE, DEMO_USAGE, EXPORT_USAGE, IMPORT_USAGE, RESTORE_USAGE, SIMULATE_USAGE, SYNC_USAGE, TEAM_USAGE, VALUE_USAGE } from './usage';
 import { withCliHint } from './hints';
-import { EXIT, UsageError, type CliIo, type ExitCode } from './io';
+import { EXIT, processIo, UsageError, type CliIo, type ExitCode } from './io';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], io: CliIo) => Promise<ExitCode> }> = {
   // Each command's module (and the backend it pulls in) loads only when it runs.
@@ -32,7 +32,8 @@ Run "fwb <command> --help" for a command's options.
 Exit codes: 0 done, 1 failed, 2 usage error, 3 input rejected.
 `;
 
-export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+/** Runs one fwb command; `io` defaults to the process's own output (processIo), as bin/fwb.mjs runs it. */
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(HELP);

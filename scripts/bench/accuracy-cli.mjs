@@ -28,7 +28,7 @@ const spread = (values, fmt) => (values.length > 1 ? `${fmt(Math.min(...values))
 
 /** bin/fwb.mjs runs the bundle only while it is newer than the sources: build it when it is not, so the calls time what users run. */
 function ensureBundle(root, log) {
-  const bundle = join(root, 'out', 'cli', 'main.js');
+  const bundle = join(root, 'out', 'cli', 'main.cjs');
   const newest = (path) => {
     const st = statSync(path);
     if (!st.isDirectory()) return st.mtimeMs;

@@ -39,13 +39,22 @@ const NOT_OURS_TO_LOAD = [
   'electron/cli/commands/export',
   // The whole contract: an accuracy call is validated with its own schemas (shared/contract-accuracy.ts).
   'shared/contract.ts',
+  // The hosts' file helpers and the worker host: fwb's backend runs in its own thread (backend/in-process.ts).
+  'electron/backend/host-entry.ts',
+  'electron/backend/worker/host.ts',
+  'electron/backend/imports/staging.ts',
+  'electron/backend/exports/folder.ts',
+  'electron/backend/db/restore-files.ts',
 ];
+/** Node's modules only other work needs: the staging's streams, hashing and random ids (checked as installed: tsx itself loads them). */
+const NOT_NODES_TO_LOAD = ['node:stream', 'node:stream/promises', 'node:crypto'];
 /** Packages only other commands use. */
 const HEAVY_PACKAGES = ['exceljs', 'echarts', 'papaparse', 'csv-stringify', 'csv-parse'];
 
 /**
  * Hooks in Node's module loaders that append each module's file to the file
- * FWB_TEST_MODULE_LOG names: ES modules as they load, CommonJS as required.
+ * FWB_TEST_MODULE_LOG names: ES modules as they load, CommonJS as required (Node's
+ * own modules by their node: names).
  */
 const HOOKS = `import { appendFileSync } from 'node:fs';
 export async function load(url, context, nextLoad) {
@@ -62,7 +71,7 @@ const load = Module._load;
 Module._load = function (request, parent, isMain) {
   const exported = load.call(this, request, parent, isMain);
   try {
-    if (!request.startsWith('node:')) appendFileSync(process.env.FWB_TEST_MODULE_LOG, pathToFileURL(Module._resolveFilename(request, parent, isMain)).href + '\\n');
+    appendFileSync(process.env.FWB_TEST_MODULE_LOG, (request.startsWith('node:') ? request : pathToFileURL(Module._resolveFilename(request, parent, isMain)).href) + '\\n');
   } catch {}
   return exported;
 };
@@ -116,7 +125,7 @@ describe('fwb accuracy loads only what it answers with', () => {
     const { status, stderr, files } = sources('accuracy', '--db', path, '--json', ...args);
     expect(status, stderr).toBe(0);
     // The hook sees what the command runs on (so an empty list cannot pass for a slim one).
-    expect(files).toEqual(expect.arrayContaining(['electron/cli/commands/accuracy.ts', 'electron/backend/host-entry.ts', 'electron/backend/accuracy/handlers.ts', 'shared/contract-accuracy.ts']));
+    expect(files).toEqual(expect.arrayContaining(['electron/cli/commands/accuracy.ts', 'electron/backend/in-process.ts', 'electron/backend/accuracy/handlers.ts', 'shared/contract-accuracy.ts']));
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(files.filter((f) => NOT_OURS_TO_LOAD.some((prefix) => f.startsWith(prefix))).sort()).toEqual([]);
     expect(packagesIn(files)).toEqual([]);
@@ -127,9 +136,36 @@ describe('fwb accuracy loads only what it answers with', () => {
     expect(status, stderr).toBe(0);
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(packagesIn(files)).toEqual([]);
-    // From the bundle (under `npm test`, built first), one file: a chunk is a load of its own (scripts/build-cli.mjs).
-    const bundle = files.filter((f) => f.startsWith('out/cli/'));
-    if (bundle.length > 0) expect(bundle).toEqual(['out/cli/main.js']);
+    expect(files).toContain('node:fs');
+    expect(files.filter((f) => NOT_NODES_TO_LOAD.includes(f))).toEqual([]);
+    // From the bundle (under `npm test`, built first), which bin/fwb.mjs compiles itself (to keep its code cache):
+    // no file of out/cli is a module load of its own (a chunk would be, scripts/build-cli.mjs).
+    expect(files.filter((f) => f.startsWith('out/cli/'))).toEqual([]);
+  });
+
+  /** Node's own internal modules one process loaded (process.moduleLoadList at its exit), without loader hooks: their thread loads Node's streams itself. */
+  function nodeInternals(args: string[]): { status: number | null; stderr: string; internals: string[] } {
+    const list = join(t.dir, `internals-${++calls}.txt`);
+    const preload = join(t.dir, 'internals.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
+    const r = spawnSync(process.execPath, ['--require', preload, ...args], { encoding: 'utf8', cwd: ROOT });
+    const internals = readFileSync(list, 'utf8').split('\n').filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+    return { status: r.status, stderr: r.stderr, internals };
+  }
+  /** Node's stream modules a process loaded beyond those every Node process loads (`node -e 0`). */
+  const streams = (internals: string[]) => {
+    const always = new Set(nodeInternals(['-e', '0']).internals);
+    return internals.filter((m) => m.startsWith('internal/streams/') && !always.has(m));
+  };
+
+  it("as installed: not even Node's streams (the answer goes straight to standard output; worker threads and hashing load when used)", () => {
+    const { status, stderr, internals } = nodeInternals([join(ROOT, 'bin', 'fwb.mjs'), 'accuracy', '--db', path, '--json', '--by', 'category']);
+    expect(status, stderr).toBe(0);
+    expect(internals).toContain('internal/util/parse_args/parse_args');
+    expect(streams(internals)).toEqual([]);
+    expect(internals.filter((m) => m === 'worker_threads' || m === 'crypto')).toEqual([]);
+    // The list would show them: a process that makes its standard output a stream loads them.
+    expect(streams(nodeInternals(['-e', 'process.stdout.write("")']).internals).length).toBeGreaterThan(0);
   });
 
   it('the hooks would see them: an export to XLSX loads exceljs, and from the sources the exports', () => {

@@ -16,6 +16,8 @@ const SOURCE = /\.(ts|tsx|mts|mjs|js)$/;
 
 /** The one backend module a host may import: it opens a workbook and answers calls, in process or in the worker. */
 export const HOST_ENTRY = 'electron/backend/host-entry.ts';
+/** Its in-process part alone (which it re-exports), for fwb: a command loads none of the worker host nor the file helpers. */
+export const IN_PROCESS_ENTRY = 'electron/backend/in-process.ts';
 
 type Layer = 'shared' | 'renderer' | 'preload' | 'cli' | 'main' | 'web' | 'backend' | 'team';
 
@@ -30,7 +32,7 @@ const LAYERS: [prefix: string, layer: Layer][] = [
   ['electron/team/', 'team'],
 ];
 
-const HOST_MAY_USE = (own: Layer) => (to: string, toLayer: Layer | null) => toLayer === own || toLayer === 'shared' || to === HOST_ENTRY;
+const HOST_MAY_USE = (own: Layer) => (to: string, toLayer: Layer | null) => toLayer === own || toLayer === 'shared' || to === HOST_ENTRY || to === IN_PROCESS_ENTRY;
 
 /** Which of our modules a layer may import (a repo path and its layer). */
 const ALLOWED: Record<Layer, (to: string, toLayer: Layer | null) => boolean> = {
@@ -108,6 +110,7 @@ describe('layering', () => {
     expect(ours.length).toBeGreaterThan(500);
     expect(ours).toContainEqual({ from: 'renderer/api.ts', to: 'shared/contract.ts' });
     expect(existsSync(join(ROOT, HOST_ENTRY))).toBe(true);
+    expect(existsSync(join(ROOT, IN_PROCESS_ENTRY))).toBe(true);
     expect(unresolved).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
 // same as drawing items with replacement, and needs only the groups' sums.
 // The same seed gives the same interval.
 import type { Interval, Metric } from '../../../shared/accuracy';
+import { DEFAULT_WEIGHTS } from './bootstrap-table';
 import { ITEM_GROUPS } from './cube';
 import { fvaOf, metricValue } from './metrics';
 
@@ -41,9 +42,16 @@ export function bootstrapWeights(seed = DEFAULT_SEED, resamples = BOOTSTRAP_RESA
   let weights = drawn.get(key);
   if (!weights) {
     if (drawn.size >= 16) drawn.clear();
-    drawn.set(key, (weights = drawWeights(seed, resamples, groups)));
+    const isDefault = seed === DEFAULT_SEED && resamples === BOOTSTRAP_RESAMPLES && groups === ITEM_GROUPS;
+    drawn.set(key, (weights = isDefault ? keptDefaultWeights() : drawWeights(seed, resamples, groups)));
   }
   return weights;
+}
+
+/** The default weights from their kept table (bootstrap-table.ts, the same bytes drawWeights gives): a cold draw is ~10 ms of a fwb call. */
+function keptDefaultWeights(): Uint8Array[] {
+  const flat = Buffer.from(DEFAULT_WEIGHTS, 'base64');
+  return Array.from({ length: BOOTSTRAP_RESAMPLES }, (_, b) => flat.subarray(b * ITEM_GROUPS, (b + 1) * ITEM_GROUPS));
 }
 
 /**
@@ -53,7 +61,7 @@ export function bootstrapWeights(seed = DEFAULT_SEED, resamples = BOOTSTRAP_RESA
  * the same order, without a call per draw (every fwb accuracy call, a process of its own, draws
  * all 32 000 afresh).
  */
-function drawWeights(seed: number, resamples: number, groups: number): Uint8Array[] {
+export function drawWeights(seed: number, resamples: number, groups: number): Uint8Array[] {
   const flat = new Uint8Array(resamples * groups);
   let a = seed >>> 0;
   for (let i = 0; i < flat.length; i++) {

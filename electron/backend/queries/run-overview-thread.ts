@@ -7,7 +7,7 @@
 // The thread is the import's parse worker started for this task (parse-worker.ts),
 // so each build that has the one has the other.
 import Database from 'better-sqlite3';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { readSourceStamp, type SourceName, type SourceStamp } from '../derived/sources';
 import { parseWorkerFile } from '../imports/read/worker-file';
@@ -58,6 +58,8 @@ export function startOverviewThread(db: WritableDb, runId: number, sources: read
   const lines = db.prepare('SELECT count(*) FROM (SELECT 1 FROM forecast_lines WHERE run_id = ? LIMIT ?)').pluck().get(runId, threadFrom) as number;
   if (lines < threadFrom) return;
   try {
+    // node:worker_threads taken here, not when this module loads: it loads Node's streams, and a read never starts a thread.
+    const { MessageChannel, Worker } = process.getBuiltinModule('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
     const done = new Int32Array(new SharedArrayBuffer(4));
     const task: OverviewTask = { task: 'run-overview', path: db.name, runId, sources, port: port2, done };
@@ -79,7 +81,7 @@ export function takeOverviewFromThread<T>(db: WritableDb, runId: number, now: So
   pending.delete(db);
   try {
     if (Atomics.wait(p.done, 0, 0, WAIT_MS) === 'timed-out') return null;
-    const answer = receiveMessageOnPort(p.port)?.message as Answer<T> | undefined;
+    const answer = process.getBuiltinModule('node:worker_threads').receiveMessageOnPort(p.port)?.message as Answer<T> | undefined;
     if (!answer || 'error' in answer) return null;
     // Read at another state of the workbook (another program wrote in between): not the overview of `now`.
     return JSON.stringify(answer.stamp) === JSON.stringify(now) ? answer.overview : null;

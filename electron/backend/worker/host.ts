@@ -1,16 +1,12 @@
 // Runs the backend in a worker thread and relays calls and events. Electron's main
 // process and the browser host both use this; neither touches SQLite itself.
 import { Worker } from 'node:worker_threads';
-import type { ApiError, BackendEvent, Result } from '../../../shared/domain';
+import type { BackendEvent, Result } from '../../../shared/domain';
 import type { HostToWorker, WorkerInit, WorkerToHost } from './protocol';
 import { defaultStagingDir } from '../imports/staging';
+import { BackendStartError } from './start-error';
 
-export class BackendStartError extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message);
-    this.name = 'BackendStartError';
-  }
-}
+export { BackendStartError };
 
 export class BackendHost {
   private nextId = 1;

@@ -16,7 +16,6 @@
 // is an interrupted import; its rows are cleared at the next opening for writing,
 // or when an import starts.
 import { hostname } from 'node:os';
-import { threadId } from 'node:worker_threads';
 import type { Db } from '../../db/open';
 import { WorkbenchError } from '../../errors';
 
@@ -72,7 +71,10 @@ export function readImportRecords(db: Db): ImportRecord[] {
   return rows.map((r) => ({ ...r, runIds: JSON.parse(r.runIds) as number[] }));
 }
 
-const isOurs = (r: ImportRecord) => r.host === hostname() && r.pid === process.pid && r.thread === threadId;
+/** This thread's id, taken when asked: node:worker_threads loads Node's streams, which a read (fwb accuracy) never needs. */
+const threadId = () => process.getBuiltinModule('node:worker_threads').threadId;
+
+const isOurs = (r: ImportRecord) => r.host === hostname() && r.pid === process.pid && r.thread === threadId();
 
 function processAlive(pid: number): boolean {
   try {
@@ -84,7 +86,7 @@ function processAlive(pid: number): boolean {
 }
 
 export function isAbandoned(r: ImportRecord, now = Date.now()): boolean {
-  if (r.host === hostname() && r.pid === process.pid && r.thread === threadId) return !running.has(r.batchId);
+  if (r.host === hostname() && r.pid === process.pid && r.thread === threadId()) return !running.has(r.batchId);
   if (now - Date.parse(r.heartbeatAt ?? r.startedAt) > STALE_MS) return true;
   return r.host === hostname() && r.pid !== process.pid && !processAlive(r.pid);
 }
@@ -174,7 +176,7 @@ export class ImportReservation {
     db.prepare(
       `INSERT INTO imports_in_progress (batch_id, kind, file_name, sha256, started_at, started_by, program, pid, host, thread, heartbeat_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(batchId, start.kind, start.fileName, start.sha256, start.startedAt, start.startedBy, start.program, process.pid, hostname(), threadId, at);
+    ).run(batchId, start.kind, start.fileName, start.sha256, start.startedAt, start.startedBy, start.program, process.pid, hostname(), threadId(), at);
     running.add(batchId);
     return new ImportReservation(batchId);
   }
