@@ -28,7 +28,7 @@ function consistencyText(m: ValueMeasures): string {
 
 /** The columns after the row's name, in the order of `valueCells`. */
 const MEASURE_COLUMNS: ReportTable['columns'] = [
-  { head: 'Cycle time', kind: 'keep' },
+  { head: 'Cycle time' },
   { head: 'Lines', kind: 'num' },
   { head: 'Touch rate', kind: 'num' },
   { head: 'Top exceptions', kind: 'num' },
@@ -76,7 +76,13 @@ export function valueAnswer(r: ValueReport): Phrase[] {
   if (m.touch.lines === 0) return ['No forecast lines yet: the value of planning is measured once a run has been imported and decided.'];
   const cycle = m.cycle?.hours != null ? `Median cycle time ${hoursText(m.cycle.hours)} from first import to release${m.cycle.open ? ' (some runs still open)' : ''}` : 'No run has been released yet, so there is no cycle time';
   const helped = m.exceptions.known > 0 ? `; acting helped on ${valueRateText(m.exceptions.helpRate)} of the ${formatCount(m.exceptions.known)} with an actual` : '';
-  const perHour = m.valuePerHour.perHour === null ? 'no decision time recorded yet' : `${formatNumber(m.valuePerHour.perHour, 1)} units of error avoided per hour of decisions (${hoursText(m.valuePerHour.hours, 2)})`;
+  const v = m.valuePerHour;
+  const perHour =
+    v.perHour === null
+      ? 'no decision time recorded yet'
+      : v.perHour >= 0
+        ? `${formatNumber(v.perHour, 1)} units of error avoided per hour of decisions (${hoursText(v.hours, 2)})`
+        : `overrides added ${formatNumber(-v.perHour, 1)} units of error per hour of decisions (${hoursText(v.hours, 2)}) against the model alone`;
   const spread = m.consistency.iqrPct === null ? 'too few similar exceptions overridden by two planners to judge consistency' : `planners facing similar exceptions differ by an IQR of ${formatNumber(m.consistency.iqrPct, 1)} pts`;
   return [
     `${cycle}. Planners overrode ${valueRateText(m.touch.rate)} of ${countOf(m.touch.lines, 'line')} and acted on ${valueRateText(m.exceptions.hitRate)} of the ${formatCount(m.exceptions.top)} top exceptions${helped}. ` +
@@ -118,8 +124,9 @@ export function valueTrendChart(r: ValueReport, grain: Grain = 'month'): ValueTr
       { axis: 'pct', name: 'Top exceptions acted on %', data: r.rows.map((x) => pctPoint(x.exceptions.hitRate)) },
       { axis: 'pct', name: 'Acting helped %', data: r.rows.map((x) => pctPoint(x.exceptions.helpRate)) },
       { axis: 'pct', name: 'Escalated %', data: r.rows.map((x) => pctPoint(x.escalation.rate)) },
-      { axis: 'hours', name: 'Cycle time (h)', data: r.rows.map((x) => roundTo(x.cycle?.hours ?? null, 1)) },
+      // A run not released yet has no cycle time to plot (its hours so far are in the table).
+      { axis: 'hours', name: 'Cycle time of released runs (h)', data: r.rows.map((x) => (x.cycle?.open === false ? roundTo(x.cycle.hours, 1) : null)) },
     ],
-    description: `Line chart over ${countOf(labels.length, 'run')} from ${labels[0] ?? NO_VALUE} to ${labels.at(-1) ?? NO_VALUE}: touch rate, top exceptions acted on, acting helped and escalation rate in % on the left axis, cycle time in hours as bars on the right axis.`,
+    description: `Line chart over ${countOf(labels.length, 'run')} from ${labels[0] ?? NO_VALUE} to ${labels.at(-1) ?? NO_VALUE}: touch rate, top exceptions acted on, acting helped and escalation rate in % on the left axis, cycle time of the released runs in hours as bars on the right axis.`,
   };
 }
