@@ -125,26 +125,32 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
   const where = lineWhere(filter);
   const params: Record<string, unknown> = { ...where.params };
   const dims = [...new Set(dimensions)];
-  const dimSql = dims.map((d, n) => `${dimensionSql(db, d, params, n)} AS d${n}`);
+  const dimParams: Record<string, unknown> = {};
+  const dimSql = dims.map((d, n) => `${dimensionSql(db, d, dimParams, n)} AS d${n}`);
   const needsScale = metric === 'mase';
   // Each run's origin bucket, looked up here: joined in SQL, it led the plan to scan lines per run and sort them all by line id after.
   const originBucketOf = new Map(runs.map((r) => [r.run_id, bucketKeyOf(r.origin, r.grain)]));
-  // Per item first: its group and dimensions, once per item rather than per line.
+  // Per item first, in memory: its group, category, ABC class and dimensions, once per item. Read per line,
+  // they were four strings a row, most of the read's time at 1 M lines.
+  type ItemFacts = { grp: number; category: string | null; abc: string | null; dims: unknown[]; thresholds?: [number, number] };
+  const items = new Map<number, ItemFacts>();
+  for (const row of db
+    .prepare(`SELECT i.item_key, ${itemGroupSql('i.item_key')}, i.category, i.abc_class${dimSql.map((x) => `, ${x}`).join('')} FROM items i`)
+    .raw()
+    .iterate(dimParams) as Iterable<unknown[]>) {
+    items.set(row[0] as number, { grp: row[1] as number, category: row[2] as string | null, abc: row[3] as string | null, dims: row.slice(4) });
+  }
   const sql = `
-WITH ${needsScale ? `${scaleCte(db, filter)},` : ''}
-  item_facts AS MATERIALIZED (
-    SELECT i.item_key, ${itemGroupSql('i.item_key')} AS grp, i.category AS category, i.abc_class AS abc${dimSql.map((s) => `, ${s}`).join('')} FROM items i)
+${needsScale ? `WITH ${scaleCte(db, filter)}` : ''}
 SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_quantity, fl.quantity), a.quantity, si.quantity,
-       ${needsScale ? 'sc.scale' : 'NULL'}, it.grp,
+       ${needsScale ? 'sc.scale' : 'NULL'}, fl.item_key,
        fl.item_key * @seriesBase + fl.location_key, fl.lag,
        CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
-       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END,
-       it.category, it.abc${dims.map((_, n) => `, it.d${n}`).join('')}
+       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END
   FROM forecast_lines fl
   JOIN forecast_runs r ON r.run_id = fl.run_id
   JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
   JOIN items i ON i.item_key = fl.item_key
-  JOIN item_facts it ON it.item_key = fl.item_key
   LEFT JOIN line_state ls ON ls.line_id = fl.line_id
   LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
   LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
@@ -202,23 +208,26 @@ SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_qu
     facts.actual[i] = r[6] as number;
     facts.sales[i] = r[7] === null ? NaN : (r[7] as number);
     facts.scale[i] = r[8] === null ? NaN : (r[8] as number);
-    facts.group[i] = r[9] as number;
+    const item = items.get(r[9] as number)!;
+    facts.group[i] = item.grp;
     // Both benchmarks, as the cube has them: the actual of the origin's bucket, and of the period whole seasons back.
     const series = r[10] as number;
     facts.hasBench[i] = hasActual(series, facts.originBucket[i]!) && hasActual(series, seasonsBack(facts.period[i]!, seasonsForLag(r[11] as number, grain), grain)) ? 1 : 0;
     planner.code(i, r[12]);
     reason.code(i, r[13]);
-    const category = r[14] as string | null;
-    const abcClass = r[15] as string | null;
-    const key = `${category}\u0000${abcClass}`;
-    let t = thresholds.get(key);
+    let t = item.thresholds;
     if (!t) {
-      const p = resolve({ category, abcClass });
-      thresholds.set(key, (t = [p.approvalPct ?? NaN, p.approvalUnits ?? NaN]));
+      const key = `${item.category}\u0000${item.abc}`;
+      t = thresholds.get(key);
+      if (!t) {
+        const p = resolve({ category: item.category, abcClass: item.abc });
+        thresholds.set(key, (t = [p.approvalPct ?? NaN, p.approvalUnits ?? NaN]));
+      }
+      item.thresholds = t;
     }
     facts.approvalPct[i] = t[0];
     facts.approvalUnits[i] = t[1];
-    for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, r[16 + d]);
+    for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, item.dims[d]);
     i++;
   }
   return i === capacity ? facts : trimmed(facts, i);
