@@ -17,6 +17,7 @@ import { exceptionScoresOf } from './exceptions/cache';
 import { defaultGroupLayoutOf } from './review/group-layout';
 import { IMPORT_EFFECTS, UNDO_EFFECTS } from './imports/effects';
 import { runOverviewOf } from './queries/run-overview';
+import { allRunScores, governanceNeeds } from './governance/needs';
 
 // The handlers' modules load on a method's first call, not with the table: each
 // fwb command is a process of its own, and every module it loads is start-up
@@ -35,11 +36,6 @@ const session = () => import('./people/session');
 /** The scores of the run a page of the worklist shows (and its default grouped layout, laid out from them). */
 const runScores = (req: { runId: number }) => [exceptionScoresOf(req.runId), defaultGroupLayoutOf(req.runId)];
 const cube = [need(accuracyCube)];
-const allRunIds = (db: ReadableDb) => db.prepare('SELECT run_id FROM forecast_runs ORDER BY run_id').pluck().all() as number[];
-/** Every run's exception scores: the value measures read the top exceptions from them. */
-const allRunScores = (db: ReadableDb) => allRunIds(db).map(exceptionScoresOf);
-/** The governance report reads the cube, and its value section every run's scores. */
-const governanceNeeds = (db: ReadableDb) => [...cube, ...allRunScores(db)];
 /** Exports of accuracy figures read the cube, and of the governance report what the report reads. */
 const exportNeeds = (req: { what: string }, db: ReadableDb) => (req.what === 'governance' ? governanceNeeds(db) : req.what === 'accuracy' ? cube : []);
 

@@ -2,15 +2,20 @@
 // item 4): the same measures as getValueMeasures / `fwb value`, per run and per
 // planner, on screen (the sections) and in the exported HTML, on the hand-built
 // workbook whose figures test/unit/value-measures.test.ts recomputes by hand.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendContext } from '../../electron/backend/context';
+import { openWorkbook } from '../../electron/backend/db/open';
+import { generateDemo } from '../../electron/backend/demo/generate';
+import { runCli } from '../../electron/cli/main';
 import { governanceHtml } from '../../electron/backend/governance/html';
 import { GOVERNANCE_QUESTIONS, type GovernanceReport } from '../../shared/governance';
 import { governanceSections, phraseText, type ReportTable } from '../../shared/governance-sections';
 import type { ValueReport } from '../../shared/value';
 import { ok } from '../helpers/api';
 import { valueWorkbook } from '../helpers/value-workbook';
-import { tempDir } from '../helpers/workbook';
+import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const withoutTime = ({ generatedAt: _, ...rest }: ValueReport) => rest;
 
@@ -68,4 +73,31 @@ describe('the governance report’s value section', () => {
     expect(html).toContain('median 42.0 h, some open');
     expect(html).toMatch(/<td[^>]*>6\.0 h \(open\)<\/td>/);
   });
+});
+
+describe('fwb export --what governance on a workbook whose exceptions were never scored', () => {
+  it('scores them first, so question 8 counts the top exceptions as getValueMeasures does', async () => {
+    const t = tempDir('fwb-gov-value-cli-');
+    try {
+      const path = join(t.dir, 'demo.sqlite');
+      const { db } = await openWorkbook(path, { now: FIXED_NOW });
+      generateDemo(db, { items: 40, seed: 7 });
+      expect(db.prepare('SELECT count(*) FROM line_exceptions').pluck().get()).toBe(0);
+      db.close();
+      const out = join(t.dir, 'report.html');
+      let stderr = '';
+      const status = await runCli(['export', '--db', path, '--what', 'governance', '--format', 'html', '--out', out], { stdout: { write: () => {} }, stderr: { write: (x: string) => (stderr += x) } });
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      const html = readFileSync(out, 'utf8');
+      const again = await openWorkbook(path, { now: FIXED_NOW });
+      const ctx: BackendContext = { db: again.db, path, now: FIXED_NOW, emit: () => {}, stagingDir: t.dir };
+      const measures = await ok(ctx, 'getValueMeasures', { by: 'run' });
+      again.db.close();
+      expect(measures.overall.exceptions.top).toBeGreaterThan(0);
+      expect(html).toContain(`of the ${measures.overall.exceptions.top.toLocaleString('en-US')} top exceptions`);
+    } finally {
+      t.cleanup();
+    }
+  }, 120_000);
 });
