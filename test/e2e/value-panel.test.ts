@@ -4,12 +4,12 @@
 // labelled, the tab is reached by keyboard, and the governance report shows the
 // same figures under its question 8. Screenshots go to test-results/shots.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GOVERNANCE_QUESTIONS } from '../../shared/governance';
 import type { ValueMeasures, ValueReport } from '../../shared/value';
-import { appInBrowser, callApi, MARIA, ROOT, type AppInBrowser } from './browser';
+import { ANA, appInBrowser, callApi, MARIA, ROOT, type AppInBrowser } from './browser';
 
 const SHOTS = join(ROOT, 'test-results', 'shots');
 
@@ -156,6 +156,32 @@ describe('the Value panel on the demo workbook', () => {
     await q8.scrollIntoViewIfNeeded();
     mkdirSync(SHOTS, { recursive: true });
     await q8.screenshot({ path: join(SHOTS, 'governance-report-value-demo.png') });
+    expect(app.problems).toEqual([]);
+  });
+});
+
+describe('the Value panel on a workbook with items but no forecast yet', () => {
+  const app = appInBrowser({
+    workbook: (dir) => {
+      const db = join(dir, 'items-only.sqlite');
+      const csv = join(dir, 'items.csv');
+      writeFileSync(csv, 'item_id,name,category\nSKU-1,Cola,Beverages\nSKU-2,Crisps,Snacks\n');
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'items', csv], { encoding: 'utf8', cwd: ROOT });
+      if (r.status !== 0) throw new Error(`the items could not be imported: ${r.stderr}`);
+      return db;
+    },
+    as: ANA,
+    timeout: 60_000,
+  });
+
+  it('says in sentences that there is nothing to measure yet, with no table or chart', async () => {
+    await app.page.goto(`${app.host.url}#/governance`);
+    await app.page.getByRole('tab', { name: 'Value' }).click();
+    const panel = app.page.locator('.governance-value');
+    await panel.getByText('No forecast run yet: import a forecast and decide its lines to measure the value of planning.').waitFor({ timeout: 30_000 });
+    await expect(panel.locator('.value-answer').innerText()).resolves.toBe('No forecast lines yet: the value of planning is measured once a run has been imported and decided.');
+    await expect(panel.getByRole('table').count()).resolves.toBe(0);
+    await expect(panel.getByRole('figure').count()).resolves.toBe(0);
     expect(app.problems).toEqual([]);
   });
 });
