@@ -11,6 +11,7 @@ import { accuracyCliSection } from './bench/accuracy-cli.mjs';
 import { firstPageSection } from './bench/first-page.mjs';
 import { importSection } from './bench/import.mjs';
 import { monthlySection } from './bench/monthly.mjs';
+import { policyLabSection } from './bench/policy-lab.mjs';
 import { scaleSection } from './bench/scale.mjs';
 import { teamSection } from './bench/team.mjs';
 import { fmtMb } from './bench/measure.mjs';
@@ -22,11 +23,13 @@ const SECTIONS = {
   'accuracy-cli': accuracyCliSection,
   monthly: monthlySection,
   scale: scaleSection,
+  // Run only when named: it writes a 1M-line history (or reuses FWB_BENCH_LAB_DIR's).
+  'policy-lab': policyLabSection,
   // Run by default: without PostgreSQL's server binaries it says so in a line and passes.
   team: teamSection,
 };
-// Run only when named (`npm run bench -- scale`): it writes a 10M-line workbook and takes long.
-const OPT_IN = new Set(['scale']);
+// Run only when named (`npm run bench -- scale`, `-- policy-lab`): they write 10M- and 1M-line workbooks and take long.
+const OPT_IN = new Set(['scale', 'policy-lab']);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -5,6 +5,7 @@
 // same thing with the same figures.
 import { importedHistoryText } from './decision-provenance';
 import { countOf, formatCount, formatNumber, formatPeriod, formatReportPercent as pct, formatReportPercentOf, formatTimestamp, NO_VALUE } from './format';
+import { valueAnswer, valueDefinitionsNote, valueTable } from './value-tables';
 import { GOVERNANCE_QUESTIONS, identitiesText, monitoringAnswer, reportSegmentName, rollbackAnswer, stepDownPhrase, type GovernanceReport } from './governance';
 
 /**
@@ -32,6 +33,8 @@ export interface ReportSection {
   question: string;
   answer: Phrase[];
   blocks: ReportBlock[];
+  /** Takes the full width on screen (wide tables). */
+  wide?: boolean;
 }
 
 /** The plain text of phrases, for a title or an accessible name. */
@@ -217,7 +220,19 @@ function rollback(r: GovernanceReport): ReportSection {
   };
 }
 
-/** The seven questions, in order, each answered from the report's figures. */
+/** The value of planning (issue 16 item 4): the same tables as the Value panel and `fwb value`. */
+function value(r: GovernanceReport): ReportSection {
+  const { byRun, byPlanner } = r.value;
+  return {
+    n: 8,
+    question: GOVERNANCE_QUESTIONS[7],
+    answer: valueAnswer(byRun),
+    blocks: [valueTable(byRun, r.grain), valueTable(byPlanner, r.grain), { note: valueDefinitionsNote(byRun) }],
+    wide: true,
+  };
+}
+
+/** The questions, in order, each answered from the report's figures. */
 export function governanceSections(r: GovernanceReport): ReportSection[] {
-  return [dataSources(r), quality(r), roles(r), accountability(r), monitoring(r), drift(r), rollback(r)];
+  return [dataSources(r), quality(r), roles(r), accountability(r), monitoring(r), drift(r), rollback(r), value(r)];
 }

@@ -1,13 +1,15 @@
 // The governance report (SPEC §6): seven questions a manager answers for how the
-// model is used, each answered from the workbook's own data with figures.
+// model is used, each answered from the workbook's own data with figures, and an
+// eighth on the value of planning in business terms (issue 16 item 4).
 
 import type { ImportedHistoryBatch } from './decision-provenance';
 import { countOf, formatCount, formatDay, formatNumber, formatReportPercent } from './format';
 import type { Grain } from './period';
+import type { ValueReport } from './value';
 
 export { countOf };
 
-/** The seven questions, in order, worded the same in the HTML report and on the Governance screen. */
+/** The questions (SPEC §6's seven, then the value of planning), in order, worded the same in the HTML report and on the Governance screen. */
 export const GOVERNANCE_QUESTIONS = [
   'What data does the system use, and where did it come from?',
   'Is its quality sufficient?',
@@ -16,6 +18,7 @@ export const GOVERNANCE_QUESTIONS = [
   'How are error, bias and confidence monitored?',
   'What happened on drift?',
   'What rollback exists?',
+  'What value does planning add, in business terms?',
 ] as const;
 
 export interface GovernanceReport {
@@ -84,6 +87,8 @@ export interface GovernanceReport {
     recent: { runLabel: string; version: number; kind: string; releasedBy: string | null; releasedAt: string; note: string | null; restoresVersion: number | null }[];
     backupsNote: string;
   };
+  /** The value measures (getValueMeasures), per run and per planner. */
+  value: { byRun: ValueReport; byPlanner: ValueReport };
 }
 
 export interface Identities {

@@ -110,6 +110,16 @@ export interface PolicySimulation {
   stairstep: { baseline: Stairstep; simulated: Stairstep };
   /** The simulated plan against today's final plan over every line: the FVA of the change. */
   change: PlanComparison;
+  /**
+   * The lines whose plan the policy changes (the workload's `linesTouched`) and how their error moved:
+   * `improved` and `worsened` are the change's, `neither` the rest (same error, or not scored by the metric).
+   */
+  changedLines: { changed: number; improved: number; worsened: number; neither: number };
+  /**
+   * Lines with a known actual but no naive or seasonal naive: counted in `lines` and the change, left out of
+   * the stairstep (whose every step is over the same lines), so its final plan is over `lines − withoutBenchmarks`.
+   */
+  withoutBenchmarks: number;
   /** Direction × size of the overrides in force, against the model: today's and the simulated plan's. */
   directionSize: { baseline: DirectionSizeTable; simulated: DirectionSizeTable };
   /** The FVA of the change per direction × size of today's override. */

@@ -17,6 +17,7 @@ import { exceptionScoresOf } from './exceptions/cache';
 import { defaultGroupLayoutOf } from './review/group-layout';
 import { IMPORT_EFFECTS, UNDO_EFFECTS } from './imports/effects';
 import { runOverviewOf } from './queries/run-overview';
+import { allRunScores, governanceNeeds } from './governance/needs';
 
 // The handlers' modules load on a method's first call, not with the table: each
 // fwb command is a process of its own, and every module it loads is start-up
@@ -35,9 +36,8 @@ const session = () => import('./people/session');
 /** The scores of the run a page of the worklist shows (and its default grouped layout, laid out from them). */
 const runScores = (req: { runId: number }) => [exceptionScoresOf(req.runId), defaultGroupLayoutOf(req.runId)];
 const cube = [need(accuracyCube)];
-const allRunIds = (db: ReadableDb) => db.prepare('SELECT run_id FROM forecast_runs ORDER BY run_id').pluck().all() as number[];
-/** Exports of accuracy figures and of the governance report read the cube. */
-const exportNeeds = (req: { what: string }) => (req.what === 'accuracy' || req.what === 'governance' ? cube : []);
+/** Exports of accuracy figures read the cube, and of the governance report what the report reads. */
+const exportNeeds = (req: { what: string }, db: ReadableDb) => (req.what === 'governance' ? governanceNeeds(db) : req.what === 'accuracy' ? cube : []);
 
 /**
  * The one table. Each method declares what dispatch does around it
@@ -111,7 +111,7 @@ export const handlers: MethodTable = {
     run: async (ctx) => (await accuracy()).runDriftGuard(ctx),
     announces: { 'workbook-changed': (_db, _req, out) => (out.raised.length > 0 ? { reason: 'drift' } : null) },
   },
-  getGovernanceReport: { kind: 'read', current: cube, run: async (ctx) => (await import('./governance/report')).governanceReport(ctx.db, ctx.now()) },
+  getGovernanceReport: { kind: 'read', current: (_req, db) => governanceNeeds(db), run: async (ctx) => (await import('./governance/report')).governanceReport(ctx.db, ctx.now()) },
   // Today's stairstep, next to the replayed one, is the cube's.
   simulatePolicy: { kind: 'read', current: cube, run: async (ctx, req) => (await import('./policy-lab/handlers')).simulatePolicy(ctx, req) },
   // Adoption stores the backend's own simulation beside the rules, so it needs the cube as simulatePolicy does.
@@ -119,7 +119,7 @@ export const handlers: MethodTable = {
   listPolicyAdoptions: { kind: 'read', run: async (ctx) => (await import('./policy-lab/adopt')).listPolicyAdoptions(ctx) },
   suggestPolicy: { kind: 'read', run: async (ctx, req) => (await import('./policy-lab/handlers')).suggestPolicy(ctx, req) },
   // The top exceptions are read from every run's scores.
-  getValueMeasures: { kind: 'read', current: (_req, db) => allRunIds(db).map(exceptionScoresOf), run: async (ctx, req) => (await import('./value/report')).valueReport(ctx.db, req.by, ctx.now()) },
+  getValueMeasures: { kind: 'read', current: (_req, db) => allRunScores(db), run: async (ctx, req) => (await import('./value/report')).valueReport(ctx.db, req.by, ctx.now()) },
 };
 
 export function isMethodName(name: unknown): name is MethodName {

@@ -84,7 +84,7 @@ export const EXPORT_USAGE = `fwb export --db FILE --what plan|quarantine|audit|a
                          size, category, abc-class, owner, lag, period, model-version, run, attr:NAME or trust-map;
                          --metric wape|mae|bias|mape|smape|mase|rmse; --run ID, --lag N, --from/--to PERIOD;
                          trust-map: WAPE per category over the last --window N cycles (default 9), no filter
-  --what governance      the governance report: seven questions answered with figures and charts, as HTML
+  --what governance      the governance report: seven questions and the value of planning, answered with figures and charts, as HTML
   --format csv|xlsx|html CSV (RFC 4180, UTF-8, formula-safe text), XLSX (typed cells); html for governance
   --out FILE             where to write; never the workbook, its -wal/-shm or its backups
   --force                replace OUT if it already exists

@@ -69,8 +69,8 @@ export const draftOf = (p: PolicySummary): PolicyDraft => ({
 
 // ——— Policies and reason codes ———
 
-/** The Governance screen's two views: the controls a manager sets, and the report on how the model is used. */
-export type GovernanceView = 'controls' | 'lab' | 'report';
+/** The Governance screen's views: the controls a manager sets, the report on how the model is used, the policy lab, the value of planning. */
+export type GovernanceView = 'controls' | 'lab' | 'report' | 'value';
 
 interface GovernanceState {
   view: GovernanceView;

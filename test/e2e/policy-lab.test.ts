@@ -152,6 +152,17 @@ describe('the policy lab on the demo workbook', () => {
       metric: 'wape',
     });
     await expect(app.page.locator('.policy-lab-glance dd[data-figure="fva"]').evaluate((dd) => dd.firstChild!.textContent!.trim())).resolves.toBe(fva(api.change.fva));
+    // "Lines changed" is one count, the workload's lines the policy changes (the demo once showed 1,856 against 1,858).
+    await expect(app.page.locator('.policy-lab-glance dd[data-figure="changed"]').evaluate((dd) => dd.firstChild!.textContent!.trim())).resolves.toBe(formatNumber(api.workload.simulated.linesTouched));
+    const touched = app.page.getByRole('table', { name: 'Workload' }).getByRole('row', { name: /^Lines the policy changes/ }).getByRole('cell').nth(1);
+    await expect(touched.innerText()).resolves.toBe(formatNumber(api.changedLines.changed));
+    // Today's WAPE two ways, each over its own lines, said in a sentence (the demo once showed 19.26 and 19.22 unexplained).
+    const finalToday = api.stairstep.baseline.steps.find((st) => st.source === 'final')!;
+    expect(api.withoutBenchmarks).toBeGreaterThan(0);
+    await expect(app.page.locator('.stairstep-lines').innerText()).resolves.toBe(
+      `The stairstep compares every step on the same lines: the ${formatNumber(finalToday.n)} with both benchmarks (naive and seasonal naive); ${formatNumber(api.withoutBenchmarks)} lines with an actual have none and are left out. ` +
+        `So its final plan today (${figure(finalToday.value)}) is not the headline’s WAPE % today (${figure(api.change.before)}), which is over all ${formatNumber(api.lines)} lines.`,
+    );
     await app.page.getByRole('button', { name: 'Suggest', exact: true }).click();
     await app.page.getByRole('table', { name: 'Suggested levers' }).waitFor({ timeout: 60_000 });
     const unnamed = await app.page.evaluate(() =>

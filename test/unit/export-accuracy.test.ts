@@ -133,6 +133,6 @@ describe('governance export', () => {
     expect(out.fileName).toMatch(/^demo-governance-report-\d{8}-\d{6}\.html$/);
     const html = readFileSync(out.path, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html.match(/<h2>/g)).toHaveLength(7);
+    expect(html.match(/<h2>/g)).toHaveLength(8); // the seven questions and the value of planning (issue 16 item 4)
   });
 });

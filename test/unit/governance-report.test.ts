@@ -150,9 +150,9 @@ describe('governance report figures', () => {
     }
   });
 
-  it('the HTML export answers the seven questions with its figures and embedded charts, and no scripts', () => {
+  it('the HTML export answers the seven questions and the value of planning with its figures and embedded charts, and no scripts', () => {
     const html = governanceHtml(governanceReport(db, FIXED_NOW()));
-    expect(html.match(/<h2>/g)).toHaveLength(7);
+    expect(html.match(/<h2>/g)).toHaveLength(8); // the seven questions and the value of planning (issue 16 item 4)
     expect(html).toContain(`model WAPE ${report.monitoring.modelWape!.toFixed(1)} %`);
     expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(2);
     expect(html).toContain('Model and final plan error per period (WAPE %)');

@@ -44,7 +44,7 @@ function block(b: ReportBlock, r: GovernanceReport): string {
 }
 
 function section(s: ReportSection, r: GovernanceReport): string {
-  return `<section><h2><span class="q">${s.n}</span> ${esc(s.question)}</h2><p class="answer">${phrasesHtml(s.answer)}</p>${s.blocks.map((b) => block(b, r)).join('')}</section>`;
+  return `<section${s.wide ? ' class="wide"' : ''}><h2><span class="q">${s.n}</span> ${esc(s.question)}</h2><p class="answer">${phrasesHtml(s.answer)}</p>${s.blocks.map((b) => block(b, r)).join('')}</section>`;
 }
 
 const COLORS: Record<ReportChartSeries['figure'], string> = { model: '#2b6cb0', final: '#c05621', coverage: '#718096' };
@@ -95,7 +95,9 @@ caption { text-align: left; font-weight: 600; color: #4a5568; padding: 2px 0; } 
 th { background: #f7fafc; font-weight: 600; } .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .note { color: #4a5568; font-size: 12px; margin: 4px 0 12px; } .note code { font-size: 11px; word-break: break-all; }
 .warn { color: #9b2c2c; font-weight: 600; } .empty { color: #718096; font-style: italic; } figure { margin: 8px 0 14px; } svg { max-width: 100%; height: auto; }
-@media print { body { margin: 12mm; max-width: none; } section { break-inside: avoid-page; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } }
+/* A section of wide tables (the value measures: 13 columns) in smaller type, so it fits the page */
+.wide table { font-size: 10px; } .wide th, .wide td { padding: 2px 3px; } .wide td:first-child { white-space: nowrap; }
+@media print { body { margin: 12mm; max-width: none; } section { break-inside: avoid-page; } h2 { break-after: avoid; } table, figure { break-inside: avoid; } .wide { break-inside: auto; } }
 @page { size: A4; margin: 14mm; }`;
 
 export function governanceHtml(r: GovernanceReport): string {

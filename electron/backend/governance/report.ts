@@ -11,6 +11,7 @@ import { trustMap } from '../accuracy/trust';
 import { effectiveRole } from '../decisions/policy';
 import { workbookGrain } from '../db/open';
 import { chainHead } from '../audit/chain';
+import { valueReports } from '../value/report';
 import type { PolicyRow } from '../audit/payloads';
 
 const pct = (num: number | null, den: number | null) => (num !== null && den !== null && den > 0 ? (num / den) * 100 : null);
@@ -247,5 +248,6 @@ export function governanceReport(db: ReadableDb, now: Date): GovernanceReport {
     monitoring: monitoring(db),
     drift: drift(db, policies),
     rollback: rollback(db),
+    value: valueReports(db, now),
   };
 }

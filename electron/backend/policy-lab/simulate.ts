@@ -31,18 +31,25 @@ export function simulatePolicy(db: ReadableDb, req: SimulationRequest): PolicySi
   const simulatedFinal = finalStepOf(facts, replay.plan, metric, weights);
   const simulated: Stairstep = { ...baseline, steps: baseline.steps.map((s) => (s.source === 'final' ? simulatedFinal : s)) };
   const slices = changeSlices(facts, replay, policy, metric, weights);
+  const workload = workloadOf(facts, replay, policy);
+  const { improved, worsened } = slices.change;
+  let withoutBenchmarks = 0;
+  for (let i = 0; i < facts.count; i++) if (facts.hasBench[i] !== 1) withoutBenchmarks++;
   return {
     metric,
     policy,
     lines: facts.count,
     stairstep: { baseline, simulated },
     change: slices.change,
+    // One count of "lines changed" for the headline and the workload: the lines whose plan moved.
+    changedLines: { changed: workload.simulated.linesTouched, improved, worsened, neither: workload.simulated.linesTouched - improved - worsened },
+    withoutBenchmarks,
     directionSize: { baseline: directionSizeOf(facts, facts.final, metric, weights), simulated: directionSizeOf(facts, replay.plan, metric, weights) },
     changeByDirectionSize: slices.byDirectionSize,
     changeByRule: slices.byRule,
     changeByPlanner: changeByOverride(db, facts, replay, 'planner', metric, weights),
     changeByReason: changeByOverride(db, facts, replay, 'reason', metric, weights),
-    workload: workloadOf(facts, replay, policy),
+    workload,
     flips: flippedLines(db, facts, replay),
     ciMethod: CI_METHOD,
   };

@@ -7,11 +7,24 @@ import { decisionFacts, lineFacts, runFacts } from './facts';
 import { comparableGroups, measuresOf, overrideFacts, timeDecisions } from './measures';
 
 export function valueReport(db: ReadableDb, by: ValueGrouping, now: Date): ValueReport {
-  const runs = runFacts(db);
+  return reportOf(valueFacts(db), by, now);
+}
+
+/** Both groupings from one read of the facts (the governance report shows both). */
+export function valueReports(db: ReadableDb, now: Date): { byRun: ValueReport; byPlanner: ValueReport } {
+  const facts = valueFacts(db);
+  return { byRun: reportOf(facts, 'run', now), byPlanner: reportOf(facts, 'planner', now) };
+}
+
+type ValueFacts = ReturnType<typeof valueFacts>;
+
+function valueFacts(db: ReadableDb) {
   const lines = lineFacts(db);
-  const decisions = timeDecisions(decisionFacts(db));
   const overrides = overrideFacts(lines);
-  const allGroups = comparableGroups(overrides);
+  return { runs: runFacts(db), lines, decisions: timeDecisions(decisionFacts(db)), overrides, allGroups: comparableGroups(overrides) };
+}
+
+function reportOf({ runs, lines, decisions, overrides, allGroups }: ValueFacts, by: ValueGrouping, now: Date): ValueReport {
   const linesTotal = runs.reduce((s, r) => s + r.lines, 0);
   const overall = measuresOf({ runs, lines, topLines: lines, decisions, groups: allGroups, planner: null, allGroups, linesTotal, now });
 

@@ -11,11 +11,13 @@ import { PlanVersionsPanel } from './PlanVersionsPanel';
 import { PolicyLabPanel } from './PolicyLabPanel';
 import { PoliciesPanel } from './PoliciesPanel';
 import { ReasonCodesPanel } from './ReasonCodesPanel';
+import { ValuePanel } from './ValuePanel';
 
 const VIEWS: { view: GovernanceView; label: string }[] = [
   { view: 'controls', label: 'Policies and approvals' },
   { view: 'report', label: 'Report' },
   { view: 'lab', label: 'Policy lab' },
+  { view: 'value', label: 'Value' },
 ];
 
 function ViewTabs({ view, onView }: { view: GovernanceView; onView: (view: GovernanceView) => void }) {
@@ -93,7 +95,15 @@ export function GovernanceScreen() {
         </div>
       )}
       <div className="view-panel" role="tabpanel" id={`governance-view-${view}`} aria-labelledby={`governance-tab-${view}`}>
-        {view === 'controls' ? <Controls manager={manager} loaded={loaded} signedIn={user !== null} /> : view === 'lab' ? <PolicyLabPanel /> : <GovernanceReportPanel />}
+        {view === 'controls' ? (
+          <Controls manager={manager} loaded={loaded} signedIn={user !== null} />
+        ) : view === 'lab' ? (
+          <PolicyLabPanel />
+        ) : view === 'value' ? (
+          <ValuePanel />
+        ) : (
+          <GovernanceReportPanel />
+        )}
       </div>
     </section>
   );

@@ -36,18 +36,38 @@ function StairstepChart({ sim }: { sim: PolicySimulation }) {
   return <Chart option={option} height={250} label={`Bar chart of ${label} per forecast step, today and under the simulated policy: final plan ${labFigure(final(baseline.steps))} today, ${labFigure(final(simulated.steps))} simulated`} />;
 }
 
-function ChangeHeadline({ change, metric, lines }: { change: PlanComparison; metric: Metric; lines: number }) {
+/** Why the stairstep's final plan may differ from the headline: it is over fewer lines, said in a sentence. */
+function StairstepLines({ sim }: { sim: PolicySimulation }) {
+  const final = sim.stairstep.baseline.steps.find((s) => s.source === 'final');
+  const label = METRIC_LABELS[sim.metric];
+  if (sim.withoutBenchmarks === 0) return <p className="hint stairstep-lines">The stairstep is over the same {formatCount(sim.lines)} lines as the headline.</p>;
+  return (
+    <p className="hint stairstep-lines">
+      The stairstep compares every step on the same lines: the {formatCount(sim.lines - sim.withoutBenchmarks)} with both benchmarks (naive and seasonal naive);{' '}
+      {formatCount(sim.withoutBenchmarks)} lines with an actual have none and are left out. So its final plan today ({labFigure(final?.value)}) is not the headline’s {label} today (
+      {labFigure(sim.change.before)}), which is over all {formatCount(sim.lines)} lines.
+    </p>
+  );
+}
+
+function ChangeHeadline({ change, metric, lines, changed }: { change: PlanComparison; metric: Metric; lines: number; changed: PolicySimulation['changedLines'] }) {
   const better = change.fva !== null && change.fva > 0;
   const sure = change.ci !== null && (change.ci.low > 0 || change.ci.high < 0);
   return (
     <dl className="report-glance policy-lab-glance" aria-label="The change">
       <div>
         <dt>{METRIC_LABELS[metric]} today</dt>
-        <dd data-figure="before">{labFigure(change.before)}</dd>
+        <dd data-figure="before">
+          {labFigure(change.before)}
+          <small>all {formatCount(lines)} lines</small>
+        </dd>
       </div>
       <div>
         <dt>{METRIC_LABELS[metric]} simulated</dt>
-        <dd data-figure="after">{labFigure(change.after)}</dd>
+        <dd data-figure="after">
+          {labFigure(change.after)}
+          <small>all {formatCount(lines)} lines</small>
+        </dd>
       </div>
       <div>
         <dt>FVA of the change</dt>
@@ -66,9 +86,9 @@ function ChangeHeadline({ change, metric, lines }: { change: PlanComparison; met
       <div>
         <dt>Lines changed</dt>
         <dd data-figure="changed">
-          {formatCount(change.improved + change.worsened)}
+          {formatCount(changed.changed)}
           <small>
-            {formatCount(change.improved)} better · {formatCount(change.worsened)} worse · of {formatCount(lines)}
+            {formatCount(changed.improved)} better · {formatCount(changed.worsened)} worse{changed.neither > 0 ? ` · ${formatCount(changed.neither)} neither` : ''}
           </small>
         </dd>
       </div>
@@ -191,9 +211,12 @@ function Flips({ flips }: { flips: PolicySimulation['flips'] }) {
 export function PolicyLabResults({ sim }: { sim: PolicySimulation }) {
   return (
     <div className="policy-lab-results">
-      <ChangeHeadline change={sim.change} metric={sim.metric} lines={sim.lines} />
+      <ChangeHeadline change={sim.change} metric={sim.metric} lines={sim.lines} changed={sim.changedLines} />
       <div className="policy-lab-grid">
-        <StairstepChart sim={sim} />
+        <div>
+          <StairstepChart sim={sim} />
+          <StairstepLines sim={sim} />
+        </div>
         <Workload today={sim.workload.baseline} simulated={sim.workload.simulated} />
       </div>
       <div className="policy-lab-grid">

@@ -25,7 +25,7 @@ function Phrases({ phrases }: { phrases: Phrase[] }) {
 }
 
 /** A compact table; text cells wrap unless kept on one line (names, dates), numbers never do. */
-function ReportTable({ table: t }: { table: Table }) {
+export function ReportTable({ table: t }: { table: Table }) {
   if (t.rows.length === 0) return <p className="empty report-empty">{t.caption}: none.</p>;
   const columns = t.columns.map(({ head, kind }, i): Column<Phrase[]> => ({
     key: head,
@@ -73,7 +73,7 @@ function Block({ block, report }: { block: ReportBlock; report: GovernanceReport
 }
 
 /** Questions with tables side by side or charts take the full width. */
-const isWide = (s: ReportSection) => s.blocks.some((b) => 'beside' in b || 'charts' in b);
+const isWide = (s: ReportSection) => s.wide === true || s.blocks.some((b) => 'beside' in b || 'charts' in b);
 
 function Question({ section: s, report }: { section: ReportSection; report: GovernanceReport }) {
   return (
