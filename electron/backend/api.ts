@@ -17,7 +17,7 @@ import { exceptionScoresOf } from './exceptions/cache';
 import { defaultGroupLayoutOf } from './review/group-layout';
 import { IMPORT_EFFECTS, UNDO_EFFECTS } from './imports/effects';
 import { runOverviewOf } from './queries/run-overview';
-import { allRunScores, governanceNeeds } from './governance/needs';
+import { allRunScores, governanceNeeds } from './derived/governance-needs';
 
 // The handlers' modules load on a method's first call, not with the table: each
 // fwb command is a process of its own, and every module it loads is start-up

@@ -4,7 +4,7 @@ import type { ExportFormat } from '../../../shared/exports';
 import { accuracyCube } from '../accuracy/cube';
 import type { Db } from '../db/open';
 import { bringCurrent, need } from '../derived/registry';
-import { governanceNeeds } from '../governance/needs';
+import { governanceNeeds } from '../derived/governance-needs';
 import { writeGovernanceHtml } from './governance';
 import { selectTable, type ExportSelection } from './select';
 import type { OnExportProgress } from './table';
