@@ -66,6 +66,10 @@ const main = await build({
   minify: true,
   keepNames: true,
   outExtension: { '.js': '.cjs' },
+  // No import() left in the bundle: a function V8 brings back from the code cache has lost the
+  // script's dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING on the second call of
+  // a command), so Node's modules and packages imported lazily are required, as the rest are.
+  supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__fwbBundleUrl' },
   // The bundle's code is ES modules' (strict), so the directive comes before the banner's line.
   banner: { js: "'use strict';\nconst __fwbBundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -108,3 +108,13 @@ describe('bin/fwb.mjs: the bundle while it is current, the sources otherwise', (
     expect(caches()).toEqual([]);
   });
 });
+
+describe('the built bundle (npm run build, which npm test runs first)', () => {
+  it('has no import() left: a function V8 brings back from a command’s code cache could not run one', () => {
+    const bundle = join(ROOT, 'out', 'cli', 'main.cjs');
+    const code = readFileSync(bundle, 'utf8');
+    expect(code.length).toBeGreaterThan(100_000);
+    // What esbuild writes for a lazy import of a package or of Node's modules when import() is allowed.
+    expect(code.match(/\bimport\(["'`][^"'`]+["'`]\)/g) ?? []).toEqual([]);
+  });
+});
