@@ -1,11 +1,10 @@
 // The facts the policy lab replays, one entry per forecast line with a known
-// actual: read once with one SQL query into typed arrays, so applying levers is
-// a tight loop over numbers. The figures the accuracy engine keeps in its cube
-// are sums of exactly these per-line facts (the same join as the attribute
-// slice: current actual, final plan from line_state; whether both benchmarks
-// exist, found as cube-build.ts finds them, from the periods of each series'
-// current actuals held in memory rather than two index probes per line), so a
-// replay with no lever reproduces today's figures.
+// actual, in typed arrays, so applying levers is a tight loop over numbers. The
+// figures the accuracy engine keeps in its cube are sums of exactly these
+// per-line facts (the same lines as the attribute slice: current actual, final
+// plan from line_state; whether both benchmarks exist, found as cube-build.ts
+// finds them), so a replay with no lever reproduces today's figures. Read as
+// the cube reads: each table in one scan, joined in memory.
 import { bucketKeyOf, type Grain } from '../../../shared/period';
 import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
 import type { ReadableDb } from '../db/handles';
@@ -107,11 +106,69 @@ export function readLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Me
   return memo.get(db, JSON.stringify([filter, metric === 'mase', dims]), () => queryLineFacts(db, filter, metric, dims));
 }
 
+/** Text values read per row, as the dictionary columns take them. */
+type Text = string | null;
+
+/**
+ * The final plan, asked figure, overrider and reason of every line with a line_state, in line order
+ * (line_state's key), so the lines' scan finds a line's in step with it rather than by a probe.
+ */
+interface LineStates {
+  count: number;
+  lineId: Float64Array;
+  final: Float64Array;
+  /** NaN: the planner's figure is the plan (no adopted policy changed it). */
+  asked: Float64Array;
+  planner: Text[];
+  reason: Text[];
+}
+
+function readLineStates(db: ReadableDb): LineStates {
+  const n = db.prepare('SELECT count(*) FROM line_state').pluck().get() as number;
+  const states: LineStates = { count: 0, lineId: new Float64Array(n), final: new Float64Array(n), asked: new Float64Array(n), planner: new Array<Text>(n), reason: new Array<Text>(n) };
+  // CROSS JOIN keeps line_state as the outer loop: one pass in line order, each line found by its key.
+  const sql = `
+SELECT ls.line_id, ls.final_quantity,
+       CASE WHEN ld.asked_quantity IS NOT NULL AND ls.final_quantity = ld.quantity THEN ld.asked_quantity END,
+       CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
+       CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END
+  FROM line_state ls
+  CROSS JOIN forecast_lines fl ON fl.line_id = ls.line_id
+  LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
+ ORDER BY ls.line_id`;
+  let i = 0;
+  for (const r of db.prepare(sql).raw().iterate() as Iterable<[number, number, number | null, Text, Text]>) {
+    states.lineId[i] = r[0];
+    states.final[i] = r[1];
+    states.asked[i] = r[2] === null ? NaN : r[2];
+    states.planner[i] = r[3];
+    states.reason[i] = r[4];
+    i++;
+  }
+  states.count = i;
+  return states;
+}
+
+/** The current quantity of each (series, period) of a table of actuals or sales inputs, keyed as `seriesPeriodKey`. */
+function currentQuantities(db: ReadableDb, table: 'actuals' | 'sales_inputs', seriesBase: number): Map<number, number> {
+  const out = new Map<number, number>();
+  const select = db.prepare(`SELECT item_key * ? + location_key, period, quantity FROM ${table} WHERE superseded_at IS NULL`).raw();
+  for (const [series, period, quantity] of select.iterate(seriesBase) as Iterable<[number, number, number]>) out.set(seriesPeriodKey(series, period), quantity);
+  return out;
+}
+
+const seriesPeriodKey = (series: number, period: number) => series * PERIOD_KEY_SPAN + periodDay(period);
+
+/**
+ * The lines, their actuals, sales inputs, line states and MASE scales each read in one
+ * scan and joined here, as accuracy/cube-build.ts does: one SQL join of all of them
+ * made SQLite probe three indexes per line, 10–26 s at 1 M lines
+ * (test/helpers/line-facts-oracle.ts keeps that query; the unit tests compare the two).
+ */
 function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, dimensions: SegmentBy[]): LineFacts {
   const grain: Grain = workbookGrain(db);
   const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
   const where = lineWhere(filter);
-  const params: Record<string, unknown> = { ...where.params };
   const dims = [...new Set(dimensions)];
   const dimParams: Record<string, unknown> = {};
   const dimSql = dims.map((d, n) => `${dimensionSql(db, d, dimParams, n)} AS d${n}`);
@@ -128,33 +185,32 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
     .iterate(dimParams) as Iterable<unknown[]>) {
     items.set(row[0] as number, { grp: row[1] as number, category: row[2] as string | null, abc: row[3] as string | null, dims: row.slice(4) });
   }
+  // An item and location as one number (as the cube builds them).
+  const seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
+  const actuals = currentQuantities(db, 'actuals', seriesBase);
+  const sales = currentQuantities(db, 'sales_inputs', seriesBase);
+  const states = readLineStates(db);
+  // MASE's scale per run and series, from the same CTE the attribute slice joins.
+  const scaleOf = new Map<number, Map<number, number | null>>();
+  if (needsScale) {
+    const params = { seriesBase, ...(filter.runId === undefined ? {} : { runId: filter.runId }) };
+    for (const [run, series, scale] of db.prepare(`WITH ${scaleCte(db, filter)} SELECT run_id, item_key * @seriesBase + location_key, scale FROM scale`).raw().iterate(params) as Iterable<[number, number, number | null]>) {
+      let ofRun = scaleOf.get(run);
+      if (!ofRun) scaleOf.set(run, (ofRun = new Map()));
+      ofRun.set(series, scale);
+    }
+  }
+  // The runs and items are joined only when the filter names their columns; otherwise the lines are
+  // scanned alone, in line order. CROSS JOIN keeps the lines the outer loop (in order, no sort).
+  const joins = [
+    ...(filter.model === undefined ? [] : ['CROSS JOIN forecast_runs r ON r.run_id = fl.run_id']),
+    ...(filter.category === undefined && filter.abcClass === undefined && filter.owner === undefined ? [] : ['CROSS JOIN items i ON i.item_key = fl.item_key']),
+  ];
   const sql = `
-${needsScale ? `WITH ${scaleCte(db, filter)}` : ''}
-SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_quantity, fl.quantity), a.quantity, si.quantity,
-       ${needsScale ? 'sc.scale' : 'NULL'}, fl.item_key,
-       fl.item_key * @seriesBase + fl.location_key, fl.lag,
-       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
-       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END,
-       CASE WHEN ld.asked_quantity IS NOT NULL AND ls.final_quantity = ld.quantity THEN ld.asked_quantity END
-  FROM forecast_lines fl
-  JOIN forecast_runs r ON r.run_id = fl.run_id
-  JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
-  JOIN items i ON i.item_key = fl.item_key
-  LEFT JOIN line_state ls ON ls.line_id = fl.line_id
-  LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
-  LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
-  ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
+SELECT fl.line_id, fl.run_id, fl.period, fl.quantity, fl.item_key, fl.item_key * @seriesBase + fl.location_key, fl.lag
+  FROM forecast_lines fl ${joins.join(' ')}
  ${where.sql}
  ORDER BY fl.line_id`;
-  // An item and location as one number (as the cube builds them), and the periods of its current actuals.
-  params.seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
-  // One set of (series, period) keys rather than a set per series.
-  // At 1 M lines the sets per series and the rows held at once were a third of the read, in garbage collection.
-  const actualKeys = new Set<number>();
-  for (const [series, period] of db.prepare('SELECT item_key * ? + location_key, period FROM actuals WHERE superseded_at IS NULL').raw().iterate(params.seriesBase) as Iterable<[number, number]>) {
-    actualKeys.add(series * PERIOD_KEY_SPAN + periodDay(period));
-  }
-  const hasActual = (series: number, period: number) => actualKeys.has(series * PERIOD_KEY_SPAN + periodDay(period));
   // Rows are read one at a time into columns sized for every line, then trimmed to those read.
   const capacity = db.prepare('SELECT count(*) FROM forecast_lines').pluck().get() as number;
   const count = capacity;
@@ -188,24 +244,31 @@ SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_qu
   const resolve = policyResolver(db);
   const thresholds = new Map<string, [number, number]>();
   let i = 0;
-  for (const r of db.prepare(sql).raw().iterate(params) as Iterable<(number | string | null)[]>) {
-    facts.lineId[i] = r[0] as number;
-    facts.runId[i] = r[1] as number;
-    facts.period[i] = r[2] as number;
-    facts.originBucket[i] = originBucketOf.get(r[1] as number)!;
-    facts.model[i] = r[4] as number;
-    facts.final[i] = r[5] as number;
-    facts.asked[i] = r[14] === null ? facts.final[i]! : (r[14] as number);
-    facts.actual[i] = r[6] as number;
-    facts.sales[i] = r[7] === null ? NaN : (r[7] as number);
-    facts.scale[i] = r[8] === null ? NaN : (r[8] as number);
-    const item = items.get(r[9] as number)!;
+  let s = 0; // the next line state, in line order with the lines
+  for (const r of db.prepare(sql).raw().iterate({ ...where.params, seriesBase }) as Iterable<[number, number, number, number, number, number, number]>) {
+    const [lineId, runId, period, model, itemKey, series, lag] = r;
+    const actual = actuals.get(seriesPeriodKey(series, period));
+    // Only lines with a current actual are replayed.
+    if (actual === undefined) continue;
+    while (s < states.count && states.lineId[s]! < lineId) s++;
+    const stated = s < states.count && states.lineId[s] === lineId;
+    facts.lineId[i] = lineId;
+    facts.runId[i] = runId;
+    facts.period[i] = period;
+    facts.originBucket[i] = originBucketOf.get(runId)!;
+    facts.model[i] = model;
+    facts.final[i] = stated ? states.final[s]! : model;
+    facts.asked[i] = stated && !Number.isNaN(states.asked[s]!) ? states.asked[s]! : facts.final[i]!;
+    facts.actual[i] = actual;
+    facts.sales[i] = sales.get(seriesPeriodKey(series, period)) ?? NaN;
+    facts.scale[i] = needsScale ? (scaleOf.get(runId)?.get(series) ?? NaN) : NaN;
+    const item = items.get(itemKey)!;
     facts.group[i] = item.grp;
     // Both benchmarks, as the cube has them: the actual of the origin's bucket, and of the period whole seasons back.
-    const series = r[10] as number;
-    facts.hasBench[i] = hasActual(series, facts.originBucket[i]!) && hasActual(series, seasonsBack(facts.period[i]!, seasonsForLag(r[11] as number, grain), grain)) ? 1 : 0;
-    planner.code(i, r[12]);
-    reason.code(i, r[13]);
+    facts.hasBench[i] =
+      actuals.has(seriesPeriodKey(series, facts.originBucket[i]!)) && actuals.has(seriesPeriodKey(series, seasonsBack(period, seasonsForLag(lag, grain), grain))) ? 1 : 0;
+    planner.code(i, stated ? states.planner[s] : null);
+    reason.code(i, stated ? states.reason[s] : null);
     let t = item.thresholds;
     if (!t) {
       const key = `${item.category}\u0000${item.abc}`;
