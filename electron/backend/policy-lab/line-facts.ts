@@ -91,10 +91,6 @@ function dictionaryColumn(count: number): Dictionary & { code(i: number, raw: un
  */
 const memo = new DerivedMemo<LineFacts>('policy lab line facts', 2);
 
-/** A period key (yyyymmdd) as a number below 2^21 (years up to 5000; a year spans 416 > 12 × 31 + 31), so series × 2^21 + it names one (series, period) exactly. */
-const PERIOD_KEY_SPAN = 2 ** 21;
-const periodDay = (key: number) => Math.floor(key / 10_000) * 416 + (Math.floor(key / 100) % 100) * 31 + (key % 100);
-
 /**
  * Read with every question: the segments the lab's editor offers first. They cost one value per item, and
  * without them the first category or ABC rule after an "all items" one read every line again (~4 s at 100 k lines).
@@ -124,40 +120,105 @@ interface LineStates {
 }
 
 function readLineStates(db: ReadableDb): LineStates {
-  const n = db.prepare('SELECT count(*) FROM line_state').pluck().get() as number;
-  const states: LineStates = { count: 0, lineId: new Float64Array(n), final: new Float64Array(n), asked: new Float64Array(n), planner: new Array<Text>(n), reason: new Array<Text>(n) };
   // CROSS JOIN keeps line_state as the outer loop: one pass in line order, each line found by its key.
-  const sql = `
-SELECT ls.line_id, ls.final_quantity,
-       CASE WHEN ld.asked_quantity IS NOT NULL AND ls.final_quantity = ld.quantity THEN ld.asked_quantity END,
-       CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
-       CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END
-  FROM line_state ls
+  const [lineId, final, asked, planner, reason] = inOrder(
+    readColumns<number | Text>(
+      db,
+      [
+        'ls.line_id',
+        'ls.final_quantity',
+        'CASE WHEN ld.asked_quantity IS NOT NULL AND ls.final_quantity = ld.quantity THEN ld.asked_quantity END',
+        `CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END`,
+        `CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END`,
+      ],
+      `FROM line_state ls
   CROSS JOIN forecast_lines fl ON fl.line_id = ls.line_id
   LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
- ORDER BY ls.line_id`;
-  let i = 0;
-  for (const r of db.prepare(sql).raw().iterate() as Iterable<[number, number, number | null, Text, Text]>) {
-    states.lineId[i] = r[0];
-    states.final[i] = r[1];
-    states.asked[i] = r[2] === null ? NaN : r[2];
-    states.planner[i] = r[3];
-    states.reason[i] = r[4];
-    i++;
-  }
-  states.count = i;
-  return states;
+ ORDER BY ls.line_id`,
+      {},
+    ),
+    (c, i, j) => (c[0]![i] as number) - (c[0]![j] as number),
+  );
+  return {
+    count: lineId!.length,
+    lineId: Float64Array.from(lineId as number[]),
+    final: Float64Array.from(final as number[]),
+    asked: Float64Array.from(asked as (number | null)[], (v) => (v === null ? NaN : v)),
+    planner: planner as Text[],
+    reason: reason as Text[],
+  };
 }
 
-/** The current quantity of each (series, period) of a table of actuals or sales inputs, keyed as `seriesPeriodKey`. */
-function currentQuantities(db: ReadableDb, table: 'actuals' | 'sales_inputs', seriesBase: number): Map<number, number> {
-  const out = new Map<number, number>();
-  const select = db.prepare(`SELECT item_key * ? + location_key, period, quantity FROM ${table} WHERE superseded_at IS NULL`).raw();
-  for (const [series, period, quantity] of select.iterate(seriesBase) as Iterable<[number, number, number]>) out.set(seriesPeriodKey(series, period), quantity);
+/**
+ * The current rows of actuals or sales inputs, series after series in period order (the
+ * order of their index, so no sort), and where each series' rows are: a line finds its
+ * period by a binary search among a few dozen, not in a map of every row (building that
+ * map was seconds at 1 M rows).
+ */
+interface SeriesRows {
+  rows: Map<number, { from: number; to: number }>;
+  period: Int32Array;
+  quantity: Float64Array;
+}
+
+function currentSeriesRows(db: ReadableDb, table: 'actuals' | 'sales_inputs', seriesBase: number): SeriesRows {
+  const [series, period, quantity] = inOrder(
+    readColumns(db, ['item_key * @seriesBase + location_key', 'period', 'quantity'], `FROM ${table} WHERE superseded_at IS NULL ORDER BY item_key, location_key, period`, { seriesBase }),
+    (c, i, j) => c[0]![i]! - c[0]![j]! || c[1]![i]! - c[1]![j]!,
+  );
+  const out: SeriesRows = { rows: new Map(), period: Int32Array.from(period!), quantity: Float64Array.from(quantity!) };
+  let range: { from: number; to: number } | undefined;
+  for (let i = 0; i < series!.length; i++) {
+    if (i === 0 || series![i] !== series![i - 1]) out.rows.set(series![i]!, (range = { from: i, to: i }));
+    range!.to = i + 1;
+  }
   return out;
 }
 
-const seriesPeriodKey = (series: number, period: number) => series * PERIOD_KEY_SPAN + periodDay(period);
+/**
+ * The values of `expressions` over the rows of `rest` (FROM … ORDER BY …), a column each, each
+ * read as one JSON array (json_group_array; SQLite renders a REAL so it parses back to the same
+ * double): at 1 M rows, handing rows to JavaScript one at a time cost more than the scan.
+ */
+function readColumns<V = number>(db: ReadableDb, expressions: string[], rest: string, params: Record<string, unknown>): V[][] {
+  const row = db
+    .prepare(`SELECT ${expressions.map((_e, c) => `json_group_array(c${c})`).join(', ')} FROM (SELECT ${expressions.map((e, c) => `${e} AS c${c}`).join(', ')} ${rest})`)
+    .raw()
+    .get(params) as string[];
+  return row.map((text) => JSON.parse(text) as V[]);
+}
+
+/**
+ * The columns in the order of their query's ORDER BY: SQLite hands an aggregate its
+ * subquery's rows in that order, but does not promise it, so it is checked (one pass)
+ * and the rows sorted here when it does not hold.
+ */
+function inOrder<V>(columns: V[][], compare: (c: V[][], i: number, j: number) => number): V[][] {
+  const n = columns[0]?.length ?? 0;
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) ordered = compare(columns, i - 1, i) <= 0;
+  if (ordered) return columns;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(columns, i, j));
+  return columns.map((c) => order.map((i) => c[i]!));
+}
+
+/** The row of `period` in a series' rows, or -1. */
+function rowAt(table: SeriesRows, range: { from: number; to: number } | undefined, period: number): number {
+  if (!range) return -1;
+  let lo = range.from;
+  let hi = range.to - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = table.period[mid]!;
+    if (p === period) return mid;
+    if (p < period) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** A run and a lag as one number read per line (a lag is below 2^20 buckets). */
+const RUN_LAG = 1_048_576;
 
 /**
  * The lines, their actuals, sales inputs, line states and MASE scales each read in one
@@ -187,8 +248,8 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
   }
   // An item and location as one number (as the cube builds them).
   const seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
-  const actuals = currentQuantities(db, 'actuals', seriesBase);
-  const sales = currentQuantities(db, 'sales_inputs', seriesBase);
+  const actuals = currentSeriesRows(db, 'actuals', seriesBase);
+  const sales = currentSeriesRows(db, 'sales_inputs', seriesBase);
   const states = readLineStates(db);
   // MASE's scale per run and series, from the same CTE the attribute slice joins.
   const scaleOf = new Map<number, Map<number, number | null>>();
@@ -206,11 +267,8 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
     ...(filter.model === undefined ? [] : ['CROSS JOIN forecast_runs r ON r.run_id = fl.run_id']),
     ...(filter.category === undefined && filter.abcClass === undefined && filter.owner === undefined ? [] : ['CROSS JOIN items i ON i.item_key = fl.item_key']),
   ];
-  const sql = `
-SELECT fl.line_id, fl.run_id, fl.period, fl.quantity, fl.item_key, fl.item_key * @seriesBase + fl.location_key, fl.lag
-  FROM forecast_lines fl ${joins.join(' ')}
- ${where.sql}
- ORDER BY fl.line_id`;
+  const lineColumns = ['fl.line_id', `fl.run_id * ${RUN_LAG} + fl.lag`, 'fl.period', 'fl.quantity', 'fl.item_key * @seriesBase + fl.location_key'];
+  const lineRows = `FROM forecast_lines fl ${joins.join(' ')} ${where.sql} ORDER BY fl.line_id`;
   // Rows are read one at a time into columns sized for every line, then trimmed to those read.
   const capacity = db.prepare('SELECT count(*) FROM forecast_lines').pluck().get() as number;
   const count = capacity;
@@ -245,28 +303,46 @@ SELECT fl.line_id, fl.run_id, fl.period, fl.quantity, fl.item_key, fl.item_key *
   const thresholds = new Map<string, [number, number]>();
   let i = 0;
   let s = 0; // the next line state, in line order with the lines
-  for (const r of db.prepare(sql).raw().iterate({ ...where.params, seriesBase }) as Iterable<[number, number, number, number, number, number, number]>) {
-    const [lineId, runId, period, model, itemKey, series, lag] = r;
-    const actual = actuals.get(seriesPeriodKey(series, period));
+  // Consecutive lines are mostly of one series: its rows are looked up once for them.
+  let lastSeries = NaN;
+  let actualRows: { from: number; to: number } | undefined;
+  let salesRows: { from: number; to: number } | undefined;
+  // Few values per row: each value read costs more than the SQL that makes it.
+  const [lineIds, runLags, periods, models, seriesOf] = inOrder(readColumns(db, lineColumns, lineRows, { ...where.params, seriesBase }), (c, i, j) => c[0]![i]! - c[0]![j]!);
+  for (let row = 0; row < lineIds!.length; row++) {
+    const lineId = lineIds![row]!;
+    const runLag = runLags![row]!;
+    const period = periods![row]!;
+    const model = models![row]!;
+    const series = seriesOf![row]!;
+    if (series !== lastSeries) {
+      lastSeries = series;
+      actualRows = actuals.rows.get(series);
+      salesRows = sales.rows.get(series);
+    }
+    const actualRow = rowAt(actuals, actualRows, period);
     // Only lines with a current actual are replayed.
-    if (actual === undefined) continue;
+    if (actualRow < 0) continue;
+    const runId = Math.floor(runLag / RUN_LAG);
+    const lag = runLag - runId * RUN_LAG;
     while (s < states.count && states.lineId[s]! < lineId) s++;
     const stated = s < states.count && states.lineId[s] === lineId;
     facts.lineId[i] = lineId;
     facts.runId[i] = runId;
     facts.period[i] = period;
-    facts.originBucket[i] = originBucketOf.get(runId)!;
+    const originBucket = originBucketOf.get(runId)!;
+    facts.originBucket[i] = originBucket;
     facts.model[i] = model;
     facts.final[i] = stated ? states.final[s]! : model;
     facts.asked[i] = stated && !Number.isNaN(states.asked[s]!) ? states.asked[s]! : facts.final[i]!;
-    facts.actual[i] = actual;
-    facts.sales[i] = sales.get(seriesPeriodKey(series, period)) ?? NaN;
+    facts.actual[i] = actuals.quantity[actualRow]!;
+    const salesRow = rowAt(sales, salesRows, period);
+    facts.sales[i] = salesRow < 0 ? NaN : sales.quantity[salesRow]!;
     facts.scale[i] = needsScale ? (scaleOf.get(runId)?.get(series) ?? NaN) : NaN;
-    const item = items.get(itemKey)!;
+    const item = items.get(Math.floor(series / seriesBase))!;
     facts.group[i] = item.grp;
     // Both benchmarks, as the cube has them: the actual of the origin's bucket, and of the period whole seasons back.
-    facts.hasBench[i] =
-      actuals.has(seriesPeriodKey(series, facts.originBucket[i]!)) && actuals.has(seriesPeriodKey(series, seasonsBack(period, seasonsForLag(lag, grain), grain))) ? 1 : 0;
+    facts.hasBench[i] = rowAt(actuals, actualRows, originBucket) >= 0 && rowAt(actuals, actualRows, seasonsBack(period, seasonsForLag(lag, grain), grain)) >= 0 ? 1 : 0;
     planner.code(i, stated ? states.planner[s] : null);
     reason.code(i, stated ? states.reason[s] : null);
     let t = item.thresholds;
