@@ -11,7 +11,7 @@ import type { AccuracyFilter, Metric } from '../../shared/accuracy';
 import type { Db } from '../../electron/backend/db/open';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { rebuildLineState } from '../../electron/backend/decisions/projection';
-import { readLineFacts, type SegmentBy } from '../../electron/backend/policy-lab/line-facts';
+import { readLineFacts, rowsInOrder, type SegmentBy } from '../../electron/backend/policy-lab/line-facts';
 import { expectSameLineFacts, lineFactsByOneJoin } from '../helpers/line-facts-oracle';
 import { fillPlantedWorkbook } from '../helpers/planted-workbook';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
@@ -94,5 +94,17 @@ describe('policy lab line facts: the scans joined in memory equal the single SQL
     expect(some(facts.hasBench, (v) => v === 0)).toBe(true);
     expect(facts.dims.get('attr:season')!.values.sort()).toEqual(['summer', 'winter']);
     expect(facts.count).toBeLessThan(db.prepare('SELECT count(*) FROM forecast_lines').pluck().get() as number);
+  });
+});
+
+describe('policy lab line facts: columns read as JSON arrays come in their query\'s order', () => {
+  const byFirstThenSecond = (c: number[][], i: number, j: number) => c[0]![i]! - c[0]![j]! || c[1]![i]! - c[1]![j]!;
+  it('keeps columns already in order as they are', () => {
+    const columns = [[1, 1, 2], [5, 7, 1], [0.5, 0.25, 3]];
+    expect(rowsInOrder(columns, byFirstThenSecond)).toBe(columns);
+  });
+  it('sorts the rows, every column alike, where SQLite handed them in another order', () => {
+    const columns = [[2, 1, 1, 3], [1, 7, 5, 0], [3, 0.25, 0.5, 9]];
+    expect(rowsInOrder(columns, byFirstThenSecond)).toEqual([[1, 1, 2, 3], [5, 7, 1, 0], [0.5, 0.25, 3, 9]]);
   });
 });

@@ -121,7 +121,7 @@ interface LineStates {
 
 function readLineStates(db: ReadableDb): LineStates {
   // CROSS JOIN keeps line_state as the outer loop: one pass in line order, each line found by its key.
-  const [lineId, final, asked, planner, reason] = inOrder(
+  const [lineId, final, asked, planner, reason] = rowsInOrder(
     readColumns<number | Text>(
       db,
       [
@@ -162,7 +162,7 @@ interface SeriesRows {
 }
 
 function currentSeriesRows(db: ReadableDb, table: 'actuals' | 'sales_inputs', seriesBase: number): SeriesRows {
-  const [series, period, quantity] = inOrder(
+  const [series, period, quantity] = rowsInOrder(
     readColumns(db, ['item_key * @seriesBase + location_key', 'period', 'quantity'], `FROM ${table} WHERE superseded_at IS NULL ORDER BY item_key, location_key, period`, { seriesBase }),
     (c, i, j) => c[0]![i]! - c[0]![j]! || c[1]![i]! - c[1]![j]!,
   );
@@ -193,7 +193,7 @@ function readColumns<V = number>(db: ReadableDb, expressions: string[], rest: st
  * subquery's rows in that order, but does not promise it, so it is checked (one pass)
  * and the rows sorted here when it does not hold.
  */
-function inOrder<V>(columns: V[][], compare: (c: V[][], i: number, j: number) => number): V[][] {
+export function rowsInOrder<V>(columns: V[][], compare: (c: V[][], i: number, j: number) => number): V[][] {
   const n = columns[0]?.length ?? 0;
   let ordered = true;
   for (let i = 1; i < n && ordered; i++) ordered = compare(columns, i - 1, i) <= 0;
@@ -262,15 +262,17 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
     }
   }
   // The runs and items are joined only when the filter names their columns; otherwise the lines are
-  // scanned alone, in line order. CROSS JOIN keeps the lines the outer loop (in order, no sort).
+  // scanned alone, in line order. CROSS JOIN keeps the lines the outer loop (in line order, no sort).
   const joins = [
     ...(filter.model === undefined ? [] : ['CROSS JOIN forecast_runs r ON r.run_id = fl.run_id']),
     ...(filter.category === undefined && filter.abcClass === undefined && filter.owner === undefined ? [] : ['CROSS JOIN items i ON i.item_key = fl.item_key']),
   ];
   const lineColumns = ['fl.line_id', `fl.run_id * ${RUN_LAG} + fl.lag`, 'fl.period', 'fl.quantity', 'fl.item_key * @seriesBase + fl.location_key'];
   const lineRows = `FROM forecast_lines fl ${joins.join(' ')} ${where.sql} ORDER BY fl.line_id`;
-  // Rows are read one at a time into columns sized for every line, then trimmed to those read.
-  const capacity = db.prepare('SELECT count(*) FROM forecast_lines').pluck().get() as number;
+  // Few values per line (a run and its lag, an item and its location, packed): each value read costs more than the SQL that makes it.
+  const [lineIds, runLags, periods, models, seriesOf] = rowsInOrder(readColumns(db, lineColumns, lineRows, { ...where.params, seriesBase }), (c, i, j) => c[0]![i]! - c[0]![j]!);
+  // Columns sized for every line read, then trimmed to those with a current actual.
+  const capacity = lineIds!.length;
   const count = capacity;
   const facts: LineFacts = {
     count,
@@ -307,8 +309,6 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
   let lastSeries = NaN;
   let actualRows: { from: number; to: number } | undefined;
   let salesRows: { from: number; to: number } | undefined;
-  // Few values per row: each value read costs more than the SQL that makes it.
-  const [lineIds, runLags, periods, models, seriesOf] = inOrder(readColumns(db, lineColumns, lineRows, { ...where.params, seriesBase }), (c, i, j) => c[0]![i]! - c[0]![j]!);
   for (let row = 0; row < lineIds!.length; row++) {
     const lineId = lineIds![row]!;
     const runLag = runLags![row]!;
