@@ -13,7 +13,9 @@ import { importFile } from '../../electron/backend/imports/import-file';
 import type { ImportOptions } from '../../electron/backend/imports/types';
 import { runCli } from '../../electron/cli/main';
 import type { CandidatePolicy } from '../../shared/policy-lab';
+import { readLineFacts } from '../../electron/backend/policy-lab/line-facts';
 import { ok, refused } from '../helpers/api';
+import { expectSameLineFacts, lineFactsByOneJoin } from '../helpers/line-facts-oracle';
 import { addPeople, signInAs } from '../helpers/people';
 import { tempDir } from '../helpers/workbook';
 import { all, newWorkbook, one, writeLines } from '../fixtures/import/v_harness';
@@ -251,5 +253,13 @@ describe('the policy lab on a run the policy already governs', () => {
     const cLine = lineId(20260601, 'C', 20260801);
     expect(decided(cLine)).toMatchObject({ quantity: 110, asked: 120 });
     expect(quarter.change.unchanged).toBeLessThan(quarter.change.n);
+  });
+
+  it('reads the same line facts as the single SQL join of the first read (the enforced override’s asked figure kept)', () => {
+    const dims = ['abc_class', 'category'] as const;
+    const facts = readLineFacts(db, {}, 'wape', [...dims]);
+    expectSameLineFacts(facts, lineFactsByOneJoin(db, {}, 'wape', [...dims]));
+    const c = Array.from(facts.lineId).indexOf(lineId(20260601, 'C', 20260801));
+    expect([facts.final[c], facts.asked[c]]).toEqual([110, 120]);
   });
 });

@@ -1,11 +1,10 @@
 // The facts the policy lab replays, one entry per forecast line with a known
-// actual: read once with one SQL query into typed arrays, so applying levers is
-// a tight loop over numbers. The figures the accuracy engine keeps in its cube
-// are sums of exactly these per-line facts (the same join as the attribute
-// slice: current actual, final plan from line_state; whether both benchmarks
-// exist, found as cube-build.ts finds them, from the periods of each series'
-// current actuals held in memory rather than two index probes per line), so a
-// replay with no lever reproduces today's figures.
+// actual, in typed arrays, so applying levers is a tight loop over numbers. The
+// figures the accuracy engine keeps in its cube are sums of exactly these
+// per-line facts (the same lines as the attribute slice: current actual, final
+// plan from line_state; whether both benchmarks exist, found as cube-build.ts
+// finds them), so a replay with no lever reproduces today's figures. Read as
+// the cube reads: each table in one scan, joined in memory.
 import { bucketKeyOf, type Grain } from '../../../shared/period';
 import type { AccuracyFilter, Metric } from '../../../shared/accuracy';
 import type { ReadableDb } from '../db/handles';
@@ -92,10 +91,6 @@ function dictionaryColumn(count: number): Dictionary & { code(i: number, raw: un
  */
 const memo = new DerivedMemo<LineFacts>('policy lab line facts', 2);
 
-/** A period key (yyyymmdd) as a number below 2^21 (years up to 5000; a year spans 416 > 12 × 31 + 31), so series × 2^21 + it names one (series, period) exactly. */
-const PERIOD_KEY_SPAN = 2 ** 21;
-const periodDay = (key: number) => Math.floor(key / 10_000) * 416 + (Math.floor(key / 100) % 100) * 31 + (key % 100);
-
 /**
  * Read with every question: the segments the lab's editor offers first. They cost one value per item, and
  * without them the first category or ABC rule after an "all items" one read every line again (~4 s at 100 k lines).
@@ -107,11 +102,134 @@ export function readLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Me
   return memo.get(db, JSON.stringify([filter, metric === 'mase', dims]), () => queryLineFacts(db, filter, metric, dims));
 }
 
+/** Text values read per row, as the dictionary columns take them. */
+type Text = string | null;
+
+/**
+ * The final plan, asked figure, overrider and reason of every line with a line_state, in line order
+ * (line_state's key), so the lines' scan finds a line's in step with it rather than by a probe.
+ */
+interface LineStates {
+  count: number;
+  lineId: Float64Array;
+  final: Float64Array;
+  /** NaN: the planner's figure is the plan (no adopted policy changed it). */
+  asked: Float64Array;
+  planner: Text[];
+  reason: Text[];
+}
+
+function readLineStates(db: ReadableDb): LineStates {
+  // CROSS JOIN keeps line_state as the outer loop: one pass in line order, each line found by its key.
+  const [lineId, final, asked, planner, reason] = rowsInOrder(
+    readColumns<number | Text>(
+      db,
+      [
+        'ls.line_id',
+        'ls.final_quantity',
+        'CASE WHEN ld.asked_quantity IS NOT NULL AND ls.final_quantity = ld.quantity THEN ld.asked_quantity END',
+        `CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END`,
+        `CASE WHEN ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END`,
+      ],
+      `FROM line_state ls
+  CROSS JOIN forecast_lines fl ON fl.line_id = ls.line_id
+  LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
+ ORDER BY ls.line_id`,
+      {},
+    ),
+    (c, i, j) => (c[0]![i] as number) - (c[0]![j] as number),
+  );
+  return {
+    count: lineId!.length,
+    lineId: Float64Array.from(lineId as number[]),
+    final: Float64Array.from(final as number[]),
+    asked: Float64Array.from(asked as (number | null)[], (v) => (v === null ? NaN : v)),
+    planner: planner as Text[],
+    reason: reason as Text[],
+  };
+}
+
+/**
+ * The current rows of actuals or sales inputs, series after series in period order (the
+ * order of their index, so no sort), and where each series' rows are: a line finds its
+ * period by a binary search among a few dozen, not in a map of every row (building that
+ * map was seconds at 1 M rows).
+ */
+interface SeriesRows {
+  rows: Map<number, { from: number; to: number }>;
+  period: Int32Array;
+  quantity: Float64Array;
+}
+
+function currentSeriesRows(db: ReadableDb, table: 'actuals' | 'sales_inputs', seriesBase: number): SeriesRows {
+  const [series, period, quantity] = rowsInOrder(
+    readColumns(db, ['item_key * @seriesBase + location_key', 'period', 'quantity'], `FROM ${table} WHERE superseded_at IS NULL ORDER BY item_key, location_key, period`, { seriesBase }),
+    (c, i, j) => c[0]![i]! - c[0]![j]! || c[1]![i]! - c[1]![j]!,
+  );
+  const out: SeriesRows = { rows: new Map(), period: Int32Array.from(period!), quantity: Float64Array.from(quantity!) };
+  let range: { from: number; to: number } | undefined;
+  for (let i = 0; i < series!.length; i++) {
+    if (i === 0 || series![i] !== series![i - 1]) out.rows.set(series![i]!, (range = { from: i, to: i }));
+    range!.to = i + 1;
+  }
+  return out;
+}
+
+/**
+ * The values of `expressions` over the rows of `rest` (FROM … ORDER BY …), a column each, each
+ * read as one JSON array (json_group_array; SQLite renders a REAL so it parses back to the same
+ * double): at 1 M rows, handing rows to JavaScript one at a time cost more than the scan.
+ */
+function readColumns<V = number>(db: ReadableDb, expressions: string[], rest: string, params: Record<string, unknown>): V[][] {
+  const row = db
+    .prepare(`SELECT ${expressions.map((_e, c) => `json_group_array(c${c})`).join(', ')} FROM (SELECT ${expressions.map((e, c) => `${e} AS c${c}`).join(', ')} ${rest})`)
+    .raw()
+    .get(params) as string[];
+  return row.map((text) => JSON.parse(text) as V[]);
+}
+
+/**
+ * The columns in the order of their query's ORDER BY: SQLite hands an aggregate its
+ * subquery's rows in that order, but does not promise it, so it is checked (one pass)
+ * and the rows sorted here when it does not hold.
+ */
+export function rowsInOrder<V>(columns: V[][], compare: (c: V[][], i: number, j: number) => number): V[][] {
+  const n = columns[0]?.length ?? 0;
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) ordered = compare(columns, i - 1, i) <= 0;
+  if (ordered) return columns;
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(columns, i, j));
+  return columns.map((c) => order.map((i) => c[i]!));
+}
+
+/** The row of `period` in a series' rows, or -1. */
+function rowAt(table: SeriesRows, range: { from: number; to: number } | undefined, period: number): number {
+  if (!range) return -1;
+  let lo = range.from;
+  let hi = range.to - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = table.period[mid]!;
+    if (p === period) return mid;
+    if (p < period) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** A run and a lag as one number read per line (a lag is below 2^20 buckets). */
+const RUN_LAG = 1_048_576;
+
+/**
+ * The lines, their actuals, sales inputs, line states and MASE scales each read in one
+ * scan and joined here, as accuracy/cube-build.ts does: one SQL join of all of them
+ * made SQLite probe three indexes per line, 10–26 s at 1 M lines
+ * (test/helpers/line-facts-oracle.ts keeps that query; the unit tests compare the two).
+ */
 function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, dimensions: SegmentBy[]): LineFacts {
   const grain: Grain = workbookGrain(db);
   const runs = db.prepare('SELECT run_id, origin, grain FROM forecast_runs').all() as { run_id: number; origin: number; grain: Grain }[];
   const where = lineWhere(filter);
-  const params: Record<string, unknown> = { ...where.params };
   const dims = [...new Set(dimensions)];
   const dimParams: Record<string, unknown> = {};
   const dimSql = dims.map((d, n) => `${dimensionSql(db, d, dimParams, n)} AS d${n}`);
@@ -128,35 +246,33 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
     .iterate(dimParams) as Iterable<unknown[]>) {
     items.set(row[0] as number, { grp: row[1] as number, category: row[2] as string | null, abc: row[3] as string | null, dims: row.slice(4) });
   }
-  const sql = `
-${needsScale ? `WITH ${scaleCte(db, filter)}` : ''}
-SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_quantity, fl.quantity), a.quantity, si.quantity,
-       ${needsScale ? 'sc.scale' : 'NULL'}, fl.item_key,
-       fl.item_key * @seriesBase + fl.location_key, fl.lag,
-       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_PLANNER_SQL} END,
-       CASE WHEN ls.line_id IS NULL OR ls.final_quantity = fl.quantity THEN NULL ELSE ${OVERRIDE_REASON_SQL} END,
-       CASE WHEN ld.asked_quantity IS NOT NULL AND ls.final_quantity = ld.quantity THEN ld.asked_quantity END
-  FROM forecast_lines fl
-  JOIN forecast_runs r ON r.run_id = fl.run_id
-  JOIN actuals a ON a.item_key = fl.item_key AND a.location_key = fl.location_key AND a.period = fl.period AND a.superseded_at IS NULL
-  JOIN items i ON i.item_key = fl.item_key
-  LEFT JOIN line_state ls ON ls.line_id = fl.line_id
-  LEFT JOIN decisions ld ON ld.decision_id = ls.decision_id
-  LEFT JOIN sales_inputs si ON si.item_key = fl.item_key AND si.location_key = fl.location_key AND si.period = fl.period AND si.superseded_at IS NULL
-  ${needsScale ? 'LEFT JOIN scale sc ON sc.run_id = fl.run_id AND sc.item_key = fl.item_key AND sc.location_key = fl.location_key' : ''}
- ${where.sql}
- ORDER BY fl.line_id`;
-  // An item and location as one number (as the cube builds them), and the periods of its current actuals.
-  params.seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
-  // One set of (series, period) keys rather than a set per series.
-  // At 1 M lines the sets per series and the rows held at once were a third of the read, in garbage collection.
-  const actualKeys = new Set<number>();
-  for (const [series, period] of db.prepare('SELECT item_key * ? + location_key, period FROM actuals WHERE superseded_at IS NULL').raw().iterate(params.seriesBase) as Iterable<[number, number]>) {
-    actualKeys.add(series * PERIOD_KEY_SPAN + periodDay(period));
+  // An item and location as one number (as the cube builds them).
+  const seriesBase = ((db.prepare('SELECT max(location_key) FROM locations').pluck().get() as number | null) ?? 0) + 1;
+  const actuals = currentSeriesRows(db, 'actuals', seriesBase);
+  const sales = currentSeriesRows(db, 'sales_inputs', seriesBase);
+  const states = readLineStates(db);
+  // MASE's scale per run and series, from the same CTE the attribute slice joins.
+  const scaleOf = new Map<number, Map<number, number | null>>();
+  if (needsScale) {
+    const params = { seriesBase, ...(filter.runId === undefined ? {} : { runId: filter.runId }) };
+    for (const [run, series, scale] of db.prepare(`WITH ${scaleCte(db, filter)} SELECT run_id, item_key * @seriesBase + location_key, scale FROM scale`).raw().iterate(params) as Iterable<[number, number, number | null]>) {
+      let ofRun = scaleOf.get(run);
+      if (!ofRun) scaleOf.set(run, (ofRun = new Map()));
+      ofRun.set(series, scale);
+    }
   }
-  const hasActual = (series: number, period: number) => actualKeys.has(series * PERIOD_KEY_SPAN + periodDay(period));
-  // Rows are read one at a time into columns sized for every line, then trimmed to those read.
-  const capacity = db.prepare('SELECT count(*) FROM forecast_lines').pluck().get() as number;
+  // The runs and items are joined only when the filter names their columns; otherwise the lines are
+  // scanned alone, in line order. CROSS JOIN keeps the lines the outer loop (in line order, no sort).
+  const joins = [
+    ...(filter.model === undefined ? [] : ['CROSS JOIN forecast_runs r ON r.run_id = fl.run_id']),
+    ...(filter.category === undefined && filter.abcClass === undefined && filter.owner === undefined ? [] : ['CROSS JOIN items i ON i.item_key = fl.item_key']),
+  ];
+  const lineColumns = ['fl.line_id', `fl.run_id * ${RUN_LAG} + fl.lag`, 'fl.period', 'fl.quantity', 'fl.item_key * @seriesBase + fl.location_key'];
+  const lineRows = `FROM forecast_lines fl ${joins.join(' ')} ${where.sql} ORDER BY fl.line_id`;
+  // Few values per line (a run and its lag, an item and its location, packed): each value read costs more than the SQL that makes it.
+  const [lineIds, runLags, periods, models, seriesOf] = rowsInOrder(readColumns(db, lineColumns, lineRows, { ...where.params, seriesBase }), (c, i, j) => c[0]![i]! - c[0]![j]!);
+  // Columns sized for every line read, then trimmed to those with a current actual.
+  const capacity = lineIds!.length;
   const count = capacity;
   const facts: LineFacts = {
     count,
@@ -188,24 +304,47 @@ SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_qu
   const resolve = policyResolver(db);
   const thresholds = new Map<string, [number, number]>();
   let i = 0;
-  for (const r of db.prepare(sql).raw().iterate(params) as Iterable<(number | string | null)[]>) {
-    facts.lineId[i] = r[0] as number;
-    facts.runId[i] = r[1] as number;
-    facts.period[i] = r[2] as number;
-    facts.originBucket[i] = originBucketOf.get(r[1] as number)!;
-    facts.model[i] = r[4] as number;
-    facts.final[i] = r[5] as number;
-    facts.asked[i] = r[14] === null ? facts.final[i]! : (r[14] as number);
-    facts.actual[i] = r[6] as number;
-    facts.sales[i] = r[7] === null ? NaN : (r[7] as number);
-    facts.scale[i] = r[8] === null ? NaN : (r[8] as number);
-    const item = items.get(r[9] as number)!;
+  let s = 0; // the next line state, in line order with the lines
+  // Consecutive lines are mostly of one series: its rows are looked up once for them.
+  let lastSeries = NaN;
+  let actualRows: { from: number; to: number } | undefined;
+  let salesRows: { from: number; to: number } | undefined;
+  for (let row = 0; row < lineIds!.length; row++) {
+    const lineId = lineIds![row]!;
+    const runLag = runLags![row]!;
+    const period = periods![row]!;
+    const model = models![row]!;
+    const series = seriesOf![row]!;
+    if (series !== lastSeries) {
+      lastSeries = series;
+      actualRows = actuals.rows.get(series);
+      salesRows = sales.rows.get(series);
+    }
+    const actualRow = rowAt(actuals, actualRows, period);
+    // Only lines with a current actual are replayed.
+    if (actualRow < 0) continue;
+    const runId = Math.floor(runLag / RUN_LAG);
+    const lag = runLag - runId * RUN_LAG;
+    while (s < states.count && states.lineId[s]! < lineId) s++;
+    const stated = s < states.count && states.lineId[s] === lineId;
+    facts.lineId[i] = lineId;
+    facts.runId[i] = runId;
+    facts.period[i] = period;
+    const originBucket = originBucketOf.get(runId)!;
+    facts.originBucket[i] = originBucket;
+    facts.model[i] = model;
+    facts.final[i] = stated ? states.final[s]! : model;
+    facts.asked[i] = stated && !Number.isNaN(states.asked[s]!) ? states.asked[s]! : facts.final[i]!;
+    facts.actual[i] = actuals.quantity[actualRow]!;
+    const salesRow = rowAt(sales, salesRows, period);
+    facts.sales[i] = salesRow < 0 ? NaN : sales.quantity[salesRow]!;
+    facts.scale[i] = needsScale ? (scaleOf.get(runId)?.get(series) ?? NaN) : NaN;
+    const item = items.get(Math.floor(series / seriesBase))!;
     facts.group[i] = item.grp;
     // Both benchmarks, as the cube has them: the actual of the origin's bucket, and of the period whole seasons back.
-    const series = r[10] as number;
-    facts.hasBench[i] = hasActual(series, facts.originBucket[i]!) && hasActual(series, seasonsBack(facts.period[i]!, seasonsForLag(r[11] as number, grain), grain)) ? 1 : 0;
-    planner.code(i, r[12]);
-    reason.code(i, r[13]);
+    facts.hasBench[i] = rowAt(actuals, actualRows, originBucket) >= 0 && rowAt(actuals, actualRows, seasonsBack(period, seasonsForLag(lag, grain), grain)) >= 0 ? 1 : 0;
+    planner.code(i, stated ? states.planner[s] : null);
+    reason.code(i, stated ? states.reason[s] : null);
     let t = item.thresholds;
     if (!t) {
       const key = `${item.category}\u0000${item.abc}`;
