@@ -140,4 +140,6 @@ export interface ReplicaState {
   grain: Grain;
   /** The highest ids of rows a first publication does not publish (sales inputs, other batches): the team's ids move past them. */
   maxIds?: { batches: number; salesInputs: number };
+  /** Imports made in the linked workbook that the team does not hold yet (fwb sync publishes them before it pulls). */
+  unpublishedImports?: number;
 }

@@ -139,6 +139,10 @@ export async function joinTeam(url: string, replica: ReplicaPort, workbookName: 
       if (state.link.login !== me.login) {
         throw new TeamError(`${workbookName} is linked to this team as login "${state.link.login}", not "${me.login}": join with that login's URL, or with a workbook of your own.`, 'rejected');
       }
+      // Its own imports are published by fwb sync before anything is pulled: a pull first could meet their ids.
+      if ((state.unpublishedImports ?? 0) > 0) {
+        throw new TeamError(`${workbookName} is linked already and holds ${state.unpublishedImports} import${state.unpublishedImports === 1 ? '' : 's'} the team has not got yet: run fwb sync --db ${workbookName}, which publishes them and then catches up; nothing was changed.`, 'rejected');
+      }
       // Joined before (perhaps a pull that was stopped): it only catches up.
       return { how: 'resumed', login: me.login, role: me.role, url: shown, pulled: await pullEverything(client, replica, pageRows) };
     }

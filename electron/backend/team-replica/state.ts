@@ -18,6 +18,10 @@ export function replicaState(db: Db): ReplicaState {
     },
     marks: syncMarks(db),
     grain: workbookGrain(db),
+    unpublishedImports: db.prepare("SELECT 1 FROM team_link").get()
+      ? count(`SELECT count(*) FROM import_batches b WHERE b.undone_at IS NULL AND b.kind IN ('items', 'forecasts', 'actuals', 'sales_inputs')
+                 AND NOT EXISTS (SELECT 1 FROM team_batches t WHERE t.batch_id = b.batch_id)`)
+      : 0,
     maxIds: { batches: count('SELECT coalesce(max(batch_id), 0) FROM import_batches'), salesInputs: count('SELECT coalesce(max(sales_input_id), 0) FROM sales_inputs') },
   };
 }
