@@ -33,7 +33,7 @@ export interface SyncOutcome {
   login: string;
   role: string;
   url: string;
-  pushed: { decisions: number; reviews: number; acknowledgements: number; imports: number };
+  pushed: { decisions: number; reviews: number; acknowledgements: number };
   /** Imports of this workbook sent to the team by this sync: published (their rows came back with the team's ids), or refused with the reason. */
   publications: PublishedImport[];
   pulled: Partial<Record<PulledTable | JournalTable, number>>;
@@ -71,7 +71,7 @@ async function syncWith(replica: SyncPort, workbookName: string, link: NonNullab
     const before = new Set((await replica.ledger()).refusals.map((r) => r.uuid));
     // Imports first: the pull that follows must never meet rows of the workbook's own under ids the team gives others.
     const publications = await publishImports(client, replica, me, workbookName);
-    const pushed = { ...(await push(client, replica, batch, me, link.role)), imports: publications.filter((p) => p.status === 'published').length };
+    const pushed = await push(client, replica, batch, me, link.role);
     const journal: SyncOutcome['pulled'] = {};
     const data = await pullAll(client, replica, pageRows, async (c, marks) => {
       for (const table of JOURNAL_TABLE_NAMES) journal[table] = await pullJournal(c, replica, table, marks[table] ?? 0, pageRows);
@@ -102,7 +102,7 @@ function refusedByRole(err: unknown, what: string, login: string, role: string):
   return /^permission denied/.test(e.message) ? `Only ${what}; login "${login}" is a ${role} of this team, and the team's server refused it (${e.message}).` : e.message;
 }
 
-async function push(client: TeamClient, replica: SyncPort, batch: number, login: string, role: string): Promise<Omit<SyncOutcome['pushed'], 'imports'>> {
+async function push(client: TeamClient, replica: SyncPort, batch: number, login: string, role: string): Promise<SyncOutcome['pushed']> {
   const { decisions, reviews, acknowledgements } = await replica.outbox();
   for (let i = 0; i < decisions.length; i += batch) {
     const chunk = decisions.slice(i, i + batch);
