@@ -50,6 +50,8 @@ export const PULLED_TABLES = {
   forecast_runs: ['run_id', 'model_name', 'model_version', 'origin', 'grain', 'interval_level', 'batch_id', 'created_at'],
   forecast_lines: ['line_id', 'run_id', 'item_key', 'location_key', 'period', 'lag', 'quantity', 'lower', 'upper'],
   actuals: ['actual_id', 'item_key', 'location_key', 'period', 'quantity', 'batch_id', 'recorded_at'],
+  /** Planners' sales inputs, published by later publications (a value of a key supersedes the one before, as actuals do). */
+  sales_inputs: ['sales_input_id', 'item_key', 'location_key', 'period', 'quantity', 'source', 'note', 'batch_id', 'recorded_at'],
   /** The team's audit chain, into the workbook's team_audit_log (not its own audit_log): `fwb check --team` compares it with the server's. */
   audit_log: ['seq', 'audit_id', 'at', 'actor', 'action', 'entity', 'entity_id', 'payload', 'prev_hash', 'hash'],
 } as const;
@@ -64,6 +66,57 @@ export interface PulledPage {
 }
 
 export type TeamRole = 'planner' | 'manager' | 'analyst';
+
+/**
+ * Later publications (team schema version 4): an import into a linked workbook is published by
+ * the next sync, one batch per call, its rows naming items and locations by their ids, the team
+ * giving every id (a replica's own ids would collide with another's). `ord` keeps the workbook's
+ * row order; `run_key` is the workbook's run id, only to tie lines to their run.
+ */
+export const LATER_PUBLICATION_TABLES = {
+  fwb_import_batch: [
+    ['uuid', 'uuid'], ['kind', 'text'], ['file_name', 'text'], ['file_size', 'bigint'], ['sha256', 'text'], ['source', 'text'],
+    ['model_name', 'text'], ['model_version', 'text'], ['options', 'jsonb'], ['rows_read', 'integer'], ['rows_accepted', 'integer'],
+    ['rows_quarantined', 'integer'], ['recorded_by', 'text'], ['imported_at_client', 'timestamptz'],
+  ],
+  fwb_import_locations: [['location_id', 'text'], ['name', 'text']],
+  fwb_import_items: [
+    ['item_id', 'text'], ['name', 'text'], ['category', 'text'], ['brand', 'text'], ['family', 'text'], ['abc_class', 'text'],
+    ['owner_id', 'text'], ['unit', 'text'], ['attributes', 'jsonb'], ['introduced_period', 'integer'],
+  ],
+  fwb_import_runs: [['run_key', 'bigint'], ['model_name', 'text'], ['model_version', 'text'], ['origin', 'integer'], ['grain', 'text'], ['interval_level', 'double precision']],
+  fwb_import_lines: [
+    ['ord', 'bigint'], ['run_key', 'bigint'], ['item_id', 'text'], ['location_id', 'text'], ['period', 'integer'], ['lag', 'integer'],
+    ['quantity', 'double precision'], ['lower', 'double precision'], ['upper', 'double precision'],
+  ],
+  fwb_import_actuals: [['ord', 'bigint'], ['item_id', 'text'], ['location_id', 'text'], ['period', 'integer'], ['quantity', 'double precision']],
+  fwb_import_sales: [['ord', 'bigint'], ['item_id', 'text'], ['location_id', 'text'], ['period', 'integer'], ['quantity', 'double precision'], ['source', 'text'], ['note', 'text']],
+} as const satisfies Record<string, readonly StagedColumn[]>;
+export type LaterPublicationTable = keyof typeof LATER_PUBLICATION_TABLES;
+
+/** The kinds a team publishes after its first publication, and the role that may (the team's database holds the same rule). */
+export const LATER_PUBLISHER: Record<'items' | 'forecasts' | 'actuals' | 'sales_inputs', TeamRole> = {
+  items: 'analyst',
+  forecasts: 'analyst',
+  actuals: 'analyst',
+  sales_inputs: 'planner',
+};
+
+/** An import of a linked workbook not published yet, with the uuid the team knows it by (minted once, so a retry publishes once). */
+export interface UnpublishedBatch {
+  batchId: number;
+  uuid: string;
+  kind: keyof typeof LATER_PUBLISHER;
+  fileName: string;
+}
+
+/** The team's answer to one publication. */
+export type PublicationAnswer =
+  | { uuid: string; status: 'published'; teamBatchId: number }
+  | { uuid: string; status: 'refused'; reason: string };
+
+/** A page of one batch's rows to publish: rows in LATER_PUBLICATION_TABLES' column order; `last` the key to ask after next (null: no more). */
+export type LaterPublicationPage = PublicationPage;
 
 /** The team a workbook is a replica of. */
 export interface TeamLink {
@@ -85,4 +138,8 @@ export interface ReplicaState {
   marks: Record<string, number>;
   /** The workbook's grain: an empty workbook pulls only a team whose runs have it. */
   grain: Grain;
+  /** The highest ids of rows a first publication does not publish (sales inputs, other batches): the team's ids move past them. */
+  maxIds?: { batches: number; salesInputs: number };
+  /** Imports made in the linked workbook that the team does not hold yet (fwb sync publishes them before it pulls). */
+  unpublishedImports?: number;
 }

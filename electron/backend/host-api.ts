@@ -10,7 +10,7 @@ import type { ParsedRequestOf } from '../../shared/contract';
 import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Result } from '../../shared/domain';
 import type { Stairstep } from '../../shared/accuracy';
 import { GRAINS } from '../../shared/period';
-import { PULLED_TABLE_NAMES, PUBLISHED_TABLES, type PublicationPage, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink } from '../../shared/team-sync';
+import { LATER_PUBLICATION_TABLES, PULLED_TABLE_NAMES, PUBLISHED_TABLES, type LaterPublicationTable, type PublicationAnswer, type UnpublishedBatch, type PublicationPage, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink } from '../../shared/team-sync';
 import { JOURNAL_TABLE_NAMES, type JournalPage, type JournalTable, type Outbox, type SyncLedger, type TeamOutcome } from '../../shared/team-journal';
 import type { BackendContext } from './context';
 import { toApiError, WorkbenchError } from './errors';
@@ -199,9 +199,46 @@ export const hostContract = {
   finishTeamPull: {
     request: () => z.object({}).strict(),
     run: async (scope: HostScope): Promise<void> => {
-      (await import('./team-replica/pull')).endPull(workbook(scope).db);
+      const pull = await import('./team-replica/pull');
+      pull.endPull(workbook(scope).db);
+      pull.auditPulledBatches(workbook(scope).db, scope.now().toISOString());
       return carryOut(workbook(scope), (await import('./team-replica/effects')).TEAM_PULL_EFFECTS, () => undefined, {});
     },
+  },
+  /** fwb sync: the imports made in this linked workbook that the team does not hold yet, each with its uuid. */
+  unpublishedTeamImports: {
+    request: () => z.object({}).strict(),
+    run: async (scope: HostScope): Promise<UnpublishedBatch[]> => (await import('./team-replica/later-publication')).unpublishedBatches(workbook(scope).db, scope.now().toISOString()),
+  },
+  /** fwb sync: a page of one unpublished import's rows of one staging table. */
+  teamLaterPublicationPage: {
+    request: () =>
+      z
+        .object({
+          batchId: z.number().int(),
+          uuid: z.string().uuid(),
+          table: z.enum(Object.keys(LATER_PUBLICATION_TABLES) as [LaterPublicationTable, ...LaterPublicationTable[]]),
+          after: z.number().int(),
+          limit: z.number().int().min(1).max(100_000),
+        })
+        .strict(),
+    run: async (scope: HostScope, req: { batchId: number; uuid: string; table: LaterPublicationTable; after: number; limit: number }) =>
+      (await import('./team-replica/later-publication')).laterPublicationPage(workbook(scope).db, req.batchId, req.uuid, req.table, req.after, req.limit),
+  },
+  /** fwb sync: the team's answer to one publication (published: the workbook's copy leaves, the pull brings the team's; refused: undone). */
+  recordTeamPublication: {
+    request: () =>
+      z
+        .object({
+          answer: z.union([
+            z.object({ uuid: z.string().uuid(), status: z.literal('published'), teamBatchId: z.number().int().min(1) }).strict(),
+            z.object({ uuid: z.string().uuid(), status: z.literal('refused'), reason: z.string().min(1).max(10_000) }).strict(),
+          ]),
+          login: z.string().min(1).max(200),
+        })
+        .strict(),
+    run: async (scope: HostScope, req: { answer: PublicationAnswer; login: string }) =>
+      (await import('./team-replica/later-publication')).recordPublication(workbook(scope).db, req.answer, { login: req.login, at: scope.now().toISOString() }),
   },
   /** fwb sync: the replica's unsent decisions and reviews, in the order they were made. */
   teamOutbox: {

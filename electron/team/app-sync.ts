@@ -7,7 +7,7 @@ import type { Result } from '../../shared/domain';
 import type { Outbox, SyncLedger, TeamOutcome } from '../../shared/team-journal';
 import { OFFLINE_RETRY_CAP_S, SYNC_EVERY_S, type TeamStatus } from '../../shared/team-status';
 import type { JournalPage } from '../../shared/team-journal';
-import type { PulledPage, ReplicaState } from '../../shared/team-sync';
+import type { LaterPublicationPage, PulledPage, ReplicaState, UnpublishedBatch } from '../../shared/team-sync';
 import { TeamError, redact } from './errors';
 import { urlWithPassword } from './url';
 import type { SyncPort } from './sync';
@@ -38,6 +38,9 @@ export function replicaPort(backend: HostCalls): SyncPort {
     finishPull: () => host(backend, 'finishTeamPull', {}),
     applyJournalPage: (page: JournalPage) => host(backend, 'applyTeamJournalPage', page),
     ledger: () => host<SyncLedger>(backend, 'teamSyncLedger', {}),
+    unpublished: () => host<UnpublishedBatch[]>(backend, 'unpublishedTeamImports', {}),
+    laterPublicationPage: (batchId, uuid, table, after, limit) => host<LaterPublicationPage>(backend, 'teamLaterPublicationPage', { batchId, uuid, table, after, limit }),
+    recordPublication: (answer, login) => host(backend, 'recordTeamPublication', { answer, login }),
   };
 }
 

@@ -8,12 +8,14 @@ import { TeamError } from './errors';
 import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2, TEAM_TABLES } from './schema-v2';
 import { SCHEMA_V3 } from './schema-v3';
+import { SCHEMA_V4 } from './schema-v4';
 
 /** The schema's steps, append-only: a new version is a new step at the end. */
 const STEPS: readonly { version: number; sql: string }[] = [
   { version: 1, sql: SCHEMA_V1 },
   { version: 2, sql: SCHEMA_V2 },
   { version: 3, sql: SCHEMA_V3 },
+  { version: 4, sql: SCHEMA_V4 },
 ];
 
 export interface InitOutcome {

@@ -14,6 +14,8 @@ import { connectTarget, withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
 import { TEAM_TABLES } from './schema-v2';
 import type { Grain } from '../../shared/period';
+import { JOURNAL_TABLE_NAMES, type JournalPage, type JournalTable } from '../../shared/team-journal';
+import { pullJournal } from './journal-pull';
 
 /** The workbook, as join needs it (electron/backend/team-replica through the host calls). */
 export interface ReplicaPort {
@@ -24,6 +26,8 @@ export interface ReplicaPort {
   applyPage(page: PulledPage): Promise<void>;
   /** After a pull that wrote rows: the workbook's derived data brought current once (not per page). */
   finishPull(): Promise<void>;
+  /** The team's journal (decisions, approvals, policies, reason codes, …), pulled with the data (fwb sync's journal-pull.ts). */
+  applyJournalPage(page: JournalPage): Promise<void>;
 }
 
 export interface PublishCounts {
@@ -43,8 +47,8 @@ export interface JoinOutcome {
   role: TeamRole;
   url: string;
   published?: PublishCounts;
-  /** Rows pulled, per table. */
-  pulled: Partial<Record<PulledTable, number>>;
+  /** Rows pulled, per table (the journal's too: a team that has decided hands its journal to a new replica). */
+  pulled: Partial<Record<PulledTable | JournalTable, number>>;
   /** What the workbook holds that this version does not publish yet. */
   notPublished?: { salesInputs: number; decisions: number };
 }
@@ -135,8 +139,12 @@ export async function joinTeam(url: string, replica: ReplicaPort, workbookName: 
       if (state.link.login !== me.login) {
         throw new TeamError(`${workbookName} is linked to this team as login "${state.link.login}", not "${me.login}": join with that login's URL, or with a workbook of your own.`, 'rejected');
       }
+      // Its own imports are published by fwb sync before anything is pulled: a pull first could meet their ids.
+      if ((state.unpublishedImports ?? 0) > 0) {
+        throw new TeamError(`${workbookName} is linked already and holds ${state.unpublishedImports} import${state.unpublishedImports === 1 ? '' : 's'} the team has not got yet: run fwb sync --db ${workbookName}, which publishes them and then catches up; nothing was changed.`, 'rejected');
+      }
       // Joined before (perhaps a pull that was stopped): it only catches up.
-      return { how: 'resumed', login: me.login, role: me.role, url: shown, pulled: await pullAll(client, replica, pageRows) };
+      return { how: 'resumed', login: me.login, role: me.role, url: shown, pulled: await pullEverything(client, replica, pageRows) };
     }
 
     const teamHasData = await teamHoldsData(client);
@@ -157,10 +165,10 @@ export async function joinTeam(url: string, replica: ReplicaPort, workbookName: 
       }
       // Linked first with nothing pulled: a pull stopped halfway resumes by joining again.
       await replica.link(link(teamHasData ? 'pulled' : 'empty'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, 0])));
-      return { how: teamHasData ? 'pulled' : 'empty', login: me.login, role: me.role, url: shown, pulled: await pullAll(client, replica, pageRows) };
+      return { how: teamHasData ? 'pulled' : 'empty', login: me.login, role: me.role, url: shown, pulled: await pullEverything(client, replica, pageRows) };
     }
 
-    const published = await publish(client, replica, workbookName);
+    const published = await publish(client, replica, workbookName, state.maxIds);
     // Everything of the shared tables up to the publication is this workbook's own; users and the team's audit entries were not published by it.
     await replica.link(link('published'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, t === 'users' || t === 'audit_log' ? 0 : published.throughSeq])));
     return {
@@ -169,10 +177,19 @@ export async function joinTeam(url: string, replica: ReplicaPort, workbookName: 
       role: me.role,
       url: shown,
       published,
-      pulled: await pullAll(client, replica, pageRows),
+      pulled: await pullEverything(client, replica, pageRows),
       notPublished: { salesInputs: state.rows.salesInputs, decisions: state.rows.decisions },
     };
   });
+}
+
+/** The team's data and journal after the replica's marks, in one snapshot. */
+async function pullEverything(client: TeamClient, replica: ReplicaPort, pageRows: number): Promise<JoinOutcome['pulled']> {
+  const journal: JoinOutcome['pulled'] = {};
+  const data = await pullAll(client, replica, pageRows, async (c, marks) => {
+    for (const table of JOURNAL_TABLE_NAMES) journal[table] = await pullJournal(c, replica, table, marks[table] ?? 0, pageRows);
+  });
+  return { ...data, ...journal };
 }
 
 /** COPY's text format: tab-separated, \N for null, backslash escapes. */
@@ -193,7 +210,7 @@ async function* copyLines(replica: ReplicaPort, table: PublishedTable): AsyncGen
   }
 }
 
-async function publish(client: TeamClient, replica: ReplicaPort, workbookName: string): Promise<PublishCounts> {
+async function publish(client: TeamClient, replica: ReplicaPort, workbookName: string, maxIds: ReplicaState['maxIds']): Promise<PublishCounts> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT fwb.stage_publication()');
@@ -202,6 +219,8 @@ async function publish(client: TeamClient, replica: ReplicaPort, workbookName: s
       await pipeline(Readable.from(copyLines(replica, table)), client.query(copyStreams.from(`COPY pg_temp.${table} (${columns}) FROM STDIN`)));
     }
     const { rows } = await client.query<{ out: PublishCounts }>('SELECT fwb.publish_batch($1::jsonb) AS out', [JSON.stringify({ workbook: workbookName })]);
+    // Rows the workbook keeps unpublished hold ids too: later publications must be given others (team schema version 4).
+    if (maxIds) await client.query('SELECT fwb.reserve_ids($1, $2)', [maxIds.batches, maxIds.salesInputs]);
     await client.query('COMMIT');
     return rows[0]!.out;
   } catch (err) {
@@ -267,6 +286,7 @@ const SELECT_ROW: Record<PulledTable, string> = {
   forecast_runs: `run_id, model_name, model_version, origin, grain, interval_level, batch_id, ${iso('created_at')}`,
   forecast_lines: 'line_id, run_id, item_key, location_key, period, lag, quantity, lower, upper',
   actuals: `actual_id, item_key, location_key, period, quantity, batch_id, ${iso('recorded_at')}`,
+  sales_inputs: `sales_input_id, item_key, location_key, period, quantity, source, note, batch_id, ${iso('recorded_at')}`,
   // The time as the chain hashes it (fwb.utc_text, microseconds; members may not call it), so the copy compares entry by entry.
   audit_log: `seq, audit_id, ${AUDIT_AT}, actor, action, entity, entity_id, payload, prev_hash, hash`,
 };

@@ -9,13 +9,15 @@
 // The workbook is reached through a port the host wires to the backend's host calls.
 import type { JournalPage, JournalTable, Outbox, SyncLedger, TeamConflict, TeamOutcome, TeamRefusal } from '../../shared/team-journal';
 import { JOURNAL_TABLE_NAMES } from '../../shared/team-journal';
-import type { Cell, PulledPage, PulledTable, ReplicaState } from '../../shared/team-sync';
+import type { PulledPage, PulledTable, ReplicaState } from '../../shared/team-sync';
 import { lostConnection, withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
 import { PULL_PAGE_ROWS, pullAll } from './join';
+import { pullJournal } from './journal-pull';
+import { publishImports, type PublicationPort, type PublishedImport } from './publish-imports';
 
 /** The workbook, as sync needs it. */
-export interface SyncPort {
+export interface SyncPort extends PublicationPort {
   state(): Promise<ReplicaState>;
   outbox(): Promise<Outbox>;
   recordOutcomes(outcomes: TeamOutcome[]): Promise<{ refused: TeamRefusal[] }>;
@@ -32,6 +34,8 @@ export interface SyncOutcome {
   role: string;
   url: string;
   pushed: { decisions: number; reviews: number; acknowledgements: number };
+  /** Imports of this workbook sent to the team by this sync: published (their rows came back with the team's ids), or refused with the reason. */
+  publications: PublishedImport[];
   pulled: Partial<Record<PulledTable | JournalTable, number>>;
   /** Rows the server refused during this sync, with its reasons (kept in the workbook for their author). */
   refused: TeamRefusal[];
@@ -65,6 +69,8 @@ async function syncWith(replica: SyncPort, workbookName: string, link: NonNullab
       throw new TeamError(`${workbookName} is the replica of login "${link.login}", not "${me}": sync it with that login (its password through PGPASSWORD, ~/.pgpass or PGSERVICE).`, 'rejected');
     }
     const before = new Set((await replica.ledger()).refusals.map((r) => r.uuid));
+    // Imports first: the pull that follows must never meet rows of the workbook's own under ids the team gives others.
+    const publications = await publishImports(client, replica, me, workbookName);
     const pushed = await push(client, replica, batch, me, link.role);
     const journal: SyncOutcome['pulled'] = {};
     const data = await pullAll(client, replica, pageRows, async (c, marks) => {
@@ -77,6 +83,7 @@ async function syncWith(replica: SyncPort, workbookName: string, link: NonNullab
       role: link.role,
       url: link.url,
       pushed,
+      publications,
       pulled,
       // Refused by this push, or found refused by the pull (a push whose answer was lost).
       refused: ledger.refusals.filter((r) => !before.has(r.uuid)),
@@ -132,30 +139,3 @@ async function push(client: TeamClient, replica: SyncPort, batch: number, login:
   return { decisions: decisions.length, reviews: reviews.length, acknowledgements: acknowledgements.length };
 }
 
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const uuidOf = (id: string) => `(SELECT x.uuid::text FROM fwb.decisions x WHERE x.decision_id = t.${id})`;
-/** Each journal table's rows after a seq, as JSON arrays in JOURNAL_TABLES' order. Refusals: only the login's own. */
-const JOURNAL_SQL: Record<JournalTable, string> = {
-  reason_codes: 'SELECT json_build_array(code, label, comment_required, active, sort_order) AS row, t.seq FROM fwb.reason_codes t',
-  policies: `SELECT json_build_array(segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, ${iso('stepped_down_at')}, updated_by, ${iso('updated_at')}) AS row, t.seq FROM fwb.policies t`,
-  decisions: `SELECT json_build_array(uuid, line_id, action, quantity, source, reason_code, comment, decided_by, ${iso('decided_at')}, status, ${uuidOf('undoes_decision_id')}, based_on_seq, seq) AS row, t.seq FROM fwb.decisions t`,
-  approvals: `SELECT json_build_array(uuid, ${uuidOf('decision_id')}, verdict, note, decided_by, ${iso('decided_at')}, seq) AS row, t.seq FROM fwb.approvals t`,
-  refused_submissions: `SELECT json_build_array(uuid, kind, submitted_by, line_id, request, reason, ${iso('refused_at')}, seq) AS row, t.seq FROM fwb.refused_submissions t`,
-  line_conflicts: `SELECT json_build_array(conflict_id, line_id, ${uuidOf('decision_id')}, author, ${uuidOf('other_decision_id')}, other_author, ${iso('opened_at')}) AS row, t.seq FROM fwb.line_conflicts t`,
-  conflict_resolutions: `SELECT json_build_array(conflict_id, how, resolved_by, ${iso('resolved_at')}) AS row, t.seq FROM fwb.conflict_resolutions t`,
-};
-
-async function pullJournal(client: TeamClient, replica: SyncPort, table: JournalTable, after: number, pageRows: number): Promise<number> {
-  const mine = table === 'refused_submissions' ? 'AND t.submitted_by = session_user' : '';
-  let total = 0;
-  for (;;) {
-    const { rows } = await client.query<{ row: Cell[]; seq: string }>(`${JOURNAL_SQL[table]} WHERE t.seq > $1 ${mine} ORDER BY t.seq LIMIT $2`, [after, pageRows]);
-    if (rows.length === 0) break;
-    const lastSeq = Number(rows[rows.length - 1]!.seq);
-    await replica.applyJournalPage({ table, rows: rows.map((r) => r.row), lastSeq });
-    total += rows.length;
-    after = lastSeq;
-    if (rows.length < pageRows) break;
-  }
-  return total;
-}

@@ -7,7 +7,8 @@
 // team in another database of the same server, made from a demo workbook, so that 22
 // replicas need not each pull the 1 M lines.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -158,6 +159,26 @@ const PUSH = {
 const PUSH_BAR = 3.0;
 const DAY_BAR = 1.0;
 
+/** A month of actuals for every item of a workbook, the first month of its newest run that has none yet, written as a CSV. */
+function actualsMonth(dbPath, file) {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const period = db
+      .prepare(
+        `SELECT min(l.period) FROM forecast_lines l WHERE l.run_id = (SELECT max(run_id) FROM forecast_runs)
+            AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period)`,
+      )
+      .pluck()
+      .get();
+    const items = db.prepare('SELECT item_id FROM items ORDER BY item_key').pluck().all();
+    const iso = `${String(period).slice(0, 4)}-${String(period).slice(4, 6)}-${String(period).slice(6, 8)}`;
+    writeFileSync(file, `item_id,period,actual\n${items.map((id, i) => `${id},${iso},${10 + ((i * 37) % 90)}`).join('\n')}\n`);
+    return { file, rows: items.length };
+  } finally {
+    db.close();
+  }
+}
+
 /** The p-th percentile by nearest rank (p95 of 20 values: the 19th smallest). */
 function percentile(values, p) {
   const s = [...values].sort((a, b) => a - b);
@@ -185,8 +206,9 @@ function syncAsync(root, db, password) {
  * The push figures of issue 15 item 7, on a team of its own (database fwb_push of the same
  * server, `scale` shrinks it for a quick look): Pat pushes 10,000 decisions in one fwb sync;
  * 20 planners push 500 each at once (20 fwb sync processes on 20 replicas, each deciding its
- * own lines), counted on the server by uuid; then, after a day's 5,000 decisions by others,
- * Pat's incremental pull. Decisions are made through the API (team-decide-probe.mjs).
+ * own lines), counted on the server by uuid; then, after a day's 5,000 decisions by others and
+ * the analyst's actuals month (imported into the analyst's replica, published by its sync),
+ * Pat's incremental pull, and the accuracy update after it timed on its own. Decisions are made through the API (team-decide-probe.mjs).
  */
 export async function pushFigures({ root, tmp, admin, adminEnv, log, scale = Number(process.env.BENCH_TEAM_PUSH_SCALE ?? 1) }) {
   const n = Object.fromEntries(Object.entries(PUSH).map(([k, v]) => [k, k === 'planners' ? v : Math.max(1, Math.round(v * scale))]));
@@ -274,9 +296,19 @@ export async function pushFigures({ root, tmp, admin, adminEnv, log, scale = Num
     decide(p, 'override', i * n.each, Math.min(n.each, n.day - i * n.each), 4);
     syncTimed(p);
   }
+  // The day's actuals month: the analyst imports it into the replica and the next sync publishes it (a later publication).
+  const month = actualsMonth(dbOf('al'), join(tmp, 'team-push-actuals-month.csv'));
+  fwbRun(root, ['import', '--db', dbOf('al'), '--kind', 'actuals', month.file]);
+  const published = syncTimed('al');
+  if (published.out.publications?.[0]?.status !== 'published') throw new Error(`The analyst's actuals month was not published: ${published.stdout.trim()}`);
   const day = syncTimed('pat');
   if (day.out.pulled.decisions !== n.day) throw new Error(`Pat's pull after the day got ${day.out.pulled.decisions} decisions, not ${n.day}: ${day.stdout.trim()}`);
-  log(`team push: Pat's pull of the day's ${n.day} decisions: ${fmtSeconds(day.seconds)} (${fmtMb(day.peakMb)})`);
+  if (day.out.pulled.actuals !== month.rows) throw new Error(`Pat's pull after the day got ${day.out.pulled.actuals} actuals, not the month's ${month.rows}: ${day.stdout.trim()}`);
+  log(`team push: Pat's pull of the day's ${n.day} decisions and ${month.rows} actuals: ${fmtSeconds(day.seconds)} (${fmtMb(day.peakMb)})`);
+  // The accuracy update the new month brings (the scale issue's incremental cube), timed on its own after the pull.
+  const acc = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'accuracy', '--db', dbOf('pat'), '--json'], { cwd: root, tmp, node: true });
+  if (acc.status !== 0) throw new Error(`fwb accuracy on Pat's replica failed (exit ${acc.status}): ${acc.stderr.trim()}`);
+  log(`team push: Pat's accuracy update after the pull: ${fmtSeconds(acc.seconds)} (${fmtMb(acc.peakMb)})`);
 
   const oneOk = one.seconds <= PUSH_BAR;
   const togetherOk = lost === 0 && twice === 0 && unsent === 0;
@@ -286,12 +318,13 @@ export async function pushFigures({ root, tmp, admin, adminEnv, log, scale = Num
     rows: [
       { what: `team push ${k(n.one)} decisions (one fwb sync)`, seconds: one.seconds, peakMb: one.peakMb },
       { what: `team ${n.planners} × ${k(n.each)} decisions at once: p95`, seconds: p95, peakMb: null },
-      { what: `team pull of a day's ${k(n.day)} decisions`, seconds: day.seconds, peakMb: day.peakMb },
+      { what: `team pull of a day's ${k(n.day)} decisions and an actuals month`, seconds: day.seconds, peakMb: day.peakMb },
+      { what: 'team accuracy update after that pull (fwb accuracy)', seconds: acc.seconds, peakMb: acc.peakMb },
     ],
     summary: [
       `team push ${k(n.one)} decisions: one fwb sync (push, then pull of its own answers) ${fmtSeconds(one.seconds)} (${fmtMb(one.peakMb)}) (target ≤ ${PUSH_BAR.toFixed(1)} s: ${oneOk ? 'met' : 'TOO SLOW'})`,
       `team ${n.planners} planners × ${k(n.each)} decisions at once (${n.planners} fwb sync processes): ${lost} lost, ${twice} twice, ${unsent} unsent (target none: ${togetherOk ? 'met' : 'MISSED'}); push latency p95 ${fmtSeconds(p95)}, max ${fmtSeconds(Math.max(...latencies))}, all in ${fmtSeconds(together.wall)}`,
-      `team incremental pull after a day (${k(n.day)} decisions by others): fwb sync ${fmtSeconds(day.seconds)} (target ≤ ${DAY_BAR.toFixed(1)} s: ${dayOk ? 'met' : 'TOO SLOW'}); the day's actuals month is not in it: publishing a later import is not possible yet (fwb.publish_batch takes a first publication only)`,
+      `team incremental pull after a day (${k(n.day)} decisions by others and the analyst's actuals month of ${k(month.rows)} values, published by a later publication): fwb sync ${fmtSeconds(day.seconds)} (target ≤ ${DAY_BAR.toFixed(1)} s: ${dayOk ? 'met' : 'TOO SLOW'}), plus the accuracy update (fwb accuracy) ${fmtSeconds(acc.seconds)}`,
     ],
     ok: oneOk && togetherOk && dayOk,
   };

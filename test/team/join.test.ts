@@ -194,6 +194,7 @@ describe('fwb team join', () => {
       publicationPage: (table, after, limit) => host('teamPublicationPage', { table, after, limit }),
       finishPull: () => host('finishTeamPull', {}),
       link: (link, marks) => host('recordTeamLink', { link, marks }),
+      applyJournalPage: (page) => host('applyTeamJournalPage', page),
       async applyPage(page) {
         if (pages.length === stopAfter) throw new Error('connection lost (test)');
         await host('applyTeamPage', page);

@@ -265,6 +265,9 @@ describe('fwb sync', () => {
         finishPull: () => host('finishTeamPull', {}),
         applyJournalPage: (page) => host('applyTeamJournalPage', page),
         ledger: () => host('teamSyncLedger', {}),
+        unpublished: () => host('unpublishedTeamImports', {}),
+        laterPublicationPage: (batchId, uuid, table, after, limit) => host('teamLaterPublicationPage', { batchId, uuid, table, after, limit }),
+        recordPublication: (answer, login) => host('recordTeamPublication', { answer, login }),
       };
       process.env.PGPASSWORD = passwordOf('max');
       try {

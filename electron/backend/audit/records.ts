@@ -90,6 +90,11 @@ export function readGovernedRecords(db: ReadableDb): GovernedRecords {
       if (batch) batch.undone = { auditId, at: String(payload.undoneAt), by: (payload.undoneBy as string | null) ?? null };
       continue;
     }
+    // Published to the team (team-replica/later-publication.ts): the workbook's copy left; the team's comes back by the pull, with its own entry.
+    if (e.entity === 'import_batch' && e.action === 'import.published') {
+      r.batches.delete(e.entity_id);
+      continue;
+    }
     if (!RECORDS_ROW[e.entity]!(e.action, payload)) continue;
     switch (e.entity) {
       case 'user':

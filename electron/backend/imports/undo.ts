@@ -140,7 +140,7 @@ function itemBatchDependents(db: Db, batch: BatchRow): string[] {
 
 // ——— taking the rows back ———
 
-interface Removed {
+export interface Removed {
   runs: number;
   forecastLines: number;
   actuals: number;
@@ -149,7 +149,7 @@ interface Removed {
 }
 
 /** Runs and lines; the derived rows that cascade from them go too (foreign keys are off meanwhile). */
-function removeRuns(db: Db, batchId: number, removed: Removed): void {
+export function removeRuns(db: Db, batchId: number, removed: Removed): void {
   for (const fk of childrenOf(db, 'forecast_lines')) if (fk.cascade) db.prepare(`DELETE FROM "${fk.table}" WHERE "${fk.column}" IN (${LINES_OF_BATCH})`).run({ batch: batchId });
   for (const fk of childrenOf(db, 'forecast_runs')) {
     if (fk.cascade && fk.table !== 'forecast_lines') db.prepare(`DELETE FROM "${fk.table}" WHERE "${fk.column}" IN (${RUNS_OF_BATCH})`).run({ batch: batchId });
@@ -159,7 +159,7 @@ function removeRuns(db: Db, batchId: number, removed: Removed): void {
 }
 
 /** The batch's values go; where that leaves a key without a current value, its latest earlier one is current again. */
-function removeHistory(db: Db, batchId: number, table: 'actuals' | 'sales_inputs'): { removed: number; restored: number } {
+export function removeHistory(db: Db, batchId: number, table: 'actuals' | 'sales_inputs'): { removed: number; restored: number } {
   const id = table === 'actuals' ? 'actual_id' : 'sales_input_id';
   db.exec('DROP TABLE IF EXISTS temp.undo_keys');
   db.prepare(`CREATE TEMP TABLE undo_keys AS SELECT DISTINCT item_key, location_key, period FROM ${table} WHERE batch_id = ?`).run(batchId);

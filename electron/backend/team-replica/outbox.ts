@@ -8,6 +8,7 @@
 import type { Outbox, SyncLedger, TeamOutcome, TeamRefusal, UnsentAcknowledgement, UnsentDecision, UnsentReview } from '../../../shared/team-journal';
 import { appendAudit } from '../audit/chain';
 import type { ReadableDb } from '../db/handles';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { refreshLineState } from '../decisions/projection';
 import { WorkbenchError } from '../errors';
@@ -64,18 +65,37 @@ interface LocalRow {
   request: string;
 }
 
+/** A push's answers come 500 at a time, each looked up and marked: compiled once per connection, not per answer (a tenth of a 10,000-decision sync was compiling them). */
+interface AnswerStatements {
+  localDecision: Statement<unknown[]>;
+  localApproval: Statement<unknown[]>;
+  seqOfDecision: Statement<unknown[]>;
+  seqOfApproval: Statement<unknown[]>;
+}
+const answerStatements = new WeakMap<Db, AnswerStatements>();
+function statementsOf(db: Db): AnswerStatements {
+  let s = answerStatements.get(db);
+  if (!s) {
+    s = {
+      localDecision: db.prepare<unknown[]>(
+        `SELECT decision_id AS id, line_id, status, json_object('action', action, 'quantity', quantity, 'source', source, 'reason_code', reason_code, 'comment', comment, 'decided_at', decided_at) AS request
+           FROM decisions WHERE sync_uuid = ? AND team_seq IS NULL`,
+      ),
+      localApproval: db.prepare<unknown[]>(
+        `SELECT a.approval_id AS id, d.line_id, a.verdict AS status, json_object('decision_id', a.decision_id, 'verdict', a.verdict, 'note', a.note, 'decided_at', a.decided_at) AS request
+           FROM approvals a JOIN decisions d ON d.decision_id = a.decision_id WHERE a.sync_uuid = ? AND a.team_seq IS NULL`,
+      ),
+      seqOfDecision: db.prepare<unknown[]>('UPDATE decisions SET team_seq = ? WHERE sync_uuid = ?'),
+      seqOfApproval: db.prepare<unknown[]>('UPDATE approvals SET team_seq = ? WHERE sync_uuid = ?'),
+    };
+    answerStatements.set(db, s);
+  }
+  return s;
+}
+
 function localRow(db: Db, kind: TeamOutcome['kind'], uuid: string): LocalRow | undefined {
-  return (
-    kind === 'decision'
-      ? db.prepare(
-          `SELECT decision_id AS id, line_id, status, json_object('action', action, 'quantity', quantity, 'source', source, 'reason_code', reason_code, 'comment', comment, 'decided_at', decided_at) AS request
-             FROM decisions WHERE sync_uuid = ? AND team_seq IS NULL`,
-        )
-      : db.prepare(
-          `SELECT a.approval_id AS id, d.line_id, a.verdict AS status, json_object('decision_id', a.decision_id, 'verdict', a.verdict, 'note', a.note, 'decided_at', a.decided_at) AS request
-             FROM approvals a JOIN decisions d ON d.decision_id = a.decision_id WHERE a.sync_uuid = ? AND a.team_seq IS NULL`,
-        )
-  ).get(uuid) as LocalRow | undefined;
+  const s = statementsOf(db);
+  return (kind === 'decision' ? s.localDecision : s.localApproval).get(uuid) as LocalRow | undefined;
 }
 
 /**
@@ -125,7 +145,7 @@ export function recordOutcomes(db: Db, outcomes: readonly TeamOutcome[], now: ()
         // The server's policy said otherwise (e.g. it waits for approval): its own row comes back by the pull.
         for (const l of withdraw(db, o.kind, row, o.uuid, 'restated', at, o.reason)) touched.add(l);
       } else {
-        db.prepare(`UPDATE ${o.kind === 'decision' ? 'decisions' : 'approvals'} SET team_seq = ? WHERE sync_uuid = ?`).run(o.seq, o.uuid);
+        (o.kind === 'decision' ? statementsOf(db).seqOfDecision : statementsOf(db).seqOfApproval).run(o.seq, o.uuid);
       }
     }
     for (const line of touched) refreshLineState(db, line);

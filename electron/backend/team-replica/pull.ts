@@ -9,7 +9,9 @@
 import { PULLED_TABLES, type Cell, type PulledPage, type PulledTable } from '../../../shared/team-sync';
 import { appendAudit } from '../audit/chain';
 import { isSealed } from '../audit/seal';
-import { userAuditPayload, type UserRow } from '../audit/payloads';
+import { importBatchAuditPayload, userAuditPayload, type ImportBatchRow, type UserRow } from '../audit/payloads';
+import { batchContent } from '../audit/content-digest';
+import { readGovernedRecords } from '../audit/records';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 
@@ -39,6 +41,9 @@ function insertSql(table: PulledTable, rows: number): string {
 interface Statements {
   insert(table: PulledTable, rows: number): Prepared;
   supersede: Prepared;
+  supersedeSales: Prepared;
+  /** A pulled batch is the team's: never one to publish. */
+  teamBatch: Prepared;
   mark: Prepared;
 }
 
@@ -56,6 +61,8 @@ function statementsOf(db: Db): Statements {
         return st;
       },
       supersede: db.prepare<unknown[]>(`UPDATE actuals SET superseded_at = ? WHERE item_key = ? AND location_key = ? AND period = ? AND superseded_at IS NULL`),
+      supersedeSales: db.prepare<unknown[]>(`UPDATE sales_inputs SET superseded_at = ? WHERE item_key = ? AND location_key = ? AND period = ? AND superseded_at IS NULL`),
+      teamBatch: db.prepare<unknown[]>(`INSERT INTO team_batches (batch_id, how) VALUES (?, 'pulled') ON CONFLICT (batch_id) DO UPDATE SET how = 'pulled'`),
       mark: db.prepare<unknown[]>(
         `INSERT INTO team_sync (table_name, last_seq) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)`,
       ),
@@ -102,6 +109,13 @@ export function applyPulledPage(db: Db, page: PulledPage): { written: number } {
         st.supersede.run(v[6], v[1], v[2], v[3]);
         one.run(v);
       }
+    } else if (page.table === 'sales_inputs') {
+      const one = st.insert('sales_inputs', 1);
+      for (let r = 0; r < page.rows.length; r++) {
+        const v = values.slice(r * width, (r + 1) * width);
+        st.supersedeSales.run(v[8], v[1], v[2], v[3]);
+        one.run(v);
+      }
     } else {
       let r = 0;
       if (page.rows.length >= CHUNK) {
@@ -121,6 +135,7 @@ export function applyPulledPage(db: Db, page: PulledPage): { written: number } {
         }
       }
     }
+    if (page.table === 'import_batches') for (const row of page.rows) st.teamBatch.run(row[0]);
     st.mark.run(page.table, page.lastSeq);
   })();
   return { written: page.rows.length };
@@ -132,4 +147,25 @@ function sqliteValue(column: string, cell: Cell): string | number | null {
   if (typeof cell === 'boolean') return cell ? 1 : 0;
   if (typeof cell === 'object') return JSON.stringify(cell);
   return cell;
+}
+
+/**
+ * After a pull: each pulled batch of a sealed workbook that no entry records yet gets its own
+ * entry (what an import writes: the batch and its rows' fingerprints), so `fwb check` holds the
+ * rows of a later publication to their record as it does an import's. Once, when the pull is
+ * whole: a batch's lines may come over several pages.
+ */
+export function auditPulledBatches(db: Db, at: string): number {
+  if (!isSealed(db)) return 0;
+  const records = readGovernedRecords(db);
+  const batches = (db.prepare(`SELECT b.* FROM import_batches b JOIN team_batches t ON t.batch_id = b.batch_id AND t.how = 'pulled' ORDER BY b.batch_id`).all() as ImportBatchRow[]).filter(
+    (b) => !records.batches.has(String(b.batch_id)),
+  );
+  if (batches.length === 0) return 0;
+  db.transaction(() => {
+    for (const b of batches) {
+      appendAudit(db, { at, actor: null, action: 'import', entity: 'import_batch', entityId: String(b.batch_id), payload: { ...importBatchAuditPayload(b), content: batchContent(db, b.batch_id), team: true } });
+    }
+  })();
+  return batches.length;
 }

@@ -20,6 +20,11 @@ export function replicaState(db: Db): ReplicaState {
     },
     marks: syncMarks(db),
     grain: workbookGrain(db),
+    unpublishedImports: db.prepare("SELECT 1 FROM team_link").get()
+      ? count(`SELECT count(*) FROM import_batches b WHERE b.undone_at IS NULL AND b.kind IN ('items', 'forecasts', 'actuals', 'sales_inputs')
+                 AND NOT EXISTS (SELECT 1 FROM team_batches t WHERE t.batch_id = b.batch_id)`)
+      : 0,
+    maxIds: { batches: count('SELECT coalesce(max(batch_id), 0) FROM import_batches'), salesInputs: count('SELECT coalesce(max(sales_input_id), 0) FROM sales_inputs') },
   };
 }
 
@@ -39,6 +44,8 @@ export function recordTeamLink(db: Db, link: TeamLink, marks: Record<string, num
     ).run(link.url, link.teamId, link.login, link.role, link.linkedHow, link.linkedAt);
     const mark = db.prepare('INSERT INTO team_sync (table_name, last_seq) VALUES (?, ?) ON CONFLICT (table_name) DO UPDATE SET last_seq = excluded.last_seq');
     for (const [table, seq] of Object.entries(marks)) mark.run(table, seq);
+    // What the workbook holds when it is linked is the team's (published now) or stays its own: never published later.
+    db.prepare(`INSERT INTO team_batches (batch_id, how) SELECT batch_id, 'linked' FROM import_batches WHERE true ON CONFLICT (batch_id) DO NOTHING`).run();
   })();
 }
 

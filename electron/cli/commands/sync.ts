@@ -33,6 +33,9 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
           finishPull: () => client.host('finishTeamPull', {}),
           applyJournalPage: (page) => client.host('applyTeamJournalPage', page),
           ledger: () => client.host('teamSyncLedger', {}),
+          unpublished: () => client.host('unpublishedTeamImports', {}),
+          laterPublicationPage: (batchId, uuid, table, after, limit) => client.host('teamLaterPublicationPage', { batchId, uuid, table, after, limit }),
+          recordPublication: (answer, login) => client.host('recordTeamPublication', { answer, login }),
         },
         basename(dbPath),
         // Decisions per call to the server, rows per pulled page (as fwb team join's): tests set them small to stop a sync between calls.
@@ -41,7 +44,8 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     });
     // Rows the team refused during this sync are input rejected (exit 3), although the rest was sent and pulled:
     // a script must not take a refused decision for a recorded one. Refusals of earlier syncs were told then (exit 0).
-    const exit = done.refused.length > 0 ? EXIT.rejected : EXIT.ok;
+    const refusedImports = done.publications.filter((p) => p.status === 'refused');
+    const exit = done.refused.length > 0 || refusedImports.length > 0 ? EXIT.rejected : EXIT.ok;
     if (values.json) {
       io.stdout.write(`${JSON.stringify(done)}\n`);
       return exit;
@@ -52,6 +56,10 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
       `${dbPath} synced with the team workbook at ${done.url} as ${done.login} (${done.role}): sent ${n(done.pushed.decisions, 'decision')}, ${n(done.pushed.reviews, 'review')} and ${n(done.pushed.acknowledgements, 'acknowledgement')}; ` +
         `received ${n(p.decisions, 'decision')}, ${n(p.approvals, 'review')}, ${n(p.policies, 'policy version')}, ${n(p.forecast_lines, 'forecast line')}, ${n(p.actuals, 'actual')}.\n`,
     );
+    for (const p of done.publications) {
+      if (p.status === 'published') io.stdout.write(`  Published ${p.fileName} (${p.kind.replace('_', ' ')}) to the team as batch ${p.teamBatchId}; its rows now carry the team's ids.\n`);
+      else io.stdout.write(`  ${p.reason} The import is not in the team's data.\n`);
+    }
     for (const r of done.refused) io.stdout.write(`  Refused by the team (${r.kind}${r.lineId !== null ? ` on line ${r.lineId}` : ''}): ${r.reason} It is kept in this workbook, not in the team's plan.\n`);
     const earlier = done.refusedBefore;
     if (earlier > 0) io.stdout.write(`  ${n(earlier, 'row')} refused by the team at earlier syncs ${earlier === 1 ? 'is' : 'are'} kept in this workbook with the reasons.\n`);

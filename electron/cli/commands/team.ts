@@ -135,6 +135,7 @@ async function join(argv: string[], io: CliIo): Promise<ExitCode> {
         link: (link, marks) => client.host('recordTeamLink', { link, marks }),
         applyPage: (page) => client.host('applyTeamPage', page),
         finishPull: () => client.host('finishTeamPull', {}),
+        applyJournalPage: (page) => client.host('applyTeamJournalPage', page),
       },
       basename(dbPath),
       pageRows(),

@@ -15,6 +15,7 @@ import m012 from './012-accuracy-override-rollup';
 import m013 from './013-exception-reasons-on-read';
 import m014 from './014-policy-lab-adoptions';
 import m015 from './015-policy-enforcement';
+import m016 from './016-team-publications';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015, m016];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
