@@ -33,6 +33,9 @@ export function overrideSliceWhere(filter: AccuracyFilter, slice: RollupSlice | 
   return cellWhere(filter, [`c.slice = '${rollup}'`], 'override-rollup');
 }
 
+/** A (period, lag) as one number: a lag is below 2^20 buckets. */
+const PERIOD_LAG = 1_048_576;
+
 /** Rows inserted per statement: one call binding many rows costs less than a call per row. */
 const ROWS_PER_INSERT = 32;
 
@@ -54,10 +57,20 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
   const columns = ['slice', 'run_id', 'period', 'lag', ...KEY_COLUMNS, 'item_group', 'pos', 'scaled', ...SUMS];
   const statement = (rows: number) => db.prepare(`INSERT INTO accuracy_override_rollup (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`);
   const full = statement(ROWS_PER_INSERT);
+  // A (period, lag) pair numbered, so a rollup row's key is one number: a string built per cell cost most of the rollup.
+  const pairIds = new Map<number, number>();
+  const pairOf = new Int32Array(cells.size);
+  for (let i = 0; i < cells.size; i++) {
+    const k = cells.keys[i]!;
+    const pl = (k[period] as number) * PERIOD_LAG + (k[lag] as number);
+    let id = pairIds.get(pl);
+    if (id === undefined) pairIds.set(pl, (id = pairIds.size));
+    pairOf[i] = id;
+  }
   for (const [slice, keys] of Object.entries(ROLLUP_KEYS)) {
     const keyAt = KEY_COLUMNS.map((k) => (keys.includes(k) ? at(k) : -1));
-    const rollup = new CellSums<string>(SUMS.length);
-    // The slice's key values numbered, so a rollup row's key is a short string of numbers.
+    const rollup = new CellSums<number>(SUMS.length);
+    // The slice's key values numbered (fewer than the cells), so a rollup row's key is pair, key, item group and split as one number.
     const keyIds = new Map<unknown, number>();
     const own = keyAt.filter((j) => j >= 0);
     for (let i = 0; i < cells.size; i++) {
@@ -66,7 +79,8 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
       const keyOf = own.length === 1 ? k[own[0]!] : own.map((j) => k[j]).join(',');
       let keyId = keyIds.get(keyOf);
       if (keyId === undefined) keyIds.set(keyOf, (keyId = keyIds.size));
-      const id = `${k[period]},${k[lag]},${keyId},${k[group]},${k[pos]},${k[scaled]}`;
+      // An item group is below ITEM_GROUPS (32); pos and scaled are 0 or 1.
+      const id = ((pairOf[i]! * cells.size + keyId) * 32 + (k[group] as number)) * 4 + (k[pos] as number) * 2 + (k[scaled] as number);
       let o = rollup.find(id);
       if (o < 0) o = rollup.make(id, [k[period], k[lag], ...keyAt.map((j) => (j < 0 ? null : k[j])), k[group], k[pos], k[scaled]]);
       for (let v = 0; v < SUMS.length; v++) rollup.add(o, v, cells.value(i, sumsAt[v]!));
