@@ -11,6 +11,7 @@ import type { Grain } from '../../../shared/period';
 import { SIZE_BUCKET_EDGES } from '../../../shared/accuracy';
 import { IMPORTED_PLANNER_PREFIX } from '../../../shared/decision-provenance';
 import type { WritableDb } from '../db/handles';
+import { withPageCache } from '../db/page-cache';
 import { CellSums, cellsInKeyOrder } from './cell-sums';
 import { addLineErrorTerms } from './metrics';
 import { writeOverrideRollup } from './override-rollup';
@@ -18,6 +19,13 @@ import { actualAt, scaleAt, seasonsBack, seasonsForLag, type Series } from './se
 
 /** Items read at a time: their actuals (a few dozen each) and lines stay in memory together. */
 const ITEMS_PER_CHUNK = 500;
+
+/**
+ * The page cache while cells are written (db/page-cache.ts): the cells, override
+ * cells and rollup of a cold build are some 30 MB, and with SQLite's 2 MB their
+ * pages spill to the log mid-build; inserting them cost a quarter more CPU.
+ */
+const BUILD_CACHE_KIB = 131_072;
 
 /** One run's cells to write: all of them (periods null) or those of some periods. */
 export interface RunCellsBuild {
@@ -133,6 +141,10 @@ function itemsToVisit(db: WritableDb, builds: RunCellsBuild[]): number[] {
 
 /** Rewrites the cells of each build: deletes those it covers, adds them up again from the lines. Returns the periods of the lines of each run built whole. */
 export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<number, number[]> {
+  return withPageCache(db, BUILD_CACHE_KIB, () => writeRunCellsCached(db, builds));
+}
+
+function writeRunCellsCached(db: WritableDb, builds: RunCellsBuild[]): Map<number, number[]> {
   for (const b of builds) {
     const some = b.periods ? ' AND period IN (SELECT value FROM json_each(@periods))' : '';
     const params = { runId: b.runId, ...(b.periods ? { periods: JSON.stringify(b.periods) } : {}) };
