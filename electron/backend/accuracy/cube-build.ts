@@ -21,11 +21,12 @@ import { actualAt, scaleAt, seasonsBack, seasonsForLag, type Series } from './se
 const ITEMS_PER_CHUNK = 500;
 
 /**
- * The page cache while cells are written (db/page-cache.ts): the cells, override
- * cells and rollup of a cold build are some 30 MB, and with SQLite's 2 MB their
- * pages spill to the log mid-build; inserting them cost a quarter more CPU.
+ * The page cache while the cells are inserted (db/page-cache.ts): a cold build's
+ * cells, override cells and rollup are some 30 MB, and with SQLite's 2 MB their
+ * pages spill to the log as they are written, a quarter more CPU. Only then: the
+ * lines are read once, and a larger cache while reading them only allocates.
  */
-const BUILD_CACHE_KIB = 131_072;
+const INSERT_CACHE_KIB = 65_536;
 
 /** One run's cells to write: all of them (periods null) or those of some periods. */
 export interface RunCellsBuild {
@@ -141,10 +142,6 @@ function itemsToVisit(db: WritableDb, builds: RunCellsBuild[]): number[] {
 
 /** Rewrites the cells of each build: deletes those it covers, adds them up again from the lines. Returns the periods of the lines of each run built whole. */
 export function writeRunCells(db: WritableDb, builds: RunCellsBuild[]): Map<number, number[]> {
-  return withPageCache(db, BUILD_CACHE_KIB, () => writeRunCellsCached(db, builds));
-}
-
-function writeRunCellsCached(db: WritableDb, builds: RunCellsBuild[]): Map<number, number[]> {
   for (const b of builds) {
     const some = b.periods ? ' AND period IN (SELECT value FROM json_each(@periods))' : '';
     const params = { runId: b.runId, ...(b.periods ? { periods: JSON.stringify(b.periods) } : {}) };
@@ -203,7 +200,9 @@ function writeRunCellsCached(db: WritableDb, builds: RunCellsBuild[]): Map<numbe
     }
     for (const run of runs) addRunLines(run, params, dims, series, selectOverrideFacts, plans);
   }
-  for (const run of runs) insertRunCells(db, run);
+  withPageCache(db, INSERT_CACHE_KIB, () => {
+    for (const run of runs) insertRunCells(db, run);
+  });
   const periodsOf = (run: RunCells) => [...new Set([...run.pairs.keys()].map((pl) => Math.floor(pl / PERIOD_LAG)))].sort((a, b) => a - b);
   return new Map(runs.filter((r) => r.build.periods === null).map((r) => [r.build.runId, periodsOf(r)]));
 }
