@@ -67,6 +67,10 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
     if (id === undefined) pairIds.set(pl, (id = pairIds.size));
     pairOf[i] = id;
   }
+  // Each cell's sums read once for the three slices (NaN for NULL).
+  const width = SUMS.length;
+  const sums = new Float64Array(cells.size * width);
+  for (let i = 0; i < cells.size; i++) for (let v = 0; v < width; v++) sums[i * width + v] = cells.value(i, sumsAt[v]!) ?? NaN;
   for (const [slice, keys] of Object.entries(ROLLUP_KEYS)) {
     const keyAt = KEY_COLUMNS.map((k) => (keys.includes(k) ? at(k) : -1));
     const rollup = new CellSums<number>(SUMS.length);
@@ -75,15 +79,18 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
     const own = keyAt.filter((j) => j >= 0);
     for (let i = 0; i < cells.size; i++) {
       const k = cells.keys[i]!;
-      // One key column is its own Map key (NULL and the text 'null' apart); two are numbers (direction, size bucket) as text.
-      const keyOf = own.length === 1 ? k[own[0]!] : own.map((j) => k[j]).join(',');
+      // One key column is its own Map key (NULL and the text 'null' apart); two are direction (-1 or 1) and size bucket (0 up) as one number.
+      const keyOf = own.length === 1 ? k[own[0]!] : (k[own[0]!] as number) * 1024 + (k[own[1]!] as number);
       let keyId = keyIds.get(keyOf);
       if (keyId === undefined) keyIds.set(keyOf, (keyId = keyIds.size));
       // An item group is below ITEM_GROUPS (32); pos and scaled are 0 or 1.
       const id = ((pairOf[i]! * cells.size + keyId) * 32 + (k[group] as number)) * 4 + (k[pos] as number) * 2 + (k[scaled] as number);
       let o = rollup.find(id);
       if (o < 0) o = rollup.make(id, [k[period], k[lag], ...keyAt.map((j) => (j < 0 ? null : k[j])), k[group], k[pos], k[scaled]]);
-      for (let v = 0; v < SUMS.length; v++) rollup.add(o, v, cells.value(i, sumsAt[v]!));
+      for (let v = 0; v < width; v++) {
+        const x = sums[i * width + v]!;
+        rollup.add(o, v, x === x ? x : null);
+      }
     }
     let values: unknown[] = [];
     for (let r = 0; r < rollup.size; r++) {
