@@ -60,8 +60,11 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
   // A (period, lag) pair numbered, so a rollup row's key is one number: a string built per cell cost most of the rollup.
   const pairIds = new Map<number, number>();
   const pairOf = new Int32Array(cells.size);
+  // Item groups are 0 up to ITEM_GROUPS; counted here rather than assumed, so no two rows can share a key.
+  let groups = 1;
   for (let i = 0; i < cells.size; i++) {
     const k = cells.keys[i]!;
+    groups = Math.max(groups, (k[group] as number) + 1);
     const pl = (k[period] as number) * PERIOD_LAG + (k[lag] as number);
     let id = pairIds.get(pl);
     if (id === undefined) pairIds.set(pl, (id = pairIds.size));
@@ -83,8 +86,8 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
       const keyOf = own.length === 1 ? k[own[0]!] : (k[own[0]!] as number) * 1024 + (k[own[1]!] as number);
       let keyId = keyIds.get(keyOf);
       if (keyId === undefined) keyIds.set(keyOf, (keyId = keyIds.size));
-      // An item group is below ITEM_GROUPS (32); pos and scaled are 0 or 1.
-      const id = ((pairOf[i]! * cells.size + keyId) * 32 + (k[group] as number)) * 4 + (k[pos] as number) * 2 + (k[scaled] as number);
+      // pos and scaled are 0 or 1.
+      const id = ((pairOf[i]! * cells.size + keyId) * groups + (k[group] as number)) * 4 + (k[pos] as number) * 2 + (k[scaled] as number);
       let o = rollup.find(id);
       if (o < 0) o = rollup.make(id, [k[period], k[lag], ...keyAt.map((j) => (j < 0 ? null : k[j])), k[group], k[pos], k[scaled]]);
       for (let v = 0; v < width; v++) {
