@@ -33,6 +33,9 @@ export function overrideSliceWhere(filter: AccuracyFilter, slice: RollupSlice | 
   return cellWhere(filter, [`c.slice = '${rollup}'`], 'override-rollup');
 }
 
+/** A (period, lag) as one number: a lag is below 2^20 buckets. */
+const PERIOD_LAG = 1_048_576;
+
 /** Rows inserted per statement: one call binding many rows costs less than a call per row. */
 const ROWS_PER_INSERT = 32;
 
@@ -54,22 +57,43 @@ export function writeOverrideRollup(db: WritableDb, runId: number, cells: CellSu
   const columns = ['slice', 'run_id', 'period', 'lag', ...KEY_COLUMNS, 'item_group', 'pos', 'scaled', ...SUMS];
   const statement = (rows: number) => db.prepare(`INSERT INTO accuracy_override_rollup (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${columns.map(() => '?').join(', ')})`).join(', ')}`);
   const full = statement(ROWS_PER_INSERT);
+  // A (period, lag) pair numbered, so a rollup row's key is one number: a string built per cell cost most of the rollup.
+  const pairIds = new Map<number, number>();
+  const pairOf = new Int32Array(cells.size);
+  // Item groups are 0 up to ITEM_GROUPS; counted here rather than assumed, so no two rows can share a key.
+  let groups = 1;
+  for (let i = 0; i < cells.size; i++) {
+    const k = cells.keys[i]!;
+    groups = Math.max(groups, (k[group] as number) + 1);
+    const pl = (k[period] as number) * PERIOD_LAG + (k[lag] as number);
+    let id = pairIds.get(pl);
+    if (id === undefined) pairIds.set(pl, (id = pairIds.size));
+    pairOf[i] = id;
+  }
+  // Each cell's sums read once for the three slices (NaN for NULL).
+  const width = SUMS.length;
+  const sums = new Float64Array(cells.size * width);
+  for (let i = 0; i < cells.size; i++) for (let v = 0; v < width; v++) sums[i * width + v] = cells.value(i, sumsAt[v]!) ?? NaN;
   for (const [slice, keys] of Object.entries(ROLLUP_KEYS)) {
     const keyAt = KEY_COLUMNS.map((k) => (keys.includes(k) ? at(k) : -1));
-    const rollup = new CellSums<string>(SUMS.length);
-    // The slice's key values numbered, so a rollup row's key is a short string of numbers.
+    const rollup = new CellSums<number>(SUMS.length);
+    // The slice's key values numbered (fewer than the cells), so a rollup row's key is pair, key, item group and split as one number.
     const keyIds = new Map<unknown, number>();
     const own = keyAt.filter((j) => j >= 0);
     for (let i = 0; i < cells.size; i++) {
       const k = cells.keys[i]!;
-      // One key column is its own Map key (NULL and the text 'null' apart); two are numbers (direction, size bucket) as text.
-      const keyOf = own.length === 1 ? k[own[0]!] : own.map((j) => k[j]).join(',');
+      // One key column is its own Map key (NULL and the text 'null' apart); two are direction (-1 or 1) and size bucket (0 up) as one number.
+      const keyOf = own.length === 1 ? k[own[0]!] : (k[own[0]!] as number) * 1024 + (k[own[1]!] as number);
       let keyId = keyIds.get(keyOf);
       if (keyId === undefined) keyIds.set(keyOf, (keyId = keyIds.size));
-      const id = `${k[period]},${k[lag]},${keyId},${k[group]},${k[pos]},${k[scaled]}`;
+      // pos and scaled are 0 or 1.
+      const id = ((pairOf[i]! * cells.size + keyId) * groups + (k[group] as number)) * 4 + (k[pos] as number) * 2 + (k[scaled] as number);
       let o = rollup.find(id);
       if (o < 0) o = rollup.make(id, [k[period], k[lag], ...keyAt.map((j) => (j < 0 ? null : k[j])), k[group], k[pos], k[scaled]]);
-      for (let v = 0; v < SUMS.length; v++) rollup.add(o, v, cells.value(i, sumsAt[v]!));
+      for (let v = 0; v < width; v++) {
+        const x = sums[i * width + v]!;
+        rollup.add(o, v, x === x ? x : null);
+      }
     }
     let values: unknown[] = [];
     for (let r = 0; r < rollup.size; r++) {
