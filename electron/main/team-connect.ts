@@ -34,6 +34,7 @@ export function joinPort(backend: HostCalls): ReplicaPort {
     link: (link, marks) => host(backend, 'recordTeamLink', { link, marks }),
     applyPage: (page) => host(backend, 'applyTeamPage', page),
     finishPull: () => host(backend, 'finishTeamPull', {}),
+    applyJournalPage: (page) => host(backend, 'applyTeamJournalPage', page),
   };
 }
 
