@@ -45,7 +45,7 @@ export class DesktopTeam {
   /** Stops the sync; with `backend`, only if it is that workbook's. */
   detach(backend?: object): void {
     if (backend && backend !== this.backend) return;
-    this.sync?.stop();
+    void this.sync?.stop(); // the desktop's close does not wait yet (see the browser host's, which does)
     this.sync = null;
     this.backend = null;
   }

@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  team.stop();
+  await team.stop(); // a sync in flight ends before the workbook closes
   await host.close();
   await backend.close();
   discardStagingDir();
