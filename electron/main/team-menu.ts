@@ -11,7 +11,7 @@ import type { Result } from '../../shared/domain';
 import { EVENT_CHANNEL } from '../../shared/methods';
 import { type AppPage } from './app-page';
 import { isTrustedSender } from './ipc';
-import { connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from './team-connect';
+import { connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from '../team/app-connect';
 import { keychainPasswords, type TeamPasswordStore } from './team-password';
 
 export interface DesktopTeamOptions {
