@@ -63,10 +63,11 @@ function DisconnectForm({ onDone }: { onDone: () => void }) {
         </div>
       )}
       <div className="actions">
-        <button type="button" className="primary" autoFocus disabled={busy} onClick={() => void disconnect(unsent !== null)}>
+        <button type="button" className="primary" disabled={busy} onClick={() => void disconnect(unsent !== null)}>
           {busy ? 'Disconnecting…' : unsent === null ? 'Disconnect' : 'Disconnect Anyway'}
         </button>
-        <button type="button" onClick={onDone} disabled={busy}>
+        {/* Cancel is the default, as in the desktop app's question: Enter does not disconnect. */}
+        <button type="button" autoFocus onClick={onDone} disabled={busy}>
           Cancel
         </button>
       </div>
