@@ -64,7 +64,7 @@ describe('Connect and Disconnect in the browser host', () => {
 
   it('connects an empty workbook from the page with the password kept in the host’s memory only, syncs, and disconnects', async () => {
     // No PGPASSWORD, no ~/.pgpass: only the dialog can give the password.
-    const env: NodeJS.ProcessEnv = { ...process.env, PGPASSFILE: '/nonexistent/pgpass', FWB_SYNC_EVERY_S: '2' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PGPASSFILE: '/nonexistent/pgpass', FWB_SYNC_EVERY_S: '600' };
     delete env.PGPASSWORD;
     delete env.PGSERVICE;
     host = await startHost(anaDb(), [], { env });
@@ -112,12 +112,24 @@ describe('Connect and Disconnect in the browser host', () => {
     expect(JSON.stringify(synced)).not.toContain(PASSWORD);
     expect(read<{ url: string }>('SELECT url FROM team_link')[0]!.url).not.toContain(PASSWORD);
 
+    // A decision the team has not received yet: Disconnect asks a second time.
+    const open = read<{ line_id: number }>(
+      `SELECT l.line_id FROM forecast_lines l WHERE l.run_id = (SELECT max(run_id) FROM forecast_runs) AND l.lag >= 2
+          AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period) ORDER BY l.line_id LIMIT 1`,
+    );
+    await callApi(host, 'decideLine', { lineId: open[0]!.line_id, action: 'accept' });
+
     // Disconnect: asked in the page, then the workbook is single-seat again and stops syncing.
     await teamMenu(page, /^Disconnect from Team Workbook/);
     const ask = page.getByRole('dialog', { name: /^Disconnect ana\.db from the team workbook\?/ });
     await ask.waitFor();
     await page.screenshot({ path: join(SHOTS, 'web-team-disconnect.png') });
     await ask.getByRole('button', { name: 'Disconnect' }).click();
+    const again = page.getByRole('dialog', { name: 'Disconnect with decisions the team has not received?' });
+    await again.waitFor({ timeout: 20_000 });
+    expect(await again.textContent()).toMatch(/1 decision/);
+    expect(read('SELECT count(*) AS n FROM team_link')).toEqual([{ n: 1 }]);
+    await again.getByRole('button', { name: 'Disconnect Anyway' }).click();
     await expect.poll(() => read('SELECT count(*) AS n FROM team_link'), { timeout: 20_000 }).toEqual([{ n: 0 }]);
     await expect.poll(() => page.locator('.app-header .user').textContent(), { timeout: 20_000 }).not.toMatch(/team login/);
     expect(await callApi<{ linked: boolean }>(host, 'teamStatus', {})).toMatchObject({ linked: false });
