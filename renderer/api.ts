@@ -3,7 +3,7 @@
 import type { RequestOf, ResponseOf } from '../shared/contract';
 import type { BackendEvent, Result, StagedFile } from '../shared/domain';
 import type { MethodName } from '../shared/methods';
-import type { TeamConnectAnswer, TeamPageMethod, TeamStatus } from '../shared/team-status';
+import type { TeamConnectAnswer, TeamDisconnectAnswer, TeamPageMethod, TeamStatus } from '../shared/team-status';
 
 export type Transport = 'desktop' | 'browser';
 
@@ -17,8 +17,10 @@ export interface WorkbenchClient {
   fetchExport(fileName: string): Promise<Result<Blob>>;
   /** The host's team sync of a linked workbook (shared/team-status.ts): its status, or a sync now. */
   team(method: TeamPageMethod): Promise<Result<TeamStatus>>;
-  /** Desktop only: File › Connect to Team Workbook…'s answer (main keeps the password in the OS keychain and links the workbook). */
+  /** Connect to Team Workbook…'s answer: the desktop app keeps the password in the OS keychain, the browser host in its memory until it stops. */
   teamConnect(request: { url: string; password: string }): Promise<Result<TeamConnectAnswer>>;
+  /** Browser host only (the desktop app asks in its File menu): Disconnect, once the page has asked; keepUnsent after the second question. */
+  teamDisconnect(keepUnsent: boolean): Promise<Result<TeamDisconnectAnswer>>;
   /** Desktop only: the File menu asks for the Connect dialog. Returns the unsubscribe. */
   onTeamConnectRequest(listener: () => void): () => void;
 }
@@ -91,6 +93,7 @@ function desktopClient(bridge: Bridge): WorkbenchClient {
       typeof bridge.teamConnect === 'function'
         ? (bridge.teamConnect as (r: unknown) => Promise<Result<TeamConnectAnswer>>)(request)
         : Promise.resolve({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'This app cannot connect to a team workbook: use fwb team join.' } }),
+    teamDisconnect: async () => ({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'Choose File › Disconnect from Team Workbook… in the app’s menu.' } }),
     onTeamConnectRequest: (listener) => (typeof bridge.onTeamConnectRequest === 'function' ? (bridge.onTeamConnectRequest as (l: () => void) => () => void)(listener) : () => {}),
   };
 }
@@ -116,8 +119,10 @@ function browserClient(): WorkbenchClient {
     transport: 'browser',
     call: (method, payload) => post(method, payload) as Promise<Result<never>>,
     team: (method) => post(method, {}) as Promise<Result<TeamStatus>>,
-    // The browser host takes the password from libpq's conventions: a workbook is linked with fwb team join.
-    teamConnect: async () => ({ ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'The browser host links no workbook: run fwb team join --db FILE --url MEMBER_URL, then open it here.' } }),
+    // Host calls beside the API (electron/team/host-team.ts): the password typed stays in the host's memory.
+    teamConnect: (request) => post('teamConnect', { url: String(request.url), password: String(request.password) }) as Promise<Result<TeamConnectAnswer>>,
+    teamDisconnect: (keepUnsent) => post('teamDisconnect', { keepUnsent }) as Promise<Result<TeamDisconnectAnswer>>,
+    // The page's own Team workbook menu opens the dialog (stores/team.ts); no native menu asks for it.
     onTeamConnectRequest: () => () => {},
     async stageFile(file) {
       const { token, problem } = await session;

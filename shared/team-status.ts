@@ -8,6 +8,10 @@ import type { TeamRole } from './team-sync';
 export const TEAM_PAGE_METHODS = ['teamStatus', 'syncNow'] as const;
 export type TeamPageMethod = (typeof TEAM_PAGE_METHODS)[number];
 export const isTeamPageMethod = (m: string): m is TeamPageMethod => (TEAM_PAGE_METHODS as readonly string[]).includes(m);
+/** The browser host's Connect and Disconnect, host calls like the two above (the desktop app has IPC channels for them). */
+export const TEAM_HOST_METHODS = ['teamConnect', 'teamDisconnect'] as const;
+export type TeamHostMethod = (typeof TEAM_HOST_METHODS)[number];
+export const isTeamHostMethod = (m: string): m is TeamHostMethod => (TEAM_HOST_METHODS as readonly string[]).includes(m);
 
 export interface TeamStatus {
   linked: boolean;
@@ -39,3 +43,6 @@ export const TEAM_CONNECT_REQUEST_CHANNEL = 'workbench:team:connect-requested';
 
 /** What the desktop app answers a Connect dialog. */
 export type TeamConnectAnswer = { ok: true; how: string; login: string; role: string; url: string; message: string } | { ok: false; message: string };
+
+/** What Disconnect answers the page: done, or not (unsent: decisions the team has not received; ask again, then keepUnsent). */
+export type TeamDisconnectAnswer = { done: true; message: string } | { done: false; message: string | null; unsent?: boolean };

@@ -11,7 +11,7 @@ import type { Result } from '../../shared/domain';
 import { EVENT_CHANNEL } from '../../shared/methods';
 import { type AppPage } from './app-page';
 import { isTrustedSender } from './ipc';
-import { connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from './team-connect';
+import { connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from '../team/app-connect';
 import { keychainPasswords, type TeamPasswordStore } from './team-password';
 
 export interface DesktopTeamOptions {
@@ -45,7 +45,7 @@ export class DesktopTeam {
   /** Stops the sync; with `backend`, only if it is that workbook's. */
   detach(backend?: object): void {
     if (backend && backend !== this.backend) return;
-    this.sync?.stop();
+    void this.sync?.stop(); // the desktop's close does not wait yet (see the browser host's, which does)
     this.sync = null;
     this.backend = null;
   }

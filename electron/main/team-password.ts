@@ -5,12 +5,9 @@
 // here first, then libpq's conventions (connect.ts).
 import type { SafeStorage } from 'electron';
 
-export interface TeamPasswordStore {
-  /** The password for the team workbook at `url` (without a password), or null when none is kept. */
-  get(url: string): string | null;
-  set(url: string, password: string): void;
-  forget(url: string): void;
-}
+import type { TeamPasswordStore } from '../team/passwords';
+
+export type { TeamPasswordStore };
 
 /** A store of encrypted passwords, keyed by URL; `load`/`save` read and write the user's data file. */
 export function keychainPasswords(safeStorage: Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>, load: () => Record<string, string>, save: (all: Record<string, string>) => void): TeamPasswordStore {

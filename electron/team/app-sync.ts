@@ -19,8 +19,12 @@ export interface HostCalls {
 export interface TeamSyncService {
   status(): Promise<TeamStatus>;
   syncNow(): Promise<TeamStatus>;
-  stop(): void;
+  /** Stops the timer and waits (bounded) for a sync in flight, so the workbook is not closed under it. */
+  stop(): Promise<void>;
 }
+
+/** How long stop() waits for a sync in flight before the host closes anyway (a hung server must not hold the exit). */
+export const STOP_WAIT_S = 20;
 
 async function host<T>(backend: HostCalls, method: string, payload: unknown): Promise<T> {
   const r = await backend.hostCall(method, payload);
@@ -49,6 +53,8 @@ export interface TeamSyncOptions {
   /** Seconds between syncs while online (tests shorten it). */
   everyS?: number;
   capS?: number;
+  /** How long stop() waits for a sync in flight (STOP_WAIT_S; tests shorten it). */
+  stopWaitS?: number;
   /** Told after each sync that finished, e.g. to tell the page its data changed. */
   onSynced?(pulled: number): void;
   /**
@@ -86,7 +92,7 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
     try {
       // A single-seat workbook never reaches a server; nor one the host is closing.
       const link = stopped ? null : (await port.state()).link;
-      if (!link) return;
+      if (!link || stopped) return;
       url = link.url;
     } catch {
       return;
@@ -131,9 +137,13 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
       await runOnce();
       return status();
     },
-    stop() {
+    async stop() {
       stopped = true;
       clearTimeout(timer);
+      let bound: ReturnType<typeof setTimeout> | undefined;
+      // Each host call is short, so a sync under way ends soon; one stuck on a server that stopped answering is left behind.
+      await Promise.race([running.catch(() => {}), new Promise<void>((done) => (bound = setTimeout(done, (options.stopWaitS ?? STOP_WAIT_S) * 1000)))]);
+      clearTimeout(bound);
     },
   };
 }

@@ -4,7 +4,7 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackendHost, BackendStartError, discardStagingDir, exportsDirFor, sourceWorkerUrl } from '../backend/host-entry';
-import { startTeamSync } from '../team/app-sync';
+import { HostTeam } from '../team/host-team';
 import { startWebHost } from './server';
 import { openInBrowser, writeLaunchFile, type LaunchFile } from './launch';
 
@@ -49,7 +49,8 @@ async function main(): Promise<number> {
   }
   const rendererDir = resolve(args['renderer-dir'] ?? new URL('../../out/renderer', import.meta.url).pathname);
   // A linked workbook syncs on open, every 30 s and on demand; a single-seat one never reaches a server.
-  const team = startTeamSync(backend, {
+  // The page's Connect keeps the password it is given in this process's memory only.
+  const team = new HostTeam(backend, {
     workbookName: basename(args.db),
     everyS: process.env.FWB_SYNC_EVERY_S ? Math.max(1, Number(process.env.FWB_SYNC_EVERY_S) || 30) : undefined,
   });
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  team.stop();
+  await team.stop(); // a sync in flight ends before the workbook closes
   await host.close();
   await backend.close();
   discardStagingDir();

@@ -12,7 +12,7 @@ import { CONTENT_SECURITY_POLICY_HEADER } from '../../shared/csp';
 import type { ApiError, BackendEvent, Result } from '../../shared/domain';
 import { defaultStagingDir, exportFileIn, READ_NO_FOLLOW, stageStream } from '../backend/host-entry';
 import { createReadStream, openSync } from 'node:fs';
-import { isTeamPageMethod, type TeamStatus } from '../../shared/team-status';
+import { isTeamHostMethod, isTeamPageMethod, type TeamConnectAnswer, type TeamDisconnectAnswer, type TeamStatus } from '../../shared/team-status';
 
 export interface ApiBackend {
   call(method: string, payload: unknown): Promise<Result<unknown>>;
@@ -29,7 +29,13 @@ export interface WebHostOptions {
   /** The workbook's exports folder (backend/exports/folder.ts): finished exports are downloaded from here, by name. */
   exportsDir?: string;
   /** The host's team sync (electron/team/app-sync.ts): answers the page's teamStatus and syncNow. */
-  team?: { status(): Promise<TeamStatus>; syncNow(): Promise<TeamStatus> };
+  team?: {
+    status(): Promise<TeamStatus>;
+    syncNow(): Promise<TeamStatus>;
+    /** The page's Team workbook › Connect… (electron/team/host-team.ts): the password stays in this process. */
+    connect?(request: { url: string; password: string }): Promise<TeamConnectAnswer>;
+    disconnect?(keepUnsent: boolean): Promise<TeamDisconnectAnswer>;
+  };
 }
 
 export interface WebHost {
@@ -224,7 +230,9 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
         sendError(res, 413, { code: 'INVALID_REQUEST', message: `Request body is too large (${err.message}).` });
         return;
       }
-      sendError(res, 400, { code: 'INVALID_REQUEST', message: `Request body is not valid JSON: ${(err as Error).message}` });
+      // JSON.parse quotes the body: never into an answer when it may carry a password.
+      const why = isTeamHostMethod(match[1]!) ? '' : `: ${(err as Error).message}`;
+      sendError(res, 400, { code: 'INVALID_REQUEST', message: `Request body is not valid JSON${why}.` });
       return;
     }
     const method = match[1]!;
@@ -238,10 +246,26 @@ export function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendJson(res, 200, { ok: true, value: await (method === 'syncNow' ? team.syncNow() : team.status()) });
       return;
     }
+    if (isTeamHostMethod(method)) {
+      sendJson(res, 200, await teamHostCall(method, payload));
+      return;
+    }
     const result = await options.backend.call(method, payload);
     // A refused call is an answer, not a transport failure: the Result says why,
     // exactly as over IPC. HTTP errors are kept for auth, routing and bad bodies.
     sendJson(res, 200, result);
+  }
+
+  /** Connect and Disconnect: the host's own calls, with the password kept in this process (host-team.ts). */
+  async function teamHostCall(method: string, payload: unknown): Promise<Result<unknown>> {
+    const team = options.team;
+    if (!team?.connect || !team.disconnect) return { ok: false, error: { code: 'BACKEND_UNAVAILABLE', message: 'This host does not link team workbooks: run fwb team join --db FILE --url MEMBER_URL, then open it here.' } };
+    const r = (payload ?? {}) as { url?: unknown; password?: unknown; keepUnsent?: unknown };
+    if (method === 'teamDisconnect') return { ok: true, value: await team.disconnect(r.keepUnsent === true) };
+    if (typeof r.url !== 'string' || typeof r.password !== 'string' || r.url.length > 4096 || r.password.length > 1024) {
+      return { ok: false, error: { code: 'INVALID_REQUEST', message: 'Give the team workbook’s address and, if it needs one, your password.' } };
+    }
+    return { ok: true, value: await team.connect({ url: r.url, password: r.password }) };
   }
 
   /** POST /api/session {code}: the session token for a launch code, once; the code is spent. */

@@ -5,6 +5,8 @@ import { useSessionStore } from '../stores/session';
 import { useTeamStore } from '../stores/team';
 import { SignInDialog } from './SignInDialog';
 import { TeamConnectDialog } from './TeamConnectDialog';
+import { TeamDisconnectDialog } from './TeamDisconnectDialog';
+import { TeamMenu } from './TeamMenu';
 import { NavBar } from './NavBar';
 import { StatusBar } from './StatusBar';
 
@@ -37,6 +39,8 @@ export function AppFrame({ children }: { children: ReactNode }) {
           {user ? `${user.displayName} · ${user.role}` : 'Who are you?'}
         </button>
         )}
+        {/* The desktop app has these in its File menu. */}
+        {api.transport === 'browser' && <TeamMenu />}
         <span className="transport" title="How this window reaches the backend">
           {api.transport === 'desktop' ? 'Desktop' : 'Browser host'}
         </span>
@@ -53,6 +57,7 @@ export function AppFrame({ children }: { children: ReactNode }) {
       <StatusBar />
       <SignInDialog />
       <TeamConnectDialog />
+      <TeamDisconnectDialog />
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RequestOf } from '../../shared/contract';
 import { DEMO_PASSPHRASE, USER_ROLES, type UserRole } from '../../shared/domain';
+import { api } from '../api';
 import { useSessionStore } from '../stores/session';
+import { useTeamStore } from '../stores/team';
 import { ChangePassphraseForm } from './ChangePassphraseForm';
 import { NewPassphraseFields } from './NewPassphraseFields';
 
@@ -170,6 +172,12 @@ function SignInForm({ notice, onChangePassphrase }: { notice: string | null; onC
         <button type="submit" className="primary" disabled={!ready}>
           Continue
         </button>
+        {/* A new workbook may be meant to join a team: the browser host has no File menu to say so from. */}
+        {!me && users.length === 0 && api.transport === 'browser' && (
+          <button type="button" onClick={() => useTeamStore.getState().setDialog('connect')}>
+            Connect to a Team Workbook…
+          </button>
+        )}
         {me && (
           <>
             <button type="button" onClick={() => setChoosing(false)}>

@@ -1,15 +1,24 @@
-// File › Connect to Team Workbook… in the desktop app: the member's address (no password in
-// it) and the password in its own field. Main keeps the password in the OS keychain and links
-// the open workbook (electron/main/team-connect.ts); the page keeps neither once it closes.
+// Connect to Team Workbook…, from the desktop app's File menu or the browser host's Team
+// workbook menu (TeamMenu.tsx): the member's address (no password in it) and the password in
+// its own field. The host links the open workbook (electron/team/app-connect.ts) and keeps the
+// password in the OS keychain (desktop) or its own memory until it stops (browser host); the
+// page keeps neither once the dialog closes.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useAppStore } from '../stores/app';
+import { useSessionStore } from '../stores/session';
 import { useTeamStore } from '../stores/team';
 
 export function TeamConnectDialog() {
-  const [open, setOpen] = useState(false);
+  const [requested, setRequested] = useState(false);
+  const fromMenu = useTeamStore((s) => s.dialog === 'connect');
+  const open = requested || fromMenu;
+  const setOpen = (next: boolean) => {
+    setRequested(next);
+    if (!next) useTeamStore.getState().setDialog(null);
+  };
   const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => api.onTeamConnectRequest(() => setOpen(true)), []);
+  useEffect(() => api.onTeamConnectRequest(() => setRequested(true)), []);
   useEffect(() => {
     const d = dialog.current;
     if (!d) return;
@@ -44,6 +53,7 @@ function ConnectForm({ onDone }: { onDone: () => void }) {
     onDone();
     // Linked: the person is now the login, the data the team's; everything on screen is read again.
     void useTeamStore.getState().refresh();
+    void useSessionStore.getState().load();
     useAppStore.getState().handleEvent({ type: 'workbook-changed', reason: 'team-connect' });
   }
 
@@ -61,7 +71,11 @@ function ConnectForm({ onDone }: { onDone: () => void }) {
         <span>Password of your login</span>
         <input type="password" name="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
       </label>
-      <p className="panel-note">Kept in this computer’s keychain only, never in the workbook. Leave it empty when ~/.pgpass or PGSERVICE gives it.</p>
+      <p className="panel-note">
+        {api.transport === 'desktop'
+          ? 'Kept in this computer’s keychain only, never in the workbook. Leave it empty when ~/.pgpass or PGSERVICE gives it.'
+          : 'Kept in the browser host’s memory only, until it stops; never in the workbook. Leave it empty when PGPASSWORD, ~/.pgpass or PGSERVICE gives it, as they do after a restart.'}
+      </p>
       {problem && (
         <div className="banner error" role="alert">
           {problem}

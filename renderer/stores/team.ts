@@ -22,6 +22,9 @@ interface TeamState {
   loadAnswers(): Promise<void>;
   /** Opens a line of the team's answers in Review. */
   openLine(lineId: number): void;
+  /** The Connect or Disconnect dialog the page's Team workbook menu opened (browser host). */
+  dialog: 'connect' | 'disconnect' | null;
+  setDialog(dialog: 'connect' | 'disconnect' | null): void;
 }
 
 const POLL_MS = 3000;
@@ -63,6 +66,10 @@ export const useTeamStore = create<TeamState>((set, get) => {
     },
     setShowConflicts(open) {
       set({ showConflicts: open });
+    },
+    dialog: null,
+    setDialog(dialog) {
+      set({ dialog });
     },
     answers: null,
     async loadAnswers() {

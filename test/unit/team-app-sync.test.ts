@@ -58,4 +58,43 @@ describe('the host’s team sync timer', () => {
     const status = await sync.syncNow();
     expect(status).toMatchObject({ linked: false, login: null, offline: null, lastSync: null });
   });
+
+  it('waits on stop for a sync in flight, so the workbook is not closed under it, and starts no new one', async () => {
+    let release: () => void = () => {};
+    let inFlight = 0;
+    let finished = 0;
+    const wb = workbook('postgres://ana@127.0.0.1:1/team');
+    const slow: HostCalls = {
+      async hostCall(method, payload) {
+        inFlight += 1;
+        // The sync's first look at the workbook is held until released, as a busy backend would.
+        await new Promise<void>((r) => (release = r));
+        finished += 1;
+        return wb.hostCall(method, payload);
+      },
+    };
+    const sync = startTeamSync(slow, { workbookName: 'ana.db', everyS: 0.05 });
+    await sleep(50);
+    expect(inFlight).toBe(1);
+    let stopped = false;
+    const stopping = Promise.resolve(sync.stop()).then(() => (stopped = true));
+    await sleep(100);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(finished).toBe(1);
+    // Stopped while it looked at the link: it went no further, and no timer starts another.
+    await sleep(300);
+    expect(inFlight).toBe(1);
+  });
+
+  it('gives up waiting for a sync that never ends after the bound', async () => {
+    const hung: HostCalls = { hostCall: () => new Promise<Result<unknown>>(() => {}) };
+    const sync = startTeamSync(hung, { workbookName: 'ana.db', everyS: 0.05, stopWaitS: 0.3 });
+    await sleep(30);
+    const t0 = Date.now();
+    await sync.stop();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
 });

@@ -6,7 +6,7 @@
 // - decisions and approvals added since: the lines they decide, per run and period
 //   (a line's state follows only its own decisions and their approvals).
 // Runs whose lines changed are told apart by their signatures (cube.ts). Where the
-// ids cannot tell what changed — never built, an import undone (values removed,
+// ids cannot tell what changed — never built, a decision the team withdrew, an import undone (values removed,
 // earlier ones current again), items re-imported (their category, class or owner
 // moved), ids gone down, a row edited in place by any program (migration 008) —
 // the answer is null and every run is rebuilt.
@@ -30,6 +30,8 @@ export function cubeChangeSince(db: WritableDb, { built, now }: SourceChange): C
   const [bi, ni, bh, nh, bd, nd] = [built?.imports, now.imports, built?.history, now.history, built?.decisions, now.decisions];
   if (!bi || !ni || !bh || !nh || !bd || !nd) return null;
   if (bi.undone !== ni.undone) return null;
+  // A decision or approval the team refused or restated is gone from the journal, and with it where it was: rebuild everything (rare).
+  if (bd.withdrawn !== nd.withdrawn) return null;
   // A row edited in place (migration 008) says nothing of where: rebuild everything.
   const [br, nr, bl, nl] = [built?.runs, now.runs, built?.lines, now.lines];
   if (bi.itemEdits !== ni.itemEdits || bh.edits !== nh.edits || br?.edits !== nr?.edits || bl?.edits !== nl?.edits) return null;

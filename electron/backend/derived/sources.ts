@@ -30,8 +30,12 @@ const SOURCES = {
     undone: 'SELECT count(undone_at) FROM import_batches',
     itemEdits: "SELECT edits FROM source_edits WHERE source = 'items'",
   },
-  /** The decisions journal and its approvals, both append-only: line_state follows them. */
-  decisions: { decision: 'SELECT max(decision_id) FROM decisions', approval: 'SELECT max(approval_id) FROM approvals' },
+  /**
+   * The decisions journal and its approvals, both append-only: line_state follows them. In a
+   * team's replica the team's answer may take a row out (team_withdrawn, migration 010): the
+   * max ids alone would then fall back, or be passed by newer ids as if only those were new.
+   */
+  decisions: { decision: 'SELECT max(decision_id) FROM decisions', approval: 'SELECT max(approval_id) FROM approvals', withdrawn: 'SELECT count(*) FROM team_withdrawn' },
   /** Drift alerts raised, and those still open (a restored role resolves them). */
   drift: { alert: 'SELECT max(alert_id) FROM drift_alerts', open: 'SELECT count(*) FROM drift_alerts WHERE resolved_at IS NULL' },
 } as const;

@@ -1,15 +1,16 @@
-// File › Connect to team workbook… and Disconnect in the desktop app (issue 15.3), as plain
-// functions over the open workbook's host calls and the keychain seam (team-password.ts),
-// so they are tested without Electron. The password typed in the dialog goes to the OS
-// keychain only: never into the workbook (the link keeps the URL without it), an argument,
-// a log or a message (every sentence shown is redacted of it).
-import type { HostCalls } from '../team/app-sync';
-import type { JoinOutcome, ReplicaPort } from '../team/join';
-import { TeamError, redact } from '../team/errors';
-import { urlWithPassword, urlWithoutPassword } from '../team/url';
+// Connect to team workbook… and Disconnect, in the desktop app (File menu) and the browser
+// host (the page's Team workbook menu) alike (issue 15.3), as plain functions over the open
+// workbook's host calls and the host's password store (passwords.ts: the OS keychain, or the
+// browser host's memory), so they are tested without Electron. The password typed in the
+// dialog goes to that store only: never into the workbook (the link keeps the URL without
+// it), an argument, a log or a message (every sentence shown is redacted of it).
+import type { HostCalls } from './app-sync';
+import type { JoinOutcome, ReplicaPort } from './join';
+import { TeamError, redact } from './errors';
+import { urlWithPassword, urlWithoutPassword } from './url';
 import type { Result } from '../../shared/domain';
 import type { TeamConnectAnswer } from '../../shared/team-status';
-import type { TeamPasswordStore } from './team-password';
+import type { TeamPasswordStore } from './passwords';
 
 export interface ConnectRequest {
   /** The member's URL, without a password: postgres://LOGIN@HOST:PORT/DATABASE. */
@@ -62,9 +63,9 @@ export async function connectToTeam(backend: HostCalls, passwords: TeamPasswordS
   }
   if (given.password) {
     // The URL is what the workbook keeps: a password in it would be written into the file.
-    return fail('Type the password in the password field, not in the address: the address is kept in the workbook, the password only in this computer’s keychain.');
+    return fail(`Type the password in the password field, not in the address: the address is kept in the workbook, the password only in ${passwords.keptIn ?? 'this computer’s keychain'}.`);
   }
-  const [{ connectTarget }, { joinTeam }] = await Promise.all([import('../team/connect'), import('../team/join')]);
+  const [{ connectTarget }, { joinTeam }] = await Promise.all([import('./connect'), import('./join')]);
   let key: string;
   try {
     key = urlWithoutPassword(connectTarget(given.toString()).url); // the link's URL, as joinTeam records it
