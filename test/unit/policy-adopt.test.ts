@@ -59,6 +59,19 @@ describe('adopting a policy from the lab', () => {
     expect(JSON.parse(entries[0]!.payload)).toMatchObject({ policy: DAMP_UP, figures: { change: { fva: sim.change.fva } } });
   });
 
+  it('refuses in a team workbook, where an adoption would hold on this replica only, writing nothing', async () => {
+    ctx.db.prepare("INSERT INTO team_link (singleton, url, team_id, login, role, linked_how, linked_at) VALUES (1, 'postgres://maria@db.example/plan', 'plan@1', 'maria', 'manager', 'pulled', '2026-12-01T00:00:00Z')").run();
+    try {
+      const error = await refused(ctx, 'adoptPolicy', { policy: DAMP_UP });
+      expect(error.code).toBe('INPUT_REJECTED');
+      expect(error.message).toBe('This workbook is a replica of a team workbook, and the team does not share lab policies yet: adopted here, the policy would apply only to overrides made on this computer, so it is not adopted. Simulate and suggest work as before.');
+      expect((await ok(ctx, 'listPolicyAdoptions', {})).adoptions).toHaveLength(2);
+      expect(audits()).toHaveLength(2);
+    } finally {
+      ctx.db.prepare('DELETE FROM team_link').run();
+    }
+  });
+
   it('refuses a rule naming a category no item has, writing nothing', async () => {
     const error = await refused(ctx, 'adoptPolicy', { policy: { rules: [{ segment: { by: 'category', value: 'Nonesuch' }, levers: { dampUp: 0 } }] } });
     expect(error.code).toBe('INVALID_REQUEST');

@@ -8,6 +8,7 @@ import type { AdoptedPolicy, CandidatePolicy, PolicySimulation } from '../../../
 import { appendAudit } from '../audit/chain';
 import type { ReadContext, WriteContext } from '../context';
 import type { Db } from '../db/open';
+import { WorkbenchError } from '../errors';
 import { requireManager } from '../people/session';
 import { simulatePolicy } from './simulate';
 
@@ -60,6 +61,10 @@ export function listPolicyAdoptions({ db }: ReadContext): { adoptions: AdoptedPo
 export function adoptPolicy(ctx: WriteContext, req: ParsedRequestOf<'adoptPolicy'>): AdoptedPolicy {
   const { db } = ctx;
   const user = requireManager(db, 'adopt a policy');
+  // The team's database enforces only what it holds (TEAM.md); an adoption kept in one replica
+  // would bind that replica's planner alone while the screen said "adopted".
+  if (db.prepare('SELECT 1 FROM team_link WHERE singleton = 1').get())
+    throw new WorkbenchError('INPUT_REJECTED', 'This workbook is a replica of a team workbook, and the team does not share lab policies yet: adopted here, the policy would apply only to overrides made on this computer, so it is not adopted. Simulate and suggest work as before.');
   const at = ctx.now().toISOString();
   // Simulated before the write transaction: a read of the same workbook, and a rule naming nothing is refused here.
   const sim = simulatePolicy(db, { policy: req.policy, metric: req.metric, filter: {}, seed: undefined });
