@@ -5,7 +5,7 @@
 // newer one. Nothing here computes a figure.
 import { create } from 'zustand';
 import type { Metric } from '../../shared/accuracy';
-import type { ApiError } from '../../shared/domain';
+import type { ApiError, ItemAttributeFacet } from '../../shared/domain';
 import type { AdoptedPolicy, CandidatePolicy, PolicyLevers, PolicyRule, PolicySegment, PolicySimulation, PolicySuggestion } from '../../shared/policy-lab';
 import { api } from '../api';
 
@@ -52,8 +52,11 @@ interface PolicyLabState {
   adopted: AdoptedPolicy | null;
   /** The version a planner's "see why" opened from Review: its rules and the figures stored beside it. */
   shownVersion: number | null;
+  /** The workbook's item attributes (columns and imported keys) with their values: the segments a rule can name. */
+  attributes: ItemAttributeFacet[];
   showAdoption(version: number | null): void;
   loadAdoptions(): Promise<void>;
+  loadAttributes(): Promise<void>;
   /** Adopts the editor's rules (a manager's decision; the backend refuses anyone else). */
   adopt(note: string): Promise<void>;
   setRule(index: number, rule: RuleDraft): void;
@@ -97,8 +100,13 @@ export const usePolicyLabStore = create<PolicyLabState>((set, get) => {
     adoptError: null,
     adopted: null,
     shownVersion: null,
+    attributes: [],
     showAdoption(version) {
       set({ shownVersion: version });
+    },
+    async loadAttributes() {
+      const result = await api.call('listItemAttributes', {});
+      if (result.ok) set({ attributes: result.value.attributes });
     },
     async loadAdoptions() {
       const result = await api.call('listPolicyAdoptions', {});

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from '../../shared/format';
+import type { ItemAttributeFacet } from '../../shared/domain';
 import type { AdoptedPolicy, CandidatePolicy, PolicySimulation, PolicySuggestion } from '../../shared/policy-lab';
 import { ANA, appInBrowser, callApi, MARIA, ROOT, type AppInBrowser } from './browser';
 
@@ -184,6 +185,28 @@ describe('the policy lab on the demo workbook', () => {
     await expect(adopted.innerText()).resolves.toBe(`Adopted as version 1: it applies to runs imported after run ${adoptions[0]!.afterRunId}. Recorded in the audit log with the simulated FVA ${fva(api.change.fva)} points.`);
     await app.page.getByText(/^In force: version 1, adopted by Maria Lopez on /).waitFor();
     await shot(app, 'policy-lab-demo');
+    expect(app.problems).toEqual([]);
+  });
+  it('offers every attribute of the workbook’s items as a segment, with its values, and simulates a rule on one', async () => {
+    const { attributes } = await callApi<{ attributes: ItemAttributeFacet[] }>(app.host, 'listItemAttributes', {});
+    const named = attributes.filter((a) => a.name !== 'abcClass');
+    expect(named.length).toBeGreaterThan(0);
+    const type = app.page.getByRole('combobox', { name: 'Segment type of rule 1' });
+    const options = await type.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(options).toEqual(['all', 'category', 'abc_class', ...named.map((a) => `attr:${a.name}`)]);
+    const attribute = named[0]!;
+    const value = attribute.values[0]!.value;
+    await type.selectOption(`attr:${attribute.name}`);
+    const input = app.page.getByRole('combobox', { name: 'Segment value of rule 1' });
+    const listed = await input.evaluate((el) => [...((el as HTMLInputElement).list?.options ?? [])].map((o) => o.value));
+    expect(listed).toEqual(attribute.values.map((v) => v.value));
+    await input.fill(value);
+    await settled(app);
+    const api = await callApi<PolicySimulation>(app.host, 'simulatePolicy', {
+      policy: { rules: [{ segment: { by: `attr:${attribute.name}`, value }, levers: { dampUp: 0.5 } }, { segment: { by: 'all', value: '*' }, levers: { minChangePct: 5 } }] },
+      metric: 'wape',
+    });
+    await expect(app.page.locator('.policy-lab-glance dd[data-figure="fva"]').evaluate((dd) => dd.firstChild!.textContent!.trim())).resolves.toBe(fva(api.change.fva));
     expect(app.problems).toEqual([]);
   });
 });

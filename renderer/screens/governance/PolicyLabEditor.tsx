@@ -3,14 +3,25 @@
 // step a number; each change re-asks the backend after a short pause.
 import { useGovernanceStore } from '../../stores/governance';
 import { blankRule, usePolicyLabStore, type RuleDraft } from '../../stores/policy-lab';
+import type { ItemAttributeFacet } from '../../../shared/domain';
 import type { PolicyLevers } from '../../../shared/policy-lab';
 
-const SEGMENT_TYPES: { by: RuleDraft['by']; label: string }[] = [
-  { by: 'all', label: 'All items' },
-  { by: 'category', label: 'Category' },
-  { by: 'abc_class', label: 'ABC class' },
-  { by: 'attr:brand', label: 'Brand' },
-];
+type SegmentType = { by: RuleDraft['by']; label: string; values: string[] };
+
+const attributeLabel = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, ' ');
+
+/**
+ * What a rule can hold: all items, a category, an ABC class, or any attribute the
+ * workbook's items have (brand, family, unit, or a key of their imported attributes).
+ */
+function segmentTypes(categories: string[], attributes: ItemAttributeFacet[]): SegmentType[] {
+  return [
+    { by: 'all', label: 'All items', values: [] },
+    { by: 'category', label: 'Category', values: categories },
+    { by: 'abc_class', label: 'ABC class', values: ['A', 'B', 'C'] },
+    ...attributes.filter((a) => a.name !== 'abcClass').map((a): SegmentType => ({ by: `attr:${a.name}`, label: attributeLabel(a.name), values: a.values.map((v) => v.value) })),
+  ];
+}
 
 type NumberLever = 'minChangePct' | 'dampUp' | 'dampDown' | 'capPct';
 const NUMBER_LEVERS: { key: NumberLever; label: string; title: string; step: number; max: number }[] = [
@@ -24,7 +35,7 @@ function segmentLabel(rule: RuleDraft, index: number): string {
   return rule.by === 'all' ? `rule ${index + 1} (all items)` : `rule ${index + 1} (${rule.value || 'no value'})`;
 }
 
-function RuleRow({ rule, index, values }: { rule: RuleDraft; index: number; values: Record<string, string[]> }) {
+function RuleRow({ rule, index, types }: { rule: RuleDraft; index: number; types: SegmentType[] }) {
   const setRule = usePolicyLabStore((s) => s.setRule);
   const removeRule = usePolicyLabStore((s) => s.removeRule);
   const name = segmentLabel(rule, index);
@@ -34,11 +45,13 @@ function RuleRow({ rule, index, values }: { rule: RuleDraft; index: number; valu
     <tr>
       <td>
         <select aria-label={`Segment type of rule ${index + 1}`} value={rule.by} onChange={(e) => setRule(index, { ...rule, by: e.target.value as RuleDraft['by'], value: e.target.value === 'all' ? '*' : '' })}>
-          {SEGMENT_TYPES.map((t) => (
+          {types.map((t) => (
             <option key={t.by} value={t.by}>
               {t.label}
             </option>
           ))}
+          {/* A rule loaded from a suggestion or an adoption may name what this workbook's items no longer have. */}
+          {!types.some((t) => t.by === rule.by) && <option value={rule.by}>{attributeLabel(rule.by.replace(/^attr:/, ''))}</option>}
         </select>
       </td>
       <td>
@@ -48,7 +61,7 @@ function RuleRow({ rule, index, values }: { rule: RuleDraft; index: number; valu
           <>
             <input aria-label={`Segment value of rule ${index + 1}`} list={listId} value={rule.value} size={12} onChange={(e) => setRule(index, { ...rule, value: e.target.value })} />
             <datalist id={listId}>
-              {(values[rule.by] ?? []).map((v) => (
+              {(types.find((t) => t.by === rule.by)?.values ?? []).map((v) => (
                 <option key={v} value={v} />
               ))}
             </datalist>
@@ -93,7 +106,8 @@ export function PolicyLabEditor() {
   const rules = usePolicyLabStore((s) => s.rules);
   const addRule = usePolicyLabStore((s) => s.addRule);
   const categories = useGovernanceStore((s) => s.categories);
-  const values: Record<string, string[]> = { category: categories, abc_class: ['A', 'B', 'C'] };
+  const attributes = usePolicyLabStore((s) => s.attributes);
+  const types = segmentTypes(categories, attributes);
   // A line takes the first rule holding it, so an "all items" rule before others hides them.
   const unreached = rules.findIndex((r, i) => r.by === 'all' && i < rules.length - 1);
   return (
@@ -117,7 +131,7 @@ export function PolicyLabEditor() {
         </thead>
         <tbody>
           {rules.map((r, i) => (
-            <RuleRow key={i} rule={r} index={i} values={values} />
+            <RuleRow key={i} rule={r} index={i} types={types} />
           ))}
         </tbody>
       </table>

@@ -135,11 +135,11 @@ function Adopt() {
 export function PolicyLabPanel() {
   const revision = useAppStore((s) => s.revision);
   const workbookPath = useAppStore((s) => s.workbook?.path);
-  const { simulation, computing, error, metric, setMetric, simulate, adoptions, shownVersion } = usePolicyLabStore();
+  const { simulation, computing, error, metric, setMetric, simulate, loadAttributes, adoptions, shownVersion } = usePolicyLabStore();
   const shown = shownVersion === null ? undefined : adoptions.find((a) => a.version === shownVersion);
   useEffect(() => {
-    if (workbookPath) void simulate();
-  }, [workbookPath, revision, simulate]);
+    if (workbookPath) void Promise.all([simulate(), loadAttributes()]);
+  }, [workbookPath, revision, simulate, loadAttributes]);
   return (
     <section className="policy-lab" aria-labelledby="policy-lab-title" aria-busy={computing}>
       <div className="report-head">
