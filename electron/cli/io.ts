@@ -30,7 +30,8 @@ export function processIo(): CliIo {
         at += writeSync(fd, bytes, at);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EPIPE') readerGone = true;
+        // A pipe's reader gone is EPIPE; a socket's (stdio a parent like Node's spawn made) is ECONNRESET.
+        if (code === 'EPIPE' || code === 'ECONNRESET') readerGone = true;
         // A descriptor another program left non-blocking, full for now: wait a moment and go on.
         else if (code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
         else throw err;
