@@ -14,31 +14,8 @@ import { scaleCte } from '../../electron/backend/accuracy/attribute-slice';
 import { lineWhere } from '../../electron/backend/accuracy/filter';
 import { policyResolver } from '../../electron/backend/decisions/policy';
 import { expect } from 'vitest';
-import type { Dictionary, LineFacts, SegmentBy } from '../../electron/backend/policy-lab/line-facts';
+import { lineFactsColumns, trimmedLineFacts, type Dictionary, type LineFacts, type SegmentBy } from '../../electron/backend/policy-lab/line-facts';
 
-function dictionaryColumn(count: number): Dictionary & { code(i: number, raw: unknown): void } {
-  const index = new Map<string, number>();
-  const column = {
-    codes: new Int32Array(count),
-    values: [] as string[],
-    code(i: number, raw: unknown) {
-      if (raw === null || raw === undefined) {
-        column.codes[i] = -1;
-        return;
-      }
-      const text = String(raw);
-      let code = index.get(text);
-      if (code === undefined) {
-        index.set(text, (code = column.values.length));
-        column.values.push(text);
-      }
-      column.codes[i] = code;
-    },
-  };
-  return column;
-}
-
-/** A period key (yyyymmdd) as a number below 2^21 (years up to 5000; a year spans 416 > 12 × 31 + 31), so series × 2^21 + it names one (series, period) exactly. */
 const PERIOD_KEY_SPAN = 2 ** 21;
 const periodDay = (key: number) => Math.floor(key / 10_000) * 416 + (Math.floor(key / 100) % 100) * 31 + (key % 100);
 
@@ -93,33 +70,7 @@ SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_qu
   // Rows are read one at a time into columns sized for every line, then trimmed to those read.
   const capacity = db.prepare('SELECT count(*) FROM forecast_lines').pluck().get() as number;
   const count = capacity;
-  const facts: LineFacts = {
-    count,
-    lineId: new Float64Array(count),
-    runId: new Int32Array(count),
-    period: new Int32Array(count),
-    originBucket: new Int32Array(count),
-    model: new Float64Array(count),
-    final: new Float64Array(count),
-    asked: new Float64Array(count),
-    actual: new Float64Array(count),
-    sales: new Float64Array(count),
-    scale: new Float64Array(count),
-    group: new Uint8Array(count),
-    hasBench: new Uint8Array(count),
-    approvalPct: new Float64Array(count),
-    approvalUnits: new Float64Array(count),
-    dims: new Map(),
-    planner: dictionaryColumn(count),
-    reason: dictionaryColumn(count),
-  };
-  const planner = facts.planner as ReturnType<typeof dictionaryColumn>;
-  const reason = facts.reason as ReturnType<typeof dictionaryColumn>;
-  const dimColumns = dims.map((d) => {
-    const column = dictionaryColumn(count);
-    facts.dims.set(d, column);
-    return column;
-  });
+  const { facts, planner, reason, dimColumns } = lineFactsColumns(count, dims);
   const resolve = policyResolver(db);
   const thresholds = new Map<string, [number, number]>();
   let i = 0;
@@ -156,35 +107,8 @@ SELECT fl.line_id, fl.run_id, fl.period, NULL, fl.quantity, coalesce(ls.final_qu
     for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, item.dims[d]);
     i++;
   }
-  return i === capacity ? facts : trimmed(facts, i);
+  return i === capacity ? facts : trimmedLineFacts(facts, i);
 }
-
-/** The facts of the first `count` lines (the columns were sized for every line; fewer had a current actual). */
-function trimmed(f: LineFacts, count: number): LineFacts {
-  const codes = (d: Dictionary): Dictionary => ({ ...d, codes: d.codes.slice(0, count) });
-  return {
-    ...f,
-    count,
-    lineId: f.lineId.slice(0, count),
-    runId: f.runId.slice(0, count),
-    period: f.period.slice(0, count),
-    originBucket: f.originBucket.slice(0, count),
-    model: f.model.slice(0, count),
-    final: f.final.slice(0, count),
-    asked: f.asked.slice(0, count),
-    actual: f.actual.slice(0, count),
-    sales: f.sales.slice(0, count),
-    scale: f.scale.slice(0, count),
-    group: f.group.slice(0, count),
-    hasBench: f.hasBench.slice(0, count),
-    approvalPct: f.approvalPct.slice(0, count),
-    approvalUnits: f.approvalUnits.slice(0, count),
-    dims: new Map([...f.dims].map(([k, d]) => [k, codes(d)])),
-    planner: codes(f.planner),
-    reason: codes(f.reason),
-  };
-}
-
 
 /** Every column of two line facts equal (NaN equal to NaN), with the column named when not. */
 export function expectSameLineFacts(actual: LineFacts, expected: LineFacts): void {

@@ -83,6 +83,34 @@ function dictionaryColumn(count: number): Dictionary & { code(i: number, raw: un
   return column;
 }
 
+/** Empty columns for `count` lines, with the dictionary columns that code their text as they are filled. */
+export function lineFactsColumns(count: number, dims: SegmentBy[]) {
+  const planner = dictionaryColumn(count);
+  const reason = dictionaryColumn(count);
+  const dimColumns = dims.map(() => dictionaryColumn(count));
+  const facts: LineFacts = {
+    count,
+    lineId: new Float64Array(count),
+    runId: new Int32Array(count),
+    period: new Int32Array(count),
+    originBucket: new Int32Array(count),
+    model: new Float64Array(count),
+    final: new Float64Array(count),
+    asked: new Float64Array(count),
+    actual: new Float64Array(count),
+    sales: new Float64Array(count),
+    scale: new Float64Array(count),
+    group: new Uint8Array(count),
+    hasBench: new Uint8Array(count),
+    approvalPct: new Float64Array(count),
+    approvalUnits: new Float64Array(count),
+    dims: new Map(dims.map((d, n) => [d, dimColumns[n]!])),
+    planner,
+    reason,
+  };
+  return { facts, planner, reason, dimColumns };
+}
+
 /**
  * The facts of the last few questions, kept until anything is written: moving a
  * lever replays them (a loop over typed arrays) instead of reading them again,
@@ -274,33 +302,7 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
   // Columns sized for every line read, then trimmed to those with a current actual.
   const capacity = lineIds!.length;
   const count = capacity;
-  const facts: LineFacts = {
-    count,
-    lineId: new Float64Array(count),
-    runId: new Int32Array(count),
-    period: new Int32Array(count),
-    originBucket: new Int32Array(count),
-    model: new Float64Array(count),
-    final: new Float64Array(count),
-    asked: new Float64Array(count),
-    actual: new Float64Array(count),
-    sales: new Float64Array(count),
-    scale: new Float64Array(count),
-    group: new Uint8Array(count),
-    hasBench: new Uint8Array(count),
-    approvalPct: new Float64Array(count),
-    approvalUnits: new Float64Array(count),
-    dims: new Map(),
-    planner: dictionaryColumn(count),
-    reason: dictionaryColumn(count),
-  };
-  const planner = facts.planner as ReturnType<typeof dictionaryColumn>;
-  const reason = facts.reason as ReturnType<typeof dictionaryColumn>;
-  const dimColumns = dims.map((d) => {
-    const column = dictionaryColumn(count);
-    facts.dims.set(d, column);
-    return column;
-  });
+  const { facts, planner, reason, dimColumns } = lineFactsColumns(count, dims);
   const resolve = policyResolver(db);
   const thresholds = new Map<string, [number, number]>();
   let i = 0;
@@ -360,11 +362,11 @@ function queryLineFacts(db: ReadableDb, filter: AccuracyFilter, metric: Metric, 
     for (let d = 0; d < dimColumns.length; d++) dimColumns[d]!.code(i, item.dims[d]);
     i++;
   }
-  return i === capacity ? facts : trimmed(facts, i);
+  return i === capacity ? facts : trimmedLineFacts(facts, i);
 }
 
 /** The facts of the first `count` lines (the columns were sized for every line; fewer had a current actual). */
-function trimmed(f: LineFacts, count: number): LineFacts {
+export function trimmedLineFacts(f: LineFacts, count: number): LineFacts {
   const codes = (d: Dictionary): Dictionary => ({ ...d, codes: d.codes.slice(0, count) });
   return {
     ...f,
