@@ -4,8 +4,8 @@
 // browser host's memory), so they are tested without Electron. The password typed in the
 // dialog goes to that store only: never into the workbook (the link keeps the URL without
 // it), an argument, a log or a message (every sentence shown is redacted of it).
-import type { HostCalls } from './app-sync';
-import type { JoinOutcome, ReplicaPort } from './join';
+import { joinPort, type HostCalls } from './app-sync';
+import type { JoinOutcome } from './join';
 import { TeamError, redact } from './errors';
 import { urlWithPassword, urlWithoutPassword } from './url';
 import type { Result } from '../../shared/domain';
@@ -20,24 +20,6 @@ export interface ConnectRequest {
 }
 
 export type ConnectAnswer = TeamConnectAnswer;
-
-async function host<T>(backend: HostCalls, method: string, payload: unknown): Promise<T> {
-  const r = await backend.hostCall(method, payload);
-  if (!r.ok) throw new TeamError(`The workbook refused ${method}: ${r.error.message}`);
-  return r.value as T;
-}
-
-/** The workbook as fwb team join reaches it, through the backend's host calls. */
-export function joinPort(backend: HostCalls): ReplicaPort {
-  return {
-    state: () => host(backend, 'teamReplicaState', {}),
-    publicationPage: (table, after, limit) => host(backend, 'teamPublicationPage', { table, after, limit }),
-    link: (link, marks) => host(backend, 'recordTeamLink', { link, marks }),
-    applyPage: (page) => host(backend, 'applyTeamPage', page),
-    finishPull: () => host(backend, 'finishTeamPull', {}),
-    applyJournalPage: (page) => host(backend, 'applyTeamJournalPage', page),
-  };
-}
 
 /**
  * The password for a link's URL: the keychain's first; null lets libpq's conventions give one
@@ -120,7 +102,7 @@ export type DisconnectAnswer = { done: true; message: string } | { done: false; 
  * keeps them in this workbook alone. The keychain's password for the team is forgotten.
  */
 export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPasswordStore, workbookName: string, dialogs: DisconnectDialogs): Promise<DisconnectAnswer> {
-  const state = await host<{ link: { url: string; login: string } | null }>(backend, 'teamReplicaState', {});
+  const state = await joinPort(backend).state();
   if (!state.link) return { done: false, message: `${workbookName} is not linked to a team workbook.` };
   const { url, login } = state.link;
   const go = await dialogs.confirm(

@@ -10,6 +10,7 @@ import type { JournalPage } from '../../shared/team-journal';
 import type { LaterPublicationPage, PulledPage, ReplicaState, UnpublishedBatch } from '../../shared/team-sync';
 import { TeamError, redact } from './errors';
 import { urlWithPassword } from './url';
+import type { ReplicaPort } from './join';
 import type { SyncPort } from './sync';
 
 export interface HostCalls {
@@ -32,15 +33,29 @@ async function host<T>(backend: HostCalls, method: string, payload: unknown): Pr
   return r.value as T;
 }
 
-export function replicaPort(backend: HostCalls): SyncPort {
+/** The workbook as fwb team join reaches it (Connect in the app), through the backend's host calls. */
+export function joinPort(backend: HostCalls): ReplicaPort {
   return {
     state: () => host<ReplicaState>(backend, 'teamReplicaState', {}),
-    outbox: () => host<Outbox>(backend, 'teamOutbox', {}),
-    recordOutcomes: (outcomes: TeamOutcome[]) => host(backend, 'recordTeamOutcomes', { outcomes }),
-    markAcknowledged: (ackIds: number[]) => host(backend, 'markTeamAcknowledged', { ackIds }),
+    publicationPage: (table, after, limit) => host(backend, 'teamPublicationPage', { table, after, limit }),
+    link: (link, marks) => host(backend, 'recordTeamLink', { link, marks }),
     applyPage: (page: PulledPage) => host(backend, 'applyTeamPage', page),
     finishPull: () => host(backend, 'finishTeamPull', {}),
     applyJournalPage: (page: JournalPage) => host(backend, 'applyTeamJournalPage', page),
+  };
+}
+
+/** The workbook as a sync reaches it: join's calls and the journal's. */
+export function replicaPort(backend: HostCalls): SyncPort {
+  const { state, applyPage, finishPull, applyJournalPage } = joinPort(backend);
+  return {
+    state,
+    applyPage,
+    finishPull,
+    applyJournalPage,
+    outbox: () => host<Outbox>(backend, 'teamOutbox', {}),
+    recordOutcomes: (outcomes: TeamOutcome[]) => host(backend, 'recordTeamOutcomes', { outcomes }),
+    markAcknowledged: (ackIds: number[]) => host(backend, 'markTeamAcknowledged', { ackIds }),
     ledger: () => host<SyncLedger>(backend, 'teamSyncLedger', {}),
     unpublished: () => host<UnpublishedBatch[]>(backend, 'unpublishedTeamImports', {}),
     laterPublicationPage: (batchId, uuid, table, after, limit) => host<LaterPublicationPage>(backend, 'teamLaterPublicationPage', { batchId, uuid, table, after, limit }),
