@@ -1,6 +1,6 @@
 // Bundles the command line into out/cli with esbuild (part of `npm run build`):
 // `fwb` then starts in a fifth of the time tsx needs to compile the sources on
-// every run. bin/fwb.mjs uses the bundle only while it is newer than the sources.
+// every run. bin/fwb.cjs uses the bundle only while it is newer than the sources.
 //
 // Each fwb call is a process of its own, so what it loads is start-up time. The
 // bundle is one file per entry (main.cjs, and parse-worker.js for the import's
@@ -49,7 +49,7 @@ const requiredWhenUsed = {
 rmSync(join(root, 'out', 'cli'), { recursive: true, force: true });
 
 const shared = { absWorkingDir: root, outdir: 'out/cli', bundle: true, splitting: false, platform: 'node', target: 'node20', sourcemap: 'linked', metafile: true, logLevel: 'warning' };
-// The command line is CommonJS, compiled by bin/fwb.mjs itself so that it can keep V8's
+// The command line is CommonJS, compiled by bin/fwb.cjs itself so that it can keep V8's
 // code cache of what a command ran (Node's compile cache keeps only a file's top level).
 // `import.meta.url` (the worker files' places) is the bundle's own file URL there.
 // Packages and Node's modules stay plain externals: esbuild requires each where the module
@@ -85,7 +85,7 @@ const worker = await build({
 });
 const metafile = { inputs: { ...main.metafile.inputs, ...worker.metafile.inputs } };
 
-// The files the bundle was built from, for bin/fwb.mjs to tell whether it is current with one
+// The files the bundle was built from, for bin/fwb.cjs to tell whether it is current with one
 // look at each (a scan of the source folders took longer than the rest of its start).
 const sources = Object.keys(metafile.inputs).filter((input) => !input.includes(':') && !input.startsWith('node_modules/'));
 writeFileSync(join(root, 'out', 'cli', 'sources.json'), `${JSON.stringify(['package.json', ...sources.sort()], null, 0)}\n`);

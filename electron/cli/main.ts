@@ -32,7 +32,7 @@ Run "fwb <command> --help" for a command's options.
 Exit codes: 0 done, 1 failed, 2 usage error, 3 input rejected.
 `;
 
-/** Runs one fwb command; `io` defaults to the process's own output (processIo), as bin/fwb.mjs runs it. */
+/** Runs one fwb command; `io` defaults to the process's own output (processIo), as bin/fwb.cjs runs it. */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

@@ -1,5 +1,5 @@
 // Bench section "accuracy-cli" (issue 14, target 1): the command line answering
-// like the app. Seven `node bin/fwb.mjs accuracy … --json` calls (the stairstep
+// like the app. Seven `node bin/fwb.cjs accuracy … --json` calls (the stairstep
 // and six slices: planner, reason, size, category, lag, period) on the 1 M-line
 // accuracy workbook with its cube current, each a fresh process as a user or a
 // script starts it, against pandas' compute of the same figures (loading
@@ -26,7 +26,7 @@ const ms = (s) => `${Math.round(s * 1000)} ms`;
 const secs = (s) => `${s.toFixed(2)} s`;
 const spread = (values, fmt) => (values.length > 1 ? `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}` : fmt(values[0]));
 
-/** bin/fwb.mjs runs the bundle only while it is newer than the sources: build it when it is not, so the calls time what users run. */
+/** bin/fwb.cjs runs the bundle only while it is newer than the sources: build it when it is not, so the calls time what users run. */
 function ensureBundle(root, log) {
   const bundle = join(root, 'out', 'cli', 'main.cjs');
   const newest = (path) => {
@@ -79,7 +79,7 @@ export async function accuracyCliSection({ root, tmp, runs, log }) {
     const gen = timed(process.execPath, [join(root, 'scripts', 'bench', 'accuracy-workbook.mjs'), db], { cwd: root, tmp, node: true });
     if (gen.status !== 0) throw new Error(`accuracy-cli: writing the workbook failed: ${gen.stderr.slice(0, 600)}`);
   }
-  const fwb = (args) => timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'accuracy', '--db', db, '--json', ...args], { cwd: root, tmp, node: true });
+  const fwb = (args) => timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'accuracy', '--db', db, '--json', ...args], { cwd: root, tmp, node: true });
 
   // Untimed: the cube brought current (a write open), and the bootstrap weights pandas' intervals need.
   const first = fwb(['--stairstep']);

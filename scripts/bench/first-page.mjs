@@ -29,7 +29,7 @@ export async function writeRunWorkbook({ root, tmp, items, horizon, name }) {
     }
   });
   const fwb = (args) => {
-    const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'import', '--db', db, ...args], { cwd: root, tmp, node: true });
+    const r = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'import', '--db', db, ...args], { cwd: root, tmp, node: true });
     if (r.status !== 0) throw new Error(`fwb import ${args.join(' ')} failed: ${r.stderr.slice(0, 400)}`);
   };
   fwb(['--kind', 'actuals', '--create-items', actuals]);

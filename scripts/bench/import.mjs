@@ -16,7 +16,7 @@ function removeDb(path) {
 }
 
 export async function importSection({ root, tmp, runs, log }) {
-  // fwb as users run it: the prebuilt bundle (bin/fwb.mjs falls back to compiling
+  // fwb as users run it: the prebuilt bundle (bin/fwb.cjs falls back to compiling
   // the sources with tsx when the bundle is older than them).
   log('import: bundling the command line (scripts/build-cli.mjs) …');
   const built = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -33,7 +33,7 @@ export async function importSection({ root, tmp, runs, log }) {
   for (let i = 0; i < runs; i++) {
     const db = join(tmp, 'bench.sqlite');
     removeDb(db);
-    const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Bench', '--origin', BENCH_ORIGIN, '--create-items', '--json', csv], { cwd: root, tmp, node: true });
+    const r = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Bench', '--origin', BENCH_ORIGIN, '--create-items', '--json', csv], { cwd: root, tmp, node: true });
     let result = null;
     try {
       result = JSON.parse(r.stdout.trim().split('\n').at(-1));

@@ -1,6 +1,6 @@
 // Bench section "monthly" (issue 14, target 2 and the Accuracy screen's part of
 // target 4): the monthly cycle on the 1M-line accuracy workbook with its cube
-// current. Next month's actuals (20 000 items) come in with `node bin/fwb.mjs
+// current. Next month's actuals (20 000 items) come in with `node bin/fwb.cjs
 // import`, then the first accuracy answer is asked for, against pandas
 // recomputing the stairstep and slices from scratch on the same workbook
 // (accuracy_pandas.py, loading untimed). The cube is kept incrementally
@@ -63,7 +63,7 @@ async function monthlyCycle({ root, tmp, runs, log }) {
     return r;
   };
   const lastJson = (r) => JSON.parse(r.stdout.trim().split('\n').at(-1));
-  const fwb = (args) => node(['bin', 'fwb.mjs'], args);
+  const fwb = (args) => node(['bin', 'fwb.cjs'], args);
   const fresh = () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
     copyFileSync(base, copy);

@@ -34,7 +34,7 @@ async function scaleSize({ root, tmp, items, label, log }) {
   const db = join(tmp, `scale-${label}.sqlite`);
   const steps = [];
   const step = (what, args, lines) => {
-    const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), ...args], { cwd: root, tmp, node: true });
+    const r = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), ...args], { cwd: root, tmp, node: true });
     if (r.status !== 0) throw new Error(`scale ${label}: ${what} failed: ${r.stderr.slice(0, 600)}`);
     steps.push({ what, seconds: r.seconds, peakMb: r.peakMb, lines });
     log(`scale ${label}: ${what}: ${r.seconds.toFixed(1)} s, ${fmtMb(r.peakMb)}`);
@@ -58,7 +58,7 @@ async function scaleSize({ root, tmp, items, label, log }) {
     const args = ['import', '--db', db, '--kind', 'forecasts', '--model', 'Scale', '--origin', iso(origin), file];
     if (last) step(`import the newest run (${(items * LAGS).toLocaleString('en-US')} lines)`, args, items * LAGS);
     else {
-      const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), ...args], { cwd: root, tmp, node: true });
+      const r = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), ...args], { cwd: root, tmp, node: true });
       if (r.status !== 0) throw new Error(`scale ${label}: forecast import ${o + 1} failed: ${r.stderr.slice(0, 600)}`);
       importSeconds += r.seconds;
       importPeak = Math.max(importPeak, r.peakMb ?? 0);

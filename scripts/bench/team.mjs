@@ -32,7 +32,7 @@ function removeDb(path) {
 
 /** `fwb team dev-server` in the background: resolves once it prints its URL; stop() ends it (SIGTERM: a fast shutdown). */
 function startServer(root, dir) {
-  const child = spawn(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'team', 'dev-server', '--dir', dir, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'team', 'dev-server', '--dir', dir, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise((done) => child.once('exit', done));
@@ -55,7 +55,7 @@ function startServer(root, dir) {
 }
 
 function fwbRun(root, args, { env = {}, input = '' } = {}) {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'fwb.mjs'), ...args], { cwd: root, env: { ...process.env, ...env }, input, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'fwb.cjs'), ...args], { cwd: root, env: { ...process.env, ...env }, input, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`fwb ${args.slice(0, 2).join(' ')} failed (exit ${r.status}): ${(r.stderr || r.stdout).trim()}`);
   return r;
 }
@@ -102,12 +102,12 @@ export async function teamSection({ root, tmp, runs, log }) {
     for (let i = 0; i < runs; i++) {
       const db = i === 0 ? analystDb : join(tmp, 'team-import.sqlite');
       removeDb(db);
-      const imp = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Bench', '--origin', BENCH_ORIGIN, '--create-items', '--json', csv], { cwd: root, tmp, node: true });
+      const imp = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Bench', '--origin', BENCH_ORIGIN, '--create-items', '--json', csv], { cwd: root, tmp, node: true });
       if (imp.status !== 0) throw new Error(`fwb import failed (exit ${imp.status}): ${imp.stderr.trim() || imp.stdout.trim()}`);
       imports.push(imp);
       log(`team: fwb import run ${i + 1}: ${fmtSeconds(imp.seconds)} (${fmtMb(imp.peakMb)})`);
       if (i === 0) {
-        const pub = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'team', 'join', '--db', analystDb, '--url', memberUrl('al'), '--json'], { cwd: root, tmp, node: true, env: { PGPASSWORD: PASSWORD.al } });
+        const pub = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'team', 'join', '--db', analystDb, '--url', memberUrl('al'), '--json'], { cwd: root, tmp, node: true, env: { PGPASSWORD: PASSWORD.al } });
         if (pub.status !== 0) throw new Error(`fwb team join (publish) failed (exit ${pub.status}): ${pub.stderr.trim() || pub.stdout.trim()}`);
         const out = JSON.parse(pub.stdout.trim().split('\n').at(-1));
         if (out.how !== 'published' || out.published.lines !== lines) throw new Error(`the analyst's workbook was not published whole: ${pub.stdout.trim()}`);
@@ -116,7 +116,7 @@ export async function teamSection({ root, tmp, runs, log }) {
       }
       const replica = join(tmp, 'team-replica.sqlite');
       removeDb(replica);
-      const pull = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'team', 'join', '--db', replica, '--url', memberUrl('pat'), '--json'], { cwd: root, tmp, node: true, env: { PGPASSWORD: PASSWORD.pat } });
+      const pull = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'team', 'join', '--db', replica, '--url', memberUrl('pat'), '--json'], { cwd: root, tmp, node: true, env: { PGPASSWORD: PASSWORD.pat } });
       if (pull.status !== 0) throw new Error(`fwb team join (pull) failed (exit ${pull.status}): ${pull.stderr.trim() || pull.stdout.trim()}`);
       const out = JSON.parse(pull.stdout.trim().split('\n').at(-1));
       if (out.pulled?.forecast_lines !== lines) throw new Error(`the planner's workbook did not pull every line: ${pull.stdout.trim()}`);
@@ -189,7 +189,7 @@ function percentile(values, p) {
 function syncAsync(root, db, password) {
   return new Promise((done, fail) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'sync', '--db', db, '--json'], { cwd: root, env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'sync', '--db', db, '--json'], { cwd: root, env: { ...process.env, PGPASSWORD: password }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -249,7 +249,7 @@ export async function pushFigures({ root, tmp, admin, adminEnv, log, scale = Num
     if (decided !== count) throw new Error(`${login}'s replica decided ${decided} lines, not ${count}`);
   };
   const syncTimed = (login) => {
-    const r = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'sync', '--db', dbOf(login), '--json'], { cwd: root, tmp, node: true, env: { PGPASSWORD: pw(login) } });
+    const r = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'sync', '--db', dbOf(login), '--json'], { cwd: root, tmp, node: true, env: { PGPASSWORD: pw(login) } });
     if (r.status !== 0) throw new Error(`fwb sync of ${login}'s replica failed (exit ${r.status}): ${r.stderr.trim() || r.stdout.trim()}`);
     return { ...r, out: JSON.parse(r.stdout.trim().split('\n').at(-1)) };
   };
@@ -306,7 +306,7 @@ export async function pushFigures({ root, tmp, admin, adminEnv, log, scale = Num
   if (day.out.pulled.actuals !== month.rows) throw new Error(`Pat's pull after the day got ${day.out.pulled.actuals} actuals, not the month's ${month.rows}: ${day.stdout.trim()}`);
   log(`team push: Pat's pull of the day's ${n.day} decisions and ${month.rows} actuals: ${fmtSeconds(day.seconds)} (${fmtMb(day.peakMb)})`);
   // The accuracy update the new month brings (the scale issue's incremental cube), timed on its own after the pull.
-  const acc = timed(process.execPath, [join(root, 'bin', 'fwb.mjs'), 'accuracy', '--db', dbOf('pat'), '--json'], { cwd: root, tmp, node: true });
+  const acc = timed(process.execPath, [join(root, 'bin', 'fwb.cjs'), 'accuracy', '--db', dbOf('pat'), '--json'], { cwd: root, tmp, node: true });
   if (acc.status !== 0) throw new Error(`fwb accuracy on Pat's replica failed (exit ${acc.status}): ${acc.stderr.trim()}`);
   log(`team push: Pat's accuracy update after the pull: ${fmtSeconds(acc.seconds)} (${fmtMb(acc.peakMb)})`);
 

@@ -12,7 +12,7 @@ export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export function makeDemoWorkbook(path: string, items = 120): void {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'demo', '--db', path, '--items', String(items), '--force'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'demo', '--db', path, '--items', String(items), '--force'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`fwb demo failed: ${result.stderr}`);
 }
 

@@ -18,7 +18,7 @@ const BIDI_NAME = '\u202Egnp.exe Lemonade';
 const csvField = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
 function fwb(...args: string[]): void {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
   if (r.status !== 0) throw new Error(`fwb ${args.join(' ')}: ${r.stderr}`);
 }
 

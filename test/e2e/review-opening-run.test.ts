@@ -17,7 +17,7 @@ describe('the run Review and Governance open on', () => {
       // An analyst loads a challenger model's forecast with a later origin than the team's current cycle.
       const csv = join(dir, 'challenger.csv');
       writeFileSync(csv, ['item_id,period,forecast', 'SKU-10001,2027-01-01,120', 'SKU-10002,2027-01-01,80', 'SKU-10003,2027-02-01,95'].join('\n'));
-      const imported = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Challenger', '--model-version', '0.1', '--origin', '2026-12-01', csv], { encoding: 'utf8' });
+      const imported = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'Challenger', '--model-version', '0.1', '--origin', '2026-12-01', csv], { encoding: 'utf8' });
       expect(imported.status, imported.stderr).toBe(0);
       return db;
     },

@@ -14,7 +14,7 @@ import { ANA, appInBrowser, callApi, MARIA, ROOT, type AppInBrowser } from './br
 const SHOTS = join(ROOT, 'test-results', 'shots');
 
 function fwbValue(db: string, by: 'run' | 'planner'): ValueReport {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'value', '--db', db, '--by', by, '--json'], { encoding: 'utf8', cwd: ROOT });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'value', '--db', db, '--by', by, '--json'], { encoding: 'utf8', cwd: ROOT });
   if (r.status !== 0) throw new Error(`fwb value failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ValueReport;
 }
@@ -166,7 +166,7 @@ describe('the Value panel on a workbook with items but no forecast yet', () => {
       const db = join(dir, 'items-only.sqlite');
       const csv = join(dir, 'items.csv');
       writeFileSync(csv, 'item_id,name,category\nSKU-1,Cola,Beverages\nSKU-2,Crisps,Snacks\n');
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'items', csv], { encoding: 'utf8', cwd: ROOT });
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'import', '--db', db, '--kind', 'items', csv], { encoding: 'utf8', cwd: ROOT });
       if (r.status !== 0) throw new Error(`the items could not be imported: ${r.stderr}`);
       return db;
     },

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-export const FWB = join(ROOT, 'bin', 'fwb.mjs');
+export const FWB = join(ROOT, 'bin', 'fwb.cjs');
 
 export interface FwbRun {
   status: number | null;

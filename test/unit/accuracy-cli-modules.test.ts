@@ -5,7 +5,7 @@
 // the CSV readers and writers). Node runs fwb with a hook that writes down every
 // module it loads (ES modules and CommonJS alike): the sources through tsx, where
 // each of our modules is a file of its own; and the fwb command as users start
-// it (bin/fwb.mjs, the bundle in out/cli when current), where the bundle must
+// it (bin/fwb.cjs, the bundle in out/cli when current), where the bundle must
 // keep the packages to the commands that use them.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
@@ -48,6 +48,8 @@ const NOT_OURS_TO_LOAD = [
 ];
 /** Node's modules only other work needs: the staging's streams, hashing and random ids (checked as installed: tsx itself loads them). */
 const NOT_NODES_TO_LOAD = ['node:stream', 'node:stream/promises', 'node:crypto'];
+/** Node's ES module loader at work (an ES module entry runs these; a CommonJS one does not). */
+const ES_LOADER_STAGES = ['internal/modules/esm/resolve', 'internal/modules/esm/load', 'internal/modules/esm/translators', 'internal/modules/esm/module_job'];
 /** Packages only other commands use. */
 const HEAVY_PACKAGES = ['exceljs', 'echarts', 'papaparse', 'csv-stringify', 'csv-parse'];
 
@@ -76,7 +78,7 @@ Module._load = function (request, parent, isMain) {
   return exported;
 };
 `;
-/** fwb from its TypeScript sources, as bin/fwb.mjs runs them when there is no current bundle. */
+/** fwb from its TypeScript sources, as bin/fwb.cjs runs them when there is no current bundle. */
 const FROM_SOURCES = `import { runCli } from ${JSON.stringify(pathToFileURL(join(ROOT, 'electron', 'cli', 'main.ts')).href)};
 process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
 `;
@@ -116,7 +118,7 @@ describe('fwb accuracy loads only what it answers with', () => {
     return { status: r.status, stderr: r.stderr, files };
   }
   const sources = (...args: string[]) => loadedBy(['--import', 'tsx/esm', fromSources], args);
-  const asInstalled = (...args: string[]) => loadedBy([join(ROOT, 'bin', 'fwb.mjs')], args);
+  const asInstalled = (...args: string[]) => loadedBy([join(ROOT, 'bin', 'fwb.cjs')], args);
 
   it.each([
     ['a slice', ['--by', 'planner']],
@@ -131,14 +133,14 @@ describe('fwb accuracy loads only what it answers with', () => {
     expect(packagesIn(files)).toEqual([]);
   });
 
-  it('as installed (bin/fwb.mjs): the packages of other commands stay unloaded', () => {
+  it('as installed (bin/fwb.cjs): the packages of other commands stay unloaded', () => {
     const { status, stderr, files } = asInstalled('accuracy', '--db', path, '--json', '--by', 'reason');
     expect(status, stderr).toBe(0);
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(packagesIn(files)).toEqual([]);
     expect(files).toContain('node:fs');
     expect(files.filter((f) => NOT_NODES_TO_LOAD.includes(f))).toEqual([]);
-    // From the bundle (under `npm test`, built first), which bin/fwb.mjs compiles itself (to keep its code cache):
+    // From the bundle (under `npm test`, built first), which bin/fwb.cjs compiles itself (to keep its code cache):
     // no file of out/cli is a module load of its own (a chunk would be, scripts/build-cli.mjs).
     expect(files.filter((f) => f.startsWith('out/cli/'))).toEqual([]);
   });
@@ -159,13 +161,26 @@ describe('fwb accuracy loads only what it answers with', () => {
   };
 
   it("as installed: not even Node's streams (the answer goes straight to standard output; worker threads and hashing load when used)", () => {
-    const { status, stderr, internals } = nodeInternals([join(ROOT, 'bin', 'fwb.mjs'), 'accuracy', '--db', path, '--json', '--by', 'category']);
+    const { status, stderr, internals } = nodeInternals([join(ROOT, 'bin', 'fwb.cjs'), 'accuracy', '--db', path, '--json', '--by', 'category']);
     expect(status, stderr).toBe(0);
     expect(internals).toContain('internal/util/parse_args/parse_args');
     expect(streams(internals)).toEqual([]);
     expect(internals.filter((m) => m === 'worker_threads' || m === 'crypto')).toEqual([]);
     // The list would show them: a process that makes its standard output a stream loads them.
     expect(streams(nodeInternals(['-e', 'process.stdout.write("")']).internals).length).toBeGreaterThan(0);
+  });
+
+  /** The stages of Node's ES module loader (resolving, loading, translating, linking) a process ran. */
+  const esLoaderStages = (internals: string[]) => internals.filter((m) => ES_LOADER_STAGES.includes(m));
+  it("as installed: a CommonJS entry, so Node never starts its ES module loader (some 7 ms of every call)", () => {
+    const { status, stderr, internals } = nodeInternals([join(ROOT, 'bin', 'fwb.cjs'), 'accuracy', '--db', path, '--json', '--stairstep']);
+    expect(status, stderr).toBe(0);
+    expect(internals).toContain('internal/util/parse_args/parse_args');
+    expect(esLoaderStages(internals)).toEqual([]);
+    // The list would show them: an ES module entry (the old name, bin/fwb.mjs, an alias) runs them.
+    const alias = nodeInternals([join(ROOT, 'bin', 'fwb.mjs'), 'accuracy', '--db', path, '--json', '--stairstep']);
+    expect(alias.status, alias.stderr).toBe(0);
+    expect(esLoaderStages(alias.internals).length).toBeGreaterThan(0);
   });
 
   it('the hooks would see them: an export to XLSX loads exceljs, and from the sources the exports', () => {

@@ -267,7 +267,7 @@ describe('fwb accuracy', () => {
   });
 
   it('runs as the fwb bin, and fwb --help lists it', () => {
-    const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+    const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
     const r = fwb('accuracy', '--db', path, '--stairstep', '--json');
     expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { steps: unknown[] }).steps).toHaveLength(4);

@@ -17,7 +17,7 @@ import { runCli } from '../../electron/cli/main';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-/** fwb in this process (runCli is what bin/fwb.mjs runs): the same commands without a process start each. */
+/** fwb in this process (runCli is what bin/fwb.cjs runs): the same commands without a process start each. */
 async function fwb(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';

@@ -14,7 +14,7 @@ import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'workbooks', 'before-content-records.sqlite');
-const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
 
 const t = tempDir('fwb-older-');
 afterAll(() => t.cleanup());

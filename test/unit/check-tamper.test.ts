@@ -18,7 +18,7 @@ import { FIXED_NOW, tempDir } from '../helpers/workbook';
 import { DEMO_PASSPHRASE } from '../../shared/domain';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
 
 const t = tempDir('fwb-tamper-');
 const base = join(t.dir, 'base.sqlite');

@@ -10,7 +10,7 @@ import { generateDemo } from '../../electron/backend/demo/generate';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
 const SQLITE3 = '/usr/bin/sqlite3';
 
 /** Alters the file from outside the app, as someone with the sqlite3 shell would. */

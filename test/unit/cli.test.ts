@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
 
 /** A digest of every table's rows in key order: equal digests mean equal data. */
 function contentDigest(path: string): string {

@@ -23,7 +23,7 @@ import { TEST_PASSPHRASE } from '../helpers/people';
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The workbook's first manager, who may import forecasts and decide lines. */
 const MANAGER = { displayName: 'Mia Manager', role: 'manager', newPassphrase: TEST_PASSPHRASE, passphrase: TEST_PASSPHRASE };
-const FWB = join(ROOT, 'bin', 'fwb.mjs');
+const FWB = join(ROOT, 'bin', 'fwb.cjs');
 const fwbSync = (...args: string[]) => spawnSync(process.execPath, [FWB, ...args], { encoding: 'utf8', cwd: ROOT });
 
 /** fwb in a process of its own, its output collected; `exited` resolves with its status when it ends. */

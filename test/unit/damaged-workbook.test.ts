@@ -15,7 +15,7 @@ import { sourceWorkerUrl } from '../../electron/backend/worker/worker-url';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const sideFiles = (path: string) => ['-wal', '-shm', '-journal'].filter((s) => existsSync(`${path}${s}`));
 /** No stack trace and no raw SQLite error text reach a person. */

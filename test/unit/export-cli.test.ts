@@ -30,7 +30,7 @@ describe('fwb export, backup, restore', () => {
 
   it('exports the plan as CSV with the real bin, JSON on stdout', () => {
     const out = join(t.dir, 'plan.csv');
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'export', '--db', db, '--what', 'plan', '--run', '12', '--format', 'csv', '--out', out, '--json'], { encoding: 'utf8', cwd: ROOT });
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'export', '--db', db, '--what', 'plan', '--run', '12', '--format', 'csv', '--out', out, '--json'], { encoding: 'utf8', cwd: ROOT });
     expect(r.status, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as { rows: number; path: string; bytes: number };
     expect(result).toMatchObject({ what: 'plan', format: 'csv', path: out, title: expect.stringMatching(/^Plan of run 12 /) });

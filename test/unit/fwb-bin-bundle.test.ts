@@ -1,4 +1,4 @@
-// bin/fwb.mjs runs the bundle only while it is current: newer than every file the
+// bin/fwb.cjs runs the bundle only while it is current: newer than every file the
 // build lists as its sources (out/cli/sources.json). Otherwise, and whenever the
 // list is missing or a listed file is gone, it runs the TypeScript sources, so an
 // edit is never answered by an older build. Checked on a copy of the bin in a
@@ -13,10 +13,10 @@ import { tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAYS = (who: string) => `export async function runCli() { process.stdout.write(${JSON.stringify(who)}); return 0; }\n`;
-/** The bundle is CommonJS (scripts/build-cli.mjs): bin/fwb.mjs compiles it itself, to keep its compiled code. */
+/** The bundle is CommonJS (scripts/build-cli.mjs): bin/fwb.cjs compiles it itself, to keep its compiled code. */
 const BUNDLE_SAYS = (who: string) => `exports.runCli = async function runCli() { process.stdout.write(${JSON.stringify(who)}); return 0; };\n`;
 
-describe('bin/fwb.mjs: the bundle while it is current, the sources otherwise', () => {
+describe('bin/fwb.cjs: the bundle while it is current, the sources otherwise', () => {
   const t = tempDir('fwb-bin-');
   const at = (...parts: string[]) => join(t.dir, ...parts);
   const sources = ['package.json', 'electron/cli/main.ts', 'shared/words.ts'];
@@ -25,12 +25,14 @@ describe('bin/fwb.mjs: the bundle while it is current, the sources otherwise', (
     const when = new Date(Date.now() + seconds * 1000);
     utimesSync(path, when, when);
   };
-  const fwb = (...args: string[]) => spawnSync(process.execPath, [at('bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: t.dir });
+  const fwb = (...args: string[]) => spawnSync(process.execPath, [at('bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: t.dir });
+  /** The old name, kept as an alias of the command. */
+  const fwbMjs = (...args: string[]) => spawnSync(process.execPath, [at('bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: t.dir });
   const caches = () => readdirSync(at('out', 'cli')).filter((f) => f.endsWith('.cache'));
 
   beforeAll(() => {
     for (const dir of ['bin', 'out/cli', 'electron/cli', 'shared']) mkdirSync(at(dir), { recursive: true });
-    copyFileSync(join(ROOT, 'bin', 'fwb.mjs'), at('bin', 'fwb.mjs'));
+    for (const bin of ['fwb.cjs', 'fwb.mjs']) copyFileSync(join(ROOT, 'bin', bin), at('bin', bin));
     // tsx, for the sources, from the project's own packages.
     symlinkSync(join(ROOT, 'node_modules'), at('node_modules'), 'dir');
     writeFileSync(at('package.json'), '{ "type": "module" }\n');
@@ -58,6 +60,16 @@ describe('bin/fwb.mjs: the bundle while it is current, the sources otherwise', (
     currentBuild();
     age(at('shared', 'words.ts'), -10);
     expect(fwb().stdout).toBe('sources');
+  });
+
+  it('is the package\'s command, and bin/fwb.mjs, its old name, runs the same', () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin).toEqual({ fwb: 'bin/fwb.cjs' });
+    currentBuild();
+    const r = fwbMjs();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('bundle');
+    age(at('shared', 'words.ts'), -10);
+    expect(fwbMjs().stdout).toBe('sources');
   });
 
   it('runs the sources when a listed source is gone, or the list is', () => {

@@ -10,7 +10,7 @@ import { writeLines } from '../fixtures/import/v_harness';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'import');
-const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', ...args], { encoding: 'utf8', cwd: ROOT });
+const fwb = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'import', ...args], { encoding: 'utf8', cwd: ROOT });
 /** The same command in this process: most cases need not pay a process start each. */
 async function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -168,7 +168,7 @@ describe('fwb import', () => {
     const big = writeLines(t.dir, 'big.csv', lines);
     const db = join(t.dir, 'killed.sqlite');
     expect((await cli('--db', db, '--kind', 'items', writeLines(t.dir, 'items.csv', ['sku', 'KEEP']))).status).toBe(0);
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'm', '--origin', '2026-12-01', '--create-items', big], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'import', '--db', db, '--kind', 'forecasts', '--model', 'm', '--origin', '2026-12-01', '--create-items', big], { cwd: ROOT, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Mid-import: the open transaction has begun spilling pages into the WAL.
     const wal = `${db}-wal`;

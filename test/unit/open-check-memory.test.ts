@@ -105,7 +105,7 @@ describe('a write open of a workbook we left as it is', () => {
     const { path } = await closedWorkbook('fwb-process');
     const csv = join(t.dir, `actuals-${n}.csv`);
     writeFileSync(csv, 'item_id,period,actual\nSKU-1,2026-07-01,123\n');
-    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), 'import', '--db', path, '--kind', 'actuals', csv], { encoding: 'utf8', cwd: ROOT });
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), 'import', '--db', path, '--kind', 'actuals', csv], { encoding: 'utf8', cwd: ROOT });
     expect(run.status, run.stderr).toBe(0);
     expect(await checksDuring(() => openAndClose(path))).toBe(0);
   });

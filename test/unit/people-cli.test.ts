@@ -113,7 +113,7 @@ describe('fwb import as a person', () => {
   });
 
   it('reads the passphrase from a real pipe in the installed command, and fwb check still passes', () => {
-    const fwb = (args: string[], input?: string) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.mjs'), ...args], { encoding: 'utf8', cwd: ROOT, input, env: { ...process.env, FWB_PASSPHRASE: '' } });
+    const fwb = (args: string[], input?: string) => spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT, input, env: { ...process.env, FWB_PASSPHRASE: '' } });
     const r = fwb(['import', '--db', db, '--kind', 'forecasts', '--model', 'ets', '--origin', '2027-05-01', '--create-items', '--user', 'sam.taylor', '--passphrase-stdin', newFile()], 'demo\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
