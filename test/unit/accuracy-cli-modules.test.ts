@@ -8,7 +8,7 @@
 // it (bin/fwb.cjs, the bundle in out/cli when current), where the bundle must
 // keep the packages to the commands that use them.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ import { generateDemo } from '../../electron/backend/demo/generate';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** Where the machine has it (not on CI's): the files a process opens. */
+const STRACE = '/usr/bin/strace';
 
 /** Our modules the accuracy command has no use for (repo path prefixes). */
 const NOT_OURS_TO_LOAD = [
@@ -131,6 +133,7 @@ describe('fwb accuracy loads only what it answers with', () => {
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(files.filter((f) => NOT_OURS_TO_LOAD.some((prefix) => f.startsWith(prefix))).sort()).toEqual([]);
     expect(packagesIn(files)).toEqual([]);
+    expect(files.filter((f) => f.startsWith('node_modules/bindings/'))).toEqual([]);
   });
 
   it('as installed (bin/fwb.cjs): the packages of other commands stay unloaded', () => {
@@ -138,11 +141,34 @@ describe('fwb accuracy loads only what it answers with', () => {
     expect(status, stderr).toBe(0);
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(packagesIn(files)).toEqual([]);
+    // better-sqlite3's addon by its path (db/sqlite-addon.ts), not found by the bindings package's trial requires.
+    expect(files).toContain('node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+    expect(files.filter((f) => f.startsWith('node_modules/bindings/'))).toEqual([]);
     expect(files).toContain('node:fs');
     expect(files.filter((f) => NOT_NODES_TO_LOAD.includes(f))).toEqual([]);
     // From the bundle (under `npm test`, built first), which bin/fwb.cjs compiles itself (to keep its code cache):
     // no file of out/cli is a module load of its own (a chunk would be, scripts/build-cli.mjs).
     expect(files.filter((f) => f.startsWith('out/cli/'))).toEqual([]);
+  });
+
+  /** The workbook files (the workbook itself, its -wal and -shm) one call opened, in order, as strace saw them. */
+  function workbookOpens(args: string[]): { status: number | null; stderr: string; opens: string[] } {
+    const log = join(t.dir, `strace-${++calls}.log`);
+    const r = spawnSync(STRACE, ['-f', '-qq', '-e', 'trace=openat', '-o', log, process.execPath, join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT });
+    const opens = readFileSync(log, 'utf8')
+      .split('\n')
+      .map((line) => /openat\([^,]+, "([^"]+)"/.exec(line)?.[1])
+      .filter((file): file is string => file !== undefined && file.startsWith(path))
+      .map((file) => file.slice(path.length) || 'workbook');
+    return { status: r.status, stderr: r.stderr, opens };
+  }
+
+  it.skipIf(!existsSync(STRACE))('as installed: the look opens the workbook once (no separate probe of its version), and once more only to tidy the -wal and -shm it made', () => {
+    const { status, stderr, opens } = workbookOpens(['accuracy', '--db', path, '--json', '--by', 'planner']);
+    expect(status, stderr).toBe(0);
+    expect(opens.filter((file) => file === 'workbook')).toHaveLength(2);
+    // The strace log would show more: the look made the side files, so the tidying opened the workbook too.
+    expect(opens).toContain('-wal');
   });
 
   /** Node's own internal modules one process loaded (process.moduleLoadList at its exit), without loader hooks: their thread loads Node's streams itself. */

@@ -12,6 +12,7 @@ import { assertNotDamaged, damagedWorkbookError, isDamageError } from './damage'
 import { CheckedSession } from './check-memory';
 import { BUSY_TIMEOUT_MS, immediateTransactions } from './write-lock';
 import { MIGRATIONS } from './migrations/index';
+import { sqliteAddon } from './sqlite-addon';
 import { readMeta } from './meta';
 import type { Grain } from '../../../shared/period';
 
@@ -37,22 +38,25 @@ export interface OpenedWorkbook {
   close(): void;
 }
 
-/** Reads the schema version without writing a byte (no WAL switch, no journal). */
-function inspectExisting(path: string): number {
-  let probe: Db;
+/** A read-only connection to an existing file, refused in a sentence when SQLite cannot open it. */
+function openReadOnlyConnection(path: string): Db {
   try {
-    probe = new Database(path, { readonly: true, fileMustExist: true });
+    return new Database(path, { readonly: true, fileMustExist: true, nativeBinding: sqliteAddon() });
   } catch (err) {
     throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} cannot be opened: ${(err as Error).message}`, { file: path });
   }
+}
+
+/** The schema version of the workbook `db` is open on, refusing a file that is no workbook of ours; reads only. */
+function schemaVersionOf(db: Db, path: string): number {
   try {
-    const version = probe.pragma('user_version', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
     if (version < 0) {
       // No version of the app writes one; a migration from it would start at index -1.
       throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} has schema version ${version}, which no Forecast Workbench writes; it was not opened or changed.`, { file: path });
     }
     if (version === 0) {
-      const tables = probe.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
       if (tables.n > 0) {
         throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} is an SQLite file but not a Forecast Workbench workbook.`, { file: path });
       }
@@ -63,8 +67,42 @@ function inspectExisting(path: string): number {
     if (isDamageError(err)) throw damagedWorkbookError(path, (err as Error).message);
     // SQLITE_NOTADB surfaces on the first read, not on open.
     throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} is not a Forecast Workbench workbook (${(err as Error).message}).`, { file: path });
+  }
+}
+
+/** Reads the schema version without writing a byte (no WAL switch, no journal). */
+function inspectExisting(path: string): number {
+  const probe = openReadOnlyConnection(path);
+  try {
+    return schemaVersionOf(probe, path);
   } finally {
     probe.close();
+  }
+}
+
+function tooNewError(path: string, version: number, latest: number): WorkbenchError {
+  return new WorkbenchError(
+    'WORKBOOK_TOO_NEW',
+    `${basename(path)} was written by a newer Forecast Workbench (schema ${version}; this version knows up to ${latest}). It was not opened or changed: update the app to open it.`,
+    { file: path },
+  );
+}
+
+/**
+ * A read-only look: one connection, which checks the version itself (a separate
+ * probe would open the file twice, on every fwb accuracy call among others).
+ */
+function openReadOnlyWorkbook(path: string, latest: number): OpenedWorkbook {
+  if (!(existsSync(path) && statSync(path).size > 0)) throw new WorkbenchError('NOT_FOUND', `No workbook at ${path}.`, { file: path });
+  const db = openReadOnlyConnection(path);
+  try {
+    const version = schemaVersionOf(db, path);
+    if (version > latest) throw tooNewError(path, version, latest);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return { db, path, backupPath: null, migratedFrom: version, close: () => db.close() };
+  } catch (err) {
+    db.close();
+    throw err;
   }
 }
 
@@ -75,25 +113,14 @@ export function backupPathFor(path: string, fromVersion: number, at: Date): stri
 
 export async function openWorkbook(path: string, options: OpenOptions = {}): Promise<OpenedWorkbook> {
   const now = options.now ?? (() => new Date());
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.length;
+  if (options.readonly) return openReadOnlyWorkbook(path, latest);
   const exists = existsSync(path) && statSync(path).size > 0;
   // Before anything of ours touches the file (the probe below, any pragma): the file as it was.
   const session = new CheckedSession(path);
-  const migrations = options.migrations ?? MIGRATIONS;
-  const latest = migrations.length;
   const version = exists ? inspectExisting(path) : 0;
-  if (version > latest) {
-    throw new WorkbenchError(
-      'WORKBOOK_TOO_NEW',
-      `${basename(path)} was written by a newer Forecast Workbench (schema ${version}; this version knows up to ${latest}). It was not opened or changed: update the app to open it.`,
-      { file: path },
-    );
-  }
-  if (options.readonly) {
-    if (!exists) throw new WorkbenchError('NOT_FOUND', `No workbook at ${path}.`, { file: path });
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    return { db, path, backupPath: null, migratedFrom: version, close: () => db.close() };
-  }
+  if (version > latest) throw tooNewError(path, version, latest);
 
   // A new workbook is private from its first byte; SQLite gives its -wal and -shm the same mode.
   if (!existsSync(path)) {
@@ -104,7 +131,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     }
   }
   if (!exists) session.created();
-  const db = new Database(path);
+  const db = new Database(path, { nativeBinding: sqliteAddon() });
   try {
     // Before the first write (even the switch to WAL): a damaged file is left exactly as it is.
     // Skipped only for a file whose identity is still that of the file we last left sound (db/check-memory.ts).

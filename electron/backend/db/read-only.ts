@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { openWorkbook, type Db } from './open';
+import { sqliteAddon } from './sqlite-addon';
 
 const SIDE_FILES = ['-wal', '-shm'] as const;
 
@@ -25,9 +26,10 @@ const hasSideFiles = (path: string) => SIDE_FILES.some((s) => existsSync(`${path
 function removeSideFilesLeftBy(path: string): void {
   if (!hasSideFiles(path)) return;
   try {
-    const db = new Database(path, { fileMustExist: true });
+    const db = new Database(path, { fileMustExist: true, nativeBinding: sqliteAddon() });
     try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      // A read of the header is enough to take part in the WAL; a statement on sqlite_master would parse the whole schema first.
+      db.pragma('user_version');
     } finally {
       db.close();
     }
