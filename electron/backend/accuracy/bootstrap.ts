@@ -6,7 +6,7 @@
 import type { Interval, Metric } from '../../../shared/accuracy';
 import { DEFAULT_WEIGHTS } from './bootstrap-table';
 import { ITEM_GROUPS } from './cube';
-import { fvaOf, metricValue } from './metrics';
+import { resampledFvas } from './resampled-fvas';
 
 export const BOOTSTRAP_RESAMPLES = 1000;
 export const DEFAULT_SEED = 20261127;
@@ -94,28 +94,13 @@ function quantile(sorted: ArrayLike<number>, q: number): number {
 export function fvaInterval(metric: Metric, sums: (GroupSums | undefined)[], weights: Uint8Array[]): Interval | null {
   const present = sums.filter((s) => s !== undefined && s.den > 0).length;
   if (present < 2) return null;
-  // The groups with lines, their sums in typed arrays: the loop below runs 1000 × 32 times per row.
+  // The groups with lines, their sums in typed arrays for the resamples' FVAs (1000 × 32 weighted sums per row, in WebAssembly: resampled-fvas.ts).
   const groups = sums.flatMap((s, g) => (s === undefined ? [] : [g]));
   const dens = Float64Array.from(groups, (g) => sums[g]!.den);
   const befores = Float64Array.from(groups, (g) => sums[g]!.before);
   const afters = Float64Array.from(groups, (g) => sums[g]!.after);
-  const values = new Float64Array(weights.length);
-  let count = 0;
-  for (const w of weights) {
-    let den = 0;
-    let before = 0;
-    let after = 0;
-    for (let j = 0; j < groups.length; j++) {
-      const k = w[groups[j]!]!;
-      if (k === 0) continue;
-      den += k * dens[j]!;
-      before += k * befores[j]!;
-      after += k * afters[j]!;
-    }
-    const fva = fvaOf(metric, metricValue(metric, before, den), metricValue(metric, after, den));
-    if (fva !== null) values[count++] = fva;
-  }
-  if (count < weights.length / 2) return null;
-  const sorted = values.subarray(0, count).sort();
+  const values = resampledFvas(metric, weights, groups, dens, befores, afters);
+  if (values.length < weights.length / 2) return null;
+  const sorted = values.sort();
   return { low: quantile(sorted, 0.025), high: quantile(sorted, 0.975) };
 }
