@@ -9,6 +9,8 @@ import type { Grain } from '../../shared/period';
 import type { BackendContext } from './context';
 import type { HostScope } from './host-api';
 import { BackendStartError } from './worker/start-error';
+// The namespace import lets the bundlers leave out the zod modules never used (its ninety locales above all).
+import * as z from 'zod';
 
 export { BackendStartError };
 
@@ -36,6 +38,10 @@ export interface InProcessOptions {
 
 /** The backend in this thread, on the workbook at `dbPath`. Rejects with BackendStartError, as a worker's start does, where the file cannot be opened. */
 export async function openInProcess(options: InProcessOptions): Promise<Backend> {
+  // A command validates a request or two and ends: zod's fast path would first write and
+  // compile a parser for each schema (new Function, which no code cache keeps), costing
+  // more than the plain parse it saves. The same checks either way.
+  z.config({ jitless: true });
   const listeners = new Set<(event: BackendEvent) => void>();
   const emit = (event: BackendEvent) => {
     for (const listener of listeners) listener(event);

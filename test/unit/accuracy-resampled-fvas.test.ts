@@ -72,6 +72,16 @@ describe('the resamples’ FVAs', () => {
     }
   });
 
+  it('are the same for weights held row by row as for rows cut from one array', () => {
+    const weights = bootstrapWeights();
+    const rowByRow = weights.map((row) => Uint8Array.from(row));
+    const groups = Array.from({ length: 32 }, (_, g) => g).filter((g) => g % 5 !== 2);
+    const { dens, befores, afters } = sumsOf(groups, 1e5);
+    const expected = bits(plainFvas('mae', weights, groups, dens, befores, afters));
+    expect(bits(resampledFvas('mae', rowByRow, groups, dens, befores, afters))).toEqual(expected);
+    expect(bits(resampledFvas('mae', weights, groups, dens, befores, afters))).toEqual(expected);
+  });
+
   it('refuse a group the weights do not weigh', () => {
     const weights = bootstrapWeights(7, 10, 5);
     expect(() => resampledFvas('wape', weights, [0, 5], new Float64Array(2), new Float64Array(2), new Float64Array(2))).toThrow(RangeError);

@@ -159,6 +159,20 @@ function loaded(): Instance {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
+/** The weights into the module's memory from its start, row after row: in one copy when the rows lie so already (as bootstrapWeights cuts them from one array). */
+function loadWeights(bytes: Uint8Array, weights: Uint8Array[], width: number): void {
+  const first = weights[0];
+  if (first === undefined) return;
+  let contiguous = true;
+  for (let b = 0; b < weights.length; b++) {
+    const row = weights[b]!;
+    if (row.length !== width) throw new RangeError('every resample weighs the same groups');
+    if (row.buffer !== first.buffer || row.byteOffset !== first.byteOffset + b * width) contiguous = false;
+  }
+  if (contiguous) bytes.set(new Uint8Array(first.buffer, first.byteOffset, weights.length * width));
+  else weights.forEach((row, b) => bytes.set(row, b * width));
+}
+
 /**
  * The FVA of `after` over `before` in each resample that has a denominator, in resample
  * order: per resample, the present groups' sums (in the order given) weighted by its
@@ -186,10 +200,7 @@ export function resampledFvas(metric: Metric, weights: Uint8Array[], groups: Arr
   }
   const bytes = new Uint8Array(memory.buffer);
   if (weightsLoaded !== weights) {
-    weights.forEach((row, b) => {
-      if (row.length !== width) throw new RangeError('every resample weighs the same groups');
-      bytes.set(row, b * width);
-    });
+    loadWeights(bytes, weights, width);
     weightsLoaded = weights;
   }
   new Int32Array(memory.buffer, index, present).set(groups);
