@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { dispatch } from '../../electron/backend/api';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook } from '../../electron/backend/db/open';
@@ -137,5 +138,28 @@ describe('fwb accuracy on a damaged workbook whose cube is current', () => {
     expect(stderr).not.toMatch(/SqliteError|\n\s+at |\.ts:\d+/);
     expect(readFileSync(damaged).equals(before)).toBe(true);
     expect(existsSync(`${damaged}-wal`) || existsSync(`${damaged}-shm`)).toBe(false);
+  });
+});
+
+describe("fwb's backend in its own process", () => {
+  const t = tempDir('fwb-accuracy-parse-');
+  afterAll(() => t.cleanup());
+
+  it("parses requests with zod's plain parser (no parser written and compiled per process), and still refuses a bad one in a sentence", async () => {
+    const path = join(t.dir, 'demo.sqlite');
+    const { db } = await openWorkbook(path, { now: FIXED_NOW });
+    generateDemo(db, { items: 20, seed: 3 });
+    db.close();
+    const look = await openInProcess({ dbPath: path, access: 'read' });
+    try {
+      expect(z.config().jitless).toBe(true);
+      const refused = await look.call('getAccuracySlice', { by: 'nothing', metric: 'wape', filter: {} });
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error.code).toBe('INVALID_REQUEST');
+      const answered = await look.call('getAccuracySlice', { by: 'lag', metric: 'wape', filter: {} });
+      expect(answered.ok).toBe(true);
+    } finally {
+      await look.close();
+    }
   });
 });

@@ -129,4 +129,9 @@ describe('the built bundle (npm run build, which npm test runs first)', () => {
     // What esbuild writes for a lazy import of a package or of Node's modules when import() is allowed.
     expect(code.match(/\bimport\(["'`][^"'`]+["'`]\)/g) ?? []).toEqual([]);
   });
+
+  it('names no function at load: esbuild\'s keepNames helper (a defineProperty per function, some 1 700 a call) is not in it', () => {
+    const code = readFileSync(join(ROOT, 'out', 'cli', 'main.cjs'), 'utf8');
+    expect(code.match(/"name",\{value:[\w$]+,configurable:!0\}/g) ?? []).toEqual([]);
+  });
 });
