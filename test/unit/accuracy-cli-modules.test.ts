@@ -141,9 +141,11 @@ describe('fwb accuracy loads only what it answers with', () => {
     expect(status, stderr).toBe(0);
     expect(files.some((f) => f.startsWith('node_modules/better-sqlite3/'))).toBe(true);
     expect(packagesIn(files)).toEqual([]);
-    // better-sqlite3's addon by its path (db/sqlite-addon.ts), not found by the bindings package's trial requires.
+    // better-sqlite3's addon by its path (db/sqlite-addon.ts), not found by the bindings package's trial requires,
+    // and its JavaScript from the bundle (scripts/build-cli.mjs), not module by module from node_modules.
     expect(files).toContain('node_modules/better-sqlite3/build/Release/better_sqlite3.node');
     expect(files.filter((f) => f.startsWith('node_modules/bindings/'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('node_modules/better-sqlite3/lib/'))).toEqual([]);
     expect(files).toContain('node:fs');
     expect(files.filter((f) => NOT_NODES_TO_LOAD.includes(f))).toEqual([]);
     // From the bundle (under `npm test`, built first), which bin/fwb.cjs compiles itself (to keep its code cache):

@@ -5,6 +5,7 @@
 import { renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import Database from 'better-sqlite3';
+import { sqliteAddon } from './sqlite-addon';
 import { chainHead, type ChainHead } from '../audit/chain';
 import { BACKUP_CHAIN_HEAD_KEY, chainHeadToken } from '../audit/chain-head';
 import type { Db } from './open';
@@ -73,7 +74,7 @@ export async function backupWorkbook(db: Db, outPath: string, options: BackupOpt
  * -shm beside (the app switches a restored workbook back to WAL when it opens it).
  */
 function assertSoundCopy(partial: string, path: string): { schemaVersion: number; chainHead: ChainHead | null } {
-  const copy = new Database(partial, { fileMustExist: true });
+  const copy = new Database(partial, { fileMustExist: true, nativeBinding: sqliteAddon() });
   try {
     copy.pragma('journal_mode = DELETE');
     const check = copy.pragma('quick_check', { simple: true }) as string;

@@ -3,6 +3,7 @@
 // workbook can tell (an import under way records itself: imports/commit/in-progress.ts)
 // and says to try again. Every way in turns SQLite's "database is locked" into it.
 import Database from 'better-sqlite3';
+import { sqliteAddon } from './sqlite-addon';
 import { BUSY_SENTENCE, isSqliteBusy, WorkbenchError } from '../errors';
 import { othersImporting, startedBy, type ImportRecord } from '../imports/commit/in-progress';
 import type { Db } from './open';
@@ -33,7 +34,7 @@ export function busyError(db: Db): WorkbenchError {
 export function busyErrorAt(path: string): WorkbenchError {
   let db: Db | null = null;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true, nativeBinding: sqliteAddon() });
     db.pragma('busy_timeout = 1000');
     return busyError(db);
   } catch {

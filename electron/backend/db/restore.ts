@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { sqliteAddon } from './sqlite-addon';
 import { checkWorkbook, type CheckReport } from '../audit/check';
 import { compareChainHeads } from '../audit/against';
 import { chainHead, type ChainHead } from '../audit/chain';
@@ -47,7 +48,7 @@ export interface RestoreOutcome extends BackupVerdict {
 export async function verifyRestoreCopy(copyPath: string, displayName = basename(copyPath)): Promise<BackupVerdict & { chainHead: ChainHead | null }> {
   if (!existsSync(copyPath) || !statSync(copyPath).isFile()) throw new WorkbenchError('INPUT_REJECTED', `There is no backup file at ${copyPath}.`);
   try {
-    const copy = new Database(copyPath, { fileMustExist: true });
+    const copy = new Database(copyPath, { fileMustExist: true, nativeBinding: sqliteAddon() });
     try {
       copy.pragma('journal_mode = DELETE');
     } finally {
@@ -113,7 +114,7 @@ const damagedBackup = (displayName: string, detail: string) =>
 function assertNotInUse(workbookPath: string): void {
   if (existsSync(workbookPath)) {
     try {
-      const db = new Database(workbookPath, { fileMustExist: true });
+      const db = new Database(workbookPath, { fileMustExist: true, nativeBinding: sqliteAddon() });
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
       } finally {

@@ -7,6 +7,7 @@
 // The thread is the import's parse worker started for this task (parse-worker.ts),
 // so each build that has the one has the other.
 import Database from 'better-sqlite3';
+import { sqliteAddon } from '../db/sqlite-addon';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { readSourceStamp, type SourceName, type SourceStamp } from '../derived/sources';
@@ -94,7 +95,7 @@ export function takeOverviewFromThread<T>(db: WritableDb, runId: number, now: So
 export function answerInThread<T>(task: OverviewTask, compute: (db: ReadableDb, runId: number) => T): void {
   let answer: Answer<T>;
   try {
-    const db = new Database(task.path, { readonly: true, fileMustExist: true });
+    const db = new Database(task.path, { readonly: true, fileMustExist: true, nativeBinding: sqliteAddon() });
     try {
       db.pragma('busy_timeout = 5000');
       // One read transaction: the stamp and the overview see the same state of the file.
