@@ -140,8 +140,19 @@ const MODULE = Uint8Array.from([
   ...section(10, [1, ...leb(BODY.length), ...BODY]),
 ]);
 
+// The backend's TypeScript setup (Node's types, no DOM) declares no WebAssembly API; the little used here, typed here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface Instance {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   fvas: (weights: number, groups: number, resamples: number, present: number, index: number, dens: number, befores: number, afters: number, out: number, factor: number, root: number, bias: number) => number;
 }
 
@@ -151,7 +162,7 @@ let weightsLoaded: Uint8Array[] | null = null;
 
 function loaded(): Instance {
   if (!instance) {
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(MODULE));
+    const { exports } = new wasm.Instance(new wasm.Module(MODULE));
     instance = exports as unknown as Instance;
   }
   return instance;
