@@ -4,7 +4,7 @@
 // fwb sync does: the backend's write queue is shared with the page, which stays usable.
 // The password comes from libpq's conventions (connect.ts), never from the page.
 import type { Result } from '../../shared/domain';
-import type { Outbox, SyncLedger, TeamOutcome } from '../../shared/team-journal';
+import type { Outbox, SyncLedger, TeamChangeOutcome, TeamOutcome } from '../../shared/team-journal';
 import { OFFLINE_RETRY_CAP_S, SYNC_EVERY_S, type TeamStatus } from '../../shared/team-status';
 import type { JournalPage } from '../../shared/team-journal';
 import type { LaterPublicationPage, PulledPage, ReplicaState, UnpublishedBatch } from '../../shared/team-sync';
@@ -55,6 +55,7 @@ export function replicaPort(backend: HostCalls): SyncPort {
     applyJournalPage,
     outbox: () => host<Outbox>(backend, 'teamOutbox', {}),
     recordOutcomes: (outcomes: TeamOutcome[]) => host(backend, 'recordTeamOutcomes', { outcomes }),
+    recordChangeOutcomes: (outcomes: TeamChangeOutcome[]) => host(backend, 'recordTeamChangeOutcomes', { outcomes }),
     markAcknowledged: (ackIds: number[]) => host(backend, 'markTeamAcknowledged', { ackIds }),
     ledger: () => host<SyncLedger>(backend, 'teamSyncLedger', {}),
     unpublished: () => host<UnpublishedBatch[]>(backend, 'unpublishedTeamImports', {}),
