@@ -175,8 +175,8 @@ export const hostContract = {
   },
   /** File › Disconnect: the workbook becomes single-seat; unsent decisions refuse it unless kept knowingly. */
   unlinkTeam: {
-    request: () => z.object({ keepUnsent: z.boolean().default(false) }).strict(),
-    run: async (scope: HostScope, req: { keepUnsent: boolean }) => (await import('./team-replica/state')).unlinkTeam(workbook(scope).db, req, scope.now),
+    request: () => z.object({ keepUnsent: z.boolean().default(false), syncNowAt: z.string().min(1).max(100).optional() }).strict(),
+    run: async (scope: HostScope, req: { keepUnsent: boolean; syncNowAt?: string }) => (await import('./team-replica/state')).unlinkTeam(workbook(scope).db, req, scope.now),
   },
   /** fwb team join and sync: one page of the team's rows, written with its high-water mark in one transaction. */
   applyTeamPage: {

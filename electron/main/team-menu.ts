@@ -11,7 +11,7 @@ import type { Result } from '../../shared/domain';
 import { EVENT_CHANNEL } from '../../shared/methods';
 import { type AppPage } from './app-page';
 import { isTrustedSender } from './ipc';
-import { connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from '../team/app-connect';
+import { SYNC_NOW_AT, connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from '../team/app-connect';
 import { keychainPasswords, type TeamPasswordStore } from './team-password';
 
 export interface DesktopTeamOptions {
@@ -77,7 +77,7 @@ export class DesktopTeam {
   async disconnect(dialogs: DisconnectDialogs) {
     const backend = this.backend;
     if (!backend) return { done: false as const, message: 'No workbook is open.' };
-    const answer = await disconnectFromTeam(backend, this.options.passwords, this.name, dialogs);
+    const answer = await disconnectFromTeam(backend, this.options.passwords, this.name, dialogs, SYNC_NOW_AT.desktop);
     if (answer.done) this.attach(backend, this.name); // now single-seat: the service stays idle
     return answer;
   }

@@ -94,6 +94,9 @@ export interface DisconnectDialogs {
   confirm(message: string, detail: string, button: string): Promise<boolean>;
 }
 
+/** Where each host offers Sync Now, for the sentences that send a person there. */
+export const SYNC_NOW_AT = { desktop: 'File › Sync Now', browser: 'Team workbook › Sync Now' } as const;
+
 export type DisconnectAnswer = { done: true; message: string } | { done: false; message: string | null };
 
 /**
@@ -101,7 +104,7 @@ export type DisconnectAnswer = { done: true; message: string } | { done: false; 
  * refuse it with the backend's sentence; the person is then asked again, and only a second yes
  * keeps them in this workbook alone. The keychain's password for the team is forgotten.
  */
-export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPasswordStore, workbookName: string, dialogs: DisconnectDialogs): Promise<DisconnectAnswer> {
+export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPasswordStore, workbookName: string, dialogs: DisconnectDialogs, syncNowAt: string): Promise<DisconnectAnswer> {
   const state = await joinPort(backend).state();
   if (!state.link) return { done: false, message: `${workbookName} is not linked to a team workbook.` };
   const { url, login } = state.link;
@@ -111,11 +114,11 @@ export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPass
     'Disconnect',
   );
   if (!go) return { done: false, message: null };
-  let r: Result<unknown> = await backend.hostCall('unlinkTeam', { keepUnsent: false });
+  let r: Result<unknown> = await backend.hostCall('unlinkTeam', { keepUnsent: false, syncNowAt });
   if (!r.ok && r.error.code === 'INPUT_REJECTED') {
     const keep = await dialogs.confirm('Disconnect with decisions the team has not received?', r.error.message, 'Disconnect Anyway');
     if (!keep) return { done: false, message: null };
-    r = await backend.hostCall('unlinkTeam', { keepUnsent: true });
+    r = await backend.hostCall('unlinkTeam', { keepUnsent: true, syncNowAt });
   }
   if (!r.ok) return { done: false, message: r.error.message };
   passwords.forget(url);

@@ -70,8 +70,9 @@ export interface UnlinkOutcome {
  * the audit copy stay as the record of what the team said. Unsent decisions would then never
  * reach the team, so they refuse the unlink unless `keepUnsent` says the person confirmed it.
  * A disconnected workbook holds data, so it cannot join a team again: connect a new one.
+ * `syncNowAt` is where the asking host offers Sync Now (its menus differ), named in the refusal.
  */
-export function unlinkTeam(db: Db, { keepUnsent }: { keepUnsent: boolean }, now: () => Date): UnlinkOutcome {
+export function unlinkTeam(db: Db, { keepUnsent, syncNowAt }: { keepUnsent: boolean; syncNowAt?: string }, now: () => Date): UnlinkOutcome {
   return db.transaction((): UnlinkOutcome => {
     const link = teamLinkOf(db);
     const count = (sql: string) => Number(db.prepare(sql).pluck().get());
@@ -84,7 +85,7 @@ export function unlinkTeam(db: Db, { keepUnsent }: { keepUnsent: boolean }, now:
       const what = [plural(unsent.decisions, 'decision'), plural(unsent.reviews, 'review')].filter(Boolean).join(' and ');
       throw new WorkbenchError(
         'INPUT_REJECTED',
-        `${what} made here ${unsent.decisions + unsent.reviews === 1 ? 'has' : 'have'} not been sent to the team: sync first (File › Sync now), or confirm that they stay in this workbook only and never reach the team.`,
+        `${what} made here ${unsent.decisions + unsent.reviews === 1 ? 'has' : 'have'} not been sent to the team: sync first${syncNowAt ? ` (${syncNowAt})` : ''}, or confirm that they stay in this workbook only and never reach the team.`,
       );
     }
     db.prepare('DELETE FROM team_sync').run();
