@@ -57,7 +57,7 @@ describe('the desktop app’s team workbook', () => {
   }, 180_000);
 
   afterAll(async () => {
-    team.detach();
+    await team.detach();
     await backend?.close();
     server?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
