@@ -10,6 +10,7 @@
 import type { JournalPage, JournalTable, Outbox, SyncLedger, TeamChangeOutcome, TeamChangeRefusal, TeamConflict, TeamOutcome, TeamRefusal, UnsentChange } from '../../shared/team-journal';
 import { JOURNAL_TABLE_NAMES } from '../../shared/team-journal';
 import type { PulledPage, PulledTable, ReplicaState } from '../../shared/team-sync';
+import { requireMemberSchema } from './admin';
 import { lostConnection, withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
 import { PULL_PAGE_ROWS, pullAll } from './join';
@@ -71,6 +72,7 @@ async function syncWith(replica: SyncPort, workbookName: string, link: NonNullab
     if (me !== link.login) {
       throw new TeamError(`${workbookName} is the replica of login "${link.login}", not "${me}": sync it with that login (its password through PGPASSWORD, ~/.pgpass or PGSERVICE).`, 'rejected');
     }
+    await requireMemberSchema(client, 'sync');
     const before = new Set((await replica.ledger()).refusals.map((r) => r.uuid));
     // Imports first: the pull that follows must never meet rows of the workbook's own under ids the team gives others.
     const publications = await publishImports(client, replica, me, workbookName);

@@ -7,13 +7,15 @@
 // push killed with SIGKILL and sent again records each change once; fwb check and fwb check
 // --team are ok on every replica.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInProcess, type Backend } from '../../electron/backend/host-entry';
+import { MEMBER_SCHEMA_VERSION } from '../../electron/team/admin';
+import { initTeam } from '../../electron/team/init';
 import { FWB, expectNoLeak, fwb } from './fwb';
 import { adminClient, startTestServer, type TestServer } from './server';
 
@@ -253,6 +255,40 @@ describe('a manager’s policy, reason-code and release changes reach the team',
     expect(await teamRows("SELECT label FROM fwb.reason_codes WHERE code = 'weather' ORDER BY seq DESC LIMIT 1")).toEqual([{ label: `Weather ${changes - 1}` }]);
     sync('ben');
     expect(read('ben', "SELECT label FROM reason_codes WHERE code = 'weather'")).toEqual([{ label: `Weather ${changes - 1}` }]);
+  });
+
+  it('tells a member to have a team database an older fwb made upgraded, for join and sync, and changes nothing', async () => {
+    await admin.query('CREATE DATABASE old_team');
+    const before = process.env.PGPASSWORD;
+    process.env.PGPASSWORD = server.password;
+    try {
+      expect(await initTeam(server.urlFor('fwb_admin', 'old_team'), { upTo: 4 })).toMatchObject({ created: true, schemaVersion: 4 });
+    } finally {
+      if (before === undefined) delete process.env.PGPASSWORD;
+      else process.env.PGPASSWORD = before;
+    }
+    const add = fwb(['team', 'add-user', '--url', server.urlFor('fwb_admin', 'old_team'), '--user', 'ana', '--name', 'Ana Lima', '--role', 'planner'], { password: server.password });
+    expect(add.status, add.stderr).toBe(0);
+    const upgrade = `older than this fwb needs (${MEMBER_SCHEMA_VERSION})`;
+    const file = join(dir, 'old-team.db');
+    const joined = fwb(['team', 'join', '--db', file, '--url', server.urlFor('ana', 'old_team')], { password: passwordOf('ana') });
+    expect(joined.status).toBe(3);
+    expect(joined.stderr).toContain(`The team workbook on this server is of schema version 4, ${upgrade} to join: ask the team's administrator to run "fwb team init --url ADMIN_URL", which upgrades it in place, then join again. Nothing was changed.`);
+    expect(existsSync(file)).toBe(false);
+
+    // A replica linked before the server's upgrade was held back: its sync is told the same, and keeps what is unsent.
+    const linked = join(dir, 'old-link.db');
+    const b = await openInProcess({ dbPath: linked, access: 'write', program: 'test' });
+    try {
+      const r = await b.hostCall('recordTeamLink', { link: { url: server.urlFor('ana', 'old_team'), teamId: 'old', login: 'ana', role: 'planner', linkedHow: 'pulled', linkedAt: '2026-12-07T00:00:00.000Z' }, marks: {} });
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+    } finally {
+      await b.close();
+    }
+    const synced = fwb(['sync', '--db', linked], { password: passwordOf('ana') });
+    expect(synced.status).toBe(3);
+    expect(synced.stderr).toContain(`schema version 4, ${upgrade} to sync: ask the team's administrator to run "fwb team init --url ADMIN_URL"`);
+    expect(synced.stderr).not.toMatch(/SQLSTATE|at .*\.ts:/);
   });
 
   it('leaves every replica with the team’s policies, reason codes and releases, and fwb check and fwb check --team ok on each', async () => {
