@@ -5,6 +5,9 @@
 import type { TeamConflict, TeamRefusal } from './team-journal';
 import type { TeamRole } from './team-sync';
 
+/** Where each host offers Sync Now (the browser host has no File menu), for every sentence and tooltip that sends a person there. */
+export const SYNC_NOW_AT = { desktop: 'File › Sync Now', browser: 'Team workbook › Sync Now' } as const;
+
 export const TEAM_PAGE_METHODS = ['teamStatus', 'syncNow'] as const;
 export type TeamPageMethod = (typeof TEAM_PAGE_METHODS)[number];
 export const isTeamPageMethod = (m: string): m is TeamPageMethod => (TEAM_PAGE_METHODS as readonly string[]).includes(m);

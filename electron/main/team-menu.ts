@@ -6,12 +6,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent, SafeStorage } from 'electron';
 import { startTeamSync, type HostCalls, type TeamSyncService } from '../team/app-sync';
-import { TEAM_CONNECT_CHANNEL, TEAM_CONNECT_REQUEST_CHANNEL, TEAM_PAGE_METHODS, teamPageChannel, type TeamStatus } from '../../shared/team-status';
+import { SYNC_NOW_AT, TEAM_CONNECT_CHANNEL, TEAM_CONNECT_REQUEST_CHANNEL, TEAM_PAGE_METHODS, teamPageChannel, type TeamStatus } from '../../shared/team-status';
 import type { Result } from '../../shared/domain';
 import { EVENT_CHANNEL } from '../../shared/methods';
 import { type AppPage } from './app-page';
 import { isTrustedSender } from './ipc';
-import { SYNC_NOW_AT, connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from '../team/app-connect';
+import { connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectAnswer, type ConnectRequest, type DisconnectDialogs } from '../team/app-connect';
 import { keychainPasswords, type TeamPasswordStore } from './team-password';
 
 export interface DesktopTeamOptions {

@@ -94,8 +94,6 @@ export interface DisconnectDialogs {
   confirm(message: string, detail: string, button: string): Promise<boolean>;
 }
 
-/** Where each host offers Sync Now, for the sentences that send a person there. */
-export const SYNC_NOW_AT = { desktop: 'File › Sync Now', browser: 'Team workbook › Sync Now' } as const;
 
 export type DisconnectAnswer = { done: true; message: string } | { done: false; message: string | null };
 

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openInProcess, type Backend } from '../../electron/backend/host-entry';
 import { recordTeamLink } from '../../electron/backend/team-replica/state';
-import { SYNC_NOW_AT, disconnectFromTeam } from '../../electron/team/app-connect';
+import { disconnectFromTeam } from '../../electron/team/app-connect';
+import { SYNC_NOW_AT } from '../../shared/team-status';
 import { HostTeam } from '../../electron/team/host-team';
 import { memoryPasswords } from '../../electron/team/passwords';
 import { ok } from '../helpers/api';
