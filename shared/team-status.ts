@@ -23,6 +23,8 @@ export interface TeamStatus {
   /** The server's address, without a password. */
   url: string | null;
   unsent: { decisions: number; reviews: number };
+  /** A manager's policy, reason-code and release changes waiting for the next sync (absent: none). */
+  unsentChanges?: number;
   syncing: boolean;
   /** The last sync that finished: when (ISO) and how. */
   lastSync: { at: string; ok: boolean; pushed: number; pulled: number } | null;

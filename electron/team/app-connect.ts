@@ -87,6 +87,7 @@ export interface UnlinkOutcome {
   url: string | null;
   login: string | null;
   unsent: { decisions: number; reviews: number };
+  unsentChanges?: number;
 }
 
 export interface DisconnectDialogs {
@@ -122,5 +123,7 @@ export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPass
   passwords.forget(url);
   const out = r.value as UnlinkOutcome;
   const kept = out.unsent.decisions + out.unsent.reviews;
-  return { done: true, message: `${workbookName} is no longer linked to ${url}${kept > 0 ? `; ${kept} unsent decision${kept === 1 ? '' : 's'} stay in this workbook only` : ''}.` };
+  const changes = out.unsentChanges ?? 0;
+  const stay = [kept > 0 ? `${kept} unsent decision${kept === 1 ? '' : 's'}` : '', changes > 0 ? `${changes} unsent change${changes === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
+  return { done: true, message: `${workbookName} is no longer linked to ${url}${stay ? `; ${stay} stay in this workbook only` : ''}.` };
 }

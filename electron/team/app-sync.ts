@@ -143,7 +143,7 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
     const link = state.link;
     if (!link) return { linked: false, login: null, role: null, url: null, unsent: { decisions: 0, reviews: 0 }, syncing: false, lastSync: null, offline: null, conflicts: [], refusals: [] };
     const ledger = await port.ledger();
-    return { linked: true, login: link.login, role: link.role, url: link.url, unsent: ledger.unsent, syncing, lastSync, offline, conflicts: ledger.conflicts, refusals: ledger.refusals };
+    return { linked: true, login: link.login, role: link.role, url: link.url, unsent: ledger.unsent, unsentChanges: ledger.changes?.unsent ?? 0, syncing, lastSync, offline, conflicts: ledger.conflicts, refusals: ledger.refusals };
   }
 
   void runOnce();

@@ -28,7 +28,7 @@ export function TeamStatusSegment() {
   const answers = useTeamStore((s) => s.answers);
   const grain = useAppStore((s) => s.workbook?.grain ?? 'month');
   if (!status?.linked) return null;
-  const unsent = status.unsent.decisions + status.unsent.reviews;
+  const unsent = status.unsent.decisions + status.unsent.reviews + (status.unsentChanges ?? 0);
   const toSend = `${formatCount(unsent)} to send`;
   const syncing = requested || status.syncing;
   // Offline, the reason is cut to the room there is (all of it in the tooltip); what is unsent stays in view.
