@@ -35,10 +35,45 @@ export interface UnsentAcknowledgement {
   line_id: number;
 }
 
+/**
+ * A manager's change of what the team shares, made in the replica and not yet sent:
+ * a policy's new version (fwb.save_policy), a reason code's (fwb.save_reason_code), or a
+ * release or rollback of a run's plan with its lines (fwb.release_run). The payload is
+ * what the server's function takes; the uuid makes a push sent twice record it once.
+ */
+export interface UnsentChange {
+  uuid: string;
+  kind: TeamChangeKind;
+  payload: Record<string, unknown>;
+}
+export const TEAM_CHANGE_KINDS = ['policy', 'reason_code', 'release'] as const;
+export type TeamChangeKind = (typeof TEAM_CHANGE_KINDS)[number];
+
+/** The server's answer to one change: saved (policy, reason code), released (with the version the team gave), or refused with its reason. */
+export interface TeamChangeOutcome {
+  kind: TeamChangeKind;
+  uuid: string;
+  status: 'saved' | 'released' | 'refused';
+  reason: string | null;
+  seq: number | null;
+  version?: number;
+}
+
+/** A change the team refused, kept in the replica with the reason (the replica's own policy or reason code is put back as the team holds it). */
+export interface TeamChangeRefusal {
+  uuid: string;
+  kind: TeamChangeKind;
+  /** The policy's segment ("category Beverages"), the code, or "run 7". */
+  what: string;
+  reason: string;
+}
+
 export interface Outbox {
   decisions: UnsentDecision[];
   reviews: UnsentReview[];
   acknowledgements: UnsentAcknowledgement[];
+  /** Managers' policy, reason-code and release changes, in the order they were made. */
+  changes: UnsentChange[];
 }
 
 /** The server's answer to one pushed row (fwb.decision_outcome, review_outcome, refuse). */
@@ -52,13 +87,15 @@ export interface TeamOutcome {
 
 /** The journal's tables a replica pulls after the data tables, in this order, each row in these columns. */
 export const JOURNAL_TABLES = {
-  reason_codes: ['code', 'label', 'comment_required', 'active', 'sort_order'],
-  policies: ['segment_type', 'segment_value', 'model_role', 'approval_pct', 'approval_units', 'freeze_lags', 'comment_pct', 'drift_threshold_pts', 'stepped_down_at', 'updated_by', 'updated_at'],
+  reason_codes: ['code', 'label', 'comment_required', 'active', 'sort_order', 'uuid'],
+  policies: ['segment_type', 'segment_value', 'model_role', 'approval_pct', 'approval_units', 'freeze_lags', 'comment_pct', 'drift_threshold_pts', 'stepped_down_at', 'updated_by', 'updated_at', 'uuid'],
   decisions: ['uuid', 'line_id', 'action', 'quantity', 'source', 'reason_code', 'comment', 'decided_by', 'decided_at', 'status', 'undoes_uuid', 'based_on_seq', 'seq'],
   approvals: ['uuid', 'decision_uuid', 'verdict', 'note', 'decided_by', 'decided_at', 'seq'],
   refused_submissions: ['uuid', 'kind', 'submitted_by', 'line_id', 'request', 'reason', 'refused_at', 'seq'],
   line_conflicts: ['conflict_id', 'line_id', 'decision_uuid', 'author', 'other_decision_uuid', 'other_author', 'opened_at'],
   conflict_resolutions: ['conflict_id', 'how', 'resolved_by', 'resolved_at'],
+  /** A release with its lines ({lines: [[line_id, final_quantity, source, decision_uuid], ...]}), after the decisions they name. */
+  releases: ['uuid', 'run_id', 'version', 'kind', 'restores_version', 'note', 'released_by', 'released_at', 'lines'],
 } as const;
 export type JournalTable = keyof typeof JOURNAL_TABLES;
 export const JOURNAL_TABLE_NAMES = Object.keys(JOURNAL_TABLES) as JournalTable[];
@@ -90,6 +127,8 @@ export interface SyncLedger {
   unsent: { decisions: number; reviews: number };
   refusals: TeamRefusal[];
   conflicts: TeamConflict[];
+  /** Managers' policy, reason-code and release changes: how many wait, and those the team refused. */
+  changes: { unsent: number; refused: TeamChangeRefusal[] };
 }
 
 /** Where a line of the team's answers is: what Review shows to open it. */

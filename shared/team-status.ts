@@ -5,6 +5,9 @@
 import type { TeamConflict, TeamRefusal } from './team-journal';
 import type { TeamRole } from './team-sync';
 
+/** Where each host offers Sync Now (the browser host has no File menu), for every sentence and tooltip that sends a person there. */
+export const SYNC_NOW_AT = { desktop: 'File › Sync Now', browser: 'Team workbook › Sync Now' } as const;
+
 export const TEAM_PAGE_METHODS = ['teamStatus', 'syncNow'] as const;
 export type TeamPageMethod = (typeof TEAM_PAGE_METHODS)[number];
 export const isTeamPageMethod = (m: string): m is TeamPageMethod => (TEAM_PAGE_METHODS as readonly string[]).includes(m);
@@ -20,6 +23,8 @@ export interface TeamStatus {
   /** The server's address, without a password. */
   url: string | null;
   unsent: { decisions: number; reviews: number };
+  /** A manager's policy, reason-code and release changes waiting for the next sync (absent: none). */
+  unsentChanges?: number;
   syncing: boolean;
   /** The last sync that finished: when (ISO) and how. */
   lastSync: { at: string; ok: boolean; pushed: number; pulled: number } | null;

@@ -11,7 +11,7 @@ import { IMPORT_FILE_KINDS, type ImportOutcome, type ImportUndoOutcome, type Res
 import type { Stairstep } from '../../shared/accuracy';
 import { GRAINS } from '../../shared/period';
 import { LATER_PUBLICATION_TABLES, PULLED_TABLE_NAMES, PUBLISHED_TABLES, type LaterPublicationTable, type PublicationAnswer, type UnpublishedBatch, type PublicationPage, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink } from '../../shared/team-sync';
-import { JOURNAL_TABLE_NAMES, type JournalPage, type JournalTable, type Outbox, type SyncLedger, type TeamOutcome } from '../../shared/team-journal';
+import { JOURNAL_TABLE_NAMES, TEAM_CHANGE_KINDS, type JournalPage, type JournalTable, type Outbox, type SyncLedger, type TeamChangeOutcome, type TeamOutcome } from '../../shared/team-journal';
 import type { BackendContext } from './context';
 import { toApiError, WorkbenchError } from './errors';
 import { carryOut } from './declarations';
@@ -175,8 +175,8 @@ export const hostContract = {
   },
   /** File › Disconnect: the workbook becomes single-seat; unsent decisions refuse it unless kept knowingly. */
   unlinkTeam: {
-    request: () => z.object({ keepUnsent: z.boolean().default(false) }).strict(),
-    run: async (scope: HostScope, req: { keepUnsent: boolean }) => (await import('./team-replica/state')).unlinkTeam(workbook(scope).db, req, scope.now),
+    request: () => z.object({ keepUnsent: z.boolean().default(false), syncNowAt: z.string().min(1).max(100).optional() }).strict(),
+    run: async (scope: HostScope, req: { keepUnsent: boolean; syncNowAt?: string }) => (await import('./team-replica/state')).unlinkTeam(workbook(scope).db, req, scope.now),
   },
   /** fwb team join and sync: one page of the team's rows, written with its high-water mark in one transaction. */
   applyTeamPage: {
@@ -264,6 +264,27 @@ export const hostContract = {
       })
       .strict(),
     run: async (scope: HostScope, req: { outcomes: TeamOutcome[] }) => (await import('./team-replica/outbox')).recordOutcomes(workbook(scope).db, req.outcomes, scope.now),
+  },
+  /** fwb sync: the server's answers to pushed policy, reason-code and release changes, recorded in one transaction. */
+  recordTeamChangeOutcomes: {
+    request: () =>
+      z
+        .object({
+          outcomes: z.array(
+            z
+              .object({
+                kind: z.enum(TEAM_CHANGE_KINDS),
+                uuid: z.string().min(1).max(100),
+                status: z.enum(['saved', 'released', 'refused']),
+                reason: z.string().max(10_000).nullable(),
+                seq: z.number().int().min(0).nullable(),
+                version: z.number().int().min(1).optional(),
+              })
+              .strict(),
+          ),
+        })
+        .strict(),
+    run: async (scope: HostScope, req: { outcomes: TeamChangeOutcome[] }) => (await import('./team-replica/changes')).recordChangeOutcomes(workbook(scope).db, req.outcomes, scope.now),
   },
   /** fwb sync: one page of the team's journal (decisions, approvals, refusals, conflicts, policies, reason codes) with its mark. */
   applyTeamJournalPage: {

@@ -63,8 +63,9 @@ export async function runApp(electron: MainElectron, options: RunOptions): Promi
   const workbook = new WorkbookSession(options.startBackend, (backend, path) => {
     const stopForwarding = forwardBackendEvents(backend, () => window);
     if (backend.hostCall) team.attach(backend as Required<typeof backend>, basename(path));
-    return () => {
-      team.detach(backend); // only if still this workbook's: a switch attaches the new one first
+    // Closing waits for a sync under way on this workbook (bounded), then stops forwarding its events.
+    return async () => {
+      await team.detach(backend);
       stopForwarding();
     };
   });

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent, SafeStorage } from 'electron';
 import { startTeamSync, type HostCalls, type TeamSyncService } from '../team/app-sync';
-import { TEAM_CONNECT_CHANNEL, TEAM_CONNECT_REQUEST_CHANNEL, TEAM_PAGE_METHODS, teamPageChannel, type TeamStatus } from '../../shared/team-status';
+import { SYNC_NOW_AT, TEAM_CONNECT_CHANNEL, TEAM_CONNECT_REQUEST_CHANNEL, TEAM_PAGE_METHODS, teamPageChannel, type TeamStatus } from '../../shared/team-status';
 import type { Result } from '../../shared/domain';
 import { EVENT_CHANNEL } from '../../shared/methods';
 import { type AppPage } from './app-page';
@@ -30,9 +30,12 @@ export class DesktopTeam {
 
   constructor(private readonly options: DesktopTeamOptions) {}
 
+  /** Syncs being stopped, by the backend they ran on: its close waits for them (a switch attaches the new workbook before the old one closes). */
+  private readonly stopping = new Map<object, Promise<void>>();
+
   /** A workbook opened: a linked one starts syncing (on open, every 30 s, on demand); a single-seat one never reaches a server. */
   attach(backend: HostCalls, workbookName: string): void {
-    this.detach();
+    this.stopSync();
     this.backend = backend;
     this.name = workbookName;
     this.sync = startTeamSync(backend, {
@@ -42,12 +45,29 @@ export class DesktopTeam {
     });
   }
 
-  /** Stops the sync; with `backend`, only if it is that workbook's. */
-  detach(backend?: object): void {
-    if (backend && backend !== this.backend) return;
-    void this.sync?.stop(); // the desktop's close does not wait yet (see the browser host's, which does)
+  /** Stops the current sync, keeping the wait for it under its backend's name. */
+  private stopSync(): void {
+    if (!this.sync || !this.backend) return;
+    const backend = this.backend;
+    const earlier = this.stopping.get(backend) ?? Promise.resolve();
+    this.stopping.set(backend, Promise.all([earlier, this.sync.stop()]).then(() => {}));
     this.sync = null;
-    this.backend = null;
+  }
+
+  /**
+   * A workbook closes: stops its sync and resolves once a sync under way has ended (at most
+   * STOP_WAIT_S, 20 s, as the browser host's close), so the workbook is not closed under it.
+   */
+  async detach(backend?: object): Promise<void> {
+    const which = backend ?? this.backend;
+    if (!which) return;
+    if (which === this.backend) {
+      this.stopSync();
+      this.backend = null;
+    }
+    const wait = this.stopping.get(which);
+    this.stopping.delete(which);
+    await wait;
   }
 
   async status(): Promise<TeamStatus> {
@@ -77,7 +97,7 @@ export class DesktopTeam {
   async disconnect(dialogs: DisconnectDialogs) {
     const backend = this.backend;
     if (!backend) return { done: false as const, message: 'No workbook is open.' };
-    const answer = await disconnectFromTeam(backend, this.options.passwords, this.name, dialogs);
+    const answer = await disconnectFromTeam(backend, this.options.passwords, this.name, dialogs, SYNC_NOW_AT.desktop);
     if (answer.done) this.attach(backend, this.name); // now single-seat: the service stays idle
     return answer;
   }

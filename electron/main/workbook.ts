@@ -23,7 +23,8 @@ export interface OpenOptions {
 interface Current {
   path: string;
   backend: Backend;
-  stopForwarding: () => void;
+  /** Unwires the backend; closing waits for it (the team sync under way ends first). */
+  stopForwarding: () => void | Promise<void>;
 }
 
 export class WorkbookSession {
@@ -32,8 +33,8 @@ export class WorkbookSession {
 
   constructor(
     private readonly startBackend: StartBackend,
-    /** Wires a new backend's events to the window (and its team sync); returns the unsubscribe. */
-    private readonly subscribe: (backend: Backend, path: string) => () => void,
+    /** Wires a new backend's events to the window (and its team sync); returns the unsubscribe, which the close awaits. */
+    private readonly subscribe: (backend: Backend, path: string) => () => void | Promise<void>,
   ) {}
 
   get path(): string | null {
@@ -75,7 +76,11 @@ export class WorkbookSession {
 }
 
 async function closeQuietly(workbook: Current): Promise<void> {
-  workbook.stopForwarding();
+  try {
+    await workbook.stopForwarding();
+  } catch (err) {
+    process.stderr.write(`Unwiring ${workbook.path} failed: ${(err as Error).message}\n`);
+  }
   try {
     await workbook.backend.close();
   } catch (err) {

@@ -8,7 +8,7 @@ export const GROUP_ROLES = { analyst: 'fwb_analyst', planner: 'fwb_planner', man
 export type TeamRole = keyof typeof GROUP_ROLES;
 export const OWNER_ROLE = 'fwb_owner';
 /** The newest schema version this fwb writes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;
 
 export interface ServerFacts {
   versionNum: number;
@@ -93,6 +93,21 @@ export async function requireTeamSchema(client: TeamClient, ours: readonly strin
   const version = await teamSchemaVersion(client, ours);
   if (version === 0) throw new TeamError('This database holds no team workbook: run "fwb team init --url ADMIN_URL" on it first.', 'rejected');
   if (version > SCHEMA_VERSION) throw new TeamError(`The team workbook in this database is of schema version ${version}, newer than this fwb knows (${SCHEMA_VERSION}): update fwb.`, 'rejected');
+}
+
+/** The schema version a member's join and sync need (version 6: managers' policy, reason-code and release changes, and their uuids in the pull). */
+export const MEMBER_SCHEMA_VERSION = 6;
+
+/** Refuses a member's join or sync against a team database an older fwb made, in a sentence naming the administrator's one command. */
+export async function requireMemberSchema(client: TeamClient, what: string): Promise<void> {
+  const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM fwb.schema_version');
+  const version = rows[0]?.v ?? 0;
+  if (version < MEMBER_SCHEMA_VERSION) {
+    throw new TeamError(
+      `The team workbook on this server is of schema version ${version}, older than this fwb needs (${MEMBER_SCHEMA_VERSION}) to ${what}: ask the team's administrator to run "fwb team init --url ADMIN_URL", which upgrades it in place, then ${what} again. Nothing was changed.`,
+      'rejected',
+    );
+  }
 }
 
 /** Lets the administrator act as the schema's owner (SET ROLE), as the write statements of init and add-user do. */

@@ -87,12 +87,14 @@ export interface UnlinkOutcome {
   url: string | null;
   login: string | null;
   unsent: { decisions: number; reviews: number };
+  unsentChanges?: number;
 }
 
 export interface DisconnectDialogs {
   /** Asks once; true to go on. */
   confirm(message: string, detail: string, button: string): Promise<boolean>;
 }
+
 
 export type DisconnectAnswer = { done: true; message: string } | { done: false; message: string | null };
 
@@ -101,7 +103,7 @@ export type DisconnectAnswer = { done: true; message: string } | { done: false; 
  * refuse it with the backend's sentence; the person is then asked again, and only a second yes
  * keeps them in this workbook alone. The keychain's password for the team is forgotten.
  */
-export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPasswordStore, workbookName: string, dialogs: DisconnectDialogs): Promise<DisconnectAnswer> {
+export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPasswordStore, workbookName: string, dialogs: DisconnectDialogs, syncNowAt: string): Promise<DisconnectAnswer> {
   const state = await joinPort(backend).state();
   if (!state.link) return { done: false, message: `${workbookName} is not linked to a team workbook.` };
   const { url, login } = state.link;
@@ -111,15 +113,17 @@ export async function disconnectFromTeam(backend: HostCalls, passwords: TeamPass
     'Disconnect',
   );
   if (!go) return { done: false, message: null };
-  let r: Result<unknown> = await backend.hostCall('unlinkTeam', { keepUnsent: false });
+  let r: Result<unknown> = await backend.hostCall('unlinkTeam', { keepUnsent: false, syncNowAt });
   if (!r.ok && r.error.code === 'INPUT_REJECTED') {
     const keep = await dialogs.confirm('Disconnect with decisions the team has not received?', r.error.message, 'Disconnect Anyway');
     if (!keep) return { done: false, message: null };
-    r = await backend.hostCall('unlinkTeam', { keepUnsent: true });
+    r = await backend.hostCall('unlinkTeam', { keepUnsent: true, syncNowAt });
   }
   if (!r.ok) return { done: false, message: r.error.message };
   passwords.forget(url);
   const out = r.value as UnlinkOutcome;
   const kept = out.unsent.decisions + out.unsent.reviews;
-  return { done: true, message: `${workbookName} is no longer linked to ${url}${kept > 0 ? `; ${kept} unsent decision${kept === 1 ? '' : 's'} stay in this workbook only` : ''}.` };
+  const changes = out.unsentChanges ?? 0;
+  const stay = [kept > 0 ? `${kept} unsent decision${kept === 1 ? '' : 's'}` : '', changes > 0 ? `${changes} unsent change${changes === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
+  return { done: true, message: `${workbookName} is no longer linked to ${url}${stay ? `; ${stay} stay in this workbook only` : ''}.` };
 }

@@ -4,7 +4,7 @@
 // fwb sync does: the backend's write queue is shared with the page, which stays usable.
 // The password comes from libpq's conventions (connect.ts), never from the page.
 import type { Result } from '../../shared/domain';
-import type { Outbox, SyncLedger, TeamOutcome } from '../../shared/team-journal';
+import type { Outbox, SyncLedger, TeamChangeOutcome, TeamOutcome } from '../../shared/team-journal';
 import { OFFLINE_RETRY_CAP_S, SYNC_EVERY_S, type TeamStatus } from '../../shared/team-status';
 import type { JournalPage } from '../../shared/team-journal';
 import type { LaterPublicationPage, PulledPage, ReplicaState, UnpublishedBatch } from '../../shared/team-sync';
@@ -55,6 +55,7 @@ export function replicaPort(backend: HostCalls): SyncPort {
     applyJournalPage,
     outbox: () => host<Outbox>(backend, 'teamOutbox', {}),
     recordOutcomes: (outcomes: TeamOutcome[]) => host(backend, 'recordTeamOutcomes', { outcomes }),
+    recordChangeOutcomes: (outcomes: TeamChangeOutcome[]) => host(backend, 'recordTeamChangeOutcomes', { outcomes }),
     markAcknowledged: (ackIds: number[]) => host(backend, 'markTeamAcknowledged', { ackIds }),
     ledger: () => host<SyncLedger>(backend, 'teamSyncLedger', {}),
     unpublished: () => host<UnpublishedBatch[]>(backend, 'unpublishedTeamImports', {}),
@@ -142,7 +143,7 @@ export function startTeamSync(backend: HostCalls, options: TeamSyncOptions): Tea
     const link = state.link;
     if (!link) return { linked: false, login: null, role: null, url: null, unsent: { decisions: 0, reviews: 0 }, syncing: false, lastSync: null, offline: null, conflicts: [], refusals: [] };
     const ledger = await port.ledger();
-    return { linked: true, login: link.login, role: link.role, url: link.url, unsent: ledger.unsent, syncing, lastSync, offline, conflicts: ledger.conflicts, refusals: ledger.refusals };
+    return { linked: true, login: link.login, role: link.role, url: link.url, unsent: ledger.unsent, unsentChanges: ledger.changes?.unsent ?? 0, syncing, lastSync, offline, conflicts: ledger.conflicts, refusals: ledger.refusals };
   }
 
   void runOnce();

@@ -3,7 +3,7 @@
 // File menu). The browser host has no keychain: a password typed in the page's dialog is
 // kept in this process's memory only (passwords.ts), for the join and the syncs until the
 // host stops; after a restart libpq's conventions (PGPASSWORD, ~/.pgpass, PGSERVICE) give it.
-import type { TeamConnectAnswer, TeamDisconnectAnswer, TeamStatus } from '../../shared/team-status';
+import { SYNC_NOW_AT, type TeamConnectAnswer, type TeamDisconnectAnswer, type TeamStatus } from '../../shared/team-status';
 import { connectToTeam, disconnectFromTeam, keychainPasswordFor, type ConnectRequest } from './app-connect';
 import { startTeamSync, type HostCalls, type TeamSyncService } from './app-sync';
 import { memoryPasswords, type TeamPasswordStore } from './passwords';
@@ -72,7 +72,7 @@ export class HostTeam {
         unsentQuestion = detail;
         return keepUnsent;
       },
-    });
+    }, SYNC_NOW_AT.browser);
     if (answer.done) await this.restart();
     if (!answer.done && unsentQuestion !== null) return { done: false, message: unsentQuestion, unsent: true };
     return answer;

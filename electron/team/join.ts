@@ -9,7 +9,7 @@ import copyStreams from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PUBLISHED_TABLES, PULLED_TABLE_NAMES, type Cell, type PublicationPage, type PublishedTable, type PulledPage, type PulledTable, type ReplicaState, type TeamLink, type TeamRole } from '../../shared/team-sync';
-import { requireTeamSchema } from './admin';
+import { requireMemberSchema, requireTeamSchema } from './admin';
 import { connectTarget, withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
 import { TEAM_TABLES } from './schema-v2';
@@ -93,6 +93,8 @@ async function grainOf(client: TeamClient): Promise<Grain | null> {
 export async function teamGrain(url: string): Promise<Grain> {
   return withTeam(url, async (client) => {
     await requireTeamSchema(client, TEAM_TABLES);
+    // Before the file is made: a team this fwb cannot join leaves no empty workbook behind.
+    await requireMemberSchema(client, 'join');
     return (await grainOf(client)) ?? 'month';
   });
 }
@@ -127,6 +129,7 @@ export async function joinTeam(url: string, replica: ReplicaPort, workbookName: 
   const shown = urlWithoutPassword(connectTarget(url).url);
   return withTeam(url, async (client) => {
     await requireTeamSchema(client, TEAM_TABLES);
+    await requireMemberSchema(client, 'join');
     const me = await whoAmI(client);
     const teamId = await teamIdentity(client);
     const state = await replica.state();

@@ -7,9 +7,10 @@
 // Pull: the data tables (join.ts) and the journal (shared/team-journal.ts) in one
 // snapshot, page by page, each page with its mark.
 // The workbook is reached through a port the host wires to the backend's host calls.
-import type { JournalPage, JournalTable, Outbox, SyncLedger, TeamConflict, TeamOutcome, TeamRefusal } from '../../shared/team-journal';
+import type { JournalPage, JournalTable, Outbox, SyncLedger, TeamChangeOutcome, TeamChangeRefusal, TeamConflict, TeamOutcome, TeamRefusal, UnsentChange } from '../../shared/team-journal';
 import { JOURNAL_TABLE_NAMES } from '../../shared/team-journal';
 import type { PulledPage, PulledTable, ReplicaState } from '../../shared/team-sync';
+import { requireMemberSchema } from './admin';
 import { lostConnection, withTeam, type TeamClient } from './connect';
 import { TeamError } from './errors';
 import { PULL_PAGE_ROWS, pullAll } from './join';
@@ -21,6 +22,7 @@ export interface SyncPort extends PublicationPort {
   state(): Promise<ReplicaState>;
   outbox(): Promise<Outbox>;
   recordOutcomes(outcomes: TeamOutcome[]): Promise<{ refused: TeamRefusal[] }>;
+  recordChangeOutcomes(outcomes: TeamChangeOutcome[]): Promise<{ refused: TeamChangeRefusal[] }>;
   markAcknowledged(ackIds: number[]): Promise<void>;
   applyPage(page: PulledPage): Promise<void>;
   /** After a pull that wrote data rows: the derived data an import refreshes, brought current once. */
@@ -44,6 +46,8 @@ export interface SyncOutcome {
   /** Lines in conflict for this login: two people decided them without seeing each other's decision. */
   conflicts: TeamConflict[];
   unsent: { decisions: number; reviews: number };
+  /** Managers' policy, reason-code and release changes: sent by this sync, refused by it (the replica's policy or code put back as the team holds it), still unsent. */
+  changes: { pushed: { policies: number; reasonCodes: number; releases: number }; refused: TeamChangeRefusal[]; unsent: number };
 }
 
 export const PUSH_BATCH = 500;
@@ -68,10 +72,16 @@ async function syncWith(replica: SyncPort, workbookName: string, link: NonNullab
     if (me !== link.login) {
       throw new TeamError(`${workbookName} is the replica of login "${link.login}", not "${me}": sync it with that login (its password through PGPASSWORD, ~/.pgpass or PGSERVICE).`, 'rejected');
     }
+    await requireMemberSchema(client, 'sync');
     const before = new Set((await replica.ledger()).refusals.map((r) => r.uuid));
     // Imports first: the pull that follows must never meet rows of the workbook's own under ids the team gives others.
     const publications = await publishImports(client, replica, me, workbookName);
-    const pushed = await push(client, replica, batch, me, link.role);
+    const outbox = await replica.outbox();
+    // Policies and reason codes before decisions: a manager's own decisions made after a change are judged by it on the server too.
+    const governance = await pushChanges(client, replica, outbox.changes.filter((c) => c.kind !== 'release'), me, link.role);
+    const pushed = await push(client, replica, outbox, batch, me, link.role);
+    // Releases after decisions and reviews: the lines they freeze name decisions the server must hold first.
+    const released = await pushChanges(client, replica, outbox.changes.filter((c) => c.kind === 'release'), me, link.role);
     const journal: SyncOutcome['pulled'] = {};
     const data = await pullAll(client, replica, pageRows, async (c, marks) => {
       for (const table of JOURNAL_TABLE_NAMES) journal[table] = await pullJournal(c, replica, table, marks[table] ?? 0, pageRows);
@@ -90,6 +100,15 @@ async function syncWith(replica: SyncPort, workbookName: string, link: NonNullab
       refusedBefore: before.size,
       conflicts: ledger.conflicts,
       unsent: ledger.unsent,
+      changes: {
+        pushed: {
+          policies: outbox.changes.filter((c) => c.kind === 'policy').length,
+          reasonCodes: outbox.changes.filter((c) => c.kind === 'reason_code').length,
+          releases: outbox.changes.filter((c) => c.kind === 'release').length,
+        },
+        refused: [...governance, ...released],
+        unsent: ledger.changes.unsent,
+      },
     };
   });
 }
@@ -102,8 +121,33 @@ function refusedByRole(err: unknown, what: string, login: string, role: string):
   return /^permission denied/.test(e.message) ? `Only ${what}; login "${login}" is a ${role} of this team, and the team's server refused it (${e.message}).` : e.message;
 }
 
-async function push(client: TeamClient, replica: SyncPort, batch: number, login: string, role: string): Promise<SyncOutcome['pushed']> {
-  const { decisions, reviews, acknowledgements } = await replica.outbox();
+const CHANGE_CALL: Record<UnsentChange['kind'], { sql: string; what: string }> = {
+  policy: { sql: 'SELECT fwb.save_policy($1::uuid, $2::jsonb) AS out', what: 'managers may change a policy' },
+  reason_code: { sql: 'SELECT fwb.save_reason_code($1::uuid, $2::jsonb) AS out', what: 'managers may change reason codes' },
+  release: { sql: 'SELECT fwb.release_run($1::uuid, $2::jsonb) AS out', what: 'managers may release a plan' },
+};
+
+/** Sends managers' changes one by one, in the order they were made; each answer recorded before the next is sent. */
+async function pushChanges(client: TeamClient, replica: SyncPort, changes: UnsentChange[], login: string, role: string): Promise<TeamChangeRefusal[]> {
+  const refused: TeamChangeRefusal[] = [];
+  for (const c of changes) {
+    const call = CHANGE_CALL[c.kind];
+    let outcome: TeamChangeOutcome;
+    try {
+      const { rows } = await client.query<{ out: { uuid: string; status: TeamChangeOutcome['status']; reason: string | null; seq: number | string | null; version?: number } }>(call.sql, [c.uuid, JSON.stringify(c.payload)]);
+      const o = rows[0]!.out;
+      outcome = { kind: c.kind, uuid: c.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq), ...(o.version !== undefined ? { version: Number(o.version) } : {}) };
+    } catch (err) {
+      const why = refusedByRole(err, call.what, login, role);
+      if (why === null) throw err;
+      outcome = { kind: c.kind, uuid: c.uuid, status: 'refused', reason: why, seq: null };
+    }
+    refused.push(...(await replica.recordChangeOutcomes([outcome])).refused);
+  }
+  return refused;
+}
+
+async function push(client: TeamClient, replica: SyncPort, { decisions, reviews, acknowledgements }: Outbox, batch: number, login: string, role: string): Promise<SyncOutcome['pushed']> {
   for (let i = 0; i < decisions.length; i += batch) {
     const chunk = decisions.slice(i, i + batch);
     let outcomes: TeamOutcome[];

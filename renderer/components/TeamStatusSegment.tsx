@@ -4,6 +4,8 @@
 import { formatCount, formatPeriod } from '../../shared/format';
 import type { Grain } from '../../shared/period';
 import type { TeamAnswers } from '../../shared/team-journal';
+import { SYNC_NOW_AT } from '../../shared/team-status';
+import { api } from '../api';
 import { useAppStore } from '../stores/app';
 import { useTeamStore } from '../stores/team';
 
@@ -26,7 +28,7 @@ export function TeamStatusSegment() {
   const answers = useTeamStore((s) => s.answers);
   const grain = useAppStore((s) => s.workbook?.grain ?? 'month');
   if (!status?.linked) return null;
-  const unsent = status.unsent.decisions + status.unsent.reviews;
+  const unsent = status.unsent.decisions + status.unsent.reviews + (status.unsentChanges ?? 0);
   const toSend = `${formatCount(unsent)} to send`;
   const syncing = requested || status.syncing;
   // Offline, the reason is cut to the room there is (all of it in the tooltip); what is unsent stays in view.
@@ -51,7 +53,7 @@ export function TeamStatusSegment() {
         </button>
       )}
       {status.refusals.length > 0 && <span className="team-refused" title={status.refusals.map((r) => r.reason).join('\n')}>{plural(status.refusals.length, 'refusal', 'refusals')}</span>}
-      <button type="button" className="team-sync-now" onClick={() => void syncNow()} disabled={syncing} aria-keyshortcuts="Control+Shift+S" title="File → Sync now (Ctrl+Shift+S)">
+      <button type="button" className="team-sync-now" onClick={() => void syncNow()} disabled={syncing} aria-keyshortcuts="Control+Shift+S" title={`${SYNC_NOW_AT[api.transport]} (Ctrl+Shift+S)`}>
         Sync now
       </button>
       {showConflicts && conflicts > 0 && (

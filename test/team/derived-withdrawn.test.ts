@@ -128,7 +128,7 @@ describe('derived data after the team refuses a decision', () => {
     // Ana's app synced while she decided: its push saw neither decision, its pull brought the actuals.
     await onReplica(async (b) => {
       const port = replicaPort(b);
-      await syncTeam({ ...port, outbox: async () => ({ decisions: [], reviews: [], acknowledgements: [] }) }, 'ana.db', { url: urlWithPassword(server.urlFor('ana'), pw('ana')) });
+      await syncTeam({ ...port, outbox: async () => ({ decisions: [], reviews: [], acknowledgements: [], changes: [] }) }, 'ana.db', { url: urlWithPassword(server.urlFor('ana'), pw('ana')) });
     });
     expect(read('ana', 'SELECT count(*) AS n FROM actuals WHERE period = ?', next)).toEqual([{ n: lines.length }]);
     const scored = await cubeNow(); // her override of l is in the cube, scored against its actual

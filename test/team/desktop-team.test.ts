@@ -57,7 +57,7 @@ describe('the desktop app’s team workbook', () => {
   }, 180_000);
 
   afterAll(async () => {
-    team.detach();
+    await team.detach();
     await backend?.close();
     server?.cleanup();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -148,7 +148,7 @@ describe('the desktop app’s team workbook', () => {
     });
     expect(await team.disconnect(answers(false))).toEqual({ done: false, message: null });
     expect(await team.disconnect(answers(true, false))).toEqual({ done: false, message: null });
-    expect(asked.at(-1)).toMatch(/1 decision made here has not been sent to the team: sync first \(File › Sync now\), or confirm/);
+    expect(asked.at(-1)).toMatch(/1 decision made here has not been sent to the team: sync first \(File › Sync Now\), or confirm/);
     expect((await team.status()).linked).toBe(true);
 
     const done = await team.disconnect(answers(true, true));

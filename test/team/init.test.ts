@@ -52,7 +52,8 @@ describe('fwb team init', () => {
     );
     expect(seqless.rows).toEqual([]);
     const uuids = await admin.query(`SELECT table_name FROM information_schema.columns WHERE table_schema = 'fwb' AND column_name = 'uuid' ORDER BY 1`);
-    expect(uuids.rows.map((r) => r.table_name)).toEqual(['approvals', 'decisions', 'import_batches', 'refused_submissions', 'releases']);
+    // Policies and reason codes too (version 6): a manager's change pushed twice is recorded once.
+    expect(uuids.rows.map((r) => r.table_name)).toEqual(['approvals', 'decisions', 'import_batches', 'policies', 'reason_codes', 'refused_submissions', 'releases']);
     const journal = await admin.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'fwb' AND table_name = 'decisions' AND column_name IN ('decided_at_client', 'based_on_seq')`);
     expect(journal.rowCount).toBe(2);
 

@@ -280,6 +280,7 @@ describe('later publications', () => {
         state: () => host('teamReplicaState', {}),
         outbox: () => host('teamOutbox', {}),
         recordOutcomes: (outcomes) => host('recordTeamOutcomes', { outcomes }),
+        recordChangeOutcomes: (outcomes) => host('recordTeamChangeOutcomes', { outcomes }),
         markAcknowledged: (ackIds) => host('markTeamAcknowledged', { ackIds }),
         applyPage: (page) => host('applyTeamPage', page),
         finishPull: () => host('finishTeamPull', {}),

@@ -260,6 +260,7 @@ describe('fwb sync', () => {
           }
           return host('recordTeamOutcomes', { outcomes });
         },
+        recordChangeOutcomes: (outcomes) => host('recordTeamChangeOutcomes', { outcomes }),
         markAcknowledged: (ackIds) => host('markTeamAcknowledged', { ackIds }),
         applyPage: (page) => host('applyTeamPage', page),
         finishPull: () => host('finishTeamPull', {}),

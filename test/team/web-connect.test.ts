@@ -128,6 +128,10 @@ describe('Connect and Disconnect in the browser host', () => {
     const again = page.getByRole('dialog', { name: 'Disconnect with decisions the team has not received?' });
     await again.waitFor({ timeout: 20_000 });
     expect(await again.textContent()).toMatch(/1 decision/);
+    // The browser host has no File menu: the sentence, and the status bar's Sync now, name its own Team workbook › Sync Now.
+    expect(await page.locator('.team-sync-now').getAttribute('title')).toBe('Team workbook › Sync Now (Ctrl+Shift+S)');
+    expect(await again.textContent()).toContain('sync first (Team workbook › Sync Now)');
+    await page.screenshot({ path: join(SHOTS, 'web-team-disconnect-unsent.png') });
     expect(read('SELECT count(*) AS n FROM team_link')).toEqual([{ n: 1 }]);
     await again.getByRole('button', { name: 'Disconnect Anyway' }).click();
     await expect.poll(() => read('SELECT count(*) AS n FROM team_link'), { timeout: 20_000 }).toEqual([{ n: 0 }]);

@@ -10,6 +10,7 @@ import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 import { policySummary } from './policy';
 import { requireManager } from '../people/session';
+import { keepPolicyChange } from '../team-replica/changes';
 
 const ORDER = "ORDER BY CASE segment_type WHEN 'all' THEN 0 WHEN 'category' THEN 1 ELSE 2 END, segment_value";
 
@@ -30,6 +31,7 @@ export function savePolicy(ctx: WriteContext, req: ParsedRequestOf<'savePolicy'>
         const known = db.prepare('SELECT 1 FROM items WHERE category = ? LIMIT 1').get(req.segmentValue);
         if (!known) throw new WorkbenchError('INVALID_REQUEST', `No item has the category "${req.segmentValue}"; a policy for it would govern nothing.`);
       }
+      const before = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(req.segmentType, req.segmentValue) as PolicyRow | undefined;
       // The drift guard's step-down survives an edit: only restorePolicyRole lifts it.
       db.prepare(
         `INSERT INTO policies (segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, updated_by, updated_at)
@@ -41,6 +43,8 @@ export function savePolicy(ctx: WriteContext, req: ParsedRequestOf<'savePolicy'>
       ).run({ ...req, by: user.userId, at });
       const row = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(req.segmentType, req.segmentValue) as PolicyRow;
       appendAudit(db, { at, actor: user.userId, action: 'policy.change', entity: 'policy', entityId: String(row.policy_id), payload: policyAuditPayload(row) });
+      // In a team's replica the next sync sends it; the team's server checks the manager again.
+      keepPolicyChange(db, row, before, user.userId, at);
       return policySummary(row);
     })
     .immediate();
@@ -65,6 +69,7 @@ export function restorePolicyRole(ctx: WriteContext, req: ParsedRequestOf<'resto
       ).run(user.userId, at, before.segment_type, before.segment_value);
       const row = policyById(db, req.policyId)!;
       appendAudit(db, { at, actor: user.userId, action: 'policy.restore', entity: 'policy', entityId: String(row.policy_id), payload: policyAuditPayload(row) });
+      keepPolicyChange(db, row, before, user.userId, at);
       return policySummary(row);
     })
     .immediate();

@@ -7,6 +7,8 @@ import { appendAudit } from '../audit/chain';
 import type { ReadContext, WriteContext } from '../context';
 import type { Db } from '../db/open';
 import { requireManager } from '../people/session';
+import type { ReasonCodeRow } from '../audit/payloads';
+import { keepReasonCodeChange } from '../team-replica/changes';
 
 interface ReasonRow {
   code: string;
@@ -33,6 +35,7 @@ export function saveReasonCode(ctx: WriteContext, req: ParsedRequestOf<'saveReas
   const at = ctx.now().toISOString();
   return db
     .transaction(() => {
+      const before = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(req.code) as ReasonCodeRow | undefined;
       // A new code goes to the end of the list; an edited one keeps its place.
       db.prepare(
         `INSERT INTO reason_codes (code, label, comment_required, active, sort_order)
@@ -41,6 +44,8 @@ export function saveReasonCode(ctx: WriteContext, req: ParsedRequestOf<'saveReas
       ).run({ code: req.code, label: req.label, commentRequired: req.commentRequired ? 1 : 0, active: req.active ? 1 : 0 });
       const saved = reasonCode(db, req.code)!;
       appendAudit(db, { at, actor: user.userId, action: 'reason_code.change', entity: 'reason_code', entityId: saved.code, payload: { ...saved, updatedBy: user.userId, updatedAt: at } });
+      // In a team's replica the next sync sends it; the team's server checks the manager again.
+      keepReasonCodeChange(db, db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(req.code) as ReasonCodeRow, before, user.userId, at);
       return saved;
     })
     .immediate();

@@ -16,6 +16,7 @@ import { rebuildLineState, snapshotRunPlan } from './projection';
 import { assertReleaseIntact, releaseLinesHash } from './release-lines';
 import { requireManager } from '../people/session';
 import { rememberWorkingRun } from '../review/opening-run';
+import { keepReleaseChange } from '../team-replica/changes';
 
 interface RunLine {
   lineId: number;
@@ -94,6 +95,8 @@ export function releaseRun(ctx: WriteContext, req: ParsedRequestOf<'releaseRun'>
       const sha256 = releaseLinesHash(db, releaseId);
       const outcome: ReleaseOutcome = { releaseId, runId: req.runId, version, kind: 'release', restoresVersion: null, lines: count, sha256, review: found.review };
       appendAudit(db, { at, actor: user.userId, action: 'release', entity: 'release', entityId: String(releaseId), payload: { ...outcome, note, releasedBy: user.userId, releasedAt: at } });
+      // In a team's replica the next sync sends it with its lines; the team numbers its version.
+      keepReleaseChange(db, releaseId, user.userId, at);
       return outcome;
     })
     .immediate();
@@ -120,6 +123,7 @@ export function rollbackRun(ctx: WriteContext, req: ParsedRequestOf<'rollbackRun
       const sha256 = releaseLinesHash(db, releaseId);
       const outcome: ReleaseOutcome = { releaseId, runId: req.runId, version, kind: 'rollback', restoresVersion: req.toVersion, lines: count, sha256, review: null };
       appendAudit(db, { at, actor: user.userId, action: 'rollback', entity: 'release', entityId: String(releaseId), payload: { ...outcome, note, releasedBy: user.userId, releasedAt: at } });
+      keepReleaseChange(db, releaseId, user.userId, at);
       return outcome;
     })
     .immediate();

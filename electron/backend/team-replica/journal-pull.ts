@@ -15,6 +15,7 @@ import type { Db } from '../db/open';
 import { nextJournalId } from '../decisions/journal';
 import { refreshLineStates } from '../decisions/projection';
 import { keepRefusal, withdraw } from './outbox';
+import { applyPulledRelease, settlePulledChange } from './changes';
 
 type Row = Record<string, Cell>;
 
@@ -113,6 +114,7 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
             const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(r.code) as ReasonCodeRow;
             appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: row.code, payload: { ...reasonCodeRecord(row), updatedBy: null, updatedAt: at, from: 'team' } });
           }
+          settlePulledChange(db, r.uuid ?? null, page.lastSeq, at);
           break;
         case 'policies':
           db.prepare(
@@ -126,6 +128,11 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
             const row = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(r.segment_type, r.segment_value) as PolicyRow;
             appendAudit(db, { at, actor: row.updated_by, action: 'policy.change', entity: 'policy', entityId: String(row.policy_id), payload: policyAuditPayload(row) });
           }
+          // This replica's own change coming back (its answer was lost): settled here.
+          settlePulledChange(db, r.uuid ?? null, page.lastSeq, at);
+          break;
+        case 'releases':
+          applyPulledRelease(db, r, at);
           break;
         case 'decisions':
           applyDecision(db, r, touched, at);

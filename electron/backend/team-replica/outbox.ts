@@ -12,6 +12,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { refreshLineState } from '../decisions/projection';
 import { WorkbenchError } from '../errors';
+import { changeLedger, unsentChanges } from './changes';
 
 export function outbox(db: ReadableDb): Outbox {
   const decisions = db
@@ -32,7 +33,7 @@ export function outbox(db: ReadableDb): Outbox {
     )
     .all() as UnsentReview[];
   const acknowledgements = db.prepare('SELECT ack_id, line_id FROM team_acknowledgements WHERE sent_at IS NULL ORDER BY ack_id').all() as UnsentAcknowledgement[];
-  return { decisions, reviews, acknowledgements };
+  return { decisions, reviews, acknowledgements, changes: unsentChanges(db) };
 }
 
 /** The login has seen a line's conflict: kept until the next sync sends it. Only a conflict of the login's own, still open. */
@@ -175,5 +176,6 @@ export function syncLedger(db: ReadableDb): SyncLedger {
         )
         .all(login ?? '', login ?? '') as { lineId: number; authors: string; openedAt: string }[]
     ).map((c) => ({ lineId: c.lineId, authors: (JSON.parse(c.authors) as string[]).sort(), openedAt: c.openedAt })),
+    changes: changeLedger(db),
   };
 }

@@ -61,6 +61,8 @@ export interface UnlinkOutcome {
   login: string | null;
   /** Decisions and reviews made here that the team never received: they stay in this workbook only. */
   unsent: { decisions: number; reviews: number };
+  /** A manager's policy, reason-code and release changes made here that the team never received. */
+  unsentChanges: number;
 }
 
 /**
@@ -70,8 +72,9 @@ export interface UnlinkOutcome {
  * the audit copy stay as the record of what the team said. Unsent decisions would then never
  * reach the team, so they refuse the unlink unless `keepUnsent` says the person confirmed it.
  * A disconnected workbook holds data, so it cannot join a team again: connect a new one.
+ * `syncNowAt` is where the asking host offers Sync Now (its menus differ), named in the refusal.
  */
-export function unlinkTeam(db: Db, { keepUnsent }: { keepUnsent: boolean }, now: () => Date): UnlinkOutcome {
+export function unlinkTeam(db: Db, { keepUnsent, syncNowAt }: { keepUnsent: boolean; syncNowAt?: string }, now: () => Date): UnlinkOutcome {
   return db.transaction((): UnlinkOutcome => {
     const link = teamLinkOf(db);
     const count = (sql: string) => Number(db.prepare(sql).pluck().get());
@@ -79,18 +82,20 @@ export function unlinkTeam(db: Db, { keepUnsent }: { keepUnsent: boolean }, now:
       decisions: count('SELECT count(*) FROM decisions WHERE sync_uuid IS NOT NULL AND team_seq IS NULL'),
       reviews: count('SELECT count(*) FROM approvals WHERE sync_uuid IS NOT NULL AND team_seq IS NULL'),
     };
-    if (!link) return { url: null, login: null, unsent };
-    if (!keepUnsent && unsent.decisions + unsent.reviews > 0) {
-      const what = [plural(unsent.decisions, 'decision'), plural(unsent.reviews, 'review')].filter(Boolean).join(' and ');
+    const unsentChanges = count("SELECT count(*) FROM team_changes WHERE status = 'unsent'");
+    if (!link) return { url: null, login: null, unsent, unsentChanges };
+    const waiting = unsent.decisions + unsent.reviews + unsentChanges;
+    if (!keepUnsent && waiting > 0) {
+      const what = [plural(unsent.decisions, 'decision'), plural(unsent.reviews, 'review'), plural(unsentChanges, 'policy, reason-code or release change')].filter(Boolean).join(' and ');
       throw new WorkbenchError(
         'INPUT_REJECTED',
-        `${what} made here ${unsent.decisions + unsent.reviews === 1 ? 'has' : 'have'} not been sent to the team: sync first (File › Sync now), or confirm that they stay in this workbook only and never reach the team.`,
+        `${what} made here ${waiting === 1 ? 'has' : 'have'} not been sent to the team: sync first${syncNowAt ? ` (${syncNowAt})` : ''}, or confirm that they stay in this workbook only and never reach the team.`,
       );
     }
     db.prepare('DELETE FROM team_sync').run();
     db.prepare('DELETE FROM team_link').run();
-    appendAudit(db, { at: now().toISOString(), actor: link.login, action: 'team.disconnect', entity: 'team_link', entityId: link.teamId, payload: { url: link.url, login: link.login, unsentKept: unsent } });
-    return { url: link.url, login: link.login, unsent };
+    appendAudit(db, { at: now().toISOString(), actor: link.login, action: 'team.disconnect', entity: 'team_link', entityId: link.teamId, payload: { url: link.url, login: link.login, unsentKept: unsent, unsentChangesKept: unsentChanges } });
+    return { url: link.url, login: link.login, unsent, unsentChanges };
   })();
 }
 

@@ -28,6 +28,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
           state: () => client.host('teamReplicaState', {}),
           outbox: () => client.host('teamOutbox', {}),
           recordOutcomes: (outcomes) => client.host('recordTeamOutcomes', { outcomes }),
+          recordChangeOutcomes: (outcomes) => client.host('recordTeamChangeOutcomes', { outcomes }),
           markAcknowledged: (ackIds) => client.host('markTeamAcknowledged', { ackIds }),
           applyPage: (page) => client.host('applyTeamPage', page),
           finishPull: () => client.host('finishTeamPull', {}),
@@ -45,7 +46,7 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
     // Rows the team refused during this sync are input rejected (exit 3), although the rest was sent and pulled:
     // a script must not take a refused decision for a recorded one. Refusals of earlier syncs were told then (exit 0).
     const refusedImports = done.publications.filter((p) => p.status === 'refused');
-    const exit = done.refused.length > 0 || refusedImports.length > 0 ? EXIT.rejected : EXIT.ok;
+    const exit = done.refused.length > 0 || refusedImports.length > 0 || done.changes.refused.length > 0 ? EXIT.rejected : EXIT.ok;
     if (values.json) {
       io.stdout.write(`${JSON.stringify(done)}\n`);
       return exit;
@@ -61,6 +62,12 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
       else io.stdout.write(`  ${p.reason} The import is not in the team's data.\n`);
     }
     for (const r of done.refused) io.stdout.write(`  Refused by the team (${r.kind}${r.lineId !== null ? ` on line ${r.lineId}` : ''}): ${r.reason} It is kept in this workbook, not in the team's plan.\n`);
+    const c = done.changes;
+    if (c.pushed.policies + c.pushed.reasonCodes + c.pushed.releases > 0) {
+      io.stdout.write(`  Sent ${n(c.pushed.policies, 'policy change')}, ${n(c.pushed.reasonCodes, 'reason-code change')} and ${n(c.pushed.releases, 'release')}.\n`);
+    }
+    for (const r of c.refused) io.stdout.write(`  Refused by the team (${r.what}): ${r.reason} ${r.kind === 'release' ? 'The release stays in this workbook only.' : "This workbook's copy is put back as the team holds it."}\n`);
+    if (c.unsent > 0) io.stdout.write(`  Still unsent: ${n(c.unsent, 'policy, reason-code or release change')}.\n`);
     const earlier = done.refusedBefore;
     if (earlier > 0) io.stdout.write(`  ${n(earlier, 'row')} refused by the team at earlier syncs ${earlier === 1 ? 'is' : 'are'} kept in this workbook with the reasons.\n`);
     for (const c of done.conflicts) io.stdout.write(`  Line ${c.lineId} is in conflict: ${c.authors.join(' and ')} decided it without seeing each other's decision; decide it again, or acknowledge it (fwb sync --db FILE --acknowledge LINE), to settle it.\n`);
