@@ -50,6 +50,10 @@ describe('the scores an import leaves for the newest run', () => {
       .sort((a, b) => a.lineId - b.lineId);
     expect(oracle.length).toBeGreaterThan(100);
     expect(kept).toEqual(oracle);
+    // The worklist's order (line_exception_order) holds exactly the run's scores by line, in SQLite's order.
+    const ordered = db.prepare('SELECT score, line_id FROM line_exception_order WHERE run_id = ?').raw().all(runId);
+    expect(ordered).toEqual(db.prepare('SELECT score, line_id FROM line_exceptions WHERE run_id = ? ORDER BY score, line_id').raw().all(runId));
+    expect(ordered.length).toBe(oracle.length);
     return runId;
   }
 
