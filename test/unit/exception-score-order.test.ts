@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { WritableDb } from '../../electron/backend/db/handles';
 import { openWorkbook } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
-import { exceptionScores } from '../../electron/backend/exceptions/cache';
+import { exceptionScores, exceptionScoresOf } from '../../electron/backend/exceptions/cache';
+import { bringCurrent } from '../../electron/backend/derived/registry';
 import { keptRunExceptions } from '../../electron/backend/exceptions/reasons';
 import type { SourceChange } from '../../electron/backend/derived/registry';
 import { oracleRunExceptions } from '../helpers/exception-oracle';
@@ -85,6 +86,34 @@ describe('the exception scores in the worklist’s order', () => {
       );
       expect(() => rescore(db, runId)).toThrow(/scoring failed/);
       expect([storedOrder(db), sqliteOrder(db)]).toEqual(before);
+    } finally {
+      db.close();
+      t.cleanup();
+    }
+  });
+
+  it('are written with the connection’s foreign-key probes off, and the probes back on after, unless inside a caller’s transaction', async () => {
+    const t = tempDir('fwb-exc-order-');
+    const { db } = await openWorkbook(join(t.dir, 'demo.sqlite'), { now: FIXED_NOW });
+    try {
+      generateDemo(db, { items: 20, seed: 9 });
+      const runId = db.prepare('SELECT max(run_id) FROM forecast_runs').pluck().get() as number;
+      // What the setting was while the scores went in, as each ordered row was written.
+      db.exec(`CREATE TEMP TABLE seen (fk INTEGER);
+               CREATE TEMP TRIGGER see_fk AFTER INSERT ON main.line_exception_order BEGIN INSERT INTO seen SELECT foreign_keys FROM pragma_foreign_keys; END`);
+      const stale = () => db.prepare('DELETE FROM exception_runs WHERE run_id = ?').run(runId);
+      stale();
+      expect(bringCurrent(db, [exceptionScoresOf(runId)])).toBe(1);
+      expect(db.prepare('SELECT DISTINCT fk FROM seen').pluck().all()).toEqual([0]);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      for (const id of [runId]) expect(kept(db, id)).toEqual(oracle(db, id));
+      expect(db.prepare('SELECT count(*) FROM pragma_foreign_key_check').pluck().get()).toBe(0);
+      // Inside a caller's transaction the setting cannot change: the probes run.
+      db.exec('DELETE FROM seen');
+      stale();
+      db.transaction(() => bringCurrent(db, [exceptionScoresOf(runId)]))();
+      expect(db.prepare('SELECT DISTINCT fk FROM seen').pluck().all()).toEqual([1]);
+      expect(kept(db, runId)).toEqual(oracle(db, runId));
     } finally {
       db.close();
       t.cleanup();

@@ -110,6 +110,8 @@ export const exceptionScores = derivedTable<number>({
   // exist yet, and the Review screen must not rescore for every chunk it writes.
   sources: ['history', 'runs', 'imports', 'drift'],
   format: SCORING_VERSION,
+  // Scores of the lines just read, the run's items' signals and its reference, under the run just read.
+  writesOnlyWhatItRead: true,
   record: {
     read: (db, runId) => db.prepare('SELECT signature FROM exception_runs WHERE run_id = ?').pluck().get(runId) as string | undefined,
     // An upsert: the run's typical volume, written by the refresh (keepReasonInputs), stays.
@@ -125,7 +127,7 @@ export const exceptionScores = derivedTable<number>({
     if (!scorer) return null;
     withPageCache(db, WRITE_CACHE_KIB, () => {
       // The run's rows by line are found through its ordered rows (line_exceptions has no index by run).
-      db.prepare('DELETE FROM line_exceptions WHERE line_id IN (SELECT line_id FROM line_exception_order WHERE run_id = ?)').run(runId);
+      db.prepare('DELETE FROM line_exceptions WHERE line_id IN (SELECT line_id FROM line_exception_order WHERE run_id = @runId) AND run_id = @runId').run({ runId });
       db.prepare('DELETE FROM line_exception_order WHERE run_id = ?').run(runId);
       // Only the score per line: the reasons are worked out when a page reads them (exceptions/reasons.ts).
       const [byLine, ordered] = writeScores(db, runId, scorer);

@@ -7,10 +7,11 @@
 // The scoring has every score in memory, sorts them itself in a fraction of that and
 // writes them here in key order, each row at the table's end; line_exceptions keeps
 // the score by line (pages, filters, the grouped layout). The rows are copied, so no
-// run needs rescoring after the upgrade.
+// run needs rescoring after the upgrade. An undone run's rows go with it (imports/undo.ts
+// deletes the children its schema declares).
 export default /* sql */ `
 CREATE TABLE line_exception_order (
-  run_id  INTEGER NOT NULL,
+  run_id  INTEGER NOT NULL REFERENCES forecast_runs (run_id) ON DELETE CASCADE,
   score   REAL NOT NULL,
   line_id INTEGER NOT NULL,
   PRIMARY KEY (run_id, score, line_id)
