@@ -108,10 +108,15 @@ describe('the scores an import leaves for the newest run', () => {
   });
 
   it('leaves the oracle’s scores for the newest run after each import is undone', async () => {
+    // An undone run's ordered scores go with it (the schema's cascade, which the undo follows), as its scores by line do.
+    const orphans = () => db.prepare('SELECT count(*) FROM line_exception_order WHERE run_id NOT IN (SELECT run_id FROM forecast_runs)').pluck().get();
     await undo(second.batchId!);
     expectOracleScores();
+    expect(orphans()).toBe(0);
     await undo(first.batchId!);
     expectOracleScores();
+    expect(orphans()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM line_exception_order').pluck().get()).toBe(db.prepare('SELECT count(*) FROM line_exceptions').pluck().get());
   });
 });
 
