@@ -50,6 +50,10 @@ describe('the scores an import leaves for the newest run', () => {
       .sort((a, b) => a.lineId - b.lineId);
     expect(oracle.length).toBeGreaterThan(100);
     expect(kept).toEqual(oracle);
+    // The worklist's order (line_exception_order) holds exactly the run's scores by line, in SQLite's order.
+    const ordered = db.prepare('SELECT score, line_id FROM line_exception_order WHERE run_id = ?').raw().all(runId);
+    expect(ordered).toEqual(db.prepare('SELECT score, line_id FROM line_exceptions WHERE run_id = ? ORDER BY score, line_id').raw().all(runId));
+    expect(ordered.length).toBe(oracle.length);
     return runId;
   }
 
@@ -104,10 +108,15 @@ describe('the scores an import leaves for the newest run', () => {
   });
 
   it('leaves the oracle’s scores for the newest run after each import is undone', async () => {
+    // An undone run's ordered scores go with it (the schema's cascade, which the undo follows), as its scores by line do.
+    const orphans = () => db.prepare('SELECT count(*) FROM line_exception_order WHERE run_id NOT IN (SELECT run_id FROM forecast_runs)').pluck().get();
     await undo(second.batchId!);
     expectOracleScores();
+    expect(orphans()).toBe(0);
     await undo(first.batchId!);
     expectOracleScores();
+    expect(orphans()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM line_exception_order').pluck().get()).toBe(db.prepare('SELECT count(*) FROM line_exceptions').pluck().get());
   });
 });
 

@@ -200,8 +200,9 @@ export interface RunScorer {
   reference: number;
   /** The items' signals the lines are scored with, kept for the reasons read later. */
   items: RunItemSignals;
-  /** The score of the run's line `lineId`; its reasons are worked out when read, from the same inputs (exceptions/reasons.ts). */
-  scoreOfLine(lineId: number): number;
+  /** The run's line ids, ascending, and each one's score at the same place; its reasons are worked out when read, from the same inputs (exceptions/reasons.ts). */
+  lineIds: Float64Array;
+  scores: Float64Array;
   /** Per item of the run (all its locations together): its lines and highest score, in item key order. */
   itemScores(): ScoredItems;
 }
@@ -211,18 +212,6 @@ export interface ScoredItems {
   itemKey: Float64Array;
   lines: Float64Array;
   maxScore: Float64Array;
-}
-
-/** The index of `lineId` among ascending `lineIds`, looked for from `hint` first (lines are asked in id order); -1 when absent. */
-function lineIndexOf(lineIds: Float64Array, lineId: number, hint: number): number {
-  if (hint < lineIds.length && lineIds[hint] === lineId) return hint;
-  let [lo, hi] = [0, lineIds.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lineIds[mid]! < lineId) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < lineIds.length && lineIds[lo] === lineId ? lo : -1;
 }
 
 /**
@@ -282,20 +271,14 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
     scores[k] = scored.score;
     if (scored.score > maxScore[it]!) maxScore[it] = scored.score;
   }
-  let next = 0;
   return {
     firstLine: items.firstLine,
     lastLine: items.lastLine,
     lines,
     reference,
     items,
-    scoreOfLine(lineId) {
-      const k = lineIndexOf(lineIds, lineId, next);
-      // Read in the same transaction as the lines were: a line not among them is a bug.
-      if (k < 0) throw new Error(`Scoring was asked for line ${lineId}, which run ${runId}'s lines read before lack.`);
-      next = k + 1;
-      return scores[k]!;
-    },
+    lineIds,
+    scores,
     itemScores() {
       // Locations of an item are adjacent in (item_key, location_key) order.
       let n = 0;

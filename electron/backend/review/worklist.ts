@@ -174,17 +174,20 @@ function statusViewCount(db: ReadableDb, runId: number, request: LineFilter, fil
 
 /**
  * The default view's first page (highest exception first) read from the top of the
- * run's scores (line_exceptions_run) rather than by sorting every line of the run:
+ * run's scores in order (line_exception_order) rather than by sorting every line of the run:
  * SQLite then sorts only lines of equal score and stops after `limit`. Lines without
  * a score come after every scored one, so when the scored lines do not fill the page
- * this gives up (null) and the full sort answers. Only for a filter that keeps at
+ * this gives up (null) and the full sort answers; an ordered row whose score by line is
+ * gone (another program deleted it) is passed over, as the full sort puts that line after
+ * every scored one. Only for a filter that keeps at
  * least one line in 20, so the walk reads about a twentieth of the run at most.
  */
 function topByScore(db: ReadableDb, req: RunLinesRequest, filter: LineFilterSql, order: string, total: number): number[] | null {
   if (req.sort.column !== 'exception' || req.sort.direction !== 'desc' || total < 20 * req.limit) return null;
   const ids = db
     .prepare(
-      `SELECT l.line_id FROM line_exceptions e CROSS JOIN forecast_lines l ON l.line_id = e.line_id ${ITEM_AND_STATE_JOINS}
+      `SELECT l.line_id FROM line_exception_order e CROSS JOIN line_exceptions kept ON kept.line_id = e.line_id AND kept.score = e.score
+        CROSS JOIN forecast_lines l ON l.line_id = e.line_id ${ITEM_AND_STATE_JOINS}
         WHERE e.run_id = @runId AND ${filter.where} ORDER BY ${order} LIMIT @limit`,
     )
     .pluck()

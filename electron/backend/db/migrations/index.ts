@@ -16,8 +16,8 @@ import m013 from './013-exception-reasons-on-read';
 import m014 from './014-policy-lab-adoptions';
 import m015 from './015-policy-enforcement';
 import m016 from './016-team-publications';
-// 018: 017 is another branch's (the coordinator renumbers); here it is the seventeenth.
+import m017 from './017-exception-order';
 import m018 from './018-team-changes';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015, m016, m018];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015, m016, m017, m018];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
