@@ -1,7 +1,6 @@
 // Migration (issue 15, what a manager's replica changes reaches the team): a manager's
 // policy, reason-code and release changes made in a linked workbook, kept until a sync
-// sends them. Append-only: never edit after it ships. (Numbered 018: 017 is another
-// branch's; the coordinator renumbers if needed.)
+// sends them. Append-only: never edit after it ships.
 //
 // team_changes: one row per change, by the uuid the team knows it by (minted when the
 //   change is made: a push sent again after a lost answer records it once). `payload`
