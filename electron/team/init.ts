@@ -9,6 +9,7 @@ import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2, TEAM_TABLES } from './schema-v2';
 import { SCHEMA_V3 } from './schema-v3';
 import { SCHEMA_V4 } from './schema-v4';
+import { SCHEMA_V5 } from './schema-v5';
 
 /** The schema's steps, append-only: a new version is a new step at the end. */
 const STEPS: readonly { version: number; sql: string }[] = [
@@ -16,6 +17,7 @@ const STEPS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: SCHEMA_V2 },
   { version: 3, sql: SCHEMA_V3 },
   { version: 4, sql: SCHEMA_V4 },
+  { version: 5, sql: SCHEMA_V5 },
 ];
 
 export interface InitOutcome {
