@@ -99,7 +99,7 @@ BEGIN
     ord bigint PRIMARY KEY, req jsonb NOT NULL, uuid uuid, stored jsonb, sequential boolean NOT NULL DEFAULT false,
     line_id bigint, action text, code_given text, comment text, based_on bigint, client_at timestamptz,
     model double precision, quantity double precision, source text, reason_code text, status text,
-    policy_seq bigint, model_role text, refusal text, decision_id bigint, seq bigint, answer jsonb
+    policy_seq bigint, model_role text, refusal text, decision_id bigint, seq bigint, written jsonb, conflict boolean NOT NULL DEFAULT false, answer jsonb
   ) ON COMMIT DROP;
 
   INSERT INTO fwb_submit_batch (ord, req, uuid)
@@ -204,12 +204,12 @@ BEGIN
 
   -- The accepted rows, in batch order (their seqs grow in that order), at the server's time.
   WITH appended AS (
-    INSERT INTO fwb.decisions (uuid, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, decided_at_client, based_on_seq, status, policy_seq, model_role, model_quantity)
+    INSERT INTO fwb.decisions AS ins (uuid, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, decided_at_client, based_on_seq, status, policy_seq, model_role, model_quantity)
     SELECT b.uuid, b.line_id, b.action, b.quantity, b.source, b.reason_code, b.comment, who, clock_timestamp(), b.client_at, b.based_on, b.status, b.policy_seq, b.model_role, b.model
       FROM fwb_submit_batch b WHERE b.stored IS NULL AND NOT b.sequential AND b.refusal IS NULL ORDER BY b.ord
-    RETURNING uuid, decision_id, seq
+    RETURNING ins.uuid, ins.decision_id, ins.seq, to_jsonb(ins.*) AS written
   )
-  UPDATE fwb_submit_batch b SET decision_id = a.decision_id, seq = a.seq FROM appended a WHERE a.uuid = b.uuid;
+  UPDATE fwb_submit_batch b SET decision_id = a.decision_id, seq = a.seq, written = a.written FROM appended a WHERE a.uuid = b.uuid;
 
   WITH kept AS (
     INSERT INTO fwb.refused_submissions (uuid, kind, submitted_by, line_id, request, reason)
@@ -226,7 +226,8 @@ BEGIN
       FROM fwb_submit_batch b WHERE b.decision_id IS NOT NULL AND NOT b.sequential
   ), resolved AS (
     INSERT INTO fwb.conflict_resolutions (conflict_id, how, resolved_by, decision_id)
-    SELECT oc.conflict_id, 'decided_again', who, d.decision_id FROM d JOIN fwb.open_conflicts oc ON oc.line_id = d.line_id
+    SELECT oc.conflict_id, 'decided_again', who, d.decision_id
+      FROM d CROSS JOIN LATERAL (SELECT c.* FROM fwb.open_conflicts c WHERE c.line_id = d.line_id) oc
      WHERE NOT d.stale OR who IN (oc.author, oc.other_author) ORDER BY d.ord, oc.conflict_id
     RETURNING conflict_id, decision_id
   )
@@ -234,22 +235,26 @@ BEGIN
 
   -- One conflict per other author whose decision an appended row had not seen (their latest unseen).
   WITH unseen AS (
-    SELECT DISTINCT ON (b.ord, o.decided_by) b.ord, b.line_id, b.decision_id, b.based_on, o.decision_id AS other_id, o.decided_by AS other_author
-      FROM fwb_submit_batch b JOIN fwb.decisions o ON o.line_id = b.line_id AND o.seq < b.seq AND o.seq > coalesce(b.based_on, 0) AND o.decided_by <> who
+    SELECT b.ord, b.line_id, b.decision_id, b.based_on, o.other_id, o.other_author
+      FROM fwb_submit_batch b
+      CROSS JOIN LATERAL (
+        SELECT DISTINCT ON (x.decided_by) x.decision_id AS other_id, x.decided_by AS other_author FROM fwb.decisions x
+         WHERE x.line_id = b.line_id AND x.seq < b.seq AND x.seq > coalesce(b.based_on, 0) AND x.decided_by <> who
+         ORDER BY x.decided_by, x.seq DESC) o
      WHERE b.decision_id IS NOT NULL AND NOT b.sequential
-     ORDER BY b.ord, o.decided_by, o.seq DESC
   ), opened_rows AS (
     INSERT INTO fwb.line_conflicts (line_id, decision_id, author, other_decision_id, other_author)
     SELECT u.line_id, u.decision_id, who, u.other_id, u.other_author FROM unseen u ORDER BY u.ord, u.other_author
     RETURNING conflict_id, line_id, decision_id, other_decision_id, other_author
+  ), flagged AS (
+    UPDATE fwb_submit_batch b SET conflict = true FROM opened_rows o WHERE b.decision_id = o.decision_id
   )
   SELECT jsonb_agg(jsonb_build_object('conflictId', o.conflict_id, 'lineId', o.line_id, 'decisionId', o.decision_id, 'author', who,
-                                      'otherDecisionId', o.other_decision_id, 'otherAuthor', o.other_author,
-                                      'basedOnSeq', (SELECT b.based_on FROM fwb_submit_batch b WHERE b.decision_id = o.decision_id)) ORDER BY o.conflict_id)
-    INTO opened FROM opened_rows o;
+                                      'otherDecisionId', o.other_decision_id, 'otherAuthor', o.other_author, 'basedOnSeq', u.based_on) ORDER BY o.conflict_id)
+    INTO opened FROM opened_rows o JOIN unseen u ON u.decision_id = o.decision_id AND u.other_id = o.other_decision_id;
 
   -- One audit entry for what the batch appended: every decision in full, every conflict opened or settled.
-  SELECT jsonb_agg(to_jsonb(x) ORDER BY x.seq) INTO written FROM fwb.decisions x JOIN fwb_submit_batch b ON b.decision_id = x.decision_id WHERE NOT b.sequential;
+  SELECT jsonb_agg(b.written ORDER BY b.seq) INTO written FROM fwb_submit_batch b WHERE b.written IS NOT NULL;
   IF written IS NOT NULL THEN
     PERFORM fwb.append_audit(who, 'decision.batch', 'decision_batch',
       (SELECT min(b.decision_id)::text || '-' || max(b.decision_id)::text FROM fwb_submit_batch b WHERE b.decision_id IS NOT NULL AND NOT b.sequential),
@@ -262,7 +267,7 @@ BEGIN
       ELSE jsonb_build_object('uuid', b.uuid, 'status', b.status,
         'reason', CASE WHEN b.status = 'pending_approval' THEN 'Waits for a manager''s approval before it changes the plan.' END,
         'seq', b.seq, 'decision_id', b.decision_id, 'line_id', b.line_id,
-        'conflict', EXISTS (SELECT 1 FROM fwb.line_conflicts c WHERE c.decision_id = b.decision_id), 'model_role', b.model_role) END
+        'conflict', b.conflict, 'model_role', b.model_role) END
    WHERE b.stored IS NULL AND NOT b.sequential;
 
   -- The sequential rows, one by one in batch order, as version 2 reads them.
