@@ -6,6 +6,10 @@
 //     (jsonb's own rendering, which only PostgreSQL defines); the hashing is done here.
 //   - the replica's copy (team_audit_log) must be a prefix of it: every entry the replica
 //     pulled, up to its mark, the same as the server's, none missing, none extra.
+//   - every decision of the server's journal as its audit entry holds it: the decision's own
+//     entry (schema version 2 wrote one per decision) or its batch's (version 5 writes one
+//     per fwb.submit_decisions call, holding each decision in full). The chain's hash covers
+//     the entry, so a decision changed or put in on the server afterwards is found here.
 // A difference is told in one sentence: which seq, and which side changed, known by
 // whether each side's entry still gives its own recorded hash.
 import { createHash } from 'node:crypto';
@@ -175,5 +179,30 @@ async function compare(client: TeamClient, copy: AuditCopyPort, workbookName: st
       { seq, changed: holds ? 'server' : 'replica' },
     );
   }
+  const decision = await firstDecisionUnlikeItsEntry(client);
+  if (decision) {
+    const what = `the team's decision at seq ${decision.seq} (decision ${decision.decision_id} by ${decision.decided_by ?? 'nobody'})`;
+    return report(
+      decision.entry === null
+        ? `The team's journal on the server holds ${what}, which no audit entry records: it was put into fwb.decisions on the server outside fwb's functions.`
+        : `The team's journal on the server no longer holds ${what} as its audit entry recorded it: it was changed on the server after it was written.`,
+      { seq: Number(decision.seq), changed: 'server' },
+    );
+  }
   return report();
+}
+
+/** The first decision (by seq) that no audit entry holds, or that differs from the entry's copy; the copy read back into the table's row type, so the session's time zone does not matter. */
+async function firstDecisionUnlikeItsEntry(client: TeamClient): Promise<{ seq: string; decision_id: string; decided_by: string | null; entry: unknown } | undefined> {
+  const { rows } = await client.query<{ seq: string; decision_id: string; decided_by: string | null; entry: unknown }>(
+    `WITH entries AS (
+       SELECT a.entity_id::bigint AS decision_id, a.payload AS entry FROM fwb.audit_log a WHERE a.entity = 'decision'
+       UNION ALL
+       SELECT (e.value->>'decision_id')::bigint, e.value FROM fwb.audit_log a CROSS JOIN LATERAL jsonb_array_elements(a.payload->'decisions') e WHERE a.action = 'decision.batch'
+     )
+     SELECT d.seq, d.decision_id, d.decided_by, e.entry FROM fwb.decisions d LEFT JOIN entries e ON e.decision_id = d.decision_id
+      WHERE e.entry IS NULL OR jsonb_populate_record(NULL::fwb.decisions, e.entry) IS DISTINCT FROM d
+      ORDER BY d.seq LIMIT 1`,
+  );
+  return rows[0];
 }

@@ -9,6 +9,7 @@ import { SCHEMA_V1 } from './schema-v1';
 import { SCHEMA_V2, TEAM_TABLES } from './schema-v2';
 import { SCHEMA_V3 } from './schema-v3';
 import { SCHEMA_V4 } from './schema-v4';
+import { SCHEMA_V5 } from './schema-v5';
 import { SCHEMA_V6 } from './schema-v6';
 
 /** The schema's steps, append-only: a new version is a new step at the end. */
@@ -17,7 +18,7 @@ const STEPS: readonly { version: number; sql: string }[] = [
   { version: 2, sql: SCHEMA_V2 },
   { version: 3, sql: SCHEMA_V3 },
   { version: 4, sql: SCHEMA_V4 },
-  // Version 5 is another branch's (merged, it goes between): 6 follows it, or 4 where it is absent.
+  { version: 5, sql: SCHEMA_V5 },
   { version: 6, sql: SCHEMA_V6 },
 ];
 

@@ -12,7 +12,6 @@
 // sent again (a push killed after the server committed), it answers what it stored. A change
 // the rules refuse answers {status: 'refused', reason} and records nothing.
 // EXECUTE is granted to every group so a planner or analyst is told why, in a sentence.
-// (Numbered 6: version 5 is another branch's. On a branch without it, init applies 6 after 4.)
 // Never edit after it ships: version 7 goes into a file of its own.
 
 /** The tables (and views) version 6 adds: none; policies and reason codes gain a uuid column. */

@@ -50,7 +50,8 @@ export interface SyncOutcome {
   changes: { pushed: { policies: number; reasonCodes: number; releases: number }; refused: TeamChangeRefusal[]; unsent: number };
 }
 
-export const PUSH_BATCH = 500;
+/** Decisions per fwb.submit_decisions call: large enough that the call's fixed costs are small, small enough that a batch's audit entry (every decision in full) stays well under a few megabytes. */
+export const PUSH_BATCH = 1_000;
 
 /** Sends the replica's unsent rows and pulls the team's new ones. The replica must be linked (fwb team join). */
 export async function syncTeam(replica: SyncPort, workbookName: string, { url, batch = PUSH_BATCH, pageRows = PULL_PAGE_ROWS }: { url?: string; batch?: number; pageRows?: number } = {}): Promise<SyncOutcome> {
@@ -148,17 +149,25 @@ async function pushChanges(client: TeamClient, replica: SyncPort, changes: Unsen
 }
 
 async function push(client: TeamClient, replica: SyncPort, { decisions, reviews, acknowledgements }: Outbox, batch: number, login: string, role: string): Promise<SyncOutcome['pushed']> {
-  for (let i = 0; i < decisions.length; i += batch) {
-    const chunk = decisions.slice(i, i + batch);
-    let outcomes: TeamOutcome[];
+  const send = async (chunk: typeof decisions): Promise<TeamOutcome[]> => {
     try {
       const { rows } = await client.query<{ out: { uuid: string; status: TeamOutcome['status']; reason: string | null; seq: number | null }[] }>('SELECT fwb.submit_decisions($1::jsonb) AS out', [JSON.stringify(chunk)]);
-      outcomes = rows[0]!.out.map((o) => ({ kind: 'decision', uuid: o.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq) }));
+      return rows[0]!.out.map((o) => ({ kind: 'decision', uuid: o.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq) }));
     } catch (err) {
       const why = refusedByRole(err, 'planners and managers may decide forecast lines', login, role);
       if (why === null) throw err;
-      outcomes = chunk.map((d) => ({ kind: 'decision', uuid: d.uuid, status: 'refused', reason: why, seq: null }));
+      return chunk.map((d) => ({ kind: 'decision', uuid: d.uuid, status: 'refused', reason: why, seq: null }));
     }
+  };
+  // The next batch goes out before this one's answers are written, so the server judges it while the
+  // workbook records (batches still arrive in order: one connection answers its queries in turn). A sync
+  // stopped between the two sends the unrecorded batch again and gets the stored answers.
+  let next = decisions.length > 0 ? send(decisions.slice(0, batch)) : null;
+  for (let i = 0; next !== null; i += batch) {
+    const outcomes = await next;
+    next = i + batch < decisions.length ? send(decisions.slice(i + batch, i + 2 * batch)) : null;
+    // An answer not awaited yet must not be an unhandled rejection if recording this one fails first.
+    next?.catch(() => {});
     await replica.recordOutcomes(outcomes);
   }
   for (const r of reviews) {

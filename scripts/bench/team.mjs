@@ -166,7 +166,7 @@ function actualsMonth(dbPath, file) {
     const period = db
       .prepare(
         `SELECT min(l.period) FROM forecast_lines l WHERE l.run_id = (SELECT max(run_id) FROM forecast_runs)
-            AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period)`,
+            AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL)`,
       )
       .pluck()
       .get();

@@ -3,6 +3,7 @@
 // process) resumes with no row twice; fwb check --team verifies the server's audit
 // chain and that the replica's copy is a prefix of it, and tells which side changed
 // when a replica row is edited in the file or a server row by the database's superuser.
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -179,6 +180,49 @@ describe('a team replica: grain, a killed pull, fwb check --team', () => {
     const run2 = checkTeam(removed);
     expect(run2.status).toBe(1);
     expect(run2.stdout).toMatch(new RegExp(`removed\\.db's copy of the team's audit chain lacks the team's audit entry at seq ${seq} \\(publish by al\\)`));
+  });
+
+  it('fwb check --team finds a decision changed or put in on the server after its batch’s audit entry recorded it', async () => {
+    const ana = await server.connectAs('ana', passwordOf('ana'));
+    let outcomes: { seq: number; decision_id: number }[];
+    try {
+      const lines = (await admin.query(`SELECT line_id FROM fwb.forecast_lines WHERE lag >= 2 ORDER BY line_id LIMIT 3`)).rows.map((r) => Number(r.line_id));
+      const sent = await ana.query('SELECT fwb.submit_decisions($1::jsonb) AS out', [JSON.stringify(lines.map((line_id) => ({ uuid: randomUUID(), line_id, action: 'accept' })))]);
+      outcomes = sent.rows[0].out;
+    } finally {
+      await ana.end();
+    }
+    const planner = join(dir, 'weekly-planner.db');
+    expect(checkTeam(planner).status).toBe(0);
+    const [, second] = outcomes;
+    // Only the superuser gets around the append-only trigger; the chain itself stays whole.
+    await admin.query('BEGIN');
+    await admin.query('SET LOCAL session_replication_role = replica');
+    await admin.query(`UPDATE fwb.decisions SET quantity = quantity + 1 WHERE decision_id = $1`, [second!.decision_id]);
+    await admin.query('COMMIT');
+    const changed = checkTeam(planner);
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toMatch(
+      new RegExp(`team FAILED — The team's journal on the server no longer holds the team's decision at seq ${second!.seq} \\(decision ${second!.decision_id} by ana\\) as its audit entry recorded it: it was changed on the server after it was written\\.`),
+    );
+    await admin.query('BEGIN');
+    await admin.query('SET LOCAL session_replication_role = replica');
+    await admin.query(`UPDATE fwb.decisions SET quantity = quantity - 1 WHERE decision_id = $1`, [second!.decision_id]);
+    const planted = await admin.query(
+      `INSERT INTO fwb.decisions (uuid, line_id, action, quantity, source, status, decided_by) SELECT gen_random_uuid(), line_id, 'accept', quantity, 'model', 'final', 'ana'
+         FROM fwb.forecast_lines WHERE lag >= 2 ORDER BY line_id OFFSET 5 LIMIT 1 RETURNING seq, decision_id`,
+    );
+    await admin.query('COMMIT');
+    const put = checkTeam(planner);
+    expect(put.status).toBe(1);
+    expect(put.stdout).toMatch(
+      new RegExp(`team FAILED — The team's journal on the server holds the team's decision at seq ${planted.rows[0].seq} \\(decision ${planted.rows[0].decision_id} by ana\\), which no audit entry records`),
+    );
+    await admin.query('BEGIN');
+    await admin.query('SET LOCAL session_replication_role = replica');
+    await admin.query('DELETE FROM fwb.decisions WHERE decision_id = $1', [planted.rows[0].decision_id]);
+    await admin.query('COMMIT');
+    expect(checkTeam(planner).status).toBe(0);
   });
 
   it('fwb check --team detects a server entry changed by the superuser (app roles cannot), naming the seq and the server', async () => {

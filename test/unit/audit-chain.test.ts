@@ -14,6 +14,25 @@ describe('audit hash chain', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, 2], c: null } })).toBe(canonicalJson({ a: { c: null, d: [1, 2] }, b: 1 }));
   });
 
+  it('compiles an entry’s statements once per connection, not once per entry (a pull appends one per decision), in a transaction too', async () => {
+    const { db } = await openWorkbook(join(t.dir, 'compiled.sqlite'));
+    const append = (i: number) => appendAudit(db, { at: `2026-11-01T10:00:${String(i).padStart(2, '0')}Z`, actor: 'ana', action: 'decision.accept', entity: 'decision', entityId: String(i), payload: { i } });
+    db.transaction(() => append(0))();
+    const compile = db.prepare.bind(db);
+    let compiled = 0;
+    db.prepare = ((sql: string) => {
+      compiled++;
+      return compile(sql);
+    }) as typeof db.prepare;
+    db.transaction(() => {
+      for (let i = 1; i <= 40; i++) append(i);
+    })();
+    db.prepare = compile;
+    expect(compiled).toBe(0);
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true, entries: 42 });
+    db.close();
+  });
+
   it('chains entries and detects an altered or removed entry, naming it', async () => {
     const path = join(t.dir, 'audit.sqlite');
     const { db } = await openWorkbook(path);

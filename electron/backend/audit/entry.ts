@@ -1,6 +1,7 @@
 // One audit entry and its hash: the canonical form both the writers and the
 // chain's verifier use, and the INSERT of an entry after a known previous hash.
 import type { Db } from '../db/open';
+import { cachedStatement } from '../db/statement-cache';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -30,7 +31,7 @@ export function entryHash(prevHash: string, e: { at: string; actor: string | nul
 }
 
 export function lastAuditHash(db: Db): string {
-  const last = db.prepare('SELECT hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const last = cachedStatement(db, 'SELECT hash FROM audit_log ORDER BY audit_id DESC LIMIT 1').get() as { hash: string } | undefined;
   return last?.hash ?? GENESIS_HASH;
 }
 
@@ -38,8 +39,6 @@ export function lastAuditHash(db: Db): string {
 export function insertAuditEntry(db: Db, prevHash: string, entry: AuditEntryInput): { auditId: number; hash: string } {
   const payloadJson = canonicalJson(entry.payload);
   const hash = entryHash(prevHash, { ...entry, payloadJson });
-  const info = db
-    .prepare('INSERT INTO audit_log (at, actor, action, entity, entity_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(entry.at, entry.actor, entry.action, entry.entity, entry.entityId, payloadJson, prevHash, hash);
+  const info = cachedStatement(db, 'INSERT INTO audit_log (at, actor, action, entity, entity_id, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(entry.at, entry.actor, entry.action, entry.entity, entry.entityId, payloadJson, prevHash, hash);
   return { auditId: Number(info.lastInsertRowid), hash };
 }

@@ -10,6 +10,7 @@
 // full rule. What happened to a file before its seal cannot be known; the seal
 // is where trust in it begins.
 import type { Db } from '../db/open';
+import { cachedStatement } from '../db/statement-cache';
 import { allBatchContents, batchContent, type BatchContent } from './content-digest';
 import { insertAuditEntry, lastAuditHash } from './entry';
 import {
@@ -29,7 +30,7 @@ const sealed = new WeakSet<Db>();
 
 export function isSealed(db: Db): boolean {
   if (sealed.has(db)) return true;
-  const found = db.prepare('SELECT 1 FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ? LIMIT 1').get(SEAL.entity, SEAL.entityId, SEAL.action) !== undefined;
+  const found = cachedStatement(db, 'SELECT 1 FROM audit_log WHERE entity = ? AND entity_id = ? AND action = ? LIMIT 1').get(SEAL.entity, SEAL.entityId, SEAL.action) !== undefined;
   // Only remembered outside a transaction: one that wrote the seal may still roll back.
   if (found && !db.inTransaction) sealed.add(db);
   return found;

@@ -8,6 +8,7 @@ import type { ApprovalRecord, DecisionAction, DecisionRecord, PlanSource } from 
 import { appendAudit } from '../audit/chain';
 import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, type ApprovalRow, type DecisionRow } from '../audit/payloads';
 import type { Db } from '../db/open';
+import { cachedStatement } from '../db/statement-cache';
 import { bulkAuditAppender } from '../audit/bulk-appender';
 
 export interface NewDecision {
@@ -64,7 +65,8 @@ function teamUuid(db: Db): string | null {
 export function nextJournalId(db: Db, entity: 'decision' | 'approval'): number {
   const table = entity === 'decision' ? 'decisions' : 'approvals';
   const key = entity === 'decision' ? 'decision_id' : 'approval_id';
-  return Number(db.prepare(`SELECT max(coalesce((SELECT max(${key}) FROM ${table}), 0), coalesce((SELECT max(local_id) FROM team_withdrawn WHERE entity = ?), 0)) + 1`).pluck().get(entity));
+  const next = cachedStatement(db, `SELECT max(coalesce((SELECT max(${key}) FROM ${table}), 0), coalesce((SELECT max(local_id) FROM team_withdrawn WHERE entity = ?), 0)) + 1 AS next`).get(entity) as { next: number };
+  return Number(next.next);
 }
 
 /** The seq of the line's latest decision the team has recorded that this replica has seen (the server's conflict rule). */
