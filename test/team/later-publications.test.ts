@@ -6,26 +6,18 @@
 // lost after the server committed, is published once. And an empty workbook joining a team
 // that has decided pulls the journal, not only the data.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInProcess, type Backend } from '../../electron/backend/host-entry';
 import { syncTeam, type SyncPort } from '../../electron/team/sync';
 import { FWB, expectNoLeak, fwb } from './fwb';
-import { adminClient, startTestServer, type TestServer } from './server';
+import { adminClient, type TestServer } from './server';
+import { FOUR, teamFixture } from './team-fixture';
 
-const PEOPLE = {
-  al: { name: 'Al Ortiz', role: 'analyst' },
-  ana: { name: 'Ana Lima', role: 'planner' },
-  ben: { name: 'Ben Ode', role: 'planner' },
-  max: { name: 'Max Berg', role: 'manager' },
-  cy: { name: 'Cy Park', role: 'planner' },
-} as const;
+const PEOPLE = { ...FOUR, cy: { name: 'Cy Park', role: 'planner' } } as const;
 type Login = keyof typeof PEOPLE;
-const passwordOf = (login: string) => `${login}-pw-8812`;
 const iso = (key: number) => `${String(key).slice(0, 4)}-${String(key).slice(4, 6)}-${String(key).slice(6, 8)}`;
 const nextMonth = (key: number, n = 1) => {
   const y = Math.floor(key / 10000);
@@ -34,16 +26,11 @@ const nextMonth = (key: number, n = 1) => {
 };
 
 describe('later publications', () => {
+  const team = teamFixture({ people: PEOPLE, passwordTag: '8812', tag: 'later', demo: { items: 40, seed: 5 }, joined: ['al', 'ana', 'ben', 'max'] });
+  const { passwordOf, dbOf, sync, read, asMember } = team;
   let server: TestServer;
   let admin: pg.Client;
   let dir: string;
-  const dbOf = (login: Login | string) => join(dir, `${login}.db`);
-  const sync = (login: Login, status = 0) => {
-    const run = fwb(['sync', '--db', dbOf(login), '--json'], { password: passwordOf(login) });
-    expect(run.status, run.stderr || run.stdout).toBe(status);
-    expect(expectNoLeak(run, [passwordOf(login)])).toEqual([]);
-    return JSON.parse(run.stdout);
-  };
   const check = (login: Login) => {
     const run = fwb(['check', '--db', dbOf(login), '--json']);
     expect(run.status, `${login}: ${run.stdout}${run.stderr}`).toBe(0);
@@ -53,26 +40,10 @@ describe('later publications', () => {
     expect(run.status, run.stderr).toBe(0);
     return JSON.parse(run.stdout);
   };
-  const read = <T>(login: Login, sql: string, ...params: unknown[]): T[] => {
-    const db = new Database(dbOf(login), { readonly: true });
-    try {
-      return db.prepare(sql).all(...params) as T[];
-    } finally {
-      db.close();
-    }
-  };
   const csv = (name: string, lines: string[]) => {
     const path = join(dir, name);
     writeFileSync(path, `${lines.join('\n')}\n`);
     return path;
-  };
-  const asMember = async <T>(login: Login, work: (c: pg.Client) => Promise<T>): Promise<T> => {
-    const c = await server.connectAs(login, passwordOf(login));
-    try {
-      return await work(c);
-    } finally {
-      await c.end();
-    }
   };
   /** The team's rows of the data tables, as every replica must hold them (ids included). */
   const dataOf = (login: Login) => ({
@@ -88,21 +59,8 @@ describe('later publications', () => {
   let openMonth: number;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = await adminClient(server);
-    dir = mkdtempSync(join(tmpdir(), 'fwb-later-'));
-    const init = fwb(['team', 'init', '--url', server.url], { password: server.password });
-    expect(init.status, init.stderr).toBe(0);
-    for (const [login, p] of Object.entries(PEOPLE)) {
-      const run = fwb(['team', 'add-user', '--url', server.url, '--user', login, '--name', p.name, '--role', p.role, '--password-stdin'], { password: server.password, input: `${passwordOf(login)}\n` });
-      expect(run.status, run.stderr).toBe(0);
-    }
-    const demo = fwb(['demo', '--db', dbOf('al'), '--items', '40', '--months', '36', '--seed', '5']);
-    expect(demo.status, demo.stderr).toBe(0);
-    for (const login of ['al', 'ana', 'ben', 'max'] as const) {
-      const run = fwb(['team', 'join', '--db', dbOf(login), '--url', server.urlFor(login), '--json'], { password: passwordOf(login) });
-      expect(run.status, run.stderr).toBe(0);
-    }
+    await team.start();
+    ({ server, admin, dir } = team);
     items = read<{ item_id: string }>('al', 'SELECT item_id FROM items ORDER BY item_key').map((r) => r.item_id);
     openMonth = read<{ p: number }>(
       'al',
@@ -121,9 +79,7 @@ describe('later publications', () => {
     for (const login of ['ana', 'ben', 'max', 'al'] as const) sync(login);
   }, 240_000);
   afterAll(async () => {
-    await admin?.end().catch(() => {});
-    server?.cleanup();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await team.stop();
   });
 
   it('gives an empty workbook joining a team that has decided the journal too: decisions, policies, reason codes', () => {

@@ -7,94 +7,32 @@
 // push killed with SIGKILL and sent again records each change once; fwb check and fwb check
 // --team are ok on every replica.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInProcess, type Backend } from '../../electron/backend/host-entry';
+import { openInProcess } from '../../electron/backend/host-entry';
 import { MEMBER_SCHEMA_VERSION } from '../../electron/team/admin';
 import { initTeam } from '../../electron/team/init';
-import { FWB, expectNoLeak, fwb } from './fwb';
-import { adminClient, startTestServer, type TestServer } from './server';
+import { FWB, fwb } from './fwb';
+import type { TestServer } from './server';
+import { FOUR, call, refusal, teamFixture } from './team-fixture';
 
-const PEOPLE = {
-  al: { name: 'Al Ortiz', role: 'analyst' },
-  ana: { name: 'Ana Lima', role: 'planner' },
-  ben: { name: 'Ben Ode', role: 'planner' },
-  max: { name: 'Max Berg', role: 'manager' },
-} as const;
-type Login = keyof typeof PEOPLE;
-const passwordOf = (login: string) => `${login}-pw-7730`;
+type Login = keyof typeof FOUR;
 
 describe('a manager’s policy, reason-code and release changes reach the team', () => {
+  const team = teamFixture({ people: FOUR, passwordTag: '7730', tag: 'share', demo: { items: 40, seed: 5 }, joined: ['al', 'ana', 'ben', 'max'] });
+  const { passwordOf, dbOf, sync, onReplica, read, teamRows, teamCount, asMember } = team;
   let server: TestServer;
   let admin: pg.Client;
   let dir: string;
-  const dbOf = (login: Login) => join(dir, `${login}.db`);
-  const sync = (login: Login, status = 0) => {
-    const run = fwb(['sync', '--db', dbOf(login), '--json'], { password: passwordOf(login) });
-    expect(run.status, run.stderr + run.stdout).toBe(status);
-    expect(expectNoLeak(run, [passwordOf(login)])).toEqual([]);
-    return JSON.parse(run.stdout);
-  };
-  async function onReplica<T>(login: Login, work: (b: Backend) => Promise<T>): Promise<T> {
-    const backend = await openInProcess({ dbPath: dbOf(login), access: 'write', program: 'test' });
-    try {
-      return await work(backend);
-    } finally {
-      await backend.close();
-    }
-  }
-  const call = async <T = Record<string, unknown>>(b: Backend, method: string, payload: unknown): Promise<T> => {
-    const r = await b.call(method, payload);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as T;
-  };
-  const refusal = async (b: Backend, method: string, payload: unknown) => {
-    const r = await b.call(method, payload);
-    if (r.ok) throw new Error(`${method} was not refused`);
-    return r.error;
-  };
-  const read = <T>(login: Login, sql: string, ...params: unknown[]): T[] => {
-    const db = new Database(dbOf(login), { readonly: true });
-    try {
-      return db.prepare(sql).all(...params) as T[];
-    } finally {
-      db.close();
-    }
-  };
-  const teamRows = async (sql: string, params: unknown[] = []) => (await admin.query(sql, params)).rows;
-  const teamCount = async (sql: string, params: unknown[] = []) => Number((await admin.query(sql, params)).rows[0].n);
-  /** A member's own connection, as psql would make it. */
-  async function asMember<T>(login: Login, work: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = await server.connectAs(login, passwordOf(login));
-    try {
-      return await work(c);
-    } finally {
-      await c.end();
-    }
-  }
   let open: { line_id: number; quantity: number; run_id: number }[];
   const allPolicy = { segmentType: 'all', segmentValue: '*', modelRole: 'assist', approvalPct: 25, approvalUnits: 1000, freezeLags: 0, commentPct: 20, driftThresholdPts: 5 };
 
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = await adminClient(server);
-    dir = mkdtempSync(join(tmpdir(), 'fwb-share-'));
-    const init = fwb(['team', 'init', '--url', server.url], { password: server.password });
-    expect(init.status, init.stderr).toBe(0);
-    for (const [login, p] of Object.entries(PEOPLE)) {
-      const run = fwb(['team', 'add-user', '--url', server.url, '--user', login, '--name', p.name, '--role', p.role, '--password-stdin'], { password: server.password, input: `${passwordOf(login)}\n` });
-      expect(run.status, run.stderr).toBe(0);
-    }
-    const demo = fwb(['demo', '--db', dbOf('al'), '--items', '40', '--months', '36', '--seed', '5']);
-    expect(demo.status, demo.stderr).toBe(0);
-    for (const login of ['al', 'ana', 'ben', 'max'] as const) {
-      const run = fwb(['team', 'join', '--db', dbOf(login), '--url', server.urlFor(login), '--json'], { password: passwordOf(login) });
-      expect(run.status, run.stderr).toBe(0);
-    }
+    await team.start();
+    ({ server, admin, dir } = team);
     open = read(
       'ana',
       `SELECT l.line_id, l.quantity, l.run_id FROM forecast_lines l
@@ -105,9 +43,7 @@ describe('a manager’s policy, reason-code and release changes reach the team',
     expect(open.length).toBeGreaterThan(6);
   }, 180_000);
   afterAll(async () => {
-    await admin?.end().catch(() => {});
-    server?.cleanup();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await team.stop();
   });
 
   it('sends a manager’s policy edit; a planner pulls it and it judges the planner’s next decision on the replica and on the server', async () => {

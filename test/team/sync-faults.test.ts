@@ -4,61 +4,28 @@
 // Each time: one sentence and exit 1 (or the process gone), the workbook usable offline
 // and fwb check ok, and the next sync records each decision once and the replicas agree.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInProcess, type Backend } from '../../electron/backend/host-entry';
 import { findServerBinaries, startLocalServer, type LocalServer } from '../../electron/team/local-server';
 import { FWB, expectNoLeak, fwb } from './fwb';
-import { adminClient, startTestServer, type TestServer } from './server';
+import { adminClient, type TestServer } from './server';
+import { FOUR, call, teamFixture } from './team-fixture';
 
-const PEOPLE = {
-  al: { name: 'Al Ortiz', role: 'analyst' },
-  ana: { name: 'Ana Lima', role: 'planner' },
-  ben: { name: 'Ben Ode', role: 'planner' },
-  max: { name: 'Max Berg', role: 'manager' },
-} as const;
-type Login = keyof typeof PEOPLE;
-const passwordOf = (login: string) => `${login}-pw-7730`;
+type Login = keyof typeof FOUR;
 
 describe('fwb sync interrupted', () => {
+  // A throwaway server acknowledges commits before they are on disk (synchronous_commit=off):
+  // stopped with -m immediate it would forget answers fwb sync had recorded. A team's real
+  // server keeps the default (on), as this one does.
+  const DURABLE = ['synchronous_commit=on'];
+
+  const team = teamFixture({ people: FOUR, passwordTag: '7730', tag: 'sync-faults', demo: { items: 60, seed: 11 }, joined: ['al', 'ana', 'ben', 'max'], settings: DURABLE });
+  const { passwordOf, dbOf, sync, onReplica, read, teamCount } = team;
   let server: TestServer;
   let restarted: LocalServer | undefined;
   let admin: pg.Client;
-  let dir: string;
-  const dbOf = (login: Login) => join(dir, `${login}.db`);
   const envOf = (login: Login, extra: Record<string, string> = {}) => ({ ...process.env, PGPASSFILE: '/nonexistent/pgpass', PGPASSWORD: passwordOf(login), ...extra });
-  const sync = (login: Login) => {
-    const run = fwb(['sync', '--db', dbOf(login), '--json'], { password: passwordOf(login) });
-    expect(run.status, run.stderr).toBe(0);
-    expect(expectNoLeak(run, [passwordOf(login)])).toEqual([]);
-    return JSON.parse(run.stdout);
-  };
-  async function onReplica<T>(login: Login, work: (b: Backend) => Promise<T>): Promise<T> {
-    const backend = await openInProcess({ dbPath: dbOf(login), access: 'write', program: 'test' });
-    try {
-      return await work(backend);
-    } finally {
-      await backend.close();
-    }
-  }
-  const call = async <T = Record<string, unknown>>(b: Backend, method: string, payload: unknown): Promise<T> => {
-    const r = await b.call(method, payload);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as T;
-  };
-  const read = <T>(login: Login, sql: string, ...params: unknown[]): T[] => {
-    const db = new Database(dbOf(login), { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare(sql).all(...params) as T[];
-    } finally {
-      db.close();
-    }
-  };
-  const teamCount = async (sql: string, params: unknown[] = []) => Number((await admin.query(sql, params)).rows[0].n);
   /** The server's journal counted by uuid: how many decisions, and how many uuids more than once. */
   const journal = async (login: string) => ({
     decisions: await teamCount('SELECT count(DISTINCT uuid) AS n FROM fwb.decisions WHERE decided_by = $1', [login]),
@@ -68,26 +35,9 @@ describe('fwb sync interrupted', () => {
     read(login, 'SELECT ls.line_id, ls.final_quantity, ls.source, ls.status, ls.decided_by FROM line_state ls JOIN decisions d ON d.decision_id = ls.decision_id WHERE d.sync_uuid IS NOT NULL ORDER BY ls.line_id');
   let open: { line_id: number; quantity: number; run_id: number }[];
 
-  // A throwaway server acknowledges commits before they are on disk (synchronous_commit=off):
-  // stopped with -m immediate it would forget answers fwb sync had recorded. A team's real
-  // server keeps the default (on), as this one does.
-  const DURABLE = ['synchronous_commit=on'];
-
   beforeAll(async () => {
-    server = await startTestServer(DURABLE);
-    admin = await adminClient(server);
-    dir = mkdtempSync(join(tmpdir(), 'fwb-sync-faults-'));
-    expect(fwb(['team', 'init', '--url', server.url], { password: server.password }).status).toBe(0);
-    for (const [login, p] of Object.entries(PEOPLE)) {
-      const run = fwb(['team', 'add-user', '--url', server.url, '--user', login, '--name', p.name, '--role', p.role, '--password-stdin'], { password: server.password, input: `${passwordOf(login)}\n` });
-      expect(run.status, run.stderr).toBe(0);
-    }
-    const demo = fwb(['demo', '--db', dbOf('al'), '--items', '60', '--months', '36', '--seed', '11']);
-    expect(demo.status, demo.stderr).toBe(0);
-    for (const login of ['al', 'ana', 'ben', 'max'] as const) {
-      const run = fwb(['team', 'join', '--db', dbOf(login), '--url', server.urlFor(login), '--json'], { password: passwordOf(login) });
-      expect(run.status, run.stderr).toBe(0);
-    }
+    await team.start();
+    ({ server, admin } = team);
     open = read(
       'ana',
       `SELECT l.line_id, l.quantity, l.run_id FROM forecast_lines l
@@ -98,10 +48,8 @@ describe('fwb sync interrupted', () => {
     expect(open.length).toBeGreaterThan(200);
   }, 180_000);
   afterAll(async () => {
-    await admin?.end().catch(() => {});
     restarted?.stop();
-    server?.cleanup();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await team.stop();
   });
 
   /** Stops the team's server the hard way (no shutdown checkpoint, connections cut), as a crash or a pulled plug would. */
@@ -138,7 +86,7 @@ describe('fwb sync interrupted', () => {
     } finally {
       if (!restarted) {
         restarted = await startLocalServer({ dir: server.dir, port: server.port, throwaway: true, settings: DURABLE });
-        admin = await adminClient(server);
+        admin = team.admin = await adminClient(server);
       }
     }
     const back = sync('ana');

@@ -6,81 +6,27 @@
 // with SIGKILL, or whose answer is lost after the server committed, records each decision
 // once; every replica derives the same plan and passes fwb check.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openInProcess, type Backend } from '../../electron/backend/host-entry';
 import { startLocalServer, type LocalServer } from '../../electron/team/local-server';
 import { syncTeam, type SyncPort } from '../../electron/team/sync';
 import { FWB, expectNoLeak, fwb } from './fwb';
-import { adminClient, startTestServer, type TestServer } from './server';
+import { adminClient, type TestServer } from './server';
+import { FOUR, call, teamFixture } from './team-fixture';
 
-const PEOPLE = {
-  al: { name: 'Al Ortiz', role: 'analyst' },
-  ana: { name: 'Ana Lima', role: 'planner' },
-  ben: { name: 'Ben Ode', role: 'planner' },
-  max: { name: 'Max Berg', role: 'manager' },
-} as const;
-type Login = keyof typeof PEOPLE;
-const passwordOf = (login: string) => `${login}-pw-5521`;
+type Login = keyof typeof FOUR;
 
 describe('fwb sync', () => {
+  const team = teamFixture({ people: FOUR, passwordTag: '5521', tag: 'sync', demo: { items: 60, seed: 11 }, joined: ['al', 'ana', 'ben', 'max'] });
+  const { passwordOf, dbOf, sync, onReplica, read, teamCount } = team;
   let server: TestServer;
   let admin: pg.Client;
-  let dir: string;
-  const dbOf = (login: Login) => join(dir, `${login}.db`);
-  /** fwb sync --json; exit 3 expected when the team refuses rows this sync sends. */
-  const sync = (login: Login, status = 0) => {
-    const run = fwb(['sync', '--db', dbOf(login), '--json'], { password: passwordOf(login) });
-    expect(run.status, run.stderr).toBe(status);
-    expect(expectNoLeak(run, [passwordOf(login)])).toEqual([]);
-    return JSON.parse(run.stdout);
-  };
-  /** A decision on a replica, through the backend's API as the app makes it (the person is the link's login). */
-  async function onReplica<T>(login: Login, work: (b: Backend) => Promise<T>): Promise<T> {
-    const backend = await openInProcess({ dbPath: dbOf(login), access: 'write', program: 'test' });
-    try {
-      return await work(backend);
-    } finally {
-      await backend.close();
-    }
-  }
-  const call = async <T = Record<string, unknown>>(b: Backend, method: string, payload: unknown): Promise<T> => {
-    const r = await b.call(method, payload);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.value as T;
-  };
-  const read = <T>(login: Login, sql: string, ...params: unknown[]): T[] => {
-    const db = new Database(dbOf(login), { readonly: true });
-    try {
-      return db.prepare(sql).all(...params) as T[];
-    } finally {
-      db.close();
-    }
-  };
   /** Open lines (no actual, lag of at least 2) of the newest run, as every replica holds them. */
   let open: { line_id: number; quantity: number; run_id: number }[];
-  const teamCount = async (sql: string, params: unknown[] = []) => Number((await admin.query(sql, params)).rows[0].n);
-
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = await adminClient(server);
-    dir = mkdtempSync(join(tmpdir(), 'fwb-sync-'));
-    const init = fwb(['team', 'init', '--url', server.url], { password: server.password });
-    expect(init.status, init.stderr).toBe(0);
-    for (const [login, p] of Object.entries(PEOPLE)) {
-      const run = fwb(['team', 'add-user', '--url', server.url, '--user', login, '--name', p.name, '--role', p.role, '--password-stdin'], { password: server.password, input: `${passwordOf(login)}\n` });
-      expect(run.status, run.stderr).toBe(0);
-    }
-    const demo = fwb(['demo', '--db', dbOf('al'), '--items', '60', '--months', '36', '--seed', '11']);
-    expect(demo.status, demo.stderr).toBe(0);
-    for (const login of ['al', 'ana', 'ben', 'max'] as const) {
-      const run = fwb(['team', 'join', '--db', dbOf(login), '--url', server.urlFor(login), '--json'], { password: passwordOf(login) });
-      expect(run.status, run.stderr).toBe(0);
-    }
+    await team.start();
+    ({ server, admin } = team);
     open = read(
       'ana',
       `SELECT l.line_id, l.quantity, l.run_id FROM forecast_lines l
@@ -92,10 +38,8 @@ describe('fwb sync', () => {
   }, 180_000);
   let restarted: LocalServer | undefined;
   afterAll(async () => {
-    await admin?.end().catch(() => {});
     restarted?.stop();
-    server?.cleanup();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await team.stop();
   });
 
   it('keeps both offline overrides of one line, the later arrival current, the line in conflict for both until one decides again', async () => {
@@ -299,7 +243,7 @@ describe('fwb sync', () => {
     expect(read('ana', 'SELECT decided_by, final_quantity FROM line_state WHERE line_id = ?', line.line_id)).toEqual([{ decided_by: 'ana', final_quantity: Math.round(line.quantity * 1.12 * 1e6) / 1e6 }]);
 
     restarted = await startLocalServer({ dir: server.dir, port: server.port, throwaway: true });
-    admin = await adminClient(server);
+    admin = team.admin = await adminClient(server);
     const back = sync('ana');
     expect(back.pushed.decisions).toBe(1);
     expect(back.unsent).toEqual({ decisions: 0, reviews: 0 });

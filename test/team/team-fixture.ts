@@ -1,0 +1,145 @@
+// The team most team tests start from: a throwaway PostgreSQL (server.ts), `fwb team init`,
+// its people added with `fwb team add-user`, the analyst's demo workbook published and each
+// replica linked by `fwb team join`, as a team's members would do it; and the helpers the
+// tests act on and read replicas with. The fixture's methods close over its state, so a test
+// may take them apart at describe time and call them once `start` has run in beforeAll.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type pg from 'pg';
+import { expect } from 'vitest';
+import { openInProcess, type Backend } from '../../electron/backend/host-entry';
+import { expectNoLeak, fwb } from './fwb';
+import { adminClient, startTestServer, type TestServer } from './server';
+
+export type TeamRole = 'analyst' | 'planner' | 'manager';
+
+/** An analyst who publishes, two planners and a manager. */
+export const FOUR = {
+  al: { name: 'Al Ortiz', role: 'analyst' },
+  ana: { name: 'Ana Lima', role: 'planner' },
+  ben: { name: 'Ben Ode', role: 'planner' },
+  max: { name: 'Max Berg', role: 'manager' },
+} as const satisfies Record<string, { name: string; role: TeamRole }>;
+
+type People = Record<string, { name: string; role: TeamRole }>;
+
+export interface TeamSetup<P extends People> {
+  people: P;
+  /** Each test file its own, so a password one file leaks cannot pass another's check. */
+  passwordTag: string;
+  /** The temporary folder's prefix. */
+  tag: string;
+  /** The analyst's demo workbook, published by the first join. */
+  demo: { items: number; seed: number };
+  /** Who links a replica in beforeAll, the publisher first. */
+  joined: readonly (keyof P & string)[];
+  /** Server settings (postgres -c), e.g. synchronous_commit=on for tests that stop it hard. */
+  settings?: string[];
+}
+
+export function teamFixture<P extends People>(setup: TeamSetup<P>) {
+  type L = keyof P & string;
+  let server: TestServer | undefined;
+  let admin: pg.Client | undefined;
+  let dir: string | undefined;
+  const started = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new Error('The team fixture is used before start() ran (call it in beforeAll).');
+    return x;
+  };
+  const passwordOf = (login: string) => `${login}-pw-${setup.passwordTag}`;
+  const dbOf = (login: L | string) => join(started(dir), `${login}.db`);
+  return {
+    passwordOf,
+    dbOf,
+    get server(): TestServer {
+      return started(server);
+    },
+    get admin(): pg.Client {
+      return started(admin);
+    },
+    /** The administrator's connection after a test restarted the server (teamRows and teamCount use it). */
+    set admin(client: pg.Client) {
+      admin = client;
+    },
+    get dir(): string {
+      return started(dir);
+    },
+    async start(): Promise<void> {
+      server = await startTestServer(setup.settings ?? []);
+      admin = await adminClient(server);
+      dir = mkdtempSync(join(tmpdir(), `fwb-${setup.tag}-`));
+      const init = fwb(['team', 'init', '--url', server.url], { password: server.password });
+      expect(init.status, init.stderr).toBe(0);
+      for (const [login, p] of Object.entries(setup.people)) {
+        const run = fwb(['team', 'add-user', '--url', server.url, '--user', login, '--name', p.name, '--role', p.role, '--password-stdin'], { password: server.password, input: `${passwordOf(login)}\n` });
+        expect(run.status, run.stderr).toBe(0);
+      }
+      const demo = fwb(['demo', '--db', dbOf(setup.joined[0]!), '--items', String(setup.demo.items), '--months', '36', '--seed', String(setup.demo.seed)]);
+      expect(demo.status, demo.stderr).toBe(0);
+      for (const login of setup.joined) {
+        const run = fwb(['team', 'join', '--db', dbOf(login), '--url', server.urlFor(login), '--json'], { password: passwordOf(login) });
+        expect(run.status, run.stderr).toBe(0);
+      }
+    },
+    async stop(): Promise<void> {
+      await admin?.end().catch(() => {});
+      server?.cleanup();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+    /** fwb sync --json, its password from PGPASSWORD and never in what it prints; exit 3 when the team refuses rows it sends. */
+    sync(login: L, status = 0) {
+      const run = fwb(['sync', '--db', dbOf(login), '--json'], { password: passwordOf(login) });
+      expect(run.status, run.stderr || run.stdout).toBe(status);
+      expect(expectNoLeak(run, [passwordOf(login)])).toEqual([]);
+      return JSON.parse(run.stdout);
+    },
+    /** Work on a replica through the backend's API as the app does it (the person is the link's login). */
+    async onReplica<T>(login: L, work: (b: Backend) => Promise<T>): Promise<T> {
+      const backend = await openInProcess({ dbPath: dbOf(login), access: 'write', program: 'test' });
+      try {
+        return await work(backend);
+      } finally {
+        await backend.close();
+      }
+    },
+    read<T>(login: L, sql: string, ...params: unknown[]): T[] {
+      const db = new Database(dbOf(login), { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare(sql).all(...params) as T[];
+      } finally {
+        db.close();
+      }
+    },
+    async teamRows(sql: string, params: unknown[] = []) {
+      return (await started(admin).query(sql, params)).rows;
+    },
+    async teamCount(sql: string, params: unknown[] = []) {
+      return Number((await started(admin).query(sql, params)).rows[0].n);
+    },
+    /** A member's own connection, as psql would make it. */
+    async asMember<T>(login: L, work: (c: pg.Client) => Promise<T>): Promise<T> {
+      const c = await started(server).connectAs(login, passwordOf(login));
+      try {
+        return await work(c);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A backend call that must succeed: its value. */
+export async function call<T = Record<string, unknown>>(b: Backend, method: string, payload: unknown): Promise<T> {
+  const r = await b.call(method, payload);
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as T;
+}
+
+/** A backend call that must be refused: its error. */
+export async function refusal(b: Backend, method: string, payload: unknown) {
+  const r = await b.call(method, payload);
+  if (r.ok) throw new Error(`${method} was not refused`);
+  return r.error;
+}
