@@ -46,14 +46,13 @@ function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): void {
     withdraw(db, 'decision', { id: mine.decision_id, line_id: mine.line_id, status: mine.status, request: '{}' }, uuid, 'restated', at, null);
   }
   const undoes = r.undoes_uuid === null ? null : (localDecision(db, String(r.undoes_uuid))?.decision_id ?? null);
-  const id = Number(
-    cached(
-      db,
-      `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq).lastInsertRowid,
-  );
-  const row = cached(db, 'SELECT * FROM decisions WHERE decision_id = ?').get(id) as DecisionRow;
+  // The row as stored (RETURNING), which is what the audit entry records and fwb check reads.
+  const row = cached(
+    db,
+    `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  ).get(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq) as DecisionRow;
+  const id = row.decision_id;
   appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(id), payload: decisionAuditPayload(row) });
   touched.add(Number(r.line_id));
 }
