@@ -7,7 +7,7 @@
 // team in another database of the same server, made from a demo workbook, so that 22
 // replicas need not each pull the 1 M lines.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { join } from 'node:path';
@@ -301,6 +301,22 @@ export async function pushFigures({ root, tmp, admin, adminEnv, log, scale = Num
   fwbRun(root, ['import', '--db', dbOf('al'), '--kind', 'actuals', month.file]);
   const published = syncTimed('al');
   if (published.out.publications?.[0]?.status !== 'published') throw new Error(`The analyst's actuals month was not published: ${published.stdout.trim()}`);
+  // BENCH_TEAM_DAY_KEEP=DIR keeps the state before the day's pull, to replay it: Pat's replica
+  // copied there and the team database as template fwb_push_day (the server's folder is kept too).
+  if (process.env.BENCH_TEAM_DAY_KEEP) {
+    const keep = process.env.BENCH_TEAM_DAY_KEEP;
+    mkdirSync(keep, { recursive: true });
+    for (const suffix of ['', '-wal']) if (existsSync(dbOf('pat') + suffix)) copyFileSync(dbOf('pat') + suffix, join(keep, 'pat.sqlite' + suffix));
+    const c = asAdmin(admin.pathname.replace(/^\//, '') || 'postgres');
+    await c.connect();
+    try {
+      await c.query('DROP DATABASE IF EXISTS fwb_push_day');
+      await c.query('CREATE DATABASE fwb_push_day TEMPLATE fwb_push');
+    } finally {
+      await c.end();
+    }
+    log(`team push: the state before the day's pull kept in ${keep} and database fwb_push_day`);
+  }
   const day = syncTimed('pat');
   if (day.out.pulled.decisions !== n.day) throw new Error(`Pat's pull after the day got ${day.out.pulled.decisions} decisions, not ${n.day}: ${day.stdout.trim()}`);
   if (day.out.pulled.actuals !== month.rows) throw new Error(`Pat's pull after the day got ${day.out.pulled.actuals} actuals, not the month's ${month.rows}: ${day.stdout.trim()}`);
@@ -347,7 +363,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href &
     process.exitCode = out.ok ? 0 : 1;
   } finally {
     await server.stop();
-    rmSync(pgDir, { recursive: true, force: true });
+    if (process.env.BENCH_TEAM_DAY_KEEP) log(`team push: the server's folder kept: ${pgDir}`);
+    else rmSync(pgDir, { recursive: true, force: true });
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -75,6 +75,10 @@ export function decisionAuditPayload(row: DecisionRow): DecisionAuditPayload {
 /** Audit action of a decision: 'decision.accept', 'decision.override', … */
 export const decisionAuditAction = (action: string): string => `decision.${action}`;
 
+/** A pulled page's decisions under one entry (team-replica/journal-pull.ts): entity id `first-last` decision id, payload `{count, decisions, from}`. */
+export const DECISION_BATCH_ACTION = 'decision.batch';
+export const DECISION_BATCH_ENTITY = 'decision_batch';
+
 /** A row of `approvals`. */
 export interface ApprovalRow {
   approval_id: number;

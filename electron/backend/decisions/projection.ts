@@ -17,7 +17,7 @@ import type { LineState, LineStatus, PlanSource } from '../../../shared/domain';
 import type { Db } from '../db/open';
 import { WorkbenchError } from '../errors';
 
-type Scope = 'all' | 'run' | 'line';
+type Scope = 'all' | 'run' | 'line' | 'lines';
 
 const COLUMNS = 'line_id, decision_id, final_quantity, source, status, decided_by, decided_at, reason_code';
 
@@ -36,7 +36,8 @@ function journalOrder(db: ReadableDb): string {
 function derivedSql(db: ReadableDb, scope: Scope): string {
   const order = journalOrder(db);
   const join = scope === 'run' ? 'JOIN forecast_lines sl ON sl.line_id = d.line_id AND sl.run_id = @runId' : '';
-  const where = scope === 'line' ? 'WHERE d.line_id = @lineId' : '';
+  // 'lines': the ids as a JSON array, so a set of any size is one statement.
+  const where = scope === 'line' ? 'WHERE d.line_id = @lineId' : scope === 'lines' ? 'WHERE d.line_id IN (SELECT value FROM json_each(@lineIds))' : '';
   return `
   journal AS (
     SELECT d.decision_id, d.${order} AS journal_order, d.line_id, d.action, d.quantity, d.source, d.reason_code, d.decided_by, d.decided_at, d.status AS written_status,
@@ -89,11 +90,16 @@ export function rebuildLineState(db: Db, runId?: number): number {
 }
 
 /** Re-derives one line after a journal write; call inside that write's transaction. */
-/** Brings many lines' line_state current with one compiled statement (a team pull touches thousands; compiling the derivation per line was most of its time). */
+/**
+ * Brings many lines' line_state current in two set-based statements (a team pull touches
+ * thousands): each line's row is dropped, then derived again where the line has decisions,
+ * which leaves what one refresh per line leaves. Call inside the journal write's transaction.
+ */
 export function refreshLineStates(db: Db, lineIds: Iterable<number>): void {
-  const upsert = db.prepare(`WITH ${derivedSql(db, 'line')} INSERT OR REPLACE INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`);
-  const drop = db.prepare('DELETE FROM line_state WHERE line_id = ?');
-  for (const lineId of lineIds) if (upsert.run({ lineId }).changes === 0) drop.run(lineId);
+  const ids = JSON.stringify([...lineIds]);
+  if (ids === '[]') return;
+  db.prepare('DELETE FROM line_state WHERE line_id IN (SELECT value FROM json_each(?))').run(ids);
+  db.prepare(`WITH ${derivedSql(db, 'lines')} INSERT INTO line_state (${COLUMNS}) SELECT ${COLUMNS} FROM derived`).run({ lineIds: ids });
 }
 
 export function refreshLineState(db: Db, lineId: number): LineState {

@@ -9,7 +9,7 @@
 import type { Cell } from '../../../shared/team-sync';
 import { JOURNAL_TABLES, type JournalPage } from '../../../shared/team-journal';
 import { appendAudit } from '../audit/chain';
-import { approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, reasonCodeRecord, type ApprovalRow, type DecisionRow, type PolicyRow, type ReasonCodeRow } from '../audit/payloads';
+import { DECISION_BATCH_ACTION, DECISION_BATCH_ENTITY, approvalAuditPayload, decisionAuditAction, decisionAuditPayload, policyAuditPayload, reasonCodeRecord, type ApprovalRow, type DecisionRow, type PolicyRow, type ReasonCodeRow } from '../audit/payloads';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { nextJournalId } from '../decisions/journal';
@@ -32,30 +32,52 @@ function cached(db: Db, sql: string): Statement<unknown[]> {
 const localDecision = (db: Db, uuid: string | null) =>
   uuid === null ? undefined : (cached(db, 'SELECT decision_id, line_id, status, team_seq FROM decisions WHERE sync_uuid = ?').get(uuid) as { decision_id: number; line_id: number; status: string; team_seq: number | null } | undefined);
 
-function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): void {
+/** Writes a pulled decision; returns the row it appended (another's, or the server's restatement of this replica's), to be audited with its page. */
+function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): DecisionRow | undefined {
   const uuid = String(r.uuid);
   const mine = localDecision(db, uuid);
   if (mine) {
-    if (mine.team_seq !== null) return;
+    if (mine.team_seq !== null) return undefined;
     if (mine.status === r.status) {
       cached(db, 'UPDATE decisions SET team_seq = ? WHERE decision_id = ?').run(r.seq, mine.decision_id);
       touched.add(mine.line_id);
-      return;
+      return undefined;
     }
     // Sent, but the server recorded another status: its row replaces the replica's.
     withdraw(db, 'decision', { id: mine.decision_id, line_id: mine.line_id, status: mine.status, request: '{}' }, uuid, 'restated', at, null);
   }
   const undoes = r.undoes_uuid === null ? null : (localDecision(db, String(r.undoes_uuid))?.decision_id ?? null);
-  const id = Number(
-    cached(
-      db,
-      `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq).lastInsertRowid,
-  );
-  const row = cached(db, 'SELECT * FROM decisions WHERE decision_id = ?').get(id) as DecisionRow;
-  appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(id), payload: decisionAuditPayload(row) });
+  // The row as stored (RETURNING), which is what the audit entry records and fwb check reads.
+  const row = cached(
+    db,
+    `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  ).get(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq) as DecisionRow;
   touched.add(Number(r.line_id));
+  return row;
+}
+
+/**
+ * One audit entry stands for a page's pulled decisions, as the server's `decision.batch`
+ * entries do for a pushed batch: a hash and an INSERT per decision were a third of a day's
+ * pull. It holds each decision as stored (what `fwb check` compares the row with, audit/
+ * check-journal.ts); a page of one decision keeps the decision's own entry.
+ */
+function auditPulledDecisions(db: Db, rows: DecisionRow[], at: string): void {
+  if (rows.length === 0) return;
+  if (rows.length === 1) {
+    const row = rows[0]!;
+    appendAudit(db, { at: row.decided_at, actor: row.decided_by, action: decisionAuditAction(row.action), entity: 'decision', entityId: String(row.decision_id), payload: decisionAuditPayload(row) });
+    return;
+  }
+  appendAudit(db, {
+    at,
+    actor: null,
+    action: DECISION_BATCH_ACTION,
+    entity: DECISION_BATCH_ENTITY,
+    entityId: `${rows[0]!.decision_id}-${rows.at(-1)!.decision_id}`,
+    payload: { count: rows.length, decisions: rows.map(decisionAuditPayload), from: 'team' },
+  });
 }
 
 function applyApproval(db: Db, r: Row, touched: Set<number>): void {
@@ -100,6 +122,7 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
   const at = now().toISOString();
   db.transaction(() => {
     const touched = new Set<number>();
+    const pulledDecisions: DecisionRow[] = [];
     for (const cells of page.rows) {
       if (cells.length !== columns.length) throw new Error(`A pulled row of ${page.table} has ${cells.length} columns, not ${columns.length}.`);
       const r: Row = Object.fromEntries(columns.map((c, i) => [c, typeof cells[i] === 'boolean' ? (cells[i] ? 1 : 0) : cells[i]!]));
@@ -134,9 +157,11 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
         case 'releases':
           applyPulledRelease(db, r, at);
           break;
-        case 'decisions':
-          applyDecision(db, r, touched, at);
+        case 'decisions': {
+          const row = applyDecision(db, r, touched, at);
+          if (row) pulledDecisions.push(row);
           break;
+        }
         case 'approvals':
           applyApproval(db, r, touched);
           break;
@@ -155,6 +180,7 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
           break;
       }
     }
+    auditPulledDecisions(db, pulledDecisions, at);
     refreshLineStates(db, touched);
     mark.run(page.table, page.lastSeq);
   }).immediate();

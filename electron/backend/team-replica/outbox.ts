@@ -160,7 +160,8 @@ export function syncLedger(db: ReadableDb): SyncLedger {
   const count = (sql: string) => Number(db.prepare(sql).pluck().get());
   return {
     unsent: {
-      decisions: count('SELECT count(*) FROM decisions WHERE sync_uuid IS NOT NULL AND team_seq IS NULL'),
+      // Named: SQLite's planner took the uuid index and read every synced row (25 ms at 25,000 decisions).
+      decisions: count('SELECT count(*) FROM decisions INDEXED BY decisions_unsent WHERE sync_uuid IS NOT NULL AND team_seq IS NULL'),
       reviews: count('SELECT count(*) FROM approvals WHERE sync_uuid IS NOT NULL AND team_seq IS NULL'),
     },
     refusals: db
