@@ -253,16 +253,21 @@ export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'st
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     for (const table of PULLED_TABLE_NAMES) {
-      let after = marks[table] ?? 0;
+      const fetchPage = (after: number): Promise<{ rows: { row: Cell[]; seq: string }[] }> => client.query<{ row: Cell[]; seq: string }>(PULL_SQL[table], [after, pageRows]);
       let total = 0;
-      for (;;) {
-        const { rows } = await client.query<{ row: Cell[]; seq: string }>(PULL_SQL[table], [after, pageRows]);
+      let next: Promise<{ rows: { row: Cell[]; seq: string }[] }> | null = fetchPage(marks[table] ?? 0);
+      while (next !== null) {
+        const { rows }: { rows: { row: Cell[]; seq: string }[] } = await next;
         if (rows.length === 0) break;
         const lastSeq = Number(rows[rows.length - 1]!.seq);
+        // The next page is asked for before this one is written, so the server reads it and its rows
+        // are parsed while the workbook writes. Marks move with each written page only: a pull cut
+        // here asks for the unwritten page again.
+        next = rows.length < pageRows ? null : fetchPage(lastSeq);
+        // An answer not awaited yet must not be an unhandled rejection if writing this page fails first.
+        next?.catch(() => {});
         await replica.applyPage({ table, rows: rows.map((r) => r.row), lastSeq });
         total += rows.length;
-        after = lastSeq;
-        if (rows.length < pageRows) break;
       }
       pulled[table] = total;
     }
