@@ -55,6 +55,15 @@ describe('host-only methods through the host entry, in process', () => {
     expect(await backend.call('getSession', {})).toMatchObject({ ok: true, value: { user: { userId: 'pia' } } });
   });
 
+  it('refuses a pulled page whose cells are not what the team database gives, before anything is written', async () => {
+    const items = () => backend.hostCall('teamReplicaState', {});
+    const before = JSON.stringify(await items());
+    for (const rows of [[['A', ['nested']]], [['A', Number.POSITIVE_INFINITY]], [['A', undefined]], ['A'], 'A']) {
+      expect(await backend.hostCall('applyTeamPage', { table: 'items', rows, lastSeq: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    }
+    expect(JSON.stringify(await items())).toBe(before);
+  });
+
   it('holds the import rules for whoever signed in: a planner may not load forecasts by path either', async () => {
     const r = await backend.hostCall('importFile', { path: good, kind: 'forecasts', model: 'ets', origin: '2026-06-01', unknownItems: 'create' });
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/Pia is a planner/) } });
