@@ -6,7 +6,6 @@
 // and a release travel the same way (the released plan exports the same on both replicas); a
 // push killed with SIGKILL and sent again records each change once; fwb check and fwb check
 // --team are ok on every replica.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInProcess } from '../../electron/backend/host-entry';
 import { MEMBER_SCHEMA_VERSION } from '../../electron/team/admin';
 import { initTeam } from '../../electron/team/init';
-import { FWB, fwb } from './fwb';
+import { fwb } from './fwb';
 import type { TestServer } from './server';
 import { FOUR, call, refusal, teamFixture } from './team-fixture';
 
@@ -23,7 +22,7 @@ type Login = keyof typeof FOUR;
 
 describe('a manager’s policy, reason-code and release changes reach the team', () => {
   const team = teamFixture({ people: FOUR, passwordTag: '7730', tag: 'share', demo: { items: 40, seed: 5 }, joined: ['al', 'ana', 'ben', 'max'] });
-  const { passwordOf, dbOf, sync, onReplica, read, teamRows, teamCount, asMember } = team;
+  const { passwordOf, dbOf, sync, onReplica, read, teamRows, teamCount, asMember, syncKilledMidPush } = team;
   let server: TestServer;
   let admin: pg.Client;
   let dir: string;
@@ -171,16 +170,7 @@ describe('a manager’s policy, reason-code and release changes reach the team',
       for (let i = 0; i < changes; i++) await call(b, 'saveReasonCode', { code: 'weather', label: `Weather ${i}`, commentRequired: true, active: true });
     });
     const before = await teamCount("SELECT count(*) AS n FROM fwb.reason_codes WHERE changed_by = 'max'");
-    const child = spawn(process.execPath, [FWB, 'sync', '--db', dbOf('max'), '--json'], { env: { ...process.env, PGPASSFILE: '/nonexistent/pgpass', PGPASSWORD: passwordOf('max') }, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    let killedAt = 0;
-    for (let i = 0; i < 4000; i++) {
-      killedAt = (await teamCount("SELECT count(*) AS n FROM fwb.reason_codes WHERE changed_by = 'max'")) - before;
-      if (killedAt >= 3) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    const killedAt = await syncKilledMidPush('max', "SELECT count(*) AS n FROM fwb.reason_codes WHERE changed_by = 'max'", { tries: 4000 });
     expect(killedAt).toBeGreaterThan(0);
     expect(killedAt).toBeLessThan(changes);
 

@@ -5,13 +5,12 @@
 // its reason; a manager's approval on their replica reaches the planner's; a push killed
 // with SIGKILL, or whose answer is lost after the server committed, records each decision
 // once; every replica derives the same plan and passes fwb check.
-import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../electron/team/local-server';
 import { syncTeam, type SyncPort } from '../../electron/team/sync';
-import { FWB, expectNoLeak, fwb } from './fwb';
+import { expectNoLeak, fwb } from './fwb';
 import { adminClient, type TestServer } from './server';
 import { FOUR, call, teamFixture } from './team-fixture';
 
@@ -19,7 +18,7 @@ type Login = keyof typeof FOUR;
 
 describe('fwb sync', () => {
   const team = teamFixture({ people: FOUR, passwordTag: '5521', tag: 'sync', demo: { items: 60, seed: 11 }, joined: ['al', 'ana', 'ben', 'max'] });
-  const { passwordOf, dbOf, sync, onReplica, read, teamCount } = team;
+  const { passwordOf, dbOf, sync, onReplica, read, teamCount, syncKilledMidPush } = team;
   let server: TestServer;
   let admin: pg.Client;
   /** Open lines (no actual, lag of at least 2) of the newest run, as every replica holds them. */
@@ -164,16 +163,7 @@ describe('fwb sync', () => {
     await onReplica('ben', (b) => call(b, 'bulkAccept', { runId: open[0]!.run_id, lineIds: lines }));
     const before = await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE decided_by = 'ben'");
     // One decision per call, so the push is many calls; killed once some (not all) are on the server.
-    const child = spawn(process.execPath, [FWB, 'sync', '--db', dbOf('ben'), '--json'], { env: { ...process.env, PGPASSFILE: '/nonexistent/pgpass', PGPASSWORD: passwordOf('ben'), FWB_SYNC_BATCH: '1' }, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    let killedAt = 0;
-    for (let i = 0; i < 2000; i++) {
-      killedAt = (await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE decided_by = 'ben'")) - before;
-      if (killedAt >= 3) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    const killedAt = await syncKilledMidPush('ben', "SELECT count(*) AS n FROM fwb.decisions WHERE decided_by = 'ben'", { env: { FWB_SYNC_BATCH: '1' } });
     expect(killedAt).toBeGreaterThan(0);
     expect(killedAt).toBeLessThan(lines.length);
 

@@ -3,6 +3,7 @@
 // replica linked by `fwb team join`, as a team's members would do it; and the helpers the
 // tests act on and read replicas with. The fixture's methods close over its state, so a test
 // may take them apart at describe time and call them once `start` has run in beforeAll.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import { openInProcess, type Backend } from '../../electron/backend/host-entry';
-import { expectNoLeak, fwb } from './fwb';
+import { FWB, expectNoLeak, fwb } from './fwb';
 import { adminClient, startTestServer, type TestServer } from './server';
 
 export type TeamRole = 'analyst' | 'planner' | 'manager';
@@ -117,6 +118,25 @@ export function teamFixture<P extends People>(setup: TeamSetup<P>) {
     },
     async teamCount(sql: string, params: unknown[] = []) {
       return Number((await started(admin).query(sql, params)).rows[0].n);
+    },
+    /**
+     * fwb sync of a replica killed with SIGKILL once the server holds at least three more of
+     * what `countSql` counts (polled every 5 ms, at most `tries` times): how many it held then.
+     */
+    async syncKilledMidPush(login: L, countSql: string, { env = {}, tries = 2000 }: { env?: Record<string, string>; tries?: number } = {}): Promise<number> {
+      const count = async () => Number((await started(admin).query(countSql)).rows[0].n);
+      const before = await count();
+      const child = spawn(process.execPath, [FWB, 'sync', '--db', dbOf(login), '--json'], { env: { ...process.env, PGPASSFILE: '/nonexistent/pgpass', PGPASSWORD: passwordOf(login), ...env }, stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      let killedAt = 0;
+      for (let i = 0; i < tries; i++) {
+        killedAt = (await count()) - before;
+        if (killedAt >= 3) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      return killedAt;
     },
     /** A member's own connection, as psql would make it. */
     async asMember<T>(login: L, work: (c: pg.Client) => Promise<T>): Promise<T> {
