@@ -32,13 +32,7 @@ describe('a manager’s policy, reason-code and release changes reach the team',
   beforeAll(async () => {
     await team.start();
     ({ server, admin, dir } = team);
-    open = read(
-      'ana',
-      `SELECT l.line_id, l.quantity, l.run_id FROM forecast_lines l
-        WHERE l.run_id = (SELECT max(run_id) FROM forecast_runs) AND l.lag >= 2 AND l.quantity >= 50
-          AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period)
-        ORDER BY l.line_id`,
-    );
+    open = team.openLines('ana', 50);
     expect(open.length).toBeGreaterThan(6);
   }, 180_000);
   afterAll(async () => {

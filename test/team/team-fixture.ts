@@ -113,6 +113,22 @@ export function teamFixture<P extends People>(setup: TeamSetup<P>) {
         db.close();
       }
     },
+    /** Open lines of the newest run as a replica holds them: no actual, a lag of at least 2 (past any default freeze), a model quantity of at least `minQuantity`. */
+    openLines(login: L, minQuantity = 0): { line_id: number; quantity: number; run_id: number }[] {
+      const db = new Database(dbOf(login), { readonly: true, fileMustExist: true });
+      try {
+        return db
+          .prepare(
+            `SELECT l.line_id, l.quantity, l.run_id FROM forecast_lines l
+              WHERE l.run_id = (SELECT max(run_id) FROM forecast_runs) AND l.lag >= 2 AND l.quantity >= ?
+                AND NOT EXISTS (SELECT 1 FROM actuals a WHERE a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period)
+              ORDER BY l.line_id`,
+          )
+          .all(minQuantity) as { line_id: number; quantity: number; run_id: number }[];
+      } finally {
+        db.close();
+      }
+    },
     async teamRows(sql: string, params: unknown[] = []) {
       return (await started(admin).query(sql, params)).rows;
     },
