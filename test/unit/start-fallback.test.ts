@@ -130,7 +130,8 @@ describe('npm start', () => {
     writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${argvLog}"\n`);
     chmodSync(join(bin, 'xdg-open'), 0o755);
     const started = startApp({ ELECTRON_OVERRIDE_DIST_PATH: join(tmp, 'no-electron-here'), FWB_NO_OPEN: '0', DISPLAY: ':0', PATH: `${bin}:${process.env.PATH}` });
-    await waitFor(started, () => URL_LINE.test(started.stdout()) && existsSync(argvLog));
+    // The opener's shell creates the file before it writes the line: wait for the line.
+    await waitFor(started, () => URL_LINE.test(started.stdout()) && existsSync(argvLog) && readFileSync(argvLog, 'utf8').includes('\n'));
     const opened = readFileSync(argvLog, 'utf8').trim();
     expect(opened).toMatch(/^file:\/\/\S+\.html$/);
     expect(opened).not.toMatch(/token|code=/);
