@@ -42,8 +42,7 @@ describe('fwb sync interrupted', () => {
     expect(open.length).toBeGreaterThan(200);
   }, 180_000);
   afterAll(async () => {
-    restarted?.stop();
-    await team.stop();
+    await team.stop(() => restarted?.stop());
   });
 
   /** Stops the team's server the hard way (no shutdown checkpoint, connections cut), as a crash or a pulled plug would. */

@@ -31,8 +31,7 @@ describe('fwb sync', () => {
   }, 180_000);
   let restarted: LocalServer | undefined;
   afterAll(async () => {
-    restarted?.stop();
-    await team.stop();
+    await team.stop(() => restarted?.stop());
   });
 
   it('keeps both offline overrides of one line, the later arrival current, the line in conflict for both until one decides again', async () => {

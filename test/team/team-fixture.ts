@@ -84,8 +84,10 @@ export function teamFixture<P extends People>(setup: TeamSetup<P>) {
         expect(run.status, run.stderr).toBe(0);
       }
     },
-    async stop(): Promise<void> {
+    /** Ends the admin connection, then `beforeCleanup` (a server a test restarted is stopped there, after the connection, which would otherwise see it die), then removes the server and the folder. */
+    async stop(beforeCleanup?: () => void): Promise<void> {
       await admin?.end().catch(() => {});
+      beforeCleanup?.();
       server?.cleanup();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
