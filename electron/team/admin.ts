@@ -8,7 +8,7 @@ export const GROUP_ROLES = { analyst: 'fwb_analyst', planner: 'fwb_planner', man
 export type TeamRole = keyof typeof GROUP_ROLES;
 export const OWNER_ROLE = 'fwb_owner';
 /** The newest schema version this fwb writes. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export interface ServerFacts {
   versionNum: number;
@@ -95,8 +95,8 @@ export async function requireTeamSchema(client: TeamClient, ours: readonly strin
   if (version > SCHEMA_VERSION) throw new TeamError(`The team workbook in this database is of schema version ${version}, newer than this fwb knows (${SCHEMA_VERSION}): update fwb.`, 'rejected');
 }
 
-/** The schema version a member's join and sync need (version 6: managers' policy, reason-code and release changes, and their uuids in the pull). */
-export const MEMBER_SCHEMA_VERSION = 6;
+/** The schema version a member's join and sync need (version 7: managers' policy, reason-code and release changes, their uuids in the pull, and the automatic finals a release sends). */
+export const MEMBER_SCHEMA_VERSION = 7;
 
 /** Refuses a member's join or sync against a team database an older fwb made, in a sentence naming the administrator's one command. */
 export async function requireMemberSchema(client: TeamClient, what: string): Promise<void> {

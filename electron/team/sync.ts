@@ -122,6 +122,14 @@ function refusedByRole(err: unknown, what: string, login: string, role: string):
   return /^permission denied/.test(e.message) ? `Only ${what}; login "${login}" is a ${role} of this team, and the team's server refused it (${e.message}).` : e.message;
 }
 
+/** One decision's answer as the server's functions give it (bigints may come as strings). */
+interface ServerAnswer {
+  uuid: string;
+  status: TeamOutcome['status'];
+  reason: string | null;
+  seq: number | string | null;
+}
+
 const CHANGE_CALL: Record<UnsentChange['kind'], { sql: string; what: string }> = {
   policy: { sql: 'SELECT fwb.save_policy($1::uuid, $2::jsonb) AS out', what: 'managers may change a policy' },
   reason_code: { sql: 'SELECT fwb.save_reason_code($1::uuid, $2::jsonb) AS out', what: 'managers may change reason codes' },
@@ -134,14 +142,25 @@ async function pushChanges(client: TeamClient, replica: SyncPort, changes: Unsen
   for (const c of changes) {
     const call = CHANGE_CALL[c.kind];
     let outcome: TeamChangeOutcome;
+    let finals: TeamOutcome[] | undefined;
     try {
-      const { rows } = await client.query<{ out: { uuid: string; status: TeamChangeOutcome['status']; reason: string | null; seq: number | string | null; version?: number } }>(call.sql, [c.uuid, JSON.stringify(c.payload)]);
+      const { rows } = await client.query<{ out: { uuid: string; status: TeamChangeOutcome['status']; reason: string | null; seq: number | string | null; version?: number; decisions?: ServerAnswer[] } }>(call.sql, [
+        c.uuid,
+        JSON.stringify(c.payload),
+      ]);
       const o = rows[0]!.out;
       outcome = { kind: c.kind, uuid: c.uuid, status: o.status, reason: o.reason, seq: o.seq === null ? null : Number(o.seq), ...(o.version !== undefined ? { version: Number(o.version) } : {}) };
+      finals = o.decisions?.map((d) => ({ kind: 'decision', uuid: d.uuid, status: d.status, reason: d.reason, seq: d.seq === null ? null : Number(d.seq) }));
     } catch (err) {
       const why = refusedByRole(err, call.what, login, role);
       if (why === null) throw err;
       outcome = { kind: c.kind, uuid: c.uuid, status: 'refused', reason: why, seq: null };
+    }
+    // A release's automatic finals: the team's answer to each, or, the release refused, its reason for all of them.
+    if (c.kind === 'release') {
+      const sent = (c.payload.auto_final ?? []) as [number, string, string][];
+      const answers = finals ?? (outcome.status === 'refused' ? sent.map(([, uuid]): TeamOutcome => ({ kind: 'decision', uuid, status: 'refused', reason: outcome.reason, seq: null })) : []);
+      if (answers.length > 0) await replica.recordOutcomes(answers);
     }
     refused.push(...(await replica.recordChangeOutcomes([outcome])).refused);
   }

@@ -74,7 +74,7 @@ const BASED_ON_SEQ = '(SELECT max(b.team_seq) FROM decisions b WHERE b.line_id =
 
 /** Appends one decision and its audit entry. The caller refreshes line_state. */
 export function appendDecision(db: Db, d: NewDecision): DecisionRecord {
-  const uuid = d.action === 'auto_final' ? null : teamUuid(db);
+  const uuid = teamUuid(db);
   const info = db
     .prepare(
       `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, based_on_seq, asked_quantity, policy_version)
@@ -107,7 +107,8 @@ export function appendApproval(db: Db, a: { decisionId: number; verdict: 'approv
 export function appendModelFinals(db: Db, lines: readonly { lineId: number; modelQuantity: number }[], by: { action: 'accept' | 'auto_final'; decidedBy: string; decidedAt: string }): number {
   if (lines.length === 0) return 0;
   const audit = bulkAuditAppender(db);
-  const linked = by.action === 'accept' && teamUuid(db) !== null;
+  // In a team's replica both travel: accepts as decisions, the release's automatic finals with their release.
+  const linked = teamUuid(db) !== null;
   const insert = db.prepare(
     `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, sync_uuid, based_on_seq)
      VALUES (?, ?, ?, ?, 'model', NULL, NULL, ?, ?, 'final', ?, CASE WHEN ? IS NULL THEN NULL ELSE ${BASED_ON_SEQ} END)`,

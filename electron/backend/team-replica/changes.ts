@@ -72,7 +72,15 @@ export function keepReleaseChange(db: Db, releaseId: number, by: string, at: str
     .prepare('SELECT rl.line_id, rl.final_quantity, rl.source, d.sync_uuid FROM release_lines rl LEFT JOIN decisions d ON d.decision_id = rl.decision_id WHERE rl.release_id = ? ORDER BY rl.line_id')
     .raw()
     .all(releaseId) as [number, number, string, string | null][];
-  const payload = { run_id: r.run_id, kind: r.kind, restores_version: r.restores_version, note: r.note, lines };
+  // The lines this replica finalised at release because the model decides there, not sent yet: the team judges them on arrival.
+  const autoFinal = db
+    .prepare(
+      `SELECT d.line_id, d.sync_uuid, d.decided_at FROM release_lines rl JOIN decisions d ON d.decision_id = rl.decision_id
+        WHERE rl.release_id = ? AND d.action = 'auto_final' AND d.sync_uuid IS NOT NULL AND d.team_seq IS NULL ORDER BY d.decision_id`,
+    )
+    .raw()
+    .all(releaseId) as [number, string, string][];
+  const payload = { run_id: r.run_id, kind: r.kind, restores_version: r.restores_version, note: r.note, lines, auto_final: autoFinal };
   keep(db, { kind: 'release', localId: String(releaseId), what: `${r.kind === 'rollback' ? 'rollback' : 'release'} of run ${r.run_id}`, payload, before: null, by, at });
 }
 
@@ -125,7 +133,7 @@ function renumberRelease(db: Db, releaseId: number, version: number, at: string)
 }
 
 /** A release as its audit entry records it (releases.ts writes the same keys). */
-function releaseRecord(db: Db, releaseId: number): Record<string, unknown> {
+export function releaseRecord(db: Db, releaseId: number): Record<string, unknown> {
   const r = db
     .prepare('SELECT r.*, (SELECT count(*) FROM release_lines l WHERE l.release_id = r.release_id) AS lines FROM releases r WHERE release_id = ?')
     .get(releaseId) as { release_id: number; run_id: number; version: number; kind: string; restores_version: number | null; note: string | null; released_by: string | null; released_at: string; lines: number };

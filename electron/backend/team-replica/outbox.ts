@@ -12,7 +12,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { refreshLineState } from '../decisions/projection';
 import { WorkbenchError } from '../errors';
-import { changeLedger, unsentChanges } from './changes';
+import { changeLedger, releaseRecord, unsentChanges } from './changes';
 
 export function outbox(db: ReadableDb): Outbox {
   const decisions = db
@@ -20,7 +20,7 @@ export function outbox(db: ReadableDb): Outbox {
       `SELECT d.sync_uuid AS uuid, d.line_id, d.action, CASE WHEN d.action = 'override' THEN d.quantity END AS quantity, d.source, d.reason_code, d.comment,
               d.decided_at AS decided_at_client, d.based_on_seq, u.sync_uuid AS undoes
          FROM decisions d LEFT JOIN decisions u ON u.decision_id = d.undoes_decision_id
-        WHERE d.sync_uuid IS NOT NULL AND d.team_seq IS NULL
+        WHERE d.sync_uuid IS NOT NULL AND d.team_seq IS NULL AND d.action <> 'auto_final'
         ORDER BY d.decision_id`,
     )
     .all() as UnsentDecision[];
@@ -114,9 +114,24 @@ export function withdraw(db: Db, kind: TeamOutcome['kind'], row: LocalRow, uuid:
   if (kind === 'decision') {
     const undos = db.prepare("SELECT decision_id AS id, line_id, status, '{}' AS request, sync_uuid FROM decisions WHERE undoes_decision_id = ? AND team_seq IS NULL").all(row.id) as (LocalRow & { sync_uuid: string })[];
     for (const u of undos) withdraw(db, 'decision', u, u.sync_uuid, why, at, reason);
+    unnameInReleases(db, row.id, at);
     db.prepare('DELETE FROM decisions WHERE decision_id = ?').run(row.id);
   } else db.prepare('DELETE FROM approvals WHERE approval_id = ?').run(row.id);
   return [row.line_id];
+}
+
+/**
+ * A release of this replica's that names a decision the team refused (an automatic final of a
+ * line someone else decided first) holds the line as released but names no decision, as the
+ * team's copy of the release does; audited with the lines' new sha256, so fwb check holds.
+ */
+function unnameInReleases(db: Db, decisionId: number, at: string): void {
+  const releases = db.prepare('SELECT DISTINCT release_id FROM release_lines WHERE decision_id = ?').pluck().all(decisionId) as number[];
+  if (releases.length === 0) return;
+  db.prepare('UPDATE release_lines SET decision_id = NULL WHERE decision_id = ?').run(decisionId);
+  for (const releaseId of releases) {
+    appendAudit(db, { at, actor: null, action: 'release.restated', entity: 'release', entityId: String(releaseId), payload: { ...releaseRecord(db, releaseId), unnamedDecision: decisionId } });
+  }
 }
 
 /** Keeps a refusal for its author (once per uuid). */

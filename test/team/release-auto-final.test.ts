@@ -1,0 +1,196 @@
+// What a release decides reaches the team (issue 15): a manager's release finalises the lines
+// nobody touched where the model's role is 'decide' (action auto_final); those decisions travel
+// with the release, are judged by the server at arrival (a line someone else decided first is
+// not auto-finalised: that decision stays current and the release names none for the line), and
+// every replica then shows the same final plan and the same released plan. Real PostgreSQL,
+// real replicas made by fwb team join from the demo workbook.
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FWB, fwb } from './fwb';
+import { adminClient } from './server';
+import { FOUR, call, teamFixture } from './team-fixture';
+
+type Login = keyof typeof FOUR;
+const LOGINS = ['al', 'ana', 'ben', 'max'] as const;
+
+describe('a release’s automatic finals reach the team', () => {
+  const team = teamFixture({ people: FOUR, passwordTag: '8841', tag: 'autofinal', demo: { items: 30, seed: 11 }, joined: ['al', 'ana', 'ben', 'max'] });
+  const { passwordOf, dbOf, sync, onReplica, read, teamRows, teamCount, asMember } = team;
+  let open: { line_id: number; quantity: number; run_id: number }[];
+  const decidePolicy = { segmentType: 'all', segmentValue: '*', modelRole: 'decide', approvalPct: 25, approvalUnits: 1000, freezeLags: 0, commentPct: 20, driftThresholdPts: 5 };
+
+  beforeAll(async () => {
+    await team.start();
+    open = team.openLines('ana', 50);
+    expect(open.length).toBeGreaterThan(4);
+  }, 180_000);
+  afterAll(async () => {
+    await team.stop();
+  });
+
+  /** A run's plan as a replica derives it, each line's decision named by its team uuid (local ids differ between replicas). */
+  const finalPlan = (login: Login, runId: number) =>
+    read(
+      login,
+      `SELECT ls.line_id, ls.final_quantity, ls.source, ls.status, ls.decided_by, d.action, d.sync_uuid
+         FROM line_state ls JOIN forecast_lines fl USING (line_id) LEFT JOIN decisions d ON d.decision_id = ls.decision_id
+        WHERE fl.run_id = ? ORDER BY ls.line_id`,
+      runId,
+    );
+  /** A release's lines, decisions by uuid, and a sha256 over them in the release fingerprint's form with the uuid for the local id. */
+  const releasedPlan = (login: Login, runId: number, version: number) => {
+    const lines = read<{ line_id: number; final_quantity: number; source: string; uuid: string | null }>(
+      login,
+      `SELECT rl.line_id, rl.final_quantity, rl.source, d.sync_uuid AS uuid FROM release_lines rl JOIN releases r USING (release_id) LEFT JOIN decisions d ON d.decision_id = rl.decision_id
+        WHERE r.run_id = ? AND r.version = ? ORDER BY rl.line_id`,
+      runId,
+      version,
+    );
+    const sha256 = createHash('sha256').update(lines.map((l) => `${l.line_id}\t${l.final_quantity}\t${l.source}\t${l.uuid ?? ''}\n`).join('')).digest('hex');
+    return { lines, sha256 };
+  };
+  const exportedPlan = (login: Login, runId: number, version: number) => {
+    const out = join(team.dir, `${login}-${runId}-${version}.csv`);
+    const run = fwb(['export', '--db', dbOf(login), '--what', 'plan', '--run', String(runId), '--version', String(version), '--format', 'csv', '--out', out, '--force']);
+    expect(run.status, run.stderr).toBe(0);
+    // The last column is the replica's own audit chain head: all else is the team's released plan. decided_at (the one time stamp) is when
+    // the decision was made on the author's replica and when it reached the team on the others, as for every decision: left out.
+    return readFileSync(out, 'utf8').trimEnd().split('\n').map((row) => row.replace(/,[^,]*$/, '').replace(/,\d{4}-\d\d-\d\dT[\d:.]+Z,/, ',,'));
+  };
+  const checks = (login: Login) => {
+    const check = fwb(['check', '--db', dbOf(login)]);
+    expect(check.status, `${login}: ${check.stdout}${check.stderr}`).toBe(0);
+    const teamCheck = fwb(['check', '--db', dbOf(login), '--team'], { password: passwordOf(login) });
+    expect(teamCheck.status, `${login}: ${teamCheck.stdout}${teamCheck.stderr}`).toBe(0);
+  };
+
+  it('sends the automatic finals with the release; a line a planner decided first keeps her decision; every replica shows the same plan and release', async () => {
+    const runId = open[0]!.run_id;
+    const taken = open[1]!;
+    // Ana overrides a line and her decision reaches the team before the manager's release does.
+    await onReplica('ana', (b) => call(b, 'decideLine', { lineId: taken.line_id, action: 'override', percent: 10, reasonCode: 'promotion' }));
+    expect(sync('ana').refused).toEqual([]);
+
+    // Max has not pulled it: the model decides everywhere now, and his release finalises every line, Ana's too.
+    await onReplica('max', (b) => call(b, 'savePolicy', decidePolicy));
+    const released = await onReplica('max', (b) => call<{ version: number; lines: number; review: { autoFinalised: number } }>(b, 'releaseRun', { runId, note: 'model decides' }));
+    expect(released.review.autoFinalised).toBe(released.lines);
+    const local = read<{ n: number; minted: number }>('max', "SELECT count(*) AS n, count(sync_uuid) AS minted FROM decisions d JOIN forecast_lines fl USING (line_id) WHERE fl.run_id = ? AND d.action = 'auto_final'", runId)[0]!;
+    expect(local).toEqual({ n: released.lines, minted: released.lines });
+
+    const sent = sync('max', 3);
+    expect(sent.changes.pushed).toEqual({ policies: 1, reasonCodes: 0, releases: 1 });
+    expect(sent.changes.refused).toEqual([]);
+    expect(sent.unsent.decisions).toBe(0);
+    expect(sent.refused).toEqual([
+      expect.objectContaining({ kind: 'decision', lineId: taken.line_id, reason: expect.stringContaining(`ana decided line ${taken.line_id} before this release reached the team`) }),
+    ]);
+
+    // The server recorded every other line's automatic final as Max's, judged at arrival, audited in one batch entry; none on Ana's line.
+    expect(await teamCount("SELECT count(*) AS n FROM fwb.decisions d JOIN fwb.forecast_lines fl USING (line_id) WHERE fl.run_id = $1 AND d.action = 'auto_final' AND d.decided_by = 'max' AND d.model_role = 'decide'", [runId])).toBe(released.lines - 1);
+    expect(await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE line_id = $1 AND action = 'auto_final'", [taken.line_id])).toBe(0);
+    expect(await teamCount("SELECT count(*) AS n FROM fwb.audit_log WHERE action = 'decision.batch' AND actor = 'max' AND (payload->>'count')::int = $1", [released.lines - 1])).toBe(1);
+    expect(await teamRows('SELECT rl.final_quantity, rl.source, rl.decision_id FROM fwb.release_lines rl JOIN fwb.releases r USING (release_id) WHERE r.run_id = $1 AND rl.line_id = $2', [runId, taken.line_id])).toEqual([
+      { final_quantity: taken.quantity, source: 'model', decision_id: null },
+    ]);
+    expect(await teamCount('SELECT count(*) AS n FROM fwb.release_lines rl JOIN fwb.releases r USING (release_id) WHERE r.run_id = $1 AND rl.decision_id IS NULL', [runId])).toBe(1);
+
+    // Max's replica equals the team: his automatic final of Ana's line withdrawn, her override current, the release naming no decision there.
+    expect(read('max', "SELECT decided_by, status FROM line_state WHERE line_id = ?", taken.line_id)).toEqual([{ decided_by: 'ana', status: 'final' }]);
+    expect(read('max', 'SELECT reason FROM team_refusals WHERE line_id = ?', taken.line_id)).toEqual([{ reason: expect.stringContaining('Release the run again to include it') }]);
+
+    for (const login of ['al', 'ana', 'ben'] as const) sync(login);
+    const plan = finalPlan('max', runId);
+    expect(plan.length).toBe(released.lines);
+    const release = releasedPlan('max', runId, 1);
+    expect(release.lines.filter((l) => l.uuid === null).map((l) => l.line_id)).toEqual([taken.line_id]);
+    const exported = exportedPlan('max', runId, 1);
+    for (const login of ['al', 'ana', 'ben'] as const) {
+      expect(finalPlan(login, runId)).toEqual(plan);
+      expect(releasedPlan(login, runId, 1)).toEqual(release);
+    }
+    // The export's model-role column is each replica's policies': the analyst's (the first publisher's) keeps the demo's own category policies, which the team never got.
+    for (const login of ['ana', 'ben'] as const) expect(exportedPlan(login, runId, 1)).toEqual(exported);
+    for (const login of LOGINS) checks(login);
+  });
+
+  it('records each automatic final once when the sync is killed with SIGKILL while the release waits on the server, and sent again', async () => {
+    const runId = read<{ run_id: number }>('max', 'SELECT max(run_id) - 1 AS run_id FROM forecast_runs')[0]!.run_id;
+    const released = await onReplica('max', (b) => call<{ lines: number; review: { autoFinalised: number } }>(b, 'releaseRun', { runId }));
+    expect(released.review.autoFinalised).toBeGreaterThan(3);
+    const autoFinals = "SELECT count(*) AS n FROM fwb.decisions d JOIN fwb.forecast_lines fl USING (line_id) WHERE fl.run_id = $1 AND d.action = 'auto_final'";
+
+    // The administrator holds the journal's lock: the release waits on it, and the sync is killed meanwhile.
+    const holder = await adminClient(team.server);
+    await holder.query('BEGIN');
+    await holder.query("SELECT pg_advisory_xact_lock(hashtext('fwb journal'))");
+    const child = spawn(process.execPath, [FWB, 'sync', '--db', dbOf('max'), '--json'], { env: { ...process.env, PGPASSFILE: '/nonexistent/pgpass', PGPASSWORD: passwordOf('max') }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const maxBackends = (extra: string) => teamCount(`SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'max' ${extra}`);
+    let waiting = 0;
+    try {
+      for (let i = 0; i < 1000 && waiting === 0; i++) {
+        waiting = await maxBackends("AND query LIKE '%fwb.release_run%' AND wait_event_type = 'Lock'");
+        if (waiting === 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(waiting).toBe(1);
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      // Never left holding the lock (or a sync running) when an assertion above fails: later tests would wait on it.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await holder.query('COMMIT').catch(() => {});
+      await holder.end();
+    }
+    // The server's call runs on once the lock is free; it ends with the client gone (PostgreSQL cannot answer, so it rolls back).
+    for (let i = 0; i < 500 && (await maxBackends('')) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await maxBackends('')).toBe(0);
+    // All of the release or none of it: never some of its automatic finals.
+    const held = await teamCount(autoFinals, [runId]);
+    expect([0, released.lines]).toContain(held);
+    expect(read('max', "SELECT count(*) AS n FROM decisions d JOIN forecast_lines fl USING (line_id) WHERE fl.run_id = ? AND d.action = 'auto_final' AND d.team_seq IS NULL", runId)).toEqual([{ n: released.lines }]);
+
+    const again = sync('max');
+    expect(again.refused).toEqual([]);
+    expect(again.changes.unsent).toBe(0);
+    expect(again.unsent.decisions).toBe(0);
+    expect(await teamCount(autoFinals, [runId])).toBe(released.lines);
+    expect(await teamCount('SELECT count(*) AS n FROM fwb.releases WHERE run_id = $1', [runId])).toBe(1);
+    expect(read('max', "SELECT count(*) AS n FROM decisions d JOIN forecast_lines fl USING (line_id) WHERE fl.run_id = ? AND d.action = 'auto_final' AND d.team_seq IS NOT NULL", runId)).toEqual([{ n: released.lines }]);
+
+    // The same release sent again (an answer lost after the server committed): the stored answers, nothing appended.
+    const change = read<{ uuid: string; payload: string }>('max', "SELECT uuid, payload FROM team_changes WHERE kind = 'release' ORDER BY change_id DESC LIMIT 1")[0]!;
+    const seqs = await teamRows('SELECT d.uuid, d.seq FROM fwb.decisions d JOIN fwb.forecast_lines fl USING (line_id) WHERE fl.run_id = $1 ORDER BY d.uuid', [runId]);
+    const replay = await asMember('max', async (c) => (await c.query('SELECT fwb.release_run($1::uuid, $2::jsonb) AS out', [change.uuid, change.payload])).rows[0].out);
+    expect(replay).toMatchObject({ status: 'released', version: 1 });
+    expect(replay.decisions.map((d: { uuid: string; status: string; seq: string | number }) => ({ uuid: d.uuid, seq: String(d.seq), status: d.status })).sort((a: { uuid: string }, b: { uuid: string }) => a.uuid.localeCompare(b.uuid))).toEqual(
+      seqs.map((d) => ({ uuid: d.uuid, seq: String(d.seq), status: 'final' })),
+    );
+    expect(await teamCount(autoFinals, [runId])).toBe(released.lines);
+    expect(await teamCount('SELECT count(*) AS n FROM fwb.releases WHERE run_id = $1', [runId])).toBe(1);
+
+    sync('ben');
+    expect(finalPlan('ben', runId)).toEqual(finalPlan('max', runId));
+    expect(releasedPlan('ben', runId, 1)).toEqual(releasedPlan('max', runId, 1));
+    checks('max');
+    checks('ben');
+  });
+
+  it('lets no planner create an automatic final through raw SQL under her own login', async () => {
+    const line = open[3]!;
+    await asMember('ana', async (c) => {
+      const uuid = randomUUID();
+      const { rows } = await c.query('SELECT fwb.submit_decisions($1::jsonb) AS out', [JSON.stringify([{ uuid, line_id: line.line_id, action: 'auto_final', source: 'model', decided_at_client: new Date().toISOString() }])]);
+      expect(rows[0].out).toEqual([expect.objectContaining({ uuid, status: 'refused' })]);
+      await expect(c.query('SELECT fwb.release_run(gen_random_uuid(), $1::jsonb)', [JSON.stringify({ run_id: line.run_id, lines: [[line.line_id, line.quantity, 'model', uuid]], auto_final: [[line.line_id, uuid, null]] })])).rejects.toThrow(
+        'Only managers may release a plan; Ana Lima (login "ana") is a planner.',
+      );
+      await expect(c.query("SELECT fwb.record_auto_finals('ana', $1, gen_random_uuid(), $2::jsonb)", [line.run_id, JSON.stringify([[line.line_id, uuid, null]])])).rejects.toThrow(/permission denied/);
+      await expect(c.query("INSERT INTO fwb.decisions (uuid, line_id, action, quantity, source, decided_by, status) VALUES ($1, $2, 'auto_final', 1, 'model', 'ana', 'final')", [uuid, line.line_id])).rejects.toThrow(/permission denied/);
+    });
+    expect(await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE action = 'auto_final' AND decided_by <> 'max'")).toBe(0);
+  });
+});
