@@ -193,4 +193,39 @@ describe('a release’s automatic finals reach the team', () => {
     });
     expect(await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE action = 'auto_final' AND decided_by <> 'max'")).toBe(0);
   });
+  it('takes a brand-new policy segment and reason code the team refused out of the replica, audited, and lists them with the reason', async () => {
+    const role = (r: 'planner' | 'manager') => {
+      const run = fwb(['team', 'add-user', '--url', team.server.url, '--user', 'max', '--name', 'Max Berg', '--role', r], { password: team.server.password });
+      expect(run.status, run.stderr).toBe(0);
+    };
+    const category = read<{ category: string }>('max', 'SELECT category FROM items WHERE category IS NOT NULL ORDER BY item_key LIMIT 1')[0]!.category;
+    expect(read('max', "SELECT 1 FROM policies WHERE segment_type = 'category' AND segment_value = ?", category)).toEqual([]);
+    // Max is a planner on the team now; his replica has not heard yet and still lets him edit.
+    role('planner');
+    try {
+      await onReplica('max', async (b) => {
+        await call(b, 'savePolicy', { segmentType: 'category', segmentValue: category, modelRole: 'assist', approvalPct: 10, approvalUnits: 100, freezeLags: 0, commentPct: 20, driftThresholdPts: 5 });
+        await call(b, 'saveReasonCode', { code: 'heatwave', label: 'Heatwave', commentRequired: false, active: true });
+      });
+      const synced = sync('max', 3);
+      expect(synced.changes.refused).toEqual([
+        expect.objectContaining({ kind: 'policy', what: `policy for category ${category}`, reason: expect.stringContaining('Only managers may change a policy') }),
+        expect.objectContaining({ kind: 'reason_code', what: 'reason code heatwave', reason: expect.stringContaining('Only managers may change reason codes') }),
+      ]);
+      expect(await teamCount("SELECT count(*) AS n FROM fwb.policies WHERE segment_type = 'category'")).toBe(0);
+      expect(await teamCount("SELECT count(*) AS n FROM fwb.reason_codes WHERE code = 'heatwave'")).toBe(0);
+      // The replica equals the team: neither is there, each removal audited, both listed as refused.
+      expect(read('max', "SELECT 1 FROM policies WHERE segment_type = 'category' AND segment_value = ?", category)).toEqual([]);
+      expect(read('max', "SELECT 1 FROM reason_codes WHERE code = 'heatwave'")).toEqual([]);
+      expect(read('max', "SELECT action FROM audit_log WHERE action IN ('policy.removed', 'reason_code.removed') ORDER BY audit_id")).toEqual([{ action: 'policy.removed' }, { action: 'reason_code.removed' }]);
+      expect(read('max', "SELECT kind, status FROM team_changes WHERE status = 'refused' ORDER BY change_id")).toEqual([
+        { kind: 'policy', status: 'refused' },
+        { kind: 'reason_code', status: 'refused' },
+      ]);
+    } finally {
+      role('manager');
+    }
+    sync('max');
+    checks('max');
+  });
 });

@@ -95,6 +95,11 @@ export function readGovernedRecords(db: ReadableDb): GovernedRecords {
       r.batches.delete(e.entity_id);
       continue;
     }
+    // A new policy segment or reason code the team refused left the replica (team-replica/changes.ts): its record ends there.
+    if ((e.entity === 'policy' || e.entity === 'reason_code') && e.action === `${e.entity}.removed`) {
+      (e.entity === 'policy' ? r.policies : r.reasonCodes).delete(e.entity_id);
+      continue;
+    }
     if (!RECORDS_ROW[e.entity]!(e.action, payload)) continue;
     switch (e.entity) {
       case 'user':

@@ -101,12 +101,16 @@ interface ChangeRow {
   local_id: string;
   what: string;
   before: string | null;
+  payload: string;
   status: string;
 }
 
 /** Puts a refused policy or reason code back as it was before the change (audited, so fwb check holds), so the replica enforces what the team does. */
 function putBack(db: Db, c: ChangeRow, at: string): void {
-  if (c.before === null) return; // a new segment or code the team refused stays here, listed with its reason
+  if (c.before === null) {
+    removeRefusedNew(db, c, at);
+    return;
+  }
   if (c.kind === 'policy') {
     const b = JSON.parse(c.before) as PolicyRow;
     db.prepare(
@@ -122,6 +126,41 @@ function putBack(db: Db, c: ChangeRow, at: string): void {
     const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(b.code) as ReasonCodeRow;
     appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: row.code, payload: { ...reasonCodeRecord(row), updatedBy: null, updatedAt: at, from: 'team' } });
   }
+}
+
+/**
+ * A brand-new policy segment or reason code the team refused has no earlier version to put back:
+ * it leaves the replica (audited as removed, which fwb check reads as the row's end), so the
+ * replica enforces what the team does. A code that decisions here already name cannot leave
+ * (they keep their reason): it is retired instead, and those decisions, which the team refuses
+ * for the same reason, leave with their own refusals.
+ */
+function removeRefusedNew(db: Db, c: ChangeRow, at: string): void {
+  if (c.kind === 'policy') {
+    const p = JSON.parse(c.payload) as { segment_type: string; segment_value: string };
+    const row = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(p.segment_type, p.segment_value) as PolicyRow | undefined;
+    // The 'all' policy is never new (every workbook has one), and a later version of the segment the team took stays.
+    if (!row || row.segment_type === 'all' || isSentLater(db, c, 'policy', row.policy_id)) return;
+    db.prepare('DELETE FROM policies WHERE policy_id = ?').run(row.policy_id);
+    appendAudit(db, { at, actor: null, action: 'policy.removed', entity: 'policy', entityId: String(row.policy_id), payload: { ...policyAuditPayload(row), removedBecause: 'refused by the team' } });
+  } else if (c.kind === 'reason_code') {
+    const code = c.local_id;
+    const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(code) as ReasonCodeRow | undefined;
+    if (!row || isSentLater(db, c, 'reason_code', code)) return;
+    if (db.prepare('SELECT 1 FROM decisions WHERE reason_code = ? LIMIT 1').get(code)) {
+      db.prepare('UPDATE reason_codes SET active = 0 WHERE code = ?').run(code);
+      const retired = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(code) as ReasonCodeRow;
+      appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: code, payload: { ...reasonCodeRecord(retired), updatedBy: null, updatedAt: at, from: 'team' } });
+      return;
+    }
+    db.prepare('DELETE FROM reason_codes WHERE code = ?').run(code);
+    appendAudit(db, { at, actor: null, action: 'reason_code.removed', entity: 'reason_code', entityId: code, payload: { ...reasonCodeRecord(row), removedBecause: 'refused by the team' } });
+  }
+}
+
+/** A later change of the same row this replica made and the team took (or may still take): the row is no longer only the refused one's. */
+function isSentLater(db: Db, c: ChangeRow, kind: TeamChangeKind, localId: string | number): boolean {
+  return db.prepare("SELECT 1 FROM team_changes WHERE kind = ? AND local_id = ? AND change_id > ? AND status <> 'refused'").get(kind, String(localId), c.change_id) !== undefined;
 }
 
 /** Moves a local release to another version of its run, audited (fwb check compares the row with its latest entry). */
