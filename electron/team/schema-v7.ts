@@ -13,6 +13,16 @@
 //                                 released without a decision does. Idempotent by each uuid; one
 //                                 'decision.batch' audit entry for those recorded (fwb check --team
 //                                 reads a decision against its batch's entry).
+//   fwb.step_down_policy(uuid, jsonb)  the drift guard's step-down, sent by whichever member's replica
+//                                 found the drift. Safety only: it can only lower the model's role, so
+//                                 any member may send it, and the server takes it only as a step down
+//                                 of the segment's current version, the one the replica judged
+//                                 (`based_on`: that version's updated_at, or null when the segment had
+//                                 no policy of its own and the guard made one from 'all'). A newer
+//                                 version in between (a manager's edit or restore) refuses it: the
+//                                 manager decided after it. Already stepped down: nothing new. Taken:
+//                                 a new version of the segment, stepped down at the server's time,
+//                                 audited 'policy.step_down' with the evidence the replica measured.
 // fwb.record_auto_finals is internal: no app role may execute it, so raw SQL under any login
 // reaches it only through release_run, which is for managers.
 // Never edit after it ships: version 8 goes into a file of its own.
@@ -141,5 +151,59 @@ BEGIN
   RETURN fwb.change_outcome(release_uuid, 'released', r.seq, NULL, jsonb_build_object('version', r.version, 'decisions', finals));
 END $$;
 
+-- step: {segment_type, segment_value, based_on, evidence: {metric, baseline, current, thresholdPts}}
+CREATE FUNCTION fwb.step_down_policy(change_uuid uuid, step jsonb) RETURNS jsonb ${definer} AS $$
+DECLARE
+  who text;
+  p fwb.policies;
+  base fwb.policies;
+  seg_type text := step->>'segment_type';
+  seg_value text := CASE WHEN step->>'segment_type' = 'all' THEN '*' ELSE step->>'segment_value' END;
+  based_on text := step->>'based_on';
+  evidence jsonb := coalesce(step->'evidence', '{}');
+BEGIN
+  who := fwb.require_member(ARRAY['analyst', 'planner', 'manager'], 'step a segment''s model role down');
+  PERFORM fwb.lock_journal();
+  SELECT * INTO p FROM fwb.policies WHERE uuid = change_uuid;
+  IF FOUND THEN
+    IF p.updated_by IS DISTINCT FROM who THEN RETURN fwb.foreign_uuid(change_uuid); END IF;
+    RETURN fwb.change_outcome(change_uuid, 'saved', p.seq, NULL);
+  END IF;
+  IF seg_type IS NULL OR seg_type NOT IN ('all', 'category', 'abc_class') OR seg_value IS NULL THEN
+    RETURN fwb.change_outcome(change_uuid, 'refused', NULL, 'A step-down names a segment: all items, a category or an ABC class.');
+  END IF;
+  IF jsonb_typeof(evidence->'current') IS DISTINCT FROM 'number' OR jsonb_typeof(evidence->'baseline') IS DISTINCT FROM 'number' THEN
+    RETURN fwb.change_outcome(change_uuid, 'refused', NULL, 'A step-down names its evidence: the segment''s recent and baseline error.');
+  END IF;
+  SELECT * INTO p FROM fwb.policies WHERE segment_type = seg_type AND segment_value = seg_value ORDER BY seq DESC LIMIT 1;
+  IF FOUND AND p.stepped_down_at IS NOT NULL THEN
+    -- Stepped down already (another replica's guard came first): the team holds what this one asks.
+    RETURN fwb.change_outcome(change_uuid, 'saved', p.seq, NULL, jsonb_build_object('already', true));
+  END IF;
+  IF (FOUND AND (based_on IS NULL OR to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') <> based_on))
+     OR (NOT FOUND AND based_on IS NOT NULL) THEN
+    RETURN fwb.change_outcome(change_uuid, 'refused', NULL,
+      format('The policy for %s changed on the team after this replica''s drift guard judged it (%s): the step-down was not recorded. Sync, and the guard judges the policy now in force.',
+             CASE WHEN seg_type = 'all' THEN 'all items' ELSE replace(seg_type, '_', ' ') || ' ' || seg_value END,
+             CASE WHEN FOUND THEN format('version of %s by %s', to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), coalesce(p.updated_by, 'the team')) ELSE 'it has no policy of its own' END));
+  END IF;
+  IF NOT FOUND THEN
+    -- A segment without a policy of its own takes the rules of 'all', as the replica's guard did, stepped down for that segment only.
+    SELECT * INTO base FROM fwb.policies WHERE segment_type = 'all' ORDER BY seq DESC LIMIT 1;
+  ELSE
+    base := p;
+  END IF;
+  IF base.model_role = 'assist' THEN
+    RETURN fwb.change_outcome(change_uuid, 'saved', coalesce(p.seq, base.seq), NULL, jsonb_build_object('already', true));
+  END IF;
+  INSERT INTO fwb.policies (uuid, segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, stepped_down_at, updated_by, updated_at)
+  VALUES (change_uuid, seg_type, seg_value, base.model_role, base.approval_pct, base.approval_units, base.freeze_lags, base.comment_pct, base.drift_threshold_pts, clock_timestamp(), who, clock_timestamp())
+  RETURNING * INTO p;
+  PERFORM fwb.append_audit(who, 'policy.step_down', 'policy', p.policy_id::text, (to_jsonb(p) - 'seq') || jsonb_build_object('evidence', evidence));
+  RETURN fwb.change_outcome(change_uuid, 'saved', p.seq, NULL);
+END $$;
+
 REVOKE ALL ON FUNCTION fwb.record_auto_finals(text, bigint, uuid, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION fwb.step_down_policy(uuid, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION fwb.step_down_policy(uuid, jsonb) TO fwb_analyst, fwb_planner, fwb_manager;
 `;

@@ -136,11 +136,14 @@ const CHANGE_CALL: Record<UnsentChange['kind'], { sql: string; what: string }> =
   release: { sql: 'SELECT fwb.release_run($1::uuid, $2::jsonb) AS out', what: 'managers may release a plan' },
 };
 
-/** Sends managers' changes one by one, in the order they were made; each answer recorded before the next is sent. */
+/** The drift guard's step-down: any member's replica sends it (it can only lower the model's role). */
+const STEP_DOWN_CALL = { sql: 'SELECT fwb.step_down_policy($1::uuid, $2::jsonb) AS out', what: "members of the team may step a segment's model role down" };
+
+/** Sends managers' changes (and the drift guard's step-downs) one by one, in the order they were made; each answer recorded before the next is sent. */
 async function pushChanges(client: TeamClient, replica: SyncPort, changes: UnsentChange[], login: string, role: string): Promise<TeamChangeRefusal[]> {
   const refused: TeamChangeRefusal[] = [];
   for (const c of changes) {
-    const call = CHANGE_CALL[c.kind];
+    const call = c.kind === 'policy' && c.payload.step_down === true ? STEP_DOWN_CALL : CHANGE_CALL[c.kind];
     let outcome: TeamChangeOutcome;
     let finals: TeamOutcome[] | undefined;
     try {

@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseDriftAlert } from '../../electron/backend/accuracy/drift';
 import { FWB, fwb } from './fwb';
 import { adminClient } from './server';
 import { FOUR, call, teamFixture } from './team-fixture';
@@ -192,6 +194,8 @@ describe('a release’s automatic finals reach the team', () => {
       await expect(c.query("INSERT INTO fwb.decisions (uuid, line_id, action, quantity, source, decided_by, status) VALUES ($1, $2, 'auto_final', 1, 'model', 'ana', 'final')", [uuid, line.line_id])).rejects.toThrow(/permission denied/);
     });
     expect(await teamCount("SELECT count(*) AS n FROM fwb.decisions WHERE action = 'auto_final' AND decided_by <> 'max'")).toBe(0);
+    // The refusal of her hand-written call is hers: her replica lists it after the next sync.
+    expect(sync('ana', 3).refused).toEqual([expect.objectContaining({ reason: '"auto_final" is not a decision: the action is accept, override or undo.' })]);
   });
   it('takes a brand-new policy segment and reason code the team refused out of the replica, audited, and lists them with the reason', async () => {
     const role = (r: 'planner' | 'manager') => {
@@ -227,5 +231,50 @@ describe('a release’s automatic finals reach the team', () => {
     }
     sync('max');
     checks('max');
+  });
+  it('sends the drift guard’s step-down from a planner’s replica: the server judges her next decision by it, other replicas pull it, and a manager’s restore composes with it in either order', async () => {
+    /** The drift guard's step, on a replica as the guard takes it (the figures are the evidence it found). */
+    const driftOn = (login: Login) => {
+      const db = new Database(dbOf(login));
+      try {
+        db.transaction(() => raiseDriftAlert(db, { segmentType: 'all', segmentValue: '*', recent: 31.5, baseline: 12.25, threshold: 5, drifting: true }, new Date().toISOString()))();
+      } finally {
+        db.close();
+      }
+    };
+    const inForce = async () => (await teamRows("SELECT model_role, stepped_down_at IS NOT NULL AS stepped, updated_by FROM fwb.policies WHERE segment_type = 'all' ORDER BY seq DESC LIMIT 1"))[0];
+    for (const login of ['ana', 'ben', 'max'] as const) sync(login);
+    expect(await inForce()).toEqual({ model_role: 'decide', stepped: false, updated_by: 'max' });
+
+    // Ben's replica finds the drift: the model only assists there, so he overrides a line (the model decides on the team, which refuses overrides).
+    driftOn('ben');
+    const line = open[4]!;
+    await onReplica('ben', (b) => call(b, 'decideLine', { lineId: line.line_id, action: 'override', percent: 10, reasonCode: 'promotion' }));
+    const sent = sync('ben');
+    expect(sent.changes).toMatchObject({ pushed: { policies: 1 }, refused: [], unsent: 0 });
+    expect(sent.refused).toEqual([]);
+    expect(await inForce()).toEqual({ model_role: 'decide', stepped: true, updated_by: 'ben' });
+    expect(await teamRows("SELECT actor, payload->'evidence'->>'current' AS current FROM fwb.audit_log WHERE action = 'policy.step_down'")).toEqual([{ actor: 'ben', current: '31.5' }]);
+    // Judged on the server by the stepped-down role: his override arrived after it.
+    expect(await teamRows("SELECT model_role, status FROM fwb.decisions WHERE line_id = $1 AND decided_by = 'ben'", [line.line_id])).toEqual([{ model_role: 'assist', status: 'final' }]);
+
+    // Max pulls it and restores the role: the restore arrives after the step-down, and the model decides again.
+    sync('max');
+    const policyId = read<{ policy_id: number; stepped_down_at: string | null }>('max', "SELECT policy_id, stepped_down_at FROM policies WHERE segment_type = 'all'")[0]!;
+    expect(policyId.stepped_down_at).not.toBeNull();
+    await onReplica('max', (b) => call(b, 'restorePolicyRole', { policyId: policyId.policy_id }));
+    expect(sync('max').changes.refused).toEqual([]);
+    expect(await inForce()).toEqual({ model_role: 'decide', stepped: false, updated_by: 'max' });
+
+    // Ana's guard judged the version before both, offline: her step-down arrives after the restore and is refused, the restore stands.
+    driftOn('ana');
+    const late = sync('ana', 3);
+    expect(late.changes.refused).toEqual([expect.objectContaining({ kind: 'policy', what: 'step-down of the policy for all items', reason: expect.stringContaining('changed on the team after this replica') })]);
+    expect(await inForce()).toEqual({ model_role: 'decide', stepped: false, updated_by: 'max' });
+    sync('ben');
+    const policy = (login: Login) => read(login, "SELECT model_role, stepped_down_at, updated_by, updated_at FROM policies WHERE segment_type = 'all'");
+    expect(policy('ana')).toEqual([expect.objectContaining({ model_role: 'decide', stepped_down_at: null, updated_by: 'max' })]);
+    for (const login of ['ana', 'ben'] as const) expect(policy(login)).toEqual(policy('max'));
+    for (const login of ['ana', 'ben', 'max'] as const) checks(login);
   });
 });

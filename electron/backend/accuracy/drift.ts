@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/chain';
 import { policyAuditPayload, type PolicyRow } from '../audit/payloads';
 import type { Db } from '../db/open';
 import { ensureAccuracyCube } from './cube';
+import { keepStepDownChange } from '../team-replica/changes';
 
 /** Periods with actuals in the rolling window, and in the baseline before it. */
 export const DRIFT_RECENT_PERIODS = 3;
@@ -97,36 +98,39 @@ export function runDriftGuard(db: Db, now: Date): { raised: DriftStatus[]; segme
   const at = now.toISOString();
   const raised: DriftStatus[] = [];
   db.transaction(() => {
-    for (const s of statuses) {
-      const open = db.prepare('SELECT 1 FROM drift_alerts WHERE segment_type = ? AND segment_value = ? AND resolved_at IS NULL').get(s.segmentType, s.segmentValue);
-      if (open) continue;
-      let policy = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(s.segmentType, s.segmentValue) as PolicyRow | undefined;
-      if (!policy) {
-        db.prepare(
-          `INSERT INTO policies (segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, updated_by, updated_at)
-           SELECT ?, ?, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, NULL, ? FROM policies WHERE segment_type = 'all'`,
-        ).run(s.segmentType, s.segmentValue, at);
-        policy = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(s.segmentType, s.segmentValue) as PolicyRow;
-        appendAudit(db, { at, actor: null, action: 'policy.change', entity: 'policy', entityId: String(policy.policy_id), payload: policyAuditPayload(policy) });
-      }
-      const alertId = db
-        .prepare("INSERT INTO drift_alerts (segment_type, segment_value, metric, baseline, current, raised_at) VALUES (?, ?, 'wape', ?, ?, ?)")
-        .run(s.segmentType, s.segmentValue, s.baseline, s.recent, at).lastInsertRowid;
-      appendAudit(db, {
-        at,
-        actor: null,
-        action: 'drift.alert',
-        entity: 'drift_alert',
-        entityId: String(alertId),
-        payload: { segmentType: s.segmentType, segmentValue: s.segmentValue, metric: 'wape', baseline: s.baseline, current: s.recent, thresholdPts: s.threshold },
-      });
-      if (policy.stepped_down_at === null) {
-        db.prepare('UPDATE policies SET stepped_down_at = ?, updated_at = ? WHERE policy_id = ?').run(at, at, policy.policy_id);
-        const after = db.prepare('SELECT * FROM policies WHERE policy_id = ?').get(policy.policy_id) as PolicyRow;
-        appendAudit(db, { at, actor: null, action: 'policy.step_down', entity: 'policy', entityId: String(after.policy_id), payload: policyAuditPayload(after) });
-      }
-      raised.push(s);
-    }
+    for (const s of statuses) if (raiseDriftAlert(db, s, at)) raised.push(s);
   }).immediate();
   return { raised, segments };
+}
+
+/**
+ * One drifting segment: an alert, and the role stepped down, unless an alert is open already.
+ * Call inside a transaction. In a team's replica the step-down is kept for the next sync
+ * (team-replica/changes.ts): the team's server takes it as a step down of the version judged.
+ */
+export function raiseDriftAlert(db: Db, s: DriftStatus, at: string): boolean {
+  const open = db.prepare('SELECT 1 FROM drift_alerts WHERE segment_type = ? AND segment_value = ? AND resolved_at IS NULL').get(s.segmentType, s.segmentValue);
+  if (open) return false;
+  let policy = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(s.segmentType, s.segmentValue) as PolicyRow | undefined;
+  const judged = policy;
+  if (!policy) {
+    db.prepare(
+      `INSERT INTO policies (segment_type, segment_value, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, updated_by, updated_at)
+       SELECT ?, ?, model_role, approval_pct, approval_units, freeze_lags, comment_pct, drift_threshold_pts, NULL, ? FROM policies WHERE segment_type = 'all'`,
+    ).run(s.segmentType, s.segmentValue, at);
+    policy = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(s.segmentType, s.segmentValue) as PolicyRow;
+    appendAudit(db, { at, actor: null, action: 'policy.change', entity: 'policy', entityId: String(policy.policy_id), payload: policyAuditPayload(policy) });
+  }
+  const alertId = db
+    .prepare("INSERT INTO drift_alerts (segment_type, segment_value, metric, baseline, current, raised_at) VALUES (?, ?, 'wape', ?, ?, ?)")
+    .run(s.segmentType, s.segmentValue, s.baseline, s.recent, at).lastInsertRowid;
+  const evidence = { segmentType: s.segmentType, segmentValue: s.segmentValue, metric: 'wape', baseline: s.baseline, current: s.recent, thresholdPts: s.threshold };
+  appendAudit(db, { at, actor: null, action: 'drift.alert', entity: 'drift_alert', entityId: String(alertId), payload: evidence });
+  if (policy.stepped_down_at === null) {
+    db.prepare('UPDATE policies SET stepped_down_at = ?, updated_at = ? WHERE policy_id = ?').run(at, at, policy.policy_id);
+    const after = db.prepare('SELECT * FROM policies WHERE policy_id = ?').get(policy.policy_id) as PolicyRow;
+    appendAudit(db, { at, actor: null, action: 'policy.step_down', entity: 'policy', entityId: String(after.policy_id), payload: policyAuditPayload(after) });
+    keepStepDownChange(db, after, judged, evidence, at);
+  }
+  return true;
 }

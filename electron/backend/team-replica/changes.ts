@@ -58,6 +58,18 @@ export function keepPolicyChange(db: Db, after: PolicyRow, before: PolicyRow | u
   keep(db, { kind: 'policy', localId: String(after.policy_id), what: policyWhat(after), payload: policyPayload(after), before, by, at });
 }
 
+/**
+ * The drift guard's step-down in a team's replica (any member's: it only lowers the role). The team takes it
+ * as a step down of the version this replica judged (`based_on`, its updated_at as the team gave it; null when
+ * the segment had no policy of its own and the guard made one), naming the evidence.
+ */
+export function keepStepDownChange(db: Db, after: PolicyRow, judged: PolicyRow | undefined, evidence: Record<string, unknown>, at: string): void {
+  const login = linkedLogin(db);
+  if (!login) return;
+  const payload = { step_down: true, segment_type: after.segment_type, segment_value: after.segment_value, based_on: judged?.updated_at ?? null, evidence };
+  keep(db, { kind: 'policy', localId: String(after.policy_id), what: `step-down of the ${policyWhat(after)}`, payload, before: judged, by: login, at });
+}
+
 export function keepReasonCodeChange(db: Db, after: ReasonCodeRow, before: ReasonCodeRow | undefined, by: string, at: string): void {
   if (!linkedLogin(db)) return;
   const payload = { code: after.code, label: after.label, comment_required: after.comment_required === 1, active: after.active === 1 };
