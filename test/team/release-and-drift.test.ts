@@ -1,9 +1,14 @@
-// What a release decides reaches the team (issue 15): a manager's release finalises the lines
-// nobody touched where the model's role is 'decide' (action auto_final); those decisions travel
-// with the release, are judged by the server at arrival (a line someone else decided first is
-// not auto-finalised: that decision stays current and the release names none for the line), and
-// every replica then shows the same final plan and the same released plan. Real PostgreSQL,
-// real replicas made by fwb team join from the demo workbook.
+// What a release and the drift guard decide reaches the team (issue 15), with a real PostgreSQL and
+// real replicas made by fwb team join from the demo workbook:
+// - a manager's release finalises the lines nobody touched where the model's role is 'decide'
+//   (action auto_final); those decisions travel with the release and are judged by the server at
+//   arrival: a line someone else decided first is not auto-finalised (that decision stays current
+//   and the release names none for the line); every replica then shows the same final plan and the
+//   same released plan; a sync killed mid-push and sent again records each once; no planner can
+//   make one through raw SQL;
+// - a brand-new policy segment or reason code the team refused leaves the replica;
+// - the drift guard's step-down, found on a planner's replica, reaches the team and the others,
+//   judges the decisions arriving after it, and composes with a manager's restore in both orders.
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,7 +23,7 @@ import { FOUR, call, teamFixture } from './team-fixture';
 type Login = keyof typeof FOUR;
 const LOGINS = ['al', 'ana', 'ben', 'max'] as const;
 
-describe('a release’s automatic finals reach the team', () => {
+describe('what a release and the drift guard decide reaches the team', () => {
   const team = teamFixture({ people: FOUR, passwordTag: '8841', tag: 'autofinal', demo: { items: 30, seed: 11 }, joined: ['al', 'ana', 'ben', 'max'] });
   const { passwordOf, dbOf, sync, onReplica, read, teamRows, teamCount, asMember } = team;
   let open: { line_id: number; quantity: number; run_id: number }[];
