@@ -276,6 +276,8 @@ describe('what a release and the drift guard decide reaches the team', () => {
     const late = sync('ana', 3);
     expect(late.changes.refused).toEqual([expect.objectContaining({ kind: 'policy', what: 'step-down of the policy for all items', reason: expect.stringContaining('changed on the team after this replica') })]);
     expect(await inForce()).toEqual({ model_role: 'decide', stepped: false, updated_by: 'max' });
+    // Her alert is closed with it, so her guard judges the team's policy afresh.
+    expect(read('ana', 'SELECT resolution FROM drift_alerts WHERE resolved_at IS NOT NULL')).toEqual([{ resolution: 'step-down refused by the team: its policy changed since' }]);
     sync('ben');
     const policy = (login: Login) => read(login, "SELECT model_role, stepped_down_at, updated_by, updated_at FROM policies WHERE segment_type = 'all'");
     expect(policy('ana')).toEqual([expect.objectContaining({ model_role: 'decide', stepped_down_at: null, updated_by: 'max' })]);

@@ -119,6 +119,7 @@ interface ChangeRow {
 
 /** Puts a refused policy or reason code back as it was before the change (audited, so fwb check holds), so the replica enforces what the team does. */
 function putBack(db: Db, c: ChangeRow, at: string): void {
+  if (c.kind === 'policy') closeRefusedStepDown(db, c, at);
   if (c.before === null) {
     removeRefusedNew(db, c, at);
     return;
@@ -138,6 +139,21 @@ function putBack(db: Db, c: ChangeRow, at: string): void {
     const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(b.code) as ReasonCodeRow;
     appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: row.code, payload: { ...reasonCodeRecord(row), updatedBy: null, updatedAt: at, from: 'team' } });
   }
+}
+
+/**
+ * A step-down the team refused (its policy changed since the guard judged it) closes the
+ * replica's drift alert it came with, as a manager's restore does: the guard then judges the
+ * policy the team holds, and steps down again if the drift goes on.
+ */
+function closeRefusedStepDown(db: Db, c: ChangeRow, at: string): void {
+  const p = JSON.parse(c.payload) as { step_down?: boolean; segment_type: string; segment_value: string };
+  if (p.step_down !== true) return;
+  db.prepare("UPDATE drift_alerts SET resolved_at = ?, resolution = 'step-down refused by the team: its policy changed since' WHERE segment_type = ? AND segment_value = ? AND resolved_at IS NULL").run(
+    at,
+    p.segment_type,
+    p.segment_value,
+  );
 }
 
 /**
