@@ -239,10 +239,10 @@ describe('what a release and the drift guard decide reaches the team', () => {
   });
   it('sends the drift guard’s step-down from a planner’s replica: the server judges her next decision by it, other replicas pull it, and a manager’s restore composes with it in either order', async () => {
     /** The drift guard's step, on a replica as the guard takes it (the figures are the evidence it found). */
-    const driftOn = (login: Login) => {
+    const driftOn = (login: Login, segmentType = 'all', segmentValue = '*') => {
       const db = new Database(dbOf(login));
       try {
-        db.transaction(() => raiseDriftAlert(db, { segmentType: 'all', segmentValue: '*', recent: 31.5, baseline: 12.25, threshold: 5, drifting: true }, new Date().toISOString()))();
+        db.transaction(() => raiseDriftAlert(db, { segmentType, segmentValue, recent: 31.5, baseline: 12.25, threshold: 5, drifting: true }, new Date().toISOString()))();
       } finally {
         db.close();
       }
@@ -282,6 +282,21 @@ describe('what a release and the drift guard decide reaches the team', () => {
     const policy = (login: Login) => read(login, "SELECT model_role, stepped_down_at, updated_by, updated_at FROM policies WHERE segment_type = 'all'");
     expect(policy('ana')).toEqual([expect.objectContaining({ model_role: 'decide', stepped_down_at: null, updated_by: 'max' })]);
     for (const login of ['ana', 'ben'] as const) expect(policy(login)).toEqual(policy('max'));
+
+    // A category with no policy of its own: Ben's guard makes one from 'all' and steps it down; the team makes the segment's first
+    // version the same way. Ana's guard, which judged it before she pulled that, finds it stepped down already: nothing new.
+    const category = read<{ category: string }>('ben', 'SELECT category FROM items WHERE category IS NOT NULL ORDER BY item_key DESC LIMIT 1')[0]!.category;
+    driftOn('ben', 'category', category);
+    driftOn('ana', 'category', category);
+    expect(sync('ben').changes).toMatchObject({ pushed: { policies: 1 }, refused: [] });
+    expect(sync('ana').changes).toMatchObject({ pushed: { policies: 1 }, refused: [] });
+    expect(await teamRows("SELECT model_role, stepped_down_at IS NOT NULL AS stepped, updated_by FROM fwb.policies WHERE segment_type = 'category' AND segment_value = $1", [category])).toEqual([
+      { model_role: 'decide', stepped: true, updated_by: 'ben' },
+    ]);
+    sync('max');
+    const categoryPolicy = (login: Login) => read(login, "SELECT model_role, stepped_down_at, updated_by, updated_at FROM policies WHERE segment_type = 'category' AND segment_value = ?", category);
+    expect(categoryPolicy('max')).toEqual([expect.objectContaining({ model_role: 'decide', updated_by: 'ben', stepped_down_at: expect.any(String) })]);
+    for (const login of ['ana', 'ben'] as const) expect(categoryPolicy(login)).toEqual(categoryPolicy('max'));
     for (const login of ['ana', 'ben', 'max'] as const) checks(login);
   });
 });
