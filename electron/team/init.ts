@@ -11,6 +11,7 @@ import { SCHEMA_V3 } from './schema-v3';
 import { SCHEMA_V4 } from './schema-v4';
 import { SCHEMA_V5 } from './schema-v5';
 import { SCHEMA_V6 } from './schema-v6';
+import { SCHEMA_V8 } from './schema-v8';
 
 /** The schema's steps, append-only: a new version is a new step at the end. */
 const STEPS: readonly { version: number; sql: string }[] = [
@@ -20,6 +21,8 @@ const STEPS: readonly { version: number; sql: string }[] = [
   { version: 4, sql: SCHEMA_V4 },
   { version: 5, sql: SCHEMA_V5 },
   { version: 6, sql: SCHEMA_V6 },
+  // Version 7 (another branch) goes before it when the branches meet.
+  { version: 8, sql: SCHEMA_V8 },
 ];
 
 export interface InitOutcome {
