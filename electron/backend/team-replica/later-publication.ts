@@ -48,8 +48,10 @@ const PAGE_SQL: Record<LaterPublicationTable, string> = {
           SELECT location_key FROM forecast_lines WHERE run_id IN (SELECT run_id FROM forecast_runs WHERE batch_id = @batch)
           UNION SELECT location_key FROM actuals WHERE batch_id = @batch UNION SELECT location_key FROM sales_inputs WHERE batch_id = @batch)
         ORDER BY l.location_key LIMIT @limit`,
+  // The items it created, and those of the team it changed (each becomes a new version of the item: team schema version 8).
   fwb_import_items: `SELECT item_key, item_id, name, category, brand, family, abc_class, owner_id, unit, attributes, introduced_period
-         FROM items WHERE batch_id = @batch AND item_key > @after ORDER BY item_key LIMIT @limit`,
+         FROM items WHERE (batch_id = @batch OR item_key IN (SELECT item_key FROM team_item_changes WHERE batch_id = @batch)) AND item_key > @after
+        ORDER BY item_key LIMIT @limit`,
   fwb_import_runs: 'SELECT run_id, run_id, model_name, model_version, origin, grain, interval_level FROM forecast_runs WHERE batch_id = @batch AND run_id > @after ORDER BY run_id LIMIT @limit',
   fwb_import_lines: `SELECT l.line_id, l.line_id, l.run_id, i.item_id, lo.location_id, l.period, l.lag, l.quantity, l.lower, l.upper
          FROM forecast_lines l JOIN forecast_runs r ON r.run_id = l.run_id JOIN items i ON i.item_key = l.item_key JOIN locations lo ON lo.location_key = l.location_key
@@ -131,6 +133,8 @@ export function recordPublication(db: Db, answer: PublicationAnswer, by: { login
         .run(p.batch_id).changes;
       db.prepare('UPDATE items SET batch_id = NULL WHERE batch_id = ?').run(p.batch_id);
       db.prepare('DELETE FROM import_batches WHERE batch_id = ?').run(p.batch_id);
+      // The items it changed keep their values, which are now the team's versions; the pull brings them back with the team's seq.
+      db.prepare('DELETE FROM team_item_changes WHERE batch_id = ?').run(p.batch_id);
       db.prepare(`UPDATE team_publications SET status = 'published', team_batch_id = ?, answered_at = ? WHERE uuid = ?`).run(answer.teamBatchId, by.at, p.uuid);
       appendAudit(db, {
         at: by.at,

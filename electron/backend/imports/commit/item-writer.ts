@@ -10,6 +10,7 @@ export class ItemWriter {
   updated = 0;
   private readonly exists;
   private readonly upsert;
+  private readonly changedInTeam;
 
   constructor(
     db: Db,
@@ -25,6 +26,8 @@ export class ItemWriter {
          family = coalesce(@family, family), abc_class = coalesce(@abc, abc_class), owner_id = coalesce(@owner, owner_id),
          unit = coalesce(@unit, unit), attributes = json_patch(attributes, @attributes)`,
     );
+    // In a team's replica, an item the team holds that this batch changes is published as a new version of it (team-replica/later-publication.ts).
+    this.changedInTeam = db.prepare('INSERT OR IGNORE INTO team_item_changes (batch_id, item_key) SELECT ?, item_key FROM items WHERE item_id = ? AND EXISTS (SELECT 1 FROM team_link)');
   }
 
   write(items: ItemRecord[]): void {
@@ -45,8 +48,10 @@ export class ItemWriter {
         attributes: JSON.stringify(it.attributes),
         batch: this.batchId,
       });
-      if (existed) this.updated++;
-      else this.created++;
+      if (existed) {
+        this.changedInTeam.run(this.batchId, it.itemId);
+        this.updated++;
+      } else this.created++;
     }
   }
 }
