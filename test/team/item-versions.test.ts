@@ -255,4 +255,33 @@ describe('items changed after they were first published', () => {
     }
     for (const login of ['al', 'ana', 'ben', 'max'] as const) check(login);
   }, 180_000);
+
+  it('puts the team’s items back on the replica when the team refuses an items batch that changed them', async () => {
+    const teamFamily = (await teamRows('SELECT family FROM fwb.items WHERE item_id = $1', [item]))[0]!.family as string | null;
+    expect(fwb(['import', '--db', dbOf('al'), '--kind', 'items', csv('items-family.csv', ['item_id,family', `${item},Nightshift`])]).status).toBe(0);
+    expect(read('al', 'SELECT family FROM items WHERE item_id = ?', item)).toEqual([{ family: 'Nightshift' }]);
+    // Al is moved to the planners before his sync: the team refuses his items batch.
+    const role = (r: string) => fwb(['team', 'add-user', '--url', team.server.url, '--user', 'al', '--name', 'Al Ortiz', '--role', r, '--password-stdin'], { password: team.server.password, input: `${passwordOf('al')}\n` });
+    expect(role('planner').status).toBe(0);
+    try {
+      const refused = sync('al', 3);
+      expect(refused.publications).toEqual([
+        expect.objectContaining({
+          fileName: 'items-family.csv',
+          status: 'refused',
+          reason: expect.stringMatching(/Only analysts may publish items, forecasts and actuals; Al Ortiz \(login "al"\) is a planner\./),
+        }),
+      ]);
+      expect(read<{ reason: string }>('al', `SELECT reason FROM team_publications WHERE file_name = 'items-family.csv'`)[0]!.reason).toMatch(
+        /is a planner\. The item of the team it changed is put back as the team holds it by the pull; any item it created stays in this workbook alone\.$/,
+      );
+      expect(await teamCount(`SELECT count(*) AS n FROM fwb.item_versions WHERE family = 'Nightshift'`)).toBe(0);
+      expect(read('al', 'SELECT family FROM items WHERE item_id = ?', item)).toEqual([{ family: teamFamily }]);
+      expect(read('al', 'SELECT count(*) AS n FROM team_item_changes')).toEqual([{ n: 0 }]);
+    } finally {
+      expect(role('analyst').status).toBe(0);
+    }
+    expect(sync('al').publications).toEqual([]);
+    check('al');
+  }, 180_000);
 });

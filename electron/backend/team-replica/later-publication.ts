@@ -76,6 +76,17 @@ export function laterPublicationPage(db: Db, batchId: number, uuid: string, tabl
   return { rows, last: raw.length < limit ? null : (raw[raw.length - 1]![0] as number) };
 }
 
+/**
+ * A refused items batch changed items of the team in place, and their earlier values are not kept
+ * here: the pull reads every item of the team again (the items' mark back to 0), so the replica
+ * holds them as the team does. How many items of the team the batch changed.
+ */
+function putBackTeamItems(db: Db, batchId: number): number {
+  const n = db.prepare('DELETE FROM team_item_changes WHERE batch_id = ?').run(batchId).changes;
+  if (n > 0) db.prepare(`UPDATE team_sync SET last_seq = 0 WHERE table_name = 'items'`).run();
+  return n;
+}
+
 interface Publication {
   uuid: string;
   batch_id: number;
@@ -97,18 +108,21 @@ export function recordPublication(db: Db, answer: PublicationAnswer, by: { login
   if (answer.status === 'refused') {
     db.transaction(() => {
       let kept = false;
+      const teamItems = putBackTeamItems(db, p.batch_id);
       try {
         undoImportBatch(db, p.batch_id, { user: by.login, at: by.at });
       } catch {
-        // Something here already rests on it (a decision on its lines): it stays, the workbook's alone.
+        // Something here already rests on it (a decision on its lines, items it changed): it stays, the workbook's alone.
         kept = true;
         db.prepare(`INSERT INTO team_batches (batch_id, how) VALUES (?, 'kept') ON CONFLICT (batch_id) DO NOTHING`).run(p.batch_id);
       }
-      db.prepare(`UPDATE team_publications SET status = 'refused', reason = ?, answered_at = ? WHERE uuid = ?`).run(
-        kept ? `${answer.reason} It stays in this workbook alone, since work here rests on it.` : `${answer.reason} It was undone in this workbook.`,
-        by.at,
-        p.uuid,
-      );
+      const what =
+        teamItems > 0
+          ? ` The ${teamItems === 1 ? 'item' : `${teamItems} items`} of the team it changed ${teamItems === 1 ? 'is' : 'are'} put back as the team holds ${teamItems === 1 ? 'it' : 'them'} by the pull; any item it created stays in this workbook alone.`
+          : kept
+            ? ' It stays in this workbook alone, since work here rests on it.'
+            : ' It was undone in this workbook.';
+      db.prepare(`UPDATE team_publications SET status = 'refused', reason = ?, answered_at = ? WHERE uuid = ?`).run(`${answer.reason}${what}`, by.at, p.uuid);
     })();
     return;
   }
