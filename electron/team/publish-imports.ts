@@ -33,7 +33,11 @@ export interface PublishedImport {
 /** The team schema version that takes changes to items it holds (electron/team/schema-v8.ts). */
 const ITEM_VERSIONS_SCHEMA = 8;
 
-/** An items batch may change items the team holds: a team database older than version 8 would refuse it, so it waits, unsent, for the upgrade. */
+/**
+ * An items batch that changed items the team holds: a team database older than version 8 would refuse it (and the
+ * replica could not put those items back by undoing it), so it waits, unsent, for the upgrade; the sync stops there,
+ * since nothing is pulled before every import is published (ids).
+ */
 async function requireItemVersions(client: TeamClient, fileName: string): Promise<void> {
   const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM fwb.schema_version');
   if ((rows[0]?.v ?? 0) >= ITEM_VERSIONS_SCHEMA) return;
@@ -76,7 +80,7 @@ export async function publishImports(client: TeamClient, port: PublicationPort, 
   for (const b of await port.unpublished()) {
     let answer: PublicationAnswer;
     let changedItems: number | undefined;
-    if (b.kind === 'items') await requireItemVersions(client, b.fileName);
+    if ((b.changedTeamItems ?? 0) > 0) await requireItemVersions(client, b.fileName);
     await client.query('BEGIN');
     try {
       await client.query('SELECT fwb.stage_import($1)', [b.kind]);

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { cubeRows } from '../helpers/cube-rows';
+import { initTeam } from '../../electron/team/init';
 import { FWB, fwb } from './fwb';
 import { adminClient } from './server';
 import { FOUR, call, teamFixture } from './team-fixture';
@@ -283,5 +284,45 @@ describe('items changed after they were first published', () => {
     }
     expect(sync('al').publications).toEqual([]);
     check('al');
+  }, 180_000);
+
+  it('keeps an items batch that changed the team’s items unsent, in a sentence, while the team database is of version 6; the upgrade lets it through', async () => {
+    await team.admin.query('CREATE DATABASE items_v6');
+    const adminUrl = team.server.urlFor('fwb_admin', 'items_v6');
+    const before = process.env.PGPASSWORD;
+    process.env.PGPASSWORD = team.server.password;
+    try {
+      expect(await initTeam(adminUrl, { upTo: 6 })).toMatchObject({ created: true, schemaVersion: 6 });
+    } finally {
+      if (before === undefined) delete process.env.PGPASSWORD;
+      else process.env.PGPASSWORD = before;
+    }
+    const add = fwb(['team', 'add-user', '--url', adminUrl, '--user', 'al', '--name', 'Al Ortiz', '--role', 'analyst', '--password-stdin'], { password: team.server.password, input: `${passwordOf('al')}\n` });
+    expect(add.status, add.stderr).toBe(0);
+    const file = join(team.dir, 'al-v6.db');
+    expect(fwb(['demo', '--db', file, '--items', '40', '--months', '36', '--seed', '3']).status).toBe(0);
+    const joined = fwb(['team', 'join', '--db', file, '--url', team.server.urlFor('al', 'items_v6')], { password: passwordOf('al') });
+    expect(joined.status, joined.stderr).toBe(0);
+    const one = new Database(file, { readonly: true });
+    const { item_id: id } = one.prepare('SELECT item_id FROM items ORDER BY item_key LIMIT 1').get() as { item_id: string };
+    one.close();
+    expect(fwb(['import', '--db', file, '--kind', 'items', csv('items-v6.csv', ['item_id,brand', `${id},Upgraded`])]).status).toBe(0);
+
+    const held = fwb(['sync', '--db', file], { password: passwordOf('al') });
+    expect(held.status).toBe(3);
+    expect(held.stderr).toContain(
+      "The team's database does not take changes to its items yet (its schema is older than this fwb's): ask the team's administrator to run fwb team init --url ADMIN_URL, which upgrades it; items-v6.csv stays unsent.",
+    );
+    const v6 = await adminClient(team.server, 'items_v6');
+    try {
+      expect(Number((await v6.query(`SELECT count(*) AS n FROM fwb.import_batches WHERE file_name = 'items-v6.csv'`)).rows[0].n)).toBe(0);
+      expect(fwb(['team', 'init', '--url', adminUrl], { password: team.server.password }).status).toBe(0);
+      const synced = fwb(['sync', '--db', file, '--json'], { password: passwordOf('al') });
+      expect(synced.status, synced.stderr).toBe(0);
+      expect(JSON.parse(synced.stdout).publications).toEqual([expect.objectContaining({ fileName: 'items-v6.csv', status: 'published', changedItems: 1 })]);
+      expect((await v6.query('SELECT brand FROM fwb.items WHERE item_id = $1', [id])).rows).toEqual([{ brand: 'Upgraded' }]);
+    } finally {
+      await v6.end();
+    }
   }, 180_000);
 });

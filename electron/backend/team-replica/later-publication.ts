@@ -20,7 +20,8 @@ export function unpublishedBatches(db: Db, now: string): UnpublishedBatch[] {
     const rows = db
       .prepare(
         `SELECT b.batch_id AS batchId, b.kind, b.file_name AS fileName,
-                (SELECT p.uuid FROM team_publications p WHERE p.batch_id = b.batch_id AND p.status = 'unsent') AS uuid
+                (SELECT p.uuid FROM team_publications p WHERE p.batch_id = b.batch_id AND p.status = 'unsent') AS uuid,
+                (SELECT count(*) FROM team_item_changes c WHERE c.batch_id = b.batch_id) AS changedTeamItems
            FROM import_batches b
           WHERE b.undone_at IS NULL AND b.kind IN (${KINDS}) AND EXISTS (SELECT 1 FROM team_link)
             AND NOT EXISTS (SELECT 1 FROM team_batches t WHERE t.batch_id = b.batch_id)
