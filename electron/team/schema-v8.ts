@@ -132,17 +132,17 @@ BEGIN
                                                           owner_id text, unit text, attributes jsonb, introduced_period integer)
             ORDER BY x.item_id LOOP
     SELECT * INTO cur FROM fwb.items i WHERE i.item_id = r.item_id;
-    -- The staged row is the replica's whole item; as a first publication does, an owner who is not a login of the team is no one the team knows.
+    -- A staged value is what the analyst's file said; an empty one keeps the team's (as an items import does in a workbook),
+    -- so another analyst's change of other fields, published meanwhile, stays. An owner who is not a login is no one the team knows.
     nv := cur;
     nv.name := coalesce(r.name, cur.name);
-    nv.category := r.category;
-    nv.brand := r.brand;
-    nv.family := r.family;
-    nv.abc_class := r.abc_class;
-    nv.owner_id := CASE WHEN EXISTS (SELECT 1 FROM fwb.users u WHERE u.login = r.owner_id) THEN r.owner_id END;
-    nv.unit := r.unit;
-    nv.attributes := coalesce(r.attributes, '{}');
-    nv.introduced_period := coalesce(r.introduced_period, cur.introduced_period);
+    nv.category := coalesce(r.category, cur.category);
+    nv.brand := coalesce(r.brand, cur.brand);
+    nv.family := coalesce(r.family, cur.family);
+    nv.abc_class := coalesce(r.abc_class, cur.abc_class);
+    nv.owner_id := CASE WHEN r.owner_id IS NULL THEN cur.owner_id WHEN EXISTS (SELECT 1 FROM fwb.users u WHERE u.login = r.owner_id) THEN r.owner_id END;
+    nv.unit := coalesce(r.unit, cur.unit);
+    nv.attributes := cur.attributes || coalesce(r.attributes, '{}');
     CONTINUE WHEN ${tuple('nv')} IS NOT DISTINCT FROM ${tuple('cur')};
     IF NOT EXISTS (SELECT 1 FROM fwb.item_versions x WHERE x.item_key = cur.item_key) THEN
       INSERT INTO fwb.item_versions (item_key, version, ${VALUES.join(', ')}, batch_id)

@@ -206,6 +206,34 @@ describe('items changed after they were first published', () => {
     await expect(team.admin.query(`UPDATE fwb.item_versions SET category = $1`, [from])).rejects.toThrow(/append-only/);
   });
 
+  it('applies only what the file named: another change of other fields, published meanwhile, stays', async () => {
+    // Published under the analyst's login while his replica has not pulled it (another analyst's publication, say).
+    const elsewhere = await asMember('al', async (c) => {
+      await c.query('BEGIN');
+      try {
+        await c.query(`SELECT fwb.stage_import('items')`);
+        await c.query(`INSERT INTO pg_temp.fwb_import_batch (uuid, kind, file_name) VALUES (gen_random_uuid(), 'items', 'families.csv')`);
+        await c.query(`INSERT INTO pg_temp.fwb_import_items (item_id, family) VALUES ($1, 'Orchard')`, [item]);
+        const out = (await c.query(`SELECT fwb.publish_import('{}') AS out`)).rows[0].out;
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK');
+        throw err;
+      }
+    });
+    expect(elsewhere).toMatchObject({ status: 'published', changedItems: 1 });
+    expect(read('al', 'SELECT family FROM items WHERE item_id = ?', item)).not.toEqual([{ family: 'Orchard' }]);
+
+    expect(fwb(['import', '--db', dbOf('al'), '--kind', 'items', csv('items-unit.csv', ['item_id,unit,shelf', `${item},case,top`])]).status).toBe(0);
+    expect(sync('al').publications).toEqual([expect.objectContaining({ fileName: 'items-unit.csv', status: 'published', changedItems: 1 })]);
+    const inForce = { category: (await teamRows('SELECT category FROM fwb.items WHERE item_id = $1', [item]))[0]!.category, family: 'Orchard', unit: 'case' };
+    expect(await teamRows(`SELECT category, family, unit, attributes->>'shelf' AS shelf FROM fwb.items WHERE item_id = $1`, [item])).toEqual([{ ...inForce, shelf: 'top' }]);
+    expect(read('al', `SELECT category, family, unit, json_extract(attributes, '$.shelf') AS shelf FROM items WHERE item_id = ?`, item)).toEqual([{ ...inForce, shelf: 'top' }]);
+    sync('ana');
+    expect(read('ana', 'SELECT category, family, unit FROM items WHERE item_id = ?', item)).toEqual([inForce]);
+  }, 180_000);
+
   it('makes one version when the sync is killed with SIGKILL during the publication and run again', async () => {
     const file = csv('items-brand.csv', ['item_id,brand', `${item},Kilnworks`]);
     expect(fwb(['import', '--db', dbOf('al'), '--kind', 'items', file]).status).toBe(0);

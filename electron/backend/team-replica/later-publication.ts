@@ -49,10 +49,16 @@ const PAGE_SQL: Record<LaterPublicationTable, string> = {
           SELECT location_key FROM forecast_lines WHERE run_id IN (SELECT run_id FROM forecast_runs WHERE batch_id = @batch)
           UNION SELECT location_key FROM actuals WHERE batch_id = @batch UNION SELECT location_key FROM sales_inputs WHERE batch_id = @batch)
         ORDER BY l.location_key LIMIT @limit`,
-  // The items it created, and those of the team it changed (each becomes a new version of the item: team schema version 8).
+  // The items it created, whole; and those of the team it changed, as the file named them (an empty cell keeps the team's value: team schema version 8).
   fwb_import_items: `SELECT item_key, item_id, name, category, brand, family, abc_class, owner_id, unit, attributes, introduced_period
-         FROM items WHERE (batch_id = @batch OR item_key IN (SELECT item_key FROM team_item_changes WHERE batch_id = @batch)) AND item_key > @after
-        ORDER BY item_key LIMIT @limit`,
+         FROM items WHERE batch_id = @batch AND item_key > @after
+        UNION ALL
+        SELECT i.item_key, i.item_id, json_extract(c.fields, '$.name'), json_extract(c.fields, '$.category'), json_extract(c.fields, '$.brand'),
+               json_extract(c.fields, '$.family'), json_extract(c.fields, '$.abc_class'), json_extract(c.fields, '$.owner_id'), json_extract(c.fields, '$.unit'),
+               json_extract(c.fields, '$.attributes'), NULL
+          FROM team_item_changes c JOIN items i ON i.item_key = c.item_key
+         WHERE c.batch_id = @batch AND i.batch_id IS NOT @batch AND i.item_key > @after
+        ORDER BY 1 LIMIT @limit`,
   fwb_import_runs: 'SELECT run_id, run_id, model_name, model_version, origin, grain, interval_level FROM forecast_runs WHERE batch_id = @batch AND run_id > @after ORDER BY run_id LIMIT @limit',
   fwb_import_lines: `SELECT l.line_id, l.line_id, l.run_id, i.item_id, lo.location_id, l.period, l.lag, l.quantity, l.lower, l.upper
          FROM forecast_lines l JOIN forecast_runs r ON r.run_id = l.run_id JOIN items i ON i.item_key = l.item_key JOIN locations lo ON lo.location_key = l.location_key
