@@ -13,8 +13,10 @@
 //                       fwb.save_policy — reads the version in force when the call arrives (all
 //                       of them hold the journal's lock, as a publication does), and a replica's
 //                       pull ("items after my mark") brings a changed item again.
-//   fwb.publish_import  an items batch may now name items the team holds: those whose values
-//                       differ become new versions (one audit entry 'item.versions' for the
+//   fwb.publish_import  an items batch may now name items the team holds, with the cells its
+//                       file had (an empty one keeps the team's value, as an import does in a
+//                       workbook); those whose values then differ become new versions (one
+//                       audit entry 'item.versions' for the
 //                       batch, with each version and what it replaced); items new to the team and
 //                       the batch row go as version 4 published them. Same name, argument,
 //                       grants, answers (plus changedItems), so a client of version 6 calls it
