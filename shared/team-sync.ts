@@ -108,6 +108,8 @@ export interface UnpublishedBatch {
   uuid: string;
   kind: keyof typeof LATER_PUBLISHER;
   fileName: string;
+  /** Items of the team an items batch changed (each a new version there: team schema version 8). */
+  changedTeamItems?: number;
 }
 
 /** The team's answer to one publication. */

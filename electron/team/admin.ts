@@ -8,7 +8,7 @@ export const GROUP_ROLES = { analyst: 'fwb_analyst', planner: 'fwb_planner', man
 export type TeamRole = keyof typeof GROUP_ROLES;
 export const OWNER_ROLE = 'fwb_owner';
 /** The newest schema version this fwb writes. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export interface ServerFacts {
   versionNum: number;

@@ -12,6 +12,7 @@ import { SCHEMA_V4 } from './schema-v4';
 import { SCHEMA_V5 } from './schema-v5';
 import { SCHEMA_V6 } from './schema-v6';
 import { SCHEMA_V7 } from './schema-v7';
+import { SCHEMA_V8 } from './schema-v8';
 
 /** The schema's steps, append-only: a new version is a new step at the end. */
 const STEPS: readonly { version: number; sql: string }[] = [
@@ -22,6 +23,7 @@ const STEPS: readonly { version: number; sql: string }[] = [
   { version: 5, sql: SCHEMA_V5 },
   { version: 6, sql: SCHEMA_V6 },
   { version: 7, sql: SCHEMA_V7 },
+  { version: 8, sql: SCHEMA_V8 },
 ];
 
 export interface InitOutcome {

@@ -26,6 +26,25 @@ export interface PublishedImport {
   status: 'published' | 'refused';
   teamBatchId: number | null;
   reason: string | null;
+  /** Items the team held that an items batch changed, each now a new version there (team schema version 8). */
+  changedItems?: number;
+}
+
+/** The team schema version that takes changes to items it holds (electron/team/schema-v8.ts). */
+const ITEM_VERSIONS_SCHEMA = 8;
+
+/**
+ * An items batch that changed items the team holds: a team database older than version 8 would refuse it (and the
+ * replica could not put those items back by undoing it), so it waits, unsent, for the upgrade; the sync stops there,
+ * since nothing is pulled before every import is published (ids).
+ */
+async function requireItemVersions(client: TeamClient, fileName: string): Promise<void> {
+  const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM fwb.schema_version');
+  if ((rows[0]?.v ?? 0) >= ITEM_VERSIONS_SCHEMA) return;
+  throw new TeamError(
+    `The team's database does not take changes to its items yet (its schema is older than this fwb's): ask the team's administrator to run fwb team init --url ADMIN_URL, which upgrades it; ${fileName} stays unsent.`,
+    'rejected',
+  );
 }
 
 const PAGE_ROWS = 10_000;
@@ -60,6 +79,8 @@ export async function publishImports(client: TeamClient, port: PublicationPort, 
   const out: PublishedImport[] = [];
   for (const b of await port.unpublished()) {
     let answer: PublicationAnswer;
+    let changedItems: number | undefined;
+    if ((b.changedTeamItems ?? 0) > 0) await requireItemVersions(client, b.fileName);
     await client.query('BEGIN');
     try {
       await client.query('SELECT fwb.stage_import($1)', [b.kind]);
@@ -67,9 +88,10 @@ export async function publishImports(client: TeamClient, port: PublicationPort, 
         const columns = LATER_PUBLICATION_TABLES[table].map(([name]) => name).join(', ');
         await pipeline(Readable.from(copyLines(port, b, table)), client.query(copyStreams.from(`COPY pg_temp.${table} (${columns}) FROM STDIN`)));
       }
-      const { rows } = await client.query<{ out: { batchId: number } }>('SELECT fwb.publish_import($1::jsonb) AS out', [JSON.stringify({ workbook: workbookName })]);
+      const { rows } = await client.query<{ out: { batchId: number; changedItems?: number } }>('SELECT fwb.publish_import($1::jsonb) AS out', [JSON.stringify({ workbook: workbookName })]);
       await client.query('COMMIT');
       answer = { uuid: b.uuid, status: 'published', teamBatchId: Number(rows[0]!.out.batchId) };
+      if (rows[0]!.out.changedItems !== undefined) changedItems = Number(rows[0]!.out.changedItems);
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if ((err as { code?: string }).code === '42883') {
@@ -80,7 +102,7 @@ export async function publishImports(client: TeamClient, port: PublicationPort, 
       answer = { uuid: b.uuid, status: 'refused', reason: `The team refused the import ${b.fileName}: ${why}` };
     }
     await port.recordPublication(answer, login);
-    out.push({ uuid: b.uuid, fileName: b.fileName, kind: b.kind, status: answer.status, teamBatchId: answer.status === 'published' ? answer.teamBatchId : null, reason: answer.status === 'refused' ? answer.reason : null });
+    out.push({ uuid: b.uuid, fileName: b.fileName, kind: b.kind, status: answer.status, teamBatchId: answer.status === 'published' ? answer.teamBatchId : null, reason: answer.status === 'refused' ? answer.reason : null, ...(changedItems !== undefined ? { changedItems } : {}) });
   }
   return out;
 }

@@ -64,11 +64,12 @@
 // entity, entity_id, payload)::text), the first entry's prev_hash 64 zeros.
 // Never edit after it ships: version 3 goes into a file of its own.
 import { SCHEMA_V1_TABLES } from './schema-v1';
+import { SCHEMA_V8_TABLES } from './schema-v8';
 
 /** The tables (and the view) version 2 adds. */
 export const SCHEMA_V2_TABLES = ['refused_submissions', 'line_conflicts', 'conflict_resolutions', 'open_conflicts'] as const;
 /** Every table and view of the team schema at this fwb's version: anything else in schema fwb is someone else's. */
-export const TEAM_TABLES = [...SCHEMA_V1_TABLES, ...SCHEMA_V2_TABLES] as const;
+export const TEAM_TABLES = [...SCHEMA_V1_TABLES, ...SCHEMA_V2_TABLES, ...SCHEMA_V8_TABLES] as const;
 
 const APPEND_ONLY_V2 = ['refused_submissions', 'line_conflicts', 'conflict_resolutions'] as const;
 

@@ -20,7 +20,8 @@ export function unpublishedBatches(db: Db, now: string): UnpublishedBatch[] {
     const rows = db
       .prepare(
         `SELECT b.batch_id AS batchId, b.kind, b.file_name AS fileName,
-                (SELECT p.uuid FROM team_publications p WHERE p.batch_id = b.batch_id AND p.status = 'unsent') AS uuid
+                (SELECT p.uuid FROM team_publications p WHERE p.batch_id = b.batch_id AND p.status = 'unsent') AS uuid,
+                (SELECT count(*) FROM team_item_changes c WHERE c.batch_id = b.batch_id) AS changedTeamItems
            FROM import_batches b
           WHERE b.undone_at IS NULL AND b.kind IN (${KINDS}) AND EXISTS (SELECT 1 FROM team_link)
             AND NOT EXISTS (SELECT 1 FROM team_batches t WHERE t.batch_id = b.batch_id)
@@ -48,8 +49,16 @@ const PAGE_SQL: Record<LaterPublicationTable, string> = {
           SELECT location_key FROM forecast_lines WHERE run_id IN (SELECT run_id FROM forecast_runs WHERE batch_id = @batch)
           UNION SELECT location_key FROM actuals WHERE batch_id = @batch UNION SELECT location_key FROM sales_inputs WHERE batch_id = @batch)
         ORDER BY l.location_key LIMIT @limit`,
+  // The items it created, whole; and those of the team it changed, as the file named them (an empty cell keeps the team's value: team schema version 8).
   fwb_import_items: `SELECT item_key, item_id, name, category, brand, family, abc_class, owner_id, unit, attributes, introduced_period
-         FROM items WHERE batch_id = @batch AND item_key > @after ORDER BY item_key LIMIT @limit`,
+         FROM items WHERE batch_id = @batch AND item_key > @after
+        UNION ALL
+        SELECT i.item_key, i.item_id, json_extract(c.fields, '$.name'), json_extract(c.fields, '$.category'), json_extract(c.fields, '$.brand'),
+               json_extract(c.fields, '$.family'), json_extract(c.fields, '$.abc_class'), json_extract(c.fields, '$.owner_id'), json_extract(c.fields, '$.unit'),
+               json_extract(c.fields, '$.attributes'), NULL
+          FROM team_item_changes c JOIN items i ON i.item_key = c.item_key
+         WHERE c.batch_id = @batch AND i.batch_id IS NOT @batch AND i.item_key > @after
+        ORDER BY 1 LIMIT @limit`,
   fwb_import_runs: 'SELECT run_id, run_id, model_name, model_version, origin, grain, interval_level FROM forecast_runs WHERE batch_id = @batch AND run_id > @after ORDER BY run_id LIMIT @limit',
   fwb_import_lines: `SELECT l.line_id, l.line_id, l.run_id, i.item_id, lo.location_id, l.period, l.lag, l.quantity, l.lower, l.upper
          FROM forecast_lines l JOIN forecast_runs r ON r.run_id = l.run_id JOIN items i ON i.item_key = l.item_key JOIN locations lo ON lo.location_key = l.location_key
@@ -74,6 +83,17 @@ export function laterPublicationPage(db: Db, batchId: number, uuid: string, tabl
   return { rows, last: raw.length < limit ? null : (raw[raw.length - 1]![0] as number) };
 }
 
+/**
+ * A refused items batch changed items of the team in place, and their earlier values are not kept
+ * here: the pull reads every item of the team again (the items' mark back to 0), so the replica
+ * holds them as the team does. How many items of the team the batch changed.
+ */
+function putBackTeamItems(db: Db, batchId: number): number {
+  const n = db.prepare('DELETE FROM team_item_changes WHERE batch_id = ?').run(batchId).changes;
+  if (n > 0) db.prepare(`UPDATE team_sync SET last_seq = 0 WHERE table_name = 'items'`).run();
+  return n;
+}
+
 interface Publication {
   uuid: string;
   batch_id: number;
@@ -95,18 +115,21 @@ export function recordPublication(db: Db, answer: PublicationAnswer, by: { login
   if (answer.status === 'refused') {
     db.transaction(() => {
       let kept = false;
+      const teamItems = putBackTeamItems(db, p.batch_id);
       try {
         undoImportBatch(db, p.batch_id, { user: by.login, at: by.at });
       } catch {
-        // Something here already rests on it (a decision on its lines): it stays, the workbook's alone.
+        // Something here already rests on it (a decision on its lines, items it changed): it stays, the workbook's alone.
         kept = true;
         db.prepare(`INSERT INTO team_batches (batch_id, how) VALUES (?, 'kept') ON CONFLICT (batch_id) DO NOTHING`).run(p.batch_id);
       }
-      db.prepare(`UPDATE team_publications SET status = 'refused', reason = ?, answered_at = ? WHERE uuid = ?`).run(
-        kept ? `${answer.reason} It stays in this workbook alone, since work here rests on it.` : `${answer.reason} It was undone in this workbook.`,
-        by.at,
-        p.uuid,
-      );
+      const what =
+        teamItems > 0
+          ? ` The ${teamItems === 1 ? 'item' : `${teamItems} items`} of the team it changed ${teamItems === 1 ? 'is' : 'are'} put back as the team holds ${teamItems === 1 ? 'it' : 'them'} by the pull; any item it created stays in this workbook alone.`
+          : kept
+            ? ' It stays in this workbook alone, since work here rests on it.'
+            : ' It was undone in this workbook.';
+      db.prepare(`UPDATE team_publications SET status = 'refused', reason = ?, answered_at = ? WHERE uuid = ?`).run(`${answer.reason}${what}`, by.at, p.uuid);
     })();
     return;
   }
@@ -131,6 +154,8 @@ export function recordPublication(db: Db, answer: PublicationAnswer, by: { login
         .run(p.batch_id).changes;
       db.prepare('UPDATE items SET batch_id = NULL WHERE batch_id = ?').run(p.batch_id);
       db.prepare('DELETE FROM import_batches WHERE batch_id = ?').run(p.batch_id);
+      // The items it changed keep their values, which are now the team's versions; the pull brings them back with the team's seq.
+      db.prepare('DELETE FROM team_item_changes WHERE batch_id = ?').run(p.batch_id);
       db.prepare(`UPDATE team_publications SET status = 'published', team_batch_id = ?, answered_at = ? WHERE uuid = ?`).run(answer.teamBatchId, by.at, p.uuid);
       appendAudit(db, {
         at: by.at,

@@ -58,7 +58,10 @@ export async function syncCommand(argv: string[], io: CliIo): Promise<ExitCode> 
         `received ${n(p.decisions, 'decision')}, ${n(p.approvals, 'review')}, ${n(p.policies, 'policy version')}, ${n(p.forecast_lines, 'forecast line')}, ${n(p.actuals, 'actual')}.\n`,
     );
     for (const p of done.publications) {
-      if (p.status === 'published') io.stdout.write(`  Published ${p.fileName} (${p.kind.replace('_', ' ')}) to the team as batch ${p.teamBatchId}; its rows now carry the team's ids.\n`);
+      if (p.status === 'published') {
+        const versions = p.changedItems ? `; ${n(p.changedItems, 'item')} the team held ${p.changedItems === 1 ? 'has' : 'have'} a new version, which judges decisions from now on` : '';
+        io.stdout.write(`  Published ${p.fileName} (${p.kind.replace('_', ' ')}) to the team as batch ${p.teamBatchId}; its rows now carry the team's ids${versions}.\n`);
+      }
       else io.stdout.write(`  ${p.reason} The import is not in the team's data.\n`);
     }
     for (const r of done.refused) io.stdout.write(`  Refused by the team (${r.kind}${r.lineId !== null ? ` on line ${r.lineId}` : ''}): ${r.reason} It is kept in this workbook, not in the team's plan.\n`);

@@ -10,6 +10,7 @@ export class ItemWriter {
   updated = 0;
   private readonly exists;
   private readonly upsert;
+  private readonly changedInTeam;
 
   constructor(
     db: Db,
@@ -24,6 +25,12 @@ export class ItemWriter {
          name = coalesce(@name, name), category = coalesce(@category, category), brand = coalesce(@brand, brand),
          family = coalesce(@family, family), abc_class = coalesce(@abc, abc_class), owner_id = coalesce(@owner, owner_id),
          unit = coalesce(@unit, unit), attributes = json_patch(attributes, @attributes)`,
+    );
+    // In a team's replica, an item the team holds that this batch changes is published as a new version of it (team-replica/later-publication.ts).
+    // What the file said of it is kept (a later row of the same item adds to it), so the team applies only that.
+    this.changedInTeam = db.prepare(
+      `INSERT INTO team_item_changes (batch_id, item_key, fields) SELECT ?, item_key, ? FROM items WHERE item_id = ? AND EXISTS (SELECT 1 FROM team_link)
+       ON CONFLICT (batch_id, item_key) DO UPDATE SET fields = json_patch(fields, excluded.fields)`,
     );
   }
 
@@ -45,8 +52,17 @@ export class ItemWriter {
         attributes: JSON.stringify(it.attributes),
         batch: this.batchId,
       });
-      if (existed) this.updated++;
-      else this.created++;
+      if (existed) {
+        this.changedInTeam.run(this.batchId, JSON.stringify(namedFields(it)), it.itemId);
+        this.updated++;
+      } else this.created++;
     }
   }
+}
+
+/** The cells of an item's row that were not empty, as the items table names them (an empty cell keeps the value). */
+function namedFields(it: ItemRecord): Record<string, unknown> {
+  const cells: Record<string, unknown> = { name: it.name, category: it.category, brand: it.brand, family: it.family, abc_class: it.abcClass, owner_id: it.owner, unit: it.unit };
+  const named = Object.fromEntries(Object.entries(cells).filter(([, v]) => v !== null));
+  return Object.keys(it.attributes).length > 0 ? { ...named, attributes: it.attributes } : named;
 }
