@@ -314,43 +314,43 @@ describe('items changed after they were first published', () => {
     check('al');
   }, 180_000);
 
-  it('keeps an items batch that changed the team’s items unsent, in a sentence, while the team database is of version 6; the upgrade lets it through', async () => {
-    await team.admin.query('CREATE DATABASE items_v6');
-    const adminUrl = team.server.urlFor('fwb_admin', 'items_v6');
+  it('keeps an items batch that changed the team’s items unsent, in a sentence, while the team database is of version 7; the upgrade lets it through', async () => {
+    await team.admin.query('CREATE DATABASE items_v7');
+    const adminUrl = team.server.urlFor('fwb_admin', 'items_v7');
     const before = process.env.PGPASSWORD;
     process.env.PGPASSWORD = team.server.password;
     try {
-      expect(await initTeam(adminUrl, { upTo: 6 })).toMatchObject({ created: true, schemaVersion: 6 });
+      expect(await initTeam(adminUrl, { upTo: 7 })).toMatchObject({ created: true, schemaVersion: 7 });
     } finally {
       if (before === undefined) delete process.env.PGPASSWORD;
       else process.env.PGPASSWORD = before;
     }
     const add = fwb(['team', 'add-user', '--url', adminUrl, '--user', 'al', '--name', 'Al Ortiz', '--role', 'analyst', '--password-stdin'], { password: team.server.password, input: `${passwordOf('al')}\n` });
     expect(add.status, add.stderr).toBe(0);
-    const file = join(team.dir, 'al-v6.db');
+    const file = join(team.dir, 'al-v7.db');
     expect(fwb(['demo', '--db', file, '--items', '40', '--months', '36', '--seed', '3']).status).toBe(0);
-    const joined = fwb(['team', 'join', '--db', file, '--url', team.server.urlFor('al', 'items_v6')], { password: passwordOf('al') });
+    const joined = fwb(['team', 'join', '--db', file, '--url', team.server.urlFor('al', 'items_v7')], { password: passwordOf('al') });
     expect(joined.status, joined.stderr).toBe(0);
     const one = new Database(file, { readonly: true });
     const { item_id: id } = one.prepare('SELECT item_id FROM items ORDER BY item_key LIMIT 1').get() as { item_id: string };
     one.close();
-    expect(fwb(['import', '--db', file, '--kind', 'items', csv('items-v6.csv', ['item_id,brand', `${id},Upgraded`])]).status).toBe(0);
+    expect(fwb(['import', '--db', file, '--kind', 'items', csv('items-v7.csv', ['item_id,brand', `${id},Upgraded`])]).status).toBe(0);
 
     const held = fwb(['sync', '--db', file], { password: passwordOf('al') });
     expect(held.status).toBe(3);
     expect(held.stderr).toContain(
-      "The team's database does not take changes to its items yet (its schema is older than this fwb's): ask the team's administrator to run fwb team init --url ADMIN_URL, which upgrades it; items-v6.csv stays unsent.",
+      "The team's database does not take changes to its items yet (its schema is older than this fwb's): ask the team's administrator to run fwb team init --url ADMIN_URL, which upgrades it; items-v7.csv stays unsent.",
     );
-    const v6 = await adminClient(team.server, 'items_v6');
+    const v7 = await adminClient(team.server, 'items_v7');
     try {
-      expect(Number((await v6.query(`SELECT count(*) AS n FROM fwb.import_batches WHERE file_name = 'items-v6.csv'`)).rows[0].n)).toBe(0);
+      expect(Number((await v7.query(`SELECT count(*) AS n FROM fwb.import_batches WHERE file_name = 'items-v7.csv'`)).rows[0].n)).toBe(0);
       expect(fwb(['team', 'init', '--url', adminUrl], { password: team.server.password }).status).toBe(0);
       const synced = fwb(['sync', '--db', file], { password: passwordOf('al') });
       expect(synced.status, synced.stderr).toBe(0);
-      expect(synced.stdout).toMatch(/Published items-v6\.csv \(items\) to the team as batch \d+; its rows now carry the team's ids; 1 item the team held has a new version, which judges decisions from now on\./);
-      expect((await v6.query('SELECT brand FROM fwb.items WHERE item_id = $1', [id])).rows).toEqual([{ brand: 'Upgraded' }]);
+      expect(synced.stdout).toMatch(/Published items-v7\.csv \(items\) to the team as batch \d+; its rows now carry the team's ids; 1 item the team held has a new version, which judges decisions from now on\./);
+      expect((await v7.query('SELECT brand FROM fwb.items WHERE item_id = $1', [id])).rows).toEqual([{ brand: 'Upgraded' }]);
     } finally {
-      await v6.end();
+      await v7.end();
     }
   }, 180_000);
 });
