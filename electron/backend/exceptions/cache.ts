@@ -6,6 +6,7 @@ import { withPageCache } from '../db/page-cache';
 import { onlyActualsAfter } from '../derived/actuals-after';
 import { derivedTable, need, type DerivedNeed } from '../derived/registry';
 import { defaultGroupLayoutOf, offerScoredItems } from '../review/group-layout';
+import { phaseMark } from '../phase-marks';
 import { runScorer, SCORING_VERSION, type RunScorer } from './score';
 
 /**
@@ -127,13 +128,16 @@ export const exceptionScores = derivedTable<number>({
     // A run's scores read actuals up to its origin only (run-signals.ts): next month's actuals leave them as they are.
     if (onlyActualsAfter(db, change, origin)) return 0;
     const scorer = runScorer(db, runId);
+    phaseMark('scored');
     if (!scorer) return null;
     withPageCache(db, WRITE_CACHE_KIB, () => {
       // The run's rows by line are found through its ordered rows (line_exceptions has no index by run).
       db.prepare('DELETE FROM line_exceptions WHERE line_id IN (SELECT line_id FROM line_exception_order WHERE run_id = @runId) AND run_id = @runId').run({ runId });
       db.prepare('DELETE FROM line_exception_order WHERE run_id = ?').run(runId);
       // Only the score per line: the reasons are worked out when a page reads them (exceptions/reasons.ts).
+      phaseMark('deleted old');
       const [byLine, ordered] = writeScores(db, runId, scorer);
+      phaseMark('scores written');
       if (byLine !== scorer.lines || ordered !== scorer.lines) throw new Error(`Rescoring run ${runId} wrote ${byLine} and ${ordered} of its ${scorer.lines} lines.`);
       keepReasonInputs(db, runId, scorer);
       // The run's items' highest scores, for its default grouped layout, laid out next without reading the lines again.

@@ -425,6 +425,8 @@ export class Committer {
     }, 'final');
     this.reservation?.release();
     this.restoreCheckpoints(true);
+    // Committed: the newest run's lines as written, for its scoring next (exceptions/written-lines.ts).
+    this.forecasts?.newestRunLines.publish(this.db);
     return {
       batchId: this.batchId,
       kind: plan.kind,

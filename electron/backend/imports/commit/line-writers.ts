@@ -7,6 +7,7 @@ import { RowDigest } from '../../audit/content-digest';
 import type { Db } from '../../db/open';
 import type { LineColumns, RunSpec } from '../validated-batch';
 import type { KeyResolver } from './key-resolver';
+import { WrittenLinesCollector } from '../../exceptions/written-lines';
 import { bucketOfKey } from '../period-keys';
 
 const CHUNK = 1000;
@@ -25,6 +26,8 @@ export class BulkInsert {
     private readonly sql: string,
     private readonly columns: number,
     private readonly digest?: { into: RowDigest; columns: number },
+    /** Told the rows of each statement once written, with the rowid the last one got (a statement's rows get consecutive rowids). */
+    private readonly written?: (args: readonly unknown[], rows: number, lastRowid: number) => void,
   ) {
     const tuple = `(${Array(columns).fill('?').join(',')})`;
     this.many = db.prepare(`${sql} VALUES ${Array(CHUNK).fill(tuple).join(',')}`);
@@ -39,7 +42,8 @@ export class BulkInsert {
       // Spread, not the array: better-sqlite3 reads an array argument element by element
       // through V8's generic property lookup, which cost more than SQLite's own insert
       // (measured: 1 M lines 1.3–1.8 s → 0.9 s of CPU).
-      this.many.run(...this.args);
+      const info = this.many.run(...this.args);
+      this.written?.(this.args, CHUNK, Number(info.lastInsertRowid));
       this.digestRows(CHUNK);
       this.n = 0;
       this.pos = 0;
@@ -47,7 +51,11 @@ export class BulkInsert {
   }
 
   flush(): void {
-    for (let r = 0; r < this.n; r++) this.one.run(this.args.slice(r * this.columns, (r + 1) * this.columns));
+    for (let r = 0; r < this.n; r++) {
+      const row = this.args.slice(r * this.columns, (r + 1) * this.columns);
+      const info = this.one.run(row);
+      this.written?.(row, 1, Number(info.lastInsertRowid));
+    }
     this.digestRows(this.n);
     this.n = 0;
     this.pos = 0;
@@ -70,6 +78,10 @@ export interface WrittenRun {
 export class ForecastWriter {
   /** Fingerprint of the lines written, in insertion order (CONTENT_COLUMNS.lines), for the batch's audit entry. */
   readonly digest = new RowDigest();
+  /** The lines of the file's newest run, kept for its scoring right after the import (exceptions/written-lines.ts). */
+  readonly newestRunLines = new WrittenLinesCollector();
+  /** Each created run's origin key, by run id. */
+  private readonly originOfRun = new Map<number, number>();
   private readonly specs: RunSpec[] = [];
   private runIds: number[] = [];
   private originBucket: number[] = [];
@@ -90,7 +102,9 @@ export class ForecastWriter {
     private readonly at: string,
     private readonly reserve: { runId(): number },
   ) {
-    this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8, { into: this.digest, columns: 8 });
+    this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8, { into: this.digest, columns: 8 }, (args, rows, lastRowid) =>
+      this.keepNewestRunLines(args, rows, lastRowid),
+    );
     this.newRun = db.prepare('INSERT INTO forecast_runs (run_id, model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
@@ -120,7 +134,26 @@ export class ForecastWriter {
   private createRun(r: number): number {
     const id = this.reserve.runId();
     this.runIds[r] = id;
+    this.originOfRun.set(id, this.specs[r]!.originKey);
     return id;
+  }
+
+  /** A statement's rows, just written (line ids last − rows + 1 … last): those of the file's newest run so far are kept. */
+  private keepNewestRunLines(args: readonly unknown[], rows: number, lastRowid: number): void {
+    const kept = this.newestRunLines;
+    let runId = -1;
+    let wanted = false;
+    for (let r = 0, p = 0; r < rows; r++, p += 8) {
+      const id = args[p] as number;
+      if (id !== runId) {
+        runId = id;
+        wanted = kept.wants(id, this.originOfRun.get(id)!);
+      }
+      if (!wanted) continue;
+      const lower = args[p + 6] as number | null;
+      const upper = args[p + 7] as number | null;
+      kept.add(id, lastRowid - rows + 1 + r, args[p + 5] as number, lower ?? NaN, upper ?? NaN, args[p + 1] as number, args[p + 2] as number);
+    }
   }
 
   write(l: LineColumns): void {
@@ -155,6 +188,7 @@ export class ForecastWriter {
   moveKeys(moved: { items: [number, number][]; locations: [number, number][] }): void {
     // The lines still in the buffer carry the taken keys too: in the table first, then moved with the rest.
     this.bulk.flush();
+    this.newestRunLines.spoil();
     const runs = JSON.stringify(this.runIds.filter((id) => id !== 0));
     for (const [column, pairs] of [['item_key', moved.items], ['location_key', moved.locations]] as const) {
       const move = this.db.prepare(`UPDATE forecast_lines SET ${column} = ? WHERE ${column} = ? AND run_id IN (SELECT value FROM json_each(?))`);
