@@ -18,11 +18,22 @@ export interface WrittenRunLines {
   locationKey: Float64Array;
 }
 
-/** Collects the lines of the newest run of a file (latest origin, then highest run id: newestRunExceptions' order) as they are written. */
+/** Entries per block: the columns grow a block at a time, never copied until handed over. */
+const BLOCK = 1 << 16;
+const COLUMNS = ['lineId', 'quantity', 'lower', 'upper', 'itemKey', 'locationKey'] as const;
+
+/**
+ * Collects the lines of the newest run of a file (latest origin, then highest run id: newestRunExceptions' order)
+ * as they are written. A line is added when it goes into the writer's buffer, with its place in the next
+ * statement; its id once that statement has run (placed).
+ */
 export class WrittenLinesCollector {
   private origin = -Infinity;
   private runId = -1;
-  private lines: WrittenRunLines | null = null;
+  private blocks: Record<(typeof COLUMNS)[number], Float64Array>[] = [];
+  private count = 0;
+  /** Lines before this one have their ids; those after hold their place in a statement not yet run. */
+  private placed = 0;
   /** Set when the lines kept can no longer be trusted to be the table's (keys moved after they were written). */
   private spoiled = false;
 
@@ -32,35 +43,60 @@ export class WrittenLinesCollector {
     if (originKey < this.origin || (originKey === this.origin && runId < this.runId)) return false;
     this.origin = originKey;
     this.runId = runId;
-    this.lines = null;
+    this.blocks = [];
+    this.count = 0;
+    this.placed = 0;
     return true;
   }
 
-  /** Appends one line of the run `wants` last accepted; line ids ascend (each statement's rows are above the table's highest). */
-  add(runId: number, lineId: number, quantity: number, lower: number, upper: number, itemKey: number, locationKey: number): void {
-    let l = this.lines;
-    if (l === null || l.runId !== runId) l = this.lines = emptyLines(runId, 1024);
-    if (l.count === l.lineId.length) l = this.lines = grown(l);
-    const k = l.count++;
-    l.lineId[k] = lineId;
-    l.quantity[k] = quantity;
-    l.lower[k] = lower;
-    l.upper[k] = upper;
-    l.itemKey[k] = itemKey;
-    l.locationKey[k] = locationKey;
+  /** Appends a line of the run `wants` last accepted, at `place` in the writer's next statement; NaN bounds: none. */
+  add(place: number, quantity: number, lower: number, upper: number, itemKey: number, locationKey: number): void {
+    const k = this.count++;
+    const i = k & (BLOCK - 1);
+    if (i === 0) this.blocks.push(Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(BLOCK)])) as WrittenLinesCollector['blocks'][number]);
+    const b = this.blocks[k >>> 16]!;
+    b.lineId[i] = place;
+    b.quantity[i] = quantity;
+    b.lower[i] = lower;
+    b.upper[i] = upper;
+    b.itemKey[i] = itemKey;
+    b.locationKey[i] = locationKey;
+  }
+
+  /**
+   * The statement holding places `from` … `from + rows - 1` has run and its last row got rowid `lastRowid`: a
+   * statement's rows get consecutive rowids above the table's highest, so the line at place p got
+   * lastRowid - rows + 1 + (p - from).
+   */
+  placedRows(from: number, rows: number, lastRowid: number): void {
+    const base = lastRowid - rows + 1 - from;
+    for (; this.placed < this.count; this.placed++) {
+      const b = this.blocks[this.placed >>> 16]!;
+      const i = this.placed & (BLOCK - 1);
+      if (b.lineId[i]! >= from + rows) break;
+      b.lineId[i] = b.lineId[i]! + base;
+    }
   }
 
   /** The lines' keys were changed in the table after they were written (committer.ts, moveKeys). */
   spoil(): void {
     this.spoiled = true;
-    this.lines = null;
+    this.blocks = [];
+    this.count = 0;
   }
 
   /** Once the import has committed: the lines kept, handed to the connection's next scoring of their run. */
   publish(db: ReadableDb): void {
-    if (this.spoiled || this.lines === null || this.lines.count === 0) return;
-    published.set(db, { lines: this.lines, stamp: stampOf(db) });
-    this.lines = null;
+    if (this.spoiled || this.count === 0 || this.placed !== this.count) return;
+    const lines = { runId: this.runId, count: this.count } as WrittenRunLines;
+    for (const c of COLUMNS) {
+      const column = new Float64Array(this.count);
+      this.blocks.forEach((b, n) => column.set(n === this.blocks.length - 1 ? b[c].subarray(0, this.count - n * BLOCK) : b[c], n * BLOCK));
+      lines[c] = column;
+    }
+    this.blocks = [];
+    this.count = 0;
+    published.set(db, { lines, stamp: stampOf(db) });
   }
 }
 
@@ -85,24 +121,4 @@ export function takeWrittenLines(db: ReadableDb, runId: number): WrittenRunLines
   published.delete(db);
   if (kept.lines.runId !== runId || kept.stamp !== stampOf(db)) return null;
   return kept.lines;
-}
-
-function emptyLines(runId: number, capacity: number): WrittenRunLines {
-  return {
-    runId,
-    count: 0,
-    lineId: new Float64Array(capacity),
-    quantity: new Float64Array(capacity),
-    lower: new Float64Array(capacity),
-    upper: new Float64Array(capacity),
-    itemKey: new Float64Array(capacity),
-    locationKey: new Float64Array(capacity),
-  };
-}
-
-function grown(l: WrittenRunLines): WrittenRunLines {
-  const out = emptyLines(l.runId, l.lineId.length * 2);
-  out.count = l.count;
-  for (const c of ['lineId', 'quantity', 'lower', 'upper', 'itemKey', 'locationKey'] as const) out[c].set(l[c]);
-  return out;
 }

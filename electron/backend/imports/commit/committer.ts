@@ -43,6 +43,7 @@ import { WalFlusher } from './wal-flush';
 import { ForecastWriter, HistoryWriter, type WrittenRun } from './line-writers';
 import { withPageCache } from '../../db/page-cache';
 import { WorkbenchError } from '../../errors';
+import { phaseMark } from '../../phase-marks';
 import { keyOfBucket, keyToIso } from '../period-keys';
 import { ImportRejectedError } from '../import-errors';
 import { rememberMapping } from '../read/mapping-store';
@@ -551,5 +552,7 @@ function releaseCheckpoints(db: Db, checkpointNow: boolean): void {
   checkpointHolds.delete(db);
   db.pragma(`wal_autocheckpoint = ${hold.autocheckpoint}`);
   // PASSIVE: copies what no reader still needs, and never waits for anyone.
+  phaseMark('final transaction done');
   if (checkpointNow) db.pragma('wal_checkpoint(PASSIVE)');
+  phaseMark('checkpointed');
 }

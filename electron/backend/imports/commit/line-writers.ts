@@ -17,6 +17,8 @@ export class BulkInsert {
   readonly args: unknown[];
   pos = 0;
   private n = 0;
+  /** Rows added since the writer began: the place of the next row. */
+  added = 0;
   private readonly many;
   private readonly one;
 
@@ -26,8 +28,11 @@ export class BulkInsert {
     private readonly sql: string,
     private readonly columns: number,
     private readonly digest?: { into: RowDigest; columns: number },
-    /** Told the rows of each statement once written, with the rowid the last one got (a statement's rows get consecutive rowids). */
-    private readonly written?: (args: readonly unknown[], rows: number, lastRowid: number) => void,
+    /**
+     * Told, once each statement has run, the places of its rows (the rows added since the writer began, counted
+     * from 0) and the rowid its last row got (a statement's rows get consecutive rowids).
+     */
+    private readonly written?: (from: number, rows: number, lastRowid: number) => void,
   ) {
     const tuple = `(${Array(columns).fill('?').join(',')})`;
     this.many = db.prepare(`${sql} VALUES ${Array(CHUNK).fill(tuple).join(',')}`);
@@ -38,12 +43,13 @@ export class BulkInsert {
   /** Call after writing `columns` values at args[pos…]. */
   next(): void {
     this.pos += this.columns;
+    this.added++;
     if (++this.n === CHUNK) {
       // Spread, not the array: better-sqlite3 reads an array argument element by element
       // through V8's generic property lookup, which cost more than SQLite's own insert
       // (measured: 1 M lines 1.3–1.8 s → 0.9 s of CPU).
       const info = this.many.run(...this.args);
-      this.written?.(this.args, CHUNK, Number(info.lastInsertRowid));
+      this.written?.(this.added - CHUNK, CHUNK, Number(info.lastInsertRowid));
       this.digestRows(CHUNK);
       this.n = 0;
       this.pos = 0;
@@ -52,9 +58,8 @@ export class BulkInsert {
 
   flush(): void {
     for (let r = 0; r < this.n; r++) {
-      const row = this.args.slice(r * this.columns, (r + 1) * this.columns);
-      const info = this.one.run(row);
-      this.written?.(row, 1, Number(info.lastInsertRowid));
+      const info = this.one.run(this.args.slice(r * this.columns, (r + 1) * this.columns));
+      this.written?.(this.added - this.n + r, 1, Number(info.lastInsertRowid));
     }
     this.digestRows(this.n);
     this.n = 0;
@@ -102,8 +107,8 @@ export class ForecastWriter {
     private readonly at: string,
     private readonly reserve: { runId(): number },
   ) {
-    this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8, { into: this.digest, columns: 8 }, (args, rows, lastRowid) =>
-      this.keepNewestRunLines(args, rows, lastRowid),
+    this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8, { into: this.digest, columns: 8 }, (from, rows, lastRowid) =>
+      this.newestRunLines.placedRows(from, rows, lastRowid),
     );
     this.newRun = db.prepare('INSERT INTO forecast_runs (run_id, model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   }
@@ -138,24 +143,6 @@ export class ForecastWriter {
     return id;
   }
 
-  /** A statement's rows, just written (line ids last − rows + 1 … last): those of the file's newest run so far are kept. */
-  private keepNewestRunLines(args: readonly unknown[], rows: number, lastRowid: number): void {
-    const kept = this.newestRunLines;
-    let runId = -1;
-    let wanted = false;
-    for (let r = 0, p = 0; r < rows; r++, p += 8) {
-      const id = args[p] as number;
-      if (id !== runId) {
-        runId = id;
-        wanted = kept.wants(id, this.originOfRun.get(id)!);
-      }
-      if (!wanted) continue;
-      const lower = args[p + 6] as number | null;
-      const upper = args[p + 7] as number | null;
-      kept.add(id, lastRowid - rows + 1 + r, args[p + 5] as number, lower ?? NaN, upper ?? NaN, args[p + 1] as number, args[p + 2] as number);
-    }
-  }
-
   write(l: LineColumns): void {
     const { run, item, location, period, bucket, quantity } = l;
     const lower = l.lower!;
@@ -164,6 +151,9 @@ export class ForecastWriter {
     const locationKeys = this.keys.locationKeys;
     const bulk = this.bulk;
     const args = bulk.args;
+    const kept = this.newestRunLines;
+    let lastRun = -1;
+    let wanted = false;
     for (let k = 0; k < l.count; k++) {
       const r = run[k]!;
       if (r < 0) continue; // a series without an origin (quarantined)
@@ -171,6 +161,11 @@ export class ForecastWriter {
       const p = bulk.pos;
       const lo = lower[k]!;
       const hi = upper[k]!;
+      if (r !== lastRun) {
+        lastRun = r;
+        wanted = kept.wants(runId, this.originOfRun.get(runId)!);
+      }
+      if (wanted) kept.add(bulk.added, quantity[k]!, lo, hi, itemKeys[item[k]!]!, locationKeys[location[k]!]!);
       args[p] = runId;
       args[p + 1] = itemKeys[item[k]!];
       args[p + 2] = locationKeys[location[k]!];
