@@ -74,6 +74,30 @@ describe('scoring the run an import has just written from the lines it kept', ()
     });
   }
 
+  it('scores from the kept lines with the history of earlier runs and actuals (run-rate, recent error, new items) as the oracle', async () => {
+    // Actuals of most items up to the new run's origin, and an earlier run of the same model whose periods they reach.
+    const actuals: string[] = [];
+    for (let n = 0; n < 150; n++) {
+      if (n % 7 === 0) continue; // no history: new items
+      for (let m = n % 3 === 0 ? 10 : 1; m <= 12; m++) actuals.push(`SKU-${n},2024-${String(m).padStart(2, '0')}-01,${20 + ((n * 13 + m * 7) % 400)}`);
+    }
+    await importFile(ctx, file('actuals.csv', 'item_id,period,actual', actuals), { kind: 'actuals', unknownItems: 'create' });
+    const earlier = forecastRows(57)
+      .slice(0, 1800)
+      .filter((r) => /,2025-(0[7-9]|1\d)-01,/.test(r))
+      .map((r) => r.replace(/,2025-(\d\d)-01,/, (_, m: string) => `,2024-${m}-01,`));
+    await importFile(ctx, file('earlier.csv', 'item_id,period,forecast,lower,upper', earlier), options({ origin: '2024-06-01' }));
+    const out = await importFile(ctx, file('f.csv', 'item_id,period,forecast,lower,upper', forecastRows()), options());
+    const runId = out.runs[0]!.runId;
+    const scorer = runScorer(db, runId)!;
+    expect(scorer.linesFrom).toBe('import');
+    // Every signal the items bring is present, so the kept lines' items were joined with the history.
+    expect(Array.from(scorer.items.errAbs).some((x) => x > 0)).toBe(true);
+    expect(Array.from(scorer.items.runRate).some((x) => x > 0)).toBe(true);
+    expect(Array.from(scorer.items.history).some((x) => x === 0)).toBe(true);
+    expect(scoresOf(scorer)).toEqual(oracle(runId));
+  });
+
   it('keeps only the newest run of a file of two origins; the older one is read from the table', async () => {
     const rows = forecastRows().slice(0, 1800);
     const twoOrigins = [...rows.map((r) => `2024-12-01,${r}`), ...rows.map((r) => `2024-11-01,${r}`)];

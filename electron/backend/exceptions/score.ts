@@ -10,7 +10,7 @@ import type { ExceptionReason } from '../../../shared/domain';
 import type { WritableDb } from '../db/handles';
 import { phaseMark } from '../phase-marks';
 import { medianVolumeOf } from './median';
-import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals, type RunLineVisitor } from './run-signals';
+import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals, type RunItems, type RunLineVisitor } from './run-signals';
 import { takeWrittenLines, type WrittenRunLines } from './written-lines';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
@@ -223,7 +223,10 @@ export interface ScoredItems {
  * typical volume (the median needs them all) and their inputs are kept to score every line once it is known.
  */
 export function runScorer(db: WritableDb, runId: number): RunScorer | null {
-  const items = runItemSignals(db, runId);
+  const taken = takeWrittenLines(db, runId);
+  const written = taken !== null && keptLinesServe(db, runId, taken) ? taken : null;
+  // The run's items counted from the kept lines when there are some, rather than by a pass over the run's index.
+  const items = runItemSignals(db, runId, written ? itemsOfLines(written) : undefined);
   phaseMark('item signals read');
   if (!items) return null;
   let lines = 0;
@@ -253,11 +256,10 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
     const runRate = items.runRate[i]!;
     volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
   };
-  const written = takeWrittenLines(db, runId);
-  const linesFrom = written !== null && keptLinesServe(db, written, items, lines) ? 'import' : 'workbook';
-  if (linesFrom === 'import') {
+  const linesFrom = written !== null ? 'import' : 'workbook';
+  if (written !== null) {
     // The import's own lines, as it wrote them a moment ago: no sales input can meet them (keptLinesServe).
-    const { lineId, quantity, lower: lo, upper: up, itemKey, locationKey } = written!;
+    const { lineId, quantity, lower: lo, upper: up, itemKey, locationKey } = written;
     const orNaN = (x: number) => (Number.isNaN(x) ? null : x);
     for (let k = 0; k < lines; k++) visit(lineId[k]!, quantity[k]!, orNaN(lo[k]!), orNaN(up[k]!), null, itemKey[k]!, locationKey[k]!);
   } else forEachRunLine(db, runId, items, visit);
@@ -310,12 +312,62 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   };
 }
 
+/** Kept lines compared with the table's before they stand for them: the first, the last and this many between. */
+const LINES_COMPARED = 64;
+
 /**
- * Whether the lines an import kept can stand for the run's lines in the table: the same number, the same first and
- * last line id (ids ascend in both), and no current sales input anywhere, which a line would have to be joined with.
+ * Whether the lines an import kept can stand for the run's lines in the table (takeWrittenLines has found them
+ * unchanged since): no current sales input anywhere, which a line would have to be joined with; and a sample of
+ * them, first and last included, looked up by id, is the table's to the value, so their ids are the rows' own.
  */
-function keptLinesServe(db: WritableDb, written: WrittenRunLines, items: RunItemSignals, lines: number): boolean {
-  if (written.count !== lines || lines === 0) return false;
-  if (written.lineId[0] !== items.firstLine || written.lineId[lines - 1] !== items.lastLine) return false;
-  return db.prepare('SELECT EXISTS (SELECT 1 FROM sales_inputs WHERE superseded_at IS NULL)').pluck().get() === 0;
+function keptLinesServe(db: WritableDb, runId: number, written: WrittenRunLines): boolean {
+  const n = written.count;
+  if (n === 0 || db.prepare('SELECT EXISTS (SELECT 1 FROM sales_inputs WHERE superseded_at IS NULL)').pluck().get() !== 0) return false;
+  const row = db.prepare('SELECT run_id, item_key, location_key, quantity, lower, upper FROM forecast_lines WHERE line_id = ?').raw();
+  const orNaN = (x: number | null) => x ?? NaN;
+  for (let s = 0; s <= LINES_COMPARED; s++) {
+    const k = Math.round(((n - 1) * s) / LINES_COMPARED);
+    const found = row.get(written.lineId[k]) as [number, number, number, number, number | null, number | null] | undefined;
+    const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+    if (
+      !found ||
+      found[0] !== runId ||
+      found[1] !== written.itemKey[k] ||
+      found[2] !== written.locationKey[k] ||
+      found[3] !== written.quantity[k] ||
+      !same(orNaN(found[4]), written.lower[k]!) ||
+      !same(orNaN(found[5]), written.upper[k]!)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The run's items as run-signals.ts counts them (RunItems), from the kept lines. */
+function itemsOfLines(written: WrittenRunLines): RunItems {
+  const index = new Map<string, number>();
+  const out: RunItems = [];
+  let last = -1;
+  for (let k = 0; k < written.count; k++) {
+    const itemKey = written.itemKey[k]!;
+    const locationKey = written.locationKey[k]!;
+    const lineId = written.lineId[k]!;
+    // An item's lines come together (written together): the map is asked when the item changes.
+    if (last < 0 || out[last]![0] !== itemKey || out[last]![1] !== locationKey) {
+      const key = `${itemKey}|${locationKey}`;
+      let at = index.get(key);
+      if (at === undefined) {
+        at = out.length;
+        index.set(key, at);
+        out.push([itemKey, locationKey, 0, lineId, lineId]);
+      }
+      last = at;
+    }
+    const item = out[last]!;
+    item[2]++;
+    // Line ids ascend: the first seen is the lowest, the last the highest.
+    item[4] = lineId;
+  }
+  return out;
 }

@@ -85,9 +85,12 @@ export class WrittenLinesCollector {
     this.count = 0;
   }
 
-  /** Once the import has committed: the lines kept, handed to the connection's next scoring of their run. */
-  publish(db: ReadableDb): void {
-    if (this.spoiled || this.count === 0 || this.placed !== this.count) return;
+  /**
+   * Once the import has committed: the lines kept, handed to the connection's next scoring of their run, when
+   * they are all the lines the writer wrote for it (`linesOf`).
+   */
+  publish(db: ReadableDb, linesOf: (runId: number) => number): void {
+    if (this.spoiled || this.count === 0 || this.placed !== this.count || linesOf(this.runId) !== this.count) return;
     const lines = { runId: this.runId, count: this.count } as WrittenRunLines;
     for (const c of COLUMNS) {
       const column = new Float64Array(this.count);

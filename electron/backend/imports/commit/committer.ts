@@ -427,7 +427,7 @@ export class Committer {
     this.reservation?.release();
     this.restoreCheckpoints(true);
     // Committed: the newest run's lines as written, for its scoring next (exceptions/written-lines.ts).
-    this.forecasts?.newestRunLines.publish(this.db);
+    this.forecasts?.publishNewestRunLines(this.db);
     return {
       batchId: this.batchId,
       kind: plan.kind,

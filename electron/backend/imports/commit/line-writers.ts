@@ -191,6 +191,11 @@ export class ForecastWriter {
     }
   }
 
+  /** Once committed: the newest run's lines, kept as written, for its scoring next (exceptions/written-lines.ts). */
+  publishNewestRunLines(db: Db): void {
+    this.newestRunLines.publish(db, (runId) => this.lines[this.runIds.indexOf(runId)] ?? -1);
+  }
+
   /** The last lines, and the runs: from here on (once committed) the lines are the workbook's. */
   finish(): WrittenRun[] {
     this.bulk.flush();
