@@ -12,6 +12,9 @@ import { carryOut } from '../../electron/backend/declarations';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { keptRunExceptions } from '../../electron/backend/exceptions/reasons';
 import { runScorer } from '../../electron/backend/exceptions/score';
+import { dropWrittenLines, writtenLinesOf } from '../../electron/backend/exceptions/written-lines';
+import { overviewOfRun } from '../../electron/backend/queries/run-overview';
+import { readMeta } from '../../electron/backend/db/meta';
 import { IMPORT_EFFECTS, UNDO_EFFECTS } from '../../electron/backend/imports/effects';
 import { importFile } from '../../electron/backend/imports/import-file';
 import { undoImportBatch } from '../../electron/backend/imports/undo';
@@ -53,6 +56,7 @@ describe('scoring the run an import has just written from the lines it kept', ()
   const file = (name: string, header: string, rows: string[]) => writeLines(t.dir, name, [header, ...rows]);
   const options = (extra: Partial<ImportOptions> = {}): ImportOptions => ({ kind: 'forecasts', model: 'Kept', origin: '2024-12-01', unknownItems: 'create', ...extra });
   const oracle = (runId: number) => oracleRunExceptions(db, runId).map((e) => ({ lineId: e.lineId, score: e.score })).sort((a, b) => a.lineId - b.lineId);
+  const keptOverview = (runId: number) => JSON.parse(readMeta(db, `run_overview:${runId}`)!) as NonNullable<ReturnType<typeof overviewOfRun>>;
   const scoresOf = (s: NonNullable<ReturnType<typeof runScorer>>) => Array.from(s.lineIds, (lineId, k) => ({ lineId, score: s.scores[k]! }));
 
   for (const worker of [false, true]) {
@@ -67,7 +71,8 @@ describe('scoring the run an import has just written from the lines it kept', ()
       const scorer = runScorer(db, runId)!;
       expect(scorer.linesFrom).toBe('import');
       expect(scoresOf(scorer)).toEqual(oracle(runId));
-      // Taken once: the next scoring reads the table, to the same scores.
+      // Once dropped (the import's last warm-up does), the next scoring reads the table, to the same scores.
+      dropWrittenLines(db);
       const again = runScorer(db, runId)!;
       expect(again.linesFrom).toBe('workbook');
       expect(scoresOf(again)).toEqual(scoresOf(scorer));
@@ -96,6 +101,23 @@ describe('scoring the run an import has just written from the lines it kept', ()
     expect(Array.from(scorer.items.runRate).some((x) => x > 0)).toBe(true);
     expect(Array.from(scorer.items.history).some((x) => x === 0)).toBe(true);
     expect(scoresOf(scorer)).toEqual(oracle(runId));
+  });
+
+  it('keeps the overview of a run just imported as SQL computes it, to the last bit of every cell, with its items’ history', async () => {
+    const actuals: string[] = [];
+    for (let n = 0; n < 150; n += 2) for (let m = 1; m <= 12; m++) actuals.push(`SKU-${n},2024-${String(m).padStart(2, '0')}-01,${(n * 7.31 + m * 0.17).toFixed(2)}`);
+    await importFile(ctx, file('actuals.csv', 'item_id,period,actual', actuals), { kind: 'actuals', unknownItems: 'create' });
+    db.prepare("UPDATE items SET category = CASE item_key % 3 WHEN 0 THEN 'Tea' WHEN 1 THEN 'Coffee' ELSE NULL END").run();
+    // Quantities with many digits, so the order and manner of summing would show in the last bit.
+    const rows = forecastRows().map((r, i) => r.replace(/^([^,]+,[^,]+,)([^,]+)/, (_, head: string, q: string) => `${head}${(Number(q) + (i % 97) / 7 + 1e-3 * (i % 13)).toString()}`));
+    const out = (await carryOut(ctx, IMPORT_EFFECTS, (c) => importFile(c, file('f.csv', 'item_id,period,forecast,lower,upper', rows), options()), {})) as ImportOutcome;
+    const runId = out.runs[0]!.runId;
+    const overview = keptOverview(runId);
+    expect(overview.history.length).toBe(12);
+    expect(overview.categories).toEqual(['Coffee', 'Tea']);
+    expect(overview).toEqual(overviewOfRun(db, runId));
+    // Read and written by the run's last warm-up: nothing is left kept.
+    expect(writtenLinesOf(db, runId)).toBeNull();
   });
 
   it('keeps only the newest run of a file of two origins; the older one is read from the table', async () => {
@@ -134,6 +156,7 @@ describe('scoring the run an import has just written from the lines it kept', ()
     expect(newest).toBeGreaterThan(first.runs[0]!.runId);
     const kept = (runId: number) => keptRunExceptions(db, runId).map((e) => ({ lineId: e.lineId, score: e.score }));
     expect(kept(newest)).toEqual(oracle(newest));
+    expect(keptOverview(newest)).toEqual(overviewOfRun(db, newest));
     await carryOut(ctx, UNDO_EFFECTS, (c) => undoImportBatch(c.db, second.batchId!, { user: null, at: FIXED_NOW().toISOString() }), {});
     const left = first.runs[0]!.runId;
     expect(kept(left)).toEqual(oracle(left));

@@ -11,7 +11,7 @@ import type { WritableDb } from '../db/handles';
 import { phaseMark } from '../phase-marks';
 import { medianVolumeOf } from './median';
 import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals, type RunItems, type RunLineVisitor } from './run-signals';
-import { takeWrittenLines, type WrittenRunLines } from './written-lines';
+import { keptLinesServe, writtenLinesOf, type WrittenRunLines } from './written-lines';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -223,8 +223,8 @@ export interface ScoredItems {
  * typical volume (the median needs them all) and their inputs are kept to score every line once it is known.
  */
 export function runScorer(db: WritableDb, runId: number): RunScorer | null {
-  const taken = takeWrittenLines(db, runId);
-  const written = taken !== null && keptLinesServe(db, runId, taken) ? taken : null;
+  const kept = writtenLinesOf(db, runId);
+  const written = kept !== null && keptLinesServe(db, runId, kept) && noSalesInputs(db) ? kept : null;
   // The run's items counted from the kept lines when there are some, rather than by a pass over the run's index.
   const items = runItemSignals(db, runId, written ? itemsOfLines(written) : undefined);
   phaseMark('item signals read');
@@ -312,37 +312,8 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   };
 }
 
-/** Kept lines compared with the table's before they stand for them: the first, the last and this many between. */
-const LINES_COMPARED = 64;
-
-/**
- * Whether the lines an import kept can stand for the run's lines in the table (takeWrittenLines has found them
- * unchanged since): no current sales input anywhere, which a line would have to be joined with; and a sample of
- * them, first and last included, looked up by id, is the table's to the value, so their ids are the rows' own.
- */
-function keptLinesServe(db: WritableDb, runId: number, written: WrittenRunLines): boolean {
-  const n = written.count;
-  if (n === 0 || db.prepare('SELECT EXISTS (SELECT 1 FROM sales_inputs WHERE superseded_at IS NULL)').pluck().get() !== 0) return false;
-  const row = db.prepare('SELECT run_id, item_key, location_key, quantity, lower, upper FROM forecast_lines WHERE line_id = ?').raw();
-  const orNaN = (x: number | null) => x ?? NaN;
-  for (let s = 0; s <= LINES_COMPARED; s++) {
-    const k = Math.round(((n - 1) * s) / LINES_COMPARED);
-    const found = row.get(written.lineId[k]) as [number, number, number, number, number | null, number | null] | undefined;
-    const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
-    if (
-      !found ||
-      found[0] !== runId ||
-      found[1] !== written.itemKey[k] ||
-      found[2] !== written.locationKey[k] ||
-      found[3] !== written.quantity[k] ||
-      !same(orNaN(found[4]), written.lower[k]!) ||
-      !same(orNaN(found[5]), written.upper[k]!)
-    ) {
-      return false;
-    }
-  }
-  return true;
-}
+/** Whether no current sales input exists, which a line would have to be joined with to be scored. */
+const noSalesInputs = (db: WritableDb) => db.prepare('SELECT EXISTS (SELECT 1 FROM sales_inputs WHERE superseded_at IS NULL)').pluck().get() === 0;
 
 /** The run's items as run-signals.ts counts them (RunItems), from the kept lines. */
 function itemsOfLines(written: WrittenRunLines): RunItems {

@@ -16,11 +16,14 @@ export interface WrittenRunLines {
   upper: Float64Array;
   itemKey: Float64Array;
   locationKey: Float64Array;
+  /** The period's key (yyyymmdd) and the line's lag. */
+  period: Float64Array;
+  lag: Float64Array;
 }
 
 /** Entries per block: the columns grow a block at a time, never copied until handed over. */
 const BLOCK = 1 << 16;
-const COLUMNS = ['lineId', 'quantity', 'lower', 'upper', 'itemKey', 'locationKey'] as const;
+const COLUMNS = ['lineId', 'quantity', 'lower', 'upper', 'itemKey', 'locationKey', 'period', 'lag'] as const;
 
 /**
  * Collects the lines of the newest run of a file (latest origin, then highest run id: newestRunExceptions' order)
@@ -50,7 +53,7 @@ export class WrittenLinesCollector {
   }
 
   /** Appends a line of the run `wants` last accepted, at `place` in the writer's next statement; NaN bounds: none. */
-  add(place: number, quantity: number, lower: number, upper: number, itemKey: number, locationKey: number): void {
+  add(place: number, quantity: number, lower: number, upper: number, itemKey: number, locationKey: number, period: number, lag: number): void {
     const k = this.count++;
     const i = k & (BLOCK - 1);
     if (i === 0) this.blocks.push(Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(BLOCK)])) as WrittenLinesCollector['blocks'][number]);
@@ -61,6 +64,8 @@ export class WrittenLinesCollector {
     b.upper[i] = upper;
     b.itemKey[i] = itemKey;
     b.locationKey[i] = locationKey;
+    b.period[i] = period;
+    b.lag[i] = lag;
   }
 
   /**
@@ -115,13 +120,44 @@ function stampOf(db: ReadableDb): string {
 }
 
 /**
- * The lines an import of this connection kept for `runId`, if they are still the table's, or null; taken once.
- * The caller checks them against the run's count and first and last line id as well.
+ * The lines an import of this connection kept for `runId`, if they are still the table's (nothing has been
+ * committed by another program, no line added, edited or deleted since), or null. Left for the run's next
+ * derived data until dropWrittenLines; the caller checks them against the table as well (score.ts).
  */
-export function takeWrittenLines(db: ReadableDb, runId: number): WrittenRunLines | null {
+export function writtenLinesOf(db: ReadableDb, runId: number): WrittenRunLines | null {
   const kept = published.get(db);
   if (!kept) return null;
-  published.delete(db);
-  if (kept.lines.runId !== runId || kept.stamp !== stampOf(db)) return null;
+  if (kept.lines.runId !== runId || kept.stamp !== stampOf(db)) {
+    published.delete(db);
+    return null;
+  }
   return kept.lines;
+}
+
+/** The kept lines are no longer wanted: the last of the run's derived data that reads them has been built. */
+export function dropWrittenLines(db: ReadableDb): void {
+  published.delete(db);
+}
+
+/** Kept lines compared with the table's before they stand for them: the first, the last and this many between. */
+const LINES_COMPARED = 64;
+
+/**
+ * Whether the lines an import kept can stand for the run's lines in the table (writtenLinesOf has found them
+ * unchanged since): a sample of them, first and last included, looked up by id, is the table's to the value,
+ * so their ids are the rows' own.
+ */
+export function keptLinesServe(db: ReadableDb, runId: number, written: WrittenRunLines): boolean {
+  const n = written.count;
+  if (n === 0) return false;
+  const row = db.prepare('SELECT run_id, item_key, location_key, quantity, lower, upper, period, lag FROM forecast_lines WHERE line_id = ?').raw();
+  const same = (a: number | null, b: number) => (a === null ? Number.isNaN(b) : a === b);
+  for (let s = 0; s <= LINES_COMPARED; s++) {
+    const k = Math.round(((n - 1) * s) / LINES_COMPARED);
+    const found = row.get(written.lineId[k]) as [number, number, number, number, number | null, number | null, number, number] | undefined;
+    if (!found || found[0] !== runId) return false;
+    const columns = [written.itemKey, written.locationKey, written.quantity, written.lower, written.upper, written.period, written.lag];
+    if (columns.some((c, i) => !same(found[i + 1]!, c[k]!))) return false;
+  }
+  return true;
 }

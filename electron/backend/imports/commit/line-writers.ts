@@ -165,12 +165,13 @@ export class ForecastWriter {
         lastRun = r;
         wanted = kept.wants(runId, this.originOfRun.get(runId)!);
       }
-      if (wanted) kept.add(bulk.added, quantity[k]!, lo, hi, itemKeys[item[k]!]!, locationKeys[location[k]!]!);
+      const lag = bucket[k]! - this.originBucket[r]!;
+      if (wanted) kept.add(bulk.added, quantity[k]!, lo, hi, itemKeys[item[k]!]!, locationKeys[location[k]!]!, period[k]!, lag);
       args[p] = runId;
       args[p + 1] = itemKeys[item[k]!];
       args[p + 2] = locationKeys[location[k]!];
       args[p + 3] = period[k];
-      args[p + 4] = bucket[k]! - this.originBucket[r]!;
+      args[p + 4] = lag;
       args[p + 5] = quantity[k];
       args[p + 6] = lo === lo ? lo : null;
       args[p + 7] = hi === hi ? hi : null;
