@@ -14,16 +14,20 @@ export interface WrittenRunLines {
   quantity: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
-  itemKey: Float64Array;
-  locationKey: Float64Array;
+  /** Keys, periods and lags are integers that fit 32 bits (the import's own key arrays are Int32Array). */
+  itemKey: Int32Array;
+  locationKey: Int32Array;
   /** The period's key (yyyymmdd) and the line's lag. */
-  period: Float64Array;
-  lag: Float64Array;
+  period: Int32Array;
+  lag: Int32Array;
 }
 
 /** Entries per block: the columns grow a block at a time, never copied until handed over. */
 const BLOCK = 1 << 16;
 const COLUMNS = ['lineId', 'quantity', 'lower', 'upper', 'itemKey', 'locationKey', 'period', 'lag'] as const;
+const WHOLE: ReadonlySet<string> = new Set(['itemKey', 'locationKey', 'period', 'lag']);
+type Columns = Omit<WrittenRunLines, 'runId' | 'count'>;
+const column = (c: string, n: number) => (WHOLE.has(c) ? new Int32Array(n) : new Float64Array(n));
 
 /**
  * Collects the lines of the newest run of a file (latest origin, then highest run id: newestRunExceptions' order)
@@ -33,7 +37,7 @@ const COLUMNS = ['lineId', 'quantity', 'lower', 'upper', 'itemKey', 'locationKey
 export class WrittenLinesCollector {
   private origin = -Infinity;
   private runId = -1;
-  private blocks: Record<(typeof COLUMNS)[number], Float64Array>[] = [];
+  private blocks: Columns[] = [];
   private count = 0;
   /** Lines before this one have their ids; those after hold their place in a statement not yet run. */
   private placed = 0;
@@ -56,7 +60,7 @@ export class WrittenLinesCollector {
   add(place: number, quantity: number, lower: number, upper: number, itemKey: number, locationKey: number, period: number, lag: number): void {
     const k = this.count++;
     const i = k & (BLOCK - 1);
-    if (i === 0) this.blocks.push(Object.fromEntries(COLUMNS.map((c) => [c, new Float64Array(BLOCK)])) as WrittenLinesCollector['blocks'][number]);
+    if (i === 0) this.blocks.push(Object.fromEntries(COLUMNS.map((c) => [c, column(c, BLOCK)])) as unknown as Columns);
     const b = this.blocks[k >>> 16]!;
     b.lineId[i] = place;
     b.quantity[i] = quantity;
@@ -98,9 +102,9 @@ export class WrittenLinesCollector {
     if (this.spoiled || this.count === 0 || this.placed !== this.count || linesOf(this.runId) !== this.count) return;
     const lines = { runId: this.runId, count: this.count } as WrittenRunLines;
     for (const c of COLUMNS) {
-      const column = new Float64Array(this.count);
-      this.blocks.forEach((b, n) => column.set(n === this.blocks.length - 1 ? b[c].subarray(0, this.count - n * BLOCK) : b[c], n * BLOCK));
-      lines[c] = column;
+      const whole = column(c, this.count);
+      this.blocks.forEach((b, n) => whole.set(n === this.blocks.length - 1 ? b[c].subarray(0, this.count - n * BLOCK) : b[c], n * BLOCK));
+      (lines as unknown as Record<string, Float64Array | Int32Array>)[c] = whole;
     }
     this.blocks = [];
     this.count = 0;
