@@ -124,23 +124,27 @@ export function computeOverview(db: ReadableDb, run: RunRow): KeptOverview {
 function overviewFromLines(db: ReadableDb, run: RunRow, w: WrittenRunLines): KeptOverview | null {
   if (actualsFrom(db, firstPeriodOf(w))) return null;
   // Per cell: period, lag, sum, its running error, lines.
-  const cells = new Map<number, [number, number, number, number, number]>();
+  // Per period (a small integer key), its cells by lag: period, lag, sum, the sum's running error, lines.
+  const byPeriod = new Map<number, [number, number, number, number, number][]>();
   const items = new Set<number>();
   for (let k = 0; k < w.count; k++) {
-    const [period, lag, q] = [w.period[k]!, w.lag[k]!, w.quantity[k]!];
+    const period = w.period[k]!;
+    const lag = w.lag[k]!;
+    const q = w.quantity[k]!;
     // An item's lines come together (written together): the set is asked when the item changes.
     if (k === 0 || w.itemKey[k] !== w.itemKey[k - 1]) items.add(w.itemKey[k]!);
-    // Exact: a period key is below 10^8 and a lag below 10^6.
-    const key = period * 1e6 + lag;
-    let c = cells.get(key);
-    if (!c) cells.set(key, (c = [period, lag, 0, 0, 0]));
+    let list = byPeriod.get(period);
+    if (!list) byPeriod.set(period, (list = []));
+    let c = list.find((x) => x[1] === lag);
+    if (!c) list.push((c = [period, lag, 0, 0, 0]));
     const s = c[2];
     const t = s + q;
     c[3] += Math.abs(s) > Math.abs(q) ? s - t + q : q - t + s;
     c[2] = t;
     c[4]++;
   }
-  const forecast = [...cells.values()]
+  const forecast = [...byPeriod.values()]
+    .flat()
     .sort((a, b) => a[0] - b[0] || a[1] - b[1])
     .map(([period, lag, sum, err, lines]) => [period, lag, sum + err, lines, 0] as [number, number, number, number, number]);
   const itemKeys = JSON.stringify([...items]);
