@@ -16,6 +16,7 @@
 import type { ReadableDb, WritableDb } from '../db/handles';
 import { readMeta, writeMeta } from '../db/meta';
 import { readSourceStamp, writeStamp, type SourceName, type SourceStamp } from './sources';
+import { phaseMark } from '../phase-marks';
 
 /** What a refresh is told: the stamp the data was built at (null: never, or by an older format) and the stamp now. */
 export interface SourceChange {
@@ -128,7 +129,9 @@ function bringOneCurrent(db: WritableDb, table: DerivedTable<never>, key: unknow
       const recorded = table.record.read(db, key as never);
       const text = stampText(table.format, now);
       if (recorded === text) return 0;
+      phaseMark(`refresh ${table.name} start`);
       const n = table.refresh(db, key as never, { built: parseStamp(recorded, table.format), now });
+      phaseMark(`refresh ${table.name} end`);
       if (n !== null) table.record.write(db, key as never, text);
       return n ?? 0;
     })());

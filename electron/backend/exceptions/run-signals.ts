@@ -28,14 +28,21 @@ export interface RunItemSignals {
 export const SALES_INPUT_JOIN =
   'LEFT JOIN sales_inputs s ON s.item_key = l.item_key AND s.location_key = l.location_key AND s.period = l.period AND s.superseded_at IS NULL';
 
-/** The signals of each of the run's items; null when the run does not exist. */
-export function runItemSignals(db: ReadableDb, runId: number): RunItemSignals | null {
+/** A run's items, each as [item_key, location_key, its lines, its first and its last line id]. */
+export type RunItems = [number, number, number, number, number][];
+
+/**
+ * The signals of each of the run's items; null when the run does not exist. `known`: the run's items, when the
+ * caller has counted them (an import that kept the lines it wrote), instead of a pass over the run's lines.
+ */
+export function runItemSignals(db: ReadableDb, runId: number, known?: RunItems): RunItemSignals | null {
   const run = db.prepare('SELECT origin, grain, model_name FROM forecast_runs WHERE run_id = ?').get(runId) as
     | { origin: number; grain: Grain; model_name: string }
     | undefined;
   if (!run) return null;
   const origin = periodFromKey(run.origin);
   const params = {
+    ...(known ? { known: JSON.stringify(known) } : {}),
     runId,
     origin: run.origin,
     rateFrom: periodKey(addBuckets(origin, -2, run.grain)),
@@ -44,7 +51,11 @@ export function runItemSignals(db: ReadableDb, runId: number): RunItemSignals | 
   };
   const rows = db
     .prepare(
-      `WITH run_items AS (SELECT item_key, location_key, count(*) AS lines, min(line_id) AS first_line, max(line_id) AS last_line FROM forecast_lines WHERE run_id = @runId GROUP BY item_key, location_key),
+      `WITH run_items AS (${
+        known
+          ? "SELECT value ->> 0 AS item_key, value ->> 1 AS location_key, value ->> 2 AS lines, value ->> 3 AS first_line, value ->> 4 AS last_line FROM json_each(@known)"
+          : 'SELECT item_key, location_key, count(*) AS lines, min(line_id) AS first_line, max(line_id) AS last_line FROM forecast_lines WHERE run_id = @runId GROUP BY item_key, location_key'
+      }),
        hist AS (
          SELECT a.item_key, a.location_key, count(*) AS history,
                 avg(CASE WHEN a.period >= @rateFrom THEN a.quantity END) AS run_rate

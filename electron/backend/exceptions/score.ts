@@ -8,8 +8,10 @@
 // arrays, one line's signals and reasons in reused typed arrays, never as objects.
 import type { ExceptionReason } from '../../../shared/domain';
 import type { WritableDb } from '../db/handles';
+import { phaseMark } from '../phase-marks';
 import { medianVolumeOf } from './median';
-import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals } from './run-signals';
+import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals, type RunItems, type RunLineVisitor } from './run-signals';
+import { keptLinesServe, writtenLinesOf, type WrittenRunLines } from './written-lines';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -192,6 +194,8 @@ export function scoreSignals(row: SignalRow, reference = 0): LineException {
  * score costs a call from SQL into JavaScript with its six inputs (about a second of a 1M-line import's warm-ups).
  */
 export interface RunScorer {
+  /** Where the lines were read from: the import that has just written them (kept in memory), or the table. */
+  linesFrom: 'import' | 'workbook';
   /** The run's first and last line id (0, -1: no lines) and its number of lines. */
   firstLine: number;
   lastLine: number;
@@ -219,7 +223,11 @@ export interface ScoredItems {
  * typical volume (the median needs them all) and their inputs are kept to score every line once it is known.
  */
 export function runScorer(db: WritableDb, runId: number): RunScorer | null {
-  const items = runItemSignals(db, runId);
+  const kept = writtenLinesOf(db, runId);
+  const written = kept !== null && keptLinesServe(db, runId, kept) && noSalesInputs(db) ? kept : null;
+  // The run's items counted from the kept lines when there are some, rather than by a pass over the run's index.
+  const items = runItemSignals(db, runId, written ? itemsOfLines(written) : undefined);
+  phaseMark('item signals read');
   if (!items) return null;
   let lines = 0;
   for (let i = 0; i < items.count; i++) lines += items.lines[i]!;
@@ -233,7 +241,7 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   const volumes = new Float64Array(lines);
   let at = 0;
   let i = -1;
-  forEachRunLine(db, runId, items, (lineId, f, lo, up, si, itemKey, locationKey) => {
+  const visit: RunLineVisitor = (lineId, f, lo, up, si, itemKey, locationKey) => {
     // An item's lines come together (written together): the item is looked up when it changes.
     if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) i = itemIndexOf(items, itemKey, locationKey);
     if (at > 0 && lineId <= lineIds[at - 1]!) throw new Error(`Scoring read run ${runId}'s lines out of id order, at line ${lineId}.`);
@@ -247,7 +255,15 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
     const modelOrInput = Math.max(f, si ?? 0);
     const runRate = items.runRate[i]!;
     volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
-  });
+  };
+  const linesFrom = written !== null ? 'import' : 'workbook';
+  if (written !== null) {
+    // The import's own lines, as it wrote them a moment ago: no sales input can meet them (keptLinesServe).
+    const { lineId, quantity, lower: lo, upper: up, itemKey, locationKey } = written;
+    const orNaN = (x: number) => (Number.isNaN(x) ? null : x);
+    for (let k = 0; k < lines; k++) visit(lineId[k]!, quantity[k]!, orNaN(lo[k]!), orNaN(up[k]!), null, itemKey[k]!, locationKey[k]!);
+  } else forEachRunLine(db, runId, items, visit);
+  phaseMark('lines read');
   const reference = medianVolumeOf(volumes);
   // The volumes are no longer needed once their median is known: their array takes the scores.
   const scores = volumes;
@@ -272,6 +288,7 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
     if (scored.score > maxScore[it]!) maxScore[it] = scored.score;
   }
   return {
+    linesFrom,
     firstLine: items.firstLine,
     lastLine: items.lastLine,
     lines,
@@ -293,4 +310,35 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
       return out;
     },
   };
+}
+
+/** Whether no current sales input exists, which a line would have to be joined with to be scored. */
+const noSalesInputs = (db: WritableDb) => db.prepare('SELECT EXISTS (SELECT 1 FROM sales_inputs WHERE superseded_at IS NULL)').pluck().get() === 0;
+
+/** The run's items as run-signals.ts counts them (RunItems), from the kept lines. */
+function itemsOfLines(written: WrittenRunLines): RunItems {
+  const index = new Map<string, number>();
+  const out: RunItems = [];
+  let last = -1;
+  for (let k = 0; k < written.count; k++) {
+    const itemKey = written.itemKey[k]!;
+    const locationKey = written.locationKey[k]!;
+    const lineId = written.lineId[k]!;
+    // An item's lines come together (written together): the map is asked when the item changes.
+    if (last < 0 || out[last]![0] !== itemKey || out[last]![1] !== locationKey) {
+      const key = `${itemKey}|${locationKey}`;
+      let at = index.get(key);
+      if (at === undefined) {
+        at = out.length;
+        index.set(key, at);
+        out.push([itemKey, locationKey, 0, lineId, lineId]);
+      }
+      last = at;
+    }
+    const item = out[last]!;
+    item[2]++;
+    // Line ids ascend: the first seen is the lowest, the last the highest.
+    item[4] = lineId;
+  }
+  return out;
 }

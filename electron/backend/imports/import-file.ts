@@ -10,6 +10,7 @@ import type { ImportNotice, OptionHint } from '../../../shared/domain';
 import type { ReadContext, WriteContext } from '../context';
 import { workbookGrain } from '../db/open';
 import { WorkbenchError } from '../errors';
+import { phaseMark } from '../phase-marks';
 import { Committer } from './commit/committer';
 import { assertMayImport } from './importer';
 import { runDriftGuard } from '../accuracy/drift';
@@ -95,6 +96,7 @@ export async function importFile(ctx: WriteContext, path: string, options: Impor
   const report = (phase: ImportProgress['phase'], rowsDone: number, bytesDone: number, force = false) => progress({ phase, rowsDone, bytesDone, bytesTotal }, force);
 
   // The reader starts first: a worker's start-up and first batches overlap the hashing.
+  phaseMark('import start');
   const producer = startProducer(init, options.worker ?? (bytesTotal >= WORKER_MIN_BYTES && parseWorkerAvailable()));
   // While the file is read, others may use the workbook (worker/worker.ts): this import holds no transaction then.
   const yieldWhile = ctx.yieldWhile ?? (<T>(work: () => Promise<T>) => work());
@@ -132,6 +134,7 @@ export async function importFile(ctx: WriteContext, path: string, options: Impor
       program: ctx.program ?? 'Forecast Workbench',
       yieldWhile,
     }, first);
+    phaseMark('first batch header');
     committer.begin();
     for (;;) {
       const message = await yieldWhile(() => producer.next());
@@ -143,10 +146,12 @@ export async function importFile(ctx: WriteContext, path: string, options: Impor
       report('reading', committer.rowsRead, message.batch.bytesRead);
     }
     // Nothing to import is bad input, not an empty batch that would need undoing (abandoned below).
+    phaseMark('all batches added');
     if (committer.rowsRead === 0) throw new WorkbenchError('INPUT_REJECTED', `${file}: the file has a header but no data rows`, { file });
     await committer.placeHeldLines(() => rereadRecords(path, options.sheet));
     report('committing', committer.rowsRead, bytesTotal, true);
     const result = committer.finish();
+    phaseMark('finish done');
     // New actuals are what reveal drift: the guard looks at once, in the app and the CLI alike.
     if (kind === 'actuals' && result.rowsAccepted > 0) runDriftGuard(db, ctx.now());
     return result;

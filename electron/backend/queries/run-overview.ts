@@ -21,6 +21,7 @@ import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed, type 
 import { WorkbenchError } from '../errors';
 import { startOverviewThread, takeOverviewFromThread } from './run-overview-thread';
 import { ACTUAL_KNOWN_SQL } from '../review/line-filter';
+import { dropWrittenLines, keptLinesServe, writtenLinesOf, type WrittenRunLines } from '../exceptions/written-lines';
 
 /** What is kept per run: every period of history up to the origin, the forecast cells, the categories and owners. */
 interface KeptOverview {
@@ -48,18 +49,21 @@ interface RunRow {
 const runRow = (db: ReadableDb, runId: number) =>
   db.prepare('SELECT run_id AS runId, origin, grain FROM forecast_runs WHERE run_id = ?').get(runId) as RunRow | undefined;
 
-/** History of the run's own items only, so the two series add up like for like; periods from `from` to `to`. */
-function historyBetween(db: ReadableDb, runId: number, from: number, to: number): [number, number, number][] {
+/**
+ * History of the run's own items only, so the two series add up like for like; periods from `from` to `to`.
+ * `itemKeys`: the run's items as a JSON array, when known (an import's kept lines), instead of a pass over its lines.
+ */
+function historyBetween(db: ReadableDb, runId: number, from: number, to: number, itemKeys?: string): [number, number, number][] {
   return db
     .prepare(
       `SELECT a.period, sum(a.quantity) AS actual, count(DISTINCT a.item_key) AS items
          FROM actuals a
         WHERE a.superseded_at IS NULL AND a.period BETWEEN ? AND ?
-          AND a.item_key IN (SELECT DISTINCT item_key FROM forecast_lines WHERE run_id = ?)
+          AND a.item_key IN (${itemKeys === undefined ? 'SELECT DISTINCT item_key FROM forecast_lines WHERE run_id = ?' : 'SELECT value FROM json_each(?)'})
         GROUP BY a.period ORDER BY a.period`,
     )
     .raw()
-    .all(from, to, runId) as [number, number, number][];
+    .all(from, to, itemKeys ?? runId) as [number, number, number][];
 }
 
 /** The overview of `runId` as kept (a run's overview thread computes it with this); null when the run does not exist. */
@@ -74,7 +78,11 @@ export function overviewOfRun(db: ReadableDb, runId: number): KeptOverview | nul
  * 1M-line run). The first period comes from the run's index alone; newest actuals are looked at first.
  */
 function actualsReachRun(db: ReadableDb, runId: number): boolean {
-  const first = db.prepare('SELECT min(period) FROM forecast_lines WHERE run_id = ?').pluck().get(runId) as number | null;
+  return actualsFrom(db, db.prepare('SELECT min(period) FROM forecast_lines WHERE run_id = ?').pluck().get(runId) as number | null);
+}
+
+/** Whether any current actual falls at or after `first` (a run's first period; null: no lines). */
+function actualsFrom(db: ReadableDb, first: number | null): boolean {
   if (first === null) return false;
   return db.prepare('SELECT 1 FROM actuals WHERE superseded_at IS NULL AND period >= ? ORDER BY actual_id DESC LIMIT 1').get(first) !== undefined;
 }
@@ -108,6 +116,61 @@ export function computeOverview(db: ReadableDb, run: RunRow): KeptOverview {
 }
 
 /**
+ * The overview of a run an import has just written, from the lines it kept (exceptions/written-lines.ts) rather
+ * than a pass over a million lines and a sort of them by period and lag (seconds of the second core at 1M lines,
+ * issue 14); null when an actual reaches the run, whose closed lines are counted in SQL (computeOverview). Each
+ * cell's quantity is summed as SQLite's sum() does (Kahan–Babuška–Neumaier), in line id order.
+ */
+function overviewFromLines(db: ReadableDb, run: RunRow, w: WrittenRunLines): KeptOverview | null {
+  if (actualsFrom(db, firstPeriodOf(w))) return null;
+  // Per cell: period, lag, sum, its running error, lines.
+  // Per period (a small integer key), its cells by lag: period, lag, sum, the sum's running error, lines.
+  const byPeriod = new Map<number, [number, number, number, number, number][]>();
+  const items = new Set<number>();
+  for (let k = 0; k < w.count; k++) {
+    const period = w.period[k]!;
+    const lag = w.lag[k]!;
+    const q = w.quantity[k]!;
+    // An item's lines come together (written together): the set is asked when the item changes.
+    if (k === 0 || w.itemKey[k] !== w.itemKey[k - 1]) items.add(w.itemKey[k]!);
+    let list = byPeriod.get(period);
+    if (!list) byPeriod.set(period, (list = []));
+    let c = list.find((x) => x[1] === lag);
+    if (!c) list.push((c = [period, lag, 0, 0, 0]));
+    const s = c[2];
+    const t = s + q;
+    c[3] += Math.abs(s) > Math.abs(q) ? s - t + q : q - t + s;
+    c[2] = t;
+    c[4]++;
+  }
+  const forecast = [...byPeriod.values()]
+    .flat()
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .map(([period, lag, sum, err, lines]) => [period, lag, sum + err, lines, 0] as [number, number, number, number, number]);
+  const itemKeys = JSON.stringify([...items]);
+  const column = (sql: string) => db.prepare(sql).pluck().all(itemKeys) as string[];
+  return {
+    history: historyBetween(db, run.runId, 0, run.origin, itemKeys),
+    forecast,
+    lineIds: w.count === 0 ? null : [w.lineId[0]!, w.lineId[w.count - 1]!],
+    categories: column('SELECT DISTINCT category FROM items WHERE item_key IN (SELECT value FROM json_each(?)) AND category IS NOT NULL ORDER BY 1'),
+    owners: column('SELECT DISTINCT owner_id FROM items WHERE item_key IN (SELECT value FROM json_each(?)) AND owner_id IS NOT NULL ORDER BY 1'),
+  };
+}
+
+function firstPeriodOf(w: WrittenRunLines): number | null {
+  let first = Infinity;
+  for (let k = 0; k < w.count; k++) if (w.period[k]! < first) first = w.period[k]!;
+  return w.count === 0 ? null : first;
+}
+
+/** The lines an import has just written for the run, when they still stand for the table's. */
+function keptLinesOf(db: ReadableDb, runId: number): WrittenRunLines | null {
+  const w = writtenLinesOf(db, runId);
+  return w !== null && keptLinesServe(db, runId, w) ? w : null;
+}
+
+/**
  * The periods whose history a change touches, or 'all' when the run's overview
  * is to be built again: where the ids cannot tell what changed, or the run's own
  * lines or its items moved.
@@ -137,6 +200,9 @@ export const runOverviews = derivedTable<number>({
   // Built anew (no overview kept, or what moved asks for all of it): on another thread while the run's scores are written.
   ahead(db, runId, change) {
     if (!runRow(db, runId)) return;
+    // An import's kept lines make it a moment's work here (overviewFromLines): no thread then.
+    const lines = keptLinesOf(db, runId);
+    if (lines !== null && !actualsFrom(db, firstPeriodOf(lines))) return;
     if (readMeta(db, dataKey(runId)) === null || touchedHistory(db, runId, change) === 'all') startOverviewThread(db, runId, runOverviews.sources);
   },
   refresh(db, runId, change) {
@@ -148,7 +214,10 @@ export const runOverviews = derivedTable<number>({
     const keptText = readMeta(db, dataKey(runId));
     const touched = keptText === null ? 'all' : touchedHistory(db, runId, change);
     let kept: KeptOverview;
-    if (touched === 'all') kept = takeOverviewFromThread<KeptOverview>(db, runId, change.now) ?? computeOverview(db, run);
+    if (touched === 'all') {
+      const lines = keptLinesOf(db, runId);
+      kept = (lines && overviewFromLines(db, run, lines)) ?? takeOverviewFromThread<KeptOverview>(db, runId, change.now) ?? computeOverview(db, run);
+    }
     else {
       kept = JSON.parse(keptText!) as KeptOverview;
       const periods = touched.filter((p) => p <= run.origin);
@@ -167,6 +236,8 @@ export const runOverviews = derivedTable<number>({
       }
     }
     writeMeta(db, dataKey(runId), JSON.stringify(kept));
+    // The last of an import's warm-ups that reads its kept lines (imports/effects.ts).
+    dropWrittenLines(db);
     return 1;
   },
 });

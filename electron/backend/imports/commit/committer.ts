@@ -43,6 +43,7 @@ import { WalFlusher } from './wal-flush';
 import { ForecastWriter, HistoryWriter, type WrittenRun } from './line-writers';
 import { withPageCache } from '../../db/page-cache';
 import { WorkbenchError } from '../../errors';
+import { phaseMark } from '../../phase-marks';
 import { keyOfBucket, keyToIso } from '../period-keys';
 import { ImportRejectedError } from '../import-errors';
 import { rememberMapping } from '../read/mapping-store';
@@ -425,6 +426,8 @@ export class Committer {
     }, 'final');
     this.reservation?.release();
     this.restoreCheckpoints(true);
+    // Committed: the newest run's lines as written, for its scoring next (exceptions/written-lines.ts).
+    this.forecasts?.publishNewestRunLines(this.db);
     return {
       batchId: this.batchId,
       kind: plan.kind,
@@ -549,5 +552,7 @@ function releaseCheckpoints(db: Db, checkpointNow: boolean): void {
   checkpointHolds.delete(db);
   db.pragma(`wal_autocheckpoint = ${hold.autocheckpoint}`);
   // PASSIVE: copies what no reader still needs, and never waits for anyone.
+  phaseMark('final transaction done');
   if (checkpointNow) db.pragma('wal_checkpoint(PASSIVE)');
+  phaseMark('checkpointed');
 }

@@ -7,6 +7,7 @@ import { RowDigest } from '../../audit/content-digest';
 import type { Db } from '../../db/open';
 import type { LineColumns, RunSpec } from '../validated-batch';
 import type { KeyResolver } from './key-resolver';
+import { WrittenLinesCollector } from '../../exceptions/written-lines';
 import { bucketOfKey } from '../period-keys';
 
 const CHUNK = 1000;
@@ -16,6 +17,8 @@ export class BulkInsert {
   readonly args: unknown[];
   pos = 0;
   private n = 0;
+  /** Rows added since the writer began: the place of the next row. */
+  added = 0;
   private readonly many;
   private readonly one;
 
@@ -25,6 +28,11 @@ export class BulkInsert {
     private readonly sql: string,
     private readonly columns: number,
     private readonly digest?: { into: RowDigest; columns: number },
+    /**
+     * Told, once each statement has run, the places of its rows (the rows added since the writer began, counted
+     * from 0) and the rowid its last row got (a statement's rows get consecutive rowids).
+     */
+    private readonly written?: (from: number, rows: number, lastRowid: number) => void,
   ) {
     const tuple = `(${Array(columns).fill('?').join(',')})`;
     this.many = db.prepare(`${sql} VALUES ${Array(CHUNK).fill(tuple).join(',')}`);
@@ -35,11 +43,13 @@ export class BulkInsert {
   /** Call after writing `columns` values at args[pos…]. */
   next(): void {
     this.pos += this.columns;
+    this.added++;
     if (++this.n === CHUNK) {
       // Spread, not the array: better-sqlite3 reads an array argument element by element
       // through V8's generic property lookup, which cost more than SQLite's own insert
       // (measured: 1 M lines 1.3–1.8 s → 0.9 s of CPU).
-      this.many.run(...this.args);
+      const info = this.many.run(...this.args);
+      this.written?.(this.added - CHUNK, CHUNK, Number(info.lastInsertRowid));
       this.digestRows(CHUNK);
       this.n = 0;
       this.pos = 0;
@@ -47,7 +57,10 @@ export class BulkInsert {
   }
 
   flush(): void {
-    for (let r = 0; r < this.n; r++) this.one.run(this.args.slice(r * this.columns, (r + 1) * this.columns));
+    for (let r = 0; r < this.n; r++) {
+      const info = this.one.run(this.args.slice(r * this.columns, (r + 1) * this.columns));
+      this.written?.(this.added - this.n + r, 1, Number(info.lastInsertRowid));
+    }
     this.digestRows(this.n);
     this.n = 0;
     this.pos = 0;
@@ -70,6 +83,10 @@ export interface WrittenRun {
 export class ForecastWriter {
   /** Fingerprint of the lines written, in insertion order (CONTENT_COLUMNS.lines), for the batch's audit entry. */
   readonly digest = new RowDigest();
+  /** The lines of the file's newest run, kept for its scoring right after the import (exceptions/written-lines.ts). */
+  readonly newestRunLines = new WrittenLinesCollector();
+  /** Each created run's origin key, by run id. */
+  private readonly originOfRun = new Map<number, number>();
   private readonly specs: RunSpec[] = [];
   private runIds: number[] = [];
   private originBucket: number[] = [];
@@ -90,7 +107,9 @@ export class ForecastWriter {
     private readonly at: string,
     private readonly reserve: { runId(): number },
   ) {
-    this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8, { into: this.digest, columns: 8 });
+    this.bulk = new BulkInsert(db, 'INSERT INTO forecast_lines (run_id, item_key, location_key, period, lag, quantity, lower, upper)', 8, { into: this.digest, columns: 8 }, (from, rows, lastRowid) =>
+      this.newestRunLines.placedRows(from, rows, lastRowid),
+    );
     this.newRun = db.prepare('INSERT INTO forecast_runs (run_id, model_name, model_version, origin, grain, interval_level, batch_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
@@ -120,6 +139,7 @@ export class ForecastWriter {
   private createRun(r: number): number {
     const id = this.reserve.runId();
     this.runIds[r] = id;
+    this.originOfRun.set(id, this.specs[r]!.originKey);
     return id;
   }
 
@@ -131,6 +151,9 @@ export class ForecastWriter {
     const locationKeys = this.keys.locationKeys;
     const bulk = this.bulk;
     const args = bulk.args;
+    const kept = this.newestRunLines;
+    let lastRun = -1;
+    let wanted = false;
     for (let k = 0; k < l.count; k++) {
       const r = run[k]!;
       if (r < 0) continue; // a series without an origin (quarantined)
@@ -138,11 +161,17 @@ export class ForecastWriter {
       const p = bulk.pos;
       const lo = lower[k]!;
       const hi = upper[k]!;
+      if (r !== lastRun) {
+        lastRun = r;
+        wanted = kept.wants(runId, this.originOfRun.get(runId)!);
+      }
+      const lag = bucket[k]! - this.originBucket[r]!;
+      if (wanted) kept.add(bulk.added, quantity[k]!, lo, hi, itemKeys[item[k]!]!, locationKeys[location[k]!]!, period[k]!, lag);
       args[p] = runId;
       args[p + 1] = itemKeys[item[k]!];
       args[p + 2] = locationKeys[location[k]!];
       args[p + 3] = period[k];
-      args[p + 4] = bucket[k]! - this.originBucket[r]!;
+      args[p + 4] = lag;
       args[p + 5] = quantity[k];
       args[p + 6] = lo === lo ? lo : null;
       args[p + 7] = hi === hi ? hi : null;
@@ -155,11 +184,17 @@ export class ForecastWriter {
   moveKeys(moved: { items: [number, number][]; locations: [number, number][] }): void {
     // The lines still in the buffer carry the taken keys too: in the table first, then moved with the rest.
     this.bulk.flush();
+    this.newestRunLines.spoil();
     const runs = JSON.stringify(this.runIds.filter((id) => id !== 0));
     for (const [column, pairs] of [['item_key', moved.items], ['location_key', moved.locations]] as const) {
       const move = this.db.prepare(`UPDATE forecast_lines SET ${column} = ? WHERE ${column} = ? AND run_id IN (SELECT value FROM json_each(?))`);
       for (const [from, to] of pairs) move.run(to, from, runs);
     }
+  }
+
+  /** Once committed: the newest run's lines, kept as written, for its scoring next (exceptions/written-lines.ts). */
+  publishNewestRunLines(db: Db): void {
+    this.newestRunLines.publish(db, (runId) => this.lines[this.runIds.indexOf(runId)] ?? -1);
   }
 
   /** The last lines, and the runs: from here on (once committed) the lines are the workbook's. */
