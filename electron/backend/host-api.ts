@@ -315,7 +315,7 @@ export const hostContract = {
       z
       .object({
         table: z.enum(JOURNAL_TABLE_NAMES as [JournalTable, ...JournalTable[]]),
-        rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]))),
+        rows: pulledRows(),
         lastSeq: z.number().int().min(0),
       })
       .strict(),
