@@ -108,6 +108,21 @@ describe('pages of a pull written into an empty workbook', () => {
     expect(takeWrittenContents(db)).toBeNull();
   });
 
+  it('refuses a page whose full-width row holds a list, an infinite number or nothing in a cell, writing none of it', () => {
+    const { db } = wb;
+    const pages = teamPages(10_000);
+    for (const page of pages.slice(0, 3)) applyPulledPage(db, page);
+    const item = (k: number): Cell[] => [k, `SKU-${k}`, `Item ${k}`, 'Cat', null, null, 'A', null, null, {}, null, 3];
+    for (const bad of [['nested'], Number.POSITIVE_INFINITY, Number.NaN, undefined]) {
+      const row = item(2) as unknown[];
+      row[4] = bad;
+      expect(() => applyPulledPage(db, { table: 'items', rows: [item(1), row as Cell[]], lastSeq: 6 })).toThrow(/pulled row of items holds a brand that is not text, a finite number, a boolean, null or an object: nothing of the page was written/);
+    }
+    expect(() => applyPulledPage(db, { table: 'items', rows: [item(1), item(2).slice(0, 5)], lastSeq: 6 })).toThrow(/has 5 columns, not 12/);
+    expect(db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(0);
+    expect(db.prepare("SELECT last_seq FROM team_sync WHERE table_name = 'items'").pluck().get()).toBeUndefined();
+  });
+
   it('refuses a page of lines naming an item the replica does not hold, writes none of it, and keeps foreign keys on', () => {
     const { db } = wb;
     const pages = teamPages(10_000);
