@@ -6,7 +6,7 @@
 // Rows go in through one prepared multi-row INSERT per CHUNK rows (as an import's lines
 // do, imports/commit/line-writers.ts): a million pulled lines cost about what their
 // import costs. Actuals go row by row: each may supersede the one before it in the page.
-import { PULLED_TABLES, type Cell, type PulledPage, type PulledTable } from '../../../shared/team-sync';
+import { PULLED_TABLES, type PulledPage, type PulledTable } from '../../../shared/team-sync';
 import { appendAudit } from '../audit/chain';
 import { isSealed } from '../audit/seal';
 import { importBatchAuditPayload, userAuditPayload, type ImportBatchRow, type UserRow } from '../audit/payloads';
