@@ -259,7 +259,7 @@ export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'st
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     for (const table of PULLED_TABLE_NAMES) {
-      const fetchPage = async (after: number): Promise<PulledAnswer> => (await client.query<PulledAnswer>(PULL_SQL[table], [after, pageRows])).rows[0]!;
+      const fetchPage = (after: number): Promise<PulledAnswer> => fetchPulledPage(client, table, after, pageRows);
       let total = 0;
       let next: Promise<PulledAnswer> | null = fetchPage(marks[table] ?? 0);
       while (next !== null) {
@@ -307,12 +307,23 @@ const SELECT_ROW: Record<PulledTable, string> = {
 /**
  * A page as one row: its rows as one JSON array (in seq order) and the highest seq. One JSON text a page is
  * parsed by one JSON.parse; a row per line cost the driver's per-row parsing, ~1 s of a 1M-line pull.
+ * Not the audit chain: an entry may hold a thousand decisions, and a page of them as one text could pass
+ * PostgreSQL's 1 GB a value and V8's longest string; its rows come one a row, as the driver reads them.
  */
 const PULL_SQL = Object.fromEntries(
   PULLED_TABLE_NAMES.map((t) => [
     t,
-    `SELECT coalesce(json_agg(json_build_array(${SELECT_ROW[t]}) ORDER BY seq), '[]'::json) AS rows, max(seq) AS last
-       FROM (SELECT * FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2) page`,
+    t === 'audit_log'
+      ? `SELECT json_build_array(${SELECT_ROW[t]}) AS row, seq FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2`
+      : `SELECT coalesce(json_agg(json_build_array(${SELECT_ROW[t]}) ORDER BY seq), '[]'::json) AS rows, max(seq) AS last
+           FROM (SELECT * FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2) page`,
   ]),
 ) as Record<PulledTable, string>;
+
+/** A page of `table` after seq `after`, as PULL_SQL asks for it. */
+async function fetchPulledPage(client: TeamClient, table: PulledTable, after: number, pageRows: number): Promise<PulledAnswer> {
+  if (table !== 'audit_log') return (await client.query<PulledAnswer>(PULL_SQL[table], [after, pageRows])).rows[0]!;
+  const { rows } = await client.query<{ row: Cell[]; seq: string }>(PULL_SQL[table], [after, pageRows]);
+  return { rows: rows.map((r) => r.row), last: rows.at(-1)?.seq ?? null };
+}
 
