@@ -207,7 +207,8 @@ export const hostContract = {
       z
         .object({
           table: z.enum(PULLED_TABLE_NAMES as [PulledTable, ...PulledTable[]]),
-          rows: pulledRows(),
+          // Its cells are checked as applyPulledPage converts them, before it writes anything (one pass, not two).
+          rows: z.custom<Cell[][]>((v) => Array.isArray(v) && v.every((row) => Array.isArray(row)), { message: 'A pulled page must be a list of rows, each a list of cells.' }),
           lastSeq: z.number().int().min(0),
         })
         .strict(),
@@ -315,7 +316,7 @@ export const hostContract = {
       z
       .object({
         table: z.enum(JOURNAL_TABLE_NAMES as [JournalTable, ...JournalTable[]]),
-        rows: z.array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())]))),
+        rows: pulledRows(),
         lastSeq: z.number().int().min(0),
       })
       .strict(),

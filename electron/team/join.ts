@@ -242,6 +242,12 @@ function publishFailure(err: unknown, workbookName: string): Error {
   return err as Error;
 }
 
+/** A page as the server answers it (PULL_SQL): its rows and the highest seq among them (null: no rows). */
+interface PulledAnswer {
+  rows: Cell[][];
+  last: string | null;
+}
+
 /**
  * Pulls every table after the replica's marks, in one snapshot of the team's record, page by page;
  * `more` pulls further tables (fwb sync's journal) in the same snapshot.
@@ -253,20 +259,20 @@ export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'st
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     for (const table of PULLED_TABLE_NAMES) {
-      const fetchPage = (after: number): Promise<{ rows: { row: Cell[]; seq: string }[] }> => client.query<{ row: Cell[]; seq: string }>(PULL_SQL[table], [after, pageRows]);
+      const fetchPage = (after: number): Promise<PulledAnswer> => fetchPulledPage(client, table, after, pageRows);
       let total = 0;
-      let next: Promise<{ rows: { row: Cell[]; seq: string }[] }> | null = fetchPage(marks[table] ?? 0);
+      let next: Promise<PulledAnswer> | null = fetchPage(marks[table] ?? 0);
       while (next !== null) {
-        const { rows }: { rows: { row: Cell[]; seq: string }[] } = await next;
-        if (rows.length === 0) break;
-        const lastSeq = Number(rows[rows.length - 1]!.seq);
+        const { rows, last }: PulledAnswer = await next;
+        if (rows.length === 0 || last === null) break;
+        const lastSeq: number = Number(last);
         // The next page is asked for before this one is written, so the server reads it and its rows
         // are parsed while the workbook writes. Marks move with each written page only: a pull cut
         // here asks for the unwritten page again.
         next = rows.length < pageRows ? null : fetchPage(lastSeq);
         // An answer not awaited yet must not be an unhandled rejection if writing this page fails first.
         next?.catch(() => {});
-        await replica.applyPage({ table, rows: rows.map((r) => r.row), lastSeq });
+        await replica.applyPage({ table, rows, lastSeq });
         total += rows.length;
       }
       pulled[table] = total;
@@ -285,7 +291,7 @@ export async function pullAll(client: TeamClient, replica: Pick<ReplicaPort, 'st
 /** An audit entry's time as fwb.utc_text renders it for the chain's hash. */
 export const AUDIT_AT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-/** Each pulled table's row as a JSON array in PULLED_TABLES' order (bigints as numbers), with its seq. */
+/** Each pulled table's row as a JSON array in PULLED_TABLES' order (bigints as numbers). */
 const SELECT_ROW: Record<PulledTable, string> = {
   users: `login, display_name, role, ${iso('created_at')}`,
   import_batches: `batch_id, kind, file_name, file_size, sha256, source, model_name, model_version, options, rows_read, rows_accepted, rows_quarantined, imported_by, ${iso('coalesce(imported_at_client, imported_at)')}`,
@@ -298,7 +304,26 @@ const SELECT_ROW: Record<PulledTable, string> = {
   // The time as the chain hashes it (fwb.utc_text, microseconds; members may not call it), so the copy compares entry by entry.
   audit_log: `seq, audit_id, ${AUDIT_AT}, actor, action, entity, entity_id, payload, prev_hash, hash`,
 };
+/**
+ * A page as one row: its rows as one JSON array (in seq order) and the highest seq. One JSON text a page is
+ * parsed by one JSON.parse; a row per line cost the driver's per-row parsing, ~1 s of a 1M-line pull.
+ * Not the audit chain: an entry may hold a thousand decisions, and a page of them as one text could pass
+ * PostgreSQL's 1 GB a value and V8's longest string; its rows come one a row, as the driver reads them.
+ */
 const PULL_SQL = Object.fromEntries(
-  PULLED_TABLE_NAMES.map((t) => [t, `SELECT json_build_array(${SELECT_ROW[t]}) AS row, seq FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2`]),
+  PULLED_TABLE_NAMES.map((t) => [
+    t,
+    t === 'audit_log'
+      ? `SELECT json_build_array(${SELECT_ROW[t]}) AS row, seq FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2`
+      : `SELECT coalesce(json_agg(json_build_array(${SELECT_ROW[t]}) ORDER BY seq), '[]'::json) AS rows, max(seq) AS last
+           FROM (SELECT * FROM fwb.${t} WHERE seq > $1 ORDER BY seq LIMIT $2) page`,
+  ]),
 ) as Record<PulledTable, string>;
+
+/** A page of `table` after seq `after`, as PULL_SQL asks for it. */
+async function fetchPulledPage(client: TeamClient, table: PulledTable, after: number, pageRows: number): Promise<PulledAnswer> {
+  if (table !== 'audit_log') return (await client.query<PulledAnswer>(PULL_SQL[table], [after, pageRows])).rows[0]!;
+  const { rows } = await client.query<{ row: Cell[]; seq: string }>(PULL_SQL[table], [after, pageRows]);
+  return { rows: rows.map((r) => r.row), last: rows.at(-1)?.seq ?? null };
+}
 

@@ -30,11 +30,18 @@ const JOURNAL_SQL: Record<JournalTable, string> = {
 export async function pullJournal(client: TeamClient, replica: JournalPort, table: JournalTable, after: number, pageRows: number): Promise<number> {
   const mine = table === 'refused_submissions' ? 'AND t.submitted_by = session_user' : '';
   let total = 0;
+  const page = `${JOURNAL_SQL[table]} WHERE t.seq > $1 ${mine} ORDER BY t.seq LIMIT $2`;
+  // A page as one row, its rows one JSON text (as join.ts pulls the data): one JSON.parse, not the driver's per-row
+  // parsing. Not releases: each holds its lines, and a page of them as one text could pass PostgreSQL's 1 GB a value.
+  const asOne = table !== 'releases';
+  const sql = asOne ? `SELECT coalesce(json_agg(page.row ORDER BY page.seq), '[]'::json) AS rows, max(page.seq) AS last FROM (${page}) page` : page;
   for (;;) {
-    const { rows } = await client.query<{ row: Cell[]; seq: string }>(`${JOURNAL_SQL[table]} WHERE t.seq > $1 ${mine} ORDER BY t.seq LIMIT $2`, [after, pageRows]);
-    if (rows.length === 0) break;
-    const lastSeq = Number(rows[rows.length - 1]!.seq);
-    await replica.applyJournalPage({ table, rows: rows.map((r) => r.row), lastSeq });
+    const { rows, last } = asOne
+      ? (await client.query<{ rows: Cell[][]; last: string | null }>(sql, [after, pageRows])).rows[0]!
+      : await client.query<{ row: Cell[]; seq: string }>(sql, [after, pageRows]).then((r) => ({ rows: r.rows.map((x) => x.row), last: r.rows.at(-1)?.seq ?? null }));
+    if (rows.length === 0 || last === null) break;
+    const lastSeq = Number(last);
+    await replica.applyJournalPage({ table, rows, lastSeq });
     total += rows.length;
     after = lastSeq;
     if (rows.length < pageRows) break;

@@ -5,6 +5,7 @@
 // template fwb_push_day, copies Pat's replica to DIR/out-LABEL-i.sqlite and times fwb sync on it
 // (prof: with --cpu-prof into DIR/prof-LABEL). ROOT runs another checkout's fwb (a build before).
 // The copy is a new file, so its open runs SQLite's quick check, which the bench's pull skips.
+// Where GNU time is, each run also prints its user and system CPU seconds.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -27,11 +28,14 @@ try {
     copyFileSync(`${keep}/pat.sqlite`, out);
     if (existsSync(`${keep}/pat.sqlite-wal`)) copyFileSync(`${keep}/pat.sqlite-wal`, `${out}-wal`);
     const args = prof ? ['--cpu-prof', `--cpu-prof-dir=${keep}/prof-${label}`] : [];
+    // GNU time's user and system CPU seconds: on a shared machine they compare builds better than the wall time.
+    const node = [process.execPath, ...args, `${root}/bin/fwb.cjs`, 'sync', '--db', out, '--json'];
+    const argv = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'cpu %U %S', ...node] : node;
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [...args, `${root}/bin/fwb.cjs`, 'sync', '--db', out, '--json'], { env: { ...process.env, PGPASSWORD: 'bench-pat-pw-4417' }, encoding: 'utf8' });
+    const r = spawnSync(argv[0], argv.slice(1), { env: { ...process.env, PGPASSWORD: 'bench-pat-pw-4417' }, encoding: 'utf8' });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     const j = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}');
-    console.log(`${label} run ${i}: ${s.toFixed(2)} s exit ${r.status} pulled decisions ${j.pulled?.decisions} actuals ${j.pulled?.actuals} ${r.stderr.trim().slice(0, 300)}`);
+    console.log(`${label} run ${i}: ${s.toFixed(2)} s exit ${r.status} pulled decisions ${j.pulled?.decisions} actuals ${j.pulled?.actuals} ${r.stderr.trim().slice(-300)}`);
   }
 } finally {
   child.kill('SIGTERM');

@@ -24,6 +24,7 @@ import {
   type UserRow,
 } from './payloads';
 import { readGovernedRecords, SEAL, type SealPayload } from './records';
+import { takeWrittenContents } from './written-contents';
 
 /** Workbooks known to be sealed: a committed seal is never taken back (the log is append-only). */
 const sealed = new WeakSet<Db>();
@@ -43,8 +44,8 @@ export function sealPayload(db: Db): SealPayload {
   const policies = (db.prepare('SELECT * FROM policies ORDER BY policy_id').all() as PolicyRow[]).filter((p) => !records.policies.has(String(p.policy_id)));
   const codes = (db.prepare('SELECT * FROM reason_codes ORDER BY code').all() as ReasonCodeRow[]).filter((c) => !records.reasonCodes.has(c.code));
   const batches = (db.prepare('SELECT * FROM import_batches ORDER BY batch_id').all() as ImportBatchRow[]).filter((b) => !records.batches.get(String(b.batch_id))?.content);
-  // Every batch's rows in one pass when older batches need fingerprints; otherwise only the rows of no batch.
-  const contents: Map<number | null, BatchContent> = batches.length > 0 ? allBatchContents(db) : new Map([[null, batchContent(db, null)]]);
+  // Every batch's rows in one pass when older batches need fingerprints (or what a pull computed as it wrote them); otherwise only the rows of no batch.
+  const contents: Map<number | null, BatchContent> = batches.length > 0 ? (takeWrittenContents(db) ?? allBatchContents(db)) : new Map([[null, batchContent(db, null)]]);
   return {
     format: 1,
     users: users.map(userAuditPayload),

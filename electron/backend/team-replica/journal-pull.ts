@@ -32,29 +32,68 @@ function cached(db: Db, sql: string): Statement<unknown[]> {
 const localDecision = (db: Db, uuid: string | null) =>
   uuid === null ? undefined : (cached(db, 'SELECT decision_id, line_id, status, team_seq FROM decisions WHERE sync_uuid = ?').get(uuid) as { decision_id: number; line_id: number; status: string; team_seq: number | null } | undefined);
 
-/** Writes a pulled decision; returns the row it appended (another's, or the server's restatement of this replica's), to be audited with its page. */
-function applyDecision(db: Db, r: Row, touched: Set<number>, at: string): DecisionRow | undefined {
+const DECISION_COLUMNS = 'decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq';
+/** Pulled decisions written by one statement: a day's 5,000 made 5,000 statements (~30 % of their writing time). */
+const DECISION_CHUNK = 100;
+const insertDecisions = (db: Db, rows: number) =>
+  cached(db, `INSERT INTO decisions (${DECISION_COLUMNS}) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING *`);
+
+/**
+ * Others' decisions of a page waiting to be written, in page order, DECISION_CHUNK a statement. Written
+ * (flushed) before anything reads the journal they would change: this replica's own row, an undo's target.
+ * Each gets the next journal id as it is written, so ids follow page order as when written one by one.
+ */
+class PendingDecisions {
+  private rows: unknown[][] = [];
+  constructor(
+    private readonly db: Db,
+    /** The rows as stored (RETURNING), which is what the page's audit entry records and fwb check reads. */
+    readonly written: DecisionRow[],
+  ) {}
+
+  add(values: unknown[]): void {
+    this.rows.push(values);
+    if (this.rows.length === DECISION_CHUNK) this.flush();
+  }
+
+  flush(): void {
+    const rows = this.rows;
+    if (rows.length === 0) return;
+    this.rows = [];
+    const first = nextJournalId(this.db, 'decision');
+    if (rows.length === DECISION_CHUNK) {
+      const args: unknown[] = [];
+      rows.forEach((v, k) => args.push(first + k, ...v));
+      // RETURNING's order is not promised: by id, which is page order.
+      const stored = (insertDecisions(this.db, DECISION_CHUNK).all(...args) as DecisionRow[]).sort((a, b) => a.decision_id - b.decision_id);
+      for (const row of stored) this.written.push(row);
+    } else {
+      const one = insertDecisions(this.db, 1);
+      rows.forEach((v, k) => this.written.push(one.get(first + k, ...v) as DecisionRow));
+    }
+  }
+}
+
+/** Writes a pulled decision (another's, or the server's restatement of this replica's) through `pending`, to be audited with its page. */
+function applyDecision(db: Db, r: Row, touched: Set<number>, at: string, pending: PendingDecisions): void {
   const uuid = String(r.uuid);
   const mine = localDecision(db, uuid);
   if (mine) {
-    if (mine.team_seq !== null) return undefined;
+    if (mine.team_seq !== null) return;
     if (mine.status === r.status) {
       cached(db, 'UPDATE decisions SET team_seq = ? WHERE decision_id = ?').run(r.seq, mine.decision_id);
       touched.add(mine.line_id);
-      return undefined;
+      return;
     }
     // Sent, but the server recorded another status: its row replaces the replica's.
+    pending.flush();
     withdraw(db, 'decision', { id: mine.decision_id, line_id: mine.line_id, status: mine.status, request: '{}' }, uuid, 'restated', at, null);
   }
+  // The decision it undoes may be one of this page's, still waiting.
+  if (r.undoes_uuid !== null) pending.flush();
   const undoes = r.undoes_uuid === null ? null : (localDecision(db, String(r.undoes_uuid))?.decision_id ?? null);
-  // The row as stored (RETURNING), which is what the audit entry records and fwb check reads.
-  const row = cached(
-    db,
-    `INSERT INTO decisions (decision_id, line_id, action, quantity, source, reason_code, comment, decided_by, decided_at, status, undoes_decision_id, sync_uuid, team_seq, based_on_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-  ).get(nextJournalId(db, 'decision'), r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq) as DecisionRow;
+  pending.add([r.line_id, r.action, r.quantity, r.source, r.reason_code, r.comment, r.decided_by, r.decided_at, r.status, undoes, uuid, r.seq, r.based_on_seq]);
   touched.add(Number(r.line_id));
-  return row;
 }
 
 /**
@@ -122,7 +161,7 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
   const at = now().toISOString();
   db.transaction(() => {
     const touched = new Set<number>();
-    const pulledDecisions: DecisionRow[] = [];
+    const pending = new PendingDecisions(db, []);
     for (const cells of page.rows) {
       if (cells.length !== columns.length) throw new Error(`A pulled row of ${page.table} has ${cells.length} columns, not ${columns.length}.`);
       const r: Row = Object.fromEntries(columns.map((c, i) => [c, typeof cells[i] === 'boolean' ? (cells[i] ? 1 : 0) : cells[i]!]));
@@ -157,11 +196,9 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
         case 'releases':
           applyPulledRelease(db, r, at);
           break;
-        case 'decisions': {
-          const row = applyDecision(db, r, touched, at);
-          if (row) pulledDecisions.push(row);
+        case 'decisions':
+          applyDecision(db, r, touched, at, pending);
           break;
-        }
         case 'approvals':
           applyApproval(db, r, touched);
           break;
@@ -180,7 +217,8 @@ export function applyJournalPage(db: Db, page: JournalPage, now: () => Date): { 
           break;
       }
     }
-    auditPulledDecisions(db, pulledDecisions, at);
+    pending.flush();
+    auditPulledDecisions(db, pending.written, at);
     refreshLineStates(db, touched);
     mark.run(page.table, page.lastSeq);
   }).immediate();
