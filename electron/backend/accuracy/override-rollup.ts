@@ -19,6 +19,9 @@ const KEY_COLUMNS = ['direction', 'size_bucket', 'reason_code', 'decided_by'];
 /** The override cells' sums (migration 002), summed again. */
 const SUMS = ['n', 'a', 'n_pos', 'n_scaled', ...['m', 'f'].flatMap((p) => ['abs', 'e', 'sq', 'ape', 'sape', 'sc'].map((s) => `${p}_${s}`)), 'better_m_f', 'worse_m_f'];
 
+/** Each rolled-up slice's key columns and item group, in the order of its index (migration 020). */
+const ROLLUP_ORDER: Record<RollupSlice, string> = { planner: 'c.decided_by, c.item_group', reason: 'c.reason_code, c.item_group', direction_size: 'c.size_bucket, c.direction, c.item_group' };
+
 /** Which rolled-up slice serves each slice of overrides (the direction × size table reads 'direction_size' too). */
 const ROLLUP_OF: Partial<Record<Slice, RollupSlice>> = { planner: 'planner', reason: 'reason', direction: 'direction_size', size: 'direction_size' };
 
@@ -30,7 +33,7 @@ export function overrideSliceWhere(filter: AccuracyFilter, slice: RollupSlice | 
   const rollup = slice === 'direction_size' ? slice : ROLLUP_OF[slice as Slice];
   const byItem = filter.category !== undefined || filter.abcClass !== undefined || filter.owner !== undefined;
   if (source === 'cells' || rollup === undefined || byItem) return cellWhere(filter, [], 'overrides');
-  return cellWhere(filter, [`c.slice = '${rollup}'`], 'override-rollup');
+  return { ...cellWhere(filter, [`c.slice = '${rollup}'`], 'override-rollup'), order: ROLLUP_ORDER[rollup] };
 }
 
 /** A (period, lag) as one number: a lag is below 2^20 buckets. */
