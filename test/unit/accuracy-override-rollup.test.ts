@@ -7,7 +7,7 @@
 // an import undone. On the demo workbook and on the bench's generated one.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import { accuracySlice, directionSizeTable } from '../../electron/backend/accuracy/slices';
 import type { BackendContext } from '../../electron/backend/context';
@@ -174,26 +174,4 @@ describe('the override slices rolled up, on the bench’s generated workbook', (
     expect(rollupRows(db)).toEqual(await coldRollup(db, t.dir));
   }, 60_000);
 
-  it('reads each rolled-up slice from a covering index in its key order: no row of the table, no sort', () => {
-    // The statements the engine prepares (recorded, and run as they are), then SQLite's plan for each one over the rollup.
-    const prepare = vi.spyOn(db, 'prepare');
-    let prepared: string[];
-    try {
-      for (const filter of [{}, { lag: 1 }, { fromPeriod: '2025-01-01' }] as AccuracyFilter[]) {
-        for (const by of OVERRIDE_SLICES) accuracySlice(db, filter, 'mape', by);
-        directionSizeTable(db, filter, 'wape');
-      }
-      prepared = prepare.mock.calls.map(([sql]) => sql);
-    } finally {
-      prepare.mockRestore();
-    }
-    const reads = prepared.filter((sql) => sql.includes('accuracy_override_rollup'));
-    expect(reads).toHaveLength(15);
-    for (const sql of reads) {
-      const params = Object.fromEntries(Object.entries({ lag: 1, fromPeriod: 20250101 }).filter(([name]) => sql.includes(`@${name}`)));
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((p) => p.detail).join('; ');
-      expect(plan, sql).toMatch(/USING COVERING INDEX accuracy_override_rollup_/);
-      expect(plan, sql).not.toMatch(/TEMP B-TREE|forecast_runs/);
-    }
-  });
 });

@@ -19,7 +19,7 @@ import m016 from './016-team-publications';
 import m017 from './017-exception-order';
 import m018 from './018-team-changes';
 // 020: numbered so because another branch may add 019; it is the 19th migration until they meet.
-import m020 from './020-override-rollup-by-slice';
+import m020 from './020-accuracy-reads-in-order';
 
 export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015, m016, m017, m018, m020];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
