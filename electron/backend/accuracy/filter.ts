@@ -49,11 +49,17 @@ function filterWhere(filter: AccuracyFilter, columns: FilterColumns, extra: stri
 
 /**
  * 'lines': accuracy_cells, every line with an actual; 'overrides': accuracy_override_cells,
- * the overridden ones; 'override-rollup': their sums per slice key (override-rollup.ts).
+ * the overridden ones; 'override-rollup': their sums per slice key (override-rollup.ts);
+ * 'override-totals': those over every run, period and lag (no filter can narrow them).
  */
-export type CellTable = 'lines' | 'overrides' | 'override-rollup';
+export type CellTable = 'lines' | 'overrides' | 'override-rollup' | 'override-totals';
 
-const CELL_TABLE_NAMES: Record<CellTable, string> = { lines: 'accuracy_cells', overrides: 'accuracy_override_cells', 'override-rollup': 'accuracy_override_rollup' };
+const CELL_TABLE_NAMES: Record<CellTable, string> = {
+  lines: 'accuracy_cells',
+  overrides: 'accuracy_override_cells',
+  'override-rollup': 'accuracy_override_rollup',
+  'override-totals': 'accuracy_override_totals',
+};
 
 export function cellWhere(filter: AccuracyFilter, extra: string[] = [], table: CellTable = 'lines'): CellWhere {
   const where = filterWhere(filter, CELL_COLUMNS, extra);

@@ -28,12 +28,30 @@ const ROLLUP_OF: Partial<Record<Slice, RollupSlice>> = { planner: 'planner', rea
 /** Whether answers read the override cells themselves (the rollup's oracle in tests) or the rollup where it can serve. */
 export type OverrideSource = 'rollup' | 'cells';
 
-/** Where a slice of overrides reads its sums: the rollup when the filter narrows only by what it keeps (run, model, lag, periods), else the cells. */
+/**
+ * Where a slice of overrides reads its sums: the rollup's totals when nothing is filtered,
+ * the rollup when the filter narrows only by what it keeps (run, model, lag, periods), else the cells.
+ */
 export function overrideSliceWhere(filter: AccuracyFilter, slice: RollupSlice | Slice, source: OverrideSource = 'rollup'): CellWhere {
   const rollup = slice === 'direction_size' ? slice : ROLLUP_OF[slice as Slice];
   const byItem = filter.category !== undefined || filter.abcClass !== undefined || filter.owner !== undefined;
   if (source === 'cells' || rollup === undefined || byItem) return cellWhere(filter, [], 'overrides');
-  return { ...cellWhere(filter, [`c.slice = '${rollup}'`], 'override-rollup'), order: ROLLUP_ORDER[rollup] };
+  const everything = Object.values(filter).every((v) => v === undefined);
+  return { ...cellWhere(filter, [`c.slice = '${rollup}'`], everything ? 'override-totals' : 'override-rollup'), order: ROLLUP_ORDER[rollup] };
+}
+
+/** The rollup's key columns but run, period and lag: the totals' key (migration 020). */
+const TOTALS_KEYS = ['slice', ...KEY_COLUMNS, 'item_group', 'pos', 'scaled'].join(', ');
+
+/**
+ * Rewrites the rollup's totals over every run, period and lag, which a slice over
+ * everything reads: at the end of every refresh of the cube (cube.ts), whatever it rebuilt,
+ * since an undone run takes its rollup rows with it by cascade, outside any refresh.
+ * A GROUP BY over the rollup's rows (tens of thousands at 1M lines).
+ */
+export function writeOverrideTotals(db: WritableDb): void {
+  db.prepare('DELETE FROM accuracy_override_totals').run();
+  db.prepare(`INSERT INTO accuracy_override_totals (${TOTALS_KEYS}, ${SUMS.join(', ')}) SELECT ${TOTALS_KEYS}, ${SUMS.map((c) => `sum(${c})`).join(', ')} FROM accuracy_override_rollup GROUP BY ${TOTALS_KEYS}`).run();
 }
 
 /** A (period, lag) as one number: a lag is below 2^20 buckets. */

@@ -13,11 +13,39 @@
 // cells' are whole (a few thousand rows at 1M lines, four copies of a few MB). Writers
 // are unchanged. The refresh's DELETEs by run and period never used the rollup's old index
 // (they name no slice), and the cells' run index stays.
+//
+// A slice of overrides over everything (no filter, as `fwb accuracy` is mostly called)
+// reads accuracy_override_totals instead: the rollup summed over every run, period and lag
+// (a few hundred rows against its thousands), rewritten from the rollup at the end of every
+// refresh of the cube (override-rollup.ts), since an undone run's rollup rows leave by cascade.
 const ROLLUP_COVERED = 'item_group, run_id, period, lag, pos, scaled, n, a, n_pos, n_scaled, m_abs, m_e, m_sq, m_ape, m_sape, m_sc, f_abs, f_e, f_sq, f_ape, f_sape, f_sc, better_m_f, worse_m_f';
 const CELLS_COVERED =
   'run_id, abc_class, owner_id, has_bench, has_sales, bench_once, n, a, n_pos, n_scaled, m_abs, m_e, m_sq, m_ape, m_sape, m_sc, f_abs, f_e, f_sq, f_ape, f_sape, f_sc, nv_abs, nv_e, nv_sq, nv_ape, nv_sape, nv_sc, sn_abs, sn_e, sn_sq, sn_ape, sn_sape, sn_sc, si_abs, si_e, si_sq, si_ape, si_sape, si_sc, better_nv_sn, worse_nv_sn, better_sn_m, worse_sn_m, better_m_f, worse_m_f, better_m_si, worse_m_si, n_bounded, n_inside';
 
+const ROLLUP_KEYS = 'slice, direction, size_bucket, reason_code, decided_by, item_group, pos, scaled';
+const ROLLUP_SUMS = ['n', 'a', 'n_pos', 'n_scaled', 'm_abs', 'm_e', 'm_sq', 'm_ape', 'm_sape', 'm_sc', 'f_abs', 'f_e', 'f_sq', 'f_ape', 'f_sape', 'f_sc', 'better_m_f', 'worse_m_f'];
+
 export default /* sql */ `
+CREATE TABLE accuracy_override_totals (
+  slice       TEXT NOT NULL,
+  direction   INTEGER,
+  size_bucket INTEGER,
+  reason_code TEXT,
+  decided_by  TEXT,
+  item_group  INTEGER NOT NULL,
+  pos         INTEGER NOT NULL,
+  scaled      INTEGER NOT NULL,
+  n           INTEGER NOT NULL,
+  a           REAL NOT NULL,
+  n_pos       INTEGER NOT NULL,
+  n_scaled    INTEGER NOT NULL,
+  m_abs REAL, m_e REAL, m_sq REAL, m_ape REAL, m_sape REAL, m_sc REAL,
+  f_abs REAL, f_e REAL, f_sq REAL, f_ape REAL, f_sape REAL, f_sc REAL,
+  better_m_f  INTEGER NOT NULL,
+  worse_m_f   INTEGER NOT NULL
+);
+INSERT INTO accuracy_override_totals (${ROLLUP_KEYS}, ${ROLLUP_SUMS.join(', ')})
+  SELECT ${ROLLUP_KEYS}, ${ROLLUP_SUMS.map((c) => `sum(${c})`).join(', ')} FROM accuracy_override_rollup GROUP BY ${ROLLUP_KEYS};
 DROP INDEX accuracy_override_rollup_slice;
 CREATE INDEX accuracy_override_rollup_planner ON accuracy_override_rollup (slice, decided_by, ${ROLLUP_COVERED}) WHERE slice = 'planner';
 CREATE INDEX accuracy_override_rollup_reason ON accuracy_override_rollup (slice, reason_code, ${ROLLUP_COVERED}) WHERE slice = 'reason';
