@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
+import { writeOverrideTotals } from '../../electron/backend/accuracy/override-rollup';
 import { accuracySlice, directionSizeTable } from '../../electron/backend/accuracy/slices';
 import { fvaStairstep } from '../../electron/backend/accuracy/stairstep';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
@@ -83,6 +84,8 @@ describe('the accuracy engine reads the cube in the order it adds it up', () => 
     };
     expect(plansOf('accuracy_override_rollup', unfiltered)).toEqual([]);
     expect(plansOf('accuracy_override_totals', unfiltered)).toHaveLength(5);
+    // Rewritten after every refresh of the cube: slice by slice from the rollup's own indexes, with no sort.
+    expectInOrder(plansOf('accuracy_override_rollup', () => writeOverrideTotals(db)), /USING COVERING INDEX accuracy_override_rollup_(planner|reason|direction_size)\b/, 3);
   });
 
   it('reads the cells of the stairstep and of the slices by category, lag and period from covering indexes', () => {

@@ -40,18 +40,23 @@ export function overrideSliceWhere(filter: AccuracyFilter, slice: RollupSlice | 
   return { ...cellWhere(filter, [`c.slice = '${rollup}'`], everything ? 'override-totals' : 'override-rollup'), order: ROLLUP_ORDER[rollup] };
 }
 
-/** The rollup's key columns but run, period and lag: the totals' key (migration 020). */
-const TOTALS_KEYS = ['slice', ...KEY_COLUMNS, 'item_group', 'pos', 'scaled'].join(', ');
-
 /**
  * Rewrites the rollup's totals over every run, period and lag, which a slice over
  * everything reads: at the end of every refresh of the cube (cube.ts), whatever it rebuilt,
  * since an undone run takes its rollup rows with it by cascade, outside any refresh.
- * A GROUP BY over the rollup's rows (tens of thousands at 1M lines).
+ * Slice by slice, each from its own index in its order (key, item group, scoring split:
+ * migration 020), so no row of the table is read and nothing is sorted.
  */
 export function writeOverrideTotals(db: WritableDb): void {
   db.prepare('DELETE FROM accuracy_override_totals').run();
-  db.prepare(`INSERT INTO accuracy_override_totals (${TOTALS_KEYS}, ${SUMS.join(', ')}) SELECT ${TOTALS_KEYS}, ${SUMS.map((c) => `sum(${c})`).join(', ')} FROM accuracy_override_rollup GROUP BY ${TOTALS_KEYS}`).run();
+  for (const [slice, keys] of Object.entries(ROLLUP_KEYS) as [RollupSlice, string[]][]) {
+    const own = KEY_COLUMNS.map((k) => (keys.includes(k) ? k : 'NULL')).join(', ');
+    db.prepare(
+      `INSERT INTO accuracy_override_totals (slice, ${KEY_COLUMNS.join(', ')}, item_group, pos, scaled, ${SUMS.join(', ')})
+       SELECT '${slice}', ${own}, c.item_group, c.pos, c.scaled, ${SUMS.map((s) => `sum(c.${s})`).join(', ')}
+       FROM accuracy_override_rollup c WHERE c.slice = '${slice}' GROUP BY ${ROLLUP_ORDER[slice]}, c.pos, c.scaled`,
+    ).run();
+  }
 }
 
 /** A (period, lag) as one number: a lag is below 2^20 buckets. */
