@@ -18,6 +18,7 @@
 // reads accuracy_override_totals instead: the rollup summed over every run, period and lag
 // (a few hundred rows against its thousands), rewritten from the rollup at the end of every
 // refresh of the cube (override-rollup.ts), since an undone run's rollup rows leave by cascade.
+
 // After the key: the item group and the scoring split (what the totals keep), then the filters' columns and the sums.
 const ROLLUP_COVERED = 'item_group, pos, scaled, run_id, period, lag, n, a, n_pos, n_scaled, m_abs, m_e, m_sq, m_ape, m_sape, m_sc, f_abs, f_e, f_sq, f_ape, f_sape, f_sc, better_m_f, worse_m_f';
 const CELLS_COVERED =
