@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { IMPORT_FILE_KINDS, type ForecastLinePage, type ItemAttributeFacet, type ForecastRunSummary, type ImportBatchSummary, type ItemDetail, type ImportOutcome, type ImportPreview, type ImportUndoOutcome, type QuarantineRow, type RunOverview, type WorkbookInfo } from './domain';
 import { GRAINS } from './period';
-import { accuracyFilter, accuracySeed, getAccuracyOverviewRequest, getAccuracySliceRequest, isoDate } from './contract-accuracy';
+import { accuracyFilter, accuracyFilterFields, accuracySeed, getAccuracyOverviewRequest, getAccuracySliceRequest, isoDate } from './contract-accuracy';
 import type { GovernanceReport } from './governance';
 import { ATTRIBUTE_SLICE_PREFIX, LINE_SLICES, METRICS, OVERRIDE_SLICES, type AccuracyOptions, type AccuracyOverview, type DriftStatus, type OverrideGuidance, type SliceTable, type SourceRanking, type TrustMap } from './accuracy';
 import type { MethodName } from './methods';
@@ -63,7 +63,7 @@ export const runImportRequest = z
     map: columnMap.optional(),
     model: z.string().min(1).max(100).optional(),
     modelVersion: z.string().max(100).optional(),
-    origin: isoDate.optional(),
+    origin: z.optional(isoDate),
     grain: z.enum(GRAINS).optional(),
     strict: z.boolean().default(false),
     force: z.boolean().default(false),
@@ -167,7 +167,7 @@ const exportSelection = {
   /** An accuracy table: the slice (as in getAccuracySlice, 'stairstep', 'direction_size' or 'trust_map'), the metric and the lines it covers. */
   by: z.string().min(1).max(120).optional(),
   metric: z.enum(METRICS).optional(),
-  filter: z.lazy(() => accuracyFilter.unwrap()).optional(),
+  filter: z.optional(accuracyFilterFields),
   /** The trust map's window: the last this many cycles (as getTrustMap). */
   windowCycles: z.number().int().min(1).max(60).optional(),
 };
@@ -276,7 +276,7 @@ export const contract = {
   suggestPolicy: { request: suggestPolicyRequest, response: {} as PolicySuggestion },
   /** The value of planning in business terms (cycle time, touch rate, exception hit rate, consistency, value per hour, escalation), per run or planner. */
   getValueMeasures: { request: z.object({ by: z.enum(VALUE_GROUPINGS).default('run') }).strict(), response: {} as ValueReport },
-} satisfies Record<MethodName, { request: z.ZodType; response: unknown }>;
+} satisfies Record<MethodName, { request: z.core.$ZodType; response: unknown }>;
 
 export type Contract = typeof contract;
 export type RequestOf<M extends MethodName> = z.input<Contract[M]['request']>;

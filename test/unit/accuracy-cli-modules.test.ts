@@ -8,7 +8,7 @@
 // it (bin/fwb.cjs, the bundle in out/cli when current), where the bundle must
 // keep the packages to the commands that use them.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,6 +209,20 @@ describe('fwb accuracy loads only what it answers with', () => {
     const alias = nodeInternals([join(ROOT, 'bin', 'fwb.mjs'), 'accuracy', '--db', path, '--json', '--stairstep']);
     expect(alias.status, alias.stderr).toBe(0);
     expect(esLoaderStages(alias.internals).length).toBeGreaterThan(0);
+  });
+
+  it("as installed: Node's compile cache is turned on by the first package a command requires, so not by fwb accuracy", () => {
+    // Node puts its compile cache under the temporary folder as it turns it on.
+    const cacheMadeBy = (name: string, args: string[]) => {
+      const tmp = join(t.dir, `tmp-${name}`);
+      mkdirSync(tmp);
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fwb.cjs'), ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, TMPDIR: tmp } });
+      expect(r.status, r.stderr).toBe(0);
+      return existsSync(join(tmp, 'node-compile-cache'));
+    };
+    expect(cacheMadeBy('accuracy', ['accuracy', '--db', path, '--json', '--by', 'planner'])).toBe(false);
+    // An export to XLSX requires exceljs, which Node then compiles from its cache.
+    expect(cacheMadeBy('export', ['export', '--db', path, '--what', 'accuracy', '--by', 'planner', '--format', 'xlsx', '--out', join(t.dir, 'compile-cache.xlsx')])).toBe(true);
   });
 
   it('the hooks would see them: an export to XLSX loads exceljs, and from the sources the exports', () => {

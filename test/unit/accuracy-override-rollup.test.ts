@@ -71,7 +71,9 @@ function expectRollupAnswersAsCells(db: Db, everyMetric: boolean): void {
   expect(planner.rows.some((r) => r.ci !== null)).toBe(true);
 }
 
-const rollupRows = (db: Db) => (rounded(db.prepare('SELECT * FROM accuracy_override_rollup').raw().all()) as unknown[][]).map((r) => JSON.stringify(r)).sort();
+/** The rollup's rows and its totals over every run, period and lag (migration 019), as sorted text. */
+const rollupRows = (db: Db) =>
+  ['accuracy_override_rollup', 'accuracy_override_totals'].flatMap((table) => (rounded(db.prepare(`SELECT '${table}', * FROM ${table}`).raw().all()) as unknown[][]).map((r) => JSON.stringify(r))).sort();
 
 let copies = 0;
 /** The rollup a cold build makes of the workbook as it is, on a copy. */
@@ -80,7 +82,7 @@ async function coldRollup(db: Db, dir: string): Promise<string[]> {
   db.exec(`VACUUM INTO '${path}'`);
   const { db: copy } = await openWorkbook(path, { now: FIXED_NOW });
   try {
-    copy.exec("DELETE FROM accuracy_cells; DELETE FROM accuracy_override_cells; DELETE FROM accuracy_override_rollup; DELETE FROM accuracy_runs; DELETE FROM workbook_meta WHERE key LIKE 'accuracy_%';");
+    copy.exec("DELETE FROM accuracy_cells; DELETE FROM accuracy_override_cells; DELETE FROM accuracy_override_rollup; DELETE FROM accuracy_override_totals; DELETE FROM accuracy_runs; DELETE FROM workbook_meta WHERE key LIKE 'accuracy_%';");
     ensureAccuracyCube(copy);
     return rollupRows(copy);
   } finally {
@@ -139,7 +141,7 @@ describe('the override slices rolled up, on the demo workbook kept incrementally
     await expectCurrent();
     expect(rollupOfLine()).toBeGreaterThan(0);
 
-    await importLines('run.csv', ['item_id,period,forecast', ...items.slice(0, 50).flatMap((id, i) => [`${id},2026-11-01,${10 + i}`, `${id},2026-12-01,${11 + i}`])], {
+    const run = await importLines('run.csv', ['item_id,period,forecast', ...items.slice(0, 50).flatMap((id, i) => [`${id},2026-11-01,${10 + i}`, `${id},2026-12-01,${11 + i}`])], {
       kind: 'forecasts',
       origin: '2026-10-01',
       model: 'Challenger',
@@ -150,6 +152,9 @@ describe('the override slices rolled up, on the demo workbook kept incrementally
     undoImportBatch(db, out.batchId, { user: 'sam.taylor', at: FIXED_NOW().toISOString() });
     await expectCurrent();
     expect(rollupOfLine()).toBe(0);
+    // A run undone takes its rollup rows (if any) with it by cascade, outside any refresh: the totals over every run are rewritten at the next.
+    undoImportBatch(db, run.batchId, { user: 'sam.taylor', at: FIXED_NOW().toISOString() });
+    await expectCurrent();
   }, 180_000);
 });
 
@@ -173,4 +178,5 @@ describe('the override slices rolled up, on the bench’s generated workbook', (
     expectRollupAnswersAsCells(db, true);
     expect(rollupRows(db)).toEqual(await coldRollup(db, t.dir));
   }, 60_000);
+
 });

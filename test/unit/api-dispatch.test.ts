@@ -32,6 +32,37 @@ describe('the API dispatcher', () => {
     expect(ctx.db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(3);
   });
 
+  it('refuses a malformed accuracy request field by field, in words, and fills in its defaults', async () => {
+    // The accuracy requests have schemas of their own (shared/contract-accuracy.ts, zod's mini API): the same checks as every other method's.
+    const issuesOf = async (payload: unknown) => {
+      const r = await dispatch(ctx, 'getAccuracySlice', payload);
+      expect(r.ok).toBe(false);
+      return (r as { error: { code: string; issues: { path: string; message: string }[] } }).error;
+    };
+    const cases: [unknown, string, RegExp][] = [
+      [{ by: 'lag', filter: { runId: 1.5 } }, 'filter.runId', /int/i],
+      [{ by: 'lag', filter: { runId: 0 } }, 'filter.runId', />0|positive|too small/i],
+      [{ by: 'lag', filter: { lag: -1 } }, 'filter.lag', />=0|too small/i],
+      [{ by: 'lag', filter: { fromPeriod: '2026-02-30' } }, 'filter.fromPeriod', /expected a real date as YYYY-MM-DD/],
+      [{ by: 'lag', filter: { model: '' } }, 'filter.model', /too small|>=1/i],
+      [{ by: 'lag', filter: { abcClass: 'D' } }, 'filter.abcClass', /"A"\|"B"\|"C"|option/i],
+      [{ by: 'lag', filter: { shop: 'x' } }, 'filter', /unrecognized key.*shop/i],
+      [{ by: 'nonsense' }, 'by', /invalid/i],
+      [{ by: 'attr:' }, 'by', /invalid/i],
+      [{ by: 'lag', metric: 'accuracy' }, 'metric', /wape/],
+      [{ by: 'lag', shop: 1 }, '(request)', /unrecognized key.*shop/i],
+    ];
+    for (const [payload, path, message] of cases) {
+      const error = await issuesOf(payload);
+      expect(error.code, JSON.stringify(payload)).toBe('INVALID_REQUEST');
+      expect(error.issues, JSON.stringify(payload)).toEqual([expect.objectContaining({ path, message: expect.stringMatching(message) })]);
+    }
+    // Left out: every line, WAPE.
+    const answered = await dispatch(ctx, 'getAccuracySlice', { by: 'lag' });
+    expect(answered).toMatchObject({ ok: true, value: { metric: 'wape', by: 'lag' } });
+    expect(await dispatch(ctx, 'getAccuracyOverview', {})).toMatchObject({ ok: true, value: { stairstep: { metric: 'wape' } } });
+  });
+
   it('describes the workbook', async () => {
     const result = await dispatch(ctx, 'getWorkbookInfo', {});
     expect(result.ok).toBe(true);

@@ -17,6 +17,7 @@ import type { WritableDb } from '../db/handles';
 import { bringCurrent, derivedTable, metaStampRecord, need, type SourceChange } from '../derived/registry';
 import { movedSources } from '../derived/sources';
 import { writeRunCells } from './cube-build';
+import { writeOverrideTotals } from './override-rollup';
 import { cubeChangeSince, touchedPeriods } from './cube-change';
 import { readMeta, writeMeta } from '../db/meta';
 
@@ -100,7 +101,11 @@ export const accuracyCube = derivedTable({
   sources: ['history', 'runs', 'lines', 'imports', 'decisions'],
   format: CUBE_FORMAT,
   record: metaStampRecord('accuracy_signature'),
-  refresh: (db, _key, change) => rebuildChangedRuns(db, change),
+  refresh: (db, _key, change) => {
+    const rebuilt = rebuildChangedRuns(db, change);
+    writeOverrideTotals(db);
+    return rebuilt;
+  },
 });
 
 /** Brings accuracy_cells up to date; returns how many runs had cells rewritten, wholly or in part. A read-only workbook is left as it is. */

@@ -6,10 +6,25 @@ import type { AccuracyFilter } from '../../../shared/accuracy';
 import { periodKey } from '../../../shared/period';
 
 export interface CellWhere {
-  /** FROM clause: the cells with their run. */
+  /** FROM clause: the cells, with their run (aliased r) where the filter or a condition names it. */
   from: string;
   sql: string;
   params: Record<string, string | number>;
+  /**
+   * The rolled-up slice's columns in its index's order (migration 019), when reading the
+   * rollup: grouped by them, the rows stream from the index with no sort. Every key read
+   * through it is a function of these columns, so its finer groups add up to the key's.
+   */
+  order?: string;
+}
+
+/** The cells' run, for a filter by model and keys such as the model's name. */
+const RUN_JOIN = ' JOIN forecast_runs r ON r.run_id = c.run_id';
+const namesRun = (sql: string) => /\br\./.test(sql);
+
+/** `where` with the cells' run joined, for a query whose key names it (r.model_name). */
+export function withRuns(where: CellWhere): CellWhere {
+  return where.from.includes(RUN_JOIN) ? where : { ...where, from: where.from + RUN_JOIN };
 }
 
 /** The column each filter field narrows, in one of the two shapes a query reads. */
@@ -34,15 +49,22 @@ function filterWhere(filter: AccuracyFilter, columns: FilterColumns, extra: stri
 
 /**
  * 'lines': accuracy_cells, every line with an actual; 'overrides': accuracy_override_cells,
- * the overridden ones; 'override-rollup': their sums per slice key (override-rollup.ts).
+ * the overridden ones; 'override-rollup': their sums per slice key (override-rollup.ts);
+ * 'override-totals': those over every run, period and lag (no filter can narrow them).
  */
-export type CellTable = 'lines' | 'overrides' | 'override-rollup';
+export type CellTable = 'lines' | 'overrides' | 'override-rollup' | 'override-totals';
 
-const CELL_TABLE_NAMES: Record<CellTable, string> = { lines: 'accuracy_cells', overrides: 'accuracy_override_cells', 'override-rollup': 'accuracy_override_rollup' };
+const CELL_TABLE_NAMES: Record<CellTable, string> = {
+  lines: 'accuracy_cells',
+  overrides: 'accuracy_override_cells',
+  'override-rollup': 'accuracy_override_rollup',
+  'override-totals': 'accuracy_override_totals',
+};
 
 export function cellWhere(filter: AccuracyFilter, extra: string[] = [], table: CellTable = 'lines'): CellWhere {
-  const cells = CELL_TABLE_NAMES[table];
-  return { from: `FROM ${cells} c JOIN forecast_runs r ON r.run_id = c.run_id`, ...filterWhere(filter, CELL_COLUMNS, extra) };
+  const where = filterWhere(filter, CELL_COLUMNS, extra);
+  // Every cell's run exists (its foreign key cascades), so the join only costs a look-up per row where nothing names the run.
+  return { from: `FROM ${CELL_TABLE_NAMES[table]} c${namesRun(where.sql) ? RUN_JOIN : ''}`, ...where };
 }
 
 /** The same filter over forecast_lines fl, forecast_runs r and items i. */

@@ -2,7 +2,7 @@
 // per key and item group. Totals per key are the groups added up; the groups
 // themselves feed the bootstrap.
 import type { ReadableDb } from '../db/handles';
-import type { CellWhere } from './filter';
+import { withRuns, type CellWhere } from './filter';
 import { ITEM_GROUPS } from './cube';
 
 export type Sums = Record<string, number>;
@@ -21,8 +21,10 @@ export interface KeyedSums {
 export function groupedSums(db: ReadableDb, columns: Record<string, string>, where: CellWhere, keySql: string | null): KeyedSums[] {
   const names = Object.keys(columns);
   const select = names.map((n) => `${columns[n]} AS "${n}"`).join(', ');
+  const { from } = keySql !== null && /\br\./.test(keySql) ? withRuns(where) : where;
+  // Without a key, by item group alone (not by a constant and the group), so that an index in item-group order serves it (migration 019).
   const rows = db
-    .prepare(`SELECT ${keySql ?? 'NULL'} AS key, c.item_group AS grp, ${select} ${where.from} ${where.sql} GROUP BY 1, 2`)
+    .prepare(`SELECT ${keySql ?? 'NULL'} AS key, c.item_group AS grp, ${select} ${from} ${where.sql} GROUP BY ${where.order ?? (keySql === null ? '2' : '1, 2')}`)
     .all(where.params) as Record<string, number | string | null>[];
   return keyedSums(rows, names);
 }
@@ -32,7 +34,7 @@ export function comparisonGroups(entry: KeyedSums, den: string, before: string, 
   return entry.groups.map((g) => (g === undefined ? undefined : { den: g[den]!, before: g[before]!, after: g[after]! }));
 }
 
-/** Rows of (key, grp, one column per name) gathered per key: totals, and the sums of each item group. */
+/** Rows of (key, grp, one column per name) gathered per key: totals, and the sums of each item group (several rows of one key and group added up). */
 export function keyedSums(rows: Record<string, number | string | null>[], names: string[]): KeyedSums[] {
   const byKey = new Map<string | number | null, KeyedSums>();
   for (const row of rows) {
@@ -42,13 +44,13 @@ export function keyedSums(rows: Record<string, number | string | null>[], names:
       entry = { key, total: Object.fromEntries(names.map((n) => [n, 0])), groups: new Array(ITEM_GROUPS).fill(undefined) };
       byKey.set(key, entry);
     }
-    const sums: Sums = {};
+    const grp = row.grp as number;
+    const sums = entry.groups[grp] ?? (entry.groups[grp] = Object.fromEntries(names.map((n) => [n, 0])));
     for (const n of names) {
       const v = Number(row[n] ?? 0);
-      sums[n] = v;
+      sums[n]! += v;
       entry.total[n]! += v;
     }
-    entry.groups[row.grp as number] = sums;
   }
   return [...byKey.values()];
 }

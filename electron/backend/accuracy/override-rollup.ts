@@ -19,18 +19,44 @@ const KEY_COLUMNS = ['direction', 'size_bucket', 'reason_code', 'decided_by'];
 /** The override cells' sums (migration 002), summed again. */
 const SUMS = ['n', 'a', 'n_pos', 'n_scaled', ...['m', 'f'].flatMap((p) => ['abs', 'e', 'sq', 'ape', 'sape', 'sc'].map((s) => `${p}_${s}`)), 'better_m_f', 'worse_m_f'];
 
+/** Each rolled-up slice's key columns and item group, in the order of its index (migration 019). */
+const ROLLUP_ORDER: Record<RollupSlice, string> = { planner: 'c.decided_by, c.item_group', reason: 'c.reason_code, c.item_group', direction_size: 'c.size_bucket, c.direction, c.item_group' };
+
 /** Which rolled-up slice serves each slice of overrides (the direction × size table reads 'direction_size' too). */
 const ROLLUP_OF: Partial<Record<Slice, RollupSlice>> = { planner: 'planner', reason: 'reason', direction: 'direction_size', size: 'direction_size' };
 
 /** Whether answers read the override cells themselves (the rollup's oracle in tests) or the rollup where it can serve. */
 export type OverrideSource = 'rollup' | 'cells';
 
-/** Where a slice of overrides reads its sums: the rollup when the filter narrows only by what it keeps (run, model, lag, periods), else the cells. */
+/**
+ * Where a slice of overrides reads its sums: the rollup's totals when nothing is filtered,
+ * the rollup when the filter narrows only by what it keeps (run, model, lag, periods), else the cells.
+ */
 export function overrideSliceWhere(filter: AccuracyFilter, slice: RollupSlice | Slice, source: OverrideSource = 'rollup'): CellWhere {
   const rollup = slice === 'direction_size' ? slice : ROLLUP_OF[slice as Slice];
   const byItem = filter.category !== undefined || filter.abcClass !== undefined || filter.owner !== undefined;
   if (source === 'cells' || rollup === undefined || byItem) return cellWhere(filter, [], 'overrides');
-  return cellWhere(filter, [`c.slice = '${rollup}'`], 'override-rollup');
+  const everything = Object.values(filter).every((v) => v === undefined);
+  return { ...cellWhere(filter, [`c.slice = '${rollup}'`], everything ? 'override-totals' : 'override-rollup'), order: ROLLUP_ORDER[rollup] };
+}
+
+/**
+ * Rewrites the rollup's totals over every run, period and lag, which a slice over
+ * everything reads: at the end of every refresh of the cube (cube.ts), whatever it rebuilt,
+ * since an undone run takes its rollup rows with it by cascade, outside any refresh.
+ * Slice by slice, each from its own index in its order (key, item group, scoring split:
+ * migration 019), so no row of the table is read and nothing is sorted.
+ */
+export function writeOverrideTotals(db: WritableDb): void {
+  db.prepare('DELETE FROM accuracy_override_totals').run();
+  for (const [slice, keys] of Object.entries(ROLLUP_KEYS) as [RollupSlice, string[]][]) {
+    const own = KEY_COLUMNS.map((k) => (keys.includes(k) ? k : 'NULL')).join(', ');
+    db.prepare(
+      `INSERT INTO accuracy_override_totals (slice, ${KEY_COLUMNS.join(', ')}, item_group, pos, scaled, ${SUMS.join(', ')})
+       SELECT '${slice}', ${own}, c.item_group, c.pos, c.scaled, ${SUMS.map((s) => `sum(c.${s})`).join(', ')}
+       FROM accuracy_override_rollup c WHERE c.slice = '${slice}' GROUP BY ${ROLLUP_ORDER[slice]}, c.pos, c.scaled`,
+    ).run();
+  }
 }
 
 /** A (period, lag) as one number: a lag is below 2^20 buckets. */
