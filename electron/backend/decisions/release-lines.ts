@@ -2,12 +2,12 @@
 // text each: "line_id<TAB>final_quantity<TAB>source<TAB>decision_id or empty\n".
 // Recorded in the release's audit entry, so a release line altered later, or a
 // rollback that did not copy its version faithfully, shows.
-import { createHash } from 'node:crypto';
 import type { ReadableDb } from '../db/handles';
 import { WorkbenchError } from '../errors';
 
 export function releaseLinesHash(db: ReadableDb, releaseId: number): string {
-  const hash = createHash('sha256');
+  // node:crypto taken when a release is hashed, not when this module loads (fwb accuracy reaches it through the drift guard).
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256');
   const rows = db
     .prepare('SELECT line_id, final_quantity, source, decision_id FROM release_lines WHERE release_id = ? ORDER BY line_id')
     .raw()

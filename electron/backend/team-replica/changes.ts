@@ -3,7 +3,6 @@
 // that makes them, sent by the next sync in the order they were made, and settled by the
 // server's answer or, when the answer was lost, by the pull that brings the row back
 // with the same uuid. In a single-seat workbook nothing is kept: there is no team.
-import { randomUUID } from 'node:crypto';
 import type { Cell } from '../../../shared/team-sync';
 import type { TeamChangeKind, TeamChangeOutcome, TeamChangeRefusal, UnsentChange } from '../../../shared/team-journal';
 import { appendAudit } from '../audit/chain';
@@ -41,7 +40,8 @@ function policyPayload(row: PolicyRow): Record<string, unknown> {
 
 function keep(db: Db, c: { kind: TeamChangeKind; localId: string; what: string; payload: Record<string, unknown>; before: unknown; by: string; at: string }): void {
   db.prepare('INSERT INTO team_changes (uuid, kind, local_id, what, payload, before, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    randomUUID(),
+    // node:crypto taken when a change is kept, not when this module loads: the drift guard reaches it from fwb accuracy.
+    process.getBuiltinModule('node:crypto').randomUUID(),
     c.kind,
     c.localId,
     c.what,
