@@ -196,6 +196,18 @@ export const hostContract = {
         .strict(),
     run: async (scope: HostScope, req: { link: TeamLink; marks: Record<string, number> }) => (await import('./team-replica/state')).recordTeamLink(workbook(scope).db, req.link, req.marks),
   },
+  /** fwb team join, the first workbook of a team: its own policy segments and reason codes the team does not hold leave it. */
+  keepOnlyTeamRules: {
+    request: () =>
+      z
+        .object({
+          policies: z.array(z.tuple([z.string().min(1).max(200), z.string().min(1).max(500)])).max(100_000),
+          reasonCodes: z.array(z.string().min(1).max(200)).max(100_000),
+        })
+        .strict(),
+    run: async (scope: HostScope, req: { policies: [string, string][]; reasonCodes: string[] }) =>
+      (await import('./team-replica/changes')).keepOnlyTeamRules(workbook(scope).db, req, scope.now),
+  },
   /** File › Disconnect: the workbook becomes single-seat; unsent decisions refuse it unless kept knowingly. */
   unlinkTeam: {
     request: () => z.object({ keepUnsent: z.boolean().default(false), syncNowAt: z.string().min(1).max(100).optional() }).strict(),

@@ -42,6 +42,7 @@ export function joinPort(backend: HostCalls): ReplicaPort {
     applyPage: (page: PulledPage) => host(backend, 'applyTeamPage', page),
     finishPull: () => host(backend, 'finishTeamPull', {}),
     applyJournalPage: (page: JournalPage) => host(backend, 'applyTeamJournalPage', page),
+    keepOnlyTeamRules: (rules) => host(backend, 'keepOnlyTeamRules', rules),
   };
 }
 

@@ -28,6 +28,8 @@ export interface ReplicaPort {
   finishPull(): Promise<void>;
   /** The team's journal (decisions, approvals, policies, reason codes, …), pulled with the data (fwb sync's journal-pull.ts). */
   applyJournalPage(page: JournalPage): Promise<void>;
+  /** The first workbook of a team: its own policy segments and reason codes the team does not hold leave it (what left). */
+  keepOnlyTeamRules(team: { policies: [string, string][]; reasonCodes: string[] }): Promise<{ policies: string[]; reasonCodes: string[] }>;
 }
 
 export interface PublishCounts {
@@ -51,6 +53,8 @@ export interface JoinOutcome {
   pulled: Partial<Record<PulledTable | JournalTable, number>>;
   /** What the workbook holds that this version does not publish yet. */
   notPublished?: { salesInputs: number; decisions: number };
+  /** The first workbook's own decision rules the team does not hold, taken out of it (the team's are in force). */
+  rulesTakenOut?: { policies: string[]; reasonCodes: string[] };
 }
 
 /** Rows per page of a pull: large enough that the per-page costs (a round trip, a SQLite transaction) vanish in the rows' own. */
@@ -174,16 +178,27 @@ export async function joinTeam(url: string, replica: ReplicaPort, workbookName: 
     const published = await publish(client, replica, workbookName, state.maxIds);
     // Everything of the shared tables up to the publication is this workbook's own; users and the team's audit entries were not published by it.
     await replica.link(link('published'), Object.fromEntries(PULLED_TABLE_NAMES.map((t) => [t, t === 'users' || t === 'audit_log' ? 0 : published.throughSeq])));
+    const pulled = await pullEverything(client, replica, pageRows);
+    // The server judges every decision by the team's rules: the workbook keeps no rules of its own beside them.
+    const rulesTakenOut = await replica.keepOnlyTeamRules(await teamRules(client));
     return {
       how: 'published',
       login: me.login,
       role: me.role,
       url: shown,
       published,
-      pulled: await pullEverything(client, replica, pageRows),
+      pulled,
       notPublished: { salesInputs: state.rows.salesInputs, decisions: state.rows.decisions },
+      rulesTakenOut,
     };
   });
+}
+
+/** The policy segments and reason codes the team holds (any version). */
+async function teamRules(client: TeamClient): Promise<{ policies: [string, string][]; reasonCodes: string[] }> {
+  const policies = await client.query<{ segment_type: string; segment_value: string }>('SELECT DISTINCT segment_type, segment_value FROM fwb.policies');
+  const codes = await client.query<{ code: string }>('SELECT code FROM fwb.reason_codes');
+  return { policies: policies.rows.map((r) => [r.segment_type, r.segment_value]), reasonCodes: codes.rows.map((r) => r.code) };
 }
 
 /** The team's data and journal after the replica's marks, in one snapshot. */

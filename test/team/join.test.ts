@@ -152,6 +152,24 @@ describe('fwb team join', () => {
     const link = teamLinkOf(analystDb)!;
     expect(link).toMatchObject({ login: 'al', role: 'analyst', linked_how: 'published' });
     expect(link.url).not.toContain(passwordOf('al'));
+
+    // The team's decision rules are in force on it (the server judges by them): the demo's own category policies and
+    // reason codes the team does not hold were taken out, audited, and the join named them.
+    const local = new Database(analystDb, { readonly: true });
+    const mine = {
+      policies: (local.prepare("SELECT segment_type || ' ' || segment_value FROM policies").pluck().all() as string[]).sort(),
+      codes: (local.prepare('SELECT code FROM reason_codes WHERE active = 1').pluck().all() as string[]).sort(),
+      removed: local.prepare("SELECT count(*) FROM audit_log WHERE action = 'policy.removed'").pluck().get() as number,
+    };
+    local.close();
+    const teams = {
+      policies: (await admin.query<{ s: string }>("SELECT DISTINCT segment_type || ' ' || segment_value AS s FROM fwb.policies")).rows.map((r) => r.s).sort(),
+      codes: (await admin.query<{ code: string }>('SELECT code FROM (SELECT DISTINCT ON (code) code, active FROM fwb.reason_codes ORDER BY code, seq DESC) c WHERE active')).rows.map((r) => r.code).sort(),
+    };
+    expect(out.rulesTakenOut.policies.length).toBeGreaterThan(0);
+    expect(mine).toEqual({ ...teams, removed: out.rulesTakenOut.policies.length });
+    const check = fwb(['check', '--db', analystDb]);
+    expect(check.status, check.stdout + check.stderr).toBe(0);
   });
 
   it('lets an empty workbook join and pull everything: the same items, lines, actuals and model accuracy', async () => {
@@ -195,6 +213,7 @@ describe('fwb team join', () => {
       finishPull: () => host('finishTeamPull', {}),
       link: (link, marks) => host('recordTeamLink', { link, marks }),
       applyJournalPage: (page) => host('applyTeamJournalPage', page),
+      keepOnlyTeamRules: (rules) => host('keepOnlyTeamRules', rules),
       async applyPage(page) {
         if (pages.length === stopAfter) throw new Error('connection lost (test)');
         await host('applyTeamPage', page);

@@ -16,7 +16,7 @@ import { addPeople, signInAs, TEST_PASSPHRASE } from '../helpers/people';
 import { smallWorkbook, tempDir } from '../helpers/workbook';
 import { writeLines } from '../fixtures/import/v_harness';
 
-const HOST_METHODS = ['backupWorkbook', 'verifyRestoreCopy', 'restoreWorkbook', 'checkWorkbook', 'generateDemo', 'signInAs', 'importFile', 'undoImport', 'exportToFile', 'accuracyStairstep', 'accuracyCubeCurrent', 'backendInfo', 'teamReplicaState', 'teamPublicationPage', 'recordTeamLink', 'applyTeamPage', 'finishTeamPull', 'teamAuditCopy', 'teamOutbox', 'recordTeamOutcomes', 'recordTeamChangeOutcomes', 'applyTeamJournalPage', 'teamSyncLedger', 'acknowledgeTeamConflict', 'markTeamAcknowledged', 'unlinkTeam', 'unpublishedTeamImports', 'teamLaterPublicationPage', 'recordTeamPublication'];
+const HOST_METHODS = ['backupWorkbook', 'verifyRestoreCopy', 'restoreWorkbook', 'checkWorkbook', 'generateDemo', 'signInAs', 'importFile', 'undoImport', 'exportToFile', 'accuracyStairstep', 'accuracyCubeCurrent', 'backendInfo', 'teamReplicaState', 'teamPublicationPage', 'recordTeamLink', 'keepOnlyTeamRules', 'applyTeamPage', 'finishTeamPull', 'teamAuditCopy', 'teamOutbox', 'recordTeamOutcomes', 'recordTeamChangeOutcomes', 'applyTeamJournalPage', 'teamSyncLedger', 'acknowledgeTeamConflict', 'markTeamAcknowledged', 'unlinkTeam', 'unpublishedTeamImports', 'teamLaterPublicationPage', 'recordTeamPublication'];
 
 describe('host-only methods through the host entry, in process', () => {
   const t = tempDir('fwb-host-methods-');

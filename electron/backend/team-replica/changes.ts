@@ -169,21 +169,55 @@ function removeRefusedNew(db: Db, c: ChangeRow, at: string): void {
     const row = db.prepare('SELECT * FROM policies WHERE segment_type = ? AND segment_value = ?').get(p.segment_type, p.segment_value) as PolicyRow | undefined;
     // The 'all' policy is never new (every workbook has one), and a later version of the segment the team took stays.
     if (!row || row.segment_type === 'all' || isSentLater(db, c, 'policy', row.policy_id)) return;
-    db.prepare('DELETE FROM policies WHERE policy_id = ?').run(row.policy_id);
-    appendAudit(db, { at, actor: null, action: 'policy.removed', entity: 'policy', entityId: String(row.policy_id), payload: { ...policyAuditPayload(row), removedBecause: 'refused by the team' } });
+    removePolicy(db, row, 'refused by the team', at);
   } else if (c.kind === 'reason_code') {
-    const code = c.local_id;
-    const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(code) as ReasonCodeRow | undefined;
-    if (!row || isSentLater(db, c, 'reason_code', code)) return;
-    if (db.prepare('SELECT 1 FROM decisions WHERE reason_code = ? LIMIT 1').get(code)) {
-      db.prepare('UPDATE reason_codes SET active = 0 WHERE code = ?').run(code);
-      const retired = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(code) as ReasonCodeRow;
-      appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: code, payload: { ...reasonCodeRecord(retired), updatedBy: null, updatedAt: at, from: 'team' } });
-      return;
-    }
-    db.prepare('DELETE FROM reason_codes WHERE code = ?').run(code);
-    appendAudit(db, { at, actor: null, action: 'reason_code.removed', entity: 'reason_code', entityId: code, payload: { ...reasonCodeRecord(row), removedBecause: 'refused by the team' } });
+    const row = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(c.local_id) as ReasonCodeRow | undefined;
+    if (!row || isSentLater(db, c, 'reason_code', c.local_id)) return;
+    removeReasonCode(db, row, 'refused by the team', at);
   }
+}
+
+function removePolicy(db: Db, row: PolicyRow, because: string, at: string): void {
+  db.prepare('DELETE FROM policies WHERE policy_id = ?').run(row.policy_id);
+  appendAudit(db, { at, actor: null, action: 'policy.removed', entity: 'policy', entityId: String(row.policy_id), payload: { ...policyAuditPayload(row), removedBecause: because } });
+}
+
+/** Removed, or retired when decisions here name it (they keep their reason); audited either way. Answers which. */
+function removeReasonCode(db: Db, row: ReasonCodeRow, because: string, at: string): 'removed' | 'retired' {
+  const code = row.code;
+  if (db.prepare('SELECT 1 FROM decisions WHERE reason_code = ? LIMIT 1').get(code)) {
+    db.prepare('UPDATE reason_codes SET active = 0 WHERE code = ?').run(code);
+    const retired = db.prepare('SELECT * FROM reason_codes WHERE code = ?').get(code) as ReasonCodeRow;
+    appendAudit(db, { at, actor: null, action: 'reason_code.change', entity: 'reason_code', entityId: code, payload: { ...reasonCodeRecord(retired), updatedBy: null, updatedAt: at, from: 'team' } });
+    return 'retired';
+  }
+  db.prepare('DELETE FROM reason_codes WHERE code = ?').run(code);
+  appendAudit(db, { at, actor: null, action: 'reason_code.removed', entity: 'reason_code', entityId: code, payload: { ...reasonCodeRecord(row), removedBecause: because } });
+  return 'removed';
+}
+
+/**
+ * The first workbook of a team, once it has published and pulled the team's journal: the team's
+ * decision rules are the ones in force (the server judges every decision by them), so the
+ * policy segments and reason codes of its own that the team does not hold leave it, audited,
+ * a code its own decisions name retired instead. Answers what left, for the join to say.
+ */
+export function keepOnlyTeamRules(db: Db, team: { policies: readonly (readonly [string, string])[]; reasonCodes: readonly string[] }, now: () => Date): { policies: string[]; reasonCodes: string[] } {
+  const held = new Set(team.policies.map(([type, value]) => `${type}\u0000${value}`));
+  const codes = new Set(team.reasonCodes);
+  const at = now().toISOString();
+  return db.transaction(() => {
+    const policies = (db.prepare("SELECT * FROM policies WHERE segment_type <> 'all' ORDER BY segment_type, segment_value").all() as PolicyRow[])
+      .filter((row) => !held.has(`${row.segment_type}\u0000${row.segment_value}`))
+      .map((row) => {
+        removePolicy(db, row, 'not among the team workbook\'s policies', at);
+        return `${row.segment_type === 'abc_class' ? 'ABC class' : 'category'} ${row.segment_value}`;
+      });
+    const reasonCodes = (db.prepare('SELECT * FROM reason_codes ORDER BY code').all() as ReasonCodeRow[])
+      .filter((row) => !codes.has(row.code))
+      .map((row) => `${row.code}${removeReasonCode(db, row, 'not among the team workbook\'s reason codes', at) === 'retired' ? ' (retired: decisions here name it)' : ''}`);
+    return { policies, reasonCodes };
+  }).immediate();
 }
 
 /** A later change of the same row this replica made and the team took (or may still take): the row is no longer only the refused one's. */

@@ -136,6 +136,7 @@ async function join(argv: string[], io: CliIo): Promise<ExitCode> {
         applyPage: (page) => client.host('applyTeamPage', page),
         finishPull: () => client.host('finishTeamPull', {}),
         applyJournalPage: (page) => client.host('applyTeamJournalPage', page),
+        keepOnlyTeamRules: (rules) => client.host('keepOnlyTeamRules', rules),
       },
       basename(dbPath),
       pageRows(),
@@ -156,6 +157,11 @@ async function join(argv: string[], io: CliIo): Promise<ExitCode> {
     const left = done.notPublished;
     if (left && (left.salesInputs > 0 || left.decisions > 0)) {
       io.stdout.write(`  Not published (this version publishes items, forecasts and actuals only): ${n(left.salesInputs)} sales inputs, ${n(left.decisions)} decisions stay in this workbook alone.\n`);
+    }
+    const out = done.rulesTakenOut;
+    if (out && (out.policies.length > 0 || out.reasonCodes.length > 0)) {
+      const named = [...out.policies.map((p) => `the policy for ${p}`), ...out.reasonCodes.map((c) => `reason code ${c}`)];
+      io.stdout.write(`  The team's decision rules are in force now; this workbook's own that the team does not hold were taken out: ${named.join(', ')}. A manager adds any that should stay to the team's.\n`);
     }
   } else if (done.how === 'empty') io.stdout.write(`${dbPath} joined the team workbook at ${done.url} ${who}; the team holds no data yet.\n`);
   else {
