@@ -1,8 +1,7 @@
 // How the accuracy engine's reads meet SQLite (issue 14, target 1): each `fwb accuracy`
 // call is a process of its own that adds up the cube's rows once, so how those rows are
-// laid out is most of its query. The slices of overrides read their rolled-up rows, and
-// the stairstep and the slices by category, lag and period read the cells, each from a
-// covering index in the order it adds them up (migration 019): no row of the table
+// laid out is most of its query. The slices of overrides read their rolled-up rows, each
+// from a covering index in the order it adds them up (migration 019): no row of the table
 // fetched, no sort for the GROUP BY, and no join to the runs unless a filter or the key
 // names the run; a slice of overrides over everything reads the rollup's totals, a few
 // hundred rows. Held here by SQLite's own plan for every statement the engine prepares;
@@ -13,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import { writeOverrideTotals } from '../../electron/backend/accuracy/override-rollup';
 import { accuracySlice, directionSizeTable } from '../../electron/backend/accuracy/slices';
-import { fvaStairstep } from '../../electron/backend/accuracy/stairstep';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import type { AccuracyFilter } from '../../shared/accuracy';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
@@ -86,16 +84,5 @@ describe('the accuracy engine reads the cube in the order it adds it up', () => 
     expect(plansOf('accuracy_override_totals', unfiltered)).toHaveLength(5);
     // Rewritten after every refresh of the cube: slice by slice from the rollup's own indexes, with no sort.
     expectInOrder(plansOf('accuracy_override_rollup', () => writeOverrideTotals(db)), /USING COVERING INDEX accuracy_override_rollup_(planner|reason|direction_size)\b/, 3);
-  });
-
-  it('reads the cells of the stairstep and of the slices by category, lag and period from covering indexes', () => {
-    const reads = plansOf('accuracy_cells', () => {
-      // (Under a filter by lag SQLite rather searches the lag's index and sorts what it found: fewer rows.)
-      for (const filter of FILTERS.filter((f) => f.lag === undefined)) {
-        fvaStairstep(db, filter, 'wape');
-        for (const by of ['category', 'lag', 'period'] as const) accuracySlice(db, filter, 'mase', by);
-      }
-    });
-    expectInOrder(reads, /USING COVERING INDEX accuracy_cells_by_(group|category|lag|period)\b/, 12);
   });
 });

@@ -6,12 +6,13 @@
 // slice's rows of accuracy_override_rollup through the (slice, run_id, period) index,
 // fetching each from all over the table, then sorted them for the GROUP BY (some 17 ms of
 // `fwb accuracy --by reason` on a 1M-line workbook); the stairstep and the slices by
-// category, lag and period sorted the cells the same way (5–10 ms each). Here each of
-// those reads gets a covering index in its own order (key, then item group, then every
-// other column a metric or filter reads), so it walks one index from end to end with no
-// sort and no look into the table. The rollup's indexes are partial, one per slice; the
-// cells' are whole (a few thousand rows at 1M lines, four copies of a few MB). Writers
-// are unchanged. The refresh's DELETEs by run and period never used the rollup's old index
+// category, lag and period sorted the cells the same way (5–10 ms each). Here each slice
+// of overrides gets a covering index in its own order (key, then item group, then every
+// other column a metric or filter reads), partial, one per slice, so it walks one index
+// from end to end with no sort and no look into the table. The cells keep their sort: four
+// covering indexes of them (one per order) made a cold build of a decision-heavy workbook
+// 2.3× slower (a 2,050-item demo, 3.5 s → 8 s, most of it the indexes' writes), for a few
+// ms a call. Writers are unchanged. The refresh's DELETEs by run and period never used the rollup's old index
 // (they name no slice), and the cells' run index stays.
 //
 // A slice of overrides over everything (no filter, as `fwb accuracy` is mostly called)
@@ -21,9 +22,6 @@
 
 // After the key: the item group and the scoring split (what the totals keep), then the filters' columns and the sums.
 const ROLLUP_COVERED = 'item_group, pos, scaled, run_id, period, lag, n, a, n_pos, n_scaled, m_abs, m_e, m_sq, m_ape, m_sape, m_sc, f_abs, f_e, f_sq, f_ape, f_sape, f_sc, better_m_f, worse_m_f';
-const CELLS_COVERED =
-  'run_id, abc_class, owner_id, has_bench, has_sales, bench_once, n, a, n_pos, n_scaled, m_abs, m_e, m_sq, m_ape, m_sape, m_sc, f_abs, f_e, f_sq, f_ape, f_sape, f_sc, nv_abs, nv_e, nv_sq, nv_ape, nv_sape, nv_sc, sn_abs, sn_e, sn_sq, sn_ape, sn_sape, sn_sc, si_abs, si_e, si_sq, si_ape, si_sape, si_sc, better_nv_sn, worse_nv_sn, better_sn_m, worse_sn_m, better_m_f, worse_m_f, better_m_si, worse_m_si, n_bounded, n_inside';
-
 const ROLLUP_SUMS = ['n', 'a', 'n_pos', 'n_scaled', 'm_abs', 'm_e', 'm_sq', 'm_ape', 'm_sape', 'm_sc', 'f_abs', 'f_e', 'f_sq', 'f_ape', 'f_sape', 'f_sc', 'better_m_f', 'worse_m_f'];
 /** Each slice's totals from its index, in its order (as override-rollup.ts writes them after a refresh). */
 const totalsOf = (slice: string, keys: { direction?: true; size_bucket?: true; reason_code?: true; decided_by?: true }, order: string) => `
@@ -57,8 +55,4 @@ CREATE INDEX accuracy_override_rollup_direction_size ON accuracy_override_rollup
 ${totalsOf('planner', { decided_by: true }, 'decided_by')}
 ${totalsOf('reason', { reason_code: true }, 'reason_code')}
 ${totalsOf('direction_size', { direction: true, size_bucket: true }, 'size_bucket, direction')}
-CREATE INDEX accuracy_cells_by_group ON accuracy_cells (item_group, category, lag, period, ${CELLS_COVERED});
-CREATE INDEX accuracy_cells_by_category ON accuracy_cells (category, item_group, lag, period, ${CELLS_COVERED});
-CREATE INDEX accuracy_cells_by_lag ON accuracy_cells (lag, item_group, category, period, ${CELLS_COVERED});
-CREATE INDEX accuracy_cells_by_period ON accuracy_cells (period, item_group, category, lag, ${CELLS_COVERED});
 `;
