@@ -8,7 +8,6 @@
 // import is refused by the replica, and raw SQL under a planner's login cannot change an item;
 // a sync killed with SIGKILL during the publication and run again makes one version; fwb check
 // and fwb check --team are ok on every replica.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,7 +16,7 @@ import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { cubeRows } from '../helpers/cube-rows';
 import { initTeam } from '../../electron/team/init';
-import { FWB, fwb } from './fwb';
+import { fwb } from './fwb';
 import { adminClient } from './server';
 import { FOUR, call, teamFixture } from './team-fixture';
 
@@ -238,19 +237,7 @@ describe('items changed after they were first published', () => {
     const file = csv('items-brand.csv', ['item_id,brand', `${item},Kilnworks`]);
     expect(fwb(['import', '--db', dbOf('al'), '--kind', 'items', file]).status).toBe(0);
     // The journal's lock held: the publication waits inside publish_import, staged, not committed, and is killed there.
-    const holder = await adminClient(team.server);
-    await holder.query(`SELECT pg_advisory_lock(hashtext('fwb journal'))`);
-    const child = spawn(process.execPath, [FWB, 'sync', '--db', dbOf('al'), '--json'], { env: { ...process.env, PGPASSWORD: passwordOf('al'), PGPASSFILE: '/nonexistent/pgpass' }, stdio: 'ignore' });
-    const exited = new Promise((done) => child.once('exit', done));
-    for (let i = 0; i < 600; i++) {
-      const waiting = await team.admin.query(`SELECT 1 FROM pg_stat_activity WHERE usename = 'al' AND wait_event_type = 'Lock'`);
-      if (waiting.rowCount) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGKILL');
-    await exited;
-    await holder.query(`SELECT pg_advisory_unlock(hashtext('fwb journal'))`);
-    await holder.end();
+    await team.syncKilledWhileJournalLocked('al');
     expect(await teamCount(`SELECT count(*) AS n FROM fwb.item_versions WHERE brand = 'Kilnworks'`)).toBe(0);
 
     expect(sync('al').publications).toEqual([expect.objectContaining({ fileName: 'items-brand.csv', status: 'published', changedItems: 1 })]);

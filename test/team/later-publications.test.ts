@@ -5,15 +5,14 @@
 // database through psql-like raw SQL); a publication killed mid-push, or whose answer was
 // lost after the server committed, is published once. And an empty workbook joining a team
 // that has decided pulls the journal, not only the data.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInProcess, type Backend } from '../../electron/backend/host-entry';
 import { syncTeam, type SyncPort } from '../../electron/team/sync';
-import { FWB, expectNoLeak, fwb } from './fwb';
-import { adminClient, type TestServer } from './server';
+import { expectNoLeak, fwb } from './fwb';
+import type { TestServer } from './server';
 import { FOUR, teamFixture } from './team-fixture';
 
 const PEOPLE = { ...FOUR, cy: { name: 'Cy Park', role: 'planner' } } as const;
@@ -208,19 +207,7 @@ describe('later publications', () => {
     const file = csv('actuals-fix.csv', ['item_id,period,actual', ...items.slice(0, 5).map((id, i) => `${id},${iso(openMonth)},${100 + i}`)]);
     expect(fwb(['import', '--db', dbOf('al'), '--kind', 'actuals', file]).status).toBe(0);
     // The journal's lock held: the publication waits inside publish_import, staged, not committed, and is killed there.
-    const holder = await adminClient(server);
-    await holder.query(`SELECT pg_advisory_lock(hashtext('fwb journal'))`);
-    const child = spawn(process.execPath, [FWB, 'sync', '--db', dbOf('al'), '--json'], { env: { ...process.env, PGPASSWORD: passwordOf('al'), PGPASSFILE: '/nonexistent/pgpass' }, stdio: 'ignore' });
-    const exited = new Promise((done) => child.once('exit', done));
-    for (let i = 0; i < 600; i++) {
-      const waiting = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE usename = 'al' AND wait_event_type = 'Lock'`);
-      if (waiting.rowCount) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    child.kill('SIGKILL');
-    await exited;
-    await holder.query(`SELECT pg_advisory_unlock(hashtext('fwb journal'))`);
-    await holder.end();
+    await team.syncKilledWhileJournalLocked('al');
     expect(Number((await admin.query(`SELECT count(*) AS n FROM fwb.import_batches WHERE file_name = 'actuals-fix.csv'`)).rows[0].n)).toBe(0);
 
     // Sent again, by a sync whose first answer is lost after the server committed: the retry is answered from what was stored.

@@ -156,6 +156,28 @@ export function teamFixture<P extends People>(setup: TeamSetup<P>) {
       expect(await exited).toBe('SIGKILL');
       return killedAt;
     },
+    /**
+     * `fwb sync` killed with SIGKILL while it waits on the team journal's lock, which the test holds:
+     * what it sent waits inside a server function, staged, not committed. The lock is let go after.
+     */
+    async syncKilledWhileJournalLocked(login: L): Promise<void> {
+      const holder = await adminClient(started(server));
+      try {
+        await holder.query(`SELECT pg_advisory_lock(hashtext('fwb journal'))`);
+        const child = spawn(process.execPath, [FWB, 'sync', '--db', dbOf(login), '--json'], { env: { ...process.env, PGPASSWORD: passwordOf(login), PGPASSFILE: '/nonexistent/pgpass' }, stdio: 'ignore' });
+        const exited = new Promise((done) => child.once('exit', done));
+        for (let i = 0; i < 600; i++) {
+          const waiting = await started(admin).query(`SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND wait_event_type = 'Lock'`, [login]);
+          if (waiting.rowCount) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        child.kill('SIGKILL');
+        await exited;
+        await holder.query(`SELECT pg_advisory_unlock(hashtext('fwb journal'))`);
+      } finally {
+        await holder.end();
+      }
+    },
     /** A member's own connection, as psql would make it. */
     async asMember<T>(login: L, work: (c: pg.Client) => Promise<T>): Promise<T> {
       const c = await started(server).connectAs(login, passwordOf(login));
