@@ -204,7 +204,7 @@ function checkParents(db: Db, table: PulledTable, checks: ParentCheck[], values:
     if (named.size === 0) continue;
     const held = cachedStatement(db, `SELECT count(*) AS n FROM ${check.parent} WHERE ${check.key} IN (SELECT value FROM json_each(?))`).get(JSON.stringify([...named])) as { n: number };
     if (held.n !== named.size) {
-      throw new Error(`A pulled page of ${table} names ${named.size - held.n} ${check.parent} row(s) by ${check.name} that the replica does not hold: nothing of the page was written.`);
+      throw new WorkbenchError('INVALID_REQUEST', `A pulled page of ${table} names ${named.size - held.n} ${check.parent} row(s) by ${check.name} that the replica does not hold: nothing of the page was written.`);
     }
   }
 }
