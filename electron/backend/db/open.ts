@@ -13,6 +13,7 @@ import { CheckedSession } from './check-memory';
 import { BUSY_TIMEOUT_MS, immediateTransactions } from './write-lock';
 import { MIGRATIONS } from './migrations/index';
 import { sqliteAddon } from './sqlite-addon';
+import { awaitCheckpointThread } from './checkpoint-thread';
 import { readMeta } from './meta';
 import type { Grain } from '../../../shared/period';
 
@@ -161,6 +162,7 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     }
     const close = () => {
       if (!db.open) return;
+      awaitCheckpointThread(db);
       db.close(); // as the last connection, SQLite checkpoints and removes the -wal: the file is whole
       session.closedCleanly();
     };

@@ -135,6 +135,7 @@ function bringOneCurrent(db: WritableDb, table: DerivedTable<never>, key: unknow
       if (n !== null) table.record.write(db, key as never, text);
       return n ?? 0;
     })());
+    phaseMark(`refresh ${table.name} committed`);
   }
   if (outside) known.set(id, writeStamp(db));
   return rebuilt;

@@ -231,38 +231,58 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
   if (!items) return null;
   let lines = 0;
   for (let i = 0; i < items.count; i++) lines += items.lines[i]!;
-  // Per line, in line id order; NaN where SQL has NULL (SQLite keeps no NaN, so NaN means NULL only).
-  const lineIds = new Float64Array(lines);
-  const model = new Float64Array(lines);
-  const lower = new Float64Array(lines);
-  const upper = new Float64Array(lines);
-  const salesInput = new Float64Array(lines);
+  // Per line, in line id order; NaN where SQL has NULL (SQLite keeps no NaN, so NaN means NULL only). The import's
+  // kept lines are taken as they are, not copied: fresh memory costs ~2.5 ms a megabyte here (written-lines.ts).
+  let lineIds: Float64Array;
+  let model: Float64Array;
+  let lower: Float64Array;
+  let upper: Float64Array;
+  /** null: no line has a sales input. */
+  let salesInput: Float64Array | null;
   const itemOf = new Int32Array(lines);
   const volumes = new Float64Array(lines);
-  let at = 0;
-  let i = -1;
-  const visit: RunLineVisitor = (lineId, f, lo, up, si, itemKey, locationKey) => {
-    // An item's lines come together (written together): the item is looked up when it changes.
-    if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) i = itemIndexOf(items, itemKey, locationKey);
-    if (at > 0 && lineId <= lineIds[at - 1]!) throw new Error(`Scoring read run ${runId}'s lines out of id order, at line ${lineId}.`);
-    lineIds[at] = lineId;
-    model[at] = f;
-    lower[at] = lo ?? NaN;
-    upper[at] = up ?? NaN;
-    salesInput[at] = si ?? NaN;
-    itemOf[at] = i;
-    // The larger of the model and the sales input, then of that and the item's run-rate (lineVolume).
-    const modelOrInput = Math.max(f, si ?? 0);
-    const runRate = items.runRate[i]!;
-    volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
-  };
   const linesFrom = written !== null ? 'import' : 'workbook';
   if (written !== null) {
     // The import's own lines, as it wrote them a moment ago: no sales input can meet them (keptLinesServe).
-    const { lineId, quantity, lower: lo, upper: up, itemKey, locationKey } = written;
-    const orNaN = (x: number) => (Number.isNaN(x) ? null : x);
-    for (let k = 0; k < lines; k++) visit(lineId[k]!, quantity[k]!, orNaN(lo[k]!), orNaN(up[k]!), null, itemKey[k]!, locationKey[k]!);
-  } else forEachRunLine(db, runId, items, visit);
+    if (written.count !== lines) throw new Error(`Scoring found ${written.count} kept lines of run ${runId} where its items count ${lines}.`);
+    ({ lineId: lineIds, quantity: model, lower, upper } = written);
+    salesInput = null;
+    const { itemKey, locationKey } = written;
+    let i = -1;
+    for (let k = 0; k < lines; k++) {
+      // An item's lines come together (written together): the item is looked up when it changes.
+      if (i < 0 || itemKey[k] !== items.itemKey[i] || locationKey[k] !== items.locationKey[i]) i = itemIndexOf(items, itemKey[k]!, locationKey[k]!);
+      if (k > 0 && lineIds[k]! <= lineIds[k - 1]!) throw new Error(`Scoring found run ${runId}'s kept lines out of id order, at line ${lineIds[k]}.`);
+      itemOf[k] = i;
+      const runRate = items.runRate[i]!;
+      const f = model[k]!;
+      volumes[k] = Number.isNaN(runRate) ? Math.max(f, 0) : Math.max(f, runRate);
+    }
+  } else {
+    lineIds = new Float64Array(lines);
+    model = new Float64Array(lines);
+    lower = new Float64Array(lines);
+    upper = new Float64Array(lines);
+    const si = (salesInput = new Float64Array(lines));
+    let at = 0;
+    let i = -1;
+    const visit: RunLineVisitor = (lineId, f, lo, up, input, itemKey, locationKey) => {
+      // An item's lines come together (written together): the item is looked up when it changes.
+      if (i < 0 || itemKey !== items.itemKey[i] || locationKey !== items.locationKey[i]) i = itemIndexOf(items, itemKey, locationKey);
+      if (at > 0 && lineId <= lineIds[at - 1]!) throw new Error(`Scoring read run ${runId}'s lines out of id order, at line ${lineId}.`);
+      lineIds[at] = lineId;
+      model[at] = f;
+      lower[at] = lo ?? NaN;
+      upper[at] = up ?? NaN;
+      si[at] = input ?? NaN;
+      itemOf[at] = i;
+      // The larger of the model and the sales input, then of that and the item's run-rate (lineVolume).
+      const modelOrInput = Math.max(f, input ?? 0);
+      const runRate = items.runRate[i]!;
+      volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
+    };
+    forEachRunLine(db, runId, items, visit);
+  }
   phaseMark('lines read');
   const reference = medianVolumeOf(volumes);
   // The volumes are no longer needed once their median is known: their array takes the scores.
@@ -276,7 +296,7 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
       model[k]!,
       orNull(lower[k]!),
       orNull(upper[k]!),
-      orNull(salesInput[k]!),
+      salesInput === null ? null : orNull(salesInput[k]!),
       orNull(items.runRate[it]!),
       items.history[it]!,
       orNull(items.errAbs[it]!),

@@ -42,6 +42,7 @@ import { KeyResolver } from './key-resolver';
 import { WalFlusher } from './wal-flush';
 import { ForecastWriter, HistoryWriter, type WrittenRun } from './line-writers';
 import { withPageCache } from '../../db/page-cache';
+import { checkpointInThread } from '../../db/checkpoint-thread';
 import { WorkbenchError } from '../../errors';
 import { phaseMark } from '../../phase-marks';
 import { keyOfBucket, keyToIso } from '../period-keys';
@@ -217,6 +218,8 @@ export class Committer {
     this.countQuarantine(batch.quarantine);
     this.held.push(batch);
     this.heldRows += batch.rowsRead;
+    // The file's size over the bytes read so far, before its first lines are written: how many the newest run's kept lines may be.
+    if (this.forecasts && batch.bytesRead > 0) this.forecasts.expectLines(Math.ceil((1.1 * this.plan.size * this.rowsRead) / batch.bytesRead));
     return this.heldRows >= CHUNK_ROWS && this.writeHeld();
   }
 
@@ -551,8 +554,9 @@ function releaseCheckpoints(db: Db, checkpointNow: boolean): void {
   if (hold.imports > 0) return;
   checkpointHolds.delete(db);
   db.pragma(`wal_autocheckpoint = ${hold.autocheckpoint}`);
-  // PASSIVE: copies what no reader still needs, and never waits for anyone.
+  // PASSIVE: copies what no reader still needs, and never waits for anyone; on another thread when one can be had
+  // (db/checkpoint-thread.ts), while this one computes and writes the new run's scores.
   phaseMark('final transaction done');
-  if (checkpointNow) db.pragma('wal_checkpoint(PASSIVE)');
+  if (checkpointNow && !checkpointInThread(db)) db.pragma('wal_checkpoint(PASSIVE)');
   phaseMark('checkpointed');
 }

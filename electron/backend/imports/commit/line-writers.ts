@@ -192,6 +192,11 @@ export class ForecastWriter {
     }
   }
 
+  /** About how many lines the file holds (its size over the bytes read so far): the kept lines' columns are made that long. */
+  expectLines(lines: number): void {
+    this.newestRunLines.expectLines(lines);
+  }
+
   /** Once committed: the newest run's lines, kept as written, for its scoring next (exceptions/written-lines.ts). */
   publishNewestRunLines(db: Db): void {
     this.newestRunLines.publish(db, (runId) => this.lines[this.runIds.indexOf(runId)] ?? -1);

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { transferables } from '../validated-batch';
 import type { OverviewTask } from '../../queries/run-overview-thread';
+import type { CheckpointTask } from '../../db/checkpoint-thread';
 import { errorData, produce, type ProducerInit, type ProducerMessage } from './batch-stream';
 
 const CREDITS = 64;
@@ -49,6 +50,15 @@ if ((workerData as { task?: string }).task === 'run-overview') {
     // Not loaded: no answer, and the refresh, told at once, computes the overview itself.
     .catch(() => {
       task.port.close();
+      Atomics.store(task.done, 0, 1);
+      Atomics.notify(task.done, 0);
+    });
+} else if ((workerData as { task?: string }).task === 'checkpoint') {
+  // And an import's checkpoint beside its scoring (db/checkpoint-thread.ts).
+  const task = workerData as CheckpointTask;
+  import('../../db/checkpoint-thread')
+    .then((thread) => thread.checkpointHere(task))
+    .catch(() => {
       Atomics.store(task.done, 0, 1);
       Atomics.notify(task.done, 0);
     });
