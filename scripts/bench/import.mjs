@@ -1,7 +1,11 @@
 // Bench section "import": 1 M forecast lines from CSV through `fwb import`,
 // against the sqlite3 shell's `.import` of the same file into a bare table
 // (SPEC §8: at most 2×; issue 14's target: at most 1.0×, validation, provenance
-// and indexes included).
+// and indexes included). Beside them, for what that target asks: the same shell
+// importing the same file into a table of the workbook's shape (typed columns, the
+// lines' unique key, a quantity check) in WAL mode, as a workbook has to be for its
+// readers, with no validation, provenance or scores: SQLite's own cost for such a
+// table, whatever program drives it.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +14,10 @@ import { fmtMb, fmtSeconds, median, timed, which } from './measure.mjs';
 
 const BAR = 2.0;
 const TARGET = 1.0;
+
+/** The workbook's forecast_lines as a CSV of ids maps onto it: typed columns, the unique key of a line, the quantity's check. */
+const SHAPED_TABLE =
+  'CREATE TABLE lines (item_id TEXT NOT NULL, location TEXT NOT NULL, period TEXT NOT NULL, forecast REAL NOT NULL CHECK (forecast >= 0), lower REAL, upper REAL, model_version TEXT, UNIQUE (item_id, location, period))';
 
 function removeDb(path) {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
@@ -29,6 +37,7 @@ export async function importSection({ root, tmp, runs, log }) {
 
   const fwb = [];
   const shell = [];
+  const shaped = [];
   // Alternating the two sides spreads any background load over both.
   for (let i = 0; i < runs; i++) {
     const db = join(tmp, 'bench.sqlite');
@@ -52,6 +61,13 @@ export async function importSection({ root, tmp, runs, log }) {
       if (s.status !== 0) throw new Error(`sqlite3 .import failed: ${s.stderr}`);
       shell.push(s);
       log(`import: sqlite3 run ${i + 1}: ${fmtSeconds(s.seconds)} (${fmtMb(s.peakMb)})`);
+      const typed = join(tmp, 'shaped.db');
+      removeDb(typed);
+      const w = timed(sqlite3, [typed, '-cmd', 'PRAGMA journal_mode = WAL', '-cmd', 'PRAGMA synchronous = NORMAL', '-cmd', SHAPED_TABLE, '-cmd', '.mode csv', `.import --skip 1 ${csv} lines`], { cwd: tmp, tmp });
+      if (w.status !== 0) throw new Error(`sqlite3 .import into the workbook's shape failed: ${w.stderr}`);
+      shaped.push(w);
+      log(`import: sqlite3 into the workbook's shape, WAL, run ${i + 1}: ${fmtSeconds(w.seconds)} (${fmtMb(w.peakMb)})`);
+      removeDb(typed);
     }
   }
   const fwbS = median(fwb.map((r) => r.seconds));
@@ -63,12 +79,15 @@ export async function importSection({ root, tmp, runs, log }) {
     const shS = median(shell.map((r) => r.seconds));
     const shMb = median(shell.map((r) => r.peakMb ?? 0)) || null;
     rows.push({ what: `import ${lines / 1e6}M lines: sqlite3 .import`, seconds: shS, peakMb: shMb });
+    const shapedS = median(shaped.map((r) => r.seconds));
+    rows.push({ what: `import ${lines / 1e6}M lines: sqlite3 .import, workbook's shape, WAL`, seconds: shapedS, peakMb: median(shaped.map((r) => r.peakMb ?? 0)) || null });
     const ratio = fwbS / shS;
     ok = ratio <= BAR;
     // Each pair ran back to back: their ratios show how much background load moved the medians.
     const pairs = fwb.map((r, i) => `${(r.seconds / shell[i].seconds).toFixed(2)}×`).join(', ');
     summary.push(
       `import 1M lines: fwb ${fmtSeconds(fwbS)} (${fmtMb(fwbMb)}) vs sqlite3 .import ${fmtSeconds(shS)} (${fmtMb(shMb)}) → ${ratio.toFixed(2)}× (target ≤ ${TARGET.toFixed(1)}×, bar ≤ ${BAR.toFixed(1)}×: ${ratio <= TARGET ? 'target met' : ok ? 'bar met, target not' : 'TOO SLOW'}; run by run ${pairs})`,
+      `import 1M lines: the shell itself into the workbook's shape in WAL mode ${fmtSeconds(shapedS)} → ${(shapedS / shS).toFixed(2)}× its bare .import; fwb ${(fwbS / shapedS).toFixed(2)}× that (run by run ${fwb.map((r, i) => `${(r.seconds / shaped[i].seconds).toFixed(2)}×`).join(', ')})`,
     );
   }
   return { rows, summary, ok };
