@@ -11,7 +11,7 @@ import type { WritableDb } from '../db/handles';
 import { phaseMark } from '../phase-marks';
 import { medianVolumeOf } from './median';
 import { forEachRunLine, itemIndexOf, runItemSignals, type RunItemSignals, type RunItems, type RunLineVisitor } from './run-signals';
-import { keptLinesServe, writtenLinesOf, type WrittenRunLines } from './written-lines';
+import { servingWrittenLines, type WrittenRunLines } from './written-lines';
 
 /** Weight of each signal (full weight when the signal reaches `full`) and when it is worth naming. */
 export const SIGNALS = {
@@ -223,8 +223,8 @@ export interface ScoredItems {
  * typical volume (the median needs them all) and their inputs are kept to score every line once it is known.
  */
 export function runScorer(db: WritableDb, runId: number): RunScorer | null {
-  const kept = writtenLinesOf(db, runId);
-  const written = kept !== null && keptLinesServe(db, runId, kept) && noSalesInputs(db) ? kept : null;
+  const kept = servingWrittenLines(db, runId);
+  const written = kept !== null && noSalesInputs(db) ? kept : null;
   // The run's items counted from the kept lines when there are some, rather than by a pass over the run's index.
   const items = runItemSignals(db, runId, written ? itemsOfLines(written) : undefined);
   phaseMark('item signals read');

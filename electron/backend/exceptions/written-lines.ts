@@ -181,3 +181,9 @@ export function keptLinesServe(db: ReadableDb, runId: number, written: WrittenRu
   }
   return true;
 }
+
+/** The lines an import of this connection has just written for `runId`, when they still stand for the table's (writtenLinesOf, then keptLinesServe). */
+export function servingWrittenLines(db: ReadableDb, runId: number): WrittenRunLines | null {
+  const w = writtenLinesOf(db, runId);
+  return w !== null && keptLinesServe(db, runId, w) ? w : null;
+}

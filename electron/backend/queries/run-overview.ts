@@ -21,7 +21,7 @@ import { derivedTable, isCurrent, metaStampRecord, need, type DerivedNeed, type 
 import { WorkbenchError } from '../errors';
 import { startOverviewThread, takeOverviewFromThread } from './run-overview-thread';
 import { ACTUAL_KNOWN_SQL } from '../review/line-filter';
-import { dropWrittenLines, keptLinesServe, writtenLinesOf, type WrittenRunLines } from '../exceptions/written-lines';
+import { dropWrittenLines, servingWrittenLines, type WrittenRunLines } from '../exceptions/written-lines';
 
 /** What is kept per run: every period of history up to the origin, the forecast cells, the categories and owners. */
 interface KeptOverview {
@@ -164,12 +164,6 @@ function firstPeriodOf(w: WrittenRunLines): number | null {
   return w.count === 0 ? null : first;
 }
 
-/** The lines an import has just written for the run, when they still stand for the table's. */
-function keptLinesOf(db: ReadableDb, runId: number): WrittenRunLines | null {
-  const w = writtenLinesOf(db, runId);
-  return w !== null && keptLinesServe(db, runId, w) ? w : null;
-}
-
 /**
  * The periods whose history a change touches, or 'all' when the run's overview
  * is to be built again: where the ids cannot tell what changed, or the run's own
@@ -201,7 +195,7 @@ export const runOverviews = derivedTable<number>({
   ahead(db, runId, change) {
     if (!runRow(db, runId)) return;
     // An import's kept lines make it a moment's work here (overviewFromLines): no thread then.
-    const lines = keptLinesOf(db, runId);
+    const lines = servingWrittenLines(db, runId);
     if (lines !== null && !actualsFrom(db, firstPeriodOf(lines))) return;
     if (readMeta(db, dataKey(runId)) === null || touchedHistory(db, runId, change) === 'all') startOverviewThread(db, runId, runOverviews.sources);
   },
@@ -215,7 +209,7 @@ export const runOverviews = derivedTable<number>({
     const touched = keptText === null ? 'all' : touchedHistory(db, runId, change);
     let kept: KeptOverview;
     if (touched === 'all') {
-      const lines = keptLinesOf(db, runId);
+      const lines = servingWrittenLines(db, runId);
       kept = (lines && overviewFromLines(db, run, lines)) ?? takeOverviewFromThread<KeptOverview>(db, runId, change.now) ?? computeOverview(db, run);
     }
     else {
