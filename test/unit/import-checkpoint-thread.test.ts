@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackendContext } from '../../electron/backend/context';
-import { awaitCheckpointThread, checkpointInThread, checkpointThreadFrom } from '../../electron/backend/db/checkpoint-thread';
+import { awaitCheckpointThread, checkpointInThread, checkpointThreadFrom, checkpointThreadStarted } from '../../electron/backend/db/checkpoint-thread';
 import { carryOut } from '../../electron/backend/declarations';
 import { openWorkbook, type OpenedWorkbook } from '../../electron/backend/db/open';
 import { IMPORT_EFFECTS } from '../../electron/backend/imports/effects';
@@ -49,6 +49,7 @@ describe("an import's checkpoint on another thread", () => {
     expect(out.batchId).not.toBeNull();
     const { runId, lines } = out.runs[0]!;
     expect(lines).toBeGreaterThan(30_000);
+    expect(checkpointThreadStarted(opened.db)).toBe(true);
     // The scores were written on this connection while the thread checkpointed: all there.
     expect(opened.db.prepare('SELECT count(*) FROM line_exceptions WHERE run_id = ?').pluck().get(runId)).toBe(lines);
     expect(opened.db.prepare('SELECT count(*) FROM line_exception_order WHERE run_id = ?').pluck().get(runId)).toBe(lines);
@@ -76,9 +77,9 @@ describe("an import's checkpoint on another thread", () => {
     })();
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(10 << 20);
     expect(statSync(path).size).toBeLessThan(2 << 20);
-    expect(checkpointInThread(db)).toBe(true);
+    expect(checkpointInThread(db, 1)).toBe(true);
     // A second one while the first runs is not started: the caller checkpoints itself.
-    expect(checkpointInThread(db)).toBe(false);
+    expect(checkpointInThread(db, 1)).toBe(false);
     // Written at once, never refused as busy by the thread's checkpoint.
     db.transaction(() => {
       for (let i = 0; i < 200; i++) pad.run();
@@ -90,10 +91,22 @@ describe("an import's checkpoint on another thread", () => {
     db.pragma('wal_autocheckpoint = 1000');
   });
 
-  it('leaves a small log to be copied in place, with no thread', () => {
+  it("leaves a small import's checkpoint, or a small log, to be done in place, with no thread", async () => {
     const db = opened.db;
     db.exec('CREATE TABLE pad (x BLOB)');
     db.prepare('INSERT INTO pad VALUES (randomblob(100000))').run();
-    expect(checkpointInThread(db)).toBe(false);
+    expect(checkpointInThread(db, 1_000_000)).toBe(false);
+    // A big log, as another program's import leaves it, but a small import of this connection's.
+    db.pragma('wal_autocheckpoint = 0');
+    const pad = db.prepare('INSERT INTO pad VALUES (randomblob(4000))');
+    db.transaction(() => {
+      for (let i = 0; i < 5_000; i++) pad.run();
+    })();
+    checkpointThreadFrom(1 << 20, 100_000);
+    expect(checkpointInThread(db, 99_999)).toBe(false);
+    const out = await importWithEffects(forecastFile(t.dir, 20));
+    expect(out.rowsAccepted).toBeGreaterThan(0);
+    expect(checkpointThreadStarted(db)).toBe(false);
+    db.pragma('wal_autocheckpoint = 1000');
   });
 });

@@ -24,9 +24,15 @@ export interface CheckpointTask {
 
 /** A log smaller than this is copied in place: a thread's start (~0.1 s) costs more than its checkpoint. */
 let threadFromBytes = 16 << 20;
-/** For tests: the size of log from which the checkpoint goes to a thread. */
-export function checkpointThreadFrom(bytes: number): void {
+/**
+ * Rows an import wrote from which its checkpoint goes to a thread: a small import's checkpoint is a moment's work,
+ * whatever another program has logged meanwhile (~0.2 s of copying at 1M lines, a thread's start ~0.1 s).
+ */
+let threadFromRows = 100_000;
+/** For tests: the size of log and the rows written from which the checkpoint goes to a thread. */
+export function checkpointThreadFrom(bytes: number, rows = bytes === 0 ? 0 : 100_000): void {
   threadFromBytes = bytes;
+  threadFromRows = rows;
 }
 
 /** How long closing the workbook waits for the thread (it then closes anyway: a checkpoint left half-done is safe). */
@@ -35,11 +41,12 @@ const WAIT_MS = 60_000;
 const running = new WeakMap<Db, { worker: Worker; done: Int32Array }>();
 
 /**
- * Starts a PASSIVE checkpoint of `db`'s file on another thread; false when none could be started (an in-memory
- * workbook, no worker file, one already running), and the caller then checkpoints itself. Never throws.
+ * Starts a PASSIVE checkpoint of `db`'s file on another thread after an import that wrote `rows` rows; false when
+ * none was started (a small import or log, an in-memory workbook, no worker file, one already running), and the
+ * caller then checkpoints itself. Never throws.
  */
-export function checkpointInThread(db: Db): boolean {
-  if (db.memory || !db.name || running.has(db)) return false;
+export function checkpointInThread(db: Db, rows: number): boolean {
+  if (rows < threadFromRows || db.memory || !db.name || running.has(db)) return false;
   const file = parseWorkerFile();
   if (!file) return false;
   try {
@@ -64,6 +71,11 @@ export function checkpointInThread(db: Db): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a checkpoint thread was started for `db` and not yet waited for (for tests). */
+export function checkpointThreadStarted(db: Db): boolean {
+  return running.has(db);
 }
 
 /** Waits for `db`'s checkpoint thread, if one runs, to end (before the connection closes or checkpoints itself). */

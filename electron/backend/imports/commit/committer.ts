@@ -526,7 +526,7 @@ export class Committer {
     this.walFlusher = null;
     if (!this.holdsCheckpoints) return;
     this.holdsCheckpoints = false;
-    releaseCheckpoints(this.db, checkpointNow);
+    releaseCheckpoints(this.db, checkpointNow, this.rowsAccepted);
   }
 }
 
@@ -547,7 +547,7 @@ function holdCheckpoints(db: Db): void {
   db.pragma('wal_autocheckpoint = 0');
 }
 
-function releaseCheckpoints(db: Db, checkpointNow: boolean): void {
+function releaseCheckpoints(db: Db, checkpointNow: boolean, rowsWritten: number): void {
   const hold = checkpointHolds.get(db);
   if (!hold) return;
   hold.imports -= 1;
@@ -557,6 +557,6 @@ function releaseCheckpoints(db: Db, checkpointNow: boolean): void {
   // PASSIVE: copies what no reader still needs, and never waits for anyone; on another thread when one can be had
   // (db/checkpoint-thread.ts), while this one computes and writes the new run's scores.
   phaseMark('final transaction done');
-  if (checkpointNow && !checkpointInThread(db)) db.pragma('wal_checkpoint(PASSIVE)');
+  if (checkpointNow && !checkpointInThread(db, rowsWritten)) db.pragma('wal_checkpoint(PASSIVE)');
   phaseMark('checkpointed');
 }
