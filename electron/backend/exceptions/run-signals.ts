@@ -56,28 +56,33 @@ export function runItemSignals(db: ReadableDb, runId: number, known?: RunItems):
           ? "SELECT value ->> 0 AS item_key, value ->> 1 AS location_key, value ->> 2 AS lines, value ->> 3 AS first_line, value ->> 4 AS last_line FROM json_each(@known)"
           : 'SELECT item_key, location_key, count(*) AS lines, min(line_id) AS first_line, max(line_id) AS last_line FROM forecast_lines WHERE run_id = @runId GROUP BY item_key, location_key'
       }),
-       hist AS (
-         SELECT a.item_key, a.location_key, count(*) AS history,
-                avg(CASE WHEN a.period >= @rateFrom THEN a.quantity END) AS run_rate
-           FROM actuals a JOIN run_items USING (item_key, location_key)
-          WHERE a.superseded_at IS NULL AND a.period <= @origin
-          GROUP BY a.item_key, a.location_key),
+       -- An item's error over the model's runs of the last 6 origins, driven by the run's own index in (item_key,
+       -- location_key) order, one entry per item (its first line), so the GROUP BY walks the items in its order
+       -- instead of sorting every matched line of those runs in a temp B-tree (a third of the CTE's time at 1M
+       -- lines); an item's lines are summed run by run (by origin), each run's by period.
        err AS (
-         SELECT l.item_key, l.location_key, sum(abs(l.quantity - a.quantity)) AS err_abs, sum(a.quantity) AS err_act
-           FROM forecast_runs r
-           JOIN forecast_lines l ON l.run_id = r.run_id
-           JOIN actuals a ON a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL
-          WHERE r.model_name = @model AND r.origin < @origin AND r.origin >= @errFrom AND l.period <= @origin
-            AND (l.item_key, l.location_key) IN (SELECT item_key, location_key FROM run_items)
-          GROUP BY l.item_key, l.location_key),
+         SELECT o.item_key, o.location_key, sum(abs(l.quantity - a.quantity)) AS err_abs, sum(a.quantity) AS err_act
+           FROM forecast_lines o
+           CROSS JOIN forecast_runs r
+           CROSS JOIN forecast_lines l ON l.run_id = r.run_id AND l.item_key = o.item_key AND l.location_key = o.location_key AND l.period <= @origin
+           CROSS JOIN actuals a ON a.item_key = l.item_key AND a.location_key = l.location_key AND a.period = l.period AND a.superseded_at IS NULL
+          WHERE o.run_id = @runId AND o.line_id IN (SELECT first_line FROM run_items)
+            AND r.model_name = @model AND r.origin < @origin AND r.origin >= @errFrom
+          GROUP BY o.item_key, o.location_key),
        drifting AS (
          SELECT i.item_key FROM items i JOIN drift_alerts d
              ON d.resolved_at IS NULL AND ((d.segment_type = 'category' AND d.segment_value = i.category)
                                         OR (d.segment_type = 'abc_class' AND d.segment_value = i.abc_class)
                                         OR d.segment_type = 'all'))
-       SELECT ri.item_key, ri.location_key, ri.lines, ri.first_line, ri.last_line, h.run_rate, coalesce(h.history, 0), e.err_abs, e.err_act, (ri.item_key IN (SELECT item_key FROM drifting))
+       -- History and run-rate per item through the actuals' index: a count of the item's entries up to the origin
+       -- (the index alone) and the quantities of its last 3 periods, instead of every actual's row and a GROUP BY.
+       SELECT ri.item_key, ri.location_key, ri.lines, ri.first_line, ri.last_line,
+              (SELECT avg(a.quantity) FROM actuals a
+                WHERE a.item_key = ri.item_key AND a.location_key = ri.location_key AND a.superseded_at IS NULL AND a.period BETWEEN @rateFrom AND @origin),
+              (SELECT count(*) FROM actuals a
+                WHERE a.item_key = ri.item_key AND a.location_key = ri.location_key AND a.superseded_at IS NULL AND a.period <= @origin),
+              e.err_abs, e.err_act, (ri.item_key IN (SELECT item_key FROM drifting))
          FROM run_items ri
-         LEFT JOIN hist h ON h.item_key = ri.item_key AND h.location_key = ri.location_key
          LEFT JOIN err e ON e.item_key = ri.item_key AND e.location_key = ri.location_key
         ORDER BY ri.item_key, ri.location_key`,
     )
