@@ -13,7 +13,6 @@ import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import { accuracySlice } from '../../electron/backend/accuracy/slices';
 import { fvaStairstep } from '../../electron/backend/accuracy/stairstep';
 import type { BackendContext } from '../../electron/backend/context';
-import m021 from '../../electron/backend/db/migrations/021-accuracy-cell-totals';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
 import { generateDemo } from '../../electron/backend/demo/generate';
 import { importFile } from '../../electron/backend/imports/import-file';
@@ -155,9 +154,9 @@ describe('the cells’ totals, on the demo workbook kept incrementally', () => {
 
 describe('the cells’ totals, on the bench’s generated workbook', () => {
   const t = tempDir('fwb-acc-cell-totals-gen-');
+  const path = join(t.dir, 'generated.sqlite');
   let db: Db;
   beforeAll(async () => {
-    const path = join(t.dir, 'generated.sqlite');
     const made = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'accuracy-workbook.mjs'), path, '400'], { cwd: ROOT, encoding: 'utf8' });
     expect(made.status, made.stderr).toBe(0);
     db = (await openWorkbook(path, { now: FIXED_NOW })).db;
@@ -174,11 +173,19 @@ describe('the cells’ totals, on the bench’s generated workbook', () => {
     expect(totalsRows(db)).toEqual(await coldTotals(db, t.dir));
   }, 60_000);
 
-  it('is filled by migration 021 exactly as the refresh writes it', () => {
+  it('is filled by migration 021, on a workbook of the schema before it with its cube current, exactly as the refresh writes it', async () => {
     const written = totalsRows(db, false);
+    const answer = answers(db, 'wape', 'totals');
+    // The workbook as schema 20 left it: no totals table.
     db.exec('DROP TABLE accuracy_cell_totals');
-    db.exec(m021);
+    db.pragma('user_version = 20');
+    db.close();
+    db = (await openWorkbook(path, { now: FIXED_NOW })).db;
+    expect(db.pragma('user_version', { simple: true })).toBe(21);
     expect(totalsRows(db, false)).toEqual(written);
+    // The cube was current and stays so: nothing rebuilt, the totals as the migration filled them, the answers the same.
+    expect(ensureAccuracyCube(db)).toBe(0);
+    expect(answers(db, 'wape', 'totals')).toEqual(answer);
     writeCellTotals(db);
     expect(totalsRows(db, false)).toEqual(written);
   });
