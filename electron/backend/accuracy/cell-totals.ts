@@ -74,9 +74,10 @@ function insertSql(slice: CellTotalsSlice): string {
 /**
  * Rewrites the cells' totals from the cells (~40 ms at 1M lines: six GROUP BYs over the
  * ~6,400 cells). Each total is what the unfiltered call's own GROUP BY gives: the same
- * scan of the table in its order, the same sorter (which keeps a group's cells in the
- * order they came) and the same sum(). cube.ts calls it at the end of a refresh of the
- * cube that changed the cells (cellsChanged).
+ * scan of the table in its order, the same sorter (its merges take the earlier of equal
+ * keys first, so a group's cells stay in the order they came, however wide the rows) and
+ * the same sum(). cube.ts calls it at the end of a refresh of the cube that changed the
+ * cells (totalsBehind).
  */
 export function writeCellTotals(db: WritableDb): void {
   db.prepare('DELETE FROM accuracy_cell_totals').run();
