@@ -18,6 +18,7 @@ import { bringCurrent, derivedTable, metaStampRecord, need, type SourceChange } 
 import { movedSources } from '../derived/sources';
 import { writeRunCells } from './cube-build';
 import { writeOverrideTotals } from './override-rollup';
+import { writeCellTotals } from './cell-totals';
 import { cubeChangeSince, touchedPeriods } from './cube-change';
 import { readMeta, writeMeta } from '../db/meta';
 
@@ -103,10 +104,36 @@ export const accuracyCube = derivedTable({
   record: metaStampRecord('accuracy_signature'),
   refresh: (db, _key, change) => {
     const rebuilt = rebuildChangedRuns(db, change);
-    writeOverrideTotals(db);
+    if (rebuilt > 0 || totalsBehind(db)) writeTotals(db);
     return rebuilt;
   },
 });
+
+/**
+ * The totals over every run (accuracy_override_totals, accuracy_cell_totals) are what an
+ * unfiltered answer reads. They follow the cells, which change when a refresh rewrites some
+ * (rebuilt > 0) or when an undone run takes its own with it by cascade, outside any
+ * refresh, which only ever removes rows: the count of cells the totals were last written
+ * from, kept beside them, tells (a run with rolled-up overrides has cells too: every line
+ * with an actual has one; counted from the cells' run index, a few pages). A refresh that
+ * rewrote nothing (next month's actuals, which touch no line's error) leaves them as they
+ * are (~60 ms at 1M lines).
+ */
+const TOTALS_OF_KEY = 'accuracy_totals_of';
+
+function cellCount(db: WritableDb): string {
+  return String(db.prepare('SELECT count(*) FROM accuracy_cells').pluck().get());
+}
+
+function totalsBehind(db: WritableDb): boolean {
+  return readMeta(db, TOTALS_OF_KEY) !== cellCount(db);
+}
+
+function writeTotals(db: WritableDb): void {
+  writeOverrideTotals(db);
+  writeCellTotals(db);
+  writeMeta(db, TOTALS_OF_KEY, cellCount(db));
+}
 
 /** Brings accuracy_cells up to date; returns how many runs had cells rewritten, wholly or in part. A read-only workbook is left as it is. */
 export function ensureAccuracyCube(db: WritableDb): number {

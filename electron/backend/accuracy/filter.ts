@@ -50,15 +50,17 @@ function filterWhere(filter: AccuracyFilter, columns: FilterColumns, extra: stri
 /**
  * 'lines': accuracy_cells, every line with an actual; 'overrides': accuracy_override_cells,
  * the overridden ones; 'override-rollup': their sums per slice key (override-rollup.ts);
- * 'override-totals': those over every run, period and lag (no filter can narrow them).
+ * 'override-totals': those over every run, period and lag (no filter can narrow them);
+ * 'cell-totals': the cells' sums over every run, period and lag per subset (cell-totals.ts).
  */
-export type CellTable = 'lines' | 'overrides' | 'override-rollup' | 'override-totals';
+export type CellTable = 'lines' | 'overrides' | 'override-rollup' | 'override-totals' | 'cell-totals';
 
 const CELL_TABLE_NAMES: Record<CellTable, string> = {
   lines: 'accuracy_cells',
   overrides: 'accuracy_override_cells',
   'override-rollup': 'accuracy_override_rollup',
   'override-totals': 'accuracy_override_totals',
+  'cell-totals': 'accuracy_cell_totals',
 };
 
 export function cellWhere(filter: AccuracyFilter, extra: string[] = [], table: CellTable = 'lines'): CellWhere {

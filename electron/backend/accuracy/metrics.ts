@@ -69,11 +69,15 @@ export const METRIC_TERMS: Record<Metric, MetricTerms> = {
  * The sum of a per-line count column (better_m_f, worse_sn_m …) over the lines
  * the metric scores. The cube keeps lines with and without an actual above 0,
  * and with and without a MASE scale, in separate cells (cube.ts), so a cell's
- * lines are either all scored or none: its own count says which.
+ * lines are either all scored or none: its own count says which. `totals`: over the
+ * cells' totals, which keep the count over the scored cells apart.
  */
-export function scoredSum(metric: Metric, column: string): string {
+export function scoredSum(metric: Metric, column: string, totals = false): string {
   const count = METRIC_TERMS[metric].count;
-  return count === 'n' ? `sum(c.${column})` : `sum(CASE WHEN c.${count} > 0 THEN c.${column} END)`;
+  if (count === 'n') return `sum(c.${column})`;
+  // The cells' totals (cell-totals.ts) keep those sums taken apart: `_pos` and `_scaled`.
+  if (totals) return `sum(c.${column}_${count === 'n_pos' ? 'pos' : 'scaled'})`;
+  return `sum(CASE WHEN c.${count} > 0 THEN c.${column} END)`;
 }
 
 /** Per line (act, scale in scope): whether the metric scores it, as SQL. */

@@ -22,6 +22,7 @@ import {
 import { importedPlannerLabel, importedPlannerName } from '../../../shared/decision-provenance';
 import type { ReadableDb } from '../db/handles';
 import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
+import { cellTotalsWhere, unfiltered } from './cell-totals';
 import { benchmarkCells, cellWhere } from './filter';
 import { comparisonGroups, groupedSums, type KeyedSums } from './grouped-sums';
 import { overrideSliceWhere, type OverrideSource } from './override-rollup';
@@ -81,7 +82,8 @@ function keyText(by: LineSlice, key: string | number | null): string {
   return String(key);
 }
 
-function comparisonColumns(metric: Metric): Record<string, string> {
+/** `totals`: over the cells' totals (cell-totals.ts), which keep the scored lines' counts apart. */
+function comparisonColumns(metric: Metric, totals = false): Record<string, string> {
   const t = METRIC_TERMS[metric];
   return {
     lines: 'sum(c.n)',
@@ -89,10 +91,13 @@ function comparisonColumns(metric: Metric): Record<string, string> {
     den: `sum(c.${t.den})`,
     m: `sum(c.${t.num('m')})`,
     f: `sum(c.${t.num('f')})`,
-    better: scoredSum(metric, 'better_m_f'),
-    worse: scoredSum(metric, 'worse_m_f'),
+    better: scoredSum(metric, 'better_m_f', totals),
+    worse: scoredSum(metric, 'worse_m_f', totals),
   };
 }
+
+/** The slices an unfiltered call answers from the cells' totals. */
+const TOTALLED: ReadonlySet<LineSlice> = new Set(['category', 'lag', 'period']);
 
 /** Model against final plan over one key's lines: the row every slice table is made of (`lines`: every line with an actual; `n`: those the metric scored). */
 export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, label: string, weights: Uint8Array[]): SliceRow {
@@ -114,11 +119,13 @@ export function comparisonRow(metric: Metric, entry: KeyedSums, key: string, lab
   };
 }
 
-/** `source`: 'cells' reads the override cells even where their rollup could answer (the rollup's oracle in tests). */
+/** `source`: 'cells' reads the cells (or override cells) even where their totals or rollup could answer (the oracle in tests). */
 export function accuracySlice(db: ReadableDb, filter: AccuracyFilter, metric: Metric, by: LineSlice, seed?: number, source?: OverrideSource): SliceTable {
   const overridesOnly = isOverrideSlice(by);
-  const where = overridesOnly ? overrideSliceWhere(filter, by, source) : cellWhere(filter);
-  const entries = groupedSums(db, comparisonColumns(metric), where, KEY_SQL[by]);
+  // Over everything, by category, lag or period: the cells' totals, one row per key and item group (cell-totals.ts).
+  const totals = !overridesOnly && source !== 'cells' && TOTALLED.has(by) && unfiltered(filter);
+  const where = overridesOnly ? overrideSliceWhere(filter, by, source) : totals ? cellTotalsWhere(by as 'category' | 'lag' | 'period') : cellWhere(filter);
+  const entries = groupedSums(db, comparisonColumns(metric, totals), where, KEY_SQL[by]);
   const weights = bootstrapWeights(seed);
   const label = labeller(db, by);
   const rows = entries.map((e) => ({ sortKey: e.key, row: comparisonRow(metric, e, keyText(by, e.key), label(e.key), weights) }));

@@ -15,6 +15,7 @@
 import { SOURCE_LABELS, type AccuracyFilter, type Metric, type Stairstep, type StairstepStep } from '../../../shared/accuracy';
 import type { ReadableDb } from '../db/handles';
 import { CI_METHOD, bootstrapWeights, fvaInterval } from './bootstrap';
+import { cellTotalsWhere, unfiltered, type CellSource } from './cell-totals';
 import { benchmarkCells, cellWhere } from './filter';
 import { comparisonGroups, groupedSums, type KeyedSums } from './grouped-sums';
 import { METRIC_TERMS, fvaOf, metricValue, scoredSum } from './metrics';
@@ -42,24 +43,27 @@ function step(metric: Metric, entry: KeyedSums, source: StairstepStep['source'],
   };
 }
 
-/** Sums of the named sources and pairs over cells: lines, the metric's n and denominator, numerators, improved / worsened among scored lines. */
-function columnsFor(metric: Metric, prefixes: string[], pairs: Pair[], extra: Record<string, string> = {}): Record<string, string> {
+/** Sums of the named sources and pairs over cells (or their totals): lines, the metric's n and denominator, numerators, improved / worsened among scored lines. */
+function columnsFor(metric: Metric, totals: boolean, prefixes: string[], pairs: Pair[], extra: Record<string, string> = {}): Record<string, string> {
   const t = METRIC_TERMS[metric];
   const columns: Record<string, string> = { lines: 'sum(c.n)', n: `sum(c.${t.count})`, den: `sum(c.${t.den})`, ...extra };
   for (const p of prefixes) columns[p] = `sum(c.${t.num(p as 'm')})`;
   for (const pair of pairs) {
-    columns[`better_${pair}`] = scoredSum(metric, `better_${pair}`);
-    columns[`worse_${pair}`] = scoredSum(metric, `worse_${pair}`);
+    columns[`better_${pair}`] = scoredSum(metric, `better_${pair}`, totals);
+    columns[`worse_${pair}`] = scoredSum(metric, `worse_${pair}`, totals);
   }
   return columns;
 }
 
-export function fvaStairstep(db: ReadableDb, filter: AccuracyFilter, metric: Metric, seed?: number): Stairstep {
+/** `source`: 'cells' reads the cells even where their totals could answer (the totals' oracle in tests). */
+export function fvaStairstep(db: ReadableDb, filter: AccuracyFilter, metric: Metric, seed?: number, source: CellSource = 'totals'): Stairstep {
   const weights = bootstrapWeights(seed);
+  // Over everything, each subset's totals (cell-totals.ts): the same sums per item group as the cells give.
+  const totals = source === 'totals' && unfiltered(filter);
   // The benchmarks on the forecast points, each once.
-  const [points] = groupedSums(db, columnsFor(metric, ['nv', 'sn'], ['nv_sn']), cellWhere(filter, benchmarkCells(filter)), null);
+  const [points] = groupedSums(db, columnsFor(metric, totals, ['nv', 'sn'], ['nv_sn']), totals ? cellTotalsWhere('points') : cellWhere(filter, benchmarkCells(filter)), null);
   // The model and the final plan on every line with both benchmarks, with the seasonal naive of each line's point.
-  const [lines] = groupedSums(db, columnsFor(metric, ['sn', 'm', 'f'], ['sn_m', 'm_f'], { n_pos: 'sum(c.n_pos)' }), cellWhere(filter, ['c.has_bench = 1']), null);
+  const [lines] = groupedSums(db, columnsFor(metric, totals, ['sn', 'm', 'f'], ['sn_m', 'm_f'], { n_pos: 'sum(c.n_pos)' }), totals ? cellTotalsWhere('bench') : cellWhere(filter, ['c.has_bench = 1']), null);
   const steps: StairstepStep[] =
     points && lines
       ? [
@@ -70,7 +74,7 @@ export function fvaStairstep(db: ReadableDb, filter: AccuracyFilter, metric: Met
         ]
       : [];
 
-  const [sales] = groupedSums(db, columnsFor(metric, ['m', 'si'], ['m_si']), cellWhere(filter, ['c.has_sales = 1']), null);
+  const [sales] = groupedSums(db, columnsFor(metric, totals, ['m', 'si'], ['m_si']), totals ? cellTotalsWhere('sales') : cellWhere(filter, ['c.has_sales = 1']), null);
   return {
     metric,
     n: lines?.total.lines ?? 0,

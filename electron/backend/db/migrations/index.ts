@@ -20,6 +20,7 @@ import m017 from './017-exception-order';
 import m018 from './018-team-changes';
 import m019 from './019-accuracy-reads-in-order';
 import m020 from './020-team-item-changes';
+import m021 from './021-accuracy-cell-totals';
 
-export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015, m016, m017, m018, m019, m020];
+export const MIGRATIONS: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015, m016, m017, m018, m019, m020, m021];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
