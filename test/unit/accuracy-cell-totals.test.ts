@@ -22,6 +22,7 @@ import { writeLines } from '../fixtures/import/v_harness';
 import { ok } from '../helpers/api';
 import { signInAs } from '../helpers/people';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { coldCubeOf } from '../helpers/accuracy-cold';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TOTALLED = ['category', 'lag', 'period'] as const;
@@ -52,21 +53,6 @@ const totalsRows = (db: Db, round = true) => {
   return (round ? (rounded(rows) as unknown[][]) : rows).map((r) => JSON.stringify(r)).sort();
 };
 
-let copies = 0;
-/** The totals a cold build writes of the workbook as it is, on a copy. */
-async function coldTotals(db: Db, dir: string): Promise<string[]> {
-  const path = join(dir, `cold-${++copies}.sqlite`);
-  db.exec(`VACUUM INTO '${path}'`);
-  const { db: copy } = await openWorkbook(path, { now: FIXED_NOW });
-  try {
-    copy.exec("DELETE FROM accuracy_cells; DELETE FROM accuracy_override_cells; DELETE FROM accuracy_override_rollup; DELETE FROM accuracy_cell_totals; DELETE FROM accuracy_runs; DELETE FROM workbook_meta WHERE key LIKE 'accuracy_%';");
-    ensureAccuracyCube(copy);
-    return totalsRows(copy);
-  } finally {
-    copy.close();
-  }
-}
-
 describe('the cells’ totals, on the demo workbook kept incrementally', () => {
   let t: ReturnType<typeof tempDir>;
   let db: Db;
@@ -76,7 +62,7 @@ describe('the cells’ totals, on the demo workbook kept incrementally', () => {
   const expectCurrent = async (metrics?: readonly Metric[]) => {
     ensureAccuracyCube(db);
     expectTotalsAnswerAsCells(db, metrics);
-    expect(totalsRows(db)).toEqual(await coldTotals(db, t.dir));
+    expect(totalsRows(db)).toEqual(await coldCubeOf(db, t.dir, totalsRows));
   };
 
   beforeAll(async () => {
@@ -170,7 +156,7 @@ describe('the cells’ totals, on the bench’s generated workbook', () => {
   it('answers as the cells do, sales inputs and several models included', async () => {
     expect(db.prepare("SELECT count(*) FROM accuracy_cell_totals WHERE slice = 'sales'").pluck().get()).toBeGreaterThan(0);
     expectTotalsAnswerAsCells(db);
-    expect(totalsRows(db)).toEqual(await coldTotals(db, t.dir));
+    expect(totalsRows(db)).toEqual(await coldCubeOf(db, t.dir, totalsRows));
   }, 60_000);
 
   it('is filled by migration 021, on a workbook of the schema before it with its cube current, exactly as the refresh writes it', async () => {

@@ -21,6 +21,7 @@ import { writeLines } from '../fixtures/import/v_harness';
 import { ok } from '../helpers/api';
 import { signInAs } from '../helpers/people';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { coldCubeOf } from '../helpers/accuracy-cold';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OVERRIDE_SLICES = ['planner', 'reason', 'direction', 'size'] as const;
@@ -75,21 +76,6 @@ function expectRollupAnswersAsCells(db: Db, everyMetric: boolean): void {
 const rollupRows = (db: Db) =>
   ['accuracy_override_rollup', 'accuracy_override_totals'].flatMap((table) => (rounded(db.prepare(`SELECT '${table}', * FROM ${table}`).raw().all()) as unknown[][]).map((r) => JSON.stringify(r))).sort();
 
-let copies = 0;
-/** The rollup a cold build makes of the workbook as it is, on a copy. */
-async function coldRollup(db: Db, dir: string): Promise<string[]> {
-  const path = join(dir, `cold-${++copies}.sqlite`);
-  db.exec(`VACUUM INTO '${path}'`);
-  const { db: copy } = await openWorkbook(path, { now: FIXED_NOW });
-  try {
-    copy.exec("DELETE FROM accuracy_cells; DELETE FROM accuracy_override_cells; DELETE FROM accuracy_override_rollup; DELETE FROM accuracy_override_totals; DELETE FROM accuracy_runs; DELETE FROM workbook_meta WHERE key LIKE 'accuracy_%';");
-    ensureAccuracyCube(copy);
-    return rollupRows(copy);
-  } finally {
-    copy.close();
-  }
-}
-
 describe('the override slices rolled up, on the demo workbook kept incrementally', () => {
   let t: ReturnType<typeof tempDir>;
   let db: Db;
@@ -99,7 +85,7 @@ describe('the override slices rolled up, on the demo workbook kept incrementally
   const expectCurrent = async (everyMetric = false) => {
     ensureAccuracyCube(db);
     expectRollupAnswersAsCells(db, everyMetric);
-    expect(rollupRows(db)).toEqual(await coldRollup(db, t.dir));
+    expect(rollupRows(db)).toEqual(await coldCubeOf(db, t.dir, rollupRows));
   };
 
   beforeAll(async () => {
@@ -176,7 +162,7 @@ describe('the override slices rolled up, on the bench’s generated workbook', (
   it('answers as the cells do, imported history and pending overrides included', async () => {
     expect(db.prepare("SELECT count(DISTINCT decided_by) FROM accuracy_override_rollup WHERE slice = 'planner'").pluck().get()).toBeGreaterThan(1);
     expectRollupAnswersAsCells(db, true);
-    expect(rollupRows(db)).toEqual(await coldRollup(db, t.dir));
+    expect(rollupRows(db)).toEqual(await coldCubeOf(db, t.dir, rollupRows));
   }, 60_000);
 
 });
