@@ -91,6 +91,23 @@ describe("an import's checkpoint on another thread", () => {
     db.pragma('wal_autocheckpoint = 1000');
   });
 
+  it('hands each big import of a workbook kept open its own thread, once the one before has ended', async () => {
+    checkpointThreadFrom(0);
+    const db = opened.db;
+    db.exec('CREATE TABLE pad (x BLOB)');
+    db.prepare('INSERT INTO pad VALUES (randomblob(4000))').run();
+    expect(checkpointInThread(db, 1)).toBe(true);
+    // The app keeps the workbook open across imports: once the first thread has ended, the next import gets one too.
+    let again = false;
+    for (let tries = 0; tries < 200 && !again; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      again = checkpointInThread(db, 1);
+    }
+    expect(again).toBe(true);
+    awaitCheckpointThread(db);
+    expect(checkpointThreadStarted(db)).toBe(false);
+  });
+
   it("leaves a small import's checkpoint, or a small log, to be done in place, with no thread", async () => {
     const db = opened.db;
     db.exec('CREATE TABLE pad (x BLOB)');

@@ -40,12 +40,21 @@ const WAIT_MS = 60_000;
 
 const running = new WeakMap<Db, { worker: Worker; done: Int32Array }>();
 
+/** Tells whoever waits on `done` that the checkpoint has ended, done or not. */
+function signalEnd(done: Int32Array): void {
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+}
+
 /**
  * Starts a PASSIVE checkpoint of `db`'s file on another thread after an import that wrote `rows` rows; false when
  * none was started (a small import or log, an in-memory workbook, no worker file, one already running), and the
  * caller then checkpoints itself. Never throws.
  */
 export function checkpointInThread(db: Db, rows: number): boolean {
+  // A thread that has ended is let go here, so a workbook kept open (the app) hands each big import's checkpoint on.
+  const earlier = running.get(db);
+  if (earlier && Atomics.load(earlier.done, 0) === 1) awaitCheckpointThread(db);
   if (rows < threadFromRows || db.memory || !db.name || running.has(db)) return false;
   const file = parseWorkerFile();
   if (!file) return false;
@@ -58,14 +67,8 @@ export function checkpointInThread(db: Db, rows: number): boolean {
     const worker = new Worker(file, { workerData: task });
     // It does not keep the process alive: closing the workbook waits for it (awaitCheckpointThread).
     worker.unref();
-    worker.on('error', () => {
-      Atomics.store(done, 0, 1);
-      Atomics.notify(done, 0);
-    });
-    worker.on('exit', () => {
-      Atomics.store(done, 0, 1);
-      Atomics.notify(done, 0);
-    });
+    worker.on('error', () => signalEnd(done));
+    worker.on('exit', () => signalEnd(done));
     running.set(db, { worker, done });
     return true;
   } catch {
@@ -73,7 +76,7 @@ export function checkpointInThread(db: Db, rows: number): boolean {
   }
 }
 
-/** Whether a checkpoint thread was started for `db` and not yet waited for (for tests). */
+/** Whether a checkpoint thread was started for `db` and not yet waited for or let go (for tests). */
 export function checkpointThreadStarted(db: Db): boolean {
   return running.has(db);
 }
@@ -101,7 +104,6 @@ export function checkpointHere(task: CheckpointTask): void {
   } catch {
     // Not done: the workbook's next checkpoint (its close at the latest) copies the log instead.
   } finally {
-    Atomics.store(task.done, 0, 1);
-    Atomics.notify(task.done, 0);
+    signalEnd(task.done);
   }
 }
