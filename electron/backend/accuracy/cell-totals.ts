@@ -77,7 +77,7 @@ function insertSql(slice: CellTotalsSlice): string {
  * scan of the table in its order, the same sorter (its merges take the earlier of equal
  * keys first, so a group's cells stay in the order they came, however wide the rows) and
  * the same sum(). cube.ts calls it at the end of a refresh of the cube that changed the
- * cells (totalsBehind).
+ * cells, or when the count of cells moved.
  */
 export function writeCellTotals(db: WritableDb): void {
   db.prepare('DELETE FROM accuracy_cell_totals').run();

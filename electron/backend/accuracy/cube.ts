@@ -104,7 +104,8 @@ export const accuracyCube = derivedTable({
   record: metaStampRecord('accuracy_signature'),
   refresh: (db, _key, change) => {
     const rebuilt = rebuildChangedRuns(db, change);
-    if (rebuilt > 0 || totalsBehind(db)) writeTotals(db);
+    const cells = cellCount(db);
+    if (rebuilt > 0 || readMeta(db, TOTALS_OF_KEY) !== cells) writeTotals(db, cells);
     return rebuilt;
   },
 });
@@ -125,14 +126,11 @@ function cellCount(db: WritableDb): string {
   return String(db.prepare('SELECT count(*) FROM accuracy_cells').pluck().get());
 }
 
-function totalsBehind(db: WritableDb): boolean {
-  return readMeta(db, TOTALS_OF_KEY) !== cellCount(db);
-}
-
-function writeTotals(db: WritableDb): void {
+/** Rewrites both totals from the cells, `cells` of them, and records that count beside them. */
+function writeTotals(db: WritableDb, cells: string): void {
   writeOverrideTotals(db);
   writeCellTotals(db);
-  writeMeta(db, TOTALS_OF_KEY, cellCount(db));
+  writeMeta(db, TOTALS_OF_KEY, cells);
 }
 
 /** Brings accuracy_cells up to date; returns how many runs had cells rewritten, wholly or in part. A read-only workbook is left as it is. */

@@ -254,9 +254,7 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
       if (i < 0 || itemKey[k] !== items.itemKey[i] || locationKey[k] !== items.locationKey[i]) i = itemIndexOf(items, itemKey[k]!, locationKey[k]!);
       if (k > 0 && lineIds[k]! <= lineIds[k - 1]!) throw new Error(`Scoring found run ${runId}'s kept lines out of id order, at line ${lineIds[k]}.`);
       itemOf[k] = i;
-      const runRate = items.runRate[i]!;
-      const f = model[k]!;
-      volumes[k] = Number.isNaN(runRate) ? Math.max(f, 0) : Math.max(f, runRate);
+      volumes[k] = volumeOf(model[k]!, NaN, items.runRate[i]!);
     }
   } else {
     lineIds = new Float64Array(lines);
@@ -276,10 +274,7 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
       upper[at] = up ?? NaN;
       si[at] = input ?? NaN;
       itemOf[at] = i;
-      // The larger of the model and the sales input, then of that and the item's run-rate (lineVolume).
-      const modelOrInput = Math.max(f, input ?? 0);
-      const runRate = items.runRate[i]!;
-      volumes[at++] = Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
+      volumes[at++] = volumeOf(f, input ?? NaN, items.runRate[i]!);
     };
     forEachRunLine(db, runId, items, visit);
   }
@@ -330,6 +325,12 @@ export function runScorer(db: WritableDb, runId: number): RunScorer | null {
       return out;
     },
   };
+}
+
+/** A line's volume as lineVolume takes it, from columns (NaN: no sales input, no run-rate): the larger of the model and the sales input, then of that and the run-rate. */
+function volumeOf(f: number, salesInput: number, runRate: number): number {
+  const modelOrInput = Math.max(f, Number.isNaN(salesInput) ? 0 : salesInput);
+  return Number.isNaN(runRate) ? Math.max(modelOrInput, 0) : Math.max(modelOrInput, runRate);
 }
 
 /** Whether no current sales input exists, which a line would have to be joined with to be scored. */
