@@ -72,7 +72,9 @@ async function runBundle(built, argv) {
   } catch {
     // No cache yet: this call writes it.
   }
-  const script = new vm.Script(module_.wrap(readFileSync(bundle, 'utf8')), {
+  // Read as latin1, which for ASCII is the same text without UTF-8's decoding (~3 ms and ~700 KB of
+  // fresh memory of every call): the build makes the bundle ASCII and refuses one that is not.
+  const script = new vm.Script(module_.wrap(readFileSync(bundle, 'latin1')), {
     filename: bundle,
     cachedData,
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,

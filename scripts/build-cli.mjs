@@ -87,6 +87,11 @@ const worker = await build({
   // The `require` the modules above call: Node's own, for this file.
   banner: { js: "import { createRequire as __fwbCreateRequire } from 'node:module';\nconst require = __fwbCreateRequire(import.meta.url);" },
 });
+// bin/fwb.cjs reads main.cjs as latin1, the same text as UTF-8 only while every byte is ASCII (esbuild's
+// default charset writes any other character as an escape): a bundle that is not would garble fwb's messages.
+const mainBytes = readFileSync(join(root, 'out', 'cli', 'main.cjs'));
+const notAscii = mainBytes.findIndex((byte) => byte > 0x7f);
+if (notAscii !== -1) throw new Error(`out/cli/main.cjs has a byte that is not ASCII at offset ${notAscii}: bin/fwb.cjs reads it as latin1, so keep esbuild's charset 'ascii'.`);
 const metafile = { inputs: { ...main.metafile.inputs, ...worker.metafile.inputs } };
 
 // The files the bundle was built from, for bin/fwb.cjs to tell whether it is current with one

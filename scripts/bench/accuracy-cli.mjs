@@ -103,6 +103,12 @@ export async function accuracyCliSection({ root, tmp, runs, log }) {
     const total = calls.reduce((s, c) => s + c.seconds, 0);
     // The floor under each call in this run: Node starting and doing nothing (its own start, with this machine's environment).
     const nodeAlone = timed(process.execPath, ['-e', '0'], { cwd: root, tmp, node: true }).seconds;
+    // The leanest Node command answering from the same kept totals, seven times (accuracy-floor.cjs): how near 3× any per-process command can come here.
+    const leanest = CALLS.reduce((s) => {
+      const r = timed(process.execPath, [join(root, 'scripts', 'bench', 'accuracy-floor.cjs'), db], { cwd: root, tmp, node: true });
+      if (r.status !== 0 || !(JSON.parse(r.stdout).rows > 0)) throw new Error(`accuracy-cli: the floor script failed: ${r.stderr.slice(0, 600)}`);
+      return s + r.seconds;
+    }, 0);
     let pandasSeconds = null;
     if (!pandasMissing) {
       const pandasOut = join(tmp, 'accuracy-cli-pandas.json');
@@ -114,7 +120,7 @@ export async function accuracyCliSection({ root, tmp, runs, log }) {
         match = compareCliFigures(byName, JSON.parse(readFileSync(pandasOut, 'utf8'))[METRIC]);
       }
     }
-    rounds.push({ calls, total, nodeAlone, pandasSeconds });
+    rounds.push({ calls, total, nodeAlone, leanest, pandasSeconds });
     log(`accuracy-cli: run ${i + 1}: ${calls.map((c) => `${c.args.join(' ').replace('--by ', '')} ${ms(c.seconds)}`).join(', ')}; seven calls ${secs(total)}${pandasSeconds === null ? '' : `; pandas ${secs(pandasSeconds)}`}`);
   }
 
@@ -133,8 +139,11 @@ export async function accuracyCliSection({ root, tmp, runs, log }) {
     rows.push({ what: `accuracy-cli: the same figures in pandas, ${METRIC.toUpperCase()} (compute only)`, seconds: p, peakMb: null });
     const ratio = p / total;
     if (ratio < RATIO_TARGET) ok = false;
+    const leanest = median(rounds.map((r) => r.leanest));
+    const nodeAlone = median(rounds.map((r) => r.nodeAlone));
     summary.push(
       `accuracy-cli: pandas' compute ${secs(p)} / fwb's seven calls ${secs(total)} = ${ratio.toFixed(2)}× against the ${RATIO_TARGET}× target → ${ratio >= RATIO_TARGET ? 'met' : 'NOT met'} (run by run ${rounds.map((r) => `${(r.pandasSeconds / r.total).toFixed(2)}×`).join(', ')}).`,
+      `accuracy-cli: the floors in the same runs: seven \`node -e 0\` ${secs(7 * nodeAlone)} = ${(p / (7 * nodeAlone)).toFixed(2)}× pandas' compute; seven runs of the leanest Node command reading the same totals (scripts/bench/accuracy-floor.cjs: better-sqlite3, one query, no metric) ${secs(leanest)} = ${(p / leanest).toFixed(2)}×; fwb's seven calls are ${(total / leanest).toFixed(2)}× that command.`,
     );
     if (match.bad.length === 0) summary.push(`accuracy-cli: the calls' figures match pandas': ${match.compared.toLocaleString('en-US')} numbers equal to ${REL_TOLERANCE} relative (size: its counts, pandas keeping direction × size).`);
     else {
