@@ -51,7 +51,7 @@ const decide = async () => {
   const r = await dispatch(ctx, 'decideLine', { lineId: openLines.shift(), action: 'accept' });
   if (!r.ok) throw new Error(`the bench's decision was refused: ${r.error.message}`);
 };
-// The very first view of a run imported outside the app scores its lines on the spot.
+// The very first view of the run in a new process: its scores were kept by `fwb import` (its warm-ups), nothing else is in memory yet.
 const cold = await page({ offset: 0 });
 // The first page of the default view after a decision: its count is kept (it reads no line state).
 const warm = await repeat(n, { offset: 0 }, () => decide());

@@ -78,7 +78,7 @@ async function scaleSize({ root, tmp, items, label, log }) {
   const probe = timed(process.execPath, [join(root, 'scripts', 'bench', 'first-page-probe.mjs'), db, '1'], { cwd: root, tmp, node: true });
   if (probe.status !== 0) throw new Error(`scale ${label}: first page failed: ${probe.stderr.slice(0, 600)}`);
   const p = JSON.parse(probe.stdout.trim().split('\n').at(-1));
-  steps.push({ what: "Review: the newest run's very first page (scores computed then)", seconds: p.cold.seconds, peakMb: probe.peakMb, lines: items * LAGS });
+  steps.push({ what: "Review: the newest run's very first page in a new process (scores kept by the import)", seconds: p.cold.seconds, peakMb: probe.peakMb, lines: items * LAGS });
   steps.push({ what: "Review: first page (scores current)", seconds: p.warm[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
   steps.push({ what: "Review: run overview, computed (the run's first open)", seconds: p.overviewComputed[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
   steps.push({ what: 'Review: item detail', seconds: p.detail[0].seconds, peakMb: probe.peakMb, lines: items * LAGS });
