@@ -102,6 +102,43 @@ describe('the app in a browser, on a demo workbook', () => {
     expect(Number(top.replace(/,/g, ''))).toBeGreaterThanOrEqual(Number(second.replace(/,/g, '')));
   });
 
+  it('keeps the selected line in view when the keyboard jumps past the rows shown, and leaves the list where it is for a line in view', async () => {
+    const grid = app.page.getByRole('grid', { name: 'Worklist' });
+    const body = grid.locator('.grid-body');
+    const selected = app.page.locator('[role=row][aria-selected=true]');
+    /** The selected row lies wholly inside the scroller, below the sticky header. */
+    const selectedInView = () =>
+      grid.evaluate((g) => {
+        const row = g.querySelector('[role=row][aria-selected=true]');
+        if (!row) return false;
+        const r = row.getBoundingClientRect();
+        const head = g.querySelector('.grid-head')!.getBoundingClientRect();
+        const scroller = g.querySelector('.grid-body')!.getBoundingClientRect();
+        return r.height > 0 && r.top >= head.bottom - 0.5 && r.bottom <= scroller.bottom + 0.5;
+      });
+    const total = Number(await grid.getAttribute('aria-rowcount')) - 1;
+    expect(total).toBeGreaterThan(100);
+    await grid.focus();
+    await app.page.keyboard.press('Home');
+    await expect(body.evaluate((b) => b.scrollTop)).resolves.toBe(0);
+    // A step within the rows shown moves the selection, not the list.
+    await app.page.keyboard.press('j');
+    await expect(selected.getAttribute('aria-rowindex')).resolves.toBe('3');
+    await expect(body.evaluate((b) => b.scrollTop)).resolves.toBe(0);
+    // End: the last line, scrolled to and shown whole.
+    await app.page.keyboard.press('End');
+    await expect.poll(() => selected.getAttribute('aria-rowindex')).toBe(String(total + 1));
+    await expect.poll(selectedInView).toBe(true);
+    expect(await body.evaluate((b) => b.scrollTop)).toBeGreaterThan(0);
+    // A page up from there: still in view; then Home, back at the top.
+    await app.page.keyboard.press('PageUp');
+    await expect.poll(selectedInView).toBe(true);
+    await app.page.keyboard.press('Home');
+    await expect.poll(() => selected.getAttribute('aria-rowindex')).toBe('2');
+    await expect.poll(() => body.evaluate((b) => b.scrollTop)).toBe(0);
+    await expect.poll(selectedInView).toBe(true);
+  });
+
   it('filters by lag and by text', async () => {
     await app.page.getByRole('combobox', { name: 'Lag' }).selectOption('3');
     await app.page.waitForFunction(() => {
