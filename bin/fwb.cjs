@@ -72,8 +72,8 @@ async function runBundle(built, argv) {
   } catch {
     // No cache yet: this call writes it.
   }
-  // Read as latin1, which for ASCII is the same text without UTF-8's decoding (~3 ms and ~700 KB of
-  // fresh memory of every call): the build makes the bundle ASCII and refuses one that is not.
+  // Read as latin1, which for ASCII is the same text without UTF-8's decoding (the read alone: 6.3 ms and
+  // 500 fresh pages against 9.9 ms and 680): the build makes the bundle ASCII and refuses one that is not.
   const script = new vm.Script(module_.wrap(readFileSync(bundle, 'latin1')), {
     filename: bundle,
     cachedData,
