@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accuracySlice } from '../../electron/backend/accuracy/slices';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import type { BackendContext } from '../../electron/backend/context';
 import { openWorkbook, type Db } from '../../electron/backend/db/open';
@@ -109,6 +110,19 @@ describe('the cube kept incrementally on the demo workbook', () => {
     const out = await importLines('mixed.csv', ['item_id,period,actual', `${items[2]},2026-10-01,12`, `${items[3]},2026-10-01,-5`, `NOBODY,2026-10-01,3`], { kind: 'actuals', user: 'sam.taylor' });
     expect(out.rowsQuarantined).toBeGreaterThan(0);
     await expectSameAsCold();
+  });
+
+  it('an items file that moves items to another category and class: the slices by them follow', async () => {
+    const moved = items.slice(0, 30);
+    const bySlice = () => [accuracySlice(db, {}, 'wape', 'category'), accuracySlice(db, {}, 'wape', 'abc_class')];
+    ensureAccuracyCube(db);
+    const before = bySlice();
+    const out = await importLines('items.csv', ['item_id,category,abc_class', ...moved.map((id) => `${id},Moved,C`)], { kind: 'items', user: 'sam.taylor' });
+    expect(out.rowsAccepted).toBe(moved.length);
+    await expectSameAsCold();
+    const after = bySlice();
+    expect(after).not.toEqual(before);
+    expect(after[0]!.rows.map((r) => r.key)).toContain('Moved');
   });
 
   it('sales inputs of a month', async () => {
