@@ -5,6 +5,17 @@
 // CommonJS, like the bundle: Node starts a CommonJS entry without its ES module
 // loader (some 7 ms of every call; bin/fwb.mjs is an alias for old habits).
 'use strict';
+// A Node older than the project's (package.json engines) would fail further on, in words about modules
+// and addons or with a stack trace: first a sentence that says which Node is needed and how to get it.
+{
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 13)) {
+    process.stderr.write(
+      `fwb needs Node 22.13 or newer (22 or 24); this is Node ${process.versions.node}, and nothing was done. In the project's folder, \`. scripts/node-lts.sh\` puts the Node it names on the PATH (fetched from the npm registry); then run fwb again.\n`,
+    );
+    process.exit(1);
+  }
+}
 const { readFileSync, renameSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const module_ = process.getBuiltinModule('node:module');
 const { join } = process.getBuiltinModule('node:path');

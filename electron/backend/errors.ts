@@ -36,9 +36,23 @@ export function toApiError(err: unknown): ApiError {
   }
   // Where nobody could say what holds the workbook (db/busy.ts names it where it can), still a sentence, never INTERNAL.
   if (isSqliteBusy(err)) return { code: 'WORKBOOK_BUSY', message: BUSY_SENTENCE };
+  if (isAddonLoadError(err)) return { code: 'BACKEND_UNAVAILABLE', message: ADDON_SENTENCE(err as Error) };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message: `Unexpected backend error: ${message}` };
 }
+
+/**
+ * better-sqlite3's compiled engine could not be loaded: most often built for another Node than the one
+ * running (installed under one Node, run under another), which Node words in terms of module versions.
+ */
+export function isAddonLoadError(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === 'ERR_DLOPEN_FAILED';
+}
+
+const ADDON_SENTENCE = (err: Error) =>
+  /NODE_MODULE_VERSION/.test(err.message)
+    ? `The SQLite engine this program uses (better-sqlite3) was built for another version of Node than this one (${process.versions.node}), so no workbook was opened or changed. Run \`npm rebuild better-sqlite3\` in the project's folder with this Node, or run the program with the Node it was built for.`
+    : `The SQLite engine this program uses (better-sqlite3) could not be loaded (${err.message.split('\n')[0]}), so no workbook was opened or changed. Run \`npm rebuild better-sqlite3\` in the project's folder, then try again.`;
 
 /** A busy workbook when nothing recorded what holds it. */
 export const BUSY_SENTENCE = 'The workbook is busy: another program is writing to it; try again in a moment.';

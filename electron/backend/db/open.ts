@@ -2,9 +2,9 @@
 // migrating an existing file, applies numbered migrations, sets the pragmas.
 import type { ReadableDb } from './handles';
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { WorkbenchError } from '../errors';
+import { isAddonLoadError, WorkbenchError } from '../errors';
 import { createPrivateFile } from './private-files';
 import { clearAbandonedImports } from '../imports/commit/in-progress';
 import { busyError, isBusyError } from './busy';
@@ -44,6 +44,8 @@ function openReadOnlyConnection(path: string): Db {
   try {
     return new Database(path, { readonly: true, fileMustExist: true, nativeBinding: sqliteAddon() });
   } catch (err) {
+    // The SQLite engine itself would not load: no fault of the file's, and errors.ts words it.
+    if (isAddonLoadError(err)) throw err;
     throw new WorkbenchError('NOT_A_WORKBOOK', `${basename(path)} cannot be opened: ${(err as Error).message}`, { file: path });
   }
 }
@@ -132,7 +134,14 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
     }
   }
   if (!exists) session.created();
-  const db = new Database(path, { nativeBinding: sqliteAddon() });
+  let db: Database.Database;
+  try {
+    db = new Database(path, { nativeBinding: sqliteAddon() });
+  } catch (err) {
+    // Not even opened (the SQLite engine would not load): the empty file made above goes, so a second try finds no stray file.
+    if (!exists && existsSync(path) && statSync(path).size === 0) rmSync(path, { force: true });
+    throw err;
+  }
   try {
     // Before the first write (even the switch to WAL): a damaged file is left exactly as it is.
     // Skipped only for a file whose identity is still that of the file we last left sound (db/check-memory.ts).
