@@ -88,6 +88,14 @@ describe('an SQLite engine built for another Node', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('an empty file that was there before is left there', async () => {
+    const { openWorkbook } = await withFailingEngine();
+    const path = join(t.dir, 'empty-before.sqlite');
+    writeFileSync(path, '');
+    await expect(openWorkbook(path)).rejects.toMatchObject({ code: 'ERR_DLOPEN_FAILED' });
+    expect(existsSync(path)).toBe(true);
+  });
+
   it('an existing workbook is left as it was', async () => {
     const path = join(t.dir, 'existing.sqlite');
     // A real workbook, made before the engine "fails".

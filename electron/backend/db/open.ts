@@ -126,7 +126,8 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   if (version > latest) throw tooNewError(path, version, latest);
 
   // A new workbook is private from its first byte; SQLite gives its -wal and -shm the same mode.
-  if (!existsSync(path)) {
+  const creating = !existsSync(path);
+  if (creating) {
     try {
       createPrivateFile(path);
     } catch (err) {
@@ -138,8 +139,9 @@ export async function openWorkbook(path: string, options: OpenOptions = {}): Pro
   try {
     db = new Database(path, { nativeBinding: sqliteAddon() });
   } catch (err) {
-    // Not even opened (the SQLite engine would not load): the empty file made above goes, so a second try finds no stray file.
-    if (!exists && existsSync(path) && statSync(path).size === 0) rmSync(path, { force: true });
+    // Not even opened (the SQLite engine would not load): the empty file made above goes, so a second try finds no
+    // stray file; an empty file that was there before is left.
+    if (creating) rmSync(path, { force: true });
     throw err;
   }
   try {
