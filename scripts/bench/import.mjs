@@ -88,13 +88,14 @@ export async function importSection({ root, tmp, runs, log }) {
     ok = ratio <= BAR;
     // Each pair ran back to back: their ratios show how much background load moved the medians.
     const pairs = fwb.map((r, i) => `${(r.seconds / shell[i].seconds).toFixed(2)}×`).join(', ');
+    const committedS = fwb.every((r) => r.committedSeconds !== null) ? median(fwb.map((r) => r.committedSeconds)) : null;
     summary.push(
       `import 1M lines: fwb ${fmtSeconds(fwbS)} (${fmtMb(fwbMb)}) vs sqlite3 .import ${fmtSeconds(shS)} (${fmtMb(shMb)}) → ${ratio.toFixed(2)}× (target ≤ ${TARGET.toFixed(1)}×, bar ≤ ${BAR.toFixed(1)}×: ${ratio <= TARGET ? 'target met' : ok ? 'bar met, target not' : 'TOO SLOW'}; run by run ${pairs})`,
-      ...(fwb.every((r) => r.committedSeconds !== null)
-        ? [
-            `import 1M lines: of fwb's ${fmtSeconds(fwbS)}, the import's own work (the file read and checked, its lines, run and provenance written under their keys and committed) ended at ${fmtSeconds(median(fwb.map((r) => r.committedSeconds)))} after the process started (${(median(fwb.map((r) => r.committedSeconds)) / shS).toFixed(2)}× the bare .import); the rest is Review's warm-ups for the new run (its lines' exception scores, its default grouped layout, its overview) and the process's end`,
-          ]
-        : []),
+      ...(committedS === null
+        ? []
+        : [
+            `import 1M lines: of fwb's ${fmtSeconds(fwbS)}, the import's own work (the file read and checked, its lines, run and provenance written under their keys and committed) ended at ${fmtSeconds(committedS)} after the process started (${(committedS / shS).toFixed(2)}× the bare .import); the rest is Review's warm-ups for the new run (its lines' exception scores, its default grouped layout, its overview) and the process's end`,
+          ]),
       `import 1M lines: the shell itself into the workbook's shape in WAL mode ${fmtSeconds(shapedS)} → ${(shapedS / shS).toFixed(2)}× its bare .import; fwb ${(fwbS / shapedS).toFixed(2)}× that (run by run ${fwb.map((r, i) => `${(r.seconds / shaped[i].seconds).toFixed(2)}×`).join(', ')})`,
     );
   }
