@@ -5,7 +5,6 @@
 // cold build writes, after a decision, its undo, an actuals import, a new run and an
 // import undone (a run leaving by cascade, outside any refresh); and migration 021's fill
 // equals the refresh's writer. On the demo workbook and on the bench's generated one.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeCellTotals } from '../../electron/backend/accuracy/cell-totals';
@@ -22,9 +21,8 @@ import { writeLines } from '../fixtures/import/v_harness';
 import { ok } from '../helpers/api';
 import { signInAs } from '../helpers/people';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
-import { coldCubeOf } from '../helpers/accuracy-cold';
+import { coldCubeOf, generatedAccuracyWorkbook } from '../helpers/accuracy-cold';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TOTALLED = ['category', 'lag', 'period'] as const;
 
 /** Every answer the totals serve, from the totals (the default) or from the cells. */
@@ -143,10 +141,7 @@ describe('the cells’ totals, on the bench’s generated workbook', () => {
   const path = join(t.dir, 'generated.sqlite');
   let db: Db;
   beforeAll(async () => {
-    const made = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'accuracy-workbook.mjs'), path, '400'], { cwd: ROOT, encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
-    db = (await openWorkbook(path, { now: FIXED_NOW })).db;
-    ensureAccuracyCube(db);
+    db = await generatedAccuracyWorkbook(path, 400);
   }, 120_000);
   afterAll(() => {
     db.close();

@@ -5,7 +5,6 @@
 // the rollup kept in the same incremental refresh as the cells equals the one a
 // cold build makes, after decisions, an undo, an actuals import, a new run and
 // an import undone. On the demo workbook and on the bench's generated one.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
@@ -21,9 +20,8 @@ import { writeLines } from '../fixtures/import/v_harness';
 import { ok } from '../helpers/api';
 import { signInAs } from '../helpers/people';
 import { FIXED_NOW, tempDir } from '../helpers/workbook';
-import { coldCubeOf } from '../helpers/accuracy-cold';
+import { coldCubeOf, generatedAccuracyWorkbook } from '../helpers/accuracy-cold';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const OVERRIDE_SLICES = ['planner', 'reason', 'direction', 'size'] as const;
 
 /** Fractional numbers to 10 significant digits: a cold build may add a cell's lines in another order. */
@@ -149,10 +147,7 @@ describe('the override slices rolled up, on the bench’s generated workbook', (
   let db: Db;
   beforeAll(async () => {
     const path = join(t.dir, 'generated.sqlite');
-    const made = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'accuracy-workbook.mjs'), path, '400'], { cwd: ROOT, encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
-    db = (await openWorkbook(path, { now: FIXED_NOW })).db;
-    ensureAccuracyCube(db);
+    db = await generatedAccuracyWorkbook(path, 400);
   }, 120_000);
   afterAll(() => {
     db.close();

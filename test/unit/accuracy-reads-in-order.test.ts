@@ -6,17 +6,15 @@
 // names the run; a slice of overrides over everything reads the rollup's totals, a few
 // hundred rows. Held here by SQLite's own plan for every statement the engine prepares;
 // the figures themselves are held by the engine's other tests.
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensureAccuracyCube } from '../../electron/backend/accuracy/cube';
 import { writeOverrideTotals } from '../../electron/backend/accuracy/override-rollup';
 import { accuracySlice, directionSizeTable } from '../../electron/backend/accuracy/slices';
-import { openWorkbook, type Db } from '../../electron/backend/db/open';
+import type { Db } from '../../electron/backend/db/open';
 import type { AccuracyFilter } from '../../shared/accuracy';
-import { FIXED_NOW, tempDir } from '../helpers/workbook';
+import { tempDir } from '../helpers/workbook';
+import { generatedAccuracyWorkbook } from '../helpers/accuracy-cold';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 /** Filters that narrow neither by run nor by model, as `fwb accuracy` is mostly called. */
 const FILTERS: AccuracyFilter[] = [{}, { lag: 1 }, { fromPeriod: '2025-01-01' }];
 
@@ -25,10 +23,7 @@ describe('the accuracy engine reads the cube in the order it adds it up', () => 
   let db: Db;
   beforeAll(async () => {
     const path = join(t.dir, 'generated.sqlite');
-    const made = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench', 'accuracy-workbook.mjs'), path, '300'], { cwd: ROOT, encoding: 'utf8' });
-    expect(made.status, made.stderr).toBe(0);
-    db = (await openWorkbook(path, { now: FIXED_NOW })).db;
-    ensureAccuracyCube(db);
+    db = await generatedAccuracyWorkbook(path, 300);
   }, 120_000);
   afterAll(() => {
     db.close();
